@@ -1,0 +1,26 @@
+//! `nettutor export …`: frames of a panel as a classic pcap file.
+
+use std::process::ExitCode;
+
+use clap::Subcommand;
+
+use super::{frames, handshake};
+use crate::i18n::Lang;
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCmd {
+    /// A message encapsulated layer by layer (one frame).
+    Encapsulation(frames::EncapsulationArgs),
+    /// The ARP story of the LAN panel.
+    Arp(frames::ArpArgs),
+    /// A TCP handshake/teardown scenario.
+    Handshake(handshake::HandshakeExportArgs),
+}
+
+pub fn run(cmd: ExportCmd, lang: Lang) -> anyhow::Result<ExitCode> {
+    match cmd {
+        ExportCmd::Encapsulation(args) => frames::export_encapsulation(args, lang),
+        ExportCmd::Arp(args) => frames::export_arp(args, lang),
+        ExportCmd::Handshake(args) => handshake::export(args, lang),
+    }
+}

@@ -1,0 +1,98 @@
+//! Command-line interface: clap definitions and one function per subcommand.
+//! Without a subcommand the terminal tutor starts.
+
+mod export;
+mod frames;
+mod handshake;
+mod lab;
+mod lessons;
+mod quiz;
+mod subnet;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::i18n::Lang;
+
+/// An interactive network-concepts tutor for the terminal.
+#[derive(Debug, Parser)]
+#[command(name = "nettutor", version, about, long_about = None)]
+pub struct Cli {
+    /// Interface and lesson language (default: from LC_ALL / LC_MESSAGES / LANG).
+    #[arg(long, global = true, value_name = "en|zh")]
+    pub lang: Option<Lang>,
+
+    /// Use a teacher's own lesson folder instead of the built-in lessons.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub lessons: Option<PathBuf>,
+
+    /// Colour theme: dark (default), light or high-contrast.
+    #[arg(long, value_name = "NAME")]
+    pub theme: Option<String>,
+
+    /// Monochrome output; also set by the NO_COLOR environment variable.
+    #[arg(long, env = "NO_COLOR", value_parser = clap::builder::FalseyValueParser::new())]
+    pub no_color: bool,
+
+    /// Presentation mode for projecting in class.
+    #[arg(long)]
+    pub present: bool,
+
+    /// Lessons to open (comma-separated ids), played back to back.
+    #[arg(long, value_name = "ID[,ID…]", value_delimiter = ',')]
+    pub lesson: Vec<String>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List or check lesson files.
+    #[command(subcommand)]
+    Lessons(lessons::LessonsCmd),
+    /// Subnet calculator: bits, network, broadcast, hosts, splitting.
+    Subnet(subnet::SubnetArgs),
+    /// Run a live socket lab on loopback and print its report.
+    Lab(lab::LabArgs),
+    /// Write frames as a classic pcap file.
+    #[command(subcommand)]
+    Export(export::ExportCmd),
+    /// Capture a real connection on loopback (needs CAP_NET_RAW).
+    #[command(subcommand)]
+    Capture(handshake::CaptureCmd),
+    /// Take a quiz.
+    Quiz(quiz::QuizArgs),
+}
+
+/// Entry point of the binary.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let lang = cli.lang.unwrap_or_else(Lang::from_env);
+    let result = match cli.command {
+        None => crate::ui::run(crate::ui::Options {
+            lang,
+            lessons_dir: cli.lessons,
+            theme: cli.theme,
+            no_color: cli.no_color,
+            present: cli.present,
+            lesson_ids: cli.lesson,
+        })
+        .map(|()| ExitCode::SUCCESS),
+        Some(Command::Lessons(cmd)) => lessons::run(cmd, cli.lessons, lang),
+        Some(Command::Subnet(args)) => subnet::run(args, lang),
+        Some(Command::Lab(args)) => lab::run(args, lang),
+        Some(Command::Export(cmd)) => export::run(cmd, lang),
+        Some(Command::Capture(cmd)) => handshake::capture(cmd, lang),
+        Some(Command::Quiz(args)) => quiz::run(args, cli.lessons, lang),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("nettutor: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

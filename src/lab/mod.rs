@@ -1,0 +1,2 @@
+//! Live socket labs on loopback. Each lab: parameters in, a stream of events out
+//! (over a channel), a final report. No terminal code here.

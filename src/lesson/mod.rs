@@ -1,0 +1,1 @@
+//! Lesson files: raw (serde) → validated model; loader; embedded lessons.

@@ -1,0 +1,13 @@
+//! nettutor — an interactive network-concepts tutor for the terminal.
+//!
+//! The arrows point one way: `ui` and `cli` depend on `net`, `lab`, `lesson` and
+//! `quiz`; nothing depends on `ui`.
+
+pub mod cli;
+pub mod i18n;
+pub mod lab;
+pub mod lesson;
+pub mod net;
+pub mod quiz;
+pub mod store;
+pub mod ui;

@@ -1,0 +1,7 @@
+//! Networking knowledge, pure: no terminal, no sockets.
+
+pub mod arp;
+pub mod frame;
+pub mod pcap;
+pub mod subnet;
+pub mod tcp;

@@ -1,0 +1,1 @@
+//! Quiz engine: question bank, generators, scoring, mastery.

@@ -1,0 +1,1 @@
+//! The progress store (last lesson and step, quiz mastery), written atomically.
