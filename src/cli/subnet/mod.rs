@@ -80,7 +80,7 @@ pub struct SubnetOps {
     pub split: Option<String>,
 
     /// Split the network into N equal subnets (rounded up to a power of two).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", conflicts_with = "split")]
     pub count: Option<String>,
 
     /// Is HOST on the same network as ADDRESS? (uses ADDRESS's mask)
