@@ -286,3 +286,46 @@ fn the_bit_being_computed_is_highlighted() {
         "{and_row}"
     );
 }
+
+#[test]
+fn in_the_app_keys_reach_the_panel_and_g_opens_the_lan_panel() {
+    use nettutor::lesson::{LessonSet, LessonSource};
+    use nettutor::ui::Options;
+    use nettutor::ui::app::App;
+
+    let dir =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/demo_lessons");
+    let lessons = LessonSet::load(&LessonSource::Dir(dir)).unwrap();
+    let (tx, _rx) = mpsc::channel();
+    let mut app = App::new(&Options::default(), dark(), lessons, None, tx);
+    let press = |app: &mut App, code: KeyCode, modifiers: KeyModifiers| {
+        app.handle_event(AppEvent::Input(ratatui::crossterm::event::Event::Key(
+            KeyEvent::new(code, modifiers),
+        )));
+    };
+    press(&mut app, KeyCode::Char('5'), KeyModifiers::NONE);
+    assert_eq!(app.screen, Screen::Subnet);
+    press(&mut app, KeyCode::Char('e'), KeyModifiers::NONE);
+    assert!(app.subnet.editing);
+    press(&mut app, KeyCode::Char('u'), KeyModifiers::CONTROL);
+    // 'q' is typed while editing, not "quit".
+    for ch in "10.0.0.1/24 same=10.0.1.1 q".chars() {
+        press(&mut app, KeyCode::Char(ch), KeyModifiers::NONE);
+    }
+    assert!(!app.quit);
+    assert!(app.subnet.error.is_some(), "'q' is not an option");
+    press(&mut app, KeyCode::Backspace, KeyModifiers::NONE);
+    press(&mut app, KeyCode::Backspace, KeyModifiers::NONE);
+    assert!(app.subnet.error.is_none(), "{:?}", app.subnet.error);
+    press(&mut app, KeyCode::Enter, KeyModifiers::NONE);
+    assert!(!app.subnet.editing);
+    press(&mut app, KeyCode::Char('s'), KeyModifiers::NONE);
+    assert_eq!(app.subnet.pane, Pane::Same);
+    press(&mut app, KeyCode::Char('p'), KeyModifiers::NONE);
+    assert!(app.wants_ticks());
+    press(&mut app, KeyCode::Char('p'), KeyModifiers::NONE);
+    assert!(!app.wants_ticks());
+    press(&mut app, KeyCode::Char('g'), KeyModifiers::NONE);
+    // The argument it carries is checked in `lan_key_opens_the_lan_panel_on_the_case`.
+    assert_eq!(app.screen, Screen::Lan);
+}

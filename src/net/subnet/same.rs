@@ -126,14 +126,14 @@ impl SameNetworkCheck {
             IpAddr::V4(_) => "ARP",
             IpAddr::V6(_) => "NDP",
         };
-        let gateway = self.gateway.map_or_else(
-            || tf(lang, "subnet.same.the_gateway", &[]),
-            |g| g.gateway.to_string(),
-        );
-        let key = if self.same {
-            "subnet.same.direct"
-        } else {
-            "subnet.same.via_gateway"
+        let gateway = self
+            .gateway
+            .map(|g| g.gateway.to_string())
+            .unwrap_or_default();
+        let key = match (self.same, self.gateway.is_some()) {
+            (true, _) => "subnet.same.direct",
+            (false, true) => "subnet.same.via_gateway",
+            (false, false) => "subnet.same.via_default",
         };
         tf(
             lang,
@@ -238,6 +238,11 @@ mod tests {
         let c = check("10.0.0.5/24", "10.0.0.255", Some("10.0.0.0"));
         assert_eq!(c.b_role, AddressRole::Broadcast);
         assert_eq!(c.gateway.unwrap().role, AddressRole::NetworkAddress);
+        let no_gw = check("10.0.0.5/24", "10.0.1.5", None);
+        assert_eq!(
+            no_gw.verdict(Lang::En),
+            "different networks: send to the default gateway, ARP for the gateway's MAC"
+        );
         let v6 = check("2001:db8::1/64", "2001:db8::2", None);
         assert!(v6.verdict(Lang::En).contains("NDP"));
     }
