@@ -38,6 +38,8 @@ pub enum LayerKind {
     Payload,
     /// Bytes that do not fit the structure they claim (too short, bad lengths).
     Malformed,
+    /// Preamble and start frame delimiter: only on the cable, never in a capture.
+    Physical,
 }
 
 impl LayerKind {
@@ -52,6 +54,7 @@ impl LayerKind {
             LayerKind::Udp => Label::new("User Datagram Protocol", "用户数据报协议 UDP"),
             LayerKind::Payload => Label::new("Data", "数据"),
             LayerKind::Malformed => Label::new("Malformed/truncated", "格式错误/数据截断"),
+            LayerKind::Physical => Label::new("Physical layer", "物理层"),
         }
     }
 
@@ -63,6 +66,7 @@ impl LayerKind {
             LayerKind::Tcp | LayerKind::Udp => 4,
             LayerKind::Payload => 7,
             LayerKind::Malformed => 0,
+            LayerKind::Physical => 1,
         }
     }
 }
@@ -234,8 +238,70 @@ impl Dissection {
             .collect()
     }
 
-    /// The layer that owns byte `offset` (the innermost one; headers do not overlap).
+    /// The layer that owns byte `offset`: its header, or one of its fields
+    /// (Ethernet padding and FCS sit after the payload).
     pub fn layer_at(&self, offset: usize) -> Option<&Layer> {
-        self.layers.iter().find(|l| l.bytes.contains(&offset))
+        self.layers
+            .iter()
+            .find(|l| l.bytes.contains(&offset))
+            .or_else(|| {
+                self.layers
+                    .iter()
+                    .find(|l| l.fields.iter().any(|f| f.bytes.contains(&offset)))
+            })
+    }
+
+    /// The part of this dissection from byte `start` on, renumbered from 0: the
+    /// view of an inner unit of data (the packet inside a frame, the segment
+    /// inside a packet). Layers that begin before `start` are left out.
+    pub fn from_offset(&self, start: usize) -> Dissection {
+        fn shift(f: &Field, start: usize) -> Field {
+            let mut f = f.clone();
+            f.bytes = f.bytes.start.saturating_sub(start)..f.bytes.end.saturating_sub(start);
+            f.children = f.children.iter().map(|c| shift(c, start)).collect();
+            f
+        }
+        Dissection {
+            layers: self
+                .layers
+                .iter()
+                .filter(|l| l.bytes.start >= start)
+                .map(|l| Layer {
+                    kind: l.kind,
+                    bytes: l.bytes.start - start..l.bytes.end.saturating_sub(start),
+                    summary: l.summary.clone(),
+                    fields: l
+                        .fields
+                        .iter()
+                        .filter(|f| f.bytes.start >= start)
+                        .map(|f| shift(f, start))
+                        .collect(),
+                })
+                .collect(),
+            len: self.len.saturating_sub(start),
+        }
+    }
+
+    /// This dissection moved `by` bytes later (for bytes sent before the frame).
+    pub fn shifted_later(&self, by: usize) -> Dissection {
+        fn shift(f: &Field, by: usize) -> Field {
+            let mut f = f.clone();
+            f.bytes = f.bytes.start + by..f.bytes.end + by;
+            f.children = f.children.iter().map(|c| shift(c, by)).collect();
+            f
+        }
+        Dissection {
+            layers: self
+                .layers
+                .iter()
+                .map(|l| Layer {
+                    kind: l.kind,
+                    bytes: l.bytes.start + by..l.bytes.end + by,
+                    summary: l.summary.clone(),
+                    fields: l.fields.iter().map(|f| shift(f, by)).collect(),
+                })
+                .collect(),
+            len: self.len + by,
+        }
     }
 }

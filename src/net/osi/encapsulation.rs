@@ -13,8 +13,8 @@ use std::ops::Range;
 
 use crate::net::frame::{
     self, ChecksumStatus, Dissection, ETHERNET_HEADER_LEN, ETHERNET_MTU, Field, FrameError,
-    IPV4_HEADER_LEN, IPV6_HEADER_LEN, Label, MacAddr, OnTheWire, TCP_HEADER_LEN, TcpFlags,
-    TcpSegmentSpec, UDP_HEADER_LEN, UdpDatagramSpec,
+    IPV4_HEADER_LEN, IPV6_HEADER_LEN, Label, Layer, LayerKind, MacAddr, OnTheWire, TCP_HEADER_LEN,
+    TcpFlags, TcpSegmentSpec, UDP_HEADER_LEN, UdpDatagramSpec,
 };
 
 /// TCP or UDP.
@@ -302,6 +302,53 @@ pub fn encapsulate(
     })
 }
 
+impl Encapsulation {
+    /// The field tree of one step's bytes, with offsets into `step.bytes`.
+    pub fn dissect_step(&self, index: usize) -> Option<Dissection> {
+        let step = self.steps.get(index)?;
+        let ip_start = ETHERNET_HEADER_LEN;
+        let transport_start = ip_start + ip_header_len(self.ip);
+        let full = frame::dissect(&self.frame);
+        Some(match step.stage {
+            Stage::Application => {
+                full.from_offset(transport_start + transport_header_len(self.transport))
+            }
+            Stage::Transport => full.from_offset(transport_start),
+            Stage::Network => full.from_offset(ip_start),
+            Stage::DataLink => dissect_with_fcs(&step.bytes),
+            Stage::Physical => {
+                let preamble = self.wire.preamble.len();
+                let mut d = dissect_with_fcs(self.wire.frame_with_fcs()).shifted_later(preamble);
+                d.layers.insert(
+                    0,
+                    Layer {
+                        kind: LayerKind::Physical,
+                        bytes: 0..preamble,
+                        summary: String::new(),
+                        fields: vec![
+                            Field::new(
+                                "phy.preamble",
+                                Label::new("Preamble", "前导码"),
+                                0..preamble - 1,
+                                None,
+                                "7 × 0x55 (10101010 on the wire: clock sync)".into(),
+                            ),
+                            Field::new(
+                                "phy.sfd",
+                                Label::new("Start frame delimiter", "帧开始定界符 SFD"),
+                                preamble - 1..preamble,
+                                Some(0xd5),
+                                "0xd5 (10101011 on the wire: the frame starts next)".into(),
+                            ),
+                        ],
+                    },
+                );
+                d
+            }
+        })
+    }
+}
+
 /// Dissects a frame that ends in a 4-byte FCS (as on the wire), adding the FCS
 /// to the Ethernet layer with its CRC-32 verdict.
 pub fn dissect_with_fcs(frame_and_fcs: &[u8]) -> Dissection {
@@ -336,7 +383,30 @@ pub fn dissect_with_fcs(frame_and_fcs: &[u8]) -> Dissection {
 mod tests {
     use super::*;
     use crate::i18n::Lang;
-    use crate::net::frame::LayerKind;
+
+    #[test]
+    fn every_step_dissects_with_offsets_inside_its_own_bytes() {
+        for transport in [Transport::Tcp, Transport::Udp] {
+            for ip in [IpVersion::V4, IpVersion::V6] {
+                let e = encapsulate(b"hello", transport, ip, &Endpoints::default()).unwrap();
+                for (i, step) in e.steps.iter().enumerate() {
+                    let d = e.dissect_step(i).unwrap();
+                    assert!(!d.is_malformed(), "step {i}");
+                    for layer in &d.layers {
+                        for f in layer.fields.iter().flat_map(|f| f.walk()) {
+                            assert!(f.bytes.end <= step.bytes.len(), "step {i} {}", f.id);
+                        }
+                    }
+                    // The message sits at the same place the Data layer says.
+                    let data = d.layer(LayerKind::Payload).unwrap().bytes.clone();
+                    assert_eq!(&step.bytes[data], b"hello", "step {i}");
+                }
+                let phys = e.dissect_step(4).unwrap();
+                assert_eq!(phys.layers[0].kind, LayerKind::Physical);
+                assert_eq!(phys.field("phy.sfd").unwrap().bytes, 7..8);
+            }
+        }
+    }
 
     #[test]
     fn each_step_down_adds_exactly_one_header() {
