@@ -255,3 +255,78 @@ fn lesson_arguments_open_the_panels_in_the_asked_state() {
     });
     assert_eq!(a.lan.scenario, nettutor::net::arp::LanScenario::ViaGateway);
 }
+
+#[test]
+fn every_shipped_lesson_step_opens_these_panels_without_error() {
+    use nettutor::lesson::panel::PanelId;
+    use nettutor::ui::app::Msg;
+    let shipped = LessonSet::load(&LessonSource::Embedded).unwrap();
+    let mut opened = 0;
+    for lesson in &shipped.lessons {
+        for step in &lesson.steps {
+            let Some(link) = &step.panel else { continue };
+            if !matches!(link.panel, PanelId::Osi | PanelId::Lan) {
+                continue;
+            }
+            let mut a = app(Lang::En);
+            a.update(Msg::OpenPanel {
+                panel: link.panel,
+                arg: link.arg.clone(),
+            });
+            assert_eq!(a.status, None, "{}: {}", lesson.id, link.arg);
+            opened += 1;
+        }
+    }
+    assert!(opened > 0);
+}
+
+#[test]
+fn the_physical_step_opens_in_the_bits_view() {
+    let mut a = app(Lang::En);
+    press(&mut a, &[KeyCode::Char('2'), KeyCode::Tab]);
+    press(&mut a, &[KeyCode::Right; 4]);
+    assert!(a.osi.inspector().unwrap().bits());
+    let t = render(&mut a, 80, 24);
+    let text: String = t
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .map(|c| c.symbol())
+        .collect();
+    // Preamble bytes 0x55 and the SFD 0xd5 as bits.
+    assert!(text.contains("01010101 01010101"), "{text}");
+    assert!(text.contains("11010101"));
+}
+
+#[test]
+fn broadcast_and_unicast_links_are_drawn_in_their_own_styles() {
+    let theme = Theme::named("dark").unwrap();
+    let mut a = app(Lang::En);
+    press(&mut a, &[KeyCode::Char('3'), KeyCode::Right]);
+    let link_style = |a: &mut App, port_col: u16| {
+        let t = render(a, 80, 24);
+        let buf = t.backend().buffer().clone();
+        let row = (0..24)
+            .find(|y| buf[(1, *y)].symbol() == "┃" || buf[(1, *y)].symbol() == "│")
+            .unwrap();
+        (
+            buf[(port_col, row)].symbol().to_string(),
+            buf[(port_col, row)].style().fg,
+        )
+    };
+    // Step 2: the ARP request is flooded: every port's link in the broadcast style.
+    assert_eq!(
+        link_style(&mut a, 21),
+        ("┃".to_string(), theme.broadcast.fg)
+    );
+    assert_eq!(
+        link_style(&mut a, 41),
+        ("┃".to_string(), theme.broadcast.fg)
+    );
+    // Step 4: the reply is unicast: only A's port (and B's, the sender) light up.
+    press(&mut a, &[KeyCode::Right, KeyCode::Right]);
+    assert_eq!(link_style(&mut a, 1), ("┃".to_string(), theme.unicast.fg));
+    assert_eq!(link_style(&mut a, 41).0, "│");
+    assert_ne!(theme.broadcast.fg, theme.unicast.fg);
+}

@@ -138,9 +138,14 @@ impl Field {
         self
     }
 
+    /// The decoded value in `lang` (numbers and protocol names stay as they are).
+    pub fn shown_in(&self, lang: Lang) -> String {
+        localize_value(&self.shown, lang)
+    }
+
     /// The line a details pane shows, e.g. `Checksum: 0x1c46 [correct]`.
     pub fn line(&self, lang: Lang) -> String {
-        let mut out = format!("{}: {}", self.label.get(lang), self.shown);
+        let mut out = format!("{}: {}", self.label.get(lang), self.shown_in(lang));
         if let Some(status) = self.checksum {
             out.push(' ');
             out.push_str(&checksum_verdict(status, self.bytes.len(), lang));
@@ -155,6 +160,42 @@ impl Field {
             out.extend(child.walk());
         }
         out
+    }
+}
+
+/// English words the dissector puts into values, with their Chinese. Values are
+/// built in English (like a protocol analyzer's) and translated on display.
+const VALUE_WORDS_ZH: &[(&str, &str)] = &[
+    (" (unknown: the question)", "（未知：正是要问的）"),
+    (" (ACK flag not set: ignored)", "（ACK 标志未置位：忽略）"),
+    (" (locally administered)", "（本地管理地址）"),
+    (" (broadcast)", "（广播）"),
+    (" (multicast)", "（组播）"),
+    (" (Not ECN-Capable Transport)", "（不支持 ECN）"),
+    (" (default)", "（默认）"),
+    ("Don't fragment", "不分片"),
+    ("More fragments", "还有分片"),
+    ("8-byte header + ", "8 字节首部 + "),
+    ("bytes of data", "字节数据"),
+    ("multiply by", "乘以"),
+    ("on the wire: clock sync", "线路上：用于时钟同步"),
+    ("on the wire: the frame starts next", "线路上：接下来是帧"),
+    ("request (", "请求 ("),
+    ("reply (", "应答 ("),
+    (" bytes", " 字节"),
+];
+
+/// `value` with the dissector's English words in `lang`.
+pub fn localize_value(value: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => value.to_string(),
+        Lang::Zh => match value {
+            "Set" => "置位".to_string(),
+            "Not set" => "未置位".to_string(),
+            _ => VALUE_WORDS_ZH
+                .iter()
+                .fold(value.to_string(), |acc, (en, zh)| acc.replace(en, zh)),
+        },
     }
 }
 
@@ -191,10 +232,13 @@ impl Layer {
     /// The layer's title line, e.g. `Internet Protocol Version 4, Src: …, Dst: …`.
     pub fn title(&self, lang: Lang) -> String {
         if self.summary.is_empty() {
-            self.kind.label().get(lang).to_string()
-        } else {
-            format!("{}, {}", self.kind.label().get(lang), self.summary)
+            return self.kind.label().get(lang).to_string();
         }
+        let summary = match lang {
+            Lang::En => self.summary.clone(),
+            Lang::Zh => localize_summary(&self.summary),
+        };
+        format!("{}, {summary}", self.kind.label().get(lang))
     }
 
     /// The first field (at any depth) with this id.
@@ -204,6 +248,19 @@ impl Layer {
             .flat_map(|f| f.walk())
             .find(|f| f.id == id)
     }
+}
+
+/// ARP's question and answer, and byte counts, in Chinese.
+fn localize_summary(summary: &str) -> String {
+    if let Some(rest) = summary.strip_prefix("Who has ")
+        && let Some((target, sender)) = rest.split_once("? Tell ")
+    {
+        return format!("谁是 {target}？请告诉 {sender}");
+    }
+    if let Some((ip, mac)) = summary.split_once(" is at ") {
+        return format!("{ip} 的 MAC 是 {mac}");
+    }
+    localize_value(summary, Lang::Zh)
 }
 
 /// A whole frame taken apart.
