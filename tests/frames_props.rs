@@ -88,3 +88,50 @@ proptest! {
         }
     }
 }
+
+mod inspector_render {
+    use nettutor::i18n::Lang;
+    use nettutor::ui::panel::RenderCtx;
+    use nettutor::ui::theme::Theme;
+    use nettutor::ui::widgets::inspector::Inspector;
+    use proptest::prelude::*;
+    use ratatui::buffer::Buffer;
+    use ratatui::layout::Rect;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(150))]
+
+        /// Any bytes, any size, any selection, either view, either language: the
+        /// inspector draws without panicking and stays inside its area.
+        #[test]
+        fn any_frame_renders_at_any_size(
+            bytes in proptest::collection::vec(any::<u8>(), 0..300),
+            w in 0u16..200,
+            h in 0u16..60,
+            moves in 0usize..80,
+            bits in any::<bool>(),
+            zh in any::<bool>(),
+        ) {
+            let theme = Theme::named("dark").unwrap();
+            let lang = if zh { Lang::Zh } else { Lang::En };
+            let ctx = RenderCtx { lang, theme: &theme, present: false };
+            let mut inspector = Inspector::of_frame(&bytes);
+            for _ in 0..moves {
+                inspector.select_next();
+            }
+            inspector.set_bits(bits);
+            let outer = Rect::new(0, 0, w + 2, h + 2);
+            let mut buf = Buffer::empty(outer);
+            inspector.render(Rect::new(1, 1, w, h), &mut buf, &ctx);
+            // Nothing drawn on the one-cell frame around the area.
+            for x in 0..outer.width {
+                prop_assert_eq!(buf[(x, 0)].symbol(), " ");
+                prop_assert_eq!(buf[(x, outer.height - 1)].symbol(), " ");
+            }
+            for y in 0..outer.height {
+                prop_assert_eq!(buf[(0, y)].symbol(), " ");
+                prop_assert_eq!(buf[(outer.width - 1, y)].symbol(), " ");
+            }
+        }
+    }
+}

@@ -330,3 +330,32 @@ fn broadcast_and_unicast_links_are_drawn_in_their_own_styles() {
     assert_eq!(link_style(&mut a, 41).0, "│");
     assert_ne!(theme.broadcast.fg, theme.unicast.fg);
 }
+
+#[test]
+fn while_playing_the_frame_moves_from_the_sender_toward_the_receivers() {
+    let mut a = app(Lang::En);
+    press(
+        &mut a,
+        &[KeyCode::Char('3'), KeyCode::Right, KeyCode::Char('p')],
+    );
+    assert_eq!(a.lan.cursor, 1);
+    let markers = |a: &mut App| {
+        let t = render(a, 80, 24);
+        let buf = t.backend().buffer().clone();
+        let row = (0..24)
+            .find(|y| buf[(1, *y)].symbol() == "└" || buf[(1, *y)].symbol() == "●")
+            .unwrap();
+        (0..80)
+            .filter(|x| buf[(*x, row)].symbol() == "●")
+            .collect::<Vec<u16>>()
+    };
+    // At the start all three copies of the broadcast sit at A's port (column 1).
+    assert_eq!(markers(&mut a), [1]);
+    for _ in 0..15 {
+        a.tick();
+    }
+    // Halfway: one copy per out port, between A and ports 2, 3, 4 (columns 21, 41, 61).
+    assert_eq!(markers(&mut a), [11, 21, 31]);
+    press(&mut a, &[KeyCode::Char('p')]);
+    assert!(markers(&mut a).is_empty());
+}

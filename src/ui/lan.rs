@@ -247,6 +247,7 @@ impl LanPanel {
                 delivery_style(ctx, d),
             );
         }
+        self.render_frame_in_flight(step, area, cw, buf, ctx);
         if self.scenario == LanScenario::ViaGateway {
             let text = tf(lang, "lan.other-net", &[("net", "203.0.113.0/24")]);
             let x = area
@@ -260,6 +261,42 @@ impl LanPanel {
                 usize::from(area.right().saturating_sub(x)),
                 ctx.theme.muted,
             );
+        }
+    }
+
+    /// While playing, the frame moves along the switch from the sender's port to
+    /// each port it leaves by: the renderer interpolates between steps by the tick.
+    fn render_frame_in_flight(
+        &self,
+        step: &LanStep,
+        area: Rect,
+        cw: u16,
+        buf: &mut Buffer,
+        ctx: &RenderCtx,
+    ) {
+        let (Some(from), Some(delivery)) = (step.from, step.delivery) else {
+            return;
+        };
+        if !self.playing || step.frame.is_none() {
+            return;
+        }
+        let column = |port: u8| {
+            self.lan
+                .nodes
+                .iter()
+                .position(|n| n.port == port)
+                .map(|i| area.x + cw * i as u16 + 1)
+        };
+        let Some(start) = self.lan.node(from).and_then(|n| column(n.port)) else {
+            return;
+        };
+        let progress = self.ticks as f32 / TICKS_PER_STEP as f32;
+        for port in &step.out_ports {
+            if let Some(end) = column(*port) {
+                let x = f32::from(start) + (f32::from(end) - f32::from(start)) * progress;
+                let x = (x.round() as u16).min(area.right().saturating_sub(1));
+                buf.set_string(x, area.y + 4, "●", delivery_style(ctx, delivery));
+            }
         }
     }
 
