@@ -362,7 +362,10 @@ fn while_playing_the_frame_moves_from_the_sender_toward_the_receivers() {
 
 #[test]
 fn every_key_of_these_panels_has_help_in_both_languages() {
-    for binding in nettutor::ui::osi::KEYS.iter().chain(nettutor::ui::lan::KEYS) {
+    for binding in nettutor::ui::osi::KEYS
+        .iter()
+        .chain(nettutor::ui::lan::KEYS)
+    {
         assert!(nettutor::i18n::has(binding.help), "{}", binding.help);
         for lang in Lang::ALL {
             assert_ne!(nettutor::i18n::t(lang, binding.help), binding.help);
