@@ -1,0 +1,1 @@
+//! OSI model and encapsulation.

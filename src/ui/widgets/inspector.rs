@@ -1,0 +1,2 @@
+//! The packet inspector: field tree, hex dump and ASCII column (built by the
+//! OSI & encapsulation issue).
