@@ -1,6 +1,7 @@
 //! TCP as the lessons teach it: the RFC 9293 state machine, and handshake and
 //! teardown scenarios computed up front as timelines with real sequence arithmetic.
 
+pub mod frames;
 pub mod observed;
 pub mod scenario;
 pub mod sim;

@@ -51,6 +51,9 @@ fn caption_for(segment: &Segment, receiver_before: TcpState) -> &'static str {
         "hs.cap.real_synack"
     } else if has(TcpFlags::SYN) {
         "hs.cap.real_syn"
+    } else if has(TcpFlags::FIN) && receiver_before == TcpState::FinWait1 {
+        // The FIN may also acknowledge the peer's FIN: a three-segment teardown.
+        "hs.cap.real_fin_second"
     } else if has(TcpFlags::FIN) {
         "hs.cap.real_fin"
     } else if !segment.is_empty() {
