@@ -112,13 +112,44 @@ fn narrow_screen_toggles_to_the_state_machine_and_inspector_shows_bytes() {
     assert!(shown.contains("C▸ESTABLISHED◂S"), "{shown}");
     insta::assert_snapshot!("machine_established_en_80x24", shown);
     panel.update(HandshakeMsg::Inspect, &mut c);
-    assert!(panel.inspecting);
+    // The latest segment on screen: the handshake's ACK (the third segment).
+    assert_eq!(panel.inspecting, Some(2));
     let shown = text(&draw(&panel, Lang::En, 80, 24));
     assert!(shown.contains("Transmission Control Protocol"), "{shown}");
     // The frame's first bytes: destination MAC 02:00:00:00:00:20 (the server).
     assert!(shown.contains("0000  02 00 00 00 00 20"), "{shown}");
+    assert!(shown.contains("#3 — ACK seq="), "{shown}");
+    // ↑ selects the SYN,ACK: its bytes go to the client's MAC.
+    panel.nav(Nav::Up, &mut c);
+    let shown = text(&draw(&panel, Lang::En, 80, 24));
+    assert!(shown.contains("#2 — SYN,ACK"), "{shown}");
+    assert!(shown.contains("0000  02 00 00 00 00 10"), "{shown}");
+    // Wide screens keep the diagram beside the bytes, the selected row reversed.
+    let buf = draw(&panel, Lang::En, 160, 48);
+    let wide = text(&buf);
+    assert!(
+        wide.contains("Sequence diagram") && wide.contains("Segment bytes"),
+        "{wide}"
+    );
+    insta::assert_snapshot!("inspect_synack_en_160x48", wide);
+    let row = wide
+        .lines()
+        .position(|l| l.contains("◀─") && l.contains("SYN,ACK seq"))
+        .unwrap();
+    let col = wide
+        .lines()
+        .nth(row)
+        .unwrap()
+        .chars()
+        .position(|c| c == '◀')
+        .unwrap();
+    assert!(
+        buf[(col as u16, row as u16)]
+            .modifier
+            .contains(ratatui::style::Modifier::REVERSED)
+    );
     assert!(panel.back(&mut c));
-    assert!(!panel.inspecting);
+    assert!(panel.inspecting.is_none());
 }
 
 #[test]

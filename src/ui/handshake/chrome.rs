@@ -25,7 +25,12 @@ pub(super) fn render_panel(panel: &HandshakePanel, area: Rect, buf: &mut Buffer,
             Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)])
                 .areas(body);
         diagram::render(panel, left, buf, ctx);
-        machine::render(panel, right, buf, ctx);
+        if panel.inspecting.is_some() {
+            // Wide screens keep the diagram (with the selected row) in view.
+            inspect::render(panel, right, buf, ctx);
+        } else {
+            machine::render(panel, right, buf, ctx);
+        }
     } else if panel.show_machine {
         machine::render(panel, body, buf, ctx);
     } else {
@@ -34,8 +39,14 @@ pub(super) fn render_panel(panel: &HandshakePanel, area: Rect, buf: &mut Buffer,
     render_caption(panel, caption, buf, ctx);
     if panel.picker.is_some() {
         render_picker(panel, area, buf, ctx);
-    } else if panel.inspecting {
-        inspect::render(panel, area, buf, ctx);
+    } else if panel.inspecting.is_some() && area.width < SIDE_BY_SIDE {
+        let popup = Rect::new(
+            area.x + 1,
+            area.y + 1,
+            area.width.saturating_sub(2),
+            area.height.saturating_sub(2),
+        );
+        inspect::render(panel, popup, buf, ctx);
     }
 }
 

@@ -18,6 +18,8 @@ const STATE_COL: u16 = 13;
 struct Row<'a> {
     step: &'a Step,
     flight: Option<&'a Flight>,
+    /// Index of the flight in `timeline.flights()`.
+    ordinal: usize,
     /// 0.0–1.0 of the flight; 1.0 for completed steps.
     progress: f32,
     states: Ends<TcpState>,
@@ -26,6 +28,7 @@ struct Row<'a> {
 fn rows(panel: &HandshakePanel) -> Vec<Row<'_>> {
     let steps = &panel.timeline.steps;
     let mut out = Vec::new();
+    let mut ordinal = 0;
     let in_flight = (panel.progress > 0).then_some(panel.at);
     for (i, step) in steps.iter().enumerate() {
         let progress = if i < panel.at {
@@ -40,6 +43,7 @@ fn rows(panel: &HandshakePanel) -> Vec<Row<'_>> {
             out.push(Row {
                 step,
                 flight: None,
+                ordinal,
                 progress,
                 states,
             });
@@ -48,9 +52,11 @@ fn rows(panel: &HandshakePanel) -> Vec<Row<'_>> {
             out.push(Row {
                 step,
                 flight: Some(flight),
+                ordinal,
                 progress,
                 states,
             });
+            ordinal += 1;
         }
     }
     out
@@ -130,7 +136,15 @@ pub fn render(panel: &HandshakePanel, area: Rect, buf: &mut Buffer, ctx: &Render
     );
     let rows = rows(panel);
     let visible = usize::from(inner.height.saturating_sub(2));
-    let skip = rows.len().saturating_sub(visible);
+    let mut skip = rows.len().saturating_sub(visible);
+    // Keep the segment open in the inspector in view.
+    if let Some(selected) = panel.inspecting
+        && let Some(row) = rows
+            .iter()
+            .position(|r| r.flight.is_some() && r.ordinal == selected)
+    {
+        skip = skip.min(row);
+    }
     let wide = right.saturating_sub(left) > 60;
     let mut previous: Option<Ends<TcpState>> = skip
         .checked_sub(1)
@@ -156,7 +170,11 @@ pub fn render(panel: &HandshakePanel, area: Rect, buf: &mut Buffer, ctx: &Render
         previous = Some(row.states);
         match row.flight {
             Some(flight) => {
-                draw_arrow(buf, left + 1, right - 1, y, flight, row.progress, wide, ctx)
+                draw_arrow(buf, left + 1, right - 1, y, flight, row.progress, wide, ctx);
+                if panel.inspecting == Some(row.ordinal) {
+                    let line = Rect::new(left + 1, y, right - left - 1, 1);
+                    buf.set_style(line, Style::default().add_modifier(Modifier::REVERSED));
+                }
             }
             None => {
                 let text = note_text(row.step);

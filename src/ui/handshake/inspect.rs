@@ -12,34 +12,19 @@ use crate::net::frame::{LayerKind, dissect};
 use crate::net::tcp::Flight;
 use crate::ui::panel::RenderCtx;
 
-/// The segment the inspector shows: the first of the step on screen, or the
-/// latest one before it.
+/// The segment the inspector shows.
 pub fn inspected(panel: &HandshakePanel) -> Option<&Flight> {
-    let shown = if panel.progress > 0 {
-        panel.at + 1
-    } else {
-        panel.at
-    };
-    panel
-        .timeline
-        .steps
-        .iter()
-        .take(shown)
-        .rev()
-        .find_map(|s| s.flights.first())
+    let index = panel.inspecting?;
+    panel.timeline.flights().nth(index).map(|(_, f)| f)
 }
 
-pub fn render(panel: &HandshakePanel, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
+/// Draw the inspector over `popup` (a pane beside the diagram, or most of the
+/// screen on narrow terminals).
+pub fn render(panel: &HandshakePanel, popup: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
     let lang = ctx.lang;
     let Some(flight) = inspected(panel) else {
         return;
     };
-    let popup = Rect::new(
-        area.x + 1,
-        area.y + 1,
-        area.width.saturating_sub(2),
-        area.height.saturating_sub(2),
-    );
     Clear.render(popup, buf);
     let width = usize::from(popup.width.saturating_sub(2));
     let mut lines = Vec::new();
@@ -54,6 +39,17 @@ pub fn render(panel: &HandshakePanel, area: Rect, buf: &mut Buffer, ctx: &Render
                     for field in &layer.fields {
                         let text = format!("  {}: {}", field.label.get(lang), field.shown);
                         lines.push(Line::styled(fit(&text, width), ctx.theme.layer_transport));
+                        // Options (MSS, window scale, timestamps…) sit one level down.
+                        if field.id.starts_with("tcp.options") {
+                            for child in &field.children {
+                                let text =
+                                    format!("    {}: {}", child.label.get(lang), child.shown);
+                                lines.push(Line::styled(
+                                    fit(&text, width),
+                                    ctx.theme.layer_transport,
+                                ));
+                            }
+                        }
                     }
                 }
             }
@@ -66,8 +62,9 @@ pub fn render(panel: &HandshakePanel, area: Rect, buf: &mut Buffer, ctx: &Render
         }
         Err(e) => lines.push(Line::styled(e.to_string(), ctx.theme.bad)),
     }
+    let number = panel.inspecting.map_or(0, |i| i + 1);
     let title = format!(
-        "{} — {}",
+        "{} #{number} — {} (↑/↓)",
         t(lang, "hs.inspect.title"),
         flight.segment.summary()
     );

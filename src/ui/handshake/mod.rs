@@ -68,7 +68,8 @@ pub struct HandshakePanel {
     pub speed: usize,
     /// Open scenario picker and its selected row (the last row is "real").
     pub picker: Option<usize>,
-    pub inspecting: bool,
+    /// The segment whose bytes are open (its index in `timeline.flights()`).
+    pub inspecting: Option<usize>,
     /// Narrow screens: show the state machine instead of the diagram.
     pub show_machine: bool,
     capture: Option<JoinHandle<()>>,
@@ -87,7 +88,7 @@ impl Default for HandshakePanel {
             playing: false,
             speed: NORMAL_SPEED,
             picker: None,
-            inspecting: false,
+            inspecting: None,
             show_machine: false,
             capture: None,
             notice: None,
@@ -187,7 +188,7 @@ impl HandshakePanel {
         self.at = 0;
         self.progress = 0;
         self.playing = false;
-        self.inspecting = false;
+        self.inspecting = None;
     }
 
     /// Jump to `at` steps done (clamped), paused.
@@ -195,6 +196,24 @@ impl HandshakePanel {
         self.at = at.min(self.timeline.steps.len());
         self.progress = 0;
         self.playing = false;
+        if self.inspecting.is_some() {
+            self.inspecting = self.shown_flights().checked_sub(1);
+        }
+    }
+
+    /// How many segments are on screen (sent in completed steps or in flight).
+    pub fn shown_flights(&self) -> usize {
+        let shown = if self.progress > 0 {
+            self.at + 1
+        } else {
+            self.at
+        };
+        self.timeline
+            .steps
+            .iter()
+            .take(shown)
+            .map(|s| s.flights.len())
+            .sum()
     }
 
     /// The step in flight (while playing) or the last one completed.
@@ -269,7 +288,10 @@ impl Panel for HandshakePanel {
                         None => self.start_capture(ctx),
                     }
                 } else {
-                    self.inspecting = !self.inspecting && inspect::inspected(self).is_some();
+                    self.inspecting = match self.inspecting {
+                        Some(_) => None,
+                        None => self.shown_flights().checked_sub(1),
+                    };
                 }
             }
             HandshakeMsg::ToggleMachine => self.show_machine = !self.show_machine,
@@ -289,6 +311,21 @@ impl Panel for HandshakePanel {
             return None;
         }
         let steps = self.timeline.steps.len();
+        if let Some(selected) = self.inspecting {
+            // Up/Down pick any segment already on screen; stepping keeps working.
+            match nav {
+                Nav::Up => {
+                    self.inspecting = Some(selected.saturating_sub(1));
+                    return None;
+                }
+                Nav::Down => {
+                    let last = self.shown_flights().saturating_sub(1);
+                    self.inspecting = Some((selected + 1).min(last));
+                    return None;
+                }
+                _ => {}
+            }
+        }
         match nav {
             // A step in flight completes first; otherwise the next one completes.
             Nav::Next | Nav::Down => self.seek(self.at + 1),
@@ -312,7 +349,7 @@ impl Panel for HandshakePanel {
         if self.picker.take().is_some() {
             return true;
         }
-        std::mem::replace(&mut self.inspecting, false)
+        self.inspecting.take().is_some()
     }
 
     fn render(&self, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
