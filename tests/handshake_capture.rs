@@ -149,3 +149,36 @@ fn capture_command_writes_a_pcap_tshark_accepts() {
         );
     }
 }
+
+#[test]
+fn without_cap_net_raw_one_line_names_the_remedy() {
+    if !is_root() {
+        // Unprivileged already: the command itself must refuse.
+        eprintln!("not root: running the capture unprivileged directly");
+    }
+    let has_setpriv = Command::new("setpriv").arg("--version").output().is_ok();
+    if is_root() && !has_setpriv {
+        eprintln!("skipping: setpriv not installed (needed to drop CAP_NET_RAW as root)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let pcap = dir.path().join("x.pcap");
+    let bin = env!("CARGO_BIN_EXE_nettutor");
+    let mut cmd = if is_root() {
+        let mut c = Command::new("setpriv");
+        c.args(["--bounding-set", "-net_raw", "--inh-caps", "-net_raw", bin]);
+        c
+    } else {
+        Command::new(bin)
+    };
+    let out = cmd
+        .args(["--lang", "en", "capture", "handshake", "-o"])
+        .arg(&pcap)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("sudo setcap cap_net_raw+ep"), "{err}");
+    assert!(!pcap.exists());
+}

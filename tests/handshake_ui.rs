@@ -262,3 +262,25 @@ fn real_mode_runs_in_the_background_and_reports_through_the_channel() {
         assert!(shown.contains("setcap cap_net_raw+ep"), "{shown}");
     }
 }
+
+#[test]
+fn without_privilege_the_panel_names_the_remedy_and_offers_scenarios() {
+    use nettutor::ui::handshake::{RealCaptureError, RealCaptured};
+    let (mut c, _rx) = ctx(Lang::Zh);
+    let mut panel = HandshakePanel::default();
+    panel.job(
+        Box::new(RealCaptured(Err(RealCaptureError::NoPermission))),
+        &mut c,
+    );
+    assert_eq!(panel.source, Source::Scenario(Scenario::Normal));
+    assert_eq!(panel.picker, Some(0), "scenario picker offered");
+    assert!(
+        c.status
+            .as_deref()
+            .unwrap()
+            .contains("setcap cap_net_raw+ep")
+    );
+    let shown = text(&draw(&panel, Lang::Zh, 80, 24));
+    assert!(shown.contains("场景"), "{shown}");
+    insta::assert_snapshot!("no_permission_zh_80x24", shown);
+}

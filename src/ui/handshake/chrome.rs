@@ -153,7 +153,19 @@ fn render_picker(panel: &HandshakePanel, area: Rect, buf: &mut Buffer, ctx: &Ren
     let rows = HandshakePanel::picker_rows() as u16;
     let width = area.width.saturating_sub(4).min(100);
     let height = (rows + 2).min(area.height);
-    let popup = Rect::new(area.x + (area.width - width) / 2, area.y + 1, width, height);
+    // Start on an odd column next to the left border so no double-width
+    // character of the diagram's title is cut in half on narrow screens.
+    let x = if area.width < 104 {
+        area.x + 1
+    } else {
+        area.x + (area.width - width) / 2
+    };
+    let width = if area.width < 104 {
+        area.width.saturating_sub(2)
+    } else {
+        width
+    };
+    let popup = Rect::new(x, area.y + 1, width, height);
     Clear.render(popup, buf);
     let selected = panel.picker.unwrap_or(0);
     let inner_width = usize::from(width.saturating_sub(2));

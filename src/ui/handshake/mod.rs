@@ -407,8 +407,14 @@ impl Panel for HandshakePanel {
                 self.show(report.timeline());
             }
             Err(RealCaptureError::NoPermission) => {
+                // Say how to grant the privilege, and offer the simulated scenarios.
                 self.notice = Some("hs.capture.no_permission");
                 ctx.say(t(ctx.lang, "hs.capture.no_permission"));
+                let row = match self.source {
+                    Source::Scenario(s) => Scenario::ALL.iter().position(|x| *x == s),
+                    Source::Real => None,
+                };
+                self.picker = Some(row.unwrap_or(0));
             }
             Err(RealCaptureError::Failed(e)) => {
                 self.notice = None;
