@@ -1,0 +1,35 @@
+#![allow(clippy::unwrap_used)]
+//! Each lab's effect, asserted through its report (run through the library).
+
+use nettutor::lab::{self, Cancel, LabName, LabParams, NullSink};
+use serde_json::Value;
+
+fn run(lab: LabName, pairs: &[&str]) -> Value {
+    let params = LabParams::from_pairs(lab, pairs.iter().copied()).unwrap();
+    let report = lab::run_lab(&params, &NullSink, &Cancel::new()).unwrap();
+    serde_json::to_value(&report).unwrap()
+}
+
+#[test]
+fn sticky_ten_sends_arrive_in_fewer_recvs() {
+    let json = run(LabName::Sticky, &[]);
+    assert_eq!(json["sends"], 10);
+    assert!(json["recvs"].as_u64().unwrap() < 10, "{json}");
+    assert_eq!(json["bytes_sent"], json["bytes_received"]);
+    let reads: u64 = json["reads"].as_array().unwrap().iter().map(|r| r.as_u64().unwrap()).sum();
+    assert_eq!(reads, json["bytes_received"].as_u64().unwrap());
+}
+
+#[test]
+fn sticky_merges_even_with_nodelay_so_nagle_is_not_the_cause() {
+    let json = run(LabName::Sticky, &["nodelay", "count=20"]);
+    assert_eq!(json["nodelay"], true);
+    assert!(json["recvs"].as_u64().unwrap() < 20, "{json}");
+}
+
+#[test]
+fn sticky_small_recv_size_splits_one_send_over_several_recvs() {
+    let json = run(LabName::Sticky, &["count=1", "message=abcdefghij", "recv-size=3"]);
+    // "abcdefghij-0" is 12 bytes: recv(3) needs 4 calls.
+    assert_eq!(json["recvs"], 4, "{json}");
+}
