@@ -50,7 +50,19 @@ impl LessonSet {
             LessonSource::Embedded => "built-in lessons".to_string(),
             LessonSource::Dir(dir) => dir.display().to_string(),
         };
-        Self::from_files(&label, files)
+        Self::from_files(&label, files).map_err(|mut errors| {
+            // Name files as the teacher would open them.
+            let prefix = match source {
+                LessonSource::Embedded => PathBuf::from("lessons"),
+                LessonSource::Dir(dir) => dir.clone(),
+            };
+            for err in &mut errors.0 {
+                if err.file != label {
+                    err.file = prefix.join(&err.file).display().to_string();
+                }
+            }
+            errors
+        })
     }
 
     /// The built-in lessons. They are checked by the test suite, so failure here

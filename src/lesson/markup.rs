@@ -6,6 +6,8 @@
 pub enum Inline {
     Plain(String),
     Bold(String),
+    /// `*emphasis*`
+    Emphasis(String),
     Code(String),
 }
 
@@ -77,6 +79,18 @@ pub fn inline(text: &str) -> Vec<Inline> {
             rest = &after[end + 2..];
             continue;
         }
+        // `*word*` emphasis: the marker hugs the text, so "2 * 3 * 4" stays plain.
+        if let Some(after) = rest.strip_prefix('*')
+            && !after.starts_with([' ', '*'])
+            && let Some(end) = after.find('*')
+            && end > 0
+            && !after[..end].ends_with(' ')
+        {
+            push_plain(&mut out, &mut plain);
+            out.push(Inline::Emphasis(after[..end].to_string()));
+            rest = &after[end + 1..];
+            continue;
+        }
         if let Some(after) = rest.strip_prefix('`')
             && let Some(end) = after.find('`')
         {
@@ -138,7 +152,7 @@ pub fn plain_text(body: &str) -> String {
         };
         for run in runs {
             match run {
-                Inline::Plain(s) | Inline::Bold(s) | Inline::Code(s) => out.push_str(&s),
+                Inline::Plain(s) | Inline::Bold(s) | Inline::Emphasis(s) | Inline::Code(s) => out.push_str(&s),
             }
         }
         out.push('\n');
@@ -180,6 +194,15 @@ mod tests {
             ]
         );
         assert_eq!(inline("2 ** 3 and `x"), vec![Inline::Plain("2 ** 3 and `x".into())]);
+        assert_eq!(inline("2 * 3 * 4"), vec![Inline::Plain("2 * 3 * 4".into())]);
+        assert_eq!(
+            inline("B 怎么知道 A 已经*写完*了"),
+            vec![
+                Inline::Plain("B 怎么知道 A 已经".into()),
+                Inline::Emphasis("写完".into()),
+                Inline::Plain("了".into()),
+            ]
+        );
         assert_eq!(inline("网络**分层**"), vec![Inline::Plain("网络".into()), Inline::Bold("分层".into())]);
     }
 

@@ -155,6 +155,7 @@ fn runs(inlines: &[Inline], base: Style, theme: &Theme) -> Vec<(String, Style)> 
         .map(|i| match i {
             Inline::Plain(s) => (s.clone(), base),
             Inline::Bold(s) => (s.clone(), base.patch(theme.bold)),
+            Inline::Emphasis(s) => (s.clone(), base.patch(theme.accent)),
             Inline::Code(s) => (s.clone(), theme.code),
         })
         .collect()
