@@ -33,3 +33,22 @@ fn sticky_small_recv_size_splits_one_send_over_several_recvs() {
     // "abcdefghij-0" is 12 bytes: recv(3) needs 4 calls.
     assert_eq!(json["recvs"], 4, "{json}");
 }
+
+#[test]
+fn udp_loss_loses_datagrams_the_kernel_counts_them_and_tcp_loses_none() {
+    let json = run(LabName::UdpLoss, &[]);
+    assert_eq!(json["sent"], 10_000);
+    assert!(json["lost"].as_u64().unwrap() > 0, "{json}");
+    assert_eq!(
+        json["lost"].as_u64().unwrap() + json["received"].as_u64().unwrap(),
+        10_000
+    );
+    if json["snmp_available"] == true {
+        assert!(json["kernel_rcvbuf_errors"].as_u64().unwrap() > 0, "{json}");
+    } else {
+        eprintln!("skipping kernel check: /proc/net/snmp not readable");
+    }
+    assert_eq!(json["tcp"]["sent"], 10_000);
+    assert_eq!(json["tcp"]["received"], 10_000);
+    assert_eq!(json["tcp"]["lost"], 0);
+}

@@ -45,6 +45,7 @@ pub mod io;
 pub mod options;
 mod report;
 pub mod sticky;
+pub mod udp_loss;
 
 use std::fmt;
 use std::str::FromStr;
@@ -338,6 +339,7 @@ macro_rules! labs {
 
 labs! {
     Sticky => sticky::StickyParams, StickyReport;
+    UdpLoss => udp_loss::UdpLossParams, UdpLossReport;
 }
 
 impl LabParams {
