@@ -52,3 +52,21 @@ fn udp_loss_loses_datagrams_the_kernel_counts_them_and_tcp_loses_none() {
     assert_eq!(json["tcp"]["received"], 10_000);
     assert_eq!(json["tcp"]["lost"], 0);
 }
+
+#[test]
+fn udp_truncate_cuts_the_big_datagram_and_65508_fails_with_emsgsize() {
+    let json = run(LabName::UdpTruncate, &["size=2000", "recv-size=512"]);
+    let d = json["datagrams"].as_array().unwrap();
+    assert_eq!(d.len(), 4);
+    assert_eq!(d[0]["truncated"], false);
+    assert_eq!(d[1]["truncated"], false);
+    assert_eq!(d[1]["received_len"], 512);
+    assert_eq!(d[2]["truncated"], true);
+    assert_eq!(d[2]["sent_len"], 2000);
+    assert_eq!(d[2]["received_len"], 512);
+    assert_eq!(d[2]["true_len"], 2000);
+    assert_eq!(d[3]["sent_len"], 65_507, "65,507 bytes must be accepted");
+    assert_eq!(d[3]["true_len"], 65_507);
+    let err = json["oversize_error"].as_str().unwrap();
+    assert!(err.contains("EMSGSIZE") && err.contains("Message too long"), "{err}");
+}

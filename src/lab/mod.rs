@@ -46,6 +46,7 @@ pub mod options;
 mod report;
 pub mod sticky;
 pub mod udp_loss;
+pub mod udp_truncate;
 
 use std::fmt;
 use std::str::FromStr;
@@ -340,6 +341,7 @@ macro_rules! labs {
 labs! {
     Sticky => sticky::StickyParams, StickyReport;
     UdpLoss => udp_loss::UdpLossParams, UdpLossReport;
+    UdpTruncate => udp_truncate::UdpTruncateParams, UdpTruncateReport;
 }
 
 impl LabParams {
