@@ -70,3 +70,14 @@ fn udp_truncate_cuts_the_big_datagram_and_65508_fails_with_emsgsize() {
     let err = json["oversize_error"].as_str().unwrap();
     assert!(err.contains("EMSGSIZE") && err.contains("Message too long"), "{err}");
 }
+
+#[test]
+fn udp_boundaries_every_datagram_arrives_alone() {
+    let json = run(LabName::UdpBoundaries, &["count=20"]);
+    assert_eq!(json["sent"], 20);
+    assert_eq!(json["received"], 20);
+    assert_eq!(json["merged"], 0);
+    let reads = json["reads"].as_array().unwrap();
+    assert_eq!(reads[0], "hello-0".len());
+    assert_eq!(reads[19], "hello-19".len());
+}

@@ -45,6 +45,7 @@ pub mod io;
 pub mod options;
 mod report;
 pub mod sticky;
+pub mod udp_boundaries;
 pub mod udp_loss;
 pub mod udp_truncate;
 
@@ -340,6 +341,7 @@ macro_rules! labs {
 
 labs! {
     Sticky => sticky::StickyParams, StickyReport;
+    UdpBoundaries => udp_boundaries::UdpBoundariesParams, UdpBoundariesReport;
     UdpLoss => udp_loss::UdpLossParams, UdpLossReport;
     UdpTruncate => udp_truncate::UdpTruncateParams, UdpTruncateReport;
 }
