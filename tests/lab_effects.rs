@@ -81,3 +81,14 @@ fn udp_boundaries_every_datagram_arrives_alone() {
     assert_eq!(reads[0], "hello-0".len());
     assert_eq!(reads[19], "hello-19".len());
 }
+
+#[test]
+fn framing_recovers_every_message_only_with_a_frame() {
+    let json = run(LabName::Framing, &[]);
+    let sent = json["sent"].as_u64().unwrap();
+    assert_eq!(sent, 20);
+    assert_eq!(json["length_prefix_recovered"], sent);
+    assert_eq!(json["delimiter_recovered"], sent);
+    assert!(json["naive_recovered"].as_u64().unwrap() < sent, "{json}");
+    assert!(json["sleep_recovered"].as_u64().unwrap() < sent, "{json}");
+}

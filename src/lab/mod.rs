@@ -40,7 +40,9 @@
 //! [`Cancel`] token, threads are scoped or joined before a lab returns, and temp
 //! files are removed, on every path.
 
+pub mod codec;
 pub mod event;
+pub mod framing;
 pub mod io;
 pub mod options;
 mod report;
@@ -341,6 +343,7 @@ macro_rules! labs {
 
 labs! {
     Sticky => sticky::StickyParams, StickyReport;
+    Framing => framing::FramingParams, FramingReport;
     UdpBoundaries => udp_boundaries::UdpBoundariesParams, UdpBoundariesReport;
     UdpLoss => udp_loss::UdpLossParams, UdpLossReport;
     UdpTruncate => udp_truncate::UdpTruncateParams, UdpTruncateReport;
