@@ -92,3 +92,18 @@ fn framing_recovers_every_message_only_with_a_frame() {
     assert!(json["naive_recovered"].as_u64().unwrap() < sent, "{json}");
     assert!(json["sleep_recovered"].as_u64().unwrap() < sent, "{json}");
 }
+
+#[test]
+fn split_one_big_send_needs_several_recvs() {
+    let json = run(LabName::Split, &[]);
+    assert_eq!(json["sent"], 1024 * 1024);
+    let recvs = json["recvs"].as_u64().unwrap();
+    assert!(recvs > 1, "{json}");
+    // recv(65536) never returns more than asked, so at least 16 calls.
+    assert!(recvs >= 16, "{recvs}");
+    let total: u64 = json["reads"].as_array().unwrap().iter().map(|r| r.as_u64().unwrap()).sum();
+    assert_eq!(total, 1024 * 1024);
+    if let Some(mtu) = json["loopback_mtu"].as_u64() {
+        assert!(mtu >= 1280, "{mtu}");
+    }
+}

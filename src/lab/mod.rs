@@ -46,6 +46,7 @@ pub mod framing;
 pub mod io;
 pub mod options;
 mod report;
+pub mod split;
 pub mod sticky;
 pub mod udp_boundaries;
 pub mod udp_loss;
@@ -343,6 +344,7 @@ macro_rules! labs {
 
 labs! {
     Sticky => sticky::StickyParams, StickyReport;
+    Split => split::SplitParams, SplitReport;
     Framing => framing::FramingParams, FramingReport;
     UdpBoundaries => udp_boundaries::UdpBoundariesParams, UdpBoundariesReport;
     UdpLoss => udp_loss::UdpLossParams, UdpLossReport;
