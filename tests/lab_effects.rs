@@ -107,3 +107,29 @@ fn split_one_big_send_needs_several_recvs() {
         assert!(mtu >= 1280, "{mtu}");
     }
 }
+
+#[test]
+fn port_in_use_steps_fail_and_succeed_as_the_kernel_rules() {
+    let json = run(LabName::PortInUse, &["predict=2"]);
+    let steps = json["steps"].as_array().unwrap();
+    let outcome: Vec<(&str, bool)> = steps
+        .iter()
+        .map(|s| (s["step"].as_str().unwrap(), s["ok"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(
+        outcome,
+        vec![
+            ("listen", true),
+            ("bind-busy", false),
+            ("udp-same-port", true),
+            ("time-wait", true),
+            ("restart-without-reuseaddr", false),
+            ("restart-with-reuseaddr", true),
+        ]
+    );
+    for failed in [&steps[1], &steps[4]] {
+        let err = failed["error"].as_str().unwrap();
+        assert!(err.contains("Address already in use"), "{err}");
+    }
+    assert_eq!(json["prediction"]["matched"], true);
+}

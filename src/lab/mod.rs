@@ -46,6 +46,7 @@ pub mod framing;
 pub mod io;
 pub mod options;
 mod report;
+pub mod port_in_use;
 pub mod split;
 pub mod sticky;
 pub mod udp_boundaries;
@@ -348,6 +349,7 @@ labs! {
     Framing => framing::FramingParams, FramingReport;
     UdpBoundaries => udp_boundaries::UdpBoundariesParams, UdpBoundariesReport;
     UdpLoss => udp_loss::UdpLossParams, UdpLossReport;
+    PortInUse => port_in_use::PortInUseParams, PortInUseReport;
     UdpTruncate => udp_truncate::UdpTruncateParams, UdpTruncateReport;
 }
 
