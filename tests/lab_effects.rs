@@ -133,3 +133,72 @@ fn port_in_use_steps_fail_and_succeed_as_the_kernel_rules() {
     }
     assert_eq!(json["prediction"]["matched"], true);
 }
+
+#[test]
+fn chat_scripted_over_tcp_and_udp_ends_with_bye() {
+    for transport in ["tcp", "udp"] {
+        let json = run(LabName::Chat, &[&format!("transport={transport}")]);
+        assert_eq!(json["transport"], transport);
+        assert_eq!(json["lines"], 5, "{json}");
+        assert_eq!(json["ended_by_bye"], true);
+        let t = json["transcript"].as_array().unwrap();
+        assert_eq!(t[0]["from"], "client");
+        assert_eq!(t[0]["text"], "hello, server");
+        assert_eq!(t[3]["from"], "server");
+        assert_eq!(t[3]["text"], "4");
+    }
+}
+
+#[test]
+fn time_server_parses_numbers_and_refuses_code() {
+    let json = run(LabName::Time, &[]);
+    let ex = json["exchanges"].as_array().unwrap();
+    assert_eq!(ex[0]["reply"], "2023-11-14 22:13:20 UTC");
+    assert_eq!(ex[1]["reply"], "1970-01-01 00:00:00 UTC");
+    assert_eq!(ex[2]["refused"], true);
+    assert!(ex[2]["reply"].as_str().unwrap().starts_with("error: not a number"));
+    assert_eq!(json["refused"], 2);
+}
+
+#[test]
+fn udp_time_server_formats_only_safe_directives() {
+    let json = run(LabName::Time, &["transport=udp"]);
+    let ex = json["exchanges"].as_array().unwrap();
+    let first = ex[0]["reply"].as_str().unwrap();
+    // "%Y-%m-%d %H:%M:%S %Z" → e.g. "2026-11-25 22:10:40 UTC"
+    assert_eq!(first.len(), 23, "{first}");
+    assert!(first.ends_with(" UTC") && first.as_bytes()[4] == b'-', "{first}");
+    assert_eq!(ex[2]["reply"], "{0.__class__.__mro__}", "plain text stays text");
+    assert_eq!(ex[3]["refused"], true);
+    assert_eq!(json["refused"], 1);
+}
+
+#[test]
+fn interactive_chat_delivers_lines_both_ways_and_closes() {
+    use nettutor::lab::{LabEvent, Side, Transport, chat};
+    use std::sync::{Arc, mpsc};
+    use std::time::{Duration, Instant};
+    let (tx, rx) = mpsc::channel::<LabEvent>();
+    let session = chat::start(Transport::Tcp, Arc::new(tx)).unwrap();
+    session.say(Side::Client, "ni hao").unwrap();
+    let wait_for = |side: Side, text: &str| {
+        let end = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < end {
+            if let Ok(LabEvent::Line { side: s, sent: false, text: t }) =
+                rx.recv_timeout(Duration::from_millis(100))
+            {
+                if s == side && t == text {
+                    return;
+                }
+            }
+        }
+        panic!("{side:?} never received {text:?}");
+    };
+    wait_for(Side::Server, "ni hao");
+    session.say(Side::Server, "line with\nnewline \\ inside").unwrap();
+    wait_for(Side::Client, "line with\nnewline \\ inside");
+    session.say(Side::Server, "bye").unwrap();
+    wait_for(Side::Client, "bye");
+    let transcript = session.close().unwrap();
+    assert_eq!(transcript.len(), 3);
+}

@@ -40,6 +40,7 @@
 //! [`Cancel`] token, threads are scoped or joined before a lab returns, and temp
 //! files are removed, on every path.
 
+pub mod chat;
 pub mod codec;
 pub mod event;
 pub mod framing;
@@ -47,8 +48,11 @@ pub mod io;
 pub mod options;
 mod report;
 pub mod port_in_use;
+pub mod session;
 pub mod split;
 pub mod sticky;
+pub mod time;
+pub mod timefmt;
 pub mod udp_boundaries;
 pub mod udp_loss;
 pub mod udp_truncate;
@@ -350,6 +354,8 @@ labs! {
     UdpBoundaries => udp_boundaries::UdpBoundariesParams, UdpBoundariesReport;
     UdpLoss => udp_loss::UdpLossParams, UdpLossReport;
     PortInUse => port_in_use::PortInUseParams, PortInUseReport;
+    Chat => chat::ChatParams, ChatReport;
+    Time => time::TimeParams, TimeReport;
     UdpTruncate => udp_truncate::UdpTruncateParams, UdpTruncateReport;
 }
 
