@@ -202,3 +202,16 @@ fn interactive_chat_delivers_lines_both_ways_and_closes() {
     let transcript = session.close().unwrap();
     assert_eq!(transcript.len(), 3);
 }
+
+#[test]
+fn unix_echo_works_beside_inet_and_the_socket_file_is_removed() {
+    let json = run(LabName::Unix, &["count=200", "message=ping over a path"]);
+    assert_eq!(json["unix"]["echoed"], 200);
+    assert_eq!(json["inet"]["echoed"], 200);
+    assert_eq!(json["socket_file_seen"], true);
+    assert_eq!(json["socket_file_removed"], true);
+    let path = json["unix"]["address"].as_str().unwrap();
+    assert!(path.ends_with("echo.sock"));
+    assert!(!std::path::Path::new(path).exists());
+    assert!(json["inet"]["address"].as_str().unwrap().starts_with("127.0.0.1:"));
+}

@@ -54,6 +54,7 @@ pub mod sticky;
 pub mod time;
 pub mod timefmt;
 pub mod udp_boundaries;
+pub mod unix;
 pub mod udp_loss;
 pub mod udp_truncate;
 
@@ -356,6 +357,7 @@ labs! {
     PortInUse => port_in_use::PortInUseParams, PortInUseReport;
     Chat => chat::ChatParams, ChatReport;
     Time => time::TimeParams, TimeReport;
+    Unix => unix::UnixParams, UnixReport;
     UdpTruncate => udp_truncate::UdpTruncateParams, UdpTruncateReport;
 }
 
