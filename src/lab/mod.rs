@@ -40,11 +40,23 @@
 //! [`Cancel`] token, threads are scoped or joined before a lab returns, and temp
 //! files are removed, on every path.
 
+pub mod chat;
+pub mod codec;
 pub mod event;
+pub mod framing;
 pub mod io;
 pub mod options;
 mod report;
+pub mod port_in_use;
+pub mod session;
+pub mod split;
 pub mod sticky;
+pub mod time;
+pub mod timefmt;
+pub mod udp_boundaries;
+pub mod unix;
+pub mod udp_loss;
+pub mod udp_truncate;
 
 use std::fmt;
 use std::str::FromStr;
@@ -338,6 +350,15 @@ macro_rules! labs {
 
 labs! {
     Sticky => sticky::StickyParams, StickyReport;
+    Split => split::SplitParams, SplitReport;
+    Framing => framing::FramingParams, FramingReport;
+    UdpBoundaries => udp_boundaries::UdpBoundariesParams, UdpBoundariesReport;
+    UdpLoss => udp_loss::UdpLossParams, UdpLossReport;
+    PortInUse => port_in_use::PortInUseParams, PortInUseReport;
+    Chat => chat::ChatParams, ChatReport;
+    Time => time::TimeParams, TimeReport;
+    Unix => unix::UnixParams, UnixReport;
+    UdpTruncate => udp_truncate::UdpTruncateParams, UdpTruncateReport;
 }
 
 impl LabParams {

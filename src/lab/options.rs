@@ -173,6 +173,7 @@ macro_rules! lab_options {
                     return Ok(());
                 }
                 let parsed = $crate::lab::options::parse_value($lab, Self::OPTIONS, name, value)?;
+                let _ = &parsed; // labs without options never read it
                 match name {
                     $($name => self.$field = lab_options!(@conv $conv, parsed),)*
                     _ => {}
