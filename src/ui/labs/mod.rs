@@ -11,6 +11,7 @@
 mod chat;
 mod datagrams;
 mod form;
+mod live;
 mod loss;
 mod picture;
 mod run;
@@ -29,12 +30,13 @@ use ratatui::layout::Rect;
 pub use self::form::{FormRow, PREDICT, ParamForm, parse_open_arg};
 pub use self::run::{LabRun, RunEnd};
 pub use self::worker::LabWake;
+use self::live::LiveSession;
 use self::worker::LabWorker;
 use super::app::{Msg, Nav};
 use super::keymap::{Binding, Key};
 use super::panel::{Ctx, Panel, RenderCtx, TextInput};
 use crate::i18n::{t, tf};
-use crate::lab::{LabName, LabParams};
+use crate::lab::{LabName, LabParams, Side, Transport};
 
 /// Which part of the panel the arrows move in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -56,6 +58,8 @@ pub struct LabsPanel {
     /// The current or last run (of the selected lab).
     pub run: Option<LabRun>,
     worker: Option<LabWorker>,
+    /// The interactive chat or time conversation, while it lasts.
+    live: Option<LiveSession>,
     /// Number of the next run (tells a stopped run's late wake-ups apart).
     next_run: u64,
 }
@@ -68,6 +72,7 @@ impl Default for LabsPanel {
             forms: LabName::ALL.iter().map(|lab| ParamForm::new(LabParams::defaults(*lab))).collect(),
             run: None,
             worker: None,
+            live: None,
             next_run: 1,
         }
     }
@@ -94,6 +99,8 @@ pub enum LabsMsg {
     Predict,
     /// Reset the selected lab's parameters.
     Defaults,
+    /// chat and time: type into the server and client panes yourself.
+    Talk,
 }
 
 /// The key that runs a lab (named in the panel's own hint line).
@@ -105,6 +112,7 @@ pub const KEYS: &[Binding] = &[
     Binding { keys: &[Key::Char('x')], msg: Msg::Labs(LabsMsg::Stop), help: "labs.key.stop" },
     Binding { keys: &[Key::Char('p')], msg: Msg::Labs(LabsMsg::Predict), help: "labs.key.predict" },
     Binding { keys: &[Key::Char('d')], msg: Msg::Labs(LabsMsg::Defaults), help: "labs.key.defaults" },
+    Binding { keys: &[Key::Char('i')], msg: Msg::Labs(LabsMsg::Talk), help: "labs.key.talk" },
 ];
 
 impl LabsPanel {
@@ -122,7 +130,12 @@ impl LabsPanel {
 
     /// True from the start of a run until its worker thread has been joined.
     pub fn is_running(&self) -> bool {
-        self.worker.is_some()
+        self.worker.is_some() || self.live.is_some()
+    }
+
+    /// The pane being typed into and its text, during an interactive chat/time.
+    pub fn typing(&self) -> Option<(Side, &str)> {
+        self.live.as_ref().map(|l| (l.side, l.typing.as_str()))
     }
 
     /// True between a stop request and the end of the run.
@@ -133,7 +146,7 @@ impl LabsPanel {
     /// Whether a worker thread exists and has not ended (tests: nothing left
     /// behind).
     pub fn worker_alive(&self) -> bool {
-        self.worker.as_ref().is_some_and(LabWorker::is_alive)
+        self.worker.as_ref().is_some_and(LabWorker::is_alive) || self.live.as_ref().is_some_and(|l| !l.is_finished())
     }
 
     /// Shows a recorded run as if it had just happened (tests, replays).
@@ -176,7 +189,39 @@ impl LabsPanel {
         }
     }
 
+    fn start_live(&mut self, ctx: &mut Ctx) {
+        let lab = self.selected_lab();
+        if !matches!(lab, LabName::Chat | LabName::Time) {
+            ctx.say(t(ctx.lang, "labs.talk.only"));
+            return;
+        }
+        if self.is_running() {
+            ctx.say(t(ctx.lang, "labs.busy"));
+            return;
+        }
+        let Some(form) = self.form() else {
+            return;
+        };
+        let transport = Transport::from_word(&form.params.get("transport").unwrap_or_default());
+        let predicted = form.params.predict();
+        let run_id = self.next_run;
+        self.next_run += 1;
+        match LiveSession::start(lab, transport, ctx.jobs.clone(), run_id) {
+            Ok(live) => {
+                self.live = Some(live);
+                self.run = Some(LabRun::new(lab, predicted));
+                ctx.say(t(ctx.lang, "labs.talk.started"));
+            }
+            Err(e) => ctx.say(tf(ctx.lang, "labs.failed", &[("error", &e)])),
+        }
+    }
+
     fn stop(&mut self, ctx: &mut Ctx) -> bool {
+        if let Some(live) = &self.live {
+            live.say_bye();
+            ctx.say(t(ctx.lang, "labs.stopping"));
+            return true;
+        }
         match &self.worker {
             Some(worker) => {
                 worker.request_cancel();
@@ -190,6 +235,16 @@ impl LabsPanel {
     /// Moves the worker's new events into the run record; joins the worker once
     /// its last event has arrived.
     fn pump(&mut self) {
+        if let (Some(live), Some(run)) = (&mut self.live, &mut self.run) {
+            for ev in live.drain() {
+                run.push(ev);
+            }
+            run.elapsed_ms = live.elapsed_ms();
+            if live.is_finished() {
+                live.close_into(run);
+                self.live = None;
+            }
+        }
         let Some(worker) = &mut self.worker else {
             return;
         };
@@ -221,6 +276,10 @@ impl LabsPanel {
         self.pump();
         // The thread is gone even if its last event was lost.
         self.worker = None;
+        if let Some(mut live) = self.live.take() {
+            let mut spare = LabRun::new(live.lab, None);
+            live.close_into(self.run.as_mut().unwrap_or(&mut spare));
+        }
     }
 
     fn select(&mut self, index: usize, ctx: &mut Ctx) {
@@ -253,6 +312,7 @@ impl Panel for LabsPanel {
                     form.edit_prediction();
                 }
             }
+            LabsMsg::Talk => self.start_live(ctx),
             LabsMsg::Defaults => {
                 if self.is_running() {
                     ctx.say(t(ctx.lang, "labs.busy"));
@@ -335,10 +395,29 @@ impl Panel for LabsPanel {
     }
 
     fn captures_text(&self) -> bool {
-        self.focus == Focus::Form && self.form().is_some_and(|f| f.editing.is_some())
+        self.live.is_some() || (self.focus == Focus::Form && self.form().is_some_and(|f| f.editing.is_some()))
     }
 
-    fn text_key(&mut self, key: KeyEvent, _ctx: &mut Ctx) -> TextInput {
+    fn text_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> TextInput {
+        if let Some(live) = &mut self.live {
+            match key.code {
+                KeyCode::Char(c) if live.typing.len() < 512 => live.typing.push(c),
+                KeyCode::Backspace => {
+                    live.typing.pop();
+                }
+                KeyCode::Enter => {
+                    if let Err(e) = live.send_typed() {
+                        ctx.say(tf(ctx.lang, "labs.failed", &[("error", &e)]));
+                    }
+                }
+                KeyCode::Tab | KeyCode::BackTab => live.switch_side(),
+                KeyCode::Esc => {
+                    self.stop(ctx);
+                }
+                _ => {}
+            }
+            return TextInput::Consumed(None);
+        }
         let Some(form) = self.form_mut() else {
             return TextInput::Ignored;
         };
@@ -362,7 +441,8 @@ impl Panel for LabsPanel {
 
     fn job(&mut self, payload: Box<dyn Any + Send>, _ctx: &mut Ctx) {
         if let Ok(wake) = payload.downcast::<LabWake>()
-            && self.worker.as_ref().is_some_and(|w| w.run == wake.run)
+            && (self.worker.as_ref().is_some_and(|w| w.run == wake.run)
+                || self.live.as_ref().is_some_and(|l| l.run == wake.run))
         {
             self.pump();
         }

@@ -10,13 +10,15 @@ use ratatui::widgets::{Paragraph, Widget};
 use super::run::LabRun;
 use super::{chat, datagrams, loss, steps, stream, throughput};
 use crate::i18n::{Lang, has, t, tf};
-use crate::lab::{LabEvent, LabName};
+use crate::lab::{LabEvent, LabName, Side};
 use crate::ui::lessons::fit;
 use crate::ui::panel::RenderCtx;
 use crate::ui::theme::Theme;
 
 /// Draws the picture of `run` into `area`.
-pub fn render(run: &LabRun, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
+/// `typing`: the pane the student types into and the text so far (interactive
+/// chat and time).
+pub fn render(run: &LabRun, typing: Option<(Side, &str)>, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
     if area.height == 0 || area.width < 8 {
         return;
     }
@@ -27,7 +29,7 @@ pub fn render(run: &LabRun, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
         LabName::UdpTruncate => datagrams::render(run, area, buf, ctx),
         LabName::UdpLoss => loss::render(run, area, buf, ctx),
         LabName::PortInUse | LabName::Unix => steps::render(run, area, buf, ctx),
-        LabName::Chat | LabName::Time => chat::render(run, area, buf, ctx),
+        LabName::Chat | LabName::Time => chat::render(run, typing, area, buf, ctx),
         LabName::Throughput => throughput::render(run, area, buf, ctx),
     }
 }

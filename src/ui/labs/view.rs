@@ -111,7 +111,7 @@ fn render_main(panel: &LabsPanel, area: Rect, buf: &mut Buffer, ctx: &RenderCtx)
     ])
     .areas(rest);
     let _ = gap;
-    picture::render(run, picture_area, buf, ctx);
+    picture::render(run, panel.typing(), picture_area, buf, ctx);
     Paragraph::new(summary).render(summary_area, buf);
 }
 
@@ -180,8 +180,10 @@ fn render_status(panel: &LabsPanel, area: Rect, buf: &mut Buffer, ctx: &RenderCt
     let lang = ctx.lang;
     let max = usize::from(area.width);
     let key = RUN_KEY.to_string();
-    let run = panel.run.as_ref().filter(|r| r.lab == panel.selected_lab());
+    let lab = panel.selected_lab();
+    let run = panel.run.as_ref().filter(|r| r.lab == lab);
     let (text, style) = match run.map(|r| (r, &r.end)) {
+        Some(_) if panel.typing().is_some() => (t(lang, "labs.talk.started").to_string(), theme.accent),
         Some((run, None)) => return render_gauge(run, panel.stopping(), area, buf, ctx),
         Some((_, Some(RunEnd::Finished(report)))) => (
             tf(lang, "labs.finished", &[("ms", &report.elapsed_ms.to_string()), ("key", &key)]),
@@ -189,6 +191,7 @@ fn render_status(panel: &LabsPanel, area: Rect, buf: &mut Buffer, ctx: &RenderCt
         ),
         Some((_, Some(RunEnd::Failed { cancelled: true, .. }))) => (tf(lang, "labs.cancelled", &[("key", &key)]), theme.warn),
         Some((_, Some(RunEnd::Failed { error, .. }))) => (tf(lang, "labs.failed", &[("error", error)]), theme.bad),
+        None if matches!(lab, LabName::Chat | LabName::Time) => (tf(lang, "labs.hint.talk", &[("key", &key)]), theme.key),
         None => (tf(lang, "labs.hint.idle", &[("key", &key)]), theme.key),
     };
     buf.set_string(area.x, area.y, fit(&text, max), style);

@@ -19,13 +19,26 @@ pub struct LabWake {
     pub run: u64,
 }
 
-type Queue = Arc<Mutex<Vec<LabEvent>>>;
+pub(super) type Queue = Arc<Mutex<Vec<LabEvent>>>;
 
 /// A [`LabSink`] over the app's [`JobSink`].
-pub struct PanelSink {
+pub(super) struct PanelSink {
     jobs: JobSink,
     run: u64,
     queue: Queue,
+}
+
+impl PanelSink {
+    /// A sink for run `run` and the queue it fills.
+    pub(super) fn new(jobs: JobSink, run: u64) -> (PanelSink, Queue) {
+        let queue: Queue = Arc::default();
+        (PanelSink { jobs, run, queue: Arc::clone(&queue) }, queue)
+    }
+}
+
+/// Takes the events queued so far.
+pub(super) fn take(queue: &Queue) -> Vec<LabEvent> {
+    std::mem::take(&mut *queue.lock().unwrap_or_else(PoisonError::into_inner))
 }
 
 impl LabSink for PanelSink {
@@ -56,9 +69,8 @@ impl LabWorker {
     /// Starts `params` on a new thread; events and then one
     /// [`LabEvent::Finished`] or [`LabEvent::Failed`] arrive through `jobs`.
     pub fn start(params: LabParams, jobs: JobSink, run: u64) -> Result<LabWorker, String> {
-        let queue: Queue = Arc::default();
         let cancel = Cancel::new();
-        let sink = PanelSink { jobs, run, queue: Arc::clone(&queue) };
+        let (sink, queue) = PanelSink::new(jobs, run);
         let token = cancel.clone();
         let thread = std::thread::Builder::new()
             .name(format!("lab-ui-{}", params.lab()))
@@ -78,7 +90,7 @@ impl LabWorker {
 
     /// The events that arrived since the last call.
     pub fn drain(&self) -> Vec<LabEvent> {
-        std::mem::take(&mut *self.queue.lock().unwrap_or_else(PoisonError::into_inner))
+        take(&self.queue)
     }
 
     /// Asks the lab to stop; returns at once (the lab notices within ~50 ms and
