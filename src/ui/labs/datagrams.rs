@@ -51,25 +51,29 @@ pub fn render(run: &LabRun, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
     let max = usize::from(area.width);
     let rows = rows(run);
     let biggest = rows.iter().map(|r| r.sent).max().unwrap_or(1).max(1);
-    // "#9  sent 70000 B  recv 65507 B  " then the bar, then the verdict.
-    let bar_cells = max.saturating_sub(52).clamp(4, 40);
+    // Two lines a datagram: the numbers, then a bar as long as what was sent,
+    // solid for what recvfrom() returned and hatched for what the kernel dropped.
+    let bar_cells = max.saturating_sub(5).max(4);
     let mut lines: Vec<Line> = Vec::new();
     for (i, row) in rows.iter().enumerate() {
         let got = row.received.unwrap_or(0);
         let sent_cells = (row.sent * bar_cells).div_ceil(biggest).max(1);
         let got_cells = if row.sent == 0 { 0 } else { (got * sent_cells) / row.sent };
-        let head = format!("#{i:<2} {:>7} B → {:>7} B  ", row.sent, row.received.map_or("…".to_string(), |r| r.to_string()));
+        let head = format!("#{i:<2} {:>6} B → {:>6} B  ", row.sent, row.received.map_or("…".to_string(), |r| r.to_string()));
         let verdict = match (row.received, row.truncated) {
             (None, _) => String::new(),
             (Some(_), true) => tf(lang, "labs.trunc.cut", &[("lost", &row.sent.saturating_sub(got).to_string())]),
             (Some(_), false) => tf(lang, "labs.trunc.whole", &[]),
         };
+        let verdict_style = if row.truncated { theme.bad } else { theme.good };
         lines.push(Line::from(vec![
-            Span::styled(head, theme.base),
+            Span::styled(head.clone(), theme.base),
+            Span::styled(fit(&verdict, max.saturating_sub(head.len())), verdict_style),
+        ]));
+        lines.push(Line::from(vec![
+            Span::styled("    ", theme.base),
             Span::styled("█".repeat(got_cells), theme.good),
             Span::styled("░".repeat(sent_cells.saturating_sub(got_cells)), theme.bad),
-            Span::styled(" ".repeat(bar_cells.saturating_sub(sent_cells) + 1), theme.base),
-            Span::styled(verdict, if row.truncated { theme.bad } else { theme.good }),
         ]));
     }
     match run.json("oversize_error") {

@@ -102,30 +102,28 @@ impl LabRun {
 
     /// Sizes of the `Sent` events, in index order.
     pub fn sends(&self) -> Vec<usize> {
-        let mut sends: Vec<(u64, usize)> = self
-            .events
-            .iter()
-            .filter_map(|ev| match ev {
-                LabEvent::Sent { index, len } => Some((*index, *len)),
-                _ => None,
-            })
-            .collect();
-        sends.sort_by_key(|(i, _)| *i);
-        sends.into_iter().map(|(_, len)| len).collect()
+        sends_in(&self.events)
     }
 
     /// The `Received` events: (size, preview), in index order.
     pub fn recvs(&self) -> Vec<(usize, &str)> {
-        let mut recvs: Vec<(u64, usize, &str)> = self
+        recvs_in(&self.events)
+    }
+
+    /// The events of the first phase whose key contains `marker` (up to the next
+    /// phase); all events when there is no such phase.
+    pub fn phase(&self, marker: &str) -> &[LabEvent] {
+        let is_phase = |ev: &LabEvent| matches!(ev, LabEvent::Phase { .. });
+        let Some(start) = self
             .events
             .iter()
-            .filter_map(|ev| match ev {
-                LabEvent::Received { index, len, preview } => Some((*index, *len, preview.as_str())),
-                _ => None,
-            })
-            .collect();
-        recvs.sort_by_key(|(i, ..)| *i);
-        recvs.into_iter().map(|(_, len, p)| (len, p)).collect()
+            .position(|ev| matches!(ev, LabEvent::Phase { key } if key.contains(marker)))
+        else {
+            return &self.events;
+        };
+        let rest = &self.events[start + 1..];
+        let len = rest.iter().position(is_phase).unwrap_or(rest.len());
+        &rest[..len]
     }
 
     /// The events before the first `Phase` whose key contains `marker`, and the
@@ -138,4 +136,30 @@ impl LabRun {
             .unwrap_or(self.events.len());
         self.events.split_at(at)
     }
+}
+
+/// Sizes of the `Sent` events in `events`, in index order.
+pub fn sends_in(events: &[LabEvent]) -> Vec<usize> {
+    let mut sends: Vec<(u64, usize)> = events
+        .iter()
+        .filter_map(|ev| match ev {
+            LabEvent::Sent { index, len } => Some((*index, *len)),
+            _ => None,
+        })
+        .collect();
+    sends.sort_by_key(|(i, _)| *i);
+    sends.into_iter().map(|(_, len)| len).collect()
+}
+
+/// The `Received` events in `events`: (size, preview), in index order.
+pub fn recvs_in(events: &[LabEvent]) -> Vec<(usize, &str)> {
+    let mut recvs: Vec<(u64, usize, &str)> = events
+        .iter()
+        .filter_map(|ev| match ev {
+            LabEvent::Received { index, len, preview } => Some((*index, *len, preview.as_str())),
+            _ => None,
+        })
+        .collect();
+    recvs.sort_by_key(|(i, ..)| *i);
+    recvs.into_iter().map(|(_, len, p)| (len, p)).collect()
 }

@@ -14,7 +14,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Sparkline, Widget};
 
 use super::picture::{bar, palette, render_log};
-use super::run::LabRun;
+use super::run::{LabRun, recvs_in, sends_in};
 use crate::i18n::{Lang, t, tf};
 use crate::lab::LabName;
 use crate::ui::lessons::fit;
@@ -103,8 +103,11 @@ fn brackets(cells: &[(usize, usize)], labels: &[String], open: (char, char, char
 pub fn render(run: &LabRun, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
     let theme = ctx.theme;
     let lang = ctx.lang;
-    let sends = run.sends();
-    let recvs: Vec<usize> = run.recvs().iter().map(|(len, _)| *len).collect();
+    // Framing runs the same burst four ways; the picture is the naive one,
+    // where the merged messages are (the bars below count the other three).
+    let events = if run.lab == LabName::Framing { run.phase("naive") } else { &run.events };
+    let sends = sends_in(events);
+    let recvs: Vec<usize> = recvs_in(events).iter().map(|(len, _)| *len).collect();
     let (send_word, recv_word) = words(run.lab, lang);
     let send_label = format!("{send_word} ×{}", sends.len());
     let recv_label = format!("{recv_word} ×{}", recvs.len());
@@ -222,6 +225,7 @@ fn extra_lines(run: &LabRun, lang: Lang, ctx: &RenderCtx, max: usize) -> Vec<Lin
                 ("labs.framing.naive", "naive_recovered"),
                 ("labs.framing.length", "length_prefix_recovered"),
                 ("labs.framing.delimiter", "delimiter_recovered"),
+                ("labs.framing.sleep", "sleep_recovered"),
             ];
             for (key, json) in ways {
                 let Some(got) = run.json_u64(json) else { continue };

@@ -79,7 +79,9 @@ fn render_main(panel: &LabsPanel, area: Rect, buf: &mut Buffer, ctx: &RenderCtx)
     let max = usize::from(inner.width);
 
     let mut top: Vec<Line> = wrapped(t(lang, lab.about_key()), theme.muted, max);
-    top.truncate(2);
+    // Once there is a picture, it needs the room more than the description.
+    let has_run = panel.run.as_ref().is_some_and(|r| r.lab == lab);
+    top.truncate(if has_run && inner.height < 30 { 1 } else { 2 });
     let Some(form) = panel.form() else {
         return;
     };
@@ -164,7 +166,7 @@ fn params_summary(form: &ParamForm, lab: LabName, lang: Lang, ctx: &RenderCtx, m
         .filter(|r| r.name != PREDICT)
         .map(|r| format!("{}={}", r.name, r.value))
         .collect();
-    let mut lines = wrapped(&values.join("  "), theme.code, max);
+    let mut lines = if values.is_empty() { Vec::new() } else { wrapped(&values.join("  "), theme.code, max) };
     lines.truncate(2);
     let question = t(lang, lab.predict_key());
     let predict = match form.params.predict() {
@@ -237,9 +239,12 @@ fn summary_lines(run: &LabRun, lang: Lang, ctx: &RenderCtx, max: usize) -> Vec<L
     let all: Vec<&str> = text.lines().collect();
     // The first line repeats the title; the last is the wall time (on the run line).
     let body = all.get(1..all.len().saturating_sub(1)).unwrap_or(&[]);
-    let verdict_at = report.prediction.map(|_| body.len().saturating_sub(1));
-    for (i, line) in body.iter().enumerate() {
-        let style = if Some(i) == verdict_at { verdict_style } else { theme.base };
+    // "Predict, then observe": the verdict comes first, the explanation after.
+    let (verdict, rest) = match (report.prediction, body.split_last()) {
+        (Some(_), Some((last, rest))) => (Some(*last), rest),
+        _ => (None, body),
+    };
+    for (line, style) in verdict.map(|v| (v, verdict_style)).into_iter().chain(rest.iter().map(|l| (*l, theme.base))) {
         lines.extend(wrap(&[(line.to_string(), style)], max, ("• ", theme.muted), ("  ", theme.muted)));
     }
     lines
