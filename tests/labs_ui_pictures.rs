@@ -31,7 +31,10 @@ use ratatui::buffer::Buffer;
 
 fn app(lang: Lang) -> App {
     let (tx, _rx) = mpsc::channel();
-    let opts = Options { lang, ..Options::default() };
+    let opts = Options {
+        lang,
+        ..Options::default()
+    };
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/demo_lessons");
     let lessons = LessonSet::load(&LessonSource::Dir(dir)).unwrap();
     let mut app = App::new(&opts, Theme::named("dark").unwrap(), lessons, None, tx);
@@ -42,13 +45,31 @@ fn app(lang: Lang) -> App {
 fn draw(app: &mut App, w: u16, h: u16) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
     app.last_width = w;
-    terminal.draw(|f| nettutor::ui::draw::draw(app, f.area(), f.buffer_mut())).unwrap();
+    terminal
+        .draw(|f| nettutor::ui::draw::draw(app, f.area(), f.buffer_mut()))
+        .unwrap();
     terminal
 }
 
-fn report(lab: LabName, details: LabDetails, elapsed_ms: u64, prediction: Option<(u64, u64)>) -> LabEvent {
-    let prediction = prediction.map(|(predicted, observed)| Prediction { predicted, observed, matched: predicted == observed });
-    LabEvent::Finished { report: Box::new(LabReport { lab, details, elapsed_ms, prediction }) }
+fn report(
+    lab: LabName,
+    details: LabDetails,
+    elapsed_ms: u64,
+    prediction: Option<(u64, u64)>,
+) -> LabEvent {
+    let prediction = prediction.map(|(predicted, observed)| Prediction {
+        predicted,
+        observed,
+        matched: predicted == observed,
+    });
+    LabEvent::Finished {
+        report: Box::new(LabReport {
+            lab,
+            details,
+            elapsed_ms,
+            prediction,
+        }),
+    }
 }
 
 fn sent(index: u64, len: usize) -> LabEvent {
@@ -56,14 +77,22 @@ fn sent(index: u64, len: usize) -> LabEvent {
 }
 
 fn received(index: u64, len: usize, preview: &str) -> LabEvent {
-    LabEvent::Received { index, len, preview: preview.to_string() }
+    LabEvent::Received {
+        index,
+        len,
+        preview: preview.to_string(),
+    }
 }
 
 /// Ten `hello-<i>` sends read by a late server in two recv() calls.
 fn sticky_run() -> LabRun {
     let mut events: Vec<LabEvent> = (0..10).map(|i| sent(i, 7)).collect();
     events.push(received(0, 21, "hello-0hello-1hello-2"));
-    events.push(received(1, 49, "hello-3hello-4hello-5hello-6hello-7hello-8hello-9"));
+    events.push(received(
+        1,
+        49,
+        "hello-3hello-4hello-5hello-6hello-7hello-8hello-9",
+    ));
     let details = LabDetails::Sticky(StickyReport {
         sends: 10,
         recvs: 2,
@@ -77,13 +106,20 @@ fn sticky_run() -> LabRun {
 }
 
 fn split_run() -> LabRun {
-    let reads: Vec<usize> = [65_536, 65_536, 32_768, 65_536, 65_536, 65_536, 32_768, 65_536, 65_536, 65_536]
-        .into_iter()
-        .chain(std::iter::repeat_n(65_536, 6))
-        .collect();
+    let reads: Vec<usize> = [
+        65_536, 65_536, 32_768, 65_536, 65_536, 65_536, 32_768, 65_536, 65_536, 65_536,
+    ]
+    .into_iter()
+    .chain(std::iter::repeat_n(65_536, 6))
+    .collect();
     let total: usize = reads.iter().sum();
     let mut events = vec![sent(0, total)];
-    events.extend(reads.iter().enumerate().map(|(i, len)| received(i as u64, *len, "xxxx")));
+    events.extend(
+        reads
+            .iter()
+            .enumerate()
+            .map(|(i, len)| received(i as u64, *len, "xxxx")),
+    );
     let details = LabDetails::Split(SplitReport {
         sent: total as u64,
         recvs: reads.len() as u64,
@@ -98,11 +134,19 @@ fn split_run() -> LabRun {
 }
 
 fn framing_run() -> LabRun {
-    let mut events = vec![LabEvent::Phase { key: "lab.framing.phase.naive" }];
+    let mut events = vec![LabEvent::Phase {
+        key: "lab.framing.phase.naive",
+    }];
     events.extend((0..8).map(|i| sent(i, 9)));
-    events.push(received(0, 45, "message-0message-1message-2message-3message-4"));
+    events.push(received(
+        0,
+        45,
+        "message-0message-1message-2message-3message-4",
+    ));
     events.push(received(1, 27, "message-5message-6message-7"));
-    events.push(LabEvent::Phase { key: "lab.framing.phase.length" });
+    events.push(LabEvent::Phase {
+        key: "lab.framing.phase.length",
+    });
     events.extend((0..8).map(|i| sent(i, 13)));
     events.push(received(0, 104, "\\x00\\x00\\x00\\tmessage-0"));
     let details = LabDetails::Framing(FramingReport {
@@ -121,7 +165,12 @@ fn framing_run() -> LabRun {
 fn udp_boundaries_run() -> LabRun {
     let mut events: Vec<LabEvent> = (0..6).map(|i| sent(i, 7)).collect();
     events.extend((0..6).map(|i| received(i, 7, &format!("hello-{i}"))));
-    let details = LabDetails::UdpBoundaries(UdpBoundariesReport { sent: 6, received: 6, merged: 0, reads: vec![7; 6] });
+    let details = LabDetails::UdpBoundaries(UdpBoundariesReport {
+        sent: 6,
+        received: 6,
+        merged: 0,
+        reads: vec![7; 6],
+    });
     events.push(report(LabName::UdpBoundaries, details, 210, Some((6, 6))));
     LabRun::recorded(LabName::UdpBoundaries, events)
 }
@@ -137,7 +186,12 @@ fn udp_truncate_run() -> LabRun {
         recv_size: 1024,
         datagrams: sizes
             .iter()
-            .map(|(s, r, t)| DatagramFate { sent_len: *s, received_len: *r, truncated: *t, true_len: *s })
+            .map(|(s, r, t)| DatagramFate {
+                sent_len: *s,
+                received_len: *r,
+                truncated: *t,
+                true_len: *s,
+            })
             .collect(),
         oversize_len: 65_508,
         oversize_error: Some("Message too long (os error 90)".to_string()),
@@ -152,23 +206,39 @@ fn lost(seq: u64) -> bool {
 }
 
 fn udp_loss_events() -> Vec<LabEvent> {
-    let mut events = vec![LabEvent::Phase { key: "lab.udp-loss.phase.udp" }];
+    let mut events = vec![LabEvent::Phase {
+        key: "lab.udp-loss.phase.udp",
+    }];
     for seq in 0..2000u64 {
         if seq % 500 == 0 {
-            events.push(LabEvent::Progress { done: seq, total: 2000 });
+            events.push(LabEvent::Progress {
+                done: seq,
+                total: 2000,
+            });
         }
         if !lost(seq) {
-            events.push(LabEvent::Datagram { seq, received: true });
+            events.push(LabEvent::Datagram {
+                seq,
+                received: true,
+            });
         }
     }
-    events.push(LabEvent::Progress { done: 2000, total: 2000 });
+    events.push(LabEvent::Progress {
+        done: 2000,
+        total: 2000,
+    });
     events
 }
 
 fn udp_loss_run() -> LabRun {
     let mut events = udp_loss_events();
-    events.push(LabEvent::Phase { key: "lab.udp-loss.phase.tcp" });
-    events.push(LabEvent::Progress { done: 2000, total: 2000 });
+    events.push(LabEvent::Phase {
+        key: "lab.udp-loss.phase.tcp",
+    });
+    events.push(LabEvent::Progress {
+        done: 2000,
+        total: 2000,
+    });
     let lost_count = (0..2000).filter(|s| lost(*s)).count() as u64;
     let details = LabDetails::UdpLoss(UdpLossReport {
         sent: 2000,
@@ -178,9 +248,20 @@ fn udp_loss_run() -> LabRun {
         snmp_available: true,
         rcvbuf_effective: 4608,
         udp_elapsed_ms: 130,
-        tcp: TcpUnderPressure { sent: 2000, received: 2000, lost: 0, elapsed_ms: 95, blocked_writes: 17 },
+        tcp: TcpUnderPressure {
+            sent: 2000,
+            received: 2000,
+            lost: 0,
+            elapsed_ms: 95,
+            blocked_writes: 17,
+        },
     });
-    events.push(report(LabName::UdpLoss, details, 260, Some((2000, 2000 - lost_count))));
+    events.push(report(
+        LabName::UdpLoss,
+        details,
+        260,
+        Some((2000, 2000 - lost_count)),
+    ));
     LabRun::recorded(LabName::UdpLoss, events)
 }
 
@@ -196,7 +277,12 @@ fn port_in_use_run() -> LabRun {
     ];
     let mut events = Vec::new();
     for (index, (name, error)) in steps.iter().enumerate() {
-        events.push(LabEvent::Step { index, name, ok: error.is_none(), error: error.map(str::to_string) });
+        events.push(LabEvent::Step {
+            index,
+            name,
+            ok: error.is_none(),
+            error: error.map(str::to_string),
+        });
     }
     let details = LabDetails::PortInUse(PortInUseReport {
         port: 40_000,
@@ -215,17 +301,28 @@ fn port_in_use_run() -> LabRun {
 }
 
 fn line(side: Side, sent: bool, text: &str) -> LabEvent {
-    LabEvent::Line { side, sent, text: text.to_string() }
+    LabEvent::Line {
+        side,
+        sent,
+        text: text.to_string(),
+    }
 }
 
 fn conversation(lines: &[(Side, &str)]) -> (Vec<LabEvent>, Vec<TranscriptLine>) {
     let mut events = Vec::new();
     let mut transcript = Vec::new();
     for (from, text) in lines {
-        let to = if *from == Side::Client { Side::Server } else { Side::Client };
+        let to = if *from == Side::Client {
+            Side::Server
+        } else {
+            Side::Client
+        };
         events.push(line(*from, true, text));
         events.push(line(to, false, text));
-        transcript.push(TranscriptLine { from: *from, text: text.to_string() });
+        transcript.push(TranscriptLine {
+            from: *from,
+            text: text.to_string(),
+        });
     }
     (events, transcript)
 }
@@ -233,12 +330,20 @@ fn conversation(lines: &[(Side, &str)]) -> (Vec<LabEvent>, Vec<TranscriptLine>) 
 fn chat_run() -> LabRun {
     let (mut events, transcript) = conversation(&[
         (Side::Client, "hello, server"),
-        (Side::Server, "hello, client: I learned your address from your message"),
+        (
+            Side::Server,
+            "hello, client: I learned your address from your message",
+        ),
         (Side::Client, "what is a socket?"),
         (Side::Server, "an endpoint: an address and a port"),
         (Side::Client, "bye"),
     ]);
-    let details = LabDetails::Chat(ChatReport { transport: Transport::Udp, lines: 5, transcript, ended_by_bye: true });
+    let details = LabDetails::Chat(ChatReport {
+        transport: Transport::Udp,
+        lines: 5,
+        transcript,
+        ended_by_bye: true,
+    });
     events.push(report(LabName::Chat, details, 55, Some((5, 5))));
     LabRun::recorded(LabName::Chat, events)
 }
@@ -246,30 +351,64 @@ fn chat_run() -> LabRun {
 fn time_run() -> LabRun {
     let pairs = [
         ("1700000000", "2023-11-14T22:13:20Z"),
-        ("__import__('os').system('echo pwned')", "error: not a whole number of seconds"),
+        (
+            "__import__('os').system('echo pwned')",
+            "error: not a whole number of seconds",
+        ),
     ];
-    let script: Vec<(Side, &str)> = pairs.iter().flat_map(|(q, a)| [(Side::Client, *q), (Side::Server, *a)]).collect();
+    let script: Vec<(Side, &str)> = pairs
+        .iter()
+        .flat_map(|(q, a)| [(Side::Client, *q), (Side::Server, *a)])
+        .collect();
     let (mut events, _) = conversation(&script);
     let exchanges = pairs
         .iter()
-        .map(|(q, a)| TimeExchange { request: q.to_string(), reply: a.to_string(), refused: a.starts_with("error: ") })
+        .map(|(q, a)| TimeExchange {
+            request: q.to_string(),
+            reply: a.to_string(),
+            refused: a.starts_with("error: "),
+        })
         .collect();
-    let details = LabDetails::Time(TimeReport { transport: Transport::Tcp, exchanges, refused: 1 });
+    let details = LabDetails::Time(TimeReport {
+        transport: Transport::Tcp,
+        exchanges,
+        refused: 1,
+    });
     events.push(report(LabName::Time, details, 40, None));
     LabRun::recorded(LabName::Time, events)
 }
 
 fn unix_run() -> LabRun {
     let events = vec![
-        LabEvent::Phase { key: "lab.unix.phase.unix" },
-        LabEvent::Progress { done: 10, total: 10 },
-        LabEvent::Phase { key: "lab.unix.phase.inet" },
-        LabEvent::Progress { done: 10, total: 10 },
+        LabEvent::Phase {
+            key: "lab.unix.phase.unix",
+        },
+        LabEvent::Progress {
+            done: 10,
+            total: 10,
+        },
+        LabEvent::Phase {
+            key: "lab.unix.phase.inet",
+        },
+        LabEvent::Progress {
+            done: 10,
+            total: 10,
+        },
         report(
             LabName::Unix,
             LabDetails::Unix(UnixReport {
-                unix: EchoResult { messages: 10, echoed: 10, rtt_us: 14, address: "nettutor.sock".into() },
-                inet: EchoResult { messages: 10, echoed: 10, rtt_us: 22, address: "127.0.0.1:PORT".into() },
+                unix: EchoResult {
+                    messages: 10,
+                    echoed: 10,
+                    rtt_us: 14,
+                    address: "nettutor.sock".into(),
+                },
+                inet: EchoResult {
+                    messages: 10,
+                    echoed: 10,
+                    rtt_us: 22,
+                    address: "127.0.0.1:PORT".into(),
+                },
                 socket_file_seen: true,
                 socket_file_removed: true,
             }),
@@ -282,13 +421,26 @@ fn unix_run() -> LabRun {
 
 /// Throughput mid-run (its report is drawn from JSON once it lands).
 fn throughput_running() -> LabRun {
-    let mut events = vec![LabEvent::Phase { key: "lab.throughput.phase.tcp" }];
+    let mut events = vec![LabEvent::Phase {
+        key: "lab.throughput.phase.tcp",
+    }];
     for i in 1..=20u64 {
         let wobble = [0.0, 120.0, -80.0, 40.0][(i % 4) as usize];
-        events.push(LabEvent::Sample { series: "tcp", elapsed_ms: i * 100, value: 2400.0 + wobble });
-        events.push(LabEvent::Sample { series: "udp", elapsed_ms: i * 100, value: 900.0 - wobble });
+        events.push(LabEvent::Sample {
+            series: "tcp",
+            elapsed_ms: i * 100,
+            value: 2400.0 + wobble,
+        });
+        events.push(LabEvent::Sample {
+            series: "udp",
+            elapsed_ms: i * 100,
+            value: 900.0 - wobble,
+        });
     }
-    events.push(LabEvent::Progress { done: 2000, total: 4000 });
+    events.push(LabEvent::Progress {
+        done: 2000,
+        total: 4000,
+    });
     let mut run = LabRun::recorded(LabName::Throughput, events);
     run.elapsed_ms = 2000;
     run
@@ -339,13 +491,20 @@ fn every_lab_picture_from_a_recorded_stream() {
 
 fn rows(buf: &Buffer) -> Vec<String> {
     (0..buf.area.height)
-        .map(|y| (0..buf.area.width).map(|x| buf[(x, y)].symbol().to_string()).collect())
+        .map(|y| {
+            (0..buf.area.width)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect()
+        })
         .collect()
 }
 
 /// Row index of the first row containing `needle`.
 fn row_with(buf: &Buffer, needle: &str) -> usize {
-    rows(buf).iter().position(|r| r.contains(needle)).unwrap_or_else(|| panic!("no row with {needle:?}"))
+    rows(buf)
+        .iter()
+        .position(|r| r.contains(needle))
+        .unwrap_or_else(|| panic!("no row with {needle:?}"))
 }
 
 #[test]
@@ -357,7 +516,8 @@ fn sticky_picture_shows_merged_sends_in_the_same_colours() {
     let send_row = row_with(buf, "send() ×10");
     let recv_row = row_with(buf, "recv() ×2");
     let lines = rows(buf);
-    let starts = |row: usize, glyphs: &[char]| lines[row].chars().filter(|c| glyphs.contains(c)).count();
+    let starts =
+        |row: usize, glyphs: &[char]| lines[row].chars().filter(|c| glyphs.contains(c)).count();
     assert_eq!(starts(send_row, &['┌', '╷']), 10, "{}", lines[send_row]);
     assert_eq!(starts(recv_row, &['└', '╵']), 2, "{}", lines[recv_row]);
     // The byte rows between them: each column has the same colour above and
@@ -372,7 +532,10 @@ fn sticky_picture_shows_merged_sends_in_the_same_colours() {
         }
     }
     colours.dedup();
-    assert!(colours.len() >= 10, "each send has its own run of colour: {colours:?}");
+    assert!(
+        colours.len() >= 10,
+        "each send has its own run of colour: {colours:?}"
+    );
 }
 
 #[test]
@@ -383,7 +546,10 @@ fn loss_grid_marks_the_lost_burst() {
     let text = rows(t.backend().buffer()).join("\n");
     assert!(text.contains('·'), "lost cells drawn");
     assert!(text.contains('█'), "arrived cells drawn");
-    assert!(text.contains("UDP: sent 2000, received 1629, lost 371"), "{text}");
+    assert!(
+        text.contains("UDP: sent 2000, received 1629, lost 371"),
+        "{text}"
+    );
     assert!(text.contains("lost 0"), "TCP loses nothing: {text}");
 }
 
@@ -394,7 +560,11 @@ fn summary_compares_the_prediction_in_both_languages() {
         a.labs.show_run(sticky_run());
         let t = draw(&mut a, 160, 48);
         // Wide characters leave blank cells behind them: compare without spaces.
-        let text: String = rows(t.backend().buffer()).join("").chars().filter(|c| *c != ' ').collect();
+        let text: String = rows(t.backend().buffer())
+            .join("")
+            .chars()
+            .filter(|c| *c != ' ')
+            .collect();
         assert!(text.contains(needle), "{lang}: {text}");
     }
 }

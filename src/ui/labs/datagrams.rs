@@ -24,13 +24,20 @@ pub struct DatagramRow {
 /// The rows: from the report when the run is over, else from the events.
 pub fn rows(run: &LabRun) -> Vec<DatagramRow> {
     if let Some(serde_json::Value::Array(items)) = run.json("datagrams") {
-        let get = |v: &serde_json::Value, k: &str| v.get(k).and_then(serde_json::Value::as_u64).map(|n| n as usize);
+        let get = |v: &serde_json::Value, k: &str| {
+            v.get(k)
+                .and_then(serde_json::Value::as_u64)
+                .map(|n| n as usize)
+        };
         return items
             .iter()
             .map(|d| DatagramRow {
                 sent: get(d, "sent_len").unwrap_or(0),
                 received: get(d, "received_len"),
-                truncated: d.get("truncated").and_then(serde_json::Value::as_bool).unwrap_or(false),
+                truncated: d
+                    .get("truncated")
+                    .and_then(serde_json::Value::as_bool)
+                    .unwrap_or(false),
             })
             .collect();
     }
@@ -40,7 +47,11 @@ pub fn rows(run: &LabRun) -> Vec<DatagramRow> {
         .enumerate()
         .map(|(i, sent)| {
             let received = recvs.get(i).map(|(len, _)| *len);
-            DatagramRow { sent, received, truncated: received.is_some_and(|r| r < sent) }
+            DatagramRow {
+                sent,
+                received,
+                truncated: received.is_some_and(|r| r < sent),
+            }
         })
         .collect()
 }
@@ -58,11 +69,19 @@ pub fn render(run: &LabRun, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
     for (i, row) in rows.iter().enumerate() {
         let got = row.received.unwrap_or(0);
         let sent_cells = (row.sent * bar_cells).div_ceil(biggest).max(1);
-        let got_cells = if row.sent == 0 { 0 } else { (got * sent_cells) / row.sent };
-        let head = format!("#{i:<2} {:>6} B → {:>6} B  ", row.sent, row.received.map_or("…".to_string(), |r| r.to_string()));
+        let got_cells = (got * sent_cells).checked_div(row.sent).unwrap_or(0);
+        let head = format!(
+            "#{i:<2} {:>6} B → {:>6} B  ",
+            row.sent,
+            row.received.map_or("…".to_string(), |r| r.to_string())
+        );
         let verdict = match (row.received, row.truncated) {
             (None, _) => String::new(),
-            (Some(_), true) => tf(lang, "labs.trunc.cut", &[("lost", &row.sent.saturating_sub(got).to_string())]),
+            (Some(_), true) => tf(
+                lang,
+                "labs.trunc.cut",
+                &[("lost", &row.sent.saturating_sub(got).to_string())],
+            ),
             (Some(_), false) => tf(lang, "labs.trunc.whole", &[]),
         };
         let verdict_style = if row.truncated { theme.bad } else { theme.good };
@@ -82,12 +101,21 @@ pub fn render(run: &LabRun, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
             lines.push(Line::from(Span::styled(fit(&text, max), theme.warn)));
         }
         Some(serde_json::Value::Null) => {
-            lines.push(Line::from(Span::styled(fit(&tf(lang, "labs.trunc.oversize_ok", &[]), max), theme.warn)));
+            lines.push(Line::from(Span::styled(
+                fit(&tf(lang, "labs.trunc.oversize_ok", &[]), max),
+                theme.warn,
+            )));
         }
         _ => {}
     }
-    let used = u16::try_from(lines.len()).unwrap_or(u16::MAX).min(area.height);
+    let used = u16::try_from(lines.len())
+        .unwrap_or(u16::MAX)
+        .min(area.height);
     Paragraph::new(lines).render(area, buf);
-    let rest = Rect { y: area.y + used, height: area.height.saturating_sub(used), ..area };
+    let rest = Rect {
+        y: area.y + used,
+        height: area.height.saturating_sub(used),
+        ..area
+    };
     render_log(run, rest, buf, ctx);
 }

@@ -31,7 +31,12 @@ pub struct FormRow {
 
 impl ParamForm {
     pub fn new(params: LabParams) -> ParamForm {
-        ParamForm { params, cursor: 0, editing: None, error: None }
+        ParamForm {
+            params,
+            cursor: 0,
+            editing: None,
+            error: None,
+        }
     }
 
     /// Whether this build has `lab` (until every lab lands, the defaults of a
@@ -58,7 +63,11 @@ impl ParamForm {
             .collect();
         rows.push(FormRow {
             name: PREDICT,
-            value: self.params.predict().map(|p| p.to_string()).unwrap_or_default(),
+            value: self
+                .params
+                .predict()
+                .map(|p| p.to_string())
+                .unwrap_or_default(),
             help: None,
             kind: None,
         });
@@ -82,14 +91,21 @@ impl ParamForm {
     pub fn activate(&mut self) {
         self.error = None;
         let spec = self.specs().get(self.cursor).copied();
-        let current = self.rows().get(self.cursor).map(|r| r.value.clone()).unwrap_or_default();
+        let current = self
+            .rows()
+            .get(self.cursor)
+            .map(|r| r.value.clone())
+            .unwrap_or_default();
         match spec.map(|s| s.kind) {
             Some(OptKind::Flag) => {
                 let on = matches!(current.as_str(), "true" | "on" | "1" | "yes");
                 self.set_value(self.cursor_name(), if on { "false" } else { "true" });
             }
             Some(OptKind::Choice(words)) => {
-                let at = words.iter().position(|w| *w == current).map_or(0, |i| (i + 1) % words.len().max(1));
+                let at = words
+                    .iter()
+                    .position(|w| *w == current)
+                    .map_or(0, |i| (i + 1) % words.len().max(1));
                 if let Some(next) = words.get(at) {
                     self.set_value(self.cursor_name(), next);
                 }
@@ -102,7 +118,12 @@ impl ParamForm {
     pub fn edit_prediction(&mut self) {
         self.cursor = self.row_count().saturating_sub(1);
         self.error = None;
-        self.editing = Some(self.params.predict().map(|p| p.to_string()).unwrap_or_default());
+        self.editing = Some(
+            self.params
+                .predict()
+                .map(|p| p.to_string())
+                .unwrap_or_default(),
+        );
     }
 
     pub fn type_char(&mut self, c: char) {
@@ -224,7 +245,11 @@ mod tests {
     #[test]
     fn bad_lesson_args_are_clear_errors() {
         assert!(parse_open_arg("lab=stiky").unwrap_err().contains("stiky"));
-        assert!(parse_open_arg("lab=sticky count=0").unwrap_err().contains("--count"));
+        assert!(
+            parse_open_arg("lab=sticky count=0")
+                .unwrap_err()
+                .contains("--count")
+        );
         assert!(parse_open_arg("").unwrap_err().contains("lab=NAME"));
     }
 
@@ -254,13 +279,21 @@ mod tests {
         form.editing = Some(String::new());
         form.commit();
         assert_eq!(form.params.predict(), None);
-        assert_eq!(form.params.get("count").as_deref(), Some("7"), "other values survive");
+        assert_eq!(
+            form.params.get("count").as_deref(),
+            Some("7"),
+            "other values survive"
+        );
     }
 
     #[test]
     fn flags_toggle_on_enter() {
         let mut form = ParamForm::new(LabParams::defaults(LabName::Sticky));
-        form.cursor = form.specs().iter().position(|s| s.name == "nodelay").unwrap();
+        form.cursor = form
+            .specs()
+            .iter()
+            .position(|s| s.name == "nodelay")
+            .unwrap();
         form.activate();
         assert_eq!(form.params.get("nodelay").as_deref(), Some("true"));
         form.activate();

@@ -30,7 +30,12 @@ pub struct LiveSession {
 
 impl LiveSession {
     /// Starts the chat or time exercise over `transport`.
-    pub fn start(lab: LabName, transport: Transport, jobs: JobSink, run: u64) -> Result<LiveSession, String> {
+    pub fn start(
+        lab: LabName,
+        transport: Transport,
+        jobs: JobSink,
+        run: u64,
+    ) -> Result<LiveSession, String> {
         let (sink, queue) = PanelSink::new(jobs, run);
         let sink = Arc::new(sink);
         let session = match lab {
@@ -102,9 +107,18 @@ impl LiveSession {
         }
         let end = match result {
             Ok(transcript) => crate::lab::LabEvent::Finished {
-                report: Box::new(report(self.lab, self.transport, transcript, self.elapsed_ms(), run.predicted)),
+                report: Box::new(report(
+                    self.lab,
+                    self.transport,
+                    transcript,
+                    self.elapsed_ms(),
+                    run.predicted,
+                )),
             },
-            Err(e) => crate::lab::LabEvent::Failed { error: e.to_string(), cancelled: false },
+            Err(e) => crate::lab::LabEvent::Failed {
+                error: e.to_string(),
+                cancelled: false,
+            },
         };
         run.push(end);
     }
@@ -118,28 +132,54 @@ impl Drop for LiveSession {
 }
 
 /// The report of an interactive conversation, as the headless lab would give it.
-pub fn report(lab: LabName, transport: Transport, transcript: Vec<TranscriptLine>, elapsed_ms: u64, predicted: Option<u64>) -> LabReport {
+pub fn report(
+    lab: LabName,
+    transport: Transport,
+    transcript: Vec<TranscriptLine>,
+    elapsed_ms: u64,
+    predicted: Option<u64>,
+) -> LabReport {
     let details = if lab == LabName::Time {
         let exchanges: Vec<TimeExchange> = transcript
             .chunks(2)
             .filter_map(|pair| match pair {
-                [request, reply] if request.from == Side::Client && reply.from == Side::Server => Some(TimeExchange {
-                    request: request.text.clone(),
-                    refused: reply.text.starts_with(REFUSED),
-                    reply: reply.text.clone(),
-                }),
+                [request, reply] if request.from == Side::Client && reply.from == Side::Server => {
+                    Some(TimeExchange {
+                        request: request.text.clone(),
+                        refused: reply.text.starts_with(REFUSED),
+                        reply: reply.text.clone(),
+                    })
+                }
                 _ => None,
             })
             .collect();
         let refused = exchanges.iter().filter(|e| e.refused).count() as u64;
-        LabDetails::Time(TimeReport { transport, exchanges, refused })
+        LabDetails::Time(TimeReport {
+            transport,
+            exchanges,
+            refused,
+        })
     } else {
         let ended_by_bye = transcript.last().is_some_and(|l| l.text.trim() == BYE);
-        LabDetails::Chat(ChatReport { transport, lines: transcript.len() as u64, transcript, ended_by_bye })
+        LabDetails::Chat(ChatReport {
+            transport,
+            lines: transcript.len() as u64,
+            transcript,
+            ended_by_bye,
+        })
     };
     let prediction = predicted.map(|predicted| {
         let observed = details.outcome().observed();
-        Prediction { predicted, observed, matched: predicted == observed }
+        Prediction {
+            predicted,
+            observed,
+            matched: predicted == observed,
+        }
     });
-    LabReport { lab, details, elapsed_ms, prediction }
+    LabReport {
+        lab,
+        details,
+        elapsed_ms,
+        prediction,
+    }
 }

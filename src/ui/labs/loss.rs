@@ -41,13 +41,20 @@ impl LossPicture {
         let cap = usize::try_from(total.min(1 << 20)).unwrap_or(0);
         let mut arrived = vec![false; cap];
         for ev in udp {
-            if let LabEvent::Datagram { seq, received: true } = ev
+            if let LabEvent::Datagram {
+                seq,
+                received: true,
+            } = ev
                 && let Some(slot) = usize::try_from(*seq).ok().and_then(|s| arrived.get_mut(s))
             {
                 *slot = true;
             }
         }
-        LossPicture { total, sent_so_far, arrived }
+        LossPicture {
+            total,
+            sent_so_far,
+            arrived,
+        }
     }
 
     pub fn received(&self) -> u64 {
@@ -61,16 +68,26 @@ pub fn render(run: &LabRun, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
     let max = usize::from(area.width);
     let pic = LossPicture::of(run);
     let received = run.json_u64("received").unwrap_or_else(|| pic.received());
-    let lost = run.json_u64("lost").unwrap_or(pic.sent_so_far.saturating_sub(received));
-    let pct = if pic.sent_so_far == 0 { 0.0 } else { lost as f64 * 100.0 / pic.sent_so_far as f64 };
+    let lost = run
+        .json_u64("lost")
+        .unwrap_or(pic.sent_so_far.saturating_sub(received));
+    let pct = if pic.sent_so_far == 0 {
+        0.0
+    } else {
+        lost as f64 * 100.0 / pic.sent_so_far as f64
+    };
     let mut text: Vec<Line> = vec![Line::from(Span::styled(
         fit(
-            &tf(lang, "labs.loss.udp", &[
-                ("sent", &pic.sent_so_far.to_string()),
-                ("received", &received.to_string()),
-                ("lost", &lost.to_string()),
-                ("pct", &format!("{pct:.1}")),
-            ]),
+            &tf(
+                lang,
+                "labs.loss.udp",
+                &[
+                    ("sent", &pic.sent_so_far.to_string()),
+                    ("received", &received.to_string()),
+                    ("lost", &lost.to_string()),
+                    ("pct", &format!("{pct:.1}")),
+                ],
+            ),
             max,
         ),
         if lost > 0 { theme.bad } else { theme.base },
@@ -83,24 +100,42 @@ pub fn render(run: &LabRun, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
     if let Some(tcp_sent) = run.json_u64("tcp.sent") {
         let tcp_received = run.json_u64("tcp.received").unwrap_or(0);
         let tcp_lost = run.json_u64("tcp.lost").unwrap_or(0);
-        let line = tf(lang, "labs.loss.tcp", &[
-            ("sent", &tcp_sent.to_string()),
-            ("received", &tcp_received.to_string()),
-            ("lost", &tcp_lost.to_string()),
-        ]);
-        text.push(Line::from(Span::styled(fit(&line, max), if tcp_lost == 0 { theme.good } else { theme.bad })));
+        let line = tf(
+            lang,
+            "labs.loss.tcp",
+            &[
+                ("sent", &tcp_sent.to_string()),
+                ("received", &tcp_received.to_string()),
+                ("lost", &tcp_lost.to_string()),
+            ],
+        );
+        text.push(Line::from(Span::styled(
+            fit(&line, max),
+            if tcp_lost == 0 { theme.good } else { theme.bad },
+        )));
     } else if !tcp_part.is_empty() {
         let line = tf(lang, "labs.loss.tcp_running", &[]);
         text.push(Line::from(Span::styled(fit(&line, max), theme.accent)));
     }
     let text_h = u16::try_from(text.len() + 1).unwrap_or(u16::MAX);
     let grid_h = area.height.saturating_sub(text_h);
-    let per_cell = pic.arrived.len().div_ceil((usize::from(area.width) * usize::from(grid_h)).max(1)).max(1);
+    let per_cell = pic
+        .arrived
+        .len()
+        .div_ceil((usize::from(area.width) * usize::from(grid_h)).max(1))
+        .max(1);
     let legend = tf(lang, "labs.loss.legend", &[("n", &per_cell.to_string())]);
     text.push(Line::from(Span::styled(fit(&legend, max), theme.muted)));
-    let grid = Rect { height: grid_h, ..area };
+    let grid = Rect {
+        height: grid_h,
+        ..area
+    };
     render_grid(&pic, grid, buf, ctx);
-    let below = Rect { y: area.y + grid_h, height: area.height.saturating_sub(grid_h), ..area };
+    let below = Rect {
+        y: area.y + grid_h,
+        height: area.height.saturating_sub(grid_h),
+        ..area
+    };
     Paragraph::new(text).render(below, buf);
 }
 
@@ -114,7 +149,9 @@ fn render_grid(pic: &LossPicture, area: Rect, buf: &mut Buffer, ctx: &RenderCtx)
         return;
     }
     let per_cell = count.div_ceil(cells).max(1);
-    let sent = usize::try_from(pic.sent_so_far).unwrap_or(usize::MAX).min(count);
+    let sent = usize::try_from(pic.sent_so_far)
+        .unwrap_or(usize::MAX)
+        .min(count);
     for (i, chunk) in pic.arrived.chunks(per_cell).enumerate() {
         let start = i * per_cell;
         let x = area.x + u16::try_from(i % usize::from(area.width)).unwrap_or(0);

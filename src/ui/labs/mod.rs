@@ -28,9 +28,9 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 
 pub use self::form::{FormRow, PREDICT, ParamForm, parse_open_arg};
+use self::live::LiveSession;
 pub use self::run::{LabRun, RunEnd};
 pub use self::worker::LabWake;
-use self::live::LiveSession;
 use self::worker::LabWorker;
 use super::app::{Msg, Nav};
 use super::keymap::{Binding, Key};
@@ -69,7 +69,10 @@ impl Default for LabsPanel {
         LabsPanel {
             selected: 0,
             focus: Focus::List,
-            forms: LabName::ALL.iter().map(|lab| ParamForm::new(LabParams::defaults(*lab))).collect(),
+            forms: LabName::ALL
+                .iter()
+                .map(|lab| ParamForm::new(LabParams::defaults(*lab)))
+                .collect(),
             run: None,
             worker: None,
             live: None,
@@ -108,16 +111,39 @@ pub const RUN_KEY: char = 'r';
 
 /// Keys of the Live socket labs panel.
 pub const KEYS: &[Binding] = &[
-    Binding { keys: &[Key::Char(RUN_KEY)], msg: Msg::Labs(LabsMsg::Run), help: "labs.key.run" },
-    Binding { keys: &[Key::Char('x')], msg: Msg::Labs(LabsMsg::Stop), help: "labs.key.stop" },
-    Binding { keys: &[Key::Char('p')], msg: Msg::Labs(LabsMsg::Predict), help: "labs.key.predict" },
-    Binding { keys: &[Key::Char('d')], msg: Msg::Labs(LabsMsg::Defaults), help: "labs.key.defaults" },
-    Binding { keys: &[Key::Char('i')], msg: Msg::Labs(LabsMsg::Talk), help: "labs.key.talk" },
+    Binding {
+        keys: &[Key::Char(RUN_KEY)],
+        msg: Msg::Labs(LabsMsg::Run),
+        help: "labs.key.run",
+    },
+    Binding {
+        keys: &[Key::Char('x')],
+        msg: Msg::Labs(LabsMsg::Stop),
+        help: "labs.key.stop",
+    },
+    Binding {
+        keys: &[Key::Char('p')],
+        msg: Msg::Labs(LabsMsg::Predict),
+        help: "labs.key.predict",
+    },
+    Binding {
+        keys: &[Key::Char('d')],
+        msg: Msg::Labs(LabsMsg::Defaults),
+        help: "labs.key.defaults",
+    },
+    Binding {
+        keys: &[Key::Char('i')],
+        msg: Msg::Labs(LabsMsg::Talk),
+        help: "labs.key.talk",
+    },
 ];
 
 impl LabsPanel {
     pub fn selected_lab(&self) -> LabName {
-        LabName::ALL.get(self.selected).copied().unwrap_or(LabName::Sticky)
+        LabName::ALL
+            .get(self.selected)
+            .copied()
+            .unwrap_or(LabName::Sticky)
     }
 
     pub fn form(&self) -> Option<&ParamForm> {
@@ -140,13 +166,16 @@ impl LabsPanel {
 
     /// True between a stop request and the end of the run.
     pub fn stopping(&self) -> bool {
-        self.worker.as_ref().is_some_and(LabWorker::cancel_requested)
+        self.worker
+            .as_ref()
+            .is_some_and(LabWorker::cancel_requested)
     }
 
     /// Whether a worker thread exists and has not ended (tests: nothing left
     /// behind).
     pub fn worker_alive(&self) -> bool {
-        self.worker.as_ref().is_some_and(LabWorker::is_alive) || self.live.as_ref().is_some_and(|l| !l.is_finished())
+        self.worker.as_ref().is_some_and(LabWorker::is_alive)
+            || self.live.as_ref().is_some_and(|l| !l.is_finished())
     }
 
     /// Shows a recorded run as if it had just happened (tests, replays).
@@ -332,7 +361,11 @@ impl Panel for LabsPanel {
         let last = LabName::ALL.len().saturating_sub(1);
         match (self.focus, nav) {
             (_, Nav::NextPane | Nav::PrevPane) => {
-                self.focus = if self.focus == Focus::List { Focus::Form } else { Focus::List };
+                self.focus = if self.focus == Focus::List {
+                    Focus::Form
+                } else {
+                    Focus::List
+                };
             }
             (Focus::List, Nav::Up) => self.select(self.selected.saturating_sub(1), ctx),
             (Focus::List, Nav::Down) => self.select(self.selected + 1, ctx),
@@ -382,7 +415,11 @@ impl Panel for LabsPanel {
         }
         self.focus = Focus::Form;
         self.run = None;
-        ctx.say(tf(ctx.lang, "labs.opened", &[("lab", lab.as_str()), ("key", &RUN_KEY.to_string())]));
+        ctx.say(tf(
+            ctx.lang,
+            "labs.opened",
+            &[("lab", lab.as_str()), ("key", &RUN_KEY.to_string())],
+        ));
         Ok(())
     }
 
@@ -395,7 +432,8 @@ impl Panel for LabsPanel {
     }
 
     fn captures_text(&self) -> bool {
-        self.live.is_some() || (self.focus == Focus::Form && self.form().is_some_and(|f| f.editing.is_some()))
+        self.live.is_some()
+            || (self.focus == Focus::Form && self.form().is_some_and(|f| f.editing.is_some()))
     }
 
     fn text_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> TextInput {

@@ -18,7 +18,13 @@ use crate::ui::theme::Theme;
 /// Draws the picture of `run` into `area`.
 /// `typing`: the pane the student types into and the text so far (interactive
 /// chat and time).
-pub fn render(run: &LabRun, typing: Option<(Side, &str)>, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
+pub fn render(
+    run: &LabRun,
+    typing: Option<(Side, &str)>,
+    area: Rect,
+    buf: &mut Buffer,
+    ctx: &RenderCtx,
+) {
     if area.height == 0 || area.width < 8 {
         return;
     }
@@ -37,13 +43,23 @@ pub fn render(run: &LabRun, typing: Option<(Side, &str)>, area: Rect, buf: &mut 
 /// Styles that tell consecutive sends apart (colour; the glyph alternates too,
 /// so the monochrome theme keeps the distinction).
 pub fn palette(theme: &Theme) -> [Style; 5] {
-    [theme.layer_app, theme.layer_transport, theme.layer_network, theme.layer_link, theme.client]
+    [
+        theme.layer_app,
+        theme.layer_transport,
+        theme.layer_network,
+        theme.layer_link,
+        theme.client,
+    ]
 }
 
 /// A `ui.toml` key in the current language, or the text itself when it is not
 /// a key (names the lab logic may send as plain words).
 pub fn text_or_key(lang: Lang, key: &str) -> String {
-    if has(key) { t(lang, key).to_string() } else { key.to_string() }
+    if has(key) {
+        t(lang, key).to_string()
+    } else {
+        key.to_string()
+    }
 }
 
 /// The `Log` remarks and `Phase` titles of the run, in order.
@@ -53,7 +69,11 @@ pub fn log_lines(run: &LabRun, lang: Lang) -> Vec<String> {
         .filter_map(|ev| match ev {
             LabEvent::Log { key, args } => {
                 let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
-                Some(if has(key) { tf(lang, key, &args) } else { (*key).to_string() })
+                Some(if has(key) {
+                    tf(lang, key, &args)
+                } else {
+                    (*key).to_string()
+                })
             }
             LabEvent::Phase { key } => Some(format!("▶ {}", text_or_key(lang, key))),
             _ => None,
@@ -87,7 +107,10 @@ pub fn report_table(run: &LabRun) -> Vec<String> {
         }
         match value {
             serde_json::Value::Object(inner) => {
-                let parts: Vec<String> = inner.iter().map(|(k, v)| format!("{k}={}", plain(v))).collect();
+                let parts: Vec<String> = inner
+                    .iter()
+                    .map(|(k, v)| format!("{k}={}", plain(v)))
+                    .collect();
                 out.push(format!("{key}: {}", parts.join("  ")));
             }
             serde_json::Value::Array(items) if items.len() > 12 => {
@@ -109,6 +132,10 @@ fn plain(value: &serde_json::Value) -> String {
 
 /// A horizontal bar of `value` out of `total` in `cells` cells.
 pub fn bar(value: u64, total: u64, cells: usize) -> (String, String) {
-    let filled = if total == 0 { 0 } else { (value.min(total) as f64 / total as f64 * cells as f64).round() as usize };
+    let filled = if total == 0 {
+        0
+    } else {
+        (value.min(total) as f64 / total as f64 * cells as f64).round() as usize
+    };
     ("█".repeat(filled), "░".repeat(cells.saturating_sub(filled)))
 }

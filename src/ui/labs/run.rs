@@ -27,7 +27,14 @@ pub struct LabRun {
 
 impl LabRun {
     pub fn new(lab: LabName, predicted: Option<u64>) -> LabRun {
-        LabRun { lab, events: Vec::new(), end: None, predicted, report_json: None, elapsed_ms: 0 }
+        LabRun {
+            lab,
+            events: Vec::new(),
+            end: None,
+            predicted,
+            report_json: None,
+            elapsed_ms: 0,
+        }
     }
 
     /// A finished run from a recorded stream (tests, replays).
@@ -47,7 +54,9 @@ impl LabRun {
                 self.report_json = serde_json::to_value(&*report).ok();
                 self.end = Some(RunEnd::Finished(report));
             }
-            LabEvent::Failed { error, cancelled } => self.end = Some(RunEnd::Failed { error, cancelled }),
+            LabEvent::Failed { error, cancelled } => {
+                self.end = Some(RunEnd::Failed { error, cancelled })
+            }
             other => self.events.push(other),
         }
     }
@@ -84,7 +93,9 @@ impl LabRun {
     /// The latest `Progress` as a fraction, if any (in the latest phase).
     pub fn progress(&self) -> Option<f64> {
         self.events.iter().rev().find_map(|ev| match ev {
-            LabEvent::Progress { done, total } if *total > 0 => Some((*done as f64 / *total as f64).clamp(0.0, 1.0)),
+            LabEvent::Progress { done, total } if *total > 0 => {
+                Some((*done as f64 / *total as f64).clamp(0.0, 1.0))
+            }
             _ => None,
         })
     }
@@ -156,7 +167,11 @@ pub fn recvs_in(events: &[LabEvent]) -> Vec<(usize, &str)> {
     let mut recvs: Vec<(u64, usize, &str)> = events
         .iter()
         .filter_map(|ev| match ev {
-            LabEvent::Received { index, len, preview } => Some((*index, *len, preview.as_str())),
+            LabEvent::Received {
+                index,
+                len,
+                preview,
+            } => Some((*index, *len, preview.as_str())),
             _ => None,
         })
         .collect();

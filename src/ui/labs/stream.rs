@@ -38,9 +38,15 @@ pub fn scale_for(total: usize, smallest: usize, cells: usize) -> Scale {
     let fit_all = total.div_ceil(cells).max(1);
     let readable = (smallest / 2).max(1);
     if fit_all <= readable {
-        Scale { bytes_per_cell: fit_all, shown: total }
+        Scale {
+            bytes_per_cell: fit_all,
+            shown: total,
+        }
     } else {
-        Scale { bytes_per_cell: readable, shown: total.min(readable * cells) }
+        Scale {
+            bytes_per_cell: readable,
+            shown: total.min(readable * cells),
+        }
     }
 }
 
@@ -79,7 +85,12 @@ fn prefix_sums(lens: &[usize]) -> Vec<usize> {
 }
 
 /// A bracket row: `┌0────┐` above sends, `└#0 30 B┘` below reads.
-fn brackets(cells: &[(usize, usize)], labels: &[String], open: (char, char, char), limit: usize) -> Vec<(usize, String)> {
+fn brackets(
+    cells: &[(usize, usize)],
+    labels: &[String],
+    open: (char, char, char),
+    limit: usize,
+) -> Vec<(usize, String)> {
     let (left, right, single) = open;
     cells
         .iter()
@@ -90,7 +101,11 @@ fn brackets(cells: &[(usize, usize)], labels: &[String], open: (char, char, char
                 single.to_string()
             } else {
                 let inner = w - 2;
-                let label = if width(label) <= inner { label.clone() } else { String::new() };
+                let label = if width(label) <= inner {
+                    label.clone()
+                } else {
+                    String::new()
+                };
                 let fill = "─".repeat(inner.saturating_sub(width(&label)));
                 let close = if *c1 >= limit && w > 2 { '›' } else { right };
                 format!("{left}{label}{fill}{close}")
@@ -105,7 +120,11 @@ pub fn render(run: &LabRun, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
     let lang = ctx.lang;
     // Framing runs the same burst four ways; the picture is the naive one,
     // where the merged messages are (the bars below count the other three).
-    let events = if run.lab == LabName::Framing { run.phase("naive") } else { &run.events };
+    let events = if run.lab == LabName::Framing {
+        run.phase("naive")
+    } else {
+        &run.events
+    };
     let sends = sends_in(events);
     let recvs: Vec<usize> = recvs_in(events).iter().map(|(len, _)| *len).collect();
     let (send_word, recv_word) = words(run.lab, lang);
@@ -119,7 +138,13 @@ pub fn render(run: &LabRun, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
     let sent_total: usize = sends.iter().sum();
     let recv_total: usize = recvs.iter().sum();
     let total = sent_total.max(recv_total);
-    let smallest = sends.iter().chain(&recvs).copied().filter(|l| *l > 0).min().unwrap_or(1);
+    let smallest = sends
+        .iter()
+        .chain(&recvs)
+        .copied()
+        .filter(|l| *l > 0)
+        .min()
+        .unwrap_or(1);
     let scale = scale_for(total, smallest, cells);
     let x0 = area.x + u16::try_from(label_w).unwrap_or(0);
     let colours = palette(theme);
@@ -140,7 +165,11 @@ pub fn render(run: &LabRun, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
         .enumerate()
         .map(|(i, ((c0, c1), len))| {
             let long = format!("#{i} {len} B");
-            if width(&long) + 2 <= c1 - c0 { long } else { format!("#{i}") }
+            if width(&long) + 2 <= c1 - c0 {
+                long
+            } else {
+                format!("#{i}")
+            }
         })
         .collect();
     for (c, text) in brackets(&recv_cells, &recv_names, ('└', '┘', '╵'), cells) {
@@ -154,12 +183,12 @@ pub fn render(run: &LabRun, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
         let from = owner(&send_ends, at);
         let style: Style = colours[from % colours.len()];
         if at < sent_total {
-            let glyph = if from % 2 == 0 { "█" } else { "▓" };
+            let glyph = if from.is_multiple_of(2) { "█" } else { "▓" };
             buf.set_string(x0 + cell(c), area.y + 1, glyph, style);
         }
         if at < recv_total {
             let read = owner(&recv_ends, at);
-            let glyph = if read % 2 == 0 { "█" } else { "▒" };
+            let glyph = if read.is_multiple_of(2) { "█" } else { "▒" };
             buf.set_string(x0 + cell(c), area.y + 2, glyph, style);
         }
     }
@@ -167,26 +196,65 @@ pub fn render(run: &LabRun, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
     let max = usize::from(area.width);
     let mut lines: Vec<Line> = Vec::new();
     let scale_note = if scale.shown < total {
-        tf(lang, "labs.pic.window", &[("shown", &scale.shown.to_string()), ("total", &total.to_string()), ("n", &scale.bytes_per_cell.to_string())])
+        tf(
+            lang,
+            "labs.pic.window",
+            &[
+                ("shown", &scale.shown.to_string()),
+                ("total", &total.to_string()),
+                ("n", &scale.bytes_per_cell.to_string()),
+            ],
+        )
     } else {
-        tf(lang, "labs.pic.scale", &[("n", &scale.bytes_per_cell.to_string()), ("total", &total.to_string())])
+        tf(
+            lang,
+            "labs.pic.scale",
+            &[
+                ("n", &scale.bytes_per_cell.to_string()),
+                ("total", &total.to_string()),
+            ],
+        )
     };
     lines.push(Line::from(Span::styled(fit(&scale_note, max), theme.muted)));
     let reads: Vec<String> = recvs.iter().map(ToString::to_string).collect();
-    let reads = tf(lang, "labs.pic.reads", &[("word", recv_word), ("reads", &reads.join(" "))]);
+    let reads = tf(
+        lang,
+        "labs.pic.reads",
+        &[("word", recv_word), ("reads", &reads.join(" "))],
+    );
     lines.push(Line::from(Span::styled(fit(&reads, max), theme.base)));
     lines.extend(extra_lines(run, lang, ctx, max));
-    let below = Rect { y: area.y + 4, height: area.height.saturating_sub(4), ..area };
-    let used = u16::try_from(lines.len()).unwrap_or(u16::MAX).min(below.height);
+    let below = Rect {
+        y: area.y + 4,
+        height: area.height.saturating_sub(4),
+        ..area
+    };
+    let used = u16::try_from(lines.len())
+        .unwrap_or(u16::MAX)
+        .min(below.height);
     Paragraph::new(lines).render(below, buf);
-    let rest = Rect { y: below.y + used, height: below.height.saturating_sub(used), ..below };
+    let rest = Rect {
+        y: below.y + used,
+        height: below.height.saturating_sub(used),
+        ..below
+    };
     if run.lab == LabName::Split && rest.height >= 3 && recvs.len() > 1 {
         // The size of every recv() as a bar chart: the stream arrives in pieces
         // whose sizes the receiver does not choose.
         let data: Vec<u64> = recvs.iter().map(|l| *l as u64).collect();
-        let spark = Rect { height: 3.min(rest.height), ..rest };
-        Sparkline::default().data(&data).style(theme.server).render(spark, buf);
-        let log = Rect { y: spark.y + spark.height, height: rest.height.saturating_sub(spark.height), ..rest };
+        let spark = Rect {
+            height: 3.min(rest.height),
+            ..rest
+        };
+        Sparkline::default()
+            .data(&data)
+            .style(theme.server)
+            .render(spark, buf);
+        let log = Rect {
+            y: spark.y + spark.height,
+            height: rest.height.saturating_sub(spark.height),
+            ..rest
+        };
         render_log(run, log, buf, ctx);
     } else {
         render_log(run, rest, buf, ctx);
@@ -215,7 +283,11 @@ fn extra_lines(run: &LabRun, lang: Lang, ctx: &RenderCtx, max: usize) -> Vec<Lin
             let mss = run.json_u64("mss");
             if mtu.is_some() || mss.is_some() {
                 let show = |v: Option<u64>| v.map_or("?".to_string(), |v| v.to_string());
-                let text = tf(lang, "labs.split.mtu", &[("mtu", &show(mtu)), ("mss", &show(mss))]);
+                let text = tf(
+                    lang,
+                    "labs.split.mtu",
+                    &[("mtu", &show(mtu)), ("mss", &show(mss))],
+                );
                 lines.push(Line::from(Span::styled(fit(&text, max), theme.accent)));
             }
         }
@@ -228,7 +300,9 @@ fn extra_lines(run: &LabRun, lang: Lang, ctx: &RenderCtx, max: usize) -> Vec<Lin
                 ("labs.framing.sleep", "sleep_recovered"),
             ];
             for (key, json) in ways {
-                let Some(got) = run.json_u64(json) else { continue };
+                let Some(got) = run.json_u64(json) else {
+                    continue;
+                };
                 let (full, empty) = bar(got, sent, 20);
                 let style = if got == sent { theme.good } else { theme.bad };
                 let name = format!("{:<16}", fit(t(lang, key), 16));
@@ -259,7 +333,13 @@ mod tests {
     #[test]
     fn everything_fits_when_blocks_stay_readable() {
         let s = scale_for(70, 7, 44);
-        assert_eq!(s, Scale { bytes_per_cell: 2, shown: 70 });
+        assert_eq!(
+            s,
+            Scale {
+                bytes_per_cell: 2,
+                shown: 70
+            }
+        );
         let cells = block_cells(&[7; 10], s, 44);
         assert_eq!(cells.len(), 10);
         assert!(cells.iter().all(|(a, b)| b - a >= 3));
@@ -280,6 +360,9 @@ mod tests {
     #[test]
     fn owners_follow_offsets() {
         let ends = prefix_sums(&[3, 4, 5]);
-        assert_eq!([0, 2, 3, 6, 7, 11].map(|b| owner(&ends, b)), [0, 0, 1, 1, 2, 2]);
+        assert_eq!(
+            [0, 2, 3, 6, 7, 11].map(|b| owner(&ends, b)),
+            [0, 0, 1, 1, 2, 2]
+        );
     }
 }

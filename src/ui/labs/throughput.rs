@@ -18,7 +18,11 @@ pub fn series(run: &LabRun, name: &str) -> Vec<(f64, f64)> {
     run.events
         .iter()
         .filter_map(|ev| match ev {
-            LabEvent::Sample { series, elapsed_ms, value } if *series == name => Some((*elapsed_ms as f64, *value)),
+            LabEvent::Sample {
+                series,
+                elapsed_ms,
+                value,
+            } if *series == name => Some((*elapsed_ms as f64, *value)),
             _ => None,
         })
         .collect()
@@ -33,20 +37,40 @@ pub fn render(run: &LabRun, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
     let mut text: Vec<Line> = Vec::new();
     let num = |path: &str| run.json_f64(path).map(|v| format!("{v:.1}"));
     if let (Some(tcp_rate), Some(udp_rate)) = (num("tcp_mbytes_per_s"), num("udp_mbytes_per_s")) {
-        let line = tf(lang, "labs.tput.rates", &[
-            ("tcp", &tcp_rate),
-            ("udp", &udp_rate),
-            ("loss", &num("udp_loss_percent").unwrap_or_else(|| "?".into())),
-        ]);
+        let line = tf(
+            lang,
+            "labs.tput.rates",
+            &[
+                ("tcp", &tcp_rate),
+                ("udp", &udp_rate),
+                (
+                    "loss",
+                    &num("udp_loss_percent").unwrap_or_else(|| "?".into()),
+                ),
+            ],
+        );
         text.push(Line::from(Span::styled(fit(&line, max), theme.accent)));
     }
     if let (Some(tcp_rtt), Some(udp_rtt)) = (num("rtt_us.tcp"), num("rtt_us.udp")) {
-        let line = tf(lang, "labs.tput.rtt", &[("tcp", &tcp_rtt), ("udp", &udp_rtt)]);
+        let line = tf(
+            lang,
+            "labs.tput.rtt",
+            &[("tcp", &tcp_rtt), ("udp", &udp_rtt)],
+        );
         text.push(Line::from(Span::styled(fit(&line, max), theme.accent)));
     }
-    let text_h = u16::try_from(text.len()).unwrap_or(u16::MAX).min(area.height);
-    let chart_area = Rect { height: area.height.saturating_sub(text_h), ..area };
-    let below = Rect { y: area.y + chart_area.height, height: text_h, ..area };
+    let text_h = u16::try_from(text.len())
+        .unwrap_or(u16::MAX)
+        .min(area.height);
+    let chart_area = Rect {
+        height: area.height.saturating_sub(text_h),
+        ..area
+    };
+    let below = Rect {
+        y: area.y + chart_area.height,
+        height: text_h,
+        ..area
+    };
     Paragraph::new(text).render(below, buf);
     if chart_area.height < 4 || (tcp.is_empty() && udp.is_empty()) {
         return;
@@ -67,10 +91,23 @@ pub fn render(run: &LabRun, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
             .style(theme.server)
             .data(&udp),
     ];
-    let x_labels = vec![Span::raw("0"), Span::raw(format!("{:.1} s", x_max / 1000.0))];
+    let x_labels = vec![
+        Span::raw("0"),
+        Span::raw(format!("{:.1} s", x_max / 1000.0)),
+    ];
     let y_labels = vec![Span::raw("0"), Span::raw(format!("{y_max:.0} MB/s"))];
     Chart::new(datasets)
-        .x_axis(Axis::default().bounds([0.0, x_max]).labels(x_labels).style(theme.muted))
-        .y_axis(Axis::default().bounds([0.0, y_max]).labels(y_labels).style(theme.muted))
+        .x_axis(
+            Axis::default()
+                .bounds([0.0, x_max])
+                .labels(x_labels)
+                .style(theme.muted),
+        )
+        .y_axis(
+            Axis::default()
+                .bounds([0.0, y_max])
+                .labels(y_labels)
+                .style(theme.muted),
+        )
         .render(chart_area, buf);
 }

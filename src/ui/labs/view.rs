@@ -22,7 +22,8 @@ const WIDE: u16 = 120;
 
 pub fn render(panel: &LabsPanel, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
     let list_w = if area.width >= WIDE { 40 } else { 20 };
-    let [list, main] = Layout::horizontal([Constraint::Length(list_w), Constraint::Min(10)]).areas(area);
+    let [list, main] =
+        Layout::horizontal([Constraint::Length(list_w), Constraint::Min(10)]).areas(area);
     render_list(panel, list, buf, ctx);
     render_main(panel, main, buf, ctx);
 }
@@ -32,8 +33,15 @@ fn render_list(panel: &LabsPanel, area: Rect, buf: &mut Buffer, ctx: &RenderCtx)
     let focused = panel.focus == Focus::List;
     let block = Block::default()
         .borders(Borders::ALL)
-        .border_style(if focused { theme.border_focus } else { theme.border })
-        .title(Span::styled(format!(" {} ", t(ctx.lang, "labs.list.title")), theme.title));
+        .border_style(if focused {
+            theme.border_focus
+        } else {
+            theme.border
+        })
+        .title(Span::styled(
+            format!(" {} ", t(ctx.lang, "labs.list.title")),
+            theme.title,
+        ));
     let inner = block.inner(area);
     block.render(area, buf);
     let max = usize::from(inner.width);
@@ -71,11 +79,19 @@ fn render_main(panel: &LabsPanel, area: Rect, buf: &mut Buffer, ctx: &RenderCtx)
     let title = format!(" {} · {} ", lab.as_str(), t(lang, lab.title_key()));
     let block = Block::default()
         .borders(Borders::ALL)
-        .border_style(if panel.focus == Focus::Form { theme.border_focus } else { theme.border })
+        .border_style(if panel.focus == Focus::Form {
+            theme.border_focus
+        } else {
+            theme.border
+        })
         .title(Span::styled(title, theme.title));
     let inner = block.inner(area);
     block.render(area, buf);
-    let inner = Rect { x: inner.x + 1, width: inner.width.saturating_sub(2), ..inner };
+    let inner = Rect {
+        x: inner.x + 1,
+        width: inner.width.saturating_sub(2),
+        ..inner
+    };
     let max = usize::from(inner.width);
 
     let mut top: Vec<Line> = wrapped(t(lang, lab.about_key()), theme.muted, max);
@@ -86,15 +102,24 @@ fn render_main(panel: &LabsPanel, area: Rect, buf: &mut Buffer, ctx: &RenderCtx)
         return;
     };
     if !ParamForm::available(lab) {
-        top.push(Line::from(Span::styled(t(lang, "labs.unavailable"), theme.warn)));
+        top.push(Line::from(Span::styled(
+            t(lang, "labs.unavailable"),
+            theme.warn,
+        )));
     } else if panel.focus == Focus::Form {
         top.extend(form_lines(form, lab, lang, ctx, max));
     } else {
         top.extend(params_summary(form, lab, lang, ctx, max));
     }
-    let top_h = u16::try_from(top.len()).unwrap_or(u16::MAX).min(inner.height);
-    let [top_area, status_area, rest] =
-        Layout::vertical([Constraint::Length(top_h), Constraint::Length(1), Constraint::Min(0)]).areas(inner);
+    let top_h = u16::try_from(top.len())
+        .unwrap_or(u16::MAX)
+        .min(inner.height);
+    let [top_area, status_area, rest] = Layout::vertical([
+        Constraint::Length(top_h),
+        Constraint::Length(1),
+        Constraint::Min(0),
+    ])
+    .areas(inner);
     Paragraph::new(top).render(top_area, buf);
     render_status(panel, status_area, buf, ctx);
 
@@ -105,7 +130,11 @@ fn render_main(panel: &LabsPanel, area: Rect, buf: &mut Buffer, ctx: &RenderCtx)
     let room = rest.height.saturating_sub(1);
     let want = u16::try_from(summary.len()).unwrap_or(u16::MAX);
     // The picture keeps at least half of the room; the summary takes the rest.
-    let summary_h = if summary.is_empty() { 0 } else { want.min(room.saturating_sub(room / 2).max(3)).min(room) };
+    let summary_h = if summary.is_empty() {
+        0
+    } else {
+        want.min(room.saturating_sub(room / 2).max(3)).min(room)
+    };
     let [picture_area, gap, summary_area] = Layout::vertical([
         Constraint::Min(0),
         Constraint::Length(u16::from(summary_h > 0)),
@@ -117,7 +146,13 @@ fn render_main(panel: &LabsPanel, area: Rect, buf: &mut Buffer, ctx: &RenderCtx)
     Paragraph::new(summary).render(summary_area, buf);
 }
 
-fn form_lines(form: &ParamForm, lab: LabName, lang: Lang, ctx: &RenderCtx, max: usize) -> Vec<Line<'static>> {
+fn form_lines(
+    form: &ParamForm,
+    lab: LabName,
+    lang: Lang,
+    ctx: &RenderCtx,
+    max: usize,
+) -> Vec<Line<'static>> {
     let theme = ctx.theme;
     let mut lines = Vec::new();
     for (i, row) in form.rows().into_iter().enumerate() {
@@ -127,7 +162,11 @@ fn form_lines(form: &ParamForm, lab: LabName, lang: Lang, ctx: &RenderCtx, max: 
             _ if row.name == PREDICT && row.value.is_empty() => "—".to_string(),
             _ => row.value.clone(),
         };
-        let label = if row.name == PREDICT { t(lang, "labs.form.predict").to_string() } else { row.name.to_string() };
+        let label = if row.name == PREDICT {
+            t(lang, "labs.form.predict").to_string()
+        } else {
+            row.name.to_string()
+        };
         let help = match row.help {
             Some(key) => t(lang, key).to_string(),
             None => t(lang, lab.predict_key()).to_string(),
@@ -139,8 +178,16 @@ fn form_lines(form: &ParamForm, lab: LabName, lang: Lang, ctx: &RenderCtx, max: 
         let marker = if at_cursor { "▸ " } else { "  " };
         let head = format!("{marker}{label:<12} {value:<10} ");
         let head_w = width(&head);
-        let value_style = if at_cursor && form.editing.is_some() { theme.accent } else { theme.code };
-        let name_style = if at_cursor { theme.selected } else { theme.base };
+        let value_style = if at_cursor && form.editing.is_some() {
+            theme.accent
+        } else {
+            theme.code
+        };
+        let name_style = if at_cursor {
+            theme.selected
+        } else {
+            theme.base
+        };
         let name_part = format!("{marker}{label:<12} ");
         let value_part = format!("{value:<10} ");
         let tail = fit(&format!("{help}{hint}"), max.saturating_sub(head_w));
@@ -153,12 +200,21 @@ fn form_lines(form: &ParamForm, lab: LabName, lang: Lang, ctx: &RenderCtx, max: 
     if let Some(error) = &form.error {
         lines.extend(wrapped(error, theme.bad, max).into_iter().take(2));
     } else if form.editing.is_some() {
-        lines.push(Line::from(Span::styled(t(lang, "labs.form.editing"), theme.hint)));
+        lines.push(Line::from(Span::styled(
+            t(lang, "labs.form.editing"),
+            theme.hint,
+        )));
     }
     lines
 }
 
-fn params_summary(form: &ParamForm, lab: LabName, lang: Lang, ctx: &RenderCtx, max: usize) -> Vec<Line<'static>> {
+fn params_summary(
+    form: &ParamForm,
+    lab: LabName,
+    lang: Lang,
+    ctx: &RenderCtx,
+    max: usize,
+) -> Vec<Line<'static>> {
     let theme = ctx.theme;
     let values: Vec<String> = form
         .rows()
@@ -166,11 +222,19 @@ fn params_summary(form: &ParamForm, lab: LabName, lang: Lang, ctx: &RenderCtx, m
         .filter(|r| r.name != PREDICT)
         .map(|r| format!("{}={}", r.name, r.value))
         .collect();
-    let mut lines = if values.is_empty() { Vec::new() } else { wrapped(&values.join("  "), theme.code, max) };
+    let mut lines = if values.is_empty() {
+        Vec::new()
+    } else {
+        wrapped(&values.join("  "), theme.code, max)
+    };
     lines.truncate(2);
     let question = t(lang, lab.predict_key());
     let predict = match form.params.predict() {
-        Some(n) => tf(lang, "labs.predict.set", &[("question", question), ("n", &n.to_string())]),
+        Some(n) => tf(
+            lang,
+            "labs.predict.set",
+            &[("question", question), ("n", &n.to_string())],
+        ),
         None => tf(lang, "labs.predict.none", &[("question", question)]),
     };
     lines.push(Line::from(Span::styled(fit(&predict, max), theme.accent)));
@@ -185,15 +249,30 @@ fn render_status(panel: &LabsPanel, area: Rect, buf: &mut Buffer, ctx: &RenderCt
     let lab = panel.selected_lab();
     let run = panel.run.as_ref().filter(|r| r.lab == lab);
     let (text, style) = match run.map(|r| (r, &r.end)) {
-        Some(_) if panel.typing().is_some() => (t(lang, "labs.talk.started").to_string(), theme.accent),
+        Some(_) if panel.typing().is_some() => {
+            (t(lang, "labs.talk.started").to_string(), theme.accent)
+        }
         Some((run, None)) => return render_gauge(run, panel.stopping(), area, buf, ctx),
         Some((_, Some(RunEnd::Finished(report)))) => (
-            tf(lang, "labs.finished", &[("ms", &report.elapsed_ms.to_string()), ("key", &key)]),
+            tf(
+                lang,
+                "labs.finished",
+                &[("ms", &report.elapsed_ms.to_string()), ("key", &key)],
+            ),
             theme.good,
         ),
-        Some((_, Some(RunEnd::Failed { cancelled: true, .. }))) => (tf(lang, "labs.cancelled", &[("key", &key)]), theme.warn),
-        Some((_, Some(RunEnd::Failed { error, .. }))) => (tf(lang, "labs.failed", &[("error", error)]), theme.bad),
-        None if matches!(lab, LabName::Chat | LabName::Time) => (tf(lang, "labs.hint.talk", &[("key", &key)]), theme.key),
+        Some((
+            _,
+            Some(RunEnd::Failed {
+                cancelled: true, ..
+            }),
+        )) => (tf(lang, "labs.cancelled", &[("key", &key)]), theme.warn),
+        Some((_, Some(RunEnd::Failed { error, .. }))) => {
+            (tf(lang, "labs.failed", &[("error", error)]), theme.bad)
+        }
+        None if matches!(lab, LabName::Chat | LabName::Time) => {
+            (tf(lang, "labs.hint.talk", &[("key", &key)]), theme.key)
+        }
         None => (tf(lang, "labs.hint.idle", &[("key", &key)]), theme.key),
     };
     buf.set_string(area.x, area.y, fit(&text, max), style);
@@ -206,16 +285,31 @@ fn render_gauge(run: &LabRun, stopping: bool, area: Rect, buf: &mut Buffer, ctx:
     let lang = ctx.lang;
     let secs = format!("{:.1}", run.elapsed_ms as f64 / 1000.0);
     let label = match run.progress() {
-        Some(p) => tf(lang, "labs.progress", &[("pct", &format!("{:.0}", p * 100.0)), ("s", &secs)]),
+        Some(p) => tf(
+            lang,
+            "labs.progress",
+            &[("pct", &format!("{:.0}", p * 100.0)), ("s", &secs)],
+        ),
         None => tf(lang, "labs.running", &[("s", &secs)]),
     };
-    let label = if stopping { format!("{label} · {}", t(lang, "labs.stopping")) } else { label };
+    let label = if stopping {
+        format!("{label} · {}", t(lang, "labs.stopping"))
+    } else {
+        label
+    };
     if run.elapsed_ms < 500 && run.progress().is_none() {
-        buf.set_string(area.x, area.y, fit(&label, usize::from(area.width)), theme.accent);
+        buf.set_string(
+            area.x,
+            area.y,
+            fit(&label, usize::from(area.width)),
+            theme.accent,
+        );
         return;
     }
     // Without a progress report, a sweep that shows the lab is alive.
-    let ratio = run.progress().unwrap_or_else(|| (run.elapsed_ms % 2000) as f64 / 2000.0);
+    let ratio = run
+        .progress()
+        .unwrap_or_else(|| (run.elapsed_ms % 2000) as f64 / 2000.0);
     Gauge::default()
         .ratio(ratio)
         .label(Span::styled(label, theme.bold))
@@ -229,7 +323,10 @@ fn summary_lines(run: &LabRun, lang: Lang, ctx: &RenderCtx, max: usize) -> Vec<L
     let Some(report) = run.report() else {
         return Vec::new();
     };
-    let mut lines = vec![Line::from(Span::styled(t(lang, "labs.summary.title"), theme.title))];
+    let mut lines = vec![Line::from(Span::styled(
+        t(lang, "labs.summary.title"),
+        theme.title,
+    ))];
     let verdict_style = match &report.prediction {
         Some(p) if p.matched => theme.good,
         Some(_) => theme.bad,
@@ -244,8 +341,17 @@ fn summary_lines(run: &LabRun, lang: Lang, ctx: &RenderCtx, max: usize) -> Vec<L
         (Some(_), Some((last, rest))) => (Some(*last), rest),
         _ => (None, body),
     };
-    for (line, style) in verdict.map(|v| (v, verdict_style)).into_iter().chain(rest.iter().map(|l| (*l, theme.base))) {
-        lines.extend(wrap(&[(line.to_string(), style)], max, ("• ", theme.muted), ("  ", theme.muted)));
+    for (line, style) in verdict
+        .map(|v| (v, verdict_style))
+        .into_iter()
+        .chain(rest.iter().map(|l| (*l, theme.base)))
+    {
+        lines.extend(wrap(
+            &[(line.to_string(), style)],
+            max,
+            ("• ", theme.muted),
+            ("  ", theme.muted),
+        ));
     }
     lines
 }

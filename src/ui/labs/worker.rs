@@ -32,7 +32,14 @@ impl PanelSink {
     /// A sink for run `run` and the queue it fills.
     pub(super) fn new(jobs: JobSink, run: u64) -> (PanelSink, Queue) {
         let queue: Queue = Arc::default();
-        (PanelSink { jobs, run, queue: Arc::clone(&queue) }, queue)
+        (
+            PanelSink {
+                jobs,
+                run,
+                queue: Arc::clone(&queue),
+            },
+            queue,
+        )
     }
 }
 
@@ -76,7 +83,9 @@ impl LabWorker {
             .name(format!("lab-ui-{}", params.lab()))
             .spawn(move || {
                 let last = match run_lab(&params, &sink, &token) {
-                    Ok(report) => LabEvent::Finished { report: Box::new(report) },
+                    Ok(report) => LabEvent::Finished {
+                        report: Box::new(report),
+                    },
                     Err(err) => LabEvent::Failed {
                         cancelled: matches!(err, LabError::Cancelled),
                         error: err.to_string(),
@@ -85,7 +94,13 @@ impl LabWorker {
                 sink.event(last);
             })
             .map_err(|e| e.to_string())?;
-        Ok(LabWorker { run, started: Instant::now(), cancel, thread: Some(thread), queue })
+        Ok(LabWorker {
+            run,
+            started: Instant::now(),
+            cancel,
+            thread: Some(thread),
+            queue,
+        })
     }
 
     /// The events that arrived since the last call.
