@@ -215,3 +215,15 @@ fn unix_echo_works_beside_inet_and_the_socket_file_is_removed() {
     assert!(!std::path::Path::new(path).exists());
     assert!(json["inet"]["address"].as_str().unwrap().starts_with("127.0.0.1:"));
 }
+
+#[test]
+fn throughput_measures_positive_rates_and_latencies() {
+    let json = run(LabName::Throughput, &["seconds=1"]);
+    assert!(json["tcp_mbytes_per_s"].as_f64().unwrap() > 0.0, "{json}");
+    assert!(json["udp_mbytes_per_s"].as_f64().unwrap() > 0.0, "{json}");
+    let loss = json["udp_loss_percent"].as_f64().unwrap();
+    assert!((0.0..=100.0).contains(&loss), "{loss}");
+    assert!(json["rtt_us"]["tcp"].as_u64().unwrap() > 0);
+    assert!(json["rtt_us"]["udp"].as_u64().unwrap() > 0);
+    assert!(json["udp_received"].as_u64().unwrap() <= json["udp_sent"].as_u64().unwrap());
+}

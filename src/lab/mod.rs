@@ -51,6 +51,7 @@ pub mod port_in_use;
 pub mod session;
 pub mod split;
 pub mod sticky;
+pub mod throughput;
 pub mod time;
 pub mod timefmt;
 pub mod udp_boundaries;
@@ -310,8 +311,6 @@ macro_rules! labs {
             pub fn defaults(lab: LabName) -> LabParams {
                 match lab {
                     $(LabName::$variant => LabParams::$variant(Default::default()),)*
-                    #[allow(unreachable_patterns)]
-                    _ => LabParams::Sticky(Default::default()), // TEMP until every lab is in
                 }
             }
             pub fn lab(&self) -> LabName {
@@ -358,6 +357,7 @@ labs! {
     Chat => chat::ChatParams, ChatReport;
     Time => time::TimeParams, TimeReport;
     Unix => unix::UnixParams, UnixReport;
+    Throughput => throughput::ThroughputParams, ThroughputReport;
     UdpTruncate => udp_truncate::UdpTruncateParams, UdpTruncateReport;
 }
 
@@ -388,11 +388,11 @@ pub fn run_lab(
     let details = params.run_details(sink, cancel)?;
     let elapsed_ms = io::ms_since(start);
     let prediction = params.predict().map(|predicted| {
-        let observed = details.outcome().observed();
+        let outcome = details.outcome();
         Prediction {
             predicted,
-            observed,
-            matched: predicted == observed,
+            observed: outcome.observed(),
+            matched: outcome.matches(predicted),
         }
     });
     Ok(LabReport {
