@@ -12,9 +12,11 @@ use crate::lab::{self, Cancel, LabError, LabName, LabParams, NullSink, OptKind};
 const USAGE: u8 = 2;
 
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:\n  nettutor lab --list\n  nettutor lab sticky --count 10 \
+#[command(
+    after_help = "Examples:\n  nettutor lab --list\n  nettutor lab sticky --count 10 \
     --message hello --delay 200 --recv-size 1024 --nodelay\n  nettutor lab udp-loss --json\n  \
-    nettutor lab sticky --options   (the lab's options)")]
+    nettutor lab sticky --options   (the lab's options)"
+)]
 pub struct LabArgs {
     /// The lab to run (see --list).
     pub name: Option<String>,
@@ -51,7 +53,10 @@ pub fn run(args: LabArgs, lang: Lang) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let Some(name) = args.name.as_deref() else {
-        eprintln!("nettutor: lab: name a lab to run, or use --list\n\n{}", list_text(lang));
+        eprintln!(
+            "nettutor: lab: name a lab to run, or use --list\n\n{}",
+            list_text(lang)
+        );
         return Ok(ExitCode::from(USAGE));
     };
     let request = match parse_request(name, &args) {
@@ -133,14 +138,13 @@ fn parse_request(name: &str, args: &LabArgs) -> Result<Request, String> {
                     (Some(v), _) => v,
                     // A bare flag means on; an explicit word after it is taken too.
                     (None, OptKind::Flag) => match tokens.peek() {
-                        Some(next) if is_flag_word(next) => tokens.next().cloned().unwrap_or_default(),
+                        Some(next) if is_flag_word(next) => {
+                            tokens.next().cloned().unwrap_or_default()
+                        }
                         _ => String::new(),
                     },
                     (None, _) => tokens.next().cloned().ok_or_else(|| {
-                        format!(
-                            "lab {lab}: --{key} needs a value ({})",
-                            spec.allowed()
-                        )
+                        format!("lab {lab}: --{key} needs a value ({})", spec.allowed())
                     })?,
                 };
                 params.set(key, &value).map_err(|e| e.to_string())?;
@@ -166,7 +170,11 @@ fn is_flag_word(word: &str) -> bool {
 fn list_text(lang: Lang) -> String {
     let mut out = format!("{}\n", t(lang, "lab.list.header"));
     for lab in LabName::ALL {
-        out.push_str(&format!("  {:<15} {}\n", lab.as_str(), t(lang, lab.about_key())));
+        out.push_str(&format!(
+            "  {:<15} {}\n",
+            lab.as_str(),
+            t(lang, lab.about_key())
+        ));
     }
     out
 }

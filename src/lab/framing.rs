@@ -8,7 +8,9 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use super::codec::{DelimiterDecoder, LengthPrefixDecoder, encode_delimited, encode_length_prefixed};
+use super::codec::{
+    DelimiterDecoder, LengthPrefixDecoder, encode_delimited, encode_length_prefixed,
+};
 use super::io::{self, preview};
 use super::options::lab_options;
 use super::{Cancel, LabError, LabEvent, LabName, LabOutcome, LabSink, OptKind, OptSpec};
@@ -60,13 +62,19 @@ impl FramingParams {
         },
         OptSpec {
             name: "delay",
-            kind: OptKind::Int { min: 0, max: 10_000 },
+            kind: OptKind::Int {
+                min: 0,
+                max: 10_000,
+            },
             default: "100",
             help: "lab.opt.delay",
         },
         OptSpec {
             name: "recv-size",
-            kind: OptKind::Int { min: 1, max: 65_536 },
+            kind: OptKind::Int {
+                min: 1,
+                max: 65_536,
+            },
             default: "64",
             help: "lab.opt.recv-size",
         },

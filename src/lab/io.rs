@@ -243,7 +243,11 @@ pub fn both<A: Send, B>(
         match (server_result, client_result) {
             (Ok(a), Ok(b)) => Ok((a, b)),
             (Err(e), Ok(_)) | (Ok(_), Err(e)) => Err(e),
-            (Err(a), Err(b)) => Err(if matches!(a, LabError::Cancelled) { b } else { a }),
+            (Err(a), Err(b)) => Err(if matches!(a, LabError::Cancelled) {
+                b
+            } else {
+                a
+            }),
         }
     })
     .and_then(|pair| {

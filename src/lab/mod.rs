@@ -46,8 +46,8 @@ pub mod event;
 pub mod framing;
 pub mod io;
 pub mod options;
-mod report;
 pub mod port_in_use;
+mod report;
 pub mod session;
 pub mod split;
 pub mod sticky;
@@ -55,9 +55,9 @@ pub mod throughput;
 pub mod time;
 pub mod timefmt;
 pub mod udp_boundaries;
-pub mod unix;
 pub mod udp_loss;
 pub mod udp_truncate;
+pub mod unix;
 
 use std::fmt;
 use std::str::FromStr;
@@ -135,7 +135,11 @@ impl LabName {
         const KEYS: [[&str; 3]; 11] = [
             ["lab.sticky.title", "lab.sticky.about", "lab.sticky.predict"],
             ["lab.split.title", "lab.split.about", "lab.split.predict"],
-            ["lab.framing.title", "lab.framing.about", "lab.framing.predict"],
+            [
+                "lab.framing.title",
+                "lab.framing.about",
+                "lab.framing.predict",
+            ],
             [
                 "lab.udp-boundaries.title",
                 "lab.udp-boundaries.about",
@@ -146,7 +150,11 @@ impl LabName {
                 "lab.udp-truncate.about",
                 "lab.udp-truncate.predict",
             ],
-            ["lab.udp-loss.title", "lab.udp-loss.about", "lab.udp-loss.predict"],
+            [
+                "lab.udp-loss.title",
+                "lab.udp-loss.about",
+                "lab.udp-loss.predict",
+            ],
             [
                 "lab.port-in-use.title",
                 "lab.port-in-use.about",
@@ -472,6 +480,41 @@ mod tests {
         }
         let err = "stiky".parse::<LabName>().unwrap_err().to_string();
         assert!(err.contains("stiky") && err.contains("udp-loss"), "{err}");
+    }
+
+    #[test]
+    fn every_option_default_is_what_the_params_hold_and_parses_back() {
+        for lab in LabName::ALL {
+            let mut params = LabParams::defaults(lab);
+            assert_eq!(params.lab(), lab);
+            for spec in params.options() {
+                assert_eq!(
+                    params.get(spec.name).as_deref(),
+                    Some(spec.default),
+                    "{lab} --{}",
+                    spec.name
+                );
+                params.set(spec.name, spec.default).unwrap();
+                assert!(
+                    crate::i18n::has(spec.help),
+                    "missing ui.toml key {}",
+                    spec.help
+                );
+            }
+            assert_eq!(params, LabParams::defaults(lab), "{lab}");
+            assert!(params.set("no-such-option", "1").unwrap_err().is_usage());
+        }
+    }
+
+    #[test]
+    fn lesson_style_pairs_set_options_and_prediction() {
+        let params =
+            LabParams::from_pairs(LabName::Sticky, ["count=3", "nodelay", "predict=1"]).unwrap();
+        assert_eq!(params.get("count").as_deref(), Some("3"));
+        assert_eq!(params.get("nodelay").as_deref(), Some("true"));
+        assert_eq!(params.predict(), Some(1));
+        let err = LabParams::from_pairs(LabName::UdpLoss, ["size=4"]).unwrap_err();
+        assert!(err.to_string().contains("--size"), "{err}");
     }
 
     #[test]

@@ -317,9 +317,12 @@ fn udp_rtt(cancel: &Cancel) -> Result<u64, LabError> {
         |cancel| {
             let mut byte = [0u8; 1];
             for _ in 0..PINGS {
-                let (_, from) =
-                    io::patiently(cancel, io::deadline(), "ping", || server.recv_from(&mut byte))?;
-                io::patiently(cancel, io::deadline(), "pong", || server.send_to(&byte, from))?;
+                let (_, from) = io::patiently(cancel, io::deadline(), "ping", || {
+                    server.recv_from(&mut byte)
+                })?;
+                io::patiently(cancel, io::deadline(), "pong", || {
+                    server.send_to(&byte, from)
+                })?;
             }
             Ok(())
         },
@@ -328,7 +331,9 @@ fn udp_rtt(cancel: &Cancel) -> Result<u64, LabError> {
             let mut byte = [0u8; 1];
             for _ in 0..PINGS {
                 let start = Instant::now();
-                io::patiently(cancel, io::deadline(), "ping", || client.send_to(b"p", addr))?;
+                io::patiently(cancel, io::deadline(), "ping", || {
+                    client.send_to(b"p", addr)
+                })?;
                 io::patiently(cancel, io::deadline(), "pong", || client.recv(&mut byte))?;
                 rtts.push(u64::try_from(start.elapsed().as_micros()).unwrap_or(u64::MAX));
             }
@@ -394,7 +399,10 @@ impl LabOutcome for ThroughputReport {
                 "lab.throughput.tcp",
                 &[
                     ("mbs", &format!("{:.0}", self.tcp_mbytes_per_s)),
-                    ("gbits", &format!("{:.1}", self.tcp_mbytes_per_s * 8.0 / 1000.0)),
+                    (
+                        "gbits",
+                        &format!("{:.1}", self.tcp_mbytes_per_s * 8.0 / 1000.0),
+                    ),
                     ("seconds", &self.seconds.to_string()),
                 ],
             ),
