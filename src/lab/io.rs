@@ -255,6 +255,15 @@ pub fn both<A: Send, B>(
         cancel.check()?;
         Ok(pair)
     })
+    .map_err(|err| {
+        // Once the user cancelled, whatever one side saw next (the other side's
+        // socket closing under it) is a consequence, not the story.
+        if cancel.is_cancelled() {
+            LabError::Cancelled
+        } else {
+            err
+        }
+    })
 }
 
 /// Printable start of `bytes` (at most `max` bytes), control characters escaped.

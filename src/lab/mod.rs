@@ -393,7 +393,14 @@ pub fn run_lab(
     cancel: &Cancel,
 ) -> Result<LabReport, LabError> {
     let start = Instant::now();
-    let details = params.run_details(sink, cancel)?;
+    let details = params.run_details(sink, cancel).map_err(|err| {
+        // After a cancel, any error is a consequence of it.
+        if cancel.is_cancelled() {
+            LabError::Cancelled
+        } else {
+            err
+        }
+    })?;
     let elapsed_ms = io::ms_since(start);
     let prediction = params.predict().map(|predicted| {
         let outcome = details.outcome();
