@@ -6,7 +6,21 @@ use std::process::ExitCode;
 use clap::Args;
 
 use crate::i18n::{Lang, t};
-use crate::lab::{self, Cancel, LabError, LabName, LabParams, NullSink, OptKind};
+use crate::lab::{
+    self, Cancel, LabError, LabEvent, LabName, LabParams, LabSink, NullSink, OptKind,
+};
+
+/// `--events`: each event as one JSON line on stderr, for recording streams
+/// (e.g. fixtures for the labs panel's snapshot tests).
+struct StderrEvents;
+
+impl LabSink for StderrEvents {
+    fn event(&self, ev: LabEvent) {
+        if let Ok(line) = serde_json::to_string(&ev) {
+            eprintln!("{line}");
+        }
+    }
+}
 
 /// Exit code for a mistake in the command line (as clap uses).
 const USAGE: u8 = 2;
@@ -43,6 +57,8 @@ pub struct LabArgs {
 struct Request {
     params: LabParams,
     json: bool,
+    /// Print every event as a JSON line on stderr (to record a stream).
+    events: bool,
     help: bool,
     lang: Option<Lang>,
 }
@@ -71,7 +87,12 @@ pub fn run(args: LabArgs, lang: Lang) -> anyhow::Result<ExitCode> {
         print!("{}", options_text(&request.params, lang));
         return Ok(ExitCode::SUCCESS);
     }
-    match lab::run_lab(&request.params, &NullSink, &Cancel::new()) {
+    let sink: &dyn LabSink = if request.events {
+        &StderrEvents
+    } else {
+        &NullSink
+    };
+    match lab::run_lab(&request.params, sink, &Cancel::new()) {
         Ok(report) => {
             if request.json {
                 println!("{}", report.to_json());
@@ -93,6 +114,7 @@ fn parse_request(name: &str, args: &LabArgs) -> Result<Request, String> {
     let mut params = LabParams::defaults(lab);
     let mut request_json = args.json;
     let mut help = false;
+    let mut events = false;
     let mut lang = None;
     if let Some(p) = &args.predict {
         params.set("predict", p).map_err(|e| e.to_string())?;
@@ -111,6 +133,7 @@ fn parse_request(name: &str, args: &LabArgs) -> Result<Request, String> {
         };
         match key {
             "json" => request_json = true,
+            "events" => events = true,
             "options" | "help" => help = true,
             "lang" | "predict" => {
                 let value = inline
@@ -154,6 +177,7 @@ fn parse_request(name: &str, args: &LabArgs) -> Result<Request, String> {
     Ok(Request {
         params,
         json: request_json,
+        events,
         help,
         lang,
     })
@@ -199,7 +223,7 @@ fn options_text(params: &LabParams, lang: Lang) -> String {
         ));
     }
     out.push_str(&format!(
-        "  --{:<12} {}\n  --json         JSON output\n",
+        "  --{:<12} {}\n  --json         JSON output\n  --events       every event as a JSON line on stderr\n",
         "predict N",
         t(lang, lab.predict_key())
     ));

@@ -221,7 +221,9 @@ pub fn run(
         sink,
     };
 
+    let progress = |done| sink.event(LabEvent::Progress { done, total: 4 });
     let naive_chunks = transfer(&burst("lab.framing.phase.naive", sent.clone()), cancel)?;
+    progress(1);
 
     let framed: Vec<Vec<u8>> = sent.iter().map(|m| encode_length_prefixed(m)).collect();
     let mut decoder = LengthPrefixDecoder::default();
@@ -229,6 +231,7 @@ pub fn run(
     for chunk in transfer(&burst("lab.framing.phase.length", framed), cancel)? {
         by_length.extend(decoder.push(&chunk)?);
     }
+    progress(2);
 
     let delimited: Vec<Vec<u8>> = sent.iter().map(|m| encode_delimited(m)).collect();
     let mut decoder = DelimiterDecoder::default();
@@ -236,6 +239,7 @@ pub fn run(
     for chunk in transfer(&burst("lab.framing.phase.delimiter", delimited), cancel)? {
         by_delimiter.extend(decoder.push(&chunk));
     }
+    progress(3);
 
     let sleepy = Plan {
         phase: "lab.framing.phase.sleep",
@@ -248,6 +252,7 @@ pub fn run(
         sink,
     };
     let sleep_chunks = transfer(&sleepy, cancel)?;
+    progress(4);
 
     Ok(FramingReport {
         sent: sent.len() as u64,
