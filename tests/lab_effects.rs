@@ -16,7 +16,12 @@ fn sticky_ten_sends_arrive_in_fewer_recvs() {
     assert_eq!(json["sends"], 10);
     assert!(json["recvs"].as_u64().unwrap() < 10, "{json}");
     assert_eq!(json["bytes_sent"], json["bytes_received"]);
-    let reads: u64 = json["reads"].as_array().unwrap().iter().map(|r| r.as_u64().unwrap()).sum();
+    let reads: u64 = json["reads"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_u64().unwrap())
+        .sum();
     assert_eq!(reads, json["bytes_received"].as_u64().unwrap());
 }
 
@@ -29,7 +34,10 @@ fn sticky_merges_even_with_nodelay_so_nagle_is_not_the_cause() {
 
 #[test]
 fn sticky_small_recv_size_splits_one_send_over_several_recvs() {
-    let json = run(LabName::Sticky, &["count=1", "message=abcdefghij", "recv-size=3"]);
+    let json = run(
+        LabName::Sticky,
+        &["count=1", "message=abcdefghij", "recv-size=3"],
+    );
     // "abcdefghij-0" is 12 bytes: recv(3) needs 4 calls.
     assert_eq!(json["recvs"], 4, "{json}");
 }
@@ -68,7 +76,10 @@ fn udp_truncate_cuts_the_big_datagram_and_65508_fails_with_emsgsize() {
     assert_eq!(d[3]["sent_len"], 65_507, "65,507 bytes must be accepted");
     assert_eq!(d[3]["true_len"], 65_507);
     let err = json["oversize_error"].as_str().unwrap();
-    assert!(err.contains("EMSGSIZE") && err.contains("Message too long"), "{err}");
+    assert!(
+        err.contains("EMSGSIZE") && err.contains("Message too long"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -101,7 +112,12 @@ fn split_one_big_send_needs_several_recvs() {
     assert!(recvs > 1, "{json}");
     // recv(65536) never returns more than asked, so at least 16 calls.
     assert!(recvs >= 16, "{recvs}");
-    let total: u64 = json["reads"].as_array().unwrap().iter().map(|r| r.as_u64().unwrap()).sum();
+    let total: u64 = json["reads"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_u64().unwrap())
+        .sum();
     assert_eq!(total, 1024 * 1024);
     if let Some(mtu) = json["loopback_mtu"].as_u64() {
         assert!(mtu >= 1280, "{mtu}");
@@ -156,7 +172,12 @@ fn time_server_parses_numbers_and_refuses_code() {
     assert_eq!(ex[0]["reply"], "2023-11-14 22:13:20 UTC");
     assert_eq!(ex[1]["reply"], "1970-01-01 00:00:00 UTC");
     assert_eq!(ex[2]["refused"], true);
-    assert!(ex[2]["reply"].as_str().unwrap().starts_with("error: not a number"));
+    assert!(
+        ex[2]["reply"]
+            .as_str()
+            .unwrap()
+            .starts_with("error: not a number")
+    );
     assert_eq!(json["refused"], 2);
 }
 
@@ -167,8 +188,14 @@ fn udp_time_server_formats_only_safe_directives() {
     let first = ex[0]["reply"].as_str().unwrap();
     // "%Y-%m-%d %H:%M:%S %Z" → e.g. "2026-11-25 22:10:40 UTC"
     assert_eq!(first.len(), 23, "{first}");
-    assert!(first.ends_with(" UTC") && first.as_bytes()[4] == b'-', "{first}");
-    assert_eq!(ex[2]["reply"], "{0.__class__.__mro__}", "plain text stays text");
+    assert!(
+        first.ends_with(" UTC") && first.as_bytes()[4] == b'-',
+        "{first}"
+    );
+    assert_eq!(
+        ex[2]["reply"], "{0.__class__.__mro__}",
+        "plain text stays text"
+    );
     assert_eq!(ex[3]["refused"], true);
     assert_eq!(json["refused"], 1);
 }
@@ -184,18 +211,23 @@ fn interactive_chat_delivers_lines_both_ways_and_closes() {
     let wait_for = |side: Side, text: &str| {
         let end = Instant::now() + Duration::from_secs(5);
         while Instant::now() < end {
-            if let Ok(LabEvent::Line { side: s, sent: false, text: t }) =
-                rx.recv_timeout(Duration::from_millis(100))
+            if let Ok(LabEvent::Line {
+                side: s,
+                sent: false,
+                text: t,
+            }) = rx.recv_timeout(Duration::from_millis(100))
+                && s == side
+                && t == text
             {
-                if s == side && t == text {
-                    return;
-                }
+                return;
             }
         }
         panic!("{side:?} never received {text:?}");
     };
     wait_for(Side::Server, "ni hao");
-    session.say(Side::Server, "line with\nnewline \\ inside").unwrap();
+    session
+        .say(Side::Server, "line with\nnewline \\ inside")
+        .unwrap();
     wait_for(Side::Client, "line with\nnewline \\ inside");
     session.say(Side::Server, "bye").unwrap();
     wait_for(Side::Client, "bye");
@@ -213,5 +245,22 @@ fn unix_echo_works_beside_inet_and_the_socket_file_is_removed() {
     let path = json["unix"]["address"].as_str().unwrap();
     assert!(path.ends_with("echo.sock"));
     assert!(!std::path::Path::new(path).exists());
-    assert!(json["inet"]["address"].as_str().unwrap().starts_with("127.0.0.1:"));
+    assert!(
+        json["inet"]["address"]
+            .as_str()
+            .unwrap()
+            .starts_with("127.0.0.1:")
+    );
+}
+
+#[test]
+fn throughput_measures_positive_rates_and_latencies() {
+    let json = run(LabName::Throughput, &["seconds=1"]);
+    assert!(json["tcp_mbytes_per_s"].as_f64().unwrap() > 0.0, "{json}");
+    assert!(json["udp_mbytes_per_s"].as_f64().unwrap() > 0.0, "{json}");
+    let loss = json["udp_loss_percent"].as_f64().unwrap();
+    assert!((0.0..=100.0).contains(&loss), "{loss}");
+    assert!(json["rtt_us"]["tcp"].as_u64().unwrap() > 0);
+    assert!(json["rtt_us"]["udp"].as_u64().unwrap() > 0);
+    assert!(json["udp_received"].as_u64().unwrap() <= json["udp_sent"].as_u64().unwrap());
 }

@@ -6,15 +6,31 @@ use std::process::ExitCode;
 use clap::Args;
 
 use crate::i18n::{Lang, t};
-use crate::lab::{self, Cancel, LabError, LabName, LabParams, NullSink, OptKind};
+use crate::lab::{
+    self, Cancel, LabError, LabEvent, LabName, LabParams, LabSink, NullSink, OptKind,
+};
+
+/// `--events`: each event as one JSON line on stderr, for recording streams
+/// (e.g. fixtures for the labs panel's snapshot tests).
+struct StderrEvents;
+
+impl LabSink for StderrEvents {
+    fn event(&self, ev: LabEvent) {
+        if let Ok(line) = serde_json::to_string(&ev) {
+            eprintln!("{line}");
+        }
+    }
+}
 
 /// Exit code for a mistake in the command line (as clap uses).
 const USAGE: u8 = 2;
 
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:\n  nettutor lab --list\n  nettutor lab sticky --count 10 \
+#[command(
+    after_help = "Examples:\n  nettutor lab --list\n  nettutor lab sticky --count 10 \
     --message hello --delay 200 --recv-size 1024 --nodelay\n  nettutor lab udp-loss --json\n  \
-    nettutor lab sticky --options   (the lab's options)")]
+    nettutor lab sticky --options   (the lab's options)"
+)]
 pub struct LabArgs {
     /// The lab to run (see --list).
     pub name: Option<String>,
@@ -41,6 +57,8 @@ pub struct LabArgs {
 struct Request {
     params: LabParams,
     json: bool,
+    /// Print every event as a JSON line on stderr (to record a stream).
+    events: bool,
     help: bool,
     lang: Option<Lang>,
 }
@@ -51,7 +69,10 @@ pub fn run(args: LabArgs, lang: Lang) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let Some(name) = args.name.as_deref() else {
-        eprintln!("nettutor: lab: name a lab to run, or use --list\n\n{}", list_text(lang));
+        eprintln!(
+            "nettutor: lab: name a lab to run, or use --list\n\n{}",
+            list_text(lang)
+        );
         return Ok(ExitCode::from(USAGE));
     };
     let request = match parse_request(name, &args) {
@@ -66,7 +87,12 @@ pub fn run(args: LabArgs, lang: Lang) -> anyhow::Result<ExitCode> {
         print!("{}", options_text(&request.params, lang));
         return Ok(ExitCode::SUCCESS);
     }
-    match lab::run_lab(&request.params, &NullSink, &Cancel::new()) {
+    let sink: &dyn LabSink = if request.events {
+        &StderrEvents
+    } else {
+        &NullSink
+    };
+    match lab::run_lab(&request.params, sink, &Cancel::new()) {
         Ok(report) => {
             if request.json {
                 println!("{}", report.to_json());
@@ -88,6 +114,7 @@ fn parse_request(name: &str, args: &LabArgs) -> Result<Request, String> {
     let mut params = LabParams::defaults(lab);
     let mut request_json = args.json;
     let mut help = false;
+    let mut events = false;
     let mut lang = None;
     if let Some(p) = &args.predict {
         params.set("predict", p).map_err(|e| e.to_string())?;
@@ -106,6 +133,7 @@ fn parse_request(name: &str, args: &LabArgs) -> Result<Request, String> {
         };
         match key {
             "json" => request_json = true,
+            "events" => events = true,
             "options" | "help" => help = true,
             "lang" | "predict" => {
                 let value = inline
@@ -133,14 +161,13 @@ fn parse_request(name: &str, args: &LabArgs) -> Result<Request, String> {
                     (Some(v), _) => v,
                     // A bare flag means on; an explicit word after it is taken too.
                     (None, OptKind::Flag) => match tokens.peek() {
-                        Some(next) if is_flag_word(next) => tokens.next().cloned().unwrap_or_default(),
+                        Some(next) if is_flag_word(next) => {
+                            tokens.next().cloned().unwrap_or_default()
+                        }
                         _ => String::new(),
                     },
                     (None, _) => tokens.next().cloned().ok_or_else(|| {
-                        format!(
-                            "lab {lab}: --{key} needs a value ({})",
-                            spec.allowed()
-                        )
+                        format!("lab {lab}: --{key} needs a value ({})", spec.allowed())
                     })?,
                 };
                 params.set(key, &value).map_err(|e| e.to_string())?;
@@ -150,6 +177,7 @@ fn parse_request(name: &str, args: &LabArgs) -> Result<Request, String> {
     Ok(Request {
         params,
         json: request_json,
+        events,
         help,
         lang,
     })
@@ -166,7 +194,11 @@ fn is_flag_word(word: &str) -> bool {
 fn list_text(lang: Lang) -> String {
     let mut out = format!("{}\n", t(lang, "lab.list.header"));
     for lab in LabName::ALL {
-        out.push_str(&format!("  {:<15} {}\n", lab.as_str(), t(lang, lab.about_key())));
+        out.push_str(&format!(
+            "  {:<15} {}\n",
+            lab.as_str(),
+            t(lang, lab.about_key())
+        ));
     }
     out
 }
@@ -191,7 +223,7 @@ fn options_text(params: &LabParams, lang: Lang) -> String {
         ));
     }
     out.push_str(&format!(
-        "  --{:<12} {}\n  --json         JSON output\n",
+        "  --{:<12} {}\n  --json         JSON output\n  --events       every event as a JSON line on stderr\n",
         "predict N",
         t(lang, lab.predict_key())
     ));

@@ -9,9 +9,7 @@ use serde::Serialize;
 
 use super::options::lab_options;
 use super::session::{self, BYE, DuplexSession, ServerRole, TranscriptLine};
-use super::{
-    Cancel, LabError, LabName, LabOutcome, LabSink, OptKind, OptSpec, Side, Transport,
-};
+use super::{Cancel, LabError, LabName, LabOutcome, LabSink, OptKind, OptSpec, Side, Transport};
 use crate::i18n::{Lang, t, tf};
 
 /// Options of the chat lab.
@@ -31,7 +29,11 @@ impl ChatParams {
     }];
 }
 
-lab_options!(ChatParams, LabName::Chat, [("transport", transport, Transport)]);
+lab_options!(
+    ChatParams,
+    LabName::Chat,
+    [("transport", transport, Transport)]
+);
 
 /// What the chat lab observed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -49,7 +51,10 @@ pub struct ChatReport {
 /// first: it learns the client's address from the first recvfrom()).
 pub const SCRIPT: &[(Side, &str)] = &[
     (Side::Client, "hello, server"),
-    (Side::Server, "hello, client: I learned your address from your message"),
+    (
+        Side::Server,
+        "hello, client: I learned your address from your message",
+    ),
     (Side::Client, "what is 2 + 2?"),
     (Side::Server, "4"),
     (Side::Client, BYE),
@@ -62,7 +67,11 @@ pub fn start(transport: Transport, sink: Arc<dyn LabSink>) -> Result<DuplexSessi
 }
 
 /// Play [`SCRIPT`] and report.
-pub fn run(params: &ChatParams, sink: &dyn LabSink, cancel: &Cancel) -> Result<ChatReport, LabError> {
+pub fn run(
+    params: &ChatParams,
+    sink: &dyn LabSink,
+    cancel: &Cancel,
+) -> Result<ChatReport, LabError> {
     let transcript = session::play(params.transport, ServerRole::Manual, SCRIPT, sink, cancel)?;
     let ended_by_bye = transcript.last().is_some_and(|l| l.text.trim() == BYE);
     Ok(ChatReport {

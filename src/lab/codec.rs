@@ -42,10 +42,7 @@ impl LengthPrefixDecoder {
     pub fn push(&mut self, chunk: &[u8]) -> Result<Vec<Vec<u8>>, LabError> {
         self.pending.extend_from_slice(chunk);
         let mut out = Vec::new();
-        loop {
-            let Some(header) = self.pending.get(..4) else {
-                break;
-            };
+        while let Some(header) = self.pending.get(..4) {
             let len = u32::from_be_bytes([header[0], header[1], header[2], header[3]]) as usize;
             if len > MAX_FRAME {
                 return Err(LabError::Failed(format!(
@@ -104,7 +101,10 @@ mod tests {
         points.push(0);
         points.push(stream.len());
         points.sort_unstable();
-        points.windows(2).map(|w| stream[w[0]..w[1]].to_vec()).collect()
+        points
+            .windows(2)
+            .map(|w| stream[w[0]..w[1]].to_vec())
+            .collect()
     }
 
     proptest! {

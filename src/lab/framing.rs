@@ -8,7 +8,9 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use super::codec::{DelimiterDecoder, LengthPrefixDecoder, encode_delimited, encode_length_prefixed};
+use super::codec::{
+    DelimiterDecoder, LengthPrefixDecoder, encode_delimited, encode_length_prefixed,
+};
 use super::io::{self, preview};
 use super::options::lab_options;
 use super::{Cancel, LabError, LabEvent, LabName, LabOutcome, LabSink, OptKind, OptSpec};
@@ -60,13 +62,19 @@ impl FramingParams {
         },
         OptSpec {
             name: "delay",
-            kind: OptKind::Int { min: 0, max: 10_000 },
+            kind: OptKind::Int {
+                min: 0,
+                max: 10_000,
+            },
             default: "100",
             help: "lab.opt.delay",
         },
         OptSpec {
             name: "recv-size",
-            kind: OptKind::Int { min: 1, max: 65_536 },
+            kind: OptKind::Int {
+                min: 1,
+                max: 65_536,
+            },
             default: "64",
             help: "lab.opt.recv-size",
         },
@@ -213,7 +221,9 @@ pub fn run(
         sink,
     };
 
+    let progress = |done| sink.event(LabEvent::Progress { done, total: 4 });
     let naive_chunks = transfer(&burst("lab.framing.phase.naive", sent.clone()), cancel)?;
+    progress(1);
 
     let framed: Vec<Vec<u8>> = sent.iter().map(|m| encode_length_prefixed(m)).collect();
     let mut decoder = LengthPrefixDecoder::default();
@@ -221,6 +231,7 @@ pub fn run(
     for chunk in transfer(&burst("lab.framing.phase.length", framed), cancel)? {
         by_length.extend(decoder.push(&chunk)?);
     }
+    progress(2);
 
     let delimited: Vec<Vec<u8>> = sent.iter().map(|m| encode_delimited(m)).collect();
     let mut decoder = DelimiterDecoder::default();
@@ -228,6 +239,7 @@ pub fn run(
     for chunk in transfer(&burst("lab.framing.phase.delimiter", delimited), cancel)? {
         by_delimiter.extend(decoder.push(&chunk));
     }
+    progress(3);
 
     let sleepy = Plan {
         phase: "lab.framing.phase.sleep",
@@ -240,6 +252,7 @@ pub fn run(
         sink,
     };
     let sleep_chunks = transfer(&sleepy, cancel)?;
+    progress(4);
 
     Ok(FramingReport {
         sent: sent.len() as u64,

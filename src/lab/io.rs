@@ -243,13 +243,26 @@ pub fn both<A: Send, B>(
         match (server_result, client_result) {
             (Ok(a), Ok(b)) => Ok((a, b)),
             (Err(e), Ok(_)) | (Ok(_), Err(e)) => Err(e),
-            (Err(a), Err(b)) => Err(if matches!(a, LabError::Cancelled) { b } else { a }),
+            (Err(a), Err(b)) => Err(if matches!(a, LabError::Cancelled) {
+                b
+            } else {
+                a
+            }),
         }
     })
     .and_then(|pair| {
         // The user's cancel wins even if both sides happened to finish.
         cancel.check()?;
         Ok(pair)
+    })
+    .map_err(|err| {
+        // Once the user cancelled, whatever one side saw next (the other side's
+        // socket closing under it) is a consequence, not the story.
+        if cancel.is_cancelled() {
+            LabError::Cancelled
+        } else {
+            err
+        }
     })
 }
 

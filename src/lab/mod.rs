@@ -19,22 +19,38 @@
 //!   Implement [`LabSink`] for a wrapper around your app channel (it is already
 //!   implemented for `mpsc::Sender<LabEvent>`).
 //! - Events per lab (what to draw):
-//!   sticky/split/framing: `Sent{index,len}` then `Received{index,len,preview}`
-//!   (byte offsets line up: colour the bytes of send i the same in both rows);
-//!   udp-boundaries: `Sent`/`Received` per datagram; udp-truncate: `Sent` and
-//!   `Received` per datagram plus `Log`; udp-loss: `Progress` while sending,
-//!   `Datagram{seq,received:true}` for each arrival (missing = the rest of
-//!   `0..total`), then `Phase` for the TCP part and `Progress` again;
-//!   port-in-use: one `Step` per step; chat/time: `Line{side,sent,text}`;
-//!   unix: `Phase` + `Progress`; throughput: `Phase`, `Sample{series,elapsed_ms,
-//!   value}` (MB/s every 100 ms) and `Progress{done,total}` in ms.
-//!   Every lab may also send `Phase` and `Log{key,args}` (`ui.toml` keys; use
-//!   `i18n::tf`).
-//! - [`LabReport`] serialises to the JSON of the issue (`lab`, the lab's keys,
-//!   `elapsed_ms`, `prediction`); [`LabReport::summary`] is the human text in
-//!   English or Chinese, including the prediction verdict.
-//! - Interactive chat and time: [`session::DuplexSession`] (server and client
-//!   ends the panel drives line by line); see `chat` and `time`.
+//!   - sticky, split, framing: `Sent{index,len}` then `Received{index,len,preview}`.
+//!     Byte offsets line up (the running sums of `len`), so colour the bytes of
+//!     send *i* the same in the writer row and the reader row and merged or cut
+//!     messages jump out. framing sends `Phase` per experiment (naive, length,
+//!     delimiter, sleep; indexes restart at 0) and `Progress{done,total:4}`.
+//!     split caps `Received` at 1000 and sends `Progress` in bytes.
+//!   - udp-boundaries: `Sent` per datagram, then `Received` per datagram.
+//!   - udp-truncate: `Sent`/`Received` per datagram, `Log{"lab.udp-truncate.log.truncated"}`
+//!     when cut, then `Step{name:"sendto-65508", ok:false, error}`.
+//!   - udp-loss: `Phase` (UDP), `Progress` while sending (100 steps),
+//!     `Datagram{seq,received:true}` per arrival (missing = the rest of
+//!     `0..total`), then `Phase` (TCP) and `Progress` again.
+//!   - port-in-use: one `Step{index,name,ok,error}` per step; the text of step
+//!     `name` is `port_in_use::step_key(name)`.
+//!   - chat, time: `Line{side,sent,text}` (each end reports what it wrote and read),
+//!     plus `Log` for "peer closed" / "UDP server does not know the client yet".
+//!   - unix: `Phase` per family + `Progress` in round trips.
+//!   - throughput: `Phase` (tcp, udp, rtt), `Sample{series:"tcp"|"udp",elapsed_ms,
+//!     value}` (MB/s every 100 ms) and `Progress{done,total}` in ms.
+//!
+//!   Texts are `ui.toml` keys (`Phase{key}`, `Log{key,args}`: use `i18n::tf`).
+//! - [`LabReport`] serialises to one JSON object: `lab`, the lab's keys from the
+//!   issue (plus a few documented extras), `elapsed_ms`, `prediction`
+//!   (`{predicted, observed, matched}` or null). [`LabReport::summary`] is the
+//!   human text (en or zh) with the prediction verdict; `report.details.outcome()`
+//!   gives the observed number and summary lines alone.
+//! - Interactive chat and time: `chat::start(Transport, Arc<dyn LabSink>)` /
+//!   `time::start(…)` return a [`session::DuplexSession`]: `say(Side::Client,
+//!   line)` / `say(Side::Server, line)` queue a line and return at once (the time
+//!   server answers by itself), `transcript()`, `is_finished()` (after "bye"),
+//!   `close()` (or drop) stops and joins both ends. Lines arrive as
+//!   `LabEvent::Line`.
 //!
 //! Every blocking call waits at most [`io::POLL`] before re-checking the
 //! [`Cancel`] token, threads are scoped or joined before a lab returns, and temp
@@ -45,21 +61,21 @@ pub mod codec;
 pub mod event;
 pub mod framing;
 pub mod io;
+mod name;
 pub mod options;
-mod report;
 pub mod port_in_use;
+mod report;
 pub mod session;
 pub mod split;
 pub mod sticky;
+pub mod throughput;
 pub mod time;
 pub mod timefmt;
 pub mod udp_boundaries;
-pub mod unix;
 pub mod udp_loss;
 pub mod udp_truncate;
+pub mod unix;
 
-use std::fmt;
-use std::str::FromStr;
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Instant;
@@ -67,141 +83,9 @@ use std::time::Instant;
 use serde::Serialize;
 
 pub use event::{Cancel, LabEvent, LabSink, NullSink, Side};
+pub use name::LabName;
 pub use options::{OptKind, OptSpec, OptValue};
 pub use report::{LabOutcome, LabReport, Prediction};
-
-/// The labs, by the names used on the command line and in lesson files.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-pub enum LabName {
-    #[serde(rename = "sticky")]
-    Sticky,
-    #[serde(rename = "split")]
-    Split,
-    #[serde(rename = "framing")]
-    Framing,
-    #[serde(rename = "udp-boundaries")]
-    UdpBoundaries,
-    #[serde(rename = "udp-truncate")]
-    UdpTruncate,
-    #[serde(rename = "udp-loss")]
-    UdpLoss,
-    #[serde(rename = "port-in-use")]
-    PortInUse,
-    #[serde(rename = "chat")]
-    Chat,
-    #[serde(rename = "time")]
-    Time,
-    #[serde(rename = "unix")]
-    Unix,
-    #[serde(rename = "throughput")]
-    Throughput,
-}
-
-impl LabName {
-    /// Every lab, in the order of the issue (and of `--list`).
-    pub const ALL: [LabName; 11] = [
-        LabName::Sticky,
-        LabName::Split,
-        LabName::Framing,
-        LabName::UdpBoundaries,
-        LabName::UdpTruncate,
-        LabName::UdpLoss,
-        LabName::PortInUse,
-        LabName::Chat,
-        LabName::Time,
-        LabName::Unix,
-        LabName::Throughput,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LabName::Sticky => "sticky",
-            LabName::Split => "split",
-            LabName::Framing => "framing",
-            LabName::UdpBoundaries => "udp-boundaries",
-            LabName::UdpTruncate => "udp-truncate",
-            LabName::UdpLoss => "udp-loss",
-            LabName::PortInUse => "port-in-use",
-            LabName::Chat => "chat",
-            LabName::Time => "time",
-            LabName::Unix => "unix",
-            LabName::Throughput => "throughput",
-        }
-    }
-
-    fn key(self, what: &str) -> &'static str {
-        // Keys are built from a fixed table so they can be `&'static`.
-        const KEYS: [[&str; 3]; 11] = [
-            ["lab.sticky.title", "lab.sticky.about", "lab.sticky.predict"],
-            ["lab.split.title", "lab.split.about", "lab.split.predict"],
-            ["lab.framing.title", "lab.framing.about", "lab.framing.predict"],
-            [
-                "lab.udp-boundaries.title",
-                "lab.udp-boundaries.about",
-                "lab.udp-boundaries.predict",
-            ],
-            [
-                "lab.udp-truncate.title",
-                "lab.udp-truncate.about",
-                "lab.udp-truncate.predict",
-            ],
-            ["lab.udp-loss.title", "lab.udp-loss.about", "lab.udp-loss.predict"],
-            [
-                "lab.port-in-use.title",
-                "lab.port-in-use.about",
-                "lab.port-in-use.predict",
-            ],
-            ["lab.chat.title", "lab.chat.about", "lab.chat.predict"],
-            ["lab.time.title", "lab.time.about", "lab.time.predict"],
-            ["lab.unix.title", "lab.unix.about", "lab.unix.predict"],
-            [
-                "lab.throughput.title",
-                "lab.throughput.about",
-                "lab.throughput.predict",
-            ],
-        ];
-        let row = Self::ALL.iter().position(|l| *l == self).unwrap_or(0);
-        let col = match what {
-            "title" => 0,
-            "about" => 1,
-            _ => 2,
-        };
-        KEYS[row][col]
-    }
-
-    /// `ui.toml` key of the lab's short title.
-    pub fn title_key(self) -> &'static str {
-        self.key("title")
-    }
-
-    /// `ui.toml` key of the one-line description (`nettutor lab --list`).
-    pub fn about_key(self) -> &'static str {
-        self.key("about")
-    }
-
-    /// `ui.toml` key of the "predict, then observe" question.
-    pub fn predict_key(self) -> &'static str {
-        self.key("predict")
-    }
-}
-
-impl fmt::Display for LabName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for LabName {
-    type Err = LabError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let wanted = s.trim().to_ascii_lowercase().replace('_', "-");
-        LabName::ALL
-            .iter()
-            .copied()
-            .find(|lab| lab.as_str() == wanted)
-            .ok_or_else(|| LabError::UnknownLab(s.to_string()))
-    }
-}
 
 /// TCP or UDP, for the labs that do both (chat, time).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -310,8 +194,6 @@ macro_rules! labs {
             pub fn defaults(lab: LabName) -> LabParams {
                 match lab {
                     $(LabName::$variant => LabParams::$variant(Default::default()),)*
-                    #[allow(unreachable_patterns)]
-                    _ => LabParams::Sticky(Default::default()), // TEMP until every lab is in
                 }
             }
             pub fn lab(&self) -> LabName {
@@ -358,6 +240,7 @@ labs! {
     Chat => chat::ChatParams, ChatReport;
     Time => time::TimeParams, TimeReport;
     Unix => unix::UnixParams, UnixReport;
+    Throughput => throughput::ThroughputParams, ThroughputReport;
     UdpTruncate => udp_truncate::UdpTruncateParams, UdpTruncateReport;
 }
 
@@ -385,14 +268,21 @@ pub fn run_lab(
     cancel: &Cancel,
 ) -> Result<LabReport, LabError> {
     let start = Instant::now();
-    let details = params.run_details(sink, cancel)?;
+    let details = params.run_details(sink, cancel).map_err(|err| {
+        // After a cancel, any error is a consequence of it.
+        if cancel.is_cancelled() {
+            LabError::Cancelled
+        } else {
+            err
+        }
+    })?;
     let elapsed_ms = io::ms_since(start);
     let prediction = params.predict().map(|predicted| {
-        let observed = details.outcome().observed();
+        let outcome = details.outcome();
         Prediction {
             predicted,
-            observed,
-            matched: predicted == observed,
+            observed: outcome.observed(),
+            matched: outcome.matches(predicted),
         }
     });
     Ok(LabReport {
@@ -472,6 +362,41 @@ mod tests {
         }
         let err = "stiky".parse::<LabName>().unwrap_err().to_string();
         assert!(err.contains("stiky") && err.contains("udp-loss"), "{err}");
+    }
+
+    #[test]
+    fn every_option_default_is_what_the_params_hold_and_parses_back() {
+        for lab in LabName::ALL {
+            let mut params = LabParams::defaults(lab);
+            assert_eq!(params.lab(), lab);
+            for spec in params.options() {
+                assert_eq!(
+                    params.get(spec.name).as_deref(),
+                    Some(spec.default),
+                    "{lab} --{}",
+                    spec.name
+                );
+                params.set(spec.name, spec.default).unwrap();
+                assert!(
+                    crate::i18n::has(spec.help),
+                    "missing ui.toml key {}",
+                    spec.help
+                );
+            }
+            assert_eq!(params, LabParams::defaults(lab), "{lab}");
+            assert!(params.set("no-such-option", "1").unwrap_err().is_usage());
+        }
+    }
+
+    #[test]
+    fn lesson_style_pairs_set_options_and_prediction() {
+        let params =
+            LabParams::from_pairs(LabName::Sticky, ["count=3", "nodelay", "predict=1"]).unwrap();
+        assert_eq!(params.get("count").as_deref(), Some("3"));
+        assert_eq!(params.get("nodelay").as_deref(), Some("true"));
+        assert_eq!(params.predict(), Some(1));
+        let err = LabParams::from_pairs(LabName::UdpLoss, ["size=4"]).unwrap_err();
+        assert!(err.to_string().contains("--size"), "{err}");
     }
 
     #[test]

@@ -147,15 +147,12 @@ pub fn parse_value(
 
 /// Parse a prediction ("how many recv() calls?").
 pub fn parse_predict(lab: LabName, value: &str) -> Result<u64, LabError> {
-    value
-        .trim()
-        .parse()
-        .map_err(|_| LabError::BadOption {
-            lab: lab.as_str(),
-            option: "predict",
-            value: value.to_string(),
-            allowed: format!("an integer from 0 to {}", u64::MAX),
-        })
+    value.trim().parse().map_err(|_| LabError::BadOption {
+        lab: lab.as_str(),
+        option: "predict",
+        value: value.to_string(),
+        allowed: format!("an integer from 0 to {}", u64::MAX),
+    })
 }
 
 /// Declares a lab's params struct plumbing: `OPTIONS`, `set`, `get`.
@@ -235,7 +232,10 @@ mod tests {
         let text = parse_value(LabName::Sticky, SPECS, "cuont", "1")
             .unwrap_err()
             .to_string();
-        assert!(text.contains("--cuont") && text.contains("--count, --nodelay"), "{text}");
+        assert!(
+            text.contains("--cuont") && text.contains("--count, --nodelay"),
+            "{text}"
+        );
     }
 
     #[test]

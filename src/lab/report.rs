@@ -10,6 +10,11 @@ pub trait LabOutcome {
     /// The number the student's prediction is compared with (the lab's
     /// `predict_key` question asks for exactly this number).
     fn observed(&self) -> u64;
+    /// Whether `predicted` counts as right (exact by default; measurements such as
+    /// throughput allow a margin).
+    fn matches(&self, predicted: u64) -> bool {
+        predicted == self.observed()
+    }
     /// Lines for people: what happened (with the numbers), then which concept it
     /// proves.
     fn summary(&self, lang: Lang) -> Vec<String>;

@@ -90,7 +90,12 @@ impl End {
     fn send(&self, wire: &mut Wire, line: &str) -> Result<bool, LabError> {
         match wire {
             Wire::Tcp(stream, _) => {
-                io::write_all(stream, &encode_delimited(line.as_bytes()), &self.cancel, "send")?;
+                io::write_all(
+                    stream,
+                    &encode_delimited(line.as_bytes()),
+                    &self.cancel,
+                    "send",
+                )?;
             }
             Wire::Udp(socket, peer) => match peer {
                 Some(to) => {

@@ -91,6 +91,18 @@ pub fn loopback_mtu() -> Option<u32> {
         .ok()
 }
 
+/// `len` bytes of a 251-byte cycle (prime, so it never lines up with buffer
+/// sizes and a misplaced chunk would show), built by whole-slice copies.
+fn pattern(len: usize) -> Vec<u8> {
+    let cycle: Vec<u8> = (0..251u8).collect();
+    let mut out = Vec::with_capacity(len + cycle.len());
+    while out.len() < len {
+        out.extend_from_slice(&cycle);
+    }
+    out.truncate(len);
+    out
+}
+
 /// Run the lab: one write of `size` bytes, read with recv(`recv_size`) to EOF.
 pub fn run(
     params: &SplitParams,
@@ -101,7 +113,8 @@ pub fn run(
     let addr = listener
         .local_addr()
         .map_err(|e| LabError::io("local address", e))?;
-    let payload: Vec<u8> = (0..params.size).map(|i| (i % 251) as u8).collect();
+    let payload = pattern(params.size);
+    cancel.check()?;
     let total = params.size as u64;
 
     let server = |cancel: &Cancel| -> Result<Vec<usize>, LabError> {
@@ -180,7 +193,12 @@ impl LabOutcome for SplitReport {
             self.reads.iter().min().copied().unwrap_or(0),
             self.reads.iter().max().copied().unwrap_or(0),
         );
-        let shown: Vec<String> = self.reads.iter().take(20).map(ToString::to_string).collect();
+        let shown: Vec<String> = self
+            .reads
+            .iter()
+            .take(20)
+            .map(ToString::to_string)
+            .collect();
         let more = if self.reads.len() > 20 { ", …" } else { "" };
         let unknown = || "?".to_string();
         vec![
@@ -205,7 +223,10 @@ impl LabOutcome for SplitReport {
                 lang,
                 "lab.split.mtu",
                 &[
-                    ("mtu", &self.loopback_mtu.map_or_else(unknown, |m| m.to_string())),
+                    (
+                        "mtu",
+                        &self.loopback_mtu.map_or_else(unknown, |m| m.to_string()),
+                    ),
                     ("mss", &self.mss.map_or_else(unknown, |m| m.to_string())),
                 ],
             ),

@@ -58,13 +58,19 @@ impl StickyParams {
         },
         OptSpec {
             name: "delay",
-            kind: OptKind::Int { min: 0, max: 10_000 },
+            kind: OptKind::Int {
+                min: 0,
+                max: 10_000,
+            },
             default: "200",
             help: "lab.opt.delay",
         },
         OptSpec {
             name: "recv-size",
-            kind: OptKind::Int { min: 1, max: 65_536 },
+            kind: OptKind::Int {
+                min: 1,
+                max: 65_536,
+            },
             default: "1024",
             help: "lab.opt.recv-size",
         },
@@ -216,7 +222,10 @@ mod tests {
     #[test]
     fn defaults_match_the_issue() {
         let p = StickyParams::default();
-        assert_eq!((p.count, p.recv_size, p.message.as_str()), (10, 1024, "hello"));
+        assert_eq!(
+            (p.count, p.recv_size, p.message.as_str()),
+            (10, 1024, "hello")
+        );
         assert_eq!(p.get("recv-size").as_deref(), Some("1024"));
     }
 
@@ -224,6 +233,9 @@ mod tests {
     fn bad_recv_size_is_named_with_its_range() {
         let mut p = StickyParams::default();
         let err = p.set("recv-size", "0").unwrap_err().to_string();
-        assert!(err.contains("--recv-size") && err.contains("1 to 65536"), "{err}");
+        assert!(
+            err.contains("--recv-size") && err.contains("1 to 65536"),
+            "{err}"
+        );
     }
 }

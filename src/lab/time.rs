@@ -11,9 +11,7 @@ use serde::Serialize;
 use super::options::lab_options;
 use super::session::{self, DuplexSession, ServerRole};
 use super::timefmt::{UtcTime, format_time, parse_timestamp};
-use super::{
-    Cancel, LabError, LabName, LabOutcome, LabSink, OptKind, OptSpec, Side, Transport,
-};
+use super::{Cancel, LabError, LabName, LabOutcome, LabSink, OptKind, OptSpec, Side, Transport};
 use crate::i18n::{Lang, t, tf};
 
 /// What every refusal starts with, so clients (and tests) can tell.
@@ -36,7 +34,11 @@ impl TimeParams {
     }];
 }
 
-lab_options!(TimeParams, LabName::Time, [("transport", transport, Transport)]);
+lab_options!(
+    TimeParams,
+    LabName::Time,
+    [("transport", transport, Transport)]
+);
 
 /// One request and the server's answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -100,13 +102,23 @@ fn role(transport: Transport) -> ServerRole {
 }
 
 /// Play the script for the transport and report each exchange.
-pub fn run(params: &TimeParams, sink: &dyn LabSink, cancel: &Cancel) -> Result<TimeReport, LabError> {
+pub fn run(
+    params: &TimeParams,
+    sink: &dyn LabSink,
+    cancel: &Cancel,
+) -> Result<TimeReport, LabError> {
     let requests = match params.transport {
         Transport::Tcp => TCP_SCRIPT,
         Transport::Udp => UDP_SCRIPT,
     };
     let script: Vec<(Side, &str)> = requests.iter().map(|r| (Side::Client, *r)).collect();
-    let transcript = session::play(params.transport, role(params.transport), &script, sink, cancel)?;
+    let transcript = session::play(
+        params.transport,
+        role(params.transport),
+        &script,
+        sink,
+        cancel,
+    )?;
     let exchanges: Vec<TimeExchange> = transcript
         .chunks(2)
         .filter_map(|pair| match pair {

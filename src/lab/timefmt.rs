@@ -165,7 +165,9 @@ pub fn format_time(time: &UtcTime, format: &str) -> Result<String, String> {
             Some('Z') => out.push_str("UTC"),
             Some('%') => out.push('%'),
             Some(other) => {
-                return Err(format!("unknown directive %{other} (allowed: {DIRECTIVES})"));
+                return Err(format!(
+                    "unknown directive %{other} (allowed: {DIRECTIVES})"
+                ));
             }
             None => return Err(format!("lone % at the end (allowed: {DIRECTIVES})")),
         }
@@ -180,16 +182,28 @@ mod tests {
     #[test]
     fn known_dates() {
         assert_eq!(UtcTime::from_unix(0).iso(), "1970-01-01 00:00:00 UTC");
-        assert_eq!(UtcTime::from_unix(1_700_000_000).iso(), "2023-11-14 22:13:20 UTC");
+        assert_eq!(
+            UtcTime::from_unix(1_700_000_000).iso(),
+            "2023-11-14 22:13:20 UTC"
+        );
         assert_eq!(UtcTime::from_unix(-1).iso(), "1969-12-31 23:59:59 UTC");
-        assert_eq!(UtcTime::from_unix(951_782_400).iso(), "2000-02-29 00:00:00 UTC");
-        assert_eq!(UtcTime::from_unix(MAX_SECS).iso(), "9999-12-31 23:59:59 UTC");
+        assert_eq!(
+            UtcTime::from_unix(951_782_400).iso(),
+            "2000-02-29 00:00:00 UTC"
+        );
+        assert_eq!(
+            UtcTime::from_unix(MAX_SECS).iso(),
+            "9999-12-31 23:59:59 UTC"
+        );
     }
 
     #[test]
     fn weekday_and_day_of_year() {
         let t = UtcTime::from_unix(1_700_000_000); // Tuesday 14 Nov 2023
-        assert_eq!(format_time(&t, "%a %A %b %B %j").unwrap(), "Tue Tuesday Nov November 318");
+        assert_eq!(
+            format_time(&t, "%a %A %b %B %j").unwrap(),
+            "Tue Tuesday Nov November 318"
+        );
         let leap = UtcTime::from_unix(951_868_800); // 2000-03-01
         assert_eq!(format_time(&leap, "%j").unwrap(), "061");
     }
@@ -215,8 +229,14 @@ mod tests {
     #[test]
     fn formats_only_known_directives() {
         let t = UtcTime::from_unix(1_700_000_000);
-        assert_eq!(format_time(&t, "%Y-%m-%d %H:%M:%S %Z").unwrap(), "2023-11-14 22:13:20 UTC");
-        assert_eq!(format_time(&t, "{0.__class__} 100%%").unwrap(), "{0.__class__} 100%");
+        assert_eq!(
+            format_time(&t, "%Y-%m-%d %H:%M:%S %Z").unwrap(),
+            "2023-11-14 22:13:20 UTC"
+        );
+        assert_eq!(
+            format_time(&t, "{0.__class__} 100%%").unwrap(),
+            "{0.__class__} 100%"
+        );
         let err = format_time(&t, "%s%n").unwrap_err();
         assert!(err.contains("%n") && err.contains("allowed"), "{err}");
         assert!(format_time(&t, "%").is_err());

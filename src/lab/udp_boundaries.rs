@@ -52,13 +52,19 @@ impl UdpBoundariesParams {
         },
         OptSpec {
             name: "delay",
-            kind: OptKind::Int { min: 0, max: 10_000 },
+            kind: OptKind::Int {
+                min: 0,
+                max: 10_000,
+            },
             default: "200",
             help: "lab.opt.delay",
         },
         OptSpec {
             name: "recv-size",
-            kind: OptKind::Int { min: 1, max: 65_507 },
+            kind: OptKind::Int {
+                min: 1,
+                max: 65_507,
+            },
             default: "1024",
             help: "lab.opt.recv-size",
         },
@@ -107,7 +113,9 @@ pub fn run(
         .map(|i| format!("{}-{i}", params.message).into_bytes())
         .collect();
     for (i, message) in messages.iter().enumerate() {
-        io::patiently(cancel, io::deadline(), "sendto", || sender.send_to(message, to))?;
+        io::patiently(cancel, io::deadline(), "sendto", || {
+            sender.send_to(message, to)
+        })?;
         sink.event(LabEvent::Sent {
             index: i as u64,
             len: message.len(),
@@ -119,8 +127,9 @@ pub fn run(
     let mut reads = Vec::new();
     let mut merged = 0;
     while (reads.len() as u64) < params.count {
-        let (n, _from) =
-            io::patiently(cancel, io::deadline(), "recvfrom", || receiver.recv_from(&mut buf))?;
+        let (n, _from) = io::patiently(cancel, io::deadline(), "recvfrom", || {
+            receiver.recv_from(&mut buf)
+        })?;
         let index = reads.len();
         let expected = &messages[index];
         // A recv holding more than its own datagram would be a merge.

@@ -72,7 +72,10 @@ impl UdpLossParams {
         },
         OptSpec {
             name: "pause-us",
-            kind: OptKind::Int { min: 0, max: 100_000 },
+            kind: OptKind::Int {
+                min: 0,
+                max: 100_000,
+            },
             default: "500",
             help: "lab.opt.pause-us",
         },
@@ -131,7 +134,9 @@ fn parse_rcvbuf_errors(snmp: &str) -> Option<u64> {
     let mut udp = snmp.lines().filter(|l| l.starts_with("Udp: "));
     let header = udp.next()?;
     let values = udp.next()?;
-    let column = header.split_whitespace().position(|w| w == "RcvbufErrors")?;
+    let column = header
+        .split_whitespace()
+        .position(|w| w == "RcvbufErrors")?;
     values.split_whitespace().nth(column)?.parse().ok()
 }
 
@@ -194,7 +199,12 @@ pub fn run(
                     }
                 }
                 Ok(_) => {}
-                Err(e) if matches!(e.kind(), stdio::ErrorKind::WouldBlock | stdio::ErrorKind::TimedOut) => {
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        stdio::ErrorKind::WouldBlock | stdio::ErrorKind::TimedOut
+                    ) =>
+                {
                     // Queue empty for POLL after the sender finished: nothing more comes.
                     if done_sending.load(Ordering::SeqCst) || Instant::now() > end {
                         return Ok(seen);
@@ -251,7 +261,9 @@ fn blast(
         datagram[..8].copy_from_slice(&seq.to_be_bytes());
         // sendto succeeds even when the receiver's queue is full: the drop happens
         // on delivery, silently (only RcvbufErrors counts it).
-        io::patiently(cancel, io::deadline(), "sendto", || sender.send_to(&datagram, to))?;
+        io::patiently(cancel, io::deadline(), "sendto", || {
+            sender.send_to(&datagram, to)
+        })?;
         if seq % step == 0 || seq + 1 == params.count {
             sink.event(LabEvent::Progress {
                 done: seq + 1,
@@ -278,9 +290,7 @@ fn tcp_under_pressure(
     socket
         .bind(&io::loopback_any_port().into())
         .map_err(|e| LabError::io("bind TCP listener", e))?;
-    socket
-        .listen(8)
-        .map_err(|e| LabError::io("listen", e))?;
+    socket.listen(8).map_err(|e| LabError::io("listen", e))?;
     socket
         .set_nonblocking(true)
         .map_err(|e| LabError::io("set non-blocking", e))?;

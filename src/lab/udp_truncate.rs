@@ -121,7 +121,9 @@ fn receive(
     let (n, truncated) = {
         let mut slices = [MaybeUninitSlice::new(&mut buf)];
         let mut msg = MsgHdrMut::new().with_buffers(&mut slices);
-        let n = io::patiently(cancel, io::deadline(), "recvmsg", || sock.recvmsg(&mut msg, 0))?;
+        let n = io::patiently(cancel, io::deadline(), "recvmsg", || {
+            sock.recvmsg(&mut msg, 0)
+        })?;
         (n, msg.flags().is_truncated())
     };
     Ok((true_len, initialised(&buf, n), truncated))
@@ -153,7 +155,9 @@ pub fn run(
     for (index, size) in sizes.into_iter().enumerate() {
         cancel.check()?;
         let payload: Vec<u8> = (0..size).map(|i| b'a' + (i % 26) as u8).collect();
-        io::patiently(cancel, io::deadline(), "sendto", || sender.send_to(&payload, to))?;
+        io::patiently(cancel, io::deadline(), "sendto", || {
+            sender.send_to(&payload, to)
+        })?;
         sink.event(LabEvent::Sent {
             index: index as u64,
             len: size,
@@ -229,7 +233,10 @@ impl LabOutcome for UdpTruncateReport {
                     ("sent", &d.sent_len.to_string()),
                     ("received", &d.received_len.to_string()),
                     ("true", &d.true_len.to_string()),
-                    ("lost", &(d.true_len - d.received_len.min(d.true_len)).to_string()),
+                    (
+                        "lost",
+                        &(d.true_len - d.received_len.min(d.true_len)).to_string(),
+                    ),
                 ],
             ));
         }

@@ -134,7 +134,11 @@ fn is_socket_file(path: &Path) -> bool {
 }
 
 /// Run the echo over AF_UNIX, then over AF_INET.
-pub fn run(params: &UnixParams, sink: &dyn LabSink, cancel: &Cancel) -> Result<UnixReport, LabError> {
+pub fn run(
+    params: &UnixParams,
+    sink: &dyn LabSink,
+    cancel: &Cancel,
+) -> Result<UnixReport, LabError> {
     sink.event(LabEvent::Phase {
         key: "lab.unix.phase.unix",
     });
