@@ -14,6 +14,7 @@ use nettutor::lab::port_in_use::{PortInUseReport, PortStep};
 use nettutor::lab::session::TranscriptLine;
 use nettutor::lab::split::SplitReport;
 use nettutor::lab::sticky::StickyReport;
+use nettutor::lab::throughput::{RoundTrips, ThroughputReport};
 use nettutor::lab::time::{TimeExchange, TimeReport};
 use nettutor::lab::udp_boundaries::UdpBoundariesReport;
 use nettutor::lab::udp_loss::{TcpUnderPressure, UdpLossReport};
@@ -202,7 +203,7 @@ fn udp_truncate_run() -> LabRun {
 
 /// 2,000 datagrams; 600..900 lost in one burst and every 7th after 1,500.
 fn lost(seq: u64) -> bool {
-    (600..900).contains(&seq) || (seq >= 1500 && seq % 7 == 0)
+    (600..900).contains(&seq) || (seq >= 1500 && seq.is_multiple_of(7))
 }
 
 fn udp_loss_events() -> Vec<LabEvent> {
@@ -446,6 +447,38 @@ fn throughput_running() -> LabRun {
     run
 }
 
+fn throughput_run() -> LabRun {
+    let mut run = throughput_running();
+    run.events.push(LabEvent::Phase {
+        key: "lab.throughput.phase.udp",
+    });
+    for i in 1..=20u64 {
+        run.events.push(LabEvent::Sample {
+            series: "udp",
+            elapsed_ms: i * 100,
+            value: 900.0,
+        });
+    }
+    let details = LabDetails::Throughput(ThroughputReport {
+        tcp_mbytes_per_s: 2401.5,
+        udp_mbytes_per_s: 902.3,
+        udp_loss_percent: 0.4,
+        rtt_us: RoundTrips { tcp: 21, udp: 17 },
+        seconds: 2,
+        tcp_bytes: 4_803_000_000,
+        udp_sent: 1_860_000,
+        udp_received: 1_852_560,
+        udp_datagram_size: 1000,
+    });
+    run.push(report(
+        LabName::Throughput,
+        details,
+        6100,
+        Some((2000, 2401)),
+    ));
+    run
+}
+
 /// udp-loss while the UDP part is still sending (the progress bar shows).
 fn udp_loss_running() -> LabRun {
     let events: Vec<LabEvent> = udp_loss_events()
@@ -472,6 +505,7 @@ fn all_runs() -> Vec<(&'static str, LabRun)> {
         ("time", time_run()),
         ("unix", unix_run()),
         ("throughput_running", throughput_running()),
+        ("throughput", throughput_run()),
     ]
 }
 

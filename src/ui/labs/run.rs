@@ -90,14 +90,18 @@ impl LabRun {
         Some(value)
     }
 
-    /// The latest `Progress` as a fraction, if any (in the latest phase).
+    /// The latest `Progress` of the current phase as a fraction, if any.
     pub fn progress(&self) -> Option<f64> {
-        self.events.iter().rev().find_map(|ev| match ev {
-            LabEvent::Progress { done, total } if *total > 0 => {
-                Some((*done as f64 / *total as f64).clamp(0.0, 1.0))
+        for ev in self.events.iter().rev() {
+            match ev {
+                LabEvent::Progress { done, total } if *total > 0 => {
+                    return Some((*done as f64 / *total as f64).clamp(0.0, 1.0));
+                }
+                LabEvent::Phase { .. } => return None,
+                _ => {}
             }
-            _ => None,
-        })
+        }
+        None
     }
 
     /// The `Phase` keys in order.

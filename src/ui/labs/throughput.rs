@@ -51,7 +51,9 @@ pub fn render(run: &LabRun, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
         );
         text.push(Line::from(Span::styled(fit(&line, max), theme.accent)));
     }
-    if let (Some(tcp_rtt), Some(udp_rtt)) = (num("rtt_us.tcp"), num("rtt_us.udp")) {
+    if let (Some(tcp_rtt), Some(udp_rtt)) = (run.json_u64("rtt_us.tcp"), run.json_u64("rtt_us.udp"))
+    {
+        let (tcp_rtt, udp_rtt) = (tcp_rtt.to_string(), udp_rtt.to_string());
         let line = tf(
             lang,
             "labs.tput.rtt",

@@ -292,6 +292,11 @@ fn render_gauge(run: &LabRun, stopping: bool, area: Rect, buf: &mut Buffer, ctx:
         ),
         None => tf(lang, "labs.running", &[("s", &secs)]),
     };
+    // Which part of the lab is running ("now the same over TCP").
+    let label = match run.phases().last() {
+        Some(phase) => format!("{} · {label}", super::picture::text_or_key(lang, phase)),
+        None => label,
+    };
     let label = if stopping {
         format!("{label} · {}", t(lang, "labs.stopping"))
     } else {
