@@ -53,7 +53,19 @@ impl LessonSet {
             LessonSource::Embedded => "built-in lessons".to_string(),
             LessonSource::Dir(dir) => dir.display().to_string(),
         };
-        Self::from_files(&label, files)
+        Self::from_files(&label, files).map_err(|mut errors| {
+            // Name files as the teacher would open them.
+            let prefix = match source {
+                LessonSource::Embedded => PathBuf::from("lessons"),
+                LessonSource::Dir(dir) => dir.clone(),
+            };
+            for err in &mut errors.0 {
+                if err.file != label {
+                    err.file = prefix.join(&err.file).display().to_string();
+                }
+            }
+            errors
+        })
     }
 
     /// The built-in lessons. They are checked by the test suite, so failure here
@@ -63,9 +75,17 @@ impl LessonSet {
     }
 
     /// Validates a set of (file name, contents).
-    pub fn from_files(label: &str, files: Vec<(String, String)>) -> Result<LessonSet, LessonErrors> {
+    pub fn from_files(
+        label: &str,
+        files: Vec<(String, String)>,
+    ) -> Result<LessonSet, LessonErrors> {
         let mut errors = Vec::new();
-        let find = |name: &str| files.iter().find(|(n, _)| n == name).map(|(_, t)| t.clone());
+        let find = |name: &str| {
+            files
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, t)| t.clone())
+        };
         let curriculum = match find(CURRICULUM_FILE) {
             Some(text) => Curriculum::parse(CURRICULUM_FILE, &text).unwrap_or_else(|e| {
                 errors.extend(e);
@@ -164,7 +184,8 @@ fn builtin<T: Default>(name: &str, parse: fn(&str, &str) -> Result<T, Vec<Lesson
 fn read_dir(dir: &Path) -> Result<Vec<(String, String)>, LessonErrors> {
     let label = dir.display().to_string();
     let fail = |message: String| LessonErrors(vec![LessonError::folder(&label, message)]);
-    let entries = fs::read_dir(dir).map_err(|e| fail(format!("cannot read the lesson folder: {e}")))?;
+    let entries =
+        fs::read_dir(dir).map_err(|e| fail(format!("cannot read the lesson folder: {e}")))?;
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for entry in entries.flatten() {

@@ -220,7 +220,11 @@ pub(super) fn validate_panel_link(raw: &RawPanel, what: &str, check: &mut Checke
         );
         return None;
     };
-    let arg = raw.arg.as_ref().map(|a| a.get_ref().clone()).unwrap_or_default();
+    let arg = raw
+        .arg
+        .as_ref()
+        .map(|a| a.get_ref().clone())
+        .unwrap_or_default();
     if let Err(why) = validate_arg(panel, &arg) {
         let at = raw.arg.as_ref().map_or(raw.open.span().start, |a| a.span().start);
         check.error(at, format!("{what}: panel {name}: {why}"));

@@ -3,9 +3,12 @@
 use std::any::Any;
 use std::sync::mpsc::Sender;
 
-use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind};
+use ratatui::crossterm::event::{
+    Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
+};
 
-use super::handshake::{HandshakePanel, HandshakeMsg};
+use super::Options;
+use super::handshake::{HandshakeMsg, HandshakePanel};
 use super::keymap::message_for;
 use super::labs::{LabsMsg, LabsPanel};
 use super::lan::{LanMsg, LanPanel};
@@ -15,7 +18,6 @@ use super::panel::{Ctx, JobSink, Panel, TextInput};
 use super::quiz::{QuizMsg, QuizPanel};
 use super::subnet::{SubnetMsg, SubnetPanel};
 use super::theme::Theme;
-use super::Options;
 use crate::i18n::{Lang, t, tf};
 use crate::lesson::{LessonSet, PanelId};
 use crate::store::{Progress, Store};
@@ -119,11 +121,17 @@ pub enum Msg {
     Nav(Nav),
     Open(Screen),
     /// Open a panel in a given state (from a lesson step or another panel).
-    OpenPanel { panel: PanelId, arg: String },
+    OpenPanel {
+        panel: PanelId,
+        arg: String,
+    },
     /// Open the panel the current lesson step is bound to.
     OpenStepPanel,
     ToggleNotes,
-    Click { column: u16, row: u16 },
+    Click {
+        column: u16,
+        row: u16,
+    },
     Osi(OsiMsg),
     Lan(LanMsg),
     Handshake(HandshakeMsg),
@@ -183,12 +191,30 @@ pub struct App {
 macro_rules! with_panel {
     ($app:expr, $screen:expr, |$p:ident| $body:expr) => {
         match $screen {
-            Screen::Osi => { let $p = &mut $app.osi; Some($body) }
-            Screen::Lan => { let $p = &mut $app.lan; Some($body) }
-            Screen::Handshake => { let $p = &mut $app.handshake; Some($body) }
-            Screen::Subnet => { let $p = &mut $app.subnet; Some($body) }
-            Screen::Labs => { let $p = &mut $app.labs; Some($body) }
-            Screen::Quiz => { let $p = &mut $app.quiz; Some($body) }
+            Screen::Osi => {
+                let $p = &mut $app.osi;
+                Some($body)
+            }
+            Screen::Lan => {
+                let $p = &mut $app.lan;
+                Some($body)
+            }
+            Screen::Handshake => {
+                let $p = &mut $app.handshake;
+                Some($body)
+            }
+            Screen::Subnet => {
+                let $p = &mut $app.subnet;
+                Some($body)
+            }
+            Screen::Labs => {
+                let $p = &mut $app.labs;
+                Some($body)
+            }
+            Screen::Quiz => {
+                let $p = &mut $app.quiz;
+                Some($body)
+            }
             Screen::Home | Screen::Lessons => None,
         }
     };
@@ -196,7 +222,13 @@ macro_rules! with_panel {
 
 impl App {
     /// A new app on `lessons`. `store` is None when progress cannot be kept.
-    pub fn new(opts: &Options, theme: Theme, lessons: LessonSet, store: Option<Store>, tx: Sender<AppEvent>) -> App {
+    pub fn new(
+        opts: &Options,
+        theme: Theme,
+        lessons: LessonSet,
+        store: Option<Store>,
+        tx: Sender<AppEvent>,
+    ) -> App {
         let (progress, warning) = store.as_ref().map(Store::load).unwrap_or_default();
         let mut app = App {
             lang: opts.lang,
@@ -275,7 +307,10 @@ impl App {
             }
             AppEvent::Input(Event::Mouse(m)) => match m.kind {
                 MouseEventKind::Down(MouseButton::Left) => {
-                    self.update(Msg::Click { column: m.column, row: m.row });
+                    self.update(Msg::Click {
+                        column: m.column,
+                        row: m.row,
+                    });
                     true
                 }
                 _ => false,
@@ -380,8 +415,15 @@ impl App {
                 None
             }
             Msg::OpenPanel { panel, arg } => self.open_panel(panel, &arg, &mut ctx),
-            Msg::OpenStepPanel => match self.reader.current_step(&self.lessons).and_then(|s| s.panel.clone()) {
-                Some(link) => Some(Msg::OpenPanel { panel: link.panel, arg: link.arg }),
+            Msg::OpenStepPanel => match self
+                .reader
+                .current_step(&self.lessons)
+                .and_then(|s| s.panel.clone())
+            {
+                Some(link) => Some(Msg::OpenPanel {
+                    panel: link.panel,
+                    arg: link.arg,
+                }),
                 None => {
                     ctx.say(t(self.lang, "lessons.no_panel"));
                     None
@@ -395,7 +437,9 @@ impl App {
                 let result = with_panel!(self, self.screen, |p| p.export(&mut ctx)).flatten();
                 match result {
                     Some(Ok(path)) => ctx.say(tf(self.lang, "status.exported", &[("path", &path)])),
-                    Some(Err(e)) => ctx.say(tf(self.lang, "status.export_failed", &[("error", &e)])),
+                    Some(Err(e)) => {
+                        ctx.say(tf(self.lang, "status.export_failed", &[("error", &e)]))
+                    }
                     None => ctx.say(t(self.lang, "status.nothing_to_export")),
                 }
                 None
@@ -433,7 +477,11 @@ impl App {
 
     fn open_panel(&mut self, panel: PanelId, arg: &str, ctx: &mut Ctx) -> Option<Msg> {
         let Some(screen) = Screen::for_panel(panel) else {
-            ctx.say(tf(self.lang, "status.no_such_panel", &[("panel", panel.name())]));
+            ctx.say(tf(
+                self.lang,
+                "status.no_such_panel",
+                &[("panel", panel.name())],
+            ));
             return None;
         };
         self.go(screen, ctx);
@@ -478,7 +526,10 @@ impl App {
         if let Some(id) = &self.progress.last_lesson
             && let Some(i) = self.lessons.index_of(id)
         {
-            entries.push(HomeEntry::Continue { lesson: i, step: self.progress.last_step });
+            entries.push(HomeEntry::Continue {
+                lesson: i,
+                step: self.progress.last_step,
+            });
         }
         entries.extend(Screen::ALL.iter().skip(1).map(|s| HomeEntry::Section(*s)));
         entries
@@ -488,8 +539,12 @@ impl App {
         let entries = self.home_entries();
         let last = entries.len().saturating_sub(1);
         match nav {
-            Nav::Up | Nav::Prev | Nav::PrevPane => self.home_selected = self.home_selected.saturating_sub(1),
-            Nav::Down | Nav::Next | Nav::NextPane => self.home_selected = (self.home_selected + 1).min(last),
+            Nav::Up | Nav::Prev | Nav::PrevPane => {
+                self.home_selected = self.home_selected.saturating_sub(1)
+            }
+            Nav::Down | Nav::Next | Nav::NextPane => {
+                self.home_selected = (self.home_selected + 1).min(last)
+            }
             Nav::First => self.home_selected = 0,
             Nav::Last => self.home_selected = last,
             Nav::Enter => match entries.get(self.home_selected) {
