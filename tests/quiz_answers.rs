@@ -26,10 +26,17 @@ fn assert_table(kind: &QuestionKind, rows: &[(&str, Want)]) {
             (U(key), Verdict::Unreadable(why)) => why.key == *key,
             _ => false,
         };
-        assert!(ok, "{kind:?}: input {input:?}: wanted {want:?}, got {got:?}");
+        assert!(
+            ok,
+            "{kind:?}: input {input:?}: wanted {want:?}, got {got:?}"
+        );
     }
     // The written-out right answer is itself accepted.
-    assert_eq!(check(kind, &correct_answer(kind)), Verdict::Correct, "{kind:?}");
+    assert_eq!(
+        check(kind, &correct_answer(kind)),
+        Verdict::Correct,
+        "{kind:?}"
+    );
 }
 
 fn fill(expected: Expected) -> QuestionKind {
@@ -55,8 +62,14 @@ fn ipv4_answers() {
             ("hello", U("quiz.why.ipv4")),
         ],
     );
-    let Verdict::Unreadable(why) = check(&kind, "192.168.21") else { panic!() };
-    assert!(why.text(Lang::En).starts_with("Not an IPv4 address"), "{}", why.text(Lang::En));
+    let Verdict::Unreadable(why) = check(&kind, "192.168.21") else {
+        panic!()
+    };
+    assert!(
+        why.text(Lang::En).starts_with("Not an IPv4 address"),
+        "{}",
+        why.text(Lang::En)
+    );
     assert!(why.text(Lang::Zh).contains("不是 IPv4 地址"));
 }
 
@@ -99,7 +112,9 @@ fn mask_answers_accept_prefixes_too() {
 
 #[test]
 fn ipv6_answers_ignore_case_and_compression() {
-    let kind = fill(Expected::Ipv6("2001:db8::ff00:42:8329".parse::<Ipv6Addr>().unwrap()));
+    let kind = fill(Expected::Ipv6(
+        "2001:db8::ff00:42:8329".parse::<Ipv6Addr>().unwrap(),
+    ));
     assert_table(
         &kind,
         &[
@@ -118,10 +133,21 @@ fn ipv6_answers_ignore_case_and_compression() {
 fn numbers_binary_and_hex() {
     assert_table(
         &fill(Expected::Number(65534)),
-        &[("65534", R), ("65,534", R), ("65 534", R), ("0xFFFE", R), ("0xfffe", R), ("65535", W), ("lots", U("quiz.why.number"))],
+        &[
+            ("65534", R),
+            ("65,534", R),
+            ("65 534", R),
+            ("0xFFFE", R),
+            ("0xfffe", R),
+            ("65535", W),
+            ("lots", U("quiz.why.number")),
+        ],
     );
     assert_table(
-        &fill(Expected::Binary { value: 36, width: 8 }),
+        &fill(Expected::Binary {
+            value: 36,
+            width: 8,
+        }),
         &[
             ("00100100", R),
             ("0010 0100", R),
@@ -136,27 +162,75 @@ fn numbers_binary_and_hex() {
 #[test]
 fn text_answers_ignore_case_underscores_and_spaces() {
     let kind = fill(Expected::Text(vec!["SYN_SENT".into(), "SYN-SENT".into()]));
-    assert_table(&kind, &[("syn_sent", R), ("SYN SENT", R), ("syn-sent.", R), ("SYN_RECEIVED", W)]);
+    assert_table(
+        &kind,
+        &[
+            ("syn_sent", R),
+            ("SYN SENT", R),
+            ("syn-sent.", R),
+            ("SYN_RECEIVED", W),
+        ],
+    );
 }
 
 fn options(n: usize) -> Vec<Text> {
-    (0..n).map(|i| Text::new(format!("option {i}"), format!("选项 {i}"))).collect()
+    (0..n)
+        .map(|i| Text::new(format!("option {i}"), format!("选项 {i}")))
+        .collect()
 }
 
 #[test]
 fn choice_true_false_and_order() {
-    let choice = QuestionKind::Choice { options: options(4), correct: 1 };
+    let choice = QuestionKind::Choice {
+        options: options(4),
+        correct: 1,
+    };
     assert_table(
         &choice,
-        &[("b", R), ("B", R), (" b) ", R), ("2", R), ("option 1", R), ("选项 1", R), ("a", W), ("e", U("quiz.why.no_option")), ("7", U("quiz.why.no_option")), ("maybe", U("quiz.why.choice"))],
+        &[
+            ("b", R),
+            ("B", R),
+            (" b) ", R),
+            ("2", R),
+            ("option 1", R),
+            ("选项 1", R),
+            ("a", W),
+            ("e", U("quiz.why.no_option")),
+            ("7", U("quiz.why.no_option")),
+            ("maybe", U("quiz.why.choice")),
+        ],
     );
     let tf = QuestionKind::TrueFalse { correct: false };
-    assert_table(&tf, &[("false", R), ("F", R), ("no", R), ("错", R), ("true", W), ("对", W), ("perhaps", U("quiz.why.bool"))]);
+    assert_table(
+        &tf,
+        &[
+            ("false", R),
+            ("F", R),
+            ("no", R),
+            ("错", R),
+            ("true", W),
+            ("对", W),
+            ("perhaps", U("quiz.why.bool")),
+        ],
+    );
     // Shown as a) item2 b) item0 c) item1: the right order is b c a.
-    let order = QuestionKind::Order { items: options(3), shown: vec![2, 0, 1] };
+    let order = QuestionKind::Order {
+        items: options(3),
+        shown: vec![2, 0, 1],
+    };
     assert_eq!(correct_answer(&order), "b c a");
     assert_table(
         &order,
-        &[("b c a", R), ("bca", R), ("B, C, A", R), ("2 3 1", R), ("b->c->a", R), ("a b c", W), ("b c", U("quiz.why.order")), ("b b a", U("quiz.why.order")), ("b c d", U("quiz.why.order"))],
+        &[
+            ("b c a", R),
+            ("bca", R),
+            ("B, C, A", R),
+            ("2 3 1", R),
+            ("b->c->a", R),
+            ("a b c", W),
+            ("b c", U("quiz.why.order")),
+            ("b b a", U("quiz.why.order")),
+            ("b c d", U("quiz.why.order")),
+        ],
     );
 }

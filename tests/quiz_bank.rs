@@ -11,7 +11,10 @@ use nettutor::lesson::{LessonSet, LessonSource, QuestionKind};
 fn check(dir: &Path) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_nettutor"))
         .args(["lessons", "check", dir.to_str().unwrap()])
-        .env("NETTUTOR_HOME", std::env::temp_dir().join("nettutor-test-unused"))
+        .env(
+            "NETTUTOR_HOME",
+            std::env::temp_dir().join("nettutor-test-unused"),
+        )
         .output()
         .unwrap();
     (
@@ -28,19 +31,55 @@ fn fixtures() -> PathBuf {
 /// (folder, file:line the message names, words it contains)
 const CASES: &[(&str, &str, &str)] = &[
     ("unknown_kind", "bank.toml:8:", "unknown kind 'essay'"),
-    ("bad_letter", "bank.toml:12:", "answer 'e' is not one of the option letters"),
-    ("bad_ipv4", "bank.toml:12:", "'192.168.1' is not an IPv4 address"),
+    (
+        "bad_letter",
+        "bank.toml:12:",
+        "answer 'e' is not one of the option letters",
+    ),
+    (
+        "bad_ipv4",
+        "bank.toml:12:",
+        "'192.168.1' is not an IPv4 address",
+    ),
     ("bad_mask", "bank.toml:12:", "not a valid dotted mask"),
-    ("unknown_checker", "bank.toml:11:", "unknown checker 'colour'"),
+    (
+        "unknown_checker",
+        "bank.toml:11:",
+        "unknown checker 'colour'",
+    ),
     ("unknown_topic", "bank.toml:7:", "unknown topic 'dns'"),
-    ("unknown_concept", "bank.toml:9:", "unknown concept id 'osi.magic'"),
-    ("missing_translation", "bank.toml:12:", "explanation has no Chinese translation"),
+    (
+        "unknown_concept",
+        "bank.toml:9:",
+        "unknown concept id 'osi.magic'",
+    ),
+    (
+        "missing_translation",
+        "bank.toml:12:",
+        "explanation has no Chinese translation",
+    ),
     ("bank_with_steps", "bank.toml:5:", "has no [[steps]]"),
     ("unknown_field", "bank.toml:11:", "unknown field `hint`"),
-    ("bool_as_string", "bank.toml:11:", "answer must be true or false"),
-    ("bad_show_me", "bank.toml:13:", "lab='teleport' is not one of"),
-    ("duplicate_question", "b.toml:6:", "duplicate question id 'q1' (also in a.toml)"),
-    ("order_with_answer", "bank.toml:12:", "an order question has no answer"),
+    (
+        "bool_as_string",
+        "bank.toml:11:",
+        "answer must be true or false",
+    ),
+    (
+        "bad_show_me",
+        "bank.toml:13:",
+        "lab='teleport' is not one of",
+    ),
+    (
+        "duplicate_question",
+        "b.toml:6:",
+        "duplicate question id 'q1' (also in a.toml)",
+    ),
+    (
+        "order_with_answer",
+        "bank.toml:12:",
+        "an order question has no answer",
+    ),
 ];
 
 #[test]
@@ -74,7 +113,10 @@ fn lessons_may_carry_questions_and_banks_are_not_lessons() {
     assert_eq!(code, 0, "{err}");
     let set = LessonSet::load(&LessonSource::Dir(dir.path().to_path_buf())).unwrap();
     assert_eq!(set.lessons.len(), 1, "the bank is not listed as a lesson");
-    assert!(out.contains(&format!("{} quiz questions", set.questions.len())), "{out}");
+    assert!(
+        out.contains(&format!("{} quiz questions", set.questions.len())),
+        "{out}"
+    );
     let q = set.questions.iter().find(|q| q.id == "demo.q").unwrap();
     assert!(matches!(q.kind, QuestionKind::FillIn { .. }));
     assert!(set.questions.iter().any(|q| q.id == "tcp.handshake-order"));
@@ -84,7 +126,10 @@ fn lessons_may_carry_questions_and_banks_are_not_lessons() {
 fn shipped_banks_cover_every_cli_topic() {
     let set = LessonSet::embedded().unwrap();
     for topic in ["subnet", "tcp", "osi", "lab", "addr", "sockets"] {
-        assert!(set.questions.iter().any(|q| q.topic.name() == topic), "no authored {topic} question");
+        assert!(
+            set.questions.iter().any(|q| q.topic.name() == topic),
+            "no authored {topic} question"
+        );
     }
     for kind in ["choice", "true-false", "order", "fill-in"] {
         let has = set.questions.iter().any(|q| {

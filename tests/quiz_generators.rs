@@ -41,7 +41,10 @@ fn every_generated_question_is_well_formed() {
     let set = LessonSet::embedded().unwrap();
     let all = generators::all();
     for topic in [Topic::Binary, Topic::Osi, Topic::Ports, Topic::Lab] {
-        assert!(all.iter().any(|g| g.topic == topic), "no generator for {topic}");
+        assert!(
+            all.iter().any(|g| g.topic == topic),
+            "no generator for {topic}"
+        );
     }
     for g in &all {
         each_question(g, |q| {
@@ -49,47 +52,74 @@ fn every_generated_question_is_well_formed() {
             assert_eq!(q.topic, g.topic);
             assert!(!q.concepts.is_empty());
             for c in &q.concepts {
-                assert!(set.curriculum.get(c).is_some(), "{}: unknown concept {c}", q.id);
+                assert!(
+                    set.curriculum.get(c).is_some(),
+                    "{}: unknown concept {c}",
+                    q.id
+                );
             }
             for lang in Lang::ALL {
-                assert!(!q.prompt.get(lang).trim().is_empty() && !q.explanation.get(lang).trim().is_empty());
+                assert!(
+                    !q.prompt.get(lang).trim().is_empty()
+                        && !q.explanation.get(lang).trim().is_empty()
+                );
             }
             if let Some(link) = &q.panel {
-                validate_arg(link.panel, &link.arg).unwrap_or_else(|e| panic!("{}: {}: {e}", q.id, link.arg));
+                validate_arg(link.panel, &link.arg)
+                    .unwrap_or_else(|e| panic!("{}: {}: {e}", q.id, link.arg));
             }
             match &q.kind {
                 QuestionKind::Choice { options, correct } => {
                     assert!(*correct < options.len() && options.len() >= 2);
                     for (i, a) in options.iter().enumerate() {
-                        assert!(options[i + 1..].iter().all(|b| b.en != a.en), "{}: repeated option", q.id);
+                        assert!(
+                            options[i + 1..].iter().all(|b| b.en != a.en),
+                            "{}: repeated option",
+                            q.id
+                        );
                     }
                 }
                 QuestionKind::Order { items, shown } => {
                     let mut sorted = shown.clone();
                     sorted.sort_unstable();
                     assert_eq!(sorted, (0..items.len()).collect::<Vec<_>>());
-                    assert!(shown.iter().enumerate().any(|(i, v)| i != *v), "never shown solved");
+                    assert!(
+                        shown.iter().enumerate().any(|(i, v)| i != *v),
+                        "never shown solved"
+                    );
                 }
                 _ => {}
             }
-            assert_eq!(check(&q.kind, &correct_answer(&q.kind)), Verdict::Correct, "{}", q.id);
+            assert_eq!(
+                check(&q.kind, &correct_answer(&q.kind)),
+                Verdict::Correct,
+                "{}",
+                q.id
+            );
         });
     }
 }
 
 #[test]
 fn octet_answers_match_std_formatting() {
-    for g in generators::all().iter().filter(|g| g.topic == Topic::Binary) {
+    for g in generators::all()
+        .iter()
+        .filter(|g| g.topic == Topic::Binary)
+    {
         each_question(g, |q| {
             let digits: String = q.prompt.en.chars().filter(|c| c.is_ascii_digit()).collect();
             match &q.kind {
-                QuestionKind::FillIn { expected: Expected::Binary { value, width: 8 } } => {
+                QuestionKind::FillIn {
+                    expected: Expected::Binary { value, width: 8 },
+                } => {
                     // "Write the octet 136 as 8 binary digits." → 1368
                     let n: u32 = digits[..digits.len() - 1].parse().unwrap();
                     assert_eq!(*value, n);
                     assert_eq!(correct_answer(&q.kind), format!("{n:08b}"));
                 }
-                QuestionKind::FillIn { expected: Expected::Number(n) } => {
+                QuestionKind::FillIn {
+                    expected: Expected::Number(n),
+                } => {
                     // "What is the binary octet 10101111 in decimal?"
                     assert_eq!(u64::from_str_radix(&digits, 2).unwrap(), *n);
                 }
@@ -111,25 +141,59 @@ fn osi_layer_of(name: &str) -> u8 {
     }
 }
 
-const LAYER_NAMES: [&str; 7] = ["Physical", "Data link", "Network", "Transport", "Session", "Presentation", "Application"];
+const LAYER_NAMES: [&str; 7] = [
+    "Physical",
+    "Data link",
+    "Network",
+    "Transport",
+    "Session",
+    "Presentation",
+    "Application",
+];
 
 #[test]
 fn layer_and_pdu_answers_match_an_independent_table() {
-    let by_id: BTreeMap<&str, Generator> = generators::all().into_iter().map(|g| (g.id, g)).collect();
+    let by_id: BTreeMap<&str, Generator> =
+        generators::all().into_iter().map(|g| (g.id, g)).collect();
     each_question(&by_id["gen.osi.protocol-layer"], |q| {
         let name = q.prompt.en.trim_start_matches("At which OSI layer does ");
-        let name = name.split(" live?").next().unwrap().split(" work?").next().unwrap();
+        let name = name
+            .split(" live?")
+            .next()
+            .unwrap()
+            .split(" work?")
+            .next()
+            .unwrap();
         let layer = osi_layer_of(name);
-        assert_eq!(right_option(q), format!("{layer} {}", LAYER_NAMES[usize::from(layer) - 1]), "{name}");
+        assert_eq!(
+            right_option(q),
+            format!("{layer} {}", LAYER_NAMES[usize::from(layer) - 1]),
+            "{name}"
+        );
     });
     each_question(&by_id["gen.osi.layer-name"], |q| {
-        let n: usize = q.prompt.en.chars().filter(char::is_ascii_digit).collect::<String>().parse().unwrap();
+        let n: usize = q
+            .prompt
+            .en
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect::<String>()
+            .parse()
+            .unwrap();
         assert_eq!(right_option(q), LAYER_NAMES[n - 1]);
     });
     each_question(&by_id["gen.osi.layer-order"], |q| {
-        let QuestionKind::Order { items, .. } = &q.kind else { panic!() };
-        let numbers: Vec<usize> = items.iter().map(|t| LAYER_NAMES.iter().position(|n| *n == t.en).unwrap()).collect();
-        assert!(numbers.windows(2).all(|w| w[0] < w[1]), "bottom up: {numbers:?}");
+        let QuestionKind::Order { items, .. } = &q.kind else {
+            panic!()
+        };
+        let numbers: Vec<usize> = items
+            .iter()
+            .map(|t| LAYER_NAMES.iter().position(|n| *n == t.en).unwrap())
+            .collect();
+        assert!(
+            numbers.windows(2).all(|w| w[0] < w[1]),
+            "bottom up: {numbers:?}"
+        );
     });
     each_question(&by_id["gen.osi.pdu"], |q| {
         let p = &q.prompt.en;
@@ -174,17 +238,36 @@ fn iana_port(service: &str) -> u16 {
 
 #[test]
 fn port_answers_match_iana() {
-    let by_id: BTreeMap<&str, Generator> = generators::all().into_iter().map(|g| (g.id, g)).collect();
+    let by_id: BTreeMap<&str, Generator> =
+        generators::all().into_iter().map(|g| (g.id, g)).collect();
     each_question(&by_id["gen.ports.number"], |q| {
-        let service = q.prompt.en.trim_start_matches("Which port does a ").trim_end_matches(" server listen on by default?");
+        let service = q
+            .prompt
+            .en
+            .trim_start_matches("Which port does a ")
+            .trim_end_matches(" server listen on by default?");
         assert_eq!(correct_answer(&q.kind), iana_port(service).to_string());
     });
     each_question(&by_id["gen.ports.service"], |q| {
-        let port: u16 = q.prompt.en.chars().filter(char::is_ascii_digit).collect::<String>().parse().unwrap();
+        let port: u16 = q
+            .prompt
+            .en
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect::<String>()
+            .parse()
+            .unwrap();
         assert_eq!(iana_port(&right_option(q)), port);
     });
     each_question(&by_id["gen.ports.well-known"], |q| {
-        let port: u32 = q.prompt.en.chars().filter(char::is_ascii_digit).collect::<String>().parse().unwrap();
+        let port: u32 = q
+            .prompt
+            .en
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect::<String>()
+            .parse()
+            .unwrap();
         assert!(port <= 65535);
         assert_eq!(correct_answer(&q.kind), (port <= 1023).to_string());
     });
@@ -208,16 +291,23 @@ fn expected_outcome(arg: &str) -> &'static str {
 
 #[test]
 fn lab_predictions_follow_the_transport_rules() {
-    let by_id: BTreeMap<&str, Generator> = generators::all().into_iter().map(|g| (g.id, g)).collect();
+    let by_id: BTreeMap<&str, Generator> =
+        generators::all().into_iter().map(|g| (g.id, g)).collect();
     let mut seen = BTreeMap::new();
     each_question(&by_id["gen.lab.outcome"], |q| {
         let arg = &q.panel.as_ref().unwrap().arg;
         let want = expected_outcome(arg);
-        assert!(right_option(q).starts_with(want), "{arg}: {}", right_option(q));
+        assert!(
+            right_option(q).starts_with(want),
+            "{arg}: {}",
+            right_option(q)
+        );
         *seen.entry(want).or_insert(0) += 1;
     });
     assert_eq!(seen.len(), 5, "every outcome comes up: {seen:?}");
-    each_question(&by_id["gen.lab.nodelay"], |q| assert_eq!(correct_answer(&q.kind), "false"));
+    each_question(&by_id["gen.lab.nodelay"], |q| {
+        assert_eq!(correct_answer(&q.kind), "false")
+    });
 }
 
 /// The two facts the lab questions lean on most, shown on real loopback
@@ -258,14 +348,22 @@ fn lab_facts_hold_on_real_loopback_sockets() {
     let mut small = [0u8; 512];
     assert_eq!(rx.recv(&mut small).unwrap(), 512, "truncated to the buffer");
     for _ in 0..3 {
-        assert_eq!(rx.recv(&mut buf).unwrap(), 5, "the rest was dropped; boundaries kept");
+        assert_eq!(
+            rx.recv(&mut buf).unwrap(),
+            5,
+            "the rest was dropped; boundaries kept"
+        );
     }
 }
 
 #[test]
 fn the_same_seed_builds_the_same_quiz() {
     let set = LessonSet::embedded().unwrap();
-    let spec = |seed| QuizSpec { topics: Vec::new(), count: 40, seed };
+    let spec = |seed| QuizSpec {
+        topics: Vec::new(),
+        count: 40,
+        seed,
+    };
     let a = build(&spec(11), &set.questions, &[]);
     let b = build(&spec(11), &set.questions, &[]);
     let c = build(&spec(12), &set.questions, &[]);
@@ -273,18 +371,43 @@ fn the_same_seed_builds_the_same_quiz() {
     assert_eq!(a, b);
     assert_ne!(a, c);
     // Both sources are used, and authored questions are not repeated.
-    assert!(a.iter().any(|q| q.id.starts_with("gen.")) && a.iter().any(|q| !q.id.starts_with("gen.")));
-    let authored: Vec<&str> = a.iter().filter(|q| !q.id.starts_with("gen.")).map(|q| q.id.as_str()).collect();
+    assert!(
+        a.iter().any(|q| q.id.starts_with("gen.")) && a.iter().any(|q| !q.id.starts_with("gen."))
+    );
+    let authored: Vec<&str> = a
+        .iter()
+        .filter(|q| !q.id.starts_with("gen."))
+        .map(|q| q.id.as_str())
+        .collect();
     let mut unique = authored.clone();
     unique.sort_unstable();
     unique.dedup();
     assert_eq!(unique.len(), authored.len());
     // Topic filters hold.
-    let only = build(&QuizSpec { topics: vec![Topic::Ports, Topic::Lab], count: 30, seed: 1 }, &set.questions, &[]);
-    assert!(only.iter().all(|q| matches!(q.topic, Topic::Ports | Topic::Lab)));
+    let only = build(
+        &QuizSpec {
+            topics: vec![Topic::Ports, Topic::Lab],
+            count: 30,
+            seed: 1,
+        },
+        &set.questions,
+        &[],
+    );
+    assert!(
+        only.iter()
+            .all(|q| matches!(q.topic, Topic::Ports | Topic::Lab))
+    );
     // Due (missed) questions come first.
     let due = vec!["tcp.close-wait".to_string(), "gen.ports.number".to_string()];
-    let first = build(&QuizSpec { topics: Vec::new(), count: 5, seed: 1 }, &set.questions, &due);
+    let first = build(
+        &QuizSpec {
+            topics: Vec::new(),
+            count: 5,
+            seed: 1,
+        },
+        &set.questions,
+        &due,
+    );
     assert_eq!(first[0].id, "tcp.close-wait");
     assert_eq!(first[1].id, "gen.ports.number");
 }

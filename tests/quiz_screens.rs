@@ -23,12 +23,24 @@ const QUIZ: &str = "topic=osi count=3 seed=21";
 
 fn app(lang: Lang) -> App {
     let (tx, _rx) = mpsc::channel();
-    let opts = Options { lang, ..Options::default() };
-    App::new(&opts, Theme::named("dark").unwrap(), LessonSet::embedded().unwrap(), None, tx)
+    let opts = Options {
+        lang,
+        ..Options::default()
+    };
+    App::new(
+        &opts,
+        Theme::named("dark").unwrap(),
+        LessonSet::embedded().unwrap(),
+        None,
+        tx,
+    )
 }
 
 fn key(app: &mut App, code: KeyCode) {
-    app.handle_event(AppEvent::Input(Event::Key(KeyEvent::new(code, KeyModifiers::NONE))));
+    app.handle_event(AppEvent::Input(Event::Key(KeyEvent::new(
+        code,
+        KeyModifiers::NONE,
+    ))));
 }
 
 fn typed(app: &mut App, text: &str) {
@@ -41,14 +53,18 @@ fn typed(app: &mut App, text: &str) {
 fn draw(app: &mut App, w: u16, h: u16) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
     app.last_width = w;
-    terminal.draw(|f| nettutor::ui::draw::draw(app, f.area(), f.buffer_mut())).unwrap();
+    terminal
+        .draw(|f| nettutor::ui::draw::draw(app, f.area(), f.buffer_mut()))
+        .unwrap();
     terminal
 }
 
 fn find(buf: &Buffer, needle: &str) -> Option<(u16, u16)> {
     let area = buf.area;
     for y in 0..area.height {
-        let row: String = (0..area.width).map(|x| buf[(x, y)].symbol().to_string()).collect();
+        let row: String = (0..area.width)
+            .map(|x| buf[(x, y)].symbol().to_string())
+            .collect();
         if let Some(at) = row.find(needle) {
             let x = row[..at].chars().count();
             return Some((u16::try_from(x).unwrap(), y));
@@ -59,7 +75,10 @@ fn find(buf: &Buffer, needle: &str) -> Option<(u16, u16)> {
 
 fn start_quiz(lang: Lang) -> App {
     let mut a = app(lang);
-    a.update(Msg::OpenPanel { panel: PanelId::Quiz, arg: QUIZ.into() });
+    a.update(Msg::OpenPanel {
+        panel: PanelId::Quiz,
+        arg: QUIZ.into(),
+    });
     assert_eq!(a.screen, Screen::Quiz);
     assert_eq!(a.quiz.mode, Mode::Asking);
     a
@@ -119,7 +138,11 @@ fn feedback_snapshots_and_colours() {
             let t = draw(&mut a, w, h);
             insta::assert_snapshot!(format!("feedback_wrong_{lang}_{w}x{h}"), t.backend());
             let mark = find(t.backend().buffer(), "✗").expect("a verdict mark");
-            assert_eq!(t.backend().buffer()[mark].style().fg, a.theme.bad.fg, "wrong is drawn in the 'bad' colour");
+            assert_eq!(
+                t.backend().buffer()[mark].style().fg,
+                a.theme.bad.fg,
+                "wrong is drawn in the 'bad' colour"
+            );
         }
     }
     let mut a = start_quiz(Lang::En);
@@ -134,7 +157,16 @@ fn feedback_snapshots_and_colours() {
 fn show_me_opens_the_questions_own_case() {
     let mut a = start_quiz(Lang::En);
     let (_, wrong) = answers(&a);
-    let link = a.quiz.session.as_ref().unwrap().current().unwrap().panel.clone().unwrap();
+    let link = a
+        .quiz
+        .session
+        .as_ref()
+        .unwrap()
+        .current()
+        .unwrap()
+        .panel
+        .clone()
+        .unwrap();
     typed(&mut a, &wrong);
     key(&mut a, KeyCode::Char('s'));
     assert_eq!(a.screen, Screen::for_panel(link.panel).unwrap(), "{link:?}");
@@ -179,7 +211,11 @@ fn quit_and_help_still_work_before_typing() {
     key(&mut a, KeyCode::Char('x'));
     key(&mut a, KeyCode::Backspace);
     assert_eq!(a.quiz.input, "");
-    assert_eq!(a.screen, Screen::Quiz, "backspace edits the answer, not the screen");
+    assert_eq!(
+        a.screen,
+        Screen::Quiz,
+        "backspace edits the answer, not the screen"
+    );
     key(&mut a, KeyCode::Char('q'));
     assert!(a.quit);
 }

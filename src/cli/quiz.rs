@@ -60,8 +60,14 @@ pub fn run(args: QuizArgs, lessons: Option<PathBuf>, lang: Lang) -> anyhow::Resu
     }
     let topics = parse_topics(&args.topic).map_err(anyhow::Error::msg)?;
     if let Some(path) = &args.results {
-        let ok = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json") || e.eq_ignore_ascii_case("csv"));
-        anyhow::ensure!(ok, "--results needs a file ending in .json or .csv, not {}", path.display());
+        let ok = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json") || e.eq_ignore_ascii_case("csv"));
+        anyhow::ensure!(
+            ok,
+            "--results needs a file ending in .json or .csv, not {}",
+            path.display()
+        );
     }
     let count = usize::from(args.count).min(MAX_COUNT);
     if !args.plain {
@@ -72,10 +78,21 @@ pub fn run(args: QuizArgs, lessons: Option<PathBuf>, lang: Lang) -> anyhow::Resu
         .context("the lessons have problems")?;
     let mut mastery = store.as_ref().map(Mastery::load).unwrap_or_default();
     // A given seed alone decides the quiz; otherwise what is due comes first.
-    let due = if args.seed.is_some() { Vec::new() } else { mastery.due() };
-    let spec = QuizSpec { topics, count, seed: args.seed.unwrap_or_else(session::fresh_seed) };
+    let due = if args.seed.is_some() {
+        Vec::new()
+    } else {
+        mastery.due()
+    };
+    let spec = QuizSpec {
+        topics,
+        count,
+        seed: args.seed.unwrap_or_else(session::fresh_seed),
+    };
     let questions = session::build(&spec, &set.questions, &due);
-    anyhow::ensure!(!questions.is_empty(), "there are no questions for these topics");
+    anyhow::ensure!(
+        !questions.is_empty(),
+        "there are no questions for these topics"
+    );
     let mut session = Session::new(spec, questions);
     let time_limit = args.time_limit.map(Duration::from_secs);
     let mut source: Box<dyn AnswerSource> = if time_limit.is_some() {
@@ -84,7 +101,14 @@ pub fn run(args: QuizArgs, lessons: Option<PathBuf>, lang: Lang) -> anyhow::Resu
         Box::new(ReaderSource(io::stdin().lock()))
     };
     let mut stdout = io::stdout().lock();
-    plain::run(&mut session, lang, source.as_mut(), &mut stdout, time_limit, Some(&mut mastery))?;
+    plain::run(
+        &mut session,
+        lang,
+        source.as_mut(),
+        &mut stdout,
+        time_limit,
+        Some(&mut mastery),
+    )?;
     mastery.finish_quiz();
     if let Some(store) = &store
         && let Err(e) = mastery.save(store)
@@ -98,7 +122,13 @@ pub fn run(args: QuizArgs, lessons: Option<PathBuf>, lang: Lang) -> anyhow::Resu
 }
 
 /// The terminal UI, opened on the Quiz panel with this quiz.
-fn run_tui(args: &QuizArgs, topics: &[crate::quiz::Topic], count: usize, lessons: Option<PathBuf>, lang: Lang) -> anyhow::Result<ExitCode> {
+fn run_tui(
+    args: &QuizArgs,
+    topics: &[crate::quiz::Topic],
+    count: usize,
+    lessons: Option<PathBuf>,
+    lang: Lang,
+) -> anyhow::Result<ExitCode> {
     let mut arg = format!("count={count}");
     if !topics.is_empty() {
         let names: Vec<&str> = topics.iter().map(|t| t.name()).collect();
@@ -112,7 +142,10 @@ fn run_tui(args: &QuizArgs, topics: &[crate::quiz::Topic], count: usize, lessons
     }
     if let Some(path) = &args.results {
         let text = path.display().to_string();
-        anyhow::ensure!(!text.contains(char::is_whitespace), "--results: use a path without spaces in the terminal UI");
+        anyhow::ensure!(
+            !text.contains(char::is_whitespace),
+            "--results: use a path without spaces in the terminal UI"
+        );
         arg.push_str(&format!(" results={text}"));
     }
     crate::ui::run(crate::ui::Options {

@@ -122,14 +122,26 @@ impl LessonSet {
             let question_ids: Vec<(String, usize)> = raw
                 .questions
                 .iter()
-                .map(|q| (q.get_ref().id.get_ref().clone(), q.get_ref().id.span().start))
+                .map(|q| {
+                    (
+                        q.get_ref().id.get_ref().clone(),
+                        q.get_ref().id.span().start,
+                    )
+                })
                 .collect();
             let (lesson, found) = validate_file(raw, &curriculum, &mut check);
             for question in found {
                 // The last occurrence: a repeated id within one file is the second one.
-                let at = question_ids.iter().rev().find(|(id, _)| *id == question.id).map_or(0, |(_, at)| *at);
+                let at = question_ids
+                    .iter()
+                    .rev()
+                    .find(|(id, _)| *id == question.id)
+                    .map_or(0, |(_, at)| *at);
                 if let Some((_, file)) = questions.iter().find(|(q, _)| q.id == question.id) {
-                    check.error(at, format!("duplicate question id '{}' (also in {file})", question.id));
+                    check.error(
+                        at,
+                        format!("duplicate question id '{}' (also in {file})", question.id),
+                    );
                 }
                 questions.push((question, name.clone()));
             }
@@ -137,7 +149,10 @@ impl LessonSet {
                 if let Some(first) = lessons.iter().find(|l| l.id == lesson.id) {
                     check.error(
                         id_at,
-                        format!("duplicate lesson id '{}' (also in {})", lesson.id, first.file),
+                        format!(
+                            "duplicate lesson id '{}' (also in {})",
+                            lesson.id, first.file
+                        ),
                     );
                 }
                 lessons.push(lesson);

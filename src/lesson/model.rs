@@ -110,7 +110,10 @@ pub(super) fn validate_file(
         None => {}
         Some(kind) if kind.get_ref() == "questions" => {
             if let Some(steps) = &raw.steps {
-                check.error(steps.span().start, "a question bank (kind = \"questions\") has no [[steps]]");
+                check.error(
+                    steps.span().start,
+                    "a question bank (kind = \"questions\") has no [[steps]]",
+                );
             }
             if raw.questions.is_empty() {
                 check.error(kind.span().start, "a question bank has no [[questions]]");
@@ -121,7 +124,10 @@ pub(super) fn validate_file(
         Some(kind) => {
             check.error(
                 kind.span().start,
-                format!("unknown kind '{}' (leave it out for a lesson, or kind = \"questions\")", kind.get_ref()),
+                format!(
+                    "unknown kind '{}' (leave it out for a lesson, or kind = \"questions\")",
+                    kind.get_ref()
+                ),
             );
         }
     }
@@ -208,7 +214,11 @@ fn validate_step(
 }
 
 /// Checks a `panel = { open, arg }` link; `what` names its owner in messages.
-pub(super) fn validate_panel_link(raw: &RawPanel, what: &str, check: &mut Checker<'_>) -> Option<PanelLink> {
+pub(super) fn validate_panel_link(
+    raw: &RawPanel,
+    what: &str,
+    check: &mut Checker<'_>,
+) -> Option<PanelLink> {
     let name = raw.open.get_ref();
     let Some(panel) = PanelId::from_name(name) else {
         check.error(
@@ -226,7 +236,10 @@ pub(super) fn validate_panel_link(raw: &RawPanel, what: &str, check: &mut Checke
         .map(|a| a.get_ref().clone())
         .unwrap_or_default();
     if let Err(why) = validate_arg(panel, &arg) {
-        let at = raw.arg.as_ref().map_or(raw.open.span().start, |a| a.span().start);
+        let at = raw
+            .arg
+            .as_ref()
+            .map_or(raw.open.span().start, |a| a.span().start);
         check.error(at, format!("{what}: panel {name}: {why}"));
         return None;
     }

@@ -76,7 +76,10 @@ pub enum Expected {
     /// A whole number (decimal, or hex with 0x).
     Number(u64),
     /// A binary number of `width` bits, e.g. an octet.
-    Binary { value: u32, width: u8 },
+    Binary {
+        value: u32,
+        width: u8,
+    },
     Ipv4(Ipv4Addr),
     Ipv6(Ipv6Addr),
     /// An IPv4 prefix length, 0–32 (a dotted mask is accepted too).
@@ -90,7 +93,11 @@ pub const CHECKERS: &[&str] = &["text", "number", "binary", "ipv4", "ipv6", "pre
 
 /// The dotted mask of a prefix length (0–32).
 pub fn mask_of(prefix: u8) -> Ipv4Addr {
-    let bits = if prefix == 0 { 0 } else { u32::MAX << (32 - u32::from(prefix.min(32))) };
+    let bits = if prefix == 0 {
+        0
+    } else {
+        u32::MAX << (32 - u32::from(prefix.min(32)))
+    };
     Ipv4Addr::from(bits)
 }
 
@@ -117,7 +124,11 @@ impl Expected {
 
     /// An authored answer for `checker`, written canonically (authors are
     /// held to exact forms; students are read forgivingly).
-    pub fn from_authored(checker: &str, answer: &str, accept: &[String]) -> Result<Expected, String> {
+    pub fn from_authored(
+        checker: &str,
+        answer: &str,
+        accept: &[String],
+    ) -> Result<Expected, String> {
         let a = answer.trim();
         match checker {
             "text" => {
@@ -128,25 +139,42 @@ impl Expected {
                 }
                 Ok(Expected::Text(words))
             }
-            "number" => a.parse().map(Expected::Number).map_err(|_| format!("'{a}' is not a whole number")),
+            "number" => a
+                .parse()
+                .map(Expected::Number)
+                .map_err(|_| format!("'{a}' is not a whole number")),
             "binary" => {
                 if a.is_empty() || a.len() > 32 || !a.chars().all(|c| c == '0' || c == '1') {
                     return Err(format!("'{a}' is not a binary number of at most 32 digits"));
                 }
                 let value = u32::from_str_radix(a, 2).map_err(|e| e.to_string())?;
-                Ok(Expected::Binary { value, width: u8::try_from(a.len()).unwrap_or(32) })
+                Ok(Expected::Binary {
+                    value,
+                    width: u8::try_from(a.len()).unwrap_or(32),
+                })
             }
-            "ipv4" => a.parse().map(Expected::Ipv4).map_err(|_| format!("'{a}' is not an IPv4 address")),
-            "ipv6" => a.parse().map(Expected::Ipv6).map_err(|_| format!("'{a}' is not an IPv6 address")),
+            "ipv4" => a
+                .parse()
+                .map(Expected::Ipv4)
+                .map_err(|_| format!("'{a}' is not an IPv4 address")),
+            "ipv6" => a
+                .parse()
+                .map(Expected::Ipv6)
+                .map_err(|_| format!("'{a}' is not an IPv6 address")),
             "prefix" => match a.trim_start_matches('/').parse::<u8>() {
                 Ok(p) if p <= 32 => Ok(Expected::Prefix(p)),
                 _ => Err(format!("'{a}' is not a prefix length 0–32")),
             },
             "mask" => match a.parse::<Ipv4Addr>().ok().and_then(prefix_of) {
                 Some(p) => Ok(Expected::Mask(p)),
-                None => Err(format!("'{a}' is not a valid dotted mask (ones, then zeros)")),
+                None => Err(format!(
+                    "'{a}' is not a valid dotted mask (ones, then zeros)"
+                )),
             },
-            other => Err(format!("unknown checker '{other}' (one of: {})", CHECKERS.join(", "))),
+            other => Err(format!(
+                "unknown checker '{other}' (one of: {})",
+                CHECKERS.join(", ")
+            )),
         }
     }
 }
@@ -155,11 +183,21 @@ impl Expected {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum QuestionKind {
     /// Pick one option; `correct` indexes `options`.
-    Choice { options: Vec<Text>, correct: usize },
-    TrueFalse { correct: bool },
+    Choice {
+        options: Vec<Text>,
+        correct: usize,
+    },
+    TrueFalse {
+        correct: bool,
+    },
     /// `items` in the right order; `shown[i]` is the item shown at letter i.
-    Order { items: Vec<Text>, shown: Vec<usize> },
-    FillIn { expected: Expected },
+    Order {
+        items: Vec<Text>,
+        shown: Vec<usize>,
+    },
+    FillIn {
+        expected: Expected,
+    },
 }
 
 /// One quiz question, authored or generated.
@@ -186,44 +224,83 @@ pub(super) fn validate_questions(
     curriculum: &Curriculum,
     check: &mut Checker<'_>,
 ) -> Vec<Question> {
-    raw.iter().filter_map(|q| validate_question(q, curriculum, check)).collect()
+    raw.iter()
+        .filter_map(|q| validate_question(q, curriculum, check))
+        .collect()
 }
 
-fn validate_question(raw: &Spanned<RawQuestion>, curriculum: &Curriculum, check: &mut Checker<'_>) -> Option<Question> {
+fn validate_question(
+    raw: &Spanned<RawQuestion>,
+    curriculum: &Curriculum,
+    check: &mut Checker<'_>,
+) -> Option<Question> {
     let at = raw.span().start;
     let q = raw.get_ref();
     let id = q.id.get_ref().clone();
     let what = format!("question {id}");
-    if id.is_empty() || !id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.') {
-        check.error(q.id.span().start, format!("{what}: id must be lowercase letters, digits, '-' and '.'"));
+    if id.is_empty()
+        || !id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.')
+    {
+        check.error(
+            q.id.span().start,
+            format!("{what}: id must be lowercase letters, digits, '-' and '.'"),
+        );
     }
     let topic = Topic::from_name(q.topic.get_ref());
     if topic.is_none() {
         check.error(
             q.topic.span().start,
-            format!("{what}: unknown topic '{}' (one of: {})", q.topic.get_ref(), Topic::names().join(", ")),
+            format!(
+                "{what}: unknown topic '{}' (one of: {})",
+                q.topic.get_ref(),
+                Topic::names().join(", ")
+            ),
         );
     }
     if q.concepts.is_empty() {
-        check.error(at, format!("{what}: list its concepts (concepts = [\"…\"])"));
+        check.error(
+            at,
+            format!("{what}: list its concepts (concepts = [\"…\"])"),
+        );
     }
     let mut concepts = Vec::new();
     for concept in &q.concepts {
         let name = concept.get_ref();
         if curriculum.get(name).is_none() {
-            check.error(concept.span().start, format!("{what}: unknown concept id '{name}' (see curriculum.toml)"));
+            check.error(
+                concept.span().start,
+                format!("{what}: unknown concept id '{name}' (see curriculum.toml)"),
+            );
         } else {
             concepts.push(name.clone());
         }
     }
     let prompt = check.required_text(&q.prompt, at, &format!("{what}: prompt"));
     let explanation = check.required_text(&q.explanation, at, &format!("{what}: explanation"));
-    let panel = q.panel.as_ref().and_then(|p| validate_panel_link(p.get_ref(), &what, check));
+    let panel = q
+        .panel
+        .as_ref()
+        .and_then(|p| validate_panel_link(p.get_ref(), &what, check));
     let kind = validate_kind(q, &what, at, check)?;
-    Some(Question { id, topic: topic?, concepts, prompt, kind, explanation, panel })
+    Some(Question {
+        id,
+        topic: topic?,
+        concepts,
+        prompt,
+        kind,
+        explanation,
+        panel,
+    })
 }
 
-fn validate_kind(q: &RawQuestion, what: &str, at: usize, check: &mut Checker<'_>) -> Option<QuestionKind> {
+fn validate_kind(
+    q: &RawQuestion,
+    what: &str,
+    at: usize,
+    check: &mut Checker<'_>,
+) -> Option<QuestionKind> {
     let kind = q.kind.get_ref().as_str();
     let kind_at = q.kind.span().start;
     let answer_at = q.answer.as_ref().map_or(at, |a| a.span().start);
@@ -234,16 +311,25 @@ fn validate_kind(q: &RawQuestion, what: &str, at: usize, check: &mut Checker<'_>
         .map(|(i, o)| check.text(o, &format!("{what}: option {}", i + 1)))
         .collect();
     if !matches!(kind, "choice" | "order") && !options.is_empty() {
-        check.error(q.options[0].span().start, format!("{what}: only choice and order questions have options"));
+        check.error(
+            q.options[0].span().start,
+            format!("{what}: only choice and order questions have options"),
+        );
     }
     if kind != "fill-in" && (q.check.is_some() || !q.accept.is_empty()) {
-        check.error(at, format!("{what}: only fill-in questions have `check` and `accept`"));
+        check.error(
+            at,
+            format!("{what}: only fill-in questions have `check` and `accept`"),
+        );
     }
     let answer = q.answer.as_ref().map(|a| a.get_ref());
     match kind {
         "choice" => {
             if !(2..=8).contains(&options.len()) {
-                check.error(at, format!("{what}: a choice question needs 2 to 8 options"));
+                check.error(
+                    at,
+                    format!("{what}: a choice question needs 2 to 8 options"),
+                );
                 return None;
             }
             let letter = match answer {
@@ -257,7 +343,10 @@ fn validate_kind(q: &RawQuestion, what: &str, at: usize, check: &mut Checker<'_>
             match correct {
                 Some(correct) => Some(QuestionKind::Choice { options, correct }),
                 None => {
-                    check.error(answer_at, format!("{what}: answer '{letter}' is not one of the option letters"));
+                    check.error(
+                        answer_at,
+                        format!("{what}: answer '{letter}' is not one of the option letters"),
+                    );
                     None
                 }
             }
@@ -265,7 +354,10 @@ fn validate_kind(q: &RawQuestion, what: &str, at: usize, check: &mut Checker<'_>
         "true-false" => match answer {
             Some(RawAnswer::Bool(b)) => Some(QuestionKind::TrueFalse { correct: *b }),
             _ => {
-                check.error(answer_at, format!("{what}: answer must be true or false (no quotes)"));
+                check.error(
+                    answer_at,
+                    format!("{what}: answer must be true or false (no quotes)"),
+                );
                 None
             }
         },
@@ -274,22 +366,37 @@ fn validate_kind(q: &RawQuestion, what: &str, at: usize, check: &mut Checker<'_>
                 check.error(answer_at, format!("{what}: an order question has no answer: list its options in the right order"));
             }
             if !(2..=8).contains(&options.len()) {
-                check.error(at, format!("{what}: an order question needs 2 to 8 options, in the right order"));
+                check.error(
+                    at,
+                    format!("{what}: an order question needs 2 to 8 options, in the right order"),
+                );
                 return None;
             }
             let shown = (0..options.len()).collect();
-            Some(QuestionKind::Order { items: options, shown })
+            Some(QuestionKind::Order {
+                items: options,
+                shown,
+            })
         }
         "fill-in" => {
             let Some(checker) = &q.check else {
-                check.error(at, format!("{what}: a fill-in question needs check = one of {}", CHECKERS.join(", ")));
+                check.error(
+                    at,
+                    format!(
+                        "{what}: a fill-in question needs check = one of {}",
+                        CHECKERS.join(", ")
+                    ),
+                );
                 return None;
             };
             let text = match answer {
                 Some(RawAnswer::Str(s)) => s.clone(),
                 Some(RawAnswer::Int(n)) => n.to_string(),
                 Some(RawAnswer::Bool(_)) | None => {
-                    check.error(answer_at, format!("{what}: a fill-in question needs its answer"));
+                    check.error(
+                        answer_at,
+                        format!("{what}: a fill-in question needs its answer"),
+                    );
                     return None;
                 }
             };
@@ -297,14 +404,24 @@ fn validate_kind(q: &RawQuestion, what: &str, at: usize, check: &mut Checker<'_>
             match Expected::from_authored(checker.get_ref(), &text, &accept) {
                 Ok(expected) => Some(QuestionKind::FillIn { expected }),
                 Err(why) => {
-                    let where_ = if CHECKERS.contains(&checker.get_ref().as_str()) { answer_at } else { checker.span().start };
+                    let where_ = if CHECKERS.contains(&checker.get_ref().as_str()) {
+                        answer_at
+                    } else {
+                        checker.span().start
+                    };
                     check.error(where_, format!("{what}: {why}"));
                     None
                 }
             }
         }
         other => {
-            check.error(kind_at, format!("{what}: unknown kind '{other}' (one of: {})", KINDS.join(", ")));
+            check.error(
+                kind_at,
+                format!(
+                    "{what}: unknown kind '{other}' (one of: {})",
+                    KINDS.join(", ")
+                ),
+            );
             None
         }
     }
@@ -321,7 +438,10 @@ pub fn letter_index(s: &str) -> Option<usize> {
 
 /// 0 → `a`, 1 → `b`, …
 pub fn letter(i: usize) -> char {
-    u8::try_from(i).ok().filter(|i| *i < 26).map_or('?', |i| char::from(b'a' + i))
+    u8::try_from(i)
+        .ok()
+        .filter(|i| *i < 26)
+        .map_or('?', |i| char::from(b'a' + i))
 }
 
 #[cfg(test)]
@@ -340,17 +460,29 @@ mod tests {
 
     #[test]
     fn authored_answers_are_held_to_exact_forms() {
-        assert_eq!(Expected::from_authored("mask", "255.255.255.0", &[]), Ok(Expected::Mask(24)));
+        assert_eq!(
+            Expected::from_authored("mask", "255.255.255.0", &[]),
+            Ok(Expected::Mask(24))
+        );
         assert!(Expected::from_authored("mask", "255.0.255.0", &[]).is_err());
-        assert_eq!(Expected::from_authored("prefix", "/20", &[]), Ok(Expected::Prefix(20)));
+        assert_eq!(
+            Expected::from_authored("prefix", "/20", &[]),
+            Ok(Expected::Prefix(20))
+        );
         assert!(Expected::from_authored("prefix", "33", &[]).is_err());
         assert_eq!(
             Expected::from_authored("binary", "00100100", &[]),
-            Ok(Expected::Binary { value: 36, width: 8 })
+            Ok(Expected::Binary {
+                value: 36,
+                width: 8
+            })
         );
         assert!(Expected::from_authored("ipv4", "1.2.3", &[]).is_err());
         assert!(Expected::from_authored("colour", "x", &[]).is_err());
-        assert_eq!(Expected::Binary { value: 5, width: 8 }.canonical(), "00000101");
+        assert_eq!(
+            Expected::Binary { value: 5, width: 8 }.canonical(),
+            "00000101"
+        );
         assert_eq!(Expected::Mask(20).canonical(), "255.255.240.0");
     }
 }

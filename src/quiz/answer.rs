@@ -18,7 +18,10 @@ pub struct Unreadable {
 
 impl Unreadable {
     fn new(key: &'static str, detail: impl Into<String>) -> Unreadable {
-        Unreadable { key, detail: detail.into() }
+        Unreadable {
+            key,
+            detail: detail.into(),
+        }
     }
 
     pub fn text(&self, lang: Lang) -> String {
@@ -50,10 +53,15 @@ pub fn check(kind: &QuestionKind, input: &str) -> Verdict {
         return Verdict::NoAnswer;
     }
     let result = match kind {
-        QuestionKind::Choice { options, correct } => read_choice(input, options).map(|i| i == *correct),
+        QuestionKind::Choice { options, correct } => {
+            read_choice(input, options).map(|i| i == *correct)
+        }
         QuestionKind::TrueFalse { correct } => read_bool(input).map(|b| b == *correct),
         QuestionKind::Order { shown, .. } => read_order(input, shown.len()).map(|picked| {
-            picked.iter().enumerate().all(|(place, letter)| shown.get(*letter) == Some(&place))
+            picked
+                .iter()
+                .enumerate()
+                .all(|(place, letter)| shown.get(*letter) == Some(&place))
         }),
         QuestionKind::FillIn { expected } => read_fill_in(expected, input),
     };
@@ -96,7 +104,11 @@ fn read_choice(input: &str, options: &[crate::i18n::Text]) -> Result<usize, Unre
     let n = options.len();
     let letters = format!("a–{}", letter(n.saturating_sub(1)));
     if let Some(i) = letter_index(&key) {
-        return if i < n { Ok(i) } else { Err(Unreadable::new("quiz.why.no_option", letters)) };
+        return if i < n {
+            Ok(i)
+        } else {
+            Err(Unreadable::new("quiz.why.no_option", letters))
+        };
     }
     if let Ok(number) = key.parse::<usize>() {
         return match number.checked_sub(1).filter(|i| *i < n) {
@@ -138,7 +150,9 @@ fn read_order(input: &str, n: usize) -> Result<Vec<usize>, Unreadable> {
     }
     let mut seen = vec![false; n];
     let valid = picked.len() == n
-        && picked.iter().all(|&i| i < n && !std::mem::replace(&mut seen[i], true));
+        && picked
+            .iter()
+            .all(|&i| i < n && !std::mem::replace(&mut seen[i], true));
     if valid {
         Ok(picked)
     } else {
@@ -164,7 +178,10 @@ fn read_fill_in(expected: &Expected, input: &str) -> Result<bool, Unreadable> {
 
 /// A whole number: `65534`, `65,534`, `65 534`, `0xFFFE`, `0xfffe`.
 pub fn read_number(input: &str) -> Result<u64, Unreadable> {
-    let compact: String = input.chars().filter(|c| !matches!(c, ' ' | ',' | '_')).collect();
+    let compact: String = input
+        .chars()
+        .filter(|c| !matches!(c, ' ' | ',' | '_'))
+        .collect();
     let lower = compact.to_ascii_lowercase();
     let parsed = match lower.strip_prefix("0x") {
         Some(hex) => u64::from_str_radix(hex, 16).ok(),
@@ -175,7 +192,10 @@ pub fn read_number(input: &str) -> Result<u64, Unreadable> {
 
 /// Binary digits: `00100100`, `0010 0100`, `0b100100`.
 pub fn read_binary(input: &str) -> Result<u32, Unreadable> {
-    let compact: String = input.chars().filter(|c| !matches!(c, ' ' | '_' | '.')).collect();
+    let compact: String = input
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '_' | '.'))
+        .collect();
     let digits = compact.strip_prefix("0b").unwrap_or(&compact);
     if digits.is_empty() || digits.len() > 32 || !digits.chars().all(|c| c == '0' || c == '1') {
         return Err(Unreadable::new("quiz.why.binary", input.trim()));
@@ -205,8 +225,16 @@ pub fn read_ipv4(input: &str) -> Result<Ipv4Addr, Unreadable> {
 
 /// Colon-hex, either case, `::` compression; brackets and `/n` forgiven.
 pub fn read_ipv6(input: &str) -> Result<Ipv6Addr, Unreadable> {
-    let address = input.split('/').next().unwrap_or("").trim().trim_start_matches('[').trim_end_matches(']');
-    address.parse().map_err(|_| Unreadable::new("quiz.why.ipv6", address))
+    let address = input
+        .split('/')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .trim_start_matches('[')
+        .trim_end_matches(']');
+    address
+        .parse()
+        .map_err(|_| Unreadable::new("quiz.why.ipv6", address))
 }
 
 /// A prefix length: `24`, `/24`, or the dotted mask `255.255.255.0`, or the
@@ -219,7 +247,8 @@ pub fn read_prefix(input: &str) -> Result<u8, Unreadable> {
     }
     let lower = s.to_ascii_lowercase();
     if let Some(hex) = lower.strip_prefix("0x") {
-        let bits = u32::from_str_radix(hex, 16).map_err(|_| Unreadable::new("quiz.why.prefix", s))?;
+        let bits =
+            u32::from_str_radix(hex, 16).map_err(|_| Unreadable::new("quiz.why.prefix", s))?;
         return prefix_of(Ipv4Addr::from(bits)).ok_or_else(|| Unreadable::new("quiz.why.mask", s));
     }
     let number = s.trim_start_matches('/').trim();

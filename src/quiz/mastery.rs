@@ -32,7 +32,12 @@ pub struct Card {
 
 impl Default for Card {
     fn default() -> Card {
-        Card { level: 1, seen: 0, correct: 0, due: 0 }
+        Card {
+            level: 1,
+            seen: 0,
+            correct: 0,
+            due: 0,
+        }
     }
 }
 
@@ -50,7 +55,11 @@ impl Card {
 
     /// 0.0 (box 1) to 1.0 (top box); unseen cards are 0.
     pub fn strength(&self) -> f64 {
-        if self.seen == 0 { 0.0 } else { f64::from(self.level - 1) / f64::from(TOP_BOX - 1) }
+        if self.seen == 0 {
+            0.0
+        } else {
+            f64::from(self.level - 1) / f64::from(TOP_BOX - 1)
+        }
     }
 }
 
@@ -114,11 +123,20 @@ impl Mastery {
     /// Records one answer (during quiz number `self.quizzes`).
     pub fn record(&mut self, question: &Question, right: bool) {
         let quiz = self.quizzes;
-        self.questions.entry(question.id.clone()).or_default().record(right, quiz);
+        self.questions
+            .entry(question.id.clone())
+            .or_default()
+            .record(right, quiz);
         for concept in &question.concepts {
-            self.concepts.entry(concept.clone()).or_default().record(right, quiz);
+            self.concepts
+                .entry(concept.clone())
+                .or_default()
+                .record(right, quiz);
         }
-        let ids = self.topics.entry(question.topic.name().to_string()).or_default();
+        let ids = self
+            .topics
+            .entry(question.topic.name().to_string())
+            .or_default();
         if !ids.contains(&question.id) {
             ids.push(question.id.clone());
         }
@@ -131,7 +149,11 @@ impl Mastery {
 
     /// Question/generator ids due now, weakest first (missed ones are box 1).
     pub fn due(&self) -> Vec<String> {
-        let mut due: Vec<(&String, &Card)> = self.questions.iter().filter(|(_, c)| c.due <= self.quizzes).collect();
+        let mut due: Vec<(&String, &Card)> = self
+            .questions
+            .iter()
+            .filter(|(_, c)| c.due <= self.quizzes)
+            .collect();
         due.sort_by_key(|(id, c)| (c.level, c.due, (*id).clone()));
         due.into_iter().map(|(id, _)| id.clone()).collect()
     }
@@ -140,7 +162,9 @@ impl Mastery {
     pub fn by_topic(&self) -> Vec<TopicMastery> {
         let mut out = Vec::new();
         for topic in Topic::ALL {
-            let Some(ids) = self.topics.get(topic.name()) else { continue };
+            let Some(ids) = self.topics.get(topic.name()) else {
+                continue;
+            };
             let cards: Vec<&Card> = ids.iter().filter_map(|id| self.questions.get(id)).collect();
             if cards.is_empty() {
                 continue;
@@ -158,8 +182,14 @@ impl Mastery {
 
     /// The weakest concepts seen, up to `n`.
     pub fn weakest_concepts(&self, n: usize) -> Vec<(&str, &Card)> {
-        let mut all: Vec<(&str, &Card)> = self.concepts.iter().map(|(k, c)| (k.as_str(), c)).collect();
-        all.sort_by(|a, b| a.1.level.cmp(&b.1.level).then(b.1.seen.cmp(&a.1.seen)).then(a.0.cmp(b.0)));
+        let mut all: Vec<(&str, &Card)> =
+            self.concepts.iter().map(|(k, c)| (k.as_str(), c)).collect();
+        all.sort_by(|a, b| {
+            a.1.level
+                .cmp(&b.1.level)
+                .then(b.1.seen.cmp(&a.1.seen))
+                .then(a.0.cmp(b.0))
+        });
         all.truncate(n);
         all
     }
@@ -206,7 +236,11 @@ mod tests {
     fn section_round_trips_through_the_store_keeping_other_fields() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::at(dir.path().to_path_buf());
-        let progress = Progress { last_lesson: Some("osi".into()), last_step: 2, ..Progress::default() };
+        let progress = Progress {
+            last_lesson: Some("osi".into()),
+            last_step: 2,
+            ..Progress::default()
+        };
         store.save(&progress).unwrap();
         let mut m = Mastery::load(&store);
         assert_eq!(m, Mastery::default());

@@ -17,12 +17,20 @@ pub use session::{QuizSpec, Record, Session};
 /// Parses `subnet,tcp` (commas and spaces) into topics; `all` means every one.
 pub fn parse_topics(list: &[String]) -> Result<Vec<Topic>, String> {
     let mut topics = Vec::new();
-    for name in list.iter().flat_map(|s| s.split([',', ' '])).filter(|s| !s.trim().is_empty()) {
+    for name in list
+        .iter()
+        .flat_map(|s| s.split([',', ' ']))
+        .filter(|s| !s.trim().is_empty())
+    {
         if name.trim().eq_ignore_ascii_case("all") {
             return Ok(Vec::new());
         }
-        let topic = Topic::from_name(name)
-            .ok_or_else(|| format!("unknown topic '{name}' (one of: {}, all)", Topic::names().join(", ")))?;
+        let topic = Topic::from_name(name).ok_or_else(|| {
+            format!(
+                "unknown topic '{name}' (one of: {}, all)",
+                Topic::names().join(", ")
+            )
+        })?;
         if !topics.contains(&topic) {
             topics.push(topic);
         }

@@ -71,7 +71,10 @@ impl StdinThread {
 impl AnswerSource for StdinThread {
     fn next_line(&mut self, deadline: Option<Instant>) -> Input {
         let got = match deadline {
-            Some(d) => match self.rx.recv_timeout(d.saturating_duration_since(Instant::now())) {
+            Some(d) => match self
+                .rx
+                .recv_timeout(d.saturating_duration_since(Instant::now()))
+            {
                 Ok(v) => v,
                 Err(RecvTimeoutError::Timeout) => return Input::TimeUp,
                 Err(RecvTimeoutError::Disconnected) => None,
@@ -109,7 +112,11 @@ pub fn hint(q: &Question, lang: Lang) -> String {
     };
     let last = letter(n.saturating_sub(1)).to_string();
     let example: Vec<String> = (0..n).rev().map(|i| letter(i).to_string()).collect();
-    tf(lang, hint_key(q), &[("last", &last), ("example", &example.join(" "))])
+    tf(
+        lang,
+        hint_key(q),
+        &[("last", &last), ("example", &example.join(" "))],
+    )
 }
 
 /// The verdict line: "correct", or why not and the right answer.
@@ -119,7 +126,11 @@ pub fn verdict_line(q: &Question, verdict: &Verdict, lang: Lang) -> String {
         Verdict::Correct => t(lang, "quiz.correct").to_string(),
         Verdict::Wrong => tf(lang, "quiz.wrong", &[("answer", &right)]),
         Verdict::NoAnswer => tf(lang, "quiz.no_answer", &[("answer", &right)]),
-        Verdict::Unreadable(why) => tf(lang, "quiz.unreadable", &[("why", &why.text(lang)), ("answer", &right)]),
+        Verdict::Unreadable(why) => tf(
+            lang,
+            "quiz.unreadable",
+            &[("why", &why.text(lang)), ("answer", &right)],
+        ),
     }
 }
 
@@ -134,23 +145,45 @@ pub fn run(
 ) -> io::Result<()> {
     let total = session.questions.len();
     let deadline = time_limit.map(|d| Instant::now() + d);
-    let topics: Vec<&str> = session.spec.topics_or_all().iter().map(|t| t.name()).collect();
+    let topics: Vec<&str> = session
+        .spec
+        .topics_or_all()
+        .iter()
+        .map(|t| t.name())
+        .collect();
     writeln!(
         out,
         "{}",
         tf(
             lang,
             "quiz.plain.header",
-            &[("n", &total.to_string()), ("topics", &topics.join(",")), ("seed", &session.spec.seed.to_string())]
+            &[
+                ("n", &total.to_string()),
+                ("topics", &topics.join(",")),
+                ("seed", &session.spec.seed.to_string())
+            ]
         )
     )?;
     if let Some(limit) = time_limit {
-        writeln!(out, "{}", tf(lang, "quiz.plain.time_limit", &[("secs", &limit.as_secs().to_string())]))?;
+        writeln!(
+            out,
+            "{}",
+            tf(
+                lang,
+                "quiz.plain.time_limit",
+                &[("secs", &limit.as_secs().to_string())]
+            )
+        )?;
     }
     while let Some(q) = session.current().cloned() {
         let number = session.index() + 1;
         writeln!(out)?;
-        writeln!(out, "[{number}/{total}] ({}) {}", q.topic, question_text(&q, lang))?;
+        writeln!(
+            out,
+            "[{number}/{total}] ({}) {}",
+            q.topic,
+            question_text(&q, lang)
+        )?;
         writeln!(out, "{}", hint(&q, lang))?;
         out.flush()?;
         let asked = Instant::now();
@@ -166,7 +199,9 @@ pub fn run(
             }
         };
         let seconds = asked.elapsed().as_secs_f64();
-        let Some(record) = session.answer(&line, seconds).cloned() else { break };
+        let Some(record) = session.answer(&line, seconds).cloned() else {
+            break;
+        };
         if let Some(m) = mastery.as_deref_mut() {
             m.record(&q, record.verdict.is_correct());
         }
@@ -175,7 +210,15 @@ pub fn run(
             writeln!(out, "  {line}")?;
         }
         if let Some(link) = &q.panel {
-            writeln!(out, "  {}", tf(lang, "quiz.plain.show_me", &[("panel", link.panel.name()), ("arg", &link.arg)]))?;
+            writeln!(
+                out,
+                "  {}",
+                tf(
+                    lang,
+                    "quiz.plain.show_me",
+                    &[("panel", link.panel.name()), ("arg", &link.arg)]
+                )
+            )?;
         }
     }
     session.finish();
@@ -184,12 +227,20 @@ pub fn run(
         writeln!(out)?;
         writeln!(out, "{}", t(lang, "quiz.review"))?;
         for (q, r) in &mistakes {
-            let given = if r.answer.is_empty() { "—".to_string() } else { r.answer.clone() };
+            let given = if r.answer.is_empty() {
+                "—".to_string()
+            } else {
+                r.answer.clone()
+            };
             writeln!(
                 out,
                 "  {} — {}",
                 q.prompt.get(lang),
-                tf(lang, "quiz.review.row", &[("given", &given), ("answer", &correct_answer(&q.kind))])
+                tf(
+                    lang,
+                    "quiz.review.row",
+                    &[("given", &given), ("answer", &correct_answer(&q.kind))]
+                )
             )?;
         }
     }

@@ -30,13 +30,19 @@ pub struct ResultRow {
 pub fn question_text(q: &Question, lang: Lang) -> String {
     let mut out = q.prompt.get(lang).to_string();
     let lines: Vec<String> = match &q.kind {
-        QuestionKind::Choice { options, .. } => {
-            options.iter().enumerate().map(|(i, o)| format!("  {}) {}", letter(i), o.get(lang))).collect()
-        }
+        QuestionKind::Choice { options, .. } => options
+            .iter()
+            .enumerate()
+            .map(|(i, o)| format!("  {}) {}", letter(i), o.get(lang)))
+            .collect(),
         QuestionKind::Order { items, shown } => shown
             .iter()
             .enumerate()
-            .filter_map(|(i, item)| items.get(*item).map(|t| format!("  {}) {}", letter(i), t.get(lang))))
+            .filter_map(|(i, item)| {
+                items
+                    .get(*item)
+                    .map(|t| format!("  {}) {}", letter(i), t.get(lang)))
+            })
             .collect(),
         QuestionKind::TrueFalse { .. } | QuestionKind::FillIn { .. } => Vec::new(),
     };
@@ -78,7 +84,8 @@ fn csv_field(s: &str) -> String {
 
 /// CSV with a header; concepts joined by `;`.
 pub fn to_csv(rows: &[ResultRow]) -> String {
-    let mut out = String::from("question_id,concepts,question,answer,correct_answer,correct,seconds\n");
+    let mut out =
+        String::from("question_id,concepts,question,answer,correct_answer,correct,seconds\n");
     for r in rows {
         let fields = [
             csv_field(&r.question_id),
@@ -97,9 +104,16 @@ pub fn to_csv(rows: &[ResultRow]) -> String {
 
 /// Writes `rows` to `path`: `.csv` as CSV, anything else as a JSON array.
 pub fn write(path: &Path, rows: &[ResultRow]) -> anyhow::Result<()> {
-    let csv = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-    let body = if csv { to_csv(rows) } else { serde_json::to_string_pretty(rows)? + "\n" };
-    let mut file = fs::File::create(path).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+    let csv = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    let body = if csv {
+        to_csv(rows)
+    } else {
+        serde_json::to_string_pretty(rows)? + "\n"
+    };
+    let mut file = fs::File::create(path)
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
     file.write_all(body.as_bytes())
         .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
     Ok(())

@@ -26,7 +26,11 @@ pub struct QuizSpec {
 
 impl QuizSpec {
     pub fn topics_or_all(&self) -> Vec<Topic> {
-        if self.topics.is_empty() { Topic::ALL.to_vec() } else { self.topics.clone() }
+        if self.topics.is_empty() {
+            Topic::ALL.to_vec()
+        } else {
+            self.topics.clone()
+        }
     }
 }
 
@@ -64,7 +68,10 @@ pub fn build(spec: &QuizSpec, bank: &[Question], due: &[String]) -> Vec<Question
         if chosen.len() >= count {
             break;
         }
-        if let Some(q) = bank.iter().find(|q| q.id == *id && topics.contains(&q.topic)) {
+        if let Some(q) = bank
+            .iter()
+            .find(|q| q.id == *id && topics.contains(&q.topic))
+        {
             chosen.push(Source::Authored(q));
         } else if let Some(g) = generators::by_id(id).filter(|g| topics.contains(&g.topic)) {
             chosen.push(Source::Generated(g));
@@ -136,7 +143,11 @@ pub struct Session {
 
 impl Session {
     pub fn new(spec: QuizSpec, questions: Vec<Question>) -> Session {
-        Session { spec, questions, records: Vec::new() }
+        Session {
+            spec,
+            questions,
+            records: Vec::new(),
+        }
     }
 
     /// The question to answer now; None when the quiz is over.
@@ -156,19 +167,30 @@ impl Session {
     pub fn answer(&mut self, input: &str, seconds: f64) -> Option<&Record> {
         let question = self.current()?;
         let verdict = answer::check(&question.kind, input);
-        self.records.push(Record { answer: input.trim().to_string(), verdict, seconds });
+        self.records.push(Record {
+            answer: input.trim().to_string(),
+            verdict,
+            seconds,
+        });
         self.records.last()
     }
 
     /// Every question not yet answered counts as no answer (time up, end of input).
     pub fn finish(&mut self) {
         while !self.is_over() {
-            self.records.push(Record { answer: String::new(), verdict: Verdict::NoAnswer, seconds: 0.0 });
+            self.records.push(Record {
+                answer: String::new(),
+                verdict: Verdict::NoAnswer,
+                seconds: 0.0,
+            });
         }
     }
 
     pub fn score(&self) -> usize {
-        self.records.iter().filter(|r| r.verdict.is_correct()).count()
+        self.records
+            .iter()
+            .filter(|r| r.verdict.is_correct())
+            .count()
     }
 
     /// (question, record) of each answer that was not right.

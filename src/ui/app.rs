@@ -258,7 +258,10 @@ impl App {
             app.start_playlist(&opts.lesson_ids);
         }
         if let Some((panel, arg)) = &opts.open {
-            app.update(Msg::OpenPanel { panel: *panel, arg: arg.clone() });
+            app.update(Msg::OpenPanel {
+                panel: *panel,
+                arg: arg.clone(),
+            });
         }
         app
     }

@@ -11,8 +11,16 @@ use crate::i18n::Text;
 use crate::lesson::{PanelId, Question, QuestionKind, Topic};
 
 pub const GENERATORS: &[Generator] = &[
-    Generator { id: "gen.lab.outcome", topic: Topic::Lab, make: outcome },
-    Generator { id: "gen.lab.nodelay", topic: Topic::Lab, make: nodelay },
+    Generator {
+        id: "gen.lab.outcome",
+        topic: Topic::Lab,
+        make: outcome,
+    },
+    Generator {
+        id: "gen.lab.nodelay",
+        topic: Topic::Lab,
+        make: nodelay,
+    },
 ];
 
 /// What the receiver sees.
@@ -31,7 +39,13 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    pub const ALL: [Outcome; 5] = [Outcome::Merged, Outcome::OnePerSend, Outcome::Lost, Outcome::Truncated, Outcome::Split];
+    pub const ALL: [Outcome; 5] = [
+        Outcome::Merged,
+        Outcome::OnePerSend,
+        Outcome::Lost,
+        Outcome::Truncated,
+        Outcome::Split,
+    ];
 
     pub fn text(self) -> Text {
         match self {
@@ -43,7 +57,10 @@ impl Outcome {
                 "one recv per send: every message arrives whole and separate",
                 "每次 send 对应一次 recv：每条消息完整、分开到达",
             ),
-            Outcome::Lost => Text::new("some messages never arrive (lost)", "有些消息根本没有到达（丢包）"),
+            Outcome::Lost => Text::new(
+                "some messages never arrive (lost)",
+                "有些消息根本没有到达（丢包）",
+            ),
             Outcome::Truncated => Text::new(
                 "recv returns only the first part; the rest of the message is dropped",
                 "recv 只返回前面一部分，消息的其余部分被丢弃（截断）",
@@ -61,9 +78,18 @@ impl Outcome {
 pub enum LabCase {
     /// TCP: `count` small sends back to back; the reader waits `delay_ms`,
     /// then reads with a `recv_size` buffer.
-    Sticky { count: u32, delay_ms: u32, recv_size: u32, nodelay: bool },
+    Sticky {
+        count: u32,
+        delay_ms: u32,
+        recv_size: u32,
+        nodelay: bool,
+    },
     /// UDP: the same, with datagrams.
-    UdpBoundaries { count: u32, delay_ms: u32, recv_size: u32 },
+    UdpBoundaries {
+        count: u32,
+        delay_ms: u32,
+        recv_size: u32,
+    },
     /// UDP: one datagram of `size` bytes into a `recv_size` buffer.
     UdpTruncate { size: u32, recv_size: u32 },
     /// UDP: `count` datagrams of `size` bytes as fast as possible into a
@@ -81,7 +107,12 @@ pub fn predict(case: &LabCase) -> Outcome {
     match *case {
         // A byte stream: everything sent while the reader slept is one run of
         // bytes; a recv takes as much as fits. TCP_NODELAY changes nothing.
-        LabCase::Sticky { count, delay_ms, recv_size, .. } => {
+        LabCase::Sticky {
+            count,
+            delay_ms,
+            recv_size,
+            ..
+        } => {
             if count > 1 && delay_ms > 0 && recv_size >= 2 * MESSAGE_LEN {
                 Outcome::Merged
             } else {
@@ -104,7 +135,11 @@ pub fn predict(case: &LabCase) -> Outcome {
         }
         // More bytes in flight than the buffer holds, with nobody reading fast
         // enough: the kernel drops datagrams (no flow control in UDP).
-        LabCase::UdpLoss { count, size, rcvbuf } => {
+        LabCase::UdpLoss {
+            count,
+            size,
+            rcvbuf,
+        } => {
             if u64::from(count) * u64::from(size) > 4 * u64::from(rcvbuf) {
                 Outcome::Lost
             } else {
@@ -124,7 +159,12 @@ pub fn predict(case: &LabCase) -> Outcome {
 /// The case told in words, the lab's panel argument, and the concepts.
 fn describe(case: &LabCase) -> (Text, String, Vec<String>) {
     match *case {
-        LabCase::Sticky { count, delay_ms, recv_size, nodelay } => (
+        LabCase::Sticky {
+            count,
+            delay_ms,
+            recv_size,
+            nodelay,
+        } => (
             text(
                 format!(
                     "A TCP client calls send(b\"hello\") {count} times back to back{}. The server sleeps {delay_ms} ms, then calls recv({recv_size}) until all bytes are in. What does the server see?",
@@ -132,13 +172,23 @@ fn describe(case: &LabCase) -> (Text, String, Vec<String>) {
                 ),
                 format!(
                     "TCP 客户端{}连续调用 {count} 次 send(b\"hello\")。服务端先睡 {delay_ms} 毫秒，再反复调用 recv({recv_size}) 直到收完。服务端看到的是什么？",
-                    if nodelay { "设置了 TCP_NODELAY 后" } else { "" }
+                    if nodelay {
+                        "设置了 TCP_NODELAY 后"
+                    } else {
+                        ""
+                    }
                 ),
             ),
-            format!("lab=sticky count={count} delay={delay_ms} recv-size={recv_size} nodelay={nodelay}"),
+            format!(
+                "lab=sticky count={count} delay={delay_ms} recv-size={recv_size} nodelay={nodelay}"
+            ),
             vec!["tcp.sticky".into(), "sock.send-recv".into()],
         ),
-        LabCase::UdpBoundaries { count, delay_ms, recv_size } => (
+        LabCase::UdpBoundaries {
+            count,
+            delay_ms,
+            recv_size,
+        } => (
             text(
                 format!(
                     "A UDP client calls sendto(b\"hello\") {count} times back to back. The server sleeps {delay_ms} ms, then calls recvfrom({recv_size}) {count} times. What does the server see?"
@@ -152,13 +202,21 @@ fn describe(case: &LabCase) -> (Text, String, Vec<String>) {
         ),
         LabCase::UdpTruncate { size, recv_size } => (
             text(
-                format!("On Linux, a UDP client sends one {size}-byte datagram; the server calls recvfrom({recv_size}). What does the server get?"),
-                format!("在 Linux 上，UDP 客户端发送一个 {size} 字节的数据报；服务端调用 recvfrom({recv_size})。服务端收到什么？"),
+                format!(
+                    "On Linux, a UDP client sends one {size}-byte datagram; the server calls recvfrom({recv_size}). What does the server get?"
+                ),
+                format!(
+                    "在 Linux 上，UDP 客户端发送一个 {size} 字节的数据报；服务端调用 recvfrom({recv_size})。服务端收到什么？"
+                ),
             ),
             format!("lab=udp-truncate size={size} recv-size={recv_size}"),
             vec!["udp.truncation".into()],
         ),
-        LabCase::UdpLoss { count, size, rcvbuf } => (
+        LabCase::UdpLoss {
+            count,
+            size,
+            rcvbuf,
+        } => (
             text(
                 format!(
                     "On loopback, a UDP client sends {count} datagrams of {size} bytes as fast as it can to a server whose receive buffer is {rcvbuf} bytes and which reads slowly. What happens?"
@@ -172,8 +230,12 @@ fn describe(case: &LabCase) -> (Text, String, Vec<String>) {
         ),
         LabCase::Split { size, recv_size } => (
             text(
-                format!("A TCP client calls sendall() once with {size} bytes; the server calls recv({recv_size}) in a loop. What does the server see?"),
-                format!("TCP 客户端调用一次 sendall() 发送 {size} 字节；服务端循环调用 recv({recv_size})。服务端看到的是什么？"),
+                format!(
+                    "A TCP client calls sendall() once with {size} bytes; the server calls recv({recv_size}) in a loop. What does the server see?"
+                ),
+                format!(
+                    "TCP 客户端调用一次 sendall() 发送 {size} 字节；服务端循环调用 recv({recv_size})。服务端看到的是什么？"
+                ),
             ),
             format!("lab=split size={size} recv-size={recv_size}"),
             vec!["tcp.sticky".into(), "sock.partial".into()],
@@ -225,7 +287,10 @@ fn random_case(rng: &mut ChaCha8Rng) -> LabCase {
         },
         2 => {
             let recv_size = *super::pick(rng, &[256, 512, 1024]);
-            LabCase::UdpTruncate { size: rng.random_range(2..=60) * 1000, recv_size }
+            LabCase::UdpTruncate {
+                size: rng.random_range(2..=60) * 1000,
+                recv_size,
+            }
         }
         3 => LabCase::UdpLoss {
             count: rng.random_range(5..=20) * 1000,
@@ -267,11 +332,26 @@ fn nodelay(rng: &mut ChaCha8Rng) -> Question {
         topic: Topic::Lab,
         concepts: vec!["tcp.sticky".into(), "tcp.framing".into()],
         prompt: text(
-            format!("True or false: if the client sets TCP_NODELAY, a server that sleeps before reading will get its {count} small messages in {count} separate recvs."),
-            format!("判断：只要客户端设置了 TCP_NODELAY，先睡一会儿再读的服务端就会用 {count} 次 recv 分别收到这 {count} 条小消息。"),
+            format!(
+                "True or false: if the client sets TCP_NODELAY, a server that sleeps before reading will get its {count} small messages in {count} separate recvs."
+            ),
+            format!(
+                "判断：只要客户端设置了 TCP_NODELAY，先睡一会儿再读的服务端就会用 {count} 次 recv 分别收到这 {count} 条小消息。"
+            ),
         ),
         kind: QuestionKind::TrueFalse { correct: false },
-        explanation: explain(&LabCase::Sticky { count, delay_ms: 200, recv_size: 1024, nodelay: true }, Outcome::Merged),
-        panel: link(PanelId::Labs, format!("lab=sticky count={count} delay=200 nodelay=true")),
+        explanation: explain(
+            &LabCase::Sticky {
+                count,
+                delay_ms: 200,
+                recv_size: 1024,
+                nodelay: true,
+            },
+            Outcome::Merged,
+        ),
+        panel: link(
+            PanelId::Labs,
+            format!("lab=sticky count={count} delay=200 nodelay=true"),
+        ),
     }
 }

@@ -50,20 +50,35 @@ pub(crate) fn text(en: impl Into<String>, zh: impl Into<String>) -> Text {
 
 /// A panel link (arguments are built by the generator from its own case).
 pub(crate) fn link(panel: PanelId, arg: impl Into<String>) -> Option<PanelLink> {
-    Some(PanelLink { panel, arg: arg.into() })
+    Some(PanelLink {
+        panel,
+        arg: arg.into(),
+    })
 }
 
 /// A choice question's options: the right one plus up to `n - 1` distinct
 /// distractors, shuffled; returns (options, index of the right one).
-pub(crate) fn shuffled_choice(rng: &mut ChaCha8Rng, right: Text, distractors: &[Text], n: usize) -> QuestionKind {
-    let mut pool: Vec<Text> = distractors.iter().filter(|d| **d != right).cloned().collect();
+pub(crate) fn shuffled_choice(
+    rng: &mut ChaCha8Rng,
+    right: Text,
+    distractors: &[Text],
+    n: usize,
+) -> QuestionKind {
+    let mut pool: Vec<Text> = distractors
+        .iter()
+        .filter(|d| **d != right)
+        .cloned()
+        .collect();
     pool.dedup();
     pool.shuffle(rng);
     pool.truncate(n.saturating_sub(1));
     pool.push(right.clone());
     pool.shuffle(rng);
     let correct = pool.iter().position(|o| *o == right).unwrap_or(0);
-    QuestionKind::Choice { options: pool, correct }
+    QuestionKind::Choice {
+        options: pool,
+        correct,
+    }
 }
 
 /// A permutation of `0..n` that is not the identity (when n > 1), so an order

@@ -8,9 +8,21 @@ use crate::i18n::Text;
 use crate::lesson::{Expected, Question, QuestionKind, Topic};
 
 pub const GENERATORS: &[Generator] = &[
-    Generator { id: "gen.ports.number", topic: Topic::Ports, make: port_number },
-    Generator { id: "gen.ports.service", topic: Topic::Ports, make: port_service },
-    Generator { id: "gen.ports.well-known", topic: Topic::Ports, make: well_known },
+    Generator {
+        id: "gen.ports.number",
+        topic: Topic::Ports,
+        make: port_number,
+    },
+    Generator {
+        id: "gen.ports.service",
+        topic: Topic::Ports,
+        make: port_service,
+    },
+    Generator {
+        id: "gen.ports.well-known",
+        topic: Topic::Ports,
+        make: well_known,
+    },
 ];
 
 /// A service, its default port and transport.
@@ -22,21 +34,81 @@ pub struct Service {
 
 /// Default ports (IANA assignments).
 pub const SERVICES: &[Service] = &[
-    Service { name: "FTP (control)", port: 21, transport: "TCP" },
-    Service { name: "SSH", port: 22, transport: "TCP" },
-    Service { name: "Telnet", port: 23, transport: "TCP" },
-    Service { name: "SMTP", port: 25, transport: "TCP" },
-    Service { name: "DNS", port: 53, transport: "UDP and TCP" },
-    Service { name: "DHCP (server)", port: 67, transport: "UDP" },
-    Service { name: "HTTP", port: 80, transport: "TCP" },
-    Service { name: "POP3", port: 110, transport: "TCP" },
-    Service { name: "NTP", port: 123, transport: "UDP" },
-    Service { name: "IMAP", port: 143, transport: "TCP" },
-    Service { name: "HTTPS", port: 443, transport: "TCP (and UDP for HTTP/3)" },
-    Service { name: "MySQL", port: 3306, transport: "TCP" },
-    Service { name: "RDP", port: 3389, transport: "TCP" },
-    Service { name: "PostgreSQL", port: 5432, transport: "TCP" },
-    Service { name: "Redis", port: 6379, transport: "TCP" },
+    Service {
+        name: "FTP (control)",
+        port: 21,
+        transport: "TCP",
+    },
+    Service {
+        name: "SSH",
+        port: 22,
+        transport: "TCP",
+    },
+    Service {
+        name: "Telnet",
+        port: 23,
+        transport: "TCP",
+    },
+    Service {
+        name: "SMTP",
+        port: 25,
+        transport: "TCP",
+    },
+    Service {
+        name: "DNS",
+        port: 53,
+        transport: "UDP and TCP",
+    },
+    Service {
+        name: "DHCP (server)",
+        port: 67,
+        transport: "UDP",
+    },
+    Service {
+        name: "HTTP",
+        port: 80,
+        transport: "TCP",
+    },
+    Service {
+        name: "POP3",
+        port: 110,
+        transport: "TCP",
+    },
+    Service {
+        name: "NTP",
+        port: 123,
+        transport: "UDP",
+    },
+    Service {
+        name: "IMAP",
+        port: 143,
+        transport: "TCP",
+    },
+    Service {
+        name: "HTTPS",
+        port: 443,
+        transport: "TCP (and UDP for HTTP/3)",
+    },
+    Service {
+        name: "MySQL",
+        port: 3306,
+        transport: "TCP",
+    },
+    Service {
+        name: "RDP",
+        port: 3389,
+        transport: "TCP",
+    },
+    Service {
+        name: "PostgreSQL",
+        port: 5432,
+        transport: "TCP",
+    },
+    Service {
+        name: "Redis",
+        port: 6379,
+        transport: "TCP",
+    },
 ];
 
 /// Ports 0–1023 are the well-known (system) ports.
@@ -46,7 +118,10 @@ pub fn is_well_known(port: u16) -> bool {
 
 fn range_note(port: u16) -> (String, String) {
     if is_well_known(port) {
-        (format!("{port} is below 1024: a well-known port."), format!("{port} 小于 1024：属于知名端口。"))
+        (
+            format!("{port} is below 1024: a well-known port."),
+            format!("{port} 小于 1024：属于知名端口。"),
+        )
     } else {
         (
             format!("{port} is above 1023: a registered port, not a well-known one."),
@@ -66,10 +141,18 @@ fn port_number(rng: &mut ChaCha8Rng) -> Question {
             format!("Which port does a {} server listen on by default?", s.name),
             format!("{} 服务器默认监听哪个端口？", s.name),
         ),
-        kind: QuestionKind::FillIn { expected: Expected::Number(u64::from(s.port)) },
+        kind: QuestionKind::FillIn {
+            expected: Expected::Number(u64::from(s.port)),
+        },
         explanation: text(
-            format!("{} uses port {} ({}). {note_en}", s.name, s.port, s.transport),
-            format!("{} 使用 {} 端口（{}）。{note_zh}", s.name, s.port, s.transport),
+            format!(
+                "{} uses port {} ({}). {note_en}",
+                s.name, s.port, s.transport
+            ),
+            format!(
+                "{} 使用 {} 端口（{}）。{note_zh}",
+                s.name, s.port, s.transport
+            ),
         ),
         panel: None,
     }
@@ -96,7 +179,11 @@ fn port_service(rng: &mut ChaCha8Rng) -> Question {
 }
 
 fn well_known(rng: &mut ChaCha8Rng) -> Question {
-    let port: u16 = if rng.random_bool(0.5) { pick(rng, SERVICES).port } else { rng.random_range(1..=65535) };
+    let port: u16 = if rng.random_bool(0.5) {
+        pick(rng, SERVICES).port
+    } else {
+        rng.random_range(1..=65535)
+    };
     let (note_en, note_zh) = range_note(port);
     Question {
         id: "gen.ports.well-known".into(),
@@ -106,10 +193,16 @@ fn well_known(rng: &mut ChaCha8Rng) -> Question {
             format!("True or false: port {port} is a well-known port."),
             format!("判断：{port} 是知名端口。"),
         ),
-        kind: QuestionKind::TrueFalse { correct: is_well_known(port) },
+        kind: QuestionKind::TrueFalse {
+            correct: is_well_known(port),
+        },
         explanation: text(
-            format!("Ports are 16-bit (0–65535); 0–1023 are well-known, 1024–49151 registered, the rest dynamic/ephemeral. {note_en}"),
-            format!("端口是 16 位的（0–65535）；0–1023 是知名端口，1024–49151 是注册端口，其余是动态（临时）端口。{note_zh}"),
+            format!(
+                "Ports are 16-bit (0–65535); 0–1023 are well-known, 1024–49151 registered, the rest dynamic/ephemeral. {note_en}"
+            ),
+            format!(
+                "端口是 16 位的（0–65535）；0–1023 是知名端口，1024–49151 是注册端口，其余是动态（临时）端口。{note_zh}"
+            ),
         ),
         panel: None,
     }

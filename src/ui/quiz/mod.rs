@@ -85,12 +85,36 @@ pub enum QuizMsg {
 
 /// Keys of the Quiz panel (while an answer is typed, printable keys go to it).
 pub const KEYS: &[Binding] = &[
-    Binding { keys: &[Key::Char('n')], msg: Msg::Quiz(QuizMsg::Start), help: "quiz.key.start" },
-    Binding { keys: &[Key::Char('s')], msg: Msg::Quiz(QuizMsg::ShowMe), help: "quiz.key.show_me" },
-    Binding { keys: &[Key::Char('p')], msg: Msg::Quiz(QuizMsg::Progress), help: "quiz.key.progress" },
-    Binding { keys: &[Key::Char('m')], msg: Msg::Quiz(QuizMsg::Menu), help: "quiz.key.menu" },
-    Binding { keys: &[Key::Char('+'), Key::Char('=')], msg: Msg::Quiz(QuizMsg::More), help: "quiz.key.more" },
-    Binding { keys: &[Key::Char('-')], msg: Msg::Quiz(QuizMsg::Fewer), help: "quiz.key.fewer" },
+    Binding {
+        keys: &[Key::Char('n')],
+        msg: Msg::Quiz(QuizMsg::Start),
+        help: "quiz.key.start",
+    },
+    Binding {
+        keys: &[Key::Char('s')],
+        msg: Msg::Quiz(QuizMsg::ShowMe),
+        help: "quiz.key.show_me",
+    },
+    Binding {
+        keys: &[Key::Char('p')],
+        msg: Msg::Quiz(QuizMsg::Progress),
+        help: "quiz.key.progress",
+    },
+    Binding {
+        keys: &[Key::Char('m')],
+        msg: Msg::Quiz(QuizMsg::Menu),
+        help: "quiz.key.menu",
+    },
+    Binding {
+        keys: &[Key::Char('+'), Key::Char('=')],
+        msg: Msg::Quiz(QuizMsg::More),
+        help: "quiz.key.more",
+    },
+    Binding {
+        keys: &[Key::Char('-')],
+        msg: Msg::Quiz(QuizMsg::Fewer),
+        help: "quiz.key.fewer",
+    },
 ];
 
 const DEFAULT_COUNT: usize = 10;
@@ -100,14 +124,28 @@ impl QuizPanel {
     /// `store` when there is one.
     pub fn new(bank: Vec<Question>, store: Option<Store>) -> QuizPanel {
         let mastery = store.as_ref().map(Mastery::load).unwrap_or_default();
-        QuizPanel { bank, store, mastery, count: DEFAULT_COUNT, ..QuizPanel::default() }
+        QuizPanel {
+            bank,
+            store,
+            mastery,
+            count: DEFAULT_COUNT,
+            ..QuizPanel::default()
+        }
     }
 
     /// Starts a quiz now with the current settings.
     pub fn start(&mut self) {
         let seed = self.seed.unwrap_or_else(session::fresh_seed);
-        let due = if self.seed.is_some() { Vec::new() } else { self.mastery.due() };
-        let spec = QuizSpec { topics: self.topics.clone(), count: self.count.clamp(1, MAX_COUNT), seed };
+        let due = if self.seed.is_some() {
+            Vec::new()
+        } else {
+            self.mastery.due()
+        };
+        let spec = QuizSpec {
+            topics: self.topics.clone(),
+            count: self.count.clamp(1, MAX_COUNT),
+            seed,
+        };
         let questions = session::build(&spec, &self.bank, &due);
         self.session = Some(Session::new(spec, questions));
         self.input.clear();
@@ -132,15 +170,20 @@ impl QuizPanel {
         }
     }
 
-    fn submit(&mut self, ctx: &mut Ctx) {
+    fn submit(&mut self) {
         let seconds = self.asked_at.map_or(0.0, |a| a.elapsed().as_secs_f64());
-        let Some(session) = self.session.as_mut() else { return };
-        let Some(question) = session.current().cloned() else { return };
-        let Some(record) = session.answer(&self.input, seconds).cloned() else { return };
+        let Some(session) = self.session.as_mut() else {
+            return;
+        };
+        let Some(question) = session.current().cloned() else {
+            return;
+        };
+        let Some(record) = session.answer(&self.input, seconds).cloned() else {
+            return;
+        };
         self.mastery.record(&question, record.verdict.is_correct());
         self.input.clear();
         self.mode = Mode::Feedback;
-        let _ = ctx;
     }
 
     fn next_question(&mut self, ctx: &mut Ctx) {
@@ -156,7 +199,9 @@ impl QuizPanel {
     /// Ends the quiz: unanswered questions count wrong; mastery and results
     /// are written.
     fn finish(&mut self, ctx: &mut Ctx) {
-        let Some(session) = self.session.as_mut() else { return };
+        let Some(session) = self.session.as_mut() else {
+            return;
+        };
         session.finish();
         self.mode = Mode::Finished;
         self.review = 0;
@@ -169,7 +214,11 @@ impl QuizPanel {
         }
         if let Some(path) = &self.results {
             match results::write(path, &results::rows(session, ctx.lang)) {
-                Ok(()) => ctx.say(tf(ctx.lang, "status.exported", &[("path", &path.display().to_string())])),
+                Ok(()) => ctx.say(tf(
+                    ctx.lang,
+                    "status.exported",
+                    &[("path", &path.display().to_string())],
+                )),
                 Err(e) => ctx.say(e.to_string()),
             }
         }
@@ -185,7 +234,10 @@ impl QuizPanel {
             _ => None,
         };
         match question.and_then(|q| q.panel.clone()) {
-            Some(link) => Some(Msg::OpenPanel { panel: link.panel, arg: link.arg }),
+            Some(link) => Some(Msg::OpenPanel {
+                panel: link.panel,
+                arg: link.arg,
+            }),
             None => {
                 ctx.say(t(ctx.lang, "quiz.no_show_me"));
                 None
@@ -195,7 +247,9 @@ impl QuizPanel {
 
     /// Menu rows: one per topic, plus "all".
     pub fn toggle_topic(&mut self, index: usize) {
-        let Some(topic) = Topic::ALL.get(index).copied() else { return };
+        let Some(topic) = Topic::ALL.get(index).copied() else {
+            return;
+        };
         if let Some(at) = self.topics.iter().position(|t| *t == topic) {
             self.topics.remove(at);
         } else {
@@ -213,7 +267,11 @@ impl Panel for QuizPanel {
             QuizMsg::Start => self.start(),
             QuizMsg::ShowMe => return self.show_me(ctx),
             QuizMsg::Progress => {
-                self.mode = if self.mode == Mode::Progress { Mode::Menu } else { Mode::Progress };
+                self.mode = if self.mode == Mode::Progress {
+                    Mode::Menu
+                } else {
+                    Mode::Progress
+                };
             }
             QuizMsg::Menu => self.mode = Mode::Menu,
             QuizMsg::More => self.count = (self.count + 5).min(MAX_COUNT),
@@ -226,7 +284,9 @@ impl Panel for QuizPanel {
         match self.mode {
             Mode::Menu => match nav {
                 Nav::Up | Nav::PrevPane => self.cursor = self.cursor.saturating_sub(1),
-                Nav::Down | Nav::NextPane => self.cursor = (self.cursor + 1).min(Topic::ALL.len() - 1),
+                Nav::Down | Nav::NextPane => {
+                    self.cursor = (self.cursor + 1).min(Topic::ALL.len() - 1)
+                }
                 Nav::First => self.cursor = 0,
                 Nav::Last => self.cursor = Topic::ALL.len() - 1,
                 Nav::Enter => self.toggle_topic(self.cursor),
@@ -242,7 +302,9 @@ impl Panel for QuizPanel {
                 let n = self.session.as_ref().map_or(0, |s| s.mistakes().len());
                 match nav {
                     Nav::Up | Nav::Prev => self.review = self.review.saturating_sub(1),
-                    Nav::Down | Nav::Next => self.review = (self.review + 1).min(n.saturating_sub(1)),
+                    Nav::Down | Nav::Next => {
+                        self.review = (self.review + 1).min(n.saturating_sub(1))
+                    }
                     Nav::First => self.review = 0,
                     Nav::Last => self.review = n.saturating_sub(1),
                     Nav::Enter => return self.show_me(ctx),
@@ -273,11 +335,18 @@ impl Panel for QuizPanel {
         let block = Block::default()
             .borders(Borders::ALL)
             .border_style(theme.border_focus)
-            .title(Span::styled(format!(" {} ", t(ctx.lang, "tab.quiz")), theme.title));
+            .title(Span::styled(
+                format!(" {} ", t(ctx.lang, "tab.quiz")),
+                theme.title,
+            ));
         let inner = block.inner(area);
         block.render(area, buf);
         let pad = if ctx.present { 2 } else { 1 };
-        let text_area = Rect { x: inner.x + pad, width: inner.width.saturating_sub(pad * 2), ..inner };
+        let text_area = Rect {
+            x: inner.x + pad,
+            width: inner.width.saturating_sub(pad * 2),
+            ..inner
+        };
         let max = usize::from(text_area.width);
         let lines: Vec<Line> = match self.mode {
             Mode::Menu => view::menu(self, max, ctx),
@@ -297,17 +366,24 @@ impl Panel for QuizPanel {
     fn open(&mut self, arg: &str, _ctx: &mut Ctx) -> Result<(), String> {
         let map = parse_pairs(arg)?;
         if let Some(list) = map.get("topic") {
-            self.topics = parse_topics(&[list.clone()])?;
+            self.topics = parse_topics(std::slice::from_ref(list))?;
         }
         if let Some(n) = map.get("count") {
-            let n: usize = n.parse().map_err(|_| format!("count='{n}' is not a number"))?;
+            let n: usize = n
+                .parse()
+                .map_err(|_| format!("count='{n}' is not a number"))?;
             self.count = n.clamp(1, MAX_COUNT);
         }
         if let Some(s) = map.get("seed") {
-            self.seed = Some(s.parse().map_err(|_| format!("seed='{s}' is not a number"))?);
+            self.seed = Some(
+                s.parse()
+                    .map_err(|_| format!("seed='{s}' is not a number"))?,
+            );
         }
         if let Some(s) = map.get("time") {
-            let secs: u64 = s.parse().map_err(|_| format!("time='{s}' is not a number of seconds"))?;
+            let secs: u64 = s
+                .parse()
+                .map_err(|_| format!("time='{s}' is not a number of seconds"))?;
             self.time_limit = Some(Duration::from_secs(secs.max(1)));
         }
         if let Some(path) = map.get("results") {
@@ -326,7 +402,9 @@ impl Panel for QuizPanel {
     }
 
     fn tick(&mut self, ctx: &mut Ctx) {
-        let Some(deadline) = self.deadline else { return };
+        let Some(deadline) = self.deadline else {
+            return;
+        };
         let now = Instant::now();
         self.seconds_left = Some(deadline.saturating_duration_since(now).as_secs());
         if now >= deadline {
@@ -339,8 +417,11 @@ impl Panel for QuizPanel {
         self.mode == Mode::Asking
     }
 
-    fn text_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> TextInput {
-        if key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) {
+    fn text_key(&mut self, key: KeyEvent, _ctx: &mut Ctx) -> TextInput {
+        if key
+            .modifiers
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+        {
             return TextInput::Ignored;
         }
         match key.code {
@@ -355,12 +436,10 @@ impl Panel for QuizPanel {
                 TextInput::Consumed(None)
             }
             KeyCode::Enter => {
-                self.submit(ctx);
+                self.submit();
                 TextInput::Consumed(None)
             }
             _ => TextInput::Ignored,
         }
     }
-
-    fn leave(&mut self, _ctx: &mut Ctx) {}
 }
