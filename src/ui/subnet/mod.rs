@@ -25,8 +25,10 @@ use crate::net::subnet::{
 /// The example the panel starts with: the textbook computation.
 const TEXTBOOK: &str = "192.168.21.36/24";
 
-/// Animation ticks (of `ui::TICK`) per sweep step while playing.
-const TICKS_PER_STEP: u8 = 3;
+/// Animation ticks (of `ui::TICK`) per sweep step while playing: IPv4's 36 steps
+/// take about 5 s; IPv6's 132 steps go one per tick, about 7 s.
+const TICKS_PER_STEP_V4: u8 = 3;
+const TICKS_PER_STEP_V6: u8 = 1;
 
 /// The lower pane.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -340,7 +342,11 @@ impl Panel for SubnetPanel {
             return;
         }
         self.ticks += 1;
-        if self.ticks < TICKS_PER_STEP {
+        let per_step = match self.facts.family() {
+            crate::net::subnet::Family::V4 => TICKS_PER_STEP_V4,
+            crate::net::subnet::Family::V6 => TICKS_PER_STEP_V6,
+        };
+        if self.ticks < per_step {
             return;
         }
         self.ticks = 0;
