@@ -326,6 +326,6 @@ fn in_the_app_keys_reach_the_panel_and_g_opens_the_lan_panel() {
     press(&mut app, KeyCode::Char('p'), KeyModifiers::NONE);
     assert!(!app.wants_ticks());
     press(&mut app, KeyCode::Char('g'), KeyModifiers::NONE);
-    // The argument it carries is checked in `lan_key_opens_the_lan_panel_on_the_case`.
     assert_eq!(app.screen, Screen::Lan);
+    assert_eq!(app.lan.scenario.name(), "via-gateway");
 }
