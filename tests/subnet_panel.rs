@@ -238,10 +238,13 @@ fn prefix_keys_and_bad_open_args() {
     panel.update(SubnetMsg::PrefixShorter, &mut c);
     panel.update(SubnetMsg::PrefixShorter, &mut c);
     assert_eq!(panel.facts.network.to_string(), "192.168.20.0/23");
-    let err = panel.open("10.0.0.1/33", &mut c).unwrap_err();
-    assert!(err.contains("column 10"), "{err}");
-    let err = panel.open("10.0.0.1/24", &mut ctx(Lang::Zh)).map(|_| ());
-    assert!(err.is_ok());
+    // A wrong prefix in a lesson's argument is shown in the panel, at its column.
+    panel.open("10.0.0.1/33", &mut c).unwrap();
+    let err = panel.error.clone().unwrap();
+    assert!(err.to_string().contains("column 10"), "{err}");
+    panel.open("10.0.0.1/24", &mut ctx(Lang::Zh)).unwrap();
+    assert!(panel.error.is_none());
+    assert_eq!(panel.facts.network.to_string(), "10.0.0.0/24");
 }
 
 #[test]
@@ -328,4 +331,23 @@ fn in_the_app_keys_reach_the_panel_and_g_opens_the_lan_panel() {
     press(&mut app, KeyCode::Char('g'), KeyModifiers::NONE);
     assert_eq!(app.screen, Screen::Lan);
     assert_eq!(app.lan.scenario.name(), "via-gateway");
+}
+
+#[test]
+fn a_lesson_may_open_on_a_refused_mask_and_the_panel_shows_why() {
+    for lang in Lang::ALL {
+        let mut panel = SubnetPanel::default();
+        panel
+            .open("192.168.21.36 255.0.255.0", &mut ctx(lang))
+            .unwrap();
+        let err = panel.error.clone().unwrap();
+        assert_eq!(err.column(), Some(21), "the octet holding bit 17");
+        let t = draw(&panel, lang, &dark(), 80, 24);
+        insta::assert_snapshot!(format!("refused_mask_{lang}_80x24"), t.backend());
+    }
+    // Bad options are the lesson author's mistake: refused with a message.
+    let err = SubnetPanel::default()
+        .open("192.168.21.36/24 colour=red", &mut ctx(Lang::En))
+        .unwrap_err();
+    assert!(err.contains("unknown option 'colour'"), "{err}");
 }

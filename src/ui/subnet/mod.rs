@@ -19,7 +19,8 @@ use super::panel::{Ctx, Panel, RenderCtx, TextInput};
 use crate::i18n::t;
 use crate::lesson::PanelId;
 use crate::net::subnet::{
-    SubnetError, SubnetFacts, SubnetRequest, SweepStep, and_sweep, parse_panel_arg,
+    SubnetError, SubnetFacts, SubnetRequest, SweepStep, and_sweep, check_lesson_arg,
+    parse_panel_arg,
 };
 
 /// The example the panel starts with: the textbook computation.
@@ -322,12 +323,15 @@ impl Panel for SubnetPanel {
         view::render(self, area, buf, ctx);
     }
 
+    /// Opens on a lesson's argument. An argument whose address or mask is wrong is
+    /// still shown, with its error and column, as if the student had typed it: a
+    /// lesson may do that on purpose (e.g. the mask 255.0.255.0).
     fn open(&mut self, arg: &str, ctx: &mut Ctx) -> Result<(), String> {
-        let request = parse_panel_arg(arg).map_err(|e| e.message(ctx.lang))?;
+        check_lesson_arg(arg).map_err(|e| e.message(ctx.lang))?;
         self.editing = false;
         self.playing = false;
         self.set_input(arg.trim());
-        self.pane = Self::pane_for(&request);
+        self.pane = Self::pane_for(&self.request);
         // A lesson opens the panel at the start of the sweep, to step through it.
         self.step = 0;
         Ok(())
