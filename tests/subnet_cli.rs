@@ -227,3 +227,16 @@ fn help_states_the_conventions() {
         assert!(help.contains(needle), "--help lacks {needle:?}:\n{help}");
     }
 }
+
+#[test]
+fn help_lists_every_scope_id() {
+    let help = String::from_utf8(nettutor(&["subnet", "--help"]).stdout).unwrap();
+    let flat = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    for scope in nettutor::net::subnet::Scope::ALL {
+        assert!(
+            flat.contains(scope.id()),
+            "--help lacks scope {}",
+            scope.id()
+        );
+    }
+}

@@ -238,10 +238,13 @@ fn prefix_keys_and_bad_open_args() {
     panel.update(SubnetMsg::PrefixShorter, &mut c);
     panel.update(SubnetMsg::PrefixShorter, &mut c);
     assert_eq!(panel.facts.network.to_string(), "192.168.20.0/23");
-    let err = panel.open("10.0.0.1/33", &mut c).unwrap_err();
-    assert!(err.contains("column 10"), "{err}");
-    let err = panel.open("10.0.0.1/24", &mut ctx(Lang::Zh)).map(|_| ());
-    assert!(err.is_ok());
+    // A wrong prefix in a lesson's argument is shown in the panel, at its column.
+    panel.open("10.0.0.1/33", &mut c).unwrap();
+    let err = panel.error.clone().unwrap();
+    assert!(err.to_string().contains("column 10"), "{err}");
+    panel.open("10.0.0.1/24", &mut ctx(Lang::Zh)).unwrap();
+    assert!(panel.error.is_none());
+    assert_eq!(panel.facts.network.to_string(), "10.0.0.0/24");
 }
 
 #[test]
@@ -326,6 +329,85 @@ fn in_the_app_keys_reach_the_panel_and_g_opens_the_lan_panel() {
     press(&mut app, KeyCode::Char('p'), KeyModifiers::NONE);
     assert!(!app.wants_ticks());
     press(&mut app, KeyCode::Char('g'), KeyModifiers::NONE);
-    // The argument it carries is checked in `lan_key_opens_the_lan_panel_on_the_case`.
     assert_eq!(app.screen, Screen::Lan);
+    assert_eq!(app.lan.scenario.name(), "via-gateway");
+}
+
+#[test]
+fn a_lesson_may_open_on_a_refused_mask_and_the_panel_shows_why() {
+    for lang in Lang::ALL {
+        let mut panel = SubnetPanel::default();
+        panel
+            .open("192.168.21.36 255.0.255.0", &mut ctx(lang))
+            .unwrap();
+        let err = panel.error.clone().unwrap();
+        assert_eq!(err.column(), Some(21), "the octet holding bit 17");
+        let t = draw(&panel, lang, &dark(), 80, 24);
+        insta::assert_snapshot!(format!("refused_mask_{lang}_80x24"), t.backend());
+    }
+    // Bad options are the lesson author's mistake: refused with a message.
+    let err = SubnetPanel::default()
+        .open("192.168.21.36/24 colour=red", &mut ctx(Lang::En))
+        .unwrap_err();
+    assert!(err.contains("unknown option 'colour'"), "{err}");
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// Whatever is typed, at whatever size, drawing never panics.
+    #[test]
+    fn any_input_draws_at_any_size(
+        text in "[0-9a-fA-F:./ =,%é中-]{0,70}",
+        w in 1u16..170,
+        h in 1u16..50,
+        step in 0usize..140,
+        lang in proptest::prop_oneof![proptest::strategy::Just(Lang::En), proptest::strategy::Just(Lang::Zh)],
+    ) {
+        let mut panel = SubnetPanel::default();
+        panel.set_input(&text);
+        panel.step = step.min(panel.steps.len().saturating_sub(1));
+        panel.scroll = u128::from(step as u64) * 1_000_000_007;
+        for pane in [Pane::Facts, Pane::Same, Pane::Split, Pane::Vlsm] {
+            panel.pane = pane;
+            let _ = draw(&panel, lang, &dark(), w, h);
+        }
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// Valid inputs of both IP versions, every pane, any size: drawing never panics.
+    #[test]
+    fn valid_inputs_draw_at_any_size(
+        a in proptest::prelude::any::<u128>(),
+        v6 in proptest::prelude::any::<bool>(),
+        prefix in 0u8..=128,
+        extra in 0u8..=10,
+        w in 1u16..170,
+        h in 1u16..50,
+        step in 0usize..140,
+    ) {
+        let (address, max) = if v6 {
+            (std::net::IpAddr::V6(std::net::Ipv6Addr::from(a)), 128)
+        } else {
+            (std::net::IpAddr::V4(std::net::Ipv4Addr::from(a as u32)), 32)
+        };
+        let p = prefix.min(max);
+        let split = (p + extra).min(max);
+        let other = match address {
+            std::net::IpAddr::V4(v) => std::net::IpAddr::V4(std::net::Ipv4Addr::from(u32::from(v) ^ 0x0000_0f0f)),
+            std::net::IpAddr::V6(v) => std::net::IpAddr::V6(std::net::Ipv6Addr::from(u128::from(v) ^ 0xf0f0)),
+        };
+        let mut panel = SubnetPanel::default();
+        panel.set_input(&format!("{address}/{p} same={other} split={split}"));
+        proptest::prop_assert!(panel.error.is_none(), "{:?}", panel.error);
+        panel.step = step.min(panel.steps.len().saturating_sub(1));
+        panel.scroll = u128::from(step as u64) << 100;
+        for pane in [Pane::Facts, Pane::Same, Pane::Split, Pane::Vlsm] {
+            panel.pane = pane;
+            let _ = draw(&panel, Lang::Zh, &dark(), w, h);
+        }
+    }
 }

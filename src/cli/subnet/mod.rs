@@ -34,7 +34,10 @@ Conventions:
   --json prints one object: address, network, prefix, netmask, wildcard, broadcast
   (null for IPv6, /31, /32), first_host, last_host, usable_hosts and total_addresses
   (decimal strings), class (null for IPv6), scope; plus same_network, gateway, split,
-  vlsm, aggregate, range when those options are given.
+  vlsm, aggregate, range when those options are given. scope is one of: unspecified,
+  this-network, loopback, private, shared, link-local, protocol-assignments,
+  documentation, benchmarking, multicast, limited-broadcast, reserved, unique-local,
+  ipv4-mapped, nat64, global.
   Bad input: one line naming the problem and its column on stderr, exit status 2.
 
 Examples:

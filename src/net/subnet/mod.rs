@@ -31,7 +31,7 @@ pub use facts::{
 pub use parse::{
     PrefixSource, SubnetInput, family_of, parse_address, parse_host, parse_input, parse_network,
 };
-pub use request::{SubnetRequest, parse_panel_arg, parse_split_prefix};
+pub use request::{SubnetRequest, check_lesson_arg, parse_panel_arg, parse_split_prefix};
 pub use same::{AddressRole, GatewayCheck, SameNetworkCheck, role_in};
 pub use scope::Scope;
 pub use split::{SplitIter, SplitPlan};

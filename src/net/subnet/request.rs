@@ -108,6 +108,32 @@ pub fn parse_panel_arg(arg: &str) -> Result<SubnetRequest, SubnetError> {
     Ok(request)
 }
 
+/// For checking lesson files: [`parse_panel_arg`], except that a problem in the
+/// address/mask part is accepted, because the panel shows it with its column — a
+/// lesson may open the panel on `192.168.21.36 255.0.255.0` on purpose to show why
+/// that mask is refused. Problems with the options (unknown key, a split or VLSM
+/// plan that does not fit, a host of the wrong IP version) and an empty argument
+/// are errors.
+pub fn check_lesson_arg(arg: &str) -> Result<(), SubnetError> {
+    let err = match parse_panel_arg(arg) {
+        Ok(_) => return Ok(()),
+        Err(err) => err,
+    };
+    let words = tokens(arg);
+    let first_option = words
+        .iter()
+        .position(|w| w.text.contains('='))
+        .unwrap_or(words.len());
+    let input_end = words[..first_option]
+        .last()
+        .map(|w| w.offset + w.text.chars().count());
+    match (&err, err.column(), input_end) {
+        (SubnetError::Empty, _, _) => Err(err),
+        (_, Some(column), Some(end)) if column <= end + 1 => Ok(()),
+        _ => Err(err),
+    }
+}
+
 fn apply_option(request: &mut SubnetRequest, word: &Token<'_>) -> Result<(), SubnetError> {
     let (key, value) = word.text.split_once('=').unwrap_or((word.text, ""));
     let value_offset = word.offset + key.chars().count() + 1;
@@ -172,6 +198,17 @@ mod tests {
         assert_eq!(r.gateway, Some("192.168.21.1".parse().unwrap()));
         assert_eq!(r.split, Some(26));
         assert_eq!(r.vlsm, Some(vec![50, 20, 10, 2]));
+    }
+
+    #[test]
+    fn lessons_may_show_a_bad_input_but_not_bad_options() {
+        assert_eq!(check_lesson_arg("192.168.21.36 255.0.255.0"), Ok(()));
+        assert_eq!(check_lesson_arg("192.168.21.36/"), Ok(()));
+        assert!(check_lesson_arg("192.168.21.36/24 colour=red").is_err());
+        assert!(check_lesson_arg("192.168.21.36/24 same=::1").is_err());
+        assert!(check_lesson_arg("192.168.21.36/24 split=8").is_err());
+        assert!(check_lesson_arg("192.168.21.36/24 same=1.2.3.400").is_err());
+        assert!(check_lesson_arg("  ").is_err());
     }
 
     #[test]

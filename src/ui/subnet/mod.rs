@@ -19,14 +19,17 @@ use super::panel::{Ctx, Panel, RenderCtx, TextInput};
 use crate::i18n::t;
 use crate::lesson::PanelId;
 use crate::net::subnet::{
-    SubnetError, SubnetFacts, SubnetRequest, SweepStep, and_sweep, parse_panel_arg,
+    SubnetError, SubnetFacts, SubnetRequest, SweepStep, and_sweep, check_lesson_arg,
+    parse_panel_arg,
 };
 
 /// The example the panel starts with: the textbook computation.
 const TEXTBOOK: &str = "192.168.21.36/24";
 
-/// Animation ticks (of `ui::TICK`) per sweep step while playing.
-const TICKS_PER_STEP: u8 = 3;
+/// Animation ticks (of `ui::TICK`) per sweep step while playing: IPv4's 36 steps
+/// take about 5 s; IPv6's 132 steps go one per tick, about 7 s.
+const TICKS_PER_STEP_V4: u8 = 3;
+const TICKS_PER_STEP_V6: u8 = 1;
 
 /// The lower pane.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -320,12 +323,15 @@ impl Panel for SubnetPanel {
         view::render(self, area, buf, ctx);
     }
 
+    /// Opens on a lesson's argument. An argument whose address or mask is wrong is
+    /// still shown, with its error and column, as if the student had typed it: a
+    /// lesson may do that on purpose (e.g. the mask 255.0.255.0).
     fn open(&mut self, arg: &str, ctx: &mut Ctx) -> Result<(), String> {
-        let request = parse_panel_arg(arg).map_err(|e| e.message(ctx.lang))?;
+        check_lesson_arg(arg).map_err(|e| e.message(ctx.lang))?;
         self.editing = false;
         self.playing = false;
         self.set_input(arg.trim());
-        self.pane = Self::pane_for(&request);
+        self.pane = Self::pane_for(&self.request);
         // A lesson opens the panel at the start of the sweep, to step through it.
         self.step = 0;
         Ok(())
@@ -340,7 +346,11 @@ impl Panel for SubnetPanel {
             return;
         }
         self.ticks += 1;
-        if self.ticks < TICKS_PER_STEP {
+        let per_step = match self.facts.family() {
+            crate::net::subnet::Family::V4 => TICKS_PER_STEP_V4,
+            crate::net::subnet::Family::V6 => TICKS_PER_STEP_V6,
+        };
+        if self.ticks < per_step {
             return;
         }
         self.ticks = 0;

@@ -11,7 +11,7 @@ use crate::i18n::{t, tf};
 use crate::net::subnet::SubnetError;
 use crate::ui::lessons::fit;
 use crate::ui::panel::RenderCtx;
-use crate::ui::text::width;
+use crate::ui::text::{width, wrap};
 
 const PROMPT: &str = "› ";
 
@@ -37,7 +37,8 @@ pub(super) fn render(panel: &SubnetPanel, area: Rect, buf: &mut Buffer, ctx: &Re
     };
     let available = usize::from(inner.width);
     let (input, skipped) = input_line(panel, available, ctx);
-    let mut lines = vec![input, status_line(panel, skipped, available, ctx)];
+    let mut lines = vec![input];
+    lines.extend(status_lines(panel, skipped, available, ctx));
     if let Some(step) = panel.current_step() {
         lines.extend(bits_view::lines(&panel.facts, step, available, ctx));
     }
@@ -88,74 +89,125 @@ fn input_line(panel: &SubnetPanel, available: usize, ctx: &RenderCtx) -> (Line<'
     (Line::from(spans), skipped)
 }
 
-/// Under the input: the error with a caret at its column, or the scope and the
+/// Under the input: the error with a caret at its column (and, for a refused mask,
+/// its bits with the one that breaks the run of ones), or the scope and the
 /// animation state.
-fn status_line(
+fn status_lines(
     panel: &SubnetPanel,
     skipped: usize,
     available: usize,
     ctx: &RenderCtx,
-) -> Line<'static> {
+) -> Vec<Line<'static>> {
     let theme = ctx.theme;
-    match &panel.error {
-        Some(SubnetError::Empty) => Line::from(Span::styled(
-            fit(&SubnetError::Empty.message(ctx.lang), available),
+    let Some(err) = &panel.error else {
+        return vec![ok_line(panel, available, ctx)];
+    };
+    if *err == SubnetError::Empty {
+        return vec![Line::from(Span::styled(
+            fit(&err.message(ctx.lang), available),
             theme.muted,
-        )),
-        Some(err) => {
-            let message = err.message(ctx.lang);
-            let caret = err.column().map(|c| {
-                let before: String = panel
-                    .input
-                    .chars()
-                    .skip(skipped)
-                    .take(c.saturating_sub(1 + skipped))
-                    .collect();
-                width(PROMPT) + width(&before)
-            });
-            match caret {
-                Some(x) if x + 2 + width(&message) <= available => Line::from(vec![
-                    Span::raw(" ".repeat(x)),
-                    Span::styled("^ ", theme.boundary),
-                    Span::styled(message, theme.bad),
-                ]),
-                _ => Line::from(Span::styled(fit(&message, available), theme.bad)),
-            }
-        }
-        None => {
-            let left = if panel.editing {
-                t(ctx.lang, "subnet.input.editing").to_string()
-            } else {
-                format!("✓ {}", t(ctx.lang, &panel.facts.scope.text_key()))
-            };
-            let total = panel.steps.len().to_string();
-            let n = (panel.step.min(panel.steps.len().saturating_sub(1)) + 1).to_string();
-            let state = if panel.playing {
-                "subnet.playing"
-            } else {
-                "subnet.paused"
-            };
-            let right = format!(
-                "{}  {}",
-                tf(ctx.lang, "subnet.step", &[("n", &n), ("total", &total)]),
-                t(ctx.lang, state)
-            );
-            let left = fit(&left, available.saturating_sub(width(&right) + 2));
-            let gap = available.saturating_sub(width(&left) + width(&right));
-            Line::from(vec![
-                Span::styled(
-                    left,
-                    if panel.editing {
-                        theme.muted
-                    } else {
-                        theme.good
-                    },
-                ),
-                Span::raw(" ".repeat(gap)),
-                Span::styled(right, theme.muted),
-            ])
-        }
+        ))];
     }
+    let mut out = Vec::new();
+    if let Some(column) = err.column() {
+        let before: String = panel
+            .input
+            .chars()
+            .skip(skipped)
+            .take(column.saturating_sub(1 + skipped))
+            .collect();
+        let x = width(PROMPT) + width(&before);
+        out.push(Line::from(vec![
+            Span::raw(" ".repeat(x)),
+            Span::styled("^", theme.boundary),
+        ]));
+    }
+    let message = wrap(
+        &[(err.message(ctx.lang), theme.bad)],
+        available,
+        ("", theme.bad),
+        ("", theme.bad),
+    );
+    out.extend(message.into_iter().take(3));
+    if let SubnetError::NonContiguousMask { mask, bit, .. } = err {
+        out.extend(refused_mask(mask, *bit, ctx));
+    }
+    out.push(Line::from(Span::styled(
+        fit(t(ctx.lang, "subnet.input.stale"), available),
+        theme.muted,
+    )));
+    out
+}
+
+/// The bits of a refused mask, the breaking bit (1-based) marked.
+fn refused_mask(mask: &str, bit: u8, ctx: &RenderCtx) -> Vec<Line<'static>> {
+    let theme = ctx.theme;
+    let Ok(value) = mask.parse::<std::net::Ipv4Addr>() else {
+        return Vec::new();
+    };
+    let value = u32::from(value);
+    let label = format!("{}  ", t(ctx.lang, "subnet.mask.refused"));
+    let mut spans = vec![Span::styled(label.clone(), theme.bold)];
+    let mut seen_zero = false;
+    for i in 0..32u8 {
+        if i > 0 && i % 8 == 0 {
+            spans.push(Span::styled(".", theme.muted));
+        }
+        let one = value >> (31 - i) & 1 == 1;
+        seen_zero |= !one;
+        let style = if i + 1 == bit {
+            theme.bad.patch(theme.selected)
+        } else if one && !seen_zero {
+            theme.net_bits
+        } else {
+            theme.host_bits
+        };
+        spans.push(Span::styled(if one { "1" } else { "0" }, style));
+    }
+    let index = usize::from(bit.saturating_sub(1));
+    let column = width(&label) + index + index / 8;
+    vec![
+        Line::from(spans),
+        Line::from(vec![
+            Span::raw(" ".repeat(column)),
+            Span::styled(format!("^ {bit}"), theme.bad),
+        ]),
+    ]
+}
+
+fn ok_line(panel: &SubnetPanel, available: usize, ctx: &RenderCtx) -> Line<'static> {
+    let theme = ctx.theme;
+    let left = if panel.editing {
+        t(ctx.lang, "subnet.input.editing").to_string()
+    } else {
+        format!("✓ {}", t(ctx.lang, &panel.facts.scope.text_key()))
+    };
+    let total = panel.steps.len().to_string();
+    let n = (panel.step.min(panel.steps.len().saturating_sub(1)) + 1).to_string();
+    let state = if panel.playing {
+        "subnet.playing"
+    } else {
+        "subnet.paused"
+    };
+    let right = format!(
+        "{}  {}",
+        tf(ctx.lang, "subnet.step", &[("n", &n), ("total", &total)]),
+        t(ctx.lang, state)
+    );
+    let left = fit(&left, available.saturating_sub(width(&right) + 2));
+    let gap = available.saturating_sub(width(&left) + width(&right));
+    Line::from(vec![
+        Span::styled(
+            left,
+            if panel.editing {
+                theme.muted
+            } else {
+                theme.good
+            },
+        ),
+        Span::raw(" ".repeat(gap)),
+        Span::styled(right, theme.muted),
+    ])
 }
 
 fn pane_tabs(panel: &SubnetPanel, ctx: &RenderCtx) -> Line<'static> {
