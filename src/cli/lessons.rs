@@ -6,18 +6,58 @@ use std::process::ExitCode;
 use clap::Subcommand;
 
 use crate::i18n::Lang;
+use crate::lesson::{LessonSet, LessonSource};
 
 #[derive(Debug, Subcommand)]
 pub enum LessonsCmd {
-    /// One lesson per line, its id first.
+    /// One lesson per line: its id, its number of steps, its title.
     List,
-    /// Validate a lesson folder (default: the built-in lessons).
+    /// Validate a lesson folder (default: the built-in lessons); every problem is
+    /// printed as FILE:LINE: message, and the exit status is 1 when there are any.
     Check {
         /// The folder to check.
         dir: Option<PathBuf>,
     },
 }
 
-pub fn run(_cmd: LessonsCmd, _dir: Option<PathBuf>, _lang: Lang) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("lessons are not built yet")
+pub fn run(cmd: LessonsCmd, dir: Option<PathBuf>, lang: Lang) -> anyhow::Result<ExitCode> {
+    match cmd {
+        LessonsCmd::List => match LessonSet::load(&LessonSource::from_option(dir)) {
+            Ok(set) => {
+                for lesson in &set.lessons {
+                    println!(
+                        "{}\t{}\t{}",
+                        lesson.id,
+                        lesson.steps.len(),
+                        lesson.title.get(lang)
+                    );
+                }
+                Ok(ExitCode::SUCCESS)
+            }
+            Err(errors) => {
+                eprintln!("{errors}");
+                Ok(ExitCode::FAILURE)
+            }
+        },
+        LessonsCmd::Check { dir: folder } => {
+            let source = LessonSource::from_option(folder.or(dir));
+            match LessonSet::load(&source) {
+                Ok(set) => {
+                    let steps: usize = set.lessons.iter().map(|l| l.steps.len()).sum();
+                    println!(
+                        "ok: {} lessons, {steps} steps, {} concepts, {} glossary terms",
+                        set.lessons.len(),
+                        set.curriculum.concepts.len(),
+                        set.glossary.terms.len()
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(errors) => {
+                    eprintln!("{errors}");
+                    eprintln!("{} problem(s) found", errors.0.len());
+                    Ok(ExitCode::FAILURE)
+                }
+            }
+        }
+    }
 }

@@ -2,6 +2,7 @@
 
 pub mod arp;
 pub mod frame;
+pub mod osi;
 pub mod pcap;
 pub mod subnet;
 pub mod tcp;

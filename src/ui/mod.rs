@@ -1,8 +1,47 @@
-//! The ratatui front end.
+//! The ratatui front end: app state, messages, event loop, one module per screen.
+//!
+//! One channel carries every event: terminal input (a reader thread), signals
+//! (a signal thread) and background results (lab workers). The loop blocks on it
+//! and redraws only when something changed; while an animation plays it waits
+//! with a timeout instead, and that timeout is the tick.
 
+pub mod app;
+pub mod draw;
+pub mod glossary;
+pub mod handshake;
+pub mod keymap;
+pub mod labs;
+pub mod lan;
+pub mod lessons;
+pub mod osi;
+pub mod panel;
+pub mod present;
+pub mod quiz;
+pub mod search;
+pub mod subnet;
+pub mod text;
+pub mod theme;
+pub mod widgets;
+
+use std::io::{self, Stdout};
 use std::path::PathBuf;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::time::{Duration, Instant};
 
+use anyhow::Context as _;
+use ratatui::Terminal;
+use ratatui::backend::{Backend, CrosstermBackend};
+use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture};
+use ratatui::crossterm::execute;
+use ratatui::crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+
+use self::app::{App, AppEvent};
+use self::theme::Theme;
 use crate::i18n::Lang;
+use crate::lesson::{LessonSet, LessonSource};
+use crate::store::Store;
 
 /// What the command line asks of the terminal tutor.
 #[derive(Debug, Clone, Default)]
@@ -15,6 +54,139 @@ pub struct Options {
     pub lesson_ids: Vec<String>,
 }
 
-pub fn run(_opts: Options) -> anyhow::Result<()> {
-    anyhow::bail!("the terminal tutor is not built yet")
+/// Time between animation frames while something moves.
+pub const TICK: Duration = Duration::from_millis(50);
+
+/// Starts the tutor: checks everything that can fail before the terminal is
+/// touched, then runs the loop and restores the terminal on every way out.
+pub fn run(opts: Options) -> anyhow::Result<()> {
+    let theme = Theme::choose(opts.theme.as_deref(), opts.no_color)?;
+    let lessons = LessonSet::load(&LessonSource::from_option(opts.lessons_dir.clone()))
+        .map_err(|errors| anyhow::anyhow!("{errors}"))
+        .context("the lessons have problems")?;
+    let store = Store::open_default().ok();
+    let (tx, rx) = mpsc::channel();
+    let mut app = App::new(&opts, theme, lessons, store, tx.clone());
+
+    spawn_signal_thread(tx.clone())?;
+    let mut guard = TerminalGuard::enter()?;
+    spawn_input_thread(tx);
+    let result = event_loop(&mut guard.terminal, &mut app, &rx);
+    drop(guard);
+    result
+}
+
+/// The loop, generic over the backend so tests can drive it on `TestBackend`.
+pub fn event_loop<B: Backend>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    rx: &Receiver<AppEvent>,
+) -> anyhow::Result<()>
+where
+    B::Error: Send + Sync + 'static,
+{
+    let mut dirty = true;
+    let mut next_tick = Instant::now() + TICK;
+    while !app.quit {
+        if dirty {
+            let size = terminal.size()?;
+            app.last_width = size.width;
+            terminal.draw(|frame| draw::draw(app, frame.area(), frame.buffer_mut()))?;
+            dirty = false;
+        }
+        let event = if app.wants_ticks() {
+            let wait = next_tick.saturating_duration_since(Instant::now());
+            match rx.recv_timeout(wait) {
+                Ok(ev) => Some(ev),
+                Err(RecvTimeoutError::Timeout) => None,
+                Err(RecvTimeoutError::Disconnected) => break,
+            }
+        } else {
+            // Idle: block until something happens; no CPU used.
+            match rx.recv() {
+                Ok(ev) => Some(ev),
+                Err(_) => break,
+            }
+        };
+        match event {
+            Some(ev) => dirty |= app.handle_event(ev),
+            None => {
+                app.tick();
+                next_tick = Instant::now() + TICK;
+                dirty = true;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Reads terminal events forever and forwards them; ends when the app is gone.
+fn spawn_input_thread(tx: Sender<AppEvent>) {
+    std::thread::spawn(move || {
+        while let Ok(ev) = event::read() {
+            if tx.send(AppEvent::Input(ev)).is_err() {
+                break;
+            }
+        }
+    });
+}
+
+/// SIGTERM, SIGHUP and SIGINT become a clean quit, so the terminal is restored.
+fn spawn_signal_thread(tx: Sender<AppEvent>) -> anyhow::Result<()> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT])
+        .context("cannot install signal handlers")?;
+    std::thread::spawn(move || {
+        for signal in signals.forever() {
+            if tx.send(AppEvent::Signal(signal)).is_err() {
+                break;
+            }
+        }
+    });
+    Ok(())
+}
+
+/// Raw mode, alternate screen and mouse capture, undone on drop and on panic.
+struct TerminalGuard {
+    terminal: Terminal<CrosstermBackend<Stdout>>,
+}
+
+fn restore_terminal() {
+    let _ = disable_raw_mode();
+    let _ = execute!(
+        io::stdout(),
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        ratatui::crossterm::cursor::Show
+    );
+}
+
+impl TerminalGuard {
+    fn enter() -> anyhow::Result<TerminalGuard> {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            restore_terminal();
+            previous(info);
+        }));
+        enable_raw_mode()
+            .context("cannot switch the terminal to raw mode (is this a terminal?)")?;
+        if let Err(e) = execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture) {
+            restore_terminal();
+            return Err(e).context("cannot set up the terminal");
+        }
+        let terminal = match Terminal::new(CrosstermBackend::new(io::stdout())) {
+            Ok(t) => t,
+            Err(e) => {
+                restore_terminal();
+                return Err(e).context("cannot set up the terminal");
+            }
+        };
+        Ok(TerminalGuard { terminal })
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore_terminal();
+    }
 }

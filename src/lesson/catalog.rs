@@ -1,0 +1,130 @@
+//! The curriculum (concept ids) and the glossary (English ↔ Chinese terms).
+
+use super::error::LessonError;
+use super::model::Checker;
+use super::raw::{RawCurriculum, RawGlossary};
+use crate::i18n::Text;
+
+/// One concept of the curriculum.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Concept {
+    pub id: String,
+    pub title: Text,
+    /// The curriculum marks a common mistake that lessons must correct.
+    pub correction: bool,
+}
+
+/// All concept ids, in curriculum order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Curriculum {
+    pub concepts: Vec<Concept>,
+}
+
+impl Curriculum {
+    pub fn get(&self, id: &str) -> Option<&Concept> {
+        self.concepts.iter().find(|c| c.id == id)
+    }
+
+    pub(super) fn parse(file: &str, source: &str) -> Result<Curriculum, Vec<LessonError>> {
+        let raw: RawCurriculum =
+            toml::from_str(source).map_err(|e| vec![toml_error(file, source, &e)])?;
+        let mut check = Checker {
+            file,
+            source,
+            errors: Vec::new(),
+        };
+        let mut concepts: Vec<Concept> = Vec::new();
+        for concept in &raw.concept {
+            let c = concept.get_ref();
+            let id = c.id.get_ref().clone();
+            if concepts.iter().any(|known| known.id == id) {
+                check.error(
+                    c.id.span().start,
+                    format!("concept id '{id}' is listed twice"),
+                );
+            }
+            let title = check.text(&c.title, &format!("concept {id}: title"));
+            concepts.push(Concept {
+                id,
+                title,
+                correction: c.correction,
+            });
+        }
+        if concepts.is_empty() {
+            check.error(0, "the curriculum lists no [[concept]]");
+        }
+        if check.errors.is_empty() {
+            Ok(Curriculum { concepts })
+        } else {
+            Err(check.errors)
+        }
+    }
+}
+
+/// One English ↔ Chinese term.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Term {
+    pub en: String,
+    pub zh: String,
+    pub note: Option<Text>,
+}
+
+/// The one table of terms all lessons use.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Glossary {
+    pub terms: Vec<Term>,
+}
+
+impl Glossary {
+    pub(super) fn parse(file: &str, source: &str) -> Result<Glossary, Vec<LessonError>> {
+        let raw: RawGlossary =
+            toml::from_str(source).map_err(|e| vec![toml_error(file, source, &e)])?;
+        let mut check = Checker {
+            file,
+            source,
+            errors: Vec::new(),
+        };
+        let mut terms: Vec<Term> = Vec::new();
+        for term in &raw.term {
+            let t = term.get_ref();
+            let en = t.en.get_ref().trim().to_string();
+            let zh = t.zh.get_ref().trim().to_string();
+            if en.is_empty() || zh.is_empty() {
+                check.error(term.span().start, "a term needs both en and zh");
+            }
+            if terms.iter().any(|known| known.en.eq_ignore_ascii_case(&en)) {
+                check.error(t.en.span().start, format!("term '{en}' is listed twice"));
+            }
+            let note = t
+                .note
+                .as_ref()
+                .map(|n| check.text(n, &format!("term {en}: note")));
+            terms.push(Term { en, zh, note });
+        }
+        if check.errors.is_empty() {
+            Ok(Glossary { terms })
+        } else {
+            Err(check.errors)
+        }
+    }
+
+    /// Terms whose English, Chinese or note contains `query` (case-insensitive).
+    pub fn search<'a>(&'a self, query: &'a str) -> impl Iterator<Item = &'a Term> + 'a {
+        let q = query.to_lowercase();
+        self.terms.iter().filter(move |t| {
+            q.is_empty()
+                || t.en.to_lowercase().contains(&q)
+                || t.zh.contains(query.trim())
+                || t.note.as_ref().is_some_and(|n| {
+                    n.en.to_lowercase().contains(&q) || n.zh.contains(query.trim())
+                })
+        })
+    }
+}
+
+/// A TOML syntax or shape error, as file:line: message.
+pub(super) fn toml_error(file: &str, source: &str, err: &toml::de::Error) -> LessonError {
+    let offset = err.span().map_or(0, |s| s.start);
+    let message = err.message().trim().replace('\n', " ");
+    LessonError::at(file, source, offset, message)
+}

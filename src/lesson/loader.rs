@@ -1,0 +1,197 @@
+//! Loading a lesson folder (or the embedded one) into a validated [`LessonSet`].
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use super::catalog::{Curriculum, Glossary, toml_error};
+use super::embedded;
+use super::error::{LessonError, LessonErrors};
+use super::model::{Checker, Lesson, validate_lesson};
+use super::raw::RawLesson;
+
+pub const CURRICULUM_FILE: &str = "curriculum.toml";
+pub const GLOSSARY_FILE: &str = "glossary.toml";
+
+/// Where lessons come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LessonSource {
+    /// The lessons shipped in the binary.
+    Embedded,
+    /// A teacher's folder.
+    Dir(PathBuf),
+}
+
+impl LessonSource {
+    pub fn from_option(dir: Option<PathBuf>) -> LessonSource {
+        dir.map_or(LessonSource::Embedded, LessonSource::Dir)
+    }
+}
+
+/// Everything a lesson folder holds, validated.
+#[derive(Debug, Clone, Default)]
+pub struct LessonSet {
+    /// Sorted by `order`, then id.
+    pub lessons: Vec<Lesson>,
+    pub curriculum: Curriculum,
+    pub glossary: Glossary,
+}
+
+impl LessonSet {
+    /// Loads and validates; every problem found is reported, not just the first.
+    pub fn load(source: &LessonSource) -> Result<LessonSet, LessonErrors> {
+        let files = match source {
+            LessonSource::Embedded => embedded::FILES
+                .iter()
+                .map(|(name, text)| (name.to_string(), text.to_string()))
+                .collect(),
+            LessonSource::Dir(dir) => read_dir(dir)?,
+        };
+        let label = match source {
+            LessonSource::Embedded => "built-in lessons".to_string(),
+            LessonSource::Dir(dir) => dir.display().to_string(),
+        };
+        Self::from_files(&label, files).map_err(|mut errors| {
+            // Name files as the teacher would open them.
+            let prefix = match source {
+                LessonSource::Embedded => PathBuf::from("lessons"),
+                LessonSource::Dir(dir) => dir.clone(),
+            };
+            for err in &mut errors.0 {
+                if err.file != label {
+                    err.file = prefix.join(&err.file).display().to_string();
+                }
+            }
+            errors
+        })
+    }
+
+    /// The built-in lessons. They are checked by the test suite, so failure here
+    /// means a broken build; the caller reports it.
+    pub fn embedded() -> Result<LessonSet, LessonErrors> {
+        Self::load(&LessonSource::Embedded)
+    }
+
+    /// Validates a set of (file name, contents).
+    pub fn from_files(
+        label: &str,
+        files: Vec<(String, String)>,
+    ) -> Result<LessonSet, LessonErrors> {
+        let mut errors = Vec::new();
+        let find = |name: &str| {
+            files
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, t)| t.clone())
+        };
+        let curriculum = match find(CURRICULUM_FILE) {
+            Some(text) => Curriculum::parse(CURRICULUM_FILE, &text).unwrap_or_else(|e| {
+                errors.extend(e);
+                Curriculum::default()
+            }),
+            None => builtin(CURRICULUM_FILE, Curriculum::parse),
+        };
+        let glossary = match find(GLOSSARY_FILE) {
+            Some(text) => Glossary::parse(GLOSSARY_FILE, &text).unwrap_or_else(|e| {
+                errors.extend(e);
+                Glossary::default()
+            }),
+            None => builtin(GLOSSARY_FILE, Glossary::parse),
+        };
+        let mut lessons: Vec<Lesson> = Vec::new();
+        for (name, text) in &files {
+            if name == CURRICULUM_FILE || name == GLOSSARY_FILE {
+                continue;
+            }
+            let raw: RawLesson = match toml::from_str(text) {
+                Ok(raw) => raw,
+                Err(e) => {
+                    errors.push(toml_error(name, text, &e));
+                    continue;
+                }
+            };
+            let mut check = Checker {
+                file: name,
+                source: text,
+                errors: Vec::new(),
+            };
+            let id_at = raw.id.span().start;
+            let lesson = validate_lesson(raw, &curriculum, &mut check);
+            if let Some(first) = lessons.iter().find(|l| l.id == lesson.id) {
+                check.error(
+                    id_at,
+                    format!(
+                        "duplicate lesson id '{}' (also in {})",
+                        lesson.id, first.file
+                    ),
+                );
+            }
+            errors.extend(check.errors);
+            lessons.push(lesson);
+        }
+        if lessons.is_empty() && errors.is_empty() {
+            errors.push(LessonError::folder(
+                label,
+                "no lessons found (a lesson is a .toml file with an id, a title and [[steps]])",
+            ));
+        }
+        if !errors.is_empty() {
+            errors.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+            return Err(LessonErrors(errors));
+        }
+        lessons.sort_by(|a, b| (a.order, &a.id).cmp(&(b.order, &b.id)));
+        Ok(LessonSet {
+            lessons,
+            curriculum,
+            glossary,
+        })
+    }
+
+    pub fn lesson(&self, id: &str) -> Option<&Lesson> {
+        self.lessons.iter().find(|l| l.id == id)
+    }
+
+    pub fn index_of(&self, id: &str) -> Option<usize> {
+        self.lessons.iter().position(|l| l.id == id)
+    }
+}
+
+/// The embedded curriculum or glossary, for folders that do not bring their own.
+fn builtin<T: Default>(name: &str, parse: fn(&str, &str) -> Result<T, Vec<LessonError>>) -> T {
+    embedded::FILES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .and_then(|(n, text)| parse(n, text).ok())
+        .unwrap_or_default()
+}
+
+fn read_dir(dir: &Path) -> Result<Vec<(String, String)>, LessonErrors> {
+    let label = dir.display().to_string();
+    let fail = |message: String| LessonErrors(vec![LessonError::folder(&label, message)]);
+    let entries =
+        fs::read_dir(dir).map_err(|e| fail(format!("cannot read the lesson folder: {e}")))?;
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.extension().is_none_or(|x| x != "toml") || !path.is_file() {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy().into_owned();
+        match fs::read(&path) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => files.push((name, text)),
+                Err(e) => errors.push(LessonError {
+                    file: name,
+                    line: 0,
+                    message: format!("not UTF-8 text (byte {})", e.utf8_error().valid_up_to()),
+                }),
+            },
+            Err(e) => errors.push(LessonError::folder(&name, format!("cannot read: {e}"))),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(LessonErrors(errors));
+    }
+    files.sort();
+    Ok(files)
+}

@@ -1,0 +1,248 @@
+//! Colour themes, read from `assets/themes/*.toml` (embedded). Panels ask for a
+//! style by its role (network bits, a layer's header, a selected row …), never for
+//! a colour, so the monochrome theme can carry the same meaning with bold,
+//! underline, dim and reverse.
+
+use ratatui::style::{Color, Modifier, Style};
+use serde::Deserialize;
+
+/// Built-in themes: (name, file contents).
+pub const THEMES: &[(&str, &str)] = &[
+    ("dark", include_str!("../../assets/themes/dark.toml")),
+    ("light", include_str!("../../assets/themes/light.toml")),
+    (
+        "high-contrast",
+        include_str!("../../assets/themes/high-contrast.toml"),
+    ),
+    ("mono", include_str!("../../assets/themes/mono.toml")),
+];
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ThemeError {
+    #[error("unknown theme '{0}' (available: dark, light, high-contrast)")]
+    Unknown(String),
+    #[error("theme '{name}' is broken: {message}")]
+    Broken { name: String, message: String },
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StyleSpec {
+    fg: Option<String>,
+    bg: Option<String>,
+    #[serde(default)]
+    mods: Vec<String>,
+}
+
+macro_rules! theme_roles {
+    ($($(#[$doc:meta])* $role:ident),* $(,)?) => {
+        /// Styles by role.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub struct Theme {
+            pub name: String,
+            $($(#[$doc])* pub $role: Style,)*
+        }
+
+        #[derive(Debug, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct RawTheme {
+            $($role: StyleSpec,)*
+        }
+
+        impl Theme {
+            fn from_raw(name: &str, raw: RawTheme) -> Result<Theme, ThemeError> {
+                Ok(Theme {
+                    name: name.to_string(),
+                    $($role: style_of(name, stringify!($role), &raw.$role)?,)*
+                })
+            }
+        }
+    };
+}
+
+theme_roles!(
+    /// Ordinary text.
+    base,
+    muted,
+    title,
+    accent,
+    border,
+    border_focus,
+    /// The selected row or item.
+    selected,
+    tab_active,
+    tab_inactive,
+    /// A key name in hints and help.
+    key,
+    hint,
+    status,
+    good,
+    bad,
+    warn,
+    code,
+    callout,
+    bold,
+    /// Network bits of an address (the prefix).
+    net_bits,
+    /// Host bits of an address.
+    host_bits,
+    /// The prefix boundary marker.
+    boundary,
+    layer_app,
+    layer_transport,
+    layer_network,
+    layer_link,
+    layer_phys,
+    client,
+    server,
+    arrow,
+    broadcast,
+    unicast,
+    multicast,
+);
+
+fn style_of(theme: &str, role: &str, spec: &StyleSpec) -> Result<Style, ThemeError> {
+    let broken = |message: String| ThemeError::Broken {
+        name: theme.to_string(),
+        message: format!("{role}: {message}"),
+    };
+    let color = |text: &Option<String>| -> Result<Option<Color>, ThemeError> {
+        text.as_deref()
+            .map(|t| {
+                t.parse::<Color>()
+                    .map_err(|_| broken(format!("unknown colour '{t}'")))
+            })
+            .transpose()
+    };
+    let mut style = Style::default();
+    if let Some(fg) = color(&spec.fg)? {
+        style = style.fg(fg);
+    }
+    if let Some(bg) = color(&spec.bg)? {
+        style = style.bg(bg);
+    }
+    for m in &spec.mods {
+        let modifier = match m.as_str() {
+            "bold" => Modifier::BOLD,
+            "dim" => Modifier::DIM,
+            "italic" => Modifier::ITALIC,
+            "underline" => Modifier::UNDERLINED,
+            "reverse" => Modifier::REVERSED,
+            "crossed" => Modifier::CROSSED_OUT,
+            other => return Err(broken(format!("unknown modifier '{other}'"))),
+        };
+        style = style.add_modifier(modifier);
+    }
+    Ok(style)
+}
+
+impl Theme {
+    /// A built-in theme by name.
+    pub fn named(name: &str) -> Result<Theme, ThemeError> {
+        let (name, text) = THEMES
+            .iter()
+            .find(|(n, _)| *n == name)
+            .ok_or_else(|| ThemeError::Unknown(name.to_string()))?;
+        let raw: RawTheme = toml::from_str(text).map_err(|e| ThemeError::Broken {
+            name: name.to_string(),
+            message: e.message().to_string(),
+        })?;
+        Theme::from_raw(name, raw)
+    }
+
+    /// The theme the options ask for: monochrome wins over any name.
+    pub fn choose(name: Option<&str>, no_color: bool) -> Result<Theme, ThemeError> {
+        if let Some(n) = name {
+            // Check the name even when colour is off, so a typo is reported.
+            Theme::named(n)?;
+        }
+        if no_color {
+            return Theme::named("mono");
+        }
+        Theme::named(name.unwrap_or("dark"))
+    }
+
+    /// The default dark theme; the shipped file is checked by a unit test.
+    pub fn fallback() -> Theme {
+        Theme::named("dark").unwrap_or_else(|_| Theme::plain())
+    }
+
+    fn plain() -> Theme {
+        let s = Style::default();
+        Theme {
+            name: "plain".into(),
+            base: s,
+            muted: s,
+            title: s,
+            accent: s,
+            border: s,
+            border_focus: s,
+            selected: s.add_modifier(Modifier::REVERSED),
+            tab_active: s.add_modifier(Modifier::REVERSED),
+            tab_inactive: s,
+            key: s,
+            hint: s,
+            status: s,
+            good: s,
+            bad: s,
+            warn: s,
+            code: s,
+            callout: s,
+            bold: s.add_modifier(Modifier::BOLD),
+            net_bits: s,
+            host_bits: s,
+            boundary: s,
+            layer_app: s,
+            layer_transport: s,
+            layer_network: s,
+            layer_link: s,
+            layer_phys: s,
+            client: s,
+            server: s,
+            arrow: s,
+            broadcast: s,
+            unicast: s,
+            multicast: s,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_shipped_theme_loads() {
+        for (name, _) in THEMES {
+            let theme = Theme::named(name).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(theme.name, *name);
+            assert_ne!(theme.net_bits, theme.host_bits, "{name}: bits must differ");
+            assert_ne!(theme.selected, theme.base, "{name}: selection must show");
+        }
+    }
+
+    #[test]
+    fn mono_uses_no_colour() {
+        let mono = Theme::named("mono").unwrap();
+        for style in [
+            mono.net_bits,
+            mono.host_bits,
+            mono.selected,
+            mono.layer_link,
+            mono.bad,
+        ] {
+            assert!(style.fg.is_none() && style.bg.is_none(), "{style:?}");
+        }
+        assert!(mono.net_bits.add_modifier.contains(Modifier::BOLD));
+    }
+
+    #[test]
+    fn unknown_theme_is_a_clear_error() {
+        let err = Theme::choose(Some("neon"), false).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "unknown theme 'neon' (available: dark, light, high-contrast)"
+        );
+        assert_eq!(Theme::choose(None, true).unwrap().name, "mono");
+    }
+}
