@@ -115,13 +115,7 @@ pub const LAB_NAMES: &[&str] = &[
 /// Checks a step's `arg` for `panel`; the message says what is wrong.
 pub fn validate_arg(panel: PanelId, arg: &str) -> Result<(), String> {
     match panel {
-        PanelId::Subnet => {
-            if arg.trim().is_empty() {
-                Err("the subnet panel needs an address, e.g. arg = \"192.168.21.36/24\"".into())
-            } else {
-                Ok(())
-            }
-        }
+        PanelId::Subnet => crate::net::subnet::check_lesson_arg(arg).map_err(|e| e.to_string()),
         PanelId::Osi => {
             let map = parse_pairs(arg)?;
             only_keys(
@@ -199,6 +193,8 @@ mod tests {
         assert!(validate_arg(PanelId::Labs, "lab=sticky count=10").is_ok());
         assert!(validate_arg(PanelId::Labs, "lab=nope").is_err());
         assert!(validate_arg(PanelId::Subnet, " ").is_err());
+        assert!(validate_arg(PanelId::Subnet, "192.168.21.36/24 split=26").is_ok());
+        assert!(validate_arg(PanelId::Subnet, "192.168.21.36/24 colour=red").is_err());
         assert!(validate_arg(PanelId::Osi, "layer=2 layer=3").is_err());
     }
 }
