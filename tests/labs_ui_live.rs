@@ -254,7 +254,7 @@ fn the_form_validates_typed_values_and_lesson_args() {
     let (mut app, _rx) = app();
     open_lab(&mut app, "lab=sticky count=0");
     assert!(
-        app.status.as_deref().unwrap_or("").contains("--count"),
+        app.status.as_deref().unwrap_or("").contains("count"),
         "{:?}",
         app.status
     );
@@ -272,11 +272,8 @@ fn the_form_validates_typed_values_and_lesson_args() {
     key(&mut app, KeyCode::Enter);
     let form = app.labs.form().unwrap();
     assert!(form.editing.is_some(), "out of range: still typing");
-    assert!(
-        form.error.as_deref().unwrap_or("").contains("1 to 1000"),
-        "{:?}",
-        form.error
-    );
+    let message = form.error.as_ref().unwrap().message(Lang::En, form.specs());
+    assert!(message.contains("1 to 1000"), "{message}");
     for _ in 0..4 {
         key(&mut app, KeyCode::Backspace);
     }

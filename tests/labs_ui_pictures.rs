@@ -602,3 +602,36 @@ fn summary_compares_the_prediction_in_both_languages() {
         assert!(text.contains(needle), "{lang}: {text}");
     }
 }
+
+#[test]
+fn parameter_form_with_a_refused_value() {
+    use nettutor::lesson::PanelId;
+    use nettutor::ui::app::{AppEvent, Msg};
+    use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+    for lang in Lang::ALL {
+        for (w, h) in [(80, 24), (160, 48)] {
+            let mut a = app(lang);
+            a.update(Msg::OpenPanel {
+                panel: PanelId::Labs,
+                arg: "lab=sticky count=12 nodelay=true predict=3".into(),
+            });
+            let mut press = |code| {
+                a.handle_event(AppEvent::Input(Event::Key(KeyEvent::new(
+                    code,
+                    KeyModifiers::NONE,
+                ))))
+            };
+            press(KeyCode::Down);
+            press(KeyCode::Enter); // message
+            for _ in 0..5 {
+                press(KeyCode::Backspace);
+            }
+            press(KeyCode::Enter); // empty: refused
+            let t = draw(&mut a, w, h);
+            insta::assert_snapshot!(format!("labs_form_error_{lang}_{w}x{h}"), t.backend());
+            let text = rows(t.backend().buffer()).join("\n");
+            let compact: String = text.chars().filter(|c| *c != ' ').collect();
+            assert!(compact.contains("message"), "{text}");
+        }
+    }
+}

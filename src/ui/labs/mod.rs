@@ -27,7 +27,7 @@ use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 
-pub use self::form::{FormRow, PREDICT, ParamForm, parse_open_arg};
+pub use self::form::{FormRow, OpenError, PREDICT, ParamForm, Refusal, parse_open_arg};
 use self::live::LiveSession;
 pub use self::run::{LabRun, RunEnd};
 pub use self::worker::LabWake;
@@ -406,7 +406,7 @@ impl Panel for LabsPanel {
     }
 
     fn open(&mut self, arg: &str, ctx: &mut Ctx) -> Result<(), String> {
-        let params = parse_open_arg(arg)?;
+        let params = parse_open_arg(arg).map_err(|e| e.message(ctx.lang))?;
         self.stop_and_wait();
         let lab = params.lab();
         self.selected = LabName::ALL.iter().position(|l| *l == lab).unwrap_or(0);
