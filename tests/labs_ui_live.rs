@@ -149,39 +149,43 @@ fn sticky_lab_runs_for_real_and_the_picture_shows_merged_sends() {
 
 #[test]
 fn esc_cancels_a_long_lab_within_a_second_and_leaves_the_panel_idle() {
-    let (mut app, rx) = app();
-    // The default udp-loss run takes seconds: 10,000 datagrams read slowly.
-    open_lab(&mut app, "lab=udp-loss");
-    key(&mut app, KeyCode::Char('r'));
-    pump(&mut app, &rx, Duration::from_millis(400), |a| {
-        a.labs.run.as_ref().is_some_and(|r| {
-            r.events
-                .iter()
-                .any(|e| matches!(e, LabEvent::Datagram { .. }))
-        })
-    });
-    assert!(app.labs.is_running(), "still running when cancelled");
-    let pressed = Instant::now();
-    key(&mut app, KeyCode::Esc);
-    assert_eq!(
-        app.screen,
-        Screen::Labs,
-        "Esc stopped the lab instead of leaving"
-    );
-    pump(&mut app, &rx, Duration::from_secs(5), |a| {
-        !a.labs.is_running()
-    });
-    let took = pressed.elapsed();
-    assert!(took < Duration::from_secs(1), "cancel took {took:?}");
-    assert!(!app.labs.is_running() && !app.labs.worker_alive() && !app.wants_ticks());
-    match &app.labs.run.as_ref().unwrap().end {
-        Some(RunEnd::Failed {
-            cancelled: true, ..
-        }) => {}
-        other => panic!("expected a cancelled run, got {other:?}"),
+    // Both run for seconds: 10,000 datagrams read slowly; 3 s of bulk traffic.
+    for (arg, busy) in [("lab=udp-loss", "Datagram"), ("lab=throughput", "Sample")] {
+        let (mut app, rx) = app();
+        open_lab(&mut app, arg);
+        key(&mut app, KeyCode::Char('r'));
+        pump(&mut app, &rx, Duration::from_secs(2), |a| {
+            a.labs.run.as_ref().is_some_and(|r| {
+                r.events.iter().any(|e| match e {
+                    LabEvent::Datagram { .. } => busy == "Datagram",
+                    LabEvent::Sample { .. } => busy == "Sample",
+                    _ => false,
+                })
+            })
+        });
+        assert!(app.labs.is_running(), "{arg}: still running when cancelled");
+        let pressed = Instant::now();
+        key(&mut app, KeyCode::Esc);
+        assert_eq!(
+            app.screen,
+            Screen::Labs,
+            "Esc stopped the lab instead of leaving"
+        );
+        pump(&mut app, &rx, Duration::from_secs(5), |a| {
+            !a.labs.is_running()
+        });
+        let took = pressed.elapsed();
+        assert!(took < Duration::from_secs(1), "{arg}: cancel took {took:?}");
+        assert!(!app.labs.is_running() && !app.labs.worker_alive() && !app.wants_ticks());
+        match &app.labs.run.as_ref().unwrap().end {
+            Some(RunEnd::Failed {
+                cancelled: true, ..
+            }) => {}
+            other => panic!("{arg}: expected a cancelled run, got {other:?}"),
+        }
+        let text = rows(&mut app, 80, 24).join("\n");
+        assert!(text.contains("Stopped"), "{text}");
     }
-    let text = rows(&mut app, 80, 24).join("\n");
-    assert!(text.contains("Stopped"), "{text}");
 }
 
 #[test]

@@ -336,11 +336,16 @@ mod tests {
         let en = |arg: &str| parse_open_arg(arg).unwrap_err().message(Lang::En);
         assert!(en("lab=stiky").contains("stiky"));
         let count = en("lab=sticky count=0");
-        assert!(count.contains("count") && count.contains("1 to 1000"), "{count}");
+        assert!(
+            count.contains("count") && count.contains("1 to 1000"),
+            "{count}"
+        );
         let unknown = en("lab=sticky colour=red");
         assert!(unknown.contains("recv-size"), "{unknown}");
         assert!(en("").contains("lab=NAME"));
-        let zh = parse_open_arg("lab=sticky count=0").unwrap_err().message(Lang::Zh);
+        let zh = parse_open_arg("lab=sticky count=0")
+            .unwrap_err()
+            .message(Lang::Zh);
         assert!(zh.contains("整数"), "{zh}");
     }
 

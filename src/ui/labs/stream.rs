@@ -129,7 +129,13 @@ pub fn render(run: &LabRun, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
     let recvs: Vec<usize> = recvs_in(events).iter().map(|(len, _)| *len).collect();
     let (send_word, recv_word) = words(run.lab, lang);
     let send_label = format!("{send_word} ×{}", sends.len());
-    let recv_label = format!("{recv_word} ×{}", recvs.len());
+    // split reports at most 1,000 reads as events; the report has the count.
+    let recv_count = match run.lab {
+        LabName::Sticky | LabName::Split => run.json_u64("recvs"),
+        _ => None,
+    }
+    .unwrap_or(recvs.len() as u64);
+    let recv_label = format!("{recv_word} ×{recv_count}");
     let label_w = width(&send_label).max(width(&recv_label)) + 1;
     let cells = usize::from(area.width).saturating_sub(label_w);
     if cells < 4 || area.height < 4 {
