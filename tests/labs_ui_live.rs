@@ -110,6 +110,7 @@ fn sticky_lab_runs_for_real_and_the_picture_shows_merged_sends() {
         !app.labs.worker_alive() && !app.wants_ticks(),
         "worker joined, no ticks when idle"
     );
+    assert!(app.status.as_deref().unwrap_or("").contains("finished"), "{:?}", app.status);
     let run = app.labs.run.clone().unwrap();
     let report = match &run.end {
         Some(RunEnd::Finished(report)) => report.clone(),

@@ -263,6 +263,22 @@ impl LabsPanel {
 
     /// Moves the worker's new events into the run record; joins the worker once
     /// its last event has arrived.
+    /// [`Self::pump`], and a status line once the run has ended (replacing
+    /// "running…").
+    fn pump_and_report(&mut self, ctx: &mut Ctx) {
+        let was_running = self.is_running();
+        self.pump();
+        if was_running && !self.is_running() {
+            let lab = self.selected_lab().as_str();
+            let key = match self.run.as_ref().and_then(|r| r.end.as_ref()) {
+                Some(RunEnd::Finished(_)) => "labs.done",
+                Some(RunEnd::Failed { cancelled: true, .. }) => "labs.done_stopped",
+                _ => "labs.done_failed",
+            };
+            ctx.say(tf(ctx.lang, key, &[("lab", lab)]));
+        }
+    }
+
     fn pump(&mut self) {
         if let (Some(live), Some(run)) = (&mut self.live, &mut self.run) {
             for ev in live.drain() {
@@ -427,8 +443,8 @@ impl Panel for LabsPanel {
         self.is_running()
     }
 
-    fn tick(&mut self, _ctx: &mut Ctx) {
-        self.pump();
+    fn tick(&mut self, ctx: &mut Ctx) {
+        self.pump_and_report(ctx);
     }
 
     fn captures_text(&self) -> bool {
@@ -477,12 +493,12 @@ impl Panel for LabsPanel {
         TextInput::Consumed(None)
     }
 
-    fn job(&mut self, payload: Box<dyn Any + Send>, _ctx: &mut Ctx) {
+    fn job(&mut self, payload: Box<dyn Any + Send>, ctx: &mut Ctx) {
         if let Ok(wake) = payload.downcast::<LabWake>()
             && (self.worker.as_ref().is_some_and(|w| w.run == wake.run)
                 || self.live.as_ref().is_some_and(|l| l.run == wake.run))
         {
-            self.pump();
+            self.pump_and_report(ctx);
         }
     }
 
