@@ -110,7 +110,11 @@ fn sticky_lab_runs_for_real_and_the_picture_shows_merged_sends() {
         !app.labs.worker_alive() && !app.wants_ticks(),
         "worker joined, no ticks when idle"
     );
-    assert!(app.status.as_deref().unwrap_or("").contains("finished"), "{:?}", app.status);
+    assert!(
+        app.status.as_deref().unwrap_or("").contains("finished"),
+        "{:?}",
+        app.status
+    );
     let run = app.labs.run.clone().unwrap();
     let report = match &run.end {
         Some(RunEnd::Finished(report)) => report.clone(),
@@ -235,6 +239,14 @@ fn interactive_chat_over_udp_ends_with_bye() {
     key(&mut app, KeyCode::Tab); // the server's pane
     type_text(&mut app, "hi, I know your address now");
     key(&mut app, KeyCode::Enter);
+    // A person reads the answer before saying bye.
+    pump(&mut app, &rx, Duration::from_secs(5), |a| {
+        a.labs.run.as_ref().is_some_and(|r| {
+            r.events.iter().any(
+                |e| matches!(e, LabEvent::Line { sent: false, text, .. } if text.starts_with("hi, I know")),
+            )
+        })
+    });
     key(&mut app, KeyCode::Tab);
     type_text(&mut app, "bye");
     key(&mut app, KeyCode::Enter);

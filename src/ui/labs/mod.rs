@@ -272,7 +272,9 @@ impl LabsPanel {
             let lab = self.selected_lab().as_str();
             let key = match self.run.as_ref().and_then(|r| r.end.as_ref()) {
                 Some(RunEnd::Finished(_)) => "labs.done",
-                Some(RunEnd::Failed { cancelled: true, .. }) => "labs.done_stopped",
+                Some(RunEnd::Failed {
+                    cancelled: true, ..
+                }) => "labs.done_stopped",
                 _ => "labs.done_failed",
             };
             ctx.say(tf(ctx.lang, key, &[("lab", lab)]));
