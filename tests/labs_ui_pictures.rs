@@ -635,3 +635,58 @@ fn parameter_form_with_a_refused_value() {
         }
     }
 }
+
+#[test]
+fn every_picture_survives_small_and_odd_sizes() {
+    for (_, run) in all_runs() {
+        for lang in Lang::ALL {
+            for (w, h) in [(60, 18), (61, 19), (73, 21), (99, 27), (200, 60)] {
+                let mut a = app(lang);
+                a.labs.show_run(run.clone());
+                let t = draw(&mut a, w, h);
+                let text = rows(t.backend().buffer()).join("");
+                assert!(text.contains(run.lab.as_str()), "{} at {w}x{h}", run.lab);
+            }
+        }
+    }
+}
+
+#[test]
+fn monochrome_sticky_picture_still_tells_sends_apart() {
+    let (tx, _rx) = mpsc::channel();
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/demo_lessons");
+    let lessons = LessonSet::load(&LessonSource::Dir(dir)).unwrap();
+    let mut a = App::new(
+        &Options::default(),
+        Theme::named("mono").unwrap(),
+        lessons,
+        None,
+        tx,
+    );
+    a.screen = Screen::Labs;
+    a.labs.show_run(sticky_run());
+    let t = draw(&mut a, 80, 24);
+    let buf = t.backend().buffer();
+    let send_row = row_with(buf, "send() ×10");
+    let bytes: String = rows(buf)[send_row + 1]
+        .chars()
+        .filter(|c| "█▓".contains(*c))
+        .collect();
+    // Consecutive sends alternate glyphs: 10 sends make 10 runs.
+    let runs = 1 + bytes
+        .chars()
+        .zip(bytes.chars().skip(1))
+        .filter(|(a, b)| a != b)
+        .count();
+    assert_eq!(runs, 10, "{bytes}");
+    let reads: String = rows(buf)[send_row + 2]
+        .chars()
+        .filter(|c| "█▒".contains(*c))
+        .collect();
+    let read_runs = 1 + reads
+        .chars()
+        .zip(reads.chars().skip(1))
+        .filter(|(a, b)| a != b)
+        .count();
+    assert_eq!(read_runs, 2, "two recv() calls: {reads}");
+}
