@@ -25,7 +25,11 @@ fn main() {
         let abs = Path::new(&env::var("CARGO_MANIFEST_DIR").unwrap_or_default())
             .join("lessons")
             .join(name);
-        let _ = writeln!(out, "    ({name:?}, include_str!({:?})),", abs.display().to_string());
+        let _ = writeln!(
+            out,
+            "    ({name:?}, include_str!({:?})),",
+            abs.display().to_string()
+        );
     }
     out.push_str("];\n");
     let dest = Path::new(&env::var("OUT_DIR").unwrap_or_default()).join("embedded_lessons.rs");

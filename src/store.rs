@@ -73,11 +73,16 @@ impl Store {
         let path = self.path();
         let bytes = match fs::read(&path) {
             Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (Progress::default(), None),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return (Progress::default(), None);
+            }
             Err(e) => {
                 return (
                     Progress::default(),
-                    Some(format!("cannot read {}: {e}; starting fresh", path.display())),
+                    Some(format!(
+                        "cannot read {}: {e}; starting fresh",
+                        path.display()
+                    )),
                 );
             }
         };
@@ -94,7 +99,9 @@ impl Store {
                         "progress file was corrupt ({e}); moved it to {} and started fresh",
                         aside.display()
                     ),
-                    Err(m) => format!("progress file is corrupt ({e}) and could not be moved ({m}); starting fresh"),
+                    Err(m) => format!(
+                        "progress file is corrupt ({e}) and could not be moved ({m}); starting fresh"
+                    ),
                 };
                 (Progress::default(), Some(warning))
             }
@@ -128,7 +135,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::at(dir.path().to_path_buf());
         assert_eq!(store.load(), (Progress::default(), None));
-        fs::write(store.path(), r#"{"last_lesson":"basics","last_step":3,"mastery":{"subnet.and":2}}"#).unwrap();
+        fs::write(
+            store.path(),
+            r#"{"last_lesson":"basics","last_step":3,"mastery":{"subnet.and":2}}"#,
+        )
+        .unwrap();
         let (mut p, warn) = store.load();
         assert!(warn.is_none());
         assert_eq!(p.last_lesson.as_deref(), Some("basics"));
@@ -156,6 +167,11 @@ mod tests {
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
-        assert!(names.iter().any(|n| n.starts_with("progress.json.corrupt-")), "{names:?}");
+        assert!(
+            names
+                .iter()
+                .any(|n| n.starts_with("progress.json.corrupt-")),
+            "{names:?}"
+        );
     }
 }

@@ -24,11 +24,33 @@ impl Tmux {
         let socket = format!("nettutor-e2e-{name}-{}", std::process::id());
         let t = Tmux { socket, dir };
         let status = Command::new("tmux")
-            .args(["-L", &t.socket, "-f", "/dev/null", "new-session", "-d", "-s", "main", "-x", "100", "-y", "30"])
+            .args([
+                "-L",
+                &t.socket,
+                "-f",
+                "/dev/null",
+                "new-session",
+                "-d",
+                "-s",
+                "main",
+                "-x",
+                "100",
+                "-y",
+                "30",
+            ])
             .args(["env", "-i"])
-            .arg(format!("PATH={}", std::env::var("PATH").unwrap_or_default()))
+            .arg(format!(
+                "PATH={}",
+                std::env::var("PATH").unwrap_or_default()
+            ))
             .arg(format!("NETTUTOR_HOME={}", t.dir.path().display()))
-            .args(["LANG=C.UTF-8", "TERM=xterm-256color", "bash", "--norc", "--noprofile"])
+            .args([
+                "LANG=C.UTF-8",
+                "TERM=xterm-256color",
+                "bash",
+                "--norc",
+                "--noprofile",
+            ])
             .status()
             .unwrap();
         assert!(status.success());
@@ -36,7 +58,11 @@ impl Tmux {
     }
 
     fn tmux(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux").args(["-L", &self.socket]).args(args).output().unwrap();
+        let out = Command::new("tmux")
+            .args(["-L", &self.socket])
+            .args(args)
+            .output()
+            .unwrap();
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
@@ -58,7 +84,9 @@ impl Tmux {
     }
 
     fn alternate_on(&self) -> bool {
-        self.tmux(&["display-message", "-p", "-t", "main", "#{alternate_on}"]).trim() == "1"
+        self.tmux(&["display-message", "-p", "-t", "main", "#{alternate_on}"])
+            .trim()
+            == "1"
     }
 
     /// Waits until the screen contains `text`.
@@ -69,7 +97,10 @@ impl Tmux {
             if screen.contains(text) {
                 return screen;
             }
-            assert!(Instant::now() < deadline, "'{text}' never appeared; screen:\n{screen}");
+            assert!(
+                Instant::now() < deadline,
+                "'{text}' never appeared; screen:\n{screen}"
+            );
             sleep(Duration::from_millis(50));
         }
     }
@@ -91,7 +122,10 @@ impl Tmux {
     /// The tutor's pid (the shell's only child).
     fn tutor_pid(&self) -> String {
         let shell = self.tmux(&["display-message", "-p", "-t", "main", "#{pane_pid}"]);
-        let out = Command::new("pgrep").args(["-P", shell.trim()]).output().unwrap();
+        let out = Command::new("pgrep")
+            .args(["-P", shell.trim()])
+            .output()
+            .unwrap();
         String::from_utf8_lossy(&out.stdout).trim().to_string()
     }
 
@@ -101,13 +135,18 @@ impl Tmux {
         assert!(!self.alternate_on(), "left the alternate screen");
         let before = std::fs::read_to_string(self.file("before")).unwrap();
         let after = std::fs::read_to_string(self.file("after")).unwrap();
-        assert_eq!(before, after, "tty settings (raw mode off, echo on) restored");
+        assert_eq!(
+            before, after,
+            "tty settings (raw mode off, echo on) restored"
+        );
     }
 }
 
 impl Drop for Tmux {
     fn drop(&mut self) {
-        let _ = Command::new("tmux").args(["-L", &self.socket, "kill-server"]).status();
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .status();
     }
 }
 
@@ -116,7 +155,10 @@ fn a_student_reads_the_first_lesson_in_both_languages_and_quits() {
     let Some(t) = Tmux::start("read") else { return };
     t.run_tutor("--lang en");
     let home = t.wait_for("Lessons");
-    assert!(home.contains("Handshake") && home.contains("Subnet"), "{home}");
+    assert!(
+        home.contains("Handshake") && home.contains("Subnet"),
+        "{home}"
+    );
     assert!(t.alternate_on(), "the tutor uses the alternate screen");
     t.send(&["1", "Enter"]);
     t.wait_for("step 1/");
@@ -139,7 +181,9 @@ fn a_student_reads_the_first_lesson_in_both_languages_and_quits() {
 
 #[test]
 fn resize_below_the_minimum_asks_to_enlarge_then_recovers() {
-    let Some(t) = Tmux::start("resize") else { return };
+    let Some(t) = Tmux::start("resize") else {
+        return;
+    };
     t.run_tutor("--lang en");
     t.wait_for("Lessons");
     t.tmux(&["resize-window", "-t", "main", "-x", "50", "-y", "12"]);
@@ -151,14 +195,19 @@ fn resize_below_the_minimum_asks_to_enlarge_then_recovers() {
 }
 
 fn signal_restores_the_terminal(signal: &str) {
-    let Some(t) = Tmux::start(&format!("sig{signal}")) else { return };
+    let Some(t) = Tmux::start(&format!("sig{signal}")) else {
+        return;
+    };
     t.run_tutor("--lang en");
     t.wait_for("Lessons");
     t.send(&["1", "Enter"]);
     t.wait_for("step 1/");
     let pid = t.tutor_pid();
     assert!(!pid.is_empty(), "found the tutor's pid");
-    let status = Command::new("kill").args([&format!("-{signal}"), &pid]).status().unwrap();
+    let status = Command::new("kill")
+        .args([&format!("-{signal}"), &pid])
+        .status()
+        .unwrap();
     assert!(status.success());
     t.assert_terminal_restored();
 }
@@ -175,17 +224,31 @@ fn sighup_restores_the_terminal() {
 
 #[test]
 fn a_corrupt_progress_file_is_moved_aside_and_the_tutor_starts() {
-    let Some(t) = Tmux::start("corrupt") else { return };
+    let Some(t) = Tmux::start("corrupt") else {
+        return;
+    };
     std::fs::write(t.file("progress.json"), "{ this is not json").unwrap();
     t.run_tutor("--lang en");
     let screen = t.wait_for("Lessons");
-    assert!(screen.contains("corrupt"), "one-line warning shown:\n{screen}");
+    assert!(
+        screen.contains("corrupt"),
+        "one-line warning shown:\n{screen}"
+    );
     t.send(&["q"]);
     t.assert_terminal_restored();
     let moved = std::fs::read_dir(t.dir.path())
         .unwrap()
         .filter_map(Result::ok)
-        .any(|e| e.file_name().to_string_lossy().starts_with("progress.json.corrupt-"));
+        .any(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("progress.json.corrupt-")
+        });
     assert!(moved, "the corrupt file is kept aside, not lost");
-    assert!(!Path::new(&t.file("progress.json")).exists() || std::fs::read_to_string(t.file("progress.json")).unwrap().starts_with('{'));
+    assert!(
+        !Path::new(&t.file("progress.json")).exists()
+            || std::fs::read_to_string(t.file("progress.json"))
+                .unwrap()
+                .starts_with('{')
+    );
 }

@@ -8,7 +8,10 @@ use std::process::Command;
 fn nettutor(args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_nettutor"))
         .args(args)
-        .env("NETTUTOR_HOME", std::env::temp_dir().join("nettutor-test-unused"))
+        .env(
+            "NETTUTOR_HOME",
+            std::env::temp_dir().join("nettutor-test-unused"),
+        )
         .output()
         .unwrap();
     (
@@ -51,12 +54,32 @@ const CASES: &[(&str, &str, &str)] = &[
     ("empty", "empty", "no lessons found"),
     ("malformed", "broken.toml:3:", "unclosed array table"),
     ("unknown_key", "extra.toml:7:", "unknown field `colour`"),
-    ("unknown_panel", "panel.toml:7:", "unknown panel 'wireshark'"),
-    ("unknown_concept", "concept.toml:6:", "unknown concept id 'subnet.magic'"),
-    ("missing_translation", "half.toml:6:", "body has no Chinese translation"),
-    ("duplicate_id", "b.toml:1:", "duplicate lesson id 'same' (also in a.toml)"),
+    (
+        "unknown_panel",
+        "panel.toml:7:",
+        "unknown panel 'wireshark'",
+    ),
+    (
+        "unknown_concept",
+        "concept.toml:6:",
+        "unknown concept id 'subnet.magic'",
+    ),
+    (
+        "missing_translation",
+        "half.toml:6:",
+        "body has no Chinese translation",
+    ),
+    (
+        "duplicate_id",
+        "b.toml:1:",
+        "duplicate lesson id 'same' (also in a.toml)",
+    ),
     ("no_steps", "nosteps.toml:1:", "no [[steps]]"),
-    ("bad_panel_arg", "arg.toml:7:", "scenario='mars' is not one of"),
+    (
+        "bad_panel_arg",
+        "arg.toml:7:",
+        "scenario='mars' is not one of",
+    ),
 ];
 
 #[test]

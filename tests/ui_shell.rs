@@ -14,7 +14,9 @@ use nettutor::ui::app::{App, AppEvent, Screen};
 use nettutor::ui::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use ratatui::crossterm::event::{
+    Event, KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
 use ratatui::style::Modifier;
 
 fn demo_dir() -> PathBuf {
@@ -23,9 +25,15 @@ fn demo_dir() -> PathBuf {
 
 fn app_with(lang: Lang, store: Option<Store>, theme: &str) -> (App, Receiver<AppEvent>) {
     let (tx, rx) = mpsc::channel();
-    let opts = Options { lang, ..Options::default() };
+    let opts = Options {
+        lang,
+        ..Options::default()
+    };
     let lessons = LessonSet::load(&LessonSource::Dir(demo_dir())).unwrap();
-    (App::new(&opts, Theme::named(theme).unwrap(), lessons, store, tx), rx)
+    (
+        App::new(&opts, Theme::named(theme).unwrap(), lessons, store, tx),
+        rx,
+    )
 }
 
 fn app(lang: Lang) -> App {
@@ -33,7 +41,10 @@ fn app(lang: Lang) -> App {
 }
 
 fn key(app: &mut App, code: KeyCode) {
-    app.handle_event(AppEvent::Input(Event::Key(KeyEvent::new(code, KeyModifiers::NONE))));
+    app.handle_event(AppEvent::Input(Event::Key(KeyEvent::new(
+        code,
+        KeyModifiers::NONE,
+    ))));
 }
 
 fn keys(app: &mut App, codes: &[KeyCode]) {
@@ -71,7 +82,10 @@ fn help_overlay_snapshots() {
     for lang in Lang::ALL {
         for (w, h) in sizes() {
             let mut a = app(lang);
-            keys(&mut a, &[KeyCode::Char('1'), KeyCode::Enter, KeyCode::Char('?')]);
+            keys(
+                &mut a,
+                &[KeyCode::Char('1'), KeyCode::Enter, KeyCode::Char('?')],
+            );
             assert!(a.help_open);
             let t = render(&mut a, w, h);
             insta::assert_snapshot!(format!("help_lessons_{lang}_{w}x{h}"), t.backend());
@@ -100,7 +114,10 @@ fn too_small_screen_snapshots_and_no_size_panics() {
     }
     // Every size from nothing up to the minimum and a bit beyond: no underflow.
     let mut a = app(Lang::Zh);
-    keys(&mut a, &[KeyCode::Char('1'), KeyCode::Enter, KeyCode::Char('n')]);
+    keys(
+        &mut a,
+        &[KeyCode::Char('1'), KeyCode::Enter, KeyCode::Char('n')],
+    );
     for w in (0..=90).step_by(3) {
         for h in 0..=26 {
             render(&mut a, w, h);
@@ -129,7 +146,11 @@ fn keys_walk_through_sections_and_lessons() {
     key(&mut a, KeyCode::Char(' '));
     assert_eq!(a.reader.position(), Some((0, 1)));
     key(&mut a, KeyCode::PageDown);
-    assert_eq!(a.reader.position(), Some((0, 1)), "last step of the last lesson stays");
+    assert_eq!(
+        a.reader.position(),
+        Some((0, 1)),
+        "last step of the last lesson stays"
+    );
     key(&mut a, KeyCode::PageUp);
     assert_eq!(a.reader.position(), Some((0, 0)));
     key(&mut a, KeyCode::Right);
@@ -165,7 +186,10 @@ fn help_language_and_quit_keys() {
     assert_eq!(a.lang, Lang::Zh);
     let t = render(&mut a, 80, 24);
     assert!(format!("{:?}", t.backend()).contains("课程"));
-    a.handle_event(AppEvent::Input(Event::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL))));
+    a.handle_event(AppEvent::Input(Event::Key(KeyEvent::new(
+        KeyCode::Char('c'),
+        KeyModifiers::CONTROL,
+    ))));
     assert!(a.quit, "Ctrl-C quits");
     let mut b = app(Lang::En);
     b.handle_event(AppEvent::Signal(15));
@@ -176,7 +200,9 @@ fn help_language_and_quit_keys() {
 fn mouse_click_selects_a_tab() {
     let mut a = app(Lang::En);
     let t = render(&mut a, 100, 30);
-    let top: String = (0..100).map(|x| t.backend().buffer()[(x, 0)].symbol().to_string()).collect();
+    let top: String = (0..100)
+        .map(|x| t.backend().buffer()[(x, 0)].symbol().to_string())
+        .collect();
     let byte = top.find("5 Subnet").expect("numbered tabs at 100 columns");
     let x = u16::try_from(top[..byte].chars().count()).unwrap();
     a.handle_event(AppEvent::Input(Event::Mouse(MouseEvent {
@@ -193,12 +219,18 @@ fn progress_survives_a_restart() {
     let dir = tempfile::tempdir().unwrap();
     let store = || Some(Store::at(dir.path().to_path_buf()));
     let (mut a, _rx) = app_with(Lang::En, store(), "dark");
-    keys(&mut a, &[KeyCode::Char('1'), KeyCode::Enter, KeyCode::Char(' ')]);
+    keys(
+        &mut a,
+        &[KeyCode::Char('1'), KeyCode::Enter, KeyCode::Char(' ')],
+    );
     assert_eq!(a.reader.position(), Some((0, 1)));
     drop(a);
     let (mut b, _rx) = app_with(Lang::En, store(), "dark");
     let t = render(&mut b, 80, 24);
-    assert!(format!("{:?}", t.backend()).contains("Continue"), "home offers to continue");
+    assert!(
+        format!("{:?}", t.backend()).contains("Continue"),
+        "home offers to continue"
+    );
     key(&mut b, KeyCode::Enter);
     assert_eq!(b.screen, Screen::Lessons);
     assert_eq!(b.reader.position(), Some((0, 1)));
@@ -215,8 +247,14 @@ fn selection_is_visible_in_colour_and_in_monochrome() {
         let other_tab = buf[(10, 0)].style();
         assert_ne!(tab, other_tab, "{theme}: the current tab stands out");
         if theme == "mono" {
-            assert!(tab.add_modifier.contains(Modifier::REVERSED), "{theme}: {tab:?}");
-            assert!(matches!(tab.fg, None | Some(ratatui::style::Color::Reset)), "{tab:?}");
+            assert!(
+                tab.add_modifier.contains(Modifier::REVERSED),
+                "{theme}: {tab:?}"
+            );
+            assert!(
+                matches!(tab.fg, None | Some(ratatui::style::Color::Reset)),
+                "{tab:?}"
+            );
         }
     }
 }

@@ -25,7 +25,12 @@ pub fn run(cmd: LessonsCmd, dir: Option<PathBuf>, lang: Lang) -> anyhow::Result<
         LessonsCmd::List => match LessonSet::load(&LessonSource::from_option(dir)) {
             Ok(set) => {
                 for lesson in &set.lessons {
-                    println!("{}\t{}\t{}", lesson.id, lesson.steps.len(), lesson.title.get(lang));
+                    println!(
+                        "{}\t{}\t{}",
+                        lesson.id,
+                        lesson.steps.len(),
+                        lesson.title.get(lang)
+                    );
                 }
                 Ok(ExitCode::SUCCESS)
             }

@@ -56,6 +56,7 @@
 //! [`Cancel`] token, threads are scoped or joined before a lab returns, and temp
 //! files are removed, on every path.
 
+pub mod capture;
 pub mod chat;
 pub mod codec;
 pub mod event;

@@ -26,7 +26,8 @@ impl Curriculum {
     }
 
     pub(super) fn parse(file: &str, source: &str) -> Result<Curriculum, Vec<LessonError>> {
-        let raw: RawCurriculum = toml::from_str(source).map_err(|e| vec![toml_error(file, source, &e)])?;
+        let raw: RawCurriculum =
+            toml::from_str(source).map_err(|e| vec![toml_error(file, source, &e)])?;
         let mut check = Checker {
             file,
             source,
@@ -37,7 +38,10 @@ impl Curriculum {
             let c = concept.get_ref();
             let id = c.id.get_ref().clone();
             if concepts.iter().any(|known| known.id == id) {
-                check.error(c.id.span().start, format!("concept id '{id}' is listed twice"));
+                check.error(
+                    c.id.span().start,
+                    format!("concept id '{id}' is listed twice"),
+                );
             }
             let title = check.text(&c.title, &format!("concept {id}: title"));
             concepts.push(Concept {
@@ -73,7 +77,8 @@ pub struct Glossary {
 
 impl Glossary {
     pub(super) fn parse(file: &str, source: &str) -> Result<Glossary, Vec<LessonError>> {
-        let raw: RawGlossary = toml::from_str(source).map_err(|e| vec![toml_error(file, source, &e)])?;
+        let raw: RawGlossary =
+            toml::from_str(source).map_err(|e| vec![toml_error(file, source, &e)])?;
         let mut check = Checker {
             file,
             source,
@@ -90,7 +95,10 @@ impl Glossary {
             if terms.iter().any(|known| known.en.eq_ignore_ascii_case(&en)) {
                 check.error(t.en.span().start, format!("term '{en}' is listed twice"));
             }
-            let note = t.note.as_ref().map(|n| check.text(n, &format!("term {en}: note")));
+            let note = t
+                .note
+                .as_ref()
+                .map(|n| check.text(n, &format!("term {en}: note")));
             terms.push(Term { en, zh, note });
         }
         if check.errors.is_empty() {

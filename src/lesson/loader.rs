@@ -72,9 +72,17 @@ impl LessonSet {
     }
 
     /// Validates a set of (file name, contents).
-    pub fn from_files(label: &str, files: Vec<(String, String)>) -> Result<LessonSet, LessonErrors> {
+    pub fn from_files(
+        label: &str,
+        files: Vec<(String, String)>,
+    ) -> Result<LessonSet, LessonErrors> {
         let mut errors = Vec::new();
-        let find = |name: &str| files.iter().find(|(n, _)| n == name).map(|(_, t)| t.clone());
+        let find = |name: &str| {
+            files
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, t)| t.clone())
+        };
         let curriculum = match find(CURRICULUM_FILE) {
             Some(text) => Curriculum::parse(CURRICULUM_FILE, &text).unwrap_or_else(|e| {
                 errors.extend(e);
@@ -111,7 +119,10 @@ impl LessonSet {
             if let Some(first) = lessons.iter().find(|l| l.id == lesson.id) {
                 check.error(
                     id_at,
-                    format!("duplicate lesson id '{}' (also in {})", lesson.id, first.file),
+                    format!(
+                        "duplicate lesson id '{}' (also in {})",
+                        lesson.id, first.file
+                    ),
                 );
             }
             errors.extend(check.errors);
@@ -156,7 +167,8 @@ fn builtin<T: Default>(name: &str, parse: fn(&str, &str) -> Result<T, Vec<Lesson
 fn read_dir(dir: &Path) -> Result<Vec<(String, String)>, LessonErrors> {
     let label = dir.display().to_string();
     let fail = |message: String| LessonErrors(vec![LessonError::folder(&label, message)]);
-    let entries = fs::read_dir(dir).map_err(|e| fail(format!("cannot read the lesson folder: {e}")))?;
+    let entries =
+        fs::read_dir(dir).map_err(|e| fail(format!("cannot read the lesson folder: {e}")))?;
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for entry in entries.flatten() {

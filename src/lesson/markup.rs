@@ -48,7 +48,10 @@ pub fn parse(body: &str) -> Vec<Block> {
             code = Some(Vec::new());
         } else if trimmed.is_empty() {
             flush(&mut paragraph, &mut blocks);
-        } else if let Some(rest) = trimmed.strip_prefix("- ").or_else(|| trimmed.strip_prefix("* ")) {
+        } else if let Some(rest) = trimmed
+            .strip_prefix("- ")
+            .or_else(|| trimmed.strip_prefix("* "))
+        {
             flush(&mut paragraph, &mut blocks);
             blocks.push(Block::Bullet(inline(rest)));
         } else if let Some(rest) = trimmed.strip_prefix('>') {
@@ -152,7 +155,9 @@ pub fn plain_text(body: &str) -> String {
         };
         for run in runs {
             match run {
-                Inline::Plain(s) | Inline::Bold(s) | Inline::Emphasis(s) | Inline::Code(s) => out.push_str(&s),
+                Inline::Plain(s) | Inline::Bold(s) | Inline::Emphasis(s) | Inline::Code(s) => {
+                    out.push_str(&s)
+                }
             }
         }
         out.push('\n');
@@ -193,7 +198,10 @@ mod tests {
                 Inline::Plain(" d".into()),
             ]
         );
-        assert_eq!(inline("2 ** 3 and `x"), vec![Inline::Plain("2 ** 3 and `x".into())]);
+        assert_eq!(
+            inline("2 ** 3 and `x"),
+            vec![Inline::Plain("2 ** 3 and `x".into())]
+        );
         assert_eq!(inline("2 * 3 * 4"), vec![Inline::Plain("2 * 3 * 4".into())]);
         assert_eq!(
             inline("B 怎么知道 A 已经*写完*了"),
@@ -203,14 +211,19 @@ mod tests {
                 Inline::Plain("了".into()),
             ]
         );
-        assert_eq!(inline("网络**分层**"), vec![Inline::Plain("网络".into()), Inline::Bold("分层".into())]);
+        assert_eq!(
+            inline("网络**分层**"),
+            vec![Inline::Plain("网络".into()), Inline::Bold("分层".into())]
+        );
     }
 
     #[test]
     fn chinese_lines_join_without_spaces() {
         assert_eq!(
             parse("第一行\n第二行\nand English\nwords"),
-            vec![Block::Paragraph(vec![Inline::Plain("第一行第二行and English words".into())])]
+            vec![Block::Paragraph(vec![Inline::Plain(
+                "第一行第二行and English words".into()
+            )])]
         );
     }
 

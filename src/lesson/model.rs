@@ -73,12 +73,7 @@ impl Checker<'_> {
         Text { en, zh }
     }
 
-    fn required_text(
-        &mut self,
-        raw: &Option<Spanned<RawText>>,
-        at: usize,
-        what: &str,
-    ) -> Text {
+    fn required_text(&mut self, raw: &Option<Spanned<RawText>>, at: usize, what: &str) -> Text {
         match raw {
             Some(t) => self.text(t, what),
             None => {
@@ -188,9 +183,16 @@ fn validate_panel(raw: &RawPanel, number: usize, check: &mut Checker<'_>) -> Opt
         );
         return None;
     };
-    let arg = raw.arg.as_ref().map(|a| a.get_ref().clone()).unwrap_or_default();
+    let arg = raw
+        .arg
+        .as_ref()
+        .map(|a| a.get_ref().clone())
+        .unwrap_or_default();
     if let Err(why) = validate_arg(panel, &arg) {
-        let at = raw.arg.as_ref().map_or(raw.open.span().start, |a| a.span().start);
+        let at = raw
+            .arg
+            .as_ref()
+            .map_or(raw.open.span().start, |a| a.span().start);
         check.error(at, format!("step {number}: panel {name}: {why}"));
         return None;
     }

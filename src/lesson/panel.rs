@@ -68,13 +68,19 @@ fn one_of(key: &str, value: &str, allowed: &[&str]) -> Result<(), String> {
     if allowed.contains(&value) {
         Ok(())
     } else {
-        Err(format!("{key}='{value}' is not one of: {}", allowed.join(", ")))
+        Err(format!(
+            "{key}='{value}' is not one of: {}",
+            allowed.join(", ")
+        ))
     }
 }
 
 fn only_keys(map: &BTreeMap<String, String>, allowed: &[&str]) -> Result<(), String> {
     match map.keys().find(|k| !allowed.contains(&k.as_str())) {
-        Some(k) => Err(format!("unknown setting '{k}' (known: {})", allowed.join(", "))),
+        Some(k) => Err(format!(
+            "unknown setting '{k}' (known: {})",
+            allowed.join(", ")
+        )),
         None => Ok(()),
     }
 }
@@ -118,7 +124,10 @@ pub fn validate_arg(panel: PanelId, arg: &str) -> Result<(), String> {
         }
         PanelId::Osi => {
             let map = parse_pairs(arg)?;
-            only_keys(&map, &["layer", "encap", "layers", "message", "proto", "ip"])?;
+            only_keys(
+                &map,
+                &["layer", "encap", "layers", "message", "proto", "ip"],
+            )?;
             if let Some(layer) = map.get("layer") {
                 match layer.parse::<u8>() {
                     Ok(1..=7) => {}

@@ -3,19 +3,23 @@
 use std::any::Any;
 use std::sync::mpsc::Sender;
 
-use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind};
+use ratatui::crossterm::event::{
+    Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
+};
 
-use super::handshake::{HandshakePanel, HandshakeMsg};
+use super::Options;
+use super::glossary::GlossaryView;
+use super::handshake::{HandshakeMsg, HandshakePanel};
 use super::keymap::message_for;
 use super::labs::{LabsMsg, LabsPanel};
 use super::lan::{LanMsg, LanPanel};
-use super::lessons::LessonsView;
+use super::lessons::{LessonsView, search_steps};
 use super::osi::{OsiMsg, OsiPanel};
 use super::panel::{Ctx, JobSink, Panel, TextInput};
 use super::quiz::{QuizMsg, QuizPanel};
+use super::search::{SearchBox, SearchKey};
 use super::subnet::{SubnetMsg, SubnetPanel};
 use super::theme::Theme;
-use super::Options;
 use crate::i18n::{Lang, t, tf};
 use crate::lesson::{LessonSet, PanelId};
 use crate::store::{Progress, Store};
@@ -31,10 +35,11 @@ pub enum Screen {
     Subnet,
     Labs,
     Quiz,
+    Glossary,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 8] = [
+    pub const ALL: [Screen; 9] = [
         Screen::Home,
         Screen::Lessons,
         Screen::Osi,
@@ -43,6 +48,7 @@ impl Screen {
         Screen::Subnet,
         Screen::Labs,
         Screen::Quiz,
+        Screen::Glossary,
     ];
 
     /// The ui.toml key of the tab title.
@@ -56,6 +62,7 @@ impl Screen {
             Screen::Subnet => "tab.subnet",
             Screen::Labs => "tab.labs",
             Screen::Quiz => "tab.quiz",
+            Screen::Glossary => "tab.glossary",
         }
     }
 
@@ -70,6 +77,7 @@ impl Screen {
             Screen::Subnet => "about.subnet",
             Screen::Labs => "about.labs",
             Screen::Quiz => "about.quiz",
+            Screen::Glossary => "about.glossary",
         }
     }
 
@@ -87,7 +95,7 @@ impl Screen {
             PanelId::Subnet => Screen::Subnet,
             PanelId::Labs => Screen::Labs,
             PanelId::Quiz => Screen::Quiz,
-            PanelId::Glossary => return None,
+            PanelId::Glossary => Screen::Glossary,
         })
     }
 }
@@ -119,11 +127,25 @@ pub enum Msg {
     Nav(Nav),
     Open(Screen),
     /// Open a panel in a given state (from a lesson step or another panel).
-    OpenPanel { panel: PanelId, arg: String },
+    OpenPanel {
+        panel: PanelId,
+        arg: String,
+    },
     /// Open the panel the current lesson step is bound to.
     OpenStepPanel,
     ToggleNotes,
-    Click { column: u16, row: u16 },
+    /// `/`: search the lessons (on the Lessons screen) or the glossary.
+    Search,
+    /// Presentation mode on/off.
+    TogglePresent,
+    /// Hide the tab and key bars so the panel fills the screen.
+    ToggleZoom,
+    /// Blank the screen (presenter); any key brings it back.
+    ToggleBlank,
+    Click {
+        column: u16,
+        row: u16,
+    },
     Osi(OsiMsg),
     Lan(LanMsg),
     Handshake(HandshakeMsg),
@@ -160,10 +182,15 @@ pub struct App {
     pub screen: Screen,
     pub history: Vec<Screen>,
     pub help_open: bool,
+    /// Tab and key bars hidden: the screen is all panel.
+    pub zoom: bool,
+    /// The presenter blanked the screen.
+    pub blank: bool,
     pub status: Option<String>,
     pub lessons: LessonSet,
     pub home_selected: usize,
     pub reader: LessonsView,
+    pub glossary: GlossaryView,
     pub osi: OsiPanel,
     pub lan: LanPanel,
     pub handshake: HandshakePanel,
@@ -173,6 +200,8 @@ pub struct App {
     pub store: Option<Store>,
     pub progress: Progress,
     pub quit: bool,
+    /// The theme to return to when presentation mode ends.
+    pub normal_theme: Theme,
     /// Terminal width at the last draw (mouse hit-testing of the tab bar).
     pub last_width: u16,
     tx: Sender<AppEvent>,
@@ -183,21 +212,52 @@ pub struct App {
 macro_rules! with_panel {
     ($app:expr, $screen:expr, |$p:ident| $body:expr) => {
         match $screen {
-            Screen::Osi => { let $p = &mut $app.osi; Some($body) }
-            Screen::Lan => { let $p = &mut $app.lan; Some($body) }
-            Screen::Handshake => { let $p = &mut $app.handshake; Some($body) }
-            Screen::Subnet => { let $p = &mut $app.subnet; Some($body) }
-            Screen::Labs => { let $p = &mut $app.labs; Some($body) }
-            Screen::Quiz => { let $p = &mut $app.quiz; Some($body) }
-            Screen::Home | Screen::Lessons => None,
+            Screen::Osi => {
+                let $p = &mut $app.osi;
+                Some($body)
+            }
+            Screen::Lan => {
+                let $p = &mut $app.lan;
+                Some($body)
+            }
+            Screen::Handshake => {
+                let $p = &mut $app.handshake;
+                Some($body)
+            }
+            Screen::Subnet => {
+                let $p = &mut $app.subnet;
+                Some($body)
+            }
+            Screen::Labs => {
+                let $p = &mut $app.labs;
+                Some($body)
+            }
+            Screen::Quiz => {
+                let $p = &mut $app.quiz;
+                Some($body)
+            }
+            Screen::Home | Screen::Lessons | Screen::Glossary => None,
         }
     };
 }
 
 impl App {
     /// A new app on `lessons`. `store` is None when progress cannot be kept.
-    pub fn new(opts: &Options, theme: Theme, lessons: LessonSet, store: Option<Store>, tx: Sender<AppEvent>) -> App {
+    pub fn new(
+        opts: &Options,
+        theme: Theme,
+        lessons: LessonSet,
+        store: Option<Store>,
+        tx: Sender<AppEvent>,
+    ) -> App {
         let (progress, warning) = store.as_ref().map(Store::load).unwrap_or_default();
+        // Presentation mode uses the high-contrast theme unless one was chosen.
+        let normal_theme = theme.clone();
+        let theme = if opts.present && opts.theme.is_none() && !opts.no_color {
+            Theme::named("high-contrast").unwrap_or(theme)
+        } else {
+            theme
+        };
         let mut app = App {
             lang: opts.lang,
             theme,
@@ -205,10 +265,13 @@ impl App {
             screen: Screen::Home,
             history: Vec::new(),
             help_open: false,
+            zoom: opts.present,
+            blank: false,
             status: warning,
             lessons,
             home_selected: 0,
             reader: LessonsView::default(),
+            glossary: GlossaryView::default(),
             osi: OsiPanel::default(),
             lan: LanPanel::default(),
             handshake: HandshakePanel::default(),
@@ -218,6 +281,7 @@ impl App {
             store,
             progress,
             quit: false,
+            normal_theme,
             last_width: 80,
             tx,
         };
@@ -258,7 +322,11 @@ impl App {
     }
 
     /// True while something moves on screen: the loop then sends ticks.
+    /// Presentation mode never autoplays: every reveal waits for a presenter key.
     pub fn wants_ticks(&mut self) -> bool {
+        if self.present {
+            return false;
+        }
         with_panel!(self, self.screen, |p| p.wants_ticks()).unwrap_or(false)
     }
 
@@ -271,7 +339,10 @@ impl App {
             }
             AppEvent::Input(Event::Mouse(m)) => match m.kind {
                 MouseEventKind::Down(MouseButton::Left) => {
-                    self.update(Msg::Click { column: m.column, row: m.row });
+                    self.update(Msg::Click {
+                        column: m.column,
+                        row: m.row,
+                    });
                     true
                 }
                 _ => false,
@@ -316,7 +387,20 @@ impl App {
             self.help_open = false;
             return;
         }
+        if self.blank {
+            self.blank = false;
+            return;
+        }
         self.status = None;
+        if self.search_key(&key) {
+            return;
+        }
+        if self.present
+            && let Some(msg) = super::keymap::presenter_message(&key)
+        {
+            self.update(msg);
+            return;
+        }
         let mut ctx = self.ctx(self.screen);
         let typed = with_panel!(self, self.screen, |p| if p.captures_text() {
             p.text_key(key, &mut ctx)
@@ -376,8 +460,15 @@ impl App {
                 None
             }
             Msg::OpenPanel { panel, arg } => self.open_panel(panel, &arg, &mut ctx),
-            Msg::OpenStepPanel => match self.reader.current_step(&self.lessons).and_then(|s| s.panel.clone()) {
-                Some(link) => Some(Msg::OpenPanel { panel: link.panel, arg: link.arg }),
+            Msg::OpenStepPanel => match self
+                .reader
+                .current_step(&self.lessons)
+                .and_then(|s| s.panel.clone())
+            {
+                Some(link) => Some(Msg::OpenPanel {
+                    panel: link.panel,
+                    arg: link.arg,
+                }),
                 None => {
                     ctx.say(t(self.lang, "lessons.no_panel"));
                     None
@@ -387,11 +478,50 @@ impl App {
                 self.reader.show_notes = !self.reader.show_notes;
                 None
             }
+            Msg::Search => {
+                if self.screen == Screen::Lessons {
+                    self.reader.search = Some(SearchBox::default());
+                } else {
+                    self.go(Screen::Glossary, &mut ctx);
+                    self.glossary.search = Some(SearchBox {
+                        query: self.glossary.filter.clone(),
+                        selected: 0,
+                    });
+                }
+                None
+            }
+            Msg::TogglePresent => {
+                self.present = !self.present;
+                ctx.present = self.present;
+                self.zoom = self.present;
+                self.theme = if self.present && self.normal_theme.name != "mono" {
+                    Theme::named("high-contrast").unwrap_or_else(|_| self.normal_theme.clone())
+                } else {
+                    self.normal_theme.clone()
+                };
+                let key = if self.present {
+                    "status.present_on"
+                } else {
+                    "status.present_off"
+                };
+                ctx.say(t(self.lang, key));
+                None
+            }
+            Msg::ToggleZoom => {
+                self.zoom = !self.zoom;
+                None
+            }
+            Msg::ToggleBlank => {
+                self.blank = !self.blank;
+                None
+            }
             Msg::Export => {
                 let result = with_panel!(self, self.screen, |p| p.export(&mut ctx)).flatten();
                 match result {
                     Some(Ok(path)) => ctx.say(tf(self.lang, "status.exported", &[("path", &path)])),
-                    Some(Err(e)) => ctx.say(tf(self.lang, "status.export_failed", &[("error", &e)])),
+                    Some(Err(e)) => {
+                        ctx.say(tf(self.lang, "status.export_failed", &[("error", &e)]))
+                    }
                     None => ctx.say(t(self.lang, "status.nothing_to_export")),
                 }
                 None
@@ -429,7 +559,11 @@ impl App {
 
     fn open_panel(&mut self, panel: PanelId, arg: &str, ctx: &mut Ctx) -> Option<Msg> {
         let Some(screen) = Screen::for_panel(panel) else {
-            ctx.say(tf(self.lang, "status.no_such_panel", &[("panel", panel.name())]));
+            ctx.say(tf(
+                self.lang,
+                "status.no_such_panel",
+                &[("panel", panel.name())],
+            ));
             return None;
         };
         self.go(screen, ctx);
@@ -445,6 +579,7 @@ impl App {
     fn back(&mut self, ctx: &mut Ctx) {
         let used = match self.screen {
             Screen::Lessons => self.reader.back(),
+            Screen::Glossary => !std::mem::take(&mut self.glossary.filter).is_empty(),
             screen => with_panel!(self, screen, |p| p.back(ctx)).unwrap_or(false),
         };
         if used {
@@ -457,6 +592,11 @@ impl App {
     fn nav(&mut self, nav: Nav, ctx: &mut Ctx) -> Option<Msg> {
         match self.screen {
             Screen::Home => self.home_nav(nav, ctx),
+            Screen::Glossary => {
+                let total = self.glossary.results(&self.lessons.glossary).len();
+                self.glossary.nav(nav, total);
+                None
+            }
             Screen::Lessons => {
                 let changed = self.reader.nav(nav, &self.lessons);
                 if changed {
@@ -474,7 +614,10 @@ impl App {
         if let Some(id) = &self.progress.last_lesson
             && let Some(i) = self.lessons.index_of(id)
         {
-            entries.push(HomeEntry::Continue { lesson: i, step: self.progress.last_step });
+            entries.push(HomeEntry::Continue {
+                lesson: i,
+                step: self.progress.last_step,
+            });
         }
         entries.extend(Screen::ALL.iter().skip(1).map(|s| HomeEntry::Section(*s)));
         entries
@@ -484,8 +627,12 @@ impl App {
         let entries = self.home_entries();
         let last = entries.len().saturating_sub(1);
         match nav {
-            Nav::Up | Nav::Prev | Nav::PrevPane => self.home_selected = self.home_selected.saturating_sub(1),
-            Nav::Down | Nav::Next | Nav::NextPane => self.home_selected = (self.home_selected + 1).min(last),
+            Nav::Up | Nav::Prev | Nav::PrevPane => {
+                self.home_selected = self.home_selected.saturating_sub(1)
+            }
+            Nav::Down | Nav::Next | Nav::NextPane => {
+                self.home_selected = (self.home_selected + 1).min(last)
+            }
             Nav::First => self.home_selected = 0,
             Nav::Last => self.home_selected = last,
             Nav::Enter => match entries.get(self.home_selected) {
@@ -498,6 +645,49 @@ impl App {
             },
         }
         None
+    }
+
+    /// Typing into an open search box (lessons or glossary). True when used.
+    fn search_key(&mut self, key: &KeyEvent) -> bool {
+        match self.screen {
+            Screen::Lessons => {
+                let Some(search) = self.reader.search.as_mut() else {
+                    return false;
+                };
+                let hits = search_steps(&self.lessons, &search.query, self.lang);
+                match search.key(key, hits.len()) {
+                    SearchKey::Changed => {}
+                    SearchKey::Cancel => self.reader.search = None,
+                    SearchKey::Accept => {
+                        if let Some(hit) = hits.get(search.selected) {
+                            self.reader.search = None;
+                            self.reader.open_lesson(hit.lesson, hit.step);
+                            let mut ctx = self.ctx(self.screen);
+                            self.save_progress(&mut ctx);
+                            self.take_status(ctx);
+                        }
+                    }
+                }
+                true
+            }
+            Screen::Glossary => {
+                let Some(search) = self.glossary.search.as_mut() else {
+                    return false;
+                };
+                let total = self.lessons.glossary.terms.len();
+                match search.key(key, total) {
+                    SearchKey::Changed => {}
+                    SearchKey::Cancel => self.glossary.search = None,
+                    SearchKey::Accept => {
+                        self.glossary.filter = search.query.clone();
+                        self.glossary.search = None;
+                    }
+                }
+                self.glossary.scroll = 0;
+                true
+            }
+            _ => false,
+        }
     }
 
     fn save_progress(&mut self, ctx: &mut Ctx) {

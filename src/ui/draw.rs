@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
 
 use super::app::{App, HomeEntry, Screen};
-use super::keymap::{GLOBAL, screen_bindings};
+use super::keymap::{GLOBAL, PRESENTER, screen_bindings};
 use super::lessons::fit;
 use super::panel::{Panel, RenderCtx};
 use super::text::width;
@@ -20,23 +20,34 @@ pub const MIN_HEIGHT: u16 = 18;
 
 /// Draws everything into `buf`.
 pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
-    let ctx = RenderCtx { lang: app.lang, theme: &app.theme, present: app.present };
+    let ctx = RenderCtx {
+        lang: app.lang,
+        theme: &app.theme,
+        present: app.present,
+    };
     buf.set_style(area, app.theme.base);
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         too_small(area, buf, &ctx);
         return;
     }
+    if app.blank {
+        return;
+    }
+    let bars = if app.zoom { 0 } else { 1 };
     let [tabs, body, status, hints] = Layout::vertical([
-        Constraint::Length(1),
+        Constraint::Length(bars),
         Constraint::Min(1),
         Constraint::Length(1),
-        Constraint::Length(1),
+        Constraint::Length(bars),
     ])
     .areas(area);
-    draw_tabs(app, tabs, buf, &ctx);
+    if !app.zoom {
+        draw_tabs(app, tabs, buf, &ctx);
+    }
     match app.screen {
         Screen::Home => draw_home(app, body, buf, &ctx),
         Screen::Lessons => app.reader.render(&app.lessons, body, buf, &ctx),
+        Screen::Glossary => app.glossary.render(&app.lessons.glossary, body, buf, &ctx),
         Screen::Osi => app.osi.render(body, buf, &ctx),
         Screen::Lan => app.lan.render(body, buf, &ctx),
         Screen::Handshake => app.handshake.render(body, buf, &ctx),
@@ -45,9 +56,16 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
         Screen::Quiz => app.quiz.render(body, buf, &ctx),
     }
     if let Some(message) = &app.status {
-        buf.set_string(status.x, status.y, fit(message, usize::from(status.width)), app.theme.status);
+        buf.set_string(
+            status.x,
+            status.y,
+            fit(message, usize::from(status.width)),
+            app.theme.status,
+        );
     }
-    draw_hints(app, hints, buf, &ctx);
+    if !app.zoom {
+        draw_hints(app, hints, buf, &ctx);
+    }
     if app.help_open {
         draw_help(app, body, buf, &ctx);
     }
@@ -57,14 +75,29 @@ fn too_small(area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
     let w = MIN_WIDTH.to_string();
     let h = MIN_HEIGHT.to_string();
     let lines = vec![
-        Line::from(Span::styled(tf(ctx.lang, "too_small", &[("w", &w), ("h", &h)]), ctx.theme.warn)),
         Line::from(Span::styled(
-            tf(ctx.lang, "too_small.now", &[("w", &area.width.to_string()), ("h", &area.height.to_string())]),
+            tf(ctx.lang, "too_small", &[("w", &w), ("h", &h)]),
+            ctx.theme.warn,
+        )),
+        Line::from(Span::styled(
+            tf(
+                ctx.lang,
+                "too_small.now",
+                &[
+                    ("w", &area.width.to_string()),
+                    ("h", &area.height.to_string()),
+                ],
+            ),
             ctx.theme.muted,
         )),
     ];
-    let [middle] = Layout::vertical([Constraint::Length(4)]).flex(Flex::Center).areas(area);
-    Paragraph::new(lines).centered().wrap(Wrap { trim: true }).render(middle, buf);
+    let [middle] = Layout::vertical([Constraint::Length(4)])
+        .flex(Flex::Center)
+        .areas(area);
+    Paragraph::new(lines)
+        .centered()
+        .wrap(Wrap { trim: true })
+        .render(middle, buf);
 }
 
 /// Tab labels and their x ranges, as drawn (shared with mouse hit-testing).
@@ -79,7 +112,12 @@ fn tab_layout(lang: Lang, total: u16) -> Vec<(Screen, String, u16, u16)> {
         .iter()
         .map(|label| Screen::ALL.iter().map(|s| label(*s)).collect::<Vec<_>>())
         .find(|labels| labels.iter().map(|l| width(l) + 1).sum::<usize>() <= usize::from(total))
-        .unwrap_or_else(|| Screen::ALL.iter().map(|s| format!(" {} ", s.number())).collect());
+        .unwrap_or_else(|| {
+            Screen::ALL
+                .iter()
+                .map(|s| format!(" {} ", s.number()))
+                .collect()
+        });
     let mut x = 0u16;
     let mut out = Vec::new();
     for (screen, label) in Screen::ALL.iter().zip(labels) {
@@ -106,7 +144,11 @@ fn draw_tabs(app: &App, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
         if x >= area.width {
             break;
         }
-        let style = if screen == app.screen { ctx.theme.tab_active } else { ctx.theme.tab_inactive };
+        let style = if screen == app.screen {
+            ctx.theme.tab_active
+        } else {
+            ctx.theme.tab_inactive
+        };
         let room = usize::from(area.width.saturating_sub(x).min(w));
         buf.set_stringn(area.x + x, area.y, &label, room, style);
         if x + w < area.width {
@@ -121,7 +163,9 @@ fn draw_hints(app: &App, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
     let mut spans: Vec<Span> = Vec::new();
     let mut used = 0usize;
     let max = usize::from(area.width);
-    let picked = own.iter().chain(GLOBAL.iter().filter(|b| essentials.contains(&b.help)));
+    let picked = own
+        .iter()
+        .chain(GLOBAL.iter().filter(|b| essentials.contains(&b.help)));
     for b in picked {
         let key = b.keys.first().map(|k| k.label()).unwrap_or_default();
         let text = t(ctx.lang, b.help);
@@ -138,24 +182,49 @@ fn draw_hints(app: &App, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
 
 fn draw_home(app: &App, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
     let theme = ctx.theme;
-    let block = Block::default().borders(Borders::ALL).border_style(theme.border);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border);
     let inner = block.inner(area);
     block.render(area, buf);
-    let inner = Rect { x: inner.x + 1, width: inner.width.saturating_sub(2), ..inner };
+    let inner = Rect {
+        x: inner.x + 1,
+        width: inner.width.saturating_sub(2),
+        ..inner
+    };
     let max = usize::from(inner.width);
     let mut lines = vec![
         Line::from(Span::styled(t(ctx.lang, "app.name"), theme.title)),
-        Line::from(Span::styled(fit(t(ctx.lang, "app.pitch"), max), theme.muted)),
+        Line::from(Span::styled(
+            fit(t(ctx.lang, "app.pitch"), max),
+            theme.muted,
+        )),
         Line::default(),
     ];
     for (i, entry) in app.home_entries().iter().enumerate() {
         let selected = i == app.home_selected;
         let (key, title, about) = match entry {
             HomeEntry::Continue { lesson, step } => {
-                let name = app.lessons.lessons.get(*lesson).map_or("", |l| l.title.get(ctx.lang));
-                ("↵".to_string(), t(ctx.lang, "home.continue").to_string(), tf(ctx.lang, "home.continue_at", &[("lesson", name), ("step", &(step + 1).to_string())]))
+                let name = app
+                    .lessons
+                    .lessons
+                    .get(*lesson)
+                    .map_or("", |l| l.title.get(ctx.lang));
+                (
+                    "↵".to_string(),
+                    t(ctx.lang, "home.continue").to_string(),
+                    tf(
+                        ctx.lang,
+                        "home.continue_at",
+                        &[("lesson", name), ("step", &(step + 1).to_string())],
+                    ),
+                )
             }
-            HomeEntry::Section(s) => (s.number().to_string(), t(ctx.lang, s.title_key()).to_string(), t(ctx.lang, s.about_key()).to_string()),
+            HomeEntry::Section(s) => (
+                s.number().to_string(),
+                t(ctx.lang, s.title_key()).to_string(),
+                t(ctx.lang, s.about_key()).to_string(),
+            ),
         };
         let marker = if selected { "▸ " } else { "  " };
         let head = format!("{marker}{key}  {title}");
@@ -175,23 +244,31 @@ fn draw_help(app: &App, body: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
     let theme = ctx.theme;
     // The digit keys that open sections share one row.
     let is_section = |b: &&super::keymap::Binding| matches!(b.msg, super::app::Msg::Open(_));
+    let presenter = if app.present { PRESENTER } else { &[] };
     let mut rows: Vec<(String, &str)> = screen_bindings(app.screen)
         .iter()
+        .chain(presenter)
         .chain(GLOBAL)
         .filter(|b| !is_section(b))
         .map(|b| (b.keys_label(), t(ctx.lang, b.help)))
         .collect();
-    rows.push(("0–7".to_string(), t(ctx.lang, "key.sections")));
+    rows.push(("0–8".to_string(), t(ctx.lang, "key.sections")));
     let key_w = rows.iter().map(|(k, _)| width(k)).max().unwrap_or(0);
     let text_w = rows.iter().map(|(_, d)| width(d)).max().unwrap_or(0);
     let col_w = key_w + text_w + 4;
     // Two columns when one would not fit the height and two fit the width.
     let room_h = usize::from(body.height.saturating_sub(3));
-    let columns = if rows.len() > room_h && (col_w * 2 + 2) <= usize::from(body.width) { 2 } else { 1 };
+    let columns = if rows.len() > room_h && (col_w * 2 + 2) <= usize::from(body.width) {
+        2
+    } else {
+        1
+    };
     let per_col = rows.len().div_ceil(columns);
     let want_w = u16::try_from(col_w * columns + 2).unwrap_or(u16::MAX);
     let w = want_w.min(body.width).max(10);
-    let h = u16::try_from(per_col + 2).unwrap_or(u16::MAX).min(body.height);
+    let h = u16::try_from(per_col + 2)
+        .unwrap_or(u16::MAX)
+        .min(body.height);
     let area = Rect {
         x: body.x + body.width.saturating_sub(w) / 2,
         y: body.y + body.height.saturating_sub(h) / 2,
@@ -199,19 +276,35 @@ fn draw_help(app: &App, body: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
         height: h,
     };
     clear_overlay(area, buf);
-    let title = tf(ctx.lang, "help.title", &[("screen", t(ctx.lang, app.screen.title_key()))]);
+    let title = tf(
+        ctx.lang,
+        "help.title",
+        &[("screen", t(ctx.lang, app.screen.title_key()))],
+    );
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border_focus)
         .style(theme.base)
         .title(Span::styled(format!(" {title} "), theme.title))
-        .title_bottom(Line::from(Span::styled(format!(" {} ", t(ctx.lang, "help.close")), theme.muted)).right_aligned());
+        .title_bottom(
+            Line::from(Span::styled(
+                format!(" {} ", t(ctx.lang, "help.close")),
+                theme.muted,
+            ))
+            .right_aligned(),
+        );
     let inner = block.inner(area);
     block.render(area, buf);
     let text_room = col_w.saturating_sub(key_w + 3);
     for (c, chunk) in rows.chunks(per_col.max(1)).enumerate() {
-        let x = inner.x.saturating_add(u16::try_from(c * col_w).unwrap_or(u16::MAX));
-        let col = Rect { x, width: inner.right().saturating_sub(x), ..inner };
+        let x = inner
+            .x
+            .saturating_add(u16::try_from(c * col_w).unwrap_or(u16::MAX));
+        let col = Rect {
+            x,
+            width: inner.right().saturating_sub(x),
+            ..inner
+        };
         let lines: Vec<Line> = chunk
             .iter()
             .map(|(k, d)| {
@@ -222,7 +315,9 @@ fn draw_help(app: &App, body: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
                 ])
             })
             .collect();
-        Paragraph::new(lines).style(Style::default()).render(col, buf);
+        Paragraph::new(lines)
+            .style(Style::default())
+            .render(col, buf);
     }
 }
 

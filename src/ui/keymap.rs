@@ -19,7 +19,9 @@ pub enum Key {
 
 impl Key {
     pub fn matches(self, ev: &KeyEvent) -> bool {
-        let ctrl_alt = ev.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+        let ctrl_alt = ev
+            .modifiers
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
         match self {
             Key::Char(c) => ev.code == KeyCode::Char(c) && !ctrl_alt,
             Key::Code(code) => {
@@ -73,7 +75,11 @@ pub struct Binding {
 
 impl Binding {
     pub fn keys_label(&self) -> String {
-        self.keys.iter().map(|k| k.label()).collect::<Vec<_>>().join("/")
+        self.keys
+            .iter()
+            .map(|k| k.label())
+            .collect::<Vec<_>>()
+            .join("/")
     }
 }
 
@@ -81,34 +87,172 @@ use Key::{Char, Code, Ctrl};
 
 /// Keys that work on every screen (unless a panel is taking typed text).
 pub const GLOBAL: &[Binding] = &[
-    Binding { keys: &[Char('q'), Ctrl('c')], msg: Msg::Quit, help: "key.quit" },
-    Binding { keys: &[Char('?'), Code(KeyCode::F(1))], msg: Msg::ToggleHelp, help: "key.help" },
-    Binding { keys: &[Code(KeyCode::Esc), Code(KeyCode::Backspace)], msg: Msg::Back, help: "key.back" },
-    Binding { keys: &[Code(KeyCode::Right), Char(' '), Code(KeyCode::PageDown), Char('l')], msg: Msg::Nav(Nav::Next), help: "key.next" },
-    Binding { keys: &[Code(KeyCode::Left), Code(KeyCode::PageUp), Char('h')], msg: Msg::Nav(Nav::Prev), help: "key.prev" },
-    Binding { keys: &[Code(KeyCode::Up), Char('k')], msg: Msg::Nav(Nav::Up), help: "key.up" },
-    Binding { keys: &[Code(KeyCode::Down), Char('j')], msg: Msg::Nav(Nav::Down), help: "key.down" },
-    Binding { keys: &[Code(KeyCode::Enter)], msg: Msg::Nav(Nav::Enter), help: "key.enter" },
-    Binding { keys: &[Code(KeyCode::Tab)], msg: Msg::Nav(Nav::NextPane), help: "key.tab" },
-    Binding { keys: &[Code(KeyCode::BackTab)], msg: Msg::Nav(Nav::PrevPane), help: "key.backtab" },
-    Binding { keys: &[Code(KeyCode::Home)], msg: Msg::Nav(Nav::First), help: "key.first" },
-    Binding { keys: &[Code(KeyCode::End)], msg: Msg::Nav(Nav::Last), help: "key.last" },
-    Binding { keys: &[Char('L')], msg: Msg::ToggleLang, help: "key.lang" },
-    Binding { keys: &[Char('w')], msg: Msg::Export, help: "key.export" },
-    Binding { keys: &[Char('0')], msg: Msg::Open(Screen::Home), help: "key.home" },
-    Binding { keys: &[Char('1')], msg: Msg::Open(Screen::Lessons), help: "key.open.lessons" },
-    Binding { keys: &[Char('2')], msg: Msg::Open(Screen::Osi), help: "key.open.osi" },
-    Binding { keys: &[Char('3')], msg: Msg::Open(Screen::Lan), help: "key.open.lan" },
-    Binding { keys: &[Char('4')], msg: Msg::Open(Screen::Handshake), help: "key.open.handshake" },
-    Binding { keys: &[Char('5')], msg: Msg::Open(Screen::Subnet), help: "key.open.subnet" },
-    Binding { keys: &[Char('6')], msg: Msg::Open(Screen::Labs), help: "key.open.labs" },
-    Binding { keys: &[Char('7')], msg: Msg::Open(Screen::Quiz), help: "key.open.quiz" },
+    Binding {
+        keys: &[Char('q'), Ctrl('c')],
+        msg: Msg::Quit,
+        help: "key.quit",
+    },
+    Binding {
+        keys: &[Char('?'), Code(KeyCode::F(1))],
+        msg: Msg::ToggleHelp,
+        help: "key.help",
+    },
+    Binding {
+        keys: &[Code(KeyCode::Esc), Code(KeyCode::Backspace)],
+        msg: Msg::Back,
+        help: "key.back",
+    },
+    Binding {
+        keys: &[
+            Code(KeyCode::Right),
+            Char(' '),
+            Code(KeyCode::PageDown),
+            Char('l'),
+        ],
+        msg: Msg::Nav(Nav::Next),
+        help: "key.next",
+    },
+    Binding {
+        keys: &[Code(KeyCode::Left), Code(KeyCode::PageUp), Char('h')],
+        msg: Msg::Nav(Nav::Prev),
+        help: "key.prev",
+    },
+    Binding {
+        keys: &[Code(KeyCode::Up), Char('k')],
+        msg: Msg::Nav(Nav::Up),
+        help: "key.up",
+    },
+    Binding {
+        keys: &[Code(KeyCode::Down), Char('j')],
+        msg: Msg::Nav(Nav::Down),
+        help: "key.down",
+    },
+    Binding {
+        keys: &[Code(KeyCode::Enter)],
+        msg: Msg::Nav(Nav::Enter),
+        help: "key.enter",
+    },
+    Binding {
+        keys: &[Code(KeyCode::Tab)],
+        msg: Msg::Nav(Nav::NextPane),
+        help: "key.tab",
+    },
+    Binding {
+        keys: &[Code(KeyCode::BackTab)],
+        msg: Msg::Nav(Nav::PrevPane),
+        help: "key.backtab",
+    },
+    Binding {
+        keys: &[Code(KeyCode::Home)],
+        msg: Msg::Nav(Nav::First),
+        help: "key.first",
+    },
+    Binding {
+        keys: &[Code(KeyCode::End)],
+        msg: Msg::Nav(Nav::Last),
+        help: "key.last",
+    },
+    Binding {
+        keys: &[Char('L')],
+        msg: Msg::ToggleLang,
+        help: "key.lang",
+    },
+    Binding {
+        keys: &[Char('w')],
+        msg: Msg::Export,
+        help: "key.export",
+    },
+    Binding {
+        keys: &[Char('0')],
+        msg: Msg::Open(Screen::Home),
+        help: "key.home",
+    },
+    Binding {
+        keys: &[Char('1')],
+        msg: Msg::Open(Screen::Lessons),
+        help: "key.open.lessons",
+    },
+    Binding {
+        keys: &[Char('2')],
+        msg: Msg::Open(Screen::Osi),
+        help: "key.open.osi",
+    },
+    Binding {
+        keys: &[Char('3')],
+        msg: Msg::Open(Screen::Lan),
+        help: "key.open.lan",
+    },
+    Binding {
+        keys: &[Char('4')],
+        msg: Msg::Open(Screen::Handshake),
+        help: "key.open.handshake",
+    },
+    Binding {
+        keys: &[Char('5')],
+        msg: Msg::Open(Screen::Subnet),
+        help: "key.open.subnet",
+    },
+    Binding {
+        keys: &[Char('6')],
+        msg: Msg::Open(Screen::Labs),
+        help: "key.open.labs",
+    },
+    Binding {
+        keys: &[Char('7')],
+        msg: Msg::Open(Screen::Quiz),
+        help: "key.open.quiz",
+    },
+    Binding {
+        keys: &[Char('8')],
+        msg: Msg::Open(Screen::Glossary),
+        help: "key.open.glossary",
+    },
+    Binding {
+        keys: &[Char('/')],
+        msg: Msg::Search,
+        help: "key.search",
+    },
+    Binding {
+        keys: &[Char('P')],
+        msg: Msg::TogglePresent,
+        help: "key.present",
+    },
 ];
+
+/// Presentation mode's keys: they win over a panel's own while presenting.
+pub const PRESENTER: &[Binding] = &[
+    Binding {
+        keys: &[Char('b'), Char('.')],
+        msg: Msg::ToggleBlank,
+        help: "key.blank",
+    },
+    Binding {
+        keys: &[Char('z')],
+        msg: Msg::ToggleZoom,
+        help: "key.zoom",
+    },
+];
+
+/// The message of a presenter key, if `ev` is one.
+pub fn presenter_message(ev: &KeyEvent) -> Option<Msg> {
+    PRESENTER
+        .iter()
+        .find(|b| b.keys.iter().any(|k| k.matches(ev)))
+        .map(|b| b.msg.clone())
+}
 
 /// The lesson reader's own keys.
 pub const LESSONS: &[Binding] = &[
-    Binding { keys: &[Char('o')], msg: Msg::OpenStepPanel, help: "lessons.key.open_panel" },
-    Binding { keys: &[Char('n')], msg: Msg::ToggleNotes, help: "lessons.key.notes" },
+    Binding {
+        keys: &[Char('o')],
+        msg: Msg::OpenStepPanel,
+        help: "lessons.key.open_panel",
+    },
+    Binding {
+        keys: &[Char('n')],
+        msg: Msg::ToggleNotes,
+        help: "lessons.key.notes",
+    },
 ];
 
 /// The keys of `screen` (without the global ones).
@@ -122,6 +266,7 @@ pub fn screen_bindings(screen: Screen) -> &'static [Binding] {
         Screen::Subnet => subnet::KEYS,
         Screen::Labs => labs::KEYS,
         Screen::Quiz => quiz::KEYS,
+        Screen::Glossary => &[],
     }
 }
 
@@ -148,10 +293,16 @@ mod tests {
     #[test]
     fn clicker_keys_step_forward_and_back() {
         for code in [KeyCode::Right, KeyCode::Char(' '), KeyCode::PageDown] {
-            assert_eq!(message_for(&key(code), Screen::Lessons), Some(Msg::Nav(Nav::Next)));
+            assert_eq!(
+                message_for(&key(code), Screen::Lessons),
+                Some(Msg::Nav(Nav::Next))
+            );
         }
         for code in [KeyCode::Left, KeyCode::PageUp] {
-            assert_eq!(message_for(&key(code), Screen::Lessons), Some(Msg::Nav(Nav::Prev)));
+            assert_eq!(
+                message_for(&key(code), Screen::Lessons),
+                Some(Msg::Nav(Nav::Prev))
+            );
         }
     }
 
@@ -167,13 +318,19 @@ mod tests {
         let shift_l = KeyEvent::new(KeyCode::Char('L'), KeyModifiers::SHIFT);
         assert_eq!(message_for(&shift_l, Screen::Home), Some(Msg::ToggleLang));
         let back_tab = KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT);
-        assert_eq!(message_for(&back_tab, Screen::Home), Some(Msg::Nav(Nav::PrevPane)));
+        assert_eq!(
+            message_for(&back_tab, Screen::Home),
+            Some(Msg::Nav(Nav::PrevPane))
+        );
     }
 
     #[test]
     fn every_help_text_exists_in_both_languages() {
         let screens = Screen::ALL;
-        for b in GLOBAL.iter().chain(screens.iter().flat_map(|s| screen_bindings(*s))) {
+        for b in GLOBAL
+            .iter()
+            .chain(screens.iter().flat_map(|s| screen_bindings(*s)))
+        {
             assert!(crate::i18n::has(b.help), "ui.toml lacks '{}'", b.help);
         }
     }

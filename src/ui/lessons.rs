@@ -7,8 +7,11 @@ use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 
 use super::app::Nav;
 use super::panel::RenderCtx;
+use super::present::big_title;
+use super::search::{SearchBox, matches};
 use super::text::{markup_lines, width, wrap};
-use crate::i18n::{t, tf};
+use crate::i18n::{Lang, t, tf};
+use crate::lesson::markup::plain_text;
 use crate::lesson::{LessonSet, Step};
 
 /// Where the student is in the lessons.
@@ -24,6 +27,47 @@ pub struct LessonsView {
     pub show_notes: bool,
     /// Lessons to play back to back (`--lesson a,b`); empty: all, in order.
     pub playlist: Vec<usize>,
+    /// Search across every step (`/`), open while typing.
+    pub search: Option<SearchBox>,
+}
+
+/// A step that matches a search: where it is and the line that matched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchHit {
+    pub lesson: usize,
+    pub step: usize,
+    pub snippet: String,
+}
+
+/// Steps whose title or body (in either language) contains `query`; the snippet
+/// is in `lang` when that language matches, else in the other one.
+pub fn search_steps(set: &LessonSet, query: &str, lang: Lang) -> Vec<SearchHit> {
+    if query.trim().is_empty() {
+        return Vec::new();
+    }
+    let mut hits = Vec::new();
+    for (li, lesson) in set.lessons.iter().enumerate() {
+        for (si, step) in lesson.steps.iter().enumerate() {
+            let found = [lang, lang.toggled()].into_iter().find_map(|l| {
+                let title = step.title.get(l);
+                if matches(title, query) {
+                    return Some(title.to_string());
+                }
+                plain_text(step.body.get(l))
+                    .lines()
+                    .find(|line| matches(line, query))
+                    .map(|line| format!("{title}: {line}"))
+            });
+            if let Some(snippet) = found {
+                hits.push(SearchHit {
+                    lesson: li,
+                    step: si,
+                    snippet,
+                });
+            }
+        }
+    }
+    hits
 }
 
 /// Width from which the list stays beside the reader.
@@ -50,7 +94,9 @@ impl LessonsView {
 
     pub fn current_step<'a>(&self, set: &'a LessonSet) -> Option<&'a Step> {
         let lesson = set.lessons.get(self.open?)?;
-        lesson.steps.get(self.step.min(lesson.steps.len().saturating_sub(1)))
+        lesson
+            .steps
+            .get(self.step.min(lesson.steps.len().saturating_sub(1)))
     }
 
     fn neighbour(&self, set: &LessonSet, lesson: usize, forward: bool) -> Option<usize> {
@@ -62,7 +108,11 @@ impl LessonsView {
             }
         } else {
             let pos = self.playlist.iter().position(|&l| l == lesson)?;
-            let next = if forward { pos.checked_add(1)? } else { pos.checked_sub(1)? };
+            let next = if forward {
+                pos.checked_add(1)?
+            } else {
+                pos.checked_sub(1)?
+            };
             self.playlist.get(next).copied()
         }
     }
@@ -73,7 +123,9 @@ impl LessonsView {
         let Some(lesson) = self.open else {
             match nav {
                 Nav::Up | Nav::PrevPane => self.selected = self.selected.saturating_sub(1),
-                Nav::Down | Nav::NextPane => self.selected = (self.selected + 1).min(count.saturating_sub(1)),
+                Nav::Down | Nav::NextPane => {
+                    self.selected = (self.selected + 1).min(count.saturating_sub(1))
+                }
                 Nav::First => self.selected = 0,
                 Nav::Last => self.selected = count.saturating_sub(1),
                 Nav::Enter | Nav::Next => {
@@ -101,7 +153,10 @@ impl LessonsView {
                 if self.step > 0 {
                     self.step -= 1;
                 } else if let Some(prev) = self.neighbour(set, lesson, false) {
-                    let last = set.lessons.get(prev).map_or(0, |l| l.steps.len().saturating_sub(1));
+                    let last = set
+                        .lessons
+                        .get(prev)
+                        .map_or(0, |l| l.steps.len().saturating_sub(1));
                     self.open_lesson(prev, last);
                 }
             }
@@ -119,9 +174,14 @@ impl LessonsView {
     }
 
     pub fn render(&self, set: &LessonSet, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
+        if self.search.is_some() && area.width < SIDE_BY_SIDE {
+            self.render_list(set, area, buf, ctx);
+            return;
+        }
         match self.open {
             Some(lesson) if area.width >= SIDE_BY_SIDE => {
-                let [list, reader] = Layout::horizontal([Constraint::Length(34), Constraint::Min(20)]).areas(area);
+                let [list, reader] =
+                    Layout::horizontal([Constraint::Length(34), Constraint::Min(20)]).areas(area);
                 self.render_list(set, list, buf, ctx);
                 self.render_reader(set, lesson, reader, buf, ctx);
             }
@@ -131,19 +191,34 @@ impl LessonsView {
     }
 
     fn render_list(&self, set: &LessonSet, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
+        if let Some(search) = &self.search {
+            render_search(set, search, area, buf, ctx);
+            return;
+        }
         let theme = ctx.theme;
         let focused = self.open.is_none();
         let block = Block::default()
             .borders(Borders::ALL)
-            .border_style(if focused { theme.border_focus } else { theme.border })
-            .title(Span::styled(format!(" {} ", t(ctx.lang, "lessons.list")), theme.title));
+            .border_style(if focused {
+                theme.border_focus
+            } else {
+                theme.border
+            })
+            .title(Span::styled(
+                format!(" {} ", t(ctx.lang, "lessons.list")),
+                theme.title,
+            ));
         let inner = block.inner(area);
         block.render(area, buf);
         let max = usize::from(inner.width);
         let mut lines: Vec<Line> = Vec::new();
         for (i, lesson) in set.lessons.iter().enumerate() {
             let label = format!("{:>2}. {}", i + 1, lesson.title.get(ctx.lang));
-            let style = if i == self.selected { theme.selected } else { theme.base };
+            let style = if i == self.selected {
+                theme.selected
+            } else {
+                theme.base
+            };
             lines.push(Line::from(Span::styled(fit(&label, max), style)));
         }
         if let Some(lesson) = set.lessons.get(self.selected)
@@ -151,32 +226,62 @@ impl LessonsView {
         {
             lines.push(Line::default());
             let summary = lesson.summary.get(ctx.lang);
-            lines.extend(wrap(&[(summary.to_string(), theme.muted)], max, ("", theme.muted), ("", theme.muted)));
+            lines.extend(wrap(
+                &[(summary.to_string(), theme.muted)],
+                max,
+                ("", theme.muted),
+                ("", theme.muted),
+            ));
             lines.push(Line::from(Span::styled(
-                tf(ctx.lang, "lessons.steps", &[("n", &lesson.steps.len().to_string())]),
+                tf(
+                    ctx.lang,
+                    "lessons.steps",
+                    &[("n", &lesson.steps.len().to_string())],
+                ),
                 theme.muted,
             )));
         }
         // Keep the selected row visible.
-        let skip = self.selected.saturating_sub(usize::from(inner.height).saturating_sub(2));
+        let skip = self
+            .selected
+            .saturating_sub(usize::from(inner.height).saturating_sub(2));
         Paragraph::new(lines.into_iter().skip(skip).collect::<Vec<_>>()).render(inner, buf);
     }
 
-    fn render_reader(&self, set: &LessonSet, lesson: usize, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
+    fn render_reader(
+        &self,
+        set: &LessonSet,
+        lesson: usize,
+        area: Rect,
+        buf: &mut Buffer,
+        ctx: &RenderCtx,
+    ) {
         let theme = ctx.theme;
-        let Some(l) = set.lessons.get(lesson) else { return };
+        let Some(l) = set.lessons.get(lesson) else {
+            return;
+        };
         let step_index = self.step.min(l.steps.len().saturating_sub(1));
-        let Some(step) = l.steps.get(step_index) else { return };
+        let Some(step) = l.steps.get(step_index) else {
+            return;
+        };
         let counter = tf(
             ctx.lang,
             "lessons.step_of",
-            &[("n", &(step_index + 1).to_string()), ("m", &l.steps.len().to_string())],
+            &[
+                ("n", &(step_index + 1).to_string()),
+                ("m", &l.steps.len().to_string()),
+            ],
         );
         let block = Block::default()
             .borders(Borders::ALL)
             .border_style(theme.border_focus)
-            .title(Span::styled(format!(" {} ", l.title.get(ctx.lang)), theme.title))
-            .title_bottom(Line::from(Span::styled(format!(" {counter} "), theme.accent)).right_aligned());
+            .title(Span::styled(
+                format!(" {} ", l.title.get(ctx.lang)),
+                theme.title,
+            ))
+            .title_bottom(
+                Line::from(Span::styled(format!(" {counter} "), theme.accent)).right_aligned(),
+            );
         let inner = block.inner(area);
         block.render(area, buf);
         let pad = if ctx.present { 2 } else { 1 };
@@ -186,38 +291,130 @@ impl LessonsView {
             ..inner
         };
         let max = usize::from(text_area.width);
-        let mut lines: Vec<Line> = wrap(
-            &[(step.title.get(ctx.lang).to_string(), theme.title)],
-            max,
-            ("", theme.title),
-            ("", theme.title),
-        );
-        lines.push(Line::default());
+        let mut text_area = text_area;
+        let mut lines: Vec<Line> = Vec::new();
+        if ctx.present {
+            // Big title on top, generous spacing below.
+            let used = big_title(step.title.get(ctx.lang), text_area, buf, theme.title);
+            text_area.y = text_area.y.saturating_add(used + 1);
+            text_area.height = text_area.height.saturating_sub(used + 1);
+        } else {
+            lines = wrap(
+                &[(step.title.get(ctx.lang).to_string(), theme.title)],
+                max,
+                ("", theme.title),
+                ("", theme.title),
+            );
+            lines.push(Line::default());
+        }
         lines.extend(markup_lines(step.body.get(ctx.lang), max, theme));
         if let Some(link) = &step.panel {
             lines.push(Line::default());
             let what = tf(
                 ctx.lang,
                 "lessons.open_panel",
-                &[("panel", t(ctx.lang, &format!("tab.{}", link.panel.name()))), ("arg", &link.arg)],
+                &[
+                    ("panel", t(ctx.lang, &format!("tab.{}", link.panel.name()))),
+                    ("arg", &link.arg),
+                ],
             );
-            lines.extend(wrap(&[(what, theme.accent)], max, ("▶ o: ", theme.key), ("     ", theme.accent)));
+            lines.extend(wrap(
+                &[(what, theme.accent)],
+                max,
+                ("▶ o: ", theme.key),
+                ("     ", theme.accent),
+            ));
         }
         if self.show_notes {
             lines.push(Line::default());
-            let notes = step.notes.as_ref().map_or_else(|| t(ctx.lang, "lessons.no_notes").to_string(), |n| n.get(ctx.lang).to_string());
-            lines.push(Line::from(Span::styled(t(ctx.lang, "lessons.notes"), theme.warn)));
-            lines.extend(wrap(&[(notes, theme.warn)], max, ("│ ", theme.warn), ("│ ", theme.warn)));
+            let notes = step.notes.as_ref().map_or_else(
+                || t(ctx.lang, "lessons.no_notes").to_string(),
+                |n| n.get(ctx.lang).to_string(),
+            );
+            lines.push(Line::from(Span::styled(
+                t(ctx.lang, "lessons.notes"),
+                theme.warn,
+            )));
+            lines.extend(wrap(
+                &[(notes, theme.warn)],
+                max,
+                ("│ ", theme.warn),
+                ("│ ", theme.warn),
+            ));
         }
         let overflow = lines.len().saturating_sub(usize::from(text_area.height));
         let scroll = usize::from(self.scroll).min(overflow);
-        Paragraph::new(lines).scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0)).render(text_area, buf);
+        Paragraph::new(lines)
+            .scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0))
+            .render(text_area, buf);
         if overflow > scroll && text_area.height > 0 {
             let more = t(ctx.lang, "lessons.more");
-            let x = text_area.right().saturating_sub(u16::try_from(width(more)).unwrap_or(0));
+            let x = text_area
+                .right()
+                .saturating_sub(u16::try_from(width(more)).unwrap_or(0));
             buf.set_string(x, text_area.bottom().saturating_sub(1), more, theme.muted);
         }
     }
+}
+
+fn render_search(
+    set: &LessonSet,
+    search: &SearchBox,
+    area: Rect,
+    buf: &mut Buffer,
+    ctx: &RenderCtx,
+) {
+    let theme = ctx.theme;
+    let hits = search_steps(set, &search.query, ctx.lang);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border_focus)
+        .title(Span::styled(
+            format!(
+                " {} ",
+                tf(
+                    ctx.lang,
+                    "lessons.search",
+                    &[("n", &hits.len().to_string())]
+                )
+            ),
+            theme.title,
+        ));
+    let inner = block.inner(area);
+    block.render(area, buf);
+    let max = usize::from(inner.width);
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled("/ ", theme.key),
+            Span::styled(search.query.clone(), theme.bold),
+            Span::styled("▏", theme.accent),
+        ]),
+        Line::from(Span::styled(
+            fit(t(ctx.lang, "lessons.search_hint"), max),
+            theme.muted,
+        )),
+    ];
+    let rows = usize::from(inner.height).saturating_sub(2);
+    let start = search.selected.saturating_sub(rows.saturating_sub(1));
+    for (i, hit) in hits.iter().enumerate().skip(start).take(rows) {
+        let lesson = set
+            .lessons
+            .get(hit.lesson)
+            .map_or("", |l| l.title.get(ctx.lang));
+        let label = format!(
+            "{}.{} {lesson} — {}",
+            hit.lesson + 1,
+            hit.step + 1,
+            hit.snippet
+        );
+        let style = if i == search.selected {
+            theme.selected
+        } else {
+            theme.base
+        };
+        lines.push(Line::from(Span::styled(fit(&label, max), style)));
+    }
+    Paragraph::new(lines).render(inner, buf);
 }
 
 /// Cuts `s` to `max` cells, with an ellipsis when cut.

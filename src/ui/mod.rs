@@ -7,6 +7,7 @@
 
 pub mod app;
 pub mod draw;
+pub mod glossary;
 pub mod handshake;
 pub mod keymap;
 pub mod labs;
@@ -14,7 +15,9 @@ pub mod lan;
 pub mod lessons;
 pub mod osi;
 pub mod panel;
+pub mod present;
 pub mod quiz;
+pub mod search;
 pub mod subnet;
 pub mod text;
 pub mod theme;
@@ -74,7 +77,11 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
 }
 
 /// The loop, generic over the backend so tests can drive it on `TestBackend`.
-pub fn event_loop<B: Backend>(terminal: &mut Terminal<B>, app: &mut App, rx: &Receiver<AppEvent>) -> anyhow::Result<()>
+pub fn event_loop<B: Backend>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    rx: &Receiver<AppEvent>,
+) -> anyhow::Result<()>
 where
     B::Error: Send + Sync + 'static,
 {
@@ -127,7 +134,8 @@ fn spawn_input_thread(tx: Sender<AppEvent>) {
 /// SIGTERM, SIGHUP and SIGINT become a clean quit, so the terminal is restored.
 fn spawn_signal_thread(tx: Sender<AppEvent>) -> anyhow::Result<()> {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
-    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT]).context("cannot install signal handlers")?;
+    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT])
+        .context("cannot install signal handlers")?;
     std::thread::spawn(move || {
         for signal in signals.forever() {
             if tx.send(AppEvent::Signal(signal)).is_err() {
@@ -145,7 +153,12 @@ struct TerminalGuard {
 
 fn restore_terminal() {
     let _ = disable_raw_mode();
-    let _ = execute!(io::stdout(), DisableMouseCapture, LeaveAlternateScreen, ratatui::crossterm::cursor::Show);
+    let _ = execute!(
+        io::stdout(),
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        ratatui::crossterm::cursor::Show
+    );
 }
 
 impl TerminalGuard {
@@ -155,7 +168,8 @@ impl TerminalGuard {
             restore_terminal();
             previous(info);
         }));
-        enable_raw_mode().context("cannot switch the terminal to raw mode (is this a terminal?)")?;
+        enable_raw_mode()
+            .context("cannot switch the terminal to raw mode (is this a terminal?)")?;
         if let Err(e) = execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture) {
             restore_terminal();
             return Err(e).context("cannot set up the terminal");

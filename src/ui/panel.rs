@@ -35,7 +35,9 @@ impl JobSink {
     /// Sends `payload` to the panel's [`Panel::job`]. Returns false when the app
     /// has gone (the worker should stop).
     pub fn send<T: Any + Send>(&self, payload: T) -> bool {
-        self.tx.send(AppEvent::Job(self.screen, Box::new(payload))).is_ok()
+        self.tx
+            .send(AppEvent::Job(self.screen, Box::new(payload)))
+            .is_ok()
     }
 }
 

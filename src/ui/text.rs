@@ -32,16 +32,28 @@ fn atoms(runs: &[(String, Style)]) -> Vec<Atom> {
         let mut word = String::new();
         let flush = |word: &mut String, out: &mut Vec<Atom>| {
             if !word.is_empty() {
-                out.push(Atom { text: std::mem::take(word), style: *style, space: false });
+                out.push(Atom {
+                    text: std::mem::take(word),
+                    style: *style,
+                    space: false,
+                });
             }
         };
         for c in text.chars() {
             if c == ' ' || c == '\t' {
                 flush(&mut word, &mut out);
-                out.push(Atom { text: " ".into(), style: *style, space: true });
+                out.push(Atom {
+                    text: " ".into(),
+                    style: *style,
+                    space: true,
+                });
             } else if is_cjk(c) {
                 flush(&mut word, &mut out);
-                out.push(Atom { text: c.to_string(), style: *style, space: false });
+                out.push(Atom {
+                    text: c.to_string(),
+                    style: *style,
+                    space: false,
+                });
             } else {
                 word.push(c);
             }
@@ -53,7 +65,12 @@ fn atoms(runs: &[(String, Style)]) -> Vec<Atom> {
 
 /// Wraps styled runs to `max` cells. `first` prefixes the first line, `rest`
 /// the others (a bullet and its hanging indent).
-pub fn wrap(runs: &[(String, Style)], max: usize, first: (&str, Style), rest: (&str, Style)) -> Vec<Line<'static>> {
+pub fn wrap(
+    runs: &[(String, Style)],
+    max: usize,
+    first: (&str, Style),
+    rest: (&str, Style),
+) -> Vec<Line<'static>> {
     let max = max.max(4);
     let mut lines: Vec<Vec<Atom>> = vec![Vec::new()];
     let mut used = width(first.0);
@@ -79,9 +96,17 @@ pub fn wrap(runs: &[(String, Style)], max: usize, first: (&str, Style), rest: (&
             // A word longer than the line: cut it by characters.
             let room = max.saturating_sub(used).max(1);
             let (head, tail) = split_at_width(&atom.text, room);
-            line.push(Atom { text: head, style: atom.style, space: false });
+            line.push(Atom {
+                text: head,
+                style: atom.style,
+                space: false,
+            });
             if !tail.is_empty() {
-                queue.push_front(Atom { text: tail, style: atom.style, space: false });
+                queue.push_front(Atom {
+                    text: tail,
+                    style: atom.style,
+                    space: false,
+                });
             }
             lines.push(Vec::new());
             used = indent;
@@ -121,7 +146,8 @@ pub fn wrap(runs: &[(String, Style)], max: usize, first: (&str, Style), rest: (&
                 trimmed.pop();
             }
             for atom in trimmed {
-                let merge = spans.len() > fixed && spans.last().is_some_and(|l| l.style == atom.style);
+                let merge =
+                    spans.len() > fixed && spans.last().is_some_and(|l| l.style == atom.style);
                 match spans.last_mut() {
                     Some(last) if merge => last.content.to_mut().push_str(&atom.text),
                     _ => spans.push(Span::styled(atom.text, atom.style)),
@@ -167,14 +193,30 @@ pub fn markup_lines(body: &str, max: usize, theme: &Theme) -> Vec<Line<'static>>
     let blocks = markup::parse(body);
     for (i, block) in blocks.iter().enumerate() {
         // Consecutive bullets form one list; other blocks get a blank line between.
-        let in_list = matches!(block, Block::Bullet(_)) && i > 0 && matches!(blocks[i - 1], Block::Bullet(_));
+        let in_list =
+            matches!(block, Block::Bullet(_)) && i > 0 && matches!(blocks[i - 1], Block::Bullet(_));
         if i > 0 && !in_list {
             out.push(Line::default());
         }
         match block {
-            Block::Paragraph(r) => out.extend(wrap(&runs(r, theme.base, theme), max, ("", theme.base), ("", theme.base))),
-            Block::Bullet(r) => out.extend(wrap(&runs(r, theme.base, theme), max, ("• ", theme.accent), ("  ", theme.base))),
-            Block::Callout(r) => out.extend(wrap(&runs(r, theme.callout, theme), max, ("▌ ", theme.callout), ("▌ ", theme.callout))),
+            Block::Paragraph(r) => out.extend(wrap(
+                &runs(r, theme.base, theme),
+                max,
+                ("", theme.base),
+                ("", theme.base),
+            )),
+            Block::Bullet(r) => out.extend(wrap(
+                &runs(r, theme.base, theme),
+                max,
+                ("• ", theme.accent),
+                ("  ", theme.base),
+            )),
+            Block::Callout(r) => out.extend(wrap(
+                &runs(r, theme.callout, theme),
+                max,
+                ("▌ ", theme.callout),
+                ("▌ ", theme.callout),
+            )),
             Block::Code(lines) => {
                 for l in lines {
                     out.push(Line::from(Span::styled(format!("  {l}"), theme.code)));
@@ -197,30 +239,57 @@ mod tests {
     fn chinese_wraps_by_display_width_and_keeps_every_character() {
         let body = "计算机之间通信，需要地址。每台主机有一个IP地址和一个MAC地址，交换机根据MAC地址转发数据帧。";
         for max in [10usize, 11, 17, 24, 40] {
-            let lines = wrap(&[(body.to_string(), Style::default())], max, ("", Style::default()), ("", Style::default()));
+            let lines = wrap(
+                &[(body.to_string(), Style::default())],
+                max,
+                ("", Style::default()),
+                ("", Style::default()),
+            );
             let joined: String = lines.iter().map(text_of).collect();
             assert_eq!(joined, body, "width {max}");
             for l in &lines {
                 let t = text_of(l);
-                assert!(width(&t) <= max, "width {max}: '{t}' is {} cells", width(&t));
-                assert!(!t.chars().next().is_some_and(no_line_start), "width {max}: '{t}' starts with punctuation");
+                assert!(
+                    width(&t) <= max,
+                    "width {max}: '{t}' is {} cells",
+                    width(&t)
+                );
+                assert!(
+                    !t.chars().next().is_some_and(no_line_start),
+                    "width {max}: '{t}' starts with punctuation"
+                );
             }
         }
     }
 
     #[test]
     fn latin_breaks_at_spaces_and_long_words_are_cut() {
-        let lines = wrap(&[("the quick brown fox jumps".into(), Style::default())], 10, ("", Style::default()), ("", Style::default()));
+        let lines = wrap(
+            &[("the quick brown fox jumps".into(), Style::default())],
+            10,
+            ("", Style::default()),
+            ("", Style::default()),
+        );
         let texts: Vec<String> = lines.iter().map(text_of).collect();
         assert_eq!(texts, vec!["the quick", "brown fox", "jumps"]);
-        let lines = wrap(&[("aaaaaaaaaaaaaaa".into(), Style::default())], 6, ("", Style::default()), ("", Style::default()));
+        let lines = wrap(
+            &[("aaaaaaaaaaaaaaa".into(), Style::default())],
+            6,
+            ("", Style::default()),
+            ("", Style::default()),
+        );
         let texts: Vec<String> = lines.iter().map(text_of).collect();
         assert_eq!(texts, vec!["aaaaaa", "aaaaaa", "aaa"]);
     }
 
     #[test]
     fn bullets_hang_and_mixed_text_aligns() {
-        let lines = wrap(&[("端口 port 号是 16 位的数字".into(), Style::default())], 12, ("• ", Style::default()), ("  ", Style::default()));
+        let lines = wrap(
+            &[("端口 port 号是 16 位的数字".into(), Style::default())],
+            12,
+            ("• ", Style::default()),
+            ("  ", Style::default()),
+        );
         let texts: Vec<String> = lines.iter().map(text_of).collect();
         assert!(texts[0].starts_with("• "));
         for t in &texts[1..] {

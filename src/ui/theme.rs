@@ -10,7 +10,10 @@ use serde::Deserialize;
 pub const THEMES: &[(&str, &str)] = &[
     ("dark", include_str!("../../assets/themes/dark.toml")),
     ("light", include_str!("../../assets/themes/light.toml")),
-    ("high-contrast", include_str!("../../assets/themes/high-contrast.toml")),
+    (
+        "high-contrast",
+        include_str!("../../assets/themes/high-contrast.toml"),
+    ),
     ("mono", include_str!("../../assets/themes/mono.toml")),
 ];
 
@@ -105,7 +108,10 @@ fn style_of(theme: &str, role: &str, spec: &StyleSpec) -> Result<Style, ThemeErr
     };
     let color = |text: &Option<String>| -> Result<Option<Color>, ThemeError> {
         text.as_deref()
-            .map(|t| t.parse::<Color>().map_err(|_| broken(format!("unknown colour '{t}'"))))
+            .map(|t| {
+                t.parse::<Color>()
+                    .map_err(|_| broken(format!("unknown colour '{t}'")))
+            })
             .transpose()
     };
     let mut style = Style::default();
@@ -218,7 +224,13 @@ mod tests {
     #[test]
     fn mono_uses_no_colour() {
         let mono = Theme::named("mono").unwrap();
-        for style in [mono.net_bits, mono.host_bits, mono.selected, mono.layer_link, mono.bad] {
+        for style in [
+            mono.net_bits,
+            mono.host_bits,
+            mono.selected,
+            mono.layer_link,
+            mono.bad,
+        ] {
             assert!(style.fg.is_none() && style.bg.is_none(), "{style:?}");
         }
         assert!(mono.net_bits.add_modifier.contains(Modifier::BOLD));
@@ -227,7 +239,10 @@ mod tests {
     #[test]
     fn unknown_theme_is_a_clear_error() {
         let err = Theme::choose(Some("neon"), false).unwrap_err();
-        assert_eq!(err.to_string(), "unknown theme 'neon' (available: dark, light, high-contrast)");
+        assert_eq!(
+            err.to_string(),
+            "unknown theme 'neon' (available: dark, light, high-contrast)"
+        );
         assert_eq!(Theme::choose(None, true).unwrap().name, "mono");
     }
 }
