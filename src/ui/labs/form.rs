@@ -307,6 +307,13 @@ pub fn parse_open_arg(arg: &str) -> Result<LabParams, OpenError> {
         // A bare option name means "on" (`nodelay`), as on the command line.
         let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
         let name = name.trim_start_matches("--");
+        // Lessons say `proto=udp` (the OSI panel's word) as often as `transport=udp`.
+        let has = |n: &str| params.options().iter().any(|s| s.name == n);
+        let name = if name == "proto" && !has("proto") && has("transport") {
+            "transport"
+        } else {
+            name
+        };
         if params.set(name, value).is_err() {
             let refusal = Refusal {
                 option: name.to_string(),
@@ -321,6 +328,13 @@ pub fn parse_open_arg(arg: &str) -> Result<LabParams, OpenError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn proto_is_accepted_for_transport() {
+        let params = parse_open_arg("lab=chat proto=udp").unwrap();
+        assert_eq!(params.get("transport").as_deref(), Some("udp"));
+        assert!(parse_open_arg("lab=sticky proto=udp").is_err());
+    }
 
     #[test]
     fn lesson_arg_sets_the_lab_and_its_options() {
