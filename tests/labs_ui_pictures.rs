@@ -222,3 +222,26 @@ fn monochrome_sticky_picture_still_tells_sends_apart() {
         .count();
     assert_eq!(read_runs, 2, "two recv() calls: {reads}");
 }
+
+#[test]
+fn projecting_gives_the_picture_the_whole_width() {
+    let mut a = app(Lang::En);
+    a.present = true;
+    a.labs.show_run(sticky_run());
+    a.labs.focus = nettutor::ui::labs::Focus::Form;
+    let t = draw(&mut a, 80, 24);
+    let text = rows(t.backend().buffer()).join("\n");
+    assert!(
+        !text.contains("udp-boundaries"),
+        "the list is hidden:\n{text}"
+    );
+    assert!(text.contains("send() ×10"), "{text}");
+    a.labs.focus = nettutor::ui::labs::Focus::List;
+    let t = draw(&mut a, 80, 24);
+    assert!(
+        rows(t.backend().buffer())
+            .join("\n")
+            .contains("udp-boundaries"),
+        "the list is back when it has focus"
+    );
+}

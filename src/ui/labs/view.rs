@@ -21,10 +21,20 @@ use crate::ui::text::{width, wrap};
 const WIDE: u16 = 120;
 
 pub fn render(panel: &LabsPanel, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
-    let list_w = if area.width >= WIDE { 40 } else { 20 };
+    // Projecting: once a lab is chosen the picture gets the whole width.
+    let list_w = match (
+        ctx.present && panel.focus != Focus::List,
+        area.width >= WIDE,
+    ) {
+        (true, _) => 0,
+        (false, true) => 40,
+        (false, false) => 20,
+    };
     let [list, main] =
         Layout::horizontal([Constraint::Length(list_w), Constraint::Min(10)]).areas(area);
-    render_list(panel, list, buf, ctx);
+    if list.width > 0 {
+        render_list(panel, list, buf, ctx);
+    }
     render_main(panel, main, buf, ctx);
 }
 
