@@ -225,3 +225,42 @@ fn options_flag_lists_ranges_and_defaults() {
         "{text}"
     );
 }
+
+#[test]
+fn ctrl_c_cancels_cleanly_and_removes_temp_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    for args in [
+        &["lab", "sticky", "--delay", "10000"][..],
+        &[
+            "lab",
+            "unix",
+            "--count",
+            "100000",
+            "--message",
+            &"x".repeat(4000),
+        ][..],
+    ] {
+        let child = Command::new(env!("CARGO_BIN_EXE_nettutor"))
+            .args(args)
+            .env("TMPDIR", tmp.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(400));
+        let pid = i32::try_from(child.id()).unwrap();
+        // SAFETY: sending SIGINT to our own child process.
+        assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0);
+        let started = std::time::Instant::now();
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(2),
+            "{args:?}"
+        );
+        assert_eq!(out.status.code(), Some(130), "{args:?}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(err.contains("cancelled"), "{err}");
+        let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
+        assert!(left.is_empty(), "{args:?} left {left:?}");
+    }
+}

@@ -264,3 +264,24 @@ fn throughput_measures_positive_rates_and_latencies() {
     assert!(json["rtt_us"]["udp"].as_u64().unwrap() > 0);
     assert!(json["udp_received"].as_u64().unwrap() <= json["udp_sent"].as_u64().unwrap());
 }
+
+#[test]
+fn udp_truncate_over_ipv6_allows_65527_and_refuses_65528() {
+    if std::net::UdpSocket::bind("[::1]:0").is_err() {
+        eprintln!("skipping: no IPv6 loopback (::1) on this machine");
+        return;
+    }
+    let json = run(LabName::UdpTruncate, &["ipv6"]);
+    assert_eq!(json["family"], "ipv6");
+    let d = json["datagrams"].as_array().unwrap();
+    assert_eq!(d[2]["truncated"], true);
+    assert_eq!(d[3]["sent_len"], 65_527);
+    assert_eq!(d[3]["true_len"], 65_527);
+    assert_eq!(json["oversize_len"], 65_528);
+    assert!(
+        json["oversize_error"]
+            .as_str()
+            .unwrap()
+            .contains("EMSGSIZE")
+    );
+}

@@ -24,6 +24,8 @@ impl LabSink for StderrEvents {
 
 /// Exit code for a mistake in the command line (as clap uses).
 const USAGE: u8 = 2;
+/// Exit code after Ctrl-C (128 + SIGINT), as shells report it.
+const INTERRUPTED: u8 = 130;
 
 #[derive(Debug, Args)]
 #[command(
@@ -92,7 +94,13 @@ pub fn run(args: LabArgs, lang: Lang) -> anyhow::Result<ExitCode> {
     } else {
         &NullSink
     };
-    match lab::run_lab(&request.params, sink, &Cancel::new()) {
+    // Ctrl-C (or SIGTERM) cancels the lab, which then closes its sockets, joins
+    // its threads and removes its temp files before we exit.
+    let cancel = Cancel::new();
+    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        let _ = signal_hook::flag::register(signal, cancel.flag());
+    }
+    match lab::run_lab(&request.params, sink, &cancel) {
         Ok(report) => {
             if request.json {
                 println!("{}", report.to_json());
@@ -100,6 +108,10 @@ pub fn run(args: LabArgs, lang: Lang) -> anyhow::Result<ExitCode> {
                 print!("{}", report.summary(lang));
             }
             Ok(ExitCode::SUCCESS)
+        }
+        Err(LabError::Cancelled) => {
+            eprintln!("nettutor: lab {name}: {}", LabError::Cancelled);
+            Ok(ExitCode::from(INTERRUPTED))
         }
         Err(err) if err.is_usage() => {
             eprintln!("nettutor: {err}");

@@ -160,6 +160,14 @@ impl Cancel {
         }
     }
 
+    /// The token's own flag, to hand to code that sets an `AtomicBool` (e.g. a
+    /// signal handler: `signal_hook::flag::register(SIGINT, cancel.flag())`).
+    pub fn flag(&self) -> Arc<AtomicBool> {
+        self.flags
+            .last()
+            .map_or_else(|| Arc::new(AtomicBool::new(false)), Arc::clone)
+    }
+
     /// A token cancelled by this one, that can also be cancelled on its own.
     pub fn child(&self) -> Cancel {
         let mut flags = self.flags.clone();

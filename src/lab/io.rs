@@ -20,6 +20,11 @@ pub fn loopback_any_port() -> SocketAddr {
     SocketAddr::from((Ipv4Addr::LOCALHOST, 0))
 }
 
+/// [::1] port 0: the IPv6 loopback, for labs that offer it.
+pub fn loopback_v6_any_port() -> SocketAddr {
+    SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, 0))
+}
+
 /// The deadline for a wait that starts now.
 pub fn deadline() -> Instant {
     Instant::now() + PATIENCE
@@ -149,8 +154,12 @@ fn with_timeouts(stream: TcpStream) -> Result<TcpStream, LabError> {
 
 /// A UDP socket on 127.0.0.1, an ephemeral port, with [`POLL`] timeouts.
 pub fn udp_socket() -> Result<UdpSocket, LabError> {
-    let socket =
-        UdpSocket::bind(loopback_any_port()).map_err(|e| LabError::io("bind UDP socket", e))?;
+    udp_socket_on(loopback_any_port())
+}
+
+/// A UDP socket on `addr` (127.0.0.1:0 or [::1]:0), with [`POLL`] timeouts.
+pub fn udp_socket_on(addr: SocketAddr) -> Result<UdpSocket, LabError> {
+    let socket = UdpSocket::bind(addr).map_err(|e| LabError::io("bind UDP socket", e))?;
     let setup = || -> io::Result<()> {
         socket.set_read_timeout(Some(POLL))?;
         socket.set_write_timeout(Some(POLL))

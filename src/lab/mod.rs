@@ -9,7 +9,8 @@
 //! - [`LabParams`]: one enum over every lab's params struct (`sticky::StickyParams`…),
 //!   each with defaults. [`LabParams::defaults`], [`LabParams::from_pairs`] (the
 //!   lesson form `lab=sticky count=10 delay=200`), [`LabParams::set`] /
-//!   [`LabParams::get`] by option name, [`LabParams::options`] lists [`OptSpec`]s
+//!   [`LabParams::get`] by option name, [`LabParams::from_arg`] for a whole
+//!   lesson argument (`lab=NAME k=v …`), [`LabParams::options`] lists [`OptSpec`]s
 //!   (kind, range, default, help key) to draw a parameter form. A bad value is a
 //!   [`LabError::BadOption`] naming the option and the allowed range.
 //! - Running: [`run_lab`] blocks the calling thread and returns a [`LabReport`];
@@ -27,7 +28,7 @@
 //!     split caps `Received` at 1000 and sends `Progress` in bytes.
 //!   - udp-boundaries: `Sent` per datagram, then `Received` per datagram.
 //!   - udp-truncate: `Sent`/`Received` per datagram, `Log{"lab.udp-truncate.log.truncated"}`
-//!     when cut, then `Step{name:"sendto-65508", ok:false, error}`.
+//!     when cut, then `Step{name:"sendto-oversize", ok:false, error}`.
 //!   - udp-loss: `Phase` (UDP), `Progress` while sending (100 steps),
 //!     `Datagram{seq,received:true}` per arrival (missing = the rest of
 //!     `0..total`), then `Phase` (TCP) and `Progress` again.
@@ -261,6 +262,19 @@ impl LabParams {
     }
 }
 
+impl LabParams {
+    /// Params from a lesson's panel argument: `lab=NAME` then the lab's options,
+    /// space-separated (`lab=sticky count=10 delay=200 nodelay`). The message text
+    /// cannot contain spaces in this form.
+    pub fn from_arg(arg: &str) -> Result<LabParams, LabError> {
+        let mut words = arg.split_whitespace();
+        let first = words.next().unwrap_or("");
+        let name = first.strip_prefix("lab=").unwrap_or(first);
+        let lab: LabName = name.parse()?;
+        LabParams::from_pairs(lab, words)
+    }
+}
+
 /// Run a lab to the end on this thread: events go to `sink`; returns the report
 /// with wall time and prediction verdict.
 pub fn run_lab(
@@ -398,6 +412,17 @@ mod tests {
         assert_eq!(params.predict(), Some(1));
         let err = LabParams::from_pairs(LabName::UdpLoss, ["size=4"]).unwrap_err();
         assert!(err.to_string().contains("--size"), "{err}");
+    }
+
+    #[test]
+    fn panel_argument_names_the_lab_then_its_options() {
+        let params = LabParams::from_arg("lab=udp-loss count=500 rcvbuf=8192").unwrap();
+        assert_eq!(params.lab(), LabName::UdpLoss);
+        assert_eq!(params.get("count").as_deref(), Some("500"));
+        assert_eq!(params.get("rcvbuf").as_deref(), Some("8192"));
+        assert!(LabParams::from_arg("lab=nope").is_err());
+        assert!(LabParams::from_arg("lab=sticky count=0").is_err());
+        assert!(LabParams::from_arg("").is_err());
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! `udp-truncate` — a datagram larger than the buffer given to recvfrom(): Linux
 //! returns the first part, drops the rest and sets MSG_TRUNC; MSG_PEEK|MSG_TRUNC
 //! reveals the true size. And the ceiling: 65,507 bytes of payload over IPv4
-//! (65,535 − 20 IP − 8 UDP); 65,508 fails at sendto() with EMSGSIZE.
+//! (65,535 − 20 IP − 8 UDP); 65,508 fails at sendto() with EMSGSIZE. With
+//! `--ipv6` the same over ::1, where the ceiling is 65,527.
 
 use std::mem::MaybeUninit;
 use std::net::UdpSocket;
@@ -14,8 +15,11 @@ use super::options::lab_options;
 use super::{Cancel, LabError, LabEvent, LabName, LabOutcome, LabSink, OptKind, OptSpec};
 use crate::i18n::{Lang, t, tf};
 
-/// The largest UDP payload over IPv4.
+/// The largest UDP payload over IPv4: 65,535 − 20 (IPv4 header) − 8 (UDP header).
 pub const MAX_UDP_PAYLOAD_V4: usize = 65_507;
+/// The largest UDP payload over IPv6 without jumbograms: 65,535 − 8 (the IPv6
+/// payload length does not count the 40-byte IPv6 header itself).
+pub const MAX_UDP_PAYLOAD_V6: usize = 65_527;
 
 /// Options of the udp-truncate lab.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,6 +28,8 @@ pub struct UdpTruncateParams {
     pub size: usize,
     /// Buffer given to each recvfrom().
     pub recv_size: usize,
+    /// Use ::1 (IPv6) instead of 127.0.0.1.
+    pub ipv6: bool,
     /// Predicted bytes returned for the big datagram.
     pub predict: Option<u64>,
 }
@@ -33,6 +39,7 @@ impl Default for UdpTruncateParams {
         UdpTruncateParams {
             size: 2000,
             recv_size: 512,
+            ipv6: false,
             predict: None,
         }
     }
@@ -58,13 +65,23 @@ impl UdpTruncateParams {
             default: "512",
             help: "lab.opt.recv-size",
         },
+        OptSpec {
+            name: "ipv6",
+            kind: OptKind::Flag,
+            default: "false",
+            help: "lab.opt.ipv6",
+        },
     ];
 }
 
 lab_options!(
     UdpTruncateParams,
     LabName::UdpTruncate,
-    [("size", size, usize), ("recv-size", recv_size, usize)]
+    [
+        ("size", size, usize),
+        ("recv-size", recv_size, usize),
+        ("ipv6", ipv6, bool)
+    ]
 );
 
 /// One datagram's fate.
@@ -82,6 +99,10 @@ pub struct DatagramFate {
 /// What the udp-truncate lab observed (issue keys plus `oversize_len`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct UdpTruncateReport {
+    /// "ipv4" (127.0.0.1) or "ipv6" (::1).
+    pub family: &'static str,
+    /// The largest payload the family allows (sent as the last datagram).
+    pub max_payload: usize,
     pub recv_size: usize,
     pub datagrams: Vec<DatagramFate>,
     /// The payload size that sendto() refused.
@@ -136,20 +157,25 @@ pub fn run(
     sink: &dyn LabSink,
     cancel: &Cancel,
 ) -> Result<UdpTruncateReport, LabError> {
-    let receiver = io::udp_socket()?;
-    // Room for a 65,507-byte datagram in the queue whatever the system default.
+    let (local, family, max_payload) = if params.ipv6 {
+        (io::loopback_v6_any_port(), "ipv6", MAX_UDP_PAYLOAD_V6)
+    } else {
+        (io::loopback_any_port(), "ipv4", MAX_UDP_PAYLOAD_V4)
+    };
+    let receiver = io::udp_socket_on(local)?;
+    // Room for a 65,527-byte datagram in the queue whatever the system default.
     SockRef::from(&receiver)
         .set_recv_buffer_size(256 * 1024)
         .map_err(|e| LabError::io("set SO_RCVBUF", e))?;
     let to = receiver
         .local_addr()
         .map_err(|e| LabError::io("local address", e))?;
-    let sender = io::udp_socket()?;
+    let sender = io::udp_socket_on(local)?;
     let sizes = [
         (params.recv_size / 2).max(1),
         params.recv_size,
         params.size,
-        MAX_UDP_PAYLOAD_V4,
+        max_payload,
     ];
     let mut datagrams = Vec::new();
     for (index, size) in sizes.into_iter().enumerate() {
@@ -189,7 +215,7 @@ pub fn run(
             true_len,
         });
     }
-    let oversize = vec![0u8; MAX_UDP_PAYLOAD_V4 + 1];
+    let oversize = vec![0u8; max_payload + 1];
     let oversize_error = match sender.send_to(&oversize, to) {
         Ok(_) => None,
         Err(e) if e.raw_os_error() == Some(libc::EMSGSIZE) => Some(format!("EMSGSIZE: {e}")),
@@ -197,14 +223,16 @@ pub fn run(
     };
     sink.event(LabEvent::Step {
         index: 0,
-        name: "sendto-65508",
+        name: "sendto-oversize",
         ok: oversize_error.is_none(),
         error: oversize_error.clone(),
     });
     Ok(UdpTruncateReport {
+        family,
+        max_payload,
         recv_size: params.recv_size,
         datagrams,
-        oversize_len: MAX_UDP_PAYLOAD_V4 + 1,
+        oversize_len: max_payload + 1,
         oversize_error,
     })
 }
@@ -243,7 +271,11 @@ impl LabOutcome for UdpTruncateReport {
         lines.push(match &self.oversize_error {
             Some(err) => tf(
                 lang,
-                "lab.udp-truncate.oversize",
+                if self.family == "ipv6" {
+                    "lab.udp-truncate.oversize-v6"
+                } else {
+                    "lab.udp-truncate.oversize"
+                },
                 &[("len", &self.oversize_len.to_string()), ("error", err)],
             ),
             None => t(lang, "lab.udp-truncate.oversize-accepted").to_string(),
