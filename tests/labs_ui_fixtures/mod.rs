@@ -150,6 +150,8 @@ pub fn udp_truncate_run() -> LabRun {
         events.push(received(i as u64, *got, "abcd"));
     }
     let details = LabDetails::UdpTruncate(UdpTruncateReport {
+        family: "ipv4",
+        max_payload: 65_507,
         recv_size: 1024,
         datagrams: sizes
             .iter()
