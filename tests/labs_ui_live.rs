@@ -346,3 +346,33 @@ fn every_lesson_that_opens_a_lab_opens_it_with_valid_parameters() {
         problems.join("\n")
     );
 }
+
+#[test]
+fn esc_ends_an_interactive_tcp_chat_with_bye() {
+    let (mut app, rx) = app();
+    open_lab(&mut app, "lab=time proto=tcp");
+    key(&mut app, KeyCode::Char('i'));
+    type_text(&mut app, "1700000000");
+    key(&mut app, KeyCode::Enter);
+    // The time server answers by itself.
+    pump(&mut app, &rx, Duration::from_secs(5), |a| {
+        a.labs.run.as_ref().is_some_and(|r| {
+            r.events.iter().any(|e| matches!(e, LabEvent::Line { side: nettutor::lab::Side::Client, sent: false, text } if text.starts_with("2023-11-14")))
+        })
+    });
+    let pressed = Instant::now();
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.screen, Screen::Labs);
+    pump(&mut app, &rx, Duration::from_secs(5), |a| {
+        !a.labs.is_running()
+    });
+    assert!(
+        pressed.elapsed() < Duration::from_secs(1),
+        "took {:?}",
+        pressed.elapsed()
+    );
+    assert!(!app.labs.worker_alive());
+    let json = serde_json::to_value(app.labs.run.as_ref().unwrap().report().unwrap()).unwrap();
+    assert_eq!(json["refused"], 0, "{json}");
+    assert_eq!(json["exchanges"][0]["request"], "1700000000", "{json}");
+}

@@ -11,6 +11,7 @@ use crate::lab::{LabName, Transport};
 use crate::ui::panel::Ctx;
 
 impl LabsPanel {
+    /// `r`: runs the selected lab with the form's parameters on a worker thread.
     pub(super) fn start(&mut self, ctx: &mut Ctx) {
         if self.is_running() {
             ctx.say(t(ctx.lang, "labs.busy"));
@@ -43,6 +44,7 @@ impl LabsPanel {
         }
     }
 
+    /// `i`: starts the interactive chat or time conversation.
     pub(super) fn start_live(&mut self, ctx: &mut Ctx) {
         let lab = self.selected_lab();
         if !matches!(lab, LabName::Chat | LabName::Time) {
@@ -70,9 +72,16 @@ impl LabsPanel {
         }
     }
 
+    /// `x`/Esc: asks the running lab to stop (returns at once); false when
+    /// nothing runs. A conversation is ended politely with "bye" first, and
+    /// closed outright on the second press.
     pub(super) fn stop(&mut self, ctx: &mut Ctx) -> bool {
-        if let Some(live) = &self.live {
-            live.say_bye();
+        if let Some(live) = &mut self.live {
+            if live.bye_sent {
+                self.stop_and_wait();
+            } else {
+                live.say_bye();
+            }
             ctx.say(t(ctx.lang, "labs.stopping"));
             return true;
         }
