@@ -59,6 +59,11 @@ fn udp_loss_loses_datagrams_the_kernel_counts_them_and_tcp_loses_none() {
     assert_eq!(json["tcp"]["sent"], 10_000);
     assert_eq!(json["tcp"]["received"], 10_000);
     assert_eq!(json["tcp"]["lost"], 0);
+    // Flow control pushed back: the sender had to wait.
+    assert!(
+        json["tcp"]["blocked_writes"].as_u64().unwrap() > 0,
+        "{json}"
+    );
 }
 
 #[test]

@@ -20,7 +20,7 @@ pub fn loopback_any_port() -> SocketAddr {
     SocketAddr::from((Ipv4Addr::LOCALHOST, 0))
 }
 
-/// [::1] port 0: the IPv6 loopback, for labs that offer it.
+/// `[::1]` port 0: the IPv6 loopback, for labs that offer it.
 pub fn loopback_v6_any_port() -> SocketAddr {
     SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, 0))
 }
@@ -157,7 +157,7 @@ pub fn udp_socket() -> Result<UdpSocket, LabError> {
     udp_socket_on(loopback_any_port())
 }
 
-/// A UDP socket on `addr` (127.0.0.1:0 or [::1]:0), with [`POLL`] timeouts.
+/// A UDP socket on `addr` (`127.0.0.1:0` or `[::1]:0`), with [`POLL`] timeouts.
 pub fn udp_socket_on(addr: SocketAddr) -> Result<UdpSocket, LabError> {
     let socket = UdpSocket::bind(addr).map_err(|e| LabError::io("bind UDP socket", e))?;
     let setup = || -> io::Result<()> {

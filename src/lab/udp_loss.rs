@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
-use socket2::{Domain, Protocol, Socket, Type};
+use socket2::{Domain, Protocol, SockRef, Socket, Type};
 
 use super::io::{self, POLL};
 use super::options::lab_options;
@@ -104,6 +104,8 @@ pub struct TcpUnderPressure {
     pub elapsed_ms: u64,
     /// Writes that found the send path full (flow control pushing back).
     pub blocked_writes: u64,
+    /// Milliseconds the sender spent waiting for the window to open.
+    pub blocked_ms: u64,
 }
 
 /// What the udp-loss lab observed. Issue keys plus `rcvbuf_effective`,
@@ -318,13 +320,19 @@ fn tcp_under_pressure(
         }
     };
 
-    let send = |cancel: &Cancel| -> Result<u64, LabError> {
+    let send = |cancel: &Cancel| -> Result<(u64, u64), LabError> {
         let mut stream = io::connect(addr)?;
+        // A send buffer as small as the receiver's buffer: the push-back of flow
+        // control reaches the application at once instead of after megabytes.
+        SockRef::from(&stream)
+            .set_send_buffer_size(params.rcvbuf)
+            .map_err(|e| LabError::io("set SO_SNDBUF", e))?;
         stream
             .set_nonblocking(true)
             .map_err(|e| LabError::io("set non-blocking", e))?;
         let mut message = vec![b'.'; params.size];
         let mut blocked = 0u64;
+        let mut waited = Duration::ZERO;
         let end = io::deadline() + Duration::from_secs(50);
         for seq in 0..params.count {
             message[..8].copy_from_slice(&seq.to_be_bytes());
@@ -339,7 +347,9 @@ fn tcp_under_pressure(
                         if Instant::now() > end {
                             return Err(LabError::Timeout("the TCP receiver"));
                         }
+                        let before = Instant::now();
                         std::thread::sleep(Duration::from_micros(200));
+                        waited += before.elapsed();
                     }
                     Err(e) if e.kind() == stdio::ErrorKind::Interrupted => {}
                     Err(e) => return Err(LabError::io("send", e)),
@@ -355,10 +365,13 @@ fn tcp_under_pressure(
         stream
             .shutdown(std::net::Shutdown::Write)
             .map_err(|e| LabError::io("shutdown", e))?;
-        Ok(blocked)
+        Ok((
+            blocked,
+            u64::try_from(waited.as_millis()).unwrap_or(u64::MAX),
+        ))
     };
 
-    let (received, blocked_writes) = io::both(cancel, receive, send)?;
+    let (received, (blocked_writes, blocked_ms)) = io::both(cancel, receive, send)?;
     let size = params.size as u64;
     Ok(TcpUnderPressure {
         sent: params.count,
@@ -366,6 +379,7 @@ fn tcp_under_pressure(
         lost: params.count.saturating_sub(received / size),
         elapsed_ms: io::ms_since(start),
         blocked_writes,
+        blocked_ms,
     })
     .and_then(|tcp| {
         if received == total {
@@ -414,6 +428,7 @@ impl LabOutcome for UdpLossReport {
                 ("ms", &n(self.tcp.elapsed_ms)),
                 ("udp_ms", &n(self.udp_elapsed_ms)),
                 ("blocked", &n(self.tcp.blocked_writes)),
+                ("blocked_ms", &n(self.tcp.blocked_ms)),
             ],
         ));
         lines.push(t(lang, "lab.udp-loss.lesson").to_string());
