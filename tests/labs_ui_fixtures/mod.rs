@@ -223,6 +223,7 @@ pub fn udp_loss_run() -> LabRun {
             lost: 0,
             elapsed_ms: 95,
             blocked_writes: 17,
+            blocked_ms: 60,
         },
     });
     events.push(report(
