@@ -95,14 +95,21 @@ pub fn render(run: &LabRun, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
             Span::styled("░".repeat(sent_cells.saturating_sub(got_cells)), theme.bad),
         ]));
     }
+    let len = run
+        .json_u64("oversize_len")
+        .map_or("?".to_string(), |n| n.to_string());
     match run.json("oversize_error") {
         Some(serde_json::Value::String(error)) => {
-            let text = tf(lang, "labs.trunc.oversize", &[("error", error)]);
+            let text = tf(
+                lang,
+                "labs.trunc.oversize",
+                &[("error", error), ("len", &len)],
+            );
             lines.push(Line::from(Span::styled(fit(&text, max), theme.warn)));
         }
         Some(serde_json::Value::Null) => {
             lines.push(Line::from(Span::styled(
-                fit(&tf(lang, "labs.trunc.oversize_ok", &[]), max),
+                fit(&tf(lang, "labs.trunc.oversize_ok", &[("len", &len)]), max),
                 theme.warn,
             )));
         }

@@ -2,6 +2,7 @@
 //! the "predict, then observe" answer, edited as typed text and validated by the
 //! lab's own parser, so the form and the command line accept the same values.
 
+use crate::i18n::{Lang, t, tf};
 use crate::lab::{LabError, LabName, LabParams, OptKind, OptSpec};
 
 /// Name of the prediction row (the labs accept it as an option too).
@@ -16,7 +17,7 @@ pub struct ParamForm {
     /// The text being typed into the row under the cursor.
     pub editing: Option<String>,
     /// Why the last typed value was refused.
-    pub error: Option<String>,
+    pub error: Option<Refusal>,
 }
 
 /// One row of the form as drawn.
@@ -169,8 +170,11 @@ impl ParamForm {
                 self.error = None;
                 true
             }
-            Err(e) => {
-                self.error = Some(e.to_string());
+            Err(_) => {
+                self.error = Some(Refusal {
+                    option: name.to_string(),
+                    value: value.to_string(),
+                });
                 false
             }
         }
@@ -201,37 +205,136 @@ impl ParamForm {
     }
 }
 
-/// A lesson's `lab=NAME key=value …`: the lab and its params.
-pub fn parse_open_arg(arg: &str) -> Result<LabParams, String> {
+/// A value the lab refused: drawn as a message in the student's language
+/// that names the option and what it accepts (from the lab's option table).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub option: String,
+    pub value: String,
+}
+
+impl Refusal {
+    pub fn message(&self, lang: Lang, specs: &[OptSpec]) -> String {
+        let option = self.option.as_str();
+        let value = self.value.as_str();
+        let Some(spec) = specs.iter().find(|s| s.name == option) else {
+            if option == PREDICT {
+                return tf(lang, "labs.bad.predict", &[("value", value)]);
+            }
+            let names: Vec<&str> = specs.iter().map(|s| s.name).chain([PREDICT]).collect();
+            return tf(
+                lang,
+                "labs.bad.unknown",
+                &[("option", option), ("names", &names.join(", "))],
+            );
+        };
+        let args = |extra: &[(&'static str, String)]| {
+            let mut all: Vec<(&str, String)> =
+                vec![("option", option.to_string()), ("value", value.to_string())];
+            all.extend(extra.iter().cloned());
+            all
+        };
+        let (key, all) = match spec.kind {
+            OptKind::Int { min, max } => (
+                "labs.bad.int",
+                args(&[("min", min.to_string()), ("max", max.to_string())]),
+            ),
+            OptKind::Text { max_len } => ("labs.bad.text", args(&[("max", max_len.to_string())])),
+            OptKind::Flag => ("labs.bad.flag", args(&[])),
+            OptKind::Choice(words) => ("labs.bad.choice", args(&[("words", words.join(", "))])),
+        };
+        let borrowed: Vec<(&str, &str)> = all.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        tf(lang, key, &borrowed)
+    }
+}
+
+/// Why a lesson's `lab=…` argument cannot be opened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OpenError {
+    NoLab,
+    UnknownLab(String),
+    Refused { lab: LabName, refusal: Refusal },
+}
+
+impl OpenError {
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            OpenError::NoLab => t(lang, "labs.bad.no_lab").to_string(),
+            OpenError::UnknownLab(name) => {
+                let labs: Vec<&str> = LabName::ALL.iter().map(|l| l.as_str()).collect();
+                tf(
+                    lang,
+                    "labs.bad.lab",
+                    &[("name", name), ("labs", &labs.join(", "))],
+                )
+            }
+            OpenError::Refused { lab, refusal } => {
+                let specs = LabParams::defaults(*lab).options();
+                format!("{lab}: {}", refusal.message(lang, specs))
+            }
+        }
+    }
+}
+
+/// A lesson's `lab=NAME key=value …` (or `NAME key=value …`): the lab and
+/// its params.
+pub fn parse_open_arg(arg: &str) -> Result<LabParams, OpenError> {
     let mut lab = None;
     let mut pairs = Vec::new();
+    let parse = |name: &str| {
+        name.parse::<LabName>()
+            .map_err(|_| OpenError::UnknownLab(name.to_string()))
+    };
     for token in arg.split_whitespace() {
         match token.strip_prefix("lab=") {
-            Some(name) => lab = Some(name.parse::<LabName>().map_err(|e| e.to_string())?),
+            Some(name) => lab = Some(parse(name)?),
             None => pairs.push(token),
         }
     }
     let lab = match lab {
         Some(lab) => lab,
-        // A bare lab name first is accepted too (`sticky count=10`).
         None => match pairs.first().filter(|t| !t.contains('=')) {
             Some(name) => {
-                let lab = name.parse::<LabName>().map_err(|e| e.to_string())?;
+                let lab = parse(name)?;
                 pairs.remove(0);
                 lab
             }
-            None => return Err("expected lab=NAME".to_string()),
+            None => return Err(OpenError::NoLab),
         },
     };
-    if !ParamForm::available(lab) {
-        return Err(format!("lab '{lab}' is not available in this build"));
+    let mut params = LabParams::defaults(lab);
+    for pair in pairs {
+        // A bare option name means "on" (`nodelay`), as on the command line.
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let name = name.trim_start_matches("--");
+        // Lessons say `proto=udp` (the OSI panel's word) as often as `transport=udp`.
+        let has = |n: &str| params.options().iter().any(|s| s.name == n);
+        let name = if name == "proto" && !has("proto") && has("transport") {
+            "transport"
+        } else {
+            name
+        };
+        if params.set(name, value).is_err() {
+            let refusal = Refusal {
+                option: name.to_string(),
+                value: value.to_string(),
+            };
+            return Err(OpenError::Refused { lab, refusal });
+        }
     }
-    LabParams::from_pairs(lab, pairs).map_err(|e| e.to_string())
+    Ok(params)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn proto_is_accepted_for_transport() {
+        let params = parse_open_arg("lab=chat proto=udp").unwrap();
+        assert_eq!(params.get("transport").as_deref(), Some("udp"));
+        assert!(parse_open_arg("lab=sticky proto=udp").is_err());
+    }
 
     #[test]
     fn lesson_arg_sets_the_lab_and_its_options() {
@@ -244,13 +347,20 @@ mod tests {
 
     #[test]
     fn bad_lesson_args_are_clear_errors() {
-        assert!(parse_open_arg("lab=stiky").unwrap_err().contains("stiky"));
+        let en = |arg: &str| parse_open_arg(arg).unwrap_err().message(Lang::En);
+        assert!(en("lab=stiky").contains("stiky"));
+        let count = en("lab=sticky count=0");
         assert!(
-            parse_open_arg("lab=sticky count=0")
-                .unwrap_err()
-                .contains("--count")
+            count.contains("count") && count.contains("1 to 1000"),
+            "{count}"
         );
-        assert!(parse_open_arg("").unwrap_err().contains("lab=NAME"));
+        let unknown = en("lab=sticky colour=red");
+        assert!(unknown.contains("recv-size"), "{unknown}");
+        assert!(en("").contains("lab=NAME"));
+        let zh = parse_open_arg("lab=sticky count=0")
+            .unwrap_err()
+            .message(Lang::Zh);
+        assert!(zh.contains("整数"), "{zh}");
     }
 
     #[test]
@@ -260,7 +370,8 @@ mod tests {
         form.editing = Some("0".into());
         form.commit();
         assert!(form.editing.is_some());
-        assert!(form.error.as_deref().unwrap_or("").contains("1 to 1000"));
+        let message = form.error.as_ref().unwrap().message(Lang::En, form.specs());
+        assert!(message.contains("1 to 1000"), "{message}");
         form.editing = Some("25".into());
         form.commit();
         assert_eq!(form.editing, None);

@@ -23,6 +23,8 @@ pub struct LiveSession {
     pub side: Side,
     /// The line being typed.
     pub typing: String,
+    /// Whether Esc has already said "bye" for the student.
+    pub bye_sent: bool,
     started: Instant,
     session: Option<DuplexSession>,
     queue: Queue,
@@ -49,6 +51,7 @@ impl LiveSession {
             transport,
             side: Side::Client,
             typing: String::new(),
+            bye_sent: false,
             started: Instant::now(),
             session: Some(session),
             queue,
@@ -78,7 +81,8 @@ impl LiveSession {
     }
 
     /// Ends the conversation the polite way: the client says "bye".
-    pub fn say_bye(&self) {
+    pub fn say_bye(&mut self) {
+        self.bye_sent = true;
         if let Some(session) = &self.session {
             let _ = session.say(Side::Client, BYE);
         }

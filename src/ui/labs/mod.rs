@@ -9,6 +9,7 @@
 //! recorded events ([`LabRun`]).
 
 mod chat;
+mod control;
 mod datagrams;
 mod form;
 mod live;
@@ -27,7 +28,7 @@ use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 
-pub use self::form::{FormRow, PREDICT, ParamForm, parse_open_arg};
+pub use self::form::{FormRow, OpenError, PREDICT, ParamForm, Refusal, parse_open_arg};
 use self::live::LiveSession;
 pub use self::run::{LabRun, RunEnd};
 pub use self::worker::LabWake;
@@ -36,7 +37,7 @@ use super::app::{Msg, Nav};
 use super::keymap::{Binding, Key};
 use super::panel::{Ctx, Panel, RenderCtx, TextInput};
 use crate::i18n::{t, tf};
-use crate::lab::{LabName, LabParams, Side, Transport};
+use crate::lab::{LabName, LabParams, Side};
 
 /// Which part of the panel the arrows move in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -186,131 +187,6 @@ impl LabsPanel {
         self.run = Some(run);
     }
 
-    fn start(&mut self, ctx: &mut Ctx) {
-        if self.is_running() {
-            ctx.say(t(ctx.lang, "labs.busy"));
-            return;
-        }
-        let lab = self.selected_lab();
-        if !ParamForm::available(lab) {
-            ctx.say(t(ctx.lang, "labs.unavailable"));
-            return;
-        }
-        let Some(form) = self.forms.get_mut(self.selected) else {
-            return;
-        };
-        if form.editing.is_some() {
-            form.commit();
-            if form.editing.is_some() {
-                return;
-            }
-        }
-        let params = form.params.clone();
-        let run_id = self.next_run;
-        self.next_run += 1;
-        match LabWorker::start(params.clone(), ctx.jobs.clone(), run_id) {
-            Ok(worker) => {
-                self.worker = Some(worker);
-                self.run = Some(LabRun::new(lab, params.predict()));
-                ctx.say(tf(ctx.lang, "labs.started", &[("lab", lab.as_str())]));
-            }
-            Err(e) => ctx.say(tf(ctx.lang, "labs.failed", &[("error", &e)])),
-        }
-    }
-
-    fn start_live(&mut self, ctx: &mut Ctx) {
-        let lab = self.selected_lab();
-        if !matches!(lab, LabName::Chat | LabName::Time) {
-            ctx.say(t(ctx.lang, "labs.talk.only"));
-            return;
-        }
-        if self.is_running() {
-            ctx.say(t(ctx.lang, "labs.busy"));
-            return;
-        }
-        let Some(form) = self.form() else {
-            return;
-        };
-        let transport = Transport::from_word(&form.params.get("transport").unwrap_or_default());
-        let predicted = form.params.predict();
-        let run_id = self.next_run;
-        self.next_run += 1;
-        match LiveSession::start(lab, transport, ctx.jobs.clone(), run_id) {
-            Ok(live) => {
-                self.live = Some(live);
-                self.run = Some(LabRun::new(lab, predicted));
-                ctx.say(t(ctx.lang, "labs.talk.started"));
-            }
-            Err(e) => ctx.say(tf(ctx.lang, "labs.failed", &[("error", &e)])),
-        }
-    }
-
-    fn stop(&mut self, ctx: &mut Ctx) -> bool {
-        if let Some(live) = &self.live {
-            live.say_bye();
-            ctx.say(t(ctx.lang, "labs.stopping"));
-            return true;
-        }
-        match &self.worker {
-            Some(worker) => {
-                worker.request_cancel();
-                ctx.say(t(ctx.lang, "labs.stopping"));
-                true
-            }
-            None => false,
-        }
-    }
-
-    /// Moves the worker's new events into the run record; joins the worker once
-    /// its last event has arrived.
-    fn pump(&mut self) {
-        if let (Some(live), Some(run)) = (&mut self.live, &mut self.run) {
-            for ev in live.drain() {
-                run.push(ev);
-            }
-            run.elapsed_ms = live.elapsed_ms();
-            if live.is_finished() {
-                live.close_into(run);
-                self.live = None;
-            }
-        }
-        let Some(worker) = &mut self.worker else {
-            return;
-        };
-        let events = worker.drain();
-        let elapsed = u64::try_from(worker.started.elapsed().as_millis()).unwrap_or(u64::MAX);
-        if let Some(run) = &mut self.run {
-            for ev in events {
-                run.push(ev);
-            }
-            if !run.is_over() {
-                run.elapsed_ms = elapsed;
-            }
-            if run.is_over() {
-                // The thread has sent its last event and is returning: joining
-                // now waits microseconds, not for the lab.
-                worker.join();
-                self.worker = None;
-            }
-        }
-    }
-
-    /// Stops a running lab and waits for its thread (leaving, or a lesson
-    /// opening another lab).
-    fn stop_and_wait(&mut self) {
-        if let Some(worker) = &mut self.worker {
-            worker.request_cancel();
-            worker.join();
-        }
-        self.pump();
-        // The thread is gone even if its last event was lost.
-        self.worker = None;
-        if let Some(mut live) = self.live.take() {
-            let mut spare = LabRun::new(live.lab, None);
-            live.close_into(self.run.as_mut().unwrap_or(&mut spare));
-        }
-    }
-
     fn select(&mut self, index: usize, ctx: &mut Ctx) {
         if self.is_running() && index != self.selected {
             ctx.say(t(ctx.lang, "labs.busy"));
@@ -406,7 +282,7 @@ impl Panel for LabsPanel {
     }
 
     fn open(&mut self, arg: &str, ctx: &mut Ctx) -> Result<(), String> {
-        let params = parse_open_arg(arg)?;
+        let params = parse_open_arg(arg).map_err(|e| e.message(ctx.lang))?;
         self.stop_and_wait();
         let lab = params.lab();
         self.selected = LabName::ALL.iter().position(|l| *l == lab).unwrap_or(0);
@@ -427,8 +303,8 @@ impl Panel for LabsPanel {
         self.is_running()
     }
 
-    fn tick(&mut self, _ctx: &mut Ctx) {
-        self.pump();
+    fn tick(&mut self, ctx: &mut Ctx) {
+        self.pump_and_report(ctx);
     }
 
     fn captures_text(&self) -> bool {
@@ -477,12 +353,12 @@ impl Panel for LabsPanel {
         TextInput::Consumed(None)
     }
 
-    fn job(&mut self, payload: Box<dyn Any + Send>, _ctx: &mut Ctx) {
+    fn job(&mut self, payload: Box<dyn Any + Send>, ctx: &mut Ctx) {
         if let Ok(wake) = payload.downcast::<LabWake>()
             && (self.worker.as_ref().is_some_and(|w| w.run == wake.run)
                 || self.live.as_ref().is_some_and(|l| l.run == wake.run))
         {
-            self.pump();
+            self.pump_and_report(ctx);
         }
     }
 

@@ -182,3 +182,47 @@ pub fn recvs_in(events: &[LabEvent]) -> Vec<(usize, &str)> {
     recvs.sort_by_key(|(i, ..)| *i);
     recvs.into_iter().map(|(_, len, p)| (len, p)).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_belongs_to_the_current_phase() {
+        let mut run = LabRun::new(LabName::UdpLoss, None);
+        run.push(LabEvent::Phase {
+            key: "lab.udp-loss.phase.udp",
+        });
+        run.push(LabEvent::Progress {
+            done: 10,
+            total: 10,
+        });
+        assert_eq!(run.progress(), Some(1.0));
+        run.push(LabEvent::Phase {
+            key: "lab.udp-loss.phase.tcp",
+        });
+        assert_eq!(run.progress(), None, "a new phase starts without progress");
+        run.push(LabEvent::Progress { done: 1, total: 4 });
+        assert_eq!(run.progress(), Some(0.25));
+    }
+
+    #[test]
+    fn a_phase_slice_holds_only_its_events() {
+        let run = LabRun::recorded(
+            LabName::Framing,
+            vec![
+                LabEvent::Phase {
+                    key: "lab.framing.phase.naive",
+                },
+                LabEvent::Sent { index: 0, len: 5 },
+                LabEvent::Phase {
+                    key: "lab.framing.phase.length",
+                },
+                LabEvent::Sent { index: 0, len: 9 },
+            ],
+        );
+        assert_eq!(sends_in(run.phase("naive")), vec![5]);
+        assert_eq!(sends_in(run.phase("length")), vec![9]);
+        assert!(!run.is_over());
+    }
+}

@@ -9,14 +9,14 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::Style;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Sparkline, Widget};
 
 use super::picture::{bar, palette, render_log};
 use super::run::{LabRun, recvs_in, sends_in};
 use crate::i18n::{Lang, t, tf};
-use crate::lab::LabName;
+use crate::lab::{LabEvent, LabName};
 use crate::ui::lessons::fit;
 use crate::ui::panel::RenderCtx;
 use crate::ui::text::width;
@@ -75,6 +75,11 @@ fn owner(prefix: &[usize], at: usize) -> usize {
     prefix.partition_point(|end| *end <= at)
 }
 
+/// Which blocks go on past the `shown` bytes.
+fn cut_off(ends: &[usize], scale: Scale) -> Vec<bool> {
+    ends.iter().map(|end| *end > scale.shown).collect()
+}
+
 fn prefix_sums(lens: &[usize]) -> Vec<usize> {
     lens.iter()
         .scan(0usize, |sum, len| {
@@ -89,13 +94,14 @@ fn brackets(
     cells: &[(usize, usize)],
     labels: &[String],
     open: (char, char, char),
-    limit: usize,
+    cut: &[bool],
 ) -> Vec<(usize, String)> {
     let (left, right, single) = open;
     cells
         .iter()
         .zip(labels)
-        .map(|((c0, c1), label)| {
+        .zip(cut.iter().chain(std::iter::repeat(&false)))
+        .map(|(((c0, c1), label), cut)| {
             let w = c1 - c0;
             let text = if w == 1 {
                 single.to_string()
@@ -107,7 +113,8 @@ fn brackets(
                     String::new()
                 };
                 let fill = "─".repeat(inner.saturating_sub(width(&label)));
-                let close = if *c1 >= limit && w > 2 { '›' } else { right };
+                // A block that goes on past the window ends in an arrow.
+                let close = if *cut && w > 2 { '›' } else { right };
                 format!("{left}{label}{fill}{close}")
             };
             (*c0, text)
@@ -129,7 +136,13 @@ pub fn render(run: &LabRun, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
     let recvs: Vec<usize> = recvs_in(events).iter().map(|(len, _)| *len).collect();
     let (send_word, recv_word) = words(run.lab, lang);
     let send_label = format!("{send_word} ×{}", sends.len());
-    let recv_label = format!("{recv_word} ×{}", recvs.len());
+    // split reports at most 1,000 reads as events; the report has the count.
+    let recv_count = match run.lab {
+        LabName::Sticky | LabName::Split => run.json_u64("recvs"),
+        _ => None,
+    }
+    .unwrap_or(recvs.len() as u64);
+    let recv_label = format!("{recv_word} ×{recv_count}");
     let label_w = width(&send_label).max(width(&recv_label)) + 1;
     let cells = usize::from(area.width).saturating_sub(label_w);
     if cells < 4 || area.height < 4 {
@@ -155,7 +168,12 @@ pub fn render(run: &LabRun, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
     buf.set_string(area.x, area.y + 3, &recv_label, theme.server);
     let send_cells = block_cells(&sends, scale, cells);
     let send_names: Vec<String> = (0..send_cells.len()).map(|i| i.to_string()).collect();
-    for (c, text) in brackets(&send_cells, &send_names, ('┌', '┐', '╷'), cells) {
+    for (c, text) in brackets(
+        &send_cells,
+        &send_names,
+        ('┌', '┐', '╷'),
+        &cut_off(&send_ends, scale),
+    ) {
         buf.set_stringn(x0 + cell(c), area.y, &text, cells - c, theme.client);
     }
     let recv_cells = block_cells(&recvs, scale, cells);
@@ -172,9 +190,21 @@ pub fn render(run: &LabRun, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
             }
         })
         .collect();
-    for (c, text) in brackets(&recv_cells, &recv_names, ('└', '┘', '╵'), cells) {
+    for (c, text) in brackets(
+        &recv_cells,
+        &recv_names,
+        ('└', '┘', '╵'),
+        &cut_off(&recv_ends, scale),
+    ) {
         buf.set_stringn(x0 + cell(c), area.y + 3, &text, cells - c, theme.server);
     }
+    // At one byte a cell, the bytes themselves (from the reads' previews; the
+    // stream carries exactly the bytes sent, so the writer row shows them too).
+    let text = if scale.bytes_per_cell == 1 {
+        stream_text(events)
+    } else {
+        None
+    };
     for c in 0..cells {
         let at = c * scale.bytes_per_cell;
         if at >= scale.shown {
@@ -182,14 +212,34 @@ pub fn render(run: &LabRun, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
         }
         let from = owner(&send_ends, at);
         let style: Style = colours[from % colours.len()];
+        let byte = text
+            .as_ref()
+            .and_then(|t| t.get(at))
+            .map(|ch| ch.to_string());
+        // Odd sends underlined in text mode, so the monochrome theme keeps them apart.
+        let text_style = if from.is_multiple_of(2) {
+            style
+        } else {
+            style.add_modifier(Modifier::UNDERLINED)
+        };
         if at < sent_total {
-            let glyph = if from.is_multiple_of(2) { "█" } else { "▓" };
-            buf.set_string(x0 + cell(c), area.y + 1, glyph, style);
+            match &byte {
+                Some(ch) => buf.set_string(x0 + cell(c), area.y + 1, ch, text_style),
+                None => {
+                    let glyph = if from.is_multiple_of(2) { "█" } else { "▓" };
+                    buf.set_string(x0 + cell(c), area.y + 1, glyph, style);
+                }
+            }
         }
         if at < recv_total {
             let read = owner(&recv_ends, at);
-            let glyph = if read.is_multiple_of(2) { "█" } else { "▒" };
-            buf.set_string(x0 + cell(c), area.y + 2, glyph, style);
+            match &byte {
+                Some(ch) => buf.set_string(x0 + cell(c), area.y + 2, ch, text_style),
+                None => {
+                    let glyph = if read.is_multiple_of(2) { "█" } else { "▒" };
+                    buf.set_string(x0 + cell(c), area.y + 2, glyph, style);
+                }
+            }
         }
     }
 
@@ -259,6 +309,22 @@ pub fn render(run: &LabRun, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
     } else {
         render_log(run, rest, buf, ctx);
     }
+}
+
+/// The stream's bytes as printable characters, when every read's preview is
+/// the whole read in plain ASCII (no escapes, nothing cut off).
+fn stream_text(events: &[LabEvent]) -> Option<Vec<char>> {
+    let mut out = Vec::new();
+    for (len, preview) in recvs_in(events) {
+        let plain = preview.len() == len
+            && preview.bytes().all(|b| b.is_ascii_graphic() || b == b' ')
+            && !preview.contains('\\');
+        if !plain {
+            return None;
+        }
+        out.extend(preview.chars());
+    }
+    Some(out)
 }
 
 fn cell(c: usize) -> u16 {

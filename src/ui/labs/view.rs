@@ -21,10 +21,20 @@ use crate::ui::text::{width, wrap};
 const WIDE: u16 = 120;
 
 pub fn render(panel: &LabsPanel, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
-    let list_w = if area.width >= WIDE { 40 } else { 20 };
+    // Projecting: once a lab is chosen the picture gets the whole width.
+    let list_w = match (
+        ctx.present && panel.focus != Focus::List,
+        area.width >= WIDE,
+    ) {
+        (true, _) => 0,
+        (false, true) => 40,
+        (false, false) => 20,
+    };
     let [list, main] =
         Layout::horizontal([Constraint::Length(list_w), Constraint::Min(10)]).areas(area);
-    render_list(panel, list, buf, ctx);
+    if list.width > 0 {
+        render_list(panel, list, buf, ctx);
+    }
     render_main(panel, main, buf, ctx);
 }
 
@@ -176,8 +186,11 @@ fn form_lines(
             _ => "",
         };
         let marker = if at_cursor { "▸ " } else { "  " };
-        let head = format!("{marker}{label:<12} {value:<10} ");
-        let head_w = width(&head);
+        // While typing, the end of a long value is the part that matters.
+        let value = tail_fit(&value, (max / 2).max(10));
+        let name_part = format!("{marker}{} ", pad(&label, 12));
+        let value_part = format!("{} ", pad(&value, 10));
+        let head_w = width(&name_part) + width(&value_part);
         let value_style = if at_cursor && form.editing.is_some() {
             theme.accent
         } else {
@@ -188,8 +201,6 @@ fn form_lines(
         } else {
             theme.base
         };
-        let name_part = format!("{marker}{label:<12} ");
-        let value_part = format!("{value:<10} ");
         let tail = fit(&format!("{help}{hint}"), max.saturating_sub(head_w));
         lines.push(Line::from(vec![
             Span::styled(name_part, name_style),
@@ -198,7 +209,8 @@ fn form_lines(
         ]));
     }
     if let Some(error) = &form.error {
-        lines.extend(wrapped(error, theme.bad, max).into_iter().take(2));
+        let message = error.message(lang, form.specs());
+        lines.extend(wrapped(&message, theme.bad, max).into_iter().take(2));
     } else if form.editing.is_some() {
         lines.push(Line::from(Span::styled(
             t(lang, "labs.form.editing"),
@@ -359,4 +371,27 @@ fn summary_lines(run: &LabRun, lang: Lang, ctx: &RenderCtx, max: usize) -> Vec<L
         ));
     }
     lines
+}
+
+/// `s` padded with spaces to `cells` display cells (CJK counts two).
+fn pad(s: &str, cells: usize) -> String {
+    format!("{s}{}", " ".repeat(cells.saturating_sub(width(s))))
+}
+
+/// The last `cells` display cells of `s`, with "…" in front when cut.
+fn tail_fit(s: &str, cells: usize) -> String {
+    if width(s) <= cells {
+        return s.to_string();
+    }
+    let mut kept: Vec<char> = Vec::new();
+    let mut used = 1;
+    for c in s.chars().rev() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w > cells {
+            break;
+        }
+        used += w;
+        kept.push(c);
+    }
+    std::iter::once('…').chain(kept.into_iter().rev()).collect()
 }

@@ -139,3 +139,47 @@ impl Drop for LabWorker {
         self.join();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::mpsc;
+
+    use super::*;
+    use crate::ui::app::Screen;
+
+    #[test]
+    fn a_burst_of_events_costs_one_wake_up_until_drained() {
+        let (tx, rx) = mpsc::channel();
+        let (sink, queue) = PanelSink::new(JobSink::new(tx, Screen::Labs), 7);
+        for seq in 0..1000 {
+            sink.event(LabEvent::Datagram {
+                seq,
+                received: true,
+            });
+        }
+        assert_eq!(rx.try_iter().count(), 1, "one wake-up for the whole burst");
+        assert_eq!(take(&queue).len(), 1000, "no event lost");
+        sink.event(LabEvent::Progress { done: 1, total: 2 });
+        let wakes: Vec<_> = rx.try_iter().collect();
+        assert_eq!(
+            wakes.len(),
+            1,
+            "the first event after a drain wakes the panel again"
+        );
+    }
+
+    #[test]
+    fn dropping_a_worker_stops_and_joins_its_lab() {
+        let (tx, _rx) = mpsc::channel();
+        let params = LabParams::from_pairs(crate::lab::LabName::Sticky, ["delay=10000"]).unwrap();
+        let worker = LabWorker::start(params, JobSink::new(tx, Screen::Labs), 1).unwrap();
+        assert!(worker.is_alive());
+        let start = Instant::now();
+        drop(worker);
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(1),
+            "took {:?}",
+            start.elapsed()
+        );
+    }
+}
