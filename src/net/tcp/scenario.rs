@@ -80,10 +80,23 @@ impl Scenario {
 
     /// The scenario's timeline with ISNs and the client port drawn from `seed`.
     pub fn timeline(self, seed: u64) -> Result<Timeline, ScenarioError> {
+        self.timeline_with_isns(seed, None)
+    }
+
+    /// [`Scenario::timeline`] with the first connection's ISNs (client, server)
+    /// chosen, e.g. just below 2^32 to show sequence numbers wrapping around.
+    pub fn timeline_with_isns(
+        self,
+        seed: u64,
+        isns: Option<(u32, u32)>,
+    ) -> Result<Timeline, ScenarioError> {
         // Different scenarios get different numbers even with the same seed.
         let seed = seed ^ (self as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
         let server_start = TcpState::Closed;
         let mut sim = Sim::new(self.name(), seed, server_start);
+        if let Some((client, server)) = isns {
+            sim.set_isns(client, server);
+        }
         match self {
             Scenario::Normal => normal(&mut sim)?,
             Scenario::ServerClosesFirst => server_closes_first(&mut sim)?,

@@ -173,6 +173,14 @@ impl Sim {
         self.current
     }
 
+    /// Choose the current connection's initial sequence numbers (before any
+    /// segment is sent).
+    pub fn set_isns(&mut self, client: u32, server: u32) {
+        let conn = self.conn();
+        conn.ends.client.snd_nxt = client;
+        conn.ends.server.snd_nxt = server;
+    }
+
     pub fn use_conn(&mut self, index: usize) {
         if index < self.conns.len() {
             self.current = index;
