@@ -285,8 +285,15 @@ impl App {
             last_width: 80,
             tx,
         };
+        app.quiz = QuizPanel::new(app.lessons.questions.clone(), app.store.clone());
         if !opts.lesson_ids.is_empty() {
             app.start_playlist(&opts.lesson_ids);
+        }
+        if let Some((panel, arg)) = &opts.open {
+            app.update(Msg::OpenPanel {
+                panel: *panel,
+                arg: arg.clone(),
+            });
         }
         app
     }
@@ -699,10 +706,12 @@ impl App {
         };
         self.progress.last_lesson = Some(l.id.clone());
         self.progress.last_step = step;
-        if let Some(store) = &self.store
-            && let Err(e) = store.save(&self.progress)
-        {
-            ctx.say(e.to_string());
+        if let Some(store) = &self.store {
+            // Keep sections written since start by others (quiz mastery).
+            self.progress.other = store.load().0.other;
+            if let Err(e) = store.save(&self.progress) {
+                ctx.say(e.to_string());
+            }
         }
     }
 }

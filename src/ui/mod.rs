@@ -52,6 +52,8 @@ pub struct Options {
     pub no_color: bool,
     pub present: bool,
     pub lesson_ids: Vec<String>,
+    /// A panel to open at start, with its argument (e.g. `nettutor quiz`).
+    pub open: Option<(crate::lesson::PanelId, String)>,
 }
 
 /// Time between animation frames while something moves.
