@@ -93,7 +93,7 @@ pub fn capture(cmd: CaptureCmd, lang: Lang) -> anyhow::Result<ExitCode> {
     Ok(if report.complete {
         ExitCode::SUCCESS
     } else {
-        eprintln!("nettutor: the capture ended before the final ACK was seen");
+        eprintln!("nettutor: {}", t(lang, "hs.capture.incomplete"));
         ExitCode::FAILURE
     })
 }
