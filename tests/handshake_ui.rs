@@ -90,6 +90,7 @@ fn snapshots_of_chosen_frames() {
             STEP_UNITS * 3 / 4,
         ),
         ("syn_flood_full", Scenario::SynFlood, 11, 0),
+        ("time_wait_restart", Scenario::TimeWait, 15, 0),
     ];
     for (name, scenario, at, progress) in frames {
         let panel = panel_at(scenario, at, progress);
@@ -100,6 +101,19 @@ fn snapshots_of_chosen_frames() {
             }
         }
     }
+}
+
+#[test]
+fn restart_during_time_wait_is_labelled_on_the_diagram() {
+    let panel = panel_at(Scenario::TimeWait, 15, 0);
+    let shown = text(&draw(&panel, Lang::En, 80, 24));
+    assert!(
+        shown.contains("restart: bind(:8080) → EADDRINUSE"),
+        "{shown}"
+    );
+    assert!(shown.contains("TIME-WAIT"), "{shown}");
+    let shown = text(&draw(&panel, Lang::Zh, 80, 24));
+    assert!(shown.contains("重启：bind(:8080) → EADDRINUSE"), "{shown}");
 }
 
 #[test]

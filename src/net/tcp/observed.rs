@@ -131,6 +131,7 @@ pub fn timeline_from_observed(
             }],
             transitions,
             queues: None,
+            note: None,
         });
     }
     if states.client == TcpState::TimeWait || states.server == TcpState::TimeWait {
@@ -142,6 +143,11 @@ pub fn timeline_from_observed(
             flights: Vec::new(),
             transitions: Vec::new(),
             queues: None,
+            note: Some(if states.client == TcpState::TimeWait {
+                "hs.note.time_wait"
+            } else {
+                "hs.note.time_wait_server"
+            }),
         });
     }
     let zero_mac = [0u8; 6];

@@ -215,7 +215,7 @@ fn lost_syn(sim: &mut Sim) -> Result<(), ScenarioError> {
 }
 
 fn rst_closed_port(sim: &mut Sim) -> Result<(), ScenarioError> {
-    sim.note("hs.cap.rst_nobody");
+    sim.note("hs.cap.rst_nobody", "hs.note.no_listener");
     sim.app(Client, TcpEvent::ActiveOpen, "hs.cap.syn_closed_port")?;
     sim.reply(Server, "hs.cap.rst")
 }
@@ -259,8 +259,8 @@ fn syn_flood(sim: &mut Sim) -> Result<(), ScenarioError> {
     )?;
     sim.use_conn(legit);
     sim.set_queues(queues(FLOOD_SYN_QUEUE, 0));
-    sim.note("hs.cap.flood_accept");
-    sim.note("hs.cap.flood_summary");
+    sim.note("hs.cap.flood_accept", "hs.note.accept");
+    sim.note("hs.cap.flood_summary", "hs.note.queues");
     Ok(())
 }
 
@@ -268,8 +268,8 @@ fn time_wait(sim: &mut Sim) -> Result<(), ScenarioError> {
     handshake(sim)?;
     request_reply(sim)?;
     server_teardown(sim)?;
-    sim.note("hs.cap.tw_restart");
-    sim.note("hs.cap.tw_reuseaddr");
+    sim.note("hs.cap.tw_restart", "hs.note.eaddrinuse");
+    sim.note("hs.cap.tw_reuseaddr", "hs.note.reuseaddr");
     sim.timer(
         &[Server],
         TcpEvent::TimeWaitTimeout,

@@ -301,6 +301,13 @@ fn every_scenario_has_consistent_sequence_arithmetic() {
                 "{scenario}: caption {}",
                 step.caption
             );
+            if let Some(note) = step.note {
+                assert!(crate::i18n::has(note), "{scenario}: note {note}");
+                assert!(
+                    step.flights.is_empty(),
+                    "{scenario}: a note labels a step without segments"
+                );
+            }
         }
         assert!(crate::i18n::has(scenario.description_key()));
     }

@@ -317,6 +317,7 @@ impl Sim {
             flights,
             transitions: std::mem::take(&mut self.taken),
             queues: self.queues,
+            note: None,
         };
         self.steps.push(step);
         self.now = self.now.saturating_add(ONE_WAY);
@@ -464,10 +465,14 @@ impl Sim {
         Ok(())
     }
 
-    /// A step that only explains (no segment, no transition).
-    pub fn note(&mut self, caption: &'static str) {
+    /// A step that only explains (no segment, no transition); `label` is the
+    /// key of its short text on the diagram.
+    pub fn note(&mut self, caption: &'static str, label: &'static str) {
         let states = self.states();
         self.record(caption, states, Vec::new());
+        if let Some(step) = self.steps.last_mut() {
+            step.note = Some(label);
+        }
     }
 
     pub fn finish(self) -> Timeline {
