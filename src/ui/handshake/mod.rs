@@ -9,17 +9,18 @@
 mod chrome;
 mod diagram;
 mod inspect;
+mod keys;
 mod machine;
+
+pub use keys::KEYS;
 
 use std::any::Any;
 use std::thread::JoinHandle;
 
 use ratatui::buffer::Buffer;
-use ratatui::crossterm::event::KeyCode;
 use ratatui::layout::Rect;
 
 use super::app::{Msg, Nav};
-use super::keymap::{Binding, Key};
 use super::panel::{Ctx, Panel, RenderCtx};
 use super::widgets::inspector::Inspector;
 use crate::i18n::{Lang, t, tf};
@@ -135,62 +136,6 @@ pub enum HandshakeMsg {
     NextSegment,
     ToggleBits,
 }
-
-use Key::{Char, Code};
-
-/// Keys of the Handshake & teardown panel.
-pub const KEYS: &[Binding] = &[
-    Binding {
-        keys: &[Char('p')],
-        msg: Msg::Handshake(HandshakeMsg::PlayPause),
-        help: "hs.key.play",
-    },
-    Binding {
-        keys: &[Char('+'), Char('=')],
-        msg: Msg::Handshake(HandshakeMsg::Faster),
-        help: "hs.key.faster",
-    },
-    Binding {
-        keys: &[Char('-')],
-        msg: Msg::Handshake(HandshakeMsg::Slower),
-        help: "hs.key.slower",
-    },
-    Binding {
-        keys: &[Char('s')],
-        msg: Msg::Handshake(HandshakeMsg::Pick),
-        help: "hs.key.pick",
-    },
-    Binding {
-        keys: &[Char('r')],
-        msg: Msg::Handshake(HandshakeMsg::Real),
-        help: "hs.key.real",
-    },
-    Binding {
-        keys: &[Char('i'), Code(KeyCode::Enter)],
-        msg: Msg::Handshake(HandshakeMsg::Inspect),
-        help: "hs.key.inspect",
-    },
-    Binding {
-        keys: &[Char('[')],
-        msg: Msg::Handshake(HandshakeMsg::PrevSegment),
-        help: "hs.key.prev_segment",
-    },
-    Binding {
-        keys: &[Char(']')],
-        msg: Msg::Handshake(HandshakeMsg::NextSegment),
-        help: "hs.key.next_segment",
-    },
-    Binding {
-        keys: &[Char('b')],
-        msg: Msg::Handshake(HandshakeMsg::ToggleBits),
-        help: "inspector.key.bits",
-    },
-    Binding {
-        keys: &[Char('m')],
-        msg: Msg::Handshake(HandshakeMsg::ToggleMachine),
-        help: "hs.key.machine",
-    },
-];
 
 impl HandshakePanel {
     /// Show `scenario` from its start.
