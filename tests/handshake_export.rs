@@ -201,3 +201,34 @@ fn export_is_reproducible_and_seeded() {
     assert_eq!(run("a.pcap", "7"), run("b.pcap", "7"));
     assert_ne!(run("a.pcap", "7"), run("c.pcap", "8"));
 }
+
+#[test]
+fn the_segment_report_follows_the_language_and_names_forged_sources() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |lang: &str, scenario: &str| {
+        let out = Command::new(BIN)
+            .args([
+                "--lang",
+                lang,
+                "export",
+                "handshake",
+                "--scenario",
+                scenario,
+                "-o",
+            ])
+            .arg(dir.path().join(format!("{scenario}.pcap")))
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let zh = run("zh", "lost-syn");
+    assert!(
+        zh.contains("客户端 → 服务器") && zh.contains("丢失"),
+        "{zh}"
+    );
+    assert!(zh.contains("已将 4 个帧写入"), "{zh}");
+    let flood = run("en", "syn-flood");
+    assert_eq!(flood.matches("[203.0.113.").count(), 6, "{flood}");
+    assert!(flood.contains("dropped: SYN queue full"), "{flood}");
+}

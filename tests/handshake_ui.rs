@@ -90,6 +90,7 @@ fn snapshots_of_chosen_frames() {
             STEP_UNITS * 3 / 4,
         ),
         ("syn_flood_full", Scenario::SynFlood, 11, 0),
+        ("time_wait_restart", Scenario::TimeWait, 15, 0),
     ];
     for (name, scenario, at, progress) in frames {
         let panel = panel_at(scenario, at, progress);
@@ -100,6 +101,19 @@ fn snapshots_of_chosen_frames() {
             }
         }
     }
+}
+
+#[test]
+fn restart_during_time_wait_is_labelled_on_the_diagram() {
+    let panel = panel_at(Scenario::TimeWait, 15, 0);
+    let shown = text(&draw(&panel, Lang::En, 80, 24));
+    assert!(
+        shown.contains("restart: bind(:8080) → EADDRINUSE"),
+        "{shown}"
+    );
+    assert!(shown.contains("TIME-WAIT"), "{shown}");
+    let shown = text(&draw(&panel, Lang::Zh, 80, 24));
+    assert!(shown.contains("重启：bind(:8080) → EADDRINUSE"), "{shown}");
 }
 
 #[test]
@@ -115,15 +129,28 @@ fn narrow_screen_toggles_to_the_state_machine_and_inspector_shows_bytes() {
     // The latest segment on screen: the handshake's ACK (the third segment).
     assert_eq!(panel.inspecting, Some(2));
     let shown = text(&draw(&panel, Lang::En, 80, 24));
-    assert!(shown.contains("Transmission Control Protocol"), "{shown}");
+    assert!(shown.contains("Flags: 0x010 (ACK)"), "{shown}");
     // The frame's first bytes: destination MAC 02:00:00:00:00:20 (the server).
-    assert!(shown.contains("0000  02 00 00 00 00 20"), "{shown}");
+    assert!(shown.contains("02 00 00 00 00 20"), "{shown}");
     assert!(shown.contains("#3 — ACK seq="), "{shown}");
-    // ↑ selects the SYN,ACK: its bytes go to the client's MAC.
-    panel.nav(Nav::Up, &mut c);
+    // The inspector starts on the TCP flags; ↓ walks on to the next field.
+    let inspector = panel.inspector().unwrap();
+    assert_eq!(inspector.selected_field().unwrap().id, "tcp.flags");
+    panel.nav(Nav::Down, &mut c);
+    assert_ne!(
+        panel.inspector().unwrap().selected_field().unwrap().id,
+        "tcp.flags"
+    );
+    // [ opens the SYN,ACK: its bytes go to the client's MAC.
+    panel.update(HandshakeMsg::PrevSegment, &mut c);
+    assert_eq!(panel.inspecting, Some(1));
     let shown = text(&draw(&panel, Lang::En, 80, 24));
     assert!(shown.contains("#2 — SYN,ACK"), "{shown}");
-    assert!(shown.contains("0000  02 00 00 00 00 10"), "{shown}");
+    assert!(shown.contains("02 00 00 00 00 10"), "{shown}");
+    assert_eq!(
+        panel.inspector().unwrap().bytes(),
+        &panel.timeline.steps[2].flights[0].frame().unwrap()[..]
+    );
     // Wide screens keep the diagram beside the bytes, the selected row reversed.
     let buf = draw(&panel, Lang::En, 160, 48);
     let wide = text(&buf);

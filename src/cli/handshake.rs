@@ -63,7 +63,7 @@ pub fn export(args: HandshakeExportArgs, lang: Lang) -> anyhow::Result<ExitCode>
     let timeline = scenario.timeline(args.seed)?;
     let frames = timeline.pcap_frames(std::time::Duration::ZERO)?;
     write_pcap(&output, &frames)?;
-    say(&segment_table(&timeline))?;
+    say(&segment_table(&timeline, lang))?;
     say(&wrote(lang, frames.len(), &output))?;
     Ok(ExitCode::SUCCESS)
 }
@@ -88,12 +88,12 @@ pub fn capture(cmd: CaptureCmd, lang: Lang) -> anyhow::Result<ExitCode> {
         &[("client", &client), ("server", &server)],
     );
     say(&format!("{heading}\n"))?;
-    say(&segment_table(&report.timeline()))?;
+    say(&segment_table(&report.timeline(), lang))?;
     say(&wrote(lang, frames.len(), &output))?;
     Ok(if report.complete {
         ExitCode::SUCCESS
     } else {
-        eprintln!("nettutor: the capture ended before the final ACK was seen");
+        eprintln!("nettutor: {}", t(lang, "hs.capture.incomplete"));
         ExitCode::FAILURE
     })
 }
@@ -119,25 +119,38 @@ fn say(text: &str) -> anyhow::Result<()> {
     }
 }
 
-/// One line per segment: time, direction, flags and numbers, both ends' states after it.
-pub fn segment_table(timeline: &Timeline) -> String {
+/// One line per segment: time, direction, flags and numbers, both ends' states
+/// after it (client | server). The words follow `lang`; numbers and flags do not.
+pub fn segment_table(timeline: &Timeline, lang: Lang) -> String {
+    let client = t(lang, "hs.client");
+    let server = t(lang, "hs.server");
     let mut out = String::new();
     let mut number = 0;
     for step in &timeline.steps {
         for flight in &step.flights {
             number += 1;
-            let arrow = match flight.segment.from {
-                Side::Client => "client → server",
-                Side::Server => "server → client",
+            let (from, to) = match flight.segment.from {
+                Side::Client => (client, server),
+                Side::Server => (server, client),
+            };
+            // Other clients (the SYN flood's forged sources) show their address.
+            let peer = match flight.segment.from {
+                Side::Client => flight.segment.src,
+                Side::Server => flight.segment.dst,
+            };
+            let other = if peer == timeline.client.addr {
+                String::new()
+            } else {
+                format!(" [{peer}]")
             };
             let fate = match flight.fate {
-                Fate::Delivered => "",
-                Fate::Lost => " (lost)",
-                Fate::Unanswered => " (unanswered)",
-                Fate::Dropped => " (dropped)",
+                Fate::Delivered => other,
+                Fate::Lost => format!("{other} ({})", t(lang, "hs.fate.lost")),
+                Fate::Unanswered => format!("{other} ({})", t(lang, "hs.fate.unanswered")),
+                Fate::Dropped => format!("{other} ({})", t(lang, "hs.fate.dropped")),
             };
             out.push_str(&format!(
-                "{number:>3} {:>11.6}s  {arrow}  {:<62} {} | {}{fate}\n",
+                "{number:>3} {:>11.6}s  {from} → {to}  {:<62} {} | {}{fate}\n",
                 flight.at.as_secs_f64(),
                 flight.segment.summary(),
                 step.after.client,

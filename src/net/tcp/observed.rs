@@ -131,6 +131,7 @@ pub fn timeline_from_observed(
             }],
             transitions,
             queues: None,
+            note: None,
         });
     }
     if states.client == TcpState::TimeWait || states.server == TcpState::TimeWait {
@@ -142,6 +143,11 @@ pub fn timeline_from_observed(
             flights: Vec::new(),
             transitions: Vec::new(),
             queues: None,
+            note: Some(if states.client == TcpState::TimeWait {
+                "hs.note.time_wait"
+            } else {
+                "hs.note.time_wait_server"
+            }),
         });
     }
     let zero_mac = [0u8; 6];
@@ -166,5 +172,76 @@ pub fn side_of(src: SocketAddr, client: SocketAddr) -> Side {
         Side::Client
     } else {
         Side::Server
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::net::tcp::{DEFAULT_SEED, Scenario};
+
+    fn observed_from(t: &Timeline) -> Vec<ObservedSegment> {
+        t.flights()
+            .map(|(_, f)| ObservedSegment {
+                at: f.at,
+                segment: f.segment.clone(),
+                frame: f.frame().expect("frame"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn replaying_a_scenario_s_segments_gives_its_states() {
+        for scenario in [
+            Scenario::Normal,
+            Scenario::ServerClosesFirst,
+            Scenario::HalfClose,
+        ] {
+            let sim = scenario.timeline(DEFAULT_SEED).expect("builds");
+            let replay =
+                timeline_from_observed(sim.client.addr, sim.server.addr, &observed_from(&sim));
+            let expected: Vec<Ends<TcpState>> = sim
+                .steps
+                .iter()
+                .filter(|s| !s.flights.is_empty())
+                .map(|s| s.after)
+                .collect();
+            let got: Vec<Ends<TcpState>> = replay
+                .steps
+                .iter()
+                .filter(|s| !s.flights.is_empty())
+                .map(|s| s.after)
+                .collect();
+            assert_eq!(got, expected, "{scenario}");
+            // The end that closed first is left in TIME-WAIT, and a note says so.
+            assert_eq!(
+                replay.steps.last().map(|s| s.caption),
+                Some("hs.cap.real_time_wait")
+            );
+            assert!(replay.flights().all(|(_, f)| f.captured.is_some()));
+        }
+    }
+
+    #[test]
+    fn a_fin_that_acknowledges_the_first_fin_closes_in_three_segments() {
+        let sim = Scenario::Normal.timeline(DEFAULT_SEED).expect("builds");
+        let mut observed = observed_from(&sim);
+        // Drop the server's bare ACK of the client's FIN: its FIN,ACK carries it.
+        let bare_ack = observed
+            .iter()
+            .position(|o| o.segment.from == Side::Server && o.segment.flags == TcpFlags::ACK)
+            .expect("bare ACK");
+        observed.remove(bare_ack);
+        let replay = timeline_from_observed(sim.client.addr, sim.server.addr, &observed);
+        let fin = replay
+            .steps
+            .iter()
+            .find(|s| s.caption == "hs.cap.real_fin_second")
+            .expect("second FIN");
+        assert_eq!(fin.after.client, TcpState::TimeWait);
+        assert_eq!(
+            fin.transitions.last().map(|t| t.transition.event),
+            Some(TcpEvent::RcvFinAck)
+        );
     }
 }

@@ -80,10 +80,23 @@ impl Scenario {
 
     /// The scenario's timeline with ISNs and the client port drawn from `seed`.
     pub fn timeline(self, seed: u64) -> Result<Timeline, ScenarioError> {
+        self.timeline_with_isns(seed, None)
+    }
+
+    /// [`Scenario::timeline`] with the first connection's ISNs (client, server)
+    /// chosen, e.g. just below 2^32 to show sequence numbers wrapping around.
+    pub fn timeline_with_isns(
+        self,
+        seed: u64,
+        isns: Option<(u32, u32)>,
+    ) -> Result<Timeline, ScenarioError> {
         // Different scenarios get different numbers even with the same seed.
         let seed = seed ^ (self as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
         let server_start = TcpState::Closed;
         let mut sim = Sim::new(self.name(), seed, server_start);
+        if let Some((client, server)) = isns {
+            sim.set_isns(client, server);
+        }
         match self {
             Scenario::Normal => normal(&mut sim)?,
             Scenario::ServerClosesFirst => server_closes_first(&mut sim)?,
@@ -202,7 +215,7 @@ fn lost_syn(sim: &mut Sim) -> Result<(), ScenarioError> {
 }
 
 fn rst_closed_port(sim: &mut Sim) -> Result<(), ScenarioError> {
-    sim.note("hs.cap.rst_nobody");
+    sim.note("hs.cap.rst_nobody", "hs.note.no_listener");
     sim.app(Client, TcpEvent::ActiveOpen, "hs.cap.syn_closed_port")?;
     sim.reply(Server, "hs.cap.rst")
 }
@@ -246,8 +259,8 @@ fn syn_flood(sim: &mut Sim) -> Result<(), ScenarioError> {
     )?;
     sim.use_conn(legit);
     sim.set_queues(queues(FLOOD_SYN_QUEUE, 0));
-    sim.note("hs.cap.flood_accept");
-    sim.note("hs.cap.flood_summary");
+    sim.note("hs.cap.flood_accept", "hs.note.accept");
+    sim.note("hs.cap.flood_summary", "hs.note.queues");
     Ok(())
 }
 
@@ -255,8 +268,8 @@ fn time_wait(sim: &mut Sim) -> Result<(), ScenarioError> {
     handshake(sim)?;
     request_reply(sim)?;
     server_teardown(sim)?;
-    sim.note("hs.cap.tw_restart");
-    sim.note("hs.cap.tw_reuseaddr");
+    sim.note("hs.cap.tw_restart", "hs.note.eaddrinuse");
+    sim.note("hs.cap.tw_reuseaddr", "hs.note.reuseaddr");
     sim.timer(
         &[Server],
         TcpEvent::TimeWaitTimeout,

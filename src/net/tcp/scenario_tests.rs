@@ -259,52 +259,90 @@ fn time_wait_holds_the_server_port_until_2msl() {
 }
 
 /// Every segment's numbers follow from what its sender sent before and what it
-/// received, for every connection of every scenario.
+/// received, for every connection of `t`.
+fn check_arithmetic(scenario: Scenario, t: &Timeline) {
+    // Keyed by (sender, receiver): one entry per direction of each connection.
+    let mut next: HashMap<(SocketAddr, SocketAddr), u32> = HashMap::new();
+    let mut last_seq: HashMap<(SocketAddr, SocketAddr), u32> = HashMap::new();
+    let mut received: HashMap<(SocketAddr, SocketAddr), u32> = HashMap::new();
+    for step in &t.steps {
+        // Segments of one step were all sent before any of them arrived.
+        for f in &step.flights {
+            let s = &f.segment;
+            if s.has(TcpFlags::ACK) {
+                let expected = received.get(&(s.dst, s.src));
+                assert_eq!(Some(&s.ack), expected, "{scenario}: {}", s.summary());
+            }
+            if s.has(TcpFlags::RST) {
+                continue;
+            }
+            let dir = (s.src, s.dst);
+            if let Some(&n) = next.get(&dir) {
+                let retransmission = last_seq.get(&dir) == Some(&s.seq);
+                assert!(s.seq == n || retransmission, "{scenario}: {}", s.summary());
+            }
+            next.insert(dir, s.next_seq());
+            last_seq.insert(dir, s.seq);
+        }
+        for f in step.flights.iter().filter(|f| f.fate == Fate::Delivered) {
+            received.insert((f.segment.src, f.segment.dst), f.segment.next_seq());
+        }
+    }
+}
+
 #[test]
 fn every_scenario_has_consistent_sequence_arithmetic() {
     for scenario in Scenario::ALL {
         let t = timeline(scenario);
-        // Next sequence number each endpoint will send, per endpoint address.
-        // Keyed by (sender, receiver): one entry per direction of each connection.
-        let mut next: HashMap<(SocketAddr, SocketAddr), u32> = HashMap::new();
-        let mut last_seq: HashMap<(SocketAddr, SocketAddr), u32> = HashMap::new();
-        let mut received: HashMap<(SocketAddr, SocketAddr), u32> = HashMap::new();
-        for step in &t.steps {
-            // Segments of one step were all sent before any of them arrived.
-            for f in &step.flights {
-                let s = &f.segment;
-                if s.has(TcpFlags::RST) {
-                    continue;
-                }
-                let dir = (s.src, s.dst);
-                if let Some(&n) = next.get(&dir) {
-                    let retransmission = last_seq.get(&dir) == Some(&s.seq);
-                    assert!(s.seq == n || retransmission, "{scenario}: {}", s.summary());
-                }
-                if s.has(TcpFlags::ACK) {
-                    assert_eq!(
-                        Some(&s.ack),
-                        received.get(&(s.dst, s.src)),
-                        "{scenario}: {}",
-                        s.summary()
-                    );
-                }
-                next.insert(dir, s.next_seq());
-                last_seq.insert(dir, s.seq);
-            }
-            for f in step.flights.iter().filter(|f| f.fate == Fate::Delivered) {
-                received.insert((f.segment.src, f.segment.dst), f.segment.next_seq());
-            }
-        }
+        check_arithmetic(scenario, &t);
         for step in &t.steps {
             assert!(
                 crate::i18n::has(step.caption),
                 "{scenario}: caption {}",
                 step.caption
             );
+            if let Some(note) = step.note {
+                assert!(crate::i18n::has(note), "{scenario}: note {note}");
+                assert!(
+                    step.flights.is_empty(),
+                    "{scenario}: a note labels a step without segments"
+                );
+            }
         }
         assert!(crate::i18n::has(scenario.description_key()));
     }
+}
+
+proptest::proptest! {
+    /// Any seed (so any ISN, including ones that wrap past 2^32) keeps the
+    /// arithmetic and the state sequence of every scenario.
+    #[test]
+    fn arithmetic_holds_for_every_seed(seed: u64) {
+        for scenario in Scenario::ALL {
+            let t = scenario.timeline(seed).expect("builds");
+            check_arithmetic(scenario, &t);
+            let reference = timeline(scenario);
+            let states = |t: &Timeline| t.steps.iter().map(|s| s.after).collect::<Vec<_>>();
+            proptest::prop_assert_eq!(states(&t), states(&reference));
+        }
+    }
+}
+
+#[test]
+fn sequence_numbers_wrap_around_2_to_the_32() {
+    let t = Scenario::Normal
+        .timeline_with_isns(DEFAULT_SEED, Some((u32::MAX - 9, u32::MAX)))
+        .expect("builds");
+    check_arithmetic(Scenario::Normal, &t);
+    // SYN,ACK acknowledges ISN + 1; the server's ISN + 1 wraps to 0.
+    assert_eq!(t.steps[2].flights[0].segment.ack, u32::MAX - 8);
+    assert_eq!(t.steps[3].flights[0].segment.ack, 0);
+    let data = &t.steps[4].flights[0].segment;
+    assert!(
+        data.next_seq() < data.seq,
+        "the data wraps: {}",
+        data.summary()
+    );
 }
 
 #[test]

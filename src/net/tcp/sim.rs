@@ -173,6 +173,14 @@ impl Sim {
         self.current
     }
 
+    /// Choose the current connection's initial sequence numbers (before any
+    /// segment is sent).
+    pub fn set_isns(&mut self, client: u32, server: u32) {
+        let conn = self.conn();
+        conn.ends.client.snd_nxt = client;
+        conn.ends.server.snd_nxt = server;
+    }
+
     pub fn use_conn(&mut self, index: usize) {
         if index < self.conns.len() {
             self.current = index;
@@ -309,6 +317,7 @@ impl Sim {
             flights,
             transitions: std::mem::take(&mut self.taken),
             queues: self.queues,
+            note: None,
         };
         self.steps.push(step);
         self.now = self.now.saturating_add(ONE_WAY);
@@ -456,10 +465,14 @@ impl Sim {
         Ok(())
     }
 
-    /// A step that only explains (no segment, no transition).
-    pub fn note(&mut self, caption: &'static str) {
+    /// A step that only explains (no segment, no transition); `label` is the
+    /// key of its short text on the diagram.
+    pub fn note(&mut self, caption: &'static str, label: &'static str) {
         let states = self.states();
         self.record(caption, states, Vec::new());
+        if let Some(step) = self.steps.last_mut() {
+            step.note = Some(label);
+        }
     }
 
     pub fn finish(self) -> Timeline {

@@ -182,6 +182,9 @@ pub struct Step {
     pub flights: Vec<Flight>,
     pub transitions: Vec<Taken>,
     pub queues: Option<Queues>,
+    /// Key of a short label (`hs.note.…`) for a step without a segment, drawn
+    /// between the lifelines (e.g. `bind(:8080) → EADDRINUSE`).
+    pub note: Option<&'static str>,
 }
 
 impl Step {

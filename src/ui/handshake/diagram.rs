@@ -177,7 +177,7 @@ pub fn render(panel: &HandshakePanel, area: Rect, buf: &mut Buffer, ctx: &Render
                 }
             }
             None => {
-                let text = note_text(row.step);
+                let text = note_text(row.step, lang);
                 let width = usize::from(right - left - 1);
                 let text = fit(&text, width);
                 let w = crate::ui::text::width(&text) as u16;
@@ -188,8 +188,11 @@ pub fn render(panel: &HandshakePanel, area: Rect, buf: &mut Buffer, ctx: &Render
     }
 }
 
-/// A step without a segment: its timer or call, or a dot for an explanation.
-fn note_text(step: &Step) -> String {
+/// A step without a segment: its short label, its timer or call, or dots.
+fn note_text(step: &Step, lang: crate::i18n::Lang) -> String {
+    if let Some(key) = step.note {
+        return t(lang, key).to_string();
+    }
     let parts: Vec<String> = step
         .transitions
         .iter()

@@ -9,18 +9,20 @@
 mod chrome;
 mod diagram;
 mod inspect;
+mod keys;
 mod machine;
+
+pub use keys::KEYS;
 
 use std::any::Any;
 use std::thread::JoinHandle;
 
 use ratatui::buffer::Buffer;
-use ratatui::crossterm::event::KeyCode;
 use ratatui::layout::Rect;
 
 use super::app::{Msg, Nav};
-use super::keymap::{Binding, Key};
 use super::panel::{Ctx, Panel, RenderCtx};
+use super::widgets::inspector::Inspector;
 use crate::i18n::{Lang, t, tf};
 use crate::lab::capture::{CaptureError, CaptureReport, capture_handshake};
 use crate::net::tcp::{DEFAULT_SEED, Scenario, Step, Timeline};
@@ -70,6 +72,8 @@ pub struct HandshakePanel {
     pub picker: Option<usize>,
     /// The segment whose bytes are open (its index in `timeline.flights()`).
     pub inspecting: Option<usize>,
+    /// The packet inspector over that segment's frame.
+    inspector: Option<Inspector>,
     /// Narrow screens: show the state machine instead of the diagram.
     pub show_machine: bool,
     capture: Option<JoinHandle<()>>,
@@ -89,6 +93,7 @@ impl Default for HandshakePanel {
             speed: NORMAL_SPEED,
             picker: None,
             inspecting: None,
+            inspector: None,
             show_machine: false,
             capture: None,
             notice: None,
@@ -127,48 +132,10 @@ pub enum HandshakeMsg {
     Real,
     Inspect,
     ToggleMachine,
+    PrevSegment,
+    NextSegment,
+    ToggleBits,
 }
-
-use Key::{Char, Code};
-
-/// Keys of the Handshake & teardown panel.
-pub const KEYS: &[Binding] = &[
-    Binding {
-        keys: &[Char('p')],
-        msg: Msg::Handshake(HandshakeMsg::PlayPause),
-        help: "hs.key.play",
-    },
-    Binding {
-        keys: &[Char('+'), Char('=')],
-        msg: Msg::Handshake(HandshakeMsg::Faster),
-        help: "hs.key.faster",
-    },
-    Binding {
-        keys: &[Char('-')],
-        msg: Msg::Handshake(HandshakeMsg::Slower),
-        help: "hs.key.slower",
-    },
-    Binding {
-        keys: &[Char('s')],
-        msg: Msg::Handshake(HandshakeMsg::Pick),
-        help: "hs.key.pick",
-    },
-    Binding {
-        keys: &[Char('r')],
-        msg: Msg::Handshake(HandshakeMsg::Real),
-        help: "hs.key.real",
-    },
-    Binding {
-        keys: &[Char('i'), Code(KeyCode::Enter)],
-        msg: Msg::Handshake(HandshakeMsg::Inspect),
-        help: "hs.key.inspect",
-    },
-    Binding {
-        keys: &[Char('m')],
-        msg: Msg::Handshake(HandshakeMsg::ToggleMachine),
-        help: "hs.key.machine",
-    },
-];
 
 impl HandshakePanel {
     /// Show `scenario` from its start.
@@ -188,7 +155,7 @@ impl HandshakePanel {
         self.at = 0;
         self.progress = 0;
         self.playing = false;
-        self.inspecting = None;
+        self.select_segment(None);
     }
 
     /// Jump to `at` steps done (clamped), paused.
@@ -197,8 +164,29 @@ impl HandshakePanel {
         self.progress = 0;
         self.playing = false;
         if self.inspecting.is_some() {
-            self.inspecting = self.shown_flights().checked_sub(1);
+            self.select_segment(self.shown_flights().checked_sub(1));
         }
+    }
+
+    /// Open the bytes of segment `index` (of `timeline.flights()`), or close them.
+    pub fn select_segment(&mut self, index: Option<usize>) {
+        let bits = self.inspector.as_ref().is_some_and(Inspector::bits);
+        self.inspecting = index;
+        self.inspector = index
+            .and_then(|i| self.timeline.flights().nth(i))
+            .and_then(|(_, flight)| flight.frame().ok())
+            .map(|frame| {
+                let mut inspector = Inspector::of_frame(&frame);
+                // Start on the TCP header: it is what the lesson is about.
+                inspector.select_field("tcp.flags");
+                inspector.set_bits(bits);
+                inspector
+            });
+    }
+
+    /// The packet inspector of the open segment.
+    pub fn inspector(&self) -> Option<&Inspector> {
+        self.inspector.as_ref()
     }
 
     /// How many segments are on screen (sent in completed steps or in flight).
@@ -288,13 +276,31 @@ impl Panel for HandshakePanel {
                         None => self.start_capture(ctx),
                     }
                 } else {
-                    self.inspecting = match self.inspecting {
+                    let open = match self.inspecting {
                         Some(_) => None,
                         None => self.shown_flights().checked_sub(1),
                     };
+                    self.select_segment(open);
                 }
             }
             HandshakeMsg::ToggleMachine => self.show_machine = !self.show_machine,
+            HandshakeMsg::PrevSegment => {
+                let last = self.shown_flights().checked_sub(1);
+                let prev = self.inspecting.map_or(last, |i| Some(i.saturating_sub(1)));
+                self.select_segment(prev);
+            }
+            HandshakeMsg::NextSegment => {
+                let last = self.shown_flights().checked_sub(1);
+                let next = self
+                    .inspecting
+                    .map_or(last, |i| last.map(|l| (i + 1).min(l)));
+                self.select_segment(next);
+            }
+            HandshakeMsg::ToggleBits => {
+                if let Some(i) = &mut self.inspector {
+                    i.toggle_bits();
+                }
+            }
         }
         None
     }
@@ -311,16 +317,15 @@ impl Panel for HandshakePanel {
             return None;
         }
         let steps = self.timeline.steps.len();
-        if let Some(selected) = self.inspecting {
-            // Up/Down pick any segment already on screen; stepping keeps working.
+        if let Some(inspector) = &mut self.inspector {
+            // Up/Down walk the fields of the open segment, as in the other panels.
             match nav {
                 Nav::Up => {
-                    self.inspecting = Some(selected.saturating_sub(1));
+                    inspector.select_prev();
                     return None;
                 }
                 Nav::Down => {
-                    let last = self.shown_flights().saturating_sub(1);
-                    self.inspecting = Some((selected + 1).min(last));
+                    inspector.select_next();
                     return None;
                 }
                 _ => {}
@@ -349,7 +354,9 @@ impl Panel for HandshakePanel {
         if self.picker.take().is_some() {
             return true;
         }
-        self.inspecting.take().is_some()
+        let was_open = self.inspecting.is_some();
+        self.select_segment(None);
+        was_open
     }
 
     fn render(&self, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
