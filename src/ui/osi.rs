@@ -506,8 +506,8 @@ impl OsiPanel {
                 LayerKind::Ipv6 => "IPv6",
                 LayerKind::Tcp => "TCP",
                 LayerKind::Udp => "UDP",
-                LayerKind::Payload => "data",
-                LayerKind::Physical => "preamble+SFD",
+                LayerKind::Payload => t(ctx.lang, "osi.block.data"),
+                LayerKind::Physical => t(ctx.lang, "osi.block.preamble"),
                 LayerKind::Arp => "ARP",
                 LayerKind::Malformed => "?",
             };
@@ -530,12 +530,20 @@ impl OsiPanel {
                 ctx.theme.layer_link
             };
             spans.push(Span::styled(
-                format!("[pad+FCS {}]", step.trailer.len()),
+                format!(
+                    "[{} {}]",
+                    t(ctx.lang, "osi.block.trailer"),
+                    step.trailer.len()
+                ),
                 style,
             ));
         }
         spans.push(Span::styled(
-            format!(" = {} B", step.bytes.len()),
+            tf(
+                ctx.lang,
+                "osi.block.total",
+                &[("n", &step.bytes.len().to_string())],
+            ),
             ctx.theme.muted,
         ));
         buf.set_line(x, y, &Line::from(spans), max as u16);

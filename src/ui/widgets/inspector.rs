@@ -69,6 +69,16 @@ impl Inspector {
         Inspector::new(frame.to_vec(), dissect(frame))
     }
 
+    /// One inspector per frame of a classic pcap file (an export, or a capture).
+    pub fn open_pcap(
+        path: &std::path::Path,
+    ) -> Result<Vec<Inspector>, crate::net::pcap::PcapFileError> {
+        Ok(crate::net::pcap::read_pcap(path)?
+            .iter()
+            .map(|f| Inspector::of_frame(&f.data))
+            .collect())
+    }
+
     /// An inspector over `bytes` with a dissection whose offsets index `bytes`.
     pub fn new(bytes: Vec<u8>, dissection: Dissection) -> Inspector {
         let mut rows = Vec::new();
@@ -231,7 +241,11 @@ impl Inspector {
                 },
             )
         } else {
-            let tree_h = (body.height * 11 / 20).max(2);
+            // The bytes get the rows they need (up to ~half), the tree the rest.
+            let per_row = if body.width >= 72 { 16 } else { 8 };
+            let dump_need = self.bytes.len().div_ceil(per_row) as u16 + 1;
+            let dump_h = dump_need.min(body.height * 9 / 20).max(2);
+            let tree_h = body.height.saturating_sub(dump_h).max(2);
             (
                 Rect {
                     height: tree_h,
@@ -496,6 +510,19 @@ mod tests {
         assert!(inspector.select_field("eth.type"));
         assert_eq!(inspector.selected_bytes(), 12..14);
         assert!(!inspector.select_field("no.such.field"));
+    }
+
+    #[test]
+    fn a_pcap_file_opens_frame_by_frame() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("one.pcap");
+        let frame = syn_ack();
+        crate::net::pcap::write_pcap(&path, &[(std::time::Duration::from_secs(1), frame.clone())])
+            .unwrap();
+        let opened = Inspector::open_pcap(&path).unwrap();
+        assert_eq!(opened.len(), 1);
+        assert_eq!(opened[0].bytes(), &frame[..]);
+        assert!(Inspector::open_pcap(&dir.path().join("missing.pcap")).is_err());
     }
 
     #[test]
