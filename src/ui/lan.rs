@@ -44,6 +44,8 @@ pub enum LanMsg {
     NextScenario,
     ToggleInspector,
     ToggleBits,
+    PrevByte,
+    NextByte,
 }
 
 /// Keys of the LAN / ARP panel.
@@ -67,6 +69,16 @@ pub const KEYS: &[Binding] = &[
         keys: &[Key::Char('b')],
         msg: Msg::Lan(LanMsg::ToggleBits),
         help: "inspector.key.bits",
+    },
+    Binding {
+        keys: &[Key::Char('[')],
+        msg: Msg::Lan(LanMsg::PrevByte),
+        help: "inspector.key.prev-byte",
+    },
+    Binding {
+        keys: &[Key::Char(']')],
+        msg: Msg::Lan(LanMsg::NextByte),
+        help: "inspector.key.next-byte",
     },
 ];
 
@@ -388,6 +400,11 @@ impl Panel for LanPanel {
             LanMsg::ToggleBits => {
                 if let Some(i) = &mut self.inspector {
                     i.toggle_bits();
+                }
+            }
+            LanMsg::PrevByte | LanMsg::NextByte => {
+                if let Some(i) = &mut self.inspector {
+                    i.step_byte(msg == LanMsg::NextByte);
                 }
             }
         }

@@ -54,6 +54,8 @@ pub enum OsiMsg {
     EditMessage,
     ToggleBits,
     ToggleView,
+    PrevByte,
+    NextByte,
 }
 
 /// Keys of the OSI & encapsulation panel.
@@ -82,6 +84,16 @@ pub const KEYS: &[Binding] = &[
         keys: &[Key::Char('b')],
         msg: Msg::Osi(OsiMsg::ToggleBits),
         help: "inspector.key.bits",
+    },
+    Binding {
+        keys: &[Key::Char('[')],
+        msg: Msg::Osi(OsiMsg::PrevByte),
+        help: "inspector.key.prev-byte",
+    },
+    Binding {
+        keys: &[Key::Char(']')],
+        msg: Msg::Osi(OsiMsg::NextByte),
+        help: "inspector.key.next-byte",
     },
 ];
 
@@ -630,6 +642,11 @@ impl Panel for OsiPanel {
             OsiMsg::ToggleBits => {
                 if let Some(i) = &mut self.inspector {
                     i.toggle_bits();
+                }
+            }
+            OsiMsg::PrevByte | OsiMsg::NextByte => {
+                if let Some(i) = &mut self.inspector {
+                    i.step_byte(msg == OsiMsg::NextByte);
                 }
             }
         }

@@ -37,6 +37,8 @@ pub struct Inspector {
     owner: Vec<Option<LayerKind>>,
     selected: usize,
     bits: bool,
+    /// The byte the student points at with `[` / `]`, if any.
+    byte_cursor: Option<usize>,
 }
 
 /// The theme style for a layer's bytes.
@@ -118,6 +120,7 @@ impl Inspector {
             owner,
             selected: 0,
             bits: false,
+            byte_cursor: None,
         }
     }
 
@@ -133,10 +136,51 @@ impl Inspector {
         if self.selected + 1 < self.rows.len() {
             self.selected += 1;
         }
+        self.byte_cursor = None;
     }
 
     pub fn select_prev(&mut self) {
         self.selected = self.selected.saturating_sub(1);
+        self.byte_cursor = None;
+    }
+
+    /// Points at byte `offset`: selects the narrowest field that contains it (the
+    /// parent when its sub-fields span the same bytes). False when no field does.
+    pub fn select_byte(&mut self, offset: usize) -> bool {
+        let best = self
+            .rows
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.field.is_some() && r.bytes.contains(&offset))
+            .min_by_key(|(_, r)| (r.bytes.len(), r.depth))
+            .map(|(i, _)| i);
+        self.byte_cursor = (offset < self.bytes.len()).then_some(offset);
+        match best {
+            Some(i) => {
+                self.selected = i;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The byte pointed at, if the student is moving byte by byte.
+    pub fn byte_cursor(&self) -> Option<usize> {
+        self.byte_cursor
+    }
+
+    /// Moves the byte pointer one byte on (or back) and selects that byte's field.
+    pub fn step_byte(&mut self, forward: bool) {
+        if self.bytes.is_empty() {
+            return;
+        }
+        let here = self.byte_cursor.unwrap_or(self.selected_bytes().start);
+        let next = if forward {
+            (here + 1).min(self.bytes.len() - 1)
+        } else {
+            here.saturating_sub(1)
+        };
+        self.select_byte(next);
     }
 
     /// Selects the first row whose field has this id; false if there is none.
@@ -203,6 +247,11 @@ impl Inspector {
     }
 
     fn byte_style(&self, i: usize, theme: &Theme) -> Style {
+        if self.byte_cursor == Some(i) {
+            return theme
+                .selected
+                .add_modifier(ratatui::style::Modifier::UNDERLINED);
+        }
         if self.selected_bytes().contains(&i) {
             return theme.selected;
         }
@@ -523,6 +572,30 @@ mod tests {
         assert_eq!(opened.len(), 1);
         assert_eq!(opened[0].bytes(), &frame[..]);
         assert!(Inspector::open_pcap(&dir.path().join("missing.pcap")).is_err());
+    }
+
+    #[test]
+    fn pointing_at_a_byte_selects_the_field_it_belongs_to() {
+        let mut inspector = Inspector::of_frame(&syn_ack());
+        let at = |i: &mut Inspector, offset: usize| {
+            assert!(i.select_byte(offset));
+            i.selected_field().unwrap().id
+        };
+        assert_eq!(at(&mut inspector, 0), "eth.dst");
+        assert_eq!(at(&mut inspector, 13), "eth.type");
+        assert_eq!(at(&mut inspector, 14), "ip.version");
+        assert_eq!(at(&mut inspector, 24), "ip.checksum");
+        assert_eq!(at(&mut inspector, 46), "tcp.hdr_len");
+        // The flags byte: the whole flags field, not its first single bit.
+        assert_eq!(at(&mut inspector, 47), "tcp.flags");
+        assert_eq!(at(&mut inspector, 56), "tcp.options");
+        assert!(!inspector.select_byte(10_000));
+        inspector.select_byte(12);
+        inspector.step_byte(true);
+        assert_eq!(inspector.byte_cursor(), Some(13));
+        inspector.step_byte(false);
+        inspector.step_byte(false);
+        assert_eq!(inspector.selected_field().unwrap().id, "eth.src");
     }
 
     #[test]
