@@ -45,8 +45,9 @@ pub fn run(cmd: LessonsCmd, dir: Option<PathBuf>, lang: Lang) -> anyhow::Result<
                 Ok(set) => {
                     let steps: usize = set.lessons.iter().map(|l| l.steps.len()).sum();
                     println!(
-                        "ok: {} lessons, {steps} steps, {} concepts, {} glossary terms",
+                        "ok: {} lessons, {steps} steps, {} quiz questions, {} concepts, {} glossary terms",
                         set.lessons.len(),
+                        set.questions.len(),
                         set.curriculum.concepts.len(),
                         set.glossary.terms.len()
                     );

@@ -79,6 +79,7 @@ pub fn main() -> ExitCode {
             no_color: cli.no_color,
             present: cli.present,
             lesson_ids: cli.lesson,
+            open: None,
         })
         .map(|()| ExitCode::SUCCESS),
         Some(Command::Lessons(cmd)) => lessons::run(cmd, cli.lessons, lang),

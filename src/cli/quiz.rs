@@ -1,15 +1,181 @@
-//! `nettutor quiz …` (issue: quiz mode).
+//! `nettutor quiz …`: a seeded quiz in the terminal UI, or in plain mode
+//! (stdin/stdout) for scripts, screen readers and classes.
 
+use std::io;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
+use anyhow::Context as _;
 use clap::Args;
 
-use crate::i18n::Lang;
+use crate::i18n::{Lang, t};
+use crate::lesson::{LessonSet, LessonSource, PanelId};
+use crate::quiz::mastery::Mastery;
+use crate::quiz::plain::{self, AnswerSource, ReaderSource, StdinThread};
+use crate::quiz::session::{self, MAX_COUNT, QuizSpec, Session};
+use crate::quiz::{parse_topics, results};
+use crate::store::Store;
 
 #[derive(Debug, Args)]
-pub struct QuizArgs {}
+pub struct QuizArgs {
+    /// Topics, comma-separated: subnet, binary, addr, osi, ports, tcp, lab,
+    /// sockets, or all (the default).
+    #[arg(long, value_name = "TOPIC[,TOPIC…]", value_delimiter = ',')]
+    pub topic: Vec<String>,
 
-pub fn run(_args: QuizArgs, _lessons: Option<PathBuf>, _lang: Lang) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("quiz mode is not built yet")
+    /// Number of questions.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..=500))]
+    pub count: u16,
+
+    /// The same seed gives the same quiz (give a whole class one quiz). Without
+    /// it, questions you missed before come back first.
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+
+    /// Time for the whole quiz, in seconds; unanswered questions count wrong.
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub time_limit: Option<u64>,
+
+    /// Questions on stdout, answers from stdin one per line (empty line: no
+    /// answer; end of input ends the quiz). The last line is `score: C/N`.
+    #[arg(long)]
+    pub plain: bool,
+
+    /// Write one row per question to FILE (.json or .csv).
+    #[arg(long, value_name = "FILE.json|FILE.csv")]
+    pub results: Option<PathBuf>,
+
+    /// Print mastery per topic (from earlier quizzes) and exit.
+    #[arg(long)]
+    pub progress: bool,
+}
+
+pub fn run(args: QuizArgs, lessons: Option<PathBuf>, lang: Lang) -> anyhow::Result<ExitCode> {
+    let store = Store::open_default().ok();
+    if args.progress {
+        let mastery = store.as_ref().map(Mastery::load).unwrap_or_default();
+        print!("{}", progress_report(&mastery, lang));
+        return Ok(ExitCode::SUCCESS);
+    }
+    let topics = parse_topics(&args.topic).map_err(anyhow::Error::msg)?;
+    if let Some(path) = &args.results {
+        let ok = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json") || e.eq_ignore_ascii_case("csv"));
+        anyhow::ensure!(
+            ok,
+            "--results needs a file ending in .json or .csv, not {}",
+            path.display()
+        );
+    }
+    let count = usize::from(args.count).min(MAX_COUNT);
+    if !args.plain {
+        return run_tui(&args, &topics, count, lessons, lang);
+    }
+    let set = LessonSet::load(&LessonSource::from_option(lessons))
+        .map_err(|errors| anyhow::anyhow!("{errors}"))
+        .context("the lessons have problems")?;
+    let mut mastery = store.as_ref().map(Mastery::load).unwrap_or_default();
+    // A given seed alone decides the quiz; otherwise what is due comes first.
+    let due = if args.seed.is_some() {
+        Vec::new()
+    } else {
+        mastery.due()
+    };
+    let spec = QuizSpec {
+        topics,
+        count,
+        seed: args.seed.unwrap_or_else(session::fresh_seed),
+    };
+    let questions = session::build(&spec, &set.questions, &due);
+    anyhow::ensure!(
+        !questions.is_empty(),
+        "there are no questions for these topics"
+    );
+    let mut session = Session::new(spec, questions);
+    let time_limit = args.time_limit.map(Duration::from_secs);
+    let mut source: Box<dyn AnswerSource> = if time_limit.is_some() {
+        Box::new(StdinThread::spawn())
+    } else {
+        Box::new(ReaderSource(io::stdin().lock()))
+    };
+    let mut stdout = io::stdout().lock();
+    plain::run(
+        &mut session,
+        lang,
+        source.as_mut(),
+        &mut stdout,
+        time_limit,
+        Some(&mut mastery),
+    )?;
+    mastery.finish_quiz();
+    if let Some(store) = &store
+        && let Err(e) = mastery.save(store)
+    {
+        eprintln!("nettutor: mastery not saved: {e}");
+    }
+    if let Some(path) = &args.results {
+        results::write(path, &results::rows(&session, lang))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The terminal UI, opened on the Quiz panel with this quiz.
+fn run_tui(
+    args: &QuizArgs,
+    topics: &[crate::quiz::Topic],
+    count: usize,
+    lessons: Option<PathBuf>,
+    lang: Lang,
+) -> anyhow::Result<ExitCode> {
+    let mut arg = format!("count={count}");
+    if !topics.is_empty() {
+        let names: Vec<&str> = topics.iter().map(|t| t.name()).collect();
+        arg.push_str(&format!(" topic={}", names.join(",")));
+    }
+    if let Some(seed) = args.seed {
+        arg.push_str(&format!(" seed={seed}"));
+    }
+    if let Some(secs) = args.time_limit {
+        arg.push_str(&format!(" time={secs}"));
+    }
+    if let Some(path) = &args.results {
+        let text = path.display().to_string();
+        anyhow::ensure!(
+            !text.contains(char::is_whitespace),
+            "--results: use a path without spaces in the terminal UI"
+        );
+        arg.push_str(&format!(" results={text}"));
+    }
+    crate::ui::run(crate::ui::Options {
+        lang,
+        lessons_dir: lessons,
+        open: Some((PanelId::Quiz, arg)),
+        no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+        ..crate::ui::Options::default()
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Mastery per topic as text bars.
+pub fn progress_report(mastery: &Mastery, lang: Lang) -> String {
+    let topics = mastery.by_topic();
+    if topics.is_empty() {
+        return format!("{}\n", t(lang, "quiz.progress.empty"));
+    }
+    let mut out = format!("{}\n", t(lang, "quiz.progress.title"));
+    for m in topics {
+        let filled = (m.strength * 20.0).round() as usize;
+        out.push_str(&format!(
+            "{:<8} {}{} {:>3}%  ({}/{})\n",
+            m.topic.name(),
+            "█".repeat(filled.min(20)),
+            "░".repeat(20usize.saturating_sub(filled)),
+            (m.strength * 100.0).round() as u32,
+            m.correct,
+            m.seen
+        ));
+    }
+    out
 }

@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 use super::catalog::{Curriculum, Glossary, toml_error};
 use super::embedded;
 use super::error::{LessonError, LessonErrors};
-use super::model::{Checker, Lesson, validate_lesson};
+use super::model::{Checker, Lesson, validate_file};
+use super::question::Question;
 use super::raw::RawLesson;
 
 pub const CURRICULUM_FILE: &str = "curriculum.toml";
@@ -34,6 +35,8 @@ pub struct LessonSet {
     pub lessons: Vec<Lesson>,
     pub curriculum: Curriculum,
     pub glossary: Glossary,
+    /// Authored quiz questions from every file, in file order.
+    pub questions: Vec<Question>,
 }
 
 impl LessonSet {
@@ -98,6 +101,7 @@ impl LessonSet {
             None => builtin(GLOSSARY_FILE, Glossary::parse),
         };
         let mut lessons: Vec<Lesson> = Vec::new();
+        let mut questions: Vec<(Question, String)> = Vec::new();
         for (name, text) in &files {
             if name == CURRICULUM_FILE || name == GLOSSARY_FILE {
                 continue;
@@ -115,18 +119,45 @@ impl LessonSet {
                 errors: Vec::new(),
             };
             let id_at = raw.id.span().start;
-            let lesson = validate_lesson(raw, &curriculum, &mut check);
-            if let Some(first) = lessons.iter().find(|l| l.id == lesson.id) {
-                check.error(
-                    id_at,
-                    format!(
-                        "duplicate lesson id '{}' (also in {})",
-                        lesson.id, first.file
-                    ),
-                );
+            let question_ids: Vec<(String, usize)> = raw
+                .questions
+                .iter()
+                .map(|q| {
+                    (
+                        q.get_ref().id.get_ref().clone(),
+                        q.get_ref().id.span().start,
+                    )
+                })
+                .collect();
+            let (lesson, found) = validate_file(raw, &curriculum, &mut check);
+            for question in found {
+                // The last occurrence: a repeated id within one file is the second one.
+                let at = question_ids
+                    .iter()
+                    .rev()
+                    .find(|(id, _)| *id == question.id)
+                    .map_or(0, |(_, at)| *at);
+                if let Some((_, file)) = questions.iter().find(|(q, _)| q.id == question.id) {
+                    check.error(
+                        at,
+                        format!("duplicate question id '{}' (also in {file})", question.id),
+                    );
+                }
+                questions.push((question, name.clone()));
+            }
+            if let Some(lesson) = lesson {
+                if let Some(first) = lessons.iter().find(|l| l.id == lesson.id) {
+                    check.error(
+                        id_at,
+                        format!(
+                            "duplicate lesson id '{}' (also in {})",
+                            lesson.id, first.file
+                        ),
+                    );
+                }
+                lessons.push(lesson);
             }
             errors.extend(check.errors);
-            lessons.push(lesson);
         }
         if lessons.is_empty() && errors.is_empty() {
             errors.push(LessonError::folder(
@@ -143,6 +174,7 @@ impl LessonSet {
             lessons,
             curriculum,
             glossary,
+            questions: questions.into_iter().map(|(q, _)| q).collect(),
         })
     }
 

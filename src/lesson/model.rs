@@ -5,6 +5,7 @@ use toml::Spanned;
 use super::catalog::Curriculum;
 use super::error::LessonError;
 use super::panel::{PanelId, validate_arg};
+use super::question::{Question, validate_questions};
 use super::raw::{RawLesson, RawPanel, RawStep, RawText};
 use crate::i18n::Text;
 
@@ -73,7 +74,12 @@ impl Checker<'_> {
         Text { en, zh }
     }
 
-    fn required_text(&mut self, raw: &Option<Spanned<RawText>>, at: usize, what: &str) -> Text {
+    pub(super) fn required_text(
+        &mut self,
+        raw: &Option<Spanned<RawText>>,
+        at: usize,
+        what: &str,
+    ) -> Text {
         match raw {
             Some(t) => self.text(t, what),
             None => {
@@ -90,6 +96,42 @@ fn valid_id(id: &str) -> bool {
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && !id.starts_with('-')
+}
+
+/// Validates one parsed file: a lesson (with optional `[[questions]]`), or a
+/// question bank (`kind = "questions"`: questions and no steps, no lesson).
+pub(super) fn validate_file(
+    raw: RawLesson,
+    curriculum: &Curriculum,
+    check: &mut Checker<'_>,
+) -> (Option<Lesson>, Vec<Question>) {
+    let questions = validate_questions(&raw.questions, curriculum, check);
+    match &raw.kind {
+        None => {}
+        Some(kind) if kind.get_ref() == "questions" => {
+            if let Some(steps) = &raw.steps {
+                check.error(
+                    steps.span().start,
+                    "a question bank (kind = \"questions\") has no [[steps]]",
+                );
+            }
+            if raw.questions.is_empty() {
+                check.error(kind.span().start, "a question bank has no [[questions]]");
+            }
+            let _ = check.text(&raw.title, "title");
+            return (None, questions);
+        }
+        Some(kind) => {
+            check.error(
+                kind.span().start,
+                format!(
+                    "unknown kind '{}' (leave it out for a lesson, or kind = \"questions\")",
+                    kind.get_ref()
+                ),
+            );
+        }
+    }
+    (Some(validate_lesson(raw, curriculum, check)), questions)
 }
 
 /// Validates one parsed lesson file against the curriculum.
@@ -161,7 +203,7 @@ fn validate_step(
     let panel = step
         .panel
         .as_ref()
-        .and_then(|p| validate_panel(p.get_ref(), number, check));
+        .and_then(|p| validate_panel_link(p.get_ref(), &format!("step {number}"), check));
     Step {
         title,
         body,
@@ -171,13 +213,18 @@ fn validate_step(
     }
 }
 
-fn validate_panel(raw: &RawPanel, number: usize, check: &mut Checker<'_>) -> Option<PanelLink> {
+/// Checks a `panel = { open, arg }` link; `what` names its owner in messages.
+pub(super) fn validate_panel_link(
+    raw: &RawPanel,
+    what: &str,
+    check: &mut Checker<'_>,
+) -> Option<PanelLink> {
     let name = raw.open.get_ref();
     let Some(panel) = PanelId::from_name(name) else {
         check.error(
             raw.open.span().start,
             format!(
-                "step {number}: unknown panel '{name}' (one of: {})",
+                "{what}: unknown panel '{name}' (one of: {})",
                 PanelId::names().join(", ")
             ),
         );
@@ -193,7 +240,7 @@ fn validate_panel(raw: &RawPanel, number: usize, check: &mut Checker<'_>) -> Opt
             .arg
             .as_ref()
             .map_or(raw.open.span().start, |a| a.span().start);
-        check.error(at, format!("step {number}: panel {name}: {why}"));
+        check.error(at, format!("{what}: panel {name}: {why}"));
         return None;
     }
     Some(PanelLink { panel, arg })

@@ -11,6 +11,45 @@ pub struct RawLesson {
     pub title: Spanned<RawText>,
     pub summary: Option<Spanned<RawText>>,
     pub steps: Option<Spanned<Vec<Spanned<RawStep>>>>,
+    /// `kind = "questions"` marks a question bank: questions and no steps.
+    pub kind: Option<Spanned<String>>,
+    /// Quiz questions carried by the lesson (or the bank).
+    #[serde(default)]
+    pub questions: Vec<Spanned<RawQuestion>>,
+}
+
+/// One authored quiz question, as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawQuestion {
+    pub id: Spanned<String>,
+    pub topic: Spanned<String>,
+    /// choice | true-false | order | fill-in
+    pub kind: Spanned<String>,
+    #[serde(default)]
+    pub concepts: Vec<Spanned<String>>,
+    pub prompt: Option<Spanned<RawText>>,
+    /// Choice: the options. Order: the items in the right order.
+    #[serde(default)]
+    pub options: Vec<Spanned<RawText>>,
+    /// Choice: a letter ("b"). True/false: a boolean. Fill-in: the answer.
+    pub answer: Option<Spanned<RawAnswer>>,
+    /// Fill-in: which checker reads the student's answer.
+    pub check: Option<Spanned<String>>,
+    /// Fill-in text: further accepted answers.
+    #[serde(default)]
+    pub accept: Vec<Spanned<String>>,
+    pub explanation: Option<Spanned<RawText>>,
+    pub panel: Option<Spanned<RawPanel>>,
+}
+
+/// An answer as written: `true`, `24` or `"192.168.1.0"`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum RawAnswer {
+    Bool(bool),
+    Int(i64),
+    Str(String),
 }
 
 #[derive(Debug, Deserialize)]

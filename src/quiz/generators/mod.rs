@@ -1,0 +1,102 @@
+//! Question generators: endless fresh questions from a seeded RNG, with the
+//! answer computed by the tutor's own logic (subnet math, the TCP state machine,
+//! the tables of layers, PDUs and ports, the lab outcome rules).
+
+mod binary;
+mod lab;
+mod osi;
+mod ports;
+
+use rand::Rng;
+use rand::seq::SliceRandom;
+use rand_chacha::ChaCha8Rng;
+
+use crate::i18n::Text;
+use crate::lesson::{PanelId, PanelLink, Question, QuestionKind, Topic};
+
+/// One kind of generated question.
+#[derive(Debug, Clone, Copy)]
+pub struct Generator {
+    /// Stable id (`gen.<topic>.<what>`): the question id, and the mastery key.
+    pub id: &'static str,
+    pub topic: Topic,
+    pub make: fn(&mut ChaCha8Rng) -> Question,
+}
+
+/// Every generator, grouped by topic.
+pub fn all() -> Vec<Generator> {
+    let mut out = Vec::new();
+    out.extend_from_slice(binary::GENERATORS);
+    out.extend_from_slice(osi::GENERATORS);
+    out.extend_from_slice(ports::GENERATORS);
+    out.extend_from_slice(lab::GENERATORS);
+    out
+}
+
+/// The generators of `topic`.
+pub fn for_topic(topic: Topic) -> Vec<Generator> {
+    all().into_iter().filter(|g| g.topic == topic).collect()
+}
+
+/// The generator with this id.
+pub fn by_id(id: &str) -> Option<Generator> {
+    all().into_iter().find(|g| g.id == id)
+}
+
+/// A bilingual text from two format results.
+pub(crate) fn text(en: impl Into<String>, zh: impl Into<String>) -> Text {
+    Text::new(en, zh)
+}
+
+/// A panel link (arguments are built by the generator from its own case).
+pub(crate) fn link(panel: PanelId, arg: impl Into<String>) -> Option<PanelLink> {
+    Some(PanelLink {
+        panel,
+        arg: arg.into(),
+    })
+}
+
+/// A choice question's options: the right one plus up to `n - 1` distinct
+/// distractors, shuffled; returns (options, index of the right one).
+pub(crate) fn shuffled_choice(
+    rng: &mut ChaCha8Rng,
+    right: Text,
+    distractors: &[Text],
+    n: usize,
+) -> QuestionKind {
+    let mut pool: Vec<Text> = distractors
+        .iter()
+        .filter(|d| **d != right)
+        .cloned()
+        .collect();
+    pool.dedup();
+    pool.shuffle(rng);
+    pool.truncate(n.saturating_sub(1));
+    pool.push(right.clone());
+    pool.shuffle(rng);
+    let correct = pool.iter().position(|o| *o == right).unwrap_or(0);
+    QuestionKind::Choice {
+        options: pool,
+        correct,
+    }
+}
+
+/// A permutation of `0..n` that is not the identity (when n > 1), so an order
+/// question never starts solved.
+pub fn shuffled_order(rng: &mut ChaCha8Rng, n: usize) -> Vec<usize> {
+    let mut shown: Vec<usize> = (0..n).collect();
+    if n < 2 {
+        return shown;
+    }
+    loop {
+        shown.shuffle(rng);
+        if shown.iter().enumerate().any(|(i, v)| i != *v) {
+            return shown;
+        }
+    }
+}
+
+/// One element of a non-empty slice.
+pub(crate) fn pick<'a, T>(rng: &mut ChaCha8Rng, items: &'a [T]) -> &'a T {
+    &items[rng.random_range(0..items.len())]
+}

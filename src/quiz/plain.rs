@@ -1,0 +1,250 @@
+//! Plain mode: questions on stdout, one answer per line on stdin (scripts,
+//! screen readers, tests). An empty line is no answer; end of input ends the
+//! quiz; the last line printed is `score: C/N`.
+
+use std::io::{self, BufRead, Write};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use super::answer::{Verdict, correct_answer};
+use super::mastery::Mastery;
+use super::results::question_text;
+use super::session::Session;
+use crate::i18n::{Lang, t, tf};
+use crate::lesson::question::letter;
+use crate::lesson::{Expected, Question, QuestionKind};
+
+/// What the next read gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    Line(String),
+    /// End of input: the quiz ends here.
+    End,
+    /// The time limit passed while waiting.
+    TimeUp,
+}
+
+/// Where answers come from.
+pub trait AnswerSource {
+    /// The next line, waiting at most until `deadline`.
+    fn next_line(&mut self, deadline: Option<Instant>) -> Input;
+}
+
+/// Reads lines from any reader, in this thread. A deadline is checked when
+/// the line arrives (an answer given after it does not count).
+pub struct ReaderSource<R: BufRead>(pub R);
+
+impl<R: BufRead> AnswerSource for ReaderSource<R> {
+    fn next_line(&mut self, deadline: Option<Instant>) -> Input {
+        let mut line = String::new();
+        match self.0.read_line(&mut line) {
+            Ok(0) | Err(_) => Input::End,
+            Ok(_) if deadline.is_some_and(|d| Instant::now() > d) => Input::TimeUp,
+            Ok(_) => Input::Line(line.trim_end_matches(['\n', '\r']).to_string()),
+        }
+    }
+}
+
+/// Reads stdin in a helper thread so a time limit can interrupt the wait. The
+/// thread ends at end of input; if the quiz ends first it is left blocked in
+/// read() and ends with the process.
+pub struct StdinThread {
+    rx: Receiver<Option<String>>,
+}
+
+impl StdinThread {
+    pub fn spawn() -> StdinThread {
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let stdin = io::stdin();
+            for line in stdin.lock().lines() {
+                if tx.send(line.ok()).is_err() {
+                    return;
+                }
+            }
+            let _ = tx.send(None);
+        });
+        StdinThread { rx }
+    }
+}
+
+impl AnswerSource for StdinThread {
+    fn next_line(&mut self, deadline: Option<Instant>) -> Input {
+        let got = match deadline {
+            Some(d) => match self
+                .rx
+                .recv_timeout(d.saturating_duration_since(Instant::now()))
+            {
+                Ok(v) => v,
+                Err(RecvTimeoutError::Timeout) => return Input::TimeUp,
+                Err(RecvTimeoutError::Disconnected) => None,
+            },
+            None => self.rx.recv().ok().flatten(),
+        };
+        got.map_or(Input::End, Input::Line)
+    }
+}
+
+/// The ui.toml key saying how to answer `q`.
+pub fn hint_key(q: &Question) -> &'static str {
+    match &q.kind {
+        QuestionKind::Choice { .. } => "quiz.hint.choice",
+        QuestionKind::TrueFalse { .. } => "quiz.hint.bool",
+        QuestionKind::Order { .. } => "quiz.hint.order",
+        QuestionKind::FillIn { expected } => match expected {
+            Expected::Text(_) => "quiz.hint.text",
+            Expected::Number(_) => "quiz.hint.number",
+            Expected::Binary { .. } => "quiz.hint.binary",
+            Expected::Ipv4(_) => "quiz.hint.ipv4",
+            Expected::Ipv6(_) => "quiz.hint.ipv6",
+            Expected::Prefix(_) => "quiz.hint.prefix",
+            Expected::Mask(_) => "quiz.hint.mask",
+        },
+    }
+}
+
+/// The hint with its placeholders filled (option letters).
+pub fn hint(q: &Question, lang: Lang) -> String {
+    let n = match &q.kind {
+        QuestionKind::Choice { options, .. } => options.len(),
+        QuestionKind::Order { items, .. } => items.len(),
+        _ => 0,
+    };
+    let last = letter(n.saturating_sub(1)).to_string();
+    let example: Vec<String> = (0..n).rev().map(|i| letter(i).to_string()).collect();
+    tf(
+        lang,
+        hint_key(q),
+        &[("last", &last), ("example", &example.join(" "))],
+    )
+}
+
+/// The verdict line: "correct", or why not and the right answer.
+pub fn verdict_line(q: &Question, verdict: &Verdict, lang: Lang) -> String {
+    let right = correct_answer(&q.kind);
+    match verdict {
+        Verdict::Correct => t(lang, "quiz.correct").to_string(),
+        Verdict::Wrong => tf(lang, "quiz.wrong", &[("answer", &right)]),
+        Verdict::NoAnswer => tf(lang, "quiz.no_answer", &[("answer", &right)]),
+        Verdict::Unreadable(why) => tf(
+            lang,
+            "quiz.unreadable",
+            &[("why", &why.text(lang)), ("answer", &right)],
+        ),
+    }
+}
+
+/// Runs `session` in plain mode. Answered questions are recorded in `mastery`.
+pub fn run(
+    session: &mut Session,
+    lang: Lang,
+    source: &mut dyn AnswerSource,
+    out: &mut dyn Write,
+    time_limit: Option<Duration>,
+    mut mastery: Option<&mut Mastery>,
+) -> io::Result<()> {
+    let total = session.questions.len();
+    let deadline = time_limit.map(|d| Instant::now() + d);
+    let topics: Vec<&str> = session
+        .spec
+        .topics_or_all()
+        .iter()
+        .map(|t| t.name())
+        .collect();
+    writeln!(
+        out,
+        "{}",
+        tf(
+            lang,
+            "quiz.plain.header",
+            &[
+                ("n", &total.to_string()),
+                ("topics", &topics.join(",")),
+                ("seed", &session.spec.seed.to_string())
+            ]
+        )
+    )?;
+    if let Some(limit) = time_limit {
+        writeln!(
+            out,
+            "{}",
+            tf(
+                lang,
+                "quiz.plain.time_limit",
+                &[("secs", &limit.as_secs().to_string())]
+            )
+        )?;
+    }
+    while let Some(q) = session.current().cloned() {
+        let number = session.index() + 1;
+        writeln!(out)?;
+        writeln!(
+            out,
+            "[{number}/{total}] ({}) {}",
+            q.topic,
+            question_text(&q, lang)
+        )?;
+        writeln!(out, "{}", hint(&q, lang))?;
+        out.flush()?;
+        let asked = Instant::now();
+        let line = match source.next_line(deadline) {
+            Input::Line(line) => line,
+            Input::End => {
+                writeln!(out, "{}", t(lang, "quiz.plain.eof"))?;
+                break;
+            }
+            Input::TimeUp => {
+                writeln!(out, "{}", t(lang, "quiz.time_up"))?;
+                break;
+            }
+        };
+        let seconds = asked.elapsed().as_secs_f64();
+        let Some(record) = session.answer(&line, seconds).cloned() else {
+            break;
+        };
+        if let Some(m) = mastery.as_deref_mut() {
+            m.record(&q, record.verdict.is_correct());
+        }
+        writeln!(out, "{}", verdict_line(&q, &record.verdict, lang))?;
+        for line in q.explanation.get(lang).lines() {
+            writeln!(out, "  {line}")?;
+        }
+        if let Some(link) = &q.panel {
+            writeln!(
+                out,
+                "  {}",
+                tf(
+                    lang,
+                    "quiz.plain.show_me",
+                    &[("panel", link.panel.name()), ("arg", &link.arg)]
+                )
+            )?;
+        }
+    }
+    session.finish();
+    let mistakes = session.mistakes();
+    if !mistakes.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "{}", t(lang, "quiz.review"))?;
+        for (q, r) in &mistakes {
+            let given = if r.answer.is_empty() {
+                "—".to_string()
+            } else {
+                r.answer.clone()
+            };
+            writeln!(
+                out,
+                "  {} — {}",
+                q.prompt.get(lang),
+                tf(
+                    lang,
+                    "quiz.review.row",
+                    &[("given", &given), ("answer", &correct_answer(&q.kind))]
+                )
+            )?;
+        }
+    }
+    writeln!(out)?;
+    writeln!(out, "score: {}/{}", session.score(), total)?;
+    out.flush()
+}

@@ -1,0 +1,445 @@
+//! The Quiz section: pick topics, answer seeded questions with immediate
+//! feedback and a "show me" key, then a score, a review of mistakes, and a
+//! progress screen with mastery per topic as bars.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use ratatui::buffer::Buffer;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Widget};
+
+mod view;
+
+use crate::i18n::{t, tf};
+use crate::lesson::panel::parse_pairs;
+use crate::lesson::{Question, Topic};
+use crate::quiz::mastery::Mastery;
+use crate::quiz::session::{self, MAX_COUNT, QuizSpec, Record, Session};
+use crate::quiz::{parse_topics, results};
+use crate::store::Store;
+use crate::ui::app::{Msg, Nav};
+use crate::ui::keymap::{Binding, Key};
+use crate::ui::panel::{Ctx, Panel, RenderCtx, TextInput};
+
+/// What the panel shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    /// Topic picker and settings.
+    #[default]
+    Menu,
+    /// A question waiting for its answer.
+    Asking,
+    /// The answer's verdict and explanation.
+    Feedback,
+    /// Score and review of mistakes.
+    Finished,
+    /// Mastery per topic.
+    Progress,
+}
+
+/// State of the Quiz panel.
+#[derive(Debug, Default)]
+pub struct QuizPanel {
+    /// Authored questions from the lesson files.
+    pub bank: Vec<Question>,
+    store: Option<Store>,
+    pub mastery: Mastery,
+    pub mode: Mode,
+    /// Topics picked in the menu (none picked = all).
+    pub topics: Vec<Topic>,
+    /// Menu row under the cursor.
+    pub cursor: usize,
+    pub count: usize,
+    /// The seed of the next quiz; None = a fresh one (and due questions first).
+    pub seed: Option<u64>,
+    pub time_limit: Option<Duration>,
+    results: Option<PathBuf>,
+    pub session: Option<Session>,
+    /// The answer being typed.
+    pub input: String,
+    /// The mistake selected in the review.
+    pub review: usize,
+    asked_at: Option<Instant>,
+    deadline: Option<Instant>,
+    /// Seconds left when a time limit runs (for drawing).
+    pub seconds_left: Option<u64>,
+}
+
+/// Messages of the Quiz panel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuizMsg {
+    /// Start a new quiz with the current settings.
+    Start,
+    /// Open the panel or lab at the question's own case.
+    ShowMe,
+    /// Show or hide mastery per topic.
+    Progress,
+    /// Back to the topic menu.
+    Menu,
+    More,
+    Fewer,
+}
+
+/// Keys of the Quiz panel (while an answer is typed, printable keys go to it).
+pub const KEYS: &[Binding] = &[
+    Binding {
+        keys: &[Key::Char('n')],
+        msg: Msg::Quiz(QuizMsg::Start),
+        help: "quiz.key.start",
+    },
+    Binding {
+        keys: &[Key::Char('s')],
+        msg: Msg::Quiz(QuizMsg::ShowMe),
+        help: "quiz.key.show_me",
+    },
+    Binding {
+        keys: &[Key::Char('p')],
+        msg: Msg::Quiz(QuizMsg::Progress),
+        help: "quiz.key.progress",
+    },
+    Binding {
+        keys: &[Key::Char('m')],
+        msg: Msg::Quiz(QuizMsg::Menu),
+        help: "quiz.key.menu",
+    },
+    Binding {
+        keys: &[Key::Char('+'), Key::Char('=')],
+        msg: Msg::Quiz(QuizMsg::More),
+        help: "quiz.key.more",
+    },
+    Binding {
+        keys: &[Key::Char('-')],
+        msg: Msg::Quiz(QuizMsg::Fewer),
+        help: "quiz.key.fewer",
+    },
+];
+
+const DEFAULT_COUNT: usize = 10;
+
+impl QuizPanel {
+    /// A panel over the authored `bank`; mastery is read from and written to
+    /// `store` when there is one.
+    pub fn new(bank: Vec<Question>, store: Option<Store>) -> QuizPanel {
+        let mastery = store.as_ref().map(Mastery::load).unwrap_or_default();
+        QuizPanel {
+            bank,
+            store,
+            mastery,
+            count: DEFAULT_COUNT,
+            ..QuizPanel::default()
+        }
+    }
+
+    /// Starts a quiz now with the current settings.
+    pub fn start(&mut self) {
+        let seed = self.seed.unwrap_or_else(session::fresh_seed);
+        let due = if self.seed.is_some() {
+            Vec::new()
+        } else {
+            self.mastery.due()
+        };
+        let spec = QuizSpec {
+            topics: self.topics.clone(),
+            count: self.count.clamp(1, MAX_COUNT),
+            seed,
+        };
+        let questions = session::build(&spec, &self.bank, &due);
+        self.session = Some(Session::new(spec, questions));
+        self.input.clear();
+        self.review = 0;
+        let now = Instant::now();
+        self.asked_at = Some(now);
+        self.deadline = self.time_limit.map(|d| now + d);
+        self.seconds_left = self.time_limit.map(|d| d.as_secs());
+        self.mode = Mode::Asking;
+    }
+
+    /// The question on screen (being asked, or just answered).
+    pub fn shown(&self) -> Option<(usize, &Question, Option<&Record>)> {
+        let s = self.session.as_ref()?;
+        match self.mode {
+            Mode::Asking => s.current().map(|q| (s.index(), q, None)),
+            Mode::Feedback => {
+                let i = s.index().checked_sub(1)?;
+                Some((i, s.questions.get(i)?, s.records.get(i)))
+            }
+            _ => None,
+        }
+    }
+
+    fn submit(&mut self) {
+        let seconds = self.asked_at.map_or(0.0, |a| a.elapsed().as_secs_f64());
+        let Some(session) = self.session.as_mut() else {
+            return;
+        };
+        let Some(question) = session.current().cloned() else {
+            return;
+        };
+        let Some(record) = session.answer(&self.input, seconds).cloned() else {
+            return;
+        };
+        self.mastery.record(&question, record.verdict.is_correct());
+        self.input.clear();
+        self.mode = Mode::Feedback;
+    }
+
+    fn next_question(&mut self, ctx: &mut Ctx) {
+        let over = self.session.as_ref().is_none_or(Session::is_over);
+        if over {
+            self.finish(ctx);
+        } else {
+            self.asked_at = Some(Instant::now());
+            self.mode = Mode::Asking;
+        }
+    }
+
+    /// Ends the quiz: unanswered questions count wrong; mastery and results
+    /// are written.
+    fn finish(&mut self, ctx: &mut Ctx) {
+        let Some(session) = self.session.as_mut() else {
+            return;
+        };
+        session.finish();
+        self.mode = Mode::Finished;
+        self.review = 0;
+        self.deadline = None;
+        self.mastery.finish_quiz();
+        if let Some(store) = &self.store
+            && let Err(e) = self.mastery.save(store)
+        {
+            ctx.say(e.to_string());
+        }
+        if let Some(path) = &self.results {
+            match results::write(path, &results::rows(session, ctx.lang)) {
+                Ok(()) => ctx.say(tf(
+                    ctx.lang,
+                    "status.exported",
+                    &[("path", &path.display().to_string())],
+                )),
+                Err(e) => ctx.say(e.to_string()),
+            }
+        }
+    }
+
+    fn show_me(&self, ctx: &mut Ctx) -> Option<Msg> {
+        let question = match self.mode {
+            Mode::Feedback => self.shown().map(|(_, q, _)| q),
+            Mode::Finished => self
+                .session
+                .as_ref()
+                .and_then(|s| s.mistakes().get(self.review).map(|(q, _)| *q)),
+            _ => None,
+        };
+        match question.and_then(|q| q.panel.clone()) {
+            Some(link) => Some(Msg::OpenPanel {
+                panel: link.panel,
+                arg: link.arg,
+            }),
+            None => {
+                ctx.say(t(ctx.lang, "quiz.no_show_me"));
+                None
+            }
+        }
+    }
+
+    /// Menu rows: one per topic, plus "all".
+    pub fn toggle_topic(&mut self, index: usize) {
+        let Some(topic) = Topic::ALL.get(index).copied() else {
+            return;
+        };
+        if let Some(at) = self.topics.iter().position(|t| *t == topic) {
+            self.topics.remove(at);
+        } else {
+            self.topics.push(topic);
+            self.topics.sort();
+        }
+    }
+}
+
+impl Panel for QuizPanel {
+    type Msg = QuizMsg;
+
+    fn update(&mut self, msg: QuizMsg, ctx: &mut Ctx) -> Option<Msg> {
+        match msg {
+            QuizMsg::Start => self.start(),
+            QuizMsg::ShowMe => return self.show_me(ctx),
+            QuizMsg::Progress => {
+                self.mode = if self.mode == Mode::Progress {
+                    Mode::Menu
+                } else {
+                    Mode::Progress
+                };
+            }
+            QuizMsg::Menu => self.mode = Mode::Menu,
+            QuizMsg::More => self.count = (self.count + 5).min(MAX_COUNT),
+            QuizMsg::Fewer => self.count = self.count.saturating_sub(5).max(1),
+        }
+        None
+    }
+
+    fn nav(&mut self, nav: Nav, ctx: &mut Ctx) -> Option<Msg> {
+        match self.mode {
+            Mode::Menu => match nav {
+                Nav::Up | Nav::PrevPane => self.cursor = self.cursor.saturating_sub(1),
+                Nav::Down | Nav::NextPane => {
+                    self.cursor = (self.cursor + 1).min(Topic::ALL.len() - 1)
+                }
+                Nav::First => self.cursor = 0,
+                Nav::Last => self.cursor = Topic::ALL.len() - 1,
+                Nav::Enter => self.toggle_topic(self.cursor),
+                Nav::Next => self.start(),
+                Nav::Prev => {}
+            },
+            Mode::Feedback => {
+                if matches!(nav, Nav::Next | Nav::Enter) {
+                    self.next_question(ctx);
+                }
+            }
+            Mode::Finished => {
+                let n = self.session.as_ref().map_or(0, |s| s.mistakes().len());
+                match nav {
+                    Nav::Up | Nav::Prev => self.review = self.review.saturating_sub(1),
+                    Nav::Down | Nav::Next => {
+                        self.review = (self.review + 1).min(n.saturating_sub(1))
+                    }
+                    Nav::First => self.review = 0,
+                    Nav::Last => self.review = n.saturating_sub(1),
+                    Nav::Enter => return self.show_me(ctx),
+                    Nav::NextPane | Nav::PrevPane => {}
+                }
+            }
+            Mode::Asking | Mode::Progress => {}
+        }
+        None
+    }
+
+    fn back(&mut self, _ctx: &mut Ctx) -> bool {
+        match self.mode {
+            Mode::Asking if !self.input.is_empty() => {
+                self.input.clear();
+                true
+            }
+            Mode::Finished | Mode::Progress => {
+                self.mode = Mode::Menu;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn render(&self, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
+        let theme = ctx.theme;
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_style(theme.border_focus)
+            .title(Span::styled(
+                format!(" {} ", t(ctx.lang, "tab.quiz")),
+                theme.title,
+            ));
+        let inner = block.inner(area);
+        block.render(area, buf);
+        let pad = if ctx.present { 2 } else { 1 };
+        let text_area = Rect {
+            x: inner.x + pad,
+            width: inner.width.saturating_sub(pad * 2),
+            ..inner
+        };
+        let max = usize::from(text_area.width);
+        let lines: Vec<Line> = match self.mode {
+            Mode::Menu => view::menu(self, max, ctx),
+            Mode::Asking | Mode::Feedback => view::question(self, max, ctx),
+            Mode::Finished => view::finished(self, max, ctx),
+            Mode::Progress => view::progress(&self.mastery, max, ctx),
+        };
+        // Keep the end (the input line, the verdict) in view on small screens.
+        let keep_end = matches!(self.mode, Mode::Asking | Mode::Feedback);
+        let overflow = lines.len().saturating_sub(usize::from(text_area.height));
+        let scroll = if keep_end { overflow } else { 0 };
+        Paragraph::new(lines)
+            .scroll((u16::try_from(scroll).unwrap_or(0), 0))
+            .render(text_area, buf);
+    }
+
+    fn open(&mut self, arg: &str, _ctx: &mut Ctx) -> Result<(), String> {
+        let map = parse_pairs(arg)?;
+        if let Some(list) = map.get("topic") {
+            self.topics = parse_topics(std::slice::from_ref(list))?;
+        }
+        if let Some(n) = map.get("count") {
+            let n: usize = n
+                .parse()
+                .map_err(|_| format!("count='{n}' is not a number"))?;
+            self.count = n.clamp(1, MAX_COUNT);
+        }
+        if let Some(s) = map.get("seed") {
+            self.seed = Some(
+                s.parse()
+                    .map_err(|_| format!("seed='{s}' is not a number"))?,
+            );
+        }
+        if let Some(s) = map.get("time") {
+            let secs: u64 = s
+                .parse()
+                .map_err(|_| format!("time='{s}' is not a number of seconds"))?;
+            self.time_limit = Some(Duration::from_secs(secs.max(1)));
+        }
+        if let Some(path) = map.get("results") {
+            self.results = Some(PathBuf::from(path));
+        }
+        if map.is_empty() {
+            self.mode = Mode::Menu;
+        } else {
+            self.start();
+        }
+        Ok(())
+    }
+
+    fn wants_ticks(&self) -> bool {
+        self.deadline.is_some() && matches!(self.mode, Mode::Asking | Mode::Feedback)
+    }
+
+    fn tick(&mut self, ctx: &mut Ctx) {
+        let Some(deadline) = self.deadline else {
+            return;
+        };
+        let now = Instant::now();
+        self.seconds_left = Some(deadline.saturating_duration_since(now).as_secs());
+        if now >= deadline {
+            ctx.say(t(ctx.lang, "quiz.time_up"));
+            self.finish(ctx);
+        }
+    }
+
+    fn captures_text(&self) -> bool {
+        self.mode == Mode::Asking
+    }
+
+    fn text_key(&mut self, key: KeyEvent, _ctx: &mut Ctx) -> TextInput {
+        if key
+            .modifiers
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+        {
+            return TextInput::Ignored;
+        }
+        match key.code {
+            // With nothing typed yet, quit and help still work.
+            KeyCode::Char('q' | '?') if self.input.is_empty() => TextInput::Ignored,
+            KeyCode::Char(c) if self.input.chars().count() < 64 => {
+                self.input.push(c);
+                TextInput::Consumed(None)
+            }
+            KeyCode::Backspace if !self.input.is_empty() => {
+                self.input.pop();
+                TextInput::Consumed(None)
+            }
+            KeyCode::Enter => {
+                self.submit();
+                TextInput::Consumed(None)
+            }
+            _ => TextInput::Ignored,
+        }
+    }
+}

@@ -1,0 +1,413 @@
+//! Every generator's answer checked by an independent computation: std's own
+//! binary formatting for octets, separate tables of layers, PDUs and IANA
+//! ports, the transport rules for lab outcomes (and real loopback sockets for
+//! two of them). Plus: every generated question is well formed, and the same
+//! seed gives the same questions.
+#![allow(clippy::unwrap_used)]
+
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream, UdpSocket};
+use std::time::Duration;
+
+use nettutor::i18n::Lang;
+use nettutor::lesson::panel::{parse_pairs, validate_arg};
+use nettutor::lesson::{LessonSet, Question, QuestionKind};
+use nettutor::quiz::answer::{check, correct_answer};
+use nettutor::quiz::generators::{self, Generator};
+use nettutor::quiz::session::{QuizSpec, build};
+use nettutor::quiz::{Expected, Topic, Verdict};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+const SEEDS: u64 = 300;
+
+fn each_question(generator: &Generator, mut f: impl FnMut(&Question)) {
+    for seed in 0..SEEDS {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        f(&(generator.make)(&mut rng));
+    }
+}
+
+fn right_option(q: &Question) -> String {
+    match &q.kind {
+        QuestionKind::Choice { options, correct } => options[*correct].en.clone(),
+        other => panic!("{}: not a choice: {other:?}", q.id),
+    }
+}
+
+#[test]
+fn every_generated_question_is_well_formed() {
+    let set = LessonSet::embedded().unwrap();
+    let all = generators::all();
+    for topic in [Topic::Binary, Topic::Osi, Topic::Ports, Topic::Lab] {
+        assert!(
+            all.iter().any(|g| g.topic == topic),
+            "no generator for {topic}"
+        );
+    }
+    for g in &all {
+        each_question(g, |q| {
+            assert_eq!(q.id, g.id);
+            assert_eq!(q.topic, g.topic);
+            assert!(!q.concepts.is_empty());
+            for c in &q.concepts {
+                assert!(
+                    set.curriculum.get(c).is_some(),
+                    "{}: unknown concept {c}",
+                    q.id
+                );
+            }
+            for lang in Lang::ALL {
+                assert!(
+                    !q.prompt.get(lang).trim().is_empty()
+                        && !q.explanation.get(lang).trim().is_empty()
+                );
+            }
+            if let Some(link) = &q.panel {
+                validate_arg(link.panel, &link.arg)
+                    .unwrap_or_else(|e| panic!("{}: {}: {e}", q.id, link.arg));
+            }
+            match &q.kind {
+                QuestionKind::Choice { options, correct } => {
+                    assert!(*correct < options.len() && options.len() >= 2);
+                    for (i, a) in options.iter().enumerate() {
+                        assert!(
+                            options[i + 1..].iter().all(|b| b.en != a.en),
+                            "{}: repeated option",
+                            q.id
+                        );
+                    }
+                }
+                QuestionKind::Order { items, shown } => {
+                    let mut sorted = shown.clone();
+                    sorted.sort_unstable();
+                    assert_eq!(sorted, (0..items.len()).collect::<Vec<_>>());
+                    assert!(
+                        shown.iter().enumerate().any(|(i, v)| i != *v),
+                        "never shown solved"
+                    );
+                }
+                _ => {}
+            }
+            assert_eq!(
+                check(&q.kind, &correct_answer(&q.kind)),
+                Verdict::Correct,
+                "{}",
+                q.id
+            );
+        });
+    }
+}
+
+#[test]
+fn octet_answers_match_std_formatting() {
+    for g in generators::all()
+        .iter()
+        .filter(|g| g.topic == Topic::Binary)
+    {
+        each_question(g, |q| {
+            let digits: String = q.prompt.en.chars().filter(|c| c.is_ascii_digit()).collect();
+            match &q.kind {
+                QuestionKind::FillIn {
+                    expected: Expected::Binary { value, width: 8 },
+                } => {
+                    // "Write the octet 136 as 8 binary digits." → 1368
+                    let n: u32 = digits[..digits.len() - 1].parse().unwrap();
+                    assert_eq!(*value, n);
+                    assert_eq!(correct_answer(&q.kind), format!("{n:08b}"));
+                }
+                QuestionKind::FillIn {
+                    expected: Expected::Number(n),
+                } => {
+                    // "What is the binary octet 10101111 in decimal?"
+                    assert_eq!(u64::from_str_radix(&digits, 2).unwrap(), *n);
+                }
+                other => panic!("unexpected {other:?}"),
+            }
+        });
+    }
+}
+
+/// Layers, written independently of the tutor's table.
+fn osi_layer_of(name: &str) -> u8 {
+    match name {
+        "HTTP" | "DNS" | "SSH" | "SMTP" | "FTP" => 7,
+        "TCP" | "UDP" => 4,
+        "IP" | "ICMP" | "a router" => 3,
+        "Ethernet" | "ARP" | "a switch" => 2,
+        "a hub" => 1,
+        other => panic!("no layer known for {other}"),
+    }
+}
+
+const LAYER_NAMES: [&str; 7] = [
+    "Physical",
+    "Data link",
+    "Network",
+    "Transport",
+    "Session",
+    "Presentation",
+    "Application",
+];
+
+#[test]
+fn layer_and_pdu_answers_match_an_independent_table() {
+    let by_id: BTreeMap<&str, Generator> =
+        generators::all().into_iter().map(|g| (g.id, g)).collect();
+    each_question(&by_id["gen.osi.protocol-layer"], |q| {
+        let name = q.prompt.en.trim_start_matches("At which OSI layer does ");
+        let name = name
+            .split(" live?")
+            .next()
+            .unwrap()
+            .split(" work?")
+            .next()
+            .unwrap();
+        let layer = osi_layer_of(name);
+        assert_eq!(
+            right_option(q),
+            format!("{layer} {}", LAYER_NAMES[usize::from(layer) - 1]),
+            "{name}"
+        );
+    });
+    each_question(&by_id["gen.osi.layer-name"], |q| {
+        let n: usize = q
+            .prompt
+            .en
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect::<String>()
+            .parse()
+            .unwrap();
+        assert_eq!(right_option(q), LAYER_NAMES[n - 1]);
+    });
+    each_question(&by_id["gen.osi.layer-order"], |q| {
+        let QuestionKind::Order { items, .. } = &q.kind else {
+            panic!()
+        };
+        let numbers: Vec<usize> = items
+            .iter()
+            .map(|t| LAYER_NAMES.iter().position(|n| *n == t.en).unwrap())
+            .collect();
+        assert!(
+            numbers.windows(2).all(|w| w[0] < w[1]),
+            "bottom up: {numbers:?}"
+        );
+    });
+    each_question(&by_id["gen.osi.pdu"], |q| {
+        let p = &q.prompt.en;
+        let want = if p.contains("application") {
+            "data"
+        } else if p.contains("TCP") {
+            "segment"
+        } else if p.contains("UDP") {
+            "datagram"
+        } else if p.contains("network") {
+            "packet"
+        } else if p.contains("data link") {
+            "frame"
+        } else {
+            "bits"
+        };
+        assert_eq!(right_option(q), want, "{p}");
+    });
+}
+
+/// IANA default ports, written independently.
+fn iana_port(service: &str) -> u16 {
+    match service {
+        "FTP (control)" => 21,
+        "SSH" => 22,
+        "Telnet" => 23,
+        "SMTP" => 25,
+        "DNS" => 53,
+        "DHCP (server)" => 67,
+        "HTTP" => 80,
+        "POP3" => 110,
+        "NTP" => 123,
+        "IMAP" => 143,
+        "HTTPS" => 443,
+        "MySQL" => 3306,
+        "RDP" => 3389,
+        "PostgreSQL" => 5432,
+        "Redis" => 6379,
+        other => panic!("unknown service {other}"),
+    }
+}
+
+#[test]
+fn port_answers_match_iana() {
+    let by_id: BTreeMap<&str, Generator> =
+        generators::all().into_iter().map(|g| (g.id, g)).collect();
+    each_question(&by_id["gen.ports.number"], |q| {
+        let service = q
+            .prompt
+            .en
+            .trim_start_matches("Which port does a ")
+            .trim_end_matches(" server listen on by default?");
+        assert_eq!(correct_answer(&q.kind), iana_port(service).to_string());
+    });
+    each_question(&by_id["gen.ports.service"], |q| {
+        let port: u16 = q
+            .prompt
+            .en
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect::<String>()
+            .parse()
+            .unwrap();
+        assert_eq!(iana_port(&right_option(q)), port);
+    });
+    each_question(&by_id["gen.ports.well-known"], |q| {
+        let port: u32 = q
+            .prompt
+            .en
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect::<String>()
+            .parse()
+            .unwrap();
+        assert!(port <= 65535);
+        assert_eq!(correct_answer(&q.kind), (port <= 1023).to_string());
+    });
+}
+
+/// What the receiver sees, by the transport's rules, from the lab arguments.
+fn expected_outcome(arg: &str) -> &'static str {
+    let map = parse_pairs(arg).unwrap();
+    let n = |k: &str| map[k].parse::<u64>().unwrap();
+    match map["lab"].as_str() {
+        // TCP stream + late reader → merged.
+        "sticky" => "fewer recvs than sends",
+        // UDP keeps boundaries.
+        "udp-boundaries" => "one recv per send",
+        "udp-truncate" if n("size") > n("recv-size") => "recv returns only the first part",
+        "udp-loss" if n("count") * n("size") > n("rcvbuf") => "some messages never arrive",
+        "split" if n("size") > n("recv-size") => "the one send arrives over several recvs",
+        other => panic!("unexpected lab case {other}: {arg}"),
+    }
+}
+
+#[test]
+fn lab_predictions_follow_the_transport_rules() {
+    let by_id: BTreeMap<&str, Generator> =
+        generators::all().into_iter().map(|g| (g.id, g)).collect();
+    let mut seen = BTreeMap::new();
+    each_question(&by_id["gen.lab.outcome"], |q| {
+        let arg = &q.panel.as_ref().unwrap().arg;
+        let want = expected_outcome(arg);
+        assert!(
+            right_option(q).starts_with(want),
+            "{arg}: {}",
+            right_option(q)
+        );
+        *seen.entry(want).or_insert(0) += 1;
+    });
+    assert_eq!(seen.len(), 5, "every outcome comes up: {seen:?}");
+    each_question(&by_id["gen.lab.nodelay"], |q| {
+        assert_eq!(correct_answer(&q.kind), "false")
+    });
+}
+
+/// The two facts the lab questions lean on most, shown on real loopback
+/// sockets: TCP merges sends a late reader finds waiting; UDP truncates a
+/// datagram larger than the buffer (on Linux) and never merges.
+#[test]
+fn lab_facts_hold_on_real_loopback_sockets() {
+    // TCP: 10 sends of "hello", read after the sender is done.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let sender = std::thread::spawn(move || {
+        let mut s = TcpStream::connect(addr).unwrap();
+        for _ in 0..10 {
+            s.write_all(b"hello").unwrap();
+        }
+    });
+    let (mut conn, _) = listener.accept().unwrap();
+    conn.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    sender.join().unwrap();
+    std::thread::sleep(Duration::from_millis(100));
+    let (mut recvs, mut total, mut buf) = (0, 0, [0u8; 1024]);
+    while total < 50 {
+        let n = conn.read(&mut buf).unwrap();
+        assert!(n > 0);
+        total += n;
+        recvs += 1;
+    }
+    assert!(recvs < 10, "10 sends arrived in {recvs} recvs: merged");
+
+    // UDP: one 2000-byte datagram into a 512-byte buffer, then 3 small ones.
+    let rx = UdpSocket::bind("127.0.0.1:0").unwrap();
+    rx.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let tx = UdpSocket::bind("127.0.0.1:0").unwrap();
+    tx.send_to(&[7u8; 2000], rx.local_addr().unwrap()).unwrap();
+    for _ in 0..3 {
+        tx.send_to(b"hello", rx.local_addr().unwrap()).unwrap();
+    }
+    let mut small = [0u8; 512];
+    assert_eq!(rx.recv(&mut small).unwrap(), 512, "truncated to the buffer");
+    for _ in 0..3 {
+        assert_eq!(
+            rx.recv(&mut buf).unwrap(),
+            5,
+            "the rest was dropped; boundaries kept"
+        );
+    }
+}
+
+#[test]
+fn the_same_seed_builds_the_same_quiz() {
+    let set = LessonSet::embedded().unwrap();
+    let spec = |seed| QuizSpec {
+        topics: Vec::new(),
+        count: 40,
+        seed,
+    };
+    let a = build(&spec(11), &set.questions, &[]);
+    let b = build(&spec(11), &set.questions, &[]);
+    let c = build(&spec(12), &set.questions, &[]);
+    assert_eq!(a.len(), 40);
+    assert_eq!(a, b);
+    assert_ne!(a, c);
+    // Both sources are used, and authored questions are not repeated.
+    assert!(
+        a.iter().any(|q| q.id.starts_with("gen.")) && a.iter().any(|q| !q.id.starts_with("gen."))
+    );
+    let authored: Vec<&str> = a
+        .iter()
+        .filter(|q| !q.id.starts_with("gen."))
+        .map(|q| q.id.as_str())
+        .collect();
+    let mut unique = authored.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), authored.len());
+    // Topic filters hold.
+    let only = build(
+        &QuizSpec {
+            topics: vec![Topic::Ports, Topic::Lab],
+            count: 30,
+            seed: 1,
+        },
+        &set.questions,
+        &[],
+    );
+    assert!(
+        only.iter()
+            .all(|q| matches!(q.topic, Topic::Ports | Topic::Lab))
+    );
+    // Due (missed) questions come first.
+    let due = vec!["tcp.close-wait".to_string(), "gen.ports.number".to_string()];
+    let first = build(
+        &QuizSpec {
+            topics: Vec::new(),
+            count: 5,
+            seed: 1,
+        },
+        &set.questions,
+        &due,
+    );
+    assert_eq!(first[0].id, "tcp.close-wait");
+    assert_eq!(first[1].id, "gen.ports.number");
+}
