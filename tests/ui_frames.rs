@@ -372,3 +372,25 @@ fn every_key_of_these_panels_has_help_in_both_languages() {
         }
     }
 }
+
+#[test]
+fn bracket_keys_point_at_bytes_and_name_their_field() {
+    let mut a = app(Lang::En);
+    press(&mut a, &[KeyCode::Char('3'), KeyCode::Right]);
+    // From the first row (Ethernet header, byte 0) to byte 12: the EtherType.
+    for _ in 0..12 {
+        press(&mut a, &[KeyCode::Char(']')]);
+    }
+    let inspector = a.lan.inspector().unwrap();
+    assert_eq!(inspector.byte_cursor(), Some(12));
+    assert_eq!(inspector.selected_line(Lang::En), "Type: 0x0806 (ARP)");
+    let t = render(&mut a, 160, 48);
+    let text: String = t
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .map(|c| c.symbol())
+        .collect();
+    assert!(text.contains("▶ Type: 0x0806 (ARP)"));
+}

@@ -4,6 +4,7 @@
 mod build;
 mod dissect;
 mod fields;
+mod ip;
 mod transport;
 mod wire;
 

@@ -1,8 +1,5 @@
-//! The packet inspector: a field tree like a protocol analyzer's details pane, a
-//! hex dump with an ASCII column, and a bits view. Each layer's bytes have their
-//! own colour; the selected field's exact bytes (and bits) are highlighted.
-//! Reusable: give it any bytes and their dissection (a built, exported or captured
-//! frame; a packet or segment cut out of one).
+//! Drawing the inspector: field tree, hex dump with ASCII, bits view, and the
+//! selected field's value.
 
 use std::ops::Range;
 
@@ -11,188 +8,20 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
-use crate::i18n::{Lang, t};
-use crate::net::frame::{ChecksumStatus, Dissection, Field, LayerKind, dissect};
+use super::{Inspector, layer_style};
+use crate::i18n::t;
+use crate::net::frame::ChecksumStatus;
 use crate::ui::panel::RenderCtx;
 use crate::ui::text::width;
 use crate::ui::theme::Theme;
 
-/// One line of the field tree.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Row {
-    depth: usize,
-    layer: usize,
-    /// `None` for the layer's title row.
-    field: Option<Field>,
-    bytes: Range<usize>,
-}
-
-/// State of one inspector: the bytes, their dissection, the selected row.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Inspector {
-    bytes: Vec<u8>,
-    dissection: Dissection,
-    rows: Vec<Row>,
-    /// The layer each byte belongs to (for its colour).
-    owner: Vec<Option<LayerKind>>,
-    selected: usize,
-    bits: bool,
-}
-
-/// The theme style for a layer's bytes.
-pub fn layer_style(theme: &Theme, kind: LayerKind) -> Style {
-    match kind {
-        LayerKind::Ethernet | LayerKind::Arp => theme.layer_link,
-        LayerKind::Ipv4 | LayerKind::Ipv6 => theme.layer_network,
-        LayerKind::Tcp | LayerKind::Udp => theme.layer_transport,
-        LayerKind::Payload => theme.layer_app,
-        LayerKind::Physical => theme.layer_phys,
-        LayerKind::Malformed => theme.bad,
-    }
-}
-
-fn flatten(field: &Field, depth: usize, layer: usize, out: &mut Vec<Row>) {
-    out.push(Row {
-        depth,
-        layer,
-        field: Some(field.clone()),
-        bytes: field.bytes.clone(),
-    });
-    for child in &field.children {
-        flatten(child, depth + 1, layer, out);
-    }
-}
-
 impl Inspector {
-    /// An inspector over an Ethernet frame (without FCS), dissected here.
-    pub fn of_frame(frame: &[u8]) -> Inspector {
-        Inspector::new(frame.to_vec(), dissect(frame))
-    }
-
-    /// An inspector over `bytes` with a dissection whose offsets index `bytes`.
-    pub fn new(bytes: Vec<u8>, dissection: Dissection) -> Inspector {
-        let mut rows = Vec::new();
-        for (i, layer) in dissection.layers.iter().enumerate() {
-            rows.push(Row {
-                depth: 0,
-                layer: i,
-                field: None,
-                bytes: layer.bytes.clone(),
-            });
-            for field in &layer.fields {
-                flatten(field, 1, i, &mut rows);
-            }
-        }
-        let mut owner = vec![None; bytes.len()];
-        for layer in &dissection.layers {
-            for b in layer.bytes.clone() {
-                if let Some(slot) = owner.get_mut(b) {
-                    *slot = Some(layer.kind);
-                }
-            }
-        }
-        // Trailers (padding, FCS) are fields outside their layer's header range.
-        for layer in &dissection.layers {
-            for field in &layer.fields {
-                for b in field.bytes.clone() {
-                    if let Some(slot @ None) = owner.get_mut(b) {
-                        *slot = Some(layer.kind);
-                    }
-                }
-            }
-        }
-        Inspector {
-            bytes,
-            dissection,
-            rows,
-            owner,
-            selected: 0,
-            bits: false,
-        }
-    }
-
-    pub fn bytes(&self) -> &[u8] {
-        &self.bytes
-    }
-
-    pub fn dissection(&self) -> &Dissection {
-        &self.dissection
-    }
-
-    pub fn select_next(&mut self) {
-        if self.selected + 1 < self.rows.len() {
-            self.selected += 1;
-        }
-    }
-
-    pub fn select_prev(&mut self) {
-        self.selected = self.selected.saturating_sub(1);
-    }
-
-    /// Selects the first row whose field has this id; false if there is none.
-    pub fn select_field(&mut self, id: &str) -> bool {
-        match self
-            .rows
-            .iter()
-            .position(|r| r.field.as_ref().is_some_and(|f| f.id == id))
-        {
-            Some(i) => {
-                self.selected = i;
-                true
-            }
-            None => false,
-        }
-    }
-
-    pub fn selected_index(&self) -> usize {
-        self.selected
-    }
-
-    /// The bytes the selected row covers.
-    pub fn selected_bytes(&self) -> Range<usize> {
-        self.rows
-            .get(self.selected)
-            .map_or(0..0, |r| r.bytes.clone())
-    }
-
-    /// The selected row's field (None on a layer title).
-    pub fn selected_field(&self) -> Option<&Field> {
-        self.rows.get(self.selected).and_then(|r| r.field.as_ref())
-    }
-
-    /// The line the selected row shows in `lang`.
-    pub fn selected_line(&self, lang: Lang) -> String {
-        self.rows
-            .get(self.selected)
-            .map(|r| self.row_text(r, lang))
-            .unwrap_or_default()
-    }
-
-    pub fn toggle_bits(&mut self) {
-        self.bits = !self.bits;
-    }
-
-    pub fn set_bits(&mut self, on: bool) {
-        self.bits = on;
-    }
-
-    pub fn bits(&self) -> bool {
-        self.bits
-    }
-
-    fn row_text(&self, row: &Row, lang: Lang) -> String {
-        match &row.field {
-            Some(f) => f.line(lang),
-            None => self
-                .dissection
-                .layers
-                .get(row.layer)
-                .map(|l| l.title(lang))
-                .unwrap_or_default(),
-        }
-    }
-
     fn byte_style(&self, i: usize, theme: &Theme) -> Style {
+        if self.byte_cursor == Some(i) {
+            return theme
+                .selected
+                .add_modifier(ratatui::style::Modifier::UNDERLINED);
+        }
         if self.selected_bytes().contains(&i) {
             return theme.selected;
         }
@@ -231,7 +60,11 @@ impl Inspector {
                 },
             )
         } else {
-            let tree_h = (body.height * 11 / 20).max(2);
+            // The bytes get the rows they need (up to ~half), the tree the rest.
+            let per_row = if body.width >= 72 { 16 } else { 8 };
+            let dump_need = self.bytes.len().div_ceil(per_row) as u16 + 1;
+            let dump_h = dump_need.min(body.height * 9 / 20).max(2);
+            let tree_h = body.height.saturating_sub(dump_h).max(2);
             (
                 Rect {
                     height: tree_h,
@@ -409,7 +242,7 @@ impl Inspector {
 }
 
 /// Whether bit `bit` (7 = most significant) of byte `i` belongs to the field.
-fn bit_selected(mask: Option<u32>, range: &Range<usize>, i: usize, bit: u32) -> bool {
+pub(super) fn bit_selected(mask: Option<u32>, range: &Range<usize>, i: usize, bit: u32) -> bool {
     match mask {
         None => true,
         Some(mask) => {
@@ -440,7 +273,7 @@ pub fn bit_pattern(bytes: &[u8], mask: u32) -> String {
 }
 
 /// The first visible row so that `selected` stays in a window of `height` rows.
-fn scroll_to(selected: usize, height: usize, total: usize) -> usize {
+pub(super) fn scroll_to(selected: usize, height: usize, total: usize) -> usize {
     if height == 0 || total <= height {
         return 0;
     }
@@ -464,60 +297,4 @@ fn fit_cells(s: &str, max: usize) -> String {
     }
     out.push('…');
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::net::frame::{MacAddr, TcpFlags, TcpSegmentSpec, build_tcp_frame};
-
-    fn syn_ack() -> Vec<u8> {
-        build_tcp_frame(&TcpSegmentSpec {
-            src_mac: MacAddr(2, 0, 0, 0, 0, 0x0b),
-            dst_mac: MacAddr(2, 0, 0, 0, 0, 0x0a),
-            src: "192.168.1.20:7".parse().unwrap(),
-            dst: "192.168.1.10:49152".parse().unwrap(),
-            seq: 5000,
-            ack: 1001,
-            flags: TcpFlags::SYN | TcpFlags::ACK,
-            window: 65160,
-            mss: Some(1460),
-            payload: &[],
-        })
-        .unwrap()
-    }
-
-    #[test]
-    fn selecting_a_field_highlights_exactly_its_bytes() {
-        let mut inspector = Inspector::of_frame(&syn_ack());
-        assert!(inspector.select_field("tcp.flags"));
-        assert_eq!(inspector.selected_bytes(), 46..48);
-        assert_eq!(inspector.selected_line(Lang::En), "Flags: 0x012 (SYN, ACK)");
-        assert!(inspector.select_field("eth.type"));
-        assert_eq!(inspector.selected_bytes(), 12..14);
-        assert!(!inspector.select_field("no.such.field"));
-    }
-
-    #[test]
-    fn bit_patterns_show_only_the_fields_bits() {
-        assert_eq!(bit_pattern(&[0x50, 0x12], 0x0fff), ".... 0000 0001 0010");
-        assert_eq!(bit_pattern(&[0x45], 0x0f), ".... 0101");
-        assert_eq!(bit_pattern(&[0x45], 0xf0), "0100 ....");
-        assert!(bit_selected(Some(0x0fff), &(46..48), 46, 3));
-        assert!(!bit_selected(Some(0x0fff), &(46..48), 46, 4));
-    }
-
-    #[test]
-    fn navigation_stays_in_bounds_and_scrolling_keeps_selection_visible() {
-        let mut inspector = Inspector::of_frame(&syn_ack());
-        inspector.select_prev();
-        assert_eq!(inspector.selected_index(), 0);
-        for _ in 0..500 {
-            inspector.select_next();
-        }
-        assert_eq!(inspector.selected_index(), inspector.rows.len() - 1);
-        assert_eq!(scroll_to(0, 10, 50), 0);
-        assert_eq!(scroll_to(49, 10, 50), 40);
-        assert_eq!(scroll_to(20, 10, 50), 15);
-    }
 }

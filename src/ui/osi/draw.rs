@@ -1,222 +1,21 @@
-//! The OSI & encapsulation section: the seven OSI layers beside the four- and
-//! five-layer TCP/IP models, and a stepper where a typed message gains one header
-//! per layer on the way down and loses them again on the way up, every step's
-//! bytes open in the packet inspector.
-
-use std::path::PathBuf;
+//! Drawing the OSI panel: the layer table with the selected layer's facts, and
+//! the encapsulation stepper (ladder, header blocks, explanation, inspector).
 
 use ratatui::buffer::Buffer;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
-use super::app::{Msg, Nav};
-use super::keymap::{Binding, Key};
-use super::panel::{Ctx, Panel, RenderCtx, TextInput};
-use super::text::{width, wrap};
-use super::widgets::inspector::{Inspector, layer_style};
+use super::super::panel::RenderCtx;
+use super::super::text::{width, wrap};
+use super::super::widgets::inspector::layer_style;
+use super::{OsiPanel, ip_name, stage_key, transport_name};
 use crate::i18n::{Lang, t, tf};
 use crate::net::frame::LayerKind;
-use crate::net::osi::{
-    Direction, Encapsulation, Endpoints, IpVersion, OsiModel, Stage, Transport, encapsulate,
-};
-
-/// Which half of the section is shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OsiView {
-    Layers,
-    Encapsulation,
-}
-
-/// State of the OSI & encapsulation panel.
-#[derive(Debug)]
-pub struct OsiPanel {
-    pub view: OsiView,
-    /// The selected OSI layer, 1–7.
-    pub layer: u8,
-    pub message: String,
-    pub editing: bool,
-    pub transport: Transport,
-    pub ip: IpVersion,
-    encap: Result<Encapsulation, String>,
-    pub step: usize,
-    inspector: Option<Inspector>,
-    /// Where `w` writes (the working directory unless a test says otherwise).
-    pub export_dir: Option<PathBuf>,
-}
-
-/// Messages of the OSI & encapsulation panel.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OsiMsg {
-    ToggleTransport,
-    ToggleIp,
-    EditMessage,
-    ToggleBits,
-    ToggleView,
-}
-
-/// Keys of the OSI & encapsulation panel.
-pub const KEYS: &[Binding] = &[
-    Binding {
-        keys: &[Key::Char('v')],
-        msg: Msg::Osi(OsiMsg::ToggleView),
-        help: "osi.key.view",
-    },
-    Binding {
-        keys: &[Key::Char('m')],
-        msg: Msg::Osi(OsiMsg::EditMessage),
-        help: "osi.key.message",
-    },
-    Binding {
-        keys: &[Key::Char('t')],
-        msg: Msg::Osi(OsiMsg::ToggleTransport),
-        help: "osi.key.transport",
-    },
-    Binding {
-        keys: &[Key::Char('i')],
-        msg: Msg::Osi(OsiMsg::ToggleIp),
-        help: "osi.key.ip",
-    },
-    Binding {
-        keys: &[Key::Char('b')],
-        msg: Msg::Osi(OsiMsg::ToggleBits),
-        help: "inspector.key.bits",
-    },
-];
-
-/// Longest message the input takes (more than any MTU, so the error shows).
-const MAX_TYPED: usize = 2000;
-
-impl Default for OsiPanel {
-    fn default() -> Self {
-        let mut panel = OsiPanel {
-            view: OsiView::Layers,
-            layer: 7,
-            message: "hello".into(),
-            editing: false,
-            transport: Transport::Tcp,
-            ip: IpVersion::V4,
-            encap: Err(String::new()),
-            step: 0,
-            inspector: None,
-            export_dir: None,
-        };
-        panel.rebuild();
-        panel
-    }
-}
-
-fn stage_key(stage: Stage) -> &'static str {
-    match stage {
-        Stage::Application => "app",
-        Stage::Transport => "transport",
-        Stage::Network => "network",
-        Stage::DataLink => "link",
-        Stage::Physical => "phys",
-    }
-}
-
-fn transport_name(t: Transport) -> &'static str {
-    match t {
-        Transport::Tcp => "TCP",
-        Transport::Udp => "UDP",
-    }
-}
-
-fn ip_name(ip: IpVersion) -> &'static str {
-    match ip {
-        IpVersion::V4 => "IPv4",
-        IpVersion::V6 => "IPv6",
-    }
-}
+use crate::net::osi::{Direction, Encapsulation, Endpoints, OsiModel, Stage};
 
 impl OsiPanel {
-    /// Recomputes the encapsulation after the message or a protocol changed.
-    fn rebuild(&mut self) {
-        self.encap = encapsulate(
-            self.message.as_bytes(),
-            self.transport,
-            self.ip,
-            &Endpoints::default(),
-        )
-        .map_err(|e| e.to_string());
-        self.step = self.step.min(9);
-        self.refresh_inspector();
-    }
-
-    fn refresh_inspector(&mut self) {
-        let bits = self.inspector.as_ref().is_some_and(Inspector::bits);
-        self.inspector = self.encap.as_ref().ok().and_then(|e| {
-            let step = e.steps.get(self.step)?;
-            let mut inspector = Inspector::new(step.bytes.clone(), e.dissect_step(self.step)?);
-            inspector.set_bits(bits || step.stage == Stage::Physical);
-            Some(inspector)
-        });
-    }
-
-    fn go_step(&mut self, step: usize) {
-        self.step = step.min(9);
-        self.refresh_inspector();
-    }
-
-    /// The encapsulation shown, if the message fits.
-    pub fn encapsulation(&self) -> Option<&Encapsulation> {
-        self.encap.as_ref().ok()
-    }
-
-    pub fn inspector(&self) -> Option<&Inspector> {
-        self.inspector.as_ref()
-    }
-
-    fn apply_arg(&mut self, arg: &str, lang: Lang) -> Result<(), String> {
-        let bad = || tf(lang, "osi.bad-arg", &[("arg", arg)]);
-        let mut words = arg.split_whitespace().peekable();
-        if words.peek() == Some(&"encap") {
-            words.next();
-            self.view = OsiView::Encapsulation;
-        }
-        for word in words {
-            let (key, value) = word.split_once('=').ok_or_else(bad)?;
-            match (key, value) {
-                ("layer", n) => {
-                    self.layer = n
-                        .parse()
-                        .ok()
-                        .filter(|n| (1..=7).contains(n))
-                        .ok_or_else(bad)?;
-                    self.view = OsiView::Layers;
-                }
-                ("message", m) => self.message = m.to_string(),
-                ("proto", "tcp") => self.transport = Transport::Tcp,
-                ("proto", "udp") => self.transport = Transport::Udp,
-                ("ip", "v4") => self.ip = IpVersion::V4,
-                ("ip", "v6") => self.ip = IpVersion::V6,
-                _ => return Err(bad()),
-            }
-        }
-        self.step = 0;
-        self.rebuild();
-        Ok(())
-    }
-
-    /// Writes the current frame as pcap into `dir`; returns the path written.
-    fn export_into(&self, dir: PathBuf) -> Result<String, String> {
-        let e = self.encap.as_ref().map_err(Clone::clone)?;
-        let path = dir.join(format!(
-            "nettutor-encapsulation-{}-{}.pcap",
-            transport_name(self.transport).to_lowercase(),
-            ip_name(self.ip).to_lowercase()
-        ));
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap_or_default();
-        crate::net::pcap::write_pcap(&path, &[(now, e.frame.clone())])
-            .map_err(|e| e.to_string())?;
-        Ok(path.display().to_string())
-    }
-
-    fn render_layers(&self, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
+    pub(super) fn render_layers(&self, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
         let model = OsiModel::builtin();
         let lang = ctx.lang;
         let wide = area.width >= 120;
@@ -274,7 +73,7 @@ impl OsiPanel {
             buf.set_stringn(
                 area.x,
                 y,
-                super::lessons::fit(&text, usize::from(table_w)),
+                super::super::lessons::fit(&text, usize::from(table_w)),
                 usize::from(table_w),
                 style,
             );
@@ -343,7 +142,7 @@ impl OsiPanel {
         draw_lines(&lines, detail, buf);
     }
 
-    fn render_encap(&self, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
+    pub(super) fn render_encap(&self, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
         let lang = ctx.lang;
         let max = usize::from(area.width);
         let cursor = if self.editing { "▏" } else { "" };
@@ -355,7 +154,7 @@ impl OsiPanel {
         let top = Line::from(vec![
             Span::styled(format!("{}: ", t(lang, "osi.message")), ctx.theme.bold),
             Span::styled(
-                format!("{}{cursor}", super::lessons::fit(&self.message, 40)),
+                format!("{}{cursor}", super::super::lessons::fit(&self.message, 40)),
                 ctx.theme.code,
             ),
             Span::styled(format!(" {hint} · "), ctx.theme.muted),
@@ -414,7 +213,7 @@ impl OsiPanel {
         buf.set_stringn(
             area.x,
             area.y + 1,
-            super::lessons::fit(&head, max),
+            super::super::lessons::fit(&head, max),
             max,
             ctx.theme.title,
         );
@@ -506,8 +305,8 @@ impl OsiPanel {
                 LayerKind::Ipv6 => "IPv6",
                 LayerKind::Tcp => "TCP",
                 LayerKind::Udp => "UDP",
-                LayerKind::Payload => "data",
-                LayerKind::Physical => "preamble+SFD",
+                LayerKind::Payload => t(ctx.lang, "osi.block.data"),
+                LayerKind::Physical => t(ctx.lang, "osi.block.preamble"),
                 LayerKind::Arp => "ARP",
                 LayerKind::Malformed => "?",
             };
@@ -530,12 +329,20 @@ impl OsiPanel {
                 ctx.theme.layer_link
             };
             spans.push(Span::styled(
-                format!("[pad+FCS {}]", step.trailer.len()),
+                format!(
+                    "[{} {}]",
+                    t(ctx.lang, "osi.block.trailer"),
+                    step.trailer.len()
+                ),
                 style,
             ));
         }
         spans.push(Span::styled(
-            format!(" = {} B", step.bytes.len()),
+            tf(
+                ctx.lang,
+                "osi.block.total",
+                &[("n", &step.bytes.len().to_string())],
+            ),
             ctx.theme.muted,
         ));
         buf.set_line(x, y, &Line::from(spans), max as u16);
@@ -585,160 +392,5 @@ fn pad(s: &str, w: usize) -> String {
 fn draw_lines(lines: &[Line], area: Rect, buf: &mut Buffer) {
     for (i, line) in lines.iter().take(usize::from(area.height)).enumerate() {
         buf.set_line(area.x, area.y + i as u16, line, area.width);
-    }
-}
-
-impl Panel for OsiPanel {
-    type Msg = OsiMsg;
-
-    fn update(&mut self, msg: OsiMsg, _ctx: &mut Ctx) -> Option<Msg> {
-        match msg {
-            OsiMsg::ToggleView => {
-                self.view = match self.view {
-                    OsiView::Layers => OsiView::Encapsulation,
-                    OsiView::Encapsulation => OsiView::Layers,
-                };
-            }
-            OsiMsg::ToggleTransport => {
-                self.transport = match self.transport {
-                    Transport::Tcp => Transport::Udp,
-                    Transport::Udp => Transport::Tcp,
-                };
-                self.view = OsiView::Encapsulation;
-                self.rebuild();
-            }
-            OsiMsg::ToggleIp => {
-                self.ip = match self.ip {
-                    IpVersion::V4 => IpVersion::V6,
-                    IpVersion::V6 => IpVersion::V4,
-                };
-                self.view = OsiView::Encapsulation;
-                self.rebuild();
-            }
-            OsiMsg::EditMessage => {
-                self.view = OsiView::Encapsulation;
-                self.editing = true;
-            }
-            OsiMsg::ToggleBits => {
-                if let Some(i) = &mut self.inspector {
-                    i.toggle_bits();
-                }
-            }
-        }
-        None
-    }
-
-    fn nav(&mut self, nav: Nav, _ctx: &mut Ctx) -> Option<Msg> {
-        match (self.view, nav) {
-            (_, Nav::NextPane | Nav::PrevPane) => {
-                self.view = match self.view {
-                    OsiView::Layers => OsiView::Encapsulation,
-                    OsiView::Encapsulation => OsiView::Layers,
-                };
-            }
-            (OsiView::Layers, Nav::Up | Nav::Prev) => self.layer = (self.layer + 1).min(7),
-            (OsiView::Layers, Nav::Down | Nav::Next) => {
-                self.layer = self.layer.saturating_sub(1).max(1)
-            }
-            (OsiView::Layers, Nav::First) => self.layer = 7,
-            (OsiView::Layers, Nav::Last) => self.layer = 1,
-            (OsiView::Layers, Nav::Enter) => self.view = OsiView::Encapsulation,
-            (OsiView::Encapsulation, Nav::Next) => self.go_step(self.step + 1),
-            (OsiView::Encapsulation, Nav::Prev) => self.go_step(self.step.saturating_sub(1)),
-            (OsiView::Encapsulation, Nav::First) => self.go_step(0),
-            (OsiView::Encapsulation, Nav::Last) => self.go_step(9),
-            (OsiView::Encapsulation, Nav::Up) => {
-                if let Some(i) = &mut self.inspector {
-                    i.select_prev();
-                }
-            }
-            (OsiView::Encapsulation, Nav::Down) => {
-                if let Some(i) = &mut self.inspector {
-                    i.select_next();
-                }
-            }
-            (OsiView::Encapsulation, Nav::Enter) => {}
-        }
-        None
-    }
-
-    fn back(&mut self, _ctx: &mut Ctx) -> bool {
-        if self.editing {
-            self.editing = false;
-            return true;
-        }
-        false
-    }
-
-    fn render(&self, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
-        if area.height < 4 {
-            return;
-        }
-        let title = match self.view {
-            OsiView::Layers => t(ctx.lang, "osi.view.layers"),
-            OsiView::Encapsulation => t(ctx.lang, "osi.view.encap"),
-        };
-        let title = format!("{title}  ({})", t(ctx.lang, "osi.view.switch"));
-        buf.set_stringn(
-            area.x,
-            area.y,
-            super::lessons::fit(&title, usize::from(area.width)),
-            usize::from(area.width),
-            ctx.theme.accent,
-        );
-        let body = Rect {
-            y: area.y + 1,
-            height: area.height - 1,
-            ..area
-        };
-        match self.view {
-            OsiView::Layers => self.render_layers(body, buf, ctx),
-            OsiView::Encapsulation => self.render_encap(body, buf, ctx),
-        }
-    }
-
-    fn open(&mut self, arg: &str, ctx: &mut Ctx) -> Result<(), String> {
-        self.apply_arg(arg, ctx.lang)
-    }
-
-    fn captures_text(&self) -> bool {
-        self.editing
-    }
-
-    fn text_key(&mut self, key: KeyEvent, _ctx: &mut Ctx) -> TextInput {
-        if key
-            .modifiers
-            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
-        {
-            return TextInput::Ignored;
-        }
-        match key.code {
-            KeyCode::Char(c) => {
-                if self.message.chars().count() < MAX_TYPED {
-                    self.message.push(c);
-                    self.rebuild();
-                }
-                TextInput::Consumed(None)
-            }
-            KeyCode::Backspace => {
-                self.message.pop();
-                self.rebuild();
-                TextInput::Consumed(None)
-            }
-            KeyCode::Enter => {
-                self.editing = false;
-                TextInput::Consumed(None)
-            }
-            _ => TextInput::Ignored,
-        }
-    }
-
-    fn export(&mut self, _ctx: &mut Ctx) -> Option<Result<String, String>> {
-        let dir = self
-            .export_dir
-            .clone()
-            .or_else(|| std::env::current_dir().ok())
-            .unwrap_or_else(|| PathBuf::from("."));
-        Some(self.export_into(dir))
     }
 }

@@ -1,0 +1,338 @@
+//! Drawing the LAN panel: hosts and switch with the frame's path, the caption,
+//! the MAC table and ARP caches, and the inspector.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+
+use super::super::panel::RenderCtx;
+use super::super::text::wrap;
+use super::{LanPanel, TICKS_PER_STEP};
+use crate::i18n::{Lang, t, tf};
+use crate::net::arp::{Delivery, LanScenario, LanStep, NodeId, Reaction};
+
+impl LanPanel {
+    pub(super) fn draw(&self, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
+        let lang = ctx.lang;
+        if area.height < 8 || area.width < 40 {
+            return;
+        }
+        if let Some(e) = &self.error {
+            buf.set_stringn(area.x, area.y, e, usize::from(area.width), ctx.theme.bad);
+            return;
+        }
+        let Some(step) = self.step() else { return };
+        let play = if self.playing {
+            t(lang, "lan.playing")
+        } else {
+            t(lang, "lan.paused")
+        };
+        let head = format!(
+            "{} · {} · {}",
+            tf(
+                lang,
+                "lan.title",
+                &[(
+                    "scenario",
+                    t(lang, &format!("lan.scenario.{}", self.scenario.name()))
+                )]
+            ),
+            tf(
+                lang,
+                "lan.step",
+                &[
+                    ("n", &(self.cursor + 1).to_string()),
+                    ("m", &self.steps.len().to_string())
+                ]
+            ),
+            play
+        );
+        buf.set_stringn(
+            area.x,
+            area.y,
+            super::super::lessons::fit(&head, usize::from(area.width)),
+            usize::from(area.width),
+            ctx.theme.accent,
+        );
+        let wide = area.width >= 120 && area.height >= 30;
+        let left_w = if wide {
+            area.width * 11 / 20
+        } else {
+            area.width
+        };
+        let diagram = Rect {
+            x: area.x,
+            y: area.y + 2,
+            width: left_w,
+            height: 6,
+        };
+        self.render_diagram(diagram, buf, ctx);
+        let caption = wrap(
+            &[(step.caption.text(lang), ctx.theme.base)],
+            usize::from(left_w),
+            ("", Style::default()),
+            ("", Style::default()),
+        );
+        let cap_h = (caption.len() as u16).min(if wide { 6 } else { 4 });
+        let cap_area = Rect {
+            x: area.x,
+            y: area.y + 8,
+            width: left_w,
+            height: cap_h,
+        };
+        draw_lines(&caption, cap_area, buf);
+        let below_y = cap_area.bottom() + 1;
+        let below = Rect {
+            x: area.x,
+            y: below_y,
+            width: area.width,
+            height: area.bottom().saturating_sub(below_y),
+        };
+        let tables = self.tables(step, lang, ctx);
+        if wide {
+            let right = Rect {
+                x: area.x + left_w + 2,
+                y: area.y + 2,
+                width: area.width - left_w - 2,
+                height: cap_area.bottom().saturating_sub(area.y + 2),
+            };
+            draw_lines(&tables, right, buf);
+            match &self.inspector {
+                Some(i) => i.render(below, buf, ctx),
+                None => {
+                    buf.set_stringn(
+                        below.x,
+                        below.y,
+                        t(lang, "lan.no-frame"),
+                        usize::from(below.width),
+                        ctx.theme.muted,
+                    );
+                }
+            }
+        } else if self.show_inspector {
+            match &self.inspector {
+                Some(i) => i.render(below, buf, ctx),
+                None => {
+                    buf.set_stringn(
+                        below.x,
+                        below.y,
+                        t(lang, "lan.no-frame"),
+                        usize::from(below.width),
+                        ctx.theme.muted,
+                    );
+                }
+            }
+        } else {
+            draw_lines(&tables, below, buf);
+        }
+    }
+
+    fn render_diagram(&self, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
+        let Some(step) = self.step() else { return };
+        let lang = ctx.lang;
+        let cw = (area.width / 4).min(26);
+        let active = step.delivery.map(|d| delivery_style(ctx, d));
+        for (i, node) in self.lan.nodes.iter().enumerate() {
+            let x = area.x + cw * i as u16;
+            let w = usize::from(cw.saturating_sub(1));
+            let gw = if node.id == NodeId::Router { " gw" } else { "" };
+            let sender = step.from == Some(node.id);
+            let name_style = if sender {
+                ctx.theme.client
+            } else {
+                ctx.theme.bold
+            };
+            buf.set_stringn(
+                x,
+                area.y,
+                format!("[{}] {}{gw}", node.id.name(), node.ip),
+                w,
+                name_style,
+            );
+            buf.set_stringn(x, area.y + 1, node.mac.to_string(), w, ctx.theme.muted);
+            let reaction = step
+                .reactions
+                .iter()
+                .find(|(id, _)| *id == node.id)
+                .map(|(_, r)| *r);
+            let (text, style) = match (sender && step.frame.is_some(), reaction) {
+                (true, _) => (t(lang, "lan.react.sends"), active.unwrap_or(ctx.theme.base)),
+                (_, Some(Reaction::Accepted)) => (t(lang, "lan.react.accepted"), ctx.theme.good),
+                (_, Some(Reaction::NotMyIp)) => (t(lang, "lan.react.not-my-ip"), ctx.theme.bad),
+                (_, Some(Reaction::DroppedByNic)) => {
+                    (t(lang, "lan.react.nic-drops"), ctx.theme.bad)
+                }
+                (_, None) => ("", ctx.theme.base),
+            };
+            buf.set_stringn(x, area.y + 2, text, w, style);
+            let on_path = sender && step.frame.is_some() || step.out_ports.contains(&node.port);
+            let (link, link_style) = match (on_path, active) {
+                (true, Some(style)) => ("┃", style),
+                _ => ("│", ctx.theme.muted),
+            };
+            buf.set_string(x + 1, area.y + 3, link, link_style);
+            buf.set_stringn(
+                x + 3,
+                area.y + 3,
+                tf(lang, "lan.port", &[("n", &node.port.to_string())]),
+                w.saturating_sub(3),
+                ctx.theme.muted,
+            );
+        }
+        let switch_w = usize::from((cw * 3 + 3).min(area.width));
+        let label = format!(" {} ", t(lang, "lan.switch"));
+        let bar = format!("└{}┘", "─".repeat(switch_w.saturating_sub(2)));
+        buf.set_stringn(area.x + 1, area.y + 4, &bar, switch_w, ctx.theme.border);
+        buf.set_stringn(
+            area.x + 3,
+            area.y + 4,
+            &label,
+            switch_w.saturating_sub(4),
+            ctx.theme.title,
+        );
+        if let Some(d) = step.delivery {
+            let text = t(lang, delivery_key(d));
+            let x = area.x + 3 + super::super::text::width(&label) as u16 + 1;
+            buf.set_stringn(
+                x,
+                area.y + 4,
+                format!(" {text} "),
+                usize::from(area.right().saturating_sub(x)),
+                delivery_style(ctx, d),
+            );
+        }
+        self.render_frame_in_flight(step, area, cw, buf, ctx);
+        if self.scenario == LanScenario::ViaGateway {
+            let text = tf(lang, "lan.other-net", &[("net", "203.0.113.0/24")]);
+            let x = area
+                .right()
+                .saturating_sub(super::super::text::width(&text) as u16)
+                .max(area.x);
+            buf.set_stringn(
+                x,
+                area.y + 5,
+                text,
+                usize::from(area.right().saturating_sub(x)),
+                ctx.theme.muted,
+            );
+        }
+    }
+
+    /// While playing, the frame moves along the switch from the sender's port to
+    /// each port it leaves by: the renderer interpolates between steps by the tick.
+    fn render_frame_in_flight(
+        &self,
+        step: &LanStep,
+        area: Rect,
+        cw: u16,
+        buf: &mut Buffer,
+        ctx: &RenderCtx,
+    ) {
+        let (Some(from), Some(delivery)) = (step.from, step.delivery) else {
+            return;
+        };
+        if !self.playing || step.frame.is_none() {
+            return;
+        }
+        let column = |port: u8| {
+            self.lan
+                .nodes
+                .iter()
+                .position(|n| n.port == port)
+                .map(|i| area.x + cw * i as u16 + 1)
+        };
+        let Some(start) = self.lan.node(from).and_then(|n| column(n.port)) else {
+            return;
+        };
+        let progress = self.ticks as f32 / TICKS_PER_STEP as f32;
+        for port in &step.out_ports {
+            if let Some(end) = column(*port) {
+                let x = f32::from(start) + (f32::from(end) - f32::from(start)) * progress;
+                let x = (x.round() as u16).min(area.right().saturating_sub(1));
+                buf.set_string(x, area.y + 4, "●", delivery_style(ctx, delivery));
+            }
+        }
+    }
+
+    fn tables(&self, step: &LanStep, lang: Lang, ctx: &RenderCtx) -> Vec<Line<'static>> {
+        let mut lines = Vec::new();
+        if let Some(check) = step.check {
+            let verdict = if check.same {
+                t(lang, "lan.and.same")
+            } else {
+                t(lang, "lan.and.different")
+            };
+            lines.push(Line::from(Span::styled(
+                format!("{} AND {} = {}", check.dst_ip, check.mask, check.dst_net),
+                ctx.theme.net_bits,
+            )));
+            lines.push(Line::from(Span::styled(
+                format!("{} AND {} = {}", check.own_ip, check.mask, check.own_net),
+                ctx.theme.net_bits,
+            )));
+            let style = if check.same {
+                ctx.theme.good
+            } else {
+                ctx.theme.warn
+            };
+            lines.push(Line::from(Span::styled(format!("→ {verdict}"), style)));
+        }
+        lines.push(Line::from(Span::styled(
+            t(lang, "lan.mac-table").to_string(),
+            ctx.theme.title,
+        )));
+        if step.mac_table.is_empty() {
+            lines.push(Line::from(Span::styled(
+                format!("  {}", t(lang, "lan.empty")),
+                ctx.theme.muted,
+            )));
+        }
+        for (mac, port) in &step.mac_table {
+            lines.push(Line::from(format!(
+                "  {mac} → {}",
+                tf(lang, "lan.port", &[("n", &port.to_string())])
+            )));
+        }
+        lines.push(Line::from(Span::styled(
+            t(lang, "lan.arp-caches").to_string(),
+            ctx.theme.title,
+        )));
+        for (id, cache) in &step.arp_caches {
+            let entries = if cache.is_empty() {
+                t(lang, "lan.empty").to_string()
+            } else {
+                cache
+                    .iter()
+                    .map(|(ip, mac)| format!("{ip} → {mac}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            lines.push(Line::from(format!("  {}: {entries}", id.name())));
+        }
+        lines
+    }
+}
+
+fn delivery_style(ctx: &RenderCtx, d: Delivery) -> Style {
+    match d {
+        Delivery::Broadcast | Delivery::UnknownUnicast => ctx.theme.broadcast,
+        Delivery::Unicast => ctx.theme.unicast,
+        Delivery::Multicast => ctx.theme.multicast,
+    }
+}
+
+fn delivery_key(d: Delivery) -> &'static str {
+    match d {
+        Delivery::Broadcast => "lan.delivery.broadcast",
+        Delivery::Unicast => "lan.delivery.unicast",
+        Delivery::Multicast => "lan.delivery.multicast",
+        Delivery::UnknownUnicast => "lan.delivery.unknown",
+    }
+}
+
+fn draw_lines(lines: &[Line], area: Rect, buf: &mut Buffer) {
+    for (i, line) in lines.iter().take(usize::from(area.height)).enumerate() {
+        buf.set_line(area.x, area.y + i as u16, line, area.width);
+    }
+}

@@ -1,0 +1,282 @@
+//! The LAN / ARP section: hosts A, B, C and the gateway router on one switch.
+//! The ARP story plays step by step (step / back / play); the switch's MAC table
+//! and every ARP cache fill as frames pass, and each frame opens in the inspector.
+
+use std::path::PathBuf;
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+
+use super::app::{Msg, Nav};
+use super::keymap::{Binding, Key};
+use super::panel::{Ctx, Panel, RenderCtx};
+use super::widgets::inspector::Inspector;
+use crate::i18n::tf;
+use crate::net::arp::{Lan, LanScenario, LanStep, scenario};
+
+/// Ticks (of the app's 50 ms timer) between steps while playing.
+mod draw;
+
+const TICKS_PER_STEP: u32 = 30;
+
+/// State of the LAN / ARP panel.
+#[derive(Debug)]
+pub struct LanPanel {
+    pub scenario: LanScenario,
+    steps: Vec<LanStep>,
+    error: Option<String>,
+    pub cursor: usize,
+    pub playing: bool,
+    ticks: u32,
+    /// Narrow screens show the inspector instead of the tables.
+    pub show_inspector: bool,
+    inspector: Option<Inspector>,
+    lan: Lan,
+    /// Where `w` writes (the working directory unless a test says otherwise).
+    pub export_dir: Option<PathBuf>,
+}
+
+/// Messages of the LAN / ARP panel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LanMsg {
+    TogglePlay,
+    NextScenario,
+    ToggleInspector,
+    ToggleBits,
+    PrevByte,
+    NextByte,
+}
+
+/// Keys of the LAN / ARP panel.
+pub const KEYS: &[Binding] = &[
+    Binding {
+        keys: &[Key::Char('p')],
+        msg: Msg::Lan(LanMsg::TogglePlay),
+        help: "lan.key.play",
+    },
+    Binding {
+        keys: &[Key::Char('s')],
+        msg: Msg::Lan(LanMsg::NextScenario),
+        help: "lan.key.scenario",
+    },
+    Binding {
+        keys: &[Key::Char('f')],
+        msg: Msg::Lan(LanMsg::ToggleInspector),
+        help: "lan.key.frame",
+    },
+    Binding {
+        keys: &[Key::Char('b')],
+        msg: Msg::Lan(LanMsg::ToggleBits),
+        help: "inspector.key.bits",
+    },
+    Binding {
+        keys: &[Key::Char('[')],
+        msg: Msg::Lan(LanMsg::PrevByte),
+        help: "inspector.key.prev-byte",
+    },
+    Binding {
+        keys: &[Key::Char(']')],
+        msg: Msg::Lan(LanMsg::NextByte),
+        help: "inspector.key.next-byte",
+    },
+];
+
+impl Default for LanPanel {
+    fn default() -> Self {
+        let mut panel = LanPanel {
+            scenario: LanScenario::SameNetwork,
+            steps: Vec::new(),
+            error: None,
+            cursor: 0,
+            playing: false,
+            ticks: 0,
+            show_inspector: false,
+            inspector: None,
+            lan: Lan::default(),
+            export_dir: None,
+        };
+        panel.load(LanScenario::SameNetwork);
+        panel
+    }
+}
+
+impl LanPanel {
+    fn load(&mut self, kind: LanScenario) {
+        self.scenario = kind;
+        match scenario(kind) {
+            Ok(steps) => {
+                self.steps = steps;
+                self.error = None;
+            }
+            Err(e) => {
+                self.steps = Vec::new();
+                self.error = Some(e.to_string());
+            }
+        }
+        self.cursor = 0;
+        self.playing = false;
+        self.refresh_inspector();
+    }
+
+    fn refresh_inspector(&mut self) {
+        let bits = self.inspector.as_ref().is_some_and(Inspector::bits);
+        self.inspector = self.step().and_then(|s| s.frame.as_deref()).map(|f| {
+            let mut i = Inspector::of_frame(f);
+            i.set_bits(bits);
+            i
+        });
+    }
+
+    /// The step shown now.
+    pub fn step(&self) -> Option<&LanStep> {
+        self.steps.get(self.cursor)
+    }
+
+    pub fn step_count(&self) -> usize {
+        self.steps.len()
+    }
+
+    pub fn inspector(&self) -> Option<&Inspector> {
+        self.inspector.as_ref()
+    }
+
+    fn go(&mut self, cursor: usize) {
+        self.cursor = cursor.min(self.steps.len().saturating_sub(1));
+        self.refresh_inspector();
+    }
+
+    /// The frames of the story, each once, as `w` writes them.
+    pub fn frames(&self) -> Vec<Vec<u8>> {
+        let mut frames: Vec<Vec<u8>> = self.steps.iter().filter_map(|s| s.frame.clone()).collect();
+        frames.dedup();
+        frames
+    }
+
+    fn export_into(&self, dir: PathBuf) -> Result<String, String> {
+        let path = dir.join(format!("nettutor-arp-{}.pcap", self.scenario.name()));
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        let stamped: Vec<_> = self
+            .frames()
+            .into_iter()
+            .enumerate()
+            .map(|(i, f)| (now + std::time::Duration::from_millis(i as u64), f))
+            .collect();
+        crate::net::pcap::write_pcap(&path, &stamped).map_err(|e| e.to_string())?;
+        Ok(path.display().to_string())
+    }
+}
+impl Panel for LanPanel {
+    type Msg = LanMsg;
+
+    fn update(&mut self, msg: LanMsg, _ctx: &mut Ctx) -> Option<Msg> {
+        match msg {
+            LanMsg::TogglePlay => {
+                if !self.playing && self.cursor + 1 >= self.steps.len() {
+                    self.go(0);
+                }
+                self.playing = !self.playing;
+                self.ticks = 0;
+            }
+            LanMsg::NextScenario => {
+                let next = match self.scenario {
+                    LanScenario::SameNetwork => LanScenario::ViaGateway,
+                    LanScenario::ViaGateway => LanScenario::SameNetwork,
+                };
+                self.load(next);
+            }
+            LanMsg::ToggleInspector => self.show_inspector = !self.show_inspector,
+            LanMsg::ToggleBits => {
+                if let Some(i) = &mut self.inspector {
+                    i.toggle_bits();
+                }
+            }
+            LanMsg::PrevByte | LanMsg::NextByte => {
+                if let Some(i) = &mut self.inspector {
+                    i.step_byte(msg == LanMsg::NextByte);
+                }
+            }
+        }
+        None
+    }
+
+    fn nav(&mut self, nav: Nav, _ctx: &mut Ctx) -> Option<Msg> {
+        match nav {
+            Nav::Next => self.go(self.cursor + 1),
+            Nav::Prev => self.go(self.cursor.saturating_sub(1)),
+            Nav::First => self.go(0),
+            Nav::Last => self.go(usize::MAX),
+            Nav::Enter => self.show_inspector = !self.show_inspector,
+            Nav::Up => {
+                if let Some(i) = &mut self.inspector {
+                    i.select_prev();
+                }
+            }
+            Nav::Down => {
+                if let Some(i) = &mut self.inspector {
+                    i.select_next();
+                }
+            }
+            Nav::NextPane | Nav::PrevPane => {}
+        }
+        None
+    }
+
+    fn back(&mut self, _ctx: &mut Ctx) -> bool {
+        if self.show_inspector {
+            self.show_inspector = false;
+            return true;
+        }
+        false
+    }
+
+    fn render(&self, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
+        self.draw(area, buf, ctx);
+    }
+
+    fn open(&mut self, arg: &str, ctx: &mut Ctx) -> Result<(), String> {
+        let bad = || tf(ctx.lang, "lan.bad-arg", &[("arg", arg)]);
+        let mut kind = LanScenario::SameNetwork;
+        for word in arg.split_whitespace() {
+            match word.split_once('=') {
+                Some(("scenario", name)) => kind = name.parse().map_err(|_| bad())?,
+                _ => return Err(bad()),
+            }
+        }
+        self.load(kind);
+        Ok(())
+    }
+
+    fn wants_ticks(&self) -> bool {
+        self.playing
+    }
+
+    fn tick(&mut self, _ctx: &mut Ctx) {
+        if !self.playing {
+            return;
+        }
+        self.ticks += 1;
+        if self.ticks >= TICKS_PER_STEP {
+            self.ticks = 0;
+            if self.cursor + 1 >= self.steps.len() {
+                self.playing = false;
+            } else {
+                self.go(self.cursor + 1);
+            }
+        }
+    }
+
+    fn leave(&mut self, _ctx: &mut Ctx) {
+        self.playing = false;
+    }
+
+    fn export(&mut self, _ctx: &mut Ctx) -> Option<Result<String, String>> {
+        let dir = self
+            .export_dir
+            .clone()
+            .or_else(|| std::env::current_dir().ok())
+            .unwrap_or_else(|| PathBuf::from("."));
+        Some(self.export_into(dir))
+    }
+}
