@@ -221,3 +221,34 @@ fn mixed_families_and_oversized_payloads_are_errors() {
     };
     assert_eq!(build_udp_frame(&fits).unwrap().len(), 14 + 1500);
 }
+
+#[test]
+fn values_and_summaries_read_in_chinese_too() {
+    let d = dissect(&hex(ARP_REQUEST));
+    let arp = d.layer(LayerKind::Arp).unwrap();
+    assert_eq!(
+        arp.title(Lang::Zh),
+        "地址解析协议 ARP, 谁是 192.168.1.20？请告诉 192.168.1.10"
+    );
+    assert_eq!(
+        d.field("eth.dst").unwrap().line(Lang::Zh),
+        "目的 MAC: ff:ff:ff:ff:ff:ff（广播）"
+    );
+    assert_eq!(
+        d.field("arp.opcode").unwrap().line(Lang::Zh),
+        "操作码: 请求 (1)"
+    );
+    let d = dissect(&hex(SYN_V4));
+    assert_eq!(
+        d.field("tcp.flags.syn").unwrap().line(Lang::Zh),
+        "SYN: 置位"
+    );
+    assert_eq!(
+        d.field("ip.hdr_len").unwrap().line(Lang::Zh),
+        "首部长度: 20 字节 (5)"
+    );
+    assert_eq!(
+        d.field("ip.flags").unwrap().line(Lang::Zh),
+        "标志: 0x2 (不分片)"
+    );
+}

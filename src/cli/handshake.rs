@@ -1,24 +1,149 @@
-//! `nettutor export handshake` and `nettutor capture handshake` (issue: handshake).
+//! `nettutor export handshake` and `nettutor capture handshake`.
 
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 
-use crate::i18n::Lang;
+use crate::i18n::{Lang, t, tf};
+use crate::lab::capture::{CaptureError, capture_handshake};
+use crate::net::pcap::write_pcap;
+use crate::net::tcp::{DEFAULT_SEED, Fate, Scenario, Side, Timeline};
 
 #[derive(Debug, Args)]
-pub struct HandshakeExportArgs {}
+pub struct HandshakeExportArgs {
+    /// The scenario to export (see --list).
+    #[arg(long, value_name = "NAME", required_unless_present = "list")]
+    pub scenario: Option<String>,
+    /// The pcap file to write.
+    #[arg(
+        short = 'o',
+        long = "output",
+        value_name = "FILE",
+        required_unless_present = "list"
+    )]
+    pub output: Option<PathBuf>,
+    /// List the scenarios, one per line: name, then a short description.
+    #[arg(long, conflicts_with_all = ["scenario", "output"])]
+    pub list: bool,
+    /// Seed for the initial sequence numbers and the client port.
+    #[arg(long, default_value_t = DEFAULT_SEED)]
+    pub seed: u64,
+}
 
 #[derive(Debug, Subcommand)]
 pub enum CaptureCmd {
-    /// Open, use and close a real TCP connection on 127.0.0.1 and capture it.
-    Handshake {},
+    /// Open, use and close a real TCP connection on 127.0.0.1 and capture it
+    /// (needs root or CAP_NET_RAW).
+    Handshake {
+        /// The pcap file to write.
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: PathBuf,
+    },
 }
 
-pub fn export(_args: HandshakeExportArgs, _lang: Lang) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("handshake export is not built yet")
+pub fn export(args: HandshakeExportArgs, lang: Lang) -> anyhow::Result<ExitCode> {
+    if args.list {
+        for scenario in Scenario::ALL {
+            say(&format!(
+                "{:<20} {}\n",
+                scenario.name(),
+                t(lang, scenario.description_key())
+            ))?;
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let (Some(name), Some(output)) = (args.scenario, args.output) else {
+        anyhow::bail!("--scenario and -o are required (or --list)");
+    };
+    let Some(scenario) = Scenario::from_name(&name) else {
+        anyhow::bail!("{}", tf(lang, "hs.unknown_scenario", &[("name", &name)]));
+    };
+    let timeline = scenario.timeline(args.seed)?;
+    let frames = timeline.pcap_frames(std::time::Duration::ZERO)?;
+    write_pcap(&output, &frames)?;
+    say(&segment_table(&timeline))?;
+    say(&wrote(lang, frames.len(), &output))?;
+    Ok(ExitCode::SUCCESS)
 }
 
-pub fn capture(_cmd: CaptureCmd, _lang: Lang) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("capture is not built yet")
+pub fn capture(cmd: CaptureCmd, lang: Lang) -> anyhow::Result<ExitCode> {
+    let CaptureCmd::Handshake { output } = cmd;
+    let report = match capture_handshake() {
+        Ok(report) => report,
+        Err(CaptureError::NoPermission(_)) => {
+            eprintln!("nettutor: {}", t(lang, "hs.capture.no_permission"));
+            return Ok(ExitCode::FAILURE);
+        }
+        Err(err) => return Err(err.into()),
+    };
+    let frames = report.pcap_frames();
+    write_pcap(&output, &frames)?;
+    let client = report.client.to_string();
+    let server = report.server.to_string();
+    let heading = tf(
+        lang,
+        "hs.capture.connection",
+        &[("client", &client), ("server", &server)],
+    );
+    say(&format!("{heading}\n"))?;
+    say(&segment_table(&report.timeline()))?;
+    say(&wrote(lang, frames.len(), &output))?;
+    Ok(if report.complete {
+        ExitCode::SUCCESS
+    } else {
+        eprintln!("nettutor: the capture ended before the final ACK was seen");
+        ExitCode::FAILURE
+    })
+}
+
+fn wrote(lang: Lang, count: usize, file: &Path) -> String {
+    let count = count.to_string();
+    let file = file.display().to_string();
+    format!(
+        "{}\n",
+        tf(lang, "hs.wrote", &[("count", &count), ("file", &file)])
+    )
+}
+
+/// Print to stdout; a closed pipe (`| head`) ends the output quietly.
+fn say(text: &str) -> anyhow::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(()),
+    }
+}
+
+/// One line per segment: time, direction, flags and numbers, both ends' states after it.
+pub fn segment_table(timeline: &Timeline) -> String {
+    let mut out = String::new();
+    let mut number = 0;
+    for step in &timeline.steps {
+        for flight in &step.flights {
+            number += 1;
+            let arrow = match flight.segment.from {
+                Side::Client => "client → server",
+                Side::Server => "server → client",
+            };
+            let fate = match flight.fate {
+                Fate::Delivered => "",
+                Fate::Lost => " (lost)",
+                Fate::Unanswered => " (unanswered)",
+                Fate::Dropped => " (dropped)",
+            };
+            out.push_str(&format!(
+                "{number:>3} {:>11.6}s  {arrow}  {:<62} {} | {}{fate}\n",
+                flight.at.as_secs_f64(),
+                flight.segment.summary(),
+                step.after.client,
+                step.after.server,
+            ));
+        }
+    }
+    out
 }

@@ -64,7 +64,8 @@ pub fn write_pcap(path: &Path, frames: &[(Duration, Vec<u8>)]) -> Result<(), Pca
         .prefix(".nettutor-")
         .suffix(".pcap.tmp")
         .tempfile_in(&dir)
-        .map_err(write_err)?;
+        // tempfile's error repeats the temporary path; report only the cause.
+        .map_err(|e| write_err(plain_io_error(&e)))?;
     let bytes = pcap_bytes(frames).map_err(write_err)?;
     {
         let mut out = BufWriter::new(temp.as_file());
@@ -72,8 +73,16 @@ pub fn write_pcap(path: &Path, frames: &[(Duration, Vec<u8>)]) -> Result<(), Pca
         out.flush().map_err(write_err)?;
     }
     temp.as_file().sync_all().map_err(write_err)?;
-    temp.persist(path).map_err(|e| write_err(e.error))?;
+    temp.persist(path)
+        .map_err(|e| write_err(plain_io_error(&e.error)))?;
     Ok(())
+}
+
+fn plain_io_error(e: &std::io::Error) -> std::io::Error {
+    match e.raw_os_error() {
+        Some(code) => std::io::Error::from_raw_os_error(code),
+        None => std::io::Error::from(e.kind()),
+    }
 }
 
 /// The bytes of a pcap file holding `frames`.

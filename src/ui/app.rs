@@ -8,14 +8,16 @@ use ratatui::crossterm::event::{
 };
 
 use super::Options;
+use super::glossary::GlossaryView;
 use super::handshake::{HandshakeMsg, HandshakePanel};
 use super::keymap::message_for;
 use super::labs::{LabsMsg, LabsPanel};
 use super::lan::{LanMsg, LanPanel};
-use super::lessons::LessonsView;
+use super::lessons::{LessonsView, search_steps};
 use super::osi::{OsiMsg, OsiPanel};
 use super::panel::{Ctx, JobSink, Panel, TextInput};
 use super::quiz::{QuizMsg, QuizPanel};
+use super::search::{SearchBox, SearchKey};
 use super::subnet::{SubnetMsg, SubnetPanel};
 use super::theme::Theme;
 use crate::i18n::{Lang, t, tf};
@@ -33,10 +35,11 @@ pub enum Screen {
     Subnet,
     Labs,
     Quiz,
+    Glossary,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 8] = [
+    pub const ALL: [Screen; 9] = [
         Screen::Home,
         Screen::Lessons,
         Screen::Osi,
@@ -45,6 +48,7 @@ impl Screen {
         Screen::Subnet,
         Screen::Labs,
         Screen::Quiz,
+        Screen::Glossary,
     ];
 
     /// The ui.toml key of the tab title.
@@ -58,6 +62,7 @@ impl Screen {
             Screen::Subnet => "tab.subnet",
             Screen::Labs => "tab.labs",
             Screen::Quiz => "tab.quiz",
+            Screen::Glossary => "tab.glossary",
         }
     }
 
@@ -72,6 +77,7 @@ impl Screen {
             Screen::Subnet => "about.subnet",
             Screen::Labs => "about.labs",
             Screen::Quiz => "about.quiz",
+            Screen::Glossary => "about.glossary",
         }
     }
 
@@ -89,7 +95,7 @@ impl Screen {
             PanelId::Subnet => Screen::Subnet,
             PanelId::Labs => Screen::Labs,
             PanelId::Quiz => Screen::Quiz,
-            PanelId::Glossary => return None,
+            PanelId::Glossary => Screen::Glossary,
         })
     }
 }
@@ -128,6 +134,14 @@ pub enum Msg {
     /// Open the panel the current lesson step is bound to.
     OpenStepPanel,
     ToggleNotes,
+    /// `/`: search the lessons (on the Lessons screen) or the glossary.
+    Search,
+    /// Presentation mode on/off.
+    TogglePresent,
+    /// Hide the tab and key bars so the panel fills the screen.
+    ToggleZoom,
+    /// Blank the screen (presenter); any key brings it back.
+    ToggleBlank,
     Click {
         column: u16,
         row: u16,
@@ -168,10 +182,15 @@ pub struct App {
     pub screen: Screen,
     pub history: Vec<Screen>,
     pub help_open: bool,
+    /// Tab and key bars hidden: the screen is all panel.
+    pub zoom: bool,
+    /// The presenter blanked the screen.
+    pub blank: bool,
     pub status: Option<String>,
     pub lessons: LessonSet,
     pub home_selected: usize,
     pub reader: LessonsView,
+    pub glossary: GlossaryView,
     pub osi: OsiPanel,
     pub lan: LanPanel,
     pub handshake: HandshakePanel,
@@ -181,6 +200,8 @@ pub struct App {
     pub store: Option<Store>,
     pub progress: Progress,
     pub quit: bool,
+    /// The theme to return to when presentation mode ends.
+    pub normal_theme: Theme,
     /// Terminal width at the last draw (mouse hit-testing of the tab bar).
     pub last_width: u16,
     tx: Sender<AppEvent>,
@@ -215,7 +236,7 @@ macro_rules! with_panel {
                 let $p = &mut $app.quiz;
                 Some($body)
             }
-            Screen::Home | Screen::Lessons => None,
+            Screen::Home | Screen::Lessons | Screen::Glossary => None,
         }
     };
 }
@@ -230,6 +251,13 @@ impl App {
         tx: Sender<AppEvent>,
     ) -> App {
         let (progress, warning) = store.as_ref().map(Store::load).unwrap_or_default();
+        // Presentation mode uses the high-contrast theme unless one was chosen.
+        let normal_theme = theme.clone();
+        let theme = if opts.present && opts.theme.is_none() && !opts.no_color {
+            Theme::named("high-contrast").unwrap_or(theme)
+        } else {
+            theme
+        };
         let mut app = App {
             lang: opts.lang,
             theme,
@@ -237,10 +265,13 @@ impl App {
             screen: Screen::Home,
             history: Vec::new(),
             help_open: false,
+            zoom: opts.present,
+            blank: false,
             status: warning,
             lessons,
             home_selected: 0,
             reader: LessonsView::default(),
+            glossary: GlossaryView::default(),
             osi: OsiPanel::default(),
             lan: LanPanel::default(),
             handshake: HandshakePanel::default(),
@@ -250,6 +281,7 @@ impl App {
             store,
             progress,
             quit: false,
+            normal_theme,
             last_width: 80,
             tx,
         };
@@ -297,7 +329,11 @@ impl App {
     }
 
     /// True while something moves on screen: the loop then sends ticks.
+    /// Presentation mode never autoplays: every reveal waits for a presenter key.
     pub fn wants_ticks(&mut self) -> bool {
+        if self.present {
+            return false;
+        }
         with_panel!(self, self.screen, |p| p.wants_ticks()).unwrap_or(false)
     }
 
@@ -358,7 +394,20 @@ impl App {
             self.help_open = false;
             return;
         }
+        if self.blank {
+            self.blank = false;
+            return;
+        }
         self.status = None;
+        if self.search_key(&key) {
+            return;
+        }
+        if self.present
+            && let Some(msg) = super::keymap::presenter_message(&key)
+        {
+            self.update(msg);
+            return;
+        }
         let mut ctx = self.ctx(self.screen);
         let typed = with_panel!(self, self.screen, |p| if p.captures_text() {
             p.text_key(key, &mut ctx)
@@ -436,6 +485,43 @@ impl App {
                 self.reader.show_notes = !self.reader.show_notes;
                 None
             }
+            Msg::Search => {
+                if self.screen == Screen::Lessons {
+                    self.reader.search = Some(SearchBox::default());
+                } else {
+                    self.go(Screen::Glossary, &mut ctx);
+                    self.glossary.search = Some(SearchBox {
+                        query: self.glossary.filter.clone(),
+                        selected: 0,
+                    });
+                }
+                None
+            }
+            Msg::TogglePresent => {
+                self.present = !self.present;
+                ctx.present = self.present;
+                self.zoom = self.present;
+                self.theme = if self.present && self.normal_theme.name != "mono" {
+                    Theme::named("high-contrast").unwrap_or_else(|_| self.normal_theme.clone())
+                } else {
+                    self.normal_theme.clone()
+                };
+                let key = if self.present {
+                    "status.present_on"
+                } else {
+                    "status.present_off"
+                };
+                ctx.say(t(self.lang, key));
+                None
+            }
+            Msg::ToggleZoom => {
+                self.zoom = !self.zoom;
+                None
+            }
+            Msg::ToggleBlank => {
+                self.blank = !self.blank;
+                None
+            }
             Msg::Export => {
                 let result = with_panel!(self, self.screen, |p| p.export(&mut ctx)).flatten();
                 match result {
@@ -500,6 +586,7 @@ impl App {
     fn back(&mut self, ctx: &mut Ctx) {
         let used = match self.screen {
             Screen::Lessons => self.reader.back(),
+            Screen::Glossary => !std::mem::take(&mut self.glossary.filter).is_empty(),
             screen => with_panel!(self, screen, |p| p.back(ctx)).unwrap_or(false),
         };
         if used {
@@ -512,6 +599,11 @@ impl App {
     fn nav(&mut self, nav: Nav, ctx: &mut Ctx) -> Option<Msg> {
         match self.screen {
             Screen::Home => self.home_nav(nav, ctx),
+            Screen::Glossary => {
+                let total = self.glossary.results(&self.lessons.glossary).len();
+                self.glossary.nav(nav, total);
+                None
+            }
             Screen::Lessons => {
                 let changed = self.reader.nav(nav, &self.lessons);
                 if changed {
@@ -560,6 +652,49 @@ impl App {
             },
         }
         None
+    }
+
+    /// Typing into an open search box (lessons or glossary). True when used.
+    fn search_key(&mut self, key: &KeyEvent) -> bool {
+        match self.screen {
+            Screen::Lessons => {
+                let Some(search) = self.reader.search.as_mut() else {
+                    return false;
+                };
+                let hits = search_steps(&self.lessons, &search.query, self.lang);
+                match search.key(key, hits.len()) {
+                    SearchKey::Changed => {}
+                    SearchKey::Cancel => self.reader.search = None,
+                    SearchKey::Accept => {
+                        if let Some(hit) = hits.get(search.selected) {
+                            self.reader.search = None;
+                            self.reader.open_lesson(hit.lesson, hit.step);
+                            let mut ctx = self.ctx(self.screen);
+                            self.save_progress(&mut ctx);
+                            self.take_status(ctx);
+                        }
+                    }
+                }
+                true
+            }
+            Screen::Glossary => {
+                let Some(search) = self.glossary.search.as_mut() else {
+                    return false;
+                };
+                let total = self.lessons.glossary.terms.len();
+                match search.key(key, total) {
+                    SearchKey::Changed => {}
+                    SearchKey::Cancel => self.glossary.search = None,
+                    SearchKey::Accept => {
+                        self.glossary.filter = search.query.clone();
+                        self.glossary.search = None;
+                    }
+                }
+                self.glossary.scroll = 0;
+                true
+            }
+            _ => false,
+        }
     }
 
     fn save_progress(&mut self, ctx: &mut Ctx) {

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
 
 use super::app::{App, HomeEntry, Screen};
-use super::keymap::{GLOBAL, screen_bindings};
+use super::keymap::{GLOBAL, PRESENTER, screen_bindings};
 use super::lessons::fit;
 use super::panel::{Panel, RenderCtx};
 use super::text::width;
@@ -30,17 +30,24 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
         too_small(area, buf, &ctx);
         return;
     }
+    if app.blank {
+        return;
+    }
+    let bars = if app.zoom { 0 } else { 1 };
     let [tabs, body, status, hints] = Layout::vertical([
-        Constraint::Length(1),
+        Constraint::Length(bars),
         Constraint::Min(1),
         Constraint::Length(1),
-        Constraint::Length(1),
+        Constraint::Length(bars),
     ])
     .areas(area);
-    draw_tabs(app, tabs, buf, &ctx);
+    if !app.zoom {
+        draw_tabs(app, tabs, buf, &ctx);
+    }
     match app.screen {
         Screen::Home => draw_home(app, body, buf, &ctx),
         Screen::Lessons => app.reader.render(&app.lessons, body, buf, &ctx),
+        Screen::Glossary => app.glossary.render(&app.lessons.glossary, body, buf, &ctx),
         Screen::Osi => app.osi.render(body, buf, &ctx),
         Screen::Lan => app.lan.render(body, buf, &ctx),
         Screen::Handshake => app.handshake.render(body, buf, &ctx),
@@ -56,7 +63,9 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
             app.theme.status,
         );
     }
-    draw_hints(app, hints, buf, &ctx);
+    if !app.zoom {
+        draw_hints(app, hints, buf, &ctx);
+    }
     if app.help_open {
         draw_help(app, body, buf, &ctx);
     }
@@ -235,13 +244,15 @@ fn draw_help(app: &App, body: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
     let theme = ctx.theme;
     // The digit keys that open sections share one row.
     let is_section = |b: &&super::keymap::Binding| matches!(b.msg, super::app::Msg::Open(_));
+    let presenter = if app.present { PRESENTER } else { &[] };
     let mut rows: Vec<(String, &str)> = screen_bindings(app.screen)
         .iter()
+        .chain(presenter)
         .chain(GLOBAL)
         .filter(|b| !is_section(b))
         .map(|b| (b.keys_label(), t(ctx.lang, b.help)))
         .collect();
-    rows.push(("0–7".to_string(), t(ctx.lang, "key.sections")));
+    rows.push(("0–8".to_string(), t(ctx.lang, "key.sections")));
     let key_w = rows.iter().map(|(k, _)| width(k)).max().unwrap_or(0);
     let text_w = rows.iter().map(|(_, d)| width(d)).max().unwrap_or(0);
     let col_w = key_w + text_w + 4;

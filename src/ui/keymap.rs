@@ -202,7 +202,44 @@ pub const GLOBAL: &[Binding] = &[
         msg: Msg::Open(Screen::Quiz),
         help: "key.open.quiz",
     },
+    Binding {
+        keys: &[Char('8')],
+        msg: Msg::Open(Screen::Glossary),
+        help: "key.open.glossary",
+    },
+    Binding {
+        keys: &[Char('/')],
+        msg: Msg::Search,
+        help: "key.search",
+    },
+    Binding {
+        keys: &[Char('P')],
+        msg: Msg::TogglePresent,
+        help: "key.present",
+    },
 ];
+
+/// Presentation mode's keys: they win over a panel's own while presenting.
+pub const PRESENTER: &[Binding] = &[
+    Binding {
+        keys: &[Char('b'), Char('.')],
+        msg: Msg::ToggleBlank,
+        help: "key.blank",
+    },
+    Binding {
+        keys: &[Char('z')],
+        msg: Msg::ToggleZoom,
+        help: "key.zoom",
+    },
+];
+
+/// The message of a presenter key, if `ev` is one.
+pub fn presenter_message(ev: &KeyEvent) -> Option<Msg> {
+    PRESENTER
+        .iter()
+        .find(|b| b.keys.iter().any(|k| k.matches(ev)))
+        .map(|b| b.msg.clone())
+}
 
 /// The lesson reader's own keys.
 pub const LESSONS: &[Binding] = &[
@@ -229,6 +266,7 @@ pub fn screen_bindings(screen: Screen) -> &'static [Binding] {
         Screen::Subnet => subnet::KEYS,
         Screen::Labs => labs::KEYS,
         Screen::Quiz => quiz::KEYS,
+        Screen::Glossary => &[],
     }
 }
 

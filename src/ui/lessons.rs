@@ -7,8 +7,11 @@ use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 
 use super::app::Nav;
 use super::panel::RenderCtx;
+use super::present::big_title;
+use super::search::{SearchBox, matches};
 use super::text::{markup_lines, width, wrap};
-use crate::i18n::{t, tf};
+use crate::i18n::{Lang, t, tf};
+use crate::lesson::markup::plain_text;
 use crate::lesson::{LessonSet, Step};
 
 /// Where the student is in the lessons.
@@ -24,6 +27,47 @@ pub struct LessonsView {
     pub show_notes: bool,
     /// Lessons to play back to back (`--lesson a,b`); empty: all, in order.
     pub playlist: Vec<usize>,
+    /// Search across every step (`/`), open while typing.
+    pub search: Option<SearchBox>,
+}
+
+/// A step that matches a search: where it is and the line that matched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchHit {
+    pub lesson: usize,
+    pub step: usize,
+    pub snippet: String,
+}
+
+/// Steps whose title or body (in either language) contains `query`; the snippet
+/// is in `lang` when that language matches, else in the other one.
+pub fn search_steps(set: &LessonSet, query: &str, lang: Lang) -> Vec<SearchHit> {
+    if query.trim().is_empty() {
+        return Vec::new();
+    }
+    let mut hits = Vec::new();
+    for (li, lesson) in set.lessons.iter().enumerate() {
+        for (si, step) in lesson.steps.iter().enumerate() {
+            let found = [lang, lang.toggled()].into_iter().find_map(|l| {
+                let title = step.title.get(l);
+                if matches(title, query) {
+                    return Some(title.to_string());
+                }
+                plain_text(step.body.get(l))
+                    .lines()
+                    .find(|line| matches(line, query))
+                    .map(|line| format!("{title}: {line}"))
+            });
+            if let Some(snippet) = found {
+                hits.push(SearchHit {
+                    lesson: li,
+                    step: si,
+                    snippet,
+                });
+            }
+        }
+    }
+    hits
 }
 
 /// Width from which the list stays beside the reader.
@@ -130,6 +174,10 @@ impl LessonsView {
     }
 
     pub fn render(&self, set: &LessonSet, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
+        if self.search.is_some() && area.width < SIDE_BY_SIDE {
+            self.render_list(set, area, buf, ctx);
+            return;
+        }
         match self.open {
             Some(lesson) if area.width >= SIDE_BY_SIDE => {
                 let [list, reader] =
@@ -143,6 +191,10 @@ impl LessonsView {
     }
 
     fn render_list(&self, set: &LessonSet, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
+        if let Some(search) = &self.search {
+            render_search(set, search, area, buf, ctx);
+            return;
+        }
         let theme = ctx.theme;
         let focused = self.open.is_none();
         let block = Block::default()
@@ -239,13 +291,22 @@ impl LessonsView {
             ..inner
         };
         let max = usize::from(text_area.width);
-        let mut lines: Vec<Line> = wrap(
-            &[(step.title.get(ctx.lang).to_string(), theme.title)],
-            max,
-            ("", theme.title),
-            ("", theme.title),
-        );
-        lines.push(Line::default());
+        let mut text_area = text_area;
+        let mut lines: Vec<Line> = Vec::new();
+        if ctx.present {
+            // Big title on top, generous spacing below.
+            let used = big_title(step.title.get(ctx.lang), text_area, buf, theme.title);
+            text_area.y = text_area.y.saturating_add(used + 1);
+            text_area.height = text_area.height.saturating_sub(used + 1);
+        } else {
+            lines = wrap(
+                &[(step.title.get(ctx.lang).to_string(), theme.title)],
+                max,
+                ("", theme.title),
+                ("", theme.title),
+            );
+            lines.push(Line::default());
+        }
         lines.extend(markup_lines(step.body.get(ctx.lang), max, theme));
         if let Some(link) = &step.panel {
             lines.push(Line::default());
@@ -294,6 +355,66 @@ impl LessonsView {
             buf.set_string(x, text_area.bottom().saturating_sub(1), more, theme.muted);
         }
     }
+}
+
+fn render_search(
+    set: &LessonSet,
+    search: &SearchBox,
+    area: Rect,
+    buf: &mut Buffer,
+    ctx: &RenderCtx,
+) {
+    let theme = ctx.theme;
+    let hits = search_steps(set, &search.query, ctx.lang);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border_focus)
+        .title(Span::styled(
+            format!(
+                " {} ",
+                tf(
+                    ctx.lang,
+                    "lessons.search",
+                    &[("n", &hits.len().to_string())]
+                )
+            ),
+            theme.title,
+        ));
+    let inner = block.inner(area);
+    block.render(area, buf);
+    let max = usize::from(inner.width);
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled("/ ", theme.key),
+            Span::styled(search.query.clone(), theme.bold),
+            Span::styled("▏", theme.accent),
+        ]),
+        Line::from(Span::styled(
+            fit(t(ctx.lang, "lessons.search_hint"), max),
+            theme.muted,
+        )),
+    ];
+    let rows = usize::from(inner.height).saturating_sub(2);
+    let start = search.selected.saturating_sub(rows.saturating_sub(1));
+    for (i, hit) in hits.iter().enumerate().skip(start).take(rows) {
+        let lesson = set
+            .lessons
+            .get(hit.lesson)
+            .map_or("", |l| l.title.get(ctx.lang));
+        let label = format!(
+            "{}.{} {lesson} — {}",
+            hit.lesson + 1,
+            hit.step + 1,
+            hit.snippet
+        );
+        let style = if i == search.selected {
+            theme.selected
+        } else {
+            theme.base
+        };
+        lines.push(Line::from(Span::styled(fit(&label, max), style)));
+    }
+    Paragraph::new(lines).render(inner, buf);
 }
 
 /// Cuts `s` to `max` cells, with an ellipsis when cut.

@@ -7,6 +7,7 @@
 
 pub mod app;
 pub mod draw;
+pub mod glossary;
 pub mod handshake;
 pub mod keymap;
 pub mod labs;
@@ -14,7 +15,9 @@ pub mod lan;
 pub mod lessons;
 pub mod osi;
 pub mod panel;
+pub mod present;
 pub mod quiz;
+pub mod search;
 pub mod subnet;
 pub mod text;
 pub mod theme;

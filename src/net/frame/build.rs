@@ -172,11 +172,17 @@ pub fn build_tcp_frame(spec: &TcpSegmentSpec) -> Result<Vec<u8>, FrameError> {
         dst_ip,
         IpNextHeaderProtocols::Tcp,
         &segment,
+        DEFAULT_TTL,
     )
 }
 
-/// An Ethernet frame carrying one UDP datagram over IPv4 or IPv6.
+/// An Ethernet frame carrying one UDP datagram over IPv4 or IPv6 (TTL 64).
 pub fn build_udp_frame(spec: &UdpDatagramSpec) -> Result<Vec<u8>, FrameError> {
+    build_udp_frame_with_ttl(spec, DEFAULT_TTL)
+}
+
+/// [`build_udp_frame`] with a chosen TTL / hop limit (mDNS, for one, requires 255).
+pub fn build_udp_frame_with_ttl(spec: &UdpDatagramSpec, ttl: u8) -> Result<Vec<u8>, FrameError> {
     let datagram_len = UDP_HEADER_LEN + spec.payload.len();
     let length = u16::try_from(datagram_len).map_err(|_| FrameError::TooLong {
         ip_len: datagram_len,
@@ -209,6 +215,7 @@ pub fn build_udp_frame(spec: &UdpDatagramSpec) -> Result<Vec<u8>, FrameError> {
         dst_ip,
         IpNextHeaderProtocols::Udp,
         &datagram,
+        ttl,
     )
 }
 
@@ -228,14 +235,15 @@ fn wrap_in_ip(
     dst: IpAddr,
     protocol: IpNextHeaderProtocol,
     transport: &[u8],
+    ttl: u8,
 ) -> Result<Vec<u8>, FrameError> {
     match (src, dst) {
         (IpAddr::V4(s), IpAddr::V4(d)) => {
-            let packet = ipv4_packet(s, d, protocol, transport)?;
+            let packet = ipv4_packet_with_ttl(s, d, protocol, transport, ttl)?;
             Ok(ethernet_frame(dst_mac, src_mac, EtherTypes::Ipv4, &packet))
         }
         (IpAddr::V6(s), IpAddr::V6(d)) => {
-            let packet = ipv6_packet(s, d, protocol, transport)?;
+            let packet = ipv6_packet_with_hop_limit(s, d, protocol, transport, ttl)?;
             Ok(ethernet_frame(dst_mac, src_mac, EtherTypes::Ipv6, &packet))
         }
         _ => Err(FrameError::MixedFamilies),
@@ -248,6 +256,16 @@ pub fn ipv4_packet(
     dst: Ipv4Addr,
     protocol: IpNextHeaderProtocol,
     payload: &[u8],
+) -> Result<Vec<u8>, FrameError> {
+    ipv4_packet_with_ttl(src, dst, protocol, payload, DEFAULT_TTL)
+}
+
+fn ipv4_packet_with_ttl(
+    src: Ipv4Addr,
+    dst: Ipv4Addr,
+    protocol: IpNextHeaderProtocol,
+    payload: &[u8],
+    ttl: u8,
 ) -> Result<Vec<u8>, FrameError> {
     let total = IPV4_HEADER_LEN + payload.len();
     if total > ETHERNET_MTU {
@@ -268,7 +286,7 @@ pub fn ipv4_packet(
         ip.set_identification(0);
         ip.set_flags(ipv4::Ipv4Flags::DontFragment);
         ip.set_fragment_offset(0);
-        ip.set_ttl(DEFAULT_TTL);
+        ip.set_ttl(ttl);
         ip.set_next_level_protocol(protocol);
         ip.set_source(src);
         ip.set_destination(dst);
@@ -286,6 +304,16 @@ pub fn ipv6_packet(
     protocol: IpNextHeaderProtocol,
     payload: &[u8],
 ) -> Result<Vec<u8>, FrameError> {
+    ipv6_packet_with_hop_limit(src, dst, protocol, payload, DEFAULT_TTL)
+}
+
+fn ipv6_packet_with_hop_limit(
+    src: Ipv6Addr,
+    dst: Ipv6Addr,
+    protocol: IpNextHeaderProtocol,
+    payload: &[u8],
+    hop_limit: u8,
+) -> Result<Vec<u8>, FrameError> {
     let total = IPV6_HEADER_LEN + payload.len();
     if total > ETHERNET_MTU {
         return Err(FrameError::TooLong {
@@ -301,7 +329,7 @@ pub fn ipv6_packet(
         ip.set_flow_label(0);
         ip.set_payload_length(payload.len() as u16);
         ip.set_next_header(protocol);
-        ip.set_hop_limit(DEFAULT_TTL);
+        ip.set_hop_limit(hop_limit);
         ip.set_source(src);
         ip.set_destination(dst);
         ip.payload_mut().copy_from_slice(payload);

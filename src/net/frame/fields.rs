@@ -38,6 +38,8 @@ pub enum LayerKind {
     Payload,
     /// Bytes that do not fit the structure they claim (too short, bad lengths).
     Malformed,
+    /// Preamble and start frame delimiter: only on the cable, never in a capture.
+    Physical,
 }
 
 impl LayerKind {
@@ -52,6 +54,7 @@ impl LayerKind {
             LayerKind::Udp => Label::new("User Datagram Protocol", "用户数据报协议 UDP"),
             LayerKind::Payload => Label::new("Data", "数据"),
             LayerKind::Malformed => Label::new("Malformed/truncated", "格式错误/数据截断"),
+            LayerKind::Physical => Label::new("Physical layer", "物理层"),
         }
     }
 
@@ -63,6 +66,7 @@ impl LayerKind {
             LayerKind::Tcp | LayerKind::Udp => 4,
             LayerKind::Payload => 7,
             LayerKind::Malformed => 0,
+            LayerKind::Physical => 1,
         }
     }
 }
@@ -134,9 +138,14 @@ impl Field {
         self
     }
 
+    /// The decoded value in `lang` (numbers and protocol names stay as they are).
+    pub fn shown_in(&self, lang: Lang) -> String {
+        localize_value(&self.shown, lang)
+    }
+
     /// The line a details pane shows, e.g. `Checksum: 0x1c46 [correct]`.
     pub fn line(&self, lang: Lang) -> String {
-        let mut out = format!("{}: {}", self.label.get(lang), self.shown);
+        let mut out = format!("{}: {}", self.label.get(lang), self.shown_in(lang));
         if let Some(status) = self.checksum {
             out.push(' ');
             out.push_str(&checksum_verdict(status, self.bytes.len(), lang));
@@ -151,6 +160,42 @@ impl Field {
             out.extend(child.walk());
         }
         out
+    }
+}
+
+/// English words the dissector puts into values, with their Chinese. Values are
+/// built in English (like a protocol analyzer's) and translated on display.
+const VALUE_WORDS_ZH: &[(&str, &str)] = &[
+    (" (unknown: the question)", "（未知：正是要问的）"),
+    (" (ACK flag not set: ignored)", "（ACK 标志未置位：忽略）"),
+    (" (locally administered)", "（本地管理地址）"),
+    (" (broadcast)", "（广播）"),
+    (" (multicast)", "（组播）"),
+    (" (Not ECN-Capable Transport)", "（不支持 ECN）"),
+    (" (default)", "（默认）"),
+    ("Don't fragment", "不分片"),
+    ("More fragments", "还有分片"),
+    ("8-byte header + ", "8 字节首部 + "),
+    ("bytes of data", "字节数据"),
+    ("multiply by", "乘以"),
+    ("on the wire: clock sync", "线路上：用于时钟同步"),
+    ("on the wire: the frame starts next", "线路上：接下来是帧"),
+    ("request (", "请求 ("),
+    ("reply (", "应答 ("),
+    (" bytes", " 字节"),
+];
+
+/// `value` with the dissector's English words in `lang`.
+pub fn localize_value(value: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => value.to_string(),
+        Lang::Zh => match value {
+            "Set" => "置位".to_string(),
+            "Not set" => "未置位".to_string(),
+            _ => VALUE_WORDS_ZH
+                .iter()
+                .fold(value.to_string(), |acc, (en, zh)| acc.replace(en, zh)),
+        },
     }
 }
 
@@ -187,10 +232,13 @@ impl Layer {
     /// The layer's title line, e.g. `Internet Protocol Version 4, Src: …, Dst: …`.
     pub fn title(&self, lang: Lang) -> String {
         if self.summary.is_empty() {
-            self.kind.label().get(lang).to_string()
-        } else {
-            format!("{}, {}", self.kind.label().get(lang), self.summary)
+            return self.kind.label().get(lang).to_string();
         }
+        let summary = match lang {
+            Lang::En => self.summary.clone(),
+            Lang::Zh => localize_summary(&self.summary),
+        };
+        format!("{}, {summary}", self.kind.label().get(lang))
     }
 
     /// The first field (at any depth) with this id.
@@ -200,6 +248,19 @@ impl Layer {
             .flat_map(|f| f.walk())
             .find(|f| f.id == id)
     }
+}
+
+/// ARP's question and answer, and byte counts, in Chinese.
+fn localize_summary(summary: &str) -> String {
+    if let Some(rest) = summary.strip_prefix("Who has ")
+        && let Some((target, sender)) = rest.split_once("? Tell ")
+    {
+        return format!("谁是 {target}？请告诉 {sender}");
+    }
+    if let Some((ip, mac)) = summary.split_once(" is at ") {
+        return format!("{ip} 的 MAC 是 {mac}");
+    }
+    localize_value(summary, Lang::Zh)
 }
 
 /// A whole frame taken apart.
@@ -234,8 +295,70 @@ impl Dissection {
             .collect()
     }
 
-    /// The layer that owns byte `offset` (the innermost one; headers do not overlap).
+    /// The layer that owns byte `offset`: its header, or one of its fields
+    /// (Ethernet padding and FCS sit after the payload).
     pub fn layer_at(&self, offset: usize) -> Option<&Layer> {
-        self.layers.iter().find(|l| l.bytes.contains(&offset))
+        self.layers
+            .iter()
+            .find(|l| l.bytes.contains(&offset))
+            .or_else(|| {
+                self.layers
+                    .iter()
+                    .find(|l| l.fields.iter().any(|f| f.bytes.contains(&offset)))
+            })
+    }
+
+    /// The part of this dissection from byte `start` on, renumbered from 0: the
+    /// view of an inner unit of data (the packet inside a frame, the segment
+    /// inside a packet). Layers that begin before `start` are left out.
+    pub fn from_offset(&self, start: usize) -> Dissection {
+        fn shift(f: &Field, start: usize) -> Field {
+            let mut f = f.clone();
+            f.bytes = f.bytes.start.saturating_sub(start)..f.bytes.end.saturating_sub(start);
+            f.children = f.children.iter().map(|c| shift(c, start)).collect();
+            f
+        }
+        Dissection {
+            layers: self
+                .layers
+                .iter()
+                .filter(|l| l.bytes.start >= start)
+                .map(|l| Layer {
+                    kind: l.kind,
+                    bytes: l.bytes.start - start..l.bytes.end.saturating_sub(start),
+                    summary: l.summary.clone(),
+                    fields: l
+                        .fields
+                        .iter()
+                        .filter(|f| f.bytes.start >= start)
+                        .map(|f| shift(f, start))
+                        .collect(),
+                })
+                .collect(),
+            len: self.len.saturating_sub(start),
+        }
+    }
+
+    /// This dissection moved `by` bytes later (for bytes sent before the frame).
+    pub fn shifted_later(&self, by: usize) -> Dissection {
+        fn shift(f: &Field, by: usize) -> Field {
+            let mut f = f.clone();
+            f.bytes = f.bytes.start + by..f.bytes.end + by;
+            f.children = f.children.iter().map(|c| shift(c, by)).collect();
+            f
+        }
+        Dissection {
+            layers: self
+                .layers
+                .iter()
+                .map(|l| Layer {
+                    kind: l.kind,
+                    bytes: l.bytes.start + by..l.bytes.end + by,
+                    summary: l.summary.clone(),
+                    fields: l.fields.iter().map(|f| shift(f, by)).collect(),
+                })
+                .collect(),
+            len: self.len + by,
+        }
     }
 }

@@ -10,7 +10,8 @@ mod wire;
 pub use build::{
     ARP_LEN, ArpOp, ArpSpec, DEFAULT_TTL, ETHERNET_HEADER_LEN, ETHERNET_MTU, IPV4_HEADER_LEN,
     IPV6_HEADER_LEN, TCP_HEADER_LEN, TcpSegmentSpec, UDP_HEADER_LEN, UdpDatagramSpec,
-    build_arp_frame, build_tcp_frame, build_udp_frame, ethernet_frame, ipv4_packet, ipv6_packet,
+    build_arp_frame, build_tcp_frame, build_udp_frame, build_udp_frame_with_ttl, ethernet_frame,
+    ipv4_packet, ipv6_packet,
 };
 pub use dissect::dissect;
 pub use fields::{ChecksumStatus, Dissection, Field, Label, Layer, LayerKind};

@@ -1,0 +1,300 @@
+//! The sequence diagram: client and server lifelines labelled with their states,
+//! one row per segment, the segment in flight drawn as a growing arrow.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::widgets::{Block, Widget};
+
+use super::{HandshakePanel, STEP_UNITS, fit, side_name};
+use crate::i18n::t;
+use crate::net::tcp::{Ends, Fate, Flight, Side, Step, TcpState, flags_label};
+use crate::ui::panel::RenderCtx;
+
+/// Width of the state column beside each lifeline ("SYN-RECEIVED" + margin).
+const STATE_COL: u16 = 13;
+
+/// One row of the diagram.
+struct Row<'a> {
+    step: &'a Step,
+    flight: Option<&'a Flight>,
+    /// Index of the flight in `timeline.flights()`.
+    ordinal: usize,
+    /// 0.0–1.0 of the flight; 1.0 for completed steps.
+    progress: f32,
+    states: Ends<TcpState>,
+}
+
+fn rows(panel: &HandshakePanel) -> Vec<Row<'_>> {
+    let steps = &panel.timeline.steps;
+    let mut out = Vec::new();
+    let mut ordinal = 0;
+    let in_flight = (panel.progress > 0).then_some(panel.at);
+    for (i, step) in steps.iter().enumerate() {
+        let progress = if i < panel.at {
+            1.0
+        } else if Some(i) == in_flight {
+            panel.progress as f32 / STEP_UNITS as f32
+        } else {
+            break;
+        };
+        let states = step.states(progress >= 1.0 || step.flights.is_empty() && progress > 0.0);
+        if step.flights.is_empty() {
+            out.push(Row {
+                step,
+                flight: None,
+                ordinal,
+                progress,
+                states,
+            });
+        }
+        for flight in &step.flights {
+            out.push(Row {
+                step,
+                flight: Some(flight),
+                ordinal,
+                progress,
+                states,
+            });
+            ordinal += 1;
+        }
+    }
+    out
+}
+
+/// The short label on an arrow: flags, seq, ack (when ACK is set) and length.
+pub fn arrow_label(flight: &Flight, wide: bool) -> String {
+    let s = &flight.segment;
+    let mut label = format!("{} seq={}", flags_label(s.flags), s.seq);
+    if s.has(pnet_packet::tcp::TcpFlags::ACK) {
+        label.push_str(&format!(" ack={}", s.ack));
+    }
+    label.push_str(&format!(" len={}", s.len()));
+    if wide {
+        label.push_str(&format!(" win={}", s.window));
+    }
+    label
+}
+
+pub fn render(panel: &HandshakePanel, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
+    let lang = ctx.lang;
+    let block = Block::bordered()
+        .title(t(lang, "hs.diagram.title"))
+        .border_style(ctx.theme.border);
+    let inner = block.inner(area);
+    block.render(area, buf);
+    if inner.width < STATE_COL * 2 + 10 || inner.height < 3 {
+        return;
+    }
+    let left = inner.x + STATE_COL;
+    let right = inner.x + inner.width - STATE_COL - 1;
+    let theme = ctx.theme;
+    let current = panel.timeline.states_after(panel.at.checked_sub(1));
+    let current = match panel.current_step() {
+        Some(step) if panel.progress > 0 => step.states(false),
+        _ => current,
+    };
+    // Lifeline heads: who, where, and the current state.
+    let client_addr = panel.timeline.client.addr.to_string();
+    let server_addr = panel.timeline.server.addr.to_string();
+    let y = inner.y;
+    let room = usize::from(inner.width / 2).saturating_sub(1);
+    let client_head = fit(
+        &format!("{} {client_addr}", side_name(lang, Side::Client)),
+        room,
+    );
+    buf.set_string(
+        inner.x,
+        y,
+        &client_head,
+        theme.client.add_modifier(Modifier::BOLD),
+    );
+    let server_head = fit(
+        &format!("{} {server_addr}", side_name(lang, Side::Server)),
+        room,
+    );
+    let server_w = crate::ui::text::width(&server_head) as u16;
+    buf.set_string(
+        inner.x + inner.width - server_w,
+        y,
+        &server_head,
+        theme.server.add_modifier(Modifier::BOLD),
+    );
+    let badge = |state: TcpState| format!("[{}]", state.name());
+    buf.set_string(
+        inner.x,
+        y + 1,
+        badge(current.client),
+        theme.client.add_modifier(Modifier::REVERSED),
+    );
+    let sb = badge(current.server);
+    buf.set_string(
+        inner.x + inner.width - sb.len() as u16,
+        y + 1,
+        &sb,
+        theme.server.add_modifier(Modifier::REVERSED),
+    );
+    let rows = rows(panel);
+    let visible = usize::from(inner.height.saturating_sub(2));
+    let mut skip = rows.len().saturating_sub(visible);
+    // Keep the segment open in the inspector in view.
+    if let Some(selected) = panel.inspecting
+        && let Some(row) = rows
+            .iter()
+            .position(|r| r.flight.is_some() && r.ordinal == selected)
+    {
+        skip = skip.min(row);
+    }
+    let wide = right.saturating_sub(left) > 60;
+    let mut previous: Option<Ends<TcpState>> = skip
+        .checked_sub(1)
+        .and_then(|i| rows.get(i))
+        .map(|r| r.states);
+    if skip == 0 {
+        previous = Some(panel.timeline.initial);
+    }
+    for (n, row) in rows.iter().skip(skip).enumerate() {
+        let y = inner.y + 2 + n as u16;
+        buf.set_string(left, y, "│", theme.client);
+        buf.set_string(right, y, "│", theme.server);
+        for (side, x) in [(Side::Client, inner.x), (Side::Server, right + 2)] {
+            let state = *row.states.get(side);
+            let changed = previous.is_none_or(|p| *p.get(side) != state);
+            let style = if changed {
+                theme.base.add_modifier(Modifier::BOLD)
+            } else {
+                theme.muted
+            };
+            buf.set_string(x, y, state.name(), style);
+        }
+        previous = Some(row.states);
+        match row.flight {
+            Some(flight) => {
+                draw_arrow(buf, left + 1, right - 1, y, flight, row.progress, wide, ctx);
+                if panel.inspecting == Some(row.ordinal) {
+                    let line = Rect::new(left + 1, y, right - left - 1, 1);
+                    buf.set_style(line, Style::default().add_modifier(Modifier::REVERSED));
+                }
+            }
+            None => {
+                let text = note_text(row.step);
+                let width = usize::from(right - left - 1);
+                let text = fit(&text, width);
+                let w = crate::ui::text::width(&text) as u16;
+                let x = left + 1 + (right - left - 1).saturating_sub(w) / 2;
+                buf.set_string(x, y, &text, theme.muted);
+            }
+        }
+    }
+}
+
+/// A step without a segment: its timer or call, or a dot for an explanation.
+fn note_text(step: &Step) -> String {
+    let parts: Vec<String> = step
+        .transitions
+        .iter()
+        .map(|t| {
+            format!(
+                "{}: {} → {}",
+                t.transition.event, t.transition.from, t.transition.to
+            )
+        })
+        .collect();
+    if parts.is_empty() {
+        "·  ·  ·".to_string()
+    } else {
+        parts.join("  ")
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn draw_arrow(
+    buf: &mut Buffer,
+    x0: u16,
+    x1: u16,
+    y: u16,
+    flight: &Flight,
+    progress: f32,
+    wide: bool,
+    ctx: &RenderCtx,
+) {
+    let theme = ctx.theme;
+    let n = usize::from(x1.saturating_sub(x0)) + 1;
+    let rightward = flight.segment.from == Side::Client;
+    let style: Style = if rightward {
+        theme.client
+    } else {
+        theme.server
+    };
+    let mut label = format!(" {} ", arrow_label(flight, wide));
+    match flight.fate {
+        Fate::Unanswered => label.push_str("? "),
+        Fate::Dropped => label.push_str("✗ "),
+        Fate::Lost | Fate::Delivered => {}
+    }
+    let full_width = label.chars().count();
+    // How far the arrow has come; a lost segment stops, crossed out, a little past
+    // its label somewhere mid-way.
+    let len = match flight.fate {
+        Fate::Lost if progress >= 0.5 => (full_width + 4).min(n * 3 / 4).max(1),
+        _ => ((progress * n as f32).round() as usize).clamp(1, n),
+    };
+    let covered = if rightward { 0..len } else { n - len..n };
+    let head_at = if rightward { len - 1 } else { n - len };
+    let mut cells: Vec<char> = vec![' '; n];
+    for i in covered {
+        cells[i] = '─';
+    }
+    cells[head_at] = match flight.fate {
+        Fate::Lost if progress >= 0.5 => '✗',
+        Fate::Dropped if progress >= 1.0 => '✗',
+        _ if rightward => '▶',
+        _ => '◀',
+    };
+    let behind = if rightward { head_at } else { n - head_at - 1 };
+    let ahead = n - behind - 1;
+    let arrived = progress >= 1.0 && flight.fate != Fate::Lost;
+    // Arrived: centred. Flying: behind the head when it fits, else on the wider
+    // side, shortened to the flags alone if need be.
+    let (room, put_behind) = if arrived {
+        (n.saturating_sub(2), true)
+    } else if behind >= full_width || behind >= ahead {
+        (behind, true)
+    } else {
+        (ahead, false)
+    };
+    let text = if full_width <= room {
+        label
+    } else {
+        let short = format!(" {} ", flags_label(flight.segment.flags));
+        if short.chars().count() <= room {
+            short
+        } else {
+            fit(&label, room)
+        }
+    };
+    let label: Vec<char> = text.chars().collect();
+    let lw = label.len();
+    let start = if arrived {
+        n.saturating_sub(lw) / 2
+    } else if put_behind == rightward {
+        head_at.saturating_sub(lw)
+    } else {
+        (head_at + 1).min(n.saturating_sub(lw))
+    };
+    for (i, c) in label.into_iter().enumerate() {
+        let at = start + i;
+        if at != head_at
+            && let Some(cell) = cells.get_mut(at)
+        {
+            *cell = c;
+        }
+    }
+    let text: String = cells.into_iter().collect();
+    let style = if matches!(flight.fate, Fate::Lost | Fate::Dropped) {
+        style.add_modifier(Modifier::DIM)
+    } else {
+        style
+    };
+    buf.set_string(x0, y, text, style);
+}

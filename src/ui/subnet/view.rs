@@ -1,0 +1,179 @@
+//! Drawing the panel: input line, validation line, bit rows, pane tabs, pane.
+//! A pure function of the panel state.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Widget};
+
+use super::{Pane, SubnetPanel, bits_view, panes};
+use crate::i18n::{t, tf};
+use crate::net::subnet::SubnetError;
+use crate::ui::lessons::fit;
+use crate::ui::panel::RenderCtx;
+use crate::ui::text::width;
+
+const PROMPT: &str = "› ";
+
+pub(super) fn render(panel: &SubnetPanel, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
+    let theme = ctx.theme;
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(if panel.editing {
+            theme.border_focus
+        } else {
+            theme.border
+        })
+        .title(Span::styled(
+            format!(" {} ", t(ctx.lang, "subnet.title")),
+            theme.title,
+        ));
+    let inner = block.inner(area);
+    block.render(area, buf);
+    let inner = Rect {
+        x: inner.x.saturating_add(1),
+        width: inner.width.saturating_sub(2),
+        ..inner
+    };
+    let available = usize::from(inner.width);
+    let (input, skipped) = input_line(panel, available, ctx);
+    let mut lines = vec![input, status_line(panel, skipped, available, ctx)];
+    if let Some(step) = panel.current_step() {
+        lines.extend(bits_view::lines(&panel.facts, step, available, ctx));
+    }
+    lines.push(pane_tabs(panel, ctx));
+    let room = usize::from(inner.height).saturating_sub(lines.len());
+    lines.extend(panes::lines(panel, room, available, ctx));
+    Paragraph::new(lines).render(inner, buf);
+}
+
+/// The input line, and how many characters of the input were cut on the left to
+/// keep the end (where the student types) visible.
+fn input_line(panel: &SubnetPanel, available: usize, ctx: &RenderCtx) -> (Line<'static>, usize) {
+    let theme = ctx.theme;
+    if panel.input.is_empty() && !panel.editing {
+        let hint = fit(
+            t(ctx.lang, "subnet.input.hint"),
+            available.saturating_sub(2),
+        );
+        return (
+            Line::from(vec![
+                Span::styled(PROMPT, theme.key),
+                Span::styled(hint, theme.muted),
+            ]),
+            0,
+        );
+    }
+    let room = available.saturating_sub(width(PROMPT) + 1);
+    let chars: Vec<char> = panel.input.chars().collect();
+    let mut skipped = 0;
+    while skipped < chars.len() && width(&chars[skipped..].iter().collect::<String>()) > room {
+        skipped += 1;
+    }
+    let shown: String = chars[skipped..].iter().collect();
+    let mut spans = vec![
+        Span::styled(PROMPT, theme.key),
+        Span::styled(
+            shown,
+            if panel.error.is_some() {
+                theme.bad
+            } else {
+                theme.accent
+            },
+        ),
+    ];
+    if panel.editing {
+        spans.push(Span::styled("█", theme.key));
+    }
+    (Line::from(spans), skipped)
+}
+
+/// Under the input: the error with a caret at its column, or the scope and the
+/// animation state.
+fn status_line(
+    panel: &SubnetPanel,
+    skipped: usize,
+    available: usize,
+    ctx: &RenderCtx,
+) -> Line<'static> {
+    let theme = ctx.theme;
+    match &panel.error {
+        Some(SubnetError::Empty) => Line::from(Span::styled(
+            fit(&SubnetError::Empty.message(ctx.lang), available),
+            theme.muted,
+        )),
+        Some(err) => {
+            let message = err.message(ctx.lang);
+            let caret = err.column().map(|c| {
+                let before: String = panel
+                    .input
+                    .chars()
+                    .skip(skipped)
+                    .take(c.saturating_sub(1 + skipped))
+                    .collect();
+                width(PROMPT) + width(&before)
+            });
+            match caret {
+                Some(x) if x + 2 + width(&message) <= available => Line::from(vec![
+                    Span::raw(" ".repeat(x)),
+                    Span::styled("^ ", theme.boundary),
+                    Span::styled(message, theme.bad),
+                ]),
+                _ => Line::from(Span::styled(fit(&message, available), theme.bad)),
+            }
+        }
+        None => {
+            let left = if panel.editing {
+                t(ctx.lang, "subnet.input.editing").to_string()
+            } else {
+                format!("✓ {}", t(ctx.lang, &panel.facts.scope.text_key()))
+            };
+            let total = panel.steps.len().to_string();
+            let n = (panel.step.min(panel.steps.len().saturating_sub(1)) + 1).to_string();
+            let state = if panel.playing {
+                "subnet.playing"
+            } else {
+                "subnet.paused"
+            };
+            let right = format!(
+                "{}  {}",
+                tf(ctx.lang, "subnet.step", &[("n", &n), ("total", &total)]),
+                t(ctx.lang, state)
+            );
+            let left = fit(&left, available.saturating_sub(width(&right) + 2));
+            let gap = available.saturating_sub(width(&left) + width(&right));
+            Line::from(vec![
+                Span::styled(
+                    left,
+                    if panel.editing {
+                        theme.muted
+                    } else {
+                        theme.good
+                    },
+                ),
+                Span::raw(" ".repeat(gap)),
+                Span::styled(right, theme.muted),
+            ])
+        }
+    }
+}
+
+fn pane_tabs(panel: &SubnetPanel, ctx: &RenderCtx) -> Line<'static> {
+    let theme = ctx.theme;
+    let mut spans = Vec::new();
+    for (i, pane) in Pane::ALL.iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::styled("│", theme.border));
+        }
+        let style = if *pane == panel.pane {
+            theme.tab_active
+        } else {
+            theme.tab_inactive
+        };
+        spans.push(Span::styled(
+            format!(" {} ", t(ctx.lang, pane.title_key())),
+            style,
+        ));
+    }
+    Line::from(spans)
+}

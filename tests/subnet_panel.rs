@@ -1,0 +1,331 @@
+//! The Subnet calculator panel on ratatui's TestBackend: snapshots in English and
+//! Chinese at 80x24 and 160x48 (including the AND sweep's middle frame), styles of
+//! network vs host bits, live validation, keys and the LAN hand-over.
+#![allow(clippy::unwrap_used)]
+
+use std::sync::mpsc;
+
+use nettutor::i18n::Lang;
+use nettutor::lesson::PanelId;
+use nettutor::ui::app::{AppEvent, Msg, Nav, Screen};
+use nettutor::ui::panel::{Ctx, JobSink, Panel, RenderCtx, TextInput};
+use nettutor::ui::subnet::{Pane, SubnetMsg, SubnetPanel};
+use nettutor::ui::theme::Theme;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::style::{Color, Modifier};
+
+fn ctx(lang: Lang) -> Ctx {
+    let (tx, _rx) = mpsc::channel::<AppEvent>();
+    Ctx {
+        lang,
+        present: false,
+        status: None,
+        jobs: JobSink::new(tx, Screen::Subnet),
+    }
+}
+
+fn draw(panel: &SubnetPanel, lang: Lang, theme: &Theme, w: u16, h: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal
+        .draw(|f| {
+            let rctx = RenderCtx {
+                lang,
+                theme,
+                present: false,
+            };
+            panel.render(f.area(), f.buffer_mut(), &rctx);
+        })
+        .unwrap();
+    terminal
+}
+
+fn opened(arg: &str) -> SubnetPanel {
+    let mut panel = SubnetPanel::default();
+    panel.open(arg, &mut ctx(Lang::En)).unwrap();
+    panel
+}
+
+fn sizes() -> [(u16, u16); 2] {
+    [(80, 24), (160, 48)]
+}
+
+fn dark() -> Theme {
+    Theme::named("dark").unwrap()
+}
+
+#[test]
+fn textbook_snapshots_complete_and_middle_of_the_sweep() {
+    for lang in Lang::ALL {
+        for (w, h) in sizes() {
+            let mut panel = opened("192.168.21.36/24");
+            panel.nav(Nav::Last, &mut ctx(lang));
+            let t = draw(&panel, lang, &dark(), w, h);
+            insta::assert_snapshot!(format!("textbook_{lang}_{w}x{h}"), t.backend());
+            // The middle frame: half of the 32 AND steps done.
+            panel.step = panel.steps.len() / 2;
+            let t = draw(&panel, lang, &dark(), w, h);
+            insta::assert_snapshot!(format!("sweep_middle_{lang}_{w}x{h}"), t.backend());
+        }
+    }
+}
+
+#[test]
+fn same_network_split_vlsm_and_ipv6_snapshots() {
+    for lang in Lang::ALL {
+        for (w, h) in sizes() {
+            let cases = [
+                (
+                    "same",
+                    "192.168.21.36/24 same=192.168.22.7 gateway=192.168.21.1",
+                ),
+                ("split", "10.0.0.0/8 split=30"),
+                ("vlsm", "192.168.1.0/24 vlsm=50,20,10,2"),
+                ("ipv6", "2001:db8::1/64"),
+            ];
+            for (name, arg) in cases {
+                let mut panel = opened(arg);
+                panel.nav(Nav::Last, &mut ctx(lang));
+                let t = draw(&panel, lang, &dark(), w, h);
+                insta::assert_snapshot!(format!("{name}_{lang}_{w}x{h}"), t.backend());
+            }
+        }
+    }
+}
+
+#[test]
+fn typing_an_error_shows_where() {
+    let mut panel = SubnetPanel::default();
+    let mut c = ctx(Lang::En);
+    panel.update(SubnetMsg::Edit, &mut c);
+    assert!(panel.captures_text());
+    // Clear the line, then type an address with a bad octet.
+    panel.text_key(
+        KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL),
+        &mut c,
+    );
+    for ch in "192.168.300.1/24".chars() {
+        let r = panel.text_key(KeyEvent::new(KeyCode::Char(ch), KeyModifiers::NONE), &mut c);
+        assert_eq!(r, TextInput::Consumed(None));
+    }
+    let err = panel.error.clone().unwrap();
+    assert_eq!(err.column(), Some(9));
+    let t = draw(&panel, Lang::En, &dark(), 80, 24);
+    insta::assert_snapshot!("typing_error_en_80x24", t.backend());
+    // Fixing it makes the input valid again, live.
+    for _ in 0.."300.1/24".len() {
+        panel.text_key(
+            KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE),
+            &mut c,
+        );
+    }
+    for ch in "30.1/24".chars() {
+        panel.text_key(KeyEvent::new(KeyCode::Char(ch), KeyModifiers::NONE), &mut c);
+    }
+    assert!(panel.error.is_none());
+    assert_eq!(panel.facts.network.to_string(), "192.168.30.0/24");
+    panel.text_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE), &mut c);
+    assert!(!panel.captures_text());
+}
+
+/// The screen column where `needle` starts in a row of cell symbols.
+fn column_of(row: &str, needle: &str) -> u16 {
+    let byte = row.find(needle).unwrap();
+    u16::try_from(row[..byte].chars().count()).unwrap()
+}
+
+/// The cells of the address row's bits: (network bit cell, host bit cell).
+fn bit_cells(buf: &Buffer, prefix_col: u16) -> (ratatui::style::Style, ratatui::style::Style) {
+    // Row 3 of the screen: border, input, status, then the address row.
+    let y = 3;
+    let row: String = (0..buf.area.width)
+        .map(|x| buf[(x, y)].symbol().to_string())
+        .collect();
+    assert!(row.contains("11000000.10101000.00010101.00100100"), "{row}");
+    let start = column_of(&row, "11000000");
+    let net = buf[(start, y)].style();
+    let host = buf[(start + prefix_col, y)].style();
+    (net, host)
+}
+
+#[test]
+fn network_and_host_bits_are_styled_differently_with_and_without_colour() {
+    let mut panel = opened("192.168.21.36/24");
+    panel.nav(Nav::Last, &mut ctx(Lang::En));
+    // Bit 25 (the first host bit) is at column 24 + 3 separators.
+    for theme in ["dark", "light", "high-contrast", "mono"] {
+        let theme = Theme::named(theme).unwrap();
+        let t = draw(&panel, Lang::En, &theme, 80, 24);
+        let (net, host) = bit_cells(t.backend().buffer(), 27);
+        assert_ne!(
+            net, host,
+            "{}: network and host bits look the same",
+            theme.name
+        );
+        assert_eq!(net.add_modifier, theme.net_bits.add_modifier);
+        assert_eq!(host.add_modifier, theme.host_bits.add_modifier);
+    }
+    let mono = Theme::named("mono").unwrap();
+    let t = draw(&panel, Lang::En, &mono, 80, 24);
+    let (net, host) = bit_cells(t.backend().buffer(), 27);
+    // No colour at all: the difference is in the modifiers alone.
+    for style in [net, host] {
+        assert!(matches!(style.fg, None | Some(Color::Reset)), "{style:?}");
+    }
+    assert!(
+        net.add_modifier
+            .contains(Modifier::BOLD | Modifier::UNDERLINED)
+    );
+    assert!(host.add_modifier.contains(Modifier::DIM));
+}
+
+#[test]
+fn sweep_steps_play_and_stop_at_the_end() {
+    let mut panel = opened("10.1.2.3/8");
+    let mut c = ctx(Lang::En);
+    assert_eq!(panel.step, 0, "a lesson opens at the start of the sweep");
+    panel.nav(Nav::Next, &mut c);
+    panel.nav(Nav::Next, &mut c);
+    assert_eq!(panel.step, 2);
+    panel.nav(Nav::Prev, &mut c);
+    assert_eq!(panel.step, 1);
+    panel.update(SubnetMsg::PlayPause, &mut c);
+    assert!(panel.wants_ticks());
+    for _ in 0..1000 {
+        panel.tick(&mut c);
+    }
+    assert!(!panel.wants_ticks(), "idle after the last step");
+    assert_eq!(panel.step, panel.steps.len() - 1);
+    // Playing again from the end restarts.
+    panel.update(SubnetMsg::PlayPause, &mut c);
+    assert_eq!(panel.step, 0);
+}
+
+#[test]
+fn lan_key_opens_the_lan_panel_on_the_case() {
+    let mut c = ctx(Lang::En);
+    let mut same = opened("192.168.21.36/24 same=192.168.21.99");
+    assert_eq!(same.pane, Pane::Same);
+    assert_eq!(
+        same.update(SubnetMsg::OpenLan, &mut c),
+        Some(Msg::OpenPanel {
+            panel: PanelId::Lan,
+            arg: "scenario=same-network".into()
+        })
+    );
+    let mut other = opened("192.168.21.36/24 same=10.0.0.1");
+    assert_eq!(
+        other.update(SubnetMsg::OpenLan, &mut c),
+        Some(Msg::OpenPanel {
+            panel: PanelId::Lan,
+            arg: "scenario=via-gateway".into()
+        })
+    );
+    let mut none = opened("192.168.21.36/24");
+    assert_eq!(none.update(SubnetMsg::OpenLan, &mut c), None);
+    assert!(c.status.is_some());
+}
+
+#[test]
+fn prefix_keys_and_bad_open_args() {
+    let mut c = ctx(Lang::En);
+    let mut panel = opened("192.168.21.36/24 same=192.168.21.99");
+    panel.update(SubnetMsg::PrefixLonger, &mut c);
+    assert_eq!(panel.input, "192.168.21.36/25 same=192.168.21.99");
+    assert_eq!(panel.facts.network.to_string(), "192.168.21.0/25");
+    panel.update(SubnetMsg::PrefixShorter, &mut c);
+    panel.update(SubnetMsg::PrefixShorter, &mut c);
+    assert_eq!(panel.facts.network.to_string(), "192.168.20.0/23");
+    let err = panel.open("10.0.0.1/33", &mut c).unwrap_err();
+    assert!(err.contains("column 10"), "{err}");
+    let err = panel.open("10.0.0.1/24", &mut ctx(Lang::Zh)).map(|_| ());
+    assert!(err.is_ok());
+}
+
+#[test]
+fn huge_split_list_scrolls_without_building_it() {
+    let mut panel = opened("::/0 split=128");
+    assert_eq!(panel.pane, Pane::Split);
+    let mut c = ctx(Lang::En);
+    panel.scroll = u128::MAX - 5;
+    panel.nav(Nav::Down, &mut c);
+    let t = draw(&panel, Lang::En, &dark(), 160, 48);
+    let text = format!("{}", t.backend());
+    assert!(
+        text.contains("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_bit_being_computed_is_highlighted() {
+    let mut panel = opened("192.168.21.36/24");
+    panel.step = 18; // computing bit 18 (index 17)
+    assert_eq!(panel.current_step().unwrap().cursor, Some(17));
+    let theme = dark();
+    let t = draw(&panel, Lang::En, &theme, 80, 24);
+    let buf = t.backend().buffer();
+    let y = 3;
+    let row: String = (0..buf.area.width)
+        .map(|x| buf[(x, y)].symbol().to_string())
+        .collect();
+    let start = column_of(&row, "11000000");
+    // Index 17 sits after two '.' separators.
+    let cursor = buf[(start + 19, y)].style();
+    let before = buf[(start + 18, y)].style();
+    assert_eq!(cursor.bg, theme.selected.bg);
+    assert_ne!(before.bg, theme.selected.bg);
+    // The AND row shows the first 18 result bits, then dots.
+    let and_row: String = (0..buf.area.width)
+        .map(|x| buf[(x, y + 2)].symbol().to_string())
+        .collect();
+    assert!(
+        and_row.contains("11000000.10101000.00······.········"),
+        "{and_row}"
+    );
+}
+
+#[test]
+fn in_the_app_keys_reach_the_panel_and_g_opens_the_lan_panel() {
+    use nettutor::lesson::{LessonSet, LessonSource};
+    use nettutor::ui::Options;
+    use nettutor::ui::app::App;
+
+    let dir =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/demo_lessons");
+    let lessons = LessonSet::load(&LessonSource::Dir(dir)).unwrap();
+    let (tx, _rx) = mpsc::channel();
+    let mut app = App::new(&Options::default(), dark(), lessons, None, tx);
+    let press = |app: &mut App, code: KeyCode, modifiers: KeyModifiers| {
+        app.handle_event(AppEvent::Input(ratatui::crossterm::event::Event::Key(
+            KeyEvent::new(code, modifiers),
+        )));
+    };
+    press(&mut app, KeyCode::Char('5'), KeyModifiers::NONE);
+    assert_eq!(app.screen, Screen::Subnet);
+    press(&mut app, KeyCode::Char('e'), KeyModifiers::NONE);
+    assert!(app.subnet.editing);
+    press(&mut app, KeyCode::Char('u'), KeyModifiers::CONTROL);
+    // 'q' is typed while editing, not "quit".
+    for ch in "10.0.0.1/24 same=10.0.1.1 q".chars() {
+        press(&mut app, KeyCode::Char(ch), KeyModifiers::NONE);
+    }
+    assert!(!app.quit);
+    assert!(app.subnet.error.is_some(), "'q' is not an option");
+    press(&mut app, KeyCode::Backspace, KeyModifiers::NONE);
+    press(&mut app, KeyCode::Backspace, KeyModifiers::NONE);
+    assert!(app.subnet.error.is_none(), "{:?}", app.subnet.error);
+    press(&mut app, KeyCode::Enter, KeyModifiers::NONE);
+    assert!(!app.subnet.editing);
+    press(&mut app, KeyCode::Char('s'), KeyModifiers::NONE);
+    assert_eq!(app.subnet.pane, Pane::Same);
+    press(&mut app, KeyCode::Char('p'), KeyModifiers::NONE);
+    assert!(app.wants_ticks());
+    press(&mut app, KeyCode::Char('p'), KeyModifiers::NONE);
+    assert!(!app.wants_ticks());
+    press(&mut app, KeyCode::Char('g'), KeyModifiers::NONE);
+    // The argument it carries is checked in `lan_key_opens_the_lan_panel_on_the_case`.
+    assert_eq!(app.screen, Screen::Lan);
+}
