@@ -1,17 +1,231 @@
-//! `nettutor lab NAME …` (issue: live labs).
+//! `nettutor lab NAME [--option VALUE…] [--json] [--predict N]` and
+//! `nettutor lab --list`: run a live loopback lab headless and print its report.
 
 use std::process::ExitCode;
 
 use clap::Args;
 
-use crate::i18n::Lang;
+use crate::i18n::{Lang, t};
+use crate::lab::{
+    self, Cancel, LabError, LabEvent, LabName, LabParams, LabSink, NullSink, OptKind,
+};
 
-#[derive(Debug, Args)]
-pub struct LabArgs {
-    /// The lab to run.
-    pub name: String,
+/// `--events`: each event as one JSON line on stderr, for recording streams
+/// (e.g. fixtures for the labs panel's snapshot tests).
+struct StderrEvents;
+
+impl LabSink for StderrEvents {
+    fn event(&self, ev: LabEvent) {
+        if let Ok(line) = serde_json::to_string(&ev) {
+            eprintln!("{line}");
+        }
+    }
 }
 
-pub fn run(_args: LabArgs, _lang: Lang) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("labs are not built yet")
+/// Exit code for a mistake in the command line (as clap uses).
+const USAGE: u8 = 2;
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  nettutor lab --list\n  nettutor lab sticky --count 10 \
+    --message hello --delay 200 --recv-size 1024 --nodelay\n  nettutor lab udp-loss --json\n  \
+    nettutor lab sticky --options   (the lab's options)"
+)]
+pub struct LabArgs {
+    /// The lab to run (see --list).
+    pub name: Option<String>,
+    /// List the labs, one line each.
+    #[arg(long)]
+    pub list: bool,
+    /// Print one JSON object instead of the human report.
+    #[arg(long)]
+    pub json: bool,
+    /// Your prediction, compared with what happens (each lab asks one question).
+    #[arg(long, value_name = "N")]
+    pub predict: Option<String>,
+    /// The lab's own options, e.g. --count 10 --delay 200 --nodelay.
+    #[arg(
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "--OPTION VALUE"
+    )]
+    pub options: Vec<String>,
+}
+
+/// What the command line asked for, after pulling our flags out of the options.
+#[derive(Debug)]
+struct Request {
+    params: LabParams,
+    json: bool,
+    /// Print every event as a JSON line on stderr (to record a stream).
+    events: bool,
+    help: bool,
+    lang: Option<Lang>,
+}
+
+pub fn run(args: LabArgs, lang: Lang) -> anyhow::Result<ExitCode> {
+    if args.list {
+        print!("{}", list_text(lang));
+        return Ok(ExitCode::SUCCESS);
+    }
+    let Some(name) = args.name.as_deref() else {
+        eprintln!(
+            "nettutor: lab: name a lab to run, or use --list\n\n{}",
+            list_text(lang)
+        );
+        return Ok(ExitCode::from(USAGE));
+    };
+    let request = match parse_request(name, &args) {
+        Ok(request) => request,
+        Err(err) => {
+            eprintln!("nettutor: {err}");
+            return Ok(ExitCode::from(USAGE));
+        }
+    };
+    let lang = request.lang.unwrap_or(lang);
+    if request.help {
+        print!("{}", options_text(&request.params, lang));
+        return Ok(ExitCode::SUCCESS);
+    }
+    let sink: &dyn LabSink = if request.events {
+        &StderrEvents
+    } else {
+        &NullSink
+    };
+    match lab::run_lab(&request.params, sink, &Cancel::new()) {
+        Ok(report) => {
+            if request.json {
+                println!("{}", report.to_json());
+            } else {
+                print!("{}", report.summary(lang));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(err) if err.is_usage() => {
+            eprintln!("nettutor: {err}");
+            Ok(ExitCode::from(USAGE))
+        }
+        Err(err) => Err(anyhow::anyhow!("lab {name}: {err}")),
+    }
+}
+
+fn parse_request(name: &str, args: &LabArgs) -> Result<Request, String> {
+    let lab: LabName = name.parse().map_err(|e: LabError| e.to_string())?;
+    let mut params = LabParams::defaults(lab);
+    let mut request_json = args.json;
+    let mut help = false;
+    let mut events = false;
+    let mut lang = None;
+    if let Some(p) = &args.predict {
+        params.set("predict", p).map_err(|e| e.to_string())?;
+    }
+    let mut tokens = args.options.iter().peekable();
+    while let Some(token) = tokens.next() {
+        let Some(body) = token.strip_prefix("--") else {
+            return Err(format!(
+                "lab {lab}: unexpected '{token}' (options look like --name value; \
+                 see nettutor lab {lab} --options)"
+            ));
+        };
+        let (key, inline) = match body.split_once('=') {
+            Some((k, v)) => (k, Some(v.to_string())),
+            None => (body, None),
+        };
+        match key {
+            "json" => request_json = true,
+            "events" => events = true,
+            "options" | "help" => help = true,
+            "lang" | "predict" => {
+                let value = inline
+                    .or_else(|| tokens.next().cloned())
+                    .ok_or_else(|| format!("lab {lab}: --{key} needs a value"))?;
+                if key == "lang" {
+                    lang = Some(value.parse::<Lang>()?);
+                } else {
+                    params.set("predict", &value).map_err(|e| e.to_string())?;
+                }
+            }
+            _ => {
+                let spec = params
+                    .options()
+                    .iter()
+                    .find(|s| s.name == key)
+                    .ok_or_else(|| {
+                        // Let the lab's own error list the options it knows.
+                        params
+                            .set(key, "")
+                            .err()
+                            .map_or_else(|| format!("unknown option --{key}"), |e| e.to_string())
+                    })?;
+                let value = match (inline, spec.kind) {
+                    (Some(v), _) => v,
+                    // A bare flag means on; an explicit word after it is taken too.
+                    (None, OptKind::Flag) => match tokens.peek() {
+                        Some(next) if is_flag_word(next) => {
+                            tokens.next().cloned().unwrap_or_default()
+                        }
+                        _ => String::new(),
+                    },
+                    (None, _) => tokens.next().cloned().ok_or_else(|| {
+                        format!("lab {lab}: --{key} needs a value ({})", spec.allowed())
+                    })?,
+                };
+                params.set(key, &value).map_err(|e| e.to_string())?;
+            }
+        }
+    }
+    Ok(Request {
+        params,
+        json: request_json,
+        events,
+        help,
+        lang,
+    })
+}
+
+fn is_flag_word(word: &str) -> bool {
+    matches!(
+        word.to_ascii_lowercase().as_str(),
+        "true" | "false" | "on" | "off" | "yes" | "no" | "1" | "0"
+    )
+}
+
+/// `nettutor lab --list`: each lab name and its one-line description.
+fn list_text(lang: Lang) -> String {
+    let mut out = format!("{}\n", t(lang, "lab.list.header"));
+    for lab in LabName::ALL {
+        out.push_str(&format!(
+            "  {:<15} {}\n",
+            lab.as_str(),
+            t(lang, lab.about_key())
+        ));
+    }
+    out
+}
+
+/// `nettutor lab NAME --options`: the lab's options with ranges and defaults.
+fn options_text(params: &LabParams, lang: Lang) -> String {
+    let lab = params.lab();
+    let mut out = format!(
+        "{} — {}\n{}\n\n{}\n",
+        lab.as_str(),
+        t(lang, lab.title_key()),
+        t(lang, lab.about_key()),
+        t(lang, "lab.options.header")
+    );
+    for spec in params.options() {
+        out.push_str(&format!(
+            "  --{:<12} {} [{}; default {}]\n",
+            spec.name,
+            t(lang, spec.help),
+            spec.allowed(),
+            spec.default
+        ));
+    }
+    out.push_str(&format!(
+        "  --{:<12} {}\n  --json         JSON output\n  --events       every event as a JSON line on stderr\n",
+        "predict N",
+        t(lang, lab.predict_key())
+    ));
+    out
 }

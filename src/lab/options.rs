@@ -1,0 +1,253 @@
+//! Lab options as data: each lab lists its options ([`OptSpec`]) with kind, range
+//! and default, so the CLI parser, the panel's parameter form and the error
+//! messages all come from one table.
+
+use super::{LabError, LabName};
+
+/// What values an option takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OptKind {
+    /// A whole number from `min` to `max` inclusive.
+    Int { min: u64, max: u64 },
+    /// On/off: `--nodelay` alone means on; also `true/false/on/off/yes/no/1/0`.
+    Flag,
+    /// Free text of 1 to `max_len` bytes.
+    Text { max_len: usize },
+    /// One of a fixed list of words.
+    Choice(&'static [&'static str]),
+}
+
+/// One option of one lab.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OptSpec {
+    /// Name as typed: `--recv-size 512` on the command line, `recv-size=512` in a
+    /// lesson's panel argument.
+    pub name: &'static str,
+    pub kind: OptKind,
+    /// The default, as it would be typed.
+    pub default: &'static str,
+    /// `ui.toml` key of a one-line description.
+    pub help: &'static str,
+}
+
+impl OptSpec {
+    /// "an integer from 1 to 1000", "on or off", … (for messages and help).
+    pub fn allowed(&self) -> String {
+        match self.kind {
+            OptKind::Int { min, max } => format!("an integer from {min} to {max}"),
+            OptKind::Flag => "on or off (true/false)".to_string(),
+            OptKind::Text { max_len } => format!("text of 1 to {max_len} bytes"),
+            OptKind::Choice(words) => format!("one of: {}", words.join(", ")),
+        }
+    }
+}
+
+/// A parsed option value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OptValue {
+    Int(u64),
+    Flag(bool),
+    Text(String),
+}
+
+impl OptValue {
+    pub fn int(&self) -> u64 {
+        match self {
+            OptValue::Int(n) => *n,
+            OptValue::Flag(b) => u64::from(*b),
+            OptValue::Text(_) => 0,
+        }
+    }
+
+    pub fn flag(&self) -> bool {
+        match self {
+            OptValue::Flag(b) => *b,
+            OptValue::Int(n) => *n != 0,
+            OptValue::Text(_) => false,
+        }
+    }
+
+    pub fn text(&self) -> String {
+        match self {
+            OptValue::Text(s) => s.clone(),
+            OptValue::Int(n) => n.to_string(),
+            OptValue::Flag(b) => b.to_string(),
+        }
+    }
+}
+
+/// The spec of option `name` of `lab`, or a clear "unknown option" error.
+pub fn find_spec(
+    lab: LabName,
+    specs: &'static [OptSpec],
+    name: &str,
+) -> Result<&'static OptSpec, LabError> {
+    specs
+        .iter()
+        .find(|spec| spec.name == name)
+        .ok_or_else(|| LabError::UnknownOption {
+            lab: lab.as_str(),
+            option: name.to_string(),
+            allowed: allowed_names(specs),
+        })
+}
+
+/// "--count, --message, --predict" for error messages.
+pub fn allowed_names(specs: &[OptSpec]) -> String {
+    let mut names: Vec<String> = specs.iter().map(|s| format!("--{}", s.name)).collect();
+    names.push("--predict".to_string());
+    names.join(", ")
+}
+
+/// Parse `value` for option `name` of `lab` against its spec.
+pub fn parse_value(
+    lab: LabName,
+    specs: &'static [OptSpec],
+    name: &str,
+    value: &str,
+) -> Result<OptValue, LabError> {
+    let spec = find_spec(lab, specs, name)?;
+    let bad = || LabError::BadOption {
+        lab: lab.as_str(),
+        option: spec.name,
+        value: value.to_string(),
+        allowed: spec.allowed(),
+    };
+    match spec.kind {
+        OptKind::Int { min, max } => {
+            let n: u64 = value.trim().replace('_', "").parse().map_err(|_| bad())?;
+            if (min..=max).contains(&n) {
+                Ok(OptValue::Int(n))
+            } else {
+                Err(bad())
+            }
+        }
+        OptKind::Flag => match value.trim().to_ascii_lowercase().as_str() {
+            "" | "1" | "true" | "on" | "yes" => Ok(OptValue::Flag(true)),
+            "0" | "false" | "off" | "no" => Ok(OptValue::Flag(false)),
+            _ => Err(bad()),
+        },
+        OptKind::Text { max_len } => {
+            if value.is_empty() || value.len() > max_len {
+                Err(bad())
+            } else {
+                Ok(OptValue::Text(value.to_string()))
+            }
+        }
+        OptKind::Choice(words) => {
+            let lower = value.trim().to_ascii_lowercase();
+            if words.contains(&lower.as_str()) {
+                Ok(OptValue::Text(lower))
+            } else {
+                Err(bad())
+            }
+        }
+    }
+}
+
+/// Parse a prediction ("how many recv() calls?").
+pub fn parse_predict(lab: LabName, value: &str) -> Result<u64, LabError> {
+    value.trim().parse().map_err(|_| LabError::BadOption {
+        lab: lab.as_str(),
+        option: "predict",
+        value: value.to_string(),
+        allowed: format!("an integer from 0 to {}", u64::MAX),
+    })
+}
+
+/// Declares a lab's params struct plumbing: `OPTIONS`, `set`, `get`.
+/// Each field is listed with its option name and how to convert the parsed value.
+macro_rules! lab_options {
+    ($ty:ty, $lab:expr, [$(($name:literal, $field:ident, $conv:ident)),* $(,)?]) => {
+        impl $crate::lab::LabOptions for $ty {
+            const LAB: $crate::lab::LabName = $lab;
+            fn options() -> &'static [$crate::lab::OptSpec] {
+                Self::OPTIONS
+            }
+            fn set(&mut self, name: &str, value: &str) -> Result<(), $crate::lab::LabError> {
+                if name == "predict" {
+                    self.predict = Some($crate::lab::options::parse_predict($lab, value)?);
+                    return Ok(());
+                }
+                let parsed = $crate::lab::options::parse_value($lab, Self::OPTIONS, name, value)?;
+                let _ = &parsed; // labs without options never read it
+                match name {
+                    $($name => self.$field = lab_options!(@conv $conv, parsed),)*
+                    _ => {}
+                }
+                Ok(())
+            }
+            fn get(&self, name: &str) -> Option<String> {
+                match name {
+                    "predict" => self.predict.map(|p| p.to_string()),
+                    $($name => Some(lab_options!(@show $conv, self.$field)),)*
+                    _ => None,
+                }
+            }
+            fn predict(&self) -> Option<u64> {
+                self.predict
+            }
+        }
+    };
+    (@conv u64, $v:ident) => { $v.int() };
+    (@conv usize, $v:ident) => { usize::try_from($v.int()).unwrap_or(usize::MAX) };
+    (@conv u32, $v:ident) => { u32::try_from($v.int()).unwrap_or(u32::MAX) };
+    (@conv bool, $v:ident) => { $v.flag() };
+    (@conv String, $v:ident) => { $v.text() };
+    (@conv Transport, $v:ident) => { $crate::lab::Transport::from_word(&$v.text()) };
+    (@show Transport, $e:expr) => { $e.as_str().to_string() };
+    (@show $other:ident, $e:expr) => { $e.to_string() };
+}
+pub(crate) use lab_options;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SPECS: &[OptSpec] = &[
+        OptSpec {
+            name: "count",
+            kind: OptKind::Int { min: 1, max: 10 },
+            default: "5",
+            help: "lab.opt.count",
+        },
+        OptSpec {
+            name: "nodelay",
+            kind: OptKind::Flag,
+            default: "false",
+            help: "lab.opt.nodelay",
+        },
+    ];
+
+    #[test]
+    fn out_of_range_names_option_and_range() {
+        let err = parse_value(LabName::Sticky, SPECS, "count", "11").unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("--count"), "{text}");
+        assert!(text.contains("from 1 to 10"), "{text}");
+    }
+
+    #[test]
+    fn unknown_option_lists_the_known_ones() {
+        let text = parse_value(LabName::Sticky, SPECS, "cuont", "1")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            text.contains("--cuont") && text.contains("--count, --nodelay"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn flags_accept_bare_and_words() {
+        assert_eq!(
+            parse_value(LabName::Sticky, SPECS, "nodelay", "").unwrap(),
+            OptValue::Flag(true)
+        );
+        assert_eq!(
+            parse_value(LabName::Sticky, SPECS, "nodelay", "off").unwrap(),
+            OptValue::Flag(false)
+        );
+        assert!(parse_value(LabName::Sticky, SPECS, "nodelay", "maybe").is_err());
+    }
+}

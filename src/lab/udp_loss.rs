@@ -1,0 +1,434 @@
+//! `udp-loss` — UDP datagrams are lost without a word, even on loopback, when the
+//! receiver's buffer overflows; the kernel's own counter (`RcvbufErrors` in
+//! /proc/net/snmp) proves it. The same pressure over TCP loses nothing: flow
+//! control slows the sender instead.
+
+use std::collections::BTreeSet;
+use std::io::{self as stdio, Write};
+use std::net::{SocketAddr, TcpListener, UdpSocket};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use socket2::{Domain, Protocol, Socket, Type};
+
+use super::io::{self, POLL};
+use super::options::lab_options;
+use super::{Cancel, LabError, LabEvent, LabName, LabOutcome, LabSink, OptKind, OptSpec};
+use crate::i18n::{Lang, t, tf};
+
+/// Options of the udp-loss lab.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UdpLossParams {
+    /// Datagrams to send.
+    pub count: u64,
+    /// Bytes per datagram (the first 8 carry the sequence number).
+    pub size: usize,
+    /// SO_RCVBUF asked for the receiver (Linux doubles it and has a floor).
+    pub rcvbuf: usize,
+    /// Microseconds the receiver spends "working" after each recv().
+    pub pause_us: u64,
+    /// Predicted number of datagrams that arrive.
+    pub predict: Option<u64>,
+}
+
+impl Default for UdpLossParams {
+    fn default() -> Self {
+        UdpLossParams {
+            count: 10_000,
+            size: 1000,
+            rcvbuf: 4096,
+            pause_us: 500,
+            predict: None,
+        }
+    }
+}
+
+impl UdpLossParams {
+    const OPTIONS: &'static [OptSpec] = &[
+        OptSpec {
+            name: "count",
+            kind: OptKind::Int {
+                min: 1,
+                max: 100_000,
+            },
+            default: "10000",
+            help: "lab.opt.count",
+        },
+        OptSpec {
+            name: "size",
+            kind: OptKind::Int { min: 8, max: 8192 },
+            default: "1000",
+            help: "lab.opt.size",
+        },
+        OptSpec {
+            name: "rcvbuf",
+            kind: OptKind::Int {
+                min: 1024,
+                max: 4_194_304,
+            },
+            default: "4096",
+            help: "lab.opt.rcvbuf",
+        },
+        OptSpec {
+            name: "pause-us",
+            kind: OptKind::Int {
+                min: 0,
+                max: 100_000,
+            },
+            default: "500",
+            help: "lab.opt.pause-us",
+        },
+    ];
+}
+
+lab_options!(
+    UdpLossParams,
+    LabName::UdpLoss,
+    [
+        ("count", count, u64),
+        ("size", size, usize),
+        ("rcvbuf", rcvbuf, usize),
+        ("pause-us", pause_us, u64),
+    ]
+);
+
+/// The TCP half of the lab (JSON `tcp`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TcpUnderPressure {
+    pub sent: u64,
+    pub received: u64,
+    /// Messages missing at the receiver: always 0 for TCP.
+    pub lost: u64,
+    /// Wall time of the TCP transfer.
+    pub elapsed_ms: u64,
+    /// Writes that found the send path full (flow control pushing back).
+    pub blocked_writes: u64,
+}
+
+/// What the udp-loss lab observed. Issue keys plus `rcvbuf_effective`,
+/// `udp_elapsed_ms` and `snmp_available`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UdpLossReport {
+    pub sent: u64,
+    pub received: u64,
+    pub lost: u64,
+    /// Delta of `Udp: RcvbufErrors` in /proc/net/snmp over the UDP run. The counter
+    /// is per network namespace (system-wide here), so other UDP traffic can add to it.
+    pub kernel_rcvbuf_errors: u64,
+    /// Whether /proc/net/snmp could be read (Linux).
+    pub snmp_available: bool,
+    /// SO_RCVBUF as the kernel reports it after our request.
+    pub rcvbuf_effective: usize,
+    pub udp_elapsed_ms: u64,
+    pub tcp: TcpUnderPressure,
+}
+
+/// `RcvbufErrors` from the `Udp:` lines of /proc/net/snmp (header line, value line).
+pub fn udp_rcvbuf_errors() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/net/snmp").ok()?;
+    parse_rcvbuf_errors(&text)
+}
+
+fn parse_rcvbuf_errors(snmp: &str) -> Option<u64> {
+    let mut udp = snmp.lines().filter(|l| l.starts_with("Udp: "));
+    let header = udp.next()?;
+    let values = udp.next()?;
+    let column = header
+        .split_whitespace()
+        .position(|w| w == "RcvbufErrors")?;
+    values.split_whitespace().nth(column)?.parse().ok()
+}
+
+fn small_buffer_udp(rcvbuf: usize) -> Result<UdpSocket, LabError> {
+    let socket = Socket::new(Domain::IPV4, Type::DGRAM, Some(Protocol::UDP))
+        .map_err(|e| LabError::io("create UDP socket", e))?;
+    socket
+        .set_recv_buffer_size(rcvbuf)
+        .map_err(|e| LabError::io("set SO_RCVBUF", e))?;
+    socket
+        .bind(&io::loopback_any_port().into())
+        .map_err(|e| LabError::io("bind UDP socket", e))?;
+    socket
+        .set_read_timeout(Some(POLL))
+        .map_err(|e| LabError::io("set timeout", e))?;
+    Ok(socket.into())
+}
+
+/// Run the lab: the UDP blast, then the same bytes over TCP.
+pub fn run(
+    params: &UdpLossParams,
+    sink: &dyn LabSink,
+    cancel: &Cancel,
+) -> Result<UdpLossReport, LabError> {
+    sink.event(LabEvent::Phase {
+        key: "lab.udp-loss.phase.udp",
+    });
+    let receiver = small_buffer_udp(params.rcvbuf)?;
+    let rcvbuf_effective = socket2::SockRef::from(&receiver)
+        .recv_buffer_size()
+        .map_err(|e| LabError::io("read SO_RCVBUF", e))?;
+    let to = receiver
+        .local_addr()
+        .map_err(|e| LabError::io("local address", e))?;
+    let sender = io::udp_socket()?;
+    let before = udp_rcvbuf_errors();
+    let start = Instant::now();
+    let done_sending = AtomicBool::new(false);
+    let pause = Duration::from_micros(params.pause_us);
+
+    let receive = |cancel: &Cancel| -> Result<BTreeSet<u64>, LabError> {
+        let mut seen = BTreeSet::new();
+        let mut buf = vec![0u8; params.size.max(8)];
+        let end = io::deadline() + Duration::from_secs(20);
+        loop {
+            cancel.check()?;
+            match receiver.recv(&mut buf) {
+                Ok(n) if n >= 8 => {
+                    let mut seq = [0u8; 8];
+                    seq.copy_from_slice(&buf[..8]);
+                    let seq = u64::from_be_bytes(seq);
+                    seen.insert(seq);
+                    sink.event(LabEvent::Datagram {
+                        seq,
+                        received: true,
+                    });
+                    // The slow application: work on each datagram before the next.
+                    if !pause.is_zero() {
+                        std::thread::sleep(pause);
+                    }
+                }
+                Ok(_) => {}
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        stdio::ErrorKind::WouldBlock | stdio::ErrorKind::TimedOut
+                    ) =>
+                {
+                    // Queue empty for POLL after the sender finished: nothing more comes.
+                    if done_sending.load(Ordering::SeqCst) || Instant::now() > end {
+                        return Ok(seen);
+                    }
+                }
+                Err(e) if e.kind() == stdio::ErrorKind::Interrupted => {}
+                Err(e) => return Err(LabError::io("recv", e)),
+            }
+        }
+    };
+
+    let send = |cancel: &Cancel| -> Result<u64, LabError> {
+        let result = blast(&sender, to, params, sink, cancel);
+        done_sending.store(true, Ordering::SeqCst);
+        result
+    };
+
+    let (seen, sent) = io::both(cancel, receive, send)?;
+    let udp_elapsed_ms = io::ms_since(start);
+    let after = udp_rcvbuf_errors();
+    let received = seen.len() as u64;
+
+    sink.event(LabEvent::Phase {
+        key: "lab.udp-loss.phase.tcp",
+    });
+    let tcp = tcp_under_pressure(params, sink, cancel)?;
+
+    Ok(UdpLossReport {
+        sent,
+        received,
+        lost: sent.saturating_sub(received),
+        kernel_rcvbuf_errors: match (before, after) {
+            (Some(b), Some(a)) => a.saturating_sub(b),
+            _ => 0,
+        },
+        snmp_available: before.is_some() && after.is_some(),
+        rcvbuf_effective,
+        udp_elapsed_ms,
+        tcp,
+    })
+}
+
+fn blast(
+    sender: &UdpSocket,
+    to: SocketAddr,
+    params: &UdpLossParams,
+    sink: &dyn LabSink,
+    cancel: &Cancel,
+) -> Result<u64, LabError> {
+    let mut datagram = vec![b'.'; params.size];
+    let step = (params.count / 100).max(1);
+    for seq in 0..params.count {
+        cancel.check()?;
+        datagram[..8].copy_from_slice(&seq.to_be_bytes());
+        // sendto succeeds even when the receiver's queue is full: the drop happens
+        // on delivery, silently (only RcvbufErrors counts it).
+        io::patiently(cancel, io::deadline(), "sendto", || {
+            sender.send_to(&datagram, to)
+        })?;
+        if seq % step == 0 || seq + 1 == params.count {
+            sink.event(LabEvent::Progress {
+                done: seq + 1,
+                total: params.count,
+            });
+        }
+    }
+    Ok(params.count)
+}
+
+/// The same count × size bytes over TCP to a receiver with the same small buffer
+/// and the same pause after every recv().
+fn tcp_under_pressure(
+    params: &UdpLossParams,
+    sink: &dyn LabSink,
+    cancel: &Cancel,
+) -> Result<TcpUnderPressure, LabError> {
+    let socket = Socket::new(Domain::IPV4, Type::STREAM, Some(Protocol::TCP))
+        .map_err(|e| LabError::io("create TCP socket", e))?;
+    // Set before listen(): accepted sockets inherit it, and it fixes the window.
+    socket
+        .set_recv_buffer_size(params.rcvbuf)
+        .map_err(|e| LabError::io("set SO_RCVBUF", e))?;
+    socket
+        .bind(&io::loopback_any_port().into())
+        .map_err(|e| LabError::io("bind TCP listener", e))?;
+    socket.listen(8).map_err(|e| LabError::io("listen", e))?;
+    socket
+        .set_nonblocking(true)
+        .map_err(|e| LabError::io("set non-blocking", e))?;
+    let listener: TcpListener = socket.into();
+    let addr = listener
+        .local_addr()
+        .map_err(|e| LabError::io("local address", e))?;
+    let total = params.count * params.size as u64;
+    let pause = Duration::from_micros(params.pause_us);
+    let start = Instant::now();
+
+    let receive = |cancel: &Cancel| -> Result<u64, LabError> {
+        let mut stream = io::accept(&listener, cancel)?;
+        let mut buf = vec![0u8; 65_536];
+        let mut received = 0u64;
+        loop {
+            let n = io::read_some(&mut stream, &mut buf, cancel, "recv")?;
+            if n == 0 {
+                return Ok(received);
+            }
+            received += n as u64;
+            if !pause.is_zero() {
+                std::thread::sleep(pause);
+            }
+        }
+    };
+
+    let send = |cancel: &Cancel| -> Result<u64, LabError> {
+        let mut stream = io::connect(addr)?;
+        stream
+            .set_nonblocking(true)
+            .map_err(|e| LabError::io("set non-blocking", e))?;
+        let mut message = vec![b'.'; params.size];
+        let mut blocked = 0u64;
+        let end = io::deadline() + Duration::from_secs(50);
+        for seq in 0..params.count {
+            message[..8].copy_from_slice(&seq.to_be_bytes());
+            let mut rest = &message[..];
+            while !rest.is_empty() {
+                cancel.check()?;
+                match stream.write(rest) {
+                    Ok(n) => rest = &rest[n..],
+                    Err(e) if e.kind() == stdio::ErrorKind::WouldBlock => {
+                        // Flow control: the receiver's window is shut, wait.
+                        blocked += 1;
+                        if Instant::now() > end {
+                            return Err(LabError::Timeout("the TCP receiver"));
+                        }
+                        std::thread::sleep(Duration::from_micros(200));
+                    }
+                    Err(e) if e.kind() == stdio::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(LabError::io("send", e)),
+                }
+            }
+            if seq % (params.count / 100).max(1) == 0 || seq + 1 == params.count {
+                sink.event(LabEvent::Progress {
+                    done: seq + 1,
+                    total: params.count,
+                });
+            }
+        }
+        stream
+            .shutdown(std::net::Shutdown::Write)
+            .map_err(|e| LabError::io("shutdown", e))?;
+        Ok(blocked)
+    };
+
+    let (received, blocked_writes) = io::both(cancel, receive, send)?;
+    let size = params.size as u64;
+    Ok(TcpUnderPressure {
+        sent: params.count,
+        received: received / size,
+        lost: params.count.saturating_sub(received / size),
+        elapsed_ms: io::ms_since(start),
+        blocked_writes,
+    })
+    .and_then(|tcp| {
+        if received == total {
+            Ok(tcp)
+        } else {
+            Err(LabError::Failed(format!(
+                "udp-loss: TCP delivered {received} of {total} bytes"
+            )))
+        }
+    })
+}
+
+impl LabOutcome for UdpLossReport {
+    fn observed(&self) -> u64 {
+        self.received
+    }
+
+    fn summary(&self, lang: Lang) -> Vec<String> {
+        let n = |v: u64| v.to_string();
+        let mut lines = vec![tf(
+            lang,
+            "lab.udp-loss.result",
+            &[
+                ("sent", &n(self.sent)),
+                ("received", &n(self.received)),
+                ("lost", &n(self.lost)),
+                ("rcvbuf", &self.rcvbuf_effective.to_string()),
+            ],
+        )];
+        if self.snmp_available {
+            lines.push(tf(
+                lang,
+                "lab.udp-loss.kernel",
+                &[("errors", &n(self.kernel_rcvbuf_errors))],
+            ));
+        } else {
+            lines.push(t(lang, "lab.udp-loss.no-snmp").to_string());
+        }
+        lines.push(tf(
+            lang,
+            "lab.udp-loss.tcp",
+            &[
+                ("sent", &n(self.tcp.sent)),
+                ("received", &n(self.tcp.received)),
+                ("lost", &n(self.tcp.lost)),
+                ("ms", &n(self.tcp.elapsed_ms)),
+                ("udp_ms", &n(self.udp_elapsed_ms)),
+                ("blocked", &n(self.tcp.blocked_writes)),
+            ],
+        ));
+        lines.push(t(lang, "lab.udp-loss.lesson").to_string());
+        lines
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rcvbuf_errors_column_is_found_by_name() {
+        let snmp = "Ip: Forwarding\nIp: 1\nUdp: InDatagrams NoPorts InErrors OutDatagrams RcvbufErrors SndbufErrors\nUdp: 115 0 7 116 42 0\nUdpLite: InDatagrams RcvbufErrors\nUdpLite: 0 9\n";
+        assert_eq!(parse_rcvbuf_errors(snmp), Some(42));
+        assert_eq!(parse_rcvbuf_errors("Tcp: x\nTcp: 1\n"), None);
+    }
+}

@@ -1,0 +1,254 @@
+//! `udp-truncate` — a datagram larger than the buffer given to recvfrom(): Linux
+//! returns the first part, drops the rest and sets MSG_TRUNC; MSG_PEEK|MSG_TRUNC
+//! reveals the true size. And the ceiling: 65,507 bytes of payload over IPv4
+//! (65,535 − 20 IP − 8 UDP); 65,508 fails at sendto() with EMSGSIZE.
+
+use std::mem::MaybeUninit;
+use std::net::UdpSocket;
+
+use serde::Serialize;
+use socket2::{MaybeUninitSlice, MsgHdrMut, SockRef};
+
+use super::io::{self, preview};
+use super::options::lab_options;
+use super::{Cancel, LabError, LabEvent, LabName, LabOutcome, LabSink, OptKind, OptSpec};
+use crate::i18n::{Lang, t, tf};
+
+/// The largest UDP payload over IPv4.
+pub const MAX_UDP_PAYLOAD_V4: usize = 65_507;
+
+/// Options of the udp-truncate lab.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UdpTruncateParams {
+    /// Size of the big datagram.
+    pub size: usize,
+    /// Buffer given to each recvfrom().
+    pub recv_size: usize,
+    /// Predicted bytes returned for the big datagram.
+    pub predict: Option<u64>,
+}
+
+impl Default for UdpTruncateParams {
+    fn default() -> Self {
+        UdpTruncateParams {
+            size: 2000,
+            recv_size: 512,
+            predict: None,
+        }
+    }
+}
+
+impl UdpTruncateParams {
+    const OPTIONS: &'static [OptSpec] = &[
+        OptSpec {
+            name: "size",
+            kind: OptKind::Int {
+                min: 1,
+                max: MAX_UDP_PAYLOAD_V4 as u64,
+            },
+            default: "2000",
+            help: "lab.opt.size",
+        },
+        OptSpec {
+            name: "recv-size",
+            kind: OptKind::Int {
+                min: 1,
+                max: MAX_UDP_PAYLOAD_V4 as u64,
+            },
+            default: "512",
+            help: "lab.opt.recv-size",
+        },
+    ];
+}
+
+lab_options!(
+    UdpTruncateParams,
+    LabName::UdpTruncate,
+    [("size", size, usize), ("recv-size", recv_size, usize)]
+);
+
+/// One datagram's fate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DatagramFate {
+    pub sent_len: usize,
+    /// What recvfrom() returned.
+    pub received_len: usize,
+    /// MSG_TRUNC was set in the returned flags.
+    pub truncated: bool,
+    /// The true size, from recv(MSG_PEEK | MSG_TRUNC) before the real read.
+    pub true_len: usize,
+}
+
+/// What the udp-truncate lab observed (issue keys plus `oversize_len`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UdpTruncateReport {
+    pub recv_size: usize,
+    pub datagrams: Vec<DatagramFate>,
+    /// The payload size that sendto() refused.
+    pub oversize_len: usize,
+    /// sendto()'s error for it (EMSGSIZE, "Message too long"), or null if it
+    /// was accepted (it never is over IPv4).
+    pub oversize_error: Option<String>,
+}
+
+fn uninit_buffer(len: usize) -> Vec<MaybeUninit<u8>> {
+    vec![MaybeUninit::new(0); len]
+}
+
+fn initialised(buf: &[MaybeUninit<u8>], len: usize) -> Vec<u8> {
+    buf[..len.min(buf.len())]
+        .iter()
+        // SAFETY: every element was created with `MaybeUninit::new(0)`, so all are
+        // initialised whether or not the kernel wrote over them.
+        .map(|b| unsafe { b.assume_init() })
+        .collect()
+}
+
+/// Receive one datagram into `recv_size` bytes: (true size, bytes, truncated).
+fn receive(
+    socket: &UdpSocket,
+    recv_size: usize,
+    cancel: &Cancel,
+) -> Result<(usize, Vec<u8>, bool), LabError> {
+    let sock = SockRef::from(socket);
+    // Linux: with MSG_TRUNC, recv() returns the real length of the datagram even
+    // when the buffer is smaller; MSG_PEEK leaves it queued for the real read.
+    let mut probe = uninit_buffer(1);
+    let true_len = io::patiently(cancel, io::deadline(), "recv(MSG_PEEK|MSG_TRUNC)", || {
+        sock.recv_with_flags(&mut probe, libc::MSG_PEEK | libc::MSG_TRUNC)
+    })?;
+    let mut buf = uninit_buffer(recv_size);
+    let (n, truncated) = {
+        let mut slices = [MaybeUninitSlice::new(&mut buf)];
+        let mut msg = MsgHdrMut::new().with_buffers(&mut slices);
+        let n = io::patiently(cancel, io::deadline(), "recvmsg", || {
+            sock.recvmsg(&mut msg, 0)
+        })?;
+        (n, msg.flags().is_truncated())
+    };
+    Ok((true_len, initialised(&buf, n), truncated))
+}
+
+/// Run the lab: four datagrams (half the buffer, exactly the buffer, the big one,
+/// the IPv4 maximum), then one byte too many.
+pub fn run(
+    params: &UdpTruncateParams,
+    sink: &dyn LabSink,
+    cancel: &Cancel,
+) -> Result<UdpTruncateReport, LabError> {
+    let receiver = io::udp_socket()?;
+    // Room for a 65,507-byte datagram in the queue whatever the system default.
+    SockRef::from(&receiver)
+        .set_recv_buffer_size(256 * 1024)
+        .map_err(|e| LabError::io("set SO_RCVBUF", e))?;
+    let to = receiver
+        .local_addr()
+        .map_err(|e| LabError::io("local address", e))?;
+    let sender = io::udp_socket()?;
+    let sizes = [
+        (params.recv_size / 2).max(1),
+        params.recv_size,
+        params.size,
+        MAX_UDP_PAYLOAD_V4,
+    ];
+    let mut datagrams = Vec::new();
+    for (index, size) in sizes.into_iter().enumerate() {
+        cancel.check()?;
+        let payload: Vec<u8> = (0..size).map(|i| b'a' + (i % 26) as u8).collect();
+        io::patiently(cancel, io::deadline(), "sendto", || {
+            sender.send_to(&payload, to)
+        })?;
+        sink.event(LabEvent::Sent {
+            index: index as u64,
+            len: size,
+        });
+        let (true_len, bytes, truncated) = receive(&receiver, params.recv_size, cancel)?;
+        if bytes[..] != payload[..bytes.len()] {
+            return Err(LabError::Failed(
+                "udp-truncate: the received bytes are not the start of the datagram".into(),
+            ));
+        }
+        sink.event(LabEvent::Received {
+            index: index as u64,
+            len: bytes.len(),
+            preview: preview(&bytes, 32),
+        });
+        if truncated {
+            sink.event(LabEvent::log_with(
+                "lab.udp-truncate.log.truncated",
+                &[
+                    ("received", bytes.len().to_string()),
+                    ("true", true_len.to_string()),
+                ],
+            ));
+        }
+        datagrams.push(DatagramFate {
+            sent_len: size,
+            received_len: bytes.len(),
+            truncated,
+            true_len,
+        });
+    }
+    let oversize = vec![0u8; MAX_UDP_PAYLOAD_V4 + 1];
+    let oversize_error = match sender.send_to(&oversize, to) {
+        Ok(_) => None,
+        Err(e) if e.raw_os_error() == Some(libc::EMSGSIZE) => Some(format!("EMSGSIZE: {e}")),
+        Err(e) => Some(e.to_string()),
+    };
+    sink.event(LabEvent::Step {
+        index: 0,
+        name: "sendto-65508",
+        ok: oversize_error.is_none(),
+        error: oversize_error.clone(),
+    });
+    Ok(UdpTruncateReport {
+        recv_size: params.recv_size,
+        datagrams,
+        oversize_len: MAX_UDP_PAYLOAD_V4 + 1,
+        oversize_error,
+    })
+}
+
+impl LabOutcome for UdpTruncateReport {
+    fn observed(&self) -> u64 {
+        self.datagrams.get(2).map_or(0, |d| d.received_len as u64)
+    }
+
+    fn summary(&self, lang: Lang) -> Vec<String> {
+        let mut lines = vec![tf(
+            lang,
+            "lab.udp-truncate.buffer",
+            &[("recv_size", &self.recv_size.to_string())],
+        )];
+        for d in &self.datagrams {
+            let key = if d.truncated {
+                "lab.udp-truncate.row.truncated"
+            } else {
+                "lab.udp-truncate.row.whole"
+            };
+            lines.push(tf(
+                lang,
+                key,
+                &[
+                    ("sent", &d.sent_len.to_string()),
+                    ("received", &d.received_len.to_string()),
+                    ("true", &d.true_len.to_string()),
+                    (
+                        "lost",
+                        &(d.true_len - d.received_len.min(d.true_len)).to_string(),
+                    ),
+                ],
+            ));
+        }
+        lines.push(match &self.oversize_error {
+            Some(err) => tf(
+                lang,
+                "lab.udp-truncate.oversize",
+                &[("len", &self.oversize_len.to_string()), ("error", err)],
+            ),
+            None => t(lang, "lab.udp-truncate.oversize-accepted").to_string(),
+        });
+        lines.push(t(lang, "lab.udp-truncate.lesson").to_string());
+        lines
+    }
+}

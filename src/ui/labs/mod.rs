@@ -1,0 +1,493 @@
+//! The Live socket labs section: pick one of the eleven labs, edit its
+//! parameters, predict, run it on a background thread and watch the kernel's
+//! answer drawn live, then read the summary (en/zh) that compares the prediction
+//! with what happened.
+//!
+//! The lab logic lives in `crate::lab`; this panel only drives it: a
+//! [`worker::LabWorker`] runs `lab::run_lab` on its own thread and its events come
+//! back through the app's channel; the pictures are pure functions of the
+//! recorded events ([`LabRun`]).
+
+mod chat;
+mod datagrams;
+mod form;
+mod live;
+mod loss;
+mod picture;
+mod run;
+mod steps;
+mod stream;
+mod throughput;
+mod view;
+mod worker;
+
+use std::any::Any;
+
+use ratatui::buffer::Buffer;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::Rect;
+
+pub use self::form::{FormRow, PREDICT, ParamForm, parse_open_arg};
+use self::live::LiveSession;
+pub use self::run::{LabRun, RunEnd};
+pub use self::worker::LabWake;
+use self::worker::LabWorker;
+use super::app::{Msg, Nav};
+use super::keymap::{Binding, Key};
+use super::panel::{Ctx, Panel, RenderCtx, TextInput};
+use crate::i18n::{t, tf};
+use crate::lab::{LabName, LabParams, Side, Transport};
+
+/// Which part of the panel the arrows move in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Focus {
+    /// The list of labs.
+    #[default]
+    List,
+    /// The parameter form of the selected lab.
+    Form,
+}
+
+/// State of the Live socket labs panel.
+pub struct LabsPanel {
+    /// Index of the selected lab in [`LabName::ALL`].
+    pub selected: usize,
+    pub focus: Focus,
+    /// One form per lab, so edits survive moving through the list.
+    pub forms: Vec<ParamForm>,
+    /// The current or last run (of the selected lab).
+    pub run: Option<LabRun>,
+    worker: Option<LabWorker>,
+    /// The interactive chat or time conversation, while it lasts.
+    live: Option<LiveSession>,
+    /// Number of the next run (tells a stopped run's late wake-ups apart).
+    next_run: u64,
+}
+
+impl Default for LabsPanel {
+    fn default() -> Self {
+        LabsPanel {
+            selected: 0,
+            focus: Focus::List,
+            forms: LabName::ALL
+                .iter()
+                .map(|lab| ParamForm::new(LabParams::defaults(*lab)))
+                .collect(),
+            run: None,
+            worker: None,
+            live: None,
+            next_run: 1,
+        }
+    }
+}
+
+impl std::fmt::Debug for LabsPanel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LabsPanel")
+            .field("lab", &self.selected_lab())
+            .field("focus", &self.focus)
+            .field("running", &self.is_running())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Messages of the Live socket labs panel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LabsMsg {
+    /// Run the selected lab with the form's parameters.
+    Run,
+    /// Stop the running lab.
+    Stop,
+    /// Type a prediction.
+    Predict,
+    /// Reset the selected lab's parameters.
+    Defaults,
+    /// chat and time: type into the server and client panes yourself.
+    Talk,
+}
+
+/// The key that runs a lab (named in the panel's own hint line).
+pub const RUN_KEY: char = 'r';
+
+/// Keys of the Live socket labs panel.
+pub const KEYS: &[Binding] = &[
+    Binding {
+        keys: &[Key::Char(RUN_KEY)],
+        msg: Msg::Labs(LabsMsg::Run),
+        help: "labs.key.run",
+    },
+    Binding {
+        keys: &[Key::Char('x')],
+        msg: Msg::Labs(LabsMsg::Stop),
+        help: "labs.key.stop",
+    },
+    Binding {
+        keys: &[Key::Char('p')],
+        msg: Msg::Labs(LabsMsg::Predict),
+        help: "labs.key.predict",
+    },
+    Binding {
+        keys: &[Key::Char('d')],
+        msg: Msg::Labs(LabsMsg::Defaults),
+        help: "labs.key.defaults",
+    },
+    Binding {
+        keys: &[Key::Char('i')],
+        msg: Msg::Labs(LabsMsg::Talk),
+        help: "labs.key.talk",
+    },
+];
+
+impl LabsPanel {
+    pub fn selected_lab(&self) -> LabName {
+        LabName::ALL
+            .get(self.selected)
+            .copied()
+            .unwrap_or(LabName::Sticky)
+    }
+
+    pub fn form(&self) -> Option<&ParamForm> {
+        self.forms.get(self.selected)
+    }
+
+    fn form_mut(&mut self) -> Option<&mut ParamForm> {
+        self.forms.get_mut(self.selected)
+    }
+
+    /// True from the start of a run until its worker thread has been joined.
+    pub fn is_running(&self) -> bool {
+        self.worker.is_some() || self.live.is_some()
+    }
+
+    /// The pane being typed into and its text, during an interactive chat/time.
+    pub fn typing(&self) -> Option<(Side, &str)> {
+        self.live.as_ref().map(|l| (l.side, l.typing.as_str()))
+    }
+
+    /// True between a stop request and the end of the run.
+    pub fn stopping(&self) -> bool {
+        self.worker
+            .as_ref()
+            .is_some_and(LabWorker::cancel_requested)
+    }
+
+    /// Whether a worker thread exists and has not ended (tests: nothing left
+    /// behind).
+    pub fn worker_alive(&self) -> bool {
+        self.worker.as_ref().is_some_and(LabWorker::is_alive)
+            || self.live.as_ref().is_some_and(|l| !l.is_finished())
+    }
+
+    /// Shows a recorded run as if it had just happened (tests, replays).
+    pub fn show_run(&mut self, run: LabRun) {
+        if let Some(i) = LabName::ALL.iter().position(|l| *l == run.lab) {
+            self.selected = i;
+        }
+        self.run = Some(run);
+    }
+
+    fn start(&mut self, ctx: &mut Ctx) {
+        if self.is_running() {
+            ctx.say(t(ctx.lang, "labs.busy"));
+            return;
+        }
+        let lab = self.selected_lab();
+        if !ParamForm::available(lab) {
+            ctx.say(t(ctx.lang, "labs.unavailable"));
+            return;
+        }
+        let Some(form) = self.forms.get_mut(self.selected) else {
+            return;
+        };
+        if form.editing.is_some() {
+            form.commit();
+            if form.editing.is_some() {
+                return;
+            }
+        }
+        let params = form.params.clone();
+        let run_id = self.next_run;
+        self.next_run += 1;
+        match LabWorker::start(params.clone(), ctx.jobs.clone(), run_id) {
+            Ok(worker) => {
+                self.worker = Some(worker);
+                self.run = Some(LabRun::new(lab, params.predict()));
+                ctx.say(tf(ctx.lang, "labs.started", &[("lab", lab.as_str())]));
+            }
+            Err(e) => ctx.say(tf(ctx.lang, "labs.failed", &[("error", &e)])),
+        }
+    }
+
+    fn start_live(&mut self, ctx: &mut Ctx) {
+        let lab = self.selected_lab();
+        if !matches!(lab, LabName::Chat | LabName::Time) {
+            ctx.say(t(ctx.lang, "labs.talk.only"));
+            return;
+        }
+        if self.is_running() {
+            ctx.say(t(ctx.lang, "labs.busy"));
+            return;
+        }
+        let Some(form) = self.form() else {
+            return;
+        };
+        let transport = Transport::from_word(&form.params.get("transport").unwrap_or_default());
+        let predicted = form.params.predict();
+        let run_id = self.next_run;
+        self.next_run += 1;
+        match LiveSession::start(lab, transport, ctx.jobs.clone(), run_id) {
+            Ok(live) => {
+                self.live = Some(live);
+                self.run = Some(LabRun::new(lab, predicted));
+                ctx.say(t(ctx.lang, "labs.talk.started"));
+            }
+            Err(e) => ctx.say(tf(ctx.lang, "labs.failed", &[("error", &e)])),
+        }
+    }
+
+    fn stop(&mut self, ctx: &mut Ctx) -> bool {
+        if let Some(live) = &self.live {
+            live.say_bye();
+            ctx.say(t(ctx.lang, "labs.stopping"));
+            return true;
+        }
+        match &self.worker {
+            Some(worker) => {
+                worker.request_cancel();
+                ctx.say(t(ctx.lang, "labs.stopping"));
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Moves the worker's new events into the run record; joins the worker once
+    /// its last event has arrived.
+    fn pump(&mut self) {
+        if let (Some(live), Some(run)) = (&mut self.live, &mut self.run) {
+            for ev in live.drain() {
+                run.push(ev);
+            }
+            run.elapsed_ms = live.elapsed_ms();
+            if live.is_finished() {
+                live.close_into(run);
+                self.live = None;
+            }
+        }
+        let Some(worker) = &mut self.worker else {
+            return;
+        };
+        let events = worker.drain();
+        let elapsed = u64::try_from(worker.started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        if let Some(run) = &mut self.run {
+            for ev in events {
+                run.push(ev);
+            }
+            if !run.is_over() {
+                run.elapsed_ms = elapsed;
+            }
+            if run.is_over() {
+                // The thread has sent its last event and is returning: joining
+                // now waits microseconds, not for the lab.
+                worker.join();
+                self.worker = None;
+            }
+        }
+    }
+
+    /// Stops a running lab and waits for its thread (leaving, or a lesson
+    /// opening another lab).
+    fn stop_and_wait(&mut self) {
+        if let Some(worker) = &mut self.worker {
+            worker.request_cancel();
+            worker.join();
+        }
+        self.pump();
+        // The thread is gone even if its last event was lost.
+        self.worker = None;
+        if let Some(mut live) = self.live.take() {
+            let mut spare = LabRun::new(live.lab, None);
+            live.close_into(self.run.as_mut().unwrap_or(&mut spare));
+        }
+    }
+
+    fn select(&mut self, index: usize, ctx: &mut Ctx) {
+        if self.is_running() && index != self.selected {
+            ctx.say(t(ctx.lang, "labs.busy"));
+            return;
+        }
+        let index = index.min(LabName::ALL.len().saturating_sub(1));
+        if index != self.selected {
+            self.selected = index;
+            self.run = None;
+        }
+    }
+}
+
+impl Panel for LabsPanel {
+    type Msg = LabsMsg;
+
+    fn update(&mut self, msg: LabsMsg, ctx: &mut Ctx) -> Option<Msg> {
+        match msg {
+            LabsMsg::Run => self.start(ctx),
+            LabsMsg::Stop => {
+                if !self.stop(ctx) {
+                    ctx.say(t(ctx.lang, "labs.not_running"));
+                }
+            }
+            LabsMsg::Predict => {
+                self.focus = Focus::Form;
+                if let Some(form) = self.form_mut() {
+                    form.edit_prediction();
+                }
+            }
+            LabsMsg::Talk => self.start_live(ctx),
+            LabsMsg::Defaults => {
+                if self.is_running() {
+                    ctx.say(t(ctx.lang, "labs.busy"));
+                } else {
+                    let lab = self.selected_lab();
+                    if let Some(form) = self.form_mut() {
+                        *form = ParamForm::new(LabParams::defaults(lab));
+                    }
+                    ctx.say(t(ctx.lang, "labs.defaults"));
+                }
+            }
+        }
+        None
+    }
+
+    fn nav(&mut self, nav: Nav, ctx: &mut Ctx) -> Option<Msg> {
+        let last = LabName::ALL.len().saturating_sub(1);
+        match (self.focus, nav) {
+            (_, Nav::NextPane | Nav::PrevPane) => {
+                self.focus = if self.focus == Focus::List {
+                    Focus::Form
+                } else {
+                    Focus::List
+                };
+            }
+            (Focus::List, Nav::Up) => self.select(self.selected.saturating_sub(1), ctx),
+            (Focus::List, Nav::Down) => self.select(self.selected + 1, ctx),
+            (Focus::List, Nav::First) => self.select(0, ctx),
+            (Focus::List, Nav::Last) => self.select(last, ctx),
+            (Focus::List, Nav::Enter | Nav::Next) => self.focus = Focus::Form,
+            (Focus::List, Nav::Prev) => {}
+            (Focus::Form, Nav::Up) => self.form_mut().map_or((), |f| f.move_cursor(-1)),
+            (Focus::Form, Nav::Down) => self.form_mut().map_or((), |f| f.move_cursor(1)),
+            (Focus::Form, Nav::First) => self.form_mut().map_or((), |f| f.cursor = 0),
+            (Focus::Form, Nav::Last) => self.form_mut().map_or((), |f| f.move_cursor(isize::MAX)),
+            (Focus::Form, Nav::Enter) => {
+                if self.is_running() {
+                    ctx.say(t(ctx.lang, "labs.busy"));
+                } else if let Some(form) = self.form_mut() {
+                    form.activate();
+                }
+            }
+            (Focus::Form, Nav::Prev) => self.focus = Focus::List,
+            (Focus::Form, Nav::Next) => {}
+        }
+        None
+    }
+
+    fn back(&mut self, ctx: &mut Ctx) -> bool {
+        if self.stop(ctx) {
+            return true;
+        }
+        if self.focus == Focus::Form {
+            self.focus = Focus::List;
+            return true;
+        }
+        false
+    }
+
+    fn render(&self, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
+        view::render(self, area, buf, ctx);
+    }
+
+    fn open(&mut self, arg: &str, ctx: &mut Ctx) -> Result<(), String> {
+        let params = parse_open_arg(arg)?;
+        self.stop_and_wait();
+        let lab = params.lab();
+        self.selected = LabName::ALL.iter().position(|l| *l == lab).unwrap_or(0);
+        if let Some(form) = self.form_mut() {
+            *form = ParamForm::new(params);
+        }
+        self.focus = Focus::Form;
+        self.run = None;
+        ctx.say(tf(
+            ctx.lang,
+            "labs.opened",
+            &[("lab", lab.as_str()), ("key", &RUN_KEY.to_string())],
+        ));
+        Ok(())
+    }
+
+    fn wants_ticks(&self) -> bool {
+        self.is_running()
+    }
+
+    fn tick(&mut self, _ctx: &mut Ctx) {
+        self.pump();
+    }
+
+    fn captures_text(&self) -> bool {
+        self.live.is_some()
+            || (self.focus == Focus::Form && self.form().is_some_and(|f| f.editing.is_some()))
+    }
+
+    fn text_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> TextInput {
+        if let Some(live) = &mut self.live {
+            match key.code {
+                KeyCode::Char(c) if live.typing.len() < 512 => live.typing.push(c),
+                KeyCode::Backspace => {
+                    live.typing.pop();
+                }
+                KeyCode::Enter => {
+                    if let Err(e) = live.send_typed() {
+                        ctx.say(tf(ctx.lang, "labs.failed", &[("error", &e)]));
+                    }
+                }
+                KeyCode::Tab | KeyCode::BackTab => live.switch_side(),
+                KeyCode::Esc => {
+                    self.stop(ctx);
+                }
+                _ => {}
+            }
+            return TextInput::Consumed(None);
+        }
+        let Some(form) = self.form_mut() else {
+            return TextInput::Ignored;
+        };
+        match key.code {
+            KeyCode::Char(c) => form.type_char(c),
+            KeyCode::Backspace => form.erase(),
+            KeyCode::Enter => form.commit(),
+            KeyCode::Esc => form.cancel_edit(),
+            KeyCode::Up | KeyCode::Down | KeyCode::Tab | KeyCode::BackTab => {
+                form.commit();
+                if form.editing.is_none() {
+                    // The value is kept: let the key move on as usual.
+                    return TextInput::Ignored;
+                }
+            }
+            // Other keys (arrows, F-keys) do nothing while typing.
+            _ => {}
+        }
+        TextInput::Consumed(None)
+    }
+
+    fn job(&mut self, payload: Box<dyn Any + Send>, _ctx: &mut Ctx) {
+        if let Ok(wake) = payload.downcast::<LabWake>()
+            && (self.worker.as_ref().is_some_and(|w| w.run == wake.run)
+                || self.live.as_ref().is_some_and(|l| l.run == wake.run))
+        {
+            self.pump();
+        }
+    }
+
+    fn leave(&mut self, _ctx: &mut Ctx) {
+        // A lab does not run unseen: stop it and wait for its thread.
+        self.stop_and_wait();
+    }
+}

@@ -1,0 +1,141 @@
+//! The live picture of a run: which drawing each lab gets, and what they share
+//! (the colours of the sends, the log of remarks, a fallback table).
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget};
+
+use super::run::LabRun;
+use super::{chat, datagrams, loss, steps, stream, throughput};
+use crate::i18n::{Lang, has, t, tf};
+use crate::lab::{LabEvent, LabName, Side};
+use crate::ui::lessons::fit;
+use crate::ui::panel::RenderCtx;
+use crate::ui::theme::Theme;
+
+/// Draws the picture of `run` into `area`.
+/// `typing`: the pane the student types into and the text so far (interactive
+/// chat and time).
+pub fn render(
+    run: &LabRun,
+    typing: Option<(Side, &str)>,
+    area: Rect,
+    buf: &mut Buffer,
+    ctx: &RenderCtx,
+) {
+    if area.height == 0 || area.width < 8 {
+        return;
+    }
+    match run.lab {
+        LabName::Sticky | LabName::Split | LabName::Framing | LabName::UdpBoundaries => {
+            stream::render(run, area, buf, ctx)
+        }
+        LabName::UdpTruncate => datagrams::render(run, area, buf, ctx),
+        LabName::UdpLoss => loss::render(run, area, buf, ctx),
+        LabName::PortInUse | LabName::Unix => steps::render(run, area, buf, ctx),
+        LabName::Chat | LabName::Time => chat::render(run, typing, area, buf, ctx),
+        LabName::Throughput => throughput::render(run, area, buf, ctx),
+    }
+}
+
+/// Styles that tell consecutive sends apart (colour; the glyph alternates too,
+/// so the monochrome theme keeps the distinction).
+pub fn palette(theme: &Theme) -> [Style; 5] {
+    [
+        theme.layer_app,
+        theme.layer_transport,
+        theme.layer_network,
+        theme.layer_link,
+        theme.client,
+    ]
+}
+
+/// A `ui.toml` key in the current language, or the text itself when it is not
+/// a key (names the lab logic may send as plain words).
+pub fn text_or_key(lang: Lang, key: &str) -> String {
+    if has(key) {
+        t(lang, key).to_string()
+    } else {
+        key.to_string()
+    }
+}
+
+/// The `Log` remarks and `Phase` titles of the run, in order.
+pub fn log_lines(run: &LabRun, lang: Lang) -> Vec<String> {
+    run.events
+        .iter()
+        .filter_map(|ev| match ev {
+            LabEvent::Log { key, args } => {
+                let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                Some(if has(key) {
+                    tf(lang, key, &args)
+                } else {
+                    (*key).to_string()
+                })
+            }
+            LabEvent::Phase { key } => Some(format!("▶ {}", text_or_key(lang, key))),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The last `height` log lines, drawn muted.
+pub fn render_log(run: &LabRun, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
+    let lines = log_lines(run, ctx.lang);
+    let max = usize::from(area.width);
+    let skip = lines.len().saturating_sub(usize::from(area.height));
+    let shown: Vec<Line> = lines
+        .iter()
+        .skip(skip)
+        .map(|l| Line::from(Span::styled(fit(l, max), ctx.theme.muted)))
+        .collect();
+    Paragraph::new(shown).render(area, buf);
+}
+
+/// The report's plain values as `key: value` lines (labs without a picture of
+/// their own, and details the picture does not show).
+pub fn report_table(run: &LabRun) -> Vec<String> {
+    let Some(serde_json::Value::Object(map)) = &run.report_json else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (key, value) in map {
+        if matches!(key.as_str(), "lab" | "elapsed_ms" | "prediction") {
+            continue;
+        }
+        match value {
+            serde_json::Value::Object(inner) => {
+                let parts: Vec<String> = inner
+                    .iter()
+                    .map(|(k, v)| format!("{k}={}", plain(v)))
+                    .collect();
+                out.push(format!("{key}: {}", parts.join("  ")));
+            }
+            serde_json::Value::Array(items) if items.len() > 12 => {
+                out.push(format!("{key}: [{} items]", items.len()));
+            }
+            other => out.push(format!("{key}: {}", plain(other))),
+        }
+    }
+    out
+}
+
+fn plain(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Null => "—".to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// A horizontal bar of `value` out of `total` in `cells` cells.
+pub fn bar(value: u64, total: u64, cells: usize) -> (String, String) {
+    let filled = if total == 0 {
+        0
+    } else {
+        (value.min(total) as f64 / total as f64 * cells as f64).round() as usize
+    };
+    ("█".repeat(filled), "░".repeat(cells.saturating_sub(filled)))
+}

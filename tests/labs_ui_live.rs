@@ -1,0 +1,294 @@
+//! The Labs panel driving REAL labs on loopback through the whole app: keys in,
+//! lab events back through the app's one channel, the picture drawn from them.
+//! Also: cancelling mid-run ends the worker within a second, leaving the screen
+//! stops the lab, the interactive chat, and the parameter form's validation.
+#![allow(clippy::unwrap_used)]
+
+use std::path::PathBuf;
+use std::sync::mpsc::{self, Receiver};
+use std::time::{Duration, Instant};
+
+use nettutor::i18n::Lang;
+use nettutor::lab::LabEvent;
+use nettutor::lesson::{LessonSet, LessonSource, PanelId};
+use nettutor::ui::Options;
+use nettutor::ui::app::{App, AppEvent, Msg, Screen};
+use nettutor::ui::labs::{Focus, RunEnd};
+use nettutor::ui::theme::Theme;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+
+fn app() -> (App, Receiver<AppEvent>) {
+    let (tx, rx) = mpsc::channel();
+    let opts = Options {
+        lang: Lang::En,
+        ..Options::default()
+    };
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/demo_lessons");
+    let lessons = LessonSet::load(&LessonSource::Dir(dir)).unwrap();
+    (
+        App::new(&opts, Theme::named("dark").unwrap(), lessons, None, tx),
+        rx,
+    )
+}
+
+fn key(app: &mut App, code: KeyCode) {
+    app.handle_event(AppEvent::Input(Event::Key(KeyEvent::new(
+        code,
+        KeyModifiers::NONE,
+    ))));
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        key(app, KeyCode::Char(c));
+    }
+}
+
+fn open_lab(app: &mut App, arg: &str) {
+    app.update(Msg::OpenPanel {
+        panel: PanelId::Labs,
+        arg: arg.to_string(),
+    });
+    assert_eq!(app.screen, Screen::Labs);
+}
+
+/// What the event loop does: hand every event to the app, tick while it asks.
+/// Returns when `done` holds or after `limit`.
+fn pump(
+    app: &mut App,
+    rx: &Receiver<AppEvent>,
+    limit: Duration,
+    done: impl Fn(&App) -> bool,
+) -> Duration {
+    let start = Instant::now();
+    while !done(app) && start.elapsed() < limit {
+        match rx.recv_timeout(Duration::from_millis(20)) {
+            Ok(ev) => {
+                app.handle_event(ev);
+            }
+            Err(_) => {
+                if app.wants_ticks() {
+                    app.tick();
+                }
+            }
+        }
+    }
+    start.elapsed()
+}
+
+fn rows(app: &mut App, w: u16, h: u16) -> Vec<String> {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    app.last_width = w;
+    terminal
+        .draw(|f| nettutor::ui::draw::draw(app, f.area(), f.buffer_mut()))
+        .unwrap();
+    let buf = terminal.backend().buffer().clone();
+    (0..h)
+        .map(|y| (0..w).map(|x| buf[(x, y)].symbol().to_string()).collect())
+        .collect()
+}
+
+#[test]
+fn sticky_lab_runs_for_real_and_the_picture_shows_merged_sends() {
+    let (mut app, rx) = app();
+    open_lab(&mut app, "lab=sticky count=10 delay=200");
+    assert!(
+        app.status.as_deref().unwrap_or("").contains("press r"),
+        "{:?}",
+        app.status
+    );
+    assert!(!app.labs.is_running(), "opening a lab does not run it");
+    key(&mut app, KeyCode::Char('r'));
+    assert!(app.labs.is_running());
+    assert!(app.wants_ticks(), "ticks while the lab runs");
+    pump(&mut app, &rx, Duration::from_secs(15), |a| {
+        !a.labs.is_running()
+    });
+    assert!(
+        !app.labs.worker_alive() && !app.wants_ticks(),
+        "worker joined, no ticks when idle"
+    );
+    let run = app.labs.run.clone().unwrap();
+    let report = match &run.end {
+        Some(RunEnd::Finished(report)) => report.clone(),
+        other => panic!("lab did not finish: {other:?}"),
+    };
+    let json = serde_json::to_value(&*report).unwrap();
+    let recvs = json["recvs"].as_u64().unwrap();
+    assert_eq!(json["sends"], 10);
+    assert!(
+        recvs < 10,
+        "a late reader gets several sends per recv: {json}"
+    );
+    assert_eq!(run.sends().len(), 10, "every Sent event reached the panel");
+    assert_eq!(
+        run.recvs().len() as u64,
+        recvs,
+        "every Received event reached the panel"
+    );
+
+    let lines = rows(&mut app, 80, 24);
+    let send_row = lines.iter().find(|r| r.contains("send() ×10")).unwrap();
+    let recv_row = lines
+        .iter()
+        .find(|r| r.contains(&format!("recv() ×{recvs}")))
+        .unwrap();
+    let count = |row: &str, marks: &[char]| row.chars().filter(|c| marks.contains(c)).count();
+    let send_blocks = count(send_row, &['┌', '╷']);
+    let recv_blocks = count(recv_row, &['└', '╵']);
+    assert_eq!(send_blocks, 10, "{send_row}");
+    assert_eq!(recv_blocks as u64, recvs, "{recv_row}");
+    assert!(
+        recv_blocks < send_blocks,
+        "fewer receive blocks than send blocks:\n{}",
+        lines.join("\n")
+    );
+}
+
+#[test]
+fn esc_cancels_a_long_lab_within_a_second_and_leaves_the_panel_idle() {
+    let (mut app, rx) = app();
+    // The default udp-loss run takes seconds: 10,000 datagrams read slowly.
+    open_lab(&mut app, "lab=udp-loss");
+    key(&mut app, KeyCode::Char('r'));
+    pump(&mut app, &rx, Duration::from_millis(400), |a| {
+        a.labs.run.as_ref().is_some_and(|r| {
+            r.events
+                .iter()
+                .any(|e| matches!(e, LabEvent::Datagram { .. }))
+        })
+    });
+    assert!(app.labs.is_running(), "still running when cancelled");
+    let pressed = Instant::now();
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(
+        app.screen,
+        Screen::Labs,
+        "Esc stopped the lab instead of leaving"
+    );
+    pump(&mut app, &rx, Duration::from_secs(5), |a| {
+        !a.labs.is_running()
+    });
+    let took = pressed.elapsed();
+    assert!(took < Duration::from_secs(1), "cancel took {took:?}");
+    assert!(!app.labs.is_running() && !app.labs.worker_alive() && !app.wants_ticks());
+    match &app.labs.run.as_ref().unwrap().end {
+        Some(RunEnd::Failed {
+            cancelled: true, ..
+        }) => {}
+        other => panic!("expected a cancelled run, got {other:?}"),
+    }
+    let text = rows(&mut app, 80, 24).join("\n");
+    assert!(text.contains("Stopped"), "{text}");
+}
+
+#[test]
+fn leaving_the_screen_stops_the_lab_and_joins_its_thread() {
+    let (mut app, rx) = app();
+    open_lab(&mut app, "lab=sticky delay=10000");
+    key(&mut app, KeyCode::Char('r'));
+    pump(&mut app, &rx, Duration::from_millis(200), |a| {
+        a.labs.run.as_ref().is_some_and(|r| !r.sends().is_empty())
+    });
+    let left = Instant::now();
+    key(&mut app, KeyCode::Char('0'));
+    assert_eq!(app.screen, Screen::Home);
+    assert!(
+        left.elapsed() < Duration::from_secs(1),
+        "leave took {:?}",
+        left.elapsed()
+    );
+    assert!(!app.labs.is_running() && !app.labs.worker_alive());
+    // Late wake-ups from the stopped run are ignored.
+    pump(&mut app, &rx, Duration::from_millis(100), |_| false);
+    assert!(!app.labs.is_running());
+}
+
+#[test]
+fn interactive_chat_over_udp_ends_with_bye() {
+    let (mut app, rx) = app();
+    open_lab(&mut app, "lab=chat transport=udp");
+    key(&mut app, KeyCode::Char('i'));
+    assert!(app.labs.is_running());
+    assert_eq!(
+        app.labs.typing().map(|(_, t)| t.to_string()),
+        Some(String::new())
+    );
+    // 'q' is text here, not quit.
+    type_text(&mut app, "quick hello");
+    key(&mut app, KeyCode::Enter);
+    assert!(!app.quit);
+    pump(&mut app, &rx, Duration::from_secs(5), |a| {
+        a.labs.run.as_ref().is_some_and(|r| {
+            r.events.iter().any(
+                |e| matches!(e, LabEvent::Line { sent: false, text, .. } if text == "quick hello"),
+            )
+        })
+    });
+    key(&mut app, KeyCode::Tab); // the server's pane
+    type_text(&mut app, "hi, I know your address now");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Tab);
+    type_text(&mut app, "bye");
+    key(&mut app, KeyCode::Enter);
+    pump(&mut app, &rx, Duration::from_secs(5), |a| {
+        !a.labs.is_running()
+    });
+    assert!(!app.labs.worker_alive());
+    let run = app.labs.run.clone().unwrap();
+    let report = run.report().expect("the chat ended with a report");
+    let json = serde_json::to_value(report).unwrap();
+    assert_eq!(json["lines"], 3, "{json}");
+    assert_eq!(json["ended_by_bye"], true, "{json}");
+    let text = rows(&mut app, 160, 48).join("\n");
+    assert!(
+        text.contains("→ quick hello") && text.contains("← quick hello"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_form_validates_typed_values_and_lesson_args() {
+    let (mut app, _rx) = app();
+    open_lab(&mut app, "lab=sticky count=0");
+    assert!(
+        app.status.as_deref().unwrap_or("").contains("--count"),
+        "{:?}",
+        app.status
+    );
+
+    open_lab(&mut app, "lab=sticky nodelay=true");
+    assert_eq!(app.labs.focus, Focus::Form);
+    let form = app.labs.form().unwrap();
+    assert_eq!(form.params.get("nodelay").as_deref(), Some("true"));
+    // count is the first row: Enter edits it, with the current value.
+    key(&mut app, KeyCode::Enter);
+    for _ in 0..2 {
+        key(&mut app, KeyCode::Backspace);
+    }
+    type_text(&mut app, "5000");
+    key(&mut app, KeyCode::Enter);
+    let form = app.labs.form().unwrap();
+    assert!(form.editing.is_some(), "out of range: still typing");
+    assert!(
+        form.error.as_deref().unwrap_or("").contains("1 to 1000"),
+        "{:?}",
+        form.error
+    );
+    for _ in 0..4 {
+        key(&mut app, KeyCode::Backspace);
+    }
+    type_text(&mut app, "25");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(
+        app.labs.form().unwrap().params.get("count").as_deref(),
+        Some("25")
+    );
+    // p: the prediction, compared in the summary later.
+    key(&mut app, KeyCode::Char('p'));
+    type_text(&mut app, "3");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.labs.form().unwrap().params.predict(), Some(3));
+}
