@@ -168,7 +168,18 @@ pub fn validate_arg(panel: PanelId, arg: &str) -> Result<(), String> {
         }
         PanelId::Quiz => {
             let map = parse_pairs(arg)?;
-            only_keys(&map, &["topic", "count", "seed"])
+            only_keys(&map, &["topic", "count", "seed"])?;
+            let topics = map.get("topic").map_or("", String::as_str);
+            match topics
+                .split(',')
+                .find(|t| !t.is_empty() && super::question::Topic::from_name(t).is_none())
+            {
+                Some(bad) => Err(format!(
+                    "topic='{bad}' is not one of: {}",
+                    super::question::Topic::names().join(", ")
+                )),
+                None => Ok(()),
+            }
         }
         PanelId::Lessons | PanelId::Glossary => {
             let map = parse_pairs(arg)?;
@@ -200,5 +211,7 @@ mod tests {
         assert!(validate_arg(PanelId::Labs, "lab=nope").is_err());
         assert!(validate_arg(PanelId::Subnet, " ").is_err());
         assert!(validate_arg(PanelId::Osi, "layer=2 layer=3").is_err());
+        assert!(validate_arg(PanelId::Quiz, "topic=osi,ports count=5").is_ok());
+        assert!(validate_arg(PanelId::Quiz, "topic=osi,dns").is_err());
     }
 }
