@@ -1,6 +1,5 @@
 //! The one `App` state, the one `Msg` enum, and `update`.
 
-use std::any::Any;
 use std::sync::mpsc::Sender;
 
 use ratatui::crossterm::event::{
@@ -9,170 +8,22 @@ use ratatui::crossterm::event::{
 
 use super::Options;
 use super::glossary::GlossaryView;
-use super::handshake::{HandshakeMsg, HandshakePanel};
+use super::handshake::HandshakePanel;
+pub use super::home::HomeEntry;
 use super::keymap::message_for;
-use super::labs::{LabsMsg, LabsPanel};
-use super::lan::{LanMsg, LanPanel};
+use super::labs::LabsPanel;
+use super::lan::LanPanel;
 use super::lessons::{LessonsView, search_steps};
-use super::osi::{OsiMsg, OsiPanel};
+pub use super::msg::{AppEvent, Msg, Nav, Screen};
+use super::osi::OsiPanel;
 use super::panel::{Ctx, JobSink, Panel, TextInput};
-use super::quiz::{QuizMsg, QuizPanel};
+use super::quiz::QuizPanel;
 use super::search::{SearchBox, SearchKey};
-use super::subnet::{SubnetMsg, SubnetPanel};
+use super::subnet::SubnetPanel;
 use super::theme::Theme;
 use crate::i18n::{Lang, t, tf};
 use crate::lesson::{LessonSet, PanelId};
 use crate::store::{Progress, Store};
-
-/// The sections, in tab order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Screen {
-    Home,
-    Lessons,
-    Osi,
-    Lan,
-    Handshake,
-    Subnet,
-    Labs,
-    Quiz,
-    Glossary,
-}
-
-impl Screen {
-    pub const ALL: [Screen; 9] = [
-        Screen::Home,
-        Screen::Lessons,
-        Screen::Osi,
-        Screen::Lan,
-        Screen::Handshake,
-        Screen::Subnet,
-        Screen::Labs,
-        Screen::Quiz,
-        Screen::Glossary,
-    ];
-
-    /// The ui.toml key of the tab title.
-    pub fn title_key(self) -> &'static str {
-        match self {
-            Screen::Home => "tab.home",
-            Screen::Lessons => "tab.lessons",
-            Screen::Osi => "tab.osi",
-            Screen::Lan => "tab.lan",
-            Screen::Handshake => "tab.handshake",
-            Screen::Subnet => "tab.subnet",
-            Screen::Labs => "tab.labs",
-            Screen::Quiz => "tab.quiz",
-            Screen::Glossary => "tab.glossary",
-        }
-    }
-
-    /// The ui.toml key of the one-line description on the home screen.
-    pub fn about_key(self) -> &'static str {
-        match self {
-            Screen::Home => "about.home",
-            Screen::Lessons => "about.lessons",
-            Screen::Osi => "about.osi",
-            Screen::Lan => "about.lan",
-            Screen::Handshake => "about.handshake",
-            Screen::Subnet => "about.subnet",
-            Screen::Labs => "about.labs",
-            Screen::Quiz => "about.quiz",
-            Screen::Glossary => "about.glossary",
-        }
-    }
-
-    /// The digit that opens it.
-    pub fn number(self) -> usize {
-        Screen::ALL.iter().position(|s| *s == self).unwrap_or(0)
-    }
-
-    pub fn for_panel(panel: PanelId) -> Option<Screen> {
-        Some(match panel {
-            PanelId::Lessons => Screen::Lessons,
-            PanelId::Osi => Screen::Osi,
-            PanelId::Lan => Screen::Lan,
-            PanelId::Handshake => Screen::Handshake,
-            PanelId::Subnet => Screen::Subnet,
-            PanelId::Labs => Screen::Labs,
-            PanelId::Quiz => Screen::Quiz,
-            PanelId::Glossary => Screen::Glossary,
-        })
-    }
-}
-
-/// Generic navigation, interpreted by the current screen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Nav {
-    Up,
-    Down,
-    /// Next step (Space, →, PageDown: what presentation clickers send).
-    Next,
-    /// Previous step (←, PageUp).
-    Prev,
-    First,
-    Last,
-    Enter,
-    NextPane,
-    PrevPane,
-}
-
-/// Everything that can happen.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Msg {
-    Quit,
-    ToggleHelp,
-    Back,
-    ToggleLang,
-    Export,
-    Nav(Nav),
-    Open(Screen),
-    /// Open a panel in a given state (from a lesson step or another panel).
-    OpenPanel {
-        panel: PanelId,
-        arg: String,
-    },
-    /// Open the panel the current lesson step is bound to.
-    OpenStepPanel,
-    ToggleNotes,
-    /// `/`: search the lessons (on the Lessons screen) or the glossary.
-    Search,
-    /// Presentation mode on/off.
-    TogglePresent,
-    /// Hide the tab and key bars so the panel fills the screen.
-    ToggleZoom,
-    /// Blank the screen (presenter); any key brings it back.
-    ToggleBlank,
-    Click {
-        column: u16,
-        row: u16,
-    },
-    Osi(OsiMsg),
-    Lan(LanMsg),
-    Handshake(HandshakeMsg),
-    Subnet(SubnetMsg),
-    Labs(LabsMsg),
-    Quiz(QuizMsg),
-}
-
-/// What arrives on the app's one channel.
-pub enum AppEvent {
-    /// Terminal input (keys, mouse, resize, paste, focus).
-    Input(Event),
-    /// A background result for the panel of that screen.
-    Job(Screen, Box<dyn Any + Send>),
-    /// SIGTERM, SIGHUP or SIGINT: quit cleanly.
-    Signal(i32),
-}
-
-impl std::fmt::Debug for AppEvent {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            AppEvent::Input(e) => write!(f, "Input({e:?})"),
-            AppEvent::Job(s, _) => write!(f, "Job({s:?})"),
-            AppEvent::Signal(n) => write!(f, "Signal({n})"),
-        }
-    }
-}
 
 /// The whole state of the tutor.
 pub struct App {
@@ -552,7 +403,7 @@ impl App {
     }
 
     /// Switches to `screen`, remembering where we came from.
-    fn go(&mut self, screen: Screen, ctx: &mut Ctx) {
+    pub(super) fn go(&mut self, screen: Screen, ctx: &mut Ctx) {
         if screen == self.screen {
             return;
         }
@@ -615,45 +466,6 @@ impl App {
         }
     }
 
-    /// Home lists "continue" (when there is progress) and then every section.
-    pub fn home_entries(&self) -> Vec<HomeEntry> {
-        let mut entries = Vec::new();
-        if let Some(id) = &self.progress.last_lesson
-            && let Some(i) = self.lessons.index_of(id)
-        {
-            entries.push(HomeEntry::Continue {
-                lesson: i,
-                step: self.progress.last_step,
-            });
-        }
-        entries.extend(Screen::ALL.iter().skip(1).map(|s| HomeEntry::Section(*s)));
-        entries
-    }
-
-    fn home_nav(&mut self, nav: Nav, ctx: &mut Ctx) -> Option<Msg> {
-        let entries = self.home_entries();
-        let last = entries.len().saturating_sub(1);
-        match nav {
-            Nav::Up | Nav::Prev | Nav::PrevPane => {
-                self.home_selected = self.home_selected.saturating_sub(1)
-            }
-            Nav::Down | Nav::Next | Nav::NextPane => {
-                self.home_selected = (self.home_selected + 1).min(last)
-            }
-            Nav::First => self.home_selected = 0,
-            Nav::Last => self.home_selected = last,
-            Nav::Enter => match entries.get(self.home_selected) {
-                Some(HomeEntry::Continue { lesson, step }) => {
-                    self.reader.open_lesson(*lesson, *step);
-                    self.go(Screen::Lessons, ctx);
-                }
-                Some(HomeEntry::Section(s)) => self.go(*s, ctx),
-                None => {}
-            },
-        }
-        None
-    }
-
     /// Typing into an open search box (lessons or glossary). True when used.
     fn search_key(&mut self, key: &KeyEvent) -> bool {
         match self.screen {
@@ -697,7 +509,7 @@ impl App {
         }
     }
 
-    fn save_progress(&mut self, ctx: &mut Ctx) {
+    pub(super) fn save_progress(&mut self, ctx: &mut Ctx) {
         let Some((lesson, step)) = self.reader.position() else {
             return;
         };
@@ -714,11 +526,4 @@ impl App {
             }
         }
     }
-}
-
-/// A row of the home screen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HomeEntry {
-    Continue { lesson: usize, step: usize },
-    Section(Screen),
 }

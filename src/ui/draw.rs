@@ -7,7 +7,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
 
-use super::app::{App, HomeEntry, Screen};
+use super::app::{App, Screen};
 use super::keymap::{GLOBAL, PRESENTER, screen_bindings};
 use super::lessons::fit;
 use super::panel::{Panel, RenderCtx};
@@ -45,7 +45,7 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
         draw_tabs(app, tabs, buf, &ctx);
     }
     match app.screen {
-        Screen::Home => draw_home(app, body, buf, &ctx),
+        Screen::Home => super::home::draw_home(app, body, buf, &ctx),
         Screen::Lessons => app.reader.render(&app.lessons, body, buf, &ctx),
         Screen::Glossary => app.glossary.render(&app.lessons.glossary, body, buf, &ctx),
         Screen::Osi => app.osi.render(body, buf, &ctx),
@@ -178,66 +178,6 @@ fn draw_hints(app: &App, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
         spans.push(Span::styled(format!(" {text}  "), ctx.theme.hint));
     }
     Paragraph::new(Line::from(spans)).render(area, buf);
-}
-
-fn draw_home(app: &App, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
-    let theme = ctx.theme;
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.border);
-    let inner = block.inner(area);
-    block.render(area, buf);
-    let inner = Rect {
-        x: inner.x + 1,
-        width: inner.width.saturating_sub(2),
-        ..inner
-    };
-    let max = usize::from(inner.width);
-    let mut lines = vec![
-        Line::from(Span::styled(t(ctx.lang, "app.name"), theme.title)),
-        Line::from(Span::styled(
-            fit(t(ctx.lang, "app.pitch"), max),
-            theme.muted,
-        )),
-        Line::default(),
-    ];
-    for (i, entry) in app.home_entries().iter().enumerate() {
-        let selected = i == app.home_selected;
-        let (key, title, about) = match entry {
-            HomeEntry::Continue { lesson, step } => {
-                let name = app
-                    .lessons
-                    .lessons
-                    .get(*lesson)
-                    .map_or("", |l| l.title.get(ctx.lang));
-                (
-                    "↵".to_string(),
-                    t(ctx.lang, "home.continue").to_string(),
-                    tf(
-                        ctx.lang,
-                        "home.continue_at",
-                        &[("lesson", name), ("step", &(step + 1).to_string())],
-                    ),
-                )
-            }
-            HomeEntry::Section(s) => (
-                s.number().to_string(),
-                t(ctx.lang, s.title_key()).to_string(),
-                t(ctx.lang, s.about_key()).to_string(),
-            ),
-        };
-        let marker = if selected { "▸ " } else { "  " };
-        let head = format!("{marker}{key}  {title}");
-        let pad = 24usize.saturating_sub(width(&head));
-        let style = if selected { theme.selected } else { theme.base };
-        let rest = fit(&about, max.saturating_sub(width(&head) + pad));
-        lines.push(Line::from(vec![
-            Span::styled(head, style.patch(theme.bold)),
-            Span::styled(" ".repeat(pad), style),
-            Span::styled(rest, if selected { style } else { theme.muted }),
-        ]));
-    }
-    Paragraph::new(lines).render(inner, buf);
 }
 
 fn draw_help(app: &App, body: Rect, buf: &mut Buffer, ctx: &RenderCtx) {

@@ -1,0 +1,165 @@
+//! The vocabulary of the UI: the sections (`Screen`), generic navigation
+//! (`Nav`), every message (`Msg`) and what arrives on the event channel
+//! (`AppEvent`).
+
+use std::any::Any;
+
+use ratatui::crossterm::event::Event;
+
+use super::handshake::HandshakeMsg;
+use super::labs::LabsMsg;
+use super::lan::LanMsg;
+use super::osi::OsiMsg;
+use super::quiz::QuizMsg;
+use super::subnet::SubnetMsg;
+use crate::lesson::PanelId;
+
+/// The sections, in tab order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Screen {
+    Home,
+    Lessons,
+    Osi,
+    Lan,
+    Handshake,
+    Subnet,
+    Labs,
+    Quiz,
+    Glossary,
+}
+
+impl Screen {
+    pub const ALL: [Screen; 9] = [
+        Screen::Home,
+        Screen::Lessons,
+        Screen::Osi,
+        Screen::Lan,
+        Screen::Handshake,
+        Screen::Subnet,
+        Screen::Labs,
+        Screen::Quiz,
+        Screen::Glossary,
+    ];
+
+    /// The ui.toml key of the tab title.
+    pub fn title_key(self) -> &'static str {
+        match self {
+            Screen::Home => "tab.home",
+            Screen::Lessons => "tab.lessons",
+            Screen::Osi => "tab.osi",
+            Screen::Lan => "tab.lan",
+            Screen::Handshake => "tab.handshake",
+            Screen::Subnet => "tab.subnet",
+            Screen::Labs => "tab.labs",
+            Screen::Quiz => "tab.quiz",
+            Screen::Glossary => "tab.glossary",
+        }
+    }
+
+    /// The ui.toml key of the one-line description on the home screen.
+    pub fn about_key(self) -> &'static str {
+        match self {
+            Screen::Home => "about.home",
+            Screen::Lessons => "about.lessons",
+            Screen::Osi => "about.osi",
+            Screen::Lan => "about.lan",
+            Screen::Handshake => "about.handshake",
+            Screen::Subnet => "about.subnet",
+            Screen::Labs => "about.labs",
+            Screen::Quiz => "about.quiz",
+            Screen::Glossary => "about.glossary",
+        }
+    }
+
+    /// The digit that opens it.
+    pub fn number(self) -> usize {
+        Screen::ALL.iter().position(|s| *s == self).unwrap_or(0)
+    }
+
+    pub fn for_panel(panel: PanelId) -> Option<Screen> {
+        Some(match panel {
+            PanelId::Lessons => Screen::Lessons,
+            PanelId::Osi => Screen::Osi,
+            PanelId::Lan => Screen::Lan,
+            PanelId::Handshake => Screen::Handshake,
+            PanelId::Subnet => Screen::Subnet,
+            PanelId::Labs => Screen::Labs,
+            PanelId::Quiz => Screen::Quiz,
+            PanelId::Glossary => Screen::Glossary,
+        })
+    }
+}
+
+/// Generic navigation, interpreted by the current screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Nav {
+    Up,
+    Down,
+    /// Next step (Space, →, PageDown: what presentation clickers send).
+    Next,
+    /// Previous step (←, PageUp).
+    Prev,
+    First,
+    Last,
+    Enter,
+    NextPane,
+    PrevPane,
+}
+
+/// Everything that can happen.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Msg {
+    Quit,
+    ToggleHelp,
+    Back,
+    ToggleLang,
+    Export,
+    Nav(Nav),
+    Open(Screen),
+    /// Open a panel in a given state (from a lesson step or another panel).
+    OpenPanel {
+        panel: PanelId,
+        arg: String,
+    },
+    /// Open the panel the current lesson step is bound to.
+    OpenStepPanel,
+    ToggleNotes,
+    /// `/`: search the lessons (on the Lessons screen) or the glossary.
+    Search,
+    /// Presentation mode on/off.
+    TogglePresent,
+    /// Hide the tab and key bars so the panel fills the screen.
+    ToggleZoom,
+    /// Blank the screen (presenter); any key brings it back.
+    ToggleBlank,
+    Click {
+        column: u16,
+        row: u16,
+    },
+    Osi(OsiMsg),
+    Lan(LanMsg),
+    Handshake(HandshakeMsg),
+    Subnet(SubnetMsg),
+    Labs(LabsMsg),
+    Quiz(QuizMsg),
+}
+
+/// What arrives on the app's one channel.
+pub enum AppEvent {
+    /// Terminal input (keys, mouse, resize, paste, focus).
+    Input(Event),
+    /// A background result for the panel of that screen.
+    Job(Screen, Box<dyn Any + Send>),
+    /// SIGTERM, SIGHUP or SIGINT: quit cleanly.
+    Signal(i32),
+}
+
+impl std::fmt::Debug for AppEvent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AppEvent::Input(e) => write!(f, "Input({e:?})"),
+            AppEvent::Job(s, _) => write!(f, "Job({s:?})"),
+            AppEvent::Signal(n) => write!(f, "Signal({n})"),
+        }
+    }
+}
