@@ -234,3 +234,62 @@ fn choice_true_false_and_order() {
         ],
     );
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn kinds() -> Vec<QuestionKind> {
+        vec![
+            fill(Expected::Ipv4(Ipv4Addr::new(10, 0, 0, 1))),
+            fill(Expected::Ipv6(Ipv6Addr::LOCALHOST)),
+            fill(Expected::Prefix(24)),
+            fill(Expected::Mask(20)),
+            fill(Expected::Number(65534)),
+            fill(Expected::Binary {
+                value: 36,
+                width: 8,
+            }),
+            fill(Expected::Text(vec!["datagram".into()])),
+            QuestionKind::Choice {
+                options: options(4),
+                correct: 2,
+            },
+            QuestionKind::TrueFalse { correct: true },
+            QuestionKind::Order {
+                items: options(5),
+                shown: vec![4, 2, 0, 1, 3],
+            },
+        ]
+    }
+
+    proptest! {
+        /// Any typed text gets a verdict, never a panic; only the empty answer is
+        /// "no answer".
+        #[test]
+        fn any_input_gets_a_verdict(input in "\\PC{0,40}") {
+            for kind in kinds() {
+                let verdict = check(&kind, &input);
+                prop_assert_eq!(verdict == Verdict::NoAnswer, input.trim().is_empty());
+            }
+        }
+
+        /// Every IPv4 address is read back from its dotted form, with spaces.
+        #[test]
+        fn dotted_addresses_round_trip(bits in any::<u32>(), left in " {0,3}", right in " {0,3}") {
+            let address = Ipv4Addr::from(bits);
+            let kind = fill(Expected::Ipv4(address));
+            prop_assert_eq!(check(&kind, &format!("{left}{address}{right}")), Verdict::Correct);
+        }
+
+        /// A prefix question accepts n, /n and the dotted mask of n, and nothing else.
+        #[test]
+        fn prefixes_in_every_form(p in 0u8..=32, q in 0u8..=32) {
+            let kind = fill(Expected::Prefix(p));
+            let mask = nettutor::lesson::question::mask_of(q);
+            for typed in [q.to_string(), format!("/{q}"), mask.to_string()] {
+                prop_assert_eq!(check(&kind, &typed).is_correct(), p == q, "{}", typed);
+            }
+        }
+    }
+}

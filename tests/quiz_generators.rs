@@ -40,7 +40,14 @@ fn right_option(q: &Question) -> String {
 fn every_generated_question_is_well_formed() {
     let set = LessonSet::embedded().unwrap();
     let all = generators::all();
-    for topic in [Topic::Binary, Topic::Osi, Topic::Ports, Topic::Lab] {
+    for topic in [
+        Topic::Subnet,
+        Topic::Tcp,
+        Topic::Binary,
+        Topic::Osi,
+        Topic::Ports,
+        Topic::Lab,
+    ] {
         assert!(
             all.iter().any(|g| g.topic == topic),
             "no generator for {topic}"
@@ -410,4 +417,215 @@ fn the_same_seed_builds_the_same_quiz() {
     );
     assert_eq!(first[0].id, "tcp.close-wait");
     assert_eq!(first[1].id, "gen.ports.number");
+}
+
+/// The `A/n` (and `same=`, `split=`) of a subnet question's panel link.
+fn subnet_case(q: &Question) -> (ipnet::Ipv4Net, BTreeMap<String, String>) {
+    let arg = &q.panel.as_ref().unwrap().arg;
+    let mut words = arg.split_whitespace();
+    let first = words.next().unwrap();
+    let net: ipnet::Ipv4Net = if first.contains('/') {
+        first.parse().unwrap()
+    } else {
+        let mask: std::net::Ipv4Addr = words.next().unwrap().parse().unwrap();
+        let prefix = ipnet::ipv4_mask_to_prefix(mask).unwrap();
+        ipnet::Ipv4Net::new(first.parse().unwrap(), prefix).unwrap()
+    };
+    (
+        net,
+        parse_pairs(&words.collect::<Vec<_>>().join(" ")).unwrap(),
+    )
+}
+
+fn number_in(s: &str, after: &str) -> u64 {
+    let tail = &s[s.find(after).unwrap() + after.len()..];
+    tail.trim_start()
+        .split(|c: char| !c.is_ascii_digit())
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+#[test]
+fn subnet_answers_match_ipnet() {
+    let by_id: BTreeMap<&str, Generator> =
+        generators::all().into_iter().map(|g| (g.id, g)).collect();
+    let mut prefixes = std::collections::BTreeSet::new();
+    for id in [
+        "gen.subnet.network",
+        "gen.subnet.broadcast",
+        "gen.subnet.first-host",
+        "gen.subnet.last-host",
+        "gen.subnet.host-count",
+    ] {
+        each_question(&by_id[id], |q| {
+            let (net, _) = subnet_case(q);
+            prefixes.insert(net.prefix_len());
+            let got = correct_answer(&q.kind);
+            let hosts_first_last = || -> (std::net::Ipv4Addr, std::net::Ipv4Addr, u64) {
+                // ipnet's hosts(): all addresses for /31 and /32, else without
+                // the network and broadcast addresses.
+                let (lo, hi) = (u32::from(net.network()), u32::from(net.broadcast()));
+                let mut hosts = net.hosts();
+                let first = hosts.next().unwrap();
+                let last = if net.prefix_len() >= 31 {
+                    net.broadcast()
+                } else {
+                    std::net::Ipv4Addr::from(hi - 1)
+                };
+                let count = if net.prefix_len() >= 31 {
+                    u64::from(hi - lo) + 1
+                } else {
+                    u64::from(hi - lo) - 1
+                };
+                (first, last, count)
+            };
+            let want = match id {
+                "gen.subnet.network" => net.network().to_string(),
+                "gen.subnet.broadcast" => {
+                    assert!(
+                        net.prefix_len() <= 30,
+                        "no broadcast question for /31 or /32"
+                    );
+                    net.broadcast().to_string()
+                }
+                "gen.subnet.first-host" => hosts_first_last().0.to_string(),
+                "gen.subnet.last-host" => hosts_first_last().1.to_string(),
+                _ => hosts_first_last().2.to_string(),
+            };
+            assert_eq!(got, want, "{id}: {net}");
+        });
+    }
+    assert!(
+        prefixes.contains(&31) && prefixes.contains(&32),
+        "/31 and /32 come up: {prefixes:?}"
+    );
+    each_question(&by_id["gen.subnet.mask"], |q| {
+        let (net, _) = subnet_case(q);
+        assert_eq!(correct_answer(&q.kind), net.netmask().to_string());
+    });
+    each_question(&by_id["gen.subnet.prefix"], |q| {
+        let (net, _) = subnet_case(q);
+        assert_eq!(correct_answer(&q.kind), format!("/{}", net.prefix_len()));
+    });
+    let mut verdicts = BTreeMap::new();
+    each_question(&by_id["gen.subnet.same-network"], |q| {
+        let (net, extra) = subnet_case(q);
+        let b: std::net::Ipv4Addr = extra["same"].parse().unwrap();
+        let same = net.trunc().contains(&b);
+        assert_eq!(correct_answer(&q.kind), same.to_string(), "{net} vs {b}");
+        *verdicts.entry(same).or_insert(0) += 1;
+    });
+    assert_eq!(verdicts.len(), 2, "both verdicts come up: {verdicts:?}");
+    each_question(&by_id["gen.subnet.split"], |q| {
+        let (parent, extra) = subnet_case(q);
+        let new_prefix: u8 = extra["split"].parse().unwrap();
+        let number = number_in(&q.prompt.en, "subnet number");
+        let subnet = parent
+            .subnets(new_prefix)
+            .unwrap()
+            .nth(usize::try_from(number - 1).unwrap())
+            .unwrap();
+        assert_eq!(
+            correct_answer(&q.kind),
+            subnet.network().to_string(),
+            "{parent} → /{new_prefix} #{number}"
+        );
+    });
+}
+
+#[test]
+fn tcp_next_state_answers_follow_the_state_machine_and_the_textbook() {
+    use nettutor::net::tcp::{TcpEvent, TcpState};
+    let by_id: BTreeMap<&str, Generator> =
+        generators::all().into_iter().map(|g| (g.id, g)).collect();
+    // The textbook edges, written out by hand.
+    let textbook: &[(&str, &str, &str)] = &[
+        ("CLOSED", "connect()", "SYN-SENT"),
+        ("CLOSED", "listen()", "LISTEN"),
+        ("LISTEN", "rcv SYN", "SYN-RECEIVED"),
+        ("SYN-SENT", "rcv SYN,ACK", "ESTABLISHED"),
+        ("SYN-RECEIVED", "rcv ACK", "ESTABLISHED"),
+        ("ESTABLISHED", "close()", "FIN-WAIT-1"),
+        ("ESTABLISHED", "rcv FIN", "CLOSE-WAIT"),
+        ("FIN-WAIT-1", "rcv ACK", "FIN-WAIT-2"),
+        ("FIN-WAIT-1", "rcv FIN", "CLOSING"),
+        ("FIN-WAIT-2", "rcv FIN", "TIME-WAIT"),
+        ("CLOSE-WAIT", "close()", "LAST-ACK"),
+        ("CLOSING", "rcv ACK", "TIME-WAIT"),
+        ("LAST-ACK", "rcv ACK", "CLOSED"),
+        ("TIME-WAIT", "2MSL", "CLOSED"),
+    ];
+    let mut checked_by_book = 0;
+    each_question(&by_id["gen.tcp.next-state"], |q| {
+        let p = &q.prompt.en;
+        let state_name = p
+            .trim_start_matches("A TCP endpoint is in ")
+            .split('.')
+            .next()
+            .unwrap();
+        let end = p.find("). Which state").unwrap();
+        let label = &p[p[..end].rfind(" (").unwrap() + 2..end];
+        let state = TcpState::from_name(state_name).unwrap();
+        let event = TcpEvent::ALL
+            .into_iter()
+            .find(|e| e.label() == label)
+            .unwrap();
+        let to = state.next(event).unwrap().to;
+        assert_eq!(right_option(q), to.name(), "{state_name} on {label}");
+        if let Some((_, _, want)) = textbook
+            .iter()
+            .find(|(s, e, _)| *s == state_name && *e == label)
+        {
+            assert_eq!(right_option(q), *want);
+            checked_by_book += 1;
+        }
+    });
+    assert!(
+        checked_by_book > SEEDS / 2,
+        "most cases are textbook ones: {checked_by_book}"
+    );
+}
+
+#[test]
+fn tcp_next_segment_answers_follow_the_handshake_and_teardown() {
+    let by_id: BTreeMap<&str, Generator> =
+        generators::all().into_iter().map(|g| (g.id, g)).collect();
+    let mut positions = std::collections::BTreeSet::new();
+    each_question(&by_id["gen.tcp.next-segment"], |q| {
+        let p = &q.prompt.en;
+        let client_closes = p.contains("later the client closes first");
+        let (a, b) = if client_closes {
+            ("client", "server")
+        } else {
+            ("server", "client")
+        };
+        // The life of a connection, written out by hand.
+        let life = [
+            "client → server: SYN".to_string(),
+            "server → client: SYN-ACK".to_string(),
+            "client → server: ACK".to_string(),
+            format!("{a} → {b}: FIN"),
+            format!("{b} → {a}: ACK"),
+            format!("{b} → {a}: FIN"),
+            format!("{a} → {b}: ACK"),
+        ];
+        let sent = if p.contains("Nothing has been sent yet") {
+            0
+        } else {
+            p.matches(" → ").count()
+        };
+        assert!(sent < life.len(), "{p}");
+        for (i, seg) in life[..sent].iter().enumerate() {
+            assert!(p.contains(seg.as_str()), "segment {i} '{seg}' in: {p}");
+        }
+        assert_eq!(right_option(q), life[sent], "{p}");
+        positions.insert(sent);
+    });
+    assert_eq!(
+        positions.len(),
+        7,
+        "every step of the life is asked: {positions:?}"
+    );
 }

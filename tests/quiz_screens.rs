@@ -219,3 +219,22 @@ fn quit_and_help_still_work_before_typing() {
     key(&mut a, KeyCode::Char('q'));
     assert!(a.quit);
 }
+
+#[test]
+fn a_time_limit_ticks_and_ends_the_quiz() {
+    let mut a = app(Lang::En);
+    a.update(Msg::OpenPanel {
+        panel: PanelId::Quiz,
+        arg: "topic=osi count=3 seed=21 time=1".into(),
+    });
+    assert!(a.wants_ticks(), "a running timed quiz asks for ticks");
+    let t = draw(&mut a, 80, 24);
+    assert!(find(t.backend().buffer(), "1 s left").is_some());
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    a.tick();
+    assert_eq!(a.quiz.mode, Mode::Finished);
+    assert_eq!(a.status.as_deref(), Some("Time is up."));
+    assert!(!a.wants_ticks(), "idle again once it is over");
+    let s = a.quiz.session.as_ref().unwrap();
+    assert_eq!((s.score(), s.records.len()), (0, 3));
+}

@@ -101,14 +101,19 @@ pub fn run(args: QuizArgs, lessons: Option<PathBuf>, lang: Lang) -> anyhow::Resu
         Box::new(ReaderSource(io::stdin().lock()))
     };
     let mut stdout = io::stdout().lock();
-    plain::run(
+    let ran = plain::run(
         &mut session,
         lang,
         source.as_mut(),
         &mut stdout,
         time_limit,
         Some(&mut mastery),
-    )?;
+    );
+    // A reader that stops early (`| head`) is not an error.
+    match ran {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(ExitCode::SUCCESS),
+        other => other?,
+    }
     mastery.finish_quiz();
     if let Some(store) = &store
         && let Err(e) = mastery.save(store)

@@ -162,7 +162,18 @@ pub fn validate_arg(panel: PanelId, arg: &str) -> Result<(), String> {
         }
         PanelId::Quiz => {
             let map = parse_pairs(arg)?;
-            only_keys(&map, &["topic", "count", "seed"])
+            only_keys(&map, &["topic", "count", "seed"])?;
+            let topics = map.get("topic").map_or("", String::as_str);
+            match topics
+                .split(',')
+                .find(|t| !t.is_empty() && super::question::Topic::from_name(t).is_none())
+            {
+                Some(bad) => Err(format!(
+                    "topic='{bad}' is not one of: {}",
+                    super::question::Topic::names().join(", ")
+                )),
+                None => Ok(()),
+            }
         }
         PanelId::Lessons | PanelId::Glossary => {
             let map = parse_pairs(arg)?;
@@ -196,5 +207,7 @@ mod tests {
         assert!(validate_arg(PanelId::Subnet, "192.168.21.36/24 split=26").is_ok());
         assert!(validate_arg(PanelId::Subnet, "192.168.21.36/24 colour=red").is_err());
         assert!(validate_arg(PanelId::Osi, "layer=2 layer=3").is_err());
+        assert!(validate_arg(PanelId::Quiz, "topic=osi,ports count=5").is_ok());
+        assert!(validate_arg(PanelId::Quiz, "topic=osi,dns").is_err());
     }
 }

@@ -1,6 +1,33 @@
 //! Quiz engine: the question bank (authored questions from the lesson files),
 //! generators, answer checking, seeded sessions, mastery, results and plain
 //! mode. No terminal UI here: `ui::quiz` and `cli::quiz` drive it.
+//!
+//! # Writing questions
+//! Any lesson file may carry `[[questions]]`; a file with `kind = "questions"`
+//! (plus `id` and `title`) is a question bank with no steps. `nettutor lessons
+//! check` validates them (file:line errors). Every question has an `id`, a
+//! `topic` (subnet, binary, addr, osi, ports, tcp, lab, sockets), `concepts`
+//! from `curriculum.toml`, a bilingual `prompt` and `explanation`, an optional
+//! `panel = { open, arg }` for "show me", and one `kind`:
+//! ```toml
+//! [[questions]]
+//! id = "osi.arp-carrier"
+//! topic = "osi"
+//! kind = "choice"                 # options + answer = "b"
+//! # kind = "true-false"           # answer = true
+//! # kind = "order"                # options in the right order; shown shuffled
+//! # kind = "fill-in"              # check = text|number|binary|ipv4|ipv6|prefix|mask,
+//! #                               # answer = "…" (exact form), accept = ["…"] (text)
+//! concepts = ["osi.protocols"]
+//! prompt = { en = "…", zh = "…" }
+//! options = [{ en = "…", zh = "…" }, { en = "…", zh = "…" }]
+//! answer = "b"
+//! explanation = { en = "…", zh = "…" }
+//! panel = { open = "osi", arg = "layer=2" }
+//! ```
+//! Students' answers are read forgivingly ([`answer`]); the same seed builds the
+//! same quiz ([`session::build`]); missed questions come back first
+//! ([`mastery`]).
 
 pub mod answer;
 pub mod generators;

@@ -6,6 +6,8 @@ mod binary;
 mod lab;
 mod osi;
 mod ports;
+pub mod subnet;
+pub mod tcp;
 
 use rand::Rng;
 use rand::seq::SliceRandom;
@@ -30,6 +32,8 @@ pub fn all() -> Vec<Generator> {
     out.extend_from_slice(osi::GENERATORS);
     out.extend_from_slice(ports::GENERATORS);
     out.extend_from_slice(lab::GENERATORS);
+    out.extend_from_slice(subnet::GENERATORS);
+    out.extend_from_slice(tcp::GENERATORS);
     out
 }
 

@@ -170,7 +170,7 @@ impl QuizPanel {
         }
     }
 
-    fn submit(&mut self) {
+    fn submit(&mut self, ctx: &mut Ctx) {
         let seconds = self.asked_at.map_or(0.0, |a| a.elapsed().as_secs_f64());
         let Some(session) = self.session.as_mut() else {
             return;
@@ -182,8 +182,18 @@ impl QuizPanel {
             return;
         };
         self.mastery.record(&question, record.verdict.is_correct());
+        self.save_mastery(ctx);
         self.input.clear();
         self.mode = Mode::Feedback;
+    }
+
+    /// Writes mastery after every answer, so leaving mid-quiz loses nothing.
+    fn save_mastery(&self, ctx: &mut Ctx) {
+        if let Some(store) = &self.store
+            && let Err(e) = self.mastery.save(store)
+        {
+            ctx.say(e.to_string());
+        }
     }
 
     fn next_question(&mut self, ctx: &mut Ctx) {
@@ -207,12 +217,8 @@ impl QuizPanel {
         self.review = 0;
         self.deadline = None;
         self.mastery.finish_quiz();
-        if let Some(store) = &self.store
-            && let Err(e) = self.mastery.save(store)
-        {
-            ctx.say(e.to_string());
-        }
-        if let Some(path) = &self.results {
+        self.save_mastery(ctx);
+        if let (Some(path), Some(session)) = (&self.results, &self.session) {
             match results::write(path, &results::rows(session, ctx.lang)) {
                 Ok(()) => ctx.say(tf(
                     ctx.lang,
@@ -417,7 +423,7 @@ impl Panel for QuizPanel {
         self.mode == Mode::Asking
     }
 
-    fn text_key(&mut self, key: KeyEvent, _ctx: &mut Ctx) -> TextInput {
+    fn text_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> TextInput {
         if key
             .modifiers
             .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
@@ -436,7 +442,7 @@ impl Panel for QuizPanel {
                 TextInput::Consumed(None)
             }
             KeyCode::Enter => {
-                self.submit();
+                self.submit(ctx);
                 TextInput::Consumed(None)
             }
             _ => TextInput::Ignored,

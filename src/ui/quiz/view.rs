@@ -158,6 +158,8 @@ pub fn question(p: &QuizPanel, max: usize, ctx: &RenderCtx) -> Vec<Line<'static>
                 Span::styled(p.input.clone(), theme.bold),
                 Span::styled("█", theme.accent),
             ]));
+            // While typing, letters are text: say which keys still act.
+            lines.extend(para(t(lang, "quiz.typing_keys"), theme.hint, max));
         }
         Some(record) => {
             let given = if record.answer.is_empty() {
