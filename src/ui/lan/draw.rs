@@ -55,7 +55,9 @@ impl LanPanel {
             usize::from(area.width),
             ctx.theme.accent,
         );
-        let wide = area.width >= 120 && area.height >= 30;
+        // Side by side only when the diagram keeps 18+ columns per host
+        // ("[A] 192.168.1.10" and a full MAC address).
+        let wide = area.width * 11 / 20 >= 74 && area.height >= 30;
         let left_w = if wide {
             area.width * 11 / 20
         } else {
@@ -143,14 +145,21 @@ impl LanPanel {
             } else {
                 ctx.theme.bold
             };
-            buf.set_stringn(
-                x,
-                area.y,
-                format!("[{}] {}{gw}", node.id.name(), node.ip),
-                w,
-                name_style,
-            );
-            buf.set_stringn(x, area.y + 1, node.mac.to_string(), w, ctx.theme.muted);
+            let full = format!("[{}] {}{gw}", node.id.name(), node.ip);
+            let label = if full.len() <= w {
+                full
+            } else {
+                format!("{} {}", node.id.name(), node.ip)
+            };
+            buf.set_stringn(x, area.y, label, w, name_style);
+            // A narrow column keeps the MAC's distinctive end rather than its start.
+            let mac = node.mac.to_string();
+            let mac = if mac.len() <= w {
+                mac
+            } else {
+                format!("…{}", &mac[mac.len().saturating_sub(w.saturating_sub(1))..])
+            };
+            buf.set_stringn(x, area.y + 1, mac, w, ctx.theme.muted);
             let reaction = step
                 .reactions
                 .iter()
