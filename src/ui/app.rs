@@ -179,6 +179,22 @@ impl App {
         }
     }
 
+    /// True while typed keys go into a text field (a panel's input or a search
+    /// box) rather than the keymap.
+    pub fn taking_text(&self) -> bool {
+        match self.screen {
+            Screen::Lessons => self.reader.search.is_some(),
+            Screen::Glossary => self.glossary.search.is_some(),
+            Screen::Home => false,
+            Screen::Osi => self.osi.captures_text(),
+            Screen::Lan => self.lan.captures_text(),
+            Screen::Handshake => self.handshake.captures_text(),
+            Screen::Subnet => self.subnet.captures_text(),
+            Screen::Labs => self.labs.captures_text(),
+            Screen::Quiz => self.quiz.captures_text(),
+        }
+    }
+
     /// True while something moves on screen: the loop then sends ticks.
     /// Presentation mode never autoplays: every reveal waits for a presenter key.
     pub fn wants_ticks(&mut self) -> bool {

@@ -158,6 +158,15 @@ fn draw_tabs(app: &App, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
 }
 
 fn draw_hints(app: &App, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
+    if app.taking_text() {
+        // Letters go into the field now, so letter hints would lie.
+        let line = Line::from(Span::styled(
+            fit(t(ctx.lang, "hint.typing"), usize::from(area.width)),
+            ctx.theme.hint,
+        ));
+        Paragraph::new(line).render(area, buf);
+        return;
+    }
     let own = screen_bindings(app.screen);
     let essentials = ["key.next", "key.back", "key.help", "key.quit"];
     let mut spans: Vec<Span> = Vec::new();
