@@ -245,3 +245,30 @@ fn projecting_gives_the_picture_the_whole_width() {
         "the list is back when it has focus"
     );
 }
+
+#[test]
+fn s_shows_the_whole_summary_on_a_small_terminal() {
+    use nettutor::ui::app::{AppEvent, Msg};
+    use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+    let mut a = app(Lang::En);
+    a.labs.show_run(sticky_run());
+    let text = rows(draw(&mut a, 80, 24).backend().buffer()).join("\n");
+    assert!(text.contains("s shows the whole summary"), "{text}");
+    assert!(
+        !text.contains("Only framing fixes this"),
+        "cut at 80x24:\n{text}"
+    );
+    a.handle_event(AppEvent::Input(Event::Key(KeyEvent::new(
+        KeyCode::Char('s'),
+        KeyModifiers::NONE,
+    ))));
+    let text = rows(draw(&mut a, 80, 24).backend().buffer()).join("\n");
+    assert!(
+        !text.contains("send() ×10"),
+        "the picture made room:\n{text}"
+    );
+    assert!(text.contains("framing fixes this"), "{text}");
+    a.update(Msg::Labs(nettutor::ui::labs::LabsMsg::Summary));
+    let text = rows(draw(&mut a, 80, 24).backend().buffer()).join("\n");
+    assert!(text.contains("send() ×10"), "s again: the picture is back");
+}

@@ -61,6 +61,8 @@ pub struct LabsPanel {
     worker: Option<LabWorker>,
     /// The interactive chat or time conversation, while it lasts.
     live: Option<LiveSession>,
+    /// `s`: the summary takes the picture's place (small terminals).
+    pub summary_only: bool,
     /// Number of the next run (tells a stopped run's late wake-ups apart).
     next_run: u64,
 }
@@ -77,6 +79,7 @@ impl Default for LabsPanel {
             run: None,
             worker: None,
             live: None,
+            summary_only: false,
             next_run: 1,
         }
     }
@@ -105,6 +108,8 @@ pub enum LabsMsg {
     Defaults,
     /// chat and time: type into the server and client panes yourself.
     Talk,
+    /// Switch between the picture and the whole summary.
+    Summary,
 }
 
 /// The key that runs a lab (named in the panel's own hint line).
@@ -126,6 +131,11 @@ pub const KEYS: &[Binding] = &[
         keys: &[Key::Char('p')],
         msg: Msg::Labs(LabsMsg::Predict),
         help: "labs.key.predict",
+    },
+    Binding {
+        keys: &[Key::Char('s')],
+        msg: Msg::Labs(LabsMsg::Summary),
+        help: "labs.key.summary",
     },
     Binding {
         keys: &[Key::Char('d')],
@@ -218,6 +228,7 @@ impl Panel for LabsPanel {
                 }
             }
             LabsMsg::Talk => self.start_live(ctx),
+            LabsMsg::Summary => self.summary_only = !self.summary_only,
             LabsMsg::Defaults => {
                 if self.is_running() {
                     ctx.say(t(ctx.lang, "labs.busy"));

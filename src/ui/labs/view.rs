@@ -136,7 +136,12 @@ fn render_main(panel: &LabsPanel, area: Rect, buf: &mut Buffer, ctx: &RenderCtx)
     let Some(run) = panel.run.as_ref().filter(|r| r.lab == lab) else {
         return;
     };
-    let summary = summary_lines(run, lang, ctx, max);
+    let mut summary = summary_lines(run, lang, ctx, max);
+    if panel.summary_only && !summary.is_empty() {
+        // `s`: the whole summary in place of the picture, for small terminals.
+        Paragraph::new(summary).render(rest, buf);
+        return;
+    }
     let room = rest.height.saturating_sub(1);
     let want = u16::try_from(summary.len()).unwrap_or(u16::MAX);
     // The picture keeps at least half of the room; the summary takes the rest.
@@ -153,6 +158,14 @@ fn render_main(panel: &LabsPanel, area: Rect, buf: &mut Buffer, ctx: &RenderCtx)
     .areas(rest);
     let _ = gap;
     picture::render(run, panel.typing(), picture_area, buf, ctx);
+    if summary.len() > usize::from(summary_h) && summary_h > 0 {
+        // Cut: say how to read the rest.
+        summary.truncate(usize::from(summary_h).saturating_sub(1));
+        summary.push(Line::from(Span::styled(
+            t(lang, "labs.summary.more"),
+            theme.key,
+        )));
+    }
     Paragraph::new(summary).render(summary_area, buf);
 }
 
