@@ -254,9 +254,17 @@ impl LabParams {
         pairs: impl IntoIterator<Item = &'a str>,
     ) -> Result<LabParams, LabError> {
         let mut params = LabParams::defaults(lab);
+        let has = |params: &LabParams, n: &str| params.options().iter().any(|s| s.name == n);
         for pair in pairs {
             let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-            params.set(name.trim_start_matches("--"), value)?;
+            let name = name.trim_start_matches("--");
+            // Lessons say `proto=udp` (the OSI panel's word) as often as `transport=udp`.
+            let name = if name == "proto" && !has(&params, "proto") && has(&params, "transport") {
+                "transport"
+            } else {
+                name
+            };
+            params.set(name, value)?;
         }
         Ok(params)
     }

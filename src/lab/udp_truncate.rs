@@ -58,9 +58,10 @@ impl UdpTruncateParams {
         },
         OptSpec {
             name: "recv-size",
+            // A buffer may be bigger than any datagram: 65,535 never truncates.
             kind: OptKind::Int {
                 min: 1,
-                max: MAX_UDP_PAYLOAD_V4 as u64,
+                max: 65_535,
             },
             default: "512",
             help: "lab.opt.recv-size",

@@ -155,7 +155,13 @@ pub fn validate_arg(panel: PanelId, arg: &str) -> Result<(), String> {
         PanelId::Labs => {
             let map = parse_pairs(arg)?;
             match map.get("lab") {
-                Some(lab) => one_of("lab", lab, LAB_NAMES),
+                Some(lab) => {
+                    one_of("lab", lab, LAB_NAMES)?;
+                    // The lab's own option table: names, ranges, kinds.
+                    crate::lab::LabParams::from_arg(arg)
+                        .map(|_| ())
+                        .map_err(|e| e.to_string())
+                }
                 None if map.is_empty() => Ok(()),
                 None => Err("name the lab first: lab=NAME".into()),
             }
@@ -203,6 +209,8 @@ mod tests {
         assert!(validate_arg(PanelId::Handshake, "scenario=lost-syn").is_ok());
         assert!(validate_arg(PanelId::Labs, "lab=sticky count=10").is_ok());
         assert!(validate_arg(PanelId::Labs, "lab=nope").is_err());
+        assert!(validate_arg(PanelId::Labs, "lab=sticky count=0").is_err());
+        assert!(validate_arg(PanelId::Labs, "lab=chat proto=udp").is_ok());
         assert!(validate_arg(PanelId::Subnet, " ").is_err());
         assert!(validate_arg(PanelId::Subnet, "192.168.21.36/24 split=26").is_ok());
         assert!(validate_arg(PanelId::Subnet, "192.168.21.36/24 colour=red").is_err());
