@@ -164,6 +164,20 @@ pub enum SubnetError {
 impl SubnetError {
     /// The 1-based column the error points at, when it has one.
     pub fn column(&self) -> Option<usize> {
+        // One list of the variants that carry a column: `column_mut` below.
+        self.clone().column_mut().map(|c| *c)
+    }
+
+    /// Shift the column by `offset` characters: used when a piece of a longer input
+    /// (a `same=` value, a range end) was parsed on its own.
+    pub fn shifted(mut self, offset: usize) -> SubnetError {
+        if let Some(column) = self.column_mut() {
+            *column += offset;
+        }
+        self
+    }
+
+    fn column_mut(&mut self) -> Option<&mut usize> {
         use SubnetError::*;
         match self {
             LooksLikeOption { column, .. }
@@ -190,51 +204,9 @@ impl SubnetError {
             | VlsmBadCount { column, .. }
             | VlsmZero { column, .. }
             | UnknownKey { column, .. }
-            | MissingValue { column, .. } => Some(*column),
-            Empty
-            | FamilyMismatch { .. }
-            | SplitPrefix { .. }
-            | CountZero
-            | CountTooLarge { .. }
-            | VlsmDoesNotFit { .. }
-            | RangeSyntax { .. }
-            | RangeReversed { .. } => None,
+            | MissingValue { column, .. } => Some(column),
+            _ => None,
         }
-    }
-
-    /// Shift the column by `offset` characters: used when a piece of a longer input
-    /// (a `same=` value, a range end) was parsed on its own.
-    pub fn shifted(mut self, offset: usize) -> SubnetError {
-        use SubnetError::*;
-        match &mut self {
-            LooksLikeOption { column, .. }
-            | MissingAddress { column }
-            | InvalidCharacter { column, .. }
-            | WrongOctetCount { column, .. }
-            | EmptyOctet { column, .. }
-            | OctetOutOfRange { column, .. }
-            | LeadingZero { column, .. }
-            | PrefixTooLong { column, .. }
-            | SlashWithoutPrefix { column }
-            | InvalidPrefix { column, .. }
-            | NonContiguousMask { column, .. }
-            | WildcardAsMask { column, .. }
-            | MaskForIpv6 { column }
-            | Ipv6DoubleCompression { column }
-            | Ipv6GroupTooLong { column, .. }
-            | Ipv6GroupCount { column, .. }
-            | Ipv6LoneColon { column }
-            | Ipv6Zone { column, .. }
-            | InvalidIpv6 { column, .. }
-            | TrailingInput { column, .. }
-            | HostExpected { column, .. }
-            | VlsmBadCount { column, .. }
-            | VlsmZero { column, .. }
-            | UnknownKey { column, .. }
-            | MissingValue { column, .. } => *column += offset,
-            _ => {}
-        }
-        self
     }
 
     /// The message in `lang`, one line, naming the problem and where it is.
