@@ -123,8 +123,8 @@ pub const PLACEMENTS: &[Placement] = &[
     Placement {
         name: "ARP",
         layer: 2,
-        why_en: "ARP resolves an IPv4 address to a MAC address and travels directly inside Ethernet frames (EtherType 0x0806), never inside IP. That is why it is placed at the link layer (sometimes called 'layer 2.5'), not the network layer as some notes say.",
-        why_zh: "ARP 把 IPv4 地址解析成 MAC 地址，直接装在以太网帧里（EtherType 0x0806），从不装在 IP 里。所以它通常归在链路层（有时称“2.5 层”），而不是有些讲义所说的网络层。",
+        why_en: "ARP resolves an IPv4 address to a MAC address with its own EtherType (0x0806), beside IP and never inside it; its message names the link's hardware type, and routers never forward it. That is why it is placed at the link layer (sometimes called 'layer 2.5'), not the network layer as some notes say.",
+        why_zh: "ARP 把 IPv4 地址解析成 MAC 地址，有自己的以太类型（0x0806），与 IP 并列而从不装在 IP 里；它的报文写明链路的硬件类型，路由器也从不转发它。所以它通常归在链路层（有时称“2.5 层”），而不是有些讲义所说的网络层。",
     },
     Placement {
         name: "a switch",

@@ -164,7 +164,7 @@ impl End {
     fn names(self) -> (&'static str, &'static str) {
         match self {
             End::Client => ("client", "客户端"),
-            End::Server => ("server", "服务端"),
+            End::Server => ("server", "服务器"),
         }
     }
 
@@ -252,7 +252,7 @@ fn next_segment(rng: &mut ChaCha8Rng) -> Question {
     let closer = if closer_is_client {
         ("the client", "客户端")
     } else {
-        ("the server", "服务端")
+        ("the server", "服务器")
     };
     let history_en = if so_far.is_empty() {
         "Nothing has been sent yet.".to_string()
@@ -298,7 +298,7 @@ fn next_segment(rng: &mut ChaCha8Rng) -> Question {
                 closer.0
             ),
             format!(
-                "客户端连接服务端；之后{}先关闭。{history_zh}下一个报文段是什么？",
+                "客户端连接服务器；之后{}先关闭。{history_zh}下一个报文段是什么？",
                 closer.1
             ),
         ),
