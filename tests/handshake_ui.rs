@@ -89,7 +89,7 @@ fn snapshots_of_chosen_frames() {
             8,
             STEP_UNITS * 3 / 4,
         ),
-        ("syn_flood_full", Scenario::SynFlood, 11, 0),
+        ("syn_flood_full", Scenario::SynFlood, 9, 0),
         ("time_wait_restart", Scenario::TimeWait, 15, 0),
     ];
     for (name, scenario, at, progress) in frames {

@@ -16,9 +16,11 @@ pub const INITIAL_RTO: Duration = Duration::from_secs(1);
 /// How long Linux keeps a connection in TIME-WAIT (`TCP_TIMEWAIT_LEN`); RFC 9293's
 /// 2 MSL would be 4 minutes.
 pub const TIME_WAIT: Duration = Duration::from_secs(60);
-/// The teaching-size queues of the SYN flood scenario.
+/// The teaching-size queues of the SYN flood scenario: `listen(2)`. Since Linux 4.4
+/// the SYN queue counts as full at the same min(backlog, somaxconn) entries (then SYN
+/// cookies start; this scenario has them off, so the next SYN is dropped).
 pub const FLOOD_BACKLOG: usize = 2;
-pub const FLOOD_SYN_QUEUE: usize = 3;
+pub const FLOOD_SYN_QUEUE: usize = FLOOD_BACKLOG;
 
 /// A handshake/teardown story.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -237,7 +239,7 @@ fn syn_flood(sim: &mut Sim) -> Result<(), ScenarioError> {
     sim.reply(Client, "hs.cap.flood_a_queued")?;
     // Forged sources from TEST-NET-3 (RFC 5737), behind the LAN's router.
     let router_mac = [0x02, 0x00, 0x00, 0x00, 0x00, 0x01];
-    for (i, host) in [7u8, 23, 42].into_iter().enumerate() {
+    for (i, host) in [7u8, 23, 42].into_iter().take(FLOOD_SYN_QUEUE).enumerate() {
         let ip = IpAddr::V4(Ipv4Addr::new(203, 0, 113, host));
         sim.new_conn(ip, router_mac, TcpState::Closed, TcpState::Listen);
         sim.set_queues(queues(i + 1, 1));
