@@ -3,48 +3,24 @@
 //! network vs host bits, live validation, keys and the LAN hand-over.
 #![allow(clippy::unwrap_used)]
 
-use std::sync::mpsc;
+mod common;
 
+use common::tui::*;
 use nettutor::i18n::Lang;
 use nettutor::lesson::PanelId;
-use nettutor::ui::app::{AppEvent, Msg, Nav, Screen};
-use nettutor::ui::panel::{Ctx, JobSink, Panel, RenderCtx, TextInput};
+use nettutor::ui::app::{Msg, Nav, Screen};
+use nettutor::ui::panel::{Panel, TextInput};
 use nettutor::ui::subnet::{Pane, SubnetMsg, SubnetPanel};
 use nettutor::ui::theme::Theme;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::style::{Color, Modifier};
 
-fn ctx(lang: Lang) -> Ctx {
-    let (tx, _rx) = mpsc::channel::<AppEvent>();
-    Ctx {
-        lang,
-        present: false,
-        status: None,
-        jobs: JobSink::new(tx, Screen::Subnet),
-    }
-}
-
-fn draw(panel: &SubnetPanel, lang: Lang, theme: &Theme, w: u16, h: u16) -> Terminal<TestBackend> {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal
-        .draw(|f| {
-            let rctx = RenderCtx {
-                lang,
-                theme,
-                present: false,
-            };
-            panel.render(f.area(), f.buffer_mut(), &rctx);
-        })
-        .unwrap();
-    terminal
-}
-
 fn opened(arg: &str) -> SubnetPanel {
     let mut panel = SubnetPanel::default();
-    panel.open(arg, &mut ctx(Lang::En)).unwrap();
+    panel
+        .open(arg, &mut panel_ctx(Lang::En, Screen::Subnet).0)
+        .unwrap();
     panel
 }
 
@@ -61,12 +37,12 @@ fn textbook_snapshots_complete_and_middle_of_the_sweep() {
     for lang in Lang::ALL {
         for (w, h) in sizes() {
             let mut panel = opened("192.168.21.36/24");
-            panel.nav(Nav::Last, &mut ctx(lang));
-            let t = draw(&panel, lang, &dark(), w, h);
+            panel.nav(Nav::Last, &mut panel_ctx(lang, Screen::Subnet).0);
+            let t = draw_panel(&panel, lang, &dark(), w, h);
             insta::assert_snapshot!(format!("textbook_{lang}_{w}x{h}"), t.backend());
             // The middle frame: half of the 32 AND steps done.
             panel.step = panel.steps.len() / 2;
-            let t = draw(&panel, lang, &dark(), w, h);
+            let t = draw_panel(&panel, lang, &dark(), w, h);
             insta::assert_snapshot!(format!("sweep_middle_{lang}_{w}x{h}"), t.backend());
         }
     }
@@ -87,8 +63,8 @@ fn same_network_split_vlsm_and_ipv6_snapshots() {
             ];
             for (name, arg) in cases {
                 let mut panel = opened(arg);
-                panel.nav(Nav::Last, &mut ctx(lang));
-                let t = draw(&panel, lang, &dark(), w, h);
+                panel.nav(Nav::Last, &mut panel_ctx(lang, Screen::Subnet).0);
+                let t = draw_panel(&panel, lang, &dark(), w, h);
                 insta::assert_snapshot!(format!("{name}_{lang}_{w}x{h}"), t.backend());
             }
         }
@@ -98,7 +74,7 @@ fn same_network_split_vlsm_and_ipv6_snapshots() {
 #[test]
 fn typing_an_error_shows_where() {
     let mut panel = SubnetPanel::default();
-    let mut c = ctx(Lang::En);
+    let mut c = panel_ctx(Lang::En, Screen::Subnet).0;
     panel.update(SubnetMsg::Edit, &mut c);
     assert!(panel.captures_text());
     // Clear the line, then type an address with a bad octet.
@@ -112,7 +88,7 @@ fn typing_an_error_shows_where() {
     }
     let err = panel.error.clone().unwrap();
     assert_eq!(err.column(), Some(9));
-    let t = draw(&panel, Lang::En, &dark(), 80, 24);
+    let t = draw_panel(&panel, Lang::En, &dark(), 80, 24);
     insta::assert_snapshot!("typing_error_en_80x24", t.backend());
     // Fixing it makes the input valid again, live.
     for _ in 0.."300.1/24".len() {
@@ -153,11 +129,11 @@ fn bit_cells(buf: &Buffer, prefix_col: u16) -> (ratatui::style::Style, ratatui::
 #[test]
 fn network_and_host_bits_are_styled_differently_with_and_without_colour() {
     let mut panel = opened("192.168.21.36/24");
-    panel.nav(Nav::Last, &mut ctx(Lang::En));
+    panel.nav(Nav::Last, &mut panel_ctx(Lang::En, Screen::Subnet).0);
     // Bit 25 (the first host bit) is at column 24 + 3 separators.
     for theme in ["dark", "light", "high-contrast", "mono"] {
         let theme = Theme::named(theme).unwrap();
-        let t = draw(&panel, Lang::En, &theme, 80, 24);
+        let t = draw_panel(&panel, Lang::En, &theme, 80, 24);
         let (net, host) = bit_cells(t.backend().buffer(), 27);
         assert_ne!(
             net, host,
@@ -168,7 +144,7 @@ fn network_and_host_bits_are_styled_differently_with_and_without_colour() {
         assert_eq!(host.add_modifier, theme.host_bits.add_modifier);
     }
     let mono = Theme::named("mono").unwrap();
-    let t = draw(&panel, Lang::En, &mono, 80, 24);
+    let t = draw_panel(&panel, Lang::En, &mono, 80, 24);
     let (net, host) = bit_cells(t.backend().buffer(), 27);
     // No colour at all: the difference is in the modifiers alone.
     for style in [net, host] {
@@ -184,7 +160,7 @@ fn network_and_host_bits_are_styled_differently_with_and_without_colour() {
 #[test]
 fn sweep_steps_play_and_stop_at_the_end() {
     let mut panel = opened("10.1.2.3/8");
-    let mut c = ctx(Lang::En);
+    let mut c = panel_ctx(Lang::En, Screen::Subnet).0;
     assert_eq!(panel.step, 0, "a lesson opens at the start of the sweep");
     panel.nav(Nav::Next, &mut c);
     panel.nav(Nav::Next, &mut c);
@@ -205,7 +181,7 @@ fn sweep_steps_play_and_stop_at_the_end() {
 
 #[test]
 fn lan_key_opens_the_lan_panel_on_the_case() {
-    let mut c = ctx(Lang::En);
+    let mut c = panel_ctx(Lang::En, Screen::Subnet).0;
     let mut same = opened("192.168.21.36/24 same=192.168.21.99");
     assert_eq!(same.pane, Pane::Same);
     assert_eq!(
@@ -230,7 +206,7 @@ fn lan_key_opens_the_lan_panel_on_the_case() {
 
 #[test]
 fn prefix_keys_and_bad_open_args() {
-    let mut c = ctx(Lang::En);
+    let mut c = panel_ctx(Lang::En, Screen::Subnet).0;
     let mut panel = opened("192.168.21.36/24 same=192.168.21.99");
     panel.update(SubnetMsg::PrefixLonger, &mut c);
     assert_eq!(panel.input, "192.168.21.36/25 same=192.168.21.99");
@@ -242,7 +218,9 @@ fn prefix_keys_and_bad_open_args() {
     panel.open("10.0.0.1/33", &mut c).unwrap();
     let err = panel.error.clone().unwrap();
     assert!(err.to_string().contains("column 10"), "{err}");
-    panel.open("10.0.0.1/24", &mut ctx(Lang::Zh)).unwrap();
+    panel
+        .open("10.0.0.1/24", &mut panel_ctx(Lang::Zh, Screen::Subnet).0)
+        .unwrap();
     assert!(panel.error.is_none());
     assert_eq!(panel.facts.network.to_string(), "10.0.0.0/24");
 }
@@ -251,10 +229,10 @@ fn prefix_keys_and_bad_open_args() {
 fn huge_split_list_scrolls_without_building_it() {
     let mut panel = opened("::/0 split=128");
     assert_eq!(panel.pane, Pane::Split);
-    let mut c = ctx(Lang::En);
+    let mut c = panel_ctx(Lang::En, Screen::Subnet).0;
     panel.scroll = u128::MAX - 5;
     panel.nav(Nav::Down, &mut c);
-    let t = draw(&panel, Lang::En, &dark(), 160, 48);
+    let t = draw_panel(&panel, Lang::En, &dark(), 160, 48);
     let text = format!("{}", t.backend());
     assert!(
         text.contains("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128"),
@@ -268,7 +246,7 @@ fn the_bit_being_computed_is_highlighted() {
     panel.step = 18; // computing bit 18 (index 17)
     assert_eq!(panel.current_step().unwrap().cursor, Some(17));
     let theme = dark();
-    let t = draw(&panel, Lang::En, &theme, 80, 24);
+    let t = draw_panel(&panel, Lang::En, &theme, 80, 24);
     let buf = t.backend().buffer();
     let y = 3;
     let row: String = (0..buf.area.width)
@@ -292,45 +270,33 @@ fn the_bit_being_computed_is_highlighted() {
 
 #[test]
 fn in_the_app_keys_reach_the_panel_and_g_opens_the_lan_panel() {
-    use nettutor::lesson::{LessonSet, LessonSource};
-    use nettutor::ui::Options;
-    use nettutor::ui::app::App;
-
-    let dir =
-        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/demo_lessons");
-    let lessons = LessonSet::load(&LessonSource::Dir(dir)).unwrap();
-    let (tx, _rx) = mpsc::channel();
-    let mut app = App::new(&Options::default(), dark(), lessons, None, tx);
-    let press = |app: &mut App, code: KeyCode, modifiers: KeyModifiers| {
-        app.handle_event(AppEvent::Input(ratatui::crossterm::event::Event::Key(
-            KeyEvent::new(code, modifiers),
-        )));
-    };
+    let mut app = app(Lang::En);
+    let press = press_with;
     press(&mut app, KeyCode::Char('5'), KeyModifiers::NONE);
-    assert_eq!(app.screen, Screen::Subnet);
+    assert_eq!(app.screen(), Screen::Subnet);
     press(&mut app, KeyCode::Char('e'), KeyModifiers::NONE);
-    assert!(app.subnet.editing);
+    assert!(app.subnet().editing);
     press(&mut app, KeyCode::Char('u'), KeyModifiers::CONTROL);
     // 'q' is typed while editing, not "quit".
     for ch in "10.0.0.1/24 same=10.0.1.1 q".chars() {
         press(&mut app, KeyCode::Char(ch), KeyModifiers::NONE);
     }
-    assert!(!app.quit);
-    assert!(app.subnet.error.is_some(), "'q' is not an option");
+    assert!(!app.quitting());
+    assert!(app.subnet().error.is_some(), "'q' is not an option");
     press(&mut app, KeyCode::Backspace, KeyModifiers::NONE);
     press(&mut app, KeyCode::Backspace, KeyModifiers::NONE);
-    assert!(app.subnet.error.is_none(), "{:?}", app.subnet.error);
+    assert!(app.subnet().error.is_none(), "{:?}", app.subnet().error);
     press(&mut app, KeyCode::Enter, KeyModifiers::NONE);
-    assert!(!app.subnet.editing);
+    assert!(!app.subnet().editing);
     press(&mut app, KeyCode::Char('s'), KeyModifiers::NONE);
-    assert_eq!(app.subnet.pane, Pane::Same);
+    assert_eq!(app.subnet().pane, Pane::Same);
     press(&mut app, KeyCode::Char('p'), KeyModifiers::NONE);
     assert!(app.wants_ticks());
     press(&mut app, KeyCode::Char('p'), KeyModifiers::NONE);
     assert!(!app.wants_ticks());
     press(&mut app, KeyCode::Char('g'), KeyModifiers::NONE);
-    assert_eq!(app.screen, Screen::Lan);
-    assert_eq!(app.lan.scenario.name(), "via-gateway");
+    assert_eq!(app.screen(), Screen::Lan);
+    assert_eq!(app.lan().scenario.name(), "via-gateway");
 }
 
 #[test]
@@ -338,16 +304,22 @@ fn a_lesson_may_open_on_a_refused_mask_and_the_panel_shows_why() {
     for lang in Lang::ALL {
         let mut panel = SubnetPanel::default();
         panel
-            .open("192.168.21.36 255.0.255.0", &mut ctx(lang))
+            .open(
+                "192.168.21.36 255.0.255.0",
+                &mut panel_ctx(lang, Screen::Subnet).0,
+            )
             .unwrap();
         let err = panel.error.clone().unwrap();
         assert_eq!(err.column(), Some(21), "the octet holding bit 17");
-        let t = draw(&panel, lang, &dark(), 80, 24);
+        let t = draw_panel(&panel, lang, &dark(), 80, 24);
         insta::assert_snapshot!(format!("refused_mask_{lang}_80x24"), t.backend());
     }
     // Bad options are the lesson author's mistake: refused with a message.
     let err = SubnetPanel::default()
-        .open("192.168.21.36/24 colour=red", &mut ctx(Lang::En))
+        .open(
+            "192.168.21.36/24 colour=red",
+            &mut panel_ctx(Lang::En, Screen::Subnet).0,
+        )
         .unwrap_err();
     assert!(err.contains("unknown option 'colour'"), "{err}");
 }
@@ -370,7 +342,7 @@ proptest::proptest! {
         panel.scroll = u128::from(step as u64) * 1_000_000_007;
         for pane in [Pane::Facts, Pane::Same, Pane::Split, Pane::Vlsm] {
             panel.pane = pane;
-            let _ = draw(&panel, lang, &dark(), w, h);
+            let _ = draw_panel(&panel, lang, &dark(), w, h);
         }
     }
 }
@@ -407,7 +379,7 @@ proptest::proptest! {
         panel.scroll = u128::from(step as u64) << 100;
         for pane in [Pane::Facts, Pane::Same, Pane::Split, Pane::Vlsm] {
             panel.pane = pane;
-            let _ = draw(&panel, Lang::Zh, &dark(), w, h);
+            let _ = draw_panel(&panel, Lang::Zh, &dark(), w, h);
         }
     }
 }
