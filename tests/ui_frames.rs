@@ -355,3 +355,70 @@ fn bracket_keys_point_at_bytes_and_name_their_field() {
         .collect();
     assert!(text.contains("▶ Type: 0x0806 (ARP)"));
 }
+
+#[test]
+fn lan_explanations_are_whole_at_60x20() {
+    use nettutor::ui::app::Nav;
+    use nettutor::ui::lan::{LanMsg, LanPanel};
+    use nettutor::ui::panel::Panel;
+    let theme = Theme::named("dark").unwrap();
+    for lang in Lang::ALL {
+        let (mut c, _rx) = panel_ctx(lang, Screen::Lan);
+        let mut panel = LanPanel::default();
+        for _scenario in 0..2 {
+            panel.nav(Nav::First, &mut c);
+            for _ in 0..panel.step_count() {
+                let caption = panel.step().unwrap().caption.text(lang);
+                // The body of a 60x20 terminal: tabs, status and hints take 3 rows.
+                let t = draw_panel(&panel, lang, &theme, 60, 17);
+                let buf = t.backend().buffer();
+                let screen: String = (0..buf.area.height)
+                    .flat_map(|y| (0..buf.area.width).map(move |x| (x, y)))
+                    .map(|(x, y)| buf[(x, y)].symbol().to_string())
+                    .collect::<String>()
+                    .split_whitespace()
+                    .collect();
+                let want: String = caption.split_whitespace().collect();
+                assert!(
+                    screen.contains(&want),
+                    "{lang} step {}: caption cut:\n{caption}\n{}",
+                    panel.cursor,
+                    t.backend()
+                );
+                panel.nav(Nav::Next, &mut c);
+            }
+            panel.update(LanMsg::NextScenario, &mut c);
+        }
+    }
+}
+
+#[test]
+fn w_never_overwrites_an_earlier_export_and_names_the_absolute_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = app(Lang::En);
+    a.set_export_dir(dir.path().to_path_buf());
+    let mut written = Vec::new();
+    for screen in ['2', '3', '4'] {
+        for _ in 0..2 {
+            press_all(&mut a, &[KeyCode::Char(screen), KeyCode::Char('w')]);
+            let status = a.status().unwrap().to_string();
+            let path: String = status
+                .split_whitespace()
+                .find(|w| w.contains(".pcap"))
+                .unwrap()
+                .trim_end_matches(['.', ','])
+                .to_string();
+            assert!(std::path::PathBuf::from(&path).is_absolute(), "{status}");
+            assert!(
+                std::path::PathBuf::from(&path).starts_with(dir.path()),
+                "{status}"
+            );
+            assert!(!read_pcap(std::path::Path::new(&path)).unwrap().is_empty());
+            written.push(path);
+        }
+    }
+    let mut unique = written.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), 6, "{written:?}");
+}

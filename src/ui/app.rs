@@ -153,6 +153,7 @@ impl App {
             clock: Clock::System,
             tx,
         };
+        app.panels.quiz.concepts = app.lessons.curriculum.clone();
         app.show_resume();
         if !opts.lesson_ids.is_empty() {
             app.start_playlist(&opts.lesson_ids);
@@ -255,7 +256,8 @@ impl App {
     /// Where `w` writes pcap files (default: the working directory).
     pub fn set_export_dir(&mut self, dir: PathBuf) {
         self.panels.osi.export_dir = Some(dir.clone());
-        self.panels.lan.export_dir = Some(dir);
+        self.panels.lan.export_dir = Some(dir.clone());
+        self.panels.handshake.export_dir = Some(dir);
     }
 
     /// Shows a recorded lab run on the Labs screen as if it had just happened.

@@ -15,7 +15,6 @@ use super::keymap::{Binding, Key};
 use super::msg::{Msg, Nav};
 use super::panel::{Ctx, Panel, RenderCtx, TextInput};
 use super::search::{SearchBox, SearchKey};
-use super::text::width;
 use crate::i18n::t;
 use crate::lesson::{LessonSet, Step};
 
@@ -63,7 +62,7 @@ pub struct LessonsView {
 }
 
 /// Width from which the list stays beside the reader.
-const SIDE_BY_SIDE: u16 = 110;
+const SIDE_BY_SIDE: u16 = super::layout::LESSONS_SIDE_BY_SIDE;
 
 impl LessonsView {
     /// The reader over `set`; the search index is built here, once.
@@ -290,21 +289,6 @@ impl Panel for LessonsView {
     }
 }
 
-/// Cuts `s` to `max` cells, with an ellipsis when cut.
-pub fn fit(s: &str, max: usize) -> String {
-    if width(s) <= max {
-        return s.to_string();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in s.chars() {
-        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-        if used + w + 1 > max {
-            break;
-        }
-        used += w;
-        out.push(c);
-    }
-    out.push('…');
-    out
-}
+/// Cutting to a number of cells lives in `ui::text` (kept here for the screens
+/// that import it from this module).
+pub use super::text::fit;

@@ -10,7 +10,7 @@ use crate::i18n::{t, tf};
 use crate::ui::panel::RenderCtx;
 use crate::ui::present::big_title;
 use crate::ui::search::SearchBox;
-use crate::ui::text::{markup_lines, width, wrap};
+use crate::ui::text::{markup_lines, render_scrolled, wrap};
 
 impl LessonsView {
     pub(super) fn render_list(&self, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
@@ -166,18 +166,14 @@ impl LessonsView {
                 ("│ ", theme.warn),
             ));
         }
-        let overflow = lines.len().saturating_sub(usize::from(text_area.height));
-        let scroll = usize::from(self.scroll).min(overflow);
-        Paragraph::new(lines)
-            .scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0))
-            .render(text_area, buf);
-        if overflow > scroll && text_area.height > 0 {
-            let more = t(ctx.lang, "lessons.more");
-            let x = text_area
-                .right()
-                .saturating_sub(u16::try_from(width(more)).unwrap_or(0));
-            buf.set_string(x, text_area.bottom().saturating_sub(1), more, theme.muted);
-        }
+        // "↓ more" gets a row of its own while text follows.
+        render_scrolled(
+            &lines,
+            usize::from(self.scroll),
+            (t(ctx.lang, "lessons.more"), theme.muted),
+            text_area,
+            buf,
+        );
     }
 
     fn render_search(&self, search: &SearchBox, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
