@@ -2,8 +2,6 @@
 //! against ipnet and against hand-worked tables of each typical mistake:
 //! never against the drill's own tables.
 #![allow(clippy::unwrap_used)]
-// Until more kinds than `range` exist, the catch-all arms cannot be reached.
-#![allow(unreachable_patterns)]
 
 use std::net::Ipv4Addr;
 
