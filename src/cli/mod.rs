@@ -6,9 +6,11 @@ mod frames;
 mod handshake;
 mod lab;
 mod lessons;
+pub mod out;
 mod quiz;
 mod subnet;
 
+use std::io::IsTerminal as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -69,19 +71,25 @@ pub enum Command {
 
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return clap_exit(&e),
+    };
     let lang = cli.lang.unwrap_or_else(Lang::from_env);
     let result = match cli.command {
-        None => crate::ui::run(crate::ui::Options {
-            lang,
-            lessons_dir: cli.lessons,
-            theme: cli.theme,
-            no_color: cli.no_color,
-            present: cli.present,
-            lesson_ids: cli.lesson,
-            open: None,
-        })
-        .map(|()| ExitCode::SUCCESS),
+        None => require_terminal()
+            .and_then(|()| {
+                crate::ui::run(crate::ui::Options {
+                    lang,
+                    lessons_dir: cli.lessons,
+                    theme: cli.theme,
+                    no_color: cli.no_color,
+                    present: cli.present,
+                    lesson_ids: cli.lesson,
+                    open: None,
+                })
+            })
+            .map(|()| ExitCode::SUCCESS),
         Some(Command::Lessons(cmd)) => lessons::run(cmd, cli.lessons, lang),
         Some(Command::Subnet(args)) => subnet::run(args, lang),
         Some(Command::Lab(args)) => lab::run(args, lang),
@@ -91,9 +99,58 @@ pub fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
-        Err(err) => {
-            eprintln!("nettutor: {err:#}");
-            ExitCode::FAILURE
-        }
+        Err(err) => exit_for(&err),
+    }
+}
+
+/// `--help`, `--version` and command-line mistakes, with our write rules:
+/// help on a closed pipe is quiet, on a full device one line and exit 1.
+fn clap_exit(e: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        let text = if std::io::stdout().is_terminal() {
+            e.render().ansi().to_string()
+        } else {
+            e.render().to_string()
+        };
+        return match out::say(&text) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(err) => exit_for(&err.into()),
+        };
+    }
+    let _ = e.print();
+    ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2))
+}
+
+/// The terminal UI needs a terminal on stdout; refuse in one line otherwise
+/// (`nettutor > file`, `nettutor | less`).
+pub(crate) fn require_terminal() -> anyhow::Result<()> {
+    anyhow::ensure!(
+        std::io::stdout().is_terminal(),
+        "standard output is not a terminal: the tutor needs one (for scripts use a \
+         subcommand, e.g. `nettutor quiz --plain`; see --help)"
+    );
+    Ok(())
+}
+
+/// Prints `err` once, in one line, and picks the exit status: a closed stdout
+/// is a quiet success, a path that is not a file (`-o /dev/null`) a usage
+/// mistake (2), anything else a failure (1).
+fn exit_for(err: &anyhow::Error) -> ExitCode {
+    if err.chain().any(|c| {
+        c.downcast_ref::<out::StdoutError>()
+            .is_some_and(|e| e.is_closed_pipe())
+    }) {
+        return ExitCode::SUCCESS;
+    }
+    out::warn(&format!("nettutor: {}", out::error_line(err)));
+    let usage = err.chain().any(|c| {
+        c.downcast_ref::<crate::output_file::OutputError>()
+            .is_some_and(|e| e.is_usage())
+    });
+    if usage {
+        ExitCode::from(2)
+    } else {
+        ExitCode::FAILURE
     }
 }

@@ -2,7 +2,7 @@
 //! writer (temp file in the same directory, then rename) and a reader.
 
 use std::fs::File;
-use std::io::{BufReader, BufWriter, Write};
+use std::io::BufReader;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -36,6 +36,9 @@ pub enum PcapFileError {
     Format { path: PathBuf, detail: String },
     #[error("{path} holds link type {link:?}, not Ethernet")]
     NotEthernet { path: PathBuf, link: DataLink },
+    /// The path is not a file we may replace (a device, a FIFO, a folder…).
+    #[error(transparent)]
+    Output(#[from] crate::output_file::OutputError),
     #[error("frame {index} is {len} bytes, more than the snap length {SNAPLEN}")]
     FrameTooLong { index: usize, len: usize },
 }
@@ -56,33 +59,9 @@ pub fn write_pcap(path: &Path, frames: &[(Duration, Vec<u8>)]) -> Result<(), Pca
             });
         }
     }
-    let dir = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let temp = tempfile::Builder::new()
-        .prefix(".nettutor-")
-        .suffix(".pcap.tmp")
-        .tempfile_in(&dir)
-        // tempfile's error repeats the temporary path; report only the cause.
-        .map_err(|e| write_err(plain_io_error(&e)))?;
     let bytes = pcap_bytes(frames).map_err(write_err)?;
-    {
-        let mut out = BufWriter::new(temp.as_file());
-        out.write_all(&bytes).map_err(write_err)?;
-        out.flush().map_err(write_err)?;
-    }
-    temp.as_file().sync_all().map_err(write_err)?;
-    temp.persist(path)
-        .map_err(|e| write_err(plain_io_error(&e.error)))?;
+    crate::output_file::write_atomic(path, &bytes)?;
     Ok(())
-}
-
-fn plain_io_error(e: &std::io::Error) -> std::io::Error {
-    match e.raw_os_error() {
-        Some(code) => std::io::Error::from_raw_os_error(code),
-        None => std::io::Error::from(e.kind()),
-    }
 }
 
 /// The bytes of a pcap file holding `frames`.
