@@ -31,7 +31,7 @@ fn round_trip_keeps_unknown_fields() {
     assert!(text.contains("\"mastery\""), "unknown field kept: {text}");
     assert_eq!(store.load().0.last_step, 4);
     // No temp files left behind; only the file and its lock.
-    assert_eq!(names(dir.path()), [LOCK_FILE, PROGRESS_FILE]);
+    assert_eq!(names(dir.path()), [PROGRESS_FILE, LOCK_FILE]);
 }
 
 #[test]

@@ -10,7 +10,6 @@ pub mod out;
 mod quiz;
 mod subnet;
 
-use std::io::IsTerminal as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -77,19 +76,16 @@ pub fn main() -> ExitCode {
     };
     let lang = cli.lang.unwrap_or_else(Lang::from_env);
     let result = match cli.command {
-        None => require_terminal()
-            .and_then(|()| {
-                crate::ui::run(crate::ui::Options {
-                    lang,
-                    lessons_dir: cli.lessons,
-                    theme: cli.theme,
-                    no_color: cli.no_color,
-                    present: cli.present,
-                    lesson_ids: cli.lesson,
-                    open: None,
-                })
-            })
-            .map(|()| ExitCode::SUCCESS),
+        None => crate::ui::run(crate::ui::Options {
+            lang,
+            lessons_dir: cli.lessons,
+            theme: cli.theme,
+            no_color: cli.no_color,
+            present: cli.present,
+            lesson_ids: cli.lesson,
+            open: None,
+        })
+        .map(|()| ExitCode::SUCCESS),
         Some(Command::Lessons(cmd)) => lessons::run(cmd, cli.lessons, lang),
         Some(Command::Subnet(args)) => subnet::run(args, lang),
         Some(Command::Lab(args)) => lab::run(args, lang),
@@ -108,7 +104,7 @@ pub fn main() -> ExitCode {
 fn clap_exit(e: &clap::Error) -> ExitCode {
     use clap::error::ErrorKind;
     if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
-        let text = if std::io::stdout().is_terminal() {
+        let text = if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
             e.render().ansi().to_string()
         } else {
             e.render().to_string()
@@ -120,17 +116,6 @@ fn clap_exit(e: &clap::Error) -> ExitCode {
     }
     let _ = e.print();
     ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2))
-}
-
-/// The terminal UI needs a terminal on stdout; refuse in one line otherwise
-/// (`nettutor > file`, `nettutor | less`).
-pub(crate) fn require_terminal() -> anyhow::Result<()> {
-    anyhow::ensure!(
-        std::io::stdout().is_terminal(),
-        "standard output is not a terminal: the tutor needs one (for scripts use a \
-         subcommand, e.g. `nettutor quiz --plain`; see --help)"
-    );
-    Ok(())
 }
 
 /// Prints `err` once, in one line, and picks the exit status: a closed stdout

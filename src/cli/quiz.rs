@@ -83,7 +83,6 @@ pub fn run(args: QuizArgs, lessons: Option<PathBuf>, lang: Lang) -> anyhow::Resu
     }
     let count = usize::from(args.count).min(MAX_COUNT);
     if !args.plain {
-        super::require_terminal()?;
         return run_tui(&args, &topics, count, lessons, lang);
     }
     let set = LessonSet::load(&LessonSource::from_option(lessons))

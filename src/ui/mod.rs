@@ -25,7 +25,7 @@ pub mod text;
 pub mod theme;
 pub mod widgets;
 
-use std::io::{self, Stdout};
+use std::io::{self, IsTerminal as _, Stdout};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
@@ -69,6 +69,13 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
     let lessons = LessonSet::load(&LessonSource::from_option(opts.lessons_dir.clone()))
         .map_err(|errors| anyhow::anyhow!("{errors}"))
         .context("the lessons have problems")?;
+    // Everything that can fail is checked above; the terminal itself last,
+    // in one line rather than escape codes into a file or pipe.
+    anyhow::ensure!(
+        io::stdout().is_terminal(),
+        "standard output is not a terminal: the tutor needs one (for scripts use a \
+         subcommand, e.g. `nettutor quiz --plain`; see --help)"
+    );
     let store = Store::open_default().ok();
     let (tx, rx) = mpsc::channel();
     let mut app = App::new(&opts, theme, lessons, store, tx.clone());
