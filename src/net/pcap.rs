@@ -2,7 +2,7 @@
 //! writer (temp file in the same directory, then rename) and a reader.
 
 use std::fs::File;
-use std::io::BufReader;
+use std::io::{BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -44,9 +44,24 @@ pub enum PcapFileError {
 }
 
 /// Writes `frames` as a classic little-endian, microsecond pcap file.
-/// The file appears complete or not at all: it is written to a temporary file in
-/// the same directory and renamed over `path`.
+/// The file appears complete or not at all (see `crate::output_file`: a device,
+/// FIFO or folder is refused, a symlink followed).
 pub fn write_pcap(path: &Path, frames: &[(Duration, Vec<u8>)]) -> Result<(), PcapFileError> {
+    write_atomically(path, frames, true)
+}
+
+/// Like [`write_pcap`], but never replaces a file: when `path` exists the error
+/// is `Write` with an `AlreadyExists` source (checked at the rename, so two
+/// writers cannot both win).
+pub fn write_new_pcap(path: &Path, frames: &[(Duration, Vec<u8>)]) -> Result<(), PcapFileError> {
+    write_atomically(path, frames, false)
+}
+
+fn write_atomically(
+    path: &Path,
+    frames: &[(Duration, Vec<u8>)],
+    replace: bool,
+) -> Result<(), PcapFileError> {
     let write_err = |source: std::io::Error| PcapFileError::Write {
         path: path.to_path_buf(),
         source,
@@ -60,8 +75,38 @@ pub fn write_pcap(path: &Path, frames: &[(Duration, Vec<u8>)]) -> Result<(), Pca
         }
     }
     let bytes = pcap_bytes(frames).map_err(write_err)?;
-    crate::output_file::write_atomic(path, &bytes)?;
+    if replace {
+        // Refuses devices, FIFOs and folders; follows symlinks.
+        crate::output_file::write_atomic(path, &bytes)?;
+        return Ok(());
+    }
+    let dir = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let temp = tempfile::Builder::new()
+        .prefix(".nettutor-")
+        .suffix(".pcap.tmp")
+        .tempfile_in(&dir)
+        // tempfile's error repeats the temporary path; report only the cause.
+        .map_err(|e| write_err(plain_io_error(&e)))?;
+    {
+        let mut out = BufWriter::new(temp.as_file());
+        out.write_all(&bytes).map_err(write_err)?;
+        out.flush().map_err(write_err)?;
+    }
+    temp.as_file().sync_all().map_err(write_err)?;
+    // A new name only: nothing existing (a device node included) is replaced.
+    temp.persist_noclobber(path)
+        .map_err(|e| write_err(plain_io_error(&e.error)))?;
     Ok(())
+}
+
+fn plain_io_error(e: &std::io::Error) -> std::io::Error {
+    match e.raw_os_error() {
+        Some(code) => std::io::Error::from_raw_os_error(code),
+        None => std::io::Error::from(e.kind()),
+    }
 }
 
 /// The bytes of a pcap file holding `frames`.
