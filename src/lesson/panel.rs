@@ -3,7 +3,18 @@
 use std::collections::BTreeMap;
 
 /// The sections a lesson step can open.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+    strum::VariantNames,
+)]
+#[strum(serialize_all = "kebab-case")]
 pub enum PanelId {
     Lessons,
     Osi,
@@ -16,32 +27,17 @@ pub enum PanelId {
 }
 
 impl PanelId {
-    pub const ALL: [PanelId; 8] = [
-        PanelId::Lessons,
-        PanelId::Osi,
-        PanelId::Lan,
-        PanelId::Handshake,
-        PanelId::Subnet,
-        PanelId::Labs,
-        PanelId::Quiz,
-        PanelId::Glossary,
-    ];
+    pub const ALL: &'static [PanelId] = <PanelId as strum::VariantArray>::VARIANTS;
+
+    /// Every name, in the same order.
+    pub const NAMES: &'static [&'static str] = <PanelId as strum::VariantNames>::VARIANTS;
 
     pub fn name(self) -> &'static str {
-        match self {
-            PanelId::Lessons => "lessons",
-            PanelId::Osi => "osi",
-            PanelId::Lan => "lan",
-            PanelId::Handshake => "handshake",
-            PanelId::Subnet => "subnet",
-            PanelId::Labs => "labs",
-            PanelId::Quiz => "quiz",
-            PanelId::Glossary => "glossary",
-        }
+        self.into()
     }
 
     pub fn from_name(name: &str) -> Option<PanelId> {
-        PanelId::ALL.into_iter().find(|p| p.name() == name)
+        PanelId::ALL.iter().copied().find(|p| p.name() == name)
     }
 
     pub fn names() -> Vec<&'static str> {
@@ -85,33 +81,6 @@ fn only_keys(map: &BTreeMap<String, String>, allowed: &[&str]) -> Result<(), Str
     }
 }
 
-/// Handshake scenarios a lesson may name.
-pub const HANDSHAKE_SCENARIOS: &[&str] = &[
-    "normal",
-    "server-closes-first",
-    "simultaneous-close",
-    "half-close",
-    "lost-syn",
-    "rst-closed-port",
-    "syn-flood",
-    "time-wait",
-];
-
-/// Labs a lesson may name.
-pub const LAB_NAMES: &[&str] = &[
-    "sticky",
-    "split",
-    "framing",
-    "udp-boundaries",
-    "udp-truncate",
-    "udp-loss",
-    "port-in-use",
-    "chat",
-    "time",
-    "unix",
-    "throughput",
-];
-
 /// Checks a step's `arg` for `panel`; the message says what is wrong.
 pub fn validate_arg(panel: PanelId, arg: &str) -> Result<(), String> {
     match panel {
@@ -140,7 +109,7 @@ pub fn validate_arg(panel: PanelId, arg: &str) -> Result<(), String> {
             let map = parse_pairs(arg)?;
             only_keys(&map, &["scenario"])?;
             match map.get("scenario") {
-                Some(s) => one_of("scenario", s, &["same-network", "via-gateway"]),
+                Some(s) => one_of("scenario", s, crate::net::arp::LanScenario::NAMES),
                 None => Ok(()),
             }
         }
@@ -148,7 +117,7 @@ pub fn validate_arg(panel: PanelId, arg: &str) -> Result<(), String> {
             let map = parse_pairs(arg)?;
             only_keys(&map, &["scenario", "real"])?;
             match map.get("scenario") {
-                Some(s) => one_of("scenario", s, HANDSHAKE_SCENARIOS),
+                Some(s) => one_of("scenario", s, crate::net::tcp::Scenario::NAMES),
                 None => Ok(()),
             }
         }
@@ -156,7 +125,7 @@ pub fn validate_arg(panel: PanelId, arg: &str) -> Result<(), String> {
             let map = parse_pairs(arg)?;
             match map.get("lab") {
                 Some(lab) => {
-                    one_of("lab", lab, LAB_NAMES)?;
+                    one_of("lab", lab, crate::lab::LabName::NAMES)?;
                     // The lab's own option table: names, ranges, kinds.
                     crate::lab::LabParams::from_arg(arg)
                         .map(|_| ())
@@ -194,7 +163,7 @@ mod tests {
 
     #[test]
     fn names_round_trip() {
-        for p in PanelId::ALL {
+        for &p in PanelId::ALL {
             assert_eq!(PanelId::from_name(p.name()), Some(p));
         }
         assert_eq!(PanelId::from_name("arp"), None);

@@ -15,7 +15,7 @@ use super::subnet::SubnetMsg;
 use crate::lesson::PanelId;
 
 /// The sections, in tab order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::VariantArray)]
 pub enum Screen {
     Home,
     Lessons,
@@ -29,17 +29,7 @@ pub enum Screen {
 }
 
 impl Screen {
-    pub const ALL: [Screen; 9] = [
-        Screen::Home,
-        Screen::Lessons,
-        Screen::Osi,
-        Screen::Lan,
-        Screen::Handshake,
-        Screen::Subnet,
-        Screen::Labs,
-        Screen::Quiz,
-        Screen::Glossary,
-    ];
+    pub const ALL: &'static [Screen] = <Screen as strum::VariantArray>::VARIANTS;
 
     /// The ui.toml key of the tab title.
     pub fn title_key(self) -> &'static str {
