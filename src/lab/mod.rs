@@ -180,7 +180,7 @@ pub trait LabOptions: Default {
 macro_rules! labs {
     ($($variant:ident => $module:ident :: $params:ident, $report:ident;)*) => {
         /// The parameters of one lab run.
-        #[derive(Debug, Clone, PartialEq)]
+        #[derive(Debug, Clone, PartialEq, Eq)]
         pub enum LabParams { $($variant($module::$params),)* }
 
         /// The lab-specific part of a [`LabReport`] (its JSON keys are flattened).
