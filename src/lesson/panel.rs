@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 pub use super::panel_arg::{
-    HandshakeArg, HandshakeSource, LabArg, LanArg, OsiArg, OsiView, QuizArg, SubnetArg,
+    HandshakeArg, HandshakeSource, LabArg, LanArg, LanSource, OsiArg, OsiView, QuizArg, SubnetArg,
 };
 
 /// The sections a lesson step can open.

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use super::Topic;
 use super::panel::{one_of, only_keys, parse_pairs, step_index};
 use crate::lab::{LabName, LabParams};
-use crate::net::arp::LanScenario;
+use crate::net::arp::{LanCase, LanCaseError, LanScenario};
 use crate::net::osi::{Endpoints, IpVersion, Transport, encapsulate};
 use crate::net::subnet::{SubnetError, SubnetRequest, and_sweep, parse_panel_arg};
 use crate::net::tcp::{DEFAULT_SEED, Scenario};
@@ -86,10 +86,18 @@ impl OsiArg {
     }
 }
 
-/// `scenario=same-network|via-gateway [step=N]`.
+/// What the LAN panel simulates: a canned scenario or the student's own case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LanSource {
+    Scenario(LanScenario),
+    /// `own=A/PREFIX dst=B [gateway=G]` (the Subnet panel's `g`).
+    Case(LanCase),
+}
+
+/// `scenario=same-network|via-gateway [step=N]` | `own=A/PREFIX dst=B [gateway=G] [step=N]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LanArg {
-    pub scenario: LanScenario,
+    pub source: LanSource,
     /// The step to show (0-based).
     pub step: Option<usize>,
 }
@@ -97,19 +105,29 @@ pub struct LanArg {
 impl LanArg {
     pub fn parse(arg: &str) -> Result<LanArg, String> {
         let map = parse_pairs(arg)?;
-        only_keys(&map, &["scenario", "step"])?;
-        let scenario = match map.get("scenario") {
-            Some(s) => one_of("scenario", s, LanScenario::ALL, LanScenario::NAMES)?,
-            None => LanScenario::SameNetwork,
+        let (source, steps) = if map.contains_key("own") {
+            let rest: Vec<&str> = arg
+                .split_whitespace()
+                .filter(|w| !w.starts_with("step="))
+                .collect();
+            let case: LanCase = rest.join(" ").parse().map_err(|e: LanCaseError| e.to_string())?;
+            let lan = case.lan().map_err(|e| e.to_string())?;
+            let steps = crate::net::arp::story(lan, case.dst).map_err(|e| e.to_string());
+            (LanSource::Case(case), steps)
+        } else {
+            only_keys(&map, &["scenario", "step"])?;
+            let scenario = match map.get("scenario") {
+                Some(s) => one_of("scenario", s, LanScenario::ALL, LanScenario::NAMES)?,
+                None => LanScenario::SameNetwork,
+            };
+            let steps = crate::net::arp::scenario(scenario).map_err(|e| e.to_string());
+            (LanSource::Scenario(scenario), steps)
         };
         let step = match map.get("step") {
-            Some(step) => {
-                let steps = crate::net::arp::scenario(scenario).map_err(|e| e.to_string())?;
-                Some(step_index(step, steps.len())?)
-            }
+            Some(step) => Some(step_index(step, steps?.len())?),
             None => None,
         };
-        Ok(LanArg { scenario, step })
+        Ok(LanArg { source, step })
     }
 }
 
