@@ -6,7 +6,7 @@
 use std::sync::mpsc;
 
 use nettutor::i18n::Lang;
-use nettutor::lesson::PanelId;
+use nettutor::lesson::{PanelArg, PanelId};
 use nettutor::ui::app::{AppEvent, Msg, Nav, Screen};
 use nettutor::ui::panel::{Ctx, JobSink, Panel, RenderCtx, TextInput};
 use nettutor::ui::subnet::{Pane, SubnetMsg, SubnetPanel};
@@ -44,8 +44,13 @@ fn draw(panel: &SubnetPanel, lang: Lang, theme: &Theme, w: u16, h: u16) -> Termi
 
 fn opened(arg: &str) -> SubnetPanel {
     let mut panel = SubnetPanel::default();
-    panel.open(arg, &mut ctx(Lang::En)).unwrap();
+    panel.open(&parsed(PanelId::Subnet, arg, false), &mut ctx(Lang::En));
     panel
+}
+
+/// A lesson argument parsed by the panel's parser (as `lessons check` does).
+fn parsed(panel: PanelId, arg: &str, expect_error: bool) -> PanelArg {
+    PanelArg::parse(panel, arg, expect_error).unwrap()
 }
 
 fn sizes() -> [(u16, u16); 2] {
@@ -208,7 +213,7 @@ fn sweep_steps_play_and_stop_at_the_end() {
 /// The LAN panel opened with `arg`, as the app does on `g`.
 fn lan_opened(arg: &str) -> nettutor::ui::lan::LanPanel {
     let mut lan = nettutor::ui::lan::LanPanel::default();
-    lan.open(arg, &mut ctx(Lang::En)).unwrap();
+    lan.open(&parsed(PanelId::Lan, arg, false), &mut ctx(Lang::En));
     lan
 }
 
@@ -303,10 +308,13 @@ fn prefix_keys_and_bad_open_args() {
     panel.update(SubnetMsg::PrefixShorter, &mut c);
     assert_eq!(panel.facts.network.to_string(), "192.168.20.0/23");
     // A wrong prefix in a lesson's argument is shown in the panel, at its column.
-    panel.open("10.0.0.1/33", &mut c).unwrap();
+    panel.open(&parsed(PanelId::Subnet, "10.0.0.1/33", true), &mut c);
     let err = panel.error.clone().unwrap();
     assert!(err.to_string().contains("column 10"), "{err}");
-    panel.open("10.0.0.1/24", &mut ctx(Lang::Zh)).unwrap();
+    panel.open(
+        &parsed(PanelId::Subnet, "10.0.0.1/24", false),
+        &mut ctx(Lang::Zh),
+    );
     assert!(panel.error.is_none());
     assert_eq!(panel.facts.network.to_string(), "10.0.0.0/24");
 }
@@ -404,18 +412,17 @@ fn in_the_app_keys_reach_the_panel_and_g_opens_the_lan_panel() {
 fn a_lesson_may_open_on_a_refused_mask_and_the_panel_shows_why() {
     for lang in Lang::ALL {
         let mut panel = SubnetPanel::default();
-        panel
-            .open("192.168.21.36 255.0.255.0", &mut ctx(lang))
-            .unwrap();
+        panel.open(
+            &parsed(PanelId::Subnet, "192.168.21.36 255.0.255.0", true),
+            &mut ctx(lang),
+        );
         let err = panel.error.clone().unwrap();
         assert_eq!(err.column(), Some(21), "the octet holding bit 17");
         let t = draw(&panel, lang, &dark(), 80, 24);
         insta::assert_snapshot!(format!("refused_mask_{lang}_80x24"), t.backend());
     }
     // Bad options are the lesson author's mistake: refused with a message.
-    let err = SubnetPanel::default()
-        .open("192.168.21.36/24 colour=red", &mut ctx(Lang::En))
-        .unwrap_err();
+    let err = PanelArg::parse(PanelId::Subnet, "192.168.21.36/24 colour=red", true).unwrap_err();
     assert!(err.contains("unknown option 'colour'"), "{err}");
 }
 

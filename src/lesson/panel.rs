@@ -143,7 +143,9 @@ pub(super) fn one_of<T: Copy>(
 
 pub(super) fn only_keys(map: &BTreeMap<String, String>, allowed: &[&str]) -> Result<(), String> {
     match map.keys().find(|k| !allowed.contains(&k.as_str())) {
-        Some(k) if allowed.is_empty() => Err(format!("unknown setting '{k}' (this panel takes none)")),
+        Some(k) if allowed.is_empty() => {
+            Err(format!("unknown setting '{k}' (this panel takes none)"))
+        }
         Some(k) => Err(format!(
             "unknown setting '{k}' (known: {})",
             allowed.join(", ")

@@ -9,7 +9,9 @@ use super::panel::{one_of, only_keys, parse_pairs, step_index};
 use crate::lab::{LabName, LabParams};
 use crate::net::arp::{LanCase, LanCaseError, LanScenario};
 use crate::net::osi::{Endpoints, IpVersion, Transport, encapsulate};
-use crate::net::subnet::{SubnetError, SubnetRequest, and_sweep, parse_panel_arg};
+use crate::net::subnet::{
+    SubnetError, SubnetRequest, and_sweep, check_lesson_arg, parse_panel_arg,
+};
 use crate::net::tcp::{DEFAULT_SEED, Scenario};
 
 /// Which half of the OSI panel a link opens.
@@ -64,10 +66,20 @@ impl OsiArg {
         }
         out.message = map.get("message").cloned();
         if let Some(p) = map.get("proto") {
-            out.transport = Some(one_of("proto", p, &[Transport::Tcp, Transport::Udp], &["tcp", "udp"])?);
+            out.transport = Some(one_of(
+                "proto",
+                p,
+                &[Transport::Tcp, Transport::Udp],
+                &["tcp", "udp"],
+            )?);
         }
         if let Some(ip) = map.get("ip") {
-            out.ip = Some(one_of("ip", ip, &[IpVersion::V4, IpVersion::V6], &["v4", "v6"])?);
+            out.ip = Some(one_of(
+                "ip",
+                ip,
+                &[IpVersion::V4, IpVersion::V6],
+                &["v4", "v6"],
+            )?);
         }
         if let Some(step) = map.get("step") {
             if out.view != Some(OsiView::Encapsulation) {
@@ -110,7 +122,10 @@ impl LanArg {
                 .split_whitespace()
                 .filter(|w| !w.starts_with("step="))
                 .collect();
-            let case: LanCase = rest.join(" ").parse().map_err(|e: LanCaseError| e.to_string())?;
+            let case: LanCase = rest
+                .join(" ")
+                .parse()
+                .map_err(|e: LanCaseError| e.to_string())?;
             let lan = case.lan().map_err(|e| e.to_string())?;
             let steps = crate::net::arp::story(lan, case.dst).map_err(|e| e.to_string());
             (LanSource::Case(case), steps)
@@ -211,19 +226,20 @@ impl SubnetArg {
         let request = parse_panel_arg(&text);
         match (&request, expect_error) {
             (Err(e), false) => return Err(e.to_string()),
+            // Only the address/mask may be refused on purpose (the panel shows
+            // it at its column); a bad option is the author's mistake.
+            (Err(_), true) => check_lesson_arg(&text).map_err(|e| e.to_string())?,
             (Ok(_), true) => {
                 return Err(format!(
                     "expect_error is set but '{text}' is accepted; remove expect_error"
                 ));
             }
-            _ => {}
+            (Ok(_), false) => {}
         }
         let step = match (step_text, &request) {
             (None, _) => None,
             (Some(_), Err(_)) => return Err("step= needs an input the panel accepts".into()),
-            (Some(step), Ok(request)) => {
-                Some(step_index(step, and_sweep(&request.facts()).len())?)
-            }
+            (Some(step), Ok(request)) => Some(step_index(step, and_sweep(&request.facts()).len())?),
         };
         Ok(SubnetArg {
             text,
@@ -293,8 +309,8 @@ impl QuizArg {
                 },
             }
         };
-        out.count = number("count", "a number from 1")?
-            .map(|n| usize::try_from(n).unwrap_or(usize::MAX));
+        out.count =
+            number("count", "a number from 1")?.map(|n| usize::try_from(n).unwrap_or(usize::MAX));
         out.seed = match map.get("seed") {
             None => None,
             Some(v) => Some(

@@ -22,7 +22,7 @@ use super::search::{SearchBox, SearchKey};
 use super::subnet::SubnetPanel;
 use super::theme::Theme;
 use crate::i18n::{Lang, t, tf};
-use crate::lesson::{LessonSet, PanelId};
+use crate::lesson::{LessonSet, PanelArg};
 use crate::store::{Progress, Store};
 
 /// The whole state of the tutor.
@@ -141,11 +141,8 @@ impl App {
         if !opts.lesson_ids.is_empty() {
             app.start_playlist(&opts.lesson_ids);
         }
-        if let Some((panel, arg)) = &opts.open {
-            app.update(Msg::OpenPanel {
-                panel: *panel,
-                arg: arg.clone(),
-            });
+        if let Some(open) = &opts.open {
+            app.update(Msg::OpenArg(open.clone()));
         }
         app
     }
@@ -334,16 +331,20 @@ impl App {
                 self.go(screen, &mut ctx);
                 None
             }
-            Msg::OpenPanel { panel, arg } => self.open_panel(panel, &arg, &mut ctx),
+            Msg::OpenPanel { panel, arg } => match PanelArg::parse(panel, &arg, false) {
+                Ok(open) => Some(Msg::OpenArg(open)),
+                Err(why) => {
+                    ctx.say(tf(self.lang, "status.open_failed", &[("error", &why)]));
+                    None
+                }
+            },
+            Msg::OpenArg(open) => self.open_panel(&open, &mut ctx),
             Msg::OpenStepPanel => match self
                 .reader
                 .current_step(&self.lessons)
                 .and_then(|s| s.panel.clone())
             {
-                Some(link) => Some(Msg::OpenPanel {
-                    panel: link.panel,
-                    arg: link.arg,
-                }),
+                Some(link) => Some(Msg::OpenArg(link.open)),
                 None => {
                     ctx.say(t(self.lang, "lessons.no_panel"));
                     None
@@ -432,7 +433,8 @@ impl App {
         self.screen = screen;
     }
 
-    fn open_panel(&mut self, panel: PanelId, arg: &str, ctx: &mut Ctx) -> Option<Msg> {
+    fn open_panel(&mut self, arg: &PanelArg, ctx: &mut Ctx) -> Option<Msg> {
+        let panel = arg.panel();
         let Some(screen) = Screen::for_panel(panel) else {
             ctx.say(tf(
                 self.lang,
@@ -443,11 +445,8 @@ impl App {
         };
         self.go(screen, ctx);
         let mut pctx = self.ctx(screen);
-        let opened = with_panel!(self, screen, |p| p.open(arg, &mut pctx));
+        with_panel!(self, screen, |p| p.open(arg, &mut pctx));
         self.take_status(pctx);
-        if let Some(Err(why)) = opened {
-            ctx.say(tf(self.lang, "status.open_failed", &[("error", &why)]));
-        }
         None
     }
 

@@ -12,7 +12,7 @@ use super::lan::LanMsg;
 use super::osi::OsiMsg;
 use super::quiz::QuizMsg;
 use super::subnet::SubnetMsg;
-use crate::lesson::PanelId;
+use crate::lesson::{PanelArg, PanelId};
 
 /// The sections, in tab order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::VariantArray)]
@@ -106,11 +106,15 @@ pub enum Msg {
     Export,
     Nav(Nav),
     Open(Screen),
-    /// Open a panel in a given state (from a lesson step or another panel).
+    /// Open a panel on an argument as a lesson writes it (`arg = "…"`): parsed
+    /// by the panel's parser, then [`Msg::OpenArg`]; a refused one is reported.
     OpenPanel {
         panel: PanelId,
         arg: String,
     },
+    /// Open a panel in a given, already parsed state (a lesson step's link,
+    /// another panel).
+    OpenArg(PanelArg),
     /// Open the panel the current lesson step is bound to.
     OpenStepPanel,
     ToggleNotes,
