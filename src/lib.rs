@@ -11,3 +11,4 @@ pub mod net;
 pub mod quiz;
 pub mod store;
 pub mod ui;
+pub mod words;
