@@ -167,7 +167,11 @@ fn draw_hints(app: &App, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
         Paragraph::new(line).render(area, buf);
         return;
     }
-    let own = screen_bindings(app.screen);
+    // The Handshake panel orders its keys by what is open (same keys).
+    let own = match app.screen {
+        Screen::Handshake => app.handshake.keys(),
+        screen => screen_bindings(screen),
+    };
     let essentials = ["key.next", "key.back", "key.help", "key.quit"];
     let mut spans: Vec<Span> = Vec::new();
     let mut used = 0usize;
