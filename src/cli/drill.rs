@@ -24,7 +24,8 @@ pub enum DrillCmd {
 
 #[derive(Debug, Args)]
 pub struct DrillArgs {
-    /// Kinds of problem, comma-separated: range, or all (the default).
+    /// Kinds of problem, comma-separated: range, hosts, subnets, mask, split,
+    /// vlsm, route, same, or all (the default).
     #[arg(long, value_name = "KIND[,KIND…]", value_delimiter = ',')]
     pub kind: Vec<String>,
 

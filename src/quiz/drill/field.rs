@@ -171,8 +171,13 @@ impl Form {
     pub fn read(&self, input: &str) -> Result<Value, Unreadable> {
         let input = input.trim();
         match self {
-            Form::Address(Family::V4) => read_ipv4(input).map(|a| Value::Address(a.into())),
-            Form::Address(Family::V6) => read_ipv6(input).map(|a| Value::Address(a.into())),
+            // The drill's own reasons name the input itself (in either language).
+            Form::Address(Family::V4) => read_ipv4(input)
+                .map(|a| Value::Address(a.into()))
+                .map_err(|_| unreadable("drill.why.ipv4", input)),
+            Form::Address(Family::V6) => read_ipv6(input)
+                .map(|a| Value::Address(a.into()))
+                .map_err(|_| unreadable("drill.why.ipv6", input)),
             Form::Count => read_count(input).map(Value::Count),
             Form::Prefix(family) => read_prefix(input, *family).map(Value::Prefix),
             Form::Network(family) => read_network(input, *family).map(Value::Network),
@@ -246,12 +251,10 @@ pub fn read_count(input: &str) -> Result<AddressCount, Unreadable> {
         .map_err(|_| bad())
 }
 
-/// A prefix length: `27`, `/27`, or (IPv4) the dotted mask.
+/// A prefix length: `27` or `/27` (not a mask: some problems give the mask
+/// and ask for its length).
 pub fn read_prefix(input: &str, family: Family) -> Result<u8, Unreadable> {
     let s = input.trim();
-    if family == Family::V4 && s.contains('.') {
-        return crate::quiz::answer::read_prefix(s);
-    }
     let max = family.bits();
     match s.trim_start_matches('/').trim().parse::<u32>() {
         Ok(p) if p <= u32::from(max) => Ok(u8::try_from(p).unwrap_or(max)),
@@ -270,10 +273,15 @@ pub fn read_network(input: &str, family: Family) -> Result<IpNet, Unreadable> {
         },
     };
     let address: IpAddr = match family {
-        Family::V4 => read_ipv4(addr)?.into(),
-        Family::V6 => read_ipv6(addr)?.into(),
+        Family::V4 => read_ipv4(addr).map(IpAddr::from),
+        Family::V6 => read_ipv6(addr).map(IpAddr::from),
+    }
+    .map_err(|_| unreadable("drill.why.network", s))?;
+    let prefix = if family == Family::V4 && prefix.contains('.') {
+        crate::quiz::answer::read_prefix(prefix)?
+    } else {
+        read_prefix(prefix, family)?
     };
-    let prefix = read_prefix(prefix, family)?;
     IpNet::new(address, prefix).map_err(|_| unreadable("drill.why.network", s))
 }
 
@@ -330,7 +338,10 @@ mod tests {
             "drill.why.network"
         );
         assert_eq!(read_prefix("/27", Family::V4).unwrap(), 27);
-        assert_eq!(read_prefix("255.255.255.224", Family::V4).unwrap(), 27);
+        assert_eq!(
+            read_prefix("255.255.255.224", Family::V4).unwrap_err().key,
+            "drill.why.prefix"
+        );
         assert_eq!(read_prefix("64", Family::V6).unwrap(), 64);
         assert!(read_prefix("33", Family::V4).is_err());
         assert_eq!(

@@ -18,12 +18,18 @@
 //! the field is not asked again, so one line of input is always one field.
 
 pub mod field;
+pub mod masks;
 pub mod mistake;
 pub mod plain;
 pub mod pool;
 pub mod problem;
 pub mod range;
+pub mod route;
+pub mod same;
 pub mod session;
+pub mod sizing;
+pub mod split;
+pub mod vlsm;
 
 use std::fmt;
 use std::net::Ipv4Addr;
@@ -42,15 +48,45 @@ pub use session::Drill;
 pub enum DrillKind {
     /// Network, broadcast, first/last host, usable hosts of a host's network.
     Range,
+    /// The longest prefix for N hosts.
+    Hosts,
+    /// The prefix that splits a network into at least M subnets.
+    Subnets,
+    /// Mask ↔ prefix ↔ wildcard.
+    Mask,
+    /// Which subnet of a split holds an address.
+    Split,
+    /// A VLSM plan for a list of host counts.
+    Vlsm,
+    /// Route → interface by longest-prefix match.
+    Route,
+    /// Same network (deliver directly) or through the gateway.
+    Same,
 }
 
 impl DrillKind {
-    pub const ALL: [DrillKind; 1] = [DrillKind::Range];
+    pub const ALL: [DrillKind; 8] = [
+        DrillKind::Range,
+        DrillKind::Hosts,
+        DrillKind::Subnets,
+        DrillKind::Mask,
+        DrillKind::Split,
+        DrillKind::Vlsm,
+        DrillKind::Route,
+        DrillKind::Same,
+    ];
 
     /// The name on the command line (`--kind range,hosts`).
     pub fn name(self) -> &'static str {
         match self {
             DrillKind::Range => "range",
+            DrillKind::Hosts => "hosts",
+            DrillKind::Subnets => "subnets",
+            DrillKind::Mask => "mask",
+            DrillKind::Split => "split",
+            DrillKind::Vlsm => "vlsm",
+            DrillKind::Route => "route",
+            DrillKind::Same => "same",
         }
     }
 
@@ -63,6 +99,13 @@ impl DrillKind {
     pub fn generate(self, rng: &mut ChaCha8Rng) -> Spec {
         match self {
             DrillKind::Range => range::generate(rng),
+            DrillKind::Hosts => sizing::generate_hosts(rng),
+            DrillKind::Subnets => sizing::generate_subnets(rng),
+            DrillKind::Mask => masks::generate(rng),
+            DrillKind::Split => split::generate(rng),
+            DrillKind::Vlsm => vlsm::generate(rng),
+            DrillKind::Route => route::generate(rng),
+            DrillKind::Same => same::generate(rng),
         }
     }
 }
@@ -107,13 +150,54 @@ pub fn parse_kinds(list: &[String]) -> Result<Vec<DrillKind>, String> {
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Spec {
     /// `192.168.37.77/27`, `192.168.37.77 255.255.255.224` or `2001:db8::1/64`.
-    Range { input: String },
+    Range {
+        input: String,
+    },
+    Hosts {
+        hosts: u64,
+    },
+    /// `parent` is a network such as `10.20.0.0/16`.
+    Subnets {
+        parent: String,
+        subnets: u32,
+    },
+    Mask {
+        given: masks::MaskForm,
+        prefix: u8,
+    },
+    Split {
+        parent: String,
+        prefix: u8,
+        address: String,
+    },
+    Vlsm {
+        parent: String,
+        hosts: Vec<u64>,
+    },
+    /// `(network, interface)` rows in table order.
+    Route {
+        routes: Vec<(String, String)>,
+        destination: String,
+    },
+    /// A with its prefix, B, and A's gateway.
+    Same {
+        a: String,
+        b: String,
+        gateway: String,
+    },
 }
 
 impl Spec {
     pub fn kind(&self) -> DrillKind {
         match self {
             Spec::Range { .. } => DrillKind::Range,
+            Spec::Hosts { .. } => DrillKind::Hosts,
+            Spec::Subnets { .. } => DrillKind::Subnets,
+            Spec::Mask { .. } => DrillKind::Mask,
+            Spec::Split { .. } => DrillKind::Split,
+            Spec::Vlsm { .. } => DrillKind::Vlsm,
+            Spec::Route { .. } => DrillKind::Route,
+            Spec::Same { .. } => DrillKind::Same,
         }
     }
 
@@ -121,6 +205,20 @@ impl Spec {
     pub fn build(&self) -> Result<Problem, String> {
         match self {
             Spec::Range { input } => range::build(self, input),
+            Spec::Hosts { hosts } => sizing::build_hosts(self, *hosts),
+            Spec::Subnets { parent, subnets } => sizing::build_subnets(self, parent, *subnets),
+            Spec::Mask { given, prefix } => masks::build(self, *given, *prefix),
+            Spec::Split {
+                parent,
+                prefix,
+                address,
+            } => split::build(self, parent, *prefix, address),
+            Spec::Vlsm { parent, hosts } => vlsm::build(self, parent, hosts),
+            Spec::Route {
+                routes,
+                destination,
+            } => route::build(self, routes, destination),
+            Spec::Same { a, b, gateway } => same::build(self, a, b, gateway),
         }
     }
 }
