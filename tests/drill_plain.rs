@@ -317,3 +317,25 @@ fn the_drill_keeps_the_rest_of_the_progress_file() {
     assert_eq!(v["mastery"]["quizzes"], 3);
     assert_eq!(v["drill"]["missed"].as_array().unwrap().len(), 1, "{v}");
 }
+
+#[test]
+fn a_given_problem_is_drilled_and_a_bad_one_refused() {
+    let home = tempfile::tempdir().unwrap();
+    // 192.168.37.77/27, worked by hand: block of 32 → .64 to .95.
+    let answers = "192.168.37.64\n192.168.37.255\n192.168.37.65\n192.168.37.94\n30\n";
+    let (code, out, err) = run(home.path(), &["--problem", "192.168.37.77/27"], answers);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("[1/1] Host 192.168.37.77/27."), "{out}");
+    assert_eq!(last_line(&out), "score: 4/5 fields");
+    assert!(
+        out.contains("✗ broadcast address: you said 192.168.37.255; the answer is 192.168.37.95"),
+        "{out}"
+    );
+    assert!(out.contains("classful mask /24 (class C)"), "{out}");
+    let (code, _, err) = run(home.path(), &["--problem", "192.168.37.777/27"], "");
+    assert_ne!(code, 0);
+    assert!(
+        err.contains("--problem 192.168.37.777/27") && err.contains("255"),
+        "{err}"
+    );
+}
