@@ -172,6 +172,16 @@ impl Tmux {
         ));
     }
 
+    /// [`Tmux::run_tutor`] with `env` (e.g. `NAME=value`, or empty) set for the
+    /// tutor; the exit status also goes to the file `status`.
+    pub fn run_tutor_env(&self, env: &str, args: &str) {
+        let bin = env!("CARGO_BIN_EXE_nettutor");
+        let d = self.dir.path().display();
+        self.type_line(&format!(
+            "stty -g > {d}/before; {env} '{bin}' {args}; echo EXIT=$? | tee {d}/status; stty -g > {d}/after; echo FIN\"\"ISHED"
+        ));
+    }
+
     /// The tutor's pid (the shell's only child).
     pub fn tutor_pid(&self) -> String {
         let shell = self.tmux(&["display-message", "-p", "-t", "main", "#{pane_pid}"]);

@@ -90,6 +90,13 @@ pub fn run(
                     drill.mark(i, &line);
                     reached += 1;
                 }
+                // Not text (invalid UTF-8) or too long: say why; the field
+                // counts as unanswered.
+                Input::Unreadable(why) => {
+                    writeln!(out, "  {}", why.text(lang))?;
+                    drill.mark(i, "");
+                    reached += 1;
+                }
                 Input::End => {
                     ended = Some("drill.plain.eof");
                     break;
