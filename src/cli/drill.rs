@@ -118,8 +118,10 @@ pub fn run(cmd: DrillCmd, lang: Lang) -> anyhow::Result<ExitCode> {
         let (Some(store), Some((problem, all_right))) = (&store, d.results().last()) else {
             return;
         };
-        if let Err(e) = DrillProgress::record_in(store, &problem.spec, all_right, d.best_streak) {
-            not_saved = Some(e);
+        match DrillProgress::record_in(store, &problem.spec, all_right, d.best_streak) {
+            Ok(Some(warning)) => eprintln!("nettutor: {warning}"),
+            Ok(None) => {}
+            Err(e) => not_saved = Some(e),
         }
     };
     let ran = plain::run(
