@@ -339,3 +339,53 @@ fn a_given_problem_is_drilled_and_a_bad_one_refused() {
         "{err}"
     );
 }
+
+#[test]
+fn two_drills_at_once_both_keep_their_missed_problems() {
+    let home = tempfile::tempdir().unwrap();
+    let spawn = |seed: &str| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_nettutor"))
+            .args([
+                "drill", "subnet", "--plain", "--kind", "mask", "--count", "20",
+            ])
+            .args(["--seed", seed, "--lang", "en"])
+            .env("NETTUTOR_HOME", home.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all("\n".repeat(40).as_bytes())
+            .unwrap();
+        child
+    };
+    let (a, b) = (spawn("1"), spawn("2"));
+    for child in [a, b] {
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(home.path().join("progress.json")).unwrap())
+            .unwrap();
+    let missed: std::collections::BTreeSet<String> = v["drill"]["missed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["spec"].to_string())
+        .collect();
+    let mut want = std::collections::BTreeSet::new();
+    for seed in [1, 2] {
+        for p in drill::generate(seed, 20, &[DrillKind::Mask]) {
+            want.insert(serde_json::to_value(&p.spec).unwrap().to_string());
+        }
+    }
+    assert_eq!(missed, want, "every problem both drills missed is kept");
+}
