@@ -54,7 +54,7 @@ fn play_in_a_panel_moves_while_presenting_and_nothing_autoplays() {
 #[test]
 fn the_hint_bar_always_shows_quit_and_help_at_80x24() {
     for lang in Lang::ALL {
-        for screen in Screen::ALL {
+        for &screen in Screen::ALL {
             let mut a = shipped_app(lang);
             a.update(Msg::Open(screen));
             let shown = render(&mut a, 80, 24);
@@ -73,7 +73,7 @@ fn the_hint_bar_always_shows_quit_and_help_at_80x24() {
 #[test]
 fn the_help_overlay_keeps_clear_of_the_panel_border() {
     for (w, h) in [(60, 18), (80, 24), (160, 48)] {
-        for screen in Screen::ALL {
+        for &screen in Screen::ALL {
             let mut a = shipped_app(Lang::Zh);
             a.update(Msg::Open(screen));
             let plain = terminal(&mut a, w, h).backend().buffer().clone();
@@ -247,4 +247,37 @@ fn a_lesson_link_to_the_quiz_still_opens_it() {
     });
     assert_eq!(a.screen(), Screen::Quiz);
     assert!(a.taking_text());
+}
+
+#[test]
+fn a_huge_paste_into_the_subnet_field_stops_at_the_maximum() {
+    let mut a = app(Lang::En);
+    press(&mut a, KeyCode::Char('5'));
+    press(&mut a, KeyCode::Char('e'));
+    press_with(
+        &mut a,
+        KeyCode::Char('u'),
+        ratatui::crossterm::event::KeyModifiers::CONTROL,
+    );
+    let started = Instant::now();
+    paste(&mut a, &"1".repeat(10_000));
+    render(&mut a, 80, 24);
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(a.subnet().input.chars().count(), 256);
+    assert!(
+        a.status().is_some_and(|s| s.contains("256")),
+        "{:?}",
+        a.status()
+    );
+    press(&mut a, KeyCode::Char('1'));
+    assert_eq!(
+        a.subnet().input.chars().count(),
+        256,
+        "typing stops there too"
+    );
+    assert_eq!(a.status(), Some("The field is full."));
 }

@@ -11,8 +11,9 @@ use super::app::{Msg, Nav};
 use super::keymap::{Binding, Key};
 use super::panel::{Ctx, Panel, RenderCtx};
 use super::widgets::export::{export_pcap, stamped};
-use super::widgets::inspector::Inspector;
-use crate::i18n::tf;
+use super::widgets::inspector::{Inspector, InspectorMsg, InspectorPane, inspector_keys};
+use crate::lesson::PanelArg;
+use crate::lesson::panel::LanSource;
 use crate::net::arp::{Lan, LanCase, LanScenario, LanStep, scenario, story};
 
 /// Ticks (of the app's 50 ms timer) between steps while playing.
@@ -34,7 +35,7 @@ pub struct LanPanel {
     ticks: u32,
     /// Narrow screens show the inspector instead of the tables.
     pub show_inspector: bool,
-    inspector: Option<Inspector>,
+    inspector: InspectorPane,
     lan: Lan,
     /// Where `w` writes (the working directory unless a test says otherwise).
     pub export_dir: Option<PathBuf>,
@@ -46,44 +47,31 @@ pub enum LanMsg {
     TogglePlay,
     NextScenario,
     ToggleInspector,
-    ToggleBits,
-    PrevByte,
-    NextByte,
+    Inspector(InspectorMsg),
 }
 
-/// Keys of the LAN / ARP panel.
-pub const KEYS: &[Binding] = &[
-    Binding {
-        keys: &[Key::Char('p')],
-        msg: Msg::Lan(LanMsg::TogglePlay),
-        help: "lan.key.play",
-    },
-    Binding {
-        keys: &[Key::Char('s')],
-        msg: Msg::Lan(LanMsg::NextScenario),
-        help: "lan.key.scenario",
-    },
-    Binding {
-        keys: &[Key::Char('f')],
-        msg: Msg::Lan(LanMsg::ToggleInspector),
-        help: "lan.key.frame",
-    },
-    Binding {
-        keys: &[Key::Char('b')],
-        msg: Msg::Lan(LanMsg::ToggleBits),
-        help: "inspector.key.bits",
-    },
-    Binding {
-        keys: &[Key::Char('[')],
-        msg: Msg::Lan(LanMsg::PrevByte),
-        help: "inspector.key.prev-byte",
-    },
-    Binding {
-        keys: &[Key::Char(']')],
-        msg: Msg::Lan(LanMsg::NextByte),
-        help: "inspector.key.next-byte",
-    },
-];
+/// Keys of the LAN / ARP panel (the inspector's after its own).
+pub const KEYS: &[Binding] = inspector_keys!(
+    Msg::Lan,
+    LanMsg::Inspector,
+    [
+        Binding {
+            keys: &[Key::Char('p')],
+            msg: Msg::Lan(LanMsg::TogglePlay),
+            help: "lan.key.play",
+        },
+        Binding {
+            keys: &[Key::Char('s')],
+            msg: Msg::Lan(LanMsg::NextScenario),
+            help: "lan.key.scenario",
+        },
+        Binding {
+            keys: &[Key::Char('f')],
+            msg: Msg::Lan(LanMsg::ToggleInspector),
+            help: "lan.key.frame",
+        },
+    ]
+);
 
 impl Default for LanPanel {
     fn default() -> Self {
@@ -96,7 +84,7 @@ impl Default for LanPanel {
             playing: false,
             ticks: 0,
             show_inspector: false,
-            inspector: None,
+            inspector: InspectorPane::default(),
             lan: Lan::default(),
             export_dir: None,
         };
@@ -144,12 +132,8 @@ impl LanPanel {
     }
 
     fn refresh_inspector(&mut self) {
-        let bits = self.inspector.as_ref().is_some_and(Inspector::bits);
-        self.inspector = self.step().and_then(|s| s.frame.as_deref()).map(|f| {
-            let mut i = Inspector::of_frame(f);
-            i.set_bits(bits);
-            i
-        });
+        let frame = self.steps.get(self.cursor).and_then(|s| s.frame.clone());
+        self.inspector.show_frame(frame.as_deref());
     }
 
     /// The step shown now.
@@ -162,7 +146,7 @@ impl LanPanel {
     }
 
     pub fn inspector(&self) -> Option<&Inspector> {
-        self.inspector.as_ref()
+        self.inspector.get()
     }
 
     fn go(&mut self, cursor: usize) {
@@ -208,16 +192,7 @@ impl Panel for LanPanel {
                 self.load(next);
             }
             LanMsg::ToggleInspector => self.show_inspector = !self.show_inspector,
-            LanMsg::ToggleBits => {
-                if let Some(i) = &mut self.inspector {
-                    i.toggle_bits();
-                }
-            }
-            LanMsg::PrevByte | LanMsg::NextByte => {
-                if let Some(i) = &mut self.inspector {
-                    i.step_byte(msg == LanMsg::NextByte);
-                }
-            }
+            LanMsg::Inspector(m) => self.inspector.update(m),
         }
         None
     }
@@ -229,15 +204,8 @@ impl Panel for LanPanel {
             Nav::First => self.go(0),
             Nav::Last => self.go(usize::MAX),
             Nav::Enter => self.show_inspector = !self.show_inspector,
-            Nav::Up => {
-                if let Some(i) = &mut self.inspector {
-                    i.select_prev();
-                }
-            }
-            Nav::Down => {
-                if let Some(i) = &mut self.inspector {
-                    i.select_next();
-                }
+            Nav::Up | Nav::Down => {
+                self.inspector.nav(nav);
             }
             Nav::NextPane | Nav::PrevPane => {}
         }
@@ -256,25 +224,24 @@ impl Panel for LanPanel {
         self.draw(area, buf, ctx);
     }
 
-    /// `scenario=NAME`, or a case of the student's own:
-    /// `own=A/PREFIX dst=B [gateway=G]` (see [`LanCase`]).
-    fn open(&mut self, arg: &str, ctx: &mut Ctx) -> Result<(), String> {
-        if arg.split_whitespace().any(|w| w.starts_with("own=")) {
-            let case: LanCase = arg
-                .parse()
-                .map_err(|e: crate::net::arp::LanCaseError| e.message(ctx.lang))?;
-            return self.load_case(case, ctx.lang);
-        }
-        let bad = || tf(ctx.lang, "lan.bad-arg", &[("arg", arg)]);
-        let mut kind = LanScenario::SameNetwork;
-        for word in arg.split_whitespace() {
-            match word.split_once('=') {
-                Some(("scenario", name)) => kind = name.parse().map_err(|_| bad())?,
-                _ => return Err(bad()),
+    /// A canned scenario or the student's own case (`own=A/PREFIX dst=B
+    /// [gateway=G]`, see [`LanCase`]), at a given step.
+    fn open(&mut self, arg: &PanelArg, ctx: &mut Ctx) {
+        let PanelArg::Lan(arg) = arg else {
+            return;
+        };
+        match arg.source {
+            LanSource::Scenario(kind) => self.load(kind),
+            LanSource::Case(case) => {
+                // The parser has simulated this case already; say why if not.
+                if let Err(why) = self.load_case(case, ctx.lang) {
+                    ctx.say(why);
+                }
             }
         }
-        self.load(kind);
-        Ok(())
+        if let Some(step) = arg.step {
+            self.go(step);
+        }
     }
 
     fn wants_ticks(&self) -> bool {
