@@ -70,7 +70,9 @@ pub fn generate(file: &str, source: &str) -> Result<String, Vec<String>> {
             Some(v) if !v.get_ref().trim().is_empty() => v.get_ref().clone(),
             Some(v) => {
                 let line = line_of(source, v.span().start);
-                errors.push(format!("{file}:{line}: \"{key}\": the {name} text is blank"));
+                errors.push(format!(
+                    "{file}:{line}: \"{key}\": the {name} text is blank"
+                ));
                 String::new()
             }
             None => {

@@ -40,9 +40,16 @@ fn every_problem_is_listed_with_its_own_line() {
 fn malformed_toml_and_unknown_fields_fail_with_a_line() {
     let broken = errors("\"a\" = { en = \"A\", zh = \"甲\" }\n\"b\" = { en = \"B\", zh = \n");
     assert_eq!(broken.len(), 1);
-    assert!(broken[0].starts_with("assets/i18n/ui.toml:2: "), "{broken:?}");
-    let duplicate = errors("\"a\" = { en = \"A\", zh = \"甲\" }\n\"a\" = { en = \"B\", zh = \"乙\" }\n");
-    assert!(duplicate[0].starts_with("assets/i18n/ui.toml:2: "), "{duplicate:?}");
+    assert!(
+        broken[0].starts_with("assets/i18n/ui.toml:2: "),
+        "{broken:?}"
+    );
+    let duplicate =
+        errors("\"a\" = { en = \"A\", zh = \"甲\" }\n\"a\" = { en = \"B\", zh = \"乙\" }\n");
+    assert!(
+        duplicate[0].starts_with("assets/i18n/ui.toml:2: "),
+        "{duplicate:?}"
+    );
     let typo = errors("\"a\" = { en = \"A\", zh = \"甲\", fr = \"A\" }\n");
     assert!(typo[0].starts_with("assets/i18n/ui.toml:1: "), "{typo:?}");
     assert!(typo[0].contains("fr"), "{typo:?}");
@@ -53,7 +60,9 @@ fn a_good_file_becomes_a_sorted_table_with_escaped_texts() {
     let source = "\"z\" = { en = \"last \\\"one\\\"\", zh = \"最后\" }\n\"a\" = { en = \"{n}\\n\", zh = \"{n}个\" }\n";
     let code = generate("ui.toml", source).expect("valid");
     let a = code.find("(\"a\", \"{n}\\n\", \"{n}个\")").expect("a row");
-    let z = code.find("(\"z\", \"last \\\"one\\\"\", \"最后\")").expect("z row");
+    let z = code
+        .find("(\"z\", \"last \\\"one\\\"\", \"最后\")")
+        .expect("z row");
     assert!(a < z, "sorted by key:\n{code}");
 }
 
