@@ -1,6 +1,7 @@
 //! Command-line interface: clap definitions and one function per subcommand.
 //! Without a subcommand the terminal tutor starts.
 
+mod drill;
 mod export;
 mod frames;
 mod handshake;
@@ -65,6 +66,9 @@ pub enum Command {
     Capture(handshake::CaptureCmd),
     /// Take a quiz.
     Quiz(quiz::QuizArgs),
+    /// Drills whose answers are marked field by field (`drill subnet`).
+    #[command(subcommand)]
+    Drill(drill::DrillCmd),
 }
 
 /// Entry point of the binary.
@@ -88,6 +92,7 @@ pub fn main() -> ExitCode {
         Some(Command::Export(cmd)) => export::run(cmd, lang),
         Some(Command::Capture(cmd)) => handshake::capture(cmd, lang),
         Some(Command::Quiz(args)) => quiz::run(args, cli.lessons, lang),
+        Some(Command::Drill(cmd)) => drill::run(cmd, lang),
     };
     match result {
         Ok(code) => code,

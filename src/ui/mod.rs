@@ -6,13 +6,16 @@
 //! with a timeout instead, and that timeout is the tick.
 
 pub mod app;
+pub mod clock;
 pub mod draw;
+pub mod field;
 pub mod glossary;
 pub mod handshake;
 pub mod home;
 pub mod keymap;
 pub mod labs;
 pub mod lan;
+pub mod layout;
 pub mod lessons;
 pub mod msg;
 pub mod osi;
@@ -33,7 +36,9 @@ use std::time::{Duration, Instant};
 use anyhow::Context as _;
 use ratatui::Terminal;
 use ratatui::backend::{Backend, CrosstermBackend};
-use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture};
+use ratatui::crossterm::event::{
+    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
 use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
@@ -91,10 +96,10 @@ where
 {
     let mut dirty = true;
     let mut next_tick = Instant::now() + TICK;
-    while !app.quit {
+    while !app.quitting() {
         if dirty {
             let size = terminal.size()?;
-            app.last_width = size.width;
+            app.note_width(size.width);
             terminal.draw(|frame| draw::draw(app, frame.area(), frame.buffer_mut()))?;
             dirty = false;
         }
@@ -159,6 +164,7 @@ fn restore_terminal() {
     let _ = disable_raw_mode();
     let _ = execute!(
         io::stdout(),
+        DisableBracketedPaste,
         DisableMouseCapture,
         LeaveAlternateScreen,
         ratatui::crossterm::cursor::Show
@@ -174,7 +180,12 @@ impl TerminalGuard {
         }));
         enable_raw_mode()
             .context("cannot switch the terminal to raw mode (is this a terminal?)")?;
-        if let Err(e) = execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture) {
+        if let Err(e) = execute!(
+            io::stdout(),
+            EnterAlternateScreen,
+            EnableMouseCapture,
+            EnableBracketedPaste
+        ) {
             restore_terminal();
             return Err(e).context("cannot set up the terminal");
         }
