@@ -12,11 +12,11 @@ mod big_folder;
 use nettutor::lesson::{LessonSet, LessonSource};
 
 fn main() {
-    if let Some(dir) = std::env::var_os("NETTUTOR_BENCH_FOLDERS") {
-        if let Err(e) = big_folder::write_all(std::path::Path::new(&dir)) {
-            eprintln!("cannot write the generated folders: {e}");
-            std::process::exit(1);
-        }
+    if let Some(dir) = std::env::var_os("NETTUTOR_BENCH_FOLDERS")
+        && let Err(e) = big_folder::write_all(std::path::Path::new(&dir))
+    {
+        eprintln!("cannot write the generated folders: {e}");
+        std::process::exit(1);
     }
     divan::main();
 }
