@@ -11,7 +11,7 @@ use clap::{Args, Subcommand};
 use crate::i18n::Lang;
 use crate::quiz::drill::plain::{self, Header};
 use crate::quiz::drill::pool::DrillProgress;
-use crate::quiz::drill::{self, Drill, Problem, parse_kinds};
+use crate::quiz::drill::{self, Drill, Problem, Spec, parse_kinds};
 use crate::quiz::plain::{AnswerSource, ReaderSource, StdinThread};
 use crate::quiz::session::fresh_seed;
 use crate::store::Store;
@@ -42,6 +42,11 @@ pub struct DrillArgs {
     #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub time_limit: Option<u64>,
 
+    /// Drill these hosts instead (range problems; repeatable), e.g.
+    /// `--problem 192.168.37.77/27 --problem "10.0.0.1 255.255.255.252"`.
+    #[arg(long, value_name = "ADDRESS/PREFIX")]
+    pub problem: Vec<String>,
+
     /// For scripts and screen readers: one answer per line, one line per field
     /// (an empty line skips it); the last line is `score: C/N fields`. The
     /// drill is line-based either way; this is the stable form to script.
@@ -54,10 +59,24 @@ pub fn run(cmd: DrillCmd, lang: Lang) -> anyhow::Result<ExitCode> {
     let kinds = parse_kinds(&args.kind).map_err(anyhow::Error::msg)?;
     let count = usize::from(args.count);
     let store = Store::open_default().ok();
-    let mut progress = store.as_ref().map(DrillProgress::load).unwrap_or_default();
+    let progress = store.as_ref().map(DrillProgress::load).unwrap_or_default();
 
-    // A given seed alone decides the set; otherwise missed problems come first.
-    let pool: Vec<Problem> = if args.seed.is_some() {
+    let given = args
+        .problem
+        .iter()
+        .map(|input| {
+            Spec::Range {
+                input: input.clone(),
+            }
+            .build()
+            .map_err(|e| anyhow::anyhow!("--problem {input}: {e}"))
+        })
+        .collect::<anyhow::Result<Vec<Problem>>>()?;
+    // Problems given on the command line are the whole set; a given seed
+    // alone decides it; otherwise missed problems come first.
+    let pool: Vec<Problem> = if !given.is_empty() {
+        given
+    } else if args.seed.is_some() {
         Vec::new()
     } else {
         progress
@@ -69,7 +88,14 @@ pub fn run(cmd: DrillCmd, lang: Lang) -> anyhow::Result<ExitCode> {
     let seed = args.seed.unwrap_or_else(fresh_seed);
     let from_pool = pool.len();
     let mut problems = pool;
-    problems.extend(drill::generate(seed, count - from_pool, &kinds));
+    if args.problem.is_empty() {
+        problems.extend(drill::generate(seed, count - from_pool, &kinds));
+    }
+    let from_pool = if args.problem.is_empty() {
+        from_pool
+    } else {
+        0
+    };
     anyhow::ensure!(!problems.is_empty(), "no problems for these kinds");
 
     let mut set = Drill::new(problems);
@@ -85,6 +111,19 @@ pub fn run(cmd: DrillCmd, lang: Lang) -> anyhow::Result<ExitCode> {
         Box::new(ReaderSource(io::stdin().lock()))
     };
     let mut stdout = io::stdout().lock();
+    // Saved after every problem, read-change-write, so a drill cut short (or
+    // another one running at the same time) loses nothing.
+    let mut not_saved = None;
+    let mut save = |d: &Drill| {
+        let (Some(store), Some((problem, all_right))) = (&store, d.results().last()) else {
+            return;
+        };
+        match DrillProgress::record_in(store, &problem.spec, all_right, d.best_streak) {
+            Ok(Some(warning)) => eprintln!("nettutor: {warning}"),
+            Ok(None) => {}
+            Err(e) => not_saved = Some(e),
+        }
+    };
     let ran = plain::run(
         &mut set,
         &header,
@@ -92,19 +131,14 @@ pub fn run(cmd: DrillCmd, lang: Lang) -> anyhow::Result<ExitCode> {
         source.as_mut(),
         &mut stdout,
         time_limit,
+        &mut save,
     );
     // A reader that stops early (`| head`) is not an error.
     match ran {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
         other => other?,
     }
-    for (problem, all_right) in set.results() {
-        progress.record(&problem.spec, all_right);
-    }
-    progress.best_streak = progress.best_streak.max(set.best_streak);
-    if let Some(store) = &store
-        && let Err(e) = progress.save(store)
-    {
+    if let Some(e) = not_saved {
         eprintln!("nettutor: drill progress not saved: {e}");
     }
     Ok(ExitCode::SUCCESS)

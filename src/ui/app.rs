@@ -604,10 +604,20 @@ impl App {
         self.progress.last_step = step;
         self.show_resume();
         if let Some(store) = &self.store {
-            // Keep sections written since start by others (quiz mastery).
-            self.progress.other = store.load().0.other;
-            if let Err(e) = store.save(&self.progress) {
-                ctx.say(e.to_string());
+            // Under the store's lock, keeping what others wrote (quiz mastery).
+            let (last, step) = (self.progress.last_lesson.clone(), step);
+            match store.update(|p| {
+                p.last_lesson = last;
+                p.last_step = step;
+                p.other.clone()
+            }) {
+                Ok((other, warning)) => {
+                    self.progress.other = other;
+                    if let Some(w) = warning {
+                        ctx.say(w);
+                    }
+                }
+                Err(e) => ctx.say(e.to_string()),
             }
         }
     }

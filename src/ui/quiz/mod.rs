@@ -195,11 +195,13 @@ impl QuizPanel {
     }
 
     /// Writes mastery after every answer, so leaving mid-quiz loses nothing.
-    fn save_mastery(&self, ctx: &mut Ctx) {
-        if let Some(store) = &self.store
-            && let Err(e) = self.mastery.save(store)
-        {
-            ctx.say(e.to_string());
+    fn save_mastery(&mut self, ctx: &mut Ctx) {
+        if let Some(store) = &self.store {
+            match self.mastery.save(store) {
+                Ok(None) => {}
+                Ok(Some(warning)) => ctx.say(warning),
+                Err(e) => ctx.say(e.to_string()),
+            }
         }
     }
 
