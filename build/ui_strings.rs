@@ -82,7 +82,13 @@ pub fn generate(file: &str, source: &str) -> Result<String, Vec<String>> {
         };
         let en = text(&entry.en, "English (en)");
         let zh = text(&entry.zh, "Chinese (zh)");
-        if !en.is_empty() && !zh.is_empty() && placeholders(&en) != placeholders(&zh) {
+        let mut zh_placeholders = placeholders(&zh);
+        if key.starts_with("noun.") {
+            // A counted noun (src/words.rs): English "singular|plural" gets the number
+            // put before it; the Chinese places `{n}` itself, before its measure word.
+            zh_placeholders.remove("n");
+        }
+        if !en.is_empty() && !zh.is_empty() && placeholders(&en) != zh_placeholders {
             errors.push(format!(
                 "{file}:{line}: \"{key}\": placeholders differ: en {:?}, zh {:?}",
                 placeholders(&en),

@@ -26,7 +26,7 @@ fn every_repeated_question_id_is_reported_at_its_second_occurrence() {
     let files = big_folder::question_bank(4_000, true);
     let bank = &files
         .iter()
-        .find(|(n, _)| n == "gen-bank.toml")
+        .find(|(n, _)| n == "gen-bank-000.toml")
         .expect("bank")
         .1;
     let errors = LessonSet::from_files("big", files.clone())
@@ -46,19 +46,25 @@ fn every_repeated_question_id_is_reported_at_its_second_occurrence() {
         .find(|e| e.message.contains("'gen.q7'"))
         .expect("gen.q7 reported");
     assert_eq!(error.line, line_of_last);
-    assert_eq!(error.file, "gen-bank.toml");
-    assert!(error.message.contains("also in gen-bank.toml"), "{error}");
+    assert_eq!(error.file, "gen-bank-000.toml");
+    assert!(
+        error.message.contains("also in gen-bank-000.toml"),
+        "{error}"
+    );
 }
 
 #[test]
 fn four_thousand_errors_each_name_their_line() {
     let files = big_folder::many_errors(4_000);
-    let text = files[0].1.clone();
+    let texts = files.clone();
     let errors = LessonSet::from_files("big", files).expect_err("errors").0;
     assert_eq!(errors.len(), 4_000);
     for (s, error) in errors.iter().enumerate().step_by(397) {
+        // Errors come in file and line order, step s in file s / PER_FILE.
+        let (name, text) = &texts[s / big_folder::PER_FILE];
         let wanted = format!("concepts = [\"no.such.concept-{s}\"]");
         let line = text.lines().position(|l| l == wanted).expect("written") + 1;
+        assert_eq!(&error.file, name);
         assert_eq!(error.line, line, "{error}");
         assert!(error.message.contains(&format!("no.such.concept-{s}'")));
     }

@@ -38,46 +38,59 @@ pub fn lessons(lessons: usize, steps: usize) -> Vec<(String, String)> {
         .collect()
 }
 
-/// One question bank of `count` true/false questions. With `duplicates`, every
-/// second question repeats the id of the one before it (`count / 2` errors).
+/// Questions per generated bank file, and errors per generated lesson file: each
+/// file stays under the loader's size limit for one file.
+pub const PER_FILE: usize = 1_000;
+
+/// Question banks holding `count` true/false questions, [`PER_FILE`] a file, plus one
+/// lesson. With `duplicates`, every second question repeats the id of the one before
+/// it in the same file (`count / 2` errors).
 pub fn question_bank(count: usize, duplicates: bool) -> Vec<(String, String)> {
-    let mut text = String::from(
-        "id = \"gen-bank\"\nkind = \"questions\"\n\
-         title = { en = \"Generated bank\", zh = \"生成的题库\" }\n",
-    );
-    for q in 0..count {
-        let id = if duplicates { q / 2 } else { q };
-        let _ = write!(
-            text,
-            "\n[[questions]]\nid = \"gen.q{id}\"\ntopic = \"addr\"\nkind = \"true-false\"\n\
-             concepts = [\"{CONCEPT}\"]\n\
-             prompt = {{ en = \"Is 10.0.{}.1 private?\", zh = \"10.0.{}.1 是私有地址吗？\" }}\n\
-             answer = true\n\
-             explanation = {{ en = \"10.0.0.0/8 is private.\", zh = \"10.0.0.0/8 是私有地址。\" }}\n",
-            q % 256,
-            q % 256
-        );
-    }
-    // A lesson, so the folder is a lesson folder.
     let mut files = lessons(1, 1);
-    files.push(("gen-bank.toml".to_string(), text));
+    for (f, start) in (0..count).step_by(PER_FILE).enumerate() {
+        let mut text = format!(
+            "id = \"gen-bank-{f}\"\nkind = \"questions\"\n\
+             title = {{ en = \"Generated bank {f}\", zh = \"生成的题库 {f}\" }}\n"
+        );
+        for q in start..(start + PER_FILE).min(count) {
+            let id = if duplicates { q / 2 } else { q };
+            let _ = write!(
+                text,
+                "\n[[questions]]\nid = \"gen.q{id}\"\ntopic = \"addr\"\nkind = \"true-false\"\n\
+                 concepts = [\"{CONCEPT}\"]\n\
+                 prompt = {{ en = \"Is 10.0.{}.1 private?\", zh = \"10.0.{}.1 是私有地址吗？\" }}\n\
+                 answer = true\n\
+                 explanation = {{ en = \"10.0.0.0/8 is private.\", zh = \"10.0.0.0/8 是私有地址。\" }}\n",
+                q % 256,
+                q % 256
+            );
+        }
+        files.push((format!("gen-bank-{f:03}.toml"), text));
+    }
     files
 }
 
-/// One lesson whose `errors` steps each name an unknown concept: one error per step,
-/// on the line `concepts = [...]` of that step.
+/// Lessons whose steps each name an unknown concept, `errors` steps in all and
+/// [`PER_FILE`] a file: one error per step, on the line `concepts = [...]` of that
+/// step; step `s` names `no.such.concept-s`.
 pub fn many_errors(errors: usize) -> Vec<(String, String)> {
-    let mut text =
-        String::from("id = \"gen-errors\"\ntitle = { en = \"Errors\", zh = \"错误\" }\n");
-    for s in 0..errors {
-        let _ = write!(
-            text,
-            "\n[[steps]]\ntitle = {{ en = \"Step {s}\", zh = \"第 {s} 步\" }}\n\
-             concepts = [\"no.such.concept-{s}\"]\n\
-             body = {{ en = \"Text.\", zh = \"文字。\" }}\n"
-        );
-    }
-    vec![("gen-errors.toml".to_string(), text)]
+    (0..errors)
+        .step_by(PER_FILE)
+        .enumerate()
+        .map(|(f, start)| {
+            let mut text =
+                format!("id = \"gen-errors-{f}\"\ntitle = {{ en = \"Errors\", zh = \"错误\" }}\n");
+            for s in start..(start + PER_FILE).min(errors) {
+                let _ = write!(
+                    text,
+                    "\n[[steps]]\ntitle = {{ en = \"Step {s}\", zh = \"第 {s} 步\" }}\n\
+                     concepts = [\"no.such.concept-{s}\"]\n\
+                     body = {{ en = \"Text.\", zh = \"文字。\" }}\n"
+                );
+            }
+            (format!("gen-errors-{f:03}.toml"), text)
+        })
+        .collect()
 }
 
 /// Writes each generated folder under `dir` (`lessons-500x20/`, `questions-40k/`,
