@@ -1,6 +1,7 @@
 //! Command-line interface: clap definitions and one function per subcommand.
 //! Without a subcommand the terminal tutor starts.
 
+mod check;
 mod export;
 mod frames;
 mod handshake;
@@ -65,6 +66,8 @@ pub enum Command {
     Capture(handshake::CaptureCmd),
     /// Take a quiz.
     Quiz(quiz::QuizArgs),
+    /// Test your own socket program against an adversarial peer on loopback.
+    Check(check::CheckArgs),
 }
 
 /// Entry point of the binary.
@@ -88,6 +91,7 @@ pub fn main() -> ExitCode {
         Some(Command::Export(cmd)) => export::run(cmd, lang),
         Some(Command::Capture(cmd)) => handshake::capture(cmd, lang),
         Some(Command::Quiz(args)) => quiz::run(args, cli.lessons, lang),
+        Some(Command::Check(args)) => check::run(args, cli.lessons, lang),
     };
     match result {
         Ok(code) => code,
