@@ -292,6 +292,12 @@ pub fn parse_exercise(
             Reply::Upper
         }
     };
+    if reply == Reply::Strftime && framing != Framing::Datagram {
+        check.error(
+            raw.reply.span().start,
+            "reply = \"strftime\" needs framing = \"datagram\" (a time answer has no fixed length)",
+        );
+    }
     let lesson_ref = |check: &mut Checker<'_>, lesson: &Spanned<String>| {
         if !known.lessons.iter().any(|l| l == lesson.get_ref()) {
             check.error(
@@ -333,7 +339,7 @@ pub fn parse_exercise(
                 format!("unknown concept id '{}'", p.concept.get_ref()),
             );
         }
-        let action = parse_move(p, transport, framing, &mut check);
+        let action = parse_move(p, transport, &mut check);
         properties.push(Property {
             name,
             action,
@@ -366,12 +372,7 @@ pub fn parse_exercise(
 /// The largest message a property may ask for (the checker holds it in memory).
 const MAX_SIZE: i64 = 16 << 20;
 
-fn parse_move(
-    p: &RawProperty,
-    transport: Transport,
-    framing: Framing,
-    check: &mut Checker<'_>,
-) -> Move {
+fn parse_move(p: &RawProperty, transport: Transport, check: &mut Checker<'_>) -> Move {
     let at = p.action.span().start;
     let name = p.action.get_ref().as_str();
     let tcp_only = [
@@ -483,7 +484,6 @@ fn parse_move(
                 at,
                 format!("unknown move '{other}' (one of: {})", MOVES.join(", ")),
             );
-            let _ = framing;
             Move::Nothing
         }
     }

@@ -50,14 +50,6 @@ pub fn expect(exercise: &Exercise, request: &str) -> Expect {
 }
 
 impl Expect {
-    /// The number of bytes a right answer has, when fixed.
-    pub fn len(&self) -> Option<usize> {
-        match self {
-            Expect::Bytes(b) => Some(b.len()),
-            Expect::Time { .. } => None,
-        }
-    }
-
     /// Whether `got` is a right answer, given when the request was sent and when
     /// the answer came.
     pub fn accepts(&self, got: &[u8], sent_at: SystemTime, got_at: SystemTime) -> bool {

@@ -164,8 +164,8 @@ pub fn report_text(exercise: &Exercise, report: &CheckReport, lang: Lang) -> Str
         let mut field = |key: &str, value: &str| {
             if !value.is_empty() {
                 let label = t(lang, key);
-                let indented = value.replace('\n', "\n                ");
-                let _ = writeln!(out, "        {label:<8}{indented}");
+                let indented = value.replace('\n', "\n                  ");
+                let _ = writeln!(out, "        {label:<10}{indented}");
             }
         };
         field("check.sent", &p.sent);

@@ -2,6 +2,7 @@
 //! loopback. Each returns an [`Outcome`]: passed or not, and what was sent,
 //! expected and received, in words the report prints.
 
+mod stream;
 mod tcp;
 mod udp;
 

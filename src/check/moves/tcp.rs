@@ -1,177 +1,14 @@
 //! The moves over TCP: one or more client connections to the student's server.
 
-use std::io::{self, Read, Write};
-use std::net::{Shutdown, TcpStream};
+use std::net::Shutdown;
 use std::thread;
 use std::time::{Duration, Instant};
 
 use super::super::exercise::Move;
-use super::super::log::{Log, LogKind};
-use super::super::wire::{Expect, expect, frame, preview};
+use super::super::log::LogKind;
+use super::super::wire::{frame, preview};
+use super::stream::{Conn, End, Got, connect, framed, send_and_read};
 use super::{Outcome, Peer, REPLY_WAIT, large_text};
-
-/// Bound on connecting and on each write.
-const IO_WAIT: Duration = Duration::from_secs(2);
-
-struct Conn<'a> {
-    stream: TcpStream,
-    id: usize,
-    log: &'a Log,
-}
-
-/// How a read ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum End {
-    Complete,
-    Timeout,
-    Closed,
-    Reset,
-}
-
-#[derive(Debug)]
-struct Got {
-    bytes: Vec<u8>,
-    end: End,
-}
-
-fn connect<'a>(peer: &Peer<'a>, id: usize) -> Result<Conn<'a>, String> {
-    let stream = TcpStream::connect_timeout(&peer.server, IO_WAIT).map_err(|e| {
-        peer.say(
-            "check.got.connect_failed",
-            &[("addr", &peer.server.to_string()), ("err", &e.to_string())],
-        )
-    })?;
-    let _ = stream.set_nodelay(true);
-    let _ = stream.set_write_timeout(Some(IO_WAIT));
-    peer.log.note(id, LogKind::Connected, &[]);
-    Ok(Conn {
-        stream,
-        id,
-        log: peer.log,
-    })
-}
-
-impl Conn<'_> {
-    fn write(&mut self, bytes: &[u8]) -> io::Result<()> {
-        let result = self.stream.write_all(bytes);
-        self.log.note(self.id, LogKind::Sent, bytes);
-        result
-    }
-
-    /// Reads until `want` bytes came, the server closed, or `deadline`.
-    fn read(&mut self, want: usize, deadline: Instant) -> Got {
-        read_from(&self.stream, self.id, self.log, want, deadline)
-    }
-
-    fn reset(self) {
-        let _ = socket2::SockRef::from(&self.stream).set_linger(Some(Duration::ZERO));
-        self.log.note(self.id, LogKind::Reset, &[]);
-    }
-
-    fn close(self) {
-        let _ = self.stream.shutdown(Shutdown::Both);
-        self.log.note(self.id, LogKind::Closed, &[]);
-    }
-}
-
-fn read_from(mut stream: &TcpStream, id: usize, log: &Log, want: usize, deadline: Instant) -> Got {
-    let mut bytes = Vec::new();
-    let mut buf = vec![0u8; 64 * 1024];
-    while bytes.len() < want {
-        let left = deadline.saturating_duration_since(Instant::now());
-        if left.is_zero() {
-            return Got {
-                bytes,
-                end: End::Timeout,
-            };
-        }
-        let _ = stream.set_read_timeout(Some(left));
-        let room = buf.len().min(want - bytes.len());
-        match stream.read(&mut buf[..room]) {
-            Ok(0) => {
-                log.note(id, LogKind::PeerClosed, &[]);
-                return Got {
-                    bytes,
-                    end: End::Closed,
-                };
-            }
-            Ok(n) => {
-                log.note(id, LogKind::Received, &buf[..n]);
-                bytes.extend_from_slice(&buf[..n]);
-            }
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-                ) =>
-            {
-                return Got {
-                    bytes,
-                    end: End::Timeout,
-                };
-            }
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(_) => {
-                log.note(id, LogKind::PeerReset, &[]);
-                return Got {
-                    bytes,
-                    end: End::Reset,
-                };
-            }
-        }
-    }
-    Got {
-        bytes,
-        end: End::Complete,
-    }
-}
-
-/// Writes `chunks` (`pause` apart) on one thread while reading `want` bytes on
-/// this one, so a server that answers while it still reads cannot deadlock us.
-fn send_and_read(
-    conn: &mut Conn<'_>,
-    chunks: &[Vec<u8>],
-    pause: Duration,
-    want: usize,
-    deadline: Instant,
-) -> Got {
-    let Ok(writer) = conn.stream.try_clone() else {
-        return Got {
-            bytes: Vec::new(),
-            end: End::Reset,
-        };
-    };
-    let (id, log) = (conn.id, conn.log);
-    thread::scope(|scope| {
-        scope.spawn(move || {
-            let mut w = &writer;
-            for (i, chunk) in chunks.iter().enumerate() {
-                if i > 0 && !pause.is_zero() {
-                    thread::sleep(pause);
-                }
-                let result = w.write_all(chunk);
-                log.note(id, LogKind::Sent, chunk);
-                if result.is_err() {
-                    break;
-                }
-            }
-        });
-        read_from(&conn.stream, id, log, want, deadline)
-    })
-}
-
-/// Joined framed requests, and the joined right answers.
-fn framed(peer: &Peer<'_>, messages: &[String]) -> (Vec<u8>, Vec<u8>) {
-    let mut sent = Vec::new();
-    let mut want = Vec::new();
-    for m in messages {
-        sent.extend(frame(peer.exercise.framing, m.as_bytes()));
-        if let Expect::Bytes(b) = expect(peer.exercise, m) {
-            want.extend(b);
-        }
-    }
-    (sent, want)
-}
 
 impl Peer<'_> {
     fn show(&self, bytes: &[u8]) -> String {
@@ -390,7 +227,7 @@ pub fn play(peer: &Peer<'_>, action: &Move) -> Outcome {
             };
             let got = send_and_read(
                 &mut conn,
-                &[sent.clone()],
+                std::slice::from_ref(&sent),
                 Duration::ZERO,
                 usize::MAX,
                 Instant::now() + REPLY_WAIT,
@@ -452,7 +289,7 @@ fn exchange(peer: &Peer<'_>, messages: &[String]) -> Outcome {
         let (sent, want) = framed(peer, std::slice::from_ref(m));
         let got = send_and_read(
             &mut conn,
-            &[sent.clone()],
+            std::slice::from_ref(&sent),
             Duration::ZERO,
             want.len(),
             Instant::now() + REPLY_WAIT,
@@ -541,33 +378,45 @@ fn half_close(peer: &Peer<'_>, messages: &[String]) -> Outcome {
 }
 
 fn goodbye(peer: &Peer<'_>, messages: &[String], word: &str) -> Outcome {
-    let mut all = messages.to_vec();
-    all.push(word.to_string());
-    let (sent, _) = framed(peer, &all);
-    let (_, want_before) = framed(peer, messages);
-    let (_, want_word) = framed(peer, &[word.to_string()]);
     let mut conn = match connect(peer, 1) {
         Ok(c) => c,
-        Err(e) => return Outcome::fail(e.clone(), peer.show(&sent), String::new(), e),
+        Err(e) => return Outcome::fail(e.clone(), String::new(), String::new(), e),
     };
-    // Everything up to the goodbye is answered; after it, at most its answer, then the close.
-    let mut full = want_before.clone();
-    full.extend(&want_word);
+    // Each message in its own write and answered, then the goodbye: after it, at
+    // most its answer, then the server's close.
+    let mut shown = Vec::new();
+    for m in messages {
+        let (sent, want) = framed(peer, std::slice::from_ref(m));
+        shown.push(peer.show(&sent));
+        let got = send_and_read(
+            &mut conn,
+            &[sent],
+            Duration::ZERO,
+            want.len(),
+            Instant::now() + REPLY_WAIT,
+        );
+        if got.bytes != want {
+            conn.close();
+            return peer.judge("", shown.join(" "), &want, &got);
+        }
+    }
+    let (sent, want) = framed(peer, &[word.to_string()]);
+    shown.push(peer.show(&sent));
     let got = send_and_read(
         &mut conn,
-        &[sent.clone()],
+        &[sent],
         Duration::ZERO,
-        full.len() + 1,
+        want.len() + 1,
         Instant::now() + REPLY_WAIT,
     );
     conn.close();
     let expected = peer.say(
-        "check.expected.then_close",
-        &[("bytes", &peer.show(&want_before))],
+        "check.expected.maybe_then_close",
+        &[("bytes", &peer.show(&want))],
     );
-    let answered = got.bytes == want_before || got.bytes == full;
+    let answered = got.bytes.is_empty() || got.bytes == want;
     if answered && got.end == End::Closed {
-        Outcome::pass(peer.show(&sent), expected, peer.describe(&got))
+        Outcome::pass(shown.join(" "), expected, peer.describe(&got))
     } else {
         let key = if answered {
             "check.detail.not_closed"
@@ -576,7 +425,7 @@ fn goodbye(peer: &Peer<'_>, messages: &[String], word: &str) -> Outcome {
         };
         Outcome::fail(
             peer.say(key, &[]),
-            peer.show(&sent),
+            shown.join(" "),
             expected,
             peer.describe(&got),
         )
