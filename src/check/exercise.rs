@@ -351,6 +351,7 @@ pub fn parse_exercise(
         });
     }
     if !check.errors.is_empty() {
+        check.errors.sort_by_key(|e| e.line);
         return Err(check.errors);
     }
     Ok(Exercise {
