@@ -311,3 +311,36 @@ fn without_privilege_the_panel_names_the_remedy_and_offers_scenarios() {
     assert!(shown.contains("场景"), "{shown}");
     insta::assert_snapshot!("no_permission_zh_80x24", shown);
 }
+
+/// Arrow rows of the diagram: rows with an arrow head.
+fn arrow_rows(screen: &str) -> Vec<String> {
+    screen
+        .lines()
+        .filter(|l| l.contains('▶') || l.contains('◀'))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn a_wider_terminal_never_shows_less_on_the_arrows() {
+    for lang in Lang::ALL {
+        for (w, h) in [(80, 24), (100, 30), (120, 40), (160, 48), (200, 50)] {
+            let panel = panel_at(Scenario::Normal, usize::MAX, 0);
+            let screen = text(&draw(&panel, lang, w, h));
+            let arrows = arrow_rows(&screen);
+            assert!(arrows.len() >= 3, "{w}x{h}:\n{screen}");
+            for row in &arrows {
+                assert!(
+                    row.contains("seq="),
+                    "{lang} {w}x{h}: an arrow lost its seq:\n{screen}"
+                );
+                if !row.contains(" SYN seq") {
+                    assert!(
+                        row.contains("ack="),
+                        "{lang} {w}x{h}: an ACK arrow lost its ack:\n{screen}"
+                    );
+                }
+            }
+        }
+    }
+}

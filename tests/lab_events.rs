@@ -112,7 +112,7 @@ fn summaries_exist_in_both_languages_and_differ() {
     let en = report.summary(Lang::En);
     let zh = report.summary(Lang::Zh);
     assert!(
-        en.contains("udp.boundaries") && zh.contains("数据报"),
+        en.contains("datagram") && zh.contains("数据报"),
         "{en}\n{zh}"
     );
     assert_ne!(en, zh);

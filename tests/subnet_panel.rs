@@ -125,9 +125,11 @@ fn typing_an_error_shows_where() {
         panel.text_key(KeyEvent::new(KeyCode::Char(ch), KeyModifiers::NONE), &mut c);
     }
     assert!(panel.error.is_none());
-    assert_eq!(panel.facts.network.to_string(), "192.168.30.0/24");
+    // The rows change when the student confirms the input with Enter.
+    assert_eq!(panel.facts.network.to_string(), "192.168.21.0/24");
     panel.text_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE), &mut c);
     assert!(!panel.captures_text());
+    assert_eq!(panel.facts.network.to_string(), "192.168.30.0/24");
 }
 
 /// The screen column where `needle` starts in a row of cell symbols.
@@ -203,29 +205,91 @@ fn sweep_steps_play_and_stop_at_the_end() {
     assert_eq!(panel.step, 0);
 }
 
-#[test]
-fn lan_key_opens_the_lan_panel_on_the_case() {
+/// The LAN panel opened with `arg`, as the app does on `g`.
+fn lan_opened(arg: &str) -> nettutor::ui::lan::LanPanel {
+    let mut lan = nettutor::ui::lan::LanPanel::default();
+    lan.open(arg, &mut ctx(Lang::En)).unwrap();
+    lan
+}
+
+/// Every step's frame, dissected.
+fn lan_frames(lan: &mut nettutor::ui::lan::LanPanel) -> Vec<nettutor::net::frame::Dissection> {
+    let mut out = Vec::new();
     let mut c = ctx(Lang::En);
-    let mut same = opened("192.168.21.36/24 same=192.168.21.99");
+    lan.nav(Nav::First, &mut c);
+    for _ in 0..lan.step_count() {
+        if let Some(frame) = lan.step().and_then(|s| s.frame.clone()) {
+            out.push(nettutor::net::frame::dissect(&frame));
+        }
+        lan.nav(Nav::Next, &mut c);
+    }
+    out
+}
+
+fn shown(d: &nettutor::net::frame::Dissection, id: &str) -> String {
+    d.field(id).map(|f| f.shown.clone()).unwrap_or_default()
+}
+
+#[test]
+fn lan_key_simulates_the_students_own_addresses() {
+    let mut c = ctx(Lang::En);
+    // Same network: A ARPs for B itself, and the datagram goes to B's MAC.
+    let mut same = opened("10.20.30.40/27 same=10.20.30.50 gateway=10.20.30.33");
     assert_eq!(same.pane, Pane::Same);
-    assert_eq!(
-        same.update(SubnetMsg::OpenLan, &mut c),
-        Some(Msg::OpenPanel {
-            panel: PanelId::Lan,
-            arg: "scenario=same-network".into()
-        })
-    );
-    let mut other = opened("192.168.21.36/24 same=10.0.0.1");
-    assert_eq!(
-        other.update(SubnetMsg::OpenLan, &mut c),
-        Some(Msg::OpenPanel {
-            panel: PanelId::Lan,
-            arg: "scenario=via-gateway".into()
-        })
-    );
+    let Some(Msg::OpenPanel { panel, arg }) = same.update(SubnetMsg::OpenLan, &mut c) else {
+        panic!("g opens a panel");
+    };
+    assert_eq!(panel, PanelId::Lan);
+    let mut lan = lan_opened(&arg);
+    let check = lan.step().unwrap().check.unwrap();
+    assert!(check.same);
+    assert_eq!(check.own_ip.to_string(), "10.20.30.40");
+    assert_eq!(check.mask.to_string(), "255.255.255.224");
+    let frames = lan_frames(&mut lan);
+    assert_eq!(shown(&frames[0], "arp.src.proto_ipv4"), "10.20.30.40");
+    assert_eq!(shown(&frames[0], "arp.dst.proto_ipv4"), "10.20.30.50");
+    let udp = frames.iter().find(|d| d.field("ip.dst").is_some()).unwrap();
+    assert_eq!(shown(udp, "ip.dst"), "10.20.30.50");
+
+    // Another network (with A's /27): A ARPs for its gateway; the IP stays B's.
+    let mut other = opened("10.20.30.40/27 same=10.20.30.99 gateway=10.20.30.33");
+    let Some(Msg::OpenPanel { arg, .. }) = other.update(SubnetMsg::OpenLan, &mut c) else {
+        panic!("g opens a panel");
+    };
+    let mut lan = lan_opened(&arg);
+    let check = lan.step().unwrap().check.unwrap();
+    assert!(!check.same);
+    assert_eq!(check.dst_net.to_string(), "10.20.30.96");
+    let frames = lan_frames(&mut lan);
+    assert_eq!(shown(&frames[0], "arp.dst.proto_ipv4"), "10.20.30.33");
+    let udp = frames.iter().find(|d| d.field("ip.dst").is_some()).unwrap();
+    assert_eq!(shown(udp, "ip.dst"), "10.20.30.99");
+    assert_eq!(shown(udp, "ip.src"), "10.20.30.40");
+    // The screen names the student's addresses, not the canned 192.168.1.x.
+    let mut t = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    t.draw(|f| {
+        let theme = dark();
+        let r = RenderCtx {
+            lang: Lang::En,
+            theme: &theme,
+            present: false,
+        };
+        lan.nav(Nav::First, &mut ctx(Lang::En));
+        lan.render(f.area(), f.buffer_mut(), &r);
+    })
+    .unwrap();
+    let screen = format!("{}", t.backend());
+    assert!(screen.contains("10.20.30.40"), "{screen}");
+    assert!(!screen.contains("192.168.1."), "{screen}");
+
     let mut none = opened("192.168.21.36/24");
     assert_eq!(none.update(SubnetMsg::OpenLan, &mut c), None);
     assert!(c.status.is_some());
+    // An unusable gateway is said, not simulated.
+    let mut c = ctx(Lang::En);
+    let mut bad_gw = opened("10.20.30.40/27 same=10.20.30.99 gateway=10.20.30.63");
+    assert_eq!(bad_gw.update(SubnetMsg::OpenLan, &mut c), None);
+    assert!(c.status.unwrap().contains("10.20.30.63"));
 }
 
 #[test]
@@ -330,7 +394,10 @@ fn in_the_app_keys_reach_the_panel_and_g_opens_the_lan_panel() {
     assert!(!app.wants_ticks());
     press(&mut app, KeyCode::Char('g'), KeyModifiers::NONE);
     assert_eq!(app.screen, Screen::Lan);
-    assert_eq!(app.lan.scenario.name(), "via-gateway");
+    // The LAN panel simulates the typed case: 10.0.1.1 is beyond A's /24.
+    let case = app.lan.case.unwrap();
+    assert_eq!(case.to_string(), "own=10.0.0.1/24 dst=10.0.1.1");
+    assert!(!case.same_network());
 }
 
 #[test]
@@ -410,4 +477,68 @@ proptest::proptest! {
             let _ = draw(&panel, Lang::Zh, &dark(), w, h);
         }
     }
+}
+
+fn type_text(panel: &mut SubnetPanel, text: &str, c: &mut Ctx) {
+    for ch in text.chars() {
+        panel.text_key(KeyEvent::new(KeyCode::Char(ch), KeyModifiers::NONE), c);
+    }
+}
+
+fn press_enter(panel: &mut SubnetPanel, c: &mut Ctx) {
+    panel.text_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE), c);
+}
+
+#[test]
+fn rows_show_the_last_confirmed_input_not_the_last_valid_keystroke() {
+    for lang in Lang::ALL {
+        let mut c = ctx(lang);
+        let mut panel = SubnetPanel::default();
+        panel.update(SubnetMsg::Edit, &mut c);
+        panel.text_key(
+            KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL),
+            &mut c,
+        );
+        // On the way, "192.168.9.9 25" is a valid /25: nobody asked for it.
+        type_text(&mut panel, "192.168.9.9 255.255.0.255", &mut c);
+        assert!(panel.error.is_some());
+        assert_eq!(panel.facts.network.to_string(), "192.168.21.0/24");
+        let screen = format!("{}", draw(&panel, lang, &dark(), 120, 40).backend());
+        assert!(!screen.contains("/25"), "{screen}");
+        assert!(screen.contains("192.168.21.36/24"), "{screen}");
+        // Enter on a refused input changes nothing shown and keeps the line.
+        press_enter(&mut panel, &mut c);
+        assert!(panel.captures_text());
+        assert_eq!(panel.facts.network.to_string(), "192.168.21.0/24");
+        // A valid input is shown only once confirmed.
+        panel.text_key(
+            KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL),
+            &mut c,
+        );
+        type_text(&mut panel, "10.1.0.0/16 vlsm=500,20", &mut c);
+        assert!(panel.error.is_none());
+        assert!(panel.request.vlsm.is_none(), "no plan before Enter");
+        press_enter(&mut panel, &mut c);
+        assert!(!panel.captures_text());
+        assert_eq!(panel.facts.network.to_string(), "10.1.0.0/16");
+        assert!(panel.request.vlsm.is_some());
+        // Half-typed VLSM list after that: the plan stays the confirmed one.
+        panel.update(SubnetMsg::Edit, &mut c);
+        type_text(&mut panel, "0,x", &mut c);
+        assert!(panel.error.is_some());
+        let plan = panel.request.vlsm_plan().unwrap().unwrap();
+        assert_eq!(plan.allocations.len(), 2, "plan of 500,20 only");
+    }
+}
+
+#[test]
+fn refused_input_says_which_input_the_rows_show() {
+    let mut c = ctx(Lang::En);
+    let mut panel = opened("192.168.21.36/24");
+    panel.update(SubnetMsg::Edit, &mut c);
+    type_text(&mut panel, " same=1.2.3", &mut c);
+    let t = draw(&panel, Lang::En, &dark(), 80, 24);
+    insta::assert_snapshot!("refused_shows_confirmed_en_80x24", t.backend());
+    let t = draw(&panel, Lang::Zh, &dark(), 80, 24);
+    insta::assert_snapshot!("refused_shows_confirmed_zh_80x24", t.backend());
 }

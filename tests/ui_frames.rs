@@ -394,3 +394,84 @@ fn bracket_keys_point_at_bytes_and_name_their_field() {
         .collect();
     assert!(text.contains("▶ Type: 0x0806 (ARP)"));
 }
+
+#[test]
+fn lan_explanations_are_whole_at_60x20() {
+    use nettutor::ui::app::Nav;
+    use nettutor::ui::lan::{LanMsg, LanPanel};
+    use nettutor::ui::panel::{Ctx, JobSink, Panel, RenderCtx};
+    let theme = Theme::named("dark").unwrap();
+    for lang in Lang::ALL {
+        let (tx, _rx) = mpsc::channel();
+        let mut c = Ctx {
+            lang,
+            present: false,
+            status: None,
+            jobs: JobSink::new(tx, Screen::Lan),
+        };
+        let mut panel = LanPanel::default();
+        for _scenario in 0..2 {
+            panel.nav(Nav::First, &mut c);
+            for _ in 0..panel.step_count() {
+                let caption = panel.step().unwrap().caption.text(lang);
+                // The body of a 60x20 terminal: tabs, status and hints take 3 rows.
+                let mut t = Terminal::new(TestBackend::new(60, 17)).unwrap();
+                t.draw(|f| {
+                    let r = RenderCtx {
+                        lang,
+                        theme: &theme,
+                        present: false,
+                    };
+                    panel.render(f.area(), f.buffer_mut(), &r);
+                })
+                .unwrap();
+                let buf = t.backend().buffer();
+                let screen: String = (0..buf.area.height)
+                    .flat_map(|y| (0..buf.area.width).map(move |x| (x, y)))
+                    .map(|(x, y)| buf[(x, y)].symbol().to_string())
+                    .collect::<String>()
+                    .split_whitespace()
+                    .collect();
+                let want: String = caption.split_whitespace().collect();
+                assert!(
+                    screen.contains(&want),
+                    "{lang} step {}: caption cut:\n{caption}\n{}",
+                    panel.cursor,
+                    t.backend()
+                );
+                panel.nav(Nav::Next, &mut c);
+            }
+            panel.update(LanMsg::NextScenario, &mut c);
+        }
+    }
+}
+
+#[test]
+fn w_never_overwrites_an_earlier_export_and_names_the_absolute_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = app(Lang::En);
+    a.osi.export_dir = Some(dir.path().to_path_buf());
+    a.lan.export_dir = Some(dir.path().to_path_buf());
+    a.handshake.export_dir = Some(dir.path().to_path_buf());
+    let mut written = Vec::new();
+    for screen in ['2', '3', '4'] {
+        for _ in 0..2 {
+            press(&mut a, &[KeyCode::Char(screen), KeyCode::Char('w')]);
+            let status = a.status.clone().unwrap();
+            let path: String = status
+                .split_whitespace()
+                .find(|w| w.contains(".pcap"))
+                .unwrap()
+                .trim_end_matches(['.', ','])
+                .to_string();
+            assert!(PathBuf::from(&path).is_absolute(), "{status}");
+            assert!(PathBuf::from(&path).starts_with(dir.path()), "{status}");
+            assert!(!read_pcap(std::path::Path::new(&path)).unwrap().is_empty());
+            written.push(path);
+        }
+    }
+    let mut unique = written.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), 6, "{written:?}");
+}

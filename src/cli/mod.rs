@@ -2,6 +2,7 @@
 //! Without a subcommand the terminal tutor starts.
 
 mod check;
+mod drill;
 mod export;
 mod frames;
 mod handshake;
@@ -68,6 +69,9 @@ pub enum Command {
     Quiz(quiz::QuizArgs),
     /// Test your own socket program against an adversarial peer on loopback.
     Check(check::CheckArgs),
+    /// Drills whose answers are marked field by field (`drill subnet`).
+    #[command(subcommand)]
+    Drill(drill::DrillCmd),
 }
 
 /// Entry point of the binary.
@@ -92,6 +96,7 @@ pub fn main() -> ExitCode {
         Some(Command::Capture(cmd)) => handshake::capture(cmd, lang),
         Some(Command::Quiz(args)) => quiz::run(args, cli.lessons, lang),
         Some(Command::Check(args)) => check::run(args, cli.lessons, lang),
+        Some(Command::Drill(cmd)) => drill::run(cmd, lang),
     };
     match result {
         Ok(code) => code,

@@ -67,6 +67,9 @@ pub struct Term {
     pub en: String,
     pub zh: String,
     pub note: Option<Text>,
+    /// Chinese variants of `zh` that no lesson, question or UI string may use:
+    /// the glossary chose `zh` (the standard textbook term) over them.
+    pub rejected: Vec<String>,
 }
 
 /// The one table of terms all lessons use.
@@ -85,6 +88,7 @@ impl Glossary {
             errors: Vec::new(),
         };
         let mut terms: Vec<Term> = Vec::new();
+        let mut spans: Vec<(usize, String)> = Vec::new();
         for term in &raw.term {
             let t = term.get_ref();
             let en = t.en.get_ref().trim().to_string();
@@ -99,7 +103,49 @@ impl Glossary {
                 .note
                 .as_ref()
                 .map(|n| check.text(n, &format!("term {en}: note")));
-            terms.push(Term { en, zh, note });
+            let mut rejected = Vec::new();
+            for variant in &t.rejected {
+                let v = variant.get_ref().trim().to_string();
+                if v.is_empty() || zh.contains(&v) {
+                    check.error(
+                        variant.span().start,
+                        format!("term '{en}': rejected variant '{v}' is empty or part of the chosen term '{zh}'"),
+                    );
+                }
+                rejected.push((variant.span().start, v));
+            }
+            terms.push(Term {
+                en,
+                zh,
+                note,
+                rejected: rejected.iter().map(|(_, v)| v.clone()).collect(),
+            });
+            spans.extend(rejected);
+        }
+        // The glossary uses its own choices: no chosen term or note (shown to students)
+        // contains a variant some term rejected, and no variant is rejected twice.
+        for (i, (offset, variant)) in spans.iter().enumerate() {
+            if spans[..i].iter().any(|(_, v)| v == variant) {
+                check.error(
+                    *offset,
+                    format!("rejected variant '{variant}' is listed twice"),
+                );
+            }
+            for term in &terms {
+                let in_note = term
+                    .note
+                    .as_ref()
+                    .is_some_and(|n| n.zh.contains(variant.as_str()));
+                if term.zh.contains(variant.as_str()) || in_note {
+                    check.error(
+                        *offset,
+                        format!(
+                            "rejected variant '{variant}' appears in the glossary's own term '{}'",
+                            term.en
+                        ),
+                    );
+                }
+            }
         }
         if check.errors.is_empty() {
             Ok(Glossary { terms })
@@ -108,13 +154,15 @@ impl Glossary {
         }
     }
 
-    /// Terms whose English, Chinese or note contains `query` (case-insensitive).
+    /// Terms whose English, Chinese, rejected variant or note contains `query`
+    /// (case-insensitive): a student who types a rejected variant finds the chosen term.
     pub fn search<'a>(&'a self, query: &'a str) -> impl Iterator<Item = &'a Term> + 'a {
         let q = query.to_lowercase();
         self.terms.iter().filter(move |t| {
             q.is_empty()
                 || t.en.to_lowercase().contains(&q)
                 || t.zh.contains(query.trim())
+                || t.rejected.iter().any(|v| v.contains(query.trim()))
                 || t.note.as_ref().is_some_and(|n| {
                     n.en.to_lowercase().contains(&q) || n.zh.contains(query.trim())
                 })

@@ -78,7 +78,7 @@ pub fn inline(text: &str) -> Vec<Inline> {
             && let Some(end) = after.find("**")
         {
             push_plain(&mut out, &mut plain);
-            out.push(Inline::Bold(after[..end].to_string()));
+            out.extend(styled(&after[..end], Inline::Bold));
             rest = &after[end + 2..];
             continue;
         }
@@ -90,7 +90,7 @@ pub fn inline(text: &str) -> Vec<Inline> {
             && !after[..end].ends_with(' ')
         {
             push_plain(&mut out, &mut plain);
-            out.push(Inline::Emphasis(after[..end].to_string()));
+            out.extend(styled(&after[..end], Inline::Emphasis));
             rest = &after[end + 1..];
             continue;
         }
@@ -109,6 +109,26 @@ pub fn inline(text: &str) -> Vec<Inline> {
         rest = chars.as_str();
     }
     push_plain(&mut out, &mut plain);
+    out
+}
+
+/// The runs inside `**…**` or `*…*`: its text in that style, code spans inside
+/// it as code (so "**the `recv()` call**" shows no backticks).
+fn styled(inner: &str, style: fn(String) -> Inline) -> Vec<Inline> {
+    let mut out = Vec::new();
+    let mut rest = inner;
+    while let Some(start) = rest.find('`') {
+        let after = &rest[start + 1..];
+        let Some(end) = after.find('`') else { break };
+        if start > 0 {
+            out.push(style(rest[..start].to_string()));
+        }
+        out.push(Inline::Code(after[..end].to_string()));
+        rest = &after[end + 1..];
+    }
+    if !rest.is_empty() {
+        out.push(style(rest.to_string()));
+    }
     out
 }
 
@@ -230,5 +250,20 @@ mod tests {
     #[test]
     fn unclosed_code_fence_keeps_its_lines() {
         assert_eq!(parse("```\nx"), vec![Block::Code(vec!["x".into()])]);
+    }
+
+    #[test]
+    fn code_inside_bold_or_emphasis_is_code_not_backticks() {
+        let runs = inline("**the `recv()` call** and *a `send()`*");
+        assert!(
+            runs.iter().all(|r| match r {
+                Inline::Plain(s) | Inline::Bold(s) | Inline::Emphasis(s) | Inline::Code(s) =>
+                    !s.contains('`'),
+            }),
+            "{runs:?}"
+        );
+        assert!(runs.contains(&Inline::Code("recv()".into())), "{runs:?}");
+        assert!(runs.contains(&Inline::Bold("the ".into())), "{runs:?}");
+        assert!(runs.contains(&Inline::Code("send()".into())), "{runs:?}");
     }
 }

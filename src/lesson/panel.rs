@@ -136,6 +136,10 @@ pub fn validate_arg(panel: PanelId, arg: &str) -> Result<(), String> {
             }
             Ok(())
         }
+        PanelId::Lan if arg.contains("own=") => arg
+            .parse::<crate::net::arp::LanCase>()
+            .and_then(|case| case.lan().map(|_| ()))
+            .map_err(|e| e.to_string()),
         PanelId::Lan => {
             let map = parse_pairs(arg)?;
             only_keys(&map, &["scenario"])?;

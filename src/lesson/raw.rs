@@ -106,4 +106,7 @@ pub struct RawTerm {
     pub en: Spanned<String>,
     pub zh: Spanned<String>,
     pub note: Option<Spanned<RawText>>,
+    /// Chinese variants of `zh` that lessons must not use (one term per concept).
+    #[serde(default)]
+    pub rejected: Vec<Spanned<String>>,
 }

@@ -44,6 +44,21 @@ pub enum PcapFileError {
 /// The file appears complete or not at all: it is written to a temporary file in
 /// the same directory and renamed over `path`.
 pub fn write_pcap(path: &Path, frames: &[(Duration, Vec<u8>)]) -> Result<(), PcapFileError> {
+    write_atomically(path, frames, true)
+}
+
+/// Like [`write_pcap`], but never replaces a file: when `path` exists the error
+/// is `Write` with an `AlreadyExists` source (checked at the rename, so two
+/// writers cannot both win).
+pub fn write_new_pcap(path: &Path, frames: &[(Duration, Vec<u8>)]) -> Result<(), PcapFileError> {
+    write_atomically(path, frames, false)
+}
+
+fn write_atomically(
+    path: &Path,
+    frames: &[(Duration, Vec<u8>)],
+    replace: bool,
+) -> Result<(), PcapFileError> {
     let write_err = |source: std::io::Error| PcapFileError::Write {
         path: path.to_path_buf(),
         source,
@@ -73,8 +88,13 @@ pub fn write_pcap(path: &Path, frames: &[(Duration, Vec<u8>)]) -> Result<(), Pca
         out.flush().map_err(write_err)?;
     }
     temp.as_file().sync_all().map_err(write_err)?;
-    temp.persist(path)
-        .map_err(|e| write_err(plain_io_error(&e.error)))?;
+    if replace {
+        temp.persist(path)
+            .map_err(|e| write_err(plain_io_error(&e.error)))?;
+    } else {
+        temp.persist_noclobber(path)
+            .map_err(|e| write_err(plain_io_error(&e.error)))?;
+    }
     Ok(())
 }
 

@@ -30,6 +30,7 @@
 //! ([`mastery`]).
 
 pub mod answer;
+pub mod drill;
 pub mod generators;
 pub mod mastery;
 pub mod plain;

@@ -137,6 +137,7 @@ impl App {
             tx,
         };
         app.quiz = QuizPanel::new(app.lessons.questions.clone(), app.store.clone());
+        app.quiz.concepts = app.lessons.curriculum.clone();
         if !opts.lesson_ids.is_empty() {
             app.start_playlist(&opts.lesson_ids);
         }

@@ -9,7 +9,7 @@ use super::app::Nav;
 use super::panel::RenderCtx;
 use super::present::big_title;
 use super::search::{SearchBox, matches};
-use super::text::{markup_lines, width, wrap};
+use super::text::{markup_lines, render_scrolled, wrap};
 use crate::i18n::{Lang, t, tf};
 use crate::lesson::markup::plain_text;
 use crate::lesson::{LessonSet, Step};
@@ -71,7 +71,7 @@ pub fn search_steps(set: &LessonSet, query: &str, lang: Lang) -> Vec<SearchHit> 
 }
 
 /// Width from which the list stays beside the reader.
-const SIDE_BY_SIDE: u16 = 110;
+const SIDE_BY_SIDE: u16 = super::layout::LESSONS_SIDE_BY_SIDE;
 
 impl LessonsView {
     /// Opens `lesson` at `step` (clamped when the lesson is drawn).
@@ -342,18 +342,14 @@ impl LessonsView {
                 ("│ ", theme.warn),
             ));
         }
-        let overflow = lines.len().saturating_sub(usize::from(text_area.height));
-        let scroll = usize::from(self.scroll).min(overflow);
-        Paragraph::new(lines)
-            .scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0))
-            .render(text_area, buf);
-        if overflow > scroll && text_area.height > 0 {
-            let more = t(ctx.lang, "lessons.more");
-            let x = text_area
-                .right()
-                .saturating_sub(u16::try_from(width(more)).unwrap_or(0));
-            buf.set_string(x, text_area.bottom().saturating_sub(1), more, theme.muted);
-        }
+        // "↓ more" gets a row of its own while text follows.
+        render_scrolled(
+            &lines,
+            usize::from(self.scroll),
+            (t(ctx.lang, "lessons.more"), theme.muted),
+            text_area,
+            buf,
+        );
     }
 }
 
@@ -417,21 +413,6 @@ fn render_search(
     Paragraph::new(lines).render(inner, buf);
 }
 
-/// Cuts `s` to `max` cells, with an ellipsis when cut.
-pub fn fit(s: &str, max: usize) -> String {
-    if width(s) <= max {
-        return s.to_string();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in s.chars() {
-        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-        if used + w + 1 > max {
-            break;
-        }
-        used += w;
-        out.push(c);
-    }
-    out.push('…');
-    out
-}
+/// Cutting to a number of cells lives in `ui::text` (kept here for the screens
+/// that import it from this module).
+pub use super::text::fit;

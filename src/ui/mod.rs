@@ -13,6 +13,7 @@ pub mod home;
 pub mod keymap;
 pub mod labs;
 pub mod lan;
+pub mod layout;
 pub mod lessons;
 pub mod msg;
 pub mod osi;

@@ -1,22 +1,94 @@
-//! Lesson prose → wrapped, styled lines. Wrapping is by display width: CJK
-//! characters take two cells and may break anywhere, except that a line never
-//! starts with closing punctuation (，。！？ …); Latin words break at spaces.
+//! Text in cells: display width, cutting to fit, padding, and lesson prose →
+//! wrapped, styled lines. Wrapping is by display width: CJK characters take two
+//! cells and may break anywhere, except that a line never starts with closing
+//! punctuation (，。！？）…) nor ends with an opening bracket (（「“ …); Latin
+//! words break at spaces only, also where a styled run meets its brackets.
 
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use unicode_width::UnicodeWidthChar;
+use unicode_truncate::UnicodeTruncateStr;
+use unicode_width::UnicodeWidthStr;
 
 use super::theme::Theme;
 use crate::lesson::markup::{self, Block, Inline, is_cjk};
 
-/// Display width of `s` in terminal cells.
+/// Display width of `s` in terminal cells (CJK counts two).
 pub fn width(s: &str) -> usize {
-    s.chars().map(|c| c.width().unwrap_or(0)).sum()
+    UnicodeWidthStr::width(s)
+}
+
+/// `s` cut to at most `max` cells, ending with "…" when something was cut.
+pub fn fit(s: &str, max: usize) -> String {
+    if width(s) <= max {
+        return s.to_string();
+    }
+    if max == 0 {
+        return String::new();
+    }
+    let (head, _) = s.unicode_truncate(max - 1);
+    format!("{head}…")
+}
+
+/// `s` fitted to `cells` and padded with spaces to exactly `cells` cells.
+pub fn pad(s: &str, cells: usize) -> String {
+    let fitted = fit(s, cells);
+    let gap = cells.saturating_sub(width(&fitted));
+    format!("{fitted}{}", " ".repeat(gap))
+}
+
+/// Draws `lines` (one row each) into `area` from line `scroll`. While more
+/// follows, the last row shows `more` on its own — it never covers text.
+/// Returns the scroll actually used (clamped to the end).
+pub fn render_scrolled(
+    lines: &[Line],
+    scroll: usize,
+    more: (&str, Style),
+    area: Rect,
+    buf: &mut Buffer,
+) -> usize {
+    let height = usize::from(area.height);
+    if height == 0 {
+        return 0;
+    }
+    let last = lines.len().saturating_sub(height);
+    let scroll = scroll.min(last);
+    let marked = scroll < last;
+    let rows = if marked { height - 1 } else { height };
+    for (i, line) in lines.iter().skip(scroll).take(rows).enumerate() {
+        let y = area.y + u16::try_from(i).unwrap_or(u16::MAX);
+        buf.set_line(area.x, y, line, area.width);
+    }
+    if marked {
+        let text = fit(more.0, usize::from(area.width));
+        let x = area
+            .right()
+            .saturating_sub(u16::try_from(width(&text)).unwrap_or(0));
+        buf.set_string(x, area.bottom() - 1, text, more.1);
+    }
+    scroll
 }
 
 /// Punctuation that must not start a line (kinsoku).
 fn no_line_start(c: char) -> bool {
-    "，。、；：！？）」』》〉】,.;:!?)".contains(c)
+    "，。、；：！？）」』》〉】”’,.;:!?)]}".contains(c)
+}
+
+/// Brackets and quotes that must not end a line.
+fn no_line_end(c: char) -> bool {
+    "（「『《〈【“‘([{".contains(c)
+}
+
+/// Whether a line may break between two neighbouring atoms.
+fn can_break(before: &Atom, after: &Atom) -> bool {
+    if before.space || after.space {
+        return true;
+    }
+    let single_cjk = |a: &Atom| a.text.chars().count() == 1 && a.text.chars().all(is_cjk);
+    (single_cjk(before) || single_cjk(after))
+        && !before.text.chars().last().is_some_and(no_line_end)
+        && !after.text.chars().next().is_some_and(no_line_start)
 }
 
 #[derive(Debug, Clone)]
@@ -112,19 +184,66 @@ pub fn wrap(
             used = indent;
             continue;
         }
-        // Break before this atom; carry the last CJK character along when this
-        // one may not start a line.
+        // Break at the last place the rules allow and carry what follows it
+        // (a bracket, a word glued to a styled run) to the next line.
+        let mut at = line.len();
+        while at > 0 {
+            let after = line.get(at).unwrap_or(&atom);
+            if can_break(&line[at - 1], after) {
+                break;
+            }
+            at -= 1;
+        }
+        if at == 0 {
+            // No break is allowed anywhere on this line (a bracketed word
+            // longer than the line): cut the atom to fill the line instead.
+            let room = max.saturating_sub(used);
+            if room > 0 {
+                let (head, tail) = split_at_width(&atom.text, room);
+                if width(&head) <= room {
+                    line.push(Atom {
+                        text: head,
+                        style: atom.style,
+                        space: false,
+                    });
+                    if !tail.is_empty() {
+                        queue.push_front(Atom {
+                            text: tail,
+                            style: atom.style,
+                            space: false,
+                        });
+                    }
+                    lines.push(Vec::new());
+                    used = indent;
+                    continue;
+                }
+            }
+            // A closing mark that does not fit after a word: take the word's
+            // last character along, so the mark does not start a line alone.
+            if atom.text.chars().next().is_some_and(no_line_start)
+                && let Some(last) = line.last_mut()
+                && !last.space
+                && last.text.chars().count() > 1
+                && let Some(c) = last.text.pop()
+            {
+                let style = last.style;
+                queue.push_front(atom);
+                queue.push_front(Atom {
+                    text: c.to_string(),
+                    style,
+                    space: false,
+                });
+                lines.push(Vec::new());
+                used = indent;
+                continue;
+            }
+        }
+        let at = if at == 0 { line.len() } else { at };
+        let mut carried: Vec<Atom> = line.drain(at..).collect();
+        carried.push(atom);
         while line.last().is_some_and(|a| a.space) {
             line.pop();
         }
-        let mut carried = Vec::new();
-        if atom.text.chars().next().is_some_and(no_line_start)
-            && line.len() > 1
-            && let Some(prev) = line.pop()
-        {
-            carried.push(prev);
-        }
-        carried.push(atom);
         lines.push(Vec::new());
         used = indent;
         for a in carried.into_iter().rev() {
@@ -159,20 +278,14 @@ pub fn wrap(
 }
 
 fn split_at_width(s: &str, room: usize) -> (String, String) {
-    let mut used = 0;
-    let mut head = String::new();
-    let mut chars = s.chars();
-    for c in chars.by_ref() {
-        let w = c.width().unwrap_or(0);
-        if used + w > room && !head.is_empty() {
-            let mut tail = c.to_string();
-            tail.push_str(chars.as_str());
-            return (head, tail);
-        }
-        used += w;
-        head.push(c);
-    }
-    (head, String::new())
+    let (head, _) = s.unicode_truncate(room);
+    // Always make progress: a character wider than the room goes alone.
+    let head = if head.is_empty() {
+        s.chars().next().map_or(0, char::len_utf8)
+    } else {
+        head.len()
+    };
+    (s[..head].to_string(), s[head..].to_string())
 }
 
 fn runs(inlines: &[Inline], base: Style, theme: &Theme) -> Vec<(String, Style)> {
@@ -297,6 +410,45 @@ mod tests {
         }
         for t in &texts {
             assert!(width(t) <= 12, "{texts:?}");
+        }
+    }
+
+    fn texts(runs: &[(&str, Style)], max: usize) -> Vec<String> {
+        let runs: Vec<(String, Style)> = runs.iter().map(|(t, s)| (t.to_string(), *s)).collect();
+        wrap(&runs, max, ("", Style::default()), ("", Style::default()))
+            .iter()
+            .map(text_of)
+            .collect()
+    }
+
+    #[test]
+    fn never_breaks_after_an_opening_bracket_or_before_a_closing_one() {
+        let bold = Style::default().add_modifier(ratatui::style::Modifier::BOLD);
+        let plain = Style::default();
+        // A styled word inside brackets is one word: "(" and ")" stay with it.
+        let latin = [
+            ("call close (", plain),
+            ("shutdown", bold),
+            (") then", plain),
+        ];
+        let zh = [
+            ("客户端调用关闭函数（", plain),
+            ("close", bold),
+            ("）之后进入等待状态（FIN-WAIT-1）。", plain),
+        ];
+        let whole = |runs: &[(&str, Style)]| runs.iter().map(|(t, _)| *t).collect::<String>();
+        for max in 8..40 {
+            for runs in [&latin[..], &zh[..]] {
+                let lines = texts(runs, max);
+                for l in &lines {
+                    assert!(!l.ends_with(['(', '（']), "width {max}: {lines:?}");
+                    assert!(!l.starts_with([')', '）']), "width {max}: {lines:?}");
+                    assert!(width(l) <= max.max(4), "width {max}: {lines:?}");
+                }
+                let joined: String = lines.concat().chars().filter(|c| *c != ' ').collect();
+                let want: String = whole(runs).chars().filter(|c| *c != ' ').collect();
+                assert_eq!(joined, want, "width {max}");
+            }
         }
     }
 }

@@ -3,7 +3,10 @@
 //! Counts are decimal strings because an IPv6 /0 has 2^128 addresses, beyond what a
 //! JSON number carries exactly. Addresses are in canonical text form (std writes
 //! IPv6 per RFC 5952). Fields for options not given are left out; `broadcast` and
-//! `class` are always present, null when there is none.
+//! `class` are always present, null when there is none. For IPv6, `first_host`,
+//! `last_host` and `usable_hosts` follow ipcalc-ng's convention (every address of the
+//! prefix, the network address first); the human report's note names the anycast
+//! addresses among them (RFC 4291 §2.6.1, RFC 2526).
 
 use std::io::{self, Write};
 

@@ -26,8 +26,11 @@ Conventions:
   IPv4 /31 is a point-to-point link (RFC 3021): 2 usable hosts, first = the lower
   address, last = the higher, and no broadcast address.
   IPv4 /32 is a single host: 1 usable, first = last = the address, no broadcast.
-  IPv6 has no broadcast; every address of the prefix counts as usable (first = the
-  network address, last = the last address).
+  IPv6 has no broadcast; first_host, last_host and usable_hosts count every address
+  of the prefix (first = the network address, last = the last address), as ipcalc-ng
+  does. Not all of them are for hosts: interface ID 0 is the Subnet-Router anycast
+  address (RFC 4291 2.6.1), and in a /64 the interface IDs fdff:ffff:ffff:ff80 to
+  fdff:ffff:ffff:ffff are reserved subnet anycast addresses (RFC 2526).
   Octets with leading zeros (010.1.1.1) are rejected: some parsers read them as octal.
   --vlsm sizes each IPv4 subnet as a LAN (hosts + network + broadcast, rounded up to a
   power of two), so 2 hosts get a /30; IPv6 subnets are sized for the hosts alone.

@@ -6,6 +6,7 @@
 //! C .30, router .1; a remote host 203.0.113.7 (TEST-NET-3, RFC 5737); MACs
 //! 02:00:00:00:00:0a/0b/0c and 02:00:00:00:00:01 (locally administered).
 
+mod case;
 mod scenario;
 
 use std::net::Ipv4Addr;
@@ -17,7 +18,8 @@ use pnet_packet::ethernet::{EtherTypes, EthernetPacket};
 
 use crate::net::frame::MacAddr;
 
-pub use scenario::{Caption, LanScenario, LanStep, SameNetworkCheck, scenario};
+pub use case::{LanCase, LanCaseError};
+pub use scenario::{Caption, LanScenario, LanStep, SameNetworkCheck, scenario, story};
 
 /// The nodes of the drawing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

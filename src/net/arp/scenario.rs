@@ -132,7 +132,7 @@ fn caption(key: &'static str, args: &[(&'static str, String)]) -> Caption {
 impl Sim {
     fn new(lan: Lan) -> Sim {
         Sim {
-            caches: NodeId::ALL.iter().map(|id| (*id, Vec::new())).collect(),
+            caches: lan.nodes.iter().map(|n| (n.id, Vec::new())).collect(),
             lan,
             switch: Switch::default(),
             steps: Vec::new(),
@@ -234,26 +234,35 @@ fn names(reactions: &[(NodeId, Reaction)], want: Reaction) -> String {
 
 /// The steps of a scenario on the default LAN.
 pub fn scenario(kind: LanScenario) -> Result<Vec<LanStep>, FrameError> {
-    scenario_on(Lan::default(), kind)
+    let lan = Lan::default();
+    let dst = match kind {
+        LanScenario::SameNetwork => lan.node(NodeId::B).map_or(lan.remote, |b| b.ip),
+        LanScenario::ViaGateway => lan.remote,
+    };
+    story(lan, dst)
 }
 
-fn scenario_on(lan: Lan, kind: LanScenario) -> Result<Vec<LanStep>, FrameError> {
-    let (Some(a), Some(b), Some(router)) = (
-        lan.node(NodeId::A).cloned(),
-        lan.node(NodeId::B).cloned(),
-        lan.node(NodeId::Router).cloned(),
-    ) else {
+/// The steps of A sending one datagram to `dst` on `lan`: A ANDs both
+/// addresses with its mask and decides; the story follows from that decision
+/// (ARP for `dst` itself, or for the gateway and hand the frame to the router).
+pub fn story(lan: Lan, dst: Ipv4Addr) -> Result<Vec<LanStep>, FrameError> {
+    let Some(a) = lan.node(NodeId::A).cloned() else {
         return Err(FrameError::Internal);
     };
     let prefix = lan.net.prefix_len();
     let mask = lan.mask();
     let gateway = lan.gateway;
-    let (dst_ip, next_hop) = match kind {
-        LanScenario::SameNetwork => (b.ip, b.clone()),
-        LanScenario::ViaGateway => (lan.remote, router.clone()),
+    let check = SameNetworkCheck::new(a.ip, dst, prefix);
+    let next_hop = if check.same {
+        lan.nodes.iter().find(|n| n.ip == dst && n.id != NodeId::A)
+    } else {
+        lan.node(NodeId::Router)
     };
+    let Some(next_hop) = next_hop.cloned() else {
+        return Err(FrameError::Internal);
+    };
+    let dst_ip = dst;
     let mut sim = Sim::new(lan);
-    let check = SameNetworkCheck::new(a.ip, dst_ip, prefix);
     let decide_args = [
         ("dst", dst_ip.to_string()),
         ("own", a.ip.to_string()),
@@ -336,9 +345,10 @@ fn scenario_on(lan: Lan, kind: LanScenario) -> Result<Vec<LanStep>, FrameError> 
         dst: SocketAddr::new(dst_ip.into(), 7),
         payload: b"hello",
     })?;
-    let deliver_key = match kind {
-        LanScenario::SameNetwork => "lan.cap.deliver-direct",
-        LanScenario::ViaGateway => "lan.cap.deliver-gateway",
+    let deliver_key = if check.same {
+        "lan.cap.deliver-direct"
+    } else {
+        "lan.cap.deliver-gateway"
     };
     sim.send(
         NodeId::A,
@@ -353,12 +363,12 @@ fn scenario_on(lan: Lan, kind: LanScenario) -> Result<Vec<LanStep>, FrameError> 
         ),
     );
 
-    match kind {
-        LanScenario::ViaGateway => sim.note(
+    match check.same {
+        false => sim.note(
             caption("lan.cap.router-forwards", &[("dst", dst_ip.to_string())]),
             None,
         ),
-        LanScenario::SameNetwork => {
+        true => {
             let query = build_udp_frame_with_ttl(
                 &UdpDatagramSpec {
                     src_mac: a.mac,

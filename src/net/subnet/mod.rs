@@ -14,6 +14,7 @@ mod error;
 mod facts;
 mod parse;
 mod request;
+mod route;
 mod same;
 mod scope;
 mod split;
@@ -32,6 +33,7 @@ pub use parse::{
     PrefixSource, SubnetInput, family_of, parse_address, parse_host, parse_input, parse_network,
 };
 pub use request::{SubnetRequest, check_lesson_arg, parse_panel_arg, parse_split_prefix};
+pub use route::{Route, RouteTable};
 pub use same::{AddressRole, GatewayCheck, SameNetworkCheck, role_in};
 pub use scope::Scope;
 pub use split::{SplitIter, SplitPlan};

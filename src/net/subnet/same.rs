@@ -168,13 +168,22 @@ impl SameNetworkCheck {
         notes
     }
 
-    /// The `lan` panel argument that shows this case.
-    pub fn lan_arg(&self) -> &'static str {
-        if self.same {
-            "scenario=same-network"
-        } else {
-            "scenario=via-gateway"
-        }
+    /// This case for the LAN panel's simulation: A's address and prefix, B, the
+    /// gateway. None for IPv6 (neighbours are found with NDP there, not ARP).
+    pub fn lan_case(&self) -> Option<crate::net::arp::LanCase> {
+        let (IpAddr::V4(own), IpAddr::V4(dst)) = (self.a, self.b) else {
+            return None;
+        };
+        let gateway = match self.gateway.map(|g| g.gateway) {
+            Some(IpAddr::V4(g)) => Some(g),
+            _ => None,
+        };
+        Some(crate::net::arp::LanCase {
+            own,
+            prefix: self.prefix,
+            dst,
+            gateway,
+        })
     }
 }
 
@@ -210,7 +219,10 @@ mod tests {
         let c = check("192.168.21.36/24", "192.168.21.200", None);
         assert!(c.same);
         assert_eq!(c.network_b.to_string(), "192.168.21.0");
-        assert_eq!(c.lan_arg(), "scenario=same-network");
+        assert_eq!(
+            c.lan_case().unwrap().to_string(),
+            format!("own={}/{} dst={}", c.a, c.prefix, c.b)
+        );
         assert!(c.verdict(Lang::En).contains("ARP for 192.168.21.200"));
     }
 

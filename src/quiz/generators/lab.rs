@@ -171,7 +171,7 @@ fn describe(case: &LabCase) -> (Text, String, Vec<String>) {
                     if nodelay { " with TCP_NODELAY set" } else { "" }
                 ),
                 format!(
-                    "TCP 客户端{}连续调用 {count} 次 send(b\"hello\")。服务端先睡 {delay_ms} 毫秒，再反复调用 recv({recv_size}) 直到收完。服务端看到的是什么？",
+                    "TCP 客户端{}连续调用 {count} 次 send(b\"hello\")。服务器先睡 {delay_ms} 毫秒，再反复调用 recv({recv_size}) 直到收完。服务器看到的是什么？",
                     if nodelay {
                         "设置了 TCP_NODELAY 后"
                     } else {
@@ -194,7 +194,7 @@ fn describe(case: &LabCase) -> (Text, String, Vec<String>) {
                     "A UDP client calls sendto(b\"hello\") {count} times back to back. The server sleeps {delay_ms} ms, then calls recvfrom({recv_size}) {count} times. What does the server see?"
                 ),
                 format!(
-                    "UDP 客户端连续调用 {count} 次 sendto(b\"hello\")。服务端先睡 {delay_ms} 毫秒，再调用 {count} 次 recvfrom({recv_size})。服务端看到的是什么？"
+                    "UDP 客户端连续调用 {count} 次 sendto(b\"hello\")。服务器先睡 {delay_ms} 毫秒，再调用 {count} 次 recvfrom({recv_size})。服务器看到的是什么？"
                 ),
             ),
             format!("lab=udp-boundaries count={count} delay={delay_ms} recv-size={recv_size}"),
@@ -206,7 +206,7 @@ fn describe(case: &LabCase) -> (Text, String, Vec<String>) {
                     "On Linux, a UDP client sends one {size}-byte datagram; the server calls recvfrom({recv_size}). What does the server get?"
                 ),
                 format!(
-                    "在 Linux 上，UDP 客户端发送一个 {size} 字节的数据报；服务端调用 recvfrom({recv_size})。服务端收到什么？"
+                    "在 Linux 上，UDP 客户端发送一个 {size} 字节的数据报；服务器调用 recvfrom({recv_size})。服务器收到什么？"
                 ),
             ),
             format!("lab=udp-truncate size={size} recv-size={recv_size}"),
@@ -222,7 +222,7 @@ fn describe(case: &LabCase) -> (Text, String, Vec<String>) {
                     "On loopback, a UDP client sends {count} datagrams of {size} bytes as fast as it can to a server whose receive buffer is {rcvbuf} bytes and which reads slowly. What happens?"
                 ),
                 format!(
-                    "在回环上，UDP 客户端尽可能快地发送 {count} 个 {size} 字节的数据报，服务端的接收缓冲区只有 {rcvbuf} 字节，而且读得很慢。会发生什么？"
+                    "在环回上，UDP 客户端尽可能快地发送 {count} 个 {size} 字节的数据报，服务器的接收缓冲区只有 {rcvbuf} 字节，而且读得很慢。会发生什么？"
                 ),
             ),
             format!("lab=udp-loss count={count} size={size} rcvbuf={rcvbuf}"),
@@ -234,7 +234,7 @@ fn describe(case: &LabCase) -> (Text, String, Vec<String>) {
                     "A TCP client calls sendall() once with {size} bytes; the server calls recv({recv_size}) in a loop. What does the server see?"
                 ),
                 format!(
-                    "TCP 客户端调用一次 sendall() 发送 {size} 字节；服务端循环调用 recv({recv_size})。服务端看到的是什么？"
+                    "TCP 客户端调用一次 sendall() 发送 {size} 字节；服务器循环调用 recv({recv_size})。服务器看到的是什么？"
                 ),
             ),
             format!("lab=split size={size} recv-size={recv_size}"),
@@ -247,15 +247,15 @@ fn explain(case: &LabCase, outcome: Outcome) -> Text {
     match (case, outcome) {
         (LabCase::Sticky { nodelay: true, .. }, Outcome::Merged) => text(
             "TCP is a byte stream with no message boundaries. While the server sleeps, all the bytes pile up in its receive buffer, and one recv returns as many as fit. TCP_NODELAY only stops Nagle from delaying small writes; it does not add boundaries. Only framing (a length prefix or a delimiter) cures sticky packets.",
-            "TCP 是没有消息边界的字节流。服务端睡觉时，所有字节都堆在它的接收缓冲区里，一次 recv 能装多少就返回多少。TCP_NODELAY 只是让 Nagle 算法不再推迟小的写入，并不会加上边界。只有分帧（长度前缀或分隔符）才能解决黏包。",
+            "TCP 是没有消息边界的字节流。服务器睡觉时，所有字节都堆在它的接收缓冲区里，一次 recv 能装多少就返回多少。TCP_NODELAY 只是让 Nagle 算法不再推迟小的写入，并不会加上边界。只有分帧（长度前缀或分隔符）才能解决黏包。",
         ),
         (_, Outcome::Merged) => text(
             "TCP is a byte stream with no message boundaries. While the server sleeps, all the bytes pile up in its receive buffer, and one recv returns as many as fit: the sends run together (sticky packets). Framing (a length prefix) is the cure.",
-            "TCP 是没有消息边界的字节流。服务端睡觉时，所有字节都堆在它的接收缓冲区里，一次 recv 能装多少就返回多少：几次 send 的内容粘在了一起（黏包）。解决办法是分帧（如长度前缀）。",
+            "TCP 是没有消息边界的字节流。服务器睡觉时，所有字节都堆在它的接收缓冲区里，一次 recv 能装多少就返回多少：几次 send 的内容粘在了一起（黏包）。解决办法是分帧（如长度前缀）。",
         ),
         (_, Outcome::OnePerSend) => text(
             "UDP keeps message boundaries: each sendto is one datagram, and each recvfrom returns exactly one datagram, however late the server reads. Datagrams never merge.",
-            "UDP 保留消息边界：每次 sendto 是一个数据报，每次 recvfrom 恰好返回一个数据报，无论服务端读得多晚。数据报永远不会粘在一起。",
+            "UDP 保留消息边界：每次 sendto 是一个数据报，每次 recvfrom 恰好返回一个数据报，无论服务器读得多晚。数据报永远不会粘在一起。",
         ),
         (_, Outcome::Truncated) => text(
             "A datagram larger than the buffer given to recvfrom does not wait for a second call: Linux returns the first part (flag MSG_TRUNC) and drops the rest. Windows reports an error (WSAEMSGSIZE) instead.",
@@ -263,11 +263,11 @@ fn explain(case: &LabCase, outcome: Outcome) -> Text {
         ),
         (_, Outcome::Lost) => text(
             "UDP has no flow control and no retransmission: when the receive buffer is full, the kernel silently drops new datagrams, even on loopback. TCP under the same pressure loses nothing: flow control slows the sender.",
-            "UDP 没有流量控制，也不重传：接收缓冲区满了，内核就悄悄丢弃新来的数据报，回环上也一样。同样的压力下 TCP 一个字节都不会丢：流量控制会让发送方慢下来。",
+            "UDP 没有流量控制，也不重传：接收缓冲区满了，内核就悄悄丢弃新来的数据报，环回上也一样。同样的压力下 TCP 一个字节都不会丢：流量控制会让发送方慢下来。",
         ),
         (_, Outcome::Split) => text(
             "One send is not one recv: the bytes travel in segments (at most the MSS each; loopback's MTU is 65536) and each recv returns what has arrived, up to its buffer size, so the big send comes out over many recvs.",
-            "一次 send 不等于一次 recv：字节按报文段传送（每段最多一个 MSS；回环的 MTU 是 65536），每次 recv 只返回已到达的、不超过缓冲区大小的数据，所以这一大次 send 要分很多次 recv 才收完。",
+            "一次 send 不等于一次 recv：字节按报文段传送（每段最多一个 MSS；环回的 MTU 是 65536），每次 recv 只返回已到达的、不超过缓冲区大小的数据，所以这一大次 send 要分很多次 recv 才收完。",
         ),
     }
 }
@@ -336,7 +336,7 @@ fn nodelay(rng: &mut ChaCha8Rng) -> Question {
                 "True or false: if the client sets TCP_NODELAY, a server that sleeps before reading will get its {count} small messages in {count} separate recvs."
             ),
             format!(
-                "判断：只要客户端设置了 TCP_NODELAY，先睡一会儿再读的服务端就会用 {count} 次 recv 分别收到这 {count} 条小消息。"
+                "判断：只要客户端设置了 TCP_NODELAY，先睡一会儿再读的服务器就会用 {count} 次 recv 分别收到这 {count} 条小消息。"
             ),
         ),
         kind: QuestionKind::TrueFalse { correct: false },

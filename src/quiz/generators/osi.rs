@@ -53,6 +53,9 @@ pub fn layer_text(n: u8) -> Text {
 pub struct Placement {
     pub name: &'static str,
     pub layer: u8,
+    /// Layers a defensible reading also gives (never offered as wrong options):
+    /// IEEE 802.3 defines Ethernet's physical layer too; layer-3 switches exist.
+    pub also: &'static [u8],
     pub why_en: &'static str,
     pub why_zh: &'static str,
 }
@@ -63,84 +66,98 @@ pub const PLACEMENTS: &[Placement] = &[
     Placement {
         name: "HTTP",
         layer: 7,
+        also: &[],
         why_en: "HTTP is what web programs speak to each other: an application protocol.",
         why_zh: "HTTP 是网页程序之间说的“话”，属于应用层协议。",
     },
     Placement {
         name: "DNS",
         layer: 7,
+        also: &[],
         why_en: "DNS turns names into addresses for programs; it is an application protocol carried by UDP (or TCP) on port 53.",
         why_zh: "DNS 为程序把域名解析成地址，是应用层协议，由 UDP（或 TCP）的 53 端口承载。",
     },
     Placement {
         name: "SSH",
         layer: 7,
+        also: &[],
         why_en: "SSH is a remote-login application protocol running over TCP port 22.",
         why_zh: "SSH 是远程登录的应用层协议，运行在 TCP 22 端口上。",
     },
     Placement {
         name: "SMTP",
         layer: 7,
+        also: &[],
         why_en: "SMTP carries mail between mail programs: an application protocol over TCP.",
         why_zh: "SMTP 在邮件程序之间传送邮件，是基于 TCP 的应用层协议。",
     },
     Placement {
         name: "FTP",
         layer: 7,
+        also: &[],
         why_en: "FTP transfers files between programs: an application protocol over TCP.",
         why_zh: "FTP 在程序之间传文件，是基于 TCP 的应用层协议。",
     },
     Placement {
         name: "TCP",
         layer: 4,
+        also: &[],
         why_en: "TCP connects program to program with ports, reliability and ordering: the transport layer.",
         why_zh: "TCP 用端口把程序和程序连起来，提供可靠、有序的传输：传输层。",
     },
     Placement {
         name: "UDP",
         layer: 4,
+        also: &[],
         why_en: "UDP carries datagrams from port to port: the transport layer, next to TCP.",
         why_zh: "UDP 在端口之间传送数据报：和 TCP 一样属于传输层。",
     },
     Placement {
         name: "IP",
         layer: 3,
+        also: &[],
         why_en: "IP addresses machines and routes packets between networks: the network layer.",
         why_zh: "IP 给机器编址，并在网络之间路由分组：网络层。",
     },
     Placement {
         name: "ICMP",
         layer: 3,
+        also: &[],
         why_en: "ICMP (ping, 'destination unreachable') is IP's own control protocol, carried inside IP: the network layer.",
         why_zh: "ICMP（ping、“目标不可达”）是 IP 自己的控制协议，装在 IP 里面：网络层。",
     },
     Placement {
         name: "Ethernet",
         layer: 2,
-        why_en: "Ethernet frames carry data one hop across the local network using MAC addresses: the data link layer.",
-        why_zh: "以太网帧用 MAC 地址在本地网络中传送一跳：数据链路层。",
+        also: &[1],
+        why_en: "Ethernet frames carry data one hop across the local network using MAC addresses: the data link layer. (IEEE 802.3 also specifies Ethernet's cables and signals, layer 1, so layer 1 is not offered as a wrong answer.)",
+        why_zh: "以太网帧用 MAC 地址在本地网络中传送一跳：数据链路层。（IEEE 802.3 也规定了以太网的线缆和信号，即第 1 层，所以第 1 层不作为错误选项出现。）",
     },
     Placement {
         name: "ARP",
         layer: 2,
-        why_en: "ARP resolves an IPv4 address to a MAC address and travels directly inside Ethernet frames (EtherType 0x0806), never inside IP. That is why it is placed at the link layer (sometimes called 'layer 2.5'), not the network layer as some notes say.",
-        why_zh: "ARP 把 IPv4 地址解析成 MAC 地址，直接装在以太网帧里（EtherType 0x0806），从不装在 IP 里。所以它通常归在链路层（有时称“2.5 层”），而不是有些讲义所说的网络层。",
+        also: &[],
+        why_en: "ARP resolves an IPv4 address to a MAC address with its own EtherType (0x0806), beside IP and never inside it; its message names the link's hardware type, and routers never forward it. That is why it is placed at the link layer (sometimes called 'layer 2.5'), not the network layer as some notes say.",
+        why_zh: "ARP 把 IPv4 地址解析成 MAC 地址，有自己的以太类型（0x0806），与 IP 并列而从不装在 IP 里；它的报文写明链路的硬件类型，路由器也从不转发它。所以它通常归在链路层（有时称“2.5 层”），而不是有些讲义所说的网络层。",
     },
     Placement {
         name: "a switch",
         layer: 2,
-        why_en: "A switch learns which MAC address is on which port and forwards frames: a layer 2 device.",
-        why_zh: "交换机学习每个 MAC 地址在哪个端口，并转发帧：二层设备。",
+        also: &[3],
+        why_en: "A switch learns which MAC address is on which port and forwards frames: a layer 2 device. (Layer-3 switches also route by IP address, so layer 3 is not offered as a wrong answer.)",
+        why_zh: "交换机学习每个 MAC 地址在哪个端口，并转发帧：二层设备。（三层交换机还能按 IP 地址路由，所以第 3 层不作为错误选项出现。）",
     },
     Placement {
         name: "a router",
         layer: 3,
+        also: &[],
         why_en: "A router forwards packets between networks by IP address: a layer 3 device.",
         why_zh: "路由器按 IP 地址在网络之间转发分组：三层设备。",
     },
     Placement {
         name: "a hub",
         layer: 1,
+        also: &[],
         why_en: "A hub repeats bits out of every port without looking at addresses: a layer 1 device.",
         why_zh: "集线器不看地址，只把比特从所有端口重复发出去：一层设备。",
     },
@@ -153,7 +170,7 @@ fn layer_link(layer: u8) -> Option<crate::lesson::PanelLink> {
 fn protocol_layer(rng: &mut ChaCha8Rng) -> Question {
     let p = pick(rng, PLACEMENTS);
     let others: Vec<Text> = (1..=7u8)
-        .filter(|l| *l != p.layer)
+        .filter(|l| *l != p.layer && !p.also.contains(l))
         .map(layer_text)
         .collect();
     let protocol_like = !p.name.starts_with("a ");
@@ -249,33 +266,46 @@ fn layer_order(rng: &mut ChaCha8Rng) -> Question {
 /// The PDU names: data, segment, datagram, packet, frame, bits.
 pub const PDUS: [(&str, &str); 6] = [
     ("data", "数据"),
-    ("segment", "段（报文段）"),
+    ("segment", "报文段"),
     ("datagram", "数据报"),
-    ("packet", "分组（包）"),
+    ("packet", "分组"),
     ("frame", "帧"),
     ("bits", "比特"),
 ];
 
 fn pdu(rng: &mut ChaCha8Rng) -> Question {
-    // (question en, question zh, PDU index)
-    const CASES: [(&str, &str, usize); 6] = [
-        ("the application layer", "应用层", 0),
+    // (question en, question zh, PDU index, PDUs also right by another convention:
+    // RFC 791 calls the IP packet an "internet datagram")
+    const CASES: [(&str, &str, usize, &[usize]); 6] = [
+        ("the application layer", "应用层", 0, &[]),
         (
             "the transport layer, when the protocol is TCP",
             "传输层（协议是 TCP 时）",
             1,
+            &[],
         ),
         (
             "the transport layer, when the protocol is UDP",
             "传输层（协议是 UDP 时）",
             2,
+            &[],
         ),
-        ("the network layer (IP)", "网络层（IP）", 3),
-        ("the data link layer (Ethernet)", "数据链路层（以太网）", 4),
-        ("the physical layer", "物理层", 5),
+        ("the network layer (IP)", "网络层（IP）", 3, &[2]),
+        (
+            "the data link layer (Ethernet)",
+            "数据链路层（以太网）",
+            4,
+            &[],
+        ),
+        ("the physical layer", "物理层", 5, &[]),
     ];
-    let (where_en, where_zh, right) = *pick(rng, &CASES);
-    let all: Vec<Text> = PDUS.iter().map(|(en, zh)| Text::new(*en, *zh)).collect();
+    let (where_en, where_zh, right, also) = *pick(rng, &CASES);
+    let all: Vec<Text> = PDUS
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !also.contains(i))
+        .map(|(_, (en, zh))| Text::new(*en, *zh))
+        .collect();
     let (en, zh) = PDUS[right];
     Question {
         id: "gen.osi.pdu".into(),
@@ -287,8 +317,8 @@ fn pdu(rng: &mut ChaCha8Rng) -> Question {
         ),
         kind: shuffled_choice(rng, Text::new(en, zh), &all, 4),
         explanation: text(
-            "Top down: data (application) → segment (TCP) or datagram (UDP) → packet (IP) → frame (Ethernet) → bits on the wire.",
-            "从上往下：数据（应用层）→ 段（TCP）或数据报（UDP）→ 分组（IP）→ 帧（以太网）→ 线路上的比特。",
+            "Top down: data (application) → segment (TCP) or datagram (UDP) → packet (IP; RFC 791 says \"internet datagram\") → frame (Ethernet) → bits on the wire.",
+            "从上往下：数据（应用层）→ 报文段（TCP）或数据报（UDP）→ 分组（IP；RFC 791 称之为 IP 数据报）→ 帧（以太网）→ 线路上的比特。",
         ),
         panel: link(PanelId::Osi, "encap message=hello proto=tcp ip=v4"),
     }

@@ -25,89 +25,127 @@ pub const GENERATORS: &[Generator] = &[
     },
 ];
 
-/// A service, its default port and transport.
+/// A service, its default port and transport, named in each language.
 pub struct Service {
-    pub name: &'static str,
+    /// The option text: "FTP (control)".
+    pub name: Bilingual,
+    /// The server, with its article: "an FTP server (for its control connection)".
+    pub server: Bilingual,
     pub port: u16,
-    pub transport: &'static str,
+    pub transport: Bilingual,
+}
+
+/// An English and a Chinese string, usable in a `const` table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bilingual {
+    pub en: &'static str,
+    pub zh: &'static str,
+}
+
+const fn both(en: &'static str, zh: &'static str) -> Bilingual {
+    Bilingual { en, zh }
+}
+
+impl Bilingual {
+    fn text(self) -> Text {
+        Text::new(self.en, self.zh)
+    }
 }
 
 /// Default ports (IANA assignments).
 pub const SERVICES: &[Service] = &[
     Service {
-        name: "FTP (control)",
+        name: both("FTP (control)", "FTP（控制连接）"),
+        server: both(
+            "an FTP server (for its control connection)",
+            "FTP 服务器（控制连接）",
+        ),
         port: 21,
-        transport: "TCP",
+        transport: both("TCP", "TCP"),
     },
     Service {
-        name: "SSH",
+        name: both("SSH", "SSH"),
+        server: both("an SSH server", "SSH 服务器"),
         port: 22,
-        transport: "TCP",
+        transport: both("TCP", "TCP"),
     },
     Service {
-        name: "Telnet",
+        name: both("Telnet", "Telnet"),
+        server: both("a Telnet server", "Telnet 服务器"),
         port: 23,
-        transport: "TCP",
+        transport: both("TCP", "TCP"),
     },
     Service {
-        name: "SMTP",
+        name: both("SMTP", "SMTP"),
+        server: both("an SMTP server", "SMTP 服务器"),
         port: 25,
-        transport: "TCP",
+        transport: both("TCP", "TCP"),
     },
     Service {
-        name: "DNS",
+        name: both("DNS", "DNS"),
+        server: both("a DNS server", "DNS 服务器"),
         port: 53,
-        transport: "UDP and TCP",
+        transport: both("UDP and TCP", "UDP 和 TCP"),
     },
     Service {
-        name: "DHCP (server)",
+        name: both("DHCP (server side)", "DHCP（服务器一侧）"),
+        server: both("a DHCP server", "DHCP 服务器"),
         port: 67,
-        transport: "UDP",
+        transport: both("UDP", "UDP"),
     },
     Service {
-        name: "HTTP",
+        name: both("HTTP", "HTTP"),
+        server: both("an HTTP server", "HTTP 服务器"),
         port: 80,
-        transport: "TCP",
+        transport: both("TCP", "TCP"),
     },
     Service {
-        name: "POP3",
+        name: both("POP3", "POP3"),
+        server: both("a POP3 server", "POP3 服务器"),
         port: 110,
-        transport: "TCP",
+        transport: both("TCP", "TCP"),
     },
     Service {
-        name: "NTP",
+        name: both("NTP", "NTP"),
+        server: both("an NTP server", "NTP 服务器"),
         port: 123,
-        transport: "UDP",
+        transport: both("UDP", "UDP"),
     },
     Service {
-        name: "IMAP",
+        name: both("IMAP", "IMAP"),
+        server: both("an IMAP server", "IMAP 服务器"),
         port: 143,
-        transport: "TCP",
+        transport: both("TCP", "TCP"),
     },
     Service {
-        name: "HTTPS",
+        name: both("HTTPS", "HTTPS"),
+        server: both("an HTTPS server", "HTTPS 服务器"),
         port: 443,
-        transport: "TCP (and UDP for HTTP/3)",
+        transport: both("TCP (and UDP for HTTP/3)", "TCP（HTTP/3 用 UDP）"),
     },
     Service {
-        name: "MySQL",
+        name: both("MySQL", "MySQL"),
+        server: both("a MySQL server", "MySQL 服务器"),
         port: 3306,
-        transport: "TCP",
+        transport: both("TCP", "TCP"),
     },
     Service {
-        name: "RDP",
+        name: both("RDP", "RDP"),
+        server: both("an RDP server", "RDP 服务器"),
         port: 3389,
-        transport: "TCP",
+        transport: both("TCP", "TCP"),
     },
     Service {
-        name: "PostgreSQL",
+        name: both("PostgreSQL", "PostgreSQL"),
+        server: both("a PostgreSQL server", "PostgreSQL 服务器"),
         port: 5432,
-        transport: "TCP",
+        transport: both("TCP", "TCP"),
     },
     Service {
-        name: "Redis",
+        name: both("Redis", "Redis"),
+        server: both("a Redis server", "Redis 服务器"),
         port: 6379,
-        transport: "TCP",
+        transport: both("TCP", "TCP"),
     },
 ];
 
@@ -138,8 +176,8 @@ fn port_number(rng: &mut ChaCha8Rng) -> Question {
         topic: Topic::Ports,
         concepts: vec!["addr.port".into()],
         prompt: text(
-            format!("Which port does a {} server listen on by default?", s.name),
-            format!("{} 服务器默认监听哪个端口？", s.name),
+            format!("Which port does {} listen on by default?", s.server.en),
+            format!("{}默认监听哪个端口？", s.server.zh),
         ),
         kind: QuestionKind::FillIn {
             expected: Expected::Number(u64::from(s.port)),
@@ -147,11 +185,11 @@ fn port_number(rng: &mut ChaCha8Rng) -> Question {
         explanation: text(
             format!(
                 "{} uses port {} ({}). {note_en}",
-                s.name, s.port, s.transport
+                s.name.en, s.port, s.transport.en
             ),
             format!(
                 "{} 使用 {} 端口（{}）。{note_zh}",
-                s.name, s.port, s.transport
+                s.name.zh, s.port, s.transport.zh
             ),
         ),
         panel: None,
@@ -160,7 +198,7 @@ fn port_number(rng: &mut ChaCha8Rng) -> Question {
 
 fn port_service(rng: &mut ChaCha8Rng) -> Question {
     let s = pick(rng, SERVICES);
-    let names: Vec<Text> = SERVICES.iter().map(|o| Text::new(o.name, o.name)).collect();
+    let names: Vec<Text> = SERVICES.iter().map(|o| o.name.text()).collect();
     Question {
         id: "gen.ports.service".into(),
         topic: Topic::Ports,
@@ -169,10 +207,10 @@ fn port_service(rng: &mut ChaCha8Rng) -> Question {
             format!("Which service listens on port {} by default?", s.port),
             format!("默认监听 {} 端口的是哪种服务？", s.port),
         ),
-        kind: shuffled_choice(rng, Text::new(s.name, s.name), &names, 4),
+        kind: shuffled_choice(rng, s.name.text(), &names, 4),
         explanation: text(
-            format!("Port {} is {} ({}).", s.port, s.name, s.transport),
-            format!("{} 端口是 {}（{}）。", s.port, s.name, s.transport),
+            format!("Port {} is {} ({}).", s.port, s.name.en, s.transport.en),
+            format!("{} 端口是 {}（{}）。", s.port, s.name.zh, s.transport.zh),
         ),
         panel: None,
     }

@@ -110,7 +110,31 @@ fn next_state(rng: &mut ChaCha8Rng) -> Question {
         .filter(|s| **s != to)
         .map(|s| state_text(*s))
         .collect();
-    let (ev_en, ev_zh) = event_text(event);
+    let (ev_en, ev_zh) = match (state, event) {
+        // Exact: in FIN-WAIT-1 a FIN that also acknowledges our FIN leads elsewhere.
+        (TcpState::FinWait1, TcpEvent::RcvFin) => (
+            "a FIN arrives from the peer that does not yet acknowledge its own FIN",
+            "收到对端的 FIN，它还没有确认自己发出的 FIN",
+        ),
+        _ => event_text(event),
+    };
+    // The diagram's label, in English only, where the words do not already say it.
+    let label = event.label();
+    let label_en = if ev_en.contains(label) {
+        String::new()
+    } else {
+        format!(" ({label})")
+    };
+    // The RFC's abstract model moves the listener itself; real stacks keep it in
+    // LISTEN and create a new entry for the connection.
+    let (model_en, model_zh) = if (state, event) == (TcpState::Listen, TcpEvent::RcvSyn) {
+        (
+            " (That is the RFC's model of one connection: Linux keeps the listening socket in LISTEN and creates a new SYN-RECV entry for it.)",
+            "（这是 RFC 对单条连接的模型：Linux 会让监听套接字留在 LISTEN，为这条连接另建一个 SYN-RECV 条目。）",
+        )
+    } else {
+        ("", "")
+    };
     let (send_en, send_zh) = match send {
         Some(kind) => (
             format!(", sending {}", segment_name(kind)),
@@ -130,23 +154,19 @@ fn next_state(rng: &mut ChaCha8Rng) -> Question {
         concepts: vec![handshake_concept(state).into()],
         prompt: text(
             format!(
-                "A TCP endpoint is in {state}. Then {ev_en} ({}). Which state does it enter?",
-                event.label()
+                "In RFC 9293's state diagram, a TCP endpoint is in {state}. Then {ev_en}{label_en}. Which state does it enter?"
             ),
             format!(
-                "一个 TCP 端点处于 {state}。接着{ev_zh}（{}）。它进入哪个状态？",
-                event.label()
+                "在 RFC 9293 的状态图里，一个 TCP 端点处于 {state}。接着{ev_zh}。它进入哪个状态？"
             ),
         ),
         kind: shuffled_choice(rng, state_text(to), &others, 4),
         explanation: text(
             format!(
-                "RFC 9293's state machine: in {state}, on {}, the endpoint moves to {to}{send_en}.",
-                event.label()
+                "RFC 9293's state diagram: in {state}, when {ev_en}, the endpoint moves to {to}{send_en}.{model_en}"
             ),
             format!(
-                "按 RFC 9293 的状态机：处于 {state} 时遇到 {}，端点进入 {to}{send_zh}。",
-                event.label()
+                "按 RFC 9293 的状态图：处于 {state} 时{ev_zh}，端点进入 {to}{send_zh}。{model_zh}"
             ),
         ),
         panel: link(PanelId::Handshake, format!("scenario={scenario}")),
@@ -164,7 +184,7 @@ impl End {
     fn names(self) -> (&'static str, &'static str) {
         match self {
             End::Client => ("client", "客户端"),
-            End::Server => ("server", "服务端"),
+            End::Server => ("server", "服务器"),
         }
     }
 
@@ -232,6 +252,14 @@ fn next_segment(rng: &mut ChaCha8Rng) -> Question {
     let end_of = |client: bool| if client { End::Client } else { End::Server };
     let (right_client, right_kind) = life.get(at).copied().unwrap_or((true, SegmentKind::Syn));
     let right = segment_text(end_of(right_client), right_kind);
+    // Right after one side's FIN, the other side's FIN is defensible too: if its
+    // application closes at once, that FIN carries the ACK (one FIN,ACK segment).
+    let fin_may_carry_ack = at > 0
+        && life[at - 1].1 == SegmentKind::Fin
+        && right_kind == SegmentKind::Ack
+        && !life[..at]
+            .iter()
+            .any(|(c, k)| *c == right_client && *k == SegmentKind::Fin);
     let mut others = Vec::new();
     for end in [End::Client, End::Server] {
         for kind in [
@@ -241,7 +269,11 @@ fn next_segment(rng: &mut ChaCha8Rng) -> Question {
             SegmentKind::Fin,
             SegmentKind::Rst,
         ] {
-            others.push(segment_text(end, kind));
+            let defensible =
+                fin_may_carry_ack && end == end_of(right_client) && kind == SegmentKind::Fin;
+            if !defensible {
+                others.push(segment_text(end, kind));
+            }
         }
     }
     others.shuffle(rng);
@@ -252,7 +284,7 @@ fn next_segment(rng: &mut ChaCha8Rng) -> Question {
     let closer = if closer_is_client {
         ("the client", "客户端")
     } else {
-        ("the server", "服务端")
+        ("the server", "服务器")
     };
     let history_en = if so_far.is_empty() {
         "Nothing has been sent yet.".to_string()
@@ -298,14 +330,14 @@ fn next_segment(rng: &mut ChaCha8Rng) -> Question {
                 closer.0
             ),
             format!(
-                "客户端连接服务端；之后{}先关闭。{history_zh}下一个报文段是什么？",
+                "客户端连接服务器；之后{}先关闭。{history_zh}下一个报文段是什么？",
                 closer.1
             ),
         ),
         kind: shuffled_choice(rng, right, &others, 4),
         explanation: text(
-            "Handshake: SYN, SYN-ACK, ACK. Teardown, each direction separately: the closer's FIN, its ACK, the other side's FIN (when its application closes), the last ACK; then the closer waits in TIME-WAIT.",
-            "握手：SYN、SYN-ACK、ACK。挥手时两个方向分别关闭：先关闭方的 FIN、对它的 ACK、另一方（其应用程序关闭时）的 FIN、最后一个 ACK；然后先关闭方进入 TIME-WAIT 等待。",
+            "Handshake: SYN, SYN-ACK, ACK. Teardown, each direction separately: the closer's FIN, its ACK, the other side's FIN (when its application closes), the last ACK; then the closer waits in TIME-WAIT. If the other side's application closes at once, its FIN can carry that ACK: one FIN,ACK segment instead of two.",
+            "握手：SYN、SYN-ACK、ACK。挥手时两个方向分别关闭：先关闭方的 FIN、对它的 ACK、另一方（其应用程序关闭时）的 FIN、最后一个 ACK；然后先关闭方进入 TIME-WAIT 等待。如果另一方的应用程序马上关闭，它的 FIN 可以捎带那个 ACK：一个 FIN,ACK 报文段代替两个。",
         ),
         panel: link(PanelId::Handshake, format!("scenario={scenario}")),
     }

@@ -21,9 +21,11 @@ pub(super) fn render_panel(panel: &HandshakePanel, area: Rect, buf: &mut Buffer,
     .areas(area);
     render_header(panel, header, buf, ctx);
     if area.width >= SIDE_BY_SIDE {
+        // The sequence diagram first takes the width its labels need (at least
+        // 58 %), the state machine the rest.
+        let need = diagram::needed_width(panel).max(area.width * 58 / 100);
         let [left, right] =
-            Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)])
-                .areas(body);
+            Layout::horizontal([Constraint::Length(need), Constraint::Min(0)]).areas(body);
         diagram::render(panel, left, buf, ctx);
         if panel.inspecting.is_some() {
             // Wide screens keep the diagram (with the selected row) in view.
@@ -155,12 +157,12 @@ fn render_picker(panel: &HandshakePanel, area: Rect, buf: &mut Buffer, ctx: &Ren
     let height = (rows + 2).min(area.height);
     // Start on an odd column next to the left border so no double-width
     // character of the diagram's title is cut in half on narrow screens.
-    let x = if area.width < 104 {
+    let x = if area.width < crate::ui::layout::PICKER_NARROW {
         area.x + 1
     } else {
         area.x + (area.width - width) / 2
     };
-    let width = if area.width < 104 {
+    let width = if area.width < crate::ui::layout::PICKER_NARROW {
         area.width.saturating_sub(2)
     } else {
         width

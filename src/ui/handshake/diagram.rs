@@ -62,18 +62,90 @@ fn rows(panel: &HandshakePanel) -> Vec<Row<'_>> {
     out
 }
 
-/// The short label on an arrow: flags, seq, ack (when ACK is set) and length.
-pub fn arrow_label(flight: &Flight, wide: bool) -> String {
+/// How much an arrow's label says, most first. Labels lose the window, then
+/// the length, and keep seq and ack while they fit anywhere on the arrow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Detail {
+    Flags,
+    Seq,
+    SeqAck,
+    Length,
+    Window,
+}
+
+const DETAILS: [Detail; 5] = [
+    Detail::Window,
+    Detail::Length,
+    Detail::SeqAck,
+    Detail::Seq,
+    Detail::Flags,
+];
+
+/// The label on an arrow: flags, then seq, ack (when ACK is set), length and
+/// window as `detail` asks.
+fn label_with(flight: &Flight, detail: Detail) -> String {
     let s = &flight.segment;
-    let mut label = format!("{} seq={}", flags_label(s.flags), s.seq);
-    if s.has(pnet_packet::tcp::TcpFlags::ACK) {
+    let mut label = flags_label(s.flags).to_string();
+    if detail >= Detail::Seq {
+        label.push_str(&format!(" seq={}", s.seq));
+    }
+    if detail >= Detail::SeqAck && s.has(pnet_packet::tcp::TcpFlags::ACK) {
         label.push_str(&format!(" ack={}", s.ack));
     }
-    label.push_str(&format!(" len={}", s.len()));
-    if wide {
+    if detail >= Detail::Length {
+        label.push_str(&format!(" len={}", s.len()));
+    }
+    if detail >= Detail::Window {
         label.push_str(&format!(" win={}", s.window));
     }
     label
+}
+
+/// The label with its margins and fate mark.
+fn framed(flight: &Flight, detail: Detail) -> String {
+    let mark = match flight.fate {
+        Fate::Unanswered => "? ",
+        Fate::Dropped => "✗ ",
+        Fate::Lost | Fate::Delivered => "",
+    };
+    format!(" {} {mark}", label_with(flight, detail))
+}
+
+/// The fullest label, at most `cap`, that fits in `room` cells.
+fn fitting_label(flight: &Flight, room: usize, cap: Detail) -> String {
+    DETAILS
+        .iter()
+        .filter(|d| **d <= cap)
+        .map(|d| framed(flight, *d))
+        .find(|l| crate::ui::text::width(l) <= room)
+        .unwrap_or_else(|| fit(&format!(" {}", flags_label(flight.segment.flags)), room))
+}
+
+/// One detail for every arrow of the diagram: the fullest that every arrow
+/// shows when it has arrived (on `cells` cells), so the rows line up.
+fn common_detail<'a>(flights: impl Iterator<Item = &'a Flight> + Clone, cells: usize) -> Detail {
+    DETAILS
+        .iter()
+        .copied()
+        .find(|d| {
+            flights
+                .clone()
+                .all(|f| crate::ui::text::width(&framed(f, *d)) <= cells.saturating_sub(2))
+        })
+        .unwrap_or(Detail::Flags)
+}
+
+/// Cells the diagram needs so that every arrow keeps seq, ack and length.
+pub fn needed_width(panel: &HandshakePanel) -> u16 {
+    let longest = panel
+        .timeline
+        .flights()
+        .map(|(_, f)| crate::ui::text::width(&label_with(f, Detail::Length)) + 4)
+        .max()
+        .unwrap_or(0);
+    u16::try_from(longest)
+        .unwrap_or(u16::MAX)
+        .saturating_add(STATE_COL * 2 + 4)
 }
 
 pub fn render(panel: &HandshakePanel, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
@@ -145,7 +217,6 @@ pub fn render(panel: &HandshakePanel, area: Rect, buf: &mut Buffer, ctx: &Render
     {
         skip = skip.min(row);
     }
-    let wide = right.saturating_sub(left) > 60;
     let mut previous: Option<Ends<TcpState>> = skip
         .checked_sub(1)
         .and_then(|i| rows.get(i))
@@ -153,6 +224,8 @@ pub fn render(panel: &HandshakePanel, area: Rect, buf: &mut Buffer, ctx: &Render
     if skip == 0 {
         previous = Some(panel.timeline.initial);
     }
+    let cells = usize::from(right.saturating_sub(left + 1));
+    let detail = common_detail(rows.iter().filter_map(|r| r.flight), cells);
     for (n, row) in rows.iter().skip(skip).enumerate() {
         let y = inner.y + 2 + n as u16;
         buf.set_string(left, y, "│", theme.client);
@@ -170,7 +243,13 @@ pub fn render(panel: &HandshakePanel, area: Rect, buf: &mut Buffer, ctx: &Render
         previous = Some(row.states);
         match row.flight {
             Some(flight) => {
-                draw_arrow(buf, left + 1, right - 1, y, flight, row.progress, wide, ctx);
+                let arrow = Arrow {
+                    x0: left + 1,
+                    x1: right - 1,
+                    y,
+                    detail,
+                };
+                draw_arrow(buf, &arrow, flight, row.progress, ctx);
                 if panel.inspecting == Some(row.ordinal) {
                     let line = Rect::new(left + 1, y, right - left - 1, 1);
                     buf.set_style(line, Style::default().add_modifier(Modifier::REVERSED));
@@ -210,17 +289,17 @@ fn note_text(step: &Step, lang: crate::i18n::Lang) -> String {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn draw_arrow(
-    buf: &mut Buffer,
+/// Where an arrow goes and how much its label may say.
+#[derive(Debug, Clone, Copy)]
+struct Arrow {
     x0: u16,
     x1: u16,
     y: u16,
-    flight: &Flight,
-    progress: f32,
-    wide: bool,
-    ctx: &RenderCtx,
-) {
+    detail: Detail,
+}
+
+fn draw_arrow(buf: &mut Buffer, arrow: &Arrow, flight: &Flight, progress: f32, ctx: &RenderCtx) {
+    let Arrow { x0, x1, y, detail } = *arrow;
     let theme = ctx.theme;
     let n = usize::from(x1.saturating_sub(x0)) + 1;
     let rightward = flight.segment.from == Side::Client;
@@ -229,13 +308,9 @@ fn draw_arrow(
     } else {
         theme.server
     };
-    let mut label = format!(" {} ", arrow_label(flight, wide));
-    match flight.fate {
-        Fate::Unanswered => label.push_str("? "),
-        Fate::Dropped => label.push_str("✗ "),
-        Fate::Lost | Fate::Delivered => {}
-    }
-    let full_width = label.chars().count();
+    // The label at the diagram's detail decides where it goes; it says less
+    // where there is less room.
+    let full_width = crate::ui::text::width(&framed(flight, detail));
     // How far the arrow has come; a lost segment stops, crossed out, a little past
     // its label somewhere mid-way.
     let len = match flight.fate {
@@ -266,16 +341,7 @@ fn draw_arrow(
     } else {
         (ahead, false)
     };
-    let text = if full_width <= room {
-        label
-    } else {
-        let short = format!(" {} ", flags_label(flight.segment.flags));
-        if short.chars().count() <= room {
-            short
-        } else {
-            fit(&label, room)
-        }
-    };
+    let text = fitting_label(flight, room, detail);
     let label: Vec<char> = text.chars().collect();
     let lw = label.len();
     let start = if arrived {

@@ -22,6 +22,7 @@ use ratatui::layout::Rect;
 
 use super::app::{Msg, Nav};
 use super::panel::{Ctx, Panel, RenderCtx};
+use super::widgets::export::export_pcap;
 use super::widgets::inspector::Inspector;
 use crate::i18n::{Lang, t, tf};
 use crate::lab::capture::{CaptureError, CaptureReport, capture_handshake};
@@ -35,7 +36,7 @@ pub const STEP_UNITS: u32 = 1000;
 /// Progress per tick at 1× (a tick is 50 ms: one step takes 1.25 s).
 const UNITS_PER_TICK: f32 = 40.0;
 /// Below this width the diagram and the state machine share the screen by turns.
-const SIDE_BY_SIDE: u16 = 120;
+const SIDE_BY_SIDE: u16 = super::layout::WIDE;
 
 /// Where the shown timeline comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,6 +75,8 @@ pub struct HandshakePanel {
     pub inspecting: Option<usize>,
     /// The packet inspector over that segment's frame.
     inspector: Option<Inspector>,
+    /// Where `w` writes (the working directory unless a test says otherwise).
+    pub export_dir: Option<std::path::PathBuf>,
     /// Narrow screens: show the state machine instead of the diagram.
     pub show_machine: bool,
     capture: Option<JoinHandle<()>>,
@@ -94,6 +97,7 @@ impl Default for HandshakePanel {
             picker: None,
             inspecting: None,
             inspector: None,
+            export_dir: None,
             show_machine: false,
             capture: None,
             notice: None,
@@ -436,13 +440,8 @@ impl Panel for HandshakePanel {
             Ok(_) => return None,
             Err(e) => return Some(Err(e.to_string())),
         };
-        let name = format!("nettutor-handshake-{}.pcap", self.timeline.name);
-        let path = std::path::PathBuf::from(&name);
-        Some(
-            crate::net::pcap::write_pcap(&path, &frames)
-                .map(|()| name)
-                .map_err(|e| e.to_string()),
-        )
+        let stem = format!("nettutor-handshake-{}", self.timeline.name);
+        Some(export_pcap(self.export_dir.as_deref(), &stem, &frames))
     }
 
     fn leave(&mut self, _ctx: &mut Ctx) {
@@ -450,24 +449,7 @@ impl Panel for HandshakePanel {
     }
 }
 
-/// Cut `text` to `max` display cells (CJK counts two), with an ellipsis.
-pub(crate) fn fit(text: &str, max: usize) -> String {
-    if super::text::width(text) <= max {
-        return text.to_string();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in text.chars() {
-        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-        if used + w + 1 > max {
-            break;
-        }
-        used += w;
-        out.push(c);
-    }
-    out.push('…');
-    out
-}
+pub(crate) use super::text::fit;
 
 /// The language-neutral label of a state for both ends ("client"/"server").
 pub(crate) fn side_name(lang: Lang, side: crate::net::tcp::Side) -> &'static str {

@@ -6,11 +6,12 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
+use super::super::layout::{LAN_DIAGRAM_MIN, LAN_TALL};
 use super::super::panel::RenderCtx;
 use super::super::text::wrap;
 use super::{LanPanel, TICKS_PER_STEP};
 use crate::i18n::{Lang, t, tf};
-use crate::net::arp::{Delivery, LanScenario, LanStep, NodeId, Reaction};
+use crate::net::arp::{Delivery, LanStep, NodeId, Reaction};
 
 impl LanPanel {
     pub(super) fn draw(&self, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
@@ -28,16 +29,20 @@ impl LanPanel {
         } else {
             t(lang, "lan.paused")
         };
+        let scenario = match &self.case {
+            Some(case) => tf(
+                lang,
+                "lan.scenario.own",
+                &[
+                    ("own", &format!("{}/{}", case.own, case.prefix)),
+                    ("dst", &case.dst.to_string()),
+                ],
+            ),
+            None => t(lang, &format!("lan.scenario.{}", self.scenario.name())).to_string(),
+        };
         let head = format!(
             "{} · {} · {}",
-            tf(
-                lang,
-                "lan.title",
-                &[(
-                    "scenario",
-                    t(lang, &format!("lan.scenario.{}", self.scenario.name()))
-                )]
-            ),
+            tf(lang, "lan.title", &[("scenario", &scenario)]),
             tf(
                 lang,
                 "lan.step",
@@ -51,13 +56,13 @@ impl LanPanel {
         buf.set_stringn(
             area.x,
             area.y,
-            super::super::lessons::fit(&head, usize::from(area.width)),
+            super::super::text::fit(&head, usize::from(area.width)),
             usize::from(area.width),
             ctx.theme.accent,
         );
         // Side by side only when the diagram keeps 18+ columns per host
         // ("[A] 192.168.1.10" and a full MAC address).
-        let wide = area.width * 11 / 20 >= 74 && area.height >= 30;
+        let wide = area.width * 11 / 20 >= LAN_DIAGRAM_MIN && area.height >= LAN_TALL;
         let left_w = if wide {
             area.width * 11 / 20
         } else {
@@ -76,7 +81,10 @@ impl LanPanel {
             ("", Style::default()),
             ("", Style::default()),
         );
-        let cap_h = (caption.len() as u16).min(if wide { 6 } else { 4 });
+        // The explanation is never cut: on a narrow screen it takes the rows it
+        // needs and the tables below get what is left.
+        let room = area.bottom().saturating_sub(area.y + 8);
+        let cap_h = (caption.len() as u16).min(if wide { 6.max(room / 2) } else { room });
         let cap_area = Rect {
             x: area.x,
             y: area.y + 8,
@@ -212,8 +220,10 @@ impl LanPanel {
             );
         }
         self.render_frame_in_flight(step, area, cw, buf, ctx);
-        if self.scenario == LanScenario::ViaGateway {
-            let text = tf(lang, "lan.other-net", &[("net", "203.0.113.0/24")]);
+        let beyond = self.steps.first().and_then(|s| s.check).filter(|c| !c.same);
+        if let Some(check) = beyond {
+            let net = format!("{}/{}", check.dst_net, self.lan.net.prefix_len());
+            let text = tf(lang, "lan.other-net", &[("net", &net)]);
             let x = area
                 .right()
                 .saturating_sub(super::super::text::width(&text) as u16)

@@ -10,9 +10,10 @@ use ratatui::layout::Rect;
 use super::app::{Msg, Nav};
 use super::keymap::{Binding, Key};
 use super::panel::{Ctx, Panel, RenderCtx};
+use super::widgets::export::{export_pcap, stamped};
 use super::widgets::inspector::Inspector;
 use crate::i18n::tf;
-use crate::net::arp::{Lan, LanScenario, LanStep, scenario};
+use crate::net::arp::{Lan, LanCase, LanScenario, LanStep, scenario, story};
 
 /// Ticks (of the app's 50 ms timer) between steps while playing.
 mod draw;
@@ -23,6 +24,9 @@ const TICKS_PER_STEP: u32 = 30;
 #[derive(Debug)]
 pub struct LanPanel {
     pub scenario: LanScenario,
+    /// The student's own case (from the Subnet panel's `g`), instead of a
+    /// canned scenario.
+    pub case: Option<LanCase>,
     steps: Vec<LanStep>,
     error: Option<String>,
     pub cursor: usize,
@@ -85,6 +89,7 @@ impl Default for LanPanel {
     fn default() -> Self {
         let mut panel = LanPanel {
             scenario: LanScenario::SameNetwork,
+            case: None,
             steps: Vec::new(),
             error: None,
             cursor: 0,
@@ -103,19 +108,39 @@ impl Default for LanPanel {
 impl LanPanel {
     fn load(&mut self, kind: LanScenario) {
         self.scenario = kind;
-        match scenario(kind) {
+        self.case = None;
+        self.lan = Lan::default();
+        self.show(scenario(kind).map_err(|e| e.to_string()));
+    }
+
+    /// Simulates the student's own addresses, mask and gateway.
+    fn load_case(&mut self, case: LanCase, lang: crate::i18n::Lang) -> Result<(), String> {
+        let lan = case.lan().map_err(|e| e.message(lang))?;
+        self.case = Some(case);
+        self.lan = lan.clone();
+        self.show(story(lan, case.dst).map_err(|e| e.to_string()));
+        Ok(())
+    }
+
+    fn show(&mut self, steps: Result<Vec<LanStep>, String>) {
+        match steps {
             Ok(steps) => {
                 self.steps = steps;
                 self.error = None;
             }
             Err(e) => {
                 self.steps = Vec::new();
-                self.error = Some(e.to_string());
+                self.error = Some(e);
             }
         }
         self.cursor = 0;
         self.playing = false;
         self.refresh_inspector();
+    }
+
+    /// The LAN being shown (the default one or the student's case).
+    pub fn lan(&self) -> &Lan {
+        &self.lan
     }
 
     fn refresh_inspector(&mut self) {
@@ -152,19 +177,14 @@ impl LanPanel {
         frames
     }
 
-    fn export_into(&self, dir: PathBuf) -> Result<String, String> {
-        let path = dir.join(format!("nettutor-arp-{}.pcap", self.scenario.name()));
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap_or_default();
-        let stamped: Vec<_> = self
-            .frames()
-            .into_iter()
-            .enumerate()
-            .map(|(i, f)| (now + std::time::Duration::from_millis(i as u64), f))
-            .collect();
-        crate::net::pcap::write_pcap(&path, &stamped).map_err(|e| e.to_string())?;
-        Ok(path.display().to_string())
+    fn export_frames(&self) -> Result<String, String> {
+        let name = if self.case.is_some() {
+            "own-case"
+        } else {
+            self.scenario.name()
+        };
+        let stem = format!("nettutor-arp-{name}");
+        export_pcap(self.export_dir.as_deref(), &stem, &stamped(self.frames()))
     }
 }
 impl Panel for LanPanel {
@@ -180,9 +200,10 @@ impl Panel for LanPanel {
                 self.ticks = 0;
             }
             LanMsg::NextScenario => {
-                let next = match self.scenario {
-                    LanScenario::SameNetwork => LanScenario::ViaGateway,
-                    LanScenario::ViaGateway => LanScenario::SameNetwork,
+                let next = match (self.case, self.scenario) {
+                    (Some(_), kind) => kind,
+                    (None, LanScenario::SameNetwork) => LanScenario::ViaGateway,
+                    (None, LanScenario::ViaGateway) => LanScenario::SameNetwork,
                 };
                 self.load(next);
             }
@@ -235,7 +256,15 @@ impl Panel for LanPanel {
         self.draw(area, buf, ctx);
     }
 
+    /// `scenario=NAME`, or a case of the student's own:
+    /// `own=A/PREFIX dst=B [gateway=G]` (see [`LanCase`]).
     fn open(&mut self, arg: &str, ctx: &mut Ctx) -> Result<(), String> {
+        if arg.split_whitespace().any(|w| w.starts_with("own=")) {
+            let case: LanCase = arg
+                .parse()
+                .map_err(|e: crate::net::arp::LanCaseError| e.message(ctx.lang))?;
+            return self.load_case(case, ctx.lang);
+        }
         let bad = || tf(ctx.lang, "lan.bad-arg", &[("arg", arg)]);
         let mut kind = LanScenario::SameNetwork;
         for word in arg.split_whitespace() {
@@ -272,11 +301,6 @@ impl Panel for LanPanel {
     }
 
     fn export(&mut self, _ctx: &mut Ctx) -> Option<Result<String, String>> {
-        let dir = self
-            .export_dir
-            .clone()
-            .or_else(|| std::env::current_dir().ok())
-            .unwrap_or_else(|| PathBuf::from("."));
-        Some(self.export_into(dir))
+        Some(self.export_frames())
     }
 }

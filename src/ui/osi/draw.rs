@@ -18,7 +18,7 @@ impl OsiPanel {
     pub(super) fn render_layers(&self, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
         let model = OsiModel::builtin();
         let lang = ctx.lang;
-        let wide = area.width >= 120;
+        let wide = area.width >= crate::ui::layout::WIDE;
         let table_w = if wide { area.width / 2 } else { area.width };
         let cols = [2usize, 15, 23, 19];
         let header = [
@@ -73,7 +73,7 @@ impl OsiPanel {
             buf.set_stringn(
                 area.x,
                 y,
-                super::super::lessons::fit(&text, usize::from(table_w)),
+                super::super::text::fit(&text, usize::from(table_w)),
                 usize::from(table_w),
                 style,
             );
@@ -154,7 +154,7 @@ impl OsiPanel {
         let top = Line::from(vec![
             Span::styled(format!("{}: ", t(lang, "osi.message")), ctx.theme.bold),
             Span::styled(
-                format!("{}{cursor}", super::super::lessons::fit(&self.message, 40)),
+                format!("{}{cursor}", super::super::text::fit(&self.message, 40)),
                 ctx.theme.code,
             ),
             Span::styled(format!(" {hint} · "), ctx.theme.muted),
@@ -213,7 +213,7 @@ impl OsiPanel {
         buf.set_stringn(
             area.x,
             area.y + 1,
-            super::super::lessons::fit(&head, max),
+            super::super::text::fit(&head, max),
             max,
             ctx.theme.title,
         );

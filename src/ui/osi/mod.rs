@@ -12,6 +12,7 @@ use ratatui::layout::Rect;
 use super::app::{Msg, Nav};
 use super::keymap::{Binding, Key};
 use super::panel::{Ctx, Panel, RenderCtx, TextInput};
+use super::widgets::export::{export_pcap, stamped};
 use super::widgets::inspector::Inspector;
 use crate::i18n::{Lang, t, tf};
 use crate::net::osi::{Encapsulation, Endpoints, IpVersion, Stage, Transport, encapsulate};
@@ -209,19 +210,18 @@ impl OsiPanel {
     }
 
     /// Writes the current frame as pcap into `dir`; returns the path written.
-    fn export_into(&self, dir: PathBuf) -> Result<String, String> {
+    fn export_frame(&self) -> Result<String, String> {
         let e = self.encap.as_ref().map_err(Clone::clone)?;
-        let path = dir.join(format!(
-            "nettutor-encapsulation-{}-{}.pcap",
+        let stem = format!(
+            "nettutor-encapsulation-{}-{}",
             transport_name(self.transport).to_lowercase(),
             ip_name(self.ip).to_lowercase()
-        ));
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap_or_default();
-        crate::net::pcap::write_pcap(&path, &[(now, e.frame.clone())])
-            .map_err(|e| e.to_string())?;
-        Ok(path.display().to_string())
+        );
+        export_pcap(
+            self.export_dir.as_deref(),
+            &stem,
+            &stamped([e.frame.clone()]),
+        )
     }
 }
 
@@ -324,7 +324,7 @@ impl Panel for OsiPanel {
         buf.set_stringn(
             area.x,
             area.y,
-            super::lessons::fit(&title, usize::from(area.width)),
+            super::text::fit(&title, usize::from(area.width)),
             usize::from(area.width),
             ctx.theme.accent,
         );
@@ -376,11 +376,6 @@ impl Panel for OsiPanel {
     }
 
     fn export(&mut self, _ctx: &mut Ctx) -> Option<Result<String, String>> {
-        let dir = self
-            .export_dir
-            .clone()
-            .or_else(|| std::env::current_dir().ok())
-            .unwrap_or_else(|| PathBuf::from("."));
-        Some(self.export_into(dir))
+        Some(self.export_frame())
     }
 }

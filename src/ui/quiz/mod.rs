@@ -47,6 +47,8 @@ pub struct QuizPanel {
     pub bank: Vec<Question>,
     store: Option<Store>,
     pub mastery: Mastery,
+    /// The curriculum: concept titles for the progress view.
+    pub concepts: crate::lesson::Curriculum,
     pub mode: Mode,
     /// Topics picked in the menu (none picked = all).
     pub topics: Vec<Topic>,
@@ -358,7 +360,7 @@ impl Panel for QuizPanel {
             Mode::Menu => view::menu(self, max, ctx),
             Mode::Asking | Mode::Feedback => view::question(self, max, ctx),
             Mode::Finished => view::finished(self, max, ctx),
-            Mode::Progress => view::progress(&self.mastery, max, ctx),
+            Mode::Progress => view::progress(&self.mastery, &self.concepts, max, ctx),
         };
         // Keep the end (the input line, the verdict) in view on small screens.
         let keep_end = matches!(self.mode, Mode::Asking | Mode::Feedback);

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use super::QuizPanel;
 use crate::i18n::{t, tf};
 use crate::lesson::question::letter;
-use crate::lesson::{QuestionKind, Topic};
+use crate::lesson::{Curriculum, QuestionKind, Topic};
 use crate::quiz::answer::{Verdict, correct_answer};
 use crate::quiz::mastery::Mastery;
 use crate::quiz::plain::{hint, verdict_line};
@@ -272,8 +272,25 @@ pub fn bar(fraction: f64, cells: usize) -> (String, String) {
     ("█".repeat(filled), "░".repeat(cells - filled))
 }
 
-/// Mastery per topic as bars, and the weakest concepts.
-pub fn progress(mastery: &Mastery, max: usize, ctx: &RenderCtx) -> Vec<Line<'static>> {
+/// Where a card stands, in a student's words: its box (1–5) says how soon it
+/// comes back (after 1, 2, 4, 8, 16 quizzes).
+pub fn box_words(level: u8) -> &'static str {
+    match level {
+        0 | 1 => "quiz.box.1",
+        2 => "quiz.box.2",
+        3 => "quiz.box.3",
+        4 => "quiz.box.4",
+        _ => "quiz.box.5",
+    }
+}
+
+/// Mastery per topic as bars, and the weakest concepts by their titles.
+pub fn progress(
+    mastery: &Mastery,
+    concepts: &Curriculum,
+    max: usize,
+    ctx: &RenderCtx,
+) -> Vec<Line<'static>> {
     let theme = ctx.theme;
     let lang = ctx.lang;
     let mut lines = vec![Line::from(Span::styled(
@@ -319,21 +336,84 @@ pub fn progress(mastery: &Mastery, max: usize, ctx: &RenderCtx) -> Vec<Line<'sta
             theme.bold,
         )));
         for (concept, card) in weak {
+            // The curriculum's title; an id the curriculum no longer has is
+            // shown as it is rather than dropped.
+            let title = concepts.get(concept).map_or(concept, |c| c.title.get(lang));
             let text = tf(
                 lang,
                 "quiz.progress.concept",
                 &[
-                    ("concept", concept),
-                    ("box", &card.level.to_string()),
+                    ("concept", title),
+                    ("box", t(lang, box_words(card.level))),
                     ("c", &card.correct.to_string()),
                     ("n", &card.seen.to_string()),
                 ],
             );
-            lines.push(Line::from(Span::styled(
-                fit(&format!("  {text}"), max),
-                theme.base,
-            )));
+            // Wrapped, not cut: the words and the score are the point.
+            lines.extend(wrap(
+                &[(text, theme.base)],
+                max,
+                ("  ", theme.base),
+                ("    ", theme.base),
+            ));
         }
     }
     lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+    use crate::quiz::mastery::Card;
+    use crate::ui::theme::Theme;
+
+    fn shown(mastery: &Mastery, lang: Lang) -> String {
+        let theme = Theme::named("dark").unwrap();
+        let ctx = RenderCtx {
+            lang,
+            theme: &theme,
+            present: false,
+        };
+        let set = crate::lesson::LessonSet::load(&crate::lesson::LessonSource::Embedded).unwrap();
+        progress(mastery, &set.curriculum, 100, &ctx)
+            .iter()
+            .map(|l| {
+                l.spans
+                    .iter()
+                    .map(|s| s.content.as_ref())
+                    .collect::<String>()
+                    + "\n"
+            })
+            .collect()
+    }
+
+    #[test]
+    fn mastery_boxes_are_said_in_words_with_the_concepts_title() {
+        let mut m = Mastery::default();
+        let card = |level| Card {
+            level,
+            seen: 3,
+            correct: 1,
+            due: 0,
+        };
+        m.concepts.insert("tcp.sticky".into(), card(1));
+        m.concepts.insert("subnet.and".into(), card(5));
+        m.questions.insert("tcp.q".into(), card(1));
+        m.topics.insert("tcp".into(), vec!["tcp.q".into()]);
+        let en = shown(&m, Lang::En);
+        let zh = shown(&m, Lang::Zh);
+        for text in [&en, &zh] {
+            assert!(!text.contains("box"), "{text}");
+            assert!(!text.contains('盒'), "{text}");
+            assert!(!text.contains("tcp.sticky"), "{text}");
+        }
+        assert!(en.contains("new or missed"), "{en}");
+        assert!(
+            en.contains("byte stream") || en.contains("Sticky"),
+            "title: {en}"
+        );
+        assert!(en.contains("mastered"), "{en}");
+        assert!(zh.contains("已掌握"), "{zh}");
+    }
 }

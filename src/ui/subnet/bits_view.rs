@@ -111,7 +111,7 @@ pub(super) fn lines(
     }
     let caption = step.caption(facts, ctx.lang);
     out.push(Line::from(Span::styled(
-        crate::ui::lessons::fit(&caption, available),
+        crate::ui::text::fit(&caption, available),
         theme.accent,
     )));
     out

@@ -62,7 +62,10 @@ pub struct SubnetPanel {
     pub editing: bool,
     /// What is wrong with `input`, if anything (live validation).
     pub error: Option<SubnetError>,
-    /// The last valid request (still shown while the input is being fixed).
+    /// The input the student last confirmed (Enter, a lesson, `+`/`-`): the rows
+    /// and panes show it, never a half-typed line that happens to parse.
+    pub confirmed: String,
+    /// The request of `confirmed`.
     pub request: SubnetRequest,
     pub facts: SubnetFacts,
     /// The AND sweep animation, computed up front.
@@ -81,6 +84,7 @@ impl Default for SubnetPanel {
             input: String::new(),
             editing: false,
             error: None,
+            confirmed: String::new(),
             request: SubnetRequest::new(crate::net::subnet::SubnetInput {
                 address: std::net::IpAddr::V4(std::net::Ipv4Addr::new(192, 168, 21, 36)),
                 prefix: 24,
@@ -179,14 +183,22 @@ impl SubnetPanel {
         self.steps.get(self.step.min(self.last_step()))
     }
 
-    /// Replace the input and validate it; a valid one replaces the request and
+    /// Replace the input and confirm it: a valid one replaces the request and
     /// resets the animation to its end (the complete computation).
     pub fn set_input(&mut self, text: &str) {
         self.input = text.to_string();
-        self.revalidate();
+        self.confirm();
     }
 
+    /// Live validation while typing: the error (and its column) follows every
+    /// key, the rows keep showing the confirmed request.
     fn revalidate(&mut self) {
+        self.error = parse_panel_arg(&self.input).err();
+    }
+
+    /// Enter: a valid input becomes the request shown; returns false (and keeps
+    /// everything shown) when the input is refused.
+    fn confirm(&mut self) -> bool {
         match parse_panel_arg(&self.input) {
             Ok(request) => {
                 self.error = None;
@@ -194,10 +206,20 @@ impl SubnetPanel {
                 self.steps = and_sweep(&self.facts);
                 self.step = self.last_step();
                 self.request = request;
+                self.confirmed = self.input.clone();
                 self.scroll = 0;
+                true
             }
-            Err(e) => self.error = Some(e),
+            Err(e) => {
+                self.error = Some(e);
+                false
+            }
         }
+    }
+
+    /// The typed line differs from what the rows show.
+    pub fn unconfirmed(&self) -> bool {
+        self.input.trim() != self.confirmed.trim()
     }
 
     fn set_step(&mut self, step: usize) {
@@ -214,7 +236,7 @@ impl SubnetPanel {
             input.prefix.saturating_sub(1)
         };
         let options: Vec<&str> = self
-            .input
+            .confirmed
             .split_whitespace()
             .filter(|w| w.contains('='))
             .collect();
@@ -256,13 +278,20 @@ impl Panel for SubnetPanel {
                     self.ticks = 0;
                 }
             }
+            // The LAN panel simulates the student's own addresses, mask and gateway.
             SubnetMsg::OpenLan => match self.request.same_network() {
-                Some(Ok(check)) => {
-                    return Some(Msg::OpenPanel {
-                        panel: PanelId::Lan,
-                        arg: check.lan_arg().to_string(),
-                    });
-                }
+                Some(Ok(check)) => match check.lan_case() {
+                    Some(case) => match case.lan() {
+                        Ok(_) => {
+                            return Some(Msg::OpenPanel {
+                                panel: PanelId::Lan,
+                                arg: case.to_string(),
+                            });
+                        }
+                        Err(e) => ctx.say(e.message(ctx.lang)),
+                    },
+                    None => ctx.say(t(ctx.lang, "subnet.lan_v4_only")),
+                },
                 _ => ctx.say(t(ctx.lang, "subnet.no_same")),
             },
             SubnetMsg::ShowPane(pane) => {
@@ -385,7 +414,13 @@ impl Panel for SubnetPanel {
                 self.input.pop();
                 self.revalidate();
             }
-            KeyCode::Enter | KeyCode::Esc => self.editing = false,
+            KeyCode::Enter => {
+                // A refused line stays open for fixing; its error is on screen.
+                if self.confirm() {
+                    self.editing = false;
+                }
+            }
+            KeyCode::Esc => self.editing = false,
             _ => return TextInput::Ignored,
         }
         TextInput::Consumed(None)

@@ -9,8 +9,8 @@ use crate::i18n::{Lang, t, tf};
 use crate::net::subnet::{
     BitRow, NetworkKind, PrefixSource, RowKind, SameNetworkCheck, SplitPlan, SubnetFacts, bits_text,
 };
-use crate::ui::lessons::fit;
 use crate::ui::panel::RenderCtx;
+use crate::ui::text::fit;
 use crate::ui::text::{width, wrap};
 
 /// The pane's lines that fit in `room` lines, after the panel's scroll.

@@ -9,8 +9,8 @@ use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 use super::{Pane, SubnetPanel, bits_view, panes};
 use crate::i18n::{t, tf};
 use crate::net::subnet::SubnetError;
-use crate::ui::lessons::fit;
 use crate::ui::panel::RenderCtx;
+use crate::ui::text::fit;
 use crate::ui::text::{width, wrap};
 
 const PROMPT: &str = "› ";
@@ -100,6 +100,9 @@ fn status_lines(
 ) -> Vec<Line<'static>> {
     let theme = ctx.theme;
     let Some(err) = &panel.error else {
+        if panel.editing && panel.unconfirmed() {
+            return wrapped_muted(&stale(panel, ctx), available, ctx);
+        }
         return vec![ok_line(panel, available, ctx)];
     };
     if *err == SubnetError::Empty {
@@ -132,11 +135,27 @@ fn status_lines(
     if let SubnetError::NonContiguousMask { mask, bit, .. } = err {
         out.extend(refused_mask(mask, *bit, ctx));
     }
-    out.push(Line::from(Span::styled(
-        fit(t(ctx.lang, "subnet.input.stale"), available),
-        theme.muted,
-    )));
+    out.extend(wrapped_muted(&stale(panel, ctx), available, ctx));
     out
+}
+
+/// "The rows below show …, the last input you confirmed with Enter."
+fn stale(panel: &SubnetPanel, ctx: &RenderCtx) -> String {
+    tf(
+        ctx.lang,
+        "subnet.input.stale",
+        &[("input", panel.confirmed.trim())],
+    )
+}
+
+fn wrapped_muted(text: &str, available: usize, ctx: &RenderCtx) -> Vec<Line<'static>> {
+    let style = ctx.theme.muted;
+    wrap(
+        &[(text.to_string(), style)],
+        available,
+        ("", style),
+        ("", style),
+    )
 }
 
 /// The bits of a refused mask, the breaking bit (1-based) marked.

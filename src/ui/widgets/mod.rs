@@ -1,3 +1,4 @@
 //! Reusable widgets.
 
+pub mod export;
 pub mod inspector;

@@ -338,4 +338,37 @@ mod tests {
         assert_eq!(scroll_to(49, 10, 50), 40);
         assert_eq!(scroll_to(20, 10, 50), 15);
     }
+
+    #[test]
+    fn byte_rows_keep_a_minimum_on_short_areas() {
+        let inspector = Inspector::of_frame(&syn_ack());
+        let theme = crate::ui::theme::Theme::named("dark").unwrap();
+        let ctx = crate::ui::panel::RenderCtx {
+            lang: Lang::En,
+            theme: &theme,
+            present: false,
+        };
+        let needed = syn_ack().len().div_ceil(16);
+        for h in 8..=16u16 {
+            let area = ratatui::layout::Rect::new(0, 0, 80, h);
+            let mut buf = ratatui::buffer::Buffer::empty(area);
+            inspector.render(area, &mut buf, &ctx);
+            let hex_rows = (0..h)
+                .filter(|y| {
+                    let row: String = (0..6).map(|x| buf[(x, *y)].symbol().to_string()).collect();
+                    row.len() == 6
+                        && row[..4].chars().all(|c| c.is_ascii_hexdigit())
+                        && &row[4..] == "  "
+                })
+                .count();
+            assert!(hex_rows >= needed.min(3), "80x{h}: {hex_rows} byte rows");
+            let tree_rows = (0..h)
+                .filter(|y| {
+                    let row: String = (0..80).map(|x| buf[(x, *y)].symbol().to_string()).collect();
+                    row.contains("Ethernet") || row.contains(':')
+                })
+                .count();
+            assert!(tree_rows >= 1, "80x{h}: no field rows");
+        }
+    }
 }

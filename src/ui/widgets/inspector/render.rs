@@ -11,8 +11,9 @@ use ratatui::text::{Line, Span};
 use super::{Inspector, layer_style};
 use crate::i18n::t;
 use crate::net::frame::ChecksumStatus;
+use crate::ui::layout::{HEX_ROW_16, MIN_HEX_ROWS, WIDE};
 use crate::ui::panel::RenderCtx;
-use crate::ui::text::width;
+use crate::ui::text::fit;
 use crate::ui::theme::Theme;
 
 impl Inspector {
@@ -46,7 +47,7 @@ impl Inspector {
             ..area
         };
         // Wide: tree beside bytes. Narrow: tree above bytes.
-        let (tree, dump) = if body.width >= 120 {
+        let (tree, dump) = if body.width >= WIDE {
             let dump_w = 78.min(body.width / 2);
             (
                 Rect {
@@ -60,10 +61,14 @@ impl Inspector {
                 },
             )
         } else {
-            // The bytes get the rows they need (up to ~half), the tree the rest.
-            let per_row = if body.width >= 72 { 16 } else { 8 };
+            // The bytes get the rows they need (up to ~half, but at least
+            // MIN_HEX_ROWS with the title), the tree the rest.
+            let per_row = if body.width >= HEX_ROW_16 { 16 } else { 8 };
             let dump_need = self.bytes.len().div_ceil(per_row) as u16 + 1;
-            let dump_h = dump_need.min(body.height * 9 / 20).max(2);
+            let dump_h = dump_need
+                .min((body.height * 9 / 20).max(MIN_HEX_ROWS))
+                .min(body.height.saturating_sub(2))
+                .max(2);
             let tree_h = body.height.saturating_sub(dump_h).max(2);
             (
                 Rect {
@@ -124,7 +129,7 @@ impl Inspector {
             buf.set_stringn(
                 area.x,
                 y,
-                fit_cells(&text, usize::from(area.width)),
+                fit(&text, usize::from(area.width)),
                 usize::from(area.width),
                 style,
             );
@@ -141,7 +146,7 @@ impl Inspector {
             ctx.theme.title,
         );
         // offset(6) + 16 × "xx " + 1 gap + 1 + 16 ASCII = 72 cells; else 8 per row.
-        let per_row = if area.width >= 72 { 16 } else { 8 };
+        let per_row = if area.width >= HEX_ROW_16 { 16 } else { 8 };
         let h = usize::from(area.height.saturating_sub(1));
         let rows = self.bytes.len().div_ceil(per_row);
         let sel_row = self.selected_bytes().start / per_row;
@@ -234,7 +239,7 @@ impl Inspector {
         buf.set_stringn(
             area.x,
             area.y,
-            fit_cells(&text, usize::from(area.width)),
+            fit(&text, usize::from(area.width)),
             usize::from(area.width),
             ctx.theme.accent,
         );
@@ -278,23 +283,4 @@ pub(super) fn scroll_to(selected: usize, height: usize, total: usize) -> usize {
         return 0;
     }
     selected.saturating_sub(height / 2).min(total - height)
-}
-
-/// Cuts `s` to at most `max` display cells, with an ellipsis when cut.
-fn fit_cells(s: &str, max: usize) -> String {
-    if width(s) <= max {
-        return s.to_string();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in s.chars() {
-        let w = width(&c.to_string());
-        if used + w + 1 > max {
-            break;
-        }
-        out.push(c);
-        used += w;
-    }
-    out.push('…');
-    out
 }

@@ -1,0 +1,140 @@
+//! Sizing problems: the longest prefix for N hosts, and the prefix that splits
+//! a network into at least M equal subnets — each with the usable hosts of
+//! the subnet it gives.
+
+use std::net::{IpAddr, Ipv4Addr};
+
+use ipnet::IpNet;
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+
+use crate::i18n::Text;
+use crate::net::subnet::{
+    AddressCount, Family, SplitPlan, SubnetFacts, host_bits_for, parse_network,
+};
+
+use super::field::{FieldId, Value};
+use super::mistake::Mistake;
+use super::problem::{Field, Problem};
+use super::{Spec, random_ipv4};
+
+/// Usable hosts of an IPv4 /prefix (a LAN: 2^h − 2; /31: 2; /32: 1).
+fn usable(prefix: u8) -> Value {
+    Value::Count(SubnetFacts::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED), prefix).usable_hosts)
+}
+
+fn count(n: u128) -> Option<Value> {
+    Some(Value::Count(AddressCount::exact(n)))
+}
+
+/// A host count near a power of two, where the + 2 decides the prefix.
+pub fn generate_hosts(rng: &mut ChaCha8Rng) -> Spec {
+    let k: u32 = rng.random_range(2..=13);
+    let edge = (1i64 << k) - 2;
+    let hosts = (edge + rng.random_range(-3..=2)).max(1);
+    Spec::Hosts {
+        hosts: u64::try_from(hosts).unwrap_or(1),
+    }
+}
+
+/// A /16–/24 network and a subnet count that fits it.
+pub fn generate_subnets(rng: &mut ChaCha8Rng) -> Spec {
+    let prefix: u8 = rng.random_range(16..=24);
+    let network = SubnetFacts::new(IpAddr::V4(random_ipv4(rng)), prefix).network;
+    let subnets: u32 = rng.random_range(2..=40);
+    Spec::Subnets {
+        parent: network.to_string(),
+        subnets,
+    }
+}
+
+/// Hosts → prefix and usable hosts.
+pub fn build_hosts(spec: &Spec, hosts: u64) -> Result<Problem, String> {
+    let bits = host_bits_for(Family::V4, hosts);
+    if hosts == 0 || bits > 30 {
+        return Err(format!("{hosts} hosts do not fit an IPv4 LAN"));
+    }
+    let prefix = (32 - bits) as u8;
+    // The mistaken input: sized for `hosts` addresses, i.e. hosts − 2 hosts.
+    let forgot = hosts
+        .checked_sub(2)
+        .map(|h| (32 - host_bits_for(Family::V4, h).max(1)) as u8);
+    let prefix_field = Field::new(FieldId::Prefix, Value::Prefix(prefix))
+        .mistake(Mistake::ForgotReserved { hosts }, forgot.map(Value::Prefix))
+        .mistake(Mistake::OneBitTooMany, Some(Value::Prefix(prefix - 1)))
+        .mistake(Mistake::CountedZeros, Some(Value::Prefix(bits as u8)));
+    let hosts_field = Field::new(FieldId::UsableHosts, usable(prefix))
+        .mistake(Mistake::PowerOfTwo { bits }, count(1u128 << bits))
+        .mistake(Mistake::MinusOne { bits }, count((1u128 << bits) - 1))
+        .mistake(Mistake::ForgotReserved { hosts }, forgot.map(usable))
+        .mistake(Mistake::GaveHostBits { bits }, count(u128::from(bits)));
+    Ok(Problem {
+        spec: spec.clone(),
+        prompt: Text::new(
+            format!(
+                "A LAN needs {hosts} hosts. Give the longest prefix (the smallest subnet) that holds them, and its usable hosts."
+            ),
+            format!(
+                "一个局域网需要 {hosts} 台主机。给出能容纳它们的最长前缀（最小的子网），以及它的可用主机数。"
+            ),
+        ),
+        detail: Vec::new(),
+        fields: vec![prefix_field, hosts_field],
+    })
+}
+
+/// Parent and subnet count → new prefix and usable hosts per subnet.
+pub fn build_subnets(spec: &Spec, parent: &str, subnets: u32) -> Result<Problem, String> {
+    let parent: IpNet = parse_network(parent, 0).map_err(|e| e.to_string())?;
+    if parent.max_prefix_len() != 32 {
+        return Err("subnet counts are drilled on IPv4".into());
+    }
+    let plan = SplitPlan::by_count(parent, u128::from(subnets)).map_err(|e| e.to_string())?;
+    let new = plan.new_prefix;
+    if new > 30 {
+        return Err(format!("{subnets} subnets leave no hosts in {parent}"));
+    }
+    let p = parent.prefix_len();
+    let m = u128::from(subnets);
+    // Rounded down: floor(log2 m) bits, which only gives 2^floor < m subnets.
+    let floor = 127 - m.leading_zeros();
+    let rounded = (!m.is_power_of_two()).then(|| p + floor as u8);
+    let as_bits = u8::try_from(subnets)
+        .ok()
+        .map(|s| p.saturating_add(s))
+        .filter(|q| *q <= 32);
+    let host_bits = u32::from(32 - new);
+    let prefix_field = Field::new(FieldId::Prefix, Value::Prefix(new))
+        .mistake(
+            Mistake::RoundedDown { subnets: m },
+            rounded.map(Value::Prefix),
+        )
+        .mistake(
+            Mistake::CountAsBits { subnets: m },
+            as_bits.map(Value::Prefix),
+        )
+        .mistake(Mistake::CountedZeros, Some(Value::Prefix(32 - new)));
+    let hosts_field = Field::new(FieldId::UsableHosts, usable(new))
+        .mistake(
+            Mistake::PowerOfTwo { bits: host_bits },
+            count(1u128 << host_bits),
+        )
+        .mistake(
+            Mistake::MinusOne { bits: host_bits },
+            count((1u128 << host_bits) - 1),
+        )
+        .mistake(Mistake::RoundedDown { subnets: m }, rounded.map(usable));
+    Ok(Problem {
+        spec: spec.clone(),
+        prompt: Text::new(
+            format!(
+                "Split {parent} into at least {subnets} equal subnets, borrowing as few bits as possible. Give the new prefix and the usable hosts of each subnet."
+            ),
+            format!(
+                "把 {parent} 划分成至少 {subnets} 个大小相同的子网，借用尽量少的位。给出新的前缀，以及每个子网的可用主机数。"
+            ),
+        ),
+        detail: Vec::new(),
+        fields: vec![prefix_field, hosts_field],
+    })
+}
