@@ -200,7 +200,7 @@ mod tests {
         );
         assert_eq!(
             preview(Framing::LengthPrefixed, &[0, 0]),
-            "\"\\x00\\x00\" (not a whole header)"
+            "\"\\0\\0\" (not a whole header)"
         );
         assert_eq!(
             preview(Framing::LengthPrefixed, &[0, 0, 0, 5, b'a']),

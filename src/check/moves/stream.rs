@@ -3,6 +3,7 @@
 
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, TcpStream};
+use std::sync::Mutex;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -12,6 +13,8 @@ use super::Peer;
 
 /// Bound on connecting and on each write.
 const IO_WAIT: Duration = Duration::from_secs(2);
+/// Bound on all the writes of one move plus the wait for its answer.
+const WRITE_LIMIT: Duration = Duration::from_secs(20);
 
 pub(super) struct Conn<'a> {
     pub stream: TcpStream,
@@ -75,16 +78,34 @@ impl Conn<'_> {
 }
 
 pub(super) fn read_from(
-    mut stream: &TcpStream,
+    stream: &TcpStream,
     id: usize,
     log: &Log,
     want: usize,
     deadline: Instant,
 ) -> Got {
+    read_until(stream, id, log, want, &|| Some(deadline))
+}
+
+/// How often a read whose deadline is not known yet looks again.
+const RECHECK: Duration = Duration::from_millis(20);
+
+/// Reads until `want` bytes came, the server closed, or the deadline `until`
+/// gives (`None`: not known yet, e.g. while our own writes are still going).
+fn read_until(
+    mut stream: &TcpStream,
+    id: usize,
+    log: &Log,
+    want: usize,
+    until: &dyn Fn() -> Option<Instant>,
+) -> Got {
     let mut bytes = Vec::new();
     let mut buf = vec![0u8; 64 * 1024];
     while bytes.len() < want {
-        let left = deadline.saturating_duration_since(Instant::now());
+        let deadline = until();
+        let left = deadline.map_or(RECHECK, |d| {
+            d.saturating_duration_since(Instant::now()).min(RECHECK)
+        });
         if left.is_zero() {
             return Got {
                 bytes,
@@ -105,17 +126,12 @@ pub(super) fn read_from(
                 log.note(id, LogKind::Received, &buf[..n]);
                 bytes.extend_from_slice(&buf[..n]);
             }
+            // A short wait ran out; the loop looks at the deadline again.
             Err(e)
                 if matches!(
                     e.kind(),
                     io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-                ) =>
-            {
-                return Got {
-                    bytes,
-                    end: End::Timeout,
-                };
-            }
+                ) => {}
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(_) => {
                 log.note(id, LogKind::PeerReset, &[]);
@@ -134,12 +150,14 @@ pub(super) fn read_from(
 
 /// Writes `chunks` (`pause` apart) on one thread while reading `want` bytes on
 /// this one, so a server that answers while it still reads cannot deadlock us.
+/// The answer may take `wait` after the last write (however slow the writes were
+/// on a busy machine), and never more than WRITE_LIMIT in all.
 pub(super) fn send_and_read(
     conn: &mut Conn<'_>,
     chunks: &[Vec<u8>],
     pause: Duration,
     want: usize,
-    deadline: Instant,
+    wait: Duration,
 ) -> Got {
     let Ok(writer) = conn.stream.try_clone() else {
         return Got {
@@ -148,7 +166,10 @@ pub(super) fn send_and_read(
         };
     };
     let (id, log) = (conn.id, conn.log);
+    let written: Mutex<Option<Instant>> = Mutex::new(None);
+    let limit = Instant::now() + WRITE_LIMIT;
     thread::scope(|scope| {
+        let done = &written;
         scope.spawn(move || {
             let mut w = &writer;
             for (i, chunk) in chunks.iter().enumerate() {
@@ -161,8 +182,18 @@ pub(super) fn send_and_read(
                     break;
                 }
             }
+            if let Ok(mut at) = done.lock() {
+                *at = Some(Instant::now() + wait);
+            }
         });
-        read_from(&conn.stream, id, log, want, deadline)
+        let until = || -> Option<Instant> {
+            match written.lock().ok().and_then(|at| *at) {
+                Some(after_writes) => Some(after_writes.min(limit)),
+                None if Instant::now() >= limit => Some(limit),
+                None => None,
+            }
+        };
+        read_until(&conn.stream, id, log, want, &until)
     })
 }
 

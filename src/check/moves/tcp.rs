@@ -65,13 +65,7 @@ impl Peer<'_> {
                 );
             }
         };
-        let got = send_and_read(
-            &mut conn,
-            &[sent],
-            Duration::ZERO,
-            want.len(),
-            Instant::now() + REPLY_WAIT,
-        );
+        let got = send_and_read(&mut conn, &[sent], Duration::ZERO, want.len(), REPLY_WAIT);
         conn.close();
         self.judge(&format!("{}: ", self.client(id)), shown_sent, &want, &got)
     }
@@ -95,36 +89,20 @@ pub fn play(peer: &Peer<'_>, action: &Move) -> Outcome {
                     ("ms", &pause.as_millis().to_string()),
                 ],
             );
-            let deadline = Instant::now()
-                + REPLY_WAIT
-                + *pause * u32::try_from(chunks.len()).unwrap_or(u32::MAX);
-            one_write_plan(peer, shown, &chunks, *pause, &want, deadline)
+            one_write_plan(peer, shown, &chunks, *pause, &want, REPLY_WAIT)
         }
         Move::Glue { messages } => {
             let (sent, want) = framed(peer, messages);
             let shown = peer.say("check.sent.glued", &[("bytes", &peer.show(&sent))]);
-            one_write_plan(
-                peer,
-                shown,
-                &[sent],
-                Duration::ZERO,
-                &want,
-                Instant::now() + REPLY_WAIT,
-            )
+            one_write_plan(peer, shown, &[sent], Duration::ZERO, &want, REPLY_WAIT)
         }
         Move::Large { size } => {
             let text = large_text(*size);
             let (sent, want) = framed(peer, &[text]);
-            // Loopback moves hundreds of MiB/s; allow a slow program a generous margin.
-            let deadline = Instant::now() + REPLY_WAIT * 3;
-            one_write_plan(
-                peer,
-                peer.show(&sent),
-                &[sent],
-                Duration::ZERO,
-                &want,
-                deadline,
-            )
+            // The wait starts when our last byte is written; a slow program gets
+            // a little more for a MiB than for a line.
+            let wait = REPLY_WAIT * 2;
+            one_write_plan(peer, peer.show(&sent), &[sent], Duration::ZERO, &want, wait)
         }
         Move::HalfClose { messages } => half_close(peer, messages),
         Move::Reset { message, cut } => {
@@ -176,13 +154,7 @@ pub fn play(peer: &Peer<'_>, action: &Move) -> Outcome {
                         );
                     }
                 };
-                let got = send_and_read(
-                    &mut conn,
-                    &[sent],
-                    Duration::ZERO,
-                    want.len(),
-                    Instant::now() + REPLY_WAIT,
-                );
+                let got = send_and_read(&mut conn, &[sent], Duration::ZERO, want.len(), REPLY_WAIT);
                 conn.close();
                 let outcome = peer.judge(
                     &format!("{}: ", peer.client(id)),
@@ -230,7 +202,7 @@ pub fn play(peer: &Peer<'_>, action: &Move) -> Outcome {
                 std::slice::from_ref(&sent),
                 Duration::ZERO,
                 usize::MAX,
-                Instant::now() + REPLY_WAIT,
+                REPLY_WAIT,
             );
             conn.close();
             eval_verdict(
@@ -292,7 +264,7 @@ fn exchange(peer: &Peer<'_>, messages: &[String]) -> Outcome {
             std::slice::from_ref(&sent),
             Duration::ZERO,
             want.len(),
-            Instant::now() + REPLY_WAIT,
+            REPLY_WAIT,
         );
         let who = if messages.len() > 1 {
             peer.say(
@@ -320,13 +292,13 @@ fn one_write_plan(
     chunks: &[Vec<u8>],
     pause: Duration,
     want: &[u8],
-    deadline: Instant,
+    wait: Duration,
 ) -> Outcome {
     let mut conn = match connect(peer, 1) {
         Ok(c) => c,
         Err(e) => return Outcome::fail(e.clone(), shown, peer.show(want), e),
     };
-    let got = send_and_read(&mut conn, chunks, pause, want.len(), deadline);
+    let got = send_and_read(&mut conn, chunks, pause, want.len(), wait);
     conn.close();
     peer.judge("", shown, want, &got)
 }
@@ -388,13 +360,7 @@ fn goodbye(peer: &Peer<'_>, messages: &[String], word: &str) -> Outcome {
     for m in messages {
         let (sent, want) = framed(peer, std::slice::from_ref(m));
         shown.push(peer.show(&sent));
-        let got = send_and_read(
-            &mut conn,
-            &[sent],
-            Duration::ZERO,
-            want.len(),
-            Instant::now() + REPLY_WAIT,
-        );
+        let got = send_and_read(&mut conn, &[sent], Duration::ZERO, want.len(), REPLY_WAIT);
         if got.bytes != want {
             conn.close();
             return peer.judge("", shown.join(" "), &want, &got);
@@ -407,7 +373,7 @@ fn goodbye(peer: &Peer<'_>, messages: &[String], word: &str) -> Outcome {
         &[sent],
         Duration::ZERO,
         want.len() + 1,
-        Instant::now() + REPLY_WAIT,
+        REPLY_WAIT,
     );
     conn.close();
     let expected = peer.say(
