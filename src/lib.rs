@@ -9,6 +9,7 @@ pub mod i18n;
 pub mod lab;
 pub mod lesson;
 pub mod net;
+pub mod output_file;
 pub mod quiz;
 pub mod store;
 pub mod ui;

@@ -299,3 +299,21 @@ fn a_bad_kind_is_a_clear_error() {
         "{err}"
     );
 }
+
+#[test]
+fn the_drill_keeps_the_rest_of_the_progress_file() {
+    let home = tempfile::tempdir().unwrap();
+    let file = home.path().join("progress.json");
+    std::fs::write(
+        &file,
+        r#"{"last_lesson":"subnet-and","last_step":2,"mastery":{"quizzes":3}}"#,
+    )
+    .unwrap();
+    let (code, _, err) = run(home.path(), &["--seed", "3", "--count", "2"], "\n\n");
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(v["last_lesson"], "subnet-and");
+    assert_eq!(v["mastery"]["quizzes"], 3);
+    assert_eq!(v["drill"]["missed"].as_array().unwrap().len(), 1, "{v}");
+}

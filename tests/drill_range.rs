@@ -331,7 +331,8 @@ fn an_unknown_wrong_answer_gets_the_method_and_a_malformed_one_its_reason() {
     let Mark::Unreadable(why) = &bad else {
         panic!("{bad:?}")
     };
-    assert_eq!(why.key, "quiz.why.ipv4");
+    assert_eq!(why.key, "drill.why.ipv4");
+    assert!(why.text(Lang::Zh).contains("192.168.37"), "names the input");
     assert!(!bad.is_correct());
     let verdict = bad.verdict(network, Lang::En);
     assert!(
@@ -346,7 +347,7 @@ fn an_unknown_wrong_answer_gets_the_method_and_a_malformed_one_its_reason() {
 
 #[test]
 fn every_mistake_and_method_has_both_languages() {
-    for p in range_problems(3, 30) {
+    for p in (0..20).flat_map(|seed| drill::generate(seed, 16, &DrillKind::ALL)) {
         for f in &p.fields {
             assert!(i18n::has(&method_key(&f.id)), "{:?}", f.id);
             assert!(i18n::has(&format!("drill.field.{}", f.id.name())));

@@ -91,6 +91,9 @@ fn a_corrupt_progress_file_is_moved_aside_and_the_tutor_starts() {
     t.run_tutor("--lang en");
     let screen = t.wait_for("corrupt");
     assert!(screen.contains("Lessons"), "the tutor started:\n{screen}");
+    // Moved aside at the first save (opening a lesson), not merely by reading.
+    t.send(&["1", "Enter"]);
+    t.wait_for("step 1/");
     t.send(&["q"]);
     t.assert_terminal_restored();
     let moved = std::fs::read_dir(t.dir())

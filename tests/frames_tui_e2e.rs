@@ -33,7 +33,7 @@ fn tshark_clean(file: &std::path::Path) {
 
 #[test]
 fn w_in_the_osi_and_lan_panels_writes_clean_pcaps_where_it_says() {
-    if !have("tshark", "--version") {
+    if !have("w_in_the_osi_and_lan_panels", "tshark", "--version") {
         return;
     }
     let Some(t) = Tmux::start("frames") else {

@@ -2,6 +2,8 @@
 //! Real mode: our own connection on 127.0.0.1 captured with AF_PACKET. Needs root
 //! (or CAP_NET_RAW); skipped with a reason otherwise.
 
+mod common;
+
 use std::process::Command;
 
 use nettutor::lab::capture::{CLIENT_MESSAGE, SERVER_MESSAGE, capture_handshake};
@@ -19,7 +21,10 @@ fn flags(s: &Segment) -> u8 {
 #[test]
 fn captures_handshake_data_and_teardown_in_order_with_matching_numbers() {
     if !is_root() {
-        eprintln!("skipping: capturing needs root or CAP_NET_RAW");
+        common::skip_here(
+            "captures_handshake_data_and_teardown",
+            "capturing needs root or CAP_NET_RAW",
+        );
         return;
     }
     let report = capture_handshake().unwrap();
@@ -102,11 +107,17 @@ fn captures_handshake_data_and_teardown_in_order_with_matching_numbers() {
 #[test]
 fn capture_command_writes_a_pcap_tshark_accepts() {
     if !is_root() {
-        eprintln!("skipping: capturing needs root or CAP_NET_RAW");
+        common::skip_here(
+            "capture_command_writes_a_pcap",
+            "capturing needs root or CAP_NET_RAW",
+        );
         return;
     }
     if Command::new("tshark").arg("--version").output().is_err() {
-        eprintln!("skipping: tshark not installed");
+        common::skip(
+            "capture_command_writes_a_pcap_tshark_accepts",
+            "tshark is not installed",
+        );
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -158,7 +169,10 @@ fn without_cap_net_raw_one_line_names_the_remedy() {
     }
     let has_setpriv = Command::new("setpriv").arg("--version").output().is_ok();
     if is_root() && !has_setpriv {
-        eprintln!("skipping: setpriv not installed (needed to drop CAP_NET_RAW as root)");
+        common::skip(
+            "without_cap_net_raw_one_line_names_the_remedy",
+            "setpriv is not installed (needed to drop CAP_NET_RAW as root)",
+        );
         return;
     }
     let dir = tempfile::tempdir().unwrap();

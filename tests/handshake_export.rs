@@ -3,6 +3,8 @@
 //! malformed packets, correct checksums, and TCP analysis flags only where the
 //! scenario is about them.
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 
@@ -116,7 +118,10 @@ fn unknown_scenario_is_a_clear_error() {
 #[test]
 fn every_scenario_exports_a_clean_pcap() {
     if !tshark_available() {
-        eprintln!("skipping: tshark not installed");
+        common::skip(
+            "every_scenario_exports_a_clean_pcap",
+            "tshark is not installed",
+        );
         return;
     }
     let dir = tempfile::tempdir().unwrap();

@@ -2,63 +2,23 @@
 //! The Handshake & teardown panel on a TestBackend: chosen animation frames in
 //! both languages at 80×24 and 160×48, plus the behaviour behind the keys.
 
-use std::sync::mpsc;
+mod common;
 
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use common::tui::*;
 use ratatui::buffer::Buffer;
 
 use nettutor::i18n::Lang;
 use nettutor::net::tcp::{Scenario, TcpState};
 use nettutor::ui::app::{AppEvent, Nav, Screen};
 use nettutor::ui::handshake::{HandshakeMsg, HandshakePanel, STEP_UNITS, Source};
-use nettutor::ui::panel::{Ctx, JobSink, Panel, RenderCtx};
+use nettutor::ui::panel::Panel;
 use nettutor::ui::theme::Theme;
 
-fn ctx(lang: Lang) -> (Ctx, mpsc::Receiver<AppEvent>) {
-    let (tx, rx) = mpsc::channel();
-    let ctx = Ctx {
-        lang,
-        present: false,
-        status: None,
-        jobs: JobSink::new(tx, Screen::Handshake),
-    };
-    (ctx, rx)
-}
-
 fn draw(panel: &HandshakePanel, lang: Lang, w: u16, h: u16) -> Buffer {
-    let theme = Theme::fallback();
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal
-        .draw(|f| {
-            let rc = RenderCtx {
-                lang,
-                theme: &theme,
-                present: false,
-            };
-            panel.render(f.area(), f.buffer_mut(), &rc);
-        })
-        .unwrap();
-    terminal.backend().buffer().clone()
-}
-
-fn text(buf: &Buffer) -> String {
-    let area = buf.area;
-    let mut out = String::new();
-    for y in 0..area.height {
-        let mut skip = 0;
-        for x in 0..area.width {
-            if skip > 0 {
-                skip -= 1;
-                continue;
-            }
-            let sym = buf[(x, y)].symbol();
-            skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
-            out.push_str(sym);
-        }
-        out.push('\n');
-    }
-    out
+    draw_panel(panel, lang, &Theme::fallback(), w, h)
+        .backend()
+        .buffer()
+        .clone()
 }
 
 fn panel_at(scenario: Scenario, at: usize, progress: u32) -> HandshakePanel {
@@ -118,7 +78,7 @@ fn restart_during_time_wait_is_labelled_on_the_diagram() {
 
 #[test]
 fn narrow_screen_toggles_to_the_state_machine_and_inspector_shows_bytes() {
-    let (mut c, _rx) = ctx(Lang::En);
+    let (mut c, _rx) = panel_ctx(Lang::En, Screen::Handshake);
     let mut panel = panel_at(Scenario::Normal, 4, 0);
     panel.update(HandshakeMsg::ToggleMachine, &mut c);
     let shown = text(&draw(&panel, Lang::En, 80, 24));
@@ -199,7 +159,7 @@ fn colours_mark_which_end_is_in_which_state() {
 
 #[test]
 fn stepping_playing_and_speed_are_exact() {
-    let (mut c, _rx) = ctx(Lang::En);
+    let (mut c, _rx) = panel_ctx(Lang::En, Screen::Handshake);
     let mut panel = HandshakePanel::default();
     assert_eq!(panel.source, Source::Scenario(Scenario::Normal));
     let total = panel.timeline.steps.len();
@@ -249,7 +209,7 @@ fn stepping_playing_and_speed_are_exact() {
 
 #[test]
 fn lesson_arguments_open_scenarios() {
-    let (mut c, _rx) = ctx(Lang::En);
+    let (mut c, _rx) = panel_ctx(Lang::En, Screen::Handshake);
     let mut panel = HandshakePanel::default();
     panel.open("scenario=time-wait", &mut c).unwrap();
     assert_eq!(panel.source, Source::Scenario(Scenario::TimeWait));
@@ -267,7 +227,7 @@ fn lesson_arguments_open_scenarios() {
 
 #[test]
 fn real_mode_runs_in_the_background_and_reports_through_the_channel() {
-    let (mut c, rx) = ctx(Lang::En);
+    let (mut c, rx) = panel_ctx(Lang::En, Screen::Handshake);
     let mut panel = HandshakePanel::default();
     panel.update(HandshakeMsg::Real, &mut c);
     assert!(panel.wants_ticks(), "ticks while the capture runs");
@@ -293,7 +253,7 @@ fn real_mode_runs_in_the_background_and_reports_through_the_channel() {
 #[test]
 fn without_privilege_the_panel_names_the_remedy_and_offers_scenarios() {
     use nettutor::ui::handshake::{RealCaptureError, RealCaptured};
-    let (mut c, _rx) = ctx(Lang::Zh);
+    let (mut c, _rx) = panel_ctx(Lang::Zh, Screen::Handshake);
     let mut panel = HandshakePanel::default();
     panel.job(
         Box::new(RealCaptured(Err(RealCaptureError::NoPermission))),

@@ -4,46 +4,21 @@
 //! stops the lab, the interactive chat, and the parameter form's validation.
 #![allow(clippy::unwrap_used)]
 
-use std::path::PathBuf;
-use std::sync::mpsc::{self, Receiver};
+mod common;
+
+use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
+use common::tui::*;
 use nettutor::i18n::Lang;
 use nettutor::lab::LabEvent;
-use nettutor::lesson::{LessonSet, LessonSource, PanelId};
-use nettutor::ui::Options;
+use nettutor::lesson::PanelId;
 use nettutor::ui::app::{App, AppEvent, Msg, Screen};
 use nettutor::ui::labs::{Focus, RunEnd};
-use nettutor::ui::theme::Theme;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::KeyCode;
 
-fn app() -> (App, Receiver<AppEvent>) {
-    let (tx, rx) = mpsc::channel();
-    let opts = Options {
-        lang: Lang::En,
-        ..Options::default()
-    };
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/demo_lessons");
-    let lessons = LessonSet::load(&LessonSource::Dir(dir)).unwrap();
-    (
-        App::new(&opts, Theme::named("dark").unwrap(), lessons, None, tx),
-        rx,
-    )
-}
-
-fn key(app: &mut App, code: KeyCode) {
-    app.handle_event(AppEvent::Input(Event::Key(KeyEvent::new(
-        code,
-        KeyModifiers::NONE,
-    ))));
-}
-
-fn type_text(app: &mut App, text: &str) {
-    for c in text.chars() {
-        key(app, KeyCode::Char(c));
-    }
+fn screen_rows(app: &mut App, w: u16, h: u16) -> Vec<String> {
+    rows(terminal(app, w, h).backend().buffer())
 }
 
 fn open_lab(app: &mut App, arg: &str) {
@@ -51,7 +26,7 @@ fn open_lab(app: &mut App, arg: &str) {
         panel: PanelId::Labs,
         arg: arg.to_string(),
     });
-    assert_eq!(app.screen, Screen::Labs);
+    assert_eq!(app.screen(), Screen::Labs);
 }
 
 /// What the event loop does: hand every event to the app, tick while it asks.
@@ -78,44 +53,32 @@ fn pump(
     start.elapsed()
 }
 
-fn rows(app: &mut App, w: u16, h: u16) -> Vec<String> {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    app.last_width = w;
-    terminal
-        .draw(|f| nettutor::ui::draw::draw(app, f.area(), f.buffer_mut()))
-        .unwrap();
-    let buf = terminal.backend().buffer().clone();
-    (0..h)
-        .map(|y| (0..w).map(|x| buf[(x, y)].symbol().to_string()).collect())
-        .collect()
-}
-
 #[test]
 fn sticky_lab_runs_for_real_and_the_picture_shows_merged_sends() {
-    let (mut app, rx) = app();
+    let (mut app, rx) = app_in(Lang::En, "dark");
     open_lab(&mut app, "lab=sticky count=10 delay=200");
     assert!(
-        app.status.as_deref().unwrap_or("").contains("press r"),
+        app.status().unwrap_or("").contains("press r"),
         "{:?}",
-        app.status
+        app.status()
     );
-    assert!(!app.labs.is_running(), "opening a lab does not run it");
-    key(&mut app, KeyCode::Char('r'));
-    assert!(app.labs.is_running());
+    assert!(!app.labs().is_running(), "opening a lab does not run it");
+    press(&mut app, KeyCode::Char('r'));
+    assert!(app.labs().is_running());
     assert!(app.wants_ticks(), "ticks while the lab runs");
     pump(&mut app, &rx, Duration::from_secs(15), |a| {
-        !a.labs.is_running()
+        !a.labs().is_running()
     });
     assert!(
-        !app.labs.worker_alive() && !app.wants_ticks(),
+        !app.labs().worker_alive() && !app.wants_ticks(),
         "worker joined, no ticks when idle"
     );
     assert!(
-        app.status.as_deref().unwrap_or("").contains("finished"),
+        app.status().unwrap_or("").contains("finished"),
         "{:?}",
-        app.status
+        app.status()
     );
-    let run = app.labs.run.clone().unwrap();
+    let run = app.labs().run.clone().unwrap();
     let report = match &run.end {
         Some(RunEnd::Finished(report)) => report.clone(),
         other => panic!("lab did not finish: {other:?}"),
@@ -134,7 +97,7 @@ fn sticky_lab_runs_for_real_and_the_picture_shows_merged_sends() {
         "every Received event reached the panel"
     );
 
-    let lines = rows(&mut app, 80, 24);
+    let lines = screen_rows(&mut app, 80, 24);
     let send_row = lines.iter().find(|r| r.contains("send() ×10")).unwrap();
     let recv_row = lines
         .iter()
@@ -156,11 +119,11 @@ fn sticky_lab_runs_for_real_and_the_picture_shows_merged_sends() {
 fn esc_cancels_a_long_lab_within_a_second_and_leaves_the_panel_idle() {
     // Both run for seconds: 10,000 datagrams read slowly; 3 s of bulk traffic.
     for (arg, busy) in [("lab=udp-loss", "Datagram"), ("lab=throughput", "Sample")] {
-        let (mut app, rx) = app();
+        let (mut app, rx) = app_in(Lang::En, "dark");
         open_lab(&mut app, arg);
-        key(&mut app, KeyCode::Char('r'));
+        press(&mut app, KeyCode::Char('r'));
         pump(&mut app, &rx, Duration::from_secs(2), |a| {
-            a.labs.run.as_ref().is_some_and(|r| {
+            a.labs().run.as_ref().is_some_and(|r| {
                 r.events.iter().any(|e| match e {
                     LabEvent::Datagram { .. } => busy == "Datagram",
                     LabEvent::Sample { .. } => busy == "Sample",
@@ -168,98 +131,101 @@ fn esc_cancels_a_long_lab_within_a_second_and_leaves_the_panel_idle() {
                 })
             })
         });
-        assert!(app.labs.is_running(), "{arg}: still running when cancelled");
+        assert!(
+            app.labs().is_running(),
+            "{arg}: still running when cancelled"
+        );
         let pressed = Instant::now();
-        key(&mut app, KeyCode::Esc);
+        press(&mut app, KeyCode::Esc);
         assert_eq!(
-            app.screen,
+            app.screen(),
             Screen::Labs,
             "Esc stopped the lab instead of leaving"
         );
         pump(&mut app, &rx, Duration::from_secs(5), |a| {
-            !a.labs.is_running()
+            !a.labs().is_running()
         });
         let took = pressed.elapsed();
         assert!(took < Duration::from_secs(1), "{arg}: cancel took {took:?}");
-        assert!(!app.labs.is_running() && !app.labs.worker_alive() && !app.wants_ticks());
-        match &app.labs.run.as_ref().unwrap().end {
+        assert!(!app.labs().is_running() && !app.labs().worker_alive() && !app.wants_ticks());
+        match &app.labs().run.as_ref().unwrap().end {
             Some(RunEnd::Failed {
                 cancelled: true, ..
             }) => {}
             other => panic!("{arg}: expected a cancelled run, got {other:?}"),
         }
-        let text = rows(&mut app, 80, 24).join("\n");
+        let text = screen_rows(&mut app, 80, 24).join("\n");
         assert!(text.contains("Stopped"), "{text}");
     }
 }
 
 #[test]
 fn leaving_the_screen_stops_the_lab_and_joins_its_thread() {
-    let (mut app, rx) = app();
+    let (mut app, rx) = app_in(Lang::En, "dark");
     open_lab(&mut app, "lab=sticky delay=10000");
-    key(&mut app, KeyCode::Char('r'));
+    press(&mut app, KeyCode::Char('r'));
     pump(&mut app, &rx, Duration::from_millis(200), |a| {
-        a.labs.run.as_ref().is_some_and(|r| !r.sends().is_empty())
+        a.labs().run.as_ref().is_some_and(|r| !r.sends().is_empty())
     });
     let left = Instant::now();
-    key(&mut app, KeyCode::Char('0'));
-    assert_eq!(app.screen, Screen::Home);
+    press(&mut app, KeyCode::Char('0'));
+    assert_eq!(app.screen(), Screen::Home);
     assert!(
         left.elapsed() < Duration::from_secs(1),
         "leave took {:?}",
         left.elapsed()
     );
-    assert!(!app.labs.is_running() && !app.labs.worker_alive());
+    assert!(!app.labs().is_running() && !app.labs().worker_alive());
     // Late wake-ups from the stopped run are ignored.
     pump(&mut app, &rx, Duration::from_millis(100), |_| false);
-    assert!(!app.labs.is_running());
+    assert!(!app.labs().is_running());
 }
 
 #[test]
 fn interactive_chat_over_udp_ends_with_bye() {
-    let (mut app, rx) = app();
+    let (mut app, rx) = app_in(Lang::En, "dark");
     open_lab(&mut app, "lab=chat transport=udp");
-    key(&mut app, KeyCode::Char('i'));
-    assert!(app.labs.is_running());
+    press(&mut app, KeyCode::Char('i'));
+    assert!(app.labs().is_running());
     assert_eq!(
-        app.labs.typing().map(|(_, t)| t.to_string()),
+        app.labs().typing().map(|(_, t)| t.to_string()),
         Some(String::new())
     );
     // 'q' is text here, not quit.
-    type_text(&mut app, "quick hello");
-    key(&mut app, KeyCode::Enter);
-    assert!(!app.quit);
+    type_str(&mut app, "quick hello");
+    press(&mut app, KeyCode::Enter);
+    assert!(!app.quitting());
     pump(&mut app, &rx, Duration::from_secs(5), |a| {
-        a.labs.run.as_ref().is_some_and(|r| {
+        a.labs().run.as_ref().is_some_and(|r| {
             r.events.iter().any(
                 |e| matches!(e, LabEvent::Line { sent: false, text, .. } if text == "quick hello"),
             )
         })
     });
-    key(&mut app, KeyCode::Tab); // the server's pane
-    type_text(&mut app, "hi, I know your address now");
-    key(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Tab); // the server's pane
+    type_str(&mut app, "hi, I know your address now");
+    press(&mut app, KeyCode::Enter);
     // A person reads the answer before saying bye.
     pump(&mut app, &rx, Duration::from_secs(5), |a| {
-        a.labs.run.as_ref().is_some_and(|r| {
+        a.labs().run.as_ref().is_some_and(|r| {
             r.events.iter().any(
                 |e| matches!(e, LabEvent::Line { sent: false, text, .. } if text.starts_with("hi, I know")),
             )
         })
     });
-    key(&mut app, KeyCode::Tab);
-    type_text(&mut app, "bye");
-    key(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Tab);
+    type_str(&mut app, "bye");
+    press(&mut app, KeyCode::Enter);
     pump(&mut app, &rx, Duration::from_secs(5), |a| {
-        !a.labs.is_running()
+        !a.labs().is_running()
     });
-    assert!(!app.labs.worker_alive());
-    let run = app.labs.run.clone().unwrap();
+    assert!(!app.labs().worker_alive());
+    let run = app.labs().run.clone().unwrap();
     let report = run.report().expect("the chat ended with a report");
     let json = serde_json::to_value(report).unwrap();
     assert_eq!(json["lines"], 3, "{json}");
     assert_eq!(json["ended_by_bye"], true, "{json}");
-    let text = rows(&mut app, 160, 48).join("\n");
+    let text = screen_rows(&mut app, 160, 48).join("\n");
     assert!(
         text.contains("→ quick hello") && text.contains("← quick hello"),
         "{text}"
@@ -268,43 +234,43 @@ fn interactive_chat_over_udp_ends_with_bye() {
 
 #[test]
 fn the_form_validates_typed_values_and_lesson_args() {
-    let (mut app, _rx) = app();
+    let (mut app, _rx) = app_in(Lang::En, "dark");
     open_lab(&mut app, "lab=sticky count=0");
     assert!(
-        app.status.as_deref().unwrap_or("").contains("count"),
+        app.status().unwrap_or("").contains("count"),
         "{:?}",
-        app.status
+        app.status()
     );
 
     open_lab(&mut app, "lab=sticky nodelay=true");
-    assert_eq!(app.labs.focus, Focus::Form);
-    let form = app.labs.form().unwrap();
+    assert_eq!(app.labs().focus, Focus::Form);
+    let form = app.labs().form().unwrap();
     assert_eq!(form.params.get("nodelay").as_deref(), Some("true"));
     // count is the first row: Enter edits it, with the current value.
-    key(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Enter);
     for _ in 0..2 {
-        key(&mut app, KeyCode::Backspace);
+        press(&mut app, KeyCode::Backspace);
     }
-    type_text(&mut app, "5000");
-    key(&mut app, KeyCode::Enter);
-    let form = app.labs.form().unwrap();
+    type_str(&mut app, "5000");
+    press(&mut app, KeyCode::Enter);
+    let form = app.labs().form().unwrap();
     assert!(form.editing.is_some(), "out of range: still typing");
     let message = form.error.as_ref().unwrap().message(Lang::En, form.specs());
     assert!(message.contains("1 to 1000"), "{message}");
     for _ in 0..4 {
-        key(&mut app, KeyCode::Backspace);
+        press(&mut app, KeyCode::Backspace);
     }
-    type_text(&mut app, "25");
-    key(&mut app, KeyCode::Enter);
+    type_str(&mut app, "25");
+    press(&mut app, KeyCode::Enter);
     assert_eq!(
-        app.labs.form().unwrap().params.get("count").as_deref(),
+        app.labs().form().unwrap().params.get("count").as_deref(),
         Some("25")
     );
     // p: the prediction, compared in the summary later.
-    key(&mut app, KeyCode::Char('p'));
-    type_text(&mut app, "3");
-    key(&mut app, KeyCode::Enter);
-    assert_eq!(app.labs.form().unwrap().params.predict(), Some(3));
+    press(&mut app, KeyCode::Char('p'));
+    type_str(&mut app, "3");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.labs().form().unwrap().params.predict(), Some(3));
 }
 
 /// Lesson arguments the lab itself refuses, reported for the lab/lesson owners
@@ -313,7 +279,7 @@ const KNOWN_MISMATCHES: &[&str] = &[];
 
 #[test]
 fn every_lesson_that_opens_a_lab_opens_it_with_valid_parameters() {
-    let lessons = LessonSet::load(&LessonSource::Embedded).unwrap();
+    let lessons = shipped_lessons();
     let mut checked = 0;
     let mut problems = Vec::new();
     for lesson in &lessons.lessons {
@@ -349,30 +315,30 @@ fn every_lesson_that_opens_a_lab_opens_it_with_valid_parameters() {
 
 #[test]
 fn esc_ends_an_interactive_tcp_chat_with_bye() {
-    let (mut app, rx) = app();
+    let (mut app, rx) = app_in(Lang::En, "dark");
     open_lab(&mut app, "lab=time proto=tcp");
-    key(&mut app, KeyCode::Char('i'));
-    type_text(&mut app, "1700000000");
-    key(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('i'));
+    type_str(&mut app, "1700000000");
+    press(&mut app, KeyCode::Enter);
     // The time server answers by itself.
     pump(&mut app, &rx, Duration::from_secs(5), |a| {
-        a.labs.run.as_ref().is_some_and(|r| {
+        a.labs().run.as_ref().is_some_and(|r| {
             r.events.iter().any(|e| matches!(e, LabEvent::Line { side: nettutor::lab::Side::Client, sent: false, text } if text.starts_with("2023-11-14")))
         })
     });
     let pressed = Instant::now();
-    key(&mut app, KeyCode::Esc);
-    assert_eq!(app.screen, Screen::Labs);
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.screen(), Screen::Labs);
     pump(&mut app, &rx, Duration::from_secs(5), |a| {
-        !a.labs.is_running()
+        !a.labs().is_running()
     });
     assert!(
         pressed.elapsed() < Duration::from_secs(1),
         "took {:?}",
         pressed.elapsed()
     );
-    assert!(!app.labs.worker_alive());
-    let json = serde_json::to_value(app.labs.run.as_ref().unwrap().report().unwrap()).unwrap();
+    assert!(!app.labs().worker_alive());
+    let json = serde_json::to_value(app.labs().run.as_ref().unwrap().report().unwrap()).unwrap();
     assert_eq!(json["refused"], 0, "{json}");
     assert_eq!(json["exchanges"][0]["request"], "1700000000", "{json}");
 }

@@ -4,42 +4,13 @@
 //! receive rows share each send's colour).
 #![allow(clippy::unwrap_used)]
 
+mod common;
 mod labs_ui_fixtures;
 
-use std::path::PathBuf;
-use std::sync::mpsc;
-
+use common::tui::*;
 use labs_ui_fixtures::*;
 use nettutor::i18n::Lang;
-use nettutor::lesson::{LessonSet, LessonSource};
-use nettutor::ui::Options;
-use nettutor::ui::app::{App, Screen};
-use nettutor::ui::theme::Theme;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
-
-fn app(lang: Lang) -> App {
-    let (tx, _rx) = mpsc::channel();
-    let opts = Options {
-        lang,
-        ..Options::default()
-    };
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/demo_lessons");
-    let lessons = LessonSet::load(&LessonSource::Dir(dir)).unwrap();
-    let mut app = App::new(&opts, Theme::named("dark").unwrap(), lessons, None, tx);
-    app.screen = Screen::Labs;
-    app
-}
-
-fn draw(app: &mut App, w: u16, h: u16) -> Terminal<TestBackend> {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    app.last_width = w;
-    terminal
-        .draw(|f| nettutor::ui::draw::draw(app, f.area(), f.buffer_mut()))
-        .unwrap();
-    terminal
-}
 
 #[test]
 fn every_lab_picture_from_a_recorded_stream() {
@@ -47,22 +18,12 @@ fn every_lab_picture_from_a_recorded_stream() {
         for lang in Lang::ALL {
             for (w, h) in [(80, 24), (160, 48)] {
                 let mut a = app(lang);
-                a.labs.show_run(run.clone());
-                let t = draw(&mut a, w, h);
+                a.replay_lab(run.clone());
+                let t = terminal(&mut a, w, h);
                 insta::assert_snapshot!(format!("labs_{name}_{lang}_{w}x{h}"), t.backend());
             }
         }
     }
-}
-
-fn rows(buf: &Buffer) -> Vec<String> {
-    (0..buf.area.height)
-        .map(|y| {
-            (0..buf.area.width)
-                .map(|x| buf[(x, y)].symbol().to_string())
-                .collect()
-        })
-        .collect()
 }
 
 /// Row index of the first row containing `needle`.
@@ -76,8 +37,8 @@ fn row_with(buf: &Buffer, needle: &str) -> usize {
 #[test]
 fn sticky_picture_shows_merged_sends_in_the_same_colours() {
     let mut a = app(Lang::En);
-    a.labs.show_run(sticky_run());
-    let t = draw(&mut a, 80, 24);
+    a.replay_lab(sticky_run());
+    let t = terminal(&mut a, 80, 24);
     let buf = t.backend().buffer();
     let send_row = row_with(buf, "send() ×10");
     let recv_row = row_with(buf, "recv() ×2");
@@ -107,8 +68,8 @@ fn sticky_picture_shows_merged_sends_in_the_same_colours() {
 #[test]
 fn loss_grid_marks_the_lost_burst() {
     let mut a = app(Lang::En);
-    a.labs.show_run(udp_loss_run());
-    let t = draw(&mut a, 160, 48);
+    a.replay_lab(udp_loss_run());
+    let t = terminal(&mut a, 160, 48);
     let text = rows(t.backend().buffer()).join("\n");
     assert!(text.contains('·'), "lost cells drawn");
     assert!(text.contains('█'), "arrived cells drawn");
@@ -123,8 +84,8 @@ fn loss_grid_marks_the_lost_burst() {
 fn summary_compares_the_prediction_in_both_languages() {
     for (lang, needle) in [(Lang::En, "yousaid10"), (Lang::Zh, "你回答10")] {
         let mut a = app(lang);
-        a.labs.show_run(sticky_run());
-        let t = draw(&mut a, 160, 48);
+        a.replay_lab(sticky_run());
+        let t = terminal(&mut a, 160, 48);
         // Wide characters leave blank cells behind them: compare without spaces.
         let text: String = rows(t.backend().buffer())
             .join("")
@@ -159,7 +120,7 @@ fn parameter_form_with_a_refused_value() {
                 press(KeyCode::Backspace);
             }
             press(KeyCode::Enter); // empty: refused
-            let t = draw(&mut a, w, h);
+            let t = terminal(&mut a, w, h);
             insta::assert_snapshot!(format!("labs_form_error_{lang}_{w}x{h}"), t.backend());
             let text = rows(t.backend().buffer()).join("\n");
             let compact: String = text.chars().filter(|c| *c != ' ').collect();
@@ -174,8 +135,8 @@ fn every_picture_survives_small_and_odd_sizes() {
         for lang in Lang::ALL {
             for (w, h) in [(60, 18), (61, 19), (73, 21), (99, 27), (200, 60)] {
                 let mut a = app(lang);
-                a.labs.show_run(run.clone());
-                let t = draw(&mut a, w, h);
+                a.replay_lab(run.clone());
+                let t = terminal(&mut a, w, h);
                 let text = rows(t.backend().buffer()).join("");
                 assert!(text.contains(run.lab.as_str()), "{} at {w}x{h}", run.lab);
             }
@@ -185,19 +146,9 @@ fn every_picture_survives_small_and_odd_sizes() {
 
 #[test]
 fn monochrome_sticky_picture_still_tells_sends_apart() {
-    let (tx, _rx) = mpsc::channel();
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/demo_lessons");
-    let lessons = LessonSet::load(&LessonSource::Dir(dir)).unwrap();
-    let mut a = App::new(
-        &Options::default(),
-        Theme::named("mono").unwrap(),
-        lessons,
-        None,
-        tx,
-    );
-    a.screen = Screen::Labs;
-    a.labs.show_run(sticky_run());
-    let t = draw(&mut a, 80, 24);
+    let (mut a, _rx) = app_in(Lang::En, "mono");
+    a.replay_lab(sticky_run());
+    let t = terminal(&mut a, 80, 24);
     let buf = t.backend().buffer();
     let send_row = row_with(buf, "send() ×10");
     let bytes: String = rows(buf)[send_row + 1]
@@ -226,18 +177,20 @@ fn monochrome_sticky_picture_still_tells_sends_apart() {
 #[test]
 fn projecting_gives_the_picture_the_whole_width() {
     let mut a = app(Lang::En);
-    a.present = true;
-    a.labs.show_run(sticky_run());
-    a.labs.focus = nettutor::ui::labs::Focus::Form;
-    let t = draw(&mut a, 80, 24);
+    a.update(nettutor::ui::app::Msg::TogglePresent);
+    a.replay_lab(sticky_run());
+    press(&mut a, ratatui::crossterm::event::KeyCode::Tab);
+    assert_eq!(a.labs().focus, nettutor::ui::labs::Focus::Form);
+    let t = terminal(&mut a, 80, 24);
     let text = rows(t.backend().buffer()).join("\n");
     assert!(
         !text.contains("udp-boundaries"),
         "the list is hidden:\n{text}"
     );
     assert!(text.contains("send() ×10"), "{text}");
-    a.labs.focus = nettutor::ui::labs::Focus::List;
-    let t = draw(&mut a, 80, 24);
+    press(&mut a, ratatui::crossterm::event::KeyCode::Tab);
+    assert_eq!(a.labs().focus, nettutor::ui::labs::Focus::List);
+    let t = terminal(&mut a, 80, 24);
     assert!(
         rows(t.backend().buffer())
             .join("\n")
@@ -251,8 +204,8 @@ fn s_shows_the_whole_summary_on_a_small_terminal() {
     use nettutor::ui::app::{AppEvent, Msg};
     use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
     let mut a = app(Lang::En);
-    a.labs.show_run(sticky_run());
-    let text = rows(draw(&mut a, 80, 24).backend().buffer()).join("\n");
+    a.replay_lab(sticky_run());
+    let text = rows(terminal(&mut a, 80, 24).backend().buffer()).join("\n");
     assert!(text.contains("s shows the whole summary"), "{text}");
     assert!(
         !text.contains("Only framing fixes this"),
@@ -262,13 +215,13 @@ fn s_shows_the_whole_summary_on_a_small_terminal() {
         KeyCode::Char('s'),
         KeyModifiers::NONE,
     ))));
-    let text = rows(draw(&mut a, 80, 24).backend().buffer()).join("\n");
+    let text = rows(terminal(&mut a, 80, 24).backend().buffer()).join("\n");
     assert!(
         !text.contains("send() ×10"),
         "the picture made room:\n{text}"
     );
     assert!(text.contains("framing fixes this"), "{text}");
     a.update(Msg::Labs(nettutor::ui::labs::LabsMsg::Summary));
-    let text = rows(draw(&mut a, 80, 24).backend().buffer()).join("\n");
+    let text = rows(terminal(&mut a, 80, 24).backend().buffer()).join("\n");
     assert!(text.contains("send() ×10"), "s again: the picture is back");
 }

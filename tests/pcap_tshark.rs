@@ -2,6 +2,8 @@
 //! Exports every pcap the CLI can write and has tshark check it: no malformed
 //! packets, no bad checksums, and the expected protocols. Skips without tshark.
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 
@@ -70,7 +72,7 @@ fn assert_clean(text: &str, what: &str) {
 #[test]
 fn exported_pcaps_are_clean_in_tshark() {
     if !tshark_available() {
-        eprintln!("skipping: tshark not installed");
+        common::skip("pcap_tshark", "tshark is not installed");
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -142,7 +144,7 @@ fn exported_pcaps_are_clean_in_tshark() {
 fn a_corrupted_frame_is_flagged_by_tshark_too() {
     // Guards the test above: the same check must fail when a checksum is wrong.
     if !tshark_available() {
-        eprintln!("skipping: tshark not installed");
+        common::skip("pcap_tshark", "tshark is not installed");
         return;
     }
     let dir = tempfile::tempdir().unwrap();

@@ -4,6 +4,8 @@
 //! mastery section are written. Skipped, with a reason, without tmux.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -68,7 +70,10 @@ fn right_answers(home: &Path) -> Vec<String> {
 #[test]
 fn the_terminal_quiz_matches_plain_mode_and_scores_full_marks() {
     if Command::new("tmux").arg("-V").output().is_err() {
-        eprintln!("skipping: tmux is not installed");
+        common::skip(
+            "the_terminal_quiz_matches_plain_mode",
+            "tmux is not installed",
+        );
         return;
     }
     let home = tempfile::tempdir().unwrap();

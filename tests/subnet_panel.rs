@@ -3,48 +3,24 @@
 //! network vs host bits, live validation, keys and the LAN hand-over.
 #![allow(clippy::unwrap_used)]
 
-use std::sync::mpsc;
+mod common;
 
+use common::tui::*;
 use nettutor::i18n::Lang;
 use nettutor::lesson::PanelId;
-use nettutor::ui::app::{AppEvent, Msg, Nav, Screen};
-use nettutor::ui::panel::{Ctx, JobSink, Panel, RenderCtx, TextInput};
+use nettutor::ui::app::{Msg, Nav, Screen};
+use nettutor::ui::panel::{Ctx, Panel, TextInput};
 use nettutor::ui::subnet::{Pane, SubnetMsg, SubnetPanel};
 use nettutor::ui::theme::Theme;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::style::{Color, Modifier};
 
-fn ctx(lang: Lang) -> Ctx {
-    let (tx, _rx) = mpsc::channel::<AppEvent>();
-    Ctx {
-        lang,
-        present: false,
-        status: None,
-        jobs: JobSink::new(tx, Screen::Subnet),
-    }
-}
-
-fn draw(panel: &SubnetPanel, lang: Lang, theme: &Theme, w: u16, h: u16) -> Terminal<TestBackend> {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal
-        .draw(|f| {
-            let rctx = RenderCtx {
-                lang,
-                theme,
-                present: false,
-            };
-            panel.render(f.area(), f.buffer_mut(), &rctx);
-        })
-        .unwrap();
-    terminal
-}
-
 fn opened(arg: &str) -> SubnetPanel {
     let mut panel = SubnetPanel::default();
-    panel.open(arg, &mut ctx(Lang::En)).unwrap();
+    panel
+        .open(arg, &mut panel_ctx(Lang::En, Screen::Subnet).0)
+        .unwrap();
     panel
 }
 
@@ -61,12 +37,12 @@ fn textbook_snapshots_complete_and_middle_of_the_sweep() {
     for lang in Lang::ALL {
         for (w, h) in sizes() {
             let mut panel = opened("192.168.21.36/24");
-            panel.nav(Nav::Last, &mut ctx(lang));
-            let t = draw(&panel, lang, &dark(), w, h);
+            panel.nav(Nav::Last, &mut panel_ctx(lang, Screen::Subnet).0);
+            let t = draw_panel(&panel, lang, &dark(), w, h);
             insta::assert_snapshot!(format!("textbook_{lang}_{w}x{h}"), t.backend());
             // The middle frame: half of the 32 AND steps done.
             panel.step = panel.steps.len() / 2;
-            let t = draw(&panel, lang, &dark(), w, h);
+            let t = draw_panel(&panel, lang, &dark(), w, h);
             insta::assert_snapshot!(format!("sweep_middle_{lang}_{w}x{h}"), t.backend());
         }
     }
@@ -87,8 +63,8 @@ fn same_network_split_vlsm_and_ipv6_snapshots() {
             ];
             for (name, arg) in cases {
                 let mut panel = opened(arg);
-                panel.nav(Nav::Last, &mut ctx(lang));
-                let t = draw(&panel, lang, &dark(), w, h);
+                panel.nav(Nav::Last, &mut panel_ctx(lang, Screen::Subnet).0);
+                let t = draw_panel(&panel, lang, &dark(), w, h);
                 insta::assert_snapshot!(format!("{name}_{lang}_{w}x{h}"), t.backend());
             }
         }
@@ -98,7 +74,7 @@ fn same_network_split_vlsm_and_ipv6_snapshots() {
 #[test]
 fn typing_an_error_shows_where() {
     let mut panel = SubnetPanel::default();
-    let mut c = ctx(Lang::En);
+    let mut c = panel_ctx(Lang::En, Screen::Subnet).0;
     panel.update(SubnetMsg::Edit, &mut c);
     assert!(panel.captures_text());
     // Clear the line, then type an address with a bad octet.
@@ -112,7 +88,7 @@ fn typing_an_error_shows_where() {
     }
     let err = panel.error.clone().unwrap();
     assert_eq!(err.column(), Some(9));
-    let t = draw(&panel, Lang::En, &dark(), 80, 24);
+    let t = draw_panel(&panel, Lang::En, &dark(), 80, 24);
     insta::assert_snapshot!("typing_error_en_80x24", t.backend());
     // Fixing it makes the input valid again, live.
     for _ in 0.."300.1/24".len() {
@@ -155,11 +131,11 @@ fn bit_cells(buf: &Buffer, prefix_col: u16) -> (ratatui::style::Style, ratatui::
 #[test]
 fn network_and_host_bits_are_styled_differently_with_and_without_colour() {
     let mut panel = opened("192.168.21.36/24");
-    panel.nav(Nav::Last, &mut ctx(Lang::En));
+    panel.nav(Nav::Last, &mut panel_ctx(Lang::En, Screen::Subnet).0);
     // Bit 25 (the first host bit) is at column 24 + 3 separators.
     for theme in ["dark", "light", "high-contrast", "mono"] {
         let theme = Theme::named(theme).unwrap();
-        let t = draw(&panel, Lang::En, &theme, 80, 24);
+        let t = draw_panel(&panel, Lang::En, &theme, 80, 24);
         let (net, host) = bit_cells(t.backend().buffer(), 27);
         assert_ne!(
             net, host,
@@ -170,7 +146,7 @@ fn network_and_host_bits_are_styled_differently_with_and_without_colour() {
         assert_eq!(host.add_modifier, theme.host_bits.add_modifier);
     }
     let mono = Theme::named("mono").unwrap();
-    let t = draw(&panel, Lang::En, &mono, 80, 24);
+    let t = draw_panel(&panel, Lang::En, &mono, 80, 24);
     let (net, host) = bit_cells(t.backend().buffer(), 27);
     // No colour at all: the difference is in the modifiers alone.
     for style in [net, host] {
@@ -186,7 +162,7 @@ fn network_and_host_bits_are_styled_differently_with_and_without_colour() {
 #[test]
 fn sweep_steps_play_and_stop_at_the_end() {
     let mut panel = opened("10.1.2.3/8");
-    let mut c = ctx(Lang::En);
+    let mut c = panel_ctx(Lang::En, Screen::Subnet).0;
     assert_eq!(panel.step, 0, "a lesson opens at the start of the sweep");
     panel.nav(Nav::Next, &mut c);
     panel.nav(Nav::Next, &mut c);
@@ -208,14 +184,15 @@ fn sweep_steps_play_and_stop_at_the_end() {
 /// The LAN panel opened with `arg`, as the app does on `g`.
 fn lan_opened(arg: &str) -> nettutor::ui::lan::LanPanel {
     let mut lan = nettutor::ui::lan::LanPanel::default();
-    lan.open(arg, &mut ctx(Lang::En)).unwrap();
+    lan.open(arg, &mut panel_ctx(Lang::En, Screen::Subnet).0)
+        .unwrap();
     lan
 }
 
 /// Every step's frame, dissected.
 fn lan_frames(lan: &mut nettutor::ui::lan::LanPanel) -> Vec<nettutor::net::frame::Dissection> {
     let mut out = Vec::new();
-    let mut c = ctx(Lang::En);
+    let mut c = panel_ctx(Lang::En, Screen::Subnet).0;
     lan.nav(Nav::First, &mut c);
     for _ in 0..lan.step_count() {
         if let Some(frame) = lan.step().and_then(|s| s.frame.clone()) {
@@ -232,7 +209,7 @@ fn shown(d: &nettutor::net::frame::Dissection, id: &str) -> String {
 
 #[test]
 fn lan_key_simulates_the_students_own_addresses() {
-    let mut c = ctx(Lang::En);
+    let mut c = panel_ctx(Lang::En, Screen::Subnet).0;
     // Same network: A ARPs for B itself, and the datagram goes to B's MAC.
     let mut same = opened("10.20.30.40/27 same=10.20.30.50 gateway=10.20.30.33");
     assert_eq!(same.pane, Pane::Same);
@@ -266,18 +243,8 @@ fn lan_key_simulates_the_students_own_addresses() {
     assert_eq!(shown(udp, "ip.dst"), "10.20.30.99");
     assert_eq!(shown(udp, "ip.src"), "10.20.30.40");
     // The screen names the student's addresses, not the canned 192.168.1.x.
-    let mut t = Terminal::new(TestBackend::new(120, 40)).unwrap();
-    t.draw(|f| {
-        let theme = dark();
-        let r = RenderCtx {
-            lang: Lang::En,
-            theme: &theme,
-            present: false,
-        };
-        lan.nav(Nav::First, &mut ctx(Lang::En));
-        lan.render(f.area(), f.buffer_mut(), &r);
-    })
-    .unwrap();
+    lan.nav(Nav::First, &mut panel_ctx(Lang::En, Screen::Lan).0);
+    let t = draw_panel(&lan, Lang::En, &dark(), 120, 40);
     let screen = format!("{}", t.backend());
     assert!(screen.contains("10.20.30.40"), "{screen}");
     assert!(!screen.contains("192.168.1."), "{screen}");
@@ -286,7 +253,7 @@ fn lan_key_simulates_the_students_own_addresses() {
     assert_eq!(none.update(SubnetMsg::OpenLan, &mut c), None);
     assert!(c.status.is_some());
     // An unusable gateway is said, not simulated.
-    let mut c = ctx(Lang::En);
+    let mut c = panel_ctx(Lang::En, Screen::Subnet).0;
     let mut bad_gw = opened("10.20.30.40/27 same=10.20.30.99 gateway=10.20.30.63");
     assert_eq!(bad_gw.update(SubnetMsg::OpenLan, &mut c), None);
     assert!(c.status.unwrap().contains("10.20.30.63"));
@@ -294,7 +261,7 @@ fn lan_key_simulates_the_students_own_addresses() {
 
 #[test]
 fn prefix_keys_and_bad_open_args() {
-    let mut c = ctx(Lang::En);
+    let mut c = panel_ctx(Lang::En, Screen::Subnet).0;
     let mut panel = opened("192.168.21.36/24 same=192.168.21.99");
     panel.update(SubnetMsg::PrefixLonger, &mut c);
     assert_eq!(panel.input, "192.168.21.36/25 same=192.168.21.99");
@@ -306,7 +273,9 @@ fn prefix_keys_and_bad_open_args() {
     panel.open("10.0.0.1/33", &mut c).unwrap();
     let err = panel.error.clone().unwrap();
     assert!(err.to_string().contains("column 10"), "{err}");
-    panel.open("10.0.0.1/24", &mut ctx(Lang::Zh)).unwrap();
+    panel
+        .open("10.0.0.1/24", &mut panel_ctx(Lang::Zh, Screen::Subnet).0)
+        .unwrap();
     assert!(panel.error.is_none());
     assert_eq!(panel.facts.network.to_string(), "10.0.0.0/24");
 }
@@ -315,10 +284,10 @@ fn prefix_keys_and_bad_open_args() {
 fn huge_split_list_scrolls_without_building_it() {
     let mut panel = opened("::/0 split=128");
     assert_eq!(panel.pane, Pane::Split);
-    let mut c = ctx(Lang::En);
+    let mut c = panel_ctx(Lang::En, Screen::Subnet).0;
     panel.scroll = u128::MAX - 5;
     panel.nav(Nav::Down, &mut c);
-    let t = draw(&panel, Lang::En, &dark(), 160, 48);
+    let t = draw_panel(&panel, Lang::En, &dark(), 160, 48);
     let text = format!("{}", t.backend());
     assert!(
         text.contains("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128"),
@@ -332,7 +301,7 @@ fn the_bit_being_computed_is_highlighted() {
     panel.step = 18; // computing bit 18 (index 17)
     assert_eq!(panel.current_step().unwrap().cursor, Some(17));
     let theme = dark();
-    let t = draw(&panel, Lang::En, &theme, 80, 24);
+    let t = draw_panel(&panel, Lang::En, &theme, 80, 24);
     let buf = t.backend().buffer();
     let y = 3;
     let row: String = (0..buf.area.width)
@@ -356,46 +325,34 @@ fn the_bit_being_computed_is_highlighted() {
 
 #[test]
 fn in_the_app_keys_reach_the_panel_and_g_opens_the_lan_panel() {
-    use nettutor::lesson::{LessonSet, LessonSource};
-    use nettutor::ui::Options;
-    use nettutor::ui::app::App;
-
-    let dir =
-        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/demo_lessons");
-    let lessons = LessonSet::load(&LessonSource::Dir(dir)).unwrap();
-    let (tx, _rx) = mpsc::channel();
-    let mut app = App::new(&Options::default(), dark(), lessons, None, tx);
-    let press = |app: &mut App, code: KeyCode, modifiers: KeyModifiers| {
-        app.handle_event(AppEvent::Input(ratatui::crossterm::event::Event::Key(
-            KeyEvent::new(code, modifiers),
-        )));
-    };
+    let mut app = app(Lang::En);
+    let press = press_with;
     press(&mut app, KeyCode::Char('5'), KeyModifiers::NONE);
-    assert_eq!(app.screen, Screen::Subnet);
+    assert_eq!(app.screen(), Screen::Subnet);
     press(&mut app, KeyCode::Char('e'), KeyModifiers::NONE);
-    assert!(app.subnet.editing);
+    assert!(app.subnet().editing);
     press(&mut app, KeyCode::Char('u'), KeyModifiers::CONTROL);
     // 'q' is typed while editing, not "quit".
     for ch in "10.0.0.1/24 same=10.0.1.1 q".chars() {
         press(&mut app, KeyCode::Char(ch), KeyModifiers::NONE);
     }
-    assert!(!app.quit);
-    assert!(app.subnet.error.is_some(), "'q' is not an option");
+    assert!(!app.quitting());
+    assert!(app.subnet().error.is_some(), "'q' is not an option");
     press(&mut app, KeyCode::Backspace, KeyModifiers::NONE);
     press(&mut app, KeyCode::Backspace, KeyModifiers::NONE);
-    assert!(app.subnet.error.is_none(), "{:?}", app.subnet.error);
+    assert!(app.subnet().error.is_none(), "{:?}", app.subnet().error);
     press(&mut app, KeyCode::Enter, KeyModifiers::NONE);
-    assert!(!app.subnet.editing);
+    assert!(!app.subnet().editing);
     press(&mut app, KeyCode::Char('s'), KeyModifiers::NONE);
-    assert_eq!(app.subnet.pane, Pane::Same);
+    assert_eq!(app.subnet().pane, Pane::Same);
     press(&mut app, KeyCode::Char('p'), KeyModifiers::NONE);
     assert!(app.wants_ticks());
     press(&mut app, KeyCode::Char('p'), KeyModifiers::NONE);
     assert!(!app.wants_ticks());
     press(&mut app, KeyCode::Char('g'), KeyModifiers::NONE);
-    assert_eq!(app.screen, Screen::Lan);
+    assert_eq!(app.screen(), Screen::Lan);
     // The LAN panel simulates the typed case: 10.0.1.1 is beyond A's /24.
-    let case = app.lan.case.unwrap();
+    let case = app.lan().case.unwrap();
     assert_eq!(case.to_string(), "own=10.0.0.1/24 dst=10.0.1.1");
     assert!(!case.same_network());
 }
@@ -405,16 +362,22 @@ fn a_lesson_may_open_on_a_refused_mask_and_the_panel_shows_why() {
     for lang in Lang::ALL {
         let mut panel = SubnetPanel::default();
         panel
-            .open("192.168.21.36 255.0.255.0", &mut ctx(lang))
+            .open(
+                "192.168.21.36 255.0.255.0",
+                &mut panel_ctx(lang, Screen::Subnet).0,
+            )
             .unwrap();
         let err = panel.error.clone().unwrap();
         assert_eq!(err.column(), Some(21), "the octet holding bit 17");
-        let t = draw(&panel, lang, &dark(), 80, 24);
+        let t = draw_panel(&panel, lang, &dark(), 80, 24);
         insta::assert_snapshot!(format!("refused_mask_{lang}_80x24"), t.backend());
     }
     // Bad options are the lesson author's mistake: refused with a message.
     let err = SubnetPanel::default()
-        .open("192.168.21.36/24 colour=red", &mut ctx(Lang::En))
+        .open(
+            "192.168.21.36/24 colour=red",
+            &mut panel_ctx(Lang::En, Screen::Subnet).0,
+        )
         .unwrap_err();
     assert!(err.contains("unknown option 'colour'"), "{err}");
 }
@@ -437,7 +400,7 @@ proptest::proptest! {
         panel.scroll = u128::from(step as u64) * 1_000_000_007;
         for pane in [Pane::Facts, Pane::Same, Pane::Split, Pane::Vlsm] {
             panel.pane = pane;
-            let _ = draw(&panel, lang, &dark(), w, h);
+            let _ = draw_panel(&panel, lang, &dark(), w, h);
         }
     }
 }
@@ -474,7 +437,7 @@ proptest::proptest! {
         panel.scroll = u128::from(step as u64) << 100;
         for pane in [Pane::Facts, Pane::Same, Pane::Split, Pane::Vlsm] {
             panel.pane = pane;
-            let _ = draw(&panel, Lang::Zh, &dark(), w, h);
+            let _ = draw_panel(&panel, Lang::Zh, &dark(), w, h);
         }
     }
 }
@@ -492,7 +455,7 @@ fn press_enter(panel: &mut SubnetPanel, c: &mut Ctx) {
 #[test]
 fn rows_show_the_last_confirmed_input_not_the_last_valid_keystroke() {
     for lang in Lang::ALL {
-        let mut c = ctx(lang);
+        let mut c = panel_ctx(lang, Screen::Subnet).0;
         let mut panel = SubnetPanel::default();
         panel.update(SubnetMsg::Edit, &mut c);
         panel.text_key(
@@ -503,7 +466,7 @@ fn rows_show_the_last_confirmed_input_not_the_last_valid_keystroke() {
         type_text(&mut panel, "192.168.9.9 255.255.0.255", &mut c);
         assert!(panel.error.is_some());
         assert_eq!(panel.facts.network.to_string(), "192.168.21.0/24");
-        let screen = format!("{}", draw(&panel, lang, &dark(), 120, 40).backend());
+        let screen = format!("{}", draw_panel(&panel, lang, &dark(), 120, 40).backend());
         assert!(!screen.contains("/25"), "{screen}");
         assert!(screen.contains("192.168.21.36/24"), "{screen}");
         // Enter on a refused input changes nothing shown and keeps the line.
@@ -533,12 +496,12 @@ fn rows_show_the_last_confirmed_input_not_the_last_valid_keystroke() {
 
 #[test]
 fn refused_input_says_which_input_the_rows_show() {
-    let mut c = ctx(Lang::En);
+    let mut c = panel_ctx(Lang::En, Screen::Subnet).0;
     let mut panel = opened("192.168.21.36/24");
     panel.update(SubnetMsg::Edit, &mut c);
     type_text(&mut panel, " same=1.2.3", &mut c);
-    let t = draw(&panel, Lang::En, &dark(), 80, 24);
+    let t = draw_panel(&panel, Lang::En, &dark(), 80, 24);
     insta::assert_snapshot!("refused_shows_confirmed_en_80x24", t.backend());
-    let t = draw(&panel, Lang::Zh, &dark(), 80, 24);
+    let t = draw_panel(&panel, Lang::Zh, &dark(), 80, 24);
     insta::assert_snapshot!("refused_shows_confirmed_zh_80x24", t.backend());
 }

@@ -3,64 +3,22 @@
 //! checks where colour carries meaning, and `w` writing a pcap tshark-clean file.
 #![allow(clippy::unwrap_used)]
 
-use std::path::PathBuf;
-use std::sync::mpsc;
+mod common;
 
+use common::tui::*;
 use nettutor::i18n::Lang;
 use nettutor::lesson::{LessonSet, LessonSource};
 use nettutor::net::pcap::read_pcap;
-use nettutor::ui::Options;
-use nettutor::ui::app::{App, AppEvent, Screen};
+use nettutor::ui::app::{App, Screen};
 use nettutor::ui::theme::Theme;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-
-fn app(lang: Lang) -> App {
-    let (tx, _rx) = mpsc::channel();
-    let opts = Options {
-        lang,
-        ..Options::default()
-    };
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/demo_lessons");
-    let lessons = LessonSet::load(&LessonSource::Dir(dir)).unwrap();
-    App::new(&opts, Theme::named("dark").unwrap(), lessons, None, tx)
-}
-
-fn press(app: &mut App, codes: &[KeyCode]) {
-    for c in codes {
-        app.handle_event(AppEvent::Input(Event::Key(KeyEvent::new(
-            *c,
-            KeyModifiers::NONE,
-        ))));
-    }
-}
-
-fn typed(app: &mut App, text: &str) {
-    for c in text.chars() {
-        press(app, &[KeyCode::Char(c)]);
-    }
-}
-
-fn render(app: &mut App, w: u16, h: u16) -> Terminal<TestBackend> {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    app.last_width = w;
-    terminal
-        .draw(|f| nettutor::ui::draw::draw(app, f.area(), f.buffer_mut()))
-        .unwrap();
-    terminal
-}
-
-fn sizes() -> [(u16, u16); 2] {
-    [(80, 24), (160, 48)]
-}
+use ratatui::crossterm::event::KeyCode;
 
 #[test]
 fn osi_layers_snapshots() {
     for lang in Lang::ALL {
-        for (w, h) in sizes() {
+        for (w, h) in SIZES {
             let mut a = app(lang);
-            press(
+            press_all(
                 &mut a,
                 &[
                     KeyCode::Char('2'),
@@ -71,9 +29,9 @@ fn osi_layers_snapshots() {
                     KeyCode::Down,
                 ],
             );
-            assert_eq!(a.screen, Screen::Osi);
-            assert_eq!(a.osi.layer, 2);
-            let t = render(&mut a, w, h);
+            assert_eq!(a.screen(), Screen::Osi);
+            assert_eq!(a.osi().layer, 2);
+            let t = terminal(&mut a, w, h);
             insta::assert_snapshot!(format!("osi_layers_{lang}_{w}x{h}"), t.backend());
         }
     }
@@ -82,14 +40,14 @@ fn osi_layers_snapshots() {
 #[test]
 fn osi_encapsulation_snapshots() {
     for lang in Lang::ALL {
-        for (w, h) in sizes() {
+        for (w, h) in SIZES {
             let mut a = app(lang);
             // Open the stepper, step down to the transport layer, select the flags.
-            press(&mut a, &[KeyCode::Char('2'), KeyCode::Tab, KeyCode::Right]);
+            press_all(&mut a, &[KeyCode::Char('2'), KeyCode::Tab, KeyCode::Right]);
             for _ in 0..6 {
-                press(&mut a, &[KeyCode::Down]);
+                press_all(&mut a, &[KeyCode::Down]);
             }
-            let t = render(&mut a, w, h);
+            let t = terminal(&mut a, w, h);
             insta::assert_snapshot!(format!("osi_encap_{lang}_{w}x{h}"), t.backend());
         }
     }
@@ -98,28 +56,28 @@ fn osi_encapsulation_snapshots() {
 #[test]
 fn typing_a_message_and_toggling_protocols_rebuilds_the_frame() {
     let mut a = app(Lang::En);
-    press(&mut a, &[KeyCode::Char('2'), KeyCode::Char('m')]);
-    press(&mut a, &[KeyCode::Backspace; 5]);
-    typed(&mut a, "hi q"); // 'q' is text here, not quit
-    press(
+    press_all(&mut a, &[KeyCode::Char('2'), KeyCode::Char('m')]);
+    press_all(&mut a, &[KeyCode::Backspace; 5]);
+    type_str(&mut a, "hi q"); // 'q' is text here, not quit
+    press_all(
         &mut a,
         &[KeyCode::Enter, KeyCode::Char('t'), KeyCode::Char('i')],
     );
-    assert!(!a.quit);
-    assert_eq!(a.osi.message, "hi q");
-    let e = a.osi.encapsulation().unwrap();
+    assert!(!a.quitting());
+    assert_eq!(a.osi().message, "hi q");
+    let e = a.osi().encapsulation().unwrap();
     // UDP over IPv6: 14 + 40 + 8 + 4 bytes.
     assert_eq!(e.frame.len(), 66);
     assert_eq!(&e.frame[62..], b"hi q");
-    press(&mut a, &[KeyCode::End]);
-    assert_eq!(a.osi.step, 9);
-    assert_eq!(a.osi.inspector().unwrap().bytes(), b"hi q");
+    press_all(&mut a, &[KeyCode::End]);
+    assert_eq!(a.osi().step, 9);
+    assert_eq!(a.osi().inspector().unwrap().bytes(), b"hi q");
 }
 
 #[test]
 fn the_inspector_highlights_the_selected_fields_bytes_in_the_hex_dump() {
     let mut a = app(Lang::En);
-    press(
+    press_all(
         &mut a,
         &[
             KeyCode::Char('2'),
@@ -129,11 +87,11 @@ fn the_inspector_highlights_the_selected_fields_bytes_in_the_hex_dump() {
             KeyCode::Right,
         ],
     );
-    assert_eq!(a.osi.step, 3); // the frame, with padding and FCS
-    while a.osi.inspector().unwrap().selected_field().map(|f| f.id) != Some("eth.type") {
-        press(&mut a, &[KeyCode::Down]);
+    assert_eq!(a.osi().step, 3); // the frame, with padding and FCS
+    while a.osi().inspector().unwrap().selected_field().map(|f| f.id) != Some("eth.type") {
+        press_all(&mut a, &[KeyCode::Down]);
     }
-    let t = render(&mut a, 80, 24);
+    let t = terminal(&mut a, 80, 24);
     let buf = t.backend().buffer();
     let theme = Theme::named("dark").unwrap();
     // Find the hex row "0000" and check bytes 12..14 ("08 00") are selected, 0..12 are link-coloured.
@@ -157,16 +115,16 @@ fn the_inspector_highlights_the_selected_fields_bytes_in_the_hex_dump() {
 #[test]
 fn lan_snapshots_in_both_scenarios() {
     for lang in Lang::ALL {
-        for (w, h) in sizes() {
+        for (w, h) in SIZES {
             let mut a = app(lang);
-            press(
+            press_all(
                 &mut a,
                 &[KeyCode::Char('3'), KeyCode::Right, KeyCode::Right],
             );
-            assert_eq!(a.screen, Screen::Lan);
-            let t = render(&mut a, w, h);
+            assert_eq!(a.screen(), Screen::Lan);
+            let t = terminal(&mut a, w, h);
             insta::assert_snapshot!(format!("lan_same_network_{lang}_{w}x{h}"), t.backend());
-            press(
+            press_all(
                 &mut a,
                 &[
                     KeyCode::Char('s'),
@@ -176,7 +134,7 @@ fn lan_snapshots_in_both_scenarios() {
                     KeyCode::Down,
                 ],
             );
-            let t = render(&mut a, w, h);
+            let t = terminal(&mut a, w, h);
             insta::assert_snapshot!(format!("lan_via_gateway_{lang}_{w}x{h}"), t.backend());
         }
     }
@@ -185,49 +143,46 @@ fn lan_snapshots_in_both_scenarios() {
 #[test]
 fn lan_plays_to_the_end_with_ticks_and_then_stops() {
     let mut a = app(Lang::En);
-    press(&mut a, &[KeyCode::Char('3'), KeyCode::Char('p')]);
-    assert!(a.lan.playing);
+    press_all(&mut a, &[KeyCode::Char('3'), KeyCode::Char('p')]);
+    assert!(a.lan().playing);
     for _ in 0..1000 {
         a.tick();
     }
-    assert!(!a.lan.playing);
-    assert_eq!(a.lan.cursor, a.lan.step_count() - 1);
-    press(&mut a, &[KeyCode::Home]);
-    assert_eq!(a.lan.cursor, 0);
+    assert!(!a.lan().playing);
+    assert_eq!(a.lan().cursor, a.lan().step_count() - 1);
+    press_all(&mut a, &[KeyCode::Home]);
+    assert_eq!(a.lan().cursor, 0);
 }
 
 #[test]
 fn w_writes_the_panels_frames_as_pcap_and_says_where() {
     let dir = tempfile::tempdir().unwrap();
     let mut a = app(Lang::En);
-    a.osi.export_dir = Some(dir.path().to_path_buf());
-    a.lan.export_dir = Some(dir.path().to_path_buf());
-    press(
+    a.set_export_dir(dir.path().to_path_buf());
+    press_all(
         &mut a,
         &[KeyCode::Char('2'), KeyCode::Char('t'), KeyCode::Char('w')],
     );
     let osi_file = dir.path().join("nettutor-encapsulation-udp-ipv4.pcap");
     assert!(
-        a.status
-            .as_deref()
+        a.status()
             .unwrap()
             .contains(&osi_file.display().to_string()),
         "{:?}",
-        a.status
+        a.status()
     );
     assert_eq!(
         read_pcap(&osi_file).unwrap()[0].data,
-        a.osi.encapsulation().unwrap().frame
+        a.osi().encapsulation().unwrap().frame
     );
-    press(
+    press_all(
         &mut a,
         &[KeyCode::Char('3'), KeyCode::Char('s'), KeyCode::Char('w')],
     );
     let lan_file = dir.path().join("nettutor-arp-via-gateway.pcap");
     assert_eq!(read_pcap(&lan_file).unwrap().len(), 3);
     assert!(
-        a.status
-            .as_deref()
+        a.status()
             .unwrap()
             .contains("nettutor-arp-via-gateway.pcap")
     );
@@ -242,18 +197,24 @@ fn lesson_arguments_open_the_panels_in_the_asked_state() {
         panel: PanelId::Osi,
         arg: "encap message=hey proto=udp ip=v6".into(),
     });
-    assert_eq!(a.osi.message, "hey");
-    assert_eq!(a.osi.encapsulation().unwrap().frame.len(), 14 + 40 + 8 + 3);
+    assert_eq!(a.osi().message, "hey");
+    assert_eq!(
+        a.osi().encapsulation().unwrap().frame.len(),
+        14 + 40 + 8 + 3
+    );
     a.update(Msg::OpenPanel {
         panel: PanelId::Osi,
         arg: "layer=9".into(),
     });
-    assert!(a.status.as_deref().unwrap().contains("layer=9"));
+    assert!(a.status().unwrap().contains("layer=9"));
     a.update(Msg::OpenPanel {
         panel: PanelId::Lan,
         arg: "scenario=via-gateway".into(),
     });
-    assert_eq!(a.lan.scenario, nettutor::net::arp::LanScenario::ViaGateway);
+    assert_eq!(
+        a.lan().scenario,
+        nettutor::net::arp::LanScenario::ViaGateway
+    );
 }
 
 #[test]
@@ -273,7 +234,7 @@ fn every_shipped_lesson_step_opens_these_panels_without_error() {
                 panel: link.panel,
                 arg: link.arg.clone(),
             });
-            assert_eq!(a.status, None, "{}: {}", lesson.id, link.arg);
+            assert_eq!(a.status(), None, "{}: {}", lesson.id, link.arg);
             opened += 1;
         }
     }
@@ -283,10 +244,10 @@ fn every_shipped_lesson_step_opens_these_panels_without_error() {
 #[test]
 fn the_physical_step_opens_in_the_bits_view() {
     let mut a = app(Lang::En);
-    press(&mut a, &[KeyCode::Char('2'), KeyCode::Tab]);
-    press(&mut a, &[KeyCode::Right; 4]);
-    assert!(a.osi.inspector().unwrap().bits());
-    let t = render(&mut a, 80, 24);
+    press_all(&mut a, &[KeyCode::Char('2'), KeyCode::Tab]);
+    press_all(&mut a, &[KeyCode::Right; 4]);
+    assert!(a.osi().inspector().unwrap().bits());
+    let t = terminal(&mut a, 80, 24);
     let text: String = t
         .backend()
         .buffer()
@@ -303,9 +264,9 @@ fn the_physical_step_opens_in_the_bits_view() {
 fn broadcast_and_unicast_links_are_drawn_in_their_own_styles() {
     let theme = Theme::named("dark").unwrap();
     let mut a = app(Lang::En);
-    press(&mut a, &[KeyCode::Char('3'), KeyCode::Right]);
+    press_all(&mut a, &[KeyCode::Char('3'), KeyCode::Right]);
     let link_style = |a: &mut App, port_col: u16| {
-        let t = render(a, 80, 24);
+        let t = terminal(a, 80, 24);
         let buf = t.backend().buffer().clone();
         let row = (0..24)
             .find(|y| buf[(1, *y)].symbol() == "┃" || buf[(1, *y)].symbol() == "│")
@@ -325,7 +286,7 @@ fn broadcast_and_unicast_links_are_drawn_in_their_own_styles() {
         ("┃".to_string(), theme.broadcast.fg)
     );
     // Step 4: the reply is unicast: only A's port (and B's, the sender) light up.
-    press(&mut a, &[KeyCode::Right, KeyCode::Right]);
+    press_all(&mut a, &[KeyCode::Right, KeyCode::Right]);
     assert_eq!(link_style(&mut a, 1), ("┃".to_string(), theme.unicast.fg));
     assert_eq!(link_style(&mut a, 41).0, "│");
     assert_ne!(theme.broadcast.fg, theme.unicast.fg);
@@ -334,13 +295,13 @@ fn broadcast_and_unicast_links_are_drawn_in_their_own_styles() {
 #[test]
 fn while_playing_the_frame_moves_from_the_sender_toward_the_receivers() {
     let mut a = app(Lang::En);
-    press(
+    press_all(
         &mut a,
         &[KeyCode::Char('3'), KeyCode::Right, KeyCode::Char('p')],
     );
-    assert_eq!(a.lan.cursor, 1);
+    assert_eq!(a.lan().cursor, 1);
     let markers = |a: &mut App| {
-        let t = render(a, 80, 24);
+        let t = terminal(a, 80, 24);
         let buf = t.backend().buffer().clone();
         let row = (0..24)
             .find(|y| buf[(1, *y)].symbol() == "└" || buf[(1, *y)].symbol() == "●")
@@ -356,7 +317,7 @@ fn while_playing_the_frame_moves_from_the_sender_toward_the_receivers() {
     }
     // Halfway: one copy per out port, between A and ports 2, 3, 4 (columns 21, 41, 61).
     assert_eq!(markers(&mut a), [11, 21, 31]);
-    press(&mut a, &[KeyCode::Char('p')]);
+    press_all(&mut a, &[KeyCode::Char('p')]);
     assert!(markers(&mut a).is_empty());
 }
 
@@ -376,15 +337,15 @@ fn every_key_of_these_panels_has_help_in_both_languages() {
 #[test]
 fn bracket_keys_point_at_bytes_and_name_their_field() {
     let mut a = app(Lang::En);
-    press(&mut a, &[KeyCode::Char('3'), KeyCode::Right]);
+    press_all(&mut a, &[KeyCode::Char('3'), KeyCode::Right]);
     // From the first row (Ethernet header, byte 0) to byte 12: the EtherType.
     for _ in 0..12 {
-        press(&mut a, &[KeyCode::Char(']')]);
+        press_all(&mut a, &[KeyCode::Char(']')]);
     }
-    let inspector = a.lan.inspector().unwrap();
+    let inspector = a.lan().inspector().unwrap();
     assert_eq!(inspector.byte_cursor(), Some(12));
     assert_eq!(inspector.selected_line(Lang::En), "Type: 0x0806 (ARP)");
-    let t = render(&mut a, 160, 48);
+    let t = terminal(&mut a, 160, 48);
     let text: String = t
         .backend()
         .buffer()
@@ -399,32 +360,17 @@ fn bracket_keys_point_at_bytes_and_name_their_field() {
 fn lan_explanations_are_whole_at_60x20() {
     use nettutor::ui::app::Nav;
     use nettutor::ui::lan::{LanMsg, LanPanel};
-    use nettutor::ui::panel::{Ctx, JobSink, Panel, RenderCtx};
+    use nettutor::ui::panel::Panel;
     let theme = Theme::named("dark").unwrap();
     for lang in Lang::ALL {
-        let (tx, _rx) = mpsc::channel();
-        let mut c = Ctx {
-            lang,
-            present: false,
-            status: None,
-            jobs: JobSink::new(tx, Screen::Lan),
-        };
+        let (mut c, _rx) = panel_ctx(lang, Screen::Lan);
         let mut panel = LanPanel::default();
         for _scenario in 0..2 {
             panel.nav(Nav::First, &mut c);
             for _ in 0..panel.step_count() {
                 let caption = panel.step().unwrap().caption.text(lang);
                 // The body of a 60x20 terminal: tabs, status and hints take 3 rows.
-                let mut t = Terminal::new(TestBackend::new(60, 17)).unwrap();
-                t.draw(|f| {
-                    let r = RenderCtx {
-                        lang,
-                        theme: &theme,
-                        present: false,
-                    };
-                    panel.render(f.area(), f.buffer_mut(), &r);
-                })
-                .unwrap();
+                let t = draw_panel(&panel, lang, &theme, 60, 17);
                 let buf = t.backend().buffer();
                 let screen: String = (0..buf.area.height)
                     .flat_map(|y| (0..buf.area.width).map(move |x| (x, y)))
@@ -450,22 +396,23 @@ fn lan_explanations_are_whole_at_60x20() {
 fn w_never_overwrites_an_earlier_export_and_names_the_absolute_path() {
     let dir = tempfile::tempdir().unwrap();
     let mut a = app(Lang::En);
-    a.osi.export_dir = Some(dir.path().to_path_buf());
-    a.lan.export_dir = Some(dir.path().to_path_buf());
-    a.handshake.export_dir = Some(dir.path().to_path_buf());
+    a.set_export_dir(dir.path().to_path_buf());
     let mut written = Vec::new();
     for screen in ['2', '3', '4'] {
         for _ in 0..2 {
-            press(&mut a, &[KeyCode::Char(screen), KeyCode::Char('w')]);
-            let status = a.status.clone().unwrap();
+            press_all(&mut a, &[KeyCode::Char(screen), KeyCode::Char('w')]);
+            let status = a.status().unwrap().to_string();
             let path: String = status
                 .split_whitespace()
                 .find(|w| w.contains(".pcap"))
                 .unwrap()
                 .trim_end_matches(['.', ','])
                 .to_string();
-            assert!(PathBuf::from(&path).is_absolute(), "{status}");
-            assert!(PathBuf::from(&path).starts_with(dir.path()), "{status}");
+            assert!(std::path::PathBuf::from(&path).is_absolute(), "{status}");
+            assert!(
+                std::path::PathBuf::from(&path).starts_with(dir.path()),
+                "{status}"
+            );
             assert!(!read_pcap(std::path::Path::new(&path)).unwrap().is_empty());
             written.push(path);
         }

@@ -3,75 +3,32 @@
 //! too-small screen, in English and Chinese, at 80x24 and 160x48.
 #![allow(clippy::unwrap_used)]
 
-use std::path::PathBuf;
-use std::sync::mpsc::{self, Receiver};
+mod common;
 
+use common::tui::*;
 use nettutor::i18n::Lang;
-use nettutor::lesson::{LessonSet, LessonSource};
 use nettutor::store::Store;
 use nettutor::ui::Options;
-use nettutor::ui::app::{App, AppEvent, Screen};
-use nettutor::ui::theme::Theme;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use nettutor::ui::app::{AppEvent, Screen};
 use ratatui::crossterm::event::{
     Event, KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
 use ratatui::style::Modifier;
 
-fn demo_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/demo_lessons")
-}
-
-fn app_with(lang: Lang, store: Option<Store>, theme: &str) -> (App, Receiver<AppEvent>) {
-    let (tx, rx) = mpsc::channel();
-    let opts = Options {
-        lang,
+fn english_dark() -> Options {
+    Options {
+        lang: Lang::En,
+        theme: Some("dark".into()),
         ..Options::default()
-    };
-    let lessons = LessonSet::load(&LessonSource::Dir(demo_dir())).unwrap();
-    (
-        App::new(&opts, Theme::named(theme).unwrap(), lessons, store, tx),
-        rx,
-    )
-}
-
-fn app(lang: Lang) -> App {
-    app_with(lang, None, "dark").0
-}
-
-fn key(app: &mut App, code: KeyCode) {
-    app.handle_event(AppEvent::Input(Event::Key(KeyEvent::new(
-        code,
-        KeyModifiers::NONE,
-    ))));
-}
-
-fn keys(app: &mut App, codes: &[KeyCode]) {
-    for c in codes {
-        key(app, *c);
     }
-}
-
-fn render(app: &mut App, w: u16, h: u16) -> Terminal<TestBackend> {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    app.last_width = w;
-    terminal
-        .draw(|f| nettutor::ui::draw::draw(app, f.area(), f.buffer_mut()))
-        .unwrap();
-    terminal
-}
-
-fn sizes() -> [(u16, u16); 2] {
-    [(80, 24), (160, 48)]
 }
 
 #[test]
 fn home_screen_snapshots() {
     for lang in Lang::ALL {
-        for (w, h) in sizes() {
+        for (w, h) in SIZES {
             let mut a = app(lang);
-            let t = render(&mut a, w, h);
+            let t = terminal(&mut a, w, h);
             insta::assert_snapshot!(format!("home_{lang}_{w}x{h}"), t.backend());
         }
     }
@@ -80,14 +37,14 @@ fn home_screen_snapshots() {
 #[test]
 fn help_overlay_snapshots() {
     for lang in Lang::ALL {
-        for (w, h) in sizes() {
+        for (w, h) in SIZES {
             let mut a = app(lang);
-            keys(
+            press_all(
                 &mut a,
                 &[KeyCode::Char('1'), KeyCode::Enter, KeyCode::Char('?')],
             );
-            assert!(a.help_open);
-            let t = render(&mut a, w, h);
+            assert!(a.help_open());
+            let t = terminal(&mut a, w, h);
             insta::assert_snapshot!(format!("help_lessons_{lang}_{w}x{h}"), t.backend());
         }
     }
@@ -96,10 +53,10 @@ fn help_overlay_snapshots() {
 #[test]
 fn lesson_step_snapshots() {
     for lang in Lang::ALL {
-        for (w, h) in sizes() {
+        for (w, h) in SIZES {
             let mut a = app(lang);
-            keys(&mut a, &[KeyCode::Char('1'), KeyCode::Enter]);
-            let t = render(&mut a, w, h);
+            press_all(&mut a, &[KeyCode::Char('1'), KeyCode::Enter]);
+            let t = terminal(&mut a, w, h);
             insta::assert_snapshot!(format!("lesson_step_{lang}_{w}x{h}"), t.backend());
         }
     }
@@ -109,97 +66,98 @@ fn lesson_step_snapshots() {
 fn too_small_screen_snapshots_and_no_size_panics() {
     for lang in Lang::ALL {
         let mut a = app(lang);
-        let t = render(&mut a, 50, 12);
+        let t = terminal(&mut a, 50, 12);
         insta::assert_snapshot!(format!("too_small_{lang}"), t.backend());
     }
     // Every size from nothing up to the minimum and a bit beyond: no underflow.
     let mut a = app(Lang::Zh);
-    keys(
+    press_all(
         &mut a,
         &[KeyCode::Char('1'), KeyCode::Enter, KeyCode::Char('n')],
     );
     for w in (0..=90).step_by(3) {
         for h in 0..=26 {
-            render(&mut a, w, h);
+            terminal(&mut a, w, h);
         }
     }
-    a.help_open = true;
+    press(&mut a, KeyCode::Char('?'));
+    assert!(a.help_open());
     for (w, h) in [(60, 18), (61, 19), (200, 60)] {
-        render(&mut a, w, h);
+        terminal(&mut a, w, h);
     }
 }
 
 #[test]
 fn keys_walk_through_sections_and_lessons() {
     let mut a = app(Lang::En);
-    assert_eq!(a.screen, Screen::Home);
-    keys(&mut a, &[KeyCode::Down, KeyCode::Enter]);
-    assert_eq!(a.screen, Screen::Osi, "second home entry is OSI");
-    key(&mut a, KeyCode::Esc);
-    assert_eq!(a.screen, Screen::Home);
-    key(&mut a, KeyCode::Char('1'));
-    assert_eq!(a.screen, Screen::Lessons);
-    assert_eq!(a.reader.open, None);
-    key(&mut a, KeyCode::Enter);
-    assert_eq!(a.reader.position(), Some((0, 0)));
+    assert_eq!(a.screen(), Screen::Home);
+    press_all(&mut a, &[KeyCode::Down, KeyCode::Enter]);
+    assert_eq!(a.screen(), Screen::Osi, "second home entry is OSI");
+    press(&mut a, KeyCode::Esc);
+    assert_eq!(a.screen(), Screen::Home);
+    press(&mut a, KeyCode::Char('1'));
+    assert_eq!(a.screen(), Screen::Lessons);
+    assert_eq!(a.reader().open, None);
+    press(&mut a, KeyCode::Enter);
+    assert_eq!(a.reader().position(), Some((0, 0)));
     // Presentation clickers: Space / → / PageDown forward, ← / PageUp back.
-    key(&mut a, KeyCode::Char(' '));
-    assert_eq!(a.reader.position(), Some((0, 1)));
-    key(&mut a, KeyCode::PageDown);
+    press(&mut a, KeyCode::Char(' '));
+    assert_eq!(a.reader().position(), Some((0, 1)));
+    press(&mut a, KeyCode::PageDown);
     assert_eq!(
-        a.reader.position(),
+        a.reader().position(),
         Some((0, 1)),
         "last step of the last lesson stays"
     );
-    key(&mut a, KeyCode::PageUp);
-    assert_eq!(a.reader.position(), Some((0, 0)));
-    key(&mut a, KeyCode::Right);
-    key(&mut a, KeyCode::Left);
-    assert_eq!(a.reader.position(), Some((0, 0)));
-    key(&mut a, KeyCode::End);
-    assert_eq!(a.reader.position(), Some((0, 1)));
-    key(&mut a, KeyCode::Home);
-    assert_eq!(a.reader.position(), Some((0, 0)));
+    press(&mut a, KeyCode::PageUp);
+    assert_eq!(a.reader().position(), Some((0, 0)));
+    press(&mut a, KeyCode::Right);
+    press(&mut a, KeyCode::Left);
+    assert_eq!(a.reader().position(), Some((0, 0)));
+    press(&mut a, KeyCode::End);
+    assert_eq!(a.reader().position(), Some((0, 1)));
+    press(&mut a, KeyCode::Home);
+    assert_eq!(a.reader().position(), Some((0, 0)));
     // The step's panel opens with o; Esc comes back to the lesson.
-    key(&mut a, KeyCode::Char('o'));
-    assert_eq!(a.screen, Screen::Subnet);
-    key(&mut a, KeyCode::Esc);
-    assert_eq!(a.screen, Screen::Lessons);
-    assert_eq!(a.reader.position(), Some((0, 0)));
-    key(&mut a, KeyCode::Esc);
-    assert_eq!(a.reader.open, None, "Esc leaves the reader for the list");
-    key(&mut a, KeyCode::Backspace);
-    assert_eq!(a.screen, Screen::Home);
-    key(&mut a, KeyCode::Char('q'));
-    assert!(a.quit);
+    press(&mut a, KeyCode::Char('o'));
+    assert_eq!(a.screen(), Screen::Subnet);
+    press(&mut a, KeyCode::Esc);
+    assert_eq!(a.screen(), Screen::Lessons);
+    assert_eq!(a.reader().position(), Some((0, 0)));
+    press(&mut a, KeyCode::Esc);
+    assert_eq!(a.reader().open, None, "Esc leaves the reader for the list");
+    press(&mut a, KeyCode::Backspace);
+    assert_eq!(a.screen(), Screen::Home);
+    press(&mut a, KeyCode::Char('q'));
+    assert!(a.quitting());
 }
 
 #[test]
 fn help_language_and_quit_keys() {
     let mut a = app(Lang::En);
-    key(&mut a, KeyCode::Char('?'));
-    assert!(a.help_open);
-    key(&mut a, KeyCode::Char('x'));
-    assert!(!a.help_open, "any key closes help");
-    assert!(!a.quit);
-    key(&mut a, KeyCode::Char('L'));
-    assert_eq!(a.lang, Lang::Zh);
-    let t = render(&mut a, 80, 24);
+    press(&mut a, KeyCode::Char('?'));
+    assert!(a.help_open());
+    press(&mut a, KeyCode::Char('x'));
+    assert!(!a.help_open(), "any key closes help");
+    assert!(!a.quitting());
+    press(&mut a, KeyCode::Char('L'));
+    assert_eq!(a.lang(), Lang::Zh);
+    let t = terminal(&mut a, 80, 24);
     assert!(format!("{:?}", t.backend()).contains("课程"));
     a.handle_event(AppEvent::Input(Event::Key(KeyEvent::new(
         KeyCode::Char('c'),
         KeyModifiers::CONTROL,
     ))));
-    assert!(a.quit, "Ctrl-C quits");
+    assert!(a.quitting(), "Ctrl-C quits");
     let mut b = app(Lang::En);
     b.handle_event(AppEvent::Signal(15));
-    assert!(b.quit, "SIGTERM quits cleanly");
+    assert!(b.quitting(), "SIGTERM quits cleanly");
 }
 
 #[test]
 fn mouse_click_selects_a_tab() {
     let mut a = app(Lang::En);
-    let t = render(&mut a, 100, 30);
+    let t = terminal(&mut a, 100, 30);
     let top: String = (0..100)
         .map(|x| t.backend().buffer()[(x, 0)].symbol().to_string())
         .collect();
@@ -211,36 +169,36 @@ fn mouse_click_selects_a_tab() {
         row: 0,
         modifiers: KeyModifiers::NONE,
     })));
-    assert_eq!(a.screen, Screen::Subnet);
+    assert_eq!(a.screen(), Screen::Subnet);
 }
 
 #[test]
 fn progress_survives_a_restart() {
     let dir = tempfile::tempdir().unwrap();
     let store = || Some(Store::at(dir.path().to_path_buf()));
-    let (mut a, _rx) = app_with(Lang::En, store(), "dark");
-    keys(
+    let (mut a, _rx) = app_with(&english_dark(), demo_lessons(), store());
+    press_all(
         &mut a,
         &[KeyCode::Char('1'), KeyCode::Enter, KeyCode::Char(' ')],
     );
-    assert_eq!(a.reader.position(), Some((0, 1)));
+    assert_eq!(a.reader().position(), Some((0, 1)));
     drop(a);
-    let (mut b, _rx) = app_with(Lang::En, store(), "dark");
-    let t = render(&mut b, 80, 24);
+    let (mut b, _rx) = app_with(&english_dark(), demo_lessons(), store());
+    let t = terminal(&mut b, 80, 24);
     assert!(
         format!("{:?}", t.backend()).contains("Continue"),
         "home offers to continue"
     );
-    key(&mut b, KeyCode::Enter);
-    assert_eq!(b.screen, Screen::Lessons);
-    assert_eq!(b.reader.position(), Some((0, 1)));
+    press(&mut b, KeyCode::Enter);
+    assert_eq!(b.screen(), Screen::Lessons);
+    assert_eq!(b.reader().position(), Some((0, 1)));
 }
 
 #[test]
 fn selection_is_visible_in_colour_and_in_monochrome() {
     for theme in ["dark", "mono"] {
-        let (mut a, _rx) = app_with(Lang::En, None, theme);
-        let t = render(&mut a, 80, 24);
+        let (mut a, _rx) = app_in(Lang::En, theme);
+        let t = terminal(&mut a, 80, 24);
         let buf = t.backend().buffer();
         // The tab of the current screen ("0 Home") and the selected home row.
         let tab = buf[(1, 0)].style();

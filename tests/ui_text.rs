@@ -4,43 +4,13 @@
 //! a closing one, and no curriculum id ("(tcp.sticky)") leaks into text.
 #![allow(clippy::unwrap_used)]
 
-use std::sync::mpsc;
+mod common;
 
+use common::tui::*;
 use nettutor::i18n::Lang;
-use nettutor::lesson::{LessonSet, LessonSource};
-use nettutor::ui::Options;
-use nettutor::ui::app::{App, AppEvent};
 use nettutor::ui::theme::Theme;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
-use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-
-fn app(lang: Lang) -> App {
-    let (tx, _rx) = mpsc::channel();
-    let opts = Options {
-        lang,
-        ..Options::default()
-    };
-    let lessons = LessonSet::load(&LessonSource::Embedded).unwrap();
-    App::new(&opts, Theme::named("dark").unwrap(), lessons, None, tx)
-}
-
-fn key(app: &mut App, code: KeyCode) {
-    app.handle_event(AppEvent::Input(Event::Key(KeyEvent::new(
-        code,
-        KeyModifiers::NONE,
-    ))));
-}
-
-fn render(app: &mut App, w: u16, h: u16) -> Buffer {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    app.last_width = w;
-    terminal
-        .draw(|f| nettutor::ui::draw::draw(app, f.area(), f.buffer_mut()))
-        .unwrap();
-    terminal.backend().buffer().clone()
-}
+use ratatui::crossterm::event::KeyCode;
 
 /// The rows of a buffer as strings (a double-width cell's partner is skipped),
 /// without rows of code blocks (code is shown as written, cut at the edge).
@@ -68,24 +38,24 @@ fn rows(buf: &Buffer) -> Vec<String> {
 
 /// Every lesson step's screen at `w`×`h`, walking forward with Space.
 fn every_step(lang: Lang, w: u16, h: u16) -> Vec<Vec<String>> {
-    let mut a = app(lang);
-    key(&mut a, KeyCode::Char('1'));
-    key(&mut a, KeyCode::Enter);
+    let mut a = shipped_app(lang);
+    press(&mut a, KeyCode::Char('1'));
+    press(&mut a, KeyCode::Enter);
     let mut screens: Vec<Vec<String>> = Vec::new();
     for _ in 0..2000 {
-        let screen = rows(&render(&mut a, w, h));
+        let screen = rows(&terminal(&mut a, w, h).backend().buffer().clone());
         if screens.last() == Some(&screen) {
             break;
         }
         screens.push(screen);
-        key(&mut a, KeyCode::Char(' '));
+        press(&mut a, KeyCode::Char(' '));
     }
     assert!(screens.len() > 20, "walked {} steps", screens.len());
     screens
 }
 
 fn ids() -> Vec<String> {
-    let set = LessonSet::load(&LessonSource::Embedded).unwrap();
+    let set = shipped_lessons();
     set.curriculum
         .concepts
         .iter()

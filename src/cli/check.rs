@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 
+use super::out::{say, say_line, warn};
 use crate::check::{self, CheckError, CheckReport, Exercise, ExerciseSet, Options, Target};
 use crate::i18n::{Lang, t, tf};
 
@@ -46,16 +47,16 @@ pub fn run(args: CheckArgs, lessons: Option<PathBuf>, lang: Lang) -> anyhow::Res
     let set = match ExerciseSet::load(lessons.as_deref(), None) {
         Ok(set) => set,
         Err(errors) => {
-            eprintln!("{errors}");
+            warn(&errors.to_string());
             return Ok(ExitCode::FAILURE);
         }
     };
     if args.list {
-        print!("{}", list_text(&set, lang));
+        say(&list_text(&set, lang))?;
         return Ok(ExitCode::SUCCESS);
     }
     let usage = |message: String| {
-        eprintln!("nettutor: check: {message}");
+        warn(&format!("nettutor: check: {message}"));
         Ok(ExitCode::from(USAGE))
     };
     let Some(id) = args.exercise.as_deref() else {
@@ -93,15 +94,15 @@ pub fn run(args: CheckArgs, lessons: Option<PathBuf>, lang: Lang) -> anyhow::Res
     let report = match check::run(exercise, &target, &options) {
         Ok(report) => report,
         Err(CheckError::NotStarted(message)) => {
-            eprintln!("nettutor: check: {message}");
+            warn(&format!("nettutor: check: {message}"));
             return Ok(ExitCode::FAILURE);
         }
         Err(e) => return Err(e.into()),
     };
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report.summary())?);
+        say_line(&serde_json::to_string_pretty(&report.summary())?)?;
     } else {
-        print!("{}", report_text(exercise, &report, lang));
+        say(&report_text(exercise, &report, lang))?;
     }
     Ok(if report.all_passed() {
         ExitCode::SUCCESS

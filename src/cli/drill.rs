@@ -54,7 +54,7 @@ pub fn run(cmd: DrillCmd, lang: Lang) -> anyhow::Result<ExitCode> {
     let kinds = parse_kinds(&args.kind).map_err(anyhow::Error::msg)?;
     let count = usize::from(args.count);
     let store = Store::open_default().ok();
-    let mut progress = store.as_ref().map(DrillProgress::load).unwrap_or_default();
+    let progress = store.as_ref().map(DrillProgress::load).unwrap_or_default();
 
     // A given seed alone decides the set; otherwise missed problems come first.
     let pool: Vec<Problem> = if args.seed.is_some() {
@@ -85,6 +85,17 @@ pub fn run(cmd: DrillCmd, lang: Lang) -> anyhow::Result<ExitCode> {
         Box::new(ReaderSource(io::stdin().lock()))
     };
     let mut stdout = io::stdout().lock();
+    // Saved after every problem, read-change-write, so a drill cut short (or
+    // another one running at the same time) loses nothing.
+    let mut not_saved = None;
+    let mut save = |d: &Drill| {
+        let (Some(store), Some((problem, all_right))) = (&store, d.results().last()) else {
+            return;
+        };
+        if let Err(e) = DrillProgress::record_in(store, &problem.spec, all_right, d.best_streak) {
+            not_saved = Some(e);
+        }
+    };
     let ran = plain::run(
         &mut set,
         &header,
@@ -92,19 +103,14 @@ pub fn run(cmd: DrillCmd, lang: Lang) -> anyhow::Result<ExitCode> {
         source.as_mut(),
         &mut stdout,
         time_limit,
+        &mut save,
     );
     // A reader that stops early (`| head`) is not an error.
     match ran {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
         other => other?,
     }
-    for (problem, all_right) in set.results() {
-        progress.record(&problem.spec, all_right);
-    }
-    progress.best_streak = progress.best_streak.max(set.best_streak);
-    if let Some(store) = &store
-        && let Err(e) = progress.save(store)
-    {
+    if let Some(e) = not_saved {
         eprintln!("nettutor: drill progress not saved: {e}");
     }
     Ok(ExitCode::SUCCESS)

@@ -7,10 +7,12 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use anyhow::Context;
 use clap::Args;
 
+use super::out::{StdoutError, say_line};
 use crate::i18n::{Lang, tf};
 use crate::net::arp::{LanScenario, scenario};
 use crate::net::osi::{Endpoints, IpVersion, Transport, encapsulate};
 use crate::net::pcap::write_pcap;
+use crate::output_file;
 
 #[derive(Debug, Args)]
 pub struct EncapsulationArgs {
@@ -23,7 +25,9 @@ pub struct EncapsulationArgs {
     /// Use IPv6 instead of IPv4.
     #[arg(long)]
     pub ipv6: bool,
-    /// The pcap file to write.
+    /// The pcap file to write: a new name or a regular file (replaced
+    /// atomically; a symlink is followed). A device, FIFO, socket or folder is
+    /// refused (exit 2), never replaced.
     #[arg(short, long, value_name = "FILE")]
     pub output: PathBuf,
 }
@@ -33,7 +37,9 @@ pub struct ArpArgs {
     /// same-network (A → B) or via-gateway (A → a host on another network).
     #[arg(long, default_value = "same-network", value_parser = clap::value_parser!(LanScenario))]
     pub scenario: LanScenario,
-    /// The pcap file to write.
+    /// The pcap file to write: a new name or a regular file (replaced
+    /// atomically; a symlink is followed). A device, FIFO, socket or folder is
+    /// refused (exit 2), never replaced.
     #[arg(short, long, value_name = "FILE")]
     pub output: PathBuf,
 }
@@ -59,23 +65,18 @@ fn stamped(frames: Vec<Vec<u8>>) -> Vec<(Duration, Vec<u8>)> {
         .collect()
 }
 
-fn report(lang: Lang, count: usize, path: &Path) {
+fn report(lang: Lang, count: usize, path: &Path) -> Result<(), StdoutError> {
     let shown = path.display().to_string();
-    println!(
-        "{}",
-        tf(
-            lang,
-            "frames.export.wrote",
-            &[("n", &count.to_string()), ("path", &shown)]
-        )
-    );
-    println!(
-        "{}",
-        tf(lang, "frames.export.open-hint", &[("path", &shown)])
-    );
+    say_line(&tf(
+        lang,
+        "frames.export.wrote",
+        &[("n", &count.to_string()), ("path", &shown)],
+    ))?;
+    say_line(&tf(lang, "frames.export.open-hint", &[("path", &shown)]))
 }
 
 pub fn export_encapsulation(args: EncapsulationArgs, lang: Lang) -> anyhow::Result<ExitCode> {
+    output_file::check(&args.output)?;
     let transport = if args.udp {
         Transport::Udp
     } else {
@@ -94,11 +95,12 @@ pub fn export_encapsulation(args: EncapsulationArgs, lang: Lang) -> anyhow::Resu
     )
     .context("cannot encapsulate the message")?;
     write_pcap(&args.output, &stamped(vec![encapsulation.frame]))?;
-    report(lang, 1, &args.output);
+    report(lang, 1, &args.output)?;
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn export_arp(args: ArpArgs, lang: Lang) -> anyhow::Result<ExitCode> {
+    output_file::check(&args.output)?;
     let mut frames: Vec<Vec<u8>> = scenario(args.scenario)?
         .into_iter()
         .filter_map(|step| step.frame)
@@ -106,6 +108,6 @@ pub fn export_arp(args: ArpArgs, lang: Lang) -> anyhow::Result<ExitCode> {
     // The "in flight" and "checked" steps show the same broadcast: export it once.
     frames.dedup();
     write_pcap(&args.output, &stamped(frames.clone()))?;
-    report(lang, frames.len(), &args.output);
+    report(lang, frames.len(), &args.output)?;
     Ok(ExitCode::SUCCESS)
 }

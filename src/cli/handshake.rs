@@ -1,6 +1,5 @@
 //! `nettutor export handshake` and `nettutor capture handshake`.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -16,7 +15,9 @@ pub struct HandshakeExportArgs {
     /// The scenario to export (see --list).
     #[arg(long, value_name = "NAME", required_unless_present = "list")]
     pub scenario: Option<String>,
-    /// The pcap file to write.
+    /// The pcap file to write: a new name or a regular file (replaced
+    /// atomically; a symlink is followed). A device, FIFO, socket or folder is
+    /// refused (exit 2), never replaced.
     #[arg(
         short = 'o',
         long = "output",
@@ -37,7 +38,9 @@ pub enum CaptureCmd {
     /// Open, use and close a real TCP connection on 127.0.0.1 and capture it
     /// (needs root or CAP_NET_RAW).
     Handshake {
-        /// The pcap file to write.
+        /// The pcap file to write: a new name or a regular file (replaced
+        /// atomically; a symlink is followed). A device, FIFO, socket or folder is
+        /// refused (exit 2), never replaced.
         #[arg(short = 'o', long = "output", value_name = "FILE")]
         output: PathBuf,
     },
@@ -60,6 +63,7 @@ pub fn export(args: HandshakeExportArgs, lang: Lang) -> anyhow::Result<ExitCode>
     let Some(scenario) = Scenario::from_name(&name) else {
         anyhow::bail!("{}", tf(lang, "hs.unknown_scenario", &[("name", &name)]));
     };
+    crate::output_file::check(&output)?;
     let timeline = scenario.timeline(args.seed)?;
     let frames = timeline.pcap_frames(std::time::Duration::ZERO)?;
     write_pcap(&output, &frames)?;
@@ -70,10 +74,15 @@ pub fn export(args: HandshakeExportArgs, lang: Lang) -> anyhow::Result<ExitCode>
 
 pub fn capture(cmd: CaptureCmd, lang: Lang) -> anyhow::Result<ExitCode> {
     let CaptureCmd::Handshake { output } = cmd;
+    // Before the capture: an unusable path fails at once.
+    crate::output_file::check(&output)?;
     let report = match capture_handshake() {
         Ok(report) => report,
         Err(CaptureError::NoPermission(_)) => {
-            eprintln!("nettutor: {}", t(lang, "hs.capture.no_permission"));
+            super::out::warn(&format!(
+                "nettutor: {}",
+                t(lang, "hs.capture.no_permission")
+            ));
             return Ok(ExitCode::FAILURE);
         }
         Err(err) => return Err(err.into()),
@@ -93,7 +102,7 @@ pub fn capture(cmd: CaptureCmd, lang: Lang) -> anyhow::Result<ExitCode> {
     Ok(if report.complete {
         ExitCode::SUCCESS
     } else {
-        eprintln!("nettutor: {}", t(lang, "hs.capture.incomplete"));
+        super::out::warn(&format!("nettutor: {}", t(lang, "hs.capture.incomplete")));
         ExitCode::FAILURE
     })
 }
@@ -107,16 +116,9 @@ fn wrote(lang: Lang, count: usize, file: &Path) -> String {
     )
 }
 
-/// Print to stdout; a closed pipe (`| head`) ends the output quietly.
+/// Print to stdout (see `out::say`).
 fn say(text: &str) -> anyhow::Result<()> {
-    let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
-        _ => Ok(()),
-    }
+    Ok(super::out::say(text)?)
 }
 
 /// One line per segment: time, direction, flags and numbers, both ends' states

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 
+use super::out::{say, say_line, warn};
 use crate::i18n::{Lang, t};
 use crate::lab::{
     self, Cancel, LabError, LabEvent, LabName, LabParams, LabSink, NullSink, OptKind,
@@ -17,7 +18,7 @@ struct StderrEvents;
 impl LabSink for StderrEvents {
     fn event(&self, ev: LabEvent) {
         if let Ok(line) = serde_json::to_string(&ev) {
-            eprintln!("{line}");
+            warn(&line);
         }
     }
 }
@@ -67,26 +68,26 @@ struct Request {
 
 pub fn run(args: LabArgs, lang: Lang) -> anyhow::Result<ExitCode> {
     if args.list {
-        print!("{}", list_text(lang));
+        say(&list_text(lang))?;
         return Ok(ExitCode::SUCCESS);
     }
     let Some(name) = args.name.as_deref() else {
-        eprintln!(
+        warn(&format!(
             "nettutor: lab: name a lab to run, or use --list\n\n{}",
             list_text(lang)
-        );
+        ));
         return Ok(ExitCode::from(USAGE));
     };
     let request = match parse_request(name, &args) {
         Ok(request) => request,
         Err(err) => {
-            eprintln!("nettutor: {err}");
+            warn(&format!("nettutor: {err}"));
             return Ok(ExitCode::from(USAGE));
         }
     };
     let lang = request.lang.unwrap_or(lang);
     if request.help {
-        print!("{}", options_text(&request.params, lang));
+        say(&options_text(&request.params, lang))?;
         return Ok(ExitCode::SUCCESS);
     }
     let sink: &dyn LabSink = if request.events {
@@ -103,18 +104,18 @@ pub fn run(args: LabArgs, lang: Lang) -> anyhow::Result<ExitCode> {
     match lab::run_lab(&request.params, sink, &cancel) {
         Ok(report) => {
             if request.json {
-                println!("{}", report.to_json());
+                say_line(&report.to_json().to_string())?;
             } else {
-                print!("{}", report.summary(lang));
+                say(&report.summary(lang))?;
             }
             Ok(ExitCode::SUCCESS)
         }
         Err(LabError::Cancelled) => {
-            eprintln!("nettutor: lab {name}: {}", LabError::Cancelled);
+            warn(&format!("nettutor: lab {name}: {}", LabError::Cancelled));
             Ok(ExitCode::from(INTERRUPTED))
         }
         Err(err) if err.is_usage() => {
-            eprintln!("nettutor: {err}");
+            warn(&format!("nettutor: {err}"));
             Ok(ExitCode::from(USAGE))
         }
         Err(err) => Err(anyhow::anyhow!("lab {name}: {err}")),

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::Subcommand;
 
+use super::out::{say, say_line, warn};
 use crate::check::ExerciseSet;
 use crate::i18n::Lang;
 use crate::lesson::{LessonSet, LessonSource};
@@ -25,18 +26,20 @@ pub fn run(cmd: LessonsCmd, dir: Option<PathBuf>, lang: Lang) -> anyhow::Result<
     match cmd {
         LessonsCmd::List => match LessonSet::load(&LessonSource::from_option(dir)) {
             Ok(set) => {
+                let mut text = String::new();
                 for lesson in &set.lessons {
-                    println!(
-                        "{}\t{}\t{}",
+                    text.push_str(&format!(
+                        "{}\t{}\t{}\n",
                         lesson.id,
                         lesson.steps.len(),
                         lesson.title.get(lang)
-                    );
+                    ));
                 }
+                say(&text)?;
                 Ok(ExitCode::SUCCESS)
             }
             Err(errors) => {
-                eprintln!("{errors}");
+                warn(&errors.to_string());
                 Ok(ExitCode::FAILURE)
             }
         },
@@ -49,25 +52,25 @@ pub fn run(cmd: LessonsCmd, dir: Option<PathBuf>, lang: Lang) -> anyhow::Result<
                     let exercises = match ExerciseSet::load(folder.as_deref(), Some(&set)) {
                         Ok(exercises) => exercises,
                         Err(errors) => {
-                            eprintln!("{errors}");
-                            eprintln!("{} problem(s) found", errors.0.len());
+                            warn(&errors.to_string());
+                            warn(&format!("{} problem(s) found", errors.0.len()));
                             return Ok(ExitCode::FAILURE);
                         }
                     };
                     let steps: usize = set.lessons.iter().map(|l| l.steps.len()).sum();
-                    println!(
+                    say_line(&format!(
                         "ok: {} lessons, {steps} steps, {} quiz questions, {} concepts, {} glossary terms, {} exercises",
                         set.lessons.len(),
                         set.questions.len(),
                         set.curriculum.concepts.len(),
                         set.glossary.terms.len(),
                         exercises.exercises.len()
-                    );
+                    ))?;
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(errors) => {
-                    eprintln!("{errors}");
-                    eprintln!("{} problem(s) found", errors.0.len());
+                    warn(&errors.to_string());
+                    warn(&format!("{} problem(s) found", errors.0.len()));
                     Ok(ExitCode::FAILURE)
                 }
             }

@@ -8,6 +8,7 @@ mod frames;
 mod handshake;
 mod lab;
 mod lessons;
+pub mod out;
 mod quiz;
 mod subnet;
 
@@ -76,7 +77,10 @@ pub enum Command {
 
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return clap_exit(&e),
+    };
     let lang = cli.lang.unwrap_or_else(Lang::from_env);
     let result = match cli.command {
         None => crate::ui::run(crate::ui::Options {
@@ -100,9 +104,47 @@ pub fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
-        Err(err) => {
-            eprintln!("nettutor: {err:#}");
-            ExitCode::FAILURE
-        }
+        Err(err) => exit_for(&err),
+    }
+}
+
+/// `--help`, `--version` and command-line mistakes, with our write rules:
+/// help on a closed pipe is quiet, on a full device one line and exit 1.
+fn clap_exit(e: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        let text = if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+            e.render().ansi().to_string()
+        } else {
+            e.render().to_string()
+        };
+        return match out::say(&text) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(err) => exit_for(&err.into()),
+        };
+    }
+    let _ = e.print();
+    ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2))
+}
+
+/// Prints `err` once, in one line, and picks the exit status: a closed stdout
+/// is a quiet success, a path that is not a file (`-o /dev/null`) a usage
+/// mistake (2), anything else a failure (1).
+fn exit_for(err: &anyhow::Error) -> ExitCode {
+    if err.chain().any(|c| {
+        c.downcast_ref::<out::StdoutError>()
+            .is_some_and(|e| e.is_closed_pipe())
+    }) {
+        return ExitCode::SUCCESS;
+    }
+    out::warn(&format!("nettutor: {}", out::error_line(err)));
+    let usage = err.chain().any(|c| {
+        c.downcast_ref::<crate::output_file::OutputError>()
+            .is_some_and(|e| e.is_usage())
+    });
+    if usage {
+        ExitCode::from(2)
+    } else {
+        ExitCode::FAILURE
     }
 }

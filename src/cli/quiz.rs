@@ -9,6 +9,7 @@ use std::time::Duration;
 use anyhow::Context as _;
 use clap::Args;
 
+use super::out::{say, warn};
 use crate::i18n::{Lang, t};
 use crate::lesson::{LessonSet, LessonSource, PanelId};
 use crate::quiz::mastery::Mastery;
@@ -42,7 +43,8 @@ pub struct QuizArgs {
     #[arg(long)]
     pub plain: bool,
 
-    /// Write one row per question to FILE (.json or .csv).
+    /// Write one row per question to FILE (.json or .csv), checked before the
+    /// first question. A device, FIFO or folder is refused (exit 2).
     #[arg(long, value_name = "FILE.json|FILE.csv")]
     pub results: Option<PathBuf>,
 
@@ -54,8 +56,15 @@ pub struct QuizArgs {
 pub fn run(args: QuizArgs, lessons: Option<PathBuf>, lang: Lang) -> anyhow::Result<ExitCode> {
     let store = Store::open_default().ok();
     if args.progress {
-        let mastery = store.as_ref().map(Mastery::load).unwrap_or_default();
-        print!("{}", progress_report(&mastery, lang));
+        // Read-only: reports what is wrong with the file, never moves it.
+        let (mastery, warnings) = store
+            .as_ref()
+            .map(Mastery::load_with_warnings)
+            .unwrap_or_default();
+        for w in &warnings {
+            warn(&format!("nettutor: {w}"));
+        }
+        say(&progress_report(&mastery, lang))?;
         return Ok(ExitCode::SUCCESS);
     }
     let topics = parse_topics(&args.topic).map_err(anyhow::Error::msg)?;
@@ -68,6 +77,9 @@ pub fn run(args: QuizArgs, lessons: Option<PathBuf>, lang: Lang) -> anyhow::Resu
             "--results needs a file ending in .json or .csv, not {}",
             path.display()
         );
+        // Before the first question: an unwritable path fails now, not after
+        // the student has answered everything.
+        crate::output_file::check(path)?;
     }
     let count = usize::from(args.count).min(MAX_COUNT);
     if !args.plain {
@@ -76,7 +88,13 @@ pub fn run(args: QuizArgs, lessons: Option<PathBuf>, lang: Lang) -> anyhow::Resu
     let set = LessonSet::load(&LessonSource::from_option(lessons))
         .map_err(|errors| anyhow::anyhow!("{errors}"))
         .context("the lessons have problems")?;
-    let mut mastery = store.as_ref().map(Mastery::load).unwrap_or_default();
+    let (mut mastery, warnings) = store
+        .as_ref()
+        .map(Mastery::load_with_warnings)
+        .unwrap_or_default();
+    for w in &warnings {
+        warn(&format!("nettutor: {w}"));
+    }
     // A given seed alone decides the quiz; otherwise what is due comes first.
     let due = if args.seed.is_some() {
         Vec::new()
@@ -100,30 +118,67 @@ pub fn run(args: QuizArgs, lessons: Option<PathBuf>, lang: Lang) -> anyhow::Resu
     } else {
         Box::new(ReaderSource(io::stdin().lock()))
     };
+    let mut saver = Saver {
+        store: store.as_ref(),
+        mastery: &mut mastery,
+        // An unreadable file was reported at load; do not say it again.
+        failed: store.as_ref().is_some_and(|s| !s.writable()),
+    };
     let mut stdout = io::stdout().lock();
+    // Every answer is saved as it is given: Ctrl-C, SIGTERM or SIGKILL later
+    // loses nothing already answered.
     let ran = plain::run(
         &mut session,
         lang,
         source.as_mut(),
         &mut stdout,
         time_limit,
-        Some(&mut mastery),
+        &mut |q, right| {
+            saver.mastery.record(q, right);
+            saver.save();
+        },
     );
-    // A reader that stops early (`| head`) is not an error.
-    match ran {
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(ExitCode::SUCCESS),
-        other => other?,
-    }
-    mastery.finish_quiz();
-    if let Some(store) = &store
-        && let Err(e) = mastery.save(store)
-    {
-        eprintln!("nettutor: mastery not saved: {e}");
+    drop(stdout);
+    let closed = match ran {
+        Ok(()) => false,
+        // A reader that stops early (`| head`) is not an error; the answers
+        // given are saved all the same.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => true,
+        Err(e) => return Err(super::out::StdoutError(e).into()),
+    };
+    if !closed {
+        saver.mastery.finish_quiz();
+        saver.save();
     }
     if let Some(path) = &args.results {
         results::write(path, &results::rows(&session, lang))?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Saves mastery after each answer; the first failure is reported once and
+/// later answers are still tried (a lock held too long may pass).
+struct Saver<'a> {
+    store: Option<&'a Store>,
+    mastery: &'a mut Mastery,
+    failed: bool,
+}
+
+impl Saver<'_> {
+    fn save(&mut self) {
+        let Some(store) = self.store else {
+            return;
+        };
+        match self.mastery.save(store) {
+            Ok(None) => {}
+            Ok(Some(warning)) => warn(&format!("nettutor: {warning}")),
+            Err(e) if !self.failed => {
+                self.failed = true;
+                warn(&format!("nettutor: mastery not saved: {e}"));
+            }
+            Err(_) => {}
+        }
+    }
 }
 
 /// The terminal UI, opened on the Quiz panel with this quiz.

@@ -14,7 +14,7 @@ use std::thread;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use pnet_packet::tcp::TcpFlags;
-use socket2::{Domain, Protocol, SockAddr, SockAddrStorage, Socket, Type};
+use socket2::{Domain, Protocol, SockAddr, SockAddrStorage, SockFilter, Socket, Type};
 
 use crate::net::tcp::frames::{fill_tcp_checksum, segment_from_frame};
 use crate::net::tcp::observed::{ObservedSegment, timeline_from_observed};
@@ -113,9 +113,66 @@ pub fn open_loopback_capture() -> Result<Socket, CaptureError> {
     socket
         .set_read_timeout(Some(POLL))
         .map_err(io_err("capture read timeout"))?;
-    // Room for bursts of other loopback traffic while we run.
-    let _ = socket.set_recv_buffer_size(4 << 20);
+    // The kernel filter lets only our connection through: a small buffer is
+    // room enough for it.
+    let _ = socket.set_recv_buffer_size(RECV_BUFFER);
     Ok(socket)
+}
+
+/// The packet socket's receive buffer: our connection's dozen small segments
+/// fit many times over.
+const RECV_BUFFER: usize = 256 * 1024;
+/// At most this many frames are kept; a normal connection has about ten.
+pub const MAX_FRAMES: usize = 256;
+
+/// Classic BPF (`SO_ATTACH_FILTER`) for IPv4 TCP segments from or to `port`
+/// behind loopback's 14-byte Ethernet header. Everything else is dropped in
+/// the kernel, before it is queued or copied: capturing while the throughput
+/// lab floods loopback costs nothing.
+pub fn port_filter(port: u16) -> [SockFilter; 13] {
+    const LD_H_ABS: u16 = 0x28; // A = 16 bits at k
+    const LD_B_ABS: u16 = 0x30; // A = 8 bits at k
+    const LD_H_IND: u16 = 0x48; // A = 16 bits at X + k
+    const LDX_B_MSH: u16 = 0xb1; // X = 4 * (byte at k & 0xf): the IP header length
+    const JEQ: u16 = 0x15;
+    const JSET: u16 = 0x45;
+    const RET: u16 = 0x06;
+    let port = u32::from(port);
+    [
+        SockFilter::new(LD_H_ABS, 0, 0, 12),     // 0: EtherType
+        SockFilter::new(JEQ, 0, 10, 0x0800),     // 1: IPv4, else drop (12)
+        SockFilter::new(LD_B_ABS, 0, 0, 23),     // 2: IP protocol
+        SockFilter::new(JEQ, 0, 8, 6),           // 3: TCP, else drop
+        SockFilter::new(LD_H_ABS, 0, 0, 20),     // 4: flags + fragment offset
+        SockFilter::new(JSET, 6, 0, 0x1fff),     // 5: a later fragment: drop
+        SockFilter::new(LDX_B_MSH, 0, 0, 14),    // 6: X = IP header length
+        SockFilter::new(LD_H_IND, 0, 0, 14),     // 7: TCP source port
+        SockFilter::new(JEQ, 2, 0, port),        // 8: ours: accept (11)
+        SockFilter::new(LD_H_IND, 0, 0, 16),     // 9: TCP destination port
+        SockFilter::new(JEQ, 0, 1, port),        // 10: ours: accept, else drop
+        SockFilter::new(RET, 0, 0, 0x0004_0000), // 11: accept, whole frame
+        SockFilter::new(RET, 0, 0, 0),           // 12: drop
+    ]
+}
+
+/// Limits the capture to TCP `port` and throws away what was queued before
+/// the filter was in place.
+fn filter_to_port(socket: &Socket, port: u16) -> Result<(), CaptureError> {
+    socket
+        .attach_filter(&port_filter(port))
+        .map_err(io_err("attach the socket filter"))?;
+    socket
+        .set_nonblocking(true)
+        .map_err(io_err("capture mode"))?;
+    let mut buf = [MaybeUninit::<u8>::uninit(); 2048];
+    for _ in 0..100_000 {
+        if socket.recv(&mut buf).is_err() {
+            break;
+        }
+    }
+    socket
+        .set_nonblocking(false)
+        .map_err(io_err("capture mode"))
 }
 
 /// One frame as the tap saw it.
@@ -132,7 +189,7 @@ fn tap(socket: &Socket, done: &AtomicBool, deadline: Instant) -> Vec<Tapped> {
     let mut frames = Vec::new();
     let mut buf = vec![MaybeUninit::<u8>::uninit(); 70_000];
     let mut stop_at = deadline;
-    while Instant::now() < stop_at {
+    while Instant::now() < stop_at && frames.len() < MAX_FRAMES {
         if done.load(Ordering::Acquire) {
             stop_at = stop_at.min(Instant::now() + GRACE);
         }
@@ -178,8 +235,7 @@ pub(crate) fn pkttype(from: &SockAddr) -> Option<u8> {
 }
 
 /// Open, use and close one connection on 127.0.0.1; returns its two addresses.
-fn run_connection() -> Result<(SocketAddr, SocketAddr), CaptureError> {
-    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).map_err(io_err("listen"))?;
+fn run_connection(listener: TcpListener) -> Result<(SocketAddr, SocketAddr), CaptureError> {
     let server = listener.local_addr().map_err(io_err("listener address"))?;
     let mut client = TcpStream::connect_timeout(&server, IO_TIMEOUT).map_err(io_err("connect"))?;
     let client_addr = client.local_addr().map_err(io_err("client address"))?;
@@ -257,12 +313,19 @@ fn teardown_complete(segments: &[Segment]) -> bool {
 
 /// Capture one connection of our own on loopback.
 pub fn capture_handshake() -> Result<CaptureReport, CaptureError> {
+    // The server's port first, so the kernel filter can name it.
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).map_err(io_err("listen"))?;
+    let port = listener
+        .local_addr()
+        .map_err(io_err("listener address"))?
+        .port();
     let socket = open_loopback_capture()?;
+    filter_to_port(&socket, port)?;
     let done = AtomicBool::new(false);
     let deadline = Instant::now() + IO_TIMEOUT * 4;
     let (tapped, connection) = thread::scope(|scope| {
         let tapper = scope.spawn(|| tap(&socket, &done, deadline));
-        let connection = run_connection();
+        let connection = run_connection(listener);
         done.store(true, Ordering::Release);
         (tapper.join().unwrap_or_default(), connection)
     });

@@ -64,30 +64,83 @@ impl LengthPrefixDecoder {
     }
 }
 
+/// The longest message a [`DelimiterDecoder`] keeps: a peer that never sends
+/// a newline must not make it grow without end. Bytes past it are dropped
+/// (and counted) until the next newline.
+pub const MAX_LINE: usize = 64 * 1024;
+
 /// Streaming decoder for escaped newline-delimited messages.
 #[derive(Debug, Default, Clone)]
 pub struct DelimiterDecoder {
     current: Vec<u8>,
     escaped: bool,
+    /// Bytes dropped from messages longer than [`MAX_LINE`].
+    dropped: u64,
+    /// Messages that were cut at [`MAX_LINE`].
+    cut: u64,
+    /// The current message is already over the limit.
+    over: bool,
 }
 
 impl DelimiterDecoder {
-    /// Feed one recv() result; get every message it completed.
+    /// Feed one recv() result; get every message it completed. Plain runs of
+    /// bytes are found with `memchr` and copied at once.
     pub fn push(&mut self, chunk: &[u8]) -> Vec<Vec<u8>> {
         let mut out = Vec::new();
-        for &b in chunk {
+        let mut rest = chunk;
+        while !rest.is_empty() {
             if self.escaped {
                 self.escaped = false;
-                self.current.push(if b == b'n' { b'\n' } else { b });
-            } else if b == b'\\' {
-                self.escaped = true;
-            } else if b == b'\n' {
-                out.push(std::mem::take(&mut self.current));
-            } else {
-                self.current.push(b);
+                let b = rest[0];
+                self.keep(&[if b == b'n' { b'\n' } else { b }]);
+                rest = &rest[1..];
+                continue;
+            }
+            match memchr::memchr2(b'\\', b'\n', rest) {
+                None => {
+                    self.keep(rest);
+                    break;
+                }
+                Some(at) => {
+                    self.keep(&rest[..at]);
+                    if rest[at] == b'\n' {
+                        out.push(std::mem::take(&mut self.current));
+                        if std::mem::take(&mut self.over) {
+                            self.cut += 1;
+                        }
+                    } else {
+                        self.escaped = true;
+                    }
+                    rest = &rest[at + 1..];
+                }
             }
         }
         out
+    }
+
+    fn keep(&mut self, bytes: &[u8]) {
+        let room = MAX_LINE.saturating_sub(self.current.len());
+        let (kept, lost) = bytes.split_at(bytes.len().min(room));
+        self.current.extend_from_slice(kept);
+        if !lost.is_empty() {
+            self.over = true;
+            self.dropped = self.dropped.saturating_add(lost.len() as u64);
+        }
+    }
+
+    /// Bytes dropped so far from over-long messages.
+    pub fn dropped_bytes(&self) -> u64 {
+        self.dropped
+    }
+
+    /// Messages delivered cut at [`MAX_LINE`].
+    pub fn cut_messages(&self) -> u64 {
+        self.cut
+    }
+
+    /// Bytes of the unfinished message held now (at most [`MAX_LINE`]).
+    pub fn pending(&self) -> usize {
+        self.current.len()
     }
 }
 
@@ -147,6 +200,22 @@ mod tests {
     fn huge_length_prefix_is_refused() {
         let mut d = LengthPrefixDecoder::default();
         assert!(d.push(&[0xff, 0xff, 0xff, 0xff]).is_err());
+    }
+
+    #[test]
+    fn a_peer_that_never_sends_a_newline_cannot_grow_the_decoder() {
+        let mut d = DelimiterDecoder::default();
+        let flood = vec![b'x'; 1 << 20];
+        for _ in 0..8 {
+            assert!(d.push(&flood).is_empty());
+            assert!(d.pending() <= MAX_LINE);
+        }
+        assert_eq!(d.dropped_bytes(), 8 * (1 << 20) - MAX_LINE as u64);
+        let got = d.push(b"\nnext\n");
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[0].len(), MAX_LINE, "the long one is cut");
+        assert_eq!(got[1], b"next", "the next message is whole");
+        assert_eq!(d.cut_messages(), 1);
     }
 
     #[test]

@@ -120,6 +120,10 @@ pub struct UdpLossReport {
     pub kernel_rcvbuf_errors: u64,
     /// Whether /proc/net/snmp could be read (Linux).
     pub snmp_available: bool,
+    /// Datagrams the kernel dropped on this lab's own receiving socket: the
+    /// `drops` column of its line in /proc/net/udp (found by the socket's
+    /// inode). Exactly this run's, whatever else runs. None off Linux.
+    pub socket_drops: Option<u64>,
     /// SO_RCVBUF as the kernel reports it after our request.
     pub rcvbuf_effective: usize,
     pub udp_elapsed_ms: u64,
@@ -140,6 +144,40 @@ fn parse_rcvbuf_errors(snmp: &str) -> Option<u64> {
         .split_whitespace()
         .position(|w| w == "RcvbufErrors")?;
     values.split_whitespace().nth(column)?.parse().ok()
+}
+
+/// The `drops` column of the line of the socket with inode `inode` in
+/// /proc/net/udp or /proc/net/udp6.
+pub fn socket_drops(inode: u64) -> Option<u64> {
+    ["/proc/net/udp", "/proc/net/udp6"]
+        .iter()
+        .filter_map(|table| std::fs::read_to_string(table).ok())
+        .find_map(|text| parse_socket_drops(&text, inode))
+}
+
+fn parse_socket_drops(table: &str, inode: u64) -> Option<u64> {
+    let mut lines = table.lines();
+    let header: Vec<&str> = lines.next()?.split_whitespace().collect();
+    // The header's "tx_queue rx_queue" and "tr tm->when" are one column each
+    // in the rows ("0:0", "00:00000000"); find columns from the row's end.
+    let from_end = header.len() - header.iter().position(|w| *w == "inode")?;
+    let drops_from_end = header.len() - header.iter().position(|w| *w == "drops")?;
+    let wanted = inode.to_string();
+    lines.find_map(|row| {
+        let cols: Vec<&str> = row.split_whitespace().collect();
+        let at = |back: usize| cols.len().checked_sub(back).and_then(|i| cols.get(i));
+        (at(from_end) == Some(&wanted.as_str())).then(|| at(drops_from_end)?.parse().ok())?
+    })
+}
+
+/// The inode number of a socket (what /proc/net/udp lists it by).
+fn socket_inode(socket: &UdpSocket) -> Option<u64> {
+    use std::os::fd::AsRawFd;
+    let mut stat = std::mem::MaybeUninit::<libc::stat>::uninit();
+    // SAFETY: fstat on a descriptor we own, into a buffer of the right size.
+    let ok = unsafe { libc::fstat(socket.as_raw_fd(), stat.as_mut_ptr()) } == 0;
+    // SAFETY: fstat succeeded, so it filled the buffer.
+    ok.then(|| unsafe { stat.assume_init() }.st_ino)
 }
 
 fn small_buffer_udp(rcvbuf: usize) -> Result<UdpSocket, LabError> {
@@ -227,6 +265,7 @@ pub fn run(
     let (seen, sent) = io::both(cancel, receive, send)?;
     let udp_elapsed_ms = io::ms_since(start);
     let after = udp_rcvbuf_errors();
+    let socket_drops = socket_inode(&receiver).and_then(socket_drops);
     let received = seen.len() as u64;
 
     sink.event(LabEvent::Phase {
@@ -243,6 +282,7 @@ pub fn run(
             _ => 0,
         },
         snmp_available: before.is_some() && after.is_some(),
+        socket_drops,
         rcvbuf_effective,
         udp_elapsed_ms,
         tcp,
@@ -409,6 +449,9 @@ impl LabOutcome for UdpLossReport {
                 ("rcvbuf", &self.rcvbuf_effective.to_string()),
             ],
         )];
+        if let Some(drops) = self.socket_drops {
+            lines.push(tf(lang, "lab.udp-loss.own-drops", &[("drops", &n(drops))]));
+        }
         if self.snmp_available {
             lines.push(tf(
                 lang,
@@ -439,6 +482,16 @@ impl LabOutcome for UdpLossReport {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn drops_column_of_the_socket_line_is_found_by_inode() {
+        let table = "   sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops\n\
+          1: 0100007F:A1B2 00000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 4711 2 0000000000000000 0\n\
+          2: 0100007F:C3D4 00000000:0000 07 00000000:00001100 00:00000000 00000000     0        0 4712 2 0000000000000000 987\n";
+        assert_eq!(parse_socket_drops(table, 4712), Some(987));
+        assert_eq!(parse_socket_drops(table, 4711), Some(0));
+        assert_eq!(parse_socket_drops(table, 47), None);
+    }
 
     #[test]
     fn rcvbuf_errors_column_is_found_by_name() {

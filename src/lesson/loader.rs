@@ -9,6 +9,7 @@ use super::error::{LessonError, LessonErrors};
 use super::model::{Checker, Lesson, validate_file};
 use super::question::Question;
 use super::raw::RawLesson;
+use crate::output_file::{kind_of, plain_reason};
 
 pub const CURRICULUM_FILE: &str = "curriculum.toml";
 pub const GLOSSARY_FILE: &str = "glossary.toml";
@@ -196,6 +197,9 @@ fn builtin<T: Default>(name: &str, parse: fn(&str, &str) -> Result<T, Vec<Lesson
         .unwrap_or_default()
 }
 
+/// The largest lesson file read (the biggest shipped one is a few dozen kB).
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+
 fn read_dir(dir: &Path) -> Result<Vec<(String, String)>, LessonErrors> {
     let label = dir.display().to_string();
     let fail = |message: String| LessonErrors(vec![LessonError::folder(&label, message)]);
@@ -205,25 +209,83 @@ fn read_dir(dir: &Path) -> Result<Vec<(String, String)>, LessonErrors> {
     let mut errors = Vec::new();
     for entry in entries.flatten() {
         let path = entry.path();
-        if path.extension().is_none_or(|x| x != "toml") || !path.is_file() {
-            continue;
-        }
         let name = entry.file_name().to_string_lossy().into_owned();
-        match fs::read(&path) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => files.push((name, text)),
-                Err(e) => errors.push(LessonError {
-                    file: name,
-                    line: 0,
-                    message: format!("not UTF-8 text (byte {})", e.utf8_error().valid_up_to()),
-                }),
-            },
-            Err(e) => errors.push(LessonError::folder(&name, format!("cannot read: {e}"))),
+        let toml = path.extension().is_some_and(|x| x == "toml");
+        match read_lesson_file(&path, toml) {
+            Ok(Some(text)) => files.push((name, text)),
+            Ok(None) => {}
+            Err((line, message)) => errors.push(LessonError {
+                file: path.display().to_string(),
+                line,
+                message,
+            }),
         }
     }
     if !errors.is_empty() {
+        errors.sort_by(|a, b| a.file.cmp(&b.file));
         return Err(LessonErrors(errors));
     }
     files.sort();
     Ok(files)
+}
+
+/// One entry of a lesson folder: its text, None to skip it (not a lesson),
+/// or (line, problem). FIFOs, devices, sockets and broken or looping symlinks
+/// are reported whatever their name: a teacher who put one there meant
+/// something, and reading a FIFO would hang.
+fn read_lesson_file(path: &Path, toml: bool) -> Result<Option<String>, (usize, String)> {
+    use std::io::Read as _;
+    use std::os::unix::fs::OpenOptionsExt as _;
+    let meta = match fs::metadata(path) {
+        Ok(meta) => meta,
+        Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {
+            return Err((
+                0,
+                "a symlink loop (too many levels of symbolic links)".into(),
+            ));
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err((0, "a symlink to a file that does not exist".into()));
+        }
+        Err(e) => return Err((0, format!("cannot read: {}", plain_reason(&e)))),
+    };
+    let ft = meta.file_type();
+    if ft.is_dir() || (ft.is_file() && !toml) {
+        return Ok(None);
+    }
+    if let Some(what) = kind_of(ft) {
+        return Err((
+            0,
+            format!("{what}, not a lesson file; remove it from the folder"),
+        ));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err((
+            0,
+            format!(
+                "{} bytes; a lesson file may have at most {MAX_FILE_BYTES} (1 MiB)",
+                meta.len()
+            ),
+        ));
+    }
+    let mut bytes = Vec::new();
+    fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| (0, format!("cannot read: {}", plain_reason(&e))))?;
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(Some(text)),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let good = &e.as_bytes()[..at];
+            let line = good.iter().filter(|b| **b == b'\n').count() + 1;
+            let column = at - good.iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1) + 1;
+            Err((
+                line,
+                format!("not UTF-8 text: a bad byte at line {line}, column {column} (byte {at})"),
+            ))
+        }
+    }
 }

@@ -36,13 +36,16 @@ pub enum PcapFileError {
     Format { path: PathBuf, detail: String },
     #[error("{path} holds link type {link:?}, not Ethernet")]
     NotEthernet { path: PathBuf, link: DataLink },
+    /// The path is not a file we may replace (a device, a FIFO, a folder…).
+    #[error(transparent)]
+    Output(#[from] crate::output_file::OutputError),
     #[error("frame {index} is {len} bytes, more than the snap length {SNAPLEN}")]
     FrameTooLong { index: usize, len: usize },
 }
 
 /// Writes `frames` as a classic little-endian, microsecond pcap file.
-/// The file appears complete or not at all: it is written to a temporary file in
-/// the same directory and renamed over `path`.
+/// The file appears complete or not at all (see `crate::output_file`: a device,
+/// FIFO or folder is refused, a symlink followed).
 pub fn write_pcap(path: &Path, frames: &[(Duration, Vec<u8>)]) -> Result<(), PcapFileError> {
     write_atomically(path, frames, true)
 }
@@ -71,6 +74,12 @@ fn write_atomically(
             });
         }
     }
+    let bytes = pcap_bytes(frames).map_err(write_err)?;
+    if replace {
+        // Refuses devices, FIFOs and folders; follows symlinks.
+        crate::output_file::write_atomic(path, &bytes)?;
+        return Ok(());
+    }
     let dir = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
         _ => PathBuf::from("."),
@@ -81,20 +90,15 @@ fn write_atomically(
         .tempfile_in(&dir)
         // tempfile's error repeats the temporary path; report only the cause.
         .map_err(|e| write_err(plain_io_error(&e)))?;
-    let bytes = pcap_bytes(frames).map_err(write_err)?;
     {
         let mut out = BufWriter::new(temp.as_file());
         out.write_all(&bytes).map_err(write_err)?;
         out.flush().map_err(write_err)?;
     }
     temp.as_file().sync_all().map_err(write_err)?;
-    if replace {
-        temp.persist(path)
-            .map_err(|e| write_err(plain_io_error(&e.error)))?;
-    } else {
-        temp.persist_noclobber(path)
-            .map_err(|e| write_err(plain_io_error(&e.error)))?;
-    }
+    // A new name only: nothing existing (a device node included) is replaced.
+    temp.persist_noclobber(path)
+        .map_err(|e| write_err(plain_io_error(&e.error)))?;
     Ok(())
 }
 

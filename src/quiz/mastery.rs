@@ -4,7 +4,10 @@
 //! returns at the very next quiz and what is known fades out.
 //!
 //! Kept in the progress file under `"mastery"` (the store keeps sections it
-//! does not know), written atomically by `Store::save`.
+//! does not know). Saving replays this run's answers onto what is on disk now,
+//! under the store's lock, so two instances sharing one home both count.
+//! Reading is lenient: a malformed card is skipped with a warning, out-of-range
+//! numbers are clamped, counters saturate.
 
 use std::collections::BTreeMap;
 
@@ -43,14 +46,22 @@ impl Default for Card {
 
 impl Card {
     fn record(&mut self, right: bool, quiz: u32) {
-        self.seen += 1;
+        self.clamp();
+        self.seen = self.seen.saturating_add(1);
         if right {
-            self.correct += 1;
+            self.correct = self.correct.saturating_add(1);
             self.level = (self.level + 1).min(TOP_BOX);
         } else {
             self.level = 1;
         }
-        self.due = quiz + (1u32 << (self.level - 1));
+        self.due = quiz.saturating_add(1u32 << (self.level - 1));
+    }
+
+    /// Values a hand-edited or damaged file may hold, brought into range:
+    /// box 1–5, no more right answers than answers.
+    fn clamp(&mut self) {
+        self.level = self.level.clamp(1, TOP_BOX);
+        self.correct = self.correct.min(self.seen);
     }
 
     /// 0.0 (box 1) to 1.0 (top box); unseen cards are 0.
@@ -58,7 +69,7 @@ impl Card {
         if self.seen == 0 {
             0.0
         } else {
-            f64::from(self.level - 1) / f64::from(TOP_BOX - 1)
+            f64::from(self.level.clamp(1, TOP_BOX) - 1) / f64::from(TOP_BOX - 1)
         }
     }
 }
@@ -78,6 +89,21 @@ pub struct Mastery {
     /// By topic name: which question ids belong to it (for the bars).
     #[serde(default)]
     pub topics: BTreeMap<String, Vec<String>>,
+    /// This run's changes not yet saved, replayed onto the file at save.
+    #[serde(skip)]
+    journal: Vec<Change>,
+}
+
+/// One change to replay at save time.
+#[derive(Debug, Clone, PartialEq)]
+enum Change {
+    Answer {
+        id: String,
+        concepts: Vec<String>,
+        topic: String,
+        right: bool,
+    },
+    QuizFinished,
 }
 
 /// Mastery of one topic, for the progress screen.
@@ -91,14 +117,57 @@ pub struct TopicMastery {
 }
 
 impl Mastery {
-    /// The section from a progress file; a missing or unreadable section is a
-    /// fresh start (the rest of the file is untouched).
+    /// The section from a progress file; a missing section is a fresh start.
     pub fn from_progress(progress: &Progress) -> Mastery {
-        progress
-            .other
-            .get(SECTION)
-            .and_then(|v| serde_json::from_value(v.clone()).ok())
-            .unwrap_or_default()
+        Mastery::read(progress).0
+    }
+
+    /// The section, leniently: a card that does not parse is skipped and
+    /// named in the warnings; everything else is kept and clamped.
+    pub fn read(progress: &Progress) -> (Mastery, Vec<String>) {
+        let mut m = Mastery::default();
+        let mut warnings = Vec::new();
+        let Some(section) = progress.other.get(SECTION) else {
+            return (m, warnings);
+        };
+        let Some(section) = section.as_object() else {
+            warnings.push(format!("{SECTION} is not an object; starting it fresh"));
+            return (m, warnings);
+        };
+        if let Some(v) = section.get("quizzes") {
+            match v.as_u64() {
+                Some(n) => m.quizzes = u32::try_from(n).unwrap_or(u32::MAX),
+                None => warnings.push(format!("{SECTION}.quizzes {v} is not a count; ignored")),
+            }
+        }
+        for (name, cards) in [
+            ("questions", &mut m.questions),
+            ("concepts", &mut m.concepts),
+        ] {
+            let Some(map) = section.get(name).and_then(|v| v.as_object()) else {
+                continue;
+            };
+            for (id, value) in map {
+                match serde_json::from_value::<Card>(value.clone()) {
+                    Ok(mut card) => {
+                        card.clamp();
+                        cards.insert(id.clone(), card);
+                    }
+                    Err(e) => warnings.push(format!("card {name}.{id} skipped ({e})")),
+                }
+            }
+        }
+        if let Some(map) = section.get("topics").and_then(|v| v.as_object()) {
+            for (topic, ids) in map {
+                match serde_json::from_value::<Vec<String>>(ids.clone()) {
+                    Ok(ids) => {
+                        m.topics.insert(topic.clone(), ids);
+                    }
+                    Err(e) => warnings.push(format!("topic list {topic} skipped ({e})")),
+                }
+            }
+        }
+        (m, warnings)
     }
 
     pub fn into_progress(&self, progress: &mut Progress) {
@@ -107,44 +176,93 @@ impl Mastery {
         }
     }
 
-    /// Reads the mastery section of the store (fresh if absent).
-    pub fn load(store: &Store) -> Mastery {
-        Mastery::from_progress(&store.load().0)
+    /// Reads the mastery section of the store (fresh if absent), never
+    /// changing the file; with the store's and the section's warnings.
+    pub fn load_with_warnings(store: &Store) -> (Mastery, Vec<String>) {
+        let (progress, warning) = store.load();
+        let (m, mut warnings) = Mastery::read(&progress);
+        warnings.splice(0..0, warning);
+        (m, warnings)
     }
 
-    /// Writes the section back, keeping everything else in the file: read,
-    /// change, atomic write.
-    pub fn save(&self, store: &Store) -> Result<(), StoreError> {
-        let (mut progress, _) = store.load();
-        self.into_progress(&mut progress);
-        store.save(&progress)
+    /// Reads the mastery section of the store (fresh if absent).
+    pub fn load(store: &Store) -> Mastery {
+        Mastery::load_with_warnings(store).0
+    }
+
+    /// Saves this run's answers: under the store's lock, reads the section as
+    /// it is now (other instances' answers included), replays this run's
+    /// changes onto it, writes the file. Afterwards `self` is what was written.
+    /// Returns a warning when the file needed repair (a card skipped, a
+    /// corrupt file moved aside).
+    pub fn save(&mut self, store: &Store) -> Result<Option<String>, StoreError> {
+        let journal = std::mem::take(&mut self.journal);
+        let saved = store.update(|progress| {
+            let (mut merged, warnings) = Mastery::read(progress);
+            for change in &journal {
+                merged.apply(change);
+            }
+            merged.into_progress(progress);
+            (merged, warnings)
+        });
+        match saved {
+            Ok(((merged, warnings), warning)) => {
+                *self = merged;
+                let all: Vec<String> = warning.into_iter().chain(warnings).collect();
+                Ok((!all.is_empty()).then(|| all.join("; ")))
+            }
+            Err(e) => {
+                // Not written: keep the changes for a later try.
+                self.journal = journal;
+                Err(e)
+            }
+        }
     }
 
     /// Records one answer (during quiz number `self.quizzes`).
     pub fn record(&mut self, question: &Question, right: bool) {
+        let change = Change::Answer {
+            id: question.id.clone(),
+            concepts: question.concepts.clone(),
+            topic: question.topic.name().to_string(),
+            right,
+        };
+        self.apply(&change);
+        self.journal.push(change);
+    }
+
+    fn apply(&mut self, change: &Change) {
+        let Change::Answer {
+            id,
+            concepts,
+            topic,
+            right,
+        } = change
+        else {
+            self.quizzes = self.quizzes.saturating_add(1);
+            return;
+        };
         let quiz = self.quizzes;
         self.questions
-            .entry(question.id.clone())
+            .entry(id.clone())
             .or_default()
-            .record(right, quiz);
-        for concept in &question.concepts {
+            .record(*right, quiz);
+        for concept in concepts {
             self.concepts
                 .entry(concept.clone())
                 .or_default()
-                .record(right, quiz);
+                .record(*right, quiz);
         }
-        let ids = self
-            .topics
-            .entry(question.topic.name().to_string())
-            .or_default();
-        if !ids.contains(&question.id) {
-            ids.push(question.id.clone());
+        let ids = self.topics.entry(topic.clone()).or_default();
+        if !ids.contains(id) {
+            ids.push(id.clone());
         }
     }
 
     /// A quiz is over: the next one is due-checked against a later number.
     pub fn finish_quiz(&mut self) {
-        self.quizzes += 1;
+        self.apply(&Change::QuizFinished);
+        self.journal.push(Change::QuizFinished);
     }
 
     /// Question/generator ids due now, weakest first (missed ones are box 1).
@@ -173,8 +291,8 @@ impl Mastery {
             out.push(TopicMastery {
                 topic,
                 strength: cards.iter().map(|c| c.strength()).sum::<f64>() / f64::from(count),
-                seen: cards.iter().map(|c| c.seen).sum(),
-                correct: cards.iter().map(|c| c.correct).sum(),
+                seen: cards.iter().fold(0, |n, c| n.saturating_add(c.seen)),
+                correct: cards.iter().fold(0, |n, c| n.saturating_add(c.correct)),
             });
         }
         out
@@ -246,7 +364,7 @@ mod tests {
         assert_eq!(m, Mastery::default());
         m.record(&question("q1"), false);
         m.finish_quiz();
-        m.save(&store).unwrap();
+        assert_eq!(m.save(&store).unwrap(), None);
         let (back, warning) = store.load();
         assert!(warning.is_none());
         assert_eq!(back.last_lesson.as_deref(), Some("osi"));
@@ -255,5 +373,52 @@ mod tests {
         assert_eq!(bars.len(), 1);
         assert_eq!(bars[0].topic, Topic::Osi);
         assert_eq!(bars[0].seen, 1);
+    }
+
+    #[test]
+    fn one_malformed_card_is_skipped_and_out_of_range_values_are_clamped() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::at(dir.path().to_path_buf());
+        std::fs::write(
+            store.path(),
+            r#"{"mastery":{"quizzes":3,
+                "questions":{"bad":{"box":"five","seen":1,"correct":1,"due":0},
+                             "zero":{"box":0,"seen":2,"correct":9,"due":0},
+                             "high":{"box":200,"seen":4294967295,"correct":1,"due":0}},
+                "topics":{"osi":["bad","zero","high"]}}}"#,
+        )
+        .unwrap();
+        let (mut m, warnings) = Mastery::load_with_warnings(&store);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(warnings[0].contains("questions.bad"), "{warnings:?}");
+        assert!(!m.questions.contains_key("bad"));
+        assert_eq!(m.questions["zero"].level, 1);
+        assert_eq!(m.questions["zero"].correct, 2, "no more right than seen");
+        assert_eq!(m.questions["high"].level, TOP_BOX);
+        // The bar is a share, never "3188%".
+        let bar = m.by_topic()[0];
+        assert!((0.0..=1.0).contains(&bar.strength), "{}", bar.strength);
+        // Counters saturate instead of overflowing.
+        m.record(&question("high"), true);
+        assert_eq!(m.questions["high"].seen, u32::MAX);
+    }
+
+    #[test]
+    fn two_instances_saving_to_one_store_both_count() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::at(dir.path().to_path_buf());
+        let mut a = Mastery::load(&store);
+        let mut b = Mastery::load(&store);
+        for _ in 0..10 {
+            a.record(&question("q1"), true);
+            a.save(&store).unwrap();
+            b.record(&question("q1"), false);
+            b.save(&store).unwrap();
+        }
+        let disk = Mastery::load(&store);
+        assert_eq!(disk.questions["q1"].seen, 20);
+        assert_eq!(disk.questions["q1"].correct, 10);
+        assert_eq!(disk.concepts["osi.layers"].seen, 20);
+        assert_eq!(disk, b, "the last saver holds what was written");
     }
 }

@@ -2,22 +2,27 @@
 //! screen readers, tests). An empty line is no answer; end of input ends the
 //! quiz; the last line printed is `score: C/N`.
 
-use std::io::{self, BufRead, Write};
+use std::io::{self, BufRead, Read, Write};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
-use super::answer::{Verdict, correct_answer};
-use super::mastery::Mastery;
+use super::answer::{Unreadable, Verdict, correct_answer};
 use super::results::question_text;
 use super::session::Session;
 use crate::i18n::{Lang, t, tf};
 use crate::lesson::question::letter;
 use crate::lesson::{Expected, Question, QuestionKind};
 
+/// The longest answer line read; the rest of a longer line is skipped.
+pub const MAX_LINE: usize = 4096;
+
 /// What the next read gave.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
     Line(String),
+    /// A line that is not text (invalid UTF-8) or too long: one wrong answer,
+    /// with the reason; the quiz goes on.
+    Unreadable(Unreadable),
     /// End of input: the quiz ends here.
     End,
     /// The time limit passed while waiting.
@@ -30,17 +35,52 @@ pub trait AnswerSource {
     fn next_line(&mut self, deadline: Option<Instant>) -> Input;
 }
 
+/// Reads one line of at most [`MAX_LINE`] bytes (memory stays bounded
+/// whatever arrives); a longer line is read to its end and dropped.
+pub fn read_answer<R: BufRead>(reader: &mut R) -> Input {
+    let mut bytes = Vec::new();
+    let limit = u64::try_from(MAX_LINE).unwrap_or(u64::MAX) + 1;
+    match Read::take(&mut *reader, limit).read_until(b'\n', &mut bytes) {
+        Ok(0) | Err(_) => return Input::End,
+        Ok(_) => {}
+    }
+    if bytes.len() > MAX_LINE && bytes.last() != Some(&b'\n') {
+        // Skip the rest of the line, in bounded pieces.
+        loop {
+            let mut rest = Vec::new();
+            match Read::take(&mut *reader, limit).read_until(b'\n', &mut rest) {
+                Ok(0) | Err(_) => break,
+                Ok(_) if rest.last() == Some(&b'\n') => break,
+                Ok(_) => {}
+            }
+        }
+        return Input::Unreadable(Unreadable {
+            key: "quiz.why.too_long",
+            detail: MAX_LINE.to_string(),
+        });
+    }
+    while bytes.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
+        bytes.pop();
+    }
+    match String::from_utf8(bytes) {
+        Ok(line) => Input::Line(line),
+        Err(e) => Input::Unreadable(Unreadable {
+            key: "quiz.why.not_utf8",
+            detail: e.utf8_error().valid_up_to().to_string(),
+        }),
+    }
+}
+
 /// Reads lines from any reader, in this thread. A deadline is checked when
 /// the line arrives (an answer given after it does not count).
 pub struct ReaderSource<R: BufRead>(pub R);
 
 impl<R: BufRead> AnswerSource for ReaderSource<R> {
     fn next_line(&mut self, deadline: Option<Instant>) -> Input {
-        let mut line = String::new();
-        match self.0.read_line(&mut line) {
-            Ok(0) | Err(_) => Input::End,
-            Ok(_) if deadline.is_some_and(|d| Instant::now() > d) => Input::TimeUp,
-            Ok(_) => Input::Line(line.trim_end_matches(['\n', '\r']).to_string()),
+        match read_answer(&mut self.0) {
+            Input::End => Input::End,
+            _ if deadline.is_some_and(|d| Instant::now() > d) => Input::TimeUp,
+            input => input,
         }
     }
 }
@@ -49,7 +89,7 @@ impl<R: BufRead> AnswerSource for ReaderSource<R> {
 /// thread ends at end of input; if the quiz ends first it is left blocked in
 /// read() and ends with the process.
 pub struct StdinThread {
-    rx: Receiver<Option<String>>,
+    rx: Receiver<Input>,
 }
 
 impl StdinThread {
@@ -57,12 +97,14 @@ impl StdinThread {
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {
             let stdin = io::stdin();
-            for line in stdin.lock().lines() {
-                if tx.send(line.ok()).is_err() {
+            let mut lock = stdin.lock();
+            loop {
+                let input = read_answer(&mut lock);
+                let end = input == Input::End;
+                if tx.send(input).is_err() || end {
                     return;
                 }
             }
-            let _ = tx.send(None);
         });
         StdinThread { rx }
     }
@@ -70,18 +112,17 @@ impl StdinThread {
 
 impl AnswerSource for StdinThread {
     fn next_line(&mut self, deadline: Option<Instant>) -> Input {
-        let got = match deadline {
+        match deadline {
             Some(d) => match self
                 .rx
                 .recv_timeout(d.saturating_duration_since(Instant::now()))
             {
                 Ok(v) => v,
-                Err(RecvTimeoutError::Timeout) => return Input::TimeUp,
-                Err(RecvTimeoutError::Disconnected) => None,
+                Err(RecvTimeoutError::Timeout) => Input::TimeUp,
+                Err(RecvTimeoutError::Disconnected) => Input::End,
             },
-            None => self.rx.recv().ok().flatten(),
-        };
-        got.map_or(Input::End, Input::Line)
+            None => self.rx.recv().unwrap_or(Input::End),
+        }
     }
 }
 
@@ -134,14 +175,15 @@ pub fn verdict_line(q: &Question, verdict: &Verdict, lang: Lang) -> String {
     }
 }
 
-/// Runs `session` in plain mode. Answered questions are recorded in `mastery`.
+/// Runs `session` in plain mode. Each answer is handed to `record` (question,
+/// right or not) as soon as it is given, so the caller can save it at once.
 pub fn run(
     session: &mut Session,
     lang: Lang,
     source: &mut dyn AnswerSource,
     out: &mut dyn Write,
     time_limit: Option<Duration>,
-    mut mastery: Option<&mut Mastery>,
+    record: &mut dyn FnMut(&Question, bool),
 ) -> io::Result<()> {
     let total = session.questions.len();
     let deadline = time_limit.map(|d| Instant::now() + d);
@@ -187,8 +229,9 @@ pub fn run(
         writeln!(out, "{}", hint(&q, lang))?;
         out.flush()?;
         let asked = Instant::now();
-        let line = match source.next_line(deadline) {
-            Input::Line(line) => line,
+        let (line, unreadable) = match source.next_line(deadline) {
+            Input::Line(line) => (line, None),
+            Input::Unreadable(why) => (String::new(), Some(why)),
             Input::End => {
                 writeln!(out, "{}", t(lang, "quiz.plain.eof"))?;
                 break;
@@ -199,13 +242,18 @@ pub fn run(
             }
         };
         let seconds = asked.elapsed().as_secs_f64();
-        let Some(record) = session.answer(&line, seconds).cloned() else {
+        if session.answer(&line, seconds).is_none() {
+            break;
+        }
+        if let (Some(why), Some(last)) = (unreadable, session.records.last_mut()) {
+            // Not text at all: one wrong answer, with the reason.
+            last.verdict = Verdict::Unreadable(why);
+        }
+        let Some(verdict) = session.records.last().map(|r| r.verdict.clone()) else {
             break;
         };
-        if let Some(m) = mastery.as_deref_mut() {
-            m.record(&q, record.verdict.is_correct());
-        }
-        writeln!(out, "{}", verdict_line(&q, &record.verdict, lang))?;
+        record(&q, verdict.is_correct());
+        writeln!(out, "{}", verdict_line(&q, &verdict, lang))?;
         for line in q.explanation.get(lang).lines() {
             writeln!(out, "  {line}")?;
         }

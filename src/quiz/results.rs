@@ -1,7 +1,5 @@
 //! Results for an instructor: one row per question, as JSON or CSV.
 
-use std::fs;
-use std::io::Write;
 use std::path::Path;
 
 use serde::Serialize;
@@ -102,7 +100,8 @@ pub fn to_csv(rows: &[ResultRow]) -> String {
     out
 }
 
-/// Writes `rows` to `path`: `.csv` as CSV, anything else as a JSON array.
+/// Writes `rows` to `path` atomically (`crate::output_file`): `.csv` as CSV,
+/// anything else as a JSON array.
 pub fn write(path: &Path, rows: &[ResultRow]) -> anyhow::Result<()> {
     let csv = path
         .extension()
@@ -112,9 +111,6 @@ pub fn write(path: &Path, rows: &[ResultRow]) -> anyhow::Result<()> {
     } else {
         serde_json::to_string_pretty(rows)? + "\n"
     };
-    let mut file = fs::File::create(path)
-        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
-    file.write_all(body.as_bytes())
-        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+    crate::output_file::write_atomic(path, body.as_bytes())?;
     Ok(())
 }

@@ -1,95 +1,107 @@
 //! The one `App` state, the one `Msg` enum, and `update`.
+//!
+//! Every screen is a panel behind one lookup ([`Panels::get_mut`]); keys are
+//! routed by mode in one place ([`App::on_key`]).
 
+use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::mpsc::Sender;
+use std::time::Duration;
 
 use ratatui::crossterm::event::{
     Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
 };
 
 use super::Options;
+use super::clock::Clock;
+use super::field::{MAX_TEXT, is_printable, paste_line};
 use super::glossary::GlossaryView;
 use super::handshake::HandshakePanel;
 pub use super::home::HomeEntry;
-use super::keymap::message_for;
-use super::labs::LabsPanel;
+use super::home::HomePanel;
+use super::keymap::{message_for, presenter_message};
+use super::labs::{LabRun, LabsPanel};
 use super::lan::LanPanel;
-use super::lessons::{LessonsView, search_steps};
+use super::lessons::LessonsView;
 pub use super::msg::{AppEvent, Msg, Nav, Screen};
 use super::osi::OsiPanel;
-use super::panel::{Ctx, JobSink, Panel, TextInput};
+use super::panel::{Ctx, JobSink, Panel as _, PanelDyn, TextInput};
 use super::quiz::QuizPanel;
-use super::search::{SearchBox, SearchKey};
 use super::subnet::SubnetPanel;
 use super::theme::Theme;
 use crate::i18n::{Lang, t, tf};
 use crate::lesson::{LessonSet, PanelId};
 use crate::store::{Progress, Store};
 
-/// The whole state of the tutor.
-pub struct App {
-    pub lang: Lang,
-    pub theme: Theme,
-    pub present: bool,
-    pub screen: Screen,
-    pub history: Vec<Screen>,
-    pub help_open: bool,
-    /// Tab and key bars hidden: the screen is all panel.
-    pub zoom: bool,
-    /// The presenter blanked the screen.
-    pub blank: bool,
-    pub status: Option<String>,
-    pub lessons: LessonSet,
-    pub home_selected: usize,
-    pub reader: LessonsView,
-    pub glossary: GlossaryView,
-    pub osi: OsiPanel,
-    pub lan: LanPanel,
-    pub handshake: HandshakePanel,
-    pub subnet: SubnetPanel,
-    pub labs: LabsPanel,
-    pub quiz: QuizPanel,
-    pub store: Option<Store>,
-    pub progress: Progress,
-    pub quit: bool,
-    /// The theme to return to when presentation mode ends.
-    pub normal_theme: Theme,
-    /// Terminal width at the last draw (mouse hit-testing of the tab bar).
-    pub last_width: u16,
-    tx: Sender<AppEvent>,
+/// Every screen's panel.
+pub struct Panels {
+    home: HomePanel,
+    lessons: LessonsView,
+    osi: OsiPanel,
+    lan: LanPanel,
+    handshake: HandshakePanel,
+    subnet: SubnetPanel,
+    labs: LabsPanel,
+    quiz: QuizPanel,
+    glossary: GlossaryView,
 }
 
-/// Runs `$body` with `$p` bound to the panel of `$screen`; `None` for screens
-/// that are not panels.
-macro_rules! with_panel {
-    ($app:expr, $screen:expr, |$p:ident| $body:expr) => {
-        match $screen {
-            Screen::Osi => {
-                let $p = &mut $app.osi;
-                Some($body)
-            }
-            Screen::Lan => {
-                let $p = &mut $app.lan;
-                Some($body)
-            }
-            Screen::Handshake => {
-                let $p = &mut $app.handshake;
-                Some($body)
-            }
-            Screen::Subnet => {
-                let $p = &mut $app.subnet;
-                Some($body)
-            }
-            Screen::Labs => {
-                let $p = &mut $app.labs;
-                Some($body)
-            }
-            Screen::Quiz => {
-                let $p = &mut $app.quiz;
-                Some($body)
-            }
-            Screen::Home | Screen::Lessons | Screen::Glossary => None,
+impl Panels {
+    /// The one lookup from a screen to its panel.
+    pub fn get(&self, screen: Screen) -> &dyn PanelDyn {
+        match screen {
+            Screen::Home => &self.home,
+            Screen::Lessons => &self.lessons,
+            Screen::Osi => &self.osi,
+            Screen::Lan => &self.lan,
+            Screen::Handshake => &self.handshake,
+            Screen::Subnet => &self.subnet,
+            Screen::Labs => &self.labs,
+            Screen::Quiz => &self.quiz,
+            Screen::Glossary => &self.glossary,
         }
-    };
+    }
+
+    pub fn get_mut(&mut self, screen: Screen) -> &mut dyn PanelDyn {
+        match screen {
+            Screen::Home => &mut self.home,
+            Screen::Lessons => &mut self.lessons,
+            Screen::Osi => &mut self.osi,
+            Screen::Lan => &mut self.lan,
+            Screen::Handshake => &mut self.handshake,
+            Screen::Subnet => &mut self.subnet,
+            Screen::Labs => &mut self.labs,
+            Screen::Quiz => &mut self.quiz,
+            Screen::Glossary => &mut self.glossary,
+        }
+    }
+}
+
+/// The whole state of the tutor. Read it through the accessors; change it
+/// only through messages, keys and events.
+pub struct App {
+    lang: Lang,
+    theme: Theme,
+    present: bool,
+    screen: Screen,
+    history: Vec<Screen>,
+    help_open: bool,
+    /// Tab and key bars hidden: the screen is all panel.
+    zoom: bool,
+    /// The presenter blanked the screen.
+    blank: bool,
+    status: Option<String>,
+    lessons: Arc<LessonSet>,
+    panels: Panels,
+    store: Option<Store>,
+    progress: Progress,
+    quit: bool,
+    /// The theme to return to when presentation mode ends.
+    normal_theme: Theme,
+    /// Terminal width at the last draw or resize (mouse hit-testing of the tabs).
+    last_width: u16,
+    clock: Clock,
+    tx: Sender<AppEvent>,
 }
 
 impl App {
@@ -109,6 +121,18 @@ impl App {
         } else {
             theme
         };
+        let lessons = Arc::new(lessons);
+        let panels = Panels {
+            home: HomePanel::new(Arc::clone(&lessons)),
+            lessons: LessonsView::new(Arc::clone(&lessons)),
+            osi: OsiPanel::default(),
+            lan: LanPanel::default(),
+            handshake: HandshakePanel::default(),
+            subnet: SubnetPanel::default(),
+            labs: LabsPanel::default(),
+            quiz: QuizPanel::new(lessons.questions.clone(), store.clone()),
+            glossary: GlossaryView::new(Arc::clone(&lessons)),
+        };
         let mut app = App {
             lang: opts.lang,
             theme,
@@ -120,24 +144,17 @@ impl App {
             blank: false,
             status: warning,
             lessons,
-            home_selected: 0,
-            reader: LessonsView::default(),
-            glossary: GlossaryView::default(),
-            osi: OsiPanel::default(),
-            lan: LanPanel::default(),
-            handshake: HandshakePanel::default(),
-            subnet: SubnetPanel::default(),
-            labs: LabsPanel::default(),
-            quiz: QuizPanel::default(),
+            panels,
             store,
             progress,
             quit: false,
             normal_theme,
             last_width: 80,
+            clock: Clock::System,
             tx,
         };
-        app.quiz = QuizPanel::new(app.lessons.questions.clone(), app.store.clone());
-        app.quiz.concepts = app.lessons.curriculum.clone();
+        app.panels.quiz.concepts = app.lessons.curriculum.clone();
+        app.show_resume();
         if !opts.lesson_ids.is_empty() {
             app.start_playlist(&opts.lesson_ids);
         }
@@ -150,6 +167,105 @@ impl App {
         app
     }
 
+    // ---- read-only views (drawing, tests) ----
+
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+    pub fn theme(&self) -> &Theme {
+        &self.theme
+    }
+    pub fn present(&self) -> bool {
+        self.present
+    }
+    pub fn screen(&self) -> Screen {
+        self.screen
+    }
+    pub fn help_open(&self) -> bool {
+        self.help_open
+    }
+    pub fn zoom(&self) -> bool {
+        self.zoom
+    }
+    pub fn blank(&self) -> bool {
+        self.blank
+    }
+    pub fn status(&self) -> Option<&str> {
+        self.status.as_deref()
+    }
+    /// True once the app should end.
+    pub fn quitting(&self) -> bool {
+        self.quit
+    }
+    pub fn lessons(&self) -> &LessonSet {
+        &self.lessons
+    }
+    pub fn progress(&self) -> &Progress {
+        &self.progress
+    }
+    pub fn last_width(&self) -> u16 {
+        self.last_width
+    }
+    /// The loop tells the app the terminal width it draws into.
+    pub(super) fn note_width(&mut self, width: u16) {
+        self.last_width = width;
+    }
+    pub fn panel(&self, screen: Screen) -> &dyn PanelDyn {
+        self.panels.get(screen)
+    }
+    pub fn home(&self) -> &HomePanel {
+        &self.panels.home
+    }
+    pub fn reader(&self) -> &LessonsView {
+        &self.panels.lessons
+    }
+    pub fn glossary(&self) -> &GlossaryView {
+        &self.panels.glossary
+    }
+    pub fn osi(&self) -> &OsiPanel {
+        &self.panels.osi
+    }
+    pub fn lan(&self) -> &LanPanel {
+        &self.panels.lan
+    }
+    pub fn handshake(&self) -> &HandshakePanel {
+        &self.panels.handshake
+    }
+    pub fn subnet(&self) -> &SubnetPanel {
+        &self.panels.subnet
+    }
+    pub fn labs(&self) -> &LabsPanel {
+        &self.panels.labs
+    }
+    pub fn quiz(&self) -> &QuizPanel {
+        &self.panels.quiz
+    }
+
+    // ---- configuration and replayed input ----
+
+    /// Replaces the clock (tests use [`Clock::manual`] and [`App::advance_clock`]).
+    pub fn set_clock(&mut self, clock: Clock) {
+        self.clock = clock;
+    }
+
+    /// Moves the app's clock forward (a system clock becomes a manual one).
+    pub fn advance_clock(&mut self, by: Duration) {
+        self.clock.advance(by);
+    }
+
+    /// Where `w` writes pcap files (default: the working directory).
+    pub fn set_export_dir(&mut self, dir: PathBuf) {
+        self.panels.osi.export_dir = Some(dir.clone());
+        self.panels.lan.export_dir = Some(dir.clone());
+        self.panels.handshake.export_dir = Some(dir);
+    }
+
+    /// Shows a recorded lab run on the Labs screen as if it had just happened.
+    pub fn replay_lab(&mut self, run: LabRun) {
+        self.update(Msg::Open(Screen::Labs));
+        self.panels.labs.show_run(run);
+    }
+
     fn start_playlist(&mut self, ids: &[String]) {
         let mut list = Vec::new();
         for id in ids {
@@ -158,9 +274,8 @@ impl App {
                 None => self.status = Some(tf(self.lang, "lessons.unknown_id", &[("id", id)])),
             }
         }
-        if let Some(&first) = list.first() {
-            self.reader.playlist = list;
-            self.reader.open_lesson(first, 0);
+        if !list.is_empty() {
+            self.panels.lessons.start_playlist(list);
             self.screen = Screen::Lessons;
         }
     }
@@ -171,6 +286,7 @@ impl App {
             present: self.present,
             status: None,
             jobs: JobSink::new(self.tx.clone(), screen),
+            now: self.clock.now(),
         }
     }
 
@@ -180,29 +296,29 @@ impl App {
         }
     }
 
+    /// Runs `f` on the panel of `screen` with a fresh context; its status
+    /// message (if any) goes to the status bar.
+    fn with_panel<R>(
+        &mut self,
+        screen: Screen,
+        f: impl FnOnce(&mut dyn PanelDyn, &mut Ctx) -> R,
+    ) -> R {
+        let mut ctx = self.ctx(screen);
+        let r = f(self.panels.get_mut(screen), &mut ctx);
+        self.take_status(ctx);
+        r
+    }
+
     /// True while typed keys go into a text field (a panel's input or a search
     /// box) rather than the keymap.
     pub fn taking_text(&self) -> bool {
-        match self.screen {
-            Screen::Lessons => self.reader.search.is_some(),
-            Screen::Glossary => self.glossary.search.is_some(),
-            Screen::Home => false,
-            Screen::Osi => self.osi.captures_text(),
-            Screen::Lan => self.lan.captures_text(),
-            Screen::Handshake => self.handshake.captures_text(),
-            Screen::Subnet => self.subnet.captures_text(),
-            Screen::Labs => self.labs.captures_text(),
-            Screen::Quiz => self.quiz.captures_text(),
-        }
+        self.panels.get(self.screen).captures_text()
     }
 
-    /// True while something moves on screen: the loop then sends ticks.
-    /// Presentation mode never autoplays: every reveal waits for a presenter key.
+    /// True while something moves on screen: the loop then sends ticks. Only
+    /// what the student (or presenter) started moves: no panel autoplays.
     pub fn wants_ticks(&mut self) -> bool {
-        if self.present {
-            return false;
-        }
-        with_panel!(self, self.screen, |p| p.wants_ticks()).unwrap_or(false)
+        self.panels.get(self.screen).wants_ticks()
     }
 
     /// Handles one event; returns true when the screen must be redrawn.
@@ -210,6 +326,10 @@ impl App {
         match event {
             AppEvent::Input(Event::Key(key)) => {
                 self.on_key(key);
+                true
+            }
+            AppEvent::Input(Event::Paste(text)) => {
+                self.on_paste(&text);
                 true
             }
             AppEvent::Input(Event::Mouse(m)) => match m.kind {
@@ -226,13 +346,11 @@ impl App {
                 self.last_width = w;
                 true
             }
-            // Paste, focus: nothing to do.
+            // Focus: nothing to do.
             AppEvent::Input(_) => false,
             AppEvent::Job(screen, payload) => {
-                let mut ctx = self.ctx(screen);
-                let handled = with_panel!(self, screen, |p| p.job(payload, &mut ctx));
-                self.take_status(ctx);
-                handled.is_some()
+                self.with_panel(screen, |p, ctx| p.job(payload, ctx));
+                true
             }
             AppEvent::Signal(_) => {
                 self.update(Msg::Quit);
@@ -243,13 +361,17 @@ impl App {
 
     /// One animation tick for the current panel.
     pub fn tick(&mut self) {
-        let mut ctx = self.ctx(self.screen);
-        with_panel!(self, self.screen, |p| p.tick(&mut ctx));
-        self.take_status(ctx);
+        self.with_panel(self.screen, |p, ctx| p.tick(ctx));
     }
 
-    /// A key press: Ctrl-C always quits; an open help overlay takes any key;
-    /// a panel taking text sees printable keys first; then the keymap.
+    /// A key press, routed by mode — the one place that decides who sees a key:
+    /// 1. Ctrl-C always quits, F1 always opens help (even while typing);
+    /// 2. the help overlay takes any key (and closes);
+    /// 3. a blanked screen takes any key (and comes back);
+    /// 4. a panel taking text gets every key first, and a printable key never
+    ///    reaches a global or presenter binding (`q`, `?`, `.`, `b` type);
+    /// 5. while presenting, the presenter's keys;
+    /// 6. the keymap: the screen's keys, then the global ones.
     pub fn on_key(&mut self, key: KeyEvent) {
         if key.kind == KeyEventKind::Release {
             return;
@@ -266,34 +388,51 @@ impl App {
             self.blank = false;
             return;
         }
-        self.status = None;
-        if self.search_key(&key) {
+        if key.code == KeyCode::F(1) {
+            self.update(Msg::ToggleHelp);
             return;
         }
-        if self.present
-            && let Some(msg) = super::keymap::presenter_message(&key)
+        self.status = None;
+        let screen = self.screen;
+        if self.taking_text() {
+            match self.with_panel(screen, |p, ctx| p.text_key(key, ctx)) {
+                TextInput::Consumed(follow) => {
+                    if let Some(msg) = follow {
+                        self.update(msg);
+                    }
+                    return;
+                }
+                TextInput::Ignored if is_printable(&key) => return,
+                TextInput::Ignored => {}
+            }
+        } else if self.present
+            && let Some(msg) = presenter_message(&key)
         {
             self.update(msg);
             return;
         }
-        let mut ctx = self.ctx(self.screen);
-        let typed = with_panel!(self, self.screen, |p| if p.captures_text() {
-            p.text_key(key, &mut ctx)
-        } else {
-            TextInput::Ignored
-        });
-        self.take_status(ctx);
-        match typed {
-            Some(TextInput::Consumed(follow)) => {
-                if let Some(msg) = follow {
-                    self.update(msg);
-                }
-            }
-            _ => {
-                if let Some(msg) = message_for(&key, self.screen) {
-                    self.update(msg);
-                }
-            }
+        if let Some(msg) = message_for(&key, screen) {
+            self.update(msg);
+        }
+    }
+
+    /// Bracketed paste: the text goes to the focused field in one piece, cut
+    /// to [`MAX_TEXT`] characters (the status bar says so).
+    fn on_paste(&mut self, text: &str) {
+        if self.help_open || self.blank || !self.taking_text() {
+            return;
+        }
+        let line = paste_line(text);
+        let cut = line.chars().count() > MAX_TEXT;
+        let line: String = line.chars().take(MAX_TEXT).collect();
+        self.status = None;
+        let follow = self.with_panel(self.screen, |p, ctx| p.paste(&line, ctx));
+        if cut {
+            let max = MAX_TEXT.to_string();
+            self.status = Some(tf(self.lang, "status.paste_cut", &[("n", &max)]));
+        }
+        if let TextInput::Consumed(Some(msg)) = follow {
+            self.update(msg);
         }
     }
 
@@ -335,33 +474,19 @@ impl App {
                 None
             }
             Msg::OpenPanel { panel, arg } => self.open_panel(panel, &arg, &mut ctx),
-            Msg::OpenStepPanel => match self
-                .reader
-                .current_step(&self.lessons)
-                .and_then(|s| s.panel.clone())
-            {
-                Some(link) => Some(Msg::OpenPanel {
-                    panel: link.panel,
-                    arg: link.arg,
-                }),
-                None => {
-                    ctx.say(t(self.lang, "lessons.no_panel"));
-                    None
-                }
-            },
-            Msg::ToggleNotes => {
-                self.reader.show_notes = !self.reader.show_notes;
+            Msg::OpenLesson { lesson, step } => {
+                self.panels.lessons.open_lesson(lesson, step);
+                self.go(Screen::Lessons, &mut ctx);
+                None
+            }
+            Msg::LessonAt { lesson, step } => {
+                self.save_progress(lesson, step, &mut ctx);
                 None
             }
             Msg::Search => {
-                if self.screen == Screen::Lessons {
-                    self.reader.search = Some(SearchBox::default());
-                } else {
+                if !self.panels.get_mut(self.screen).search(&mut ctx) {
                     self.go(Screen::Glossary, &mut ctx);
-                    self.glossary.search = Some(SearchBox {
-                        query: self.glossary.filter.clone(),
-                        selected: 0,
-                    });
+                    PanelDyn::search(&mut self.panels.glossary, &mut ctx);
                 }
                 None
             }
@@ -391,8 +516,7 @@ impl App {
                 None
             }
             Msg::Export => {
-                let result = with_panel!(self, self.screen, |p| p.export(&mut ctx)).flatten();
-                match result {
+                match self.panels.get_mut(self.screen).export(&mut ctx) {
                     Some(Ok(path)) => ctx.say(tf(self.lang, "status.exported", &[("path", &path)])),
                     Some(Err(e)) => {
                         ctx.say(tf(self.lang, "status.export_failed", &[("error", &e)]))
@@ -407,24 +531,25 @@ impl App {
                 }
                 None
             }
-            Msg::Nav(nav) => self.nav(nav, &mut ctx),
-            Msg::Osi(m) => self.osi.update(m, &mut ctx),
-            Msg::Lan(m) => self.lan.update(m, &mut ctx),
-            Msg::Handshake(m) => self.handshake.update(m, &mut ctx),
-            Msg::Subnet(m) => self.subnet.update(m, &mut ctx),
-            Msg::Labs(m) => self.labs.update(m, &mut ctx),
-            Msg::Quiz(m) => self.quiz.update(m, &mut ctx),
+            Msg::Nav(nav) => self.panels.get_mut(self.screen).nav(nav, &mut ctx),
+            Msg::Lessons(m) => self.panels.lessons.update(m, &mut ctx),
+            Msg::Osi(m) => self.panels.osi.update(m, &mut ctx),
+            Msg::Lan(m) => self.panels.lan.update(m, &mut ctx),
+            Msg::Handshake(m) => self.panels.handshake.update(m, &mut ctx),
+            Msg::Subnet(m) => self.panels.subnet.update(m, &mut ctx),
+            Msg::Labs(m) => self.panels.labs.update(m, &mut ctx),
+            Msg::Quiz(m) => self.panels.quiz.update(m, &mut ctx),
         };
         self.take_status(ctx);
         follow
     }
 
     /// Switches to `screen`, remembering where we came from.
-    pub(super) fn go(&mut self, screen: Screen, ctx: &mut Ctx) {
+    fn go(&mut self, screen: Screen, ctx: &mut Ctx) {
         if screen == self.screen {
             return;
         }
-        with_panel!(self, self.screen, |p| p.leave(ctx));
+        self.panels.get_mut(self.screen).leave(ctx);
         self.history.push(self.screen);
         if self.history.len() > 64 {
             self.history.remove(0);
@@ -442,104 +567,57 @@ impl App {
             return None;
         };
         self.go(screen, ctx);
-        let mut pctx = self.ctx(screen);
-        let opened = with_panel!(self, screen, |p| p.open(arg, &mut pctx));
-        self.take_status(pctx);
-        if let Some(Err(why)) = opened {
+        let opened = self.with_panel(screen, |p, pctx| p.open(arg, pctx));
+        if let Err(why) = opened {
             ctx.say(tf(self.lang, "status.open_failed", &[("error", &why)]));
         }
         None
     }
 
+    /// Esc/Backspace: the panel's own "back" first (leave a field, close a
+    /// view), else the previous screen.
     fn back(&mut self, ctx: &mut Ctx) {
-        let used = match self.screen {
-            Screen::Lessons => self.reader.back(),
-            Screen::Glossary => !std::mem::take(&mut self.glossary.filter).is_empty(),
-            screen => with_panel!(self, screen, |p| p.back(ctx)).unwrap_or(false),
-        };
-        if used {
+        let panel = self.panels.get_mut(self.screen);
+        if panel.back(ctx) {
             return;
         }
-        with_panel!(self, self.screen, |p| p.leave(ctx));
+        panel.leave(ctx);
         self.screen = self.history.pop().unwrap_or(Screen::Home);
     }
 
-    fn nav(&mut self, nav: Nav, ctx: &mut Ctx) -> Option<Msg> {
-        match self.screen {
-            Screen::Home => self.home_nav(nav, ctx),
-            Screen::Glossary => {
-                let total = self.glossary.results(&self.lessons.glossary).len();
-                self.glossary.nav(nav, total);
-                None
-            }
-            Screen::Lessons => {
-                let changed = self.reader.nav(nav, &self.lessons);
-                if changed {
-                    self.save_progress(ctx);
-                }
-                None
-            }
-            screen => with_panel!(self, screen, |p| p.nav(nav, ctx)).flatten(),
-        }
+    /// Home's "continue" row from saved progress.
+    fn show_resume(&mut self) {
+        let resume = self
+            .progress
+            .last_lesson
+            .as_ref()
+            .and_then(|id| self.lessons.index_of(id))
+            .map(|i| (i, self.progress.last_step));
+        self.panels.home.set_resume(resume);
     }
 
-    /// Typing into an open search box (lessons or glossary). True when used.
-    fn search_key(&mut self, key: &KeyEvent) -> bool {
-        match self.screen {
-            Screen::Lessons => {
-                let Some(search) = self.reader.search.as_mut() else {
-                    return false;
-                };
-                let hits = search_steps(&self.lessons, &search.query, self.lang);
-                match search.key(key, hits.len()) {
-                    SearchKey::Changed => {}
-                    SearchKey::Cancel => self.reader.search = None,
-                    SearchKey::Accept => {
-                        if let Some(hit) = hits.get(search.selected) {
-                            self.reader.search = None;
-                            self.reader.open_lesson(hit.lesson, hit.step);
-                            let mut ctx = self.ctx(self.screen);
-                            self.save_progress(&mut ctx);
-                            self.take_status(ctx);
-                        }
-                    }
-                }
-                true
-            }
-            Screen::Glossary => {
-                let Some(search) = self.glossary.search.as_mut() else {
-                    return false;
-                };
-                let total = self.lessons.glossary.terms.len();
-                match search.key(key, total) {
-                    SearchKey::Changed => {}
-                    SearchKey::Cancel => self.glossary.search = None,
-                    SearchKey::Accept => {
-                        self.glossary.filter = search.query.clone();
-                        self.glossary.search = None;
-                    }
-                }
-                self.glossary.scroll = 0;
-                true
-            }
-            _ => false,
-        }
-    }
-
-    pub(super) fn save_progress(&mut self, ctx: &mut Ctx) {
-        let Some((lesson, step)) = self.reader.position() else {
-            return;
-        };
+    fn save_progress(&mut self, lesson: usize, step: usize, ctx: &mut Ctx) {
         let Some(l) = self.lessons.lessons.get(lesson) else {
             return;
         };
         self.progress.last_lesson = Some(l.id.clone());
         self.progress.last_step = step;
+        self.show_resume();
         if let Some(store) = &self.store {
-            // Keep sections written since start by others (quiz mastery).
-            self.progress.other = store.load().0.other;
-            if let Err(e) = store.save(&self.progress) {
-                ctx.say(e.to_string());
+            // Under the store's lock, keeping what others wrote (quiz mastery).
+            let (last, step) = (self.progress.last_lesson.clone(), step);
+            match store.update(|p| {
+                p.last_lesson = last;
+                p.last_step = step;
+                p.other.clone()
+            }) {
+                Ok((other, warning)) => {
+                    self.progress.other = other;
+                    if let Some(w) = warning {
+                        ctx.say(w);
+                    }
+                }
+                Err(e) => ctx.say(e.to_string()),
             }
         }
     }

@@ -8,9 +8,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
 
 use super::app::{App, Screen};
-use super::keymap::{GLOBAL, PRESENTER, screen_bindings};
+use super::keymap::{Binding, GLOBAL, Key, PRESENTER, screen_bindings};
 use super::lessons::fit;
-use super::panel::{Panel, RenderCtx};
+use super::panel::RenderCtx;
 use super::text::width;
 use crate::i18n::{Lang, t, tf};
 
@@ -21,19 +21,19 @@ pub const MIN_HEIGHT: u16 = 18;
 /// Draws everything into `buf`.
 pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
     let ctx = RenderCtx {
-        lang: app.lang,
-        theme: &app.theme,
-        present: app.present,
+        lang: app.lang(),
+        theme: app.theme(),
+        present: app.present(),
     };
-    buf.set_style(area, app.theme.base);
+    buf.set_style(area, app.theme().base);
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         too_small(area, buf, &ctx);
         return;
     }
-    if app.blank {
+    if app.blank() {
         return;
     }
-    let bars = if app.zoom { 0 } else { 1 };
+    let bars = if app.zoom() { 0 } else { 1 };
     let [tabs, body, status, hints] = Layout::vertical([
         Constraint::Length(bars),
         Constraint::Min(1),
@@ -41,32 +41,22 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
         Constraint::Length(bars),
     ])
     .areas(area);
-    if !app.zoom {
+    if !app.zoom() {
         draw_tabs(app, tabs, buf, &ctx);
     }
-    match app.screen {
-        Screen::Home => super::home::draw_home(app, body, buf, &ctx),
-        Screen::Lessons => app.reader.render(&app.lessons, body, buf, &ctx),
-        Screen::Glossary => app.glossary.render(&app.lessons.glossary, body, buf, &ctx),
-        Screen::Osi => app.osi.render(body, buf, &ctx),
-        Screen::Lan => app.lan.render(body, buf, &ctx),
-        Screen::Handshake => app.handshake.render(body, buf, &ctx),
-        Screen::Subnet => app.subnet.render(body, buf, &ctx),
-        Screen::Labs => app.labs.render(body, buf, &ctx),
-        Screen::Quiz => app.quiz.render(body, buf, &ctx),
-    }
-    if let Some(message) = &app.status {
+    app.panel(app.screen()).render(body, buf, &ctx);
+    if let Some(message) = app.status() {
         buf.set_string(
             status.x,
             status.y,
             fit(message, usize::from(status.width)),
-            app.theme.status,
+            ctx.theme.status,
         );
     }
-    if !app.zoom {
+    if !app.zoom() {
         draw_hints(app, hints, buf, &ctx);
     }
-    if app.help_open {
+    if app.help_open() {
         draw_help(app, body, buf, &ctx);
     }
 }
@@ -133,7 +123,7 @@ pub fn tab_at(app: &App, column: u16, row: u16) -> Option<Screen> {
     if row != 0 {
         return None;
     }
-    tab_layout(app.lang, app.last_width)
+    tab_layout(app.lang(), app.last_width())
         .into_iter()
         .find(|(_, _, x, w)| column >= *x && column < x + w)
         .map(|(s, ..)| s)
@@ -144,7 +134,7 @@ fn draw_tabs(app: &App, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
         if x >= area.width {
             break;
         }
-        let style = if screen == app.screen {
+        let style = if screen == app.screen() {
             ctx.theme.tab_active
         } else {
             ctx.theme.tab_inactive
@@ -157,26 +147,30 @@ fn draw_tabs(app: &App, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
     }
 }
 
+/// The hint bar, generated from the keymap: quit and help first (so they are
+/// always visible), then the screen's own keys, then next/back. While a field
+/// takes text, only keys that still work are named (Ctrl-C, F1, Esc), since
+/// letters go into the field.
 fn draw_hints(app: &App, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
-    if app.taking_text() {
-        // Letters go into the field now, so letter hints would lie.
-        let line = Line::from(Span::styled(
-            fit(t(ctx.lang, "hint.typing"), usize::from(area.width)),
-            ctx.theme.hint,
-        ));
-        Paragraph::new(line).render(area, buf);
-        return;
-    }
-    let own = screen_bindings(app.screen);
-    let essentials = ["key.next", "key.back", "key.help", "key.quit"];
+    let typing = app.taking_text();
+    let global = |help: &'static str| GLOBAL.iter().filter(move |b| b.help == help);
+    let own: &[Binding] = if typing {
+        &[]
+    } else {
+        screen_bindings(app.screen())
+    };
+    let picked = global("key.quit")
+        .chain(global("key.help"))
+        .chain(own)
+        .chain(global("key.next").filter(|_| !typing))
+        .chain(global("key.back"));
     let mut spans: Vec<Span> = Vec::new();
     let mut used = 0usize;
     let max = usize::from(area.width);
-    let picked = own
-        .iter()
-        .chain(GLOBAL.iter().filter(|b| essentials.contains(&b.help)));
     for b in picked {
-        let key = b.keys.first().map(|k| k.label()).unwrap_or_default();
+        let Some(key) = hint_key(b, typing) else {
+            continue;
+        };
         let text = t(ctx.lang, b.help);
         let w = width(&key) + 1 + width(text) + 2;
         if used + w > max {
@@ -186,15 +180,31 @@ fn draw_hints(app: &App, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
         spans.push(Span::styled(key, ctx.theme.key));
         spans.push(Span::styled(format!(" {text}  "), ctx.theme.hint));
     }
+    if typing {
+        let note = t(ctx.lang, "hint.typing");
+        spans.push(Span::styled(
+            fit(note, max.saturating_sub(used)),
+            ctx.theme.muted,
+        ));
+    }
     Paragraph::new(Line::from(spans)).render(area, buf);
+}
+
+/// The key a hint names for `b`: its first key, or while typing its first key
+/// that is not a printable character (those go into the field).
+fn hint_key(b: &Binding, typing: bool) -> Option<String> {
+    b.keys
+        .iter()
+        .find(|k| !typing || !matches!(k, Key::Char(_)))
+        .map(|k| k.label())
 }
 
 fn draw_help(app: &App, body: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
     let theme = ctx.theme;
     // The digit keys that open sections share one row.
     let is_section = |b: &&super::keymap::Binding| matches!(b.msg, super::app::Msg::Open(_));
-    let presenter = if app.present { PRESENTER } else { &[] };
-    let mut rows: Vec<(String, &str)> = screen_bindings(app.screen)
+    let presenter = if app.present() { PRESENTER } else { &[] };
+    let mut rows: Vec<(String, &str)> = screen_bindings(app.screen())
         .iter()
         .chain(presenter)
         .chain(GLOBAL)
@@ -205,22 +215,30 @@ fn draw_help(app: &App, body: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
     let key_w = rows.iter().map(|(k, _)| width(k)).max().unwrap_or(0);
     let text_w = rows.iter().map(|(_, d)| width(d)).max().unwrap_or(0);
     let col_w = key_w + text_w + 4;
+    // A gap of one cell (two columns) from the panel's own border, so the
+    // overlay's frame never lands on it.
+    let room = Rect {
+        x: body.x.saturating_add(2),
+        y: body.y.saturating_add(1),
+        width: body.width.saturating_sub(4),
+        height: body.height.saturating_sub(2),
+    };
     // Two columns when one would not fit the height and two fit the width.
-    let room_h = usize::from(body.height.saturating_sub(3));
-    let columns = if rows.len() > room_h && (col_w * 2 + 2) <= usize::from(body.width) {
+    let room_h = usize::from(room.height.saturating_sub(2));
+    let columns = if rows.len() > room_h && (col_w * 2 + 2) <= usize::from(room.width) {
         2
     } else {
         1
     };
     let per_col = rows.len().div_ceil(columns);
     let want_w = u16::try_from(col_w * columns + 2).unwrap_or(u16::MAX);
-    let w = want_w.min(body.width).max(10);
+    let w = want_w.min(room.width).max(10.min(room.width));
     let h = u16::try_from(per_col + 2)
         .unwrap_or(u16::MAX)
-        .min(body.height);
+        .min(room.height);
     let area = Rect {
-        x: body.x + body.width.saturating_sub(w) / 2,
-        y: body.y + body.height.saturating_sub(h) / 2,
+        x: room.x + room.width.saturating_sub(w) / 2,
+        y: room.y + room.height.saturating_sub(h) / 2,
         width: w,
         height: h,
     };
@@ -228,7 +246,7 @@ fn draw_help(app: &App, body: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
     let title = tf(
         ctx.lang,
         "help.title",
-        &[("screen", t(ctx.lang, app.screen.title_key()))],
+        &[("screen", t(ctx.lang, app.screen().title_key()))],
     );
     let block = Block::default()
         .borders(Borders::ALL)

@@ -4,7 +4,7 @@
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::app::{Msg, Nav, Screen};
-use super::{handshake, labs, lan, osi, quiz, subnet};
+use super::{handshake, labs, lan, lessons, osi, quiz, subnet};
 
 /// A key as bindings name it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -241,25 +241,11 @@ pub fn presenter_message(ev: &KeyEvent) -> Option<Msg> {
         .map(|b| b.msg.clone())
 }
 
-/// The lesson reader's own keys.
-pub const LESSONS: &[Binding] = &[
-    Binding {
-        keys: &[Char('o')],
-        msg: Msg::OpenStepPanel,
-        help: "lessons.key.open_panel",
-    },
-    Binding {
-        keys: &[Char('n')],
-        msg: Msg::ToggleNotes,
-        help: "lessons.key.notes",
-    },
-];
-
 /// The keys of `screen` (without the global ones).
 pub fn screen_bindings(screen: Screen) -> &'static [Binding] {
     match screen {
         Screen::Home => &[],
-        Screen::Lessons => LESSONS,
+        Screen::Lessons => lessons::KEYS,
         Screen::Osi => osi::KEYS,
         Screen::Lan => lan::KEYS,
         Screen::Handshake => handshake::KEYS,

@@ -6,7 +6,9 @@
 //! with a timeout instead, and that timeout is the tick.
 
 pub mod app;
+pub mod clock;
 pub mod draw;
+pub mod field;
 pub mod glossary;
 pub mod handshake;
 pub mod home;
@@ -26,15 +28,18 @@ pub mod text;
 pub mod theme;
 pub mod widgets;
 
-use std::io::{self, Stdout};
+use std::io::{self, IsTerminal as _, Stdout};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 use ratatui::Terminal;
 use ratatui::backend::{Backend, CrosstermBackend};
-use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture};
+use ratatui::crossterm::event::{
+    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
 use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
@@ -69,6 +74,13 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
     let lessons = LessonSet::load(&LessonSource::from_option(opts.lessons_dir.clone()))
         .map_err(|errors| anyhow::anyhow!("{errors}"))
         .context("the lessons have problems")?;
+    // Everything that can fail is checked above; the terminal itself last,
+    // in one line rather than escape codes into a file or pipe.
+    anyhow::ensure!(
+        io::stdout().is_terminal(),
+        "standard output is not a terminal: the tutor needs one (for scripts use a \
+         subcommand, e.g. `nettutor quiz --plain`; see --help)"
+    );
     let store = Store::open_default().ok();
     let (tx, rx) = mpsc::channel();
     let mut app = App::new(&opts, theme, lessons, store, tx.clone());
@@ -76,6 +88,7 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
     spawn_signal_thread(tx.clone())?;
     let mut guard = TerminalGuard::enter()?;
     spawn_input_thread(tx);
+    test_panic_hook();
     let result = event_loop(&mut guard.terminal, &mut app, &rx);
     drop(guard);
     result
@@ -92,10 +105,17 @@ where
 {
     let mut dirty = true;
     let mut next_tick = Instant::now() + TICK;
-    while !app.quit {
+    while !app.quitting() {
+        // A signal goes ahead of whatever keys are still queued.
+        if let Some(signal) = take_pending_signal() {
+            app.handle_event(AppEvent::Signal(signal));
+            if app.quitting() {
+                break;
+            }
+        }
         if dirty {
             let size = terminal.size()?;
-            app.last_width = size.width;
+            app.note_width(size.width);
             terminal.draw(|frame| draw::draw(app, frame.area(), frame.buffer_mut()))?;
             dirty = false;
         }
@@ -136,19 +156,46 @@ fn spawn_input_thread(tx: Sender<AppEvent>) {
     });
 }
 
-/// SIGTERM, SIGHUP and SIGINT become a clean quit, so the terminal is restored.
+/// The last signal received and not yet handled (0: none). Set by the signal
+/// thread and read by the loop before each event, so a signal is handled at
+/// once even behind thousands of queued keys (a huge paste).
+static PENDING_SIGNAL: AtomicI32 = AtomicI32::new(0);
+
+fn take_pending_signal() -> Option<i32> {
+    match PENDING_SIGNAL.swap(0, Ordering::SeqCst) {
+        0 => None,
+        n => Some(n),
+    }
+}
+
+/// SIGTERM, SIGHUP, SIGINT and SIGQUIT become a clean quit, so the terminal is
+/// restored. The event on the channel wakes an idle loop; the flag puts the
+/// signal ahead of queued keys.
 fn spawn_signal_thread(tx: Sender<AppEvent>) -> anyhow::Result<()> {
-    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
-    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT])
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT, SIGQUIT])
         .context("cannot install signal handlers")?;
     std::thread::spawn(move || {
         for signal in signals.forever() {
+            PENDING_SIGNAL.store(signal, Ordering::SeqCst);
             if tx.send(AppEvent::Signal(signal)).is_err() {
                 break;
             }
         }
     });
     Ok(())
+}
+
+/// For the end-to-end tests of the panic hook only: `NETTUTOR_TEST_PANIC=thread`
+/// panics a helper thread, `=main` the main thread, once the terminal is set up.
+fn test_panic_hook() {
+    match std::env::var("NETTUTOR_TEST_PANIC").as_deref() {
+        Ok("thread") => {
+            std::thread::spawn(|| panic!("test panic on a helper thread"));
+        }
+        Ok("main") => panic!("test panic on the main thread"),
+        _ => {}
+    }
 }
 
 /// Raw mode, alternate screen and mouse capture, undone on drop and on panic.
@@ -160,6 +207,7 @@ fn restore_terminal() {
     let _ = disable_raw_mode();
     let _ = execute!(
         io::stdout(),
+        DisableBracketedPaste,
         DisableMouseCapture,
         LeaveAlternateScreen,
         ratatui::crossterm::cursor::Show
@@ -169,13 +217,25 @@ fn restore_terminal() {
 impl TerminalGuard {
     fn enter() -> anyhow::Result<TerminalGuard> {
         let previous = std::panic::take_hook();
+        let main_thread = std::thread::current().id();
         std::panic::set_hook(Box::new(move |info| {
             restore_terminal();
             previous(info);
+            // The main thread unwinds and exits through the guard; a panic
+            // anywhere else would leave the app running without that thread
+            // (a dead input reader: a frozen screen). Exit now, terminal restored.
+            if std::thread::current().id() != main_thread {
+                std::process::exit(101);
+            }
         }));
         enable_raw_mode()
             .context("cannot switch the terminal to raw mode (is this a terminal?)")?;
-        if let Err(e) = execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture) {
+        if let Err(e) = execute!(
+            io::stdout(),
+            EnterAlternateScreen,
+            EnableMouseCapture,
+            EnableBracketedPaste
+        ) {
             restore_terminal();
             return Err(e).context("cannot set up the terminal");
         }

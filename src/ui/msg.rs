@@ -9,6 +9,7 @@ use ratatui::crossterm::event::Event;
 use super::handshake::HandshakeMsg;
 use super::labs::LabsMsg;
 use super::lan::LanMsg;
+use super::lessons::LessonsMsg;
 use super::osi::OsiMsg;
 use super::quiz::QuizMsg;
 use super::subnet::SubnetMsg;
@@ -121,9 +122,16 @@ pub enum Msg {
         panel: PanelId,
         arg: String,
     },
-    /// Open the panel the current lesson step is bound to.
-    OpenStepPanel,
-    ToggleNotes,
+    /// Open the lesson reader at `lesson`, `step` (home's "continue").
+    OpenLesson {
+        lesson: usize,
+        step: usize,
+    },
+    /// The reader moved to `lesson`, `step`: progress is saved.
+    LessonAt {
+        lesson: usize,
+        step: usize,
+    },
     /// `/`: search the lessons (on the Lessons screen) or the glossary.
     Search,
     /// Presentation mode on/off.
@@ -136,6 +144,7 @@ pub enum Msg {
         column: u16,
         row: u16,
     },
+    Lessons(LessonsMsg),
     Osi(OsiMsg),
     Lan(LanMsg),
     Handshake(HandshakeMsg),

@@ -2,9 +2,10 @@
 
 use std::any::Any;
 use std::sync::mpsc::Sender;
+use std::time::Instant;
 
 use ratatui::buffer::Buffer;
-use ratatui::crossterm::event::KeyEvent;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
 
 use super::app::{AppEvent, Msg, Nav, Screen};
@@ -49,9 +50,23 @@ pub struct Ctx {
     pub status: Option<String>,
     /// Where a panel's background work reports back.
     pub jobs: JobSink,
+    /// "Now" from the app's clock (tests advance it; see `ui::clock`).
+    pub now: Instant,
 }
 
 impl Ctx {
+    /// A context outside the app (tests, benches): not presenting, the system
+    /// clock's "now".
+    pub fn new(lang: Lang, jobs: JobSink) -> Ctx {
+        Ctx {
+            lang,
+            present: false,
+            status: None,
+            jobs,
+            now: Instant::now(),
+        }
+    }
+
     pub fn say(&mut self, message: impl Into<String>) {
         self.status = Some(message.into());
     }
@@ -66,7 +81,9 @@ pub enum TextInput {
     Ignored,
 }
 
-/// A section of the tutor (OSI, LAN, Handshake, Subnet, Labs, Quiz).
+/// A screen of the tutor: Home, Lessons, OSI, LAN, Handshake, Subnet, Labs,
+/// Quiz, Glossary. The app reaches each through [`PanelDyn`] (every method but
+/// `update`), so no screen is a special case.
 pub trait Panel {
     /// The panel's own messages (`Msg::<Panel>(…)` in the keymap).
     type Msg;
@@ -106,8 +123,32 @@ pub trait Panel {
         false
     }
 
+    /// A key while [`Panel::captures_text`] is true. The app gives it every key
+    /// first; a printable key the panel ignores is dropped, never a global
+    /// binding (so `q` types a q).
     fn text_key(&mut self, _key: KeyEvent, _ctx: &mut Ctx) -> TextInput {
         TextInput::Ignored
+    }
+
+    /// Bracketed paste while taking text: `text` is one line, already cut to
+    /// `field::MAX_TEXT` characters by the app. By default each character is
+    /// typed through [`Panel::text_key`]; a panel with a [`super::field::TextField`]
+    /// can take it in one go.
+    fn paste(&mut self, text: &str, ctx: &mut Ctx) -> TextInput {
+        let mut follow = None;
+        for c in text.chars() {
+            let key = KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+            if let TextInput::Consumed(Some(m)) = self.text_key(key, ctx) {
+                follow = Some(m);
+            }
+        }
+        TextInput::Consumed(follow)
+    }
+
+    /// `/`: opens the panel's own search; false when it has none (the app
+    /// then opens the glossary's).
+    fn search(&mut self, _ctx: &mut Ctx) -> bool {
+        false
     }
 
     /// A result of background work started by this panel (see [`JobSink`]).
@@ -121,4 +162,64 @@ pub trait Panel {
 
     /// The screen is left: stop what should not run unseen.
     fn leave(&mut self, _ctx: &mut Ctx) {}
+}
+
+/// [`Panel`] without its message type, so the app can hold every screen behind
+/// one lookup (`&mut dyn PanelDyn`). Implemented for every `Panel`.
+pub trait PanelDyn {
+    fn nav(&mut self, nav: Nav, ctx: &mut Ctx) -> Option<Msg>;
+    fn back(&mut self, ctx: &mut Ctx) -> bool;
+    fn render(&self, area: Rect, buf: &mut Buffer, ctx: &RenderCtx);
+    fn open(&mut self, arg: &str, ctx: &mut Ctx) -> Result<(), String>;
+    fn wants_ticks(&self) -> bool;
+    fn tick(&mut self, ctx: &mut Ctx);
+    fn captures_text(&self) -> bool;
+    fn text_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> TextInput;
+    fn paste(&mut self, text: &str, ctx: &mut Ctx) -> TextInput;
+    fn search(&mut self, ctx: &mut Ctx) -> bool;
+    fn job(&mut self, payload: Box<dyn Any + Send>, ctx: &mut Ctx);
+    fn export(&mut self, ctx: &mut Ctx) -> Option<Result<String, String>>;
+    fn leave(&mut self, ctx: &mut Ctx);
+}
+
+impl<P: Panel> PanelDyn for P {
+    fn nav(&mut self, nav: Nav, ctx: &mut Ctx) -> Option<Msg> {
+        Panel::nav(self, nav, ctx)
+    }
+    fn back(&mut self, ctx: &mut Ctx) -> bool {
+        Panel::back(self, ctx)
+    }
+    fn render(&self, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
+        Panel::render(self, area, buf, ctx)
+    }
+    fn open(&mut self, arg: &str, ctx: &mut Ctx) -> Result<(), String> {
+        Panel::open(self, arg, ctx)
+    }
+    fn wants_ticks(&self) -> bool {
+        Panel::wants_ticks(self)
+    }
+    fn tick(&mut self, ctx: &mut Ctx) {
+        Panel::tick(self, ctx)
+    }
+    fn captures_text(&self) -> bool {
+        Panel::captures_text(self)
+    }
+    fn text_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> TextInput {
+        Panel::text_key(self, key, ctx)
+    }
+    fn paste(&mut self, text: &str, ctx: &mut Ctx) -> TextInput {
+        Panel::paste(self, text, ctx)
+    }
+    fn search(&mut self, ctx: &mut Ctx) -> bool {
+        Panel::search(self, ctx)
+    }
+    fn job(&mut self, payload: Box<dyn Any + Send>, ctx: &mut Ctx) {
+        Panel::job(self, payload, ctx)
+    }
+    fn export(&mut self, ctx: &mut Ctx) -> Option<Result<String, String>> {
+        Panel::export(self, ctx)
+    }
+    fn leave(&mut self, ctx: &mut Ctx) {
+        Panel::leave(self, ctx)
+    }
 }

@@ -1,21 +1,49 @@
-//! A real terminal for end-to-end tests: a private tmux server running a clean
-//! shell in a temp folder (also the tutor's NETTUTOR_HOME and working directory).
-//! Keys go in with send-keys, the screen comes back with capture-pane.
+//! Shared test helpers. `tui`: the app on ratatui's TestBackend (keys in,
+//! screen text out). Here: a real terminal for end-to-end tests — a private
+//! tmux server running a clean shell in a temp folder (also the tutor's
+//! NETTUTOR_HOME and working directory); keys go in with send-keys, the screen
+//! comes back with capture-pane. And [`skip`], the one way a test says it cannot
+//! run here.
 #![allow(dead_code, clippy::unwrap_used)]
 
+pub mod tui;
+
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::thread::sleep;
 use std::time::{Duration, Instant};
 
-/// Whether `tool` runs (`tool arg` succeeds); prints the skip reason when not.
-pub fn have(tool: &str, arg: &str) -> bool {
+/// True under `CI=true` (or `CI=1`): there a missing tool is a failure.
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+}
+
+/// A test cannot run here (`reason`: what is missing). Under CI this panics;
+/// otherwise the reason is written straight to the process's stderr, which
+/// cargo's output capture does not swallow, so it shows in `cargo test` output
+/// even when the test passes. The caller returns after this.
+pub fn skip(test: &str, reason: &str) {
+    assert!(!in_ci(), "{test}: {reason} (required under CI=true)");
+    skip_here(test, reason);
+}
+
+/// Like [`skip`] but not a failure under CI: for what CI cannot be expected to
+/// have (root or CAP_NET_RAW, an IPv6 loopback).
+pub fn skip_here(test: &str, reason: &str) {
+    let line = format!("SKIPPED {test}: {reason}\n");
+    print!("{line}");
+    let _ = std::io::stderr().write_all(line.as_bytes());
+}
+
+/// Whether `tool` runs (`tool arg` succeeds); when not, [`skip`]s `test`.
+pub fn have(test: &str, tool: &str, arg: &str) -> bool {
     let found = Command::new(tool)
         .arg(arg)
         .output()
         .is_ok_and(|o| o.status.success());
     if !found {
-        eprintln!("skipping: {tool} is not installed");
+        skip(test, &format!("{tool} is not installed"));
     }
     found
 }
@@ -29,7 +57,7 @@ impl Tmux {
     /// A 100x30 window with an interactive shell, or None (with a printed
     /// reason) when tmux is missing.
     pub fn start(name: &str) -> Option<Tmux> {
-        if !have("tmux", "-V") {
+        if !have(name, "tmux", "-V") {
             return None;
         }
         let dir = tempfile::tempdir().unwrap();
@@ -141,6 +169,16 @@ impl Tmux {
         let d = self.dir.path().display();
         self.type_line(&format!(
             "stty -g > {d}/before; '{bin}' {args}; echo EXIT=$?; stty -g > {d}/after; echo FIN\"\"ISHED"
+        ));
+    }
+
+    /// [`Tmux::run_tutor`] with `env` (e.g. `NAME=value`, or empty) set for the
+    /// tutor; the exit status also goes to the file `status`.
+    pub fn run_tutor_env(&self, env: &str, args: &str) {
+        let bin = env!("CARGO_BIN_EXE_nettutor");
+        let d = self.dir.path().display();
+        self.type_line(&format!(
+            "stty -g > {d}/before; {env} '{bin}' {args}; echo EXIT=$? | tee {d}/status; stty -g > {d}/after; echo FIN\"\"ISHED"
         ));
     }
 

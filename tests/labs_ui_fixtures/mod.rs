@@ -215,6 +215,7 @@ pub fn udp_loss_run() -> LabRun {
         lost: lost_count,
         kernel_rcvbuf_errors: lost_count,
         snmp_available: true,
+        socket_drops: Some(lost_count),
         rcvbuf_effective: 4608,
         udp_elapsed_ms: 130,
         tcp: TcpUnderPressure {

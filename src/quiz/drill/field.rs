@@ -171,8 +171,13 @@ impl Form {
     pub fn read(&self, input: &str) -> Result<Value, Unreadable> {
         let input = input.trim();
         match self {
-            Form::Address(Family::V4) => read_ipv4(input).map(|a| Value::Address(a.into())),
-            Form::Address(Family::V6) => read_ipv6(input).map(|a| Value::Address(a.into())),
+            // The drill's own reasons name the input itself (in either language).
+            Form::Address(Family::V4) => read_ipv4(input)
+                .map(|a| Value::Address(a.into()))
+                .map_err(|_| unreadable("drill.why.ipv4", input)),
+            Form::Address(Family::V6) => read_ipv6(input)
+                .map(|a| Value::Address(a.into()))
+                .map_err(|_| unreadable("drill.why.ipv6", input)),
             Form::Count => read_count(input).map(Value::Count),
             Form::Prefix(family) => read_prefix(input, *family).map(Value::Prefix),
             Form::Network(family) => read_network(input, *family).map(Value::Network),
@@ -268,9 +273,10 @@ pub fn read_network(input: &str, family: Family) -> Result<IpNet, Unreadable> {
         },
     };
     let address: IpAddr = match family {
-        Family::V4 => read_ipv4(addr)?.into(),
-        Family::V6 => read_ipv6(addr)?.into(),
-    };
+        Family::V4 => read_ipv4(addr).map(IpAddr::from),
+        Family::V6 => read_ipv6(addr).map(IpAddr::from),
+    }
+    .map_err(|_| unreadable("drill.why.network", s))?;
     let prefix = if family == Family::V4 && prefix.contains('.') {
         crate::quiz::answer::read_prefix(prefix)?
     } else {

@@ -2,6 +2,7 @@
 //! each. After the last field of a problem every field is marked, with a hint
 //! for each wrong one. End of input or the time limit ends the set; the fields
 //! not reached count wrong. The last line is `score: C/N fields`.
+//! `on_problem` is called after each problem is marked (to save progress).
 
 use std::io::{self, Write};
 use std::time::{Duration, Instant};
@@ -29,6 +30,7 @@ pub fn run(
     source: &mut dyn AnswerSource,
     out: &mut dyn Write,
     time_limit: Option<Duration>,
+    on_problem: &mut dyn FnMut(&Drill),
 ) -> io::Result<()> {
     let total = drill.problems.len();
     let deadline = time_limit.map(|d| Instant::now() + d);
@@ -88,6 +90,13 @@ pub fn run(
                     drill.mark(i, &line);
                     reached += 1;
                 }
+                // Not text (invalid UTF-8) or too long: say why; the field
+                // counts as unanswered.
+                Input::Unreadable(why) => {
+                    writeln!(out, "  {}", why.text(lang))?;
+                    drill.mark(i, "");
+                    reached += 1;
+                }
                 Input::End => {
                     ended = Some("drill.plain.eof");
                     break;
@@ -103,6 +112,7 @@ pub fn run(
             .finish_problem()
             .map(<[Mark]>::to_vec)
             .unwrap_or_default();
+        on_problem(drill);
         let right = marks.iter().filter(|m| m.is_correct()).count();
         for (i, (field, mark)) in problem.fields.iter().zip(&marks).enumerate() {
             writeln!(out, "  {}", mark.verdict(field, lang))?;

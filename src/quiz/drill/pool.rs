@@ -62,6 +62,24 @@ impl DrillProgress {
         store.save(&progress)
     }
 
+    /// Records one finished problem straight into the store: reads the drill
+    /// section as it is on disk now (another drill may have changed it),
+    /// applies this answer, writes it back. Called after every problem, so a
+    /// drill cut short keeps what was answered.
+    pub fn record_in(
+        store: &Store,
+        spec: &Spec,
+        all_right: bool,
+        streak: u32,
+    ) -> Result<(), StoreError> {
+        let (mut progress, _) = store.load();
+        let mut drill = DrillProgress::from_progress(&progress);
+        drill.record(spec, all_right);
+        drill.best_streak = drill.best_streak.max(streak);
+        drill.into_progress(&mut progress);
+        store.save(&progress)
+    }
+
     /// Records one finished problem.
     pub fn record(&mut self, spec: &Spec, all_right: bool) {
         match self.missed.iter().position(|e| e.spec == *spec) {

@@ -162,7 +162,11 @@ impl Mark {
             Mark::Wrong { mistake: None, .. } | Mark::Empty => {
                 Some(t(lang, &method_key(&field.id)).to_string())
             }
-            Mark::Unreadable(_) => Some(field.form.hint(lang)),
+            Mark::Unreadable(_) => Some(tf(
+                lang,
+                "drill.mark.form_hint",
+                &[("form", &field.form.hint(lang))],
+            )),
         }
     }
 }

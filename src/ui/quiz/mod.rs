@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use ratatui::buffer::Buffer;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget};
@@ -21,6 +21,7 @@ use crate::quiz::session::{self, MAX_COUNT, QuizSpec, Record, Session};
 use crate::quiz::{parse_topics, results};
 use crate::store::Store;
 use crate::ui::app::{Msg, Nav};
+use crate::ui::field::{Edit, TextField};
 use crate::ui::keymap::{Binding, Key};
 use crate::ui::panel::{Ctx, Panel, RenderCtx, TextInput};
 
@@ -61,7 +62,7 @@ pub struct QuizPanel {
     results: Option<PathBuf>,
     pub session: Option<Session>,
     /// The answer being typed.
-    pub input: String,
+    pub input: TextField,
     /// The mistake selected in the review.
     pub review: usize,
     asked_at: Option<Instant>,
@@ -120,6 +121,8 @@ pub const KEYS: &[Binding] = &[
 ];
 
 const DEFAULT_COUNT: usize = 10;
+/// The longest answer (characters): every answer is a short address or word.
+const ANSWER_MAX: usize = 64;
 
 impl QuizPanel {
     /// A panel over the authored `bank`; mastery is read from and written to
@@ -131,12 +134,13 @@ impl QuizPanel {
             store,
             mastery,
             count: DEFAULT_COUNT,
+            input: TextField::new(ANSWER_MAX),
             ..QuizPanel::default()
         }
     }
 
-    /// Starts a quiz now with the current settings.
-    pub fn start(&mut self) {
+    /// Starts a quiz at `now` with the current settings.
+    pub fn start(&mut self, now: Instant) {
         let seed = self.seed.unwrap_or_else(session::fresh_seed);
         let due = if self.seed.is_some() {
             Vec::new()
@@ -152,7 +156,6 @@ impl QuizPanel {
         self.session = Some(Session::new(spec, questions));
         self.input.clear();
         self.review = 0;
-        let now = Instant::now();
         self.asked_at = Some(now);
         self.deadline = self.time_limit.map(|d| now + d);
         self.seconds_left = self.time_limit.map(|d| d.as_secs());
@@ -173,14 +176,16 @@ impl QuizPanel {
     }
 
     fn submit(&mut self, ctx: &mut Ctx) {
-        let seconds = self.asked_at.map_or(0.0, |a| a.elapsed().as_secs_f64());
+        let seconds = self
+            .asked_at
+            .map_or(0.0, |a| ctx.now.saturating_duration_since(a).as_secs_f64());
         let Some(session) = self.session.as_mut() else {
             return;
         };
         let Some(question) = session.current().cloned() else {
             return;
         };
-        let Some(record) = session.answer(&self.input, seconds).cloned() else {
+        let Some(record) = session.answer(self.input.as_str(), seconds).cloned() else {
             return;
         };
         self.mastery.record(&question, record.verdict.is_correct());
@@ -190,11 +195,13 @@ impl QuizPanel {
     }
 
     /// Writes mastery after every answer, so leaving mid-quiz loses nothing.
-    fn save_mastery(&self, ctx: &mut Ctx) {
-        if let Some(store) = &self.store
-            && let Err(e) = self.mastery.save(store)
-        {
-            ctx.say(e.to_string());
+    fn save_mastery(&mut self, ctx: &mut Ctx) {
+        if let Some(store) = &self.store {
+            match self.mastery.save(store) {
+                Ok(None) => {}
+                Ok(Some(warning)) => ctx.say(warning),
+                Err(e) => ctx.say(e.to_string()),
+            }
         }
     }
 
@@ -203,7 +210,7 @@ impl QuizPanel {
         if over {
             self.finish(ctx);
         } else {
-            self.asked_at = Some(Instant::now());
+            self.asked_at = Some(ctx.now);
             self.mode = Mode::Asking;
         }
     }
@@ -272,7 +279,7 @@ impl Panel for QuizPanel {
 
     fn update(&mut self, msg: QuizMsg, ctx: &mut Ctx) -> Option<Msg> {
         match msg {
-            QuizMsg::Start => self.start(),
+            QuizMsg::Start => self.start(ctx.now),
             QuizMsg::ShowMe => return self.show_me(ctx),
             QuizMsg::Progress => {
                 self.mode = if self.mode == Mode::Progress {
@@ -298,7 +305,7 @@ impl Panel for QuizPanel {
                 Nav::First => self.cursor = 0,
                 Nav::Last => self.cursor = Topic::ALL.len() - 1,
                 Nav::Enter => self.toggle_topic(self.cursor),
-                Nav::Next => self.start(),
+                Nav::Next => self.start(ctx.now),
                 Nav::Prev => {}
             },
             Mode::Feedback => {
@@ -371,7 +378,7 @@ impl Panel for QuizPanel {
             .render(text_area, buf);
     }
 
-    fn open(&mut self, arg: &str, _ctx: &mut Ctx) -> Result<(), String> {
+    fn open(&mut self, arg: &str, ctx: &mut Ctx) -> Result<(), String> {
         let map = parse_pairs(arg)?;
         if let Some(list) = map.get("topic") {
             self.topics = parse_topics(std::slice::from_ref(list))?;
@@ -400,7 +407,7 @@ impl Panel for QuizPanel {
         if map.is_empty() {
             self.mode = Mode::Menu;
         } else {
-            self.start();
+            self.start(ctx.now);
         }
         Ok(())
     }
@@ -413,7 +420,7 @@ impl Panel for QuizPanel {
         let Some(deadline) = self.deadline else {
             return;
         };
-        let now = Instant::now();
+        let now = ctx.now;
         self.seconds_left = Some(deadline.saturating_duration_since(now).as_secs());
         if now >= deadline {
             ctx.say(t(ctx.lang, "quiz.time_up"));
@@ -425,29 +432,29 @@ impl Panel for QuizPanel {
         self.mode == Mode::Asking
     }
 
+    /// Every key while an answer is typed: printable keys (`q` and `?` too)
+    /// go into the answer, Enter submits.
     fn text_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> TextInput {
-        if key
-            .modifiers
-            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
-        {
-            return TextInput::Ignored;
-        }
-        match key.code {
-            // With nothing typed yet, quit and help still work.
-            KeyCode::Char('q' | '?') if self.input.is_empty() => TextInput::Ignored,
-            KeyCode::Char(c) if self.input.chars().count() < 64 => {
-                self.input.push(c);
+        match self.input.key(&key) {
+            Edit::Changed => TextInput::Consumed(None),
+            Edit::Full => {
+                ctx.say(t(ctx.lang, "status.field_full"));
                 TextInput::Consumed(None)
             }
-            KeyCode::Backspace if !self.input.is_empty() => {
-                self.input.pop();
-                TextInput::Consumed(None)
-            }
-            KeyCode::Enter => {
+            Edit::NotText if key.code == KeyCode::Enter => {
                 self.submit(ctx);
                 TextInput::Consumed(None)
             }
-            _ => TextInput::Ignored,
+            // Backspace in an empty answer does nothing (Esc leaves).
+            Edit::NotText if key.code == KeyCode::Backspace => TextInput::Consumed(None),
+            Edit::NotText => TextInput::Ignored,
         }
+    }
+
+    fn paste(&mut self, text: &str, ctx: &mut Ctx) -> TextInput {
+        if !self.input.paste(text) {
+            ctx.say(t(ctx.lang, "status.field_full"));
+        }
+        TextInput::Consumed(None)
     }
 }

@@ -155,7 +155,7 @@ pub fn question(p: &QuizPanel, max: usize, ctx: &RenderCtx) -> Vec<Line<'static>
             lines.extend(para(&hint(q, lang), theme.muted, max));
             lines.push(Line::from(vec![
                 Span::styled("> ", theme.key),
-                Span::styled(p.input.clone(), theme.bold),
+                Span::styled(p.input.as_str().to_string(), theme.bold),
                 Span::styled("█", theme.accent),
             ]));
             // While typing, letters are text: say which keys still act.

@@ -1,0 +1,233 @@
+//! Drawing the Lessons section: the list, the step reader, the search results.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Widget};
+
+use super::{LessonsView, fit};
+use crate::i18n::{t, tf};
+use crate::ui::panel::RenderCtx;
+use crate::ui::present::big_title;
+use crate::ui::search::SearchBox;
+use crate::ui::text::{markup_lines, render_scrolled, wrap};
+
+impl LessonsView {
+    pub(super) fn render_list(&self, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
+        let set = &*self.set;
+        if let Some(search) = &self.search {
+            self.render_search(search, area, buf, ctx);
+            return;
+        }
+        let theme = ctx.theme;
+        let focused = self.open.is_none();
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_style(if focused {
+                theme.border_focus
+            } else {
+                theme.border
+            })
+            .title(Span::styled(
+                format!(" {} ", t(ctx.lang, "lessons.list")),
+                theme.title,
+            ));
+        let inner = block.inner(area);
+        block.render(area, buf);
+        let max = usize::from(inner.width);
+        let mut lines: Vec<Line> = Vec::new();
+        for (i, lesson) in set.lessons.iter().enumerate() {
+            let label = format!("{:>2}. {}", i + 1, lesson.title.get(ctx.lang));
+            let style = if i == self.selected {
+                theme.selected
+            } else {
+                theme.base
+            };
+            lines.push(Line::from(Span::styled(fit(&label, max), style)));
+        }
+        if let Some(lesson) = set.lessons.get(self.selected)
+            && focused
+        {
+            lines.push(Line::default());
+            let summary = lesson.summary.get(ctx.lang);
+            lines.extend(wrap(
+                &[(summary.to_string(), theme.muted)],
+                max,
+                ("", theme.muted),
+                ("", theme.muted),
+            ));
+            lines.push(Line::from(Span::styled(
+                tf(
+                    ctx.lang,
+                    "lessons.steps",
+                    &[("n", &lesson.steps.len().to_string())],
+                ),
+                theme.muted,
+            )));
+        }
+        // Keep the selected row visible.
+        let skip = self
+            .selected
+            .saturating_sub(usize::from(inner.height).saturating_sub(2));
+        Paragraph::new(lines.into_iter().skip(skip).collect::<Vec<_>>()).render(inner, buf);
+    }
+
+    pub(super) fn render_reader(
+        &self,
+        lesson: usize,
+        area: Rect,
+        buf: &mut Buffer,
+        ctx: &RenderCtx,
+    ) {
+        let set = &*self.set;
+        let theme = ctx.theme;
+        let Some(l) = set.lessons.get(lesson) else {
+            return;
+        };
+        let step_index = self.step.min(l.steps.len().saturating_sub(1));
+        let Some(step) = l.steps.get(step_index) else {
+            return;
+        };
+        let counter = tf(
+            ctx.lang,
+            "lessons.step_of",
+            &[
+                ("n", &(step_index + 1).to_string()),
+                ("m", &l.steps.len().to_string()),
+            ],
+        );
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_style(theme.border_focus)
+            .title(Span::styled(
+                format!(" {} ", l.title.get(ctx.lang)),
+                theme.title,
+            ))
+            .title_bottom(
+                Line::from(Span::styled(format!(" {counter} "), theme.accent)).right_aligned(),
+            );
+        let inner = block.inner(area);
+        block.render(area, buf);
+        let pad = if ctx.present { 2 } else { 1 };
+        let text_area = Rect {
+            x: inner.x.saturating_add(pad),
+            width: inner.width.saturating_sub(pad * 2),
+            ..inner
+        };
+        let max = usize::from(text_area.width);
+        let mut text_area = text_area;
+        let mut lines: Vec<Line> = Vec::new();
+        if ctx.present {
+            // Big title on top, generous spacing below.
+            let used = big_title(step.title.get(ctx.lang), text_area, buf, theme.title);
+            text_area.y = text_area.y.saturating_add(used + 1);
+            text_area.height = text_area.height.saturating_sub(used + 1);
+        } else {
+            lines = wrap(
+                &[(step.title.get(ctx.lang).to_string(), theme.title)],
+                max,
+                ("", theme.title),
+                ("", theme.title),
+            );
+            lines.push(Line::default());
+        }
+        lines.extend(markup_lines(step.body.get(ctx.lang), max, theme));
+        if let Some(link) = &step.panel {
+            lines.push(Line::default());
+            let what = tf(
+                ctx.lang,
+                "lessons.open_panel",
+                &[
+                    ("panel", t(ctx.lang, &format!("tab.{}", link.panel.name()))),
+                    ("arg", &link.arg),
+                ],
+            );
+            lines.extend(wrap(
+                &[(what, theme.accent)],
+                max,
+                ("▶ o: ", theme.key),
+                ("     ", theme.accent),
+            ));
+        }
+        if self.show_notes {
+            lines.push(Line::default());
+            let notes = step.notes.as_ref().map_or_else(
+                || t(ctx.lang, "lessons.no_notes").to_string(),
+                |n| n.get(ctx.lang).to_string(),
+            );
+            lines.push(Line::from(Span::styled(
+                t(ctx.lang, "lessons.notes"),
+                theme.warn,
+            )));
+            lines.extend(wrap(
+                &[(notes, theme.warn)],
+                max,
+                ("│ ", theme.warn),
+                ("│ ", theme.warn),
+            ));
+        }
+        // "↓ more" gets a row of its own while text follows.
+        render_scrolled(
+            &lines,
+            usize::from(self.scroll),
+            (t(ctx.lang, "lessons.more"), theme.muted),
+            text_area,
+            buf,
+        );
+    }
+
+    fn render_search(&self, search: &SearchBox, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
+        let set = &*self.set;
+        let theme = ctx.theme;
+        let hits = &self.hits;
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_style(theme.border_focus)
+            .title(Span::styled(
+                format!(
+                    " {} ",
+                    tf(
+                        ctx.lang,
+                        "lessons.search",
+                        &[("n", &hits.len().to_string())]
+                    )
+                ),
+                theme.title,
+            ));
+        let inner = block.inner(area);
+        block.render(area, buf);
+        let max = usize::from(inner.width);
+        let mut lines = vec![
+            Line::from(vec![
+                Span::styled("/ ", theme.key),
+                Span::styled(search.query().to_string(), theme.bold),
+                Span::styled("▏", theme.accent),
+            ]),
+            Line::from(Span::styled(
+                fit(t(ctx.lang, "lessons.search_hint"), max),
+                theme.muted,
+            )),
+        ];
+        let rows = usize::from(inner.height).saturating_sub(2);
+        let start = search.selected.saturating_sub(rows.saturating_sub(1));
+        for (i, hit) in hits.iter().enumerate().skip(start).take(rows) {
+            let lesson = set
+                .lessons
+                .get(hit.lesson)
+                .map_or("", |l| l.title.get(ctx.lang));
+            let label = format!(
+                "{}.{} {lesson} — {}",
+                hit.lesson + 1,
+                hit.step + 1,
+                hit.snippet(ctx.lang)
+            );
+            let style = if i == search.selected {
+                theme.selected
+            } else {
+                theme.base
+            };
+            lines.push(Line::from(Span::styled(fit(&label, max), style)));
+        }
+        Paragraph::new(lines).render(inner, buf);
+    }
+}
