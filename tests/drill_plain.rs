@@ -317,3 +317,75 @@ fn the_drill_keeps_the_rest_of_the_progress_file() {
     assert_eq!(v["mastery"]["quizzes"], 3);
     assert_eq!(v["drill"]["missed"].as_array().unwrap().len(), 1, "{v}");
 }
+
+#[test]
+fn a_given_problem_is_drilled_and_a_bad_one_refused() {
+    let home = tempfile::tempdir().unwrap();
+    // 192.168.37.77/27, worked by hand: block of 32 → .64 to .95.
+    let answers = "192.168.37.64\n192.168.37.255\n192.168.37.65\n192.168.37.94\n30\n";
+    let (code, out, err) = run(home.path(), &["--problem", "192.168.37.77/27"], answers);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("[1/1] Host 192.168.37.77/27."), "{out}");
+    assert_eq!(last_line(&out), "score: 4/5 fields");
+    assert!(
+        out.contains("✗ broadcast address: you said 192.168.37.255; the answer is 192.168.37.95"),
+        "{out}"
+    );
+    assert!(out.contains("classful mask /24 (class C)"), "{out}");
+    let (code, _, err) = run(home.path(), &["--problem", "192.168.37.777/27"], "");
+    assert_ne!(code, 0);
+    assert!(
+        err.contains("--problem 192.168.37.777/27") && err.contains("255"),
+        "{err}"
+    );
+}
+
+#[test]
+fn two_drills_at_once_both_keep_their_missed_problems() {
+    let home = tempfile::tempdir().unwrap();
+    let spawn = |seed: &str| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_nettutor"))
+            .args([
+                "drill", "subnet", "--plain", "--kind", "mask", "--count", "20",
+            ])
+            .args(["--seed", seed, "--lang", "en"])
+            .env("NETTUTOR_HOME", home.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all("\n".repeat(40).as_bytes())
+            .unwrap();
+        child
+    };
+    let (a, b) = (spawn("1"), spawn("2"));
+    for child in [a, b] {
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(home.path().join("progress.json")).unwrap())
+            .unwrap();
+    let missed: std::collections::BTreeSet<String> = v["drill"]["missed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["spec"].to_string())
+        .collect();
+    let mut want = std::collections::BTreeSet::new();
+    for seed in [1, 2] {
+        for p in drill::generate(seed, 20, &[DrillKind::Mask]) {
+            want.insert(serde_json::to_value(&p.spec).unwrap().to_string());
+        }
+    }
+    assert_eq!(missed, want, "every problem both drills missed is kept");
+}

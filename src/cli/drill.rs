@@ -11,7 +11,7 @@ use clap::{Args, Subcommand};
 use crate::i18n::Lang;
 use crate::quiz::drill::plain::{self, Header};
 use crate::quiz::drill::pool::DrillProgress;
-use crate::quiz::drill::{self, Drill, Problem, parse_kinds};
+use crate::quiz::drill::{self, Drill, Problem, Spec, parse_kinds};
 use crate::quiz::plain::{AnswerSource, ReaderSource, StdinThread};
 use crate::quiz::session::fresh_seed;
 use crate::store::Store;
@@ -42,6 +42,11 @@ pub struct DrillArgs {
     #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub time_limit: Option<u64>,
 
+    /// Drill these hosts instead (range problems; repeatable), e.g.
+    /// `--problem 192.168.37.77/27 --problem "10.0.0.1 255.255.255.252"`.
+    #[arg(long, value_name = "ADDRESS/PREFIX")]
+    pub problem: Vec<String>,
+
     /// For scripts and screen readers: one answer per line, one line per field
     /// (an empty line skips it); the last line is `score: C/N fields`. The
     /// drill is line-based either way; this is the stable form to script.
@@ -56,8 +61,22 @@ pub fn run(cmd: DrillCmd, lang: Lang) -> anyhow::Result<ExitCode> {
     let store = Store::open_default().ok();
     let progress = store.as_ref().map(DrillProgress::load).unwrap_or_default();
 
-    // A given seed alone decides the set; otherwise missed problems come first.
-    let pool: Vec<Problem> = if args.seed.is_some() {
+    let given = args
+        .problem
+        .iter()
+        .map(|input| {
+            Spec::Range {
+                input: input.clone(),
+            }
+            .build()
+            .map_err(|e| anyhow::anyhow!("--problem {input}: {e}"))
+        })
+        .collect::<anyhow::Result<Vec<Problem>>>()?;
+    // Problems given on the command line are the whole set; a given seed
+    // alone decides it; otherwise missed problems come first.
+    let pool: Vec<Problem> = if !given.is_empty() {
+        given
+    } else if args.seed.is_some() {
         Vec::new()
     } else {
         progress
@@ -69,7 +88,14 @@ pub fn run(cmd: DrillCmd, lang: Lang) -> anyhow::Result<ExitCode> {
     let seed = args.seed.unwrap_or_else(fresh_seed);
     let from_pool = pool.len();
     let mut problems = pool;
-    problems.extend(drill::generate(seed, count - from_pool, &kinds));
+    if args.problem.is_empty() {
+        problems.extend(drill::generate(seed, count - from_pool, &kinds));
+    }
+    let from_pool = if args.problem.is_empty() {
+        from_pool
+    } else {
+        0
+    };
     anyhow::ensure!(!problems.is_empty(), "no problems for these kinds");
 
     let mut set = Drill::new(problems);
@@ -92,8 +118,10 @@ pub fn run(cmd: DrillCmd, lang: Lang) -> anyhow::Result<ExitCode> {
         let (Some(store), Some((problem, all_right))) = (&store, d.results().last()) else {
             return;
         };
-        if let Err(e) = DrillProgress::record_in(store, &problem.spec, all_right, d.best_streak) {
-            not_saved = Some(e);
+        match DrillProgress::record_in(store, &problem.spec, all_right, d.best_streak) {
+            Ok(Some(warning)) => eprintln!("nettutor: {warning}"),
+            Ok(None) => {}
+            Err(e) => not_saved = Some(e),
         }
     };
     let ran = plain::run(

@@ -57,27 +57,30 @@ impl DrillProgress {
 
     /// Writes the section back, keeping the rest of the file.
     pub fn save(&self, store: &Store) -> Result<(), StoreError> {
-        let (mut progress, _) = store.load();
-        self.into_progress(&mut progress);
-        store.save(&progress)
+        store
+            .update(|progress| self.into_progress(progress))
+            .map(drop)
     }
 
-    /// Records one finished problem straight into the store: reads the drill
-    /// section as it is on disk now (another drill may have changed it),
-    /// applies this answer, writes it back. Called after every problem, so a
-    /// drill cut short keeps what was answered.
+    /// Records one finished problem straight into the store: under the
+    /// store's lock, reads the drill section as it is on disk now (another
+    /// drill may have changed it), applies this answer, writes the file back.
+    /// Called after every problem, so a drill cut short keeps what was
+    /// answered. Returns a warning when the file needed repair.
     pub fn record_in(
         store: &Store,
         spec: &Spec,
         all_right: bool,
         streak: u32,
-    ) -> Result<(), StoreError> {
-        let (mut progress, _) = store.load();
-        let mut drill = DrillProgress::from_progress(&progress);
-        drill.record(spec, all_right);
-        drill.best_streak = drill.best_streak.max(streak);
-        drill.into_progress(&mut progress);
-        store.save(&progress)
+    ) -> Result<Option<String>, StoreError> {
+        store
+            .update(|progress| {
+                let mut drill = DrillProgress::from_progress(progress);
+                drill.record(spec, all_right);
+                drill.best_streak = drill.best_streak.max(streak);
+                drill.into_progress(progress);
+            })
+            .map(|((), warning)| warning)
     }
 
     /// Records one finished problem.
