@@ -331,8 +331,11 @@ fn keep_evidence(report: &mut CheckReport, options: &Options) -> Result<(), Chec
     }
     report.evidence_dir = Some(dir.clone());
     let json = serde_json::to_string(report).map_err(|e| CheckError::Evidence(e.to_string()))?;
+    // Whole or not at all: a temporary file in the same folder, then a rename.
     let path = dir.join("report.json");
-    std::fs::write(&path, json)
-        .map_err(|e| CheckError::Evidence(format!("{}: {e}", path.display())))?;
+    let fail = |e: std::io::Error| CheckError::Evidence(format!("{}: {e}", path.display()));
+    let mut temp = tempfile::NamedTempFile::new_in(&dir).map_err(fail)?;
+    std::io::Write::write_all(&mut temp, json.as_bytes()).map_err(fail)?;
+    temp.persist(&path).map_err(|e| fail(e.error))?;
     Ok(())
 }
