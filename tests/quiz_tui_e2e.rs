@@ -9,8 +9,8 @@ mod common;
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::thread::sleep;
-use std::time::{Duration, Instant};
+
+use common::Tmux;
 
 const ARGS: &[&str] = &[
     "quiz",
@@ -21,30 +21,6 @@ const ARGS: &[&str] = &[
     "--topic",
     "ports,tcp",
 ];
-
-fn tmux(socket: &str, args: &[&str]) -> String {
-    let out = Command::new("tmux")
-        .args(["-L", socket])
-        .args(args)
-        .output()
-        .unwrap();
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn wait_for(socket: &str, needle: &str) -> String {
-    let start = Instant::now();
-    loop {
-        let screen = tmux(socket, &["capture-pane", "-p", "-t", "main"]);
-        if screen.contains(needle) {
-            return screen;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(15),
-            "timed out waiting for {needle:?}:\n{screen}"
-        );
-        sleep(Duration::from_millis(100));
-    }
-}
 
 fn right_answers(home: &Path) -> Vec<String> {
     let results = home.join("plain.json");
@@ -69,67 +45,34 @@ fn right_answers(home: &Path) -> Vec<String> {
 
 #[test]
 fn the_terminal_quiz_matches_plain_mode_and_scores_full_marks() {
-    if Command::new("tmux").arg("-V").output().is_err() {
-        common::skip(
-            "the_terminal_quiz_matches_plain_mode",
-            "tmux is not installed",
-        );
+    let Some(t) = Tmux::start("quiz") else {
         return;
-    }
-    let home = tempfile::tempdir().unwrap();
-    let answers = right_answers(home.path());
+    };
+    let answers = right_answers(t.dir());
     assert_eq!(answers.len(), 3);
-    let results = home.path().join("tui.json");
-    let socket = format!("nettutor-quiz-e2e-{}", std::process::id());
-    let status = Command::new("tmux")
-        .args([
-            "-L",
-            &socket,
-            "-f",
-            "/dev/null",
-            "new-session",
-            "-d",
-            "-s",
-            "main",
-            "-x",
-            "100",
-            "-y",
-            "30",
-        ])
-        .args([
-            "env",
-            "-i",
-            &format!("NETTUTOR_HOME={}", home.path().display()),
-            "LANG=C.UTF-8",
-            "TERM=xterm-256color",
-        ])
-        .arg(env!("CARGO_BIN_EXE_nettutor"))
-        .args(ARGS)
-        .args(["--results", results.to_str().unwrap()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let outcome = std::panic::catch_unwind(|| {
-        wait_for(&socket, "Question 1 of 3");
-        for (i, answer) in answers.iter().enumerate() {
-            wait_for(&socket, &format!("Question {} of 3", i + 1));
-            tmux(&socket, &["send-keys", "-t", "main", "-l", answer]);
-            tmux(&socket, &["send-keys", "-t", "main", "Enter"]);
-            wait_for(&socket, "Correct.");
-            tmux(&socket, &["send-keys", "-t", "main", "Enter"]);
-        }
-        let screen = wait_for(&socket, "Score: 3/3 (100%)");
-        assert!(screen.contains("No mistakes"), "{screen}");
-        tmux(&socket, &["send-keys", "-t", "main", "p"]);
-        let screen = wait_for(&socket, "Mastery per topic");
-        assert!(
-            screen.contains("ports") || screen.contains("tcp"),
-            "{screen}"
-        );
-        tmux(&socket, &["send-keys", "-t", "main", "q"]);
-    });
-    tmux(&socket, &["kill-server"]);
-    outcome.unwrap();
+    let results = t.file("tui.json");
+    t.run_tutor(&format!(
+        "{} --results {}",
+        ARGS.join(" "),
+        results.display()
+    ));
+    t.wait_for("Question 1 of 3");
+    for (i, answer) in answers.iter().enumerate() {
+        t.wait_for(&format!("Question {} of 3", i + 1));
+        t.type_line(answer);
+        t.wait_for("Correct.");
+        t.send(&["Enter"]);
+    }
+    let screen = t.wait_for("Score: 3/3 (100%)");
+    assert!(screen.contains("No mistakes"), "{screen}");
+    t.send(&["p"]);
+    let screen = t.wait_for("Mastery per topic");
+    assert!(
+        screen.contains("ports") || screen.contains("tcp"),
+        "{screen}"
+    );
+    t.send(&["q"]);
+    t.assert_terminal_restored();
     let rows: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&results).unwrap()).unwrap();
     let rows = rows.as_array().unwrap();
@@ -139,7 +82,7 @@ fn the_terminal_quiz_matches_plain_mode_and_scores_full_marks() {
             .all(|r| r["correct"] == serde_json::Value::Bool(true)),
         "{rows:?}"
     );
-    let progress = std::fs::read_to_string(home.path().join("progress.json")).unwrap();
+    let progress = std::fs::read_to_string(t.file("progress.json")).unwrap();
     let progress: serde_json::Value = serde_json::from_str(&progress).unwrap();
     assert_eq!(
         progress["mastery"]["quizzes"],

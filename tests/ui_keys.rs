@@ -248,3 +248,36 @@ fn a_lesson_link_to_the_quiz_still_opens_it() {
     assert_eq!(a.screen(), Screen::Quiz);
     assert!(a.taking_text());
 }
+
+#[test]
+fn a_huge_paste_into_the_subnet_field_stops_at_the_maximum() {
+    let mut a = app(Lang::En);
+    press(&mut a, KeyCode::Char('5'));
+    press(&mut a, KeyCode::Char('e'));
+    press_with(
+        &mut a,
+        KeyCode::Char('u'),
+        ratatui::crossterm::event::KeyModifiers::CONTROL,
+    );
+    let started = Instant::now();
+    paste(&mut a, &"1".repeat(10_000));
+    render(&mut a, 80, 24);
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(a.subnet().input.chars().count(), 256);
+    assert!(
+        a.status().is_some_and(|s| s.contains("256")),
+        "{:?}",
+        a.status()
+    );
+    press(&mut a, KeyCode::Char('1'));
+    assert_eq!(
+        a.subnet().input.chars().count(),
+        256,
+        "typing stops there too"
+    );
+    assert_eq!(a.status(), Some("The field is full."));
+}

@@ -14,6 +14,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
 
 use super::app::{Msg, Nav};
+use super::field::MAX_TEXT;
 use super::keymap::{Binding, Key};
 use super::panel::{Ctx, Panel, RenderCtx, TextInput};
 use crate::i18n::t;
@@ -394,7 +395,7 @@ impl Panel for SubnetPanel {
         self.editing
     }
 
-    fn text_key(&mut self, key: KeyEvent, _ctx: &mut Ctx) -> TextInput {
+    fn text_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> TextInput {
         if !self.editing {
             return TextInput::Ignored;
         }
@@ -405,6 +406,9 @@ impl Panel for SubnetPanel {
             KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => {
                 self.input.clear();
                 self.revalidate();
+            }
+            KeyCode::Char(_) if !ctrl_alt && self.input.chars().count() >= MAX_TEXT => {
+                ctx.say(crate::i18n::t(ctx.lang, "status.field_full"));
             }
             KeyCode::Char(c) if !ctrl_alt => {
                 self.input.push(c);
