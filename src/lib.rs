@@ -13,3 +13,4 @@ pub mod output_file;
 pub mod quiz;
 pub mod store;
 pub mod ui;
+pub mod words;

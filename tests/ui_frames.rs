@@ -422,3 +422,25 @@ fn w_never_overwrites_an_earlier_export_and_names_the_absolute_path() {
     unique.dedup();
     assert_eq!(unique.len(), 6, "{written:?}");
 }
+
+#[test]
+fn the_handshake_hint_bar_names_the_inspector_keys_at_80x24() {
+    for lang in Lang::ALL {
+        let mut a = app(lang);
+        press_all(&mut a, &[KeyCode::Char('4'), KeyCode::End]);
+        let hints = |a: &mut App| {
+            render(a, 80, 24)
+                .lines()
+                .last()
+                .unwrap_or_default()
+                .to_string()
+        };
+        let closed = hints(&mut a);
+        assert!(closed.contains("i "), "{lang}: {closed}");
+        press(&mut a, KeyCode::Char('i'));
+        let open = hints(&mut a);
+        for key in ["i ", "[ ", "] ", "b "] {
+            assert!(open.contains(key), "{lang}: '{key}' missing: {open}");
+        }
+    }
+}

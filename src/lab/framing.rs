@@ -3,6 +3,7 @@
 //! prefix, and a newline delimiter with escaping (both byte-exact). Plus the
 //! folk remedy "sleep between sends", failing under a slow receiver.
 
+use crate::words::count;
 use std::net::Shutdown;
 use std::time::Duration;
 
@@ -277,9 +278,12 @@ impl LabOutcome for FramingReport {
                 lang,
                 "lab.framing.result",
                 &[
-                    ("sent", &n(self.sent)),
+                    ("sent", &count(lang, self.sent, "noun.message")),
                     ("naive", &n(self.naive_recovered)),
-                    ("naive_recvs", &n(self.naive_recvs)),
+                    (
+                        "naive_recvs",
+                        &count(lang, self.naive_recvs, "noun.recv-call"),
+                    ),
                     ("length", &n(self.length_prefix_recovered)),
                     ("delimiter", &n(self.delimiter_recovered)),
                 ],
@@ -290,7 +294,7 @@ impl LabOutcome for FramingReport {
                 &[
                     ("sleep", &n(self.sleep_recovered)),
                     ("sent", &n(self.sent)),
-                    ("recvs", &n(self.sleep_recvs)),
+                    ("recvs", &count(lang, self.sleep_recvs, "noun.recv-call")),
                 ],
             ),
             t(lang, "lab.framing.lesson").to_string(),

@@ -2,6 +2,7 @@
 //! recv() calls, each returning whatever had arrived, up to the size asked. Also
 //! shows the loopback MTU (read from the system) and the connection's MSS.
 
+use crate::words::count;
 use std::net::Shutdown;
 
 use serde::Serialize;
@@ -206,10 +207,13 @@ impl LabOutcome for SplitReport {
                 lang,
                 "lab.split.result",
                 &[
-                    ("sent", &self.sent.to_string()),
-                    ("calls", &self.send_calls.to_string()),
-                    ("recvs", &self.recvs.to_string()),
-                    ("recv_size", &self.recv_size.to_string()),
+                    ("sent", &count(lang, self.sent, "noun.byte")),
+                    ("calls", &count(lang, self.send_calls, "noun.write-call")),
+                    (
+                        "recvs",
+                        &count(lang, self.recvs, "noun.recv-sized")
+                            .replace("{size}", &self.recv_size.to_string()),
+                    ),
                     ("min", &min.to_string()),
                     ("max", &max.to_string()),
                 ],

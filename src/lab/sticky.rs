@@ -2,6 +2,7 @@
 //! before reading, and fewer recv() calls than sends. With TCP_NODELAY on as well,
 //! which proves Nagle's algorithm is not the cause: TCP is a byte stream.
 
+use crate::words::count;
 use std::net::Shutdown;
 use std::time::Duration;
 
@@ -197,9 +198,9 @@ impl LabOutcome for StickyReport {
                 lang,
                 "lab.sticky.result",
                 &[
-                    ("sends", &self.sends.to_string()),
-                    ("recvs", &self.recvs.to_string()),
-                    ("bytes", &self.bytes_received.to_string()),
+                    ("sends", &count(lang, self.sends, "noun.send-call")),
+                    ("recvs", &count(lang, self.recvs, "noun.recv-call")),
+                    ("bytes", &count(lang, self.bytes_received, "noun.byte")),
                 ],
             ),
             tf(lang, "lab.reads", &[("reads", &reads.join(", "))]),
@@ -218,6 +219,24 @@ impl LabOutcome for StickyReport {
 mod tests {
     use super::*;
     use crate::lab::LabOptions;
+
+    #[test]
+    fn one_recv_is_said_in_the_singular() {
+        let report = StickyReport {
+            sends: 10,
+            recvs: 1,
+            bytes_sent: 70,
+            bytes_received: 70,
+            reads: vec![70],
+            nodelay: false,
+        };
+        let en = report.summary(Lang::En).join("\n");
+        assert!(en.contains("1 recv() call "), "{en}");
+        assert!(!en.contains("1 recv() calls"), "{en}");
+        assert!(en.contains("10 send() calls"), "{en}");
+        let zh = report.summary(Lang::Zh).join("\n");
+        assert!(zh.contains("1 次 recv()"), "{zh}");
+    }
 
     #[test]
     fn defaults_match_the_issue() {

@@ -157,7 +157,11 @@ fn draw_hints(app: &App, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
     let own: &[Binding] = if typing {
         &[]
     } else {
-        screen_bindings(app.screen())
+        // The Handshake panel orders its keys by what is open (same keys).
+        match app.screen() {
+            Screen::Handshake => app.handshake().keys(),
+            screen => screen_bindings(screen),
+        }
     };
     let picked = global("key.quit")
         .chain(global("key.help"))

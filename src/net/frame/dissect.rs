@@ -2,6 +2,7 @@
 //! Values are read through pnet_packet's views; every field records its byte range.
 //! Short or inconsistent data ends in a Malformed layer, never a panic.
 
+use crate::words::count_en;
 use pnet_packet::arp::ArpPacket;
 use pnet_packet::ethernet::EthernetPacket;
 
@@ -116,7 +117,7 @@ fn dissect_ethernet(frame: &[u8], layers: &mut Vec<Layer>) {
             Label::new("Padding", "填充"),
             payload_end..frame.len(),
             None,
-            format!("{} bytes", frame.len() - payload_end),
+            count_en((frame.len() - payload_end) as u64, "byte", "bytes"),
         ));
     }
 }
@@ -139,14 +140,20 @@ pub(crate) fn push_data(frame: &[u8], start: usize, end: usize, layers: &mut Vec
         })
         .collect();
     let shown = if data.len() > 24 {
-        format!("\"{preview}…\" ({} bytes)", data.len())
+        format!(
+            "\"{preview}…\" ({})",
+            count_en(data.len() as u64, "byte", "bytes")
+        )
     } else {
-        format!("\"{preview}\" ({} bytes)", data.len())
+        format!(
+            "\"{preview}\" ({})",
+            count_en(data.len() as u64, "byte", "bytes")
+        )
     };
     layers.push(Layer {
         kind: LayerKind::Payload,
         bytes: start..end,
-        summary: format!("{} bytes", data.len()),
+        summary: count_en(data.len() as u64, "byte", "bytes"),
         fields: vec![Field::new(
             "data.data",
             Label::new("Data", "数据"),
@@ -268,5 +275,34 @@ pub(crate) fn paren_list(names: &[&str]) -> String {
         String::new()
     } else {
         format!(" ({})", names.join(", "))
+    }
+}
+
+#[cfg(test)]
+mod padding_tests {
+    use super::*;
+    use crate::i18n::Lang;
+    use crate::net::frame::{ArpSpec, MacAddr, build_arp_frame};
+
+    #[test]
+    fn one_byte_of_padding_is_one_byte() {
+        let mut frame = build_arp_frame(&ArpSpec::request(
+            MacAddr(2, 0, 0, 0, 0, 1),
+            "10.0.0.1".parse().unwrap(),
+            "10.0.0.2".parse().unwrap(),
+        ));
+        frame.push(0);
+        let d = dissect(&frame);
+        let padding = d.field("eth.padding").unwrap();
+        assert_eq!(padding.shown, "1 byte");
+        assert_eq!(
+            super::super::fields::localize_value(&padding.shown, Lang::Zh),
+            "1 字节"
+        );
+        frame.push(0);
+        assert_eq!(
+            dissect(&frame).field("eth.padding").unwrap().shown,
+            "2 bytes"
+        );
     }
 }

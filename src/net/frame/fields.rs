@@ -177,12 +177,14 @@ const VALUE_WORDS_ZH: &[(&str, &str)] = &[
     ("More fragments", "还有分片"),
     ("8-byte header + ", "8 字节首部 + "),
     ("bytes of data", "字节数据"),
+    ("byte of data", "字节数据"),
     ("multiply by", "乘以"),
     ("on the wire: clock sync", "线路上：用于时钟同步"),
     ("on the wire: the frame starts next", "线路上：接下来是帧"),
     ("request (", "请求 ("),
     ("reply (", "应答 ("),
     (" bytes", " 字节"),
+    (" byte", " 字节"),
 ];
 
 /// `value` with the dissector's English words in `lang`.

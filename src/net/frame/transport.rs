@@ -1,5 +1,6 @@
 //! TCP and UDP dissection, including checksum verification over the IP pseudo-header.
 
+use crate::words::count_en;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use pnet_packet::Packet;
@@ -244,12 +245,12 @@ fn tcp_options(segment: &[u8], start: usize, header_len: usize) -> Field {
                     (8, _) => (
                         len,
                         Label::new("Timestamps", "时间戳"),
-                        format!("{len} bytes"),
+                        count_en(len as u64, "byte", "bytes"),
                     ),
                     _ => (
                         len,
                         Label::new("Option", "选项"),
-                        format!("kind {kind}, {len} bytes"),
+                        format!("kind {kind}, {}", count_en(len as u64, "byte", "bytes")),
                     ),
                 }
             }
@@ -333,7 +334,10 @@ fn dissect_udp(frame: &[u8], start: usize, end: usize, ip: IpContext, layers: &m
                 Label::new("Length", "长度"),
                 a(4..6),
                 Some(length as u128),
-                format!("{length} (8-byte header + {} bytes of data)", length - 8),
+                format!(
+                    "{length} (8-byte header + {} of data)",
+                    count_en((length - 8) as u64, "byte", "bytes")
+                ),
             ),
             Field::new(
                 "udp.checksum",

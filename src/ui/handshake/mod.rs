@@ -23,7 +23,7 @@ use ratatui::layout::Rect;
 use super::app::{Msg, Nav};
 use super::panel::{Ctx, Panel, RenderCtx};
 use super::widgets::export::export_pcap;
-use super::widgets::inspector::Inspector;
+use super::widgets::inspector::{Inspector, InspectorMsg, InspectorPane};
 use crate::i18n::{Lang, t, tf};
 use crate::lab::capture::{CaptureError, CaptureReport, capture_handshake};
 use crate::net::tcp::{DEFAULT_SEED, Scenario, Step, Timeline};
@@ -74,7 +74,7 @@ pub struct HandshakePanel {
     /// The segment whose bytes are open (its index in `timeline.flights()`).
     pub inspecting: Option<usize>,
     /// The packet inspector over that segment's frame.
-    inspector: Option<Inspector>,
+    inspector: InspectorPane,
     /// Where `w` writes (the working directory unless a test says otherwise).
     pub export_dir: Option<std::path::PathBuf>,
     /// Narrow screens: show the state machine instead of the diagram.
@@ -96,7 +96,7 @@ impl Default for HandshakePanel {
             speed: NORMAL_SPEED,
             picker: None,
             inspecting: None,
-            inspector: None,
+            inspector: InspectorPane::default(),
             export_dir: None,
             show_machine: false,
             capture: None,
@@ -138,7 +138,7 @@ pub enum HandshakeMsg {
     ToggleMachine,
     PrevSegment,
     NextSegment,
-    ToggleBits,
+    Inspector(InspectorMsg),
 }
 
 impl HandshakePanel {
@@ -174,23 +174,32 @@ impl HandshakePanel {
 
     /// Open the bytes of segment `index` (of `timeline.flights()`), or close them.
     pub fn select_segment(&mut self, index: Option<usize>) {
-        let bits = self.inspector.as_ref().is_some_and(Inspector::bits);
         self.inspecting = index;
-        self.inspector = index
+        let shown = index
             .and_then(|i| self.timeline.flights().nth(i))
             .and_then(|(_, flight)| flight.frame().ok())
             .map(|frame| {
                 let mut inspector = Inspector::of_frame(&frame);
                 // Start on the TCP header: it is what the lesson is about.
                 inspector.select_field("tcp.flags");
-                inspector.set_bits(bits);
                 inspector
             });
+        self.inspector.show(shown);
     }
 
     /// The packet inspector of the open segment.
     pub fn inspector(&self) -> Option<&Inspector> {
-        self.inspector.as_ref()
+        self.inspector.get()
+    }
+
+    /// The key table now: with a segment open, the inspector's keys come
+    /// first (the hint bar shows the table in order).
+    pub fn keys(&self) -> &'static [crate::ui::keymap::Binding] {
+        if self.inspecting.is_some() {
+            keys::INSPECTING
+        } else {
+            KEYS
+        }
     }
 
     /// How many segments are on screen (sent in completed steps or in flight).
@@ -300,11 +309,7 @@ impl Panel for HandshakePanel {
                     .map_or(last, |i| last.map(|l| (i + 1).min(l)));
                 self.select_segment(next);
             }
-            HandshakeMsg::ToggleBits => {
-                if let Some(i) = &mut self.inspector {
-                    i.toggle_bits();
-                }
-            }
+            HandshakeMsg::Inspector(m) => self.inspector.update(m),
         }
         None
     }
@@ -321,19 +326,9 @@ impl Panel for HandshakePanel {
             return None;
         }
         let steps = self.timeline.steps.len();
-        if let Some(inspector) = &mut self.inspector {
-            // Up/Down walk the fields of the open segment, as in the other panels.
-            match nav {
-                Nav::Up => {
-                    inspector.select_prev();
-                    return None;
-                }
-                Nav::Down => {
-                    inspector.select_next();
-                    return None;
-                }
-                _ => {}
-            }
+        // Up/Down walk the fields of the open segment, as in the other panels.
+        if self.inspector.nav(nav) {
+            return None;
         }
         match nav {
             // A step in flight completes first; otherwise the next one completes.

@@ -108,31 +108,9 @@ impl LanPanel {
                 height: cap_area.bottom().saturating_sub(area.y + 2),
             };
             draw_lines(&tables, right, buf);
-            match &self.inspector {
-                Some(i) => i.render(below, buf, ctx),
-                None => {
-                    buf.set_stringn(
-                        below.x,
-                        below.y,
-                        t(lang, "lan.no-frame"),
-                        usize::from(below.width),
-                        ctx.theme.muted,
-                    );
-                }
-            }
+            self.inspector.render(below, buf, ctx, "lan.no-frame");
         } else if self.show_inspector {
-            match &self.inspector {
-                Some(i) => i.render(below, buf, ctx),
-                None => {
-                    buf.set_stringn(
-                        below.x,
-                        below.y,
-                        t(lang, "lan.no-frame"),
-                        usize::from(below.width),
-                        ctx.theme.muted,
-                    );
-                }
-            }
+            self.inspector.render(below, buf, ctx, "lan.no-frame");
         } else {
             draw_lines(&tables, below, buf);
         }

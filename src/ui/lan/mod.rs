@@ -11,7 +11,7 @@ use super::app::{Msg, Nav};
 use super::keymap::{Binding, Key};
 use super::panel::{Ctx, Panel, RenderCtx};
 use super::widgets::export::{export_pcap, stamped};
-use super::widgets::inspector::Inspector;
+use super::widgets::inspector::{Inspector, InspectorMsg, InspectorPane, inspector_keys};
 use crate::i18n::tf;
 use crate::net::arp::{Lan, LanCase, LanScenario, LanStep, scenario, story};
 
@@ -34,7 +34,7 @@ pub struct LanPanel {
     ticks: u32,
     /// Narrow screens show the inspector instead of the tables.
     pub show_inspector: bool,
-    inspector: Option<Inspector>,
+    inspector: InspectorPane,
     lan: Lan,
     /// Where `w` writes (the working directory unless a test says otherwise).
     pub export_dir: Option<PathBuf>,
@@ -46,44 +46,31 @@ pub enum LanMsg {
     TogglePlay,
     NextScenario,
     ToggleInspector,
-    ToggleBits,
-    PrevByte,
-    NextByte,
+    Inspector(InspectorMsg),
 }
 
-/// Keys of the LAN / ARP panel.
-pub const KEYS: &[Binding] = &[
-    Binding {
-        keys: &[Key::Char('p')],
-        msg: Msg::Lan(LanMsg::TogglePlay),
-        help: "lan.key.play",
-    },
-    Binding {
-        keys: &[Key::Char('s')],
-        msg: Msg::Lan(LanMsg::NextScenario),
-        help: "lan.key.scenario",
-    },
-    Binding {
-        keys: &[Key::Char('f')],
-        msg: Msg::Lan(LanMsg::ToggleInspector),
-        help: "lan.key.frame",
-    },
-    Binding {
-        keys: &[Key::Char('b')],
-        msg: Msg::Lan(LanMsg::ToggleBits),
-        help: "inspector.key.bits",
-    },
-    Binding {
-        keys: &[Key::Char('[')],
-        msg: Msg::Lan(LanMsg::PrevByte),
-        help: "inspector.key.prev-byte",
-    },
-    Binding {
-        keys: &[Key::Char(']')],
-        msg: Msg::Lan(LanMsg::NextByte),
-        help: "inspector.key.next-byte",
-    },
-];
+/// Keys of the LAN / ARP panel (the inspector's after its own).
+pub const KEYS: &[Binding] = inspector_keys!(
+    Msg::Lan,
+    LanMsg::Inspector,
+    [
+        Binding {
+            keys: &[Key::Char('p')],
+            msg: Msg::Lan(LanMsg::TogglePlay),
+            help: "lan.key.play",
+        },
+        Binding {
+            keys: &[Key::Char('s')],
+            msg: Msg::Lan(LanMsg::NextScenario),
+            help: "lan.key.scenario",
+        },
+        Binding {
+            keys: &[Key::Char('f')],
+            msg: Msg::Lan(LanMsg::ToggleInspector),
+            help: "lan.key.frame",
+        },
+    ]
+);
 
 impl Default for LanPanel {
     fn default() -> Self {
@@ -96,7 +83,7 @@ impl Default for LanPanel {
             playing: false,
             ticks: 0,
             show_inspector: false,
-            inspector: None,
+            inspector: InspectorPane::default(),
             lan: Lan::default(),
             export_dir: None,
         };
@@ -144,12 +131,8 @@ impl LanPanel {
     }
 
     fn refresh_inspector(&mut self) {
-        let bits = self.inspector.as_ref().is_some_and(Inspector::bits);
-        self.inspector = self.step().and_then(|s| s.frame.as_deref()).map(|f| {
-            let mut i = Inspector::of_frame(f);
-            i.set_bits(bits);
-            i
-        });
+        let frame = self.steps.get(self.cursor).and_then(|s| s.frame.clone());
+        self.inspector.show_frame(frame.as_deref());
     }
 
     /// The step shown now.
@@ -162,7 +145,7 @@ impl LanPanel {
     }
 
     pub fn inspector(&self) -> Option<&Inspector> {
-        self.inspector.as_ref()
+        self.inspector.get()
     }
 
     fn go(&mut self, cursor: usize) {
@@ -208,16 +191,7 @@ impl Panel for LanPanel {
                 self.load(next);
             }
             LanMsg::ToggleInspector => self.show_inspector = !self.show_inspector,
-            LanMsg::ToggleBits => {
-                if let Some(i) = &mut self.inspector {
-                    i.toggle_bits();
-                }
-            }
-            LanMsg::PrevByte | LanMsg::NextByte => {
-                if let Some(i) = &mut self.inspector {
-                    i.step_byte(msg == LanMsg::NextByte);
-                }
-            }
+            LanMsg::Inspector(m) => self.inspector.update(m),
         }
         None
     }
@@ -229,15 +203,8 @@ impl Panel for LanPanel {
             Nav::First => self.go(0),
             Nav::Last => self.go(usize::MAX),
             Nav::Enter => self.show_inspector = !self.show_inspector,
-            Nav::Up => {
-                if let Some(i) = &mut self.inspector {
-                    i.select_prev();
-                }
-            }
-            Nav::Down => {
-                if let Some(i) = &mut self.inspector {
-                    i.select_next();
-                }
+            Nav::Up | Nav::Down => {
+                self.inspector.nav(nav);
             }
             Nav::NextPane | Nav::PrevPane => {}
         }

@@ -237,7 +237,7 @@ impl OsiPanel {
             buf,
         );
         let used = 4 + explain_h;
-        if let Some(inspector) = &self.inspector {
+        if let Some(inspector) = self.inspector.get() {
             let rest = Rect {
                 y: area.y + used,
                 height: area.height.saturating_sub(used),

@@ -13,7 +13,7 @@ use super::app::{Msg, Nav};
 use super::keymap::{Binding, Key};
 use super::panel::{Ctx, Panel, RenderCtx, TextInput};
 use super::widgets::export::{export_pcap, stamped};
-use super::widgets::inspector::Inspector;
+use super::widgets::inspector::{Inspector, InspectorMsg, InspectorPane, inspector_keys};
 use crate::i18n::{Lang, t, tf};
 use crate::net::osi::{Encapsulation, Endpoints, IpVersion, Stage, Transport, encapsulate};
 
@@ -36,7 +36,7 @@ pub struct OsiPanel {
     pub ip: IpVersion,
     encap: Result<Encapsulation, String>,
     pub step: usize,
-    inspector: Option<Inspector>,
+    inspector: InspectorPane,
     /// Where `w` writes (the working directory unless a test says otherwise).
     pub export_dir: Option<PathBuf>,
 }
@@ -47,50 +47,37 @@ pub enum OsiMsg {
     ToggleTransport,
     ToggleIp,
     EditMessage,
-    ToggleBits,
     ToggleView,
-    PrevByte,
-    NextByte,
+    Inspector(InspectorMsg),
 }
 
-/// Keys of the OSI & encapsulation panel.
-pub const KEYS: &[Binding] = &[
-    Binding {
-        keys: &[Key::Char('v')],
-        msg: Msg::Osi(OsiMsg::ToggleView),
-        help: "osi.key.view",
-    },
-    Binding {
-        keys: &[Key::Char('m')],
-        msg: Msg::Osi(OsiMsg::EditMessage),
-        help: "osi.key.message",
-    },
-    Binding {
-        keys: &[Key::Char('t')],
-        msg: Msg::Osi(OsiMsg::ToggleTransport),
-        help: "osi.key.transport",
-    },
-    Binding {
-        keys: &[Key::Char('i')],
-        msg: Msg::Osi(OsiMsg::ToggleIp),
-        help: "osi.key.ip",
-    },
-    Binding {
-        keys: &[Key::Char('b')],
-        msg: Msg::Osi(OsiMsg::ToggleBits),
-        help: "inspector.key.bits",
-    },
-    Binding {
-        keys: &[Key::Char('[')],
-        msg: Msg::Osi(OsiMsg::PrevByte),
-        help: "inspector.key.prev-byte",
-    },
-    Binding {
-        keys: &[Key::Char(']')],
-        msg: Msg::Osi(OsiMsg::NextByte),
-        help: "inspector.key.next-byte",
-    },
-];
+/// Keys of the OSI & encapsulation panel (the inspector's after its own).
+pub const KEYS: &[Binding] = inspector_keys!(
+    Msg::Osi,
+    OsiMsg::Inspector,
+    [
+        Binding {
+            keys: &[Key::Char('v')],
+            msg: Msg::Osi(OsiMsg::ToggleView),
+            help: "osi.key.view",
+        },
+        Binding {
+            keys: &[Key::Char('m')],
+            msg: Msg::Osi(OsiMsg::EditMessage),
+            help: "osi.key.message",
+        },
+        Binding {
+            keys: &[Key::Char('t')],
+            msg: Msg::Osi(OsiMsg::ToggleTransport),
+            help: "osi.key.transport",
+        },
+        Binding {
+            keys: &[Key::Char('i')],
+            msg: Msg::Osi(OsiMsg::ToggleIp),
+            help: "osi.key.ip",
+        },
+    ]
+);
 
 /// Longest message the input takes (more than any MTU, so the error shows).
 mod draw;
@@ -108,7 +95,7 @@ impl Default for OsiPanel {
             ip: IpVersion::V4,
             encap: Err(String::new()),
             step: 0,
-            inspector: None,
+            inspector: InspectorPane::default(),
             export_dir: None,
         };
         panel.rebuild();
@@ -155,13 +142,14 @@ impl OsiPanel {
     }
 
     fn refresh_inspector(&mut self) {
-        let bits = self.inspector.as_ref().is_some_and(Inspector::bits);
-        self.inspector = self.encap.as_ref().ok().and_then(|e| {
+        let shown = self.encap.as_ref().ok().and_then(|e| {
             let step = e.steps.get(self.step)?;
             let mut inspector = Inspector::new(step.bytes.clone(), e.dissect_step(self.step)?);
-            inspector.set_bits(bits || step.stage == Stage::Physical);
+            // The physical step is bits on the wire: it opens in the bits view.
+            inspector.set_bits(step.stage == Stage::Physical);
             Some(inspector)
         });
+        self.inspector.show(shown);
     }
 
     fn go_step(&mut self, step: usize) {
@@ -175,7 +163,7 @@ impl OsiPanel {
     }
 
     pub fn inspector(&self) -> Option<&Inspector> {
-        self.inspector.as_ref()
+        self.inspector.get()
     }
 
     fn apply_arg(&mut self, arg: &str, lang: Lang) -> Result<(), String> {
@@ -256,16 +244,7 @@ impl Panel for OsiPanel {
                 self.view = OsiView::Encapsulation;
                 self.editing = true;
             }
-            OsiMsg::ToggleBits => {
-                if let Some(i) = &mut self.inspector {
-                    i.toggle_bits();
-                }
-            }
-            OsiMsg::PrevByte | OsiMsg::NextByte => {
-                if let Some(i) = &mut self.inspector {
-                    i.step_byte(msg == OsiMsg::NextByte);
-                }
-            }
+            OsiMsg::Inspector(m) => self.inspector.update(m),
         }
         None
     }
@@ -289,15 +268,8 @@ impl Panel for OsiPanel {
             (OsiView::Encapsulation, Nav::Prev) => self.go_step(self.step.saturating_sub(1)),
             (OsiView::Encapsulation, Nav::First) => self.go_step(0),
             (OsiView::Encapsulation, Nav::Last) => self.go_step(9),
-            (OsiView::Encapsulation, Nav::Up) => {
-                if let Some(i) = &mut self.inspector {
-                    i.select_prev();
-                }
-            }
-            (OsiView::Encapsulation, Nav::Down) => {
-                if let Some(i) = &mut self.inspector {
-                    i.select_next();
-                }
+            (OsiView::Encapsulation, Nav::Up | Nav::Down) => {
+                self.inspector.nav(nav);
             }
             (OsiView::Encapsulation, Nav::Enter) => {}
         }

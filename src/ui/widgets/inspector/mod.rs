@@ -12,8 +12,11 @@ use crate::i18n::Lang;
 use crate::net::frame::{Dissection, Field, LayerKind, dissect};
 use crate::ui::theme::Theme;
 
+mod pane;
 mod render;
 
+pub(crate) use pane::inspector_keys;
+pub use pane::{InspectorMsg, InspectorPane};
 pub use render::bit_pattern;
 
 /// One line of the field tree.
