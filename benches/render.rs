@@ -30,7 +30,7 @@ fn app(lang: Lang, screen: Screen) -> App {
     app
 }
 
-const SCREENS: [Screen; 9] = Screen::ALL;
+const SCREENS: &[Screen] = Screen::ALL;
 
 #[divan::bench(args = SCREENS)]
 fn frame_200x60_en(bencher: divan::Bencher, screen: Screen) {

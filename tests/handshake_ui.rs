@@ -211,9 +211,12 @@ fn stepping_playing_and_speed_are_exact() {
 fn lesson_arguments_open_scenarios() {
     let (mut c, _rx) = panel_ctx(Lang::En, Screen::Handshake);
     let mut panel = HandshakePanel::default();
-    panel.open("scenario=time-wait", &mut c).unwrap();
+    let parse = |arg: &str| {
+        nettutor::lesson::PanelArg::parse(nettutor::lesson::PanelId::Handshake, arg, false)
+    };
+    panel.open(&parse("scenario=time-wait").unwrap(), &mut c);
     assert_eq!(panel.source, Source::Scenario(Scenario::TimeWait));
-    let err = panel.open("scenario=bogus", &mut c).unwrap_err();
+    let err = parse("scenario=bogus").unwrap_err();
     assert!(err.contains("bogus"), "{err}");
     // The picker: last row is the real mode; Esc closes it.
     panel.update(HandshakeMsg::Pick, &mut c);

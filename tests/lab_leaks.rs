@@ -63,7 +63,7 @@ fn labs_leave_nothing_behind_whether_finished_or_cancelled() {
     let fd_base = fds();
     let thread_base = threads();
 
-    for lab_name in LabName::ALL {
+    for &lab_name in LabName::ALL {
         let start = Instant::now();
         let report = lab::run_lab(&quick(lab_name), &NullSink, &Cancel::new()).unwrap();
         eprintln!("{lab_name}: {} ms", start.elapsed().as_millis());
@@ -71,7 +71,7 @@ fn labs_leave_nothing_behind_whether_finished_or_cancelled() {
         settle(fd_base, thread_base, lab_name.as_str());
     }
 
-    for lab_name in LabName::ALL {
+    for &lab_name in LabName::ALL {
         let Some(params) = slow(lab_name) else {
             continue;
         };

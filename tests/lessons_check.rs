@@ -80,6 +80,46 @@ const CASES: &[(&str, &str, &str)] = &[
         "arg.toml:7:",
         "scenario='mars' is not one of",
     ),
+    (
+        "subnet_address",
+        "subnet_address.toml:7:",
+        "step 1: panel subnet: octet 4 is 300 at column 12, out of range: an octet is 0–255",
+    ),
+    (
+        "subnet_prefix",
+        "subnet_prefix.toml:7:",
+        "step 1: panel subnet: prefix /33 at column 14 is too long: an IPv4 prefix is 0–32",
+    ),
+    (
+        "expect_error_accepted",
+        "expect_error_accepted.toml:7:",
+        "step 1: panel subnet: expect_error is set but '192.168.21.36/24' is accepted; remove expect_error",
+    ),
+    (
+        "expect_error_elsewhere",
+        "expect_error_elsewhere.toml:7:",
+        "step 1: panel osi: expect_error: the osi panel cannot show a refused argument (only subnet can)",
+    ),
+    (
+        "osi_two_views",
+        "osi_two_views.toml:7:",
+        "step 1: panel osi: choose one view: 'layers' or 'encap'",
+    ),
+    (
+        "handshake_real_and_scenario",
+        "handshake_real_and_scenario.toml:7:",
+        "step 1: panel handshake: choose one: scenario=NAME or 'real'",
+    ),
+    (
+        "glossary_term",
+        "glossary_term.toml:7:",
+        "step 1: panel glossary: unknown setting 'term' (this panel takes none)",
+    ),
+    (
+        "step_past_end",
+        "step_past_end.toml:7:",
+        "step 1: panel handshake: step='99' must be from 1 to 12",
+    ),
 ];
 
 #[test]

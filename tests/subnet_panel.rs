@@ -7,7 +7,7 @@ mod common;
 
 use common::tui::*;
 use nettutor::i18n::Lang;
-use nettutor::lesson::PanelId;
+use nettutor::lesson::{PanelArg, PanelId};
 use nettutor::ui::app::{Msg, Nav, Screen};
 use nettutor::ui::panel::{Ctx, Panel, TextInput};
 use nettutor::ui::subnet::{Pane, SubnetMsg, SubnetPanel};
@@ -18,10 +18,16 @@ use ratatui::style::{Color, Modifier};
 
 fn opened(arg: &str) -> SubnetPanel {
     let mut panel = SubnetPanel::default();
+    panel.open(
+        &parsed(PanelId::Subnet, arg, false),
+        &mut panel_ctx(Lang::En, Screen::Subnet).0,
+    );
     panel
-        .open(arg, &mut panel_ctx(Lang::En, Screen::Subnet).0)
-        .unwrap();
-    panel
+}
+
+/// A lesson argument parsed by the panel's parser (as `lessons check` does).
+fn parsed(panel: PanelId, arg: &str, expect_error: bool) -> PanelArg {
+    PanelArg::parse(panel, arg, expect_error).unwrap()
 }
 
 fn sizes() -> [(u16, u16); 2] {
@@ -181,11 +187,10 @@ fn sweep_steps_play_and_stop_at_the_end() {
     assert_eq!(panel.step, 0);
 }
 
-/// The LAN panel opened with `arg`, as the app does on `g`.
-fn lan_opened(arg: &str) -> nettutor::ui::lan::LanPanel {
+/// The LAN panel opened on a parsed argument, as the app does on `g`.
+fn lan_opened_on(arg: &PanelArg) -> nettutor::ui::lan::LanPanel {
     let mut lan = nettutor::ui::lan::LanPanel::default();
-    lan.open(arg, &mut panel_ctx(Lang::En, Screen::Subnet).0)
-        .unwrap();
+    lan.open(arg, &mut panel_ctx(Lang::En, Screen::Subnet).0);
     lan
 }
 
@@ -213,11 +218,12 @@ fn lan_key_simulates_the_students_own_addresses() {
     // Same network: A ARPs for B itself, and the datagram goes to B's MAC.
     let mut same = opened("10.20.30.40/27 same=10.20.30.50 gateway=10.20.30.33");
     assert_eq!(same.pane, Pane::Same);
-    let Some(Msg::OpenPanel { panel, arg }) = same.update(SubnetMsg::OpenLan, &mut c) else {
+    // The student's case travels typed, not as text to parse again.
+    let Some(Msg::OpenArg(arg)) = same.update(SubnetMsg::OpenLan, &mut c) else {
         panic!("g opens a panel");
     };
-    assert_eq!(panel, PanelId::Lan);
-    let mut lan = lan_opened(&arg);
+    assert_eq!(arg.panel(), PanelId::Lan);
+    let mut lan = lan_opened_on(&arg);
     let check = lan.step().unwrap().check.unwrap();
     assert!(check.same);
     assert_eq!(check.own_ip.to_string(), "10.20.30.40");
@@ -230,10 +236,10 @@ fn lan_key_simulates_the_students_own_addresses() {
 
     // Another network (with A's /27): A ARPs for its gateway; the IP stays B's.
     let mut other = opened("10.20.30.40/27 same=10.20.30.99 gateway=10.20.30.33");
-    let Some(Msg::OpenPanel { arg, .. }) = other.update(SubnetMsg::OpenLan, &mut c) else {
+    let Some(Msg::OpenArg(arg)) = other.update(SubnetMsg::OpenLan, &mut c) else {
         panic!("g opens a panel");
     };
-    let mut lan = lan_opened(&arg);
+    let mut lan = lan_opened_on(&arg);
     let check = lan.step().unwrap().check.unwrap();
     assert!(!check.same);
     assert_eq!(check.dst_net.to_string(), "10.20.30.96");
@@ -270,12 +276,13 @@ fn prefix_keys_and_bad_open_args() {
     panel.update(SubnetMsg::PrefixShorter, &mut c);
     assert_eq!(panel.facts.network.to_string(), "192.168.20.0/23");
     // A wrong prefix in a lesson's argument is shown in the panel, at its column.
-    panel.open("10.0.0.1/33", &mut c).unwrap();
+    panel.open(&parsed(PanelId::Subnet, "10.0.0.1/33", true), &mut c);
     let err = panel.error.clone().unwrap();
     assert!(err.to_string().contains("column 10"), "{err}");
-    panel
-        .open("10.0.0.1/24", &mut panel_ctx(Lang::Zh, Screen::Subnet).0)
-        .unwrap();
+    panel.open(
+        &parsed(PanelId::Subnet, "10.0.0.1/24", false),
+        &mut panel_ctx(Lang::Zh, Screen::Subnet).0,
+    );
     assert!(panel.error.is_none());
     assert_eq!(panel.facts.network.to_string(), "10.0.0.0/24");
 }
@@ -361,24 +368,17 @@ fn in_the_app_keys_reach_the_panel_and_g_opens_the_lan_panel() {
 fn a_lesson_may_open_on_a_refused_mask_and_the_panel_shows_why() {
     for lang in Lang::ALL {
         let mut panel = SubnetPanel::default();
-        panel
-            .open(
-                "192.168.21.36 255.0.255.0",
-                &mut panel_ctx(lang, Screen::Subnet).0,
-            )
-            .unwrap();
+        panel.open(
+            &parsed(PanelId::Subnet, "192.168.21.36 255.0.255.0", true),
+            &mut panel_ctx(lang, Screen::Subnet).0,
+        );
         let err = panel.error.clone().unwrap();
         assert_eq!(err.column(), Some(21), "the octet holding bit 17");
         let t = draw_panel(&panel, lang, &dark(), 80, 24);
         insta::assert_snapshot!(format!("refused_mask_{lang}_80x24"), t.backend());
     }
     // Bad options are the lesson author's mistake: refused with a message.
-    let err = SubnetPanel::default()
-        .open(
-            "192.168.21.36/24 colour=red",
-            &mut panel_ctx(Lang::En, Screen::Subnet).0,
-        )
-        .unwrap_err();
+    let err = PanelArg::parse(PanelId::Subnet, "192.168.21.36/24 colour=red", true).unwrap_err();
     assert!(err.contains("unknown option 'colour'"), "{err}");
 }
 

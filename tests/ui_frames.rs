@@ -206,7 +206,7 @@ fn lesson_arguments_open_the_panels_in_the_asked_state() {
         panel: PanelId::Osi,
         arg: "layer=9".into(),
     });
-    assert!(a.status().unwrap().contains("layer=9"));
+    assert!(a.status().unwrap().contains("layer='9' must be 1 to 7"));
     a.update(Msg::OpenPanel {
         panel: PanelId::Lan,
         arg: "scenario=via-gateway".into(),

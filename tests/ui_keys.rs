@@ -54,7 +54,7 @@ fn play_in_a_panel_moves_while_presenting_and_nothing_autoplays() {
 #[test]
 fn the_hint_bar_always_shows_quit_and_help_at_80x24() {
     for lang in Lang::ALL {
-        for screen in Screen::ALL {
+        for &screen in Screen::ALL {
             let mut a = shipped_app(lang);
             a.update(Msg::Open(screen));
             let shown = render(&mut a, 80, 24);
@@ -73,7 +73,7 @@ fn the_hint_bar_always_shows_quit_and_help_at_80x24() {
 #[test]
 fn the_help_overlay_keeps_clear_of_the_panel_border() {
     for (w, h) in [(60, 18), (80, 24), (160, 48)] {
-        for screen in Screen::ALL {
+        for &screen in Screen::ALL {
             let mut a = shipped_app(Lang::Zh);
             a.update(Msg::Open(screen));
             let plain = terminal(&mut a, w, h).backend().buffer().clone();

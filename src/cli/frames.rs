@@ -46,7 +46,7 @@ pub struct ArpArgs {
 
 impl clap::ValueEnum for LanScenario {
     fn value_variants<'a>() -> &'a [Self] {
-        &LanScenario::ALL
+        LanScenario::ALL
     }
     fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
         Some(clap::builder::PossibleValue::new(self.name()))

@@ -48,7 +48,7 @@ pub enum CaptureCmd {
 
 pub fn export(args: HandshakeExportArgs, lang: Lang) -> anyhow::Result<ExitCode> {
     if args.list {
-        for scenario in Scenario::ALL {
+        for &scenario in Scenario::ALL {
             say(&format!(
                 "{:<20} {}\n",
                 scenario.name(),

@@ -206,7 +206,7 @@ fn is_flag_word(word: &str) -> bool {
 /// `nettutor lab --list`: each lab name and its one-line description.
 fn list_text(lang: Lang) -> String {
     let mut out = format!("{}\n", t(lang, "lab.list.header"));
-    for lab in LabName::ALL {
+    for &lab in LabName::ALL {
         out.push_str(&format!(
             "  {:<15} {}\n",
             lab.as_str(),

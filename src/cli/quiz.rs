@@ -11,7 +11,8 @@ use clap::Args;
 
 use super::out::{say, warn};
 use crate::i18n::{Lang, t};
-use crate::lesson::{LessonSet, LessonSource, PanelId};
+use crate::lesson::panel::QuizArg;
+use crate::lesson::{LessonSet, LessonSource, PanelArg};
 use crate::quiz::mastery::Mastery;
 use crate::quiz::plain::{self, AnswerSource, ReaderSource, StdinThread};
 use crate::quiz::session::{self, MAX_COUNT, QuizSpec, Session};
@@ -189,29 +190,19 @@ fn run_tui(
     lessons: Option<PathBuf>,
     lang: Lang,
 ) -> anyhow::Result<ExitCode> {
-    let mut arg = format!("count={count}");
-    if !topics.is_empty() {
-        let names: Vec<&str> = topics.iter().map(|t| t.name()).collect();
-        arg.push_str(&format!(" topic={}", names.join(",")));
-    }
-    if let Some(seed) = args.seed {
-        arg.push_str(&format!(" seed={seed}"));
-    }
-    if let Some(secs) = args.time_limit {
-        arg.push_str(&format!(" time={secs}"));
-    }
-    if let Some(path) = &args.results {
-        let text = path.display().to_string();
-        anyhow::ensure!(
-            !text.contains(char::is_whitespace),
-            "--results: use a path without spaces in the terminal UI"
-        );
-        arg.push_str(&format!(" results={text}"));
-    }
+    // The typed value the Quiz panel opens on: no text round trip, so a
+    // results path may contain spaces.
+    let open = PanelArg::Quiz(QuizArg {
+        topics: topics.to_vec(),
+        count: Some(count),
+        seed: args.seed,
+        time: args.time_limit,
+        results: args.results.clone(),
+    });
     crate::ui::run(crate::ui::Options {
         lang,
         lessons_dir: lessons,
-        open: Some((PanelId::Quiz, arg)),
+        open: Some(open),
         no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
         ..crate::ui::Options::default()
     })?;

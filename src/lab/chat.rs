@@ -7,33 +7,17 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::options::lab_options;
+use super::options::lab_params;
 use super::session::{self, BYE, DuplexSession, ServerRole, TranscriptLine};
-use super::{Cancel, LabError, LabName, LabOutcome, LabSink, OptKind, OptSpec, Side, Transport};
+use super::{Cancel, LabError, LabOutcome, LabSink, Side, Transport};
 use crate::i18n::{Lang, t, tf};
 
-/// Options of the chat lab.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct ChatParams {
-    pub transport: Transport,
-    /// Predicted number of lines exchanged.
-    pub predict: Option<u64>,
+lab_params! {
+    /// Options of the chat lab.
+    pub struct ChatParams for Chat {
+        transport: Transport = "tcp", "transport", Choice(&["tcp", "udp"]), "lab.opt.transport";
+    }
 }
-
-impl ChatParams {
-    const OPTIONS: &'static [OptSpec] = &[OptSpec {
-        name: "transport",
-        kind: OptKind::Choice(&["tcp", "udp"]),
-        default: "tcp",
-        help: "lab.opt.transport",
-    }];
-}
-
-lab_options!(
-    ChatParams,
-    LabName::Chat,
-    [("transport", transport, Transport)]
-);
 
 /// What the chat lab observed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

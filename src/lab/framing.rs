@@ -13,99 +13,24 @@ use super::codec::{
     DelimiterDecoder, LengthPrefixDecoder, encode_delimited, encode_length_prefixed,
 };
 use super::io::{self, preview};
-use super::options::lab_options;
-use super::{Cancel, LabError, LabEvent, LabName, LabOutcome, LabSink, OptKind, OptSpec};
+use super::options::lab_params;
+use super::{Cancel, LabError, LabEvent, LabOutcome, LabSink};
 use crate::i18n::{Lang, t, tf};
 
-/// Options of the framing lab.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FramingParams {
-    pub count: u64,
-    pub message: String,
-    /// Receiver's wait before its first recv() (the burst piles up).
-    pub delay_ms: u64,
-    pub recv_size: usize,
-    /// "Sleep between sends": the sender's gap between messages.
-    pub gap_ms: u64,
-    /// The slow receiver's wait before each recv() in the sleep experiment.
-    pub pause_ms: u64,
-    /// Predicted messages the naive receiver gets right.
-    pub predict: Option<u64>,
-}
-
-impl Default for FramingParams {
-    fn default() -> Self {
-        FramingParams {
-            count: 20,
-            message: "hello".to_string(),
-            delay_ms: 100,
-            recv_size: 64,
-            gap_ms: 20,
-            pause_ms: 100,
-            predict: None,
-        }
+lab_params! {
+    /// Options of the framing lab.
+    pub struct FramingParams for Framing {
+        count: u64 = "20", "count", Int { min: 1, max: 1000 }, "lab.opt.count";
+        message: String = "hello", "message", Text { max_len: 200 }, "lab.opt.message";
+        /// Receiver's wait before its first recv() (the burst piles up).
+        delay_ms: u64 = "100", "delay", Int { min: 0, max: 10_000 }, "lab.opt.delay";
+        recv_size: usize = "64", "recv-size", Int { min: 1, max: 65_536 }, "lab.opt.recv-size";
+        /// "Sleep between sends": the sender's gap between messages.
+        gap_ms: u64 = "20", "gap", Int { min: 0, max: 1000 }, "lab.opt.gap";
+        /// The slow receiver's wait before each recv() in the sleep experiment.
+        pause_ms: u64 = "100", "pause", Int { min: 0, max: 2000 }, "lab.opt.pause";
     }
 }
-
-impl FramingParams {
-    const OPTIONS: &'static [OptSpec] = &[
-        OptSpec {
-            name: "count",
-            kind: OptKind::Int { min: 1, max: 1000 },
-            default: "20",
-            help: "lab.opt.count",
-        },
-        OptSpec {
-            name: "message",
-            kind: OptKind::Text { max_len: 200 },
-            default: "hello",
-            help: "lab.opt.message",
-        },
-        OptSpec {
-            name: "delay",
-            kind: OptKind::Int {
-                min: 0,
-                max: 10_000,
-            },
-            default: "100",
-            help: "lab.opt.delay",
-        },
-        OptSpec {
-            name: "recv-size",
-            kind: OptKind::Int {
-                min: 1,
-                max: 65_536,
-            },
-            default: "64",
-            help: "lab.opt.recv-size",
-        },
-        OptSpec {
-            name: "gap",
-            kind: OptKind::Int { min: 0, max: 1000 },
-            default: "20",
-            help: "lab.opt.gap",
-        },
-        OptSpec {
-            name: "pause",
-            kind: OptKind::Int { min: 0, max: 2000 },
-            default: "100",
-            help: "lab.opt.pause",
-        },
-    ];
-}
-
-lab_options!(
-    FramingParams,
-    LabName::Framing,
-    [
-        ("count", count, u64),
-        ("message", message, String),
-        ("delay", delay_ms, u64),
-        ("recv-size", recv_size, usize),
-        ("gap", gap_ms, u64),
-        ("pause", pause_ms, u64),
-    ]
-);
 
 /// What the framing lab observed (issue keys plus `sleep_recovered` and the
 /// recv() counts of the naive and sleep runs).

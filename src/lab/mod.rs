@@ -119,10 +119,7 @@ impl Transport {
 /// Why a lab could not run or did not finish.
 #[derive(Debug, thiserror::Error)]
 pub enum LabError {
-    #[error(
-        "unknown lab '{0}' (labs: sticky, split, framing, udp-boundaries, udp-truncate, \
-         udp-loss, port-in-use, chat, time, unix, throughput)"
-    )]
+    #[error("unknown lab '{0}' (labs: {labs})", labs = LabName::NAMES.join(", "))]
     UnknownLab(String),
     #[error("lab {lab}: unknown option '--{option}' (options: {allowed})")]
     UnknownOption {
@@ -183,7 +180,7 @@ pub trait LabOptions: Default {
 macro_rules! labs {
     ($($variant:ident => $module:ident :: $params:ident, $report:ident;)*) => {
         /// The parameters of one lab run.
-        #[derive(Debug, Clone, PartialEq)]
+        #[derive(Debug, Clone, PartialEq, Eq)]
         pub enum LabParams { $($variant($module::$params),)* }
 
         /// The lab-specific part of a [`LabReport`] (its JSON keys are flattened).
@@ -380,7 +377,7 @@ mod tests {
 
     #[test]
     fn names_round_trip_and_unknown_is_clear() {
-        for lab in LabName::ALL {
+        for &lab in LabName::ALL {
             assert_eq!(lab.as_str().parse::<LabName>().unwrap(), lab);
         }
         let err = "stiky".parse::<LabName>().unwrap_err().to_string();
@@ -389,7 +386,7 @@ mod tests {
 
     #[test]
     fn every_option_default_is_what_the_params_hold_and_parses_back() {
-        for lab in LabName::ALL {
+        for &lab in LabName::ALL {
             let mut params = LabParams::defaults(lab);
             assert_eq!(params.lab(), lab);
             for spec in params.options() {
@@ -435,7 +432,7 @@ mod tests {
 
     #[test]
     fn every_lab_has_title_about_and_question_in_both_languages() {
-        for lab in LabName::ALL {
+        for &lab in LabName::ALL {
             for key in [lab.title_key(), lab.about_key(), lab.predict_key()] {
                 assert!(crate::i18n::has(key), "missing ui.toml key {key}");
             }

@@ -7,63 +7,46 @@ use serde::Serialize;
 
 use super::LabError;
 
-/// The labs, by the names used on the command line and in lesson files.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+/// The labs, by the names used on the command line and in lesson files. This
+/// enum is the one list of labs: names, iteration and "one of: …" messages are
+/// derived from it.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+    strum::VariantNames,
+)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum LabName {
-    #[serde(rename = "sticky")]
     Sticky,
-    #[serde(rename = "split")]
     Split,
-    #[serde(rename = "framing")]
     Framing,
-    #[serde(rename = "udp-boundaries")]
     UdpBoundaries,
-    #[serde(rename = "udp-truncate")]
     UdpTruncate,
-    #[serde(rename = "udp-loss")]
     UdpLoss,
-    #[serde(rename = "port-in-use")]
     PortInUse,
-    #[serde(rename = "chat")]
     Chat,
-    #[serde(rename = "time")]
     Time,
-    #[serde(rename = "unix")]
     Unix,
-    #[serde(rename = "throughput")]
     Throughput,
 }
 
 impl LabName {
     /// Every lab, in the order of the issue (and of `--list`).
-    pub const ALL: [LabName; 11] = [
-        LabName::Sticky,
-        LabName::Split,
-        LabName::Framing,
-        LabName::UdpBoundaries,
-        LabName::UdpTruncate,
-        LabName::UdpLoss,
-        LabName::PortInUse,
-        LabName::Chat,
-        LabName::Time,
-        LabName::Unix,
-        LabName::Throughput,
-    ];
+    pub const ALL: &'static [LabName] = <LabName as strum::VariantArray>::VARIANTS;
+
+    /// Every lab's name, in the same order.
+    pub const NAMES: &'static [&'static str] = <LabName as strum::VariantNames>::VARIANTS;
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            LabName::Sticky => "sticky",
-            LabName::Split => "split",
-            LabName::Framing => "framing",
-            LabName::UdpBoundaries => "udp-boundaries",
-            LabName::UdpTruncate => "udp-truncate",
-            LabName::UdpLoss => "udp-loss",
-            LabName::PortInUse => "port-in-use",
-            LabName::Chat => "chat",
-            LabName::Time => "time",
-            LabName::Unix => "unix",
-            LabName::Throughput => "throughput",
-        }
+        self.into()
     }
 
     fn key(self, what: &str) -> &'static str {
@@ -139,11 +122,11 @@ impl fmt::Display for LabName {
 impl FromStr for LabName {
     type Err = LabError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let wanted = s.trim().to_ascii_lowercase().replace('_', "-");
+        let wanted = s.trim().replace('_', "-");
         LabName::ALL
             .iter()
             .copied()
-            .find(|lab| lab.as_str() == wanted)
+            .find(|lab| lab.as_str().eq_ignore_ascii_case(&wanted))
             .ok_or_else(|| LabError::UnknownLab(s.to_string()))
     }
 }

@@ -155,24 +155,142 @@ pub fn parse_predict(lab: LabName, value: &str) -> Result<u64, LabError> {
     })
 }
 
-/// Declares a lab's params struct plumbing: `OPTIONS`, `set`, `get`.
-/// Each field is listed with its option name and how to convert the parsed value.
-macro_rules! lab_options {
-    ($ty:ty, $lab:expr, [$(($name:literal, $field:ident, $conv:ident)),* $(,)?]) => {
+/// A params field's type: how a parsed option value becomes the field, and back.
+pub trait OptField: Sized {
+    fn from_value(value: &OptValue) -> Self;
+    fn show(&self) -> String;
+}
+
+impl OptField for u64 {
+    fn from_value(value: &OptValue) -> Self {
+        value.int()
+    }
+    fn show(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl OptField for usize {
+    fn from_value(value: &OptValue) -> Self {
+        usize::try_from(value.int()).unwrap_or(usize::MAX)
+    }
+    fn show(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl OptField for u32 {
+    fn from_value(value: &OptValue) -> Self {
+        u32::try_from(value.int()).unwrap_or(u32::MAX)
+    }
+    fn show(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl OptField for bool {
+    fn from_value(value: &OptValue) -> Self {
+        value.flag()
+    }
+    fn show(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl OptField for String {
+    fn from_value(value: &OptValue) -> Self {
+        value.text()
+    }
+    fn show(&self) -> String {
+        self.clone()
+    }
+}
+
+impl OptField for super::Transport {
+    fn from_value(value: &OptValue) -> Self {
+        super::Transport::from_word(&value.text())
+    }
+    fn show(&self) -> String {
+        self.as_str().to_string()
+    }
+}
+
+/// The value of option `name` from its declared default text (parsed by the same
+/// parser as a lesson or the command line; a test checks every default parses).
+pub fn default_of<T: OptField + Default>(lab: LabName, specs: &'static [OptSpec], name: &str) -> T {
+    let spec = specs.iter().find(|s| s.name == name);
+    match spec.map(|spec| parse_value(lab, specs, name, spec.default)) {
+        Some(Ok(value)) => T::from_value(&value),
+        _ => T::default(),
+    }
+}
+
+/// Declares a lab's options once: each line gives the field (with its doc and
+/// type), the default as typed, the option name, its kind and the `ui.toml` key
+/// of its help (both languages live there). From it come the params struct (with
+/// `predict`), `Default`, the option table (`OPTIONS`: `--options`, the Labs
+/// panel's form, the lesson checker) and `set`/`get` by name.
+macro_rules! lab_params {
+    (
+        $(#[$meta:meta])*
+        pub struct $ty:ident for $lab:ident {
+            $(
+                $(#[$fdoc:meta])*
+                $field:ident : $fty:ty = $default:literal, $name:literal, $kind:expr, $help:literal;
+            )*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub struct $ty {
+            $($(#[$fdoc])* pub $field: $fty,)*
+            /// The student's prediction (the lab's "predict, then observe" number).
+            pub predict: Option<u64>,
+        }
+
+        impl $ty {
+            /// The options, in display order.
+            pub const OPTIONS: &'static [$crate::lab::OptSpec] = &[$(
+                $crate::lab::OptSpec {
+                    name: $name,
+                    kind: {
+                        #[allow(unused_imports)]
+                        use $crate::lab::OptKind::*;
+                        $kind
+                    },
+                    default: $default,
+                    help: $help,
+                },
+            )*];
+        }
+
+        impl Default for $ty {
+            fn default() -> Self {
+                $ty {
+                    $($field: $crate::lab::options::default_of(
+                        $crate::lab::LabName::$lab,
+                        Self::OPTIONS,
+                        $name,
+                    ),)*
+                    predict: None,
+                }
+            }
+        }
+
         impl $crate::lab::LabOptions for $ty {
-            const LAB: $crate::lab::LabName = $lab;
+            const LAB: $crate::lab::LabName = $crate::lab::LabName::$lab;
             fn options() -> &'static [$crate::lab::OptSpec] {
                 Self::OPTIONS
             }
             fn set(&mut self, name: &str, value: &str) -> Result<(), $crate::lab::LabError> {
                 if name == "predict" {
-                    self.predict = Some($crate::lab::options::parse_predict($lab, value)?);
+                    self.predict = Some($crate::lab::options::parse_predict(Self::LAB, value)?);
                     return Ok(());
                 }
-                let parsed = $crate::lab::options::parse_value($lab, Self::OPTIONS, name, value)?;
+                let parsed = $crate::lab::options::parse_value(Self::LAB, Self::OPTIONS, name, value)?;
                 let _ = &parsed; // labs without options never read it
                 match name {
-                    $($name => self.$field = lab_options!(@conv $conv, parsed),)*
+                    $($name => self.$field = $crate::lab::options::OptField::from_value(&parsed),)*
                     _ => {}
                 }
                 Ok(())
@@ -180,7 +298,7 @@ macro_rules! lab_options {
             fn get(&self, name: &str) -> Option<String> {
                 match name {
                     "predict" => self.predict.map(|p| p.to_string()),
-                    $($name => Some(lab_options!(@show $conv, self.$field)),)*
+                    $($name => Some($crate::lab::options::OptField::show(&self.$field)),)*
                     _ => None,
                 }
             }
@@ -189,16 +307,8 @@ macro_rules! lab_options {
             }
         }
     };
-    (@conv u64, $v:ident) => { $v.int() };
-    (@conv usize, $v:ident) => { usize::try_from($v.int()).unwrap_or(usize::MAX) };
-    (@conv u32, $v:ident) => { u32::try_from($v.int()).unwrap_or(u32::MAX) };
-    (@conv bool, $v:ident) => { $v.flag() };
-    (@conv String, $v:ident) => { $v.text() };
-    (@conv Transport, $v:ident) => { $crate::lab::Transport::from_word(&$v.text()) };
-    (@show Transport, $e:expr) => { $e.as_str().to_string() };
-    (@show $other:ident, $e:expr) => { $e.to_string() };
 }
-pub(crate) use lab_options;
+pub(crate) use lab_params;
 
 #[cfg(test)]
 mod tests {

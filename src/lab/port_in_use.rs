@@ -10,22 +10,15 @@ use serde::Serialize;
 use socket2::{Domain, Protocol, Socket, Type};
 
 use super::io;
-use super::options::lab_options;
-use super::{Cancel, LabError, LabEvent, LabName, LabOutcome, LabSink, OptSpec};
+use super::options::lab_params;
+use super::{Cancel, LabError, LabEvent, LabOutcome, LabSink};
 use crate::i18n::{Lang, t, tf};
 
-/// Options of the port-in-use lab (none besides the prediction).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct PortInUseParams {
-    /// Predicted number of binds that fail.
-    pub predict: Option<u64>,
+lab_params! {
+    /// Options of the port-in-use lab (none besides the prediction).
+    pub struct PortInUseParams for PortInUse {
+    }
 }
-
-impl PortInUseParams {
-    const OPTIONS: &'static [OptSpec] = &[];
-}
-
-lab_options!(PortInUseParams, LabName::PortInUse, []);
 
 /// One step (JSON: one entry per step with `ok` and `error`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

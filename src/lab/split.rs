@@ -9,61 +9,21 @@ use serde::Serialize;
 use socket2::SockRef;
 
 use super::io::{self, preview};
-use super::options::lab_options;
-use super::{Cancel, LabError, LabEvent, LabName, LabOutcome, LabSink, OptKind, OptSpec};
+use super::options::lab_params;
+use super::{Cancel, LabError, LabEvent, LabOutcome, LabSink};
 use crate::i18n::{Lang, t, tf};
 
 /// Beyond this many reads the lab reports progress instead of one event per read.
 const MAX_READ_EVENTS: u64 = 1000;
 
-/// Options of the split lab.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SplitParams {
-    /// Bytes in the one big send().
-    pub size: usize,
-    pub recv_size: usize,
-    /// Predicted number of recv() calls.
-    pub predict: Option<u64>,
-}
-
-impl Default for SplitParams {
-    fn default() -> Self {
-        SplitParams {
-            size: 1024 * 1024,
-            recv_size: 65_536,
-            predict: None,
-        }
+lab_params! {
+    /// Options of the split lab.
+    pub struct SplitParams for Split {
+        /// Bytes in the one big send().
+        size: usize = "1048576", "size", Int { min: 1, max: 64 * 1024 * 1024 }, "lab.opt.size";
+        recv_size: usize = "65536", "recv-size", Int { min: 256, max: 4 * 1024 * 1024 }, "lab.opt.recv-size";
     }
 }
-
-impl SplitParams {
-    const OPTIONS: &'static [OptSpec] = &[
-        OptSpec {
-            name: "size",
-            kind: OptKind::Int {
-                min: 1,
-                max: 64 * 1024 * 1024,
-            },
-            default: "1048576",
-            help: "lab.opt.size",
-        },
-        OptSpec {
-            name: "recv-size",
-            kind: OptKind::Int {
-                min: 256,
-                max: 4 * 1024 * 1024,
-            },
-            default: "65536",
-            help: "lab.opt.recv-size",
-        },
-    ];
-}
-
-lab_options!(
-    SplitParams,
-    LabName::Split,
-    [("size", size, usize), ("recv-size", recv_size, usize)]
-);
 
 /// What the split lab observed (issue keys plus MTU/MSS and send calls).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -9,92 +9,25 @@ use std::time::Duration;
 use serde::Serialize;
 
 use super::io::{self, preview};
-use super::options::lab_options;
-use super::{Cancel, LabError, LabEvent, LabName, LabOutcome, LabSink, OptKind, OptSpec};
+use super::options::lab_params;
+use super::{Cancel, LabError, LabEvent, LabOutcome, LabSink};
 use crate::i18n::{Lang, tf};
 
-/// Options of the sticky lab.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StickyParams {
-    /// How many send() calls the client makes.
-    pub count: u64,
-    /// Each send carries `<message>-<i>`.
-    pub message: String,
-    /// How long the server waits after accept before its first recv().
-    pub delay_ms: u64,
-    /// The size asked of each recv().
-    pub recv_size: usize,
-    /// TCP_NODELAY on the client (Nagle off).
-    pub nodelay: bool,
-    /// Predicted number of recv() calls that return data.
-    pub predict: Option<u64>,
-}
-
-impl Default for StickyParams {
-    fn default() -> Self {
-        StickyParams {
-            count: 10,
-            message: "hello".to_string(),
-            delay_ms: 200,
-            recv_size: 1024,
-            nodelay: false,
-            predict: None,
-        }
+lab_params! {
+    /// Options of the sticky lab.
+    pub struct StickyParams for Sticky {
+        /// How many send() calls the client makes.
+        count: u64 = "10", "count", Int { min: 1, max: 1000 }, "lab.opt.count";
+        /// Each send carries `<message>-<i>`.
+        message: String = "hello", "message", Text { max_len: 200 }, "lab.opt.message";
+        /// How long the server waits after accept before its first recv().
+        delay_ms: u64 = "200", "delay", Int { min: 0, max: 10_000 }, "lab.opt.delay";
+        /// The size asked of each recv().
+        recv_size: usize = "1024", "recv-size", Int { min: 1, max: 65_536 }, "lab.opt.recv-size";
+        /// TCP_NODELAY on the client (Nagle off).
+        nodelay: bool = "false", "nodelay", Flag, "lab.opt.nodelay";
     }
 }
-
-impl StickyParams {
-    const OPTIONS: &'static [OptSpec] = &[
-        OptSpec {
-            name: "count",
-            kind: OptKind::Int { min: 1, max: 1000 },
-            default: "10",
-            help: "lab.opt.count",
-        },
-        OptSpec {
-            name: "message",
-            kind: OptKind::Text { max_len: 200 },
-            default: "hello",
-            help: "lab.opt.message",
-        },
-        OptSpec {
-            name: "delay",
-            kind: OptKind::Int {
-                min: 0,
-                max: 10_000,
-            },
-            default: "200",
-            help: "lab.opt.delay",
-        },
-        OptSpec {
-            name: "recv-size",
-            kind: OptKind::Int {
-                min: 1,
-                max: 65_536,
-            },
-            default: "1024",
-            help: "lab.opt.recv-size",
-        },
-        OptSpec {
-            name: "nodelay",
-            kind: OptKind::Flag,
-            default: "false",
-            help: "lab.opt.nodelay",
-        },
-    ];
-}
-
-lab_options!(
-    StickyParams,
-    LabName::Sticky,
-    [
-        ("count", count, u64),
-        ("message", message, String),
-        ("delay", delay_ms, u64),
-        ("recv-size", recv_size, usize),
-        ("nodelay", nodelay, bool),
-    ]
-);
 
 /// What the sticky lab observed. JSON keys as in the issue.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

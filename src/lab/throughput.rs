@@ -10,8 +10,8 @@ use serde::Serialize;
 use socket2::SockRef;
 
 use super::io;
-use super::options::lab_options;
-use super::{Cancel, LabError, LabEvent, LabName, LabOutcome, LabSink, OptKind, OptSpec};
+use super::options::lab_params;
+use super::{Cancel, LabError, LabEvent, LabOutcome, LabSink};
 use crate::i18n::{Lang, t, tf};
 
 /// How often the live chart gets a point.
@@ -19,68 +19,17 @@ const SAMPLE: Duration = Duration::from_millis(100);
 /// One-byte ping-pongs per transport for the latency figure.
 const PINGS: u64 = 2000;
 
-/// Options of the throughput lab.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ThroughputParams {
-    /// Seconds of TCP transfer, then as many of UDP.
-    pub seconds: u64,
-    /// Bytes per TCP write (iperf3 uses 128 KiB).
-    pub block: usize,
-    /// Bytes per UDP datagram.
-    pub udp_size: usize,
-    /// Predicted TCP MB/s (within 25% counts as right).
-    pub predict: Option<u64>,
-}
-
-impl Default for ThroughputParams {
-    fn default() -> Self {
-        ThroughputParams {
-            seconds: 3,
-            block: 128 * 1024,
-            udp_size: 8192,
-            predict: None,
-        }
+lab_params! {
+    /// Options of the throughput lab.
+    pub struct ThroughputParams for Throughput {
+        /// Seconds of TCP transfer, then as many of UDP.
+        seconds: u64 = "3", "seconds", Int { min: 1, max: 30 }, "lab.opt.seconds";
+        /// Bytes per TCP write (iperf3 uses 128 KiB).
+        block: usize = "131072", "block", Int { min: 1024, max: 4 * 1024 * 1024 }, "lab.opt.block";
+        /// Bytes per UDP datagram.
+        udp_size: usize = "8192", "udp-size", Int { min: 64, max: 65_507 }, "lab.opt.udp-size";
     }
 }
-
-impl ThroughputParams {
-    const OPTIONS: &'static [OptSpec] = &[
-        OptSpec {
-            name: "seconds",
-            kind: OptKind::Int { min: 1, max: 30 },
-            default: "3",
-            help: "lab.opt.seconds",
-        },
-        OptSpec {
-            name: "block",
-            kind: OptKind::Int {
-                min: 1024,
-                max: 4 * 1024 * 1024,
-            },
-            default: "131072",
-            help: "lab.opt.block",
-        },
-        OptSpec {
-            name: "udp-size",
-            kind: OptKind::Int {
-                min: 64,
-                max: 65_507,
-            },
-            default: "8192",
-            help: "lab.opt.udp-size",
-        },
-    ];
-}
-
-lab_options!(
-    ThroughputParams,
-    LabName::Throughput,
-    [
-        ("seconds", seconds, u64),
-        ("block", block, usize),
-        ("udp-size", udp_size, usize)
-    ]
-);
 
 /// Median round trip per transport, µs (JSON `rtt_us`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -8,37 +8,21 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::options::lab_options;
+use super::options::lab_params;
 use super::session::{self, DuplexSession, ServerRole};
 use super::timefmt::{UtcTime, format_time, parse_timestamp};
-use super::{Cancel, LabError, LabName, LabOutcome, LabSink, OptKind, OptSpec, Side, Transport};
+use super::{Cancel, LabError, LabOutcome, LabSink, Side, Transport};
 use crate::i18n::{Lang, t, tf};
 
 /// What every refusal starts with, so clients (and tests) can tell.
 pub const REFUSED: &str = "error: ";
 
-/// Options of the time lab.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct TimeParams {
-    pub transport: Transport,
-    /// Predicted number of refused requests.
-    pub predict: Option<u64>,
+lab_params! {
+    /// Options of the time lab.
+    pub struct TimeParams for Time {
+        transport: Transport = "tcp", "transport", Choice(&["tcp", "udp"]), "lab.opt.transport";
+    }
 }
-
-impl TimeParams {
-    const OPTIONS: &'static [OptSpec] = &[OptSpec {
-        name: "transport",
-        kind: OptKind::Choice(&["tcp", "udp"]),
-        default: "tcp",
-        help: "lab.opt.transport",
-    }];
-}
-
-lab_options!(
-    TimeParams,
-    LabName::Time,
-    [("transport", transport, Transport)]
-);
 
 /// One request and the server's answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -8,79 +8,20 @@ use serde::Serialize;
 use socket2::SockRef;
 
 use super::io::{self, preview};
-use super::options::lab_options;
-use super::{Cancel, LabError, LabEvent, LabName, LabOutcome, LabSink, OptKind, OptSpec};
+use super::options::lab_params;
+use super::{Cancel, LabError, LabEvent, LabOutcome, LabSink};
 use crate::i18n::{Lang, t, tf};
 
-/// Options of the udp-boundaries lab.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UdpBoundariesParams {
-    pub count: u64,
-    pub message: String,
-    /// How long the receiver waits before its first recvfrom().
-    pub delay_ms: u64,
-    pub recv_size: usize,
-    /// Predicted number of datagrams received.
-    pub predict: Option<u64>,
-}
-
-impl Default for UdpBoundariesParams {
-    fn default() -> Self {
-        UdpBoundariesParams {
-            count: 10,
-            message: "hello".to_string(),
-            delay_ms: 200,
-            recv_size: 1024,
-            predict: None,
-        }
+lab_params! {
+    /// Options of the udp-boundaries lab.
+    pub struct UdpBoundariesParams for UdpBoundaries {
+        count: u64 = "10", "count", Int { min: 1, max: 200 }, "lab.opt.count";
+        message: String = "hello", "message", Text { max_len: 200 }, "lab.opt.message";
+        /// How long the receiver waits before its first recvfrom().
+        delay_ms: u64 = "200", "delay", Int { min: 0, max: 10_000 }, "lab.opt.delay";
+        recv_size: usize = "1024", "recv-size", Int { min: 1, max: 65_507 }, "lab.opt.recv-size";
     }
 }
-
-impl UdpBoundariesParams {
-    const OPTIONS: &'static [OptSpec] = &[
-        OptSpec {
-            name: "count",
-            kind: OptKind::Int { min: 1, max: 200 },
-            default: "10",
-            help: "lab.opt.count",
-        },
-        OptSpec {
-            name: "message",
-            kind: OptKind::Text { max_len: 200 },
-            default: "hello",
-            help: "lab.opt.message",
-        },
-        OptSpec {
-            name: "delay",
-            kind: OptKind::Int {
-                min: 0,
-                max: 10_000,
-            },
-            default: "200",
-            help: "lab.opt.delay",
-        },
-        OptSpec {
-            name: "recv-size",
-            kind: OptKind::Int {
-                min: 1,
-                max: 65_507,
-            },
-            default: "1024",
-            help: "lab.opt.recv-size",
-        },
-    ];
-}
-
-lab_options!(
-    UdpBoundariesParams,
-    LabName::UdpBoundaries,
-    [
-        ("count", count, u64),
-        ("message", message, String),
-        ("delay", delay_ms, u64),
-        ("recv-size", recv_size, usize),
-    ]
-);
 
 /// What the udp-boundaries lab observed (issue keys plus `reads`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

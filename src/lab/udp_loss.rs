@@ -13,85 +13,23 @@ use serde::Serialize;
 use socket2::{Domain, Protocol, SockRef, Socket, Type};
 
 use super::io::{self, POLL};
-use super::options::lab_options;
-use super::{Cancel, LabError, LabEvent, LabName, LabOutcome, LabSink, OptKind, OptSpec};
+use super::options::lab_params;
+use super::{Cancel, LabError, LabEvent, LabOutcome, LabSink};
 use crate::i18n::{Lang, t, tf};
 
-/// Options of the udp-loss lab.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UdpLossParams {
-    /// Datagrams to send.
-    pub count: u64,
-    /// Bytes per datagram (the first 8 carry the sequence number).
-    pub size: usize,
-    /// SO_RCVBUF asked for the receiver (Linux doubles it and has a floor).
-    pub rcvbuf: usize,
-    /// Microseconds the receiver spends "working" after each recv().
-    pub pause_us: u64,
-    /// Predicted number of datagrams that arrive.
-    pub predict: Option<u64>,
-}
-
-impl Default for UdpLossParams {
-    fn default() -> Self {
-        UdpLossParams {
-            count: 10_000,
-            size: 1000,
-            rcvbuf: 4096,
-            pause_us: 500,
-            predict: None,
-        }
+lab_params! {
+    /// Options of the udp-loss lab.
+    pub struct UdpLossParams for UdpLoss {
+        /// Datagrams to send.
+        count: u64 = "10000", "count", Int { min: 1, max: 100_000 }, "lab.opt.count";
+        /// Bytes per datagram (the first 8 carry the sequence number).
+        size: usize = "1000", "size", Int { min: 8, max: 8192 }, "lab.opt.size";
+        /// SO_RCVBUF asked for the receiver (Linux doubles it and has a floor).
+        rcvbuf: usize = "4096", "rcvbuf", Int { min: 1024, max: 4_194_304 }, "lab.opt.rcvbuf";
+        /// Microseconds the receiver spends "working" after each recv().
+        pause_us: u64 = "500", "pause-us", Int { min: 0, max: 100_000 }, "lab.opt.pause-us";
     }
 }
-
-impl UdpLossParams {
-    const OPTIONS: &'static [OptSpec] = &[
-        OptSpec {
-            name: "count",
-            kind: OptKind::Int {
-                min: 1,
-                max: 100_000,
-            },
-            default: "10000",
-            help: "lab.opt.count",
-        },
-        OptSpec {
-            name: "size",
-            kind: OptKind::Int { min: 8, max: 8192 },
-            default: "1000",
-            help: "lab.opt.size",
-        },
-        OptSpec {
-            name: "rcvbuf",
-            kind: OptKind::Int {
-                min: 1024,
-                max: 4_194_304,
-            },
-            default: "4096",
-            help: "lab.opt.rcvbuf",
-        },
-        OptSpec {
-            name: "pause-us",
-            kind: OptKind::Int {
-                min: 0,
-                max: 100_000,
-            },
-            default: "500",
-            help: "lab.opt.pause-us",
-        },
-    ];
-}
-
-lab_options!(
-    UdpLossParams,
-    LabName::UdpLoss,
-    [
-        ("count", count, u64),
-        ("size", size, usize),
-        ("rcvbuf", rcvbuf, usize),
-        ("pause-us", pause_us, u64),
-    ]
-);
 
 /// The TCP half of the lab (JSON `tcp`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -11,8 +11,8 @@ use serde::Serialize;
 use socket2::{MaybeUninitSlice, MsgHdrMut, SockRef};
 
 use super::io::{self, preview};
-use super::options::lab_options;
-use super::{Cancel, LabError, LabEvent, LabName, LabOutcome, LabSink, OptKind, OptSpec};
+use super::options::lab_params;
+use super::{Cancel, LabError, LabEvent, LabOutcome, LabSink};
 use crate::i18n::{Lang, t, tf};
 
 /// The largest UDP payload over IPv4: 65,535 − 20 (IPv4 header) − 8 (UDP header).
@@ -21,69 +21,18 @@ pub const MAX_UDP_PAYLOAD_V4: usize = 65_507;
 /// payload length does not count the 40-byte IPv6 header itself).
 pub const MAX_UDP_PAYLOAD_V6: usize = 65_527;
 
-/// Options of the udp-truncate lab.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UdpTruncateParams {
-    /// Size of the big datagram.
-    pub size: usize,
-    /// Buffer given to each recvfrom().
-    pub recv_size: usize,
-    /// Use ::1 (IPv6) instead of 127.0.0.1.
-    pub ipv6: bool,
-    /// Predicted bytes returned for the big datagram.
-    pub predict: Option<u64>,
-}
-
-impl Default for UdpTruncateParams {
-    fn default() -> Self {
-        UdpTruncateParams {
-            size: 2000,
-            recv_size: 512,
-            ipv6: false,
-            predict: None,
-        }
+lab_params! {
+    /// Options of the udp-truncate lab.
+    pub struct UdpTruncateParams for UdpTruncate {
+        /// Size of the big datagram.
+        size: usize = "2000", "size", Int { min: 1, max: MAX_UDP_PAYLOAD_V4 as u64 }, "lab.opt.size";
+        /// Buffer given to each recvfrom(). A buffer may be bigger than any
+        /// datagram: 65,535 never truncates.
+        recv_size: usize = "512", "recv-size", Int { min: 1, max: 65_535 }, "lab.opt.recv-size";
+        /// Use ::1 (IPv6) instead of 127.0.0.1.
+        ipv6: bool = "false", "ipv6", Flag, "lab.opt.ipv6";
     }
 }
-
-impl UdpTruncateParams {
-    const OPTIONS: &'static [OptSpec] = &[
-        OptSpec {
-            name: "size",
-            kind: OptKind::Int {
-                min: 1,
-                max: MAX_UDP_PAYLOAD_V4 as u64,
-            },
-            default: "2000",
-            help: "lab.opt.size",
-        },
-        OptSpec {
-            name: "recv-size",
-            // A buffer may be bigger than any datagram: 65,535 never truncates.
-            kind: OptKind::Int {
-                min: 1,
-                max: 65_535,
-            },
-            default: "512",
-            help: "lab.opt.recv-size",
-        },
-        OptSpec {
-            name: "ipv6",
-            kind: OptKind::Flag,
-            default: "false",
-            help: "lab.opt.ipv6",
-        },
-    ];
-}
-
-lab_options!(
-    UdpTruncateParams,
-    LabName::UdpTruncate,
-    [
-        ("size", size, usize),
-        ("recv-size", recv_size, usize),
-        ("ipv6", ipv6, bool)
-    ]
-);
 
 /// One datagram's fate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

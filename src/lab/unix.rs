@@ -11,55 +11,18 @@ use std::time::Instant;
 use serde::Serialize;
 
 use super::io::{self, POLL};
-use super::options::lab_options;
-use super::{Cancel, LabError, LabEvent, LabName, LabOutcome, LabSink, OptKind, OptSpec};
+use super::options::lab_params;
+use super::{Cancel, LabError, LabEvent, LabOutcome, LabSink};
 use crate::i18n::{Lang, t, tf};
 
-/// Options of the unix lab.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UnixParams {
-    /// Round trips per address family.
-    pub count: u64,
-    pub message: String,
-    /// Predicted messages echoed over AF_UNIX.
-    pub predict: Option<u64>,
-}
-
-impl Default for UnixParams {
-    fn default() -> Self {
-        UnixParams {
-            count: 1000,
-            message: "hello".to_string(),
-            predict: None,
-        }
+lab_params! {
+    /// Options of the unix lab.
+    pub struct UnixParams for Unix {
+        /// Round trips per address family.
+        count: u64 = "1000", "count", Int { min: 1, max: 100_000 }, "lab.opt.count";
+        message: String = "hello", "message", Text { max_len: 4096 }, "lab.opt.message";
     }
 }
-
-impl UnixParams {
-    const OPTIONS: &'static [OptSpec] = &[
-        OptSpec {
-            name: "count",
-            kind: OptKind::Int {
-                min: 1,
-                max: 100_000,
-            },
-            default: "1000",
-            help: "lab.opt.count",
-        },
-        OptSpec {
-            name: "message",
-            kind: OptKind::Text { max_len: 4096 },
-            default: "hello",
-            help: "lab.opt.message",
-        },
-    ];
-}
-
-lab_options!(
-    UnixParams,
-    LabName::Unix,
-    [("count", count, u64), ("message", message, String)]
-);
 
 /// Echo results over one address family.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -10,6 +10,7 @@ pub mod loader;
 pub mod markup;
 mod model;
 pub mod panel;
+mod panel_arg;
 pub mod question;
 mod raw;
 
@@ -17,7 +18,7 @@ pub use catalog::{Concept, Curriculum, Glossary, Term};
 pub use error::{LessonError, LessonErrors};
 pub use loader::{LessonSet, LessonSource};
 pub use model::{Lesson, PanelLink, Step};
-pub use panel::PanelId;
+pub use panel::{PanelArg, PanelId};
 pub use question::{Expected, Question, QuestionKind, Topic};
 
 /// The lesson files shipped in the binary, as (file name, contents).

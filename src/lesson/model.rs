@@ -4,7 +4,7 @@ use toml::Spanned;
 
 use super::catalog::Curriculum;
 use super::error::LessonError;
-use super::panel::{PanelId, validate_arg};
+use super::panel::{PanelArg, PanelId};
 use super::question::{Question, validate_questions};
 use super::raw::{RawLesson, RawPanel, RawStep, RawText};
 use crate::i18n::Text;
@@ -35,7 +35,19 @@ pub struct Step {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PanelLink {
     pub panel: PanelId,
+    /// The argument as written (shown to the student: "opens subnet 10.0.0.1/20").
     pub arg: String,
+    /// The argument parsed by the panel's own parser; what `open` receives.
+    pub open: PanelArg,
+}
+
+impl PanelLink {
+    /// A link from `panel` and `arg`, parsed (no refused input expected).
+    pub fn parse(panel: PanelId, arg: impl Into<String>) -> Result<PanelLink, String> {
+        let arg = arg.into();
+        let open = PanelArg::parse(panel, &arg, false)?;
+        Ok(PanelLink { panel, arg, open })
+    }
 }
 
 /// Collects problems while validating one file.
@@ -235,13 +247,16 @@ pub(super) fn validate_panel_link(
         .as_ref()
         .map(|a| a.get_ref().clone())
         .unwrap_or_default();
-    if let Err(why) = validate_arg(panel, &arg) {
-        let at = raw
-            .arg
-            .as_ref()
-            .map_or(raw.open.span().start, |a| a.span().start);
-        check.error(at, format!("{what}: panel {name}: {why}"));
-        return None;
+    let expect_error = raw.expect_error.as_ref().is_some_and(|e| *e.get_ref());
+    match PanelArg::parse(panel, &arg, expect_error) {
+        Ok(open) => Some(PanelLink { panel, arg, open }),
+        Err(why) => {
+            let at = raw
+                .arg
+                .as_ref()
+                .map_or(raw.open.span().start, |a| a.span().start);
+            check.error(at, format!("{what}: panel {name}: {why}"));
+            None
+        }
     }
-    Some(PanelLink { panel, arg })
 }

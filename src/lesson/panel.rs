@@ -1,9 +1,26 @@
-//! Which panel a lesson step may open, and what its `arg` may say.
+//! Which panel a lesson step may open, and its `arg` parsed once into a typed
+//! value ([`PanelArg`]). The lesson checker and the panel's `open` use the same
+//! parser: what `lessons check` accepts is exactly what the panel shows.
 
 use std::collections::BTreeMap;
 
+pub use super::panel_arg::{
+    HandshakeArg, HandshakeSource, LabArg, LanArg, LanSource, OsiArg, OsiView, QuizArg, SubnetArg,
+};
+
 /// The sections a lesson step can open.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+    strum::VariantNames,
+)]
+#[strum(serialize_all = "kebab-case")]
 pub enum PanelId {
     Lessons,
     Osi,
@@ -16,37 +33,83 @@ pub enum PanelId {
 }
 
 impl PanelId {
-    pub const ALL: [PanelId; 8] = [
-        PanelId::Lessons,
-        PanelId::Osi,
-        PanelId::Lan,
-        PanelId::Handshake,
-        PanelId::Subnet,
-        PanelId::Labs,
-        PanelId::Quiz,
-        PanelId::Glossary,
-    ];
+    pub const ALL: &'static [PanelId] = <PanelId as strum::VariantArray>::VARIANTS;
+
+    /// Every name, in the same order.
+    pub const NAMES: &'static [&'static str] = <PanelId as strum::VariantNames>::VARIANTS;
 
     pub fn name(self) -> &'static str {
-        match self {
-            PanelId::Lessons => "lessons",
-            PanelId::Osi => "osi",
-            PanelId::Lan => "lan",
-            PanelId::Handshake => "handshake",
-            PanelId::Subnet => "subnet",
-            PanelId::Labs => "labs",
-            PanelId::Quiz => "quiz",
-            PanelId::Glossary => "glossary",
-        }
+        self.into()
     }
 
     pub fn from_name(name: &str) -> Option<PanelId> {
-        PanelId::ALL.into_iter().find(|p| p.name() == name)
+        PanelId::ALL.iter().copied().find(|p| p.name() == name)
     }
 
     pub fn names() -> Vec<&'static str> {
-        PanelId::ALL.iter().map(|p| p.name()).collect()
+        PanelId::NAMES.to_vec()
     }
+}
+
+/// A panel link's argument, parsed: one variant per panel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PanelArg {
+    Lessons,
+    Osi(OsiArg),
+    Lan(LanArg),
+    Handshake(HandshakeArg),
+    Subnet(SubnetArg),
+    Labs(LabArg),
+    Quiz(QuizArg),
+    Glossary,
+}
+
+impl PanelArg {
+    /// The panel this argument opens.
+    pub fn panel(&self) -> PanelId {
+        match self {
+            PanelArg::Lessons => PanelId::Lessons,
+            PanelArg::Osi(_) => PanelId::Osi,
+            PanelArg::Lan(_) => PanelId::Lan,
+            PanelArg::Handshake(_) => PanelId::Handshake,
+            PanelArg::Subnet(_) => PanelId::Subnet,
+            PanelArg::Labs(_) => PanelId::Labs,
+            PanelArg::Quiz(_) => PanelId::Quiz,
+            PanelArg::Glossary => PanelId::Glossary,
+        }
+    }
+
+    /// Parses `arg` for `panel`. `expect_error`: the lesson shows a refused input
+    /// on purpose (`expect_error = true`), which only the subnet panel can show;
+    /// then the input must be refused, and the panel opens on it with its error.
+    pub fn parse(panel: PanelId, arg: &str, expect_error: bool) -> Result<PanelArg, String> {
+        if expect_error && panel != PanelId::Subnet {
+            return Err(format!(
+                "expect_error: the {} panel cannot show a refused argument (only subnet can)",
+                panel.name()
+            ));
+        }
+        Ok(match panel {
+            PanelId::Subnet => PanelArg::Subnet(SubnetArg::parse(arg, expect_error)?),
+            PanelId::Osi => PanelArg::Osi(OsiArg::parse(arg)?),
+            PanelId::Lan => PanelArg::Lan(LanArg::parse(arg)?),
+            PanelId::Handshake => PanelArg::Handshake(HandshakeArg::parse(arg)?),
+            PanelId::Labs => PanelArg::Labs(LabArg::parse(arg)?),
+            PanelId::Quiz => PanelArg::Quiz(QuizArg::parse(arg)?),
+            PanelId::Lessons | PanelId::Glossary => {
+                only_keys(&parse_pairs(arg)?, &[])?;
+                match panel {
+                    PanelId::Lessons => PanelArg::Lessons,
+                    _ => PanelArg::Glossary,
+                }
+            }
+        })
+    }
+}
+
+/// Checks a step's `arg` for `panel` (without `expect_error`).
+pub fn validate_arg(panel: PanelId, arg: &str) -> Result<(), String> {
+    PanelArg::parse(panel, arg, false).map(|_| ())
 }
 
 /// Splits `key=value key=value` into a map; a bare word maps to "".
@@ -64,19 +127,25 @@ pub fn parse_pairs(arg: &str) -> Result<BTreeMap<String, String>, String> {
     Ok(map)
 }
 
-fn one_of(key: &str, value: &str, allowed: &[&str]) -> Result<(), String> {
-    if allowed.contains(&value) {
-        Ok(())
-    } else {
-        Err(format!(
-            "{key}='{value}' is not one of: {}",
-            allowed.join(", ")
-        ))
-    }
+/// `value` as one of `allowed` (the names of an enum), or a message listing them.
+pub(super) fn one_of<T: Copy>(
+    key: &str,
+    value: &str,
+    all: &[T],
+    names: &[&str],
+) -> Result<T, String> {
+    names
+        .iter()
+        .position(|n| *n == value)
+        .and_then(|i| all.get(i).copied())
+        .ok_or_else(|| format!("{key}='{value}' is not one of: {}", names.join(", ")))
 }
 
-fn only_keys(map: &BTreeMap<String, String>, allowed: &[&str]) -> Result<(), String> {
+pub(super) fn only_keys(map: &BTreeMap<String, String>, allowed: &[&str]) -> Result<(), String> {
     match map.keys().find(|k| !allowed.contains(&k.as_str())) {
+        Some(k) if allowed.is_empty() => {
+            Err(format!("unknown setting '{k}' (this panel takes none)"))
+        }
         Some(k) => Err(format!(
             "unknown setting '{k}' (known: {})",
             allowed.join(", ")
@@ -85,110 +154,12 @@ fn only_keys(map: &BTreeMap<String, String>, allowed: &[&str]) -> Result<(), Str
     }
 }
 
-/// Handshake scenarios a lesson may name.
-pub const HANDSHAKE_SCENARIOS: &[&str] = &[
-    "normal",
-    "server-closes-first",
-    "simultaneous-close",
-    "half-close",
-    "lost-syn",
-    "rst-closed-port",
-    "syn-flood",
-    "time-wait",
-];
-
-/// Labs a lesson may name.
-pub const LAB_NAMES: &[&str] = &[
-    "sticky",
-    "split",
-    "framing",
-    "udp-boundaries",
-    "udp-truncate",
-    "udp-loss",
-    "port-in-use",
-    "chat",
-    "time",
-    "unix",
-    "throughput",
-];
-
-/// Checks a step's `arg` for `panel`; the message says what is wrong.
-pub fn validate_arg(panel: PanelId, arg: &str) -> Result<(), String> {
-    match panel {
-        PanelId::Subnet => crate::net::subnet::check_lesson_arg(arg).map_err(|e| e.to_string()),
-        PanelId::Osi => {
-            let map = parse_pairs(arg)?;
-            only_keys(
-                &map,
-                &["layer", "encap", "layers", "message", "proto", "ip"],
-            )?;
-            if let Some(layer) = map.get("layer") {
-                match layer.parse::<u8>() {
-                    Ok(1..=7) => {}
-                    _ => return Err(format!("layer='{layer}' must be 1 to 7")),
-                }
-            }
-            if let Some(p) = map.get("proto") {
-                one_of("proto", p, &["tcp", "udp"])?;
-            }
-            if let Some(ip) = map.get("ip") {
-                one_of("ip", ip, &["v4", "v6"])?;
-            }
-            Ok(())
-        }
-        PanelId::Lan if arg.contains("own=") => arg
-            .parse::<crate::net::arp::LanCase>()
-            .and_then(|case| case.lan().map(|_| ()))
-            .map_err(|e| e.to_string()),
-        PanelId::Lan => {
-            let map = parse_pairs(arg)?;
-            only_keys(&map, &["scenario"])?;
-            match map.get("scenario") {
-                Some(s) => one_of("scenario", s, &["same-network", "via-gateway"]),
-                None => Ok(()),
-            }
-        }
-        PanelId::Handshake => {
-            let map = parse_pairs(arg)?;
-            only_keys(&map, &["scenario", "real"])?;
-            match map.get("scenario") {
-                Some(s) => one_of("scenario", s, HANDSHAKE_SCENARIOS),
-                None => Ok(()),
-            }
-        }
-        PanelId::Labs => {
-            let map = parse_pairs(arg)?;
-            match map.get("lab") {
-                Some(lab) => {
-                    one_of("lab", lab, LAB_NAMES)?;
-                    // The lab's own option table: names, ranges, kinds.
-                    crate::lab::LabParams::from_arg(arg)
-                        .map(|_| ())
-                        .map_err(|e| e.to_string())
-                }
-                None if map.is_empty() => Ok(()),
-                None => Err("name the lab first: lab=NAME".into()),
-            }
-        }
-        PanelId::Quiz => {
-            let map = parse_pairs(arg)?;
-            only_keys(&map, &["topic", "count", "seed"])?;
-            let topics = map.get("topic").map_or("", String::as_str);
-            match topics
-                .split(',')
-                .find(|t| !t.is_empty() && super::question::Topic::from_name(t).is_none())
-            {
-                Some(bad) => Err(format!(
-                    "topic='{bad}' is not one of: {}",
-                    super::question::Topic::names().join(", ")
-                )),
-                None => Ok(()),
-            }
-        }
-        PanelId::Lessons | PanelId::Glossary => {
-            let map = parse_pairs(arg)?;
-            only_keys(&map, &["id", "term"])
-        }
+/// `step=N` (1 = the first step, as the panel counts) checked against `count`
+/// steps; returns the 0-based index.
+pub(super) fn step_index(value: &str, count: usize) -> Result<usize, String> {
+    match value.parse::<usize>() {
+        Ok(n) if (1..=count).contains(&n) => Ok(n - 1),
+        _ => Err(format!("step='{value}' must be from 1 to {count}")),
     }
 }
 
@@ -198,7 +169,7 @@ mod tests {
 
     #[test]
     fn names_round_trip() {
-        for p in PanelId::ALL {
+        for &p in PanelId::ALL {
             assert_eq!(PanelId::from_name(p.name()), Some(p));
         }
         assert_eq!(PanelId::from_name("arp"), None);
@@ -221,5 +192,97 @@ mod tests {
         assert!(validate_arg(PanelId::Osi, "layer=2 layer=3").is_err());
         assert!(validate_arg(PanelId::Quiz, "topic=osi,ports count=5").is_ok());
         assert!(validate_arg(PanelId::Quiz, "topic=osi,dns").is_err());
+    }
+
+    #[test]
+    fn what_the_panel_refused_the_checker_refuses_too() {
+        // Each of these passed `lessons check` and was refused (or ignored) by
+        // the panel before both used one parser.
+        for (panel, arg) in [
+            (PanelId::Osi, "layers encap"),
+            (PanelId::Osi, "layer=3 encap"),
+            (PanelId::Handshake, "scenario=normal real"),
+            (PanelId::Lessons, "id=01-osi"),
+            (PanelId::Glossary, "term=arp"),
+            (PanelId::Subnet, "192.168.50.300/26"),
+            (PanelId::Subnet, "192.168.50.3/33"),
+            (PanelId::Subnet, "192.168.21.36 255.0.255.0"),
+        ] {
+            assert!(
+                validate_arg(panel, arg).is_err(),
+                "{} {arg} should be refused",
+                panel.name()
+            );
+        }
+    }
+
+    #[test]
+    fn a_refused_input_is_shown_only_when_the_lesson_says_so() {
+        let arg = PanelArg::parse(PanelId::Subnet, "192.168.21.36 255.0.255.0", true).unwrap();
+        let PanelArg::Subnet(subnet) = arg else {
+            panic!("not a subnet argument: {arg:?}");
+        };
+        assert!(subnet.request.is_err());
+        let err = PanelArg::parse(PanelId::Subnet, "192.168.21.36/24", true).unwrap_err();
+        assert!(err.contains("expect_error"), "{err}");
+        let err = PanelArg::parse(PanelId::Osi, "layer=9", true).unwrap_err();
+        assert!(err.contains("only subnet"), "{err}");
+        assert!(PanelArg::parse(PanelId::Subnet, " ", true).is_err());
+    }
+
+    #[test]
+    fn every_scenario_lab_and_topic_can_be_named_by_a_lesson() {
+        for &s in crate::net::tcp::Scenario::ALL {
+            let arg = format!("scenario={}", s.name());
+            assert_eq!(
+                PanelArg::parse(PanelId::Handshake, &arg, false),
+                Ok(PanelArg::Handshake(HandshakeArg {
+                    source: HandshakeSource::Scenario(s),
+                    step: None
+                })),
+                "{arg}"
+            );
+        }
+        for &lab in crate::lab::LabName::ALL {
+            let arg = format!("lab={lab}");
+            let Ok(PanelArg::Labs(LabArg { params: Some(p) })) =
+                PanelArg::parse(PanelId::Labs, &arg, false)
+            else {
+                panic!("{arg} is refused");
+            };
+            assert_eq!(p.lab(), lab);
+        }
+        for &kind in crate::net::arp::LanScenario::ALL {
+            let arg = format!("scenario={}", kind.name());
+            assert!(validate_arg(PanelId::Lan, &arg).is_ok(), "{arg}");
+        }
+        for &topic in super::super::Topic::ALL {
+            let arg = format!("topic={}", topic.name());
+            assert!(validate_arg(PanelId::Quiz, &arg).is_ok(), "{arg}");
+        }
+    }
+
+    #[test]
+    fn step_opens_an_animation_at_a_given_step() {
+        let Ok(PanelArg::Handshake(hs)) =
+            PanelArg::parse(PanelId::Handshake, "scenario=normal step=3", false)
+        else {
+            panic!("refused");
+        };
+        assert_eq!(hs.step, Some(2));
+        let err = validate_arg(PanelId::Handshake, "scenario=normal step=999").unwrap_err();
+        assert!(err.contains("must be from 1 to"), "{err}");
+        assert!(validate_arg(PanelId::Handshake, "real step=2").is_err());
+        assert!(validate_arg(PanelId::Lan, "scenario=via-gateway step=2").is_ok());
+        assert!(validate_arg(PanelId::Lan, "step=0").is_err());
+        assert!(validate_arg(PanelId::Osi, "encap step=4").is_ok());
+        assert!(validate_arg(PanelId::Osi, "encap step=11").is_err());
+        assert!(validate_arg(PanelId::Osi, "layer=3 step=2").is_err());
+        let Ok(PanelArg::Subnet(s)) = PanelArg::parse(PanelId::Subnet, "10.0.0.1/20 step=5", false)
+        else {
+            panic!("refused");
+        };
+        assert_eq!((s.text.as_str(), s.step), ("10.0.0.1/20", Some(4)));
+        assert!(validate_arg(PanelId::Subnet, "10.0.0.1/20 step=99").is_err());
     }
 }

@@ -13,7 +13,20 @@ use super::raw::{RawAnswer, RawQuestion};
 use crate::i18n::Text;
 
 /// What a quiz question is about (`nettutor quiz --topic …`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+    strum::VariantNames,
+)]
+#[strum(serialize_all = "kebab-case")]
 pub enum Topic {
     Subnet,
     Binary,
@@ -26,34 +39,19 @@ pub enum Topic {
 }
 
 impl Topic {
-    pub const ALL: [Topic; 8] = [
-        Topic::Subnet,
-        Topic::Binary,
-        Topic::Addr,
-        Topic::Osi,
-        Topic::Ports,
-        Topic::Tcp,
-        Topic::Lab,
-        Topic::Sockets,
-    ];
+    pub const ALL: &'static [Topic] = <Topic as strum::VariantArray>::VARIANTS;
+
+    /// Every name, in the same order.
+    pub const NAMES: &'static [&'static str] = <Topic as strum::VariantNames>::VARIANTS;
 
     /// The name used on the command line and in files.
     pub fn name(self) -> &'static str {
-        match self {
-            Topic::Subnet => "subnet",
-            Topic::Binary => "binary",
-            Topic::Addr => "addr",
-            Topic::Osi => "osi",
-            Topic::Ports => "ports",
-            Topic::Tcp => "tcp",
-            Topic::Lab => "lab",
-            Topic::Sockets => "sockets",
-        }
+        self.into()
     }
 
     pub fn from_name(name: &str) -> Option<Topic> {
         let name = name.trim().to_ascii_lowercase();
-        Topic::ALL.into_iter().find(|t| t.name() == name)
+        Topic::ALL.iter().copied().find(|t| t.name() == name)
     }
 
     pub fn names() -> Vec<&'static str> {

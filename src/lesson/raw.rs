@@ -75,6 +75,8 @@ pub struct RawStep {
 pub struct RawPanel {
     pub open: Spanned<String>,
     pub arg: Option<Spanned<String>>,
+    /// The lesson opens the panel on an input it refuses, on purpose.
+    pub expect_error: Option<Spanned<bool>>,
 }
 
 #[derive(Debug, Deserialize)]

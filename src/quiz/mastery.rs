@@ -279,7 +279,7 @@ impl Mastery {
     /// Mastery of each topic that has been practised, in topic order.
     pub fn by_topic(&self) -> Vec<TopicMastery> {
         let mut out = Vec::new();
-        for topic in Topic::ALL {
+        for &topic in Topic::ALL {
             let Some(ids) = self.topics.get(topic.name()) else {
                 continue;
             };

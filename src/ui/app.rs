@@ -30,7 +30,7 @@ use super::quiz::QuizPanel;
 use super::subnet::SubnetPanel;
 use super::theme::Theme;
 use crate::i18n::{Lang, t, tf};
-use crate::lesson::{LessonSet, PanelId};
+use crate::lesson::{LessonSet, PanelArg};
 use crate::store::{Progress, Store};
 
 /// Every screen's panel.
@@ -158,11 +158,8 @@ impl App {
         if !opts.lesson_ids.is_empty() {
             app.start_playlist(&opts.lesson_ids);
         }
-        if let Some((panel, arg)) = &opts.open {
-            app.update(Msg::OpenPanel {
-                panel: *panel,
-                arg: arg.clone(),
-            });
+        if let Some(open) = &opts.open {
+            app.update(Msg::OpenArg(open.clone()));
         }
         app
     }
@@ -473,7 +470,14 @@ impl App {
                 self.go(screen, &mut ctx);
                 None
             }
-            Msg::OpenPanel { panel, arg } => self.open_panel(panel, &arg, &mut ctx),
+            Msg::OpenPanel { panel, arg } => match PanelArg::parse(panel, &arg, false) {
+                Ok(open) => Some(Msg::OpenArg(open)),
+                Err(why) => {
+                    ctx.say(tf(self.lang, "status.open_failed", &[("error", &why)]));
+                    None
+                }
+            },
+            Msg::OpenArg(open) => self.open_panel(&open, &mut ctx),
             Msg::OpenLesson { lesson, step } => {
                 self.panels.lessons.open_lesson(lesson, step);
                 self.go(Screen::Lessons, &mut ctx);
@@ -557,7 +561,8 @@ impl App {
         self.screen = screen;
     }
 
-    fn open_panel(&mut self, panel: PanelId, arg: &str, ctx: &mut Ctx) -> Option<Msg> {
+    fn open_panel(&mut self, arg: &PanelArg, ctx: &mut Ctx) -> Option<Msg> {
+        let panel = arg.panel();
         let Some(screen) = Screen::for_panel(panel) else {
             ctx.say(tf(
                 self.lang,
@@ -567,10 +572,7 @@ impl App {
             return None;
         };
         self.go(screen, ctx);
-        let opened = self.with_panel(screen, |p, pctx| p.open(arg, pctx));
-        if let Err(why) = opened {
-            ctx.say(tf(self.lang, "status.open_failed", &[("error", &why)]));
-        }
+        self.with_panel(screen, |p, pctx| p.open(arg, pctx));
         None
     }
 

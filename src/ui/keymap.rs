@@ -323,7 +323,7 @@ mod tests {
 
     #[test]
     fn no_key_is_bound_twice_on_one_screen() {
-        for screen in Screen::ALL {
+        for &screen in Screen::ALL {
             let mut seen: Vec<Key> = Vec::new();
             for b in screen_bindings(screen) {
                 for k in b.keys {

@@ -61,7 +61,7 @@ pub struct Options {
     pub present: bool,
     pub lesson_ids: Vec<String>,
     /// A panel to open at start, with its argument (e.g. `nettutor quiz`).
-    pub open: Option<(crate::lesson::PanelId, String)>,
+    pub open: Option<crate::lesson::PanelArg>,
 }
 
 /// Time between animation frames while something moves.

@@ -13,10 +13,10 @@ use super::lessons::LessonsMsg;
 use super::osi::OsiMsg;
 use super::quiz::QuizMsg;
 use super::subnet::SubnetMsg;
-use crate::lesson::PanelId;
+use crate::lesson::{PanelArg, PanelId};
 
 /// The sections, in tab order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::VariantArray)]
 pub enum Screen {
     Home,
     Lessons,
@@ -30,17 +30,7 @@ pub enum Screen {
 }
 
 impl Screen {
-    pub const ALL: [Screen; 9] = [
-        Screen::Home,
-        Screen::Lessons,
-        Screen::Osi,
-        Screen::Lan,
-        Screen::Handshake,
-        Screen::Subnet,
-        Screen::Labs,
-        Screen::Quiz,
-        Screen::Glossary,
-    ];
+    pub const ALL: &'static [Screen] = <Screen as strum::VariantArray>::VARIANTS;
 
     /// The ui.toml key of the tab title.
     pub fn title_key(self) -> &'static str {
@@ -117,11 +107,15 @@ pub enum Msg {
     Export,
     Nav(Nav),
     Open(Screen),
-    /// Open a panel in a given state (from a lesson step or another panel).
+    /// Open a panel on an argument as a lesson writes it (`arg = "…"`): parsed
+    /// by the panel's parser, then [`Msg::OpenArg`]; a refused one is reported.
     OpenPanel {
         panel: PanelId,
         arg: String,
     },
+    /// Open a panel in a given, already parsed state (a lesson step's link,
+    /// another panel).
+    OpenArg(PanelArg),
     /// Open the lesson reader at `lesson`, `step` (home's "continue").
     OpenLesson {
         lesson: usize,

@@ -11,6 +11,7 @@ use ratatui::layout::Rect;
 use super::app::{AppEvent, Msg, Nav, Screen};
 use super::theme::Theme;
 use crate::i18n::Lang;
+use crate::lesson::PanelArg;
 
 /// Read-only context for drawing.
 pub struct RenderCtx<'a> {
@@ -105,11 +106,11 @@ pub trait Panel {
     /// Draws the panel; a pure function of its state.
     fn render(&self, area: Rect, buf: &mut Buffer, ctx: &RenderCtx);
 
-    /// Opens the panel in the state a lesson step asks for (`arg`, see
-    /// `lesson::panel`). An error message is shown in the status bar.
-    fn open(&mut self, _arg: &str, _ctx: &mut Ctx) -> Result<(), String> {
-        Ok(())
-    }
+    /// Opens the panel in the state a lesson step asks for. `arg` was parsed by
+    /// the panel's own parser (`lesson::panel::PanelArg::parse`, the same one
+    /// `lessons check` uses), so opening cannot fail; another panel's variant is
+    /// ignored.
+    fn open(&mut self, _arg: &PanelArg, _ctx: &mut Ctx) {}
 
     /// True while an animation plays or a lab runs: the app then sends ticks.
     fn wants_ticks(&self) -> bool {
@@ -170,7 +171,7 @@ pub trait PanelDyn {
     fn nav(&mut self, nav: Nav, ctx: &mut Ctx) -> Option<Msg>;
     fn back(&mut self, ctx: &mut Ctx) -> bool;
     fn render(&self, area: Rect, buf: &mut Buffer, ctx: &RenderCtx);
-    fn open(&mut self, arg: &str, ctx: &mut Ctx) -> Result<(), String>;
+    fn open(&mut self, arg: &PanelArg, ctx: &mut Ctx);
     fn wants_ticks(&self) -> bool;
     fn tick(&mut self, ctx: &mut Ctx);
     fn captures_text(&self) -> bool;
@@ -192,7 +193,7 @@ impl<P: Panel> PanelDyn for P {
     fn render(&self, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
         Panel::render(self, area, buf, ctx)
     }
-    fn open(&mut self, arg: &str, ctx: &mut Ctx) -> Result<(), String> {
+    fn open(&mut self, arg: &PanelArg, ctx: &mut Ctx) {
         Panel::open(self, arg, ctx)
     }
     fn wants_ticks(&self) -> bool {

@@ -18,7 +18,18 @@ use crate::net::frame::{
 };
 
 /// Which story to tell.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+    strum::VariantNames,
+)]
+#[strum(serialize_all = "kebab-case")]
 pub enum LanScenario {
     /// A sends to B on its own network.
     SameNetwork,
@@ -27,27 +38,30 @@ pub enum LanScenario {
 }
 
 impl LanScenario {
-    pub const ALL: [LanScenario; 2] = [LanScenario::SameNetwork, LanScenario::ViaGateway];
+    pub const ALL: &'static [LanScenario] = <LanScenario as strum::VariantArray>::VARIANTS;
+
+    /// Every name, in the same order.
+    pub const NAMES: &'static [&'static str] = <LanScenario as strum::VariantNames>::VARIANTS;
 
     /// The name used on the command line and in lesson files.
     pub fn name(self) -> &'static str {
-        match self {
-            LanScenario::SameNetwork => "same-network",
-            LanScenario::ViaGateway => "via-gateway",
-        }
+        self.into()
     }
 }
 
 impl std::str::FromStr for LanScenario {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "same-network" => Ok(LanScenario::SameNetwork),
-            "via-gateway" => Ok(LanScenario::ViaGateway),
-            other => Err(format!(
-                "unknown scenario '{other}' (use same-network or via-gateway)"
-            )),
-        }
+        LanScenario::ALL
+            .iter()
+            .copied()
+            .find(|k| k.name() == s)
+            .ok_or_else(|| {
+                format!(
+                    "unknown scenario '{s}' (one of: {})",
+                    LanScenario::NAMES.join(", ")
+                )
+            })
     }
 }
 
@@ -479,7 +493,7 @@ mod tests {
 
     #[test]
     fn every_caption_exists_in_both_languages_and_fills_its_placeholders() {
-        for kind in LanScenario::ALL {
+        for &kind in LanScenario::ALL {
             for step in scenario(kind).unwrap() {
                 assert!(has(step.caption.key), "{}", step.caption.key);
                 for lang in Lang::ALL {

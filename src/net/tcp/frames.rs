@@ -174,7 +174,7 @@ mod tests {
 
     #[test]
     fn every_simulated_segment_builds_and_reads_back_identically() {
-        for scenario in Scenario::ALL {
+        for &scenario in Scenario::ALL {
             let t = scenario.timeline(DEFAULT_SEED).expect("builds");
             for (_, flight) in t.flights() {
                 let frame = flight.frame().expect("frame builds");

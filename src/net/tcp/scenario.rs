@@ -21,7 +21,18 @@ pub const FLOOD_BACKLOG: usize = 2;
 pub const FLOOD_SYN_QUEUE: usize = 3;
 
 /// A handshake/teardown story.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+    strum::VariantNames,
+)]
+#[strum(serialize_all = "kebab-case")]
 pub enum Scenario {
     Normal,
     ServerClosesFirst,
@@ -35,33 +46,21 @@ pub enum Scenario {
 
 impl Scenario {
     /// Every scenario, the normal one first.
-    pub const ALL: [Scenario; 8] = [
-        Scenario::Normal,
-        Scenario::ServerClosesFirst,
-        Scenario::SimultaneousClose,
-        Scenario::HalfClose,
-        Scenario::LostSyn,
-        Scenario::RstClosedPort,
-        Scenario::SynFlood,
-        Scenario::TimeWait,
-    ];
+    pub const ALL: &'static [Scenario] = <Scenario as strum::VariantArray>::VARIANTS;
+
+    /// Every name, in the same order.
+    pub const NAMES: &'static [&'static str] = <Scenario as strum::VariantNames>::VARIANTS;
 
     /// The name used on the command line and in lesson files.
     pub fn name(self) -> &'static str {
-        match self {
-            Scenario::Normal => "normal",
-            Scenario::ServerClosesFirst => "server-closes-first",
-            Scenario::SimultaneousClose => "simultaneous-close",
-            Scenario::HalfClose => "half-close",
-            Scenario::LostSyn => "lost-syn",
-            Scenario::RstClosedPort => "rst-closed-port",
-            Scenario::SynFlood => "syn-flood",
-            Scenario::TimeWait => "time-wait",
-        }
+        self.into()
     }
 
     pub fn from_name(name: &str) -> Option<Scenario> {
-        Scenario::ALL.into_iter().find(|s| s.name() == name.trim())
+        Scenario::ALL
+            .iter()
+            .copied()
+            .find(|s| s.name() == name.trim())
     }
 
     /// Key of the one-line description in `ui.toml`.

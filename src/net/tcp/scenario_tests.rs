@@ -292,7 +292,7 @@ fn check_arithmetic(scenario: Scenario, t: &Timeline) {
 
 #[test]
 fn every_scenario_has_consistent_sequence_arithmetic() {
-    for scenario in Scenario::ALL {
+    for &scenario in Scenario::ALL {
         let t = timeline(scenario);
         check_arithmetic(scenario, &t);
         for step in &t.steps {
@@ -318,7 +318,7 @@ proptest::proptest! {
     /// arithmetic and the state sequence of every scenario.
     #[test]
     fn arithmetic_holds_for_every_seed(seed: u64) {
-        for scenario in Scenario::ALL {
+        for &scenario in Scenario::ALL {
             let t = scenario.timeline(seed).expect("builds");
             check_arithmetic(scenario, &t);
             let reference = timeline(scenario);
@@ -347,7 +347,7 @@ fn sequence_numbers_wrap_around_2_to_the_32() {
 
 #[test]
 fn seeds_make_numbers_reproducible() {
-    for scenario in Scenario::ALL {
+    for &scenario in Scenario::ALL {
         assert_eq!(timeline(scenario), timeline(scenario));
         let other = scenario.timeline(1).expect("builds");
         assert_ne!(
@@ -363,7 +363,7 @@ fn seeds_make_numbers_reproducible() {
 
 #[test]
 fn every_transition_taken_is_an_edge_of_the_state_machine() {
-    for scenario in Scenario::ALL {
+    for &scenario in Scenario::ALL {
         let t = timeline(scenario);
         for step in &t.steps {
             for taken in &step.transitions {
@@ -376,7 +376,7 @@ fn every_transition_taken_is_an_edge_of_the_state_machine() {
 
 #[test]
 fn scenario_names_round_trip() {
-    for scenario in Scenario::ALL {
+    for &scenario in Scenario::ALL {
         assert_eq!(Scenario::from_name(scenario.name()), Some(scenario));
     }
     assert_eq!(Scenario::ALL[0], Scenario::Normal);

@@ -52,12 +52,10 @@ pub(crate) fn text(en: impl Into<String>, zh: impl Into<String>) -> Text {
     Text::new(en, zh)
 }
 
-/// A panel link (arguments are built by the generator from its own case).
+/// A panel link (arguments are built by the generator from its own case and
+/// parsed by the panel's parser; the generator tests check every link parses).
 pub(crate) fn link(panel: PanelId, arg: impl Into<String>) -> Option<PanelLink> {
-    Some(PanelLink {
-        panel,
-        arg: arg.into(),
-    })
+    PanelLink::parse(panel, arg).ok()
 }
 
 /// A choice question's options: the right one plus up to `n - 1` distinct

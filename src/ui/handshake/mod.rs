@@ -24,8 +24,10 @@ use super::app::{Msg, Nav};
 use super::panel::{Ctx, Panel, RenderCtx};
 use super::widgets::export::export_pcap;
 use super::widgets::inspector::{Inspector, InspectorMsg, InspectorPane};
-use crate::i18n::{Lang, t, tf};
+use crate::i18n::{Lang, t};
 use crate::lab::capture::{CaptureError, CaptureReport, capture_handshake};
+use crate::lesson::PanelArg;
+use crate::lesson::panel::HandshakeSource;
 use crate::net::tcp::{DEFAULT_SEED, Scenario, Step, Timeline};
 
 /// Playback speeds (× real pace).
@@ -362,17 +364,20 @@ impl Panel for HandshakePanel {
         chrome::render_panel(self, area, buf, ctx);
     }
 
-    fn open(&mut self, arg: &str, ctx: &mut Ctx) -> Result<(), String> {
-        let arg = arg.trim();
-        if arg == "real" {
-            self.start_capture(ctx);
-            return Ok(());
+    fn open(&mut self, arg: &PanelArg, ctx: &mut Ctx) {
+        let PanelArg::Handshake(arg) = arg else {
+            return;
+        };
+        match arg.source {
+            HandshakeSource::Real => self.start_capture(ctx),
+            HandshakeSource::Scenario(scenario) => {
+                self.load(scenario);
+                if let Some(step) = arg.step {
+                    // Steps up to and including `step` are drawn.
+                    self.at = (step + 1).min(self.timeline.steps.len());
+                }
+            }
         }
-        let name = arg.strip_prefix("scenario=").unwrap_or(arg);
-        let scenario = Scenario::from_name(name)
-            .ok_or_else(|| tf(ctx.lang, "hs.unknown_scenario", &[("name", name)]))?;
-        self.load(scenario);
-        Ok(())
     }
 
     fn wants_ticks(&self) -> bool {

@@ -2,7 +2,7 @@
 //! the "predict, then observe" answer, edited as typed text and validated by the
 //! lab's own parser, so the form and the command line accept the same values.
 
-use crate::i18n::{Lang, t, tf};
+use crate::i18n::{Lang, tf};
 use crate::lab::{LabError, LabName, LabParams, OptKind, OptSpec};
 
 /// Name of the prediction row (the labs accept it as an option too).
@@ -248,120 +248,9 @@ impl Refusal {
     }
 }
 
-/// Why a lesson's `lab=…` argument cannot be opened.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum OpenError {
-    NoLab,
-    UnknownLab(String),
-    Refused { lab: LabName, refusal: Refusal },
-}
-
-impl OpenError {
-    pub fn message(&self, lang: Lang) -> String {
-        match self {
-            OpenError::NoLab => t(lang, "labs.bad.no_lab").to_string(),
-            OpenError::UnknownLab(name) => {
-                let labs: Vec<&str> = LabName::ALL.iter().map(|l| l.as_str()).collect();
-                tf(
-                    lang,
-                    "labs.bad.lab",
-                    &[("name", name), ("labs", &labs.join(", "))],
-                )
-            }
-            OpenError::Refused { lab, refusal } => {
-                let specs = LabParams::defaults(*lab).options();
-                format!("{lab}: {}", refusal.message(lang, specs))
-            }
-        }
-    }
-}
-
-/// A lesson's `lab=NAME key=value …` (or `NAME key=value …`): the lab and
-/// its params.
-pub fn parse_open_arg(arg: &str) -> Result<LabParams, OpenError> {
-    let mut lab = None;
-    let mut pairs = Vec::new();
-    let parse = |name: &str| {
-        name.parse::<LabName>()
-            .map_err(|_| OpenError::UnknownLab(name.to_string()))
-    };
-    for token in arg.split_whitespace() {
-        match token.strip_prefix("lab=") {
-            Some(name) => lab = Some(parse(name)?),
-            None => pairs.push(token),
-        }
-    }
-    let lab = match lab {
-        Some(lab) => lab,
-        None => match pairs.first().filter(|t| !t.contains('=')) {
-            Some(name) => {
-                let lab = parse(name)?;
-                pairs.remove(0);
-                lab
-            }
-            None => return Err(OpenError::NoLab),
-        },
-    };
-    let mut params = LabParams::defaults(lab);
-    for pair in pairs {
-        // A bare option name means "on" (`nodelay`), as on the command line.
-        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-        let name = name.trim_start_matches("--");
-        // Lessons say `proto=udp` (the OSI panel's word) as often as `transport=udp`.
-        let has = |n: &str| params.options().iter().any(|s| s.name == n);
-        let name = if name == "proto" && !has("proto") && has("transport") {
-            "transport"
-        } else {
-            name
-        };
-        if params.set(name, value).is_err() {
-            let refusal = Refusal {
-                option: name.to_string(),
-                value: value.to_string(),
-            };
-            return Err(OpenError::Refused { lab, refusal });
-        }
-    }
-    Ok(params)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn proto_is_accepted_for_transport() {
-        let params = parse_open_arg("lab=chat proto=udp").unwrap();
-        assert_eq!(params.get("transport").as_deref(), Some("udp"));
-        assert!(parse_open_arg("lab=sticky proto=udp").is_err());
-    }
-
-    #[test]
-    fn lesson_arg_sets_the_lab_and_its_options() {
-        let params = parse_open_arg("lab=sticky count=12 delay=300 nodelay=true").unwrap();
-        assert_eq!(params.lab(), LabName::Sticky);
-        assert_eq!(params.get("count").as_deref(), Some("12"));
-        assert_eq!(params.get("delay").as_deref(), Some("300"));
-        assert_eq!(params.get("nodelay").as_deref(), Some("true"));
-    }
-
-    #[test]
-    fn bad_lesson_args_are_clear_errors() {
-        let en = |arg: &str| parse_open_arg(arg).unwrap_err().message(Lang::En);
-        assert!(en("lab=stiky").contains("stiky"));
-        let count = en("lab=sticky count=0");
-        assert!(
-            count.contains("count") && count.contains("1 to 1000"),
-            "{count}"
-        );
-        let unknown = en("lab=sticky colour=red");
-        assert!(unknown.contains("recv-size"), "{unknown}");
-        assert!(en("").contains("lab=NAME"));
-        let zh = parse_open_arg("lab=sticky count=0")
-            .unwrap_err()
-            .message(Lang::Zh);
-        assert!(zh.contains("整数"), "{zh}");
-    }
 
     #[test]
     fn refused_value_keeps_typing_and_says_why() {

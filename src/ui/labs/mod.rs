@@ -28,7 +28,7 @@ use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 
-pub use self::form::{FormRow, OpenError, PREDICT, ParamForm, Refusal, parse_open_arg};
+pub use self::form::{FormRow, PREDICT, ParamForm, Refusal};
 use self::live::LiveSession;
 pub use self::run::{LabRun, RunEnd};
 pub use self::worker::LabWake;
@@ -38,6 +38,7 @@ use super::keymap::{Binding, Key};
 use super::panel::{Ctx, Panel, RenderCtx, TextInput};
 use crate::i18n::{t, tf};
 use crate::lab::{LabName, LabParams, Side};
+use crate::lesson::PanelArg;
 
 /// Which part of the panel the arrows move in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -292,8 +293,14 @@ impl Panel for LabsPanel {
         view::render(self, area, buf, ctx);
     }
 
-    fn open(&mut self, arg: &str, ctx: &mut Ctx) -> Result<(), String> {
-        let params = parse_open_arg(arg).map_err(|e| e.message(ctx.lang))?;
+    fn open(&mut self, arg: &PanelArg, ctx: &mut Ctx) {
+        let PanelArg::Labs(arg) = arg else {
+            return;
+        };
+        let Some(params) = arg.params.clone() else {
+            self.focus = Focus::List;
+            return;
+        };
         self.stop_and_wait();
         let lab = params.lab();
         self.selected = LabName::ALL.iter().position(|l| *l == lab).unwrap_or(0);
@@ -307,7 +314,6 @@ impl Panel for LabsPanel {
             "labs.opened",
             &[("lab", lab.as_str()), ("key", &RUN_KEY.to_string())],
         ));
-        Ok(())
     }
 
     fn wants_ticks(&self) -> bool {

@@ -12,7 +12,8 @@ use super::keymap::{Binding, Key};
 use super::panel::{Ctx, Panel, RenderCtx};
 use super::widgets::export::{export_pcap, stamped};
 use super::widgets::inspector::{Inspector, InspectorMsg, InspectorPane, inspector_keys};
-use crate::i18n::tf;
+use crate::lesson::PanelArg;
+use crate::lesson::panel::LanSource;
 use crate::net::arp::{Lan, LanCase, LanScenario, LanStep, scenario, story};
 
 /// Ticks (of the app's 50 ms timer) between steps while playing.
@@ -223,25 +224,24 @@ impl Panel for LanPanel {
         self.draw(area, buf, ctx);
     }
 
-    /// `scenario=NAME`, or a case of the student's own:
-    /// `own=A/PREFIX dst=B [gateway=G]` (see [`LanCase`]).
-    fn open(&mut self, arg: &str, ctx: &mut Ctx) -> Result<(), String> {
-        if arg.split_whitespace().any(|w| w.starts_with("own=")) {
-            let case: LanCase = arg
-                .parse()
-                .map_err(|e: crate::net::arp::LanCaseError| e.message(ctx.lang))?;
-            return self.load_case(case, ctx.lang);
-        }
-        let bad = || tf(ctx.lang, "lan.bad-arg", &[("arg", arg)]);
-        let mut kind = LanScenario::SameNetwork;
-        for word in arg.split_whitespace() {
-            match word.split_once('=') {
-                Some(("scenario", name)) => kind = name.parse().map_err(|_| bad())?,
-                _ => return Err(bad()),
+    /// A canned scenario or the student's own case (`own=A/PREFIX dst=B
+    /// [gateway=G]`, see [`LanCase`]), at a given step.
+    fn open(&mut self, arg: &PanelArg, ctx: &mut Ctx) {
+        let PanelArg::Lan(arg) = arg else {
+            return;
+        };
+        match arg.source {
+            LanSource::Scenario(kind) => self.load(kind),
+            LanSource::Case(case) => {
+                // The parser has simulated this case already; say why if not.
+                if let Err(why) = self.load_case(case, ctx.lang) {
+                    ctx.say(why);
+                }
             }
         }
-        self.load(kind);
-        Ok(())
+        if let Some(step) = arg.step {
+            self.go(step);
+        }
     }
 
     fn wants_ticks(&self) -> bool {

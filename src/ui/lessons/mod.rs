@@ -203,10 +203,7 @@ impl Panel for LessonsView {
     fn update(&mut self, msg: LessonsMsg, ctx: &mut Ctx) -> Option<Msg> {
         match msg {
             LessonsMsg::OpenStepPanel => match self.current_step().and_then(|s| s.panel.clone()) {
-                Some(link) => Some(Msg::OpenPanel {
-                    panel: link.panel,
-                    arg: link.arg,
-                }),
+                Some(link) => Some(Msg::OpenArg(link.open)),
                 None => {
                     ctx.say(t(ctx.lang, "lessons.no_panel"));
                     None

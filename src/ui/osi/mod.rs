@@ -14,7 +14,9 @@ use super::keymap::{Binding, Key};
 use super::panel::{Ctx, Panel, RenderCtx, TextInput};
 use super::widgets::export::{export_pcap, stamped};
 use super::widgets::inspector::{Inspector, InspectorMsg, InspectorPane, inspector_keys};
-use crate::i18n::{Lang, t, tf};
+use crate::i18n::t;
+use crate::lesson::PanelArg;
+use crate::lesson::panel::{OsiArg, OsiView as ArgView};
 use crate::net::osi::{Encapsulation, Endpoints, IpVersion, Stage, Transport, encapsulate};
 
 /// Which half of the section is shown.
@@ -166,35 +168,28 @@ impl OsiPanel {
         self.inspector.get()
     }
 
-    fn apply_arg(&mut self, arg: &str, lang: Lang) -> Result<(), String> {
-        let bad = || tf(lang, "osi.bad-arg", &[("arg", arg)]);
-        let mut words = arg.split_whitespace().peekable();
-        if words.peek() == Some(&"encap") {
-            words.next();
-            self.view = OsiView::Encapsulation;
+    /// Applies a lesson's parsed argument (see `lesson::panel::OsiArg`).
+    fn apply_arg(&mut self, arg: &OsiArg) {
+        if let Some(view) = arg.view {
+            self.view = match view {
+                ArgView::Layers => OsiView::Layers,
+                ArgView::Encapsulation => OsiView::Encapsulation,
+            };
         }
-        for word in words {
-            let (key, value) = word.split_once('=').ok_or_else(bad)?;
-            match (key, value) {
-                ("layer", n) => {
-                    self.layer = n
-                        .parse()
-                        .ok()
-                        .filter(|n| (1..=7).contains(n))
-                        .ok_or_else(bad)?;
-                    self.view = OsiView::Layers;
-                }
-                ("message", m) => self.message = m.to_string(),
-                ("proto", "tcp") => self.transport = Transport::Tcp,
-                ("proto", "udp") => self.transport = Transport::Udp,
-                ("ip", "v4") => self.ip = IpVersion::V4,
-                ("ip", "v6") => self.ip = IpVersion::V6,
-                _ => return Err(bad()),
-            }
+        if let Some(layer) = arg.layer {
+            self.layer = layer;
         }
-        self.step = 0;
+        if let Some(message) = &arg.message {
+            self.message = message.clone();
+        }
+        if let Some(transport) = arg.transport {
+            self.transport = transport;
+        }
+        if let Some(ip) = arg.ip {
+            self.ip = ip;
+        }
+        self.step = arg.step.unwrap_or(0);
         self.rebuild();
-        Ok(())
     }
 
     /// Writes the current frame as pcap into `dir`; returns the path written.
@@ -311,8 +306,10 @@ impl Panel for OsiPanel {
         }
     }
 
-    fn open(&mut self, arg: &str, ctx: &mut Ctx) -> Result<(), String> {
-        self.apply_arg(arg, ctx.lang)
+    fn open(&mut self, arg: &PanelArg, _ctx: &mut Ctx) {
+        if let PanelArg::Osi(arg) = arg {
+            self.apply_arg(arg);
+        }
     }
 
     fn captures_text(&self) -> bool {

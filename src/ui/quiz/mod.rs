@@ -14,11 +14,11 @@ use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 mod view;
 
 use crate::i18n::{t, tf};
-use crate::lesson::panel::parse_pairs;
+use crate::lesson::PanelArg;
 use crate::lesson::{Question, Topic};
 use crate::quiz::mastery::Mastery;
+use crate::quiz::results;
 use crate::quiz::session::{self, MAX_COUNT, QuizSpec, Record, Session};
-use crate::quiz::{parse_topics, results};
 use crate::store::Store;
 use crate::ui::app::{Msg, Nav};
 use crate::ui::field::{Edit, TextField};
@@ -249,10 +249,7 @@ impl QuizPanel {
             _ => None,
         };
         match question.and_then(|q| q.panel.clone()) {
-            Some(link) => Some(Msg::OpenPanel {
-                panel: link.panel,
-                arg: link.arg,
-            }),
+            Some(link) => Some(Msg::OpenArg(link.open)),
             None => {
                 ctx.say(t(ctx.lang, "quiz.no_show_me"));
                 None
@@ -378,38 +375,30 @@ impl Panel for QuizPanel {
             .render(text_area, buf);
     }
 
-    fn open(&mut self, arg: &str, ctx: &mut Ctx) -> Result<(), String> {
-        let map = parse_pairs(arg)?;
-        if let Some(list) = map.get("topic") {
-            self.topics = parse_topics(std::slice::from_ref(list))?;
+    fn open(&mut self, arg: &PanelArg, ctx: &mut Ctx) {
+        let PanelArg::Quiz(arg) = arg else {
+            return;
+        };
+        if !arg.topics.is_empty() {
+            self.topics = arg.topics.clone();
         }
-        if let Some(n) = map.get("count") {
-            let n: usize = n
-                .parse()
-                .map_err(|_| format!("count='{n}' is not a number"))?;
+        if let Some(n) = arg.count {
             self.count = n.clamp(1, MAX_COUNT);
         }
-        if let Some(s) = map.get("seed") {
-            self.seed = Some(
-                s.parse()
-                    .map_err(|_| format!("seed='{s}' is not a number"))?,
-            );
+        if let Some(seed) = arg.seed {
+            self.seed = Some(seed);
         }
-        if let Some(s) = map.get("time") {
-            let secs: u64 = s
-                .parse()
-                .map_err(|_| format!("time='{s}' is not a number of seconds"))?;
+        if let Some(secs) = arg.time {
             self.time_limit = Some(Duration::from_secs(secs.max(1)));
         }
-        if let Some(path) = map.get("results") {
-            self.results = Some(PathBuf::from(path));
+        if let Some(path) = &arg.results {
+            self.results = Some(path.clone());
         }
-        if map.is_empty() {
+        if arg.is_empty() {
             self.mode = Mode::Menu;
         } else {
             self.start(ctx.now);
         }
-        Ok(())
     }
 
     fn wants_ticks(&self) -> bool {

@@ -18,10 +18,10 @@ use super::field::MAX_TEXT;
 use super::keymap::{Binding, Key};
 use super::panel::{Ctx, Panel, RenderCtx, TextInput};
 use crate::i18n::t;
-use crate::lesson::PanelId;
+use crate::lesson::PanelArg;
+use crate::lesson::panel::{LanArg, LanSource};
 use crate::net::subnet::{
-    SubnetError, SubnetFacts, SubnetRequest, SweepStep, and_sweep, check_lesson_arg,
-    parse_panel_arg,
+    SubnetError, SubnetFacts, SubnetRequest, SweepStep, and_sweep, parse_panel_arg,
 };
 
 /// The example the panel starts with: the textbook computation.
@@ -284,10 +284,10 @@ impl Panel for SubnetPanel {
                 Some(Ok(check)) => match check.lan_case() {
                     Some(case) => match case.lan() {
                         Ok(_) => {
-                            return Some(Msg::OpenPanel {
-                                panel: PanelId::Lan,
-                                arg: case.to_string(),
-                            });
+                            return Some(Msg::OpenArg(PanelArg::Lan(LanArg {
+                                source: LanSource::Case(case),
+                                step: None,
+                            })));
                         }
                         Err(e) => ctx.say(e.message(ctx.lang)),
                     },
@@ -356,15 +356,17 @@ impl Panel for SubnetPanel {
     /// Opens on a lesson's argument. An argument whose address or mask is wrong is
     /// still shown, with its error and column, as if the student had typed it: a
     /// lesson may do that on purpose (e.g. the mask 255.0.255.0).
-    fn open(&mut self, arg: &str, ctx: &mut Ctx) -> Result<(), String> {
-        check_lesson_arg(arg).map_err(|e| e.message(ctx.lang))?;
+    fn open(&mut self, arg: &PanelArg, _ctx: &mut Ctx) {
+        let PanelArg::Subnet(arg) = arg else {
+            return;
+        };
         self.editing = false;
         self.playing = false;
-        self.set_input(arg.trim());
+        self.set_input(&arg.text);
         self.pane = Self::pane_for(&self.request);
-        // A lesson opens the panel at the start of the sweep, to step through it.
-        self.step = 0;
-        Ok(())
+        // A lesson opens the panel at the start of the sweep (or the step it
+        // names), to step through it.
+        self.step = arg.step.unwrap_or(0).min(self.last_step());
     }
 
     fn wants_ticks(&self) -> bool {

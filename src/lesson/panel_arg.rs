@@ -1,0 +1,333 @@
+//! One parser per panel: a lesson's `arg = "…"` becomes the value the panel's
+//! `open` takes. Every name list comes from the enum it names (strum), and a
+//! `step=N` is checked against the animation it points into.
+
+use std::path::PathBuf;
+
+use super::Topic;
+use super::panel::{one_of, only_keys, parse_pairs, step_index};
+use crate::lab::{LabName, LabParams};
+use crate::net::arp::{LanCase, LanCaseError, LanScenario};
+use crate::net::osi::{Endpoints, IpVersion, Transport, encapsulate};
+use crate::net::subnet::{
+    SubnetError, SubnetRequest, and_sweep, check_lesson_arg, parse_panel_arg,
+};
+use crate::net::tcp::{DEFAULT_SEED, Scenario};
+
+/// Which half of the OSI panel a link opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OsiView {
+    Layers,
+    Encapsulation,
+}
+
+/// `layer=N` | `encap [message=… proto=tcp|udp ip=v4|v6 step=N]` | `layers`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct OsiArg {
+    /// None: keep the view the panel shows.
+    pub view: Option<OsiView>,
+    /// The layer to select (1 to 7).
+    pub layer: Option<u8>,
+    pub message: Option<String>,
+    pub transport: Option<Transport>,
+    pub ip: Option<IpVersion>,
+    /// Encapsulation step to show (0-based).
+    pub step: Option<usize>,
+}
+
+impl OsiArg {
+    pub fn parse(arg: &str) -> Result<OsiArg, String> {
+        let map = parse_pairs(arg)?;
+        only_keys(
+            &map,
+            &["layer", "layers", "encap", "message", "proto", "ip", "step"],
+        )?;
+        let mut out = OsiArg::default();
+        for bare in ["layers", "encap"] {
+            if map.get(bare).is_some_and(|v| !v.is_empty()) {
+                return Err(format!("'{bare}' takes no value"));
+            }
+        }
+        out.view = match (map.contains_key("layers"), map.contains_key("encap")) {
+            (true, true) => return Err("choose one view: 'layers' or 'encap'".into()),
+            (true, false) => Some(OsiView::Layers),
+            (false, true) => Some(OsiView::Encapsulation),
+            (false, false) => None,
+        };
+        if let Some(layer) = map.get("layer") {
+            match layer.parse::<u8>() {
+                Ok(n @ 1..=7) => out.layer = Some(n),
+                _ => return Err(format!("layer='{layer}' must be 1 to 7")),
+            }
+            if out.view == Some(OsiView::Encapsulation) {
+                return Err("layer= opens the layers view; drop 'encap'".into());
+            }
+            out.view = Some(OsiView::Layers);
+        }
+        out.message = map.get("message").cloned();
+        if let Some(p) = map.get("proto") {
+            out.transport = Some(one_of(
+                "proto",
+                p,
+                &[Transport::Tcp, Transport::Udp],
+                &["tcp", "udp"],
+            )?);
+        }
+        if let Some(ip) = map.get("ip") {
+            out.ip = Some(one_of(
+                "ip",
+                ip,
+                &[IpVersion::V4, IpVersion::V6],
+                &["v4", "v6"],
+            )?);
+        }
+        if let Some(step) = map.get("step") {
+            if out.view != Some(OsiView::Encapsulation) {
+                return Err("step= needs the encapsulation view: add 'encap'".into());
+            }
+            let encap = encapsulate(
+                out.message.as_deref().unwrap_or("hello").as_bytes(),
+                out.transport.unwrap_or(Transport::Tcp),
+                out.ip.unwrap_or(IpVersion::V4),
+                &Endpoints::default(),
+            )
+            .map_err(|e| e.to_string())?;
+            out.step = Some(step_index(step, encap.steps.len())?);
+        }
+        Ok(out)
+    }
+}
+
+/// What the LAN panel simulates: a canned scenario or the student's own case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LanSource {
+    Scenario(LanScenario),
+    /// `own=A/PREFIX dst=B [gateway=G]` (the Subnet panel's `g`).
+    Case(LanCase),
+}
+
+/// `scenario=same-network|via-gateway [step=N]` | `own=A/PREFIX dst=B [gateway=G] [step=N]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LanArg {
+    pub source: LanSource,
+    /// The step to show (0-based).
+    pub step: Option<usize>,
+}
+
+impl LanArg {
+    pub fn parse(arg: &str) -> Result<LanArg, String> {
+        let map = parse_pairs(arg)?;
+        let (source, steps) = if map.contains_key("own") {
+            let rest: Vec<&str> = arg
+                .split_whitespace()
+                .filter(|w| !w.starts_with("step="))
+                .collect();
+            let case: LanCase = rest
+                .join(" ")
+                .parse()
+                .map_err(|e: LanCaseError| e.to_string())?;
+            let lan = case.lan().map_err(|e| e.to_string())?;
+            let steps = crate::net::arp::story(lan, case.dst).map_err(|e| e.to_string());
+            (LanSource::Case(case), steps)
+        } else {
+            only_keys(&map, &["scenario", "step"])?;
+            let scenario = match map.get("scenario") {
+                Some(s) => one_of("scenario", s, LanScenario::ALL, LanScenario::NAMES)?,
+                None => LanScenario::SameNetwork,
+            };
+            let steps = crate::net::arp::scenario(scenario).map_err(|e| e.to_string());
+            (LanSource::Scenario(scenario), steps)
+        };
+        let step = match map.get("step") {
+            Some(step) => Some(step_index(step, steps?.len())?),
+            None => None,
+        };
+        Ok(LanArg { source, step })
+    }
+}
+
+/// What the handshake panel shows: a simulated scenario or a real capture.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HandshakeSource {
+    Scenario(Scenario),
+    /// Capture a real handshake on loopback (`real`).
+    Real,
+}
+
+/// `scenario=NAME [step=N]` | `real`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HandshakeArg {
+    pub source: HandshakeSource,
+    /// The step to show (0-based): steps up to and including it are drawn.
+    pub step: Option<usize>,
+}
+
+impl HandshakeArg {
+    pub fn parse(arg: &str) -> Result<HandshakeArg, String> {
+        let map = parse_pairs(arg)?;
+        only_keys(&map, &["scenario", "real", "step"])?;
+        let source = match (map.get("scenario"), map.get("real")) {
+            (Some(_), Some(_)) => {
+                return Err("choose one: scenario=NAME or 'real'".into());
+            }
+            (None, Some(v)) if v.is_empty() => HandshakeSource::Real,
+            (None, Some(_)) => return Err("'real' takes no value".into()),
+            (Some(s), None) => {
+                HandshakeSource::Scenario(one_of("scenario", s, Scenario::ALL, Scenario::NAMES)?)
+            }
+            (None, None) => {
+                return Err(format!(
+                    "name a scenario (scenario=NAME, one of: {}) or 'real'",
+                    Scenario::NAMES.join(", ")
+                ));
+            }
+        };
+        let step = match (map.get("step"), source) {
+            (None, _) => None,
+            (Some(_), HandshakeSource::Real) => {
+                return Err("step= needs a scenario; a real capture has no fixed steps".into());
+            }
+            (Some(step), HandshakeSource::Scenario(s)) => {
+                let timeline = s.timeline(DEFAULT_SEED).map_err(|e| e.to_string())?;
+                Some(step_index(step, timeline.steps.len())?)
+            }
+        };
+        Ok(HandshakeArg { source, step })
+    }
+}
+
+/// The subnet panel's input as typed (`192.168.21.36/24 split=26 …`) and what
+/// the subnet parser made of it. `request` is an error only when the lesson set
+/// `expect_error = true` (the panel shows the input with its error and column).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubnetArg {
+    /// The input line, without `step=`.
+    pub text: String,
+    pub request: Result<SubnetRequest, SubnetError>,
+    /// The step of the AND sweep to show (0-based).
+    pub step: Option<usize>,
+}
+
+impl SubnetArg {
+    pub fn parse(arg: &str, expect_error: bool) -> Result<SubnetArg, String> {
+        let mut step_text = None;
+        let mut words = Vec::new();
+        for word in arg.split_whitespace() {
+            match word.strip_prefix("step=") {
+                Some(v) if step_text.is_none() => step_text = Some(v),
+                Some(_) => return Err("'step' is given twice".into()),
+                None => words.push(word),
+            }
+        }
+        if words.is_empty() {
+            return Err(SubnetError::Empty.to_string());
+        }
+        let text = words.join(" ");
+        let request = parse_panel_arg(&text);
+        match (&request, expect_error) {
+            (Err(e), false) => return Err(e.to_string()),
+            // Only the address/mask may be refused on purpose (the panel shows
+            // it at its column); a bad option is the author's mistake.
+            (Err(_), true) => check_lesson_arg(&text).map_err(|e| e.to_string())?,
+            (Ok(_), true) => {
+                return Err(format!(
+                    "expect_error is set but '{text}' is accepted; remove expect_error"
+                ));
+            }
+            (Ok(_), false) => {}
+        }
+        let step = match (step_text, &request) {
+            (None, _) => None,
+            (Some(_), Err(_)) => return Err("step= needs an input the panel accepts".into()),
+            (Some(step), Ok(request)) => Some(step_index(step, and_sweep(&request.facts()).len())?),
+        };
+        Ok(SubnetArg {
+            text,
+            request,
+            step,
+        })
+    }
+}
+
+/// `lab=NAME option=value …` (or nothing: the lab list).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LabArg {
+    /// The lab and its options; None opens the list.
+    pub params: Option<LabParams>,
+}
+
+impl LabArg {
+    pub fn parse(arg: &str) -> Result<LabArg, String> {
+        if arg.trim().is_empty() {
+            return Ok(LabArg { params: None });
+        }
+        let first = arg.split_whitespace().next().unwrap_or("");
+        let Some(name) = first.strip_prefix("lab=") else {
+            return Err(format!(
+                "name the lab first: lab=NAME (one of: {})",
+                LabName::NAMES.join(", ")
+            ));
+        };
+        one_of("lab", name, LabName::ALL, LabName::NAMES)?;
+        let params = LabParams::from_arg(arg).map_err(|e| e.to_string())?;
+        Ok(LabArg {
+            params: Some(params),
+        })
+    }
+}
+
+/// `topic=A,B count=N seed=N time=SECONDS`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct QuizArg {
+    /// Empty: the topic menu (or every topic when count/seed are given).
+    pub topics: Vec<Topic>,
+    pub count: Option<usize>,
+    pub seed: Option<u64>,
+    /// Seconds per question.
+    pub time: Option<u64>,
+    /// Where to write the results (set by `nettutor quiz --results`, not by lessons).
+    pub results: Option<PathBuf>,
+}
+
+impl QuizArg {
+    pub fn parse(arg: &str) -> Result<QuizArg, String> {
+        let map = parse_pairs(arg)?;
+        only_keys(&map, &["topic", "count", "seed", "time"])?;
+        let mut out = QuizArg::default();
+        if let Some(list) = map.get("topic") {
+            for name in list.split(',').filter(|t| !t.is_empty()) {
+                out.topics
+                    .push(one_of("topic", name, Topic::ALL, Topic::NAMES)?);
+            }
+        }
+        let number = |key: &str, what: &str| -> Result<Option<u64>, String> {
+            match map.get(key) {
+                None => Ok(None),
+                Some(v) => match v.parse::<u64>() {
+                    Ok(n) if n >= 1 => Ok(Some(n)),
+                    _ => Err(format!("{key}='{v}' must be {what}")),
+                },
+            }
+        };
+        out.count =
+            number("count", "a number from 1")?.map(|n| usize::try_from(n).unwrap_or(usize::MAX));
+        out.seed = match map.get("seed") {
+            None => None,
+            Some(v) => Some(
+                v.parse()
+                    .map_err(|_| format!("seed='{v}' must be a number"))?,
+            ),
+        };
+        out.time = number("time", "a number of seconds from 1")?;
+        Ok(out)
+    }
+
+    /// Whether the link asks for anything (else the panel shows its menu).
+    pub fn is_empty(&self) -> bool {
+        self.topics.is_empty()
+            && self.count.is_none()
+            && self.seed.is_none()
+            && self.time.is_none()
+            && self.results.is_none()
+    }
+}
