@@ -137,6 +137,21 @@ fn style_of(theme: &str, role: &str, spec: &StyleSpec) -> Result<Style, ThemeErr
 }
 
 impl Theme {
+    /// A bordered block titled ` title `, its border in the focus colour while
+    /// `focused` (the part of the screen that has the keyboard).
+    pub fn block(&self, title: &str, focused: bool) -> ratatui::widgets::Block<'static> {
+        ratatui::widgets::Block::bordered()
+            .border_style(if focused {
+                self.border_focus
+            } else {
+                self.border
+            })
+            .title(ratatui::text::Span::styled(
+                format!(" {title} "),
+                self.title,
+            ))
+    }
+
     /// A built-in theme by name.
     pub fn named(name: &str) -> Result<Theme, ThemeError> {
         let (name, text) = THEMES

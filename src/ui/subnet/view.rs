@@ -4,7 +4,7 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Widget};
+use ratatui::widgets::{Paragraph, Widget};
 
 use super::{Pane, SubnetPanel, bits_view, panes};
 use crate::i18n::{t, tf};
@@ -17,17 +17,7 @@ const PROMPT: &str = "› ";
 
 pub(super) fn render(panel: &SubnetPanel, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
     let theme = ctx.theme;
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(if panel.editing {
-            theme.border_focus
-        } else {
-            theme.border
-        })
-        .title(Span::styled(
-            format!(" {} ", t(ctx.lang, "subnet.title")),
-            theme.title,
-        ));
+    let block = theme.block(t(ctx.lang, "subnet.title"), panel.editing);
     let inner = block.inner(area);
     block.render(area, buf);
     let inner = Rect {
