@@ -121,10 +121,12 @@ pub fn run(
         .local_addr()
         .map_err(|e| LabError::io("local address", e))?;
     let sender = io::udp_socket_on(local)?;
+    // A receive buffer may be bigger than any datagram (up to 65,535 bytes):
+    // then the "exactly fills it" datagram is the largest one there is.
     let sizes = [
-        (params.recv_size / 2).max(1),
-        params.recv_size,
-        params.size,
+        (params.recv_size / 2).clamp(1, max_payload),
+        params.recv_size.min(max_payload),
+        params.size.min(max_payload),
         max_payload,
     ];
     let mut datagrams = Vec::new();

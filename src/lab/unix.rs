@@ -96,6 +96,52 @@ fn is_socket_file(path: &Path) -> bool {
     std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_socket())
 }
 
+/// The lab's temp dirs are `nettutor-unix-<pid>-<random>`: the pid says
+/// whose it is.
+const DIR_PREFIX: &str = "nettutor-unix-";
+
+/// Removes the dirs of earlier runs that were killed (SIGKILL gives no chance
+/// to clean up): ours by name and owner, their process gone, holding nothing
+/// but the lab's socket file.
+pub fn remove_stale_dirs(tmp: &Path) {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(entries) = std::fs::read_dir(tmp) else {
+        return;
+    };
+    // SAFETY: getuid has no preconditions.
+    let uid = unsafe { libc::getuid() };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(DIR_PREFIX))
+            .and_then(|rest| rest.split('-').next())
+            .and_then(|pid| pid.parse::<libc::pid_t>().ok())
+        else {
+            continue;
+        };
+        let dir = entry.path();
+        let ours = std::fs::symlink_metadata(&dir).is_ok_and(|m| m.is_dir() && m.uid() == uid);
+        if !ours || process_alive(pid) {
+            continue;
+        }
+        let only_socket = std::fs::read_dir(&dir).is_ok_and(|mut files| {
+            files
+                .all(|f| f.is_ok_and(|f| f.file_name() == "echo.sock" && is_socket_file(&f.path())))
+        });
+        if only_socket {
+            let _ = std::fs::remove_file(dir.join("echo.sock"));
+            let _ = std::fs::remove_dir(&dir);
+        }
+    }
+}
+
+fn process_alive(pid: libc::pid_t) -> bool {
+    // SAFETY: signal 0 only checks that the process exists.
+    let r = unsafe { libc::kill(pid, 0) };
+    r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+}
+
 /// Run the echo over AF_UNIX, then over AF_INET.
 pub fn run(
     params: &UnixParams,
@@ -105,8 +151,9 @@ pub fn run(
     sink.event(LabEvent::Phase {
         key: "lab.unix.phase.unix",
     });
+    remove_stale_dirs(&std::env::temp_dir());
     let dir = tempfile::Builder::new()
-        .prefix("nettutor-unix-")
+        .prefix(&format!("{DIR_PREFIX}{}-", std::process::id()))
         .tempdir()
         .map_err(|e| LabError::io("create temp dir", e))?;
     let path = dir.path().join("echo.sock");

@@ -28,16 +28,13 @@ impl Curriculum {
     pub(super) fn parse(file: &str, source: &str) -> Result<Curriculum, Vec<LessonError>> {
         let raw: RawCurriculum =
             toml::from_str(source).map_err(|e| vec![toml_error(file, source, &e)])?;
-        let mut check = Checker {
-            file,
-            source,
-            errors: Vec::new(),
-        };
+        let mut check = Checker::new(file, source);
         let mut concepts: Vec<Concept> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for concept in &raw.concept {
             let c = concept.get_ref();
             let id = c.id.get_ref().clone();
-            if concepts.iter().any(|known| known.id == id) {
+            if !seen.insert(c.id.get_ref().as_str()) {
                 check.error(
                     c.id.span().start,
                     format!("concept id '{id}' is listed twice"),
@@ -82,11 +79,7 @@ impl Glossary {
     pub(super) fn parse(file: &str, source: &str) -> Result<Glossary, Vec<LessonError>> {
         let raw: RawGlossary =
             toml::from_str(source).map_err(|e| vec![toml_error(file, source, &e)])?;
-        let mut check = Checker {
-            file,
-            source,
-            errors: Vec::new(),
-        };
+        let mut check = Checker::new(file, source);
         let mut terms: Vec<Term> = Vec::new();
         let mut spans: Vec<(usize, String)> = Vec::new();
         for term in &raw.term {

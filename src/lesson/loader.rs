@@ -1,5 +1,6 @@
 //! Loading a lesson folder (or the embedded one) into a validated [`LessonSet`].
 
+use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -102,7 +103,11 @@ impl LessonSet {
             None => builtin(GLOSSARY_FILE, Glossary::parse),
         };
         let mut lessons: Vec<Lesson> = Vec::new();
-        let mut questions: Vec<(Question, String)> = Vec::new();
+        let mut questions: Vec<Question> = Vec::new();
+        // First file of each question id and lesson id: duplicates are found by
+        // lookup, not by scanning everything loaded so far.
+        let mut question_files: HashMap<String, &str> = HashMap::new();
+        let mut lesson_files: HashMap<String, &str> = HashMap::new();
         for (name, text) in &files {
             if name == CURRICULUM_FILE || name == GLOSSARY_FILE {
                 continue;
@@ -114,13 +119,11 @@ impl LessonSet {
                     continue;
                 }
             };
-            let mut check = Checker {
-                file: name,
-                source: text,
-                errors: Vec::new(),
-            };
+            let mut check = Checker::new(name, text);
             let id_at = raw.id.span().start;
-            let question_ids: Vec<(String, usize)> = raw
+            // Where each id is written; for an id repeated within the file, the last
+            // occurrence (the second one is the duplicate).
+            let question_at: HashMap<String, usize> = raw
                 .questions
                 .iter()
                 .map(|q| {
@@ -132,29 +135,25 @@ impl LessonSet {
                 .collect();
             let (lesson, found) = validate_file(raw, &curriculum, &mut check);
             for question in found {
-                // The last occurrence: a repeated id within one file is the second one.
-                let at = question_ids
-                    .iter()
-                    .rev()
-                    .find(|(id, _)| *id == question.id)
-                    .map_or(0, |(_, at)| *at);
-                if let Some((_, file)) = questions.iter().find(|(q, _)| q.id == question.id) {
+                if let Some(file) = question_files.get(&question.id) {
+                    let at = question_at.get(&question.id).copied().unwrap_or(0);
                     check.error(
                         at,
                         format!("duplicate question id '{}' (also in {file})", question.id),
                     );
+                } else {
+                    question_files.insert(question.id.clone(), name);
                 }
-                questions.push((question, name.clone()));
+                questions.push(question);
             }
             if let Some(lesson) = lesson {
-                if let Some(first) = lessons.iter().find(|l| l.id == lesson.id) {
+                if let Some(file) = lesson_files.get(&lesson.id) {
                     check.error(
                         id_at,
-                        format!(
-                            "duplicate lesson id '{}' (also in {})",
-                            lesson.id, first.file
-                        ),
+                        format!("duplicate lesson id '{}' (also in {file})", lesson.id),
                     );
+                } else {
+                    lesson_files.insert(lesson.id.clone(), name);
                 }
                 lessons.push(lesson);
             }
@@ -175,7 +174,7 @@ impl LessonSet {
             lessons,
             curriculum,
             glossary,
-            questions: questions.into_iter().map(|(q, _)| q).collect(),
+            questions,
         })
     }
 

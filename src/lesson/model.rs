@@ -3,7 +3,7 @@
 use toml::Spanned;
 
 use super::catalog::Curriculum;
-use super::error::LessonError;
+use super::error::{LessonError, LineIndex};
 use super::panel::{PanelArg, PanelId};
 use super::question::{Question, validate_questions};
 use super::raw::{RawLesson, RawPanel, RawStep, RawText};
@@ -55,12 +55,28 @@ pub(super) struct Checker<'a> {
     pub file: &'a str,
     pub source: &'a str,
     pub errors: Vec<LessonError>,
+    /// Line starts of `source`, built at the first error.
+    lines: Option<LineIndex>,
 }
 
-impl Checker<'_> {
+impl<'a> Checker<'a> {
+    pub fn new(file: &'a str, source: &'a str) -> Checker<'a> {
+        Checker {
+            file,
+            source,
+            errors: Vec::new(),
+            lines: None,
+        }
+    }
+
     pub fn error(&mut self, offset: usize, message: impl Into<String>) {
+        let source = self.source;
+        let line = self
+            .lines
+            .get_or_insert_with(|| LineIndex::new(source))
+            .line(offset);
         self.errors
-            .push(LessonError::at(self.file, self.source, offset, message));
+            .push(LessonError::at_line(self.file, line, message));
     }
 
     /// Both languages present and not blank; `what` names the field.

@@ -5,6 +5,9 @@
 //! is printed in both cases so the report reads the same on paper.
 
 use std::io::{self, Write};
+use std::net::{IpAddr, Ipv4Addr};
+
+use ipnet::IpNet;
 
 use crate::i18n::{Lang, t, tf};
 use crate::net::subnet::{
@@ -316,6 +319,41 @@ fn notes(request: &SubnetRequest, facts: &SubnetFacts, lang: Lang) -> Vec<String
     notes
 }
 
+/// One row of a split, `  NNNN  network/prefix        first – last`, with the host
+/// range as [`SubnetFacts`] defines it, computed without the other facts.
+fn write_split_row(row: &mut String, number: u128, net: &IpNet) {
+    use std::fmt::Write as _;
+    let _ = write!(row, "  {number:>4}  ");
+    let start = row.len();
+    let _ = write!(row, "{net}");
+    // Addresses are ASCII: bytes are columns.
+    let end = start + 20;
+    while row.len() < end {
+        row.push(' ');
+    }
+    row.push_str("  ");
+    let _ = match host_range(net) {
+        (first, last) if first == last => writeln!(row, "{first}"),
+        (first, last) => writeln!(row, "{first} – {last}"),
+    };
+}
+
+/// First and last usable host of `net`, as [`SubnetFacts`] has them: an IPv4 LAN
+/// leaves out the network and broadcast addresses; /31, /32 and IPv6 use them all.
+fn host_range(net: &IpNet) -> (IpAddr, IpAddr) {
+    match net {
+        IpNet::V4(v4) if v4.prefix_len() < 31 => {
+            let first = u32::from(v4.network()) + 1;
+            let last = u32::from(v4.broadcast()) - 1;
+            (
+                IpAddr::V4(Ipv4Addr::from(first)),
+                IpAddr::V4(Ipv4Addr::from(last)),
+            )
+        }
+        _ => (net.network(), net.broadcast()),
+    }
+}
+
 fn write_split(
     out: &mut impl Write,
     split: &SplitPlan,
@@ -349,22 +387,18 @@ fn write_split(
         );
         line(out, format!("  {note}"))?;
     }
+    // One reused line buffer, written straight to the (buffered) output: a /8 split
+    // into /28s is a million rows, so nothing per row is allocated.
+    let mut row = String::with_capacity(96);
     let mut shown: u128 = 0;
     for net in split.iter() {
         if limit.is_some_and(|l| shown >= l) {
             break;
         }
-        let f = SubnetFacts::new(net.addr(), net.prefix_len());
-        let hosts = if f.kind == NetworkKind::SingleHost {
-            f.first_host.to_string()
-        } else {
-            format!("{} – {}", f.first_host, f.last_host)
-        };
-        line(
-            out,
-            format!("  {:>4}  {}  {hosts}", shown + 1, pad(&net.to_string(), 20)),
-        )?;
         shown += 1;
+        row.clear();
+        write_split_row(&mut row, shown, &net);
+        out.write_all(row.as_bytes())?;
     }
     if let Some(total) = count.as_u128()
         && total > shown
@@ -385,4 +419,37 @@ fn write_split(
         line(out, format!("  {more}"))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_rows_give_the_host_range_of_the_full_facts() {
+        let nets = (0..=32u8)
+            .map(|p| format!("192.168.21.36/{p}"))
+            .chain((0..=128u8).step_by(7).map(|p| format!("2001:db8::1/{p}")))
+            .chain(["2001:db8::/128".to_string(), "10.0.0.4/31".to_string()]);
+        for text in nets {
+            let net: IpNet = text.parse().expect("valid");
+            let net = net.trunc();
+            let facts = SubnetFacts::new(net.addr(), net.prefix_len());
+            assert_eq!(
+                host_range(&net),
+                (facts.first_host, facts.last_host),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_split_row_lines_up_like_the_report() {
+        let mut row = String::new();
+        write_split_row(&mut row, 3, &"10.0.0.32/28".parse().expect("valid"));
+        assert_eq!(row, "     3  10.0.0.32/28          10.0.0.33 – 10.0.0.46\n");
+        row.clear();
+        write_split_row(&mut row, 12345, &"10.0.0.7/32".parse().expect("valid"));
+        assert_eq!(row, "  12345  10.0.0.7/32           10.0.0.7\n");
+    }
 }
