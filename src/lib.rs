@@ -3,6 +3,7 @@
 //! The arrows point one way: `ui` and `cli` depend on `net`, `lab`, `lesson` and
 //! `quiz`; nothing depends on `ui`.
 
+pub mod check;
 pub mod cli;
 pub mod i18n;
 pub mod lab;

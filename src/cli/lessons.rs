@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::Subcommand;
 
 use super::out::{say, say_line, warn};
+use crate::check::ExerciseSet;
 use crate::i18n::Lang;
 use crate::lesson::{LessonSet, LessonSource};
 
@@ -43,16 +44,27 @@ pub fn run(cmd: LessonsCmd, dir: Option<PathBuf>, lang: Lang) -> anyhow::Result<
             }
         },
         LessonsCmd::Check { dir: folder } => {
-            let source = LessonSource::from_option(folder.or(dir));
+            let folder = folder.or(dir);
+            let source = LessonSource::from_option(folder.clone());
             match LessonSet::load(&source) {
                 Ok(set) => {
+                    // The folder's exercises (`exercises/`) are checked against its lessons.
+                    let exercises = match ExerciseSet::load(folder.as_deref(), Some(&set)) {
+                        Ok(exercises) => exercises,
+                        Err(errors) => {
+                            warn(&errors.to_string());
+                            warn(&format!("{} problem(s) found", errors.0.len()));
+                            return Ok(ExitCode::FAILURE);
+                        }
+                    };
                     let steps: usize = set.lessons.iter().map(|l| l.steps.len()).sum();
                     say_line(&format!(
-                        "ok: {} lessons, {steps} steps, {} quiz questions, {} concepts, {} glossary terms",
+                        "ok: {} lessons, {steps} steps, {} quiz questions, {} concepts, {} glossary terms, {} exercises",
                         set.lessons.len(),
                         set.questions.len(),
                         set.curriculum.concepts.len(),
-                        set.glossary.terms.len()
+                        set.glossary.terms.len(),
+                        exercises.exercises.len()
                     ))?;
                     Ok(ExitCode::SUCCESS)
                 }

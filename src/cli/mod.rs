@@ -1,6 +1,7 @@
 //! Command-line interface: clap definitions and one function per subcommand.
 //! Without a subcommand the terminal tutor starts.
 
+mod check;
 mod drill;
 mod export;
 mod frames;
@@ -67,6 +68,8 @@ pub enum Command {
     Capture(handshake::CaptureCmd),
     /// Take a quiz.
     Quiz(quiz::QuizArgs),
+    /// Test your own socket program against an adversarial peer on loopback.
+    Check(check::CheckArgs),
     /// Drills whose answers are marked field by field (`drill subnet`).
     #[command(subcommand)]
     Drill(drill::DrillCmd),
@@ -96,6 +99,7 @@ pub fn main() -> ExitCode {
         Some(Command::Export(cmd)) => export::run(cmd, lang),
         Some(Command::Capture(cmd)) => handshake::capture(cmd, lang),
         Some(Command::Quiz(args)) => quiz::run(args, cli.lessons, lang),
+        Some(Command::Check(args)) => check::run(args, cli.lessons, lang),
         Some(Command::Drill(cmd)) => drill::run(cmd, lang),
     };
     match result {

@@ -26,7 +26,7 @@ pub const SERVER_MESSAGE: &[u8] = b"hello from the server\n";
 
 /// `sll_pkttype` of a frame the host sent (linux/if_packet.h). On loopback every
 /// frame passes the tap twice, once leaving and once arriving; we keep the first.
-const PACKET_OUTGOING: u8 = 4;
+pub(crate) const PACKET_OUTGOING: u8 = 4;
 /// Bound on each blocking socket call of the connection.
 const IO_TIMEOUT: Duration = Duration::from_secs(2);
 /// How long the capture socket waits in one `recvfrom`.
@@ -223,7 +223,7 @@ fn tap(socket: &Socket, done: &AtomicBool, deadline: Instant) -> Vec<Tapped> {
     frames
 }
 
-fn pkttype(from: &SockAddr) -> Option<u8> {
+pub(crate) fn pkttype(from: &SockAddr) -> Option<u8> {
     if (from.len() as usize) < std::mem::size_of::<libc::sockaddr_ll>()
         || i32::from(from.family()) != libc::AF_PACKET
     {

@@ -1,0 +1,213 @@
+//! `nettutor check --list` and `nettutor check EXERCISE [--json] [-o DIR]
+//! [--port N] [--strict] -- COMMAND ARGS…`: test the student's own program.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+
+use super::out::{say, say_line, warn};
+use crate::check::{self, CheckError, CheckReport, Exercise, ExerciseSet, Options, Target};
+use crate::i18n::{Lang, t, tf};
+
+/// Exit code for a mistake in the command line (as clap uses).
+const USAGE: u8 = 2;
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  nettutor check --list\n  nettutor check echo-framed -- python3 server.py {port}\n  \
+    nettutor check udp-time --json -o evidence -- python3 time_server.py {port}\n  \
+    nettutor check line-chat --port 9000   (a program already running on 127.0.0.1:9000)"
+)]
+pub struct CheckArgs {
+    /// The exercise to check (see --list).
+    pub exercise: Option<String>,
+    /// List the exercises and their properties.
+    #[arg(long)]
+    pub list: bool,
+    /// Print one JSON object instead of the report.
+    #[arg(long)]
+    pub json: bool,
+    /// Where to keep the evidence of failures (default: a new temporary directory).
+    #[arg(short = 'o', long = "output", value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// The port of a program already running (or the fixed port COMMAND uses).
+    #[arg(long, value_name = "N")]
+    pub port: Option<u16>,
+    /// Also require the properties marked as only reported (e.g. `concurrent`).
+    #[arg(long)]
+    pub strict: bool,
+    /// The student's program; `{port}` is replaced by a free loopback port.
+    #[arg(last = true, value_name = "COMMAND")]
+    pub command: Vec<String>,
+}
+
+pub fn run(args: CheckArgs, lessons: Option<PathBuf>, lang: Lang) -> anyhow::Result<ExitCode> {
+    let set = match ExerciseSet::load(lessons.as_deref(), None) {
+        Ok(set) => set,
+        Err(errors) => {
+            warn(&errors.to_string());
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    if args.list {
+        say(&list_text(&set, lang))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let usage = |message: String| {
+        warn(&format!("nettutor: check: {message}"));
+        Ok(ExitCode::from(USAGE))
+    };
+    let Some(id) = args.exercise.as_deref() else {
+        return usage(format!(
+            "{}\n\n{}",
+            t(lang, "check.err.name"),
+            list_text(&set, lang)
+        ));
+    };
+    let Some(exercise) = set.get(id) else {
+        return usage(format!(
+            "{}\n\n{}",
+            tf(lang, "check.err.unknown", &[("id", id)]),
+            list_text(&set, lang)
+        ));
+    };
+    let target = match (args.command.is_empty(), args.port) {
+        (true, None) => return usage(t(lang, "check.err.no_command").to_string()),
+        (true, Some(port)) => Target::Running { port },
+        (false, port) => {
+            if port.is_none() && !args.command.iter().any(|a| a.contains("{port}")) {
+                return usage(t(lang, "check.err.no_port").to_string());
+            }
+            Target::Spawn {
+                command: args.command.clone(),
+                port,
+            }
+        }
+    };
+    let options = Options {
+        lang,
+        strict: args.strict,
+        evidence_dir: args.output,
+    };
+    let report = match check::run(exercise, &target, &options) {
+        Ok(report) => report,
+        Err(CheckError::NotStarted(message)) => {
+            warn(&format!("nettutor: check: {message}"));
+            return Ok(ExitCode::FAILURE);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if args.json {
+        say_line(&serde_json::to_string_pretty(&report.summary())?)?;
+    } else {
+        say(&report_text(exercise, &report, lang))?;
+    }
+    Ok(if report.all_passed() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+/// Every exercise with its properties and what each checks.
+pub fn list_text(set: &ExerciseSet, lang: Lang) -> String {
+    let mut out = String::new();
+    for e in &set.exercises {
+        let transport = format!("{:?}", e.transport).to_uppercase();
+        let _ = writeln!(out, "{}  ({transport})  {}", e.id, e.title.get(lang));
+        for p in &e.properties {
+            let note = if p.required {
+                String::new()
+            } else {
+                format!(" {}", t(lang, "check.advisory"))
+            };
+            let _ = writeln!(out, "    {:<16}{}{note}", p.name, p.about.get(lang));
+        }
+        if let Some(example) = &e.example {
+            let _ = writeln!(
+                out,
+                "    {}: nettutor check {} -- {example}",
+                t(lang, "check.try"),
+                e.id
+            );
+        }
+    }
+    out
+}
+
+/// One line per property; for a failure, what was sent, expected and received,
+/// a hint naming the concept and the lesson, and where the evidence is.
+pub fn report_text(exercise: &Exercise, report: &CheckReport, lang: Lang) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}: {}", exercise.id, exercise.title.get(lang));
+    if let Some(user) = &report.ran_as {
+        let _ = writeln!(out, "{}", tf(lang, "check.ran_as", &[("user", user)]));
+    }
+    for p in &report.properties {
+        if p.passed {
+            let _ = writeln!(out, "  {:<6}{}", t(lang, "check.pass"), p.name);
+            continue;
+        }
+        let counted = p.required || report.strict;
+        let mark = if counted {
+            t(lang, "check.fail")
+        } else {
+            t(lang, "check.fail_advisory")
+        };
+        let note = if counted {
+            String::new()
+        } else {
+            format!(" {}", t(lang, "check.advisory"))
+        };
+        let _ = writeln!(out, "  {mark:<6}{} — {}{note}", p.name, p.detail);
+        let mut field = |key: &str, value: &str| {
+            if !value.is_empty() {
+                let label = t(lang, key);
+                let indented = value.replace('\n', "\n                  ");
+                let _ = writeln!(out, "        {label:<10}{indented}");
+            }
+        };
+        field("check.sent", &p.sent);
+        field("check.expected", &p.expected);
+        field("check.got", &p.got);
+        if let Some(program) = &p.program {
+            field("check.program", program);
+        }
+        let hint = tf(
+            lang,
+            "check.hint_line",
+            &[
+                ("hint", &p.hint),
+                ("concept", &p.concept),
+                ("lesson", &p.lesson),
+            ],
+        );
+        field("check.hint", &hint);
+        let files: Vec<String> = p.evidence.iter().map(|f| f.display().to_string()).collect();
+        field("check.evidence", &files.join(", "));
+    }
+    let total = report.properties.len().to_string();
+    let _ = writeln!(
+        out,
+        "{}",
+        tf(
+            lang,
+            "check.total",
+            &[
+                ("total", &total),
+                ("passed", &report.passed.to_string()),
+                ("failed", &report.failed.to_string())
+            ]
+        )
+    );
+    if let Some(why) = report
+        .capture
+        .as_deref()
+        .filter(|_| report.properties.iter().any(|p| !p.passed))
+    {
+        let _ = writeln!(out, "{}", tf(lang, "check.no_capture", &[("why", why)]));
+    }
+    out
+}
