@@ -25,10 +25,38 @@ fn python3() -> bool {
     found
 }
 
-fn program(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+/// A reference program copied into a temporary folder that anyone may read: as
+/// root the checker runs the program as `nobody`, which may not be allowed into
+/// the checkout (a clone under a private home folder, say). The folder goes when
+/// the value is dropped.
+struct Program {
+    _dir: tempfile::TempDir,
+    path: PathBuf,
+}
+
+impl std::ops::Deref for Program {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.path
+    }
+}
+
+fn program(name: &str) -> Program {
+    use std::os::unix::fs::PermissionsExt;
+    let source = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/check_programs")
-        .join(name)
+        .join(name);
+    let dir = tempfile::Builder::new()
+        .prefix("nettutor-check-program")
+        .tempdir()
+        .expect("temp dir");
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755))
+        .expect("folder readable by all");
+    let path = dir.path().join(name);
+    std::fs::copy(&source, &path).expect("copy the program");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644))
+        .expect("program readable by all");
+    Program { _dir: dir, path }
 }
 
 fn nettutor(args: &[&str]) -> Output {
@@ -276,9 +304,8 @@ fn evidence_of_a_failure_is_a_byte_log_a_report_and_as_root_a_pcap() {
     }
     let dir = tempfile::tempdir().expect("temp dir");
     let out_dir = dir.path().to_string_lossy().into_owned();
-    let path = program("echo_framed_merged.py")
-        .to_string_lossy()
-        .into_owned();
+    let program = program("echo_framed_merged.py");
+    let path = program.to_string_lossy().into_owned();
     let out = nettutor(&[
         "check",
         "echo-framed",
@@ -359,9 +386,8 @@ fn the_program_and_its_children_are_gone_after_the_check() {
     }
     // A server that starts a long-lived child of its own; the marker finds both.
     let marker = format!("nettutor-check-leak-{}", std::process::id());
-    let path = program("udp_time_correct.py")
-        .to_string_lossy()
-        .into_owned();
+    let program = program("udp_time_correct.py");
+    let path = program.to_string_lossy().into_owned();
     let script = format!(
         "import subprocess, sys; subprocess.Popen(['sleep', '300', '{marker}']); exec(open('{path}').read())"
     );
@@ -393,8 +419,9 @@ fn a_program_already_running_is_checked_with_port() {
         .and_then(|s| s.local_addr())
         .expect("port")
         .port();
+    let program = program("udp_time_correct.py");
     let mut server = Command::new("python3")
-        .arg(program("udp_time_correct.py"))
+        .arg(&*program)
         .arg(port.to_string())
         .spawn()
         .expect("python3 starts");
