@@ -1,6 +1,8 @@
 #![allow(clippy::unwrap_used)]
 //! Each lab's effect, asserted through its report (run through the library).
 
+mod common;
+
 use nettutor::lab::{self, Cancel, LabName, LabParams, NullSink};
 use serde_json::Value;
 
@@ -54,7 +56,7 @@ fn udp_loss_loses_datagrams_the_kernel_counts_them_and_tcp_loses_none() {
     if json["snmp_available"] == true {
         assert!(json["kernel_rcvbuf_errors"].as_u64().unwrap() > 0, "{json}");
     } else {
-        eprintln!("skipping kernel check: /proc/net/snmp not readable");
+        common::skip_here("udp_loss kernel counter", "/proc/net/snmp is not readable");
     }
     assert_eq!(json["tcp"]["sent"], 10_000);
     assert_eq!(json["tcp"]["received"], 10_000);
@@ -273,7 +275,10 @@ fn throughput_measures_positive_rates_and_latencies() {
 #[test]
 fn udp_truncate_over_ipv6_allows_65527_and_refuses_65528() {
     if std::net::UdpSocket::bind("[::1]:0").is_err() {
-        eprintln!("skipping: no IPv6 loopback (::1) on this machine");
+        common::skip_here(
+            "udp_truncate_over_ipv6_allows_65527_and_refuses_65528",
+            "no IPv6 loopback (::1) on this machine",
+        );
         return;
     }
     let json = run(LabName::UdpTruncate, &["ipv6"]);
