@@ -81,8 +81,11 @@ fn labs_leave_nothing_behind_whether_finished_or_cancelled() {
         let asked = Instant::now();
         handle.cancel();
         let waited = asked.elapsed();
+        // Cancelling is prompt when it takes a poll interval or two; the bound is
+        // loose (a debug build on a busy shared machine once took 550 ms for split)
+        // so that only a cancel that hangs on a blocking call fails here.
         assert!(
-            waited < Duration::from_millis(500),
+            waited < Duration::from_secs(3),
             "{lab_name}: cancel took {waited:?}"
         );
         let last = rx.try_iter().last().unwrap();
