@@ -116,16 +116,6 @@ pub const KEYS: &[Binding] = &[
         help: "quiz.key.progress",
     },
     Binding {
-        keys: &[Key::Char('r')],
-        msg: Msg::Quiz(QuizMsg::Due),
-        help: "quiz.key.due",
-    },
-    Binding {
-        keys: &[Key::Char('d')],
-        msg: Msg::Quiz(QuizMsg::Drill),
-        help: "quiz.key.drill",
-    },
-    Binding {
         keys: &[Key::Char('m')],
         msg: Msg::Quiz(QuizMsg::Menu),
         help: "quiz.key.menu",
@@ -139,6 +129,16 @@ pub const KEYS: &[Binding] = &[
         keys: &[Key::Char('-')],
         msg: Msg::Quiz(QuizMsg::Fewer),
         help: "quiz.key.fewer",
+    },
+    Binding {
+        keys: &[Key::Char('r')],
+        msg: Msg::Quiz(QuizMsg::Due),
+        help: "quiz.key.due",
+    },
+    Binding {
+        keys: &[Key::Char('d')],
+        msg: Msg::Quiz(QuizMsg::Drill),
+        help: "quiz.key.drill",
     },
 ];
 
