@@ -122,7 +122,12 @@ fn answering(d: &DrillMode, max: usize, ctx: &RenderCtx) -> Vec<Line<'static>> {
     for (i, field) in problem.fields.iter().enumerate() {
         let current = i == d.field;
         let marker = if current { "▸ " } else { "  " };
-        let label = format!("{marker}{}: ", field.id.label(lang));
+        let label = tf(
+            lang,
+            "quiz.drill.field",
+            &[("field", &field.id.label(lang))],
+        );
+        let label = format!("{marker}{label}");
         let answer = d.answers.get(i).map_or("", |a| a.as_str()).to_string();
         let style = if current { theme.selected } else { theme.base };
         let mut spans = vec![
