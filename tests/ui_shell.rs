@@ -18,7 +18,7 @@ use ratatui::style::Modifier;
 fn english_dark() -> Options {
     Options {
         lang: Lang::En,
-        theme: Some("dark".into()),
+        theme: Some(nettutor::ui::theme::ThemeName::Dark),
         ..Options::default()
     }
 }

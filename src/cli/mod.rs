@@ -31,9 +31,9 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR")]
     pub lessons: Option<PathBuf>,
 
-    /// Colour theme: dark (default), light or high-contrast.
-    #[arg(long, value_name = "NAME")]
-    pub theme: Option<String>,
+    /// Colour theme (default: dark).
+    #[arg(long, value_name = "NAME", value_parser = theme_parser())]
+    pub theme: Option<crate::ui::theme::ThemeName>,
 
     /// Monochrome output; also set by the NO_COLOR environment variable.
     #[arg(long, env = "NO_COLOR", value_parser = clap::builder::FalseyValueParser::new())]
@@ -73,6 +73,14 @@ pub enum Command {
     /// Drills whose answers are marked field by field (`drill subnet`).
     #[command(subcommand)]
     Drill(drill::DrillCmd),
+}
+
+/// `--theme`: the names of [`ThemeName`](crate::ui::theme::ThemeName), listed in
+/// `--help` and in the error for any other word.
+fn theme_parser() -> impl clap::builder::TypedValueParser<Value = crate::ui::theme::ThemeName> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(crate::ui::theme::ThemeName::NAMES)
+        .try_map(|name| name.parse::<crate::ui::theme::ThemeName>())
 }
 
 /// Entry point of the binary.
@@ -146,5 +154,28 @@ fn exit_for(err: &anyhow::Error) -> ExitCode {
         ExitCode::from(2)
     } else {
         ExitCode::FAILURE
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser as _;
+
+    use super::Cli;
+    use crate::ui::theme::{Theme, ThemeName};
+
+    #[test]
+    fn every_theme_can_be_chosen_on_the_command_line() {
+        for name in ThemeName::ALL {
+            let word = name.to_string();
+            let cli = Cli::try_parse_from(["nettutor", "--theme", &word]).unwrap();
+            assert_eq!(cli.theme, Some(*name));
+            assert_eq!(Theme::choose(cli.theme, false).unwrap().name, *name);
+        }
+        let err = Cli::try_parse_from(["nettutor", "--theme", "neon"]).unwrap_err();
+        let text = err.to_string();
+        for name in ThemeName::NAMES {
+            assert!(text.contains(name), "{text}");
+        }
     }
 }

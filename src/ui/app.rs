@@ -28,7 +28,7 @@ use super::osi::OsiPanel;
 use super::panel::{Ctx, JobSink, Panel as _, PanelDyn, TextInput};
 use super::quiz::QuizPanel;
 use super::subnet::SubnetPanel;
-use super::theme::Theme;
+use super::theme::{Theme, ThemeName};
 use crate::i18n::{Lang, t, tf};
 use crate::lesson::{LessonSet, PanelArg};
 use crate::store::{Progress, Store};
@@ -117,7 +117,7 @@ impl App {
         // Presentation mode uses the high-contrast theme unless one was chosen.
         let normal_theme = theme.clone();
         let theme = if opts.present && opts.theme.is_none() && !opts.no_color {
-            Theme::named("high-contrast").unwrap_or(theme)
+            Theme::load(ThemeName::HighContrast).unwrap_or(theme)
         } else {
             theme
         };
@@ -498,8 +498,8 @@ impl App {
                 self.present = !self.present;
                 ctx.present = self.present;
                 self.zoom = self.present;
-                self.theme = if self.present && self.normal_theme.name != "mono" {
-                    Theme::named("high-contrast").unwrap_or_else(|_| self.normal_theme.clone())
+                self.theme = if self.present && self.normal_theme.name != ThemeName::Mono {
+                    Theme::load(ThemeName::HighContrast).unwrap_or_else(|_| self.normal_theme.clone())
                 } else {
                     self.normal_theme.clone()
                 };

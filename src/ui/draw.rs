@@ -5,7 +5,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
+use ratatui::widgets::{Clear, Paragraph, Widget, Wrap};
 
 use super::app::{App, Screen};
 use super::keymap::{Binding, GLOBAL, Key, PRESENTER, screen_bindings};
@@ -252,11 +252,9 @@ fn draw_help(app: &App, body: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
         "help.title",
         &[("screen", t(ctx.lang, app.screen().title_key()))],
     );
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.border_focus)
+    let block = theme
+        .block(&title, true)
         .style(theme.base)
-        .title(Span::styled(format!(" {title} "), theme.title))
         .title_bottom(
             Line::from(Span::styled(
                 format!(" {} ", t(ctx.lang, "help.close")),

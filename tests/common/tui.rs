@@ -41,7 +41,7 @@ pub fn app_with(
     store: Option<Store>,
 ) -> (App, Receiver<AppEvent>) {
     let (tx, rx) = mpsc::channel();
-    let theme = Theme::choose(opts.theme.as_deref(), opts.no_color).unwrap();
+    let theme = Theme::choose(opts.theme, opts.no_color).unwrap();
     let mut app = App::new(opts, theme, lessons, store, tx);
     app.set_clock(Clock::manual());
     (app, rx)
@@ -56,7 +56,7 @@ pub fn app(lang: Lang) -> App {
 pub fn app_in(lang: Lang, theme: &str) -> (App, Receiver<AppEvent>) {
     let opts = Options {
         lang,
-        theme: Some(theme.to_string()),
+        theme: Some(theme.parse().expect("a theme name")),
         ..Options::default()
     };
     app_with(&opts, demo_lessons(), None)
@@ -66,7 +66,7 @@ pub fn app_in(lang: Lang, theme: &str) -> (App, Receiver<AppEvent>) {
 pub fn shipped_app(lang: Lang) -> App {
     let opts = Options {
         lang,
-        theme: Some("dark".into()),
+        theme: Some(nettutor::ui::theme::ThemeName::Dark),
         ..Options::default()
     };
     app_with(&opts, shipped_lessons(), None).0

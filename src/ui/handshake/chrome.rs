@@ -201,9 +201,7 @@ fn render_picker(panel: &HandshakePanel, area: Rect, buf: &mut Buffer, ctx: &Ren
     lines.truncate(usize::from(height.saturating_sub(2)));
     Paragraph::new(lines)
         .block(
-            Block::bordered()
-                .title(t(lang, "hs.picker.title"))
-                .border_style(ctx.theme.border_focus),
+            ctx.theme.block(t(lang, "hs.picker.title"), true),
         )
         .render(popup, buf);
 }

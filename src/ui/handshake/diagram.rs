@@ -4,7 +4,7 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
-use ratatui::widgets::{Block, Widget};
+use ratatui::widgets::Widget;
 
 use super::{HandshakePanel, STEP_UNITS, fit, side_name};
 use crate::i18n::t;
@@ -179,9 +179,7 @@ pub fn needed_width(panel: &HandshakePanel) -> u16 {
 
 pub fn render(panel: &HandshakePanel, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
     let lang = ctx.lang;
-    let block = Block::bordered()
-        .title(t(lang, "hs.diagram.title"))
-        .border_style(ctx.theme.border);
+    let block = ctx.theme.block(t(lang, "hs.diagram.title"), false);
     let inner = block.inner(area);
     block.render(area, buf);
     if inner.width < STATE_COL * 2 + 10 || inner.height < 3 {
