@@ -86,6 +86,8 @@ pub struct App {
     screen: Screen,
     history: Vec<Screen>,
     help_open: bool,
+    /// Lines the help overlay is scrolled by (when it does not fit).
+    help_scroll: usize,
     /// Tab and key bars hidden: the screen is all panel.
     zoom: bool,
     /// The presenter blanked the screen.
@@ -140,6 +142,7 @@ impl App {
             screen: Screen::Home,
             history: Vec::new(),
             help_open: false,
+            help_scroll: 0,
             zoom: opts.present,
             blank: false,
             status: warning,
@@ -180,6 +183,10 @@ impl App {
     }
     pub fn help_open(&self) -> bool {
         self.help_open
+    }
+    /// How far the help overlay is scrolled (lines).
+    pub fn help_scroll(&self) -> usize {
+        self.help_scroll
     }
     pub fn zoom(&self) -> bool {
         self.zoom
@@ -378,7 +385,15 @@ impl App {
             return;
         }
         if self.help_open {
-            self.help_open = false;
+            // A help too long for the screen scrolls; any other key closes it.
+            let most = super::help::entries(self, self.lang).len() * 3;
+            match key.code {
+                KeyCode::Up | KeyCode::Char('k') => self.help_scroll = self.help_scroll.saturating_sub(1),
+                KeyCode::Down | KeyCode::Char('j') => self.help_scroll = (self.help_scroll + 1).min(most),
+                KeyCode::PageUp => self.help_scroll = self.help_scroll.saturating_sub(10),
+                KeyCode::PageDown => self.help_scroll = (self.help_scroll + 10).min(most),
+                _ => self.help_open = false,
+            }
             return;
         }
         if self.blank {
@@ -454,6 +469,7 @@ impl App {
             }
             Msg::ToggleHelp => {
                 self.help_open = !self.help_open;
+                self.help_scroll = 0;
                 None
             }
             Msg::ToggleLang => {

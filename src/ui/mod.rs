@@ -11,6 +11,7 @@ pub mod draw;
 pub mod field;
 pub mod glossary;
 pub mod handshake;
+pub mod help;
 pub mod home;
 pub mod keymap;
 pub mod labs;
