@@ -152,7 +152,10 @@ fn colours_and_line_weights_mark_which_end_is_in_which_state() {
     assert!(row.contains("┫   SYN-SENT   ┃"), "{row}");
     // The server's: double lines and `S`.
     let (x, y) = find(&buf, "═S").expect("the server's box");
-    assert_eq!(buf[(x + 1, y)].fg, theme.server.fg.unwrap_or(buf[(x + 1, y)].fg));
+    assert_eq!(
+        buf[(x + 1, y)].fg,
+        theme.server.fg.unwrap_or(buf[(x + 1, y)].fg)
+    );
     let row = rows(&buf)[usize::from(y) + 1].clone();
     assert!(row.contains("║ SYN-RECEIVED ║"), "{row}");
 }
@@ -224,7 +227,13 @@ fn the_state_diagram_draws_the_rfc_edges_and_grows_with_the_screen() {
     }
     // The big screen also labels the edges with their event and action.
     let pane = machine_rows(&panel, Lang::En, 200, 50).join("\n");
-    for label in ["rcv SYN / snd SYN,ACK", "rcv SYN,ACK", "snd ACK", "2MSL", "rcv RST"] {
+    for label in [
+        "rcv SYN / snd SYN,ACK",
+        "rcv SYN,ACK",
+        "snd ACK",
+        "2MSL",
+        "rcv RST",
+    ] {
         assert!(pane.contains(label), "{label}\n{pane}");
     }
     // The server just took SYN-RECEIVED → ESTABLISHED (on the client's ACK):
@@ -240,7 +249,10 @@ fn simultaneous_close_lights_fin_wait_1_to_closing_for_both_ends() {
         let pane = machine_rows(&panel, Lang::En, w, h).join("\n");
         // One edge taken by both ends: heavy and double alternate along it,
         // and both ends are in CLOSING.
-        assert!(pane.contains("━═━═") || pane.contains("═━═━") || pane.contains("┗▶┃CLOSING║"), "{w}x{h}\n{pane}");
+        assert!(
+            pane.contains("━═━═") || pane.contains("═━═━") || pane.contains("┗▶┃CLOSING║"),
+            "{w}x{h}\n{pane}"
+        );
         assert!(
             pane.contains("┃CLOSING║") || pane.contains("┃    CLOSING    ║"),
             "{w}x{h}\n{pane}"
@@ -257,8 +269,14 @@ fn simultaneous_close_lights_fin_wait_1_to_closing_for_both_ends() {
     assert!(rows[sent].starts_with("│FIN-WAIT-1") && rows[sent].contains("│ FIN-WAIT-1"));
     assert!(rows[sent + 1].contains('╳'), "{}", rows[sent + 1]);
     let arrived = &rows[sent + 2];
-    assert!(arrived.contains("│◀") && arrived.contains("╱ ╲") && arrived.contains("▶│"), "{arrived}");
-    assert!(arrived.starts_with("│CLOSING") && arrived.contains("│ CLOSING"), "{arrived}");
+    assert!(
+        arrived.contains("│◀") && arrived.contains("╱ ╲") && arrived.contains("▶│"),
+        "{arrived}"
+    );
+    assert!(
+        arrived.starts_with("│CLOSING") && arrived.contains("│ CLOSING"),
+        "{arrived}"
+    );
 }
 
 #[test]

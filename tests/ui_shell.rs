@@ -240,7 +240,10 @@ fn help_shows_every_binding_at_80x24_on_lessons() {
             }
             let flat: String = seen.split_whitespace().collect::<Vec<_>>().join(" ");
             for (keys, text) in entries(&a, lang) {
-                assert!(seen.contains(&keys), "{lang} present={present}: {keys} missing\n{seen}");
+                assert!(
+                    seen.contains(&keys),
+                    "{lang} present={present}: {keys} missing\n{seen}"
+                );
                 // A description may wrap: its beginning and its end are on
                 // screen, and (English) each of its words.
                 let chars: Vec<char> = text.chars().collect();
@@ -249,11 +252,17 @@ fn help_shows_every_binding_at_80x24_on_lessons() {
                 let tail = if lang == Lang::En { 3 } else { 1 };
                 let end: String = chars[chars.len().saturating_sub(tail)..].iter().collect();
                 for part in [start.trim(), end.trim()] {
-                    assert!(seen.contains(part), "{lang} present={present}: '{part}' of '{text}' missing");
+                    assert!(
+                        seen.contains(part),
+                        "{lang} present={present}: '{part}' of '{text}' missing"
+                    );
                 }
                 if lang == Lang::En {
                     for word in text.split_whitespace() {
-                        assert!(flat.contains(word), "present={present}: '{word}' of '{text}' missing");
+                        assert!(
+                            flat.contains(word),
+                            "present={present}: '{word}' of '{text}' missing"
+                        );
                     }
                 }
             }

@@ -43,6 +43,10 @@ pub struct Cli {
     #[arg(long)]
     pub present: bool,
 
+    /// Where `w` writes a panel's frames as pcap (default: the working directory).
+    #[arg(long, value_name = "DIR")]
+    pub export_dir: Option<PathBuf>,
+
     /// Lessons to open (comma-separated ids), played back to back.
     #[arg(long, value_name = "ID[,ID…]", value_delimiter = ',')]
     pub lesson: Vec<String>,
@@ -99,6 +103,7 @@ pub fn main() -> ExitCode {
             present: cli.present,
             lesson_ids: cli.lesson,
             open: None,
+            export_dir: cli.export_dir,
         })
         .map(|()| ExitCode::SUCCESS),
         Some(Command::Lessons(cmd)) => lessons::run(cmd, cli.lessons, lang),

@@ -3,7 +3,6 @@
 //! Every screen is a panel behind one lookup ([`Panels::get_mut`]); keys are
 //! routed by mode in one place ([`App::on_key`]).
 
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::Sender;
 use std::time::Duration;
@@ -20,7 +19,7 @@ use super::handshake::HandshakePanel;
 pub use super::home::HomeEntry;
 use super::home::HomePanel;
 use super::keymap::{message_for, presenter_message};
-use super::labs::{LabRun, LabsPanel};
+use super::labs::LabsPanel;
 use super::lan::LanPanel;
 use super::lessons::LessonsView;
 pub use super::msg::{AppEvent, Msg, Nav, Screen};
@@ -157,6 +156,10 @@ impl App {
             tx,
         };
         app.panels.quiz.concepts = app.lessons.curriculum.clone();
+        // Where `w` writes, for every panel that exports frames.
+        app.panels.osi.export_dir = opts.export_dir.clone();
+        app.panels.lan.export_dir = opts.export_dir.clone();
+        app.panels.handshake.export_dir = opts.export_dir.clone();
         app.show_resume();
         if !opts.lesson_ids.is_empty() {
             app.start_playlist(&opts.lesson_ids);
@@ -255,19 +258,6 @@ impl App {
     /// Moves the app's clock forward (a system clock becomes a manual one).
     pub fn advance_clock(&mut self, by: Duration) {
         self.clock.advance(by);
-    }
-
-    /// Where `w` writes pcap files (default: the working directory).
-    pub fn set_export_dir(&mut self, dir: PathBuf) {
-        self.panels.osi.export_dir = Some(dir.clone());
-        self.panels.lan.export_dir = Some(dir.clone());
-        self.panels.handshake.export_dir = Some(dir);
-    }
-
-    /// Shows a recorded lab run on the Labs screen as if it had just happened.
-    pub fn replay_lab(&mut self, run: LabRun) {
-        self.update(Msg::Open(Screen::Labs));
-        self.panels.labs.show_run(run);
     }
 
     fn start_playlist(&mut self, ids: &[String]) {
@@ -388,8 +378,12 @@ impl App {
             // A help too long for the screen scrolls; any other key closes it.
             let most = super::help::entries(self, self.lang).len() * 3;
             match key.code {
-                KeyCode::Up | KeyCode::Char('k') => self.help_scroll = self.help_scroll.saturating_sub(1),
-                KeyCode::Down | KeyCode::Char('j') => self.help_scroll = (self.help_scroll + 1).min(most),
+                KeyCode::Up | KeyCode::Char('k') => {
+                    self.help_scroll = self.help_scroll.saturating_sub(1)
+                }
+                KeyCode::Down | KeyCode::Char('j') => {
+                    self.help_scroll = (self.help_scroll + 1).min(most)
+                }
                 KeyCode::PageUp => self.help_scroll = self.help_scroll.saturating_sub(10),
                 KeyCode::PageDown => self.help_scroll = (self.help_scroll + 10).min(most),
                 _ => self.help_open = false,
@@ -515,7 +509,8 @@ impl App {
                 ctx.present = self.present;
                 self.zoom = self.present;
                 self.theme = if self.present && self.normal_theme.name != ThemeName::Mono {
-                    Theme::load(ThemeName::HighContrast).unwrap_or_else(|_| self.normal_theme.clone())
+                    Theme::load(ThemeName::HighContrast)
+                        .unwrap_or_else(|_| self.normal_theme.clone())
                 } else {
                     self.normal_theme.clone()
                 };
@@ -558,6 +553,11 @@ impl App {
             Msg::Handshake(m) => self.panels.handshake.update(m, &mut ctx),
             Msg::Subnet(m) => self.panels.subnet.update(m, &mut ctx),
             Msg::Labs(m) => self.panels.labs.update(m, &mut ctx),
+            Msg::ShowLabRun(run) => {
+                self.go(Screen::Labs, &mut ctx);
+                self.panels.labs.show_run(*run);
+                None
+            }
             Msg::Quiz(m) => self.panels.quiz.update(m, &mut ctx),
         };
         self.take_status(ctx);

@@ -166,7 +166,11 @@ pub fn draw(app: &App, body: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
         "help.close"
     };
     let block = theme.block(&title, true).style(theme.base).title_bottom(
-        Line::from(Span::styled(format!(" {} ", t(ctx.lang, close)), theme.muted)).right_aligned(),
+        Line::from(Span::styled(
+            format!(" {} ", t(ctx.lang, close)),
+            theme.muted,
+        ))
+        .right_aligned(),
     );
     let inner = block.inner(area);
     block.render(area, buf);
@@ -177,10 +181,17 @@ pub fn draw(app: &App, body: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
             width: inner.right().saturating_sub(x),
             ..inner
         };
-        Paragraph::new(lines).style(Style::default()).render(col, buf);
+        Paragraph::new(lines)
+            .style(Style::default())
+            .render(col, buf);
     }
     if let Some(hint) = hint {
         let y = inner.bottom().saturating_sub(1);
-        buf.set_string(inner.x, y, super::text::fit(&hint, usize::from(inner.width)), theme.accent);
+        buf.set_string(
+            inner.x,
+            y,
+            super::text::fit(&hint, usize::from(inner.width)),
+            theme.accent,
+        );
     }
 }

@@ -63,6 +63,8 @@ pub struct Options {
     pub lesson_ids: Vec<String>,
     /// A panel to open at start, with its argument (e.g. `nettutor quiz`).
     pub open: Option<crate::lesson::PanelArg>,
+    /// Where `w` writes pcap files (default: the working directory).
+    pub export_dir: Option<PathBuf>,
 }
 
 /// Time between animation frames while something moves.

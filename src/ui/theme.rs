@@ -309,9 +309,16 @@ mod tests {
         let by_hand: Vec<_> = files
             .iter()
             .filter(|f| !f.ends_with("theme.rs"))
-            .filter(|f| std::fs::read_to_string(f).unwrap().contains(".border_focus"))
+            .filter(|f| {
+                std::fs::read_to_string(f)
+                    .unwrap()
+                    .contains(".border_focus")
+            })
             .collect();
-        assert!(by_hand.is_empty(), "focus borders drawn by hand in {by_hand:?}");
+        assert!(
+            by_hand.is_empty(),
+            "focus borders drawn by hand in {by_hand:?}"
+        );
     }
 
     #[test]

@@ -62,6 +62,21 @@ pub fn app_in(lang: Lang, theme: &str) -> (App, Receiver<AppEvent>) {
     app_with(&opts, demo_lessons(), None)
 }
 
+/// An app in `lang` on the demo lessons whose `w` writes into `dir`.
+pub fn app_exporting_to(lang: Lang, dir: &std::path::Path) -> App {
+    let opts = Options {
+        lang,
+        export_dir: Some(dir.to_path_buf()),
+        ..Options::default()
+    };
+    app_with(&opts, demo_lessons(), None).0
+}
+
+/// Shows a recorded lab run, as the app's message does.
+pub fn replay_lab(app: &mut App, run: nettutor::ui::labs::LabRun) {
+    app.update(nettutor::ui::app::Msg::ShowLabRun(Box::new(run)));
+}
+
 /// An app in `lang` on the shipped lessons, dark theme.
 pub fn shipped_app(lang: Lang) -> App {
     let opts = Options {

@@ -271,7 +271,11 @@ fn syn_flood_keeps_each_half_open_connection_by_its_address() {
     // The genuine client's finished handshake waits in the accept queue until
     // accept(), then leaves it.
     let client = t.client.addr;
-    assert!(t.steps.iter().any(|s| s.queues.as_ref().unwrap().accept_queue == [client]));
+    assert!(
+        t.steps
+            .iter()
+            .any(|s| s.queues.as_ref().unwrap().accept_queue == [client])
+    );
     let last = t.steps.last().unwrap().queues.as_ref().unwrap();
     assert!(last.accept_queue.is_empty(), "{last:?}");
 }

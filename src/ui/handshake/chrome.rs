@@ -200,8 +200,6 @@ fn render_picker(panel: &HandshakePanel, area: Rect, buf: &mut Buffer, ctx: &Ren
         .collect();
     lines.truncate(usize::from(height.saturating_sub(2)));
     Paragraph::new(lines)
-        .block(
-            ctx.theme.block(t(lang, "hs.picker.title"), true),
-        )
+        .block(ctx.theme.block(t(lang, "hs.picker.title"), true))
         .render(popup, buf);
 }

@@ -457,7 +457,12 @@ fn draw_cross(
             put(buf, left.saturating_sub(w) / 2, &label, theme.client);
             let label = fitting_label(server, room, detail);
             let w = crate::ui::text::width(&label);
-            put(buf, c + 2 + right.saturating_sub(w) / 2, &label, theme.server);
+            put(
+                buf,
+                c + 2 + right.saturating_sub(w) / 2,
+                &label,
+                theme.server,
+            );
         }
         1 if progress >= 0.5 => put(buf, c, "╳", theme.base.add_modifier(Modifier::BOLD)),
         2 if progress >= 0.5 => {

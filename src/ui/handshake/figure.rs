@@ -219,7 +219,10 @@ fn build(raw: RawLayout) -> Result<Figure, String> {
             .ok_or_else(|| format!("{layout}: box {}: unknown state {}", b.id, b.state))?;
         let name = b.name.clone().unwrap_or_else(|| state.name().to_string());
         if crate::ui::text::width(&name) + 2 > usize::from(b.w) {
-            return Err(format!("{layout}: box {}: '{name}' is wider than the box", b.id));
+            return Err(format!(
+                "{layout}: box {}: '{name}' is wider than the box",
+                b.id
+            ));
         }
         if b.x + b.w > raw.width || b.y + raw.box_h > raw.height {
             return Err(format!("{layout}: box {} is outside the layout", b.id));
@@ -243,7 +246,8 @@ fn build(raw: RawLayout) -> Result<Figure, String> {
     for e in &raw.edge {
         let (from, to) = (index(&e.from)?, index(&e.to)?);
         let what = format!("{layout}: edge {} → {}", e.from, e.to);
-        let mut edge = route(&boxes[from], &boxes[to], &e.path).map_err(|m| format!("{what}: {m}"))?;
+        let mut edge =
+            route(&boxes[from], &boxes[to], &e.path).map_err(|m| format!("{what}: {m}"))?;
         edge.from = from;
         edge.to = to;
         edge.label = e.label.as_ref().map(|l| (l.x, l.y, l.lines.clone()));
@@ -374,7 +378,11 @@ mod tests {
                 );
             }
             for (from, to) in RFC_FIGURE {
-                assert!(f.edge(from, to).is_some(), "{}: no edge {from} → {to}", f.name);
+                assert!(
+                    f.edge(from, to).is_some(),
+                    "{}: no edge {from} → {to}",
+                    f.name
+                );
             }
             assert_eq!(f.edges.len(), RFC_FIGURE.len(), "{}: extra edges", f.name);
         }
@@ -411,25 +419,35 @@ mod tests {
             for e in &f.edges {
                 for c in &e.cells {
                     let (x, y) = (usize::from(c.x), usize::from(c.y));
-                    assert_ne!(grid[y][x], 'B', "{}: an edge runs through a box at {x},{y}", f.name);
+                    assert_ne!(
+                        grid[y][x], 'B',
+                        "{}: an edge runs through a box at {x},{y}",
+                        f.name
+                    );
                     let bits = match c.shape {
                         Shape::Line(b) => b,
                         Shape::Head(_) => 0xF0,
                     };
                     // Two edges may share a cell only where a straight vertical
                     // line crosses a straight horizontal one.
-                    let crossing = matches!(
-                        (lines[y][x], bits),
-                        (0b0011, 0b1100) | (0b1100, 0b0011)
+                    let crossing =
+                        matches!((lines[y][x], bits), (0b0011, 0b1100) | (0b1100, 0b0011));
+                    assert!(
+                        lines[y][x] == 0 || crossing,
+                        "{}: edges overlap at {x},{y}",
+                        f.name
                     );
-                    assert!(lines[y][x] == 0 || crossing, "{}: edges overlap at {x},{y}", f.name);
                     lines[y][x] |= bits;
                 }
                 if let Some((lx, ly, text)) = &e.label {
                     for (row, line) in text.iter().enumerate() {
                         let y = usize::from(*ly) + row;
                         for x in usize::from(*lx)..usize::from(*lx) + line.chars().count() {
-                            assert!(x < usize::from(f.width), "{}: label '{line}' too wide", f.name);
+                            assert!(
+                                x < usize::from(f.width),
+                                "{}: label '{line}' too wide",
+                                f.name
+                            );
                             assert!(
                                 grid[y][x] == ' ' && lines[y][x] == 0,
                                 "{}: label '{line}' covers something at {x},{y}",
@@ -457,7 +475,14 @@ boxes = [
 edge = [ { from = "a", to = "b", path = [[3,3],[3,4]] } ]
 "#;
         let err = parse(bad).unwrap_err();
-        assert_eq!(err, "t: edge a → b: the arrowhead does not point into its box");
-        assert!(parse(&bad.replace("LISTEN", "LISTENING")).unwrap_err().contains("unknown state"));
+        assert_eq!(
+            err,
+            "t: edge a → b: the arrowhead does not point into its box"
+        );
+        assert!(
+            parse(&bad.replace("LISTEN", "LISTENING"))
+                .unwrap_err()
+                .contains("unknown state")
+        );
     }
 }

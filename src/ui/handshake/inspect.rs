@@ -30,9 +30,10 @@ pub fn render(panel: &HandshakePanel, popup: Rect, buf: &mut Buffer, ctx: &Rende
         t(lang, "hs.inspect.title"),
         flight.segment.summary()
     );
-    let block = ctx
-        .theme
-        .block(&fit(&title, usize::from(popup.width.saturating_sub(4))), true);
+    let block = ctx.theme.block(
+        &fit(&title, usize::from(popup.width.saturating_sub(4))),
+        true,
+    );
     let inner = block.inner(popup);
     block.render(popup, buf);
     if let Some(inspector) = panel.inspector() {

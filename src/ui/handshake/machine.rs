@@ -246,8 +246,12 @@ fn side_style(client: bool, server: bool, ctx: &RenderCtx, otherwise: Style) -> 
     let theme = ctx.theme;
     match (client, server) {
         (true, true) => theme.selected.add_modifier(Modifier::BOLD),
-        (true, false) => theme.client.add_modifier(Modifier::BOLD | Modifier::REVERSED),
-        (false, true) => theme.server.add_modifier(Modifier::BOLD | Modifier::REVERSED),
+        (true, false) => theme
+            .client
+            .add_modifier(Modifier::BOLD | Modifier::REVERSED),
+        (false, true) => theme
+            .server
+            .add_modifier(Modifier::BOLD | Modifier::REVERSED),
         _ => otherwise,
     }
 }
@@ -281,7 +285,12 @@ fn draw_figure(figure: &Figure, view: &View, at: Rect, buf: &mut Buffer, ctx: &R
         }
         for cell in &edge.cells {
             if let Shape::Head(dir) = cell.shape {
-                buf.set_string(at.x + cell.x, at.y + cell.y, head_glyph(dir).to_string(), style);
+                buf.set_string(
+                    at.x + cell.x,
+                    at.y + cell.y,
+                    head_glyph(dir).to_string(),
+                    style,
+                );
             }
         }
         draw_label(edge, at, buf, style);
@@ -289,15 +298,29 @@ fn draw_figure(figure: &Figure, view: &View, at: Rect, buf: &mut Buffer, ctx: &R
     for (i, mask) in masks.iter().enumerate() {
         if *mask != 0 {
             let (x, y) = ((i % w) as u16, (i / w) as u16);
-            buf.set_string(at.x + x, at.y + y, line_glyph(*mask, Weight::Light).to_string(), styles[i]);
+            buf.set_string(
+                at.x + x,
+                at.y + y,
+                line_glyph(*mask, Weight::Light).to_string(),
+                styles[i],
+            );
         }
     }
     for (index, b) in figure.boxes.iter().enumerate() {
         let client = view.in_box(figure, index, Side::Client);
         let server = view.in_box(figure, index, Side::Server);
-        let seen = view.visited.iter().any(|(f, t)| *f == b.state || *t == b.state);
+        let seen = view
+            .visited
+            .iter()
+            .any(|(f, t)| *f == b.state || *t == b.state);
         let plain = if seen { theme.base } else { theme.muted };
-        draw_box(b, at, buf, (client, server), side_style(client, server, ctx, plain));
+        draw_box(
+            b,
+            at,
+            buf,
+            (client, server),
+            side_style(client, server, ctx, plain),
+        );
     }
     // Junctions where plain edges leave framed boxes, in the box's own weight.
     for edge in &figure.edges {
@@ -314,7 +337,12 @@ fn draw_figure(figure: &Figure, view: &View, at: Rect, buf: &mut Buffer, ctx: &R
             };
             let glyph = line_glyph(junction_mask(dir), weight);
             let cell = buf.cell((at.x + x, at.y + y)).map(|c| c.style());
-            buf.set_string(at.x + x, at.y + y, glyph.to_string(), cell.unwrap_or(theme.muted));
+            buf.set_string(
+                at.x + x,
+                at.y + y,
+                glyph.to_string(),
+                cell.unwrap_or(theme.muted),
+            );
         }
     }
     for (edge, client, server) in lit {
@@ -338,7 +366,11 @@ fn draw_figure(figure: &Figure, view: &View, at: Rect, buf: &mut Buffer, ctx: &R
             );
         }
         if let Some((x, y, dir)) = edge.junction {
-            let weight = if client { Weight::Heavy } else { Weight::Double };
+            let weight = if client {
+                Weight::Heavy
+            } else {
+                Weight::Double
+            };
             let style = if client { theme.client } else { theme.server };
             buf.set_string(
                 at.x + x,
@@ -372,7 +404,13 @@ fn draw_label(edge: &figure::Edge, at: Rect, buf: &mut Buffer, style: Style) {
 
 /// A state's box: the client's in heavy lines marked `C`, the server's in
 /// double lines marked `S` (a one-row box: `┃NAME┃`, `║NAME║`, `┃NAME║`).
-fn draw_box(b: &StateBox, at: Rect, buf: &mut Buffer, (client, server): (bool, bool), style: Style) {
+fn draw_box(
+    b: &StateBox,
+    at: Rect,
+    buf: &mut Buffer,
+    (client, server): (bool, bool),
+    style: Style,
+) {
     let (x, y) = (at.x + b.x, at.y + b.y);
     let name_style = style;
     let border = if client || server {
@@ -382,14 +420,32 @@ fn draw_box(b: &StateBox, at: Rect, buf: &mut Buffer, (client, server): (bool, b
     };
     let inner = usize::from(b.w.saturating_sub(2));
     if b.h < 3 {
-        let left = if client { '┃' } else if server { '║' } else { '[' };
-        let right = if server { '║' } else if client { '┃' } else { ']' };
+        let left = if client {
+            '┃'
+        } else if server {
+            '║'
+        } else {
+            '['
+        };
+        let right = if server {
+            '║'
+        } else if client {
+            '┃'
+        } else {
+            ']'
+        };
         buf.set_string(x, y, left.to_string(), border);
         buf.set_string(x + 1, y, centred(&b.name, inner), name_style);
         buf.set_string(x + b.w - 1, y, right.to_string(), border);
         return;
     }
-    let top = if client { Weight::Heavy } else if server { Weight::Double } else { Weight::Light };
+    let top = if client {
+        Weight::Heavy
+    } else if server {
+        Weight::Double
+    } else {
+        Weight::Light
+    };
     let bottom = if server { Weight::Double } else { top };
     let rule = |weight| line_glyph(figure::LEFT | figure::RIGHT, weight).to_string();
     let side = |weight| line_glyph(figure::UP | figure::DOWN, weight).to_string();
@@ -403,15 +459,28 @@ fn draw_box(b: &StateBox, at: Rect, buf: &mut Buffer, (client, server): (bool, b
         other => line_glyph(mask, other),
     };
     let w = usize::from(b.w.saturating_sub(2));
-    let tl = if client { 'C' } else { corner(figure::DOWN | figure::RIGHT, top) };
-    let tr = if server { 'S' } else { corner(figure::DOWN | figure::LEFT, top) };
+    let tl = if client {
+        'C'
+    } else {
+        corner(figure::DOWN | figure::RIGHT, top)
+    };
+    let tr = if server {
+        'S'
+    } else {
+        corner(figure::DOWN | figure::LEFT, top)
+    };
     buf.set_string(x, y, format!("{tl}{}{tr}", rule(top).repeat(w)), border);
     buf.set_string(x, y + 1, side(top), border);
     buf.set_string(x + 1, y + 1, centred(&b.name, inner), name_style);
     buf.set_string(x + b.w - 1, y + 1, side(bottom), border);
     let bl = corner(figure::UP | figure::RIGHT, bottom);
     let br = corner(figure::UP | figure::LEFT, bottom);
-    buf.set_string(x, y + 2, format!("{bl}{}{br}", rule(bottom).repeat(w)), border);
+    buf.set_string(
+        x,
+        y + 2,
+        format!("{bl}{}{br}", rule(bottom).repeat(w)),
+        border,
+    );
 }
 
 fn centred(text: &str, width: usize) -> String {
@@ -505,7 +574,10 @@ fn trace_lines(panel: &HandshakePanel, ctx: &RenderCtx) -> Vec<(String, Style)> 
             Side::Client => ("C", ctx.theme.client),
             Side::Server => ("S", ctx.theme.server),
         };
-        out.push((format!("{who} {} ─{}{send}→ {}", tr.from, tr.event, tr.to), style));
+        out.push((
+            format!("{who} {} ─{}{send}→ {}", tr.from, tr.event, tr.to),
+            style,
+        ));
     }
     out
 }

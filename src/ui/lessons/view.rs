@@ -86,11 +86,9 @@ impl LessonsView {
                 ("m", &l.steps.len().to_string()),
             ],
         );
-        let block = theme
-            .block(l.title.get(ctx.lang), true)
-            .title_bottom(
-                Line::from(Span::styled(format!(" {counter} "), theme.accent)).right_aligned(),
-            );
+        let block = theme.block(l.title.get(ctx.lang), true).title_bottom(
+            Line::from(Span::styled(format!(" {counter} "), theme.accent)).right_aligned(),
+        );
         let inner = block.inner(area);
         block.render(area, buf);
         let pad = if ctx.present { 2 } else { 1 };
@@ -165,7 +163,11 @@ impl LessonsView {
         let set = &*self.set;
         let theme = ctx.theme;
         let hits = &self.hits;
-        let title = tf(ctx.lang, "lessons.search", &[("n", &hits.len().to_string())]);
+        let title = tf(
+            ctx.lang,
+            "lessons.search",
+            &[("n", &hits.len().to_string())],
+        );
         let block = theme.block(&title, true);
         let inner = block.inner(area);
         block.render(area, buf);
