@@ -1,0 +1,484 @@
+//! Recorded lab event streams for the Labs panel tests: what each lab really
+//! sends (see `lab` module docs), with reports built the way the labs build
+//! them. No sockets.
+#![allow(dead_code)]
+
+use nettutor::lab::chat::ChatReport;
+use nettutor::lab::framing::FramingReport;
+use nettutor::lab::port_in_use::{PortInUseReport, PortStep};
+use nettutor::lab::session::TranscriptLine;
+use nettutor::lab::split::SplitReport;
+use nettutor::lab::sticky::StickyReport;
+use nettutor::lab::throughput::{RoundTrips, ThroughputReport};
+use nettutor::lab::time::{TimeExchange, TimeReport};
+use nettutor::lab::udp_boundaries::UdpBoundariesReport;
+use nettutor::lab::udp_loss::{TcpUnderPressure, UdpLossReport};
+use nettutor::lab::udp_truncate::{DatagramFate, UdpTruncateReport};
+use nettutor::lab::unix::{EchoResult, UnixReport};
+use nettutor::lab::{LabDetails, LabEvent, LabName, LabReport, Prediction, Side, Transport};
+use nettutor::ui::labs::LabRun;
+
+pub fn report(
+    lab: LabName,
+    details: LabDetails,
+    elapsed_ms: u64,
+    prediction: Option<(u64, u64)>,
+) -> LabEvent {
+    let prediction = prediction.map(|(predicted, observed)| Prediction {
+        predicted,
+        observed,
+        matched: predicted == observed,
+    });
+    LabEvent::Finished {
+        report: Box::new(LabReport {
+            lab,
+            details,
+            elapsed_ms,
+            prediction,
+        }),
+    }
+}
+
+pub fn sent(index: u64, len: usize) -> LabEvent {
+    LabEvent::Sent { index, len }
+}
+
+pub fn received(index: u64, len: usize, preview: &str) -> LabEvent {
+    LabEvent::Received {
+        index,
+        len,
+        preview: preview.to_string(),
+    }
+}
+
+/// Ten `hello-<i>` sends read by a late server in two recv() calls.
+pub fn sticky_run() -> LabRun {
+    let mut events: Vec<LabEvent> = (0..10).map(|i| sent(i, 7)).collect();
+    events.push(received(0, 21, "hello-0hello-1hello-2"));
+    events.push(received(
+        1,
+        49,
+        "hello-3hello-4hello-5hello-6hello-7hello-8hello-9",
+    ));
+    let details = LabDetails::Sticky(StickyReport {
+        sends: 10,
+        recvs: 2,
+        bytes_sent: 70,
+        bytes_received: 70,
+        reads: vec![21, 49],
+        nodelay: false,
+    });
+    events.push(report(LabName::Sticky, details, 204, Some((10, 2))));
+    LabRun::recorded(LabName::Sticky, events)
+}
+
+pub fn split_run() -> LabRun {
+    let reads: Vec<usize> = [
+        65_536, 65_536, 32_768, 65_536, 65_536, 65_536, 32_768, 65_536, 65_536, 65_536,
+    ]
+    .into_iter()
+    .chain(std::iter::repeat_n(65_536, 6))
+    .collect();
+    let total: usize = reads.iter().sum();
+    let mut events = vec![sent(0, total)];
+    events.extend(
+        reads
+            .iter()
+            .enumerate()
+            .map(|(i, len)| received(i as u64, *len, "xxxx")),
+    );
+    let details = LabDetails::Split(SplitReport {
+        sent: total as u64,
+        recvs: reads.len() as u64,
+        reads: reads.clone(),
+        recv_size: 65_536,
+        send_calls: 1,
+        loopback_mtu: Some(65_536),
+        mss: Some(65_483),
+    });
+    events.push(report(LabName::Split, details, 12, None));
+    LabRun::recorded(LabName::Split, events)
+}
+
+pub fn framing_run() -> LabRun {
+    let mut events = vec![LabEvent::Phase {
+        key: "lab.framing.phase.naive",
+    }];
+    events.extend((0..8).map(|i| sent(i, 9)));
+    events.push(received(
+        0,
+        45,
+        "message-0message-1message-2message-3message-4",
+    ));
+    events.push(received(1, 27, "message-5message-6message-7"));
+    events.push(LabEvent::Phase {
+        key: "lab.framing.phase.length",
+    });
+    events.extend((0..8).map(|i| sent(i, 13)));
+    events.push(received(0, 104, "\\x00\\x00\\x00\\tmessage-0"));
+    let details = LabDetails::Framing(FramingReport {
+        sent: 8,
+        naive_recovered: 0,
+        length_prefix_recovered: 8,
+        delimiter_recovered: 8,
+        sleep_recovered: 5,
+        naive_recvs: 2,
+        sleep_recvs: 5,
+    });
+    events.push(report(LabName::Framing, details, 420, Some((8, 0))));
+    LabRun::recorded(LabName::Framing, events)
+}
+
+pub fn udp_boundaries_run() -> LabRun {
+    // The lab's default: ten 7-byte datagrams (wider than 80 columns at 1 B a cell).
+    let mut events: Vec<LabEvent> = (0..10).map(|i| sent(i, 7)).collect();
+    events.extend((0..10).map(|i| received(i, 7, &format!("hello-{i}"))));
+    let details = LabDetails::UdpBoundaries(UdpBoundariesReport {
+        sent: 10,
+        received: 10,
+        merged: 0,
+        reads: vec![7; 10],
+    });
+    events.push(report(LabName::UdpBoundaries, details, 210, Some((10, 10))));
+    LabRun::recorded(LabName::UdpBoundaries, events)
+}
+
+pub fn udp_truncate_run() -> LabRun {
+    let sizes = [(100, 100, false), (1024, 1024, false), (4000, 1024, true)];
+    let mut events = Vec::new();
+    for (i, (sent_len, got, _)) in sizes.iter().enumerate() {
+        events.push(sent(i as u64, *sent_len));
+        events.push(received(i as u64, *got, "abcd"));
+    }
+    let details = LabDetails::UdpTruncate(UdpTruncateReport {
+        family: "ipv4",
+        max_payload: 65_507,
+        recv_size: 1024,
+        datagrams: sizes
+            .iter()
+            .map(|(s, r, t)| DatagramFate {
+                sent_len: *s,
+                received_len: *r,
+                truncated: *t,
+                true_len: *s,
+            })
+            .collect(),
+        oversize_len: 65_508,
+        oversize_error: Some("Message too long (os error 90)".to_string()),
+    });
+    events.push(report(LabName::UdpTruncate, details, 3, Some((4000, 1024))));
+    LabRun::recorded(LabName::UdpTruncate, events)
+}
+
+/// 2,000 datagrams; 600..900 lost in one burst and every 7th after 1,500.
+pub fn lost(seq: u64) -> bool {
+    (600..900).contains(&seq) || (seq >= 1500 && seq.is_multiple_of(7))
+}
+
+pub fn udp_loss_events() -> Vec<LabEvent> {
+    let mut events = vec![LabEvent::Phase {
+        key: "lab.udp-loss.phase.udp",
+    }];
+    for seq in 0..2000u64 {
+        if seq % 500 == 0 {
+            events.push(LabEvent::Progress {
+                done: seq,
+                total: 2000,
+            });
+        }
+        if !lost(seq) {
+            events.push(LabEvent::Datagram {
+                seq,
+                received: true,
+            });
+        }
+    }
+    events.push(LabEvent::Progress {
+        done: 2000,
+        total: 2000,
+    });
+    events
+}
+
+pub fn udp_loss_run() -> LabRun {
+    let mut events = udp_loss_events();
+    events.push(LabEvent::Phase {
+        key: "lab.udp-loss.phase.tcp",
+    });
+    events.push(LabEvent::Progress {
+        done: 2000,
+        total: 2000,
+    });
+    let lost_count = (0..2000).filter(|s| lost(*s)).count() as u64;
+    let details = LabDetails::UdpLoss(UdpLossReport {
+        sent: 2000,
+        received: 2000 - lost_count,
+        lost: lost_count,
+        kernel_rcvbuf_errors: lost_count,
+        snmp_available: true,
+        socket_drops: Some(lost_count),
+        rcvbuf_requested: 4096,
+        rcvbuf_effective: 8192,
+        send_rate: 3000,
+        read_rate: Some(2000),
+        udp_elapsed_ms: 130,
+        tcp: TcpUnderPressure {
+            sent: 2000,
+            received: 2000,
+            lost: 0,
+            elapsed_ms: 95,
+            blocked_writes: 17,
+            blocked_ms: 60,
+        },
+    });
+    events.push(report(
+        LabName::UdpLoss,
+        details,
+        260,
+        Some((2000, 2000 - lost_count)),
+    ));
+    LabRun::recorded(LabName::UdpLoss, events)
+}
+
+pub fn port_in_use_run() -> LabRun {
+    let busy = "Address already in use (os error 98)";
+    let steps = [
+        ("listen", None),
+        ("bind-busy", Some(busy)),
+        ("udp-same-port", None),
+        ("time-wait", None),
+        ("restart-without-reuseaddr", Some(busy)),
+        ("restart-with-reuseaddr", None),
+    ];
+    let mut events = Vec::new();
+    for (index, (name, error)) in steps.iter().enumerate() {
+        events.push(LabEvent::Step {
+            index,
+            name,
+            ok: error.is_none(),
+            error: error.map(str::to_string),
+        });
+    }
+    let details = LabDetails::PortInUse(PortInUseReport {
+        port: 40_000,
+        steps: steps
+            .iter()
+            .map(|(step, error)| PortStep {
+                step,
+                ok: error.is_none(),
+                error: error.map(str::to_string),
+                is_bind: *step != "time-wait",
+            })
+            .collect(),
+    });
+    events.push(report(LabName::PortInUse, details, 80, Some((1, 2))));
+    LabRun::recorded(LabName::PortInUse, events)
+}
+
+pub fn line(side: Side, sent: bool, text: &str) -> LabEvent {
+    LabEvent::Line {
+        side,
+        sent,
+        text: text.to_string(),
+    }
+}
+
+pub fn conversation(lines: &[(Side, &str)]) -> (Vec<LabEvent>, Vec<TranscriptLine>) {
+    let mut events = Vec::new();
+    let mut transcript = Vec::new();
+    for (from, text) in lines {
+        let to = if *from == Side::Client {
+            Side::Server
+        } else {
+            Side::Client
+        };
+        events.push(line(*from, true, text));
+        events.push(line(to, false, text));
+        transcript.push(TranscriptLine {
+            from: *from,
+            text: text.to_string(),
+        });
+    }
+    (events, transcript)
+}
+
+pub fn chat_run() -> LabRun {
+    let (mut events, transcript) = conversation(&[
+        (Side::Client, "hello, server"),
+        (
+            Side::Server,
+            "hello, client: I learned your address from your message",
+        ),
+        (Side::Client, "what is a socket?"),
+        (Side::Server, "an endpoint: an address and a port"),
+        (Side::Client, "bye"),
+    ]);
+    let details = LabDetails::Chat(ChatReport {
+        transport: Transport::Udp,
+        lines: 5,
+        transcript,
+        ended_by_bye: true,
+    });
+    events.push(report(LabName::Chat, details, 55, Some((5, 5))));
+    LabRun::recorded(LabName::Chat, events)
+}
+
+pub fn time_run() -> LabRun {
+    let pairs = [
+        ("1700000000", "2023-11-14T22:13:20Z"),
+        (
+            "__import__('os').system('echo pwned')",
+            "error: not a whole number of seconds",
+        ),
+    ];
+    let script: Vec<(Side, &str)> = pairs
+        .iter()
+        .flat_map(|(q, a)| [(Side::Client, *q), (Side::Server, *a)])
+        .collect();
+    let (mut events, _) = conversation(&script);
+    let exchanges = pairs
+        .iter()
+        .map(|(q, a)| TimeExchange {
+            request: q.to_string(),
+            reply: a.to_string(),
+            refused: a.starts_with("error: "),
+        })
+        .collect();
+    let details = LabDetails::Time(TimeReport {
+        transport: Transport::Tcp,
+        exchanges,
+        refused: 1,
+    });
+    events.push(report(LabName::Time, details, 40, None));
+    LabRun::recorded(LabName::Time, events)
+}
+
+pub fn unix_run() -> LabRun {
+    let events = vec![
+        LabEvent::Phase {
+            key: "lab.unix.phase.unix",
+        },
+        LabEvent::Progress {
+            done: 10,
+            total: 10,
+        },
+        LabEvent::Phase {
+            key: "lab.unix.phase.inet",
+        },
+        LabEvent::Progress {
+            done: 10,
+            total: 10,
+        },
+        report(
+            LabName::Unix,
+            LabDetails::Unix(UnixReport {
+                unix: EchoResult {
+                    messages: 10,
+                    echoed: 10,
+                    rtt_us: 14,
+                    address: "nettutor.sock".into(),
+                },
+                inet: EchoResult {
+                    messages: 10,
+                    echoed: 10,
+                    rtt_us: 22,
+                    address: "127.0.0.1:PORT".into(),
+                },
+                socket_file_seen: true,
+                socket_file_removed: true,
+            }),
+            9,
+            Some((10, 10)),
+        ),
+    ];
+    LabRun::recorded(LabName::Unix, events)
+}
+
+/// Throughput mid-run (its report is drawn from JSON once it lands).
+pub fn throughput_running() -> LabRun {
+    let mut events = vec![LabEvent::Phase {
+        key: "lab.throughput.phase.tcp",
+    }];
+    for i in 1..=20u64 {
+        let wobble = [0.0, 120.0, -80.0, 40.0][(i % 4) as usize];
+        events.push(LabEvent::Sample {
+            series: "tcp",
+            elapsed_ms: i * 100,
+            value: 2400.0 + wobble,
+        });
+        events.push(LabEvent::Sample {
+            series: "udp",
+            elapsed_ms: i * 100,
+            value: 900.0 - wobble,
+        });
+    }
+    events.push(LabEvent::Progress {
+        done: 2000,
+        total: 4000,
+    });
+    let mut run = LabRun::recorded(LabName::Throughput, events);
+    run.elapsed_ms = 2000;
+    run
+}
+
+pub fn throughput_run() -> LabRun {
+    let mut run = throughput_running();
+    run.events.push(LabEvent::Phase {
+        key: "lab.throughput.phase.udp",
+    });
+    for i in 1..=20u64 {
+        run.events.push(LabEvent::Sample {
+            series: "udp",
+            elapsed_ms: i * 100,
+            value: 900.0,
+        });
+    }
+    let details = LabDetails::Throughput(ThroughputReport {
+        tcp_mbytes_per_s: 2401.5,
+        udp_mbytes_per_s: 902.3,
+        udp_loss_percent: 0.4,
+        rtt_us: RoundTrips { tcp: 21, udp: 17 },
+        seconds: 2,
+        tcp_bytes: 4_803_000_000,
+        udp_sent: 1_860_000,
+        udp_received: 1_852_560,
+        udp_datagram_size: 1000,
+    });
+    run.push(report(
+        LabName::Throughput,
+        details,
+        6100,
+        Some((2000, 2401)),
+    ));
+    run
+}
+
+/// udp-loss while the UDP part is still sending (the progress bar shows).
+pub fn udp_loss_running() -> LabRun {
+    let events: Vec<LabEvent> = udp_loss_events()
+        .into_iter()
+        .filter(|ev| !matches!(ev, LabEvent::Datagram { seq, .. } if *seq >= 1200))
+        .filter(|ev| !matches!(ev, LabEvent::Progress { done, .. } if *done > 1000))
+        .collect();
+    let mut run = LabRun::recorded(LabName::UdpLoss, events);
+    run.elapsed_ms = 800;
+    run
+}
+
+pub fn all_runs() -> Vec<(&'static str, LabRun)> {
+    vec![
+        ("sticky", sticky_run()),
+        ("split", split_run()),
+        ("framing", framing_run()),
+        ("udp_boundaries", udp_boundaries_run()),
+        ("udp_truncate", udp_truncate_run()),
+        ("udp_loss", udp_loss_run()),
+        ("udp_loss_running", udp_loss_running()),
+        ("port_in_use", port_in_use_run()),
+        ("chat", chat_run()),
+        ("time", time_run()),
+        ("unix", unix_run()),
+        ("throughput_running", throughput_running()),
+        ("throughput", throughput_run()),
+    ]
+}
