@@ -17,7 +17,7 @@ use super::field::{MAX_TEXT, is_printable, paste_line};
 use super::glossary::GlossaryView;
 use super::handshake::HandshakePanel;
 pub use super::home::HomeEntry;
-use super::home::HomePanel;
+use super::home::{self, HomePanel};
 use super::keymap::{message_for, presenter_message};
 use super::labs::LabsPanel;
 use super::lan::LanPanel;
@@ -161,6 +161,7 @@ impl App {
         app.panels.lan.export_dir = opts.export_dir.clone();
         app.panels.handshake.export_dir = opts.export_dir.clone();
         app.show_resume();
+        app.refresh_home();
         if !opts.lesson_ids.is_empty() {
             app.start_playlist(&opts.lesson_ids);
         }
@@ -452,6 +453,9 @@ impl App {
                 None => break,
             }
         }
+        if self.screen == Screen::Home {
+            self.refresh_home();
+        }
     }
 
     fn update_once(&mut self, msg: Msg) -> Option<Msg> {
@@ -610,7 +614,16 @@ impl App {
             .last_lesson
             .as_ref()
             .and_then(|id| self.lessons.index_of(id))
-            .map(|i| (i, self.progress.last_step));
+            .map(|i| (i, self.progress.last_step))
+            // A lesson read to its end continues with the next one.
+            .map(|(i, step)| {
+                let last = self.lessons.lessons.get(i).map_or(0, |l| l.steps.len());
+                if step + 1 >= last && i + 1 < self.lessons.lessons.len() {
+                    (i + 1, 0)
+                } else {
+                    (i, step)
+                }
+            });
         self.panels.home.set_resume(resume);
     }
 
@@ -620,6 +633,11 @@ impl App {
         };
         self.progress.last_lesson = Some(l.id.clone());
         self.progress.last_step = step;
+        // The last step seen: the lesson is done (kept in the store's
+        // `lessons_done` section), and the student is told so.
+        let finished = step + 1 >= l.steps.len();
+        let id = l.id.clone();
+        let newly_done = finished && self.progress.mark_lesson_done(&id);
         self.show_resume();
         if let Some(store) = &self.store {
             // Under the store's lock, keeping what others wrote (quiz mastery).
@@ -627,6 +645,9 @@ impl App {
             match store.update(|p| {
                 p.last_lesson = last;
                 p.last_step = step;
+                if finished {
+                    p.mark_lesson_done(&id);
+                }
                 p.other.clone()
             }) {
                 Ok((other, warning)) => {
@@ -638,5 +659,37 @@ impl App {
                 Err(e) => ctx.say(e.to_string()),
             }
         }
+        if newly_done && ctx.status.is_none() {
+            let playlist = &self.panels.lessons.playlist;
+            let done = self.progress.lessons_done();
+            ctx.say(home::completion(
+                ctx.lang,
+                &self.lessons,
+                &done,
+                lesson,
+                playlist,
+            ));
+        }
+        self.refresh_home();
+    }
+
+    /// Home's progress (lessons done, mastery per topic, what is due), from
+    /// the progress kept and the quiz panel's mastery; computed on changes,
+    /// never per frame.
+    fn refresh_home(&mut self) {
+        let done = self.progress.lessons_done();
+        let quiz = &self.panels.quiz;
+        self.panels.home.set_progress(home::HomeProgress {
+            lessons_done: self
+                .lessons
+                .lessons
+                .iter()
+                .filter(|l| done.contains(&l.id))
+                .count(),
+            lessons: self.lessons.lessons.len(),
+            topics: quiz.mastery.by_topic(),
+            due_today: quiz.due_today,
+            drill_missed: quiz.drill.pool,
+        });
     }
 }
