@@ -10,7 +10,7 @@ use anyhow::Context as _;
 use clap::Args;
 
 use super::out::{say, warn};
-use crate::i18n::{Lang, t};
+use crate::i18n::{Lang, t, tf};
 use crate::lesson::panel::QuizArg;
 use crate::lesson::{LessonSet, LessonSource, PanelArg};
 use crate::quiz::mastery::Mastery;
@@ -54,6 +54,15 @@ pub struct QuizArgs {
     #[arg(long, conflicts_with = "seed")]
     pub due: bool,
 
+    /// Exam mode: each answer is recorded, right or wrong is shown only at the
+    /// end and the right answers never; a malformed answer is asked again.
+    #[arg(long)]
+    pub exam: bool,
+
+    /// Who takes the quiz (recorded in the results file and the grade book).
+    #[arg(long, value_name = "NAME")]
+    pub student: Option<String>,
+
     /// Print mastery per topic (from earlier quizzes) and exit.
     #[arg(long)]
     pub progress: bool,
@@ -75,17 +84,9 @@ pub fn run(args: QuizArgs, lessons: Option<PathBuf>, lang: Lang) -> anyhow::Resu
     }
     let topics = parse_topics(&args.topic).map_err(anyhow::Error::msg)?;
     if let Some(path) = &args.results {
-        let ok = path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("json") || e.eq_ignore_ascii_case("csv"));
-        anyhow::ensure!(
-            ok,
-            "--results needs a file ending in .json or .csv, not {}",
-            path.display()
-        );
-        // Before the first question: an unwritable path fails now, not after
-        // the student has answered everything.
-        crate::output_file::check(path)?;
+        // Before the first question: an unusable or existing path fails now,
+        // not after the student has answered everything.
+        results::check_path(path)?;
     }
     let count = usize::from(args.count).min(MAX_COUNT);
     if !args.plain {
@@ -128,6 +129,8 @@ pub fn run(args: QuizArgs, lessons: Option<PathBuf>, lang: Lang) -> anyhow::Resu
         "there are no questions for these topics"
     );
     let mut session = Session::new(spec, questions);
+    session.exam = args.exam;
+    session.student = student_name(args.student.as_deref());
     let time_limit = args.time_limit.map(Duration::from_secs);
     let mut source: Box<dyn AnswerSource> = if time_limit.is_some() {
         Box::new(StdinThread::spawn())
@@ -167,9 +170,28 @@ pub fn run(args: QuizArgs, lessons: Option<PathBuf>, lang: Lang) -> anyhow::Resu
         saver.save();
     }
     if let Some(path) = &args.results {
-        results::write(path, &results::rows(&session, lang))?;
+        let results = results::results(&session, lang, std::time::SystemTime::now());
+        let written = results::write(path, &results)?;
+        warn(&tf(
+            lang,
+            "quiz.results.written",
+            &[("path", &written.display().to_string())],
+        ));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `--student`, cleaned: control characters dropped (the name reaches files,
+/// the grade book and, in a class, the projector), at most 64 characters.
+pub fn student_name(given: Option<&str>) -> String {
+    given
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(64)
+        .collect::<String>()
+        .trim()
+        .to_string()
 }
 
 /// Saves mastery after each answer; the first failure is reported once and

@@ -6,7 +6,7 @@ use std::io::{self, BufRead, Read, Write};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
-use super::answer::{Unreadable, Verdict, correct_answer};
+use super::answer::{self, Unreadable, Verdict, correct_answer};
 use super::results::question_text;
 use super::session::Session;
 use crate::i18n::{Lang, t, tf};
@@ -126,6 +126,29 @@ impl AnswerSource for StdinThread {
     }
 }
 
+/// The end of an exam: which questions were right, by number (never the key).
+pub fn exam_summary(session: &Session, lang: Lang) -> String {
+    let numbers = |right: bool| {
+        let list: Vec<String> = session
+            .records
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.verdict.is_correct() == right)
+            .map(|(i, _)| (i + 1).to_string())
+            .collect();
+        if list.is_empty() {
+            t(lang, "quiz.exam.none").to_string()
+        } else {
+            list.join(", ")
+        }
+    };
+    tf(
+        lang,
+        "quiz.exam.summary",
+        &[("right", &numbers(true)), ("wrong", &numbers(false))],
+    )
+}
+
 /// The ui.toml key saying how to answer `q`.
 pub fn hint_key(q: &Question) -> &'static str {
     match &q.kind {
@@ -175,8 +198,16 @@ pub fn verdict_line(q: &Question, verdict: &Verdict, lang: Lang) -> String {
     }
 }
 
+/// How many times an exam asks again for one question when the answer is
+/// malformed (not wrong); after that it counts as unreadable, so endless
+/// garbage on stdin still ends the exam.
+pub const EXAM_ASKS_AGAIN: usize = 3;
+
 /// Runs `session` in plain mode. Each answer is handed to `record` (question,
 /// right or not) as soon as it is given, so the caller can save it at once.
+/// In an exam (`session.exam`) nothing about correctness is printed until the
+/// end, the right answers and explanations never, and a malformed answer is
+/// asked again ([`EXAM_ASKS_AGAIN`] times) instead of counting.
 pub fn run(
     session: &mut Session,
     lang: Lang,
@@ -206,6 +237,9 @@ pub fn run(
             ]
         )
     )?;
+    if session.exam {
+        writeln!(out, "{}", t(lang, "quiz.plain.exam"))?;
+    }
     if let Some(limit) = time_limit {
         writeln!(
             out,
@@ -229,17 +263,37 @@ pub fn run(
         writeln!(out, "{}", hint(&q, lang))?;
         out.flush()?;
         let asked = Instant::now();
-        let (line, unreadable) = match source.next_line(deadline) {
-            Input::Line(line) => (line, None),
-            Input::Unreadable(why) => (String::new(), Some(why)),
-            Input::End => {
-                writeln!(out, "{}", t(lang, "quiz.plain.eof"))?;
-                break;
+        let mut again = 0;
+        let (line, unreadable) = loop {
+            let (line, unreadable) = match source.next_line(deadline) {
+                Input::Line(line) => (line, None),
+                Input::Unreadable(why) => (String::new(), Some(why)),
+                Input::End => {
+                    writeln!(out, "{}", t(lang, "quiz.plain.eof"))?;
+                    break (None, None);
+                }
+                Input::TimeUp => {
+                    writeln!(out, "{}", t(lang, "quiz.time_up"))?;
+                    break (None, None);
+                }
+            };
+            let malformed = match (&unreadable, answer::check(&q.kind, &line)) {
+                (Some(why), _) => Some(why.clone()),
+                (None, Verdict::Unreadable(why)) => Some(why),
+                _ => None,
+            };
+            match malformed {
+                Some(why) if session.exam && again < EXAM_ASKS_AGAIN => {
+                    again += 1;
+                    let why = why.text(lang);
+                    writeln!(out, "{}", tf(lang, "quiz.exam.again", &[("why", &why)]))?;
+                    out.flush()?;
+                }
+                _ => break (Some(line), unreadable),
             }
-            Input::TimeUp => {
-                writeln!(out, "{}", t(lang, "quiz.time_up"))?;
-                break;
-            }
+        };
+        let Some(line) = line else {
+            break;
         };
         let seconds = asked.elapsed().as_secs_f64();
         if session.answer(&line, seconds).is_none() {
@@ -253,6 +307,10 @@ pub fn run(
             break;
         };
         record(&q, verdict.is_correct());
+        if session.exam {
+            writeln!(out, "{}", t(lang, "quiz.exam.recorded"))?;
+            continue;
+        }
         writeln!(out, "{}", verdict_line(&q, &verdict, lang))?;
         for line in q.explanation.get(lang).lines() {
             writeln!(out, "  {line}")?;
@@ -271,7 +329,10 @@ pub fn run(
     }
     session.finish();
     let mistakes = session.mistakes();
-    if !mistakes.is_empty() {
+    if session.exam {
+        writeln!(out)?;
+        writeln!(out, "{}", exam_summary(session, lang))?;
+    } else if !mistakes.is_empty() {
         writeln!(out)?;
         writeln!(out, "{}", t(lang, "quiz.review"))?;
         for (q, r) in &mistakes {

@@ -1,27 +1,74 @@
-//! Results for an instructor: one row per question, as JSON or CSV.
+//! Results for an instructor: who took which quiz (student, seed, topics,
+//! exam or not, start and end), the score, and one row per question with the
+//! question's instance id, the answer as typed and by content, correctness and
+//! time. JSON (`nettutor-results`, version 2) or CSV (one row per question,
+//! the header fields repeated). A results file is never overwritten: the path
+//! is refused before the first question if it exists, and if it appears while
+//! the quiz runs the results go next to it (`NAME-2.json`) and say so.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::answer::correct_answer;
+use super::identity::{answer_value, instance_id};
 use super::session::Session;
 use crate::i18n::Lang;
 use crate::lesson::question::letter;
 use crate::lesson::{Question, QuestionKind};
 
+/// The `format` field of every results file.
+pub const FORMAT: &str = "nettutor-results";
+/// The current version of the format.
+pub const VERSION: u32 = 2;
+
+/// One quiz, as the results file holds it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Results {
+    pub format: String,
+    pub version: u32,
+    /// `--student` (empty when not given).
+    pub student: String,
+    pub seed: u64,
+    pub topics: Vec<String>,
+    pub exam: bool,
+    /// RFC 3339, UTC.
+    pub started: String,
+    pub ended: String,
+    pub score: usize,
+    pub total: usize,
+    pub questions: Vec<ResultRow>,
+}
+
 /// One row of the results file.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResultRow {
+    /// The authored id or the generator id (the mastery key).
     pub question_id: String,
+    /// What was asked exactly ([`instance_id`]).
+    pub instance_id: String,
     pub concepts: Vec<String>,
     pub question: String,
     /// What the student answered ("" for none).
     pub answer: String,
+    /// The answer by content (the option's text, not its letter).
+    pub answer_value: String,
     /// The right answer in a form plain mode accepts.
     pub correct_answer: String,
     pub correct: bool,
     pub seconds: f64,
+}
+
+/// A wall-clock time as RFC 3339 in UTC (`2026-12-02T01:02:03Z`).
+pub fn rfc3339(at: SystemTime) -> String {
+    let at = time::OffsetDateTime::from(at).replace_nanosecond(0);
+    at.ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_default()
 }
 
 /// The question as plain text: the prompt, then one line per option.
@@ -59,17 +106,42 @@ pub fn rows(session: &Session, lang: Lang) -> Vec<ResultRow> {
         .enumerate()
         .map(|(i, q)| {
             let record = session.records.get(i);
+            let answer = record.map(|r| r.answer.clone()).unwrap_or_default();
             ResultRow {
                 question_id: q.id.clone(),
+                instance_id: instance_id(q),
                 concepts: q.concepts.clone(),
                 question: question_text(q, lang),
-                answer: record.map(|r| r.answer.clone()).unwrap_or_default(),
+                answer_value: answer_value(&q.kind, &answer),
+                answer,
                 correct_answer: correct_answer(&q.kind),
                 correct: record.is_some_and(|r| r.verdict.is_correct()),
                 seconds: record.map_or(0.0, |r| (r.seconds * 10.0).round() / 10.0),
             }
         })
         .collect()
+}
+
+/// The results of `session`, ended at `ended`.
+pub fn results(session: &Session, lang: Lang, ended: SystemTime) -> Results {
+    Results {
+        format: FORMAT.to_string(),
+        version: VERSION,
+        student: session.student.clone(),
+        seed: session.spec.seed,
+        topics: session
+            .spec
+            .topics_or_all()
+            .iter()
+            .map(|t| t.name().to_string())
+            .collect(),
+        exam: session.exam,
+        started: rfc3339(session.started),
+        ended: rfc3339(ended),
+        score: session.score(),
+        total: session.questions.len(),
+        questions: rows(session, lang),
+    }
 }
 
 fn csv_field(s: &str) -> String {
@@ -80,16 +152,26 @@ fn csv_field(s: &str) -> String {
     }
 }
 
-/// CSV with a header; concepts joined by `;`.
-pub fn to_csv(rows: &[ResultRow]) -> String {
-    let mut out =
-        String::from("question_id,concepts,question,answer,correct_answer,correct,seconds\n");
-    for r in rows {
+/// CSV with a header, one row per question (the quiz's fields repeated on
+/// each, so rows from many students can be pasted into one sheet); concepts
+/// joined by `;`.
+pub fn to_csv(results: &Results) -> String {
+    let mut out = String::from(
+        "student,seed,exam,started,ended,question_id,instance_id,concepts,question,answer,answer_value,correct_answer,correct,seconds\n",
+    );
+    for r in &results.questions {
         let fields = [
+            csv_field(&results.student),
+            results.seed.to_string(),
+            results.exam.to_string(),
+            results.started.clone(),
+            results.ended.clone(),
             csv_field(&r.question_id),
+            csv_field(&r.instance_id),
             csv_field(&r.concepts.join(";")),
             csv_field(&r.question),
             csv_field(&r.answer),
+            csv_field(&r.answer_value),
             csv_field(&r.correct_answer),
             r.correct.to_string(),
             format!("{:.1}", r.seconds),
@@ -100,17 +182,86 @@ pub fn to_csv(rows: &[ResultRow]) -> String {
     out
 }
 
-/// Writes `rows` to `path` atomically (`crate::output_file`): `.csv` as CSV,
-/// anything else as a JSON array.
-pub fn write(path: &Path, rows: &[ResultRow]) -> anyhow::Result<()> {
+/// Why a results path cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ResultsPathError {
+    #[error("--results needs a file ending in .json or .csv, not {0}")]
+    Extension(PathBuf),
+    #[error("{0} already exists; results are never overwritten (give a new file name)")]
+    Exists(PathBuf),
+}
+
+/// Checks a `--results` path before the first question: `.json` or `.csv`, a
+/// path that does not exist yet, in a folder that can take it (the
+/// `output_file` error, a usage mistake, comes back as it is).
+pub fn check_path(path: &Path) -> anyhow::Result<()> {
+    let ok = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json") || e.eq_ignore_ascii_case("csv"));
+    if !ok {
+        return Err(ResultsPathError::Extension(path.to_path_buf()).into());
+    }
+    // A device, FIFO or folder is refused for what it is (exit 2).
+    crate::output_file::check(path)?;
+    if path.symlink_metadata().is_ok() {
+        return Err(ResultsPathError::Exists(path.to_path_buf()).into());
+    }
+    Ok(())
+}
+
+/// The first of `path`, `NAME-2.EXT`, `NAME-3.EXT`, … that does not exist.
+fn free_path(path: &Path) -> PathBuf {
+    if path.symlink_metadata().is_err() {
+        return path.to_path_buf();
+    }
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let ext = path
+        .extension()
+        .map(|e| format!(".{}", e.to_string_lossy()))
+        .unwrap_or_default();
+    (2..)
+        .map(|n| path.with_file_name(format!("{stem}-{n}{ext}")))
+        .find(|p| p.symlink_metadata().is_err())
+        .unwrap_or_else(|| path.to_path_buf())
+}
+
+/// Writes `results` atomically (`crate::output_file`) to `path`, or next to
+/// it if `path` appeared meanwhile: `.csv` as CSV, anything else as JSON.
+/// Returns the path written.
+pub fn write(path: &Path, results: &Results) -> anyhow::Result<PathBuf> {
     let csv = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
     let body = if csv {
-        to_csv(rows)
+        to_csv(results)
     } else {
-        serde_json::to_string_pretty(rows)? + "\n"
+        serde_json::to_string_pretty(results)? + "\n"
     };
-    crate::output_file::write_atomic(path, body.as_bytes())?;
-    Ok(())
+    let target = free_path(path);
+    crate::output_file::write_atomic(&target, body.as_bytes())?;
+    Ok(target)
+}
+
+/// Reads a JSON results file (for `class import`).
+pub fn read(path: &Path) -> anyhow::Result<Results> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        anyhow::anyhow!(
+            "{}: {}",
+            path.display(),
+            crate::output_file::plain_reason(&e)
+        )
+    })?;
+    let results: Results = serde_json::from_str(&text)
+        .map_err(|e| anyhow::anyhow!("{}: not a nettutor results file: {e}", path.display()))?;
+    anyhow::ensure!(
+        results.format == FORMAT && results.version == VERSION,
+        "{}: format {} version {} (this nettutor reads {FORMAT} version {VERSION})",
+        path.display(),
+        results.format,
+        results.version
+    );
+    Ok(results)
 }

@@ -211,6 +211,13 @@ pub struct Session {
     pub spec: QuizSpec,
     pub questions: Vec<Question>,
     pub records: Vec<Record>,
+    /// Who takes it (`--student`; empty when not given).
+    pub student: String,
+    /// Exam mode: correctness and explanations wait until the end, the key is
+    /// never shown, a malformed answer is asked again.
+    pub exam: bool,
+    /// When the quiz started (wall clock, for the results file).
+    pub started: std::time::SystemTime,
 }
 
 impl Session {
@@ -219,6 +226,9 @@ impl Session {
             spec,
             questions,
             records: Vec::new(),
+            student: String::new(),
+            exam: false,
+            started: std::time::SystemTime::now(),
         }
     }
 

@@ -15,6 +15,7 @@ mod lessons_check;
 mod pcap_tshark;
 mod quiz_bank;
 mod quiz_due;
+mod quiz_exam;
 mod quiz_plain;
 mod safety_input;
 mod safety_lessons;

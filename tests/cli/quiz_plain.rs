@@ -14,9 +14,12 @@ fn quiz(home: &Path, args: &[&str], input: &str) -> (i32, String, String) {
     nettutor_in(home, &args, input)
 }
 
+fn results(path: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
 fn rows(path: &Path) -> Vec<Value> {
-    let v: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    v.as_array().unwrap().clone()
+    results(path)["questions"].as_array().unwrap().clone()
 }
 
 const N: usize = 16;
@@ -38,6 +41,21 @@ fn empty_answers_score_zero_and_results_replay_to_full_marks() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(last_line(&out), format!("score: 0/{N}"), "{out}");
 
+    let header = results(&first);
+    assert_eq!(header["format"], "nettutor-results");
+    assert_eq!(header["version"], 2);
+    assert_eq!(header["seed"], 4242);
+    assert_eq!(header["score"], 0);
+    assert_eq!(header["total"], N);
+    assert_eq!(header["exam"], false);
+    assert_eq!(header["student"], "");
+    let (started, ended) = (
+        header["started"].as_str().unwrap(),
+        header["ended"].as_str().unwrap(),
+    );
+    // RFC 3339 UTC, and the end is not before the start.
+    assert!(started.ends_with('Z') && started.len() == 20, "{started}");
+    assert!(ended >= started, "{started} .. {ended}");
     let rows1 = rows(&first);
     assert_eq!(rows1.len(), N);
     for row in &rows1 {
@@ -48,9 +66,11 @@ fn empty_answers_score_zero_and_results_replay_to_full_marks() {
             keys,
             [
                 "answer",
+                "answer_value",
                 "concepts",
                 "correct",
                 "correct_answer",
+                "instance_id",
                 "question",
                 "question_id",
                 "seconds"
@@ -80,7 +100,9 @@ fn empty_answers_score_zero_and_results_replay_to_full_marks() {
     assert_eq!(last_line(&out), format!("score: {N}/{N}"), "{out}");
     let csv = std::fs::read_to_string(&second).unwrap();
     assert!(
-        csv.starts_with("question_id,concepts,question,answer,correct_answer,correct,seconds\n"),
+        csv.starts_with(
+            "student,seed,exam,started,ended,question_id,instance_id,concepts,question,answer,answer_value,correct_answer,correct,seconds\n"
+        ),
         "{csv}"
     );
     // Each record ends with `,correct,seconds` on its last line.
@@ -94,8 +116,8 @@ fn empty_answers_score_zero_and_results_replay_to_full_marks() {
 #[test]
 fn same_seed_same_quiz_other_seed_other_quiz() {
     let home = tempfile::tempdir().unwrap();
-    let run = |seed: &str| {
-        let path = home.path().join(format!("{seed}.json"));
+    let run = |seed: &str, name: &str| {
+        let path = home.path().join(format!("{name}.json"));
         let (code, out, err) = quiz(
             home.path(),
             &[
@@ -115,9 +137,9 @@ fn same_seed_same_quiz_other_seed_other_quiz() {
             .collect();
         (out, questions)
     };
-    let (out_a, a) = run("7");
-    let (out_b, b) = run("7");
-    let (_, c) = run("8");
+    let (out_a, a) = run("7", "a");
+    let (out_b, b) = run("7", "b");
+    let (_, c) = run("8", "c");
     assert_eq!(a, b);
     assert_eq!(out_a, out_b, "the printed quiz is identical too");
     assert_ne!(a, c);

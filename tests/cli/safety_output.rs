@@ -141,7 +141,8 @@ fn devices_fifos_and_folders_are_refused_by_name_and_left_alone() {
 #[test]
 fn a_symlink_to_a_file_is_followed_and_stays_a_link() {
     let dir = tempfile::tempdir().unwrap();
-    for args in writers() {
+    // Results files are never overwritten at all (next test).
+    for args in writers().into_iter().filter(|a| a[0] != "quiz") {
         let real = dir.path().join("real.json");
         fs::write(&real, b"old").unwrap();
         let link = dir.path().join("link.json");
@@ -163,6 +164,42 @@ fn a_symlink_to_a_file_is_followed_and_stays_a_link() {
         assert_ne!(written, b"old", "{args:?}: the target was written");
         assert!(written.len() > 20, "{args:?}");
     }
+}
+
+#[test]
+fn an_existing_results_file_or_link_is_refused_before_the_first_question() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("old.json");
+    fs::write(&old, b"last week's exam").unwrap();
+    let link = dir.path().join("link.json");
+    std::os::unix::fs::symlink("old.json", &link).unwrap();
+    let args = [
+        "quiz",
+        "--plain",
+        "--count",
+        "2",
+        "--seed",
+        "3",
+        "--results",
+    ];
+    for path in [&old, &link] {
+        let out = tutor(dir.path(), &args, path, "a\nb\n");
+        assert_eq!(out.status.code(), Some(1));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("already exists") && err.contains("never overwritten"),
+            "{err}"
+        );
+        // Refused before the first question: nothing was asked.
+        assert!(!String::from_utf8_lossy(&out.stdout).contains("[1/2]"));
+    }
+    assert_eq!(fs::read(&old).unwrap(), b"last week's exam");
+    assert!(
+        fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
 }
 
 #[test]

@@ -122,24 +122,22 @@ fn an_authored_choice_moves_its_answer_with_the_seed() {
             if let QuestionKind::Choice { options, correct } = &q.kind
                 && generators::by_id(&q.id).is_none()
             {
-                {
-                    positions.entry(q.id.clone()).or_default().insert(*correct);
-                    // The options are the authored ones, reordered.
-                    let original = authored.iter().find(|a| a.id == q.id).unwrap();
-                    let QuestionKind::Choice {
-                        options: theirs,
-                        correct: right,
-                    } = &original.kind
-                    else {
-                        unreachable!()
-                    };
-                    assert_eq!(options[*correct], theirs[*right], "{}", q.id);
-                    let mut a: Vec<_> = options.iter().map(|o| &o.en).collect();
-                    let mut b: Vec<_> = theirs.iter().map(|o| &o.en).collect();
-                    a.sort();
-                    b.sort();
-                    assert_eq!(a, b, "{}", q.id);
-                }
+                positions.entry(q.id.clone()).or_default().insert(*correct);
+                // The options are the authored ones, reordered.
+                let original = authored.iter().find(|a| a.id == q.id).unwrap();
+                let QuestionKind::Choice {
+                    options: theirs,
+                    correct: right,
+                } = &original.kind
+                else {
+                    unreachable!()
+                };
+                assert_eq!(options[*correct], theirs[*right], "{}", q.id);
+                let mut a: Vec<_> = options.iter().map(|o| &o.en).collect();
+                let mut b: Vec<_> = theirs.iter().map(|o| &o.en).collect();
+                a.sort();
+                b.sort();
+                assert_eq!(a, b, "{}", q.id);
             }
         }
     }

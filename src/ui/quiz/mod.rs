@@ -279,11 +279,12 @@ impl QuizPanel {
         self.mastery.finish_quiz();
         self.save_mastery(ctx);
         if let (Some(path), Some(session)) = (&self.results, &self.session) {
-            match results::write(path, &results::rows(session, ctx.lang)) {
-                Ok(()) => ctx.say(tf(
+            let ended = std::time::SystemTime::now();
+            match results::write(path, &results::results(session, ctx.lang, ended)) {
+                Ok(written) => ctx.say(tf(
                     ctx.lang,
                     "status.exported",
-                    &[("path", &path.display().to_string())],
+                    &[("path", &written.display().to_string())],
                 )),
                 Err(e) => ctx.say(e.to_string()),
             }
