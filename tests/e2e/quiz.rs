@@ -35,7 +35,8 @@ fn right_answers(home: &Path) -> Vec<String> {
     assert!(child.wait().unwrap().success());
     let rows: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(results).unwrap()).unwrap();
-    rows.as_array()
+    rows["questions"]
+        .as_array()
         .unwrap()
         .iter()
         .map(|r| r["correct_answer"].as_str().unwrap().to_string())
@@ -74,7 +75,8 @@ fn the_terminal_quiz_matches_plain_mode_and_scores_full_marks() {
     t.assert_terminal_restored();
     let rows: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&results).unwrap()).unwrap();
-    let rows = rows.as_array().unwrap();
+    assert_eq!(rows["score"], 3);
+    let rows = rows["questions"].as_array().unwrap();
     assert_eq!(rows.len(), 3);
     assert!(
         rows.iter()
