@@ -10,27 +10,31 @@
 //! closed pipe is an EPIPE error the commands handle quietly), a panic ends with
 //! status 101, and standard output is flushed before exit. A stack overflow is
 //! a plain SIGSEGV without std's one-line message.
-#![no_main]
+// The test harness brings its own `main`.
+#![cfg_attr(not(test), no_main)]
 
-use std::ffi::{c_char, c_int};
-use std::io::Write as _;
-use std::process::ExitCode;
+#[cfg(not(test))]
+mod entry {
+    use std::ffi::{c_char, c_int};
+    use std::io::Write as _;
+    use std::process::ExitCode;
 
-#[unsafe(no_mangle)]
-extern "C" fn main(_argc: c_int, _argv: *const *const c_char) -> c_int {
-    // SAFETY: setting a signal's disposition to SIG_IGN before any thread starts.
-    unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_IGN);
+    #[unsafe(no_mangle)]
+    extern "C" fn main(_argc: c_int, _argv: *const *const c_char) -> c_int {
+        // SAFETY: setting a signal's disposition to SIG_IGN before any thread starts.
+        unsafe {
+            libc::signal(libc::SIGPIPE, libc::SIG_IGN);
+        }
+        // The panic hook has printed the message (and restored the terminal).
+        let status = std::panic::catch_unwind(nettutor::cli::main).map_or(101, status_of);
+        let _ = std::io::stdout().flush();
+        status
     }
-    // The panic hook has printed the message (and restored the terminal).
-    let status = std::panic::catch_unwind(nettutor::cli::main).map_or(101, status_of);
-    let _ = std::io::stdout().flush();
-    status
-}
 
-/// The number behind an `ExitCode` (std offers the comparison, not the value).
-fn status_of(code: ExitCode) -> c_int {
-    (0..=u8::MAX)
-        .find(|&n| ExitCode::from(n) == code)
-        .map_or(1, c_int::from)
+    /// The number behind an `ExitCode` (std offers the comparison, not the value).
+    fn status_of(code: ExitCode) -> c_int {
+        (0..=u8::MAX)
+            .find(|&n| ExitCode::from(n) == code)
+            .map_or(1, c_int::from)
+    }
 }

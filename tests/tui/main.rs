@@ -17,3 +17,4 @@ mod quiz;
 mod shell;
 mod subnet;
 mod text;
+mod ticks;
