@@ -18,7 +18,7 @@ use super::field::{MAX_TEXT, is_printable, paste_line};
 use super::glossary::GlossaryView;
 use super::handshake::HandshakePanel;
 pub use super::home::HomeEntry;
-use super::home::HomePanel;
+use super::home::{self, HomePanel};
 use super::keymap::{message_for, presenter_message};
 use super::labs::{LabRun, LabsPanel};
 use super::lan::LanPanel;
@@ -155,6 +155,7 @@ impl App {
         };
         app.panels.quiz.concepts = app.lessons.curriculum.clone();
         app.show_resume();
+        app.refresh_home();
         if !opts.lesson_ids.is_empty() {
             app.start_playlist(&opts.lesson_ids);
         }
@@ -444,6 +445,9 @@ impl App {
                 None => break,
             }
         }
+        if self.screen == Screen::Home {
+            self.refresh_home();
+        }
     }
 
     fn update_once(&mut self, msg: Msg) -> Option<Msg> {
@@ -595,7 +599,16 @@ impl App {
             .last_lesson
             .as_ref()
             .and_then(|id| self.lessons.index_of(id))
-            .map(|i| (i, self.progress.last_step));
+            .map(|i| (i, self.progress.last_step))
+            // A lesson read to its end continues with the next one.
+            .map(|(i, step)| {
+                let last = self.lessons.lessons.get(i).map_or(0, |l| l.steps.len());
+                if step + 1 >= last && i + 1 < self.lessons.lessons.len() {
+                    (i + 1, 0)
+                } else {
+                    (i, step)
+                }
+            });
         self.panels.home.set_resume(resume);
     }
 
@@ -605,6 +618,11 @@ impl App {
         };
         self.progress.last_lesson = Some(l.id.clone());
         self.progress.last_step = step;
+        // The last step seen: the lesson is done (kept in the store's
+        // `lessons_done` section), and the student is told so.
+        let finished = step + 1 >= l.steps.len();
+        let id = l.id.clone();
+        let newly_done = finished && self.progress.mark_lesson_done(&id);
         self.show_resume();
         if let Some(store) = &self.store {
             // Under the store's lock, keeping what others wrote (quiz mastery).
@@ -612,6 +630,9 @@ impl App {
             match store.update(|p| {
                 p.last_lesson = last;
                 p.last_step = step;
+                if finished {
+                    p.mark_lesson_done(&id);
+                }
                 p.other.clone()
             }) {
                 Ok((other, warning)) => {
@@ -623,5 +644,37 @@ impl App {
                 Err(e) => ctx.say(e.to_string()),
             }
         }
+        if newly_done && ctx.status.is_none() {
+            let playlist = &self.panels.lessons.playlist;
+            let done = self.progress.lessons_done();
+            ctx.say(home::completion(
+                ctx.lang,
+                &self.lessons,
+                &done,
+                lesson,
+                playlist,
+            ));
+        }
+        self.refresh_home();
+    }
+
+    /// Home's progress (lessons done, mastery per topic, what is due), from
+    /// the progress kept and the quiz panel's mastery; computed on changes,
+    /// never per frame.
+    fn refresh_home(&mut self) {
+        let done = self.progress.lessons_done();
+        let quiz = &self.panels.quiz;
+        self.panels.home.set_progress(home::HomeProgress {
+            lessons_done: self
+                .lessons
+                .lessons
+                .iter()
+                .filter(|l| done.contains(&l.id))
+                .count(),
+            lessons: self.lessons.lessons.len(),
+            topics: quiz.mastery.by_topic(),
+            due_today: quiz.due_today,
+            drill_missed: quiz.drill.pool,
+        });
     }
 }

@@ -15,6 +15,8 @@ pub mod drill;
 mod drill_view;
 mod view;
 
+pub use view::bar;
+
 use crate::i18n::{t, tf};
 use crate::lesson::PanelArg;
 use crate::lesson::{Question, Topic};
@@ -151,7 +153,10 @@ impl QuizPanel {
     /// `store` when there is one.
     pub fn new(bank: Vec<Question>, store: Option<Store>) -> QuizPanel {
         let mastery = store.as_ref().map(Mastery::load).unwrap_or_default();
+        let mut drill = drill::DrillMode::default();
+        drill.choose(store.as_ref());
         QuizPanel {
+            drill,
             bank,
             store,
             due_today: mastery.due_today(chrono::Utc::now()),
