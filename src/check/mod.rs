@@ -14,6 +14,7 @@ pub mod exercise;
 mod listen;
 pub mod log;
 mod moves;
+mod parse;
 mod process;
 mod raw;
 pub mod report;

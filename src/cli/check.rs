@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::Args;
 
@@ -38,6 +39,10 @@ pub struct CheckArgs {
     /// Also require the properties marked as only reported (e.g. `concurrent`).
     #[arg(long)]
     pub strict: bool,
+    /// Seconds the program may take to start listening, each time it is started
+    /// (default 5; at most 120). With --port: how long to wait for it to appear.
+    #[arg(long, value_name = "SECONDS", value_parser = parse_wait)]
+    pub wait: Option<Duration>,
     /// The student's program; `{port}` is replaced by a free loopback port.
     #[arg(last = true, value_name = "COMMAND")]
     pub command: Vec<String>,
@@ -90,6 +95,7 @@ pub fn run(args: CheckArgs, lessons: Option<PathBuf>, lang: Lang) -> anyhow::Res
         lang,
         strict: args.strict,
         evidence_dir: args.output,
+        wait: args.wait,
     };
     let report = match check::run(exercise, &target, &options) {
         Ok(report) => report,
@@ -109,6 +115,16 @@ pub fn run(args: CheckArgs, lessons: Option<PathBuf>, lang: Lang) -> anyhow::Res
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// `--wait SECONDS`: a number of seconds from 0.1 to 120 (decimals allowed).
+fn parse_wait(text: &str) -> Result<Duration, String> {
+    let max = check::runner::MAX_WAIT.as_secs_f64();
+    match text.trim().parse::<f64>() {
+        Ok(s) if (0.1..=max).contains(&s) => Ok(Duration::from_secs_f64(s)),
+        Ok(_) => Err(format!("{text}: from 0.1 to {max} seconds")),
+        Err(_) => Err(format!("{text}: a number of seconds, e.g. 10 or 2.5")),
+    }
 }
 
 /// Every exercise with its properties and what each checks.

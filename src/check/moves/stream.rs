@@ -7,6 +7,7 @@ use std::sync::Mutex;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use super::super::exercise::Framing;
 use super::super::log::{Log, LogKind};
 use super::super::wire::{Expect, expect, frame};
 use super::Peer;
@@ -20,6 +21,9 @@ pub(super) struct Conn<'a> {
     pub stream: TcpStream,
     pub id: usize,
     pub log: &'a Log,
+    /// One request per connection (`until-close`): the request ends with our FIN,
+    /// the answer with the server's close.
+    pub one_request: bool,
 }
 
 /// How a read ended.
@@ -51,6 +55,7 @@ pub(super) fn connect<'a>(peer: &Peer<'a>, id: usize) -> Result<Conn<'a>, String
         stream,
         id,
         log: peer.log,
+        one_request: peer.exercise.framing == Framing::UntilClose,
     })
 }
 
@@ -66,6 +71,13 @@ impl Conn<'_> {
         read_from(&self.stream, self.id, self.log, want, deadline)
     }
 
+    /// Marks the end of the request, when the protocol ends it with a FIN.
+    pub fn end_request(&self) {
+        if self.one_request {
+            half_close(&self.stream, self.id, self.log);
+        }
+    }
+
     pub fn reset(self) {
         let _ = socket2::SockRef::from(&self.stream).set_linger(Some(Duration::ZERO));
         self.log.note(self.id, LogKind::Reset, &[]);
@@ -75,6 +87,11 @@ impl Conn<'_> {
         let _ = self.stream.shutdown(Shutdown::Both);
         self.log.note(self.id, LogKind::Closed, &[]);
     }
+}
+
+fn half_close(stream: &TcpStream, id: usize, log: &Log) {
+    let _ = stream.shutdown(Shutdown::Write);
+    log.note(id, LogKind::HalfClosed, &[]);
 }
 
 pub(super) fn read_from(
@@ -151,7 +168,9 @@ fn read_until(
 /// Writes `chunks` (`pause` apart) on one thread while reading `want` bytes on
 /// this one, so a server that answers while it still reads cannot deadlock us.
 /// The answer may take `wait` after the last write (however slow the writes were
-/// on a busy machine), and never more than WRITE_LIMIT in all.
+/// on a busy machine), and never more than WRITE_LIMIT in all. With one request
+/// per connection, the writes end with our FIN and the read goes on to the
+/// server's close (one byte more than `want`, so the close is seen).
 pub(super) fn send_and_read(
     conn: &mut Conn<'_>,
     chunks: &[Vec<u8>],
@@ -159,6 +178,12 @@ pub(super) fn send_and_read(
     want: usize,
     wait: Duration,
 ) -> Got {
+    let one_request = conn.one_request;
+    let want = if one_request {
+        want.saturating_add(1)
+    } else {
+        want
+    };
     let Ok(writer) = conn.stream.try_clone() else {
         return Got {
             bytes: Vec::new(),
@@ -181,6 +206,9 @@ pub(super) fn send_and_read(
                 if result.is_err() {
                     break;
                 }
+            }
+            if one_request {
+                half_close(w, id, log);
             }
             if let Ok(mut at) = done.lock() {
                 *at = Some(Instant::now() + wait);
