@@ -15,7 +15,7 @@ use crate::lesson::{LessonError, LessonErrors, LessonSet};
 pub const EXERCISE_DIR: &str = "exercises";
 
 /// The exercise files shipped in the binary, as (file name, contents).
-/// `tests/check_exercises.rs` checks that this lists every file of `exercises/`.
+/// `tests/cli/check_exercises.rs` checks that this lists every file of `exercises/`.
 pub static EMBEDDED: &[(&str, &str)] = &[
     (
         "echo-framed.toml",

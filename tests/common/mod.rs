@@ -6,6 +6,7 @@
 //! run here.
 #![allow(dead_code, clippy::unwrap_used)]
 
+pub mod run;
 pub mod tui;
 
 use std::io::Write as _;

@@ -1,0 +1,24 @@
+//! The real binary as a command: `nettutor SUBCOMMAND …` run as a child
+//! process (arguments, stdin, exit codes, files written, signals sent to it).
+//! One module per subcommand or concern; shared runners live in `common`.
+#![allow(clippy::unwrap_used)]
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod check_exercises;
+mod check_verdicts;
+mod drill_plain;
+mod handshake_export;
+mod lab;
+mod lessons_check;
+mod pcap_tshark;
+mod quiz_bank;
+mod quiz_plain;
+mod safety_input;
+mod safety_lessons;
+mod safety_output;
+mod safety_stdio;
+mod safety_store;
+mod subnet;
+mod subnet_errors;

@@ -1,0 +1,174 @@
+//! Exports every pcap the CLI can write and has tshark check it: no malformed
+//! packets, no bad checksums, and the expected protocols. Skips without tshark.
+
+use crate::common;
+use crate::common::run::tshark_verbose;
+
+use std::path::Path;
+use std::process::Command;
+
+use nettutor::net::pcap::read_pcap;
+
+fn tshark_available() -> bool {
+    Command::new("tshark")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+fn export(args: &[&str], out: &Path) {
+    let status = Command::new(env!("CARGO_BIN_EXE_nettutor"))
+        .args(["--lang", "en", "export"])
+        .args(args)
+        .arg("-o")
+        .arg(out)
+        .output()
+        .unwrap();
+    assert!(
+        status.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+}
+
+fn assert_clean(text: &str, what: &str) {
+    for bad in [
+        "Malformed",
+        "malformed",
+        "incorrect",
+        "Bad checksum",
+        "[Checksum Status: Bad]",
+    ] {
+        assert!(
+            !text.contains(bad),
+            "{what}: tshark reports '{bad}':\n{text}"
+        );
+    }
+}
+
+#[test]
+fn exported_pcaps_are_clean_in_tshark() {
+    if !tshark_available() {
+        common::skip("pcap_tshark", "tshark is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let cases: [(&[&str], usize, &[&str]); 6] = [
+        (
+            &["encapsulation", "--message", "hello"],
+            1,
+            &[
+                "Transmission Control Protocol",
+                "Internet Protocol Version 4",
+                "[correct]",
+            ],
+        ),
+        (
+            &["encapsulation", "--message", "hello", "--udp"],
+            1,
+            &["User Datagram Protocol", "[Checksum Status: Good]"],
+        ),
+        (
+            &["encapsulation", "--message", "你好, world", "--ipv6"],
+            1,
+            &[
+                "Internet Protocol Version 6",
+                "Transmission Control Protocol",
+            ],
+        ),
+        (
+            &["encapsulation", "--message", "x", "--udp", "--ipv6"],
+            1,
+            &["User Datagram Protocol", "Internet Protocol Version 6"],
+        ),
+        (
+            &["arp", "--scenario", "same-network"],
+            4,
+            &[
+                "Address Resolution Protocol (request)",
+                "Target IP address: 192.168.1.20",
+                "Address Resolution Protocol (reply)",
+                "Sender MAC address: 02:00:00:00:00:0b",
+                "Multicast Domain Name System",
+                "Type: ARP (0x0806)",
+            ],
+        ),
+        (
+            &["arp", "--scenario", "via-gateway"],
+            3,
+            &[
+                "Target IP address: 192.168.1.1",
+                "Destination Address: 203.0.113.7",
+            ],
+        ),
+    ];
+    for (i, (args, count, expected)) in cases.iter().enumerate() {
+        let file = dir.path().join(format!("case{i}.pcap"));
+        export(args, &file);
+        assert_eq!(read_pcap(&file).unwrap().len(), *count, "{args:?}");
+        let text = tshark_verbose(&file);
+        assert_clean(&text, &format!("{args:?}"));
+        for needle in *expected {
+            assert!(
+                text.contains(needle),
+                "{args:?}: missing '{needle}' in\n{text}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_corrupted_frame_is_flagged_by_tshark_too() {
+    // Guards the test above: the same check must fail when a checksum is wrong.
+    if !tshark_available() {
+        common::skip("pcap_tshark", "tshark is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bad.pcap");
+    export(&["encapsulation", "--udp"], &file);
+    let mut frames = read_pcap(&file).unwrap();
+    let last = frames[0].data.len() - 1;
+    frames[0].data[last] ^= 0x01;
+    let pairs: Vec<_> = frames.into_iter().map(|f| (f.timestamp, f.data)).collect();
+    nettutor::net::pcap::write_pcap(&file, &pairs).unwrap();
+    let text = tshark_verbose(&file);
+    assert!(text.contains("incorrect") || text.contains("Bad"), "{text}");
+}
+
+#[test]
+fn export_errors_are_clear_and_exit_non_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = "x".repeat(1461);
+    let out = Command::new(env!("CARGO_BIN_EXE_nettutor"))
+        .args([
+            "--lang",
+            "en",
+            "export",
+            "encapsulation",
+            "--message",
+            &long,
+            "-o",
+        ])
+        .arg(dir.path().join("a.pcap"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("at most 1460 bytes (MTU 1500)"));
+    assert!(!dir.path().join("a.pcap").exists());
+
+    let missing = dir.path().join("no/such/dir/a.pcap");
+    let out = Command::new(env!("CARGO_BIN_EXE_nettutor"))
+        .args(["export", "arp", "-o"])
+        .arg(&missing)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("cannot write") && err.contains("no/such/dir/a.pcap"),
+        "{err}"
+    );
+    // Nothing is left behind in the output directory.
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}

@@ -1,0 +1,19 @@
+//! The shipped content checked against independent sources: lessons,
+//! curriculum and terminology, the UI string table, the quiz generators and
+//! banks, the subnet drills.
+#![allow(clippy::unwrap_used)]
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod corrections;
+mod curriculum;
+mod drill_kinds;
+mod drill_range;
+mod lessons_big_folder;
+mod quiz_answers;
+mod quiz_distractors;
+mod quiz_generators;
+mod subnet_links;
+mod terminology;
+mod ui_strings_build;

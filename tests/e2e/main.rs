@@ -1,0 +1,14 @@
+//! End to end: the real binary in a real terminal, a private tmux server per
+//! test (`common::Tmux`). Skipped with a printed reason where tmux is missing
+//! (a failure under `CI=true`).
+#![allow(clippy::unwrap_used)]
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod frames;
+mod labs;
+mod lessons;
+mod paste;
+mod quiz;
+mod terminal;

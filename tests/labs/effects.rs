@@ -1,0 +1,296 @@
+//! Each lab's effect, asserted through its report (run through the library).
+
+use crate::common;
+
+use nettutor::lab::{self, Cancel, LabName, LabParams, NullSink};
+use serde_json::Value;
+
+fn run(lab: LabName, pairs: &[&str]) -> Value {
+    let params = LabParams::from_pairs(lab, pairs.iter().copied()).unwrap();
+    let report = lab::run_lab(&params, &NullSink, &Cancel::new()).unwrap();
+    serde_json::to_value(&report).unwrap()
+}
+
+#[test]
+fn sticky_ten_sends_arrive_in_fewer_recvs() {
+    let json = run(LabName::Sticky, &[]);
+    assert_eq!(json["sends"], 10);
+    assert!(json["recvs"].as_u64().unwrap() < 10, "{json}");
+    assert_eq!(json["bytes_sent"], json["bytes_received"]);
+    let reads: u64 = json["reads"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_u64().unwrap())
+        .sum();
+    assert_eq!(reads, json["bytes_received"].as_u64().unwrap());
+}
+
+#[test]
+fn sticky_merges_even_with_nodelay_so_nagle_is_not_the_cause() {
+    let json = run(LabName::Sticky, &["nodelay", "count=20"]);
+    assert_eq!(json["nodelay"], true);
+    assert!(json["recvs"].as_u64().unwrap() < 20, "{json}");
+}
+
+#[test]
+fn sticky_small_recv_size_splits_one_send_over_several_recvs() {
+    let json = run(
+        LabName::Sticky,
+        &["count=1", "message=abcdefghij", "recv-size=3"],
+    );
+    // "abcdefghij-0" is 12 bytes: recv(3) needs 4 calls.
+    assert_eq!(json["recvs"], 4, "{json}");
+}
+
+#[test]
+fn udp_loss_loses_datagrams_the_kernel_counts_them_and_tcp_loses_none() {
+    let json = run(LabName::UdpLoss, &[]);
+    assert_eq!(json["sent"], 10_000);
+    assert!(json["lost"].as_u64().unwrap() > 0, "{json}");
+    assert_eq!(
+        json["lost"].as_u64().unwrap() + json["received"].as_u64().unwrap(),
+        10_000
+    );
+    if json["snmp_available"] == true {
+        assert!(json["kernel_rcvbuf_errors"].as_u64().unwrap() > 0, "{json}");
+    } else {
+        common::skip_here("udp_loss kernel counter", "/proc/net/snmp is not readable");
+    }
+    assert_eq!(json["tcp"]["sent"], 10_000);
+    assert_eq!(json["tcp"]["received"], 10_000);
+    assert_eq!(json["tcp"]["lost"], 0);
+    // Flow control pushed back: the sender had to wait.
+    assert!(
+        json["tcp"]["blocked_writes"].as_u64().unwrap() > 0,
+        "{json}"
+    );
+}
+
+#[test]
+fn udp_truncate_cuts_the_big_datagram_and_65508_fails_with_emsgsize() {
+    let json = run(LabName::UdpTruncate, &["size=2000", "recv-size=512"]);
+    let d = json["datagrams"].as_array().unwrap();
+    assert_eq!(d.len(), 4);
+    assert_eq!(d[0]["truncated"], false);
+    assert_eq!(d[1]["truncated"], false);
+    assert_eq!(d[1]["received_len"], 512);
+    assert_eq!(d[2]["truncated"], true);
+    assert_eq!(d[2]["sent_len"], 2000);
+    assert_eq!(d[2]["received_len"], 512);
+    assert_eq!(d[2]["true_len"], 2000);
+    assert_eq!(d[3]["sent_len"], 65_507, "65,507 bytes must be accepted");
+    assert_eq!(d[3]["true_len"], 65_507);
+    let err = json["oversize_error"].as_str().unwrap();
+    assert!(
+        err.contains("EMSGSIZE") && err.contains("Message too long"),
+        "{err}"
+    );
+}
+
+#[test]
+fn udp_boundaries_every_datagram_arrives_alone() {
+    let json = run(LabName::UdpBoundaries, &["count=20"]);
+    assert_eq!(json["sent"], 20);
+    assert_eq!(json["received"], 20);
+    assert_eq!(json["merged"], 0);
+    let reads = json["reads"].as_array().unwrap();
+    assert_eq!(reads[0], "hello-0".len());
+    assert_eq!(reads[19], "hello-19".len());
+}
+
+#[test]
+fn framing_recovers_every_message_only_with_a_frame() {
+    let json = run(LabName::Framing, &[]);
+    let sent = json["sent"].as_u64().unwrap();
+    assert_eq!(sent, 20);
+    assert_eq!(json["length_prefix_recovered"], sent);
+    assert_eq!(json["delimiter_recovered"], sent);
+    assert!(json["naive_recovered"].as_u64().unwrap() < sent, "{json}");
+    assert!(json["sleep_recovered"].as_u64().unwrap() < sent, "{json}");
+}
+
+#[test]
+fn split_one_big_send_needs_several_recvs() {
+    let json = run(LabName::Split, &[]);
+    assert_eq!(json["sent"], 1024 * 1024);
+    let recvs = json["recvs"].as_u64().unwrap();
+    assert!(recvs > 1, "{json}");
+    // recv(65536) never returns more than asked, so at least 16 calls.
+    assert!(recvs >= 16, "{recvs}");
+    let total: u64 = json["reads"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_u64().unwrap())
+        .sum();
+    assert_eq!(total, 1024 * 1024);
+    if let Some(mtu) = json["loopback_mtu"].as_u64() {
+        assert!(mtu >= 1280, "{mtu}");
+    }
+}
+
+#[test]
+fn port_in_use_steps_fail_and_succeed_as_the_kernel_rules() {
+    let json = run(LabName::PortInUse, &["predict=2"]);
+    let steps = json["steps"].as_array().unwrap();
+    let outcome: Vec<(&str, bool)> = steps
+        .iter()
+        .map(|s| (s["step"].as_str().unwrap(), s["ok"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(
+        outcome,
+        vec![
+            ("listen", true),
+            ("bind-busy", false),
+            ("udp-same-port", true),
+            ("time-wait", true),
+            ("restart-without-reuseaddr", false),
+            ("restart-with-reuseaddr", true),
+        ]
+    );
+    for failed in [&steps[1], &steps[4]] {
+        let err = failed["error"].as_str().unwrap();
+        assert!(err.contains("Address already in use"), "{err}");
+    }
+    assert_eq!(json["prediction"]["matched"], true);
+}
+
+#[test]
+fn chat_scripted_over_tcp_and_udp_ends_with_bye() {
+    for transport in ["tcp", "udp"] {
+        let json = run(LabName::Chat, &[&format!("transport={transport}")]);
+        assert_eq!(json["transport"], transport);
+        assert_eq!(json["lines"], 5, "{json}");
+        assert_eq!(json["ended_by_bye"], true);
+        let t = json["transcript"].as_array().unwrap();
+        assert_eq!(t[0]["from"], "client");
+        assert_eq!(t[0]["text"], "hello, server");
+        assert_eq!(t[3]["from"], "server");
+        assert_eq!(t[3]["text"], "4");
+    }
+}
+
+#[test]
+fn time_server_parses_numbers_and_refuses_code() {
+    let json = run(LabName::Time, &[]);
+    let ex = json["exchanges"].as_array().unwrap();
+    assert_eq!(ex[0]["reply"], "2023-11-14 22:13:20 UTC");
+    assert_eq!(ex[1]["reply"], "1970-01-01 00:00:00 UTC");
+    assert_eq!(ex[2]["refused"], true);
+    assert!(
+        ex[2]["reply"]
+            .as_str()
+            .unwrap()
+            .starts_with("error: not a number")
+    );
+    assert_eq!(json["refused"], 2);
+}
+
+#[test]
+fn udp_time_server_formats_only_safe_directives() {
+    let json = run(LabName::Time, &["transport=udp"]);
+    let ex = json["exchanges"].as_array().unwrap();
+    let first = ex[0]["reply"].as_str().unwrap();
+    // "%Y-%m-%d %H:%M:%S %Z" → e.g. "2026-11-25 22:10:40 UTC"
+    assert_eq!(first.len(), 23, "{first}");
+    assert!(
+        first.ends_with(" UTC") && first.as_bytes()[4] == b'-',
+        "{first}"
+    );
+    assert_eq!(
+        ex[2]["reply"], "{0.__class__.__mro__}",
+        "plain text stays text"
+    );
+    assert_eq!(ex[3]["refused"], true);
+    assert_eq!(json["refused"], 1);
+}
+
+#[test]
+fn interactive_chat_delivers_lines_both_ways_and_closes() {
+    use nettutor::lab::{LabEvent, Side, Transport, chat};
+    use std::sync::{Arc, mpsc};
+    use std::time::{Duration, Instant};
+    let (tx, rx) = mpsc::channel::<LabEvent>();
+    let session = chat::start(Transport::Tcp, Arc::new(tx)).unwrap();
+    session.say(Side::Client, "ni hao").unwrap();
+    let wait_for = |side: Side, text: &str| {
+        let end = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < end {
+            if let Ok(LabEvent::Line {
+                side: s,
+                sent: false,
+                text: t,
+            }) = rx.recv_timeout(Duration::from_millis(100))
+                && s == side
+                && t == text
+            {
+                return;
+            }
+        }
+        panic!("{side:?} never received {text:?}");
+    };
+    wait_for(Side::Server, "ni hao");
+    session
+        .say(Side::Server, "line with\nnewline \\ inside")
+        .unwrap();
+    wait_for(Side::Client, "line with\nnewline \\ inside");
+    session.say(Side::Server, "bye").unwrap();
+    wait_for(Side::Client, "bye");
+    let transcript = session.close().unwrap();
+    assert_eq!(transcript.len(), 3);
+}
+
+#[test]
+fn unix_echo_works_beside_inet_and_the_socket_file_is_removed() {
+    let json = run(LabName::Unix, &["count=200", "message=ping over a path"]);
+    assert_eq!(json["unix"]["echoed"], 200);
+    assert_eq!(json["inet"]["echoed"], 200);
+    assert_eq!(json["socket_file_seen"], true);
+    assert_eq!(json["socket_file_removed"], true);
+    let path = json["unix"]["address"].as_str().unwrap();
+    assert!(path.ends_with("echo.sock"));
+    assert!(!std::path::Path::new(path).exists());
+    assert!(
+        json["inet"]["address"]
+            .as_str()
+            .unwrap()
+            .starts_with("127.0.0.1:")
+    );
+}
+
+#[test]
+fn throughput_measures_positive_rates_and_latencies() {
+    let json = run(LabName::Throughput, &["seconds=1"]);
+    assert!(json["tcp_mbytes_per_s"].as_f64().unwrap() > 0.0, "{json}");
+    assert!(json["udp_mbytes_per_s"].as_f64().unwrap() > 0.0, "{json}");
+    let loss = json["udp_loss_percent"].as_f64().unwrap();
+    assert!((0.0..=100.0).contains(&loss), "{loss}");
+    assert!(json["rtt_us"]["tcp"].as_u64().unwrap() > 0);
+    assert!(json["rtt_us"]["udp"].as_u64().unwrap() > 0);
+    assert!(json["udp_received"].as_u64().unwrap() <= json["udp_sent"].as_u64().unwrap());
+}
+
+#[test]
+fn udp_truncate_over_ipv6_allows_65527_and_refuses_65528() {
+    if std::net::UdpSocket::bind("[::1]:0").is_err() {
+        common::skip_here(
+            "udp_truncate_over_ipv6_allows_65527_and_refuses_65528",
+            "no IPv6 loopback (::1) on this machine",
+        );
+        return;
+    }
+    let json = run(LabName::UdpTruncate, &["ipv6"]);
+    assert_eq!(json["family"], "ipv6");
+    let d = json["datagrams"].as_array().unwrap();
+    assert_eq!(d[2]["truncated"], true);
+    assert_eq!(d[3]["sent_len"], 65_527);
+    assert_eq!(d[3]["true_len"], 65_527);
+    assert_eq!(json["oversize_len"], 65_528);
+    assert!(
+        json["oversize_error"]
+            .as_str()
+            .unwrap()
+            .contains("EMSGSIZE")
+    );
+}

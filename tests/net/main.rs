@@ -1,0 +1,11 @@
+//! `net/` against references: frame building and dissection, subnet math
+//! (properties and tables computed independently of the code under test).
+#![allow(clippy::unwrap_used)]
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod frames_props;
+mod frames_reference;
+mod subnet_props;
+mod subnet_table;

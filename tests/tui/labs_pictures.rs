@@ -1,0 +1,225 @@
+//! The Labs panel drawn from RECORDED event streams (no sockets): every lab's
+//! live picture and summary, in English and Chinese, at 80x24 and 160x48; plus
+//! style checks where colour carries the meaning (the sticky picture's send and
+//! receive rows share each send's colour).
+
+use crate::common;
+use crate::labs_fixtures::*;
+
+use common::tui::*;
+use nettutor::i18n::Lang;
+use ratatui::buffer::Buffer;
+
+#[test]
+fn every_lab_picture_from_a_recorded_stream() {
+    for (name, run) in all_runs() {
+        for lang in Lang::ALL {
+            for (w, h) in [(80, 24), (160, 48)] {
+                let mut a = app(lang);
+                a.replay_lab(run.clone());
+                let t = terminal(&mut a, w, h);
+                insta::assert_snapshot!(format!("labs_{name}_{lang}_{w}x{h}"), t.backend());
+            }
+        }
+    }
+}
+
+/// Row index of the first row containing `needle`.
+fn row_with(buf: &Buffer, needle: &str) -> usize {
+    rows(buf)
+        .iter()
+        .position(|r| r.contains(needle))
+        .unwrap_or_else(|| panic!("no row with {needle:?}"))
+}
+
+#[test]
+fn sticky_picture_shows_merged_sends_in_the_same_colours() {
+    let mut a = app(Lang::En);
+    a.replay_lab(sticky_run());
+    let t = terminal(&mut a, 80, 24);
+    let buf = t.backend().buffer();
+    let send_row = row_with(buf, "send() ×10");
+    let recv_row = row_with(buf, "recv() ×2");
+    let lines = rows(buf);
+    let starts =
+        |row: usize, glyphs: &[char]| lines[row].chars().filter(|c| glyphs.contains(c)).count();
+    assert_eq!(starts(send_row, &['┌', '╷']), 10, "{}", lines[send_row]);
+    assert_eq!(starts(recv_row, &['└', '╵']), 2, "{}", lines[recv_row]);
+    // The byte rows between them: each column has the same colour above and
+    // below (the same send), and both sends' colours appear in the first read.
+    let mut colours = Vec::new();
+    for x in 0..buf.area.width {
+        let above = &buf[(x, send_row as u16 + 1)];
+        let below = &buf[(x, send_row as u16 + 2)];
+        if above.symbol() != " " && below.symbol() != " " && above.symbol() != "│" {
+            assert_eq!(above.fg, below.fg, "column {x}");
+            colours.push(above.fg);
+        }
+    }
+    colours.dedup();
+    assert!(
+        colours.len() >= 10,
+        "each send has its own run of colour: {colours:?}"
+    );
+}
+
+#[test]
+fn loss_grid_marks_the_lost_burst() {
+    let mut a = app(Lang::En);
+    a.replay_lab(udp_loss_run());
+    let t = terminal(&mut a, 160, 48);
+    let text = rows(t.backend().buffer()).join("\n");
+    assert!(text.contains('·'), "lost cells drawn");
+    assert!(text.contains('█'), "arrived cells drawn");
+    assert!(
+        text.contains("UDP: sent 2000, received 1629, lost 371"),
+        "{text}"
+    );
+    assert!(text.contains("lost 0"), "TCP loses nothing: {text}");
+}
+
+#[test]
+fn summary_compares_the_prediction_in_both_languages() {
+    for (lang, needle) in [(Lang::En, "yousaid10"), (Lang::Zh, "你回答10")] {
+        let mut a = app(lang);
+        a.replay_lab(sticky_run());
+        let t = terminal(&mut a, 160, 48);
+        // Wide characters leave blank cells behind them: compare without spaces.
+        let text: String = rows(t.backend().buffer())
+            .join("")
+            .chars()
+            .filter(|c| *c != ' ')
+            .collect();
+        assert!(text.contains(needle), "{lang}: {text}");
+    }
+}
+
+#[test]
+fn parameter_form_with_a_refused_value() {
+    use nettutor::lesson::PanelId;
+    use nettutor::ui::app::{AppEvent, Msg};
+    use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+    for lang in Lang::ALL {
+        for (w, h) in [(80, 24), (160, 48)] {
+            let mut a = app(lang);
+            a.update(Msg::OpenPanel {
+                panel: PanelId::Labs,
+                arg: "lab=sticky count=12 nodelay=true predict=3".into(),
+            });
+            let mut press = |code| {
+                a.handle_event(AppEvent::Input(Event::Key(KeyEvent::new(
+                    code,
+                    KeyModifiers::NONE,
+                ))))
+            };
+            press(KeyCode::Down);
+            press(KeyCode::Enter); // message
+            for _ in 0..5 {
+                press(KeyCode::Backspace);
+            }
+            press(KeyCode::Enter); // empty: refused
+            let t = terminal(&mut a, w, h);
+            insta::assert_snapshot!(format!("labs_form_error_{lang}_{w}x{h}"), t.backend());
+            let text = rows(t.backend().buffer()).join("\n");
+            let compact: String = text.chars().filter(|c| *c != ' ').collect();
+            assert!(compact.contains("message"), "{text}");
+        }
+    }
+}
+
+#[test]
+fn every_picture_survives_small_and_odd_sizes() {
+    for (_, run) in all_runs() {
+        for lang in Lang::ALL {
+            for (w, h) in [(60, 18), (61, 19), (73, 21), (99, 27), (200, 60)] {
+                let mut a = app(lang);
+                a.replay_lab(run.clone());
+                let t = terminal(&mut a, w, h);
+                let text = rows(t.backend().buffer()).join("");
+                assert!(text.contains(run.lab.as_str()), "{} at {w}x{h}", run.lab);
+            }
+        }
+    }
+}
+
+#[test]
+fn monochrome_sticky_picture_still_tells_sends_apart() {
+    let (mut a, _rx) = app_in(Lang::En, "mono");
+    a.replay_lab(sticky_run());
+    let t = terminal(&mut a, 80, 24);
+    let buf = t.backend().buffer();
+    let send_row = row_with(buf, "send() ×10");
+    let bytes: String = rows(buf)[send_row + 1]
+        .chars()
+        .filter(|c| "█▓".contains(*c))
+        .collect();
+    // Consecutive sends alternate glyphs: 10 sends make 10 runs.
+    let runs = 1 + bytes
+        .chars()
+        .zip(bytes.chars().skip(1))
+        .filter(|(a, b)| a != b)
+        .count();
+    assert_eq!(runs, 10, "{bytes}");
+    let reads: String = rows(buf)[send_row + 2]
+        .chars()
+        .filter(|c| "█▒".contains(*c))
+        .collect();
+    let read_runs = 1 + reads
+        .chars()
+        .zip(reads.chars().skip(1))
+        .filter(|(a, b)| a != b)
+        .count();
+    assert_eq!(read_runs, 2, "two recv() calls: {reads}");
+}
+
+#[test]
+fn projecting_gives_the_picture_the_whole_width() {
+    let mut a = app(Lang::En);
+    a.update(nettutor::ui::app::Msg::TogglePresent);
+    a.replay_lab(sticky_run());
+    press(&mut a, ratatui::crossterm::event::KeyCode::Tab);
+    assert_eq!(a.labs().focus, nettutor::ui::labs::Focus::Form);
+    let t = terminal(&mut a, 80, 24);
+    let text = rows(t.backend().buffer()).join("\n");
+    assert!(
+        !text.contains("udp-boundaries"),
+        "the list is hidden:\n{text}"
+    );
+    assert!(text.contains("send() ×10"), "{text}");
+    press(&mut a, ratatui::crossterm::event::KeyCode::Tab);
+    assert_eq!(a.labs().focus, nettutor::ui::labs::Focus::List);
+    let t = terminal(&mut a, 80, 24);
+    assert!(
+        rows(t.backend().buffer())
+            .join("\n")
+            .contains("udp-boundaries"),
+        "the list is back when it has focus"
+    );
+}
+
+#[test]
+fn s_shows_the_whole_summary_on_a_small_terminal() {
+    use nettutor::ui::app::{AppEvent, Msg};
+    use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+    let mut a = app(Lang::En);
+    a.replay_lab(sticky_run());
+    let text = rows(terminal(&mut a, 80, 24).backend().buffer()).join("\n");
+    assert!(text.contains("s shows the whole summary"), "{text}");
+    assert!(
+        !text.contains("Only framing fixes this"),
+        "cut at 80x24:\n{text}"
+    );
+    a.handle_event(AppEvent::Input(Event::Key(KeyEvent::new(
+        KeyCode::Char('s'),
+        KeyModifiers::NONE,
+    ))));
+    let text = rows(terminal(&mut a, 80, 24).backend().buffer()).join("\n");
+    assert!(
+        !text.contains("send() ×10"),
+        "the picture made room:\n{text}"
+    );
+    assert!(text.contains("framing fixes this"), "{text}");
+    a.update(Msg::Labs(nettutor::ui::labs::LabsMsg::Summary));
+    let text = rows(terminal(&mut a, 80, 24).backend().buffer()).join("\n");
+    assert!(text.contains("send() ×10"), "s again: the picture is back");
+}

@@ -1,0 +1,19 @@
+//! The app on ratatui's TestBackend (`common::tui`): keys in, screen text
+//! out, insta snapshots in `tests/tui/snapshots/`. One module per panel or
+//! shell concern.
+#![allow(clippy::unwrap_used)]
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod frames;
+mod handshake;
+mod keys;
+mod labs_fixtures;
+mod labs_live;
+mod labs_pictures;
+mod present;
+mod quiz;
+mod shell;
+mod subnet;
+mod text;
