@@ -67,7 +67,6 @@ fn nettutor(args: &[&str]) -> Output {
         .expect("nettutor runs")
 }
 
-#[path = "check_verdicts/more.rs"]
 mod more;
 
 /// Runs the checker on `file` and returns the verdict of each property, the
