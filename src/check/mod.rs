@@ -11,6 +11,7 @@
 pub mod catalog;
 pub mod evidence;
 pub mod exercise;
+pub mod history;
 mod listen;
 pub mod log;
 mod moves;

@@ -42,6 +42,8 @@ pub struct Options {
     /// How long the program may take to listen (each start); `None`: [`START_WAIT`].
     /// Capped at [`MAX_WAIT`].
     pub wait: Option<Duration>,
+    /// Keep `report.json` even when everything passed (`--open` shows it).
+    pub keep_report: bool,
 }
 
 impl Options {
@@ -323,7 +325,7 @@ fn not_loopback(lang: Lang, ip: IpAddr, port: u16) -> CheckError {
 /// Writes the evidence files of failing properties and `report.json`.
 fn keep_evidence(report: &mut CheckReport, options: &Options) -> Result<(), CheckError> {
     let failing = report.properties.iter().any(|p| !p.passed);
-    if !failing && options.evidence_dir.is_none() {
+    if !failing && options.evidence_dir.is_none() && !options.keep_report {
         return Ok(());
     }
     let dir = match &options.evidence_dir {

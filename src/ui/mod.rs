@@ -6,6 +6,7 @@
 //! with a timeout instead, and that timeout is the tick.
 
 pub mod app;
+pub mod check;
 pub mod clock;
 pub mod draw;
 pub mod field;

@@ -59,10 +59,14 @@ fn program(name: &str) -> Program {
     Program { _dir: dir, path }
 }
 
+/// `nettutor ARGS` with a home of its own (each check adds to the recent list
+/// there), removed afterwards.
 fn nettutor(args: &[&str]) -> Output {
+    let home = tempfile::tempdir().expect("home");
     Command::new(env!("CARGO_BIN_EXE_nettutor"))
         .args(args)
         .env("NO_COLOR", "1")
+        .env("NETTUTOR_HOME", home.path())
         .output()
         .expect("nettutor runs")
 }

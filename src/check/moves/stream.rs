@@ -60,10 +60,11 @@ pub(super) fn connect<'a>(peer: &Peer<'a>, id: usize) -> Result<Conn<'a>, String
 }
 
 impl Conn<'_> {
+    /// Writes `bytes`, logged as they are handed to the kernel (before the
+    /// answer they may cause).
     pub fn write(&mut self, bytes: &[u8]) -> io::Result<()> {
-        let result = self.stream.write_all(bytes);
         self.log.note(self.id, LogKind::Sent, bytes);
-        result
+        self.stream.write_all(bytes)
     }
 
     /// Reads until `want` bytes came, the server closed, or `deadline`.
@@ -201,9 +202,8 @@ pub(super) fn send_and_read(
                 if i > 0 && !pause.is_zero() {
                     thread::sleep(pause);
                 }
-                let result = w.write_all(chunk);
                 log.note(id, LogKind::Sent, chunk);
-                if result.is_err() {
+                if w.write_all(chunk).is_err() {
                     break;
                 }
             }

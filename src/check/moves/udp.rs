@@ -39,8 +39,8 @@ fn client<'a>(peer: &Peer<'a>, id: usize) -> Result<Client<'a>, String> {
 
 impl Client<'_> {
     fn send(&self, bytes: &[u8]) {
-        let _ = self.socket.send_to(bytes, self.server);
         self.log.note(self.id, LogKind::Sent, bytes);
+        let _ = self.socket.send_to(bytes, self.server);
     }
 
     fn recv(&self, deadline: Instant) -> Answer {

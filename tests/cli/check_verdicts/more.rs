@@ -217,7 +217,9 @@ fn with_port_wait_covers_a_program_that_starts_later() {
         .expect("port")
         .port();
     let program = program("udp_time_correct.py");
+    let home = tempfile::tempdir().expect("home");
     let checker = std::process::Command::new(env!("CARGO_BIN_EXE_nettutor"))
+        .env("NETTUTOR_HOME", home.path())
         .args(["check", "udp-time", "--json", "--wait", "20", "--port"])
         .arg(port.to_string())
         .stdout(std::process::Stdio::piped())
@@ -235,4 +237,42 @@ fn with_port_wait_covers_a_program_that_starts_later() {
     let _ = server.wait();
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
     assert_eq!(json["failed"], 0, "{json:#}");
+}
+
+/// Every check joins the recent list in the progress folder, newest first,
+/// with its verdict and where its report is.
+#[test]
+fn each_check_is_recorded_for_the_labs_list() {
+    if !python3() {
+        return;
+    }
+    let home = tempfile::tempdir().expect("home");
+    let evidence = tempfile::tempdir().expect("evidence");
+    let run = |file: &str| {
+        let program = program(file);
+        std::process::Command::new(env!("CARGO_BIN_EXE_nettutor"))
+            .env("NETTUTOR_HOME", home.path())
+            .args(["check", "udp-chat", "--json", "-o"])
+            .arg(evidence.path())
+            .args(["--", "python3"])
+            .arg(&*program)
+            .arg("{port}")
+            .output()
+            .expect("nettutor runs")
+    };
+    assert_eq!(run("udp_chat_correct.py").status.code(), Some(0));
+    assert_eq!(run("udp_chat_empty.py").status.code(), Some(1));
+    let records = nettutor::check::history::load(home.path());
+    assert_eq!(records.len(), 2, "{records:?}");
+    assert_eq!((records[0].failed, records[0].total), (1, 6));
+    assert_eq!((records[1].failed, records[1].passed), (0, 6));
+    let report =
+        nettutor::ui::check::read_report(records[0].report.as_deref().expect("a report path"))
+            .expect("the report reads back");
+    assert!(
+        report
+            .properties
+            .iter()
+            .any(|p| p.name == "empty" && !p.passed)
+    );
 }
