@@ -37,7 +37,7 @@ fn slow(lab: LabName) -> Option<LabParams> {
     let pairs: &[&str] = match lab {
         LabName::Sticky | LabName::UdpBoundaries => &["delay=5000"],
         LabName::Framing => &["delay=5000"],
-        LabName::UdpLoss => &["count=100000", "pause-us=2000"],
+        LabName::UdpLoss => &["count=10000", "pause-us=2000"],
         LabName::Throughput => &["seconds=10"],
         LabName::Unix => &["count=100000", "message=a longer message to echo back"],
         LabName::Split => &["size=67108864", "recv-size=256"],

@@ -49,6 +49,11 @@ pub struct QuizArgs {
     #[arg(long, value_name = "FILE.json|FILE.csv")]
     pub results: Option<PathBuf>,
 
+    /// Ask only what spaced repetition has due today (up to --count); says
+    /// when the next review is if nothing is due.
+    #[arg(long, conflicts_with = "seed")]
+    pub due: bool,
+
     /// Print mastery per topic (from earlier quizzes) and exit.
     #[arg(long)]
     pub progress: bool,
@@ -107,7 +112,17 @@ pub fn run(args: QuizArgs, lessons: Option<PathBuf>, lang: Lang) -> anyhow::Resu
         count,
         seed: args.seed.unwrap_or_else(session::fresh_seed),
     };
-    let questions = session::build(&spec, &set.questions, &due);
+    let questions = if args.due {
+        let now = chrono::Utc::now();
+        let questions = mastery.due_quiz(&spec, &set.questions, now);
+        if questions.is_empty() {
+            say(&format!("{}\n", mastery.nothing_due(lang, now)))?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        questions
+    } else {
+        session::build(&spec, &set.questions, &due)
+    };
     anyhow::ensure!(
         !questions.is_empty(),
         "there are no questions for these topics"
@@ -198,6 +213,7 @@ fn run_tui(
         seed: args.seed,
         time: args.time_limit,
         results: args.results.clone(),
+        due: args.due,
     });
     crate::ui::run(crate::ui::Options {
         lang,

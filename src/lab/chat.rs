@@ -57,13 +57,19 @@ pub fn run(
     cancel: &Cancel,
 ) -> Result<ChatReport, LabError> {
     let transcript = session::play(params.transport, ServerRole::Manual, SCRIPT, sink, cancel)?;
-    let ended_by_bye = transcript.last().is_some_and(|l| l.text.trim() == BYE);
-    Ok(ChatReport {
-        transport: params.transport,
-        lines: transcript.len() as u64,
-        transcript,
-        ended_by_bye,
-    })
+    Ok(ChatReport::of(params.transport, transcript))
+}
+
+impl ChatReport {
+    /// The report of a conversation (headless script or the panel's session).
+    pub fn of(transport: Transport, transcript: Vec<TranscriptLine>) -> ChatReport {
+        ChatReport {
+            transport,
+            lines: transcript.len() as u64,
+            ended_by_bye: transcript.last().is_some_and(|l| l.text.trim() == BYE),
+            transcript,
+        }
+    }
 }
 
 impl LabOutcome for ChatReport {

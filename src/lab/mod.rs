@@ -78,7 +78,6 @@ pub mod udp_loss;
 pub mod udp_truncate;
 pub mod unix;
 
-use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Instant;
 
@@ -296,21 +295,29 @@ pub fn run_lab(
             err
         }
     })?;
-    let elapsed_ms = io::ms_since(start);
-    let prediction = params.predict().map(|predicted| {
-        let outcome = details.outcome();
-        Prediction {
-            predicted,
-            observed: outcome.observed(),
-            matched: outcome.matches(predicted),
-        }
-    });
-    Ok(LabReport {
-        lab: params.lab(),
+    Ok(LabReport::new(
+        params.lab(),
         details,
-        elapsed_ms,
-        prediction,
-    })
+        io::ms_since(start),
+        params.predict(),
+    ))
+}
+
+/// The report of an interactive chat or time conversation (the Labs panel's
+/// `i`), built as the headless lab builds its own.
+pub fn conversation_report(
+    lab: LabName,
+    transport: Transport,
+    transcript: Vec<session::TranscriptLine>,
+    elapsed_ms: u64,
+    predicted: Option<u64>,
+) -> LabReport {
+    let details = if lab == LabName::Time {
+        LabDetails::Time(time::TimeReport::of(transport, &transcript))
+    } else {
+        LabDetails::Chat(chat::ChatReport::of(transport, transcript))
+    };
+    LabReport::new(lab, details, elapsed_ms, predicted)
 }
 
 /// A lab running on a background thread (see [`spawn_lab`]).
@@ -326,16 +333,32 @@ impl LabHandle {
         self.stop();
     }
 
+    /// Ask the lab to stop and return at once: the lab notices within
+    /// [`io::POLL`] and ends with `LabEvent::Failed { cancelled: true }`.
+    pub fn request_cancel(&self) {
+        self.cancel.cancel();
+    }
+
+    /// Whether a stop was asked for.
+    pub fn cancel_requested(&self) -> bool {
+        self.cancel.is_cancelled()
+    }
+
     /// Whether the lab thread has ended (its last event was sent).
     pub fn is_finished(&self) -> bool {
         self.thread.as_ref().is_none_or(JoinHandle::is_finished)
     }
 
-    fn stop(&mut self) {
-        self.cancel.cancel();
+    /// Wait for the thread: at once after its last event, or after a cancel.
+    pub fn join(&mut self) {
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
+    }
+
+    fn stop(&mut self) {
+        self.cancel.cancel();
+        self.join();
     }
 }
 
@@ -347,13 +370,13 @@ impl Drop for LabHandle {
 
 /// Run a lab on a background thread. Its events, then one final
 /// [`LabEvent::Finished`] or [`LabEvent::Failed`], go to `sink`.
-pub fn spawn_lab(params: LabParams, sink: Arc<dyn LabSink>) -> Result<LabHandle, LabError> {
+pub fn spawn_lab(params: LabParams, sink: impl LabSink + 'static) -> Result<LabHandle, LabError> {
     let cancel = Cancel::new();
     let worker_cancel = cancel.clone();
     let thread = std::thread::Builder::new()
         .name(format!("lab-{}", params.lab()))
         .spawn(move || {
-            let last = match run_lab(&params, sink.as_ref(), &worker_cancel) {
+            let last = match run_lab(&params, &sink, &worker_cancel) {
                 Ok(report) => LabEvent::Finished {
                     report: Box::new(report),
                 },

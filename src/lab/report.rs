@@ -40,6 +40,31 @@ pub struct LabReport {
 }
 
 impl LabReport {
+    /// The report of a run of `lab`: its details, its wall time, and the
+    /// verdict on the student's prediction (the lab's own rule, see
+    /// [`LabOutcome::matches`]). The one place a report is put together.
+    pub fn new(
+        lab: LabName,
+        details: LabDetails,
+        elapsed_ms: u64,
+        predicted: Option<u64>,
+    ) -> LabReport {
+        let prediction = predicted.map(|predicted| {
+            let outcome = details.outcome();
+            Prediction {
+                predicted,
+                observed: outcome.observed(),
+                matched: outcome.matches(predicted),
+            }
+        });
+        LabReport {
+            lab,
+            details,
+            elapsed_ms,
+            prediction,
+        }
+    }
+
     /// The human report: title, what happened, the concept, the prediction
     /// verdict and the wall time.
     pub fn summary(&self, lang: Lang) -> String {

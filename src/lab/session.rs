@@ -6,6 +6,12 @@
 //! Over TCP each line travels newline-terminated (escaped, see `codec`): a stream
 //! needs framing even for a chat. Over UDP each line is one datagram, and the server
 //! learns where to answer from recvfrom().
+//!
+//! Each server talks to its own client only. The UDP client is `connect()`ed
+//! (the kernel then delivers it nothing but the server's datagrams); the UDP
+//! server answers only the client the lab started, and a datagram from any
+//! other address is shown as a stranger's and never becomes the reply address.
+//! The TCP server accepts its own client's connection and closes any other.
 
 use std::io::Read;
 use std::net::{SocketAddr, TcpListener, TcpStream, UdpSocket};
@@ -42,6 +48,8 @@ type Transcript = Arc<Mutex<Vec<TranscriptLine>>>;
 /// both ends and joins their threads.
 pub struct DuplexSession {
     transport: Transport,
+    /// Where the server listens (tests play the stranger there).
+    server_addr: SocketAddr,
     cancel: Cancel,
     server_out: Sender<String>,
     client_out: Sender<String>,
@@ -52,8 +60,15 @@ pub struct DuplexSession {
 /// Where one end reads and writes.
 enum Wire {
     Tcp(TcpStream, DelimiterDecoder),
-    /// The socket and the peer to answer (unknown to a UDP server until it hears).
-    Udp(UdpSocket, Option<SocketAddr>),
+    /// A UDP client `connect()`ed to its server: send() and recv().
+    UdpClient(UdpSocket),
+    /// A UDP server: its own client's address, and whether it has heard from
+    /// it yet (it may not speak before: it learns the address from recvfrom()).
+    UdpServer {
+        socket: UdpSocket,
+        client: SocketAddr,
+        heard: bool,
+    },
 }
 
 struct End {
@@ -97,18 +112,25 @@ impl End {
                     "send",
                 )?;
             }
-            Wire::Udp(socket, peer) => match peer {
-                Some(to) => {
-                    let to = *to;
-                    io::patiently(&self.cancel, io::deadline(), "sendto", || {
-                        socket.send_to(line.as_bytes(), to)
-                    })?;
-                }
-                None => {
+            Wire::UdpClient(socket) => {
+                io::patiently(&self.cancel, io::deadline(), "send", || {
+                    socket.send(line.as_bytes())
+                })?;
+            }
+            Wire::UdpServer {
+                socket,
+                client,
+                heard,
+            } => {
+                if !*heard {
                     self.sink.event(LabEvent::log("lab.session.udp-no-peer"));
                     return Ok(false);
                 }
-            },
+                let to = *client;
+                io::patiently(&self.cancel, io::deadline(), "sendto", || {
+                    socket.send_to(line.as_bytes(), to)
+                })?;
+            }
         }
         self.record(self.side, line);
         Ok(true)
@@ -138,10 +160,30 @@ impl End {
                 Err(e) if timeout(&e) => Ok(Some(Vec::new())),
                 Err(e) => Err(LabError::io("recv", e)),
             },
-            Wire::Udp(socket, peer) => match socket.recv_from(&mut buf) {
-                Ok((n, from)) => {
-                    *peer = Some(from);
+            Wire::UdpClient(socket) => match socket.recv(&mut buf) {
+                Ok(n) => Ok(Some(vec![String::from_utf8_lossy(&buf[..n]).into_owned()])),
+                Err(e) if timeout(&e) => Ok(Some(Vec::new())),
+                Err(e) => Err(LabError::io("recv", e)),
+            },
+            Wire::UdpServer {
+                socket,
+                client,
+                heard,
+            } => match socket.recv_from(&mut buf) {
+                Ok((n, from)) if from == *client => {
+                    *heard = true;
                     Ok(Some(vec![String::from_utf8_lossy(&buf[..n]).into_owned()]))
+                }
+                Ok((n, from)) => {
+                    // Not our client: shown, never answered, never the reply address.
+                    self.sink.event(LabEvent::log_with(
+                        "lab.session.stranger",
+                        &[
+                            ("from", from.to_string()),
+                            ("text", io::preview(&buf[..n], 80)),
+                        ],
+                    ));
+                    Ok(Some(Vec::new()))
                 }
                 Err(e) if timeout(&e) => Ok(Some(Vec::new())),
                 Err(e) => Err(LabError::io("recvfrom", e)),
@@ -189,6 +231,29 @@ impl End {
     }
 }
 
+/// Accept connections until the one from `client` arrives; any other is
+/// reported as a stranger's and closed at once.
+fn accept_own(
+    listener: &TcpListener,
+    client: SocketAddr,
+    sink: &dyn LabSink,
+    cancel: &Cancel,
+) -> Result<TcpStream, LabError> {
+    loop {
+        let stream = io::accept(listener, cancel)?;
+        match stream.peer_addr() {
+            Ok(peer) if peer == client => return Ok(stream),
+            Ok(peer) => sink.event(LabEvent::log_with(
+                "lab.session.stranger-connect",
+                &[("from", peer.to_string())],
+            )),
+            // Gone already (reset before we looked): nothing to serve.
+            Err(_) => {}
+        }
+        // Dropping `stream` closes the stranger's connection.
+    }
+}
+
 impl DuplexSession {
     /// Start a server and a client on loopback over `transport`.
     pub fn start(
@@ -212,6 +277,7 @@ impl DuplexSession {
         let client = end(Side::Client, client_in);
         let mut session = DuplexSession {
             transport,
+            server_addr: io::loopback_any_port(),
             cancel: cancel.clone(),
             server_out,
             client_out,
@@ -224,12 +290,18 @@ impl DuplexSession {
                 let addr = listener
                     .local_addr()
                     .map_err(|e| LabError::io("local address", e))?;
+                session.server_addr = addr;
+                // The client connects first (the kernel completes the handshake
+                // and queues it for accept()), so the server knows its address.
+                let stream = io::connect(addr)?;
+                let client_addr = stream
+                    .local_addr()
+                    .map_err(|e| LabError::io("local address", e))?;
                 session.spawn("lab-server", move || {
-                    let stream = io::accept(&listener, &server.cancel)?;
+                    let stream = accept_own(&listener, client_addr, &*server.sink, &server.cancel)?;
                     drop(listener);
                     server.serve(Wire::Tcp(stream, DelimiterDecoder::default()))
                 })?;
-                let stream = io::connect(addr)?;
                 session.spawn("lab-client", move || {
                     client.serve(Wire::Tcp(stream, DelimiterDecoder::default()))
                 })?;
@@ -239,12 +311,23 @@ impl DuplexSession {
                 let addr = server_socket
                     .local_addr()
                     .map_err(|e| LabError::io("local address", e))?;
+                session.server_addr = addr;
                 let client_socket = io::udp_socket()?;
+                client_socket
+                    .connect(addr)
+                    .map_err(|e| LabError::io("connect UDP socket", e))?;
+                let client_addr = client_socket
+                    .local_addr()
+                    .map_err(|e| LabError::io("local address", e))?;
                 session.spawn("lab-server", move || {
-                    server.serve(Wire::Udp(server_socket, None))
+                    server.serve(Wire::UdpServer {
+                        socket: server_socket,
+                        client: client_addr,
+                        heard: false,
+                    })
                 })?;
                 session.spawn("lab-client", move || {
-                    client.serve(Wire::Udp(client_socket, Some(addr)))
+                    client.serve(Wire::UdpClient(client_socket))
                 })?;
             }
         }
@@ -266,6 +349,11 @@ impl DuplexSession {
 
     pub fn transport(&self) -> Transport {
         self.transport
+    }
+
+    /// The server's address (127.0.0.1 and an ephemeral port).
+    pub fn server_addr(&self) -> SocketAddr {
+        self.server_addr
     }
 
     /// Queue `line` to be sent by `side` (returns at once).
@@ -372,4 +460,102 @@ pub fn play(
         sink.event(ev);
     }
     Ok(transcript)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, Instant};
+
+    use super::*;
+
+    /// Events until `want` matches one (at most 10 s).
+    fn wait_for(rx: &Receiver<LabEvent>, want: impl Fn(&LabEvent) -> bool) -> LabEvent {
+        let end = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < end {
+            if let Ok(ev) = rx.recv_timeout(Duration::from_millis(50))
+                && want(&ev)
+            {
+                return ev;
+            }
+        }
+        panic!("the awaited event never came");
+    }
+
+    #[test]
+    fn udp_server_answers_its_own_client_and_shows_a_stranger_as_such() {
+        let (tx, rx) = mpsc::channel();
+        let session =
+            DuplexSession::start(Transport::Udp, ServerRole::Manual, Arc::new(tx)).unwrap();
+        // A stranger speaks first: a server that learns its peer from the last
+        // recvfrom() would now answer the stranger.
+        let stranger = UdpSocket::bind("127.0.0.1:0").unwrap();
+        stranger
+            .send_to(b"let me in", session.server_addr())
+            .unwrap();
+        let ev = wait_for(
+            &rx,
+            |ev| matches!(ev, LabEvent::Log { key, .. } if *key == "lab.session.stranger"),
+        );
+        let LabEvent::Log { args, .. } = ev else {
+            panic!("not a log: {ev:?}");
+        };
+        let from = stranger.local_addr().unwrap().to_string();
+        assert!(args.contains(&("from", from)), "{args:?}");
+        assert!(
+            args.contains(&("text", "let me in".to_string())),
+            "{args:?}"
+        );
+        session.say(Side::Client, "hello").unwrap();
+        wait_for(
+            &rx,
+            |ev| matches!(ev, LabEvent::Line { side: Side::Server, sent: false, text } if text == "hello"),
+        );
+        session.say(Side::Server, "hi, client").unwrap();
+        wait_for(
+            &rx,
+            |ev| matches!(ev, LabEvent::Line { side: Side::Client, sent: false, text } if text == "hi, client"),
+        );
+        // The reply went to the client; the stranger got nothing.
+        stranger.set_nonblocking(true).unwrap();
+        let mut buf = [0u8; 64];
+        assert!(
+            stranger.recv_from(&mut buf).is_err(),
+            "the stranger was answered"
+        );
+        let transcript = session.close().unwrap();
+        assert!(
+            transcript.iter().all(|l| l.text != "let me in"),
+            "a stranger's datagram is not part of the conversation: {transcript:?}"
+        );
+    }
+
+    #[test]
+    fn tcp_server_accepts_its_own_client_and_closes_a_stranger() {
+        use std::io::Read as _;
+        let listener = io::tcp_listener().unwrap();
+        let addr = listener.local_addr().unwrap();
+        // The stranger is first in the accept queue.
+        let mut stranger = TcpStream::connect(addr).unwrap();
+        let own = TcpStream::connect(addr).unwrap();
+        let (tx, rx) = mpsc::channel();
+        let accepted =
+            accept_own(&listener, own.local_addr().unwrap(), &tx, &Cancel::new()).unwrap();
+        assert_eq!(accepted.peer_addr().unwrap(), own.local_addr().unwrap());
+        let ev = rx.try_recv().unwrap();
+        assert!(
+            matches!(&ev, LabEvent::Log { key, args } if *key == "lab.session.stranger-connect"
+                && args[0].1 == stranger.local_addr().unwrap().to_string()),
+            "{ev:?}"
+        );
+        // The stranger's connection was closed: end of stream (or a reset).
+        stranger
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .unwrap();
+        let mut buf = [0u8; 8];
+        match stranger.read(&mut buf) {
+            Ok(0) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => {}
+            other => panic!("the stranger's connection is still open: {other:?}"),
+        }
+    }
 }

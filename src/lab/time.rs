@@ -9,7 +9,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::options::lab_params;
-use super::session::{self, DuplexSession, ServerRole};
+use super::session::{self, DuplexSession, ServerRole, TranscriptLine};
 use super::timefmt::{UtcTime, format_time, parse_timestamp};
 use super::{Cancel, LabError, LabOutcome, LabSink, Side, Transport};
 use crate::i18n::{Lang, t, tf};
@@ -103,31 +103,40 @@ pub fn run(
         sink,
         cancel,
     )?;
-    let exchanges: Vec<TimeExchange> = transcript
-        .chunks(2)
-        .filter_map(|pair| match pair {
-            [request, reply] if request.from == Side::Client && reply.from == Side::Server => {
-                Some(TimeExchange {
-                    request: request.text.clone(),
-                    refused: reply.text.starts_with(REFUSED),
-                    reply: reply.text.clone(),
-                })
-            }
-            _ => None,
-        })
-        .collect();
-    if exchanges.len() != requests.len() {
+    let report = TimeReport::of(params.transport, &transcript);
+    if report.exchanges.len() != requests.len() {
         return Err(LabError::Failed(format!(
             "time: {} of {} requests answered",
-            exchanges.len(),
+            report.exchanges.len(),
             requests.len()
         )));
     }
-    Ok(TimeReport {
-        transport: params.transport,
-        refused: exchanges.iter().filter(|e| e.refused).count() as u64,
-        exchanges,
-    })
+    Ok(report)
+}
+
+impl TimeReport {
+    /// The report of a conversation: each client line paired with the
+    /// server's answer (headless script or the panel's interactive session).
+    pub fn of(transport: Transport, transcript: &[TranscriptLine]) -> TimeReport {
+        let exchanges: Vec<TimeExchange> = transcript
+            .chunks(2)
+            .filter_map(|pair| match pair {
+                [request, reply] if request.from == Side::Client && reply.from == Side::Server => {
+                    Some(TimeExchange {
+                        request: request.text.clone(),
+                        refused: reply.text.starts_with(REFUSED),
+                        reply: reply.text.clone(),
+                    })
+                }
+                _ => None,
+            })
+            .collect();
+        TimeReport {
+            transport,
+            refused: exchanges.iter().filter(|e| e.refused).count() as u64,
+            exchanges,
+        }
+    }
 }
 
 impl LabOutcome for TimeReport {

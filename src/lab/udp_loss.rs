@@ -1,12 +1,20 @@
-//! `udp-loss` — UDP datagrams are lost without a word, even on loopback, when the
-//! receiver's buffer overflows; the kernel's own counter (`RcvbufErrors` in
-//! /proc/net/snmp) proves it. The same pressure over TCP loses nothing: flow
-//! control slows the sender instead.
+//! `udp-loss` — UDP datagrams are lost without a word, even on loopback, when a
+//! sender outpaces a slower reader and the receive buffer overflows; the kernel's
+//! own counter for this socket (the `drops` column of /proc/net/udp) proves it.
+//! The same pressure over TCP loses nothing: flow control slows the sender.
+//!
+//! The sender sends `rate` datagrams a second; the reader works `pause-us` on
+//! each one, so it manages 1,000,000 / pause-us a second. Both run on one thread,
+//! interleaved at those rates: after each datagram sent, the reader reads its
+//! share (rate of reader / rate of sender). So a busy machine stretches the run
+//! but does not change the ratio, and the loss is about 1 − reader/sender (33 %
+//! at the defaults) once the small buffer is full. Every allowed setting
+//! finishes within 2 × count / rate seconds (≤ 20 s) for UDP and
+//! count × pause-us (≤ 20 s) for TCP.
 
 use std::collections::BTreeSet;
 use std::io::{self as stdio, Write};
 use std::net::{SocketAddr, TcpListener, UdpSocket};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
@@ -21,13 +29,15 @@ lab_params! {
     /// Options of the udp-loss lab.
     pub struct UdpLossParams for UdpLoss {
         /// Datagrams to send.
-        count: u64 = "10000", "count", Int { min: 1, max: 100_000 }, "lab.opt.count";
+        count: u64 = "2000", "count", Int { min: 1, max: 10_000 }, "lab.opt.count";
         /// Bytes per datagram (the first 8 carry the sequence number).
         size: usize = "1000", "size", Int { min: 8, max: 8192 }, "lab.opt.size";
         /// SO_RCVBUF asked for the receiver (Linux doubles it and has a floor).
         rcvbuf: usize = "4096", "rcvbuf", Int { min: 1024, max: 4_194_304 }, "lab.opt.rcvbuf";
-        /// Microseconds the receiver spends "working" after each recv().
-        pause_us: u64 = "500", "pause-us", Int { min: 0, max: 100_000 }, "lab.opt.pause-us";
+        /// Datagrams the sender sends per second.
+        rate: u64 = "3000", "rate", Int { min: 1000, max: 50_000 }, "lab.opt.rate";
+        /// Microseconds the reader works on each datagram (0: as fast as it can).
+        pause_us: u64 = "500", "pause-us", Int { min: 0, max: 2000 }, "lab.opt.pause-us";
     }
 }
 
@@ -46,7 +56,7 @@ pub struct TcpUnderPressure {
     pub blocked_ms: u64,
 }
 
-/// What the udp-loss lab observed. Issue keys plus `rcvbuf_effective`,
+/// What the udp-loss lab observed. Issue keys plus the rates, the buffer sizes,
 /// `udp_elapsed_ms` and `snmp_available`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct UdpLossReport {
@@ -62,8 +72,16 @@ pub struct UdpLossReport {
     /// `drops` column of its line in /proc/net/udp (found by the socket's
     /// inode). Exactly this run's, whatever else runs. None off Linux.
     pub socket_drops: Option<u64>,
-    /// SO_RCVBUF as the kernel reports it after our request.
+    /// SO_RCVBUF as asked for (`--rcvbuf`).
+    pub rcvbuf_requested: usize,
+    /// SO_RCVBUF as the kernel reports it after our request: Linux doubles the
+    /// request (room for its own bookkeeping of each datagram), within limits.
     pub rcvbuf_effective: usize,
+    /// Datagrams the sender sent per second (`--rate`).
+    pub send_rate: u64,
+    /// Datagrams the reader could read per second (1,000,000 / `--pause-us`);
+    /// null when it does not pause.
+    pub read_rate: Option<u64>,
     pub udp_elapsed_ms: u64,
     pub tcp: TcpUnderPressure,
 }
@@ -130,10 +148,34 @@ fn small_buffer_udp(rcvbuf: usize) -> Result<UdpSocket, LabError> {
     socket
         .set_read_timeout(Some(POLL))
         .map_err(|e| LabError::io("set timeout", e))?;
+    // Non-blocking while the sender runs: an empty queue means the reader is
+    // ahead, not that it should wait.
+    socket
+        .set_nonblocking(true)
+        .map_err(|e| LabError::io("set non-blocking", e))?;
     Ok(socket.into())
 }
 
-/// Run the lab: the UDP blast, then the same bytes over TCP.
+impl UdpLossParams {
+    /// Datagrams the reader manages per second; `None`: no pause, as fast as
+    /// it can.
+    pub fn read_rate(&self) -> Option<u64> {
+        (self.pause_us > 0).then(|| 1_000_000 / self.pause_us)
+    }
+
+    /// How many datagrams the reader may have read once `sent` were sent.
+    fn reads_allowed(&self, sent: u64) -> u64 {
+        if self.pause_us == 0 {
+            return sent;
+        }
+        // sent × (1e6 / pause) / rate, in integers.
+        let allowed =
+            u128::from(sent) * 1_000_000 / (u128::from(self.pause_us) * u128::from(self.rate));
+        u64::try_from(allowed).unwrap_or(u64::MAX).min(sent)
+    }
+}
+
+/// Run the lab: the UDP part, then the same bytes over TCP.
 pub fn run(
     params: &UdpLossParams,
     sink: &dyn LabSink,
@@ -152,59 +194,12 @@ pub fn run(
     let sender = io::udp_socket()?;
     let before = udp_rcvbuf_errors();
     let start = Instant::now();
-    let done_sending = AtomicBool::new(false);
-    let pause = Duration::from_micros(params.pause_us);
-
-    let receive = |cancel: &Cancel| -> Result<BTreeSet<u64>, LabError> {
-        let mut seen = BTreeSet::new();
-        let mut buf = vec![0u8; params.size.max(8)];
-        let end = io::deadline() + Duration::from_secs(20);
-        loop {
-            cancel.check()?;
-            match receiver.recv(&mut buf) {
-                Ok(n) if n >= 8 => {
-                    let mut seq = [0u8; 8];
-                    seq.copy_from_slice(&buf[..8]);
-                    let seq = u64::from_be_bytes(seq);
-                    seen.insert(seq);
-                    sink.event(LabEvent::Datagram {
-                        seq,
-                        received: true,
-                    });
-                    // The slow application: work on each datagram before the next.
-                    if !pause.is_zero() {
-                        std::thread::sleep(pause);
-                    }
-                }
-                Ok(_) => {}
-                Err(e)
-                    if matches!(
-                        e.kind(),
-                        stdio::ErrorKind::WouldBlock | stdio::ErrorKind::TimedOut
-                    ) =>
-                {
-                    // Queue empty for POLL after the sender finished: nothing more comes.
-                    if done_sending.load(Ordering::SeqCst) || Instant::now() > end {
-                        return Ok(seen);
-                    }
-                }
-                Err(e) if e.kind() == stdio::ErrorKind::Interrupted => {}
-                Err(e) => return Err(LabError::io("recv", e)),
-            }
-        }
-    };
-
-    let send = |cancel: &Cancel| -> Result<u64, LabError> {
-        let result = blast(&sender, to, params, sink, cancel);
-        done_sending.store(true, Ordering::SeqCst);
-        result
-    };
-
-    let (seen, sent) = io::both(cancel, receive, send)?;
+    let seen = sender_and_reader(&sender, &receiver, to, params, sink, cancel)?;
     let udp_elapsed_ms = io::ms_since(start);
     let after = udp_rcvbuf_errors();
     let socket_drops = socket_inode(&receiver).and_then(socket_drops);
     let received = seen.len() as u64;
+    let sent = params.count;
 
     sink.event(LabEvent::Phase {
         key: "lab.udp-loss.phase.tcp",
@@ -221,29 +216,75 @@ pub fn run(
         },
         snmp_available: before.is_some() && after.is_some(),
         socket_drops,
+        rcvbuf_requested: params.rcvbuf,
         rcvbuf_effective,
+        send_rate: params.rate,
+        read_rate: params.read_rate(),
         udp_elapsed_ms,
         tcp,
     })
 }
 
-fn blast(
+/// The sender at `rate` and the reader at its own pace, interleaved on this
+/// thread; then the reader empties the queue. Returns the sequence numbers read.
+fn sender_and_reader(
     sender: &UdpSocket,
+    receiver: &UdpSocket,
     to: SocketAddr,
     params: &UdpLossParams,
     sink: &dyn LabSink,
     cancel: &Cancel,
-) -> Result<u64, LabError> {
+) -> Result<BTreeSet<u64>, LabError> {
+    let mut seen = BTreeSet::new();
     let mut datagram = vec![b'.'; params.size];
+    let mut buf = vec![0u8; params.size.max(8)];
+    let pause = Duration::from_micros(params.pause_us);
+    let gap = Duration::from_secs(1) / u32::try_from(params.rate).unwrap_or(u32::MAX).max(1);
     let step = (params.count / 100).max(1);
+    let start = Instant::now();
+    let mut reads = 0u64;
+    let keep = |n: usize, buf: &[u8], seen: &mut BTreeSet<u64>| {
+        if n >= 8 {
+            let mut seq = [0u8; 8];
+            seq.copy_from_slice(&buf[..8]);
+            let seq = u64::from_be_bytes(seq);
+            seen.insert(seq);
+            sink.event(LabEvent::Datagram {
+                seq,
+                received: true,
+            });
+        }
+    };
     for seq in 0..params.count {
         cancel.check()?;
+        // The sender's pace: datagram `seq` leaves at start + seq × gap.
+        let due = start + gap * u32::try_from(seq).unwrap_or(u32::MAX);
+        if let Some(wait) = due.checked_duration_since(Instant::now()) {
+            std::thread::sleep(wait);
+        }
         datagram[..8].copy_from_slice(&seq.to_be_bytes());
-        // sendto succeeds even when the receiver's queue is full: the drop happens
-        // on delivery, silently (only RcvbufErrors counts it).
+        // sendto succeeds even when the receiver's queue is full: the drop
+        // happens on delivery, silently (only the kernel's counters see it).
         io::patiently(cancel, io::deadline(), "sendto", || {
             sender.send_to(&datagram, to)
         })?;
+        // The reader's share of the time so far.
+        while reads < params.reads_allowed(seq + 1) {
+            match receiver.recv(&mut buf) {
+                Ok(n) => {
+                    reads += 1;
+                    keep(n, &buf, &mut seen);
+                    // The slow application: work on each datagram before the next.
+                    if !pause.is_zero() {
+                        std::thread::sleep(pause);
+                    }
+                }
+                // Nothing queued: the reader is ahead of the sender.
+                Err(e) if e.kind() == stdio::ErrorKind::WouldBlock => break,
+                Err(e) if e.kind() == stdio::ErrorKind::Interrupted => {}
+                Err(e) => return Err(LabError::io("recv", e)),
+            }
+        }
         if seq % step == 0 || seq + 1 == params.count {
             sink.event(LabEvent::Progress {
                 done: seq + 1,
@@ -251,7 +292,27 @@ fn blast(
             });
         }
     }
-    Ok(params.count)
+    // The sender is done: the reader takes what is still queued.
+    receiver
+        .set_nonblocking(false)
+        .map_err(|e| LabError::io("set blocking", e))?;
+    loop {
+        cancel.check()?;
+        match receiver.recv(&mut buf) {
+            Ok(n) => keep(n, &buf, &mut seen),
+            // Quiet for POLL: the queue is empty and nothing more comes.
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    stdio::ErrorKind::WouldBlock | stdio::ErrorKind::TimedOut
+                ) =>
+            {
+                return Ok(seen);
+            }
+            Err(e) if e.kind() == stdio::ErrorKind::Interrupted => {}
+            Err(e) => return Err(LabError::io("recv", e)),
+        }
+    }
 }
 
 /// The same count × size bytes over TCP to a receiver with the same small buffer
@@ -284,16 +345,22 @@ fn tcp_under_pressure(
 
     let receive = |cancel: &Cancel| -> Result<u64, LabError> {
         let mut stream = io::accept(&listener, cancel)?;
-        let mut buf = vec![0u8; 65_536];
+        // The same reader: one message of `size` bytes, then its work.
+        let mut buf = vec![0u8; params.size];
+        let mut filled = 0usize;
         let mut received = 0u64;
         loop {
-            let n = io::read_some(&mut stream, &mut buf, cancel, "recv")?;
+            let n = io::read_some(&mut stream, &mut buf[filled..], cancel, "recv")?;
             if n == 0 {
                 return Ok(received);
             }
             received += n as u64;
-            if !pause.is_zero() {
-                std::thread::sleep(pause);
+            filled += n;
+            if filled == buf.len() {
+                filled = 0;
+                if !pause.is_zero() {
+                    std::thread::sleep(pause);
+                }
             }
         }
     };
@@ -387,6 +454,16 @@ impl LabOutcome for UdpLossReport {
                 ("rcvbuf", &self.rcvbuf_effective.to_string()),
             ],
         )];
+        lines.push(tf(
+            lang,
+            "lab.udp-loss.rates",
+            &[
+                ("send", &n(self.send_rate)),
+                ("read", &self.read_rate.map_or("∞".to_string(), n)),
+                ("asked", &self.rcvbuf_requested.to_string()),
+                ("effective", &self.rcvbuf_effective.to_string()),
+            ],
+        ));
         if let Some(drops) = self.socket_drops {
             lines.push(tf(lang, "lab.udp-loss.own-drops", &[("drops", &n(drops))]));
         }

@@ -287,6 +287,8 @@ pub struct QuizArg {
     pub time: Option<u64>,
     /// Where to write the results (set by `nettutor quiz --results`, not by lessons).
     pub results: Option<PathBuf>,
+    /// Only what is due today (`nettutor quiz --due`, not by lessons).
+    pub due: bool,
 }
 
 impl QuizArg {
@@ -329,5 +331,6 @@ impl QuizArg {
             && self.seed.is_none()
             && self.time.is_none()
             && self.results.is_none()
+            && !self.due
     }
 }

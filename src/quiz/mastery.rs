@@ -1,7 +1,10 @@
-//! Mastery with Leitner boxes: each question (or generator) and each concept
-//! sits in a box 1–5. A right answer moves it up one box, a wrong one back to
-//! box 1. A card in box b comes back after 2^(b-1) quizzes, so what was missed
-//! returns at the very next quiz and what is known fades out.
+//! Mastery: each question (or generator) and each concept has a card. Its
+//! box 1–5 says how well it is known (a right answer moves it up one box, a
+//! wrong one back to box 1: the bars and the words of the progress screen).
+//! When it comes back is scheduled by days ([`super::review`], FSRS): a miss
+//! the next day, a known card after days, then weeks. Cards written before
+//! day scheduling (no `review`) keep the old rule, due after 2^(box-1)
+//! quizzes, until their next answer schedules them by days.
 //!
 //! Kept in the progress file under `"mastery"` (the store keeps sections it
 //! does not know). Saving replays this run's answers onto what is on disk now,
@@ -11,8 +14,12 @@
 
 use std::collections::BTreeMap;
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::review::{self, Schedule};
+use super::session::{self, QuizSpec};
+use crate::i18n::{Lang, t, tf};
 use crate::lesson::{Question, Topic};
 use crate::store::{Progress, Store, StoreError};
 
@@ -22,15 +29,19 @@ pub const SECTION: &str = "mastery";
 pub const TOP_BOX: u8 = 5;
 
 /// One item's place in the boxes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Card {
     /// 1 (just missed / new) to [`TOP_BOX`] (known).
     #[serde(rename = "box")]
     pub level: u8,
     pub seen: u32,
     pub correct: u32,
-    /// The quiz number from which it is due again.
+    /// The quiz number from which it is due again (the rule before day
+    /// scheduling; used only while `review` is absent).
     pub due: u32,
+    /// When it comes back, by days; absent in files written before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review: Option<Schedule>,
 }
 
 impl Default for Card {
@@ -40,13 +51,15 @@ impl Default for Card {
             seen: 0,
             correct: 0,
             due: 0,
+            review: None,
         }
     }
 }
 
 impl Card {
-    fn record(&mut self, right: bool, quiz: u32) {
+    fn record(&mut self, right: bool, quiz: u32, at: DateTime<Utc>) {
         self.clamp();
+        self.review = Some(review::next(self.review.as_ref(), right, at));
         self.seen = self.seen.saturating_add(1);
         if right {
             self.correct = self.correct.saturating_add(1);
@@ -62,6 +75,16 @@ impl Card {
     fn clamp(&mut self) {
         self.level = self.level.clamp(1, TOP_BOX);
         self.correct = self.correct.min(self.seen);
+        self.review = self.review.take().and_then(review::sane);
+    }
+
+    /// Due before `cutoff` (by its review date), or, for a card never
+    /// scheduled by days, by the old quiz-count rule.
+    pub fn is_due(&self, cutoff: DateTime<Utc>, quizzes: u32) -> bool {
+        match &self.review {
+            Some(r) => r.due < cutoff,
+            None => self.due <= quizzes,
+        }
     }
 
     /// 0.0 (box 1) to 1.0 (top box); unseen cards are 0.
@@ -102,6 +125,7 @@ enum Change {
         concepts: Vec<String>,
         topic: String,
         right: bool,
+        at: DateTime<Utc>,
     },
     QuizFinished,
 }
@@ -219,13 +243,19 @@ impl Mastery {
         }
     }
 
-    /// Records one answer (during quiz number `self.quizzes`).
+    /// Records one answer given now (during quiz number `self.quizzes`).
     pub fn record(&mut self, question: &Question, right: bool) {
+        self.record_at(question, right, Utc::now());
+    }
+
+    /// Records one answer given at `at`.
+    pub fn record_at(&mut self, question: &Question, right: bool, at: DateTime<Utc>) {
         let change = Change::Answer {
             id: question.id.clone(),
             concepts: question.concepts.clone(),
             topic: question.topic.name().to_string(),
             right,
+            at,
         };
         self.apply(&change);
         self.journal.push(change);
@@ -237,6 +267,7 @@ impl Mastery {
             concepts,
             topic,
             right,
+            at,
         } = change
         else {
             self.quizzes = self.quizzes.saturating_add(1);
@@ -246,12 +277,12 @@ impl Mastery {
         self.questions
             .entry(id.clone())
             .or_default()
-            .record(*right, quiz);
+            .record(*right, quiz, *at);
         for concept in concepts {
             self.concepts
                 .entry(concept.clone())
                 .or_default()
-                .record(*right, quiz);
+                .record(*right, quiz, *at);
         }
         let ids = self.topics.entry(topic.clone()).or_default();
         if !ids.contains(id) {
@@ -265,15 +296,84 @@ impl Mastery {
         self.journal.push(Change::QuizFinished);
     }
 
-    /// Question/generator ids due now, weakest first (missed ones are box 1).
+    /// Question/generator ids due today, weakest first (missed ones are box 1).
     pub fn due(&self) -> Vec<String> {
+        self.due_at(Utc::now())
+    }
+
+    /// Question/generator ids due on the local day of `now`, weakest first,
+    /// then the longest overdue.
+    pub fn due_at(&self, now: DateTime<Utc>) -> Vec<String> {
+        let cutoff = review::end_of_today(now);
         let mut due: Vec<(&String, &Card)> = self
             .questions
             .iter()
-            .filter(|(_, c)| c.due <= self.quizzes)
+            .filter(|(_, c)| c.is_due(cutoff, self.quizzes))
             .collect();
-        due.sort_by_key(|(id, c)| (c.level, c.due, (*id).clone()));
+        due.sort_by_key(|(id, c)| (c.level, c.review.as_ref().map(|r| r.due), (*id).clone()));
         due.into_iter().map(|(id, _)| id.clone()).collect()
+    }
+
+    /// A quiz of only what is due on the local day of `now`: the due
+    /// questions of `spec`'s topics (at most `spec.count`), weakest first.
+    /// Empty when nothing is due.
+    pub fn due_quiz(
+        &self,
+        spec: &QuizSpec,
+        bank: &[Question],
+        now: DateTime<Utc>,
+    ) -> Vec<Question> {
+        let due = self.due_at(now);
+        let spec = QuizSpec {
+            count: spec.count.min(due.len()),
+            ..spec.clone()
+        };
+        if spec.count == 0 {
+            return Vec::new();
+        }
+        let mut questions = session::build(&spec, bank, &due);
+        // What filled the count from the topic rotation is not due.
+        questions.retain(|q| due.contains(&q.id));
+        questions
+    }
+
+    /// "Nothing is due today", and when the next review is.
+    pub fn nothing_due(&self, lang: Lang, now: DateTime<Utc>) -> String {
+        let mut text = t(lang, "quiz.due.none").to_string();
+        if let Some(next) = self.next_review(now) {
+            let days = review::days_until(next, now);
+            let days = crate::words::count(lang, u64::try_from(days).unwrap_or(0), "noun.day");
+            let date = next
+                .with_timezone(&chrono::Local)
+                .format("%Y-%m-%d")
+                .to_string();
+            text.push(' ');
+            text.push_str(&tf(
+                lang,
+                "quiz.due.next",
+                &[("days", &days), ("date", &date)],
+            ));
+        }
+        text
+    }
+
+    /// How many questions are due on the local day of `now`.
+    pub fn due_today(&self, now: DateTime<Utc>) -> usize {
+        let cutoff = review::end_of_today(now);
+        self.questions
+            .values()
+            .filter(|c| c.is_due(cutoff, self.quizzes))
+            .count()
+    }
+
+    /// The earliest review date after today, for "next review in N days".
+    pub fn next_review(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let cutoff = review::end_of_today(now);
+        self.questions
+            .values()
+            .filter_map(|c| c.review.as_ref().map(|r| r.due))
+            .filter(|d| *d >= cutoff)
+            .min()
     }
 
     /// Mastery of each topic that has been practised, in topic order.
@@ -314,111 +414,5 @@ impl Mastery {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::i18n::Text;
-    use crate::lesson::QuestionKind;
-
-    fn question(id: &str) -> Question {
-        Question {
-            id: id.into(),
-            topic: Topic::Osi,
-            concepts: vec!["osi.layers".into()],
-            prompt: Text::new("p", "p"),
-            kind: QuestionKind::TrueFalse { correct: true },
-            explanation: Text::new("e", "e"),
-            panel: None,
-        }
-    }
-
-    #[test]
-    fn missed_questions_come_back_sooner_than_known_ones() {
-        let mut m = Mastery::default();
-        let (known, missed) = (question("known"), question("missed"));
-        for _ in 0..3 {
-            m.record(&known, true);
-            m.record(&missed, true);
-            m.finish_quiz();
-        }
-        m.record(&known, true);
-        m.record(&missed, false);
-        m.finish_quiz();
-        assert_eq!(m.questions["missed"].level, 1);
-        assert_eq!(m.questions["known"].level, 5);
-        // The missed one is due at the very next quiz; the known one is not.
-        assert_eq!(m.due(), vec!["missed".to_string()]);
-        assert!(m.questions["known"].due > m.quizzes + 4);
-    }
-
-    #[test]
-    fn section_round_trips_through_the_store_keeping_other_fields() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::at(dir.path().to_path_buf());
-        let progress = Progress {
-            last_lesson: Some("osi".into()),
-            last_step: 2,
-            ..Progress::default()
-        };
-        store.save(&progress).unwrap();
-        let mut m = Mastery::load(&store);
-        assert_eq!(m, Mastery::default());
-        m.record(&question("q1"), false);
-        m.finish_quiz();
-        assert_eq!(m.save(&store).unwrap(), None);
-        let (back, warning) = store.load();
-        assert!(warning.is_none());
-        assert_eq!(back.last_lesson.as_deref(), Some("osi"));
-        assert_eq!(Mastery::from_progress(&back), m);
-        let bars = m.by_topic();
-        assert_eq!(bars.len(), 1);
-        assert_eq!(bars[0].topic, Topic::Osi);
-        assert_eq!(bars[0].seen, 1);
-    }
-
-    #[test]
-    fn one_malformed_card_is_skipped_and_out_of_range_values_are_clamped() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::at(dir.path().to_path_buf());
-        std::fs::write(
-            store.path(),
-            r#"{"mastery":{"quizzes":3,
-                "questions":{"bad":{"box":"five","seen":1,"correct":1,"due":0},
-                             "zero":{"box":0,"seen":2,"correct":9,"due":0},
-                             "high":{"box":200,"seen":4294967295,"correct":1,"due":0}},
-                "topics":{"osi":["bad","zero","high"]}}}"#,
-        )
-        .unwrap();
-        let (mut m, warnings) = Mastery::load_with_warnings(&store);
-        assert_eq!(warnings.len(), 1, "{warnings:?}");
-        assert!(warnings[0].contains("questions.bad"), "{warnings:?}");
-        assert!(!m.questions.contains_key("bad"));
-        assert_eq!(m.questions["zero"].level, 1);
-        assert_eq!(m.questions["zero"].correct, 2, "no more right than seen");
-        assert_eq!(m.questions["high"].level, TOP_BOX);
-        // The bar is a share, never "3188%".
-        let bar = m.by_topic()[0];
-        assert!((0.0..=1.0).contains(&bar.strength), "{}", bar.strength);
-        // Counters saturate instead of overflowing.
-        m.record(&question("high"), true);
-        assert_eq!(m.questions["high"].seen, u32::MAX);
-    }
-
-    #[test]
-    fn two_instances_saving_to_one_store_both_count() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::at(dir.path().to_path_buf());
-        let mut a = Mastery::load(&store);
-        let mut b = Mastery::load(&store);
-        for _ in 0..10 {
-            a.record(&question("q1"), true);
-            a.save(&store).unwrap();
-            b.record(&question("q1"), false);
-            b.save(&store).unwrap();
-        }
-        let disk = Mastery::load(&store);
-        assert_eq!(disk.questions["q1"].seen, 20);
-        assert_eq!(disk.questions["q1"].correct, 10);
-        assert_eq!(disk.concepts["osi.layers"].seen, 20);
-        assert_eq!(disk, b, "the last saver holds what was written");
-    }
-}
+#[path = "mastery_tests.rs"]
+mod tests;

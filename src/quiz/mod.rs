@@ -35,6 +35,7 @@ pub mod generators;
 pub mod mastery;
 pub mod plain;
 pub mod results;
+pub mod review;
 pub mod session;
 
 pub use crate::lesson::{Expected, Question, QuestionKind, Topic};

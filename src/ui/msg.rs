@@ -2,13 +2,11 @@
 //! (`Nav`), every message (`Msg`) and what arrives on the event channel
 //! (`AppEvent`).
 
-use std::any::Any;
-
 use ratatui::crossterm::event::Event;
 
 use super::check::CheckMsg;
-use super::handshake::HandshakeMsg;
-use super::labs::LabsMsg;
+use super::handshake::{HandshakeMsg, RealCaptured};
+use super::labs::{LabWake, LabsMsg};
 use super::lan::LanMsg;
 use super::lessons::LessonsMsg;
 use super::osi::OsiMsg;
@@ -166,22 +164,35 @@ pub enum Msg {
     Check(CheckMsg),
 }
 
+/// A background result, typed by the work that produced it: a panel matches
+/// the variant it started, so a renamed field is a compile error.
+#[derive(Debug)]
+pub enum Job {
+    /// A lab run has new events in its queue (Labs panel).
+    LabWake(LabWake),
+    /// The real handshake capture ended (Handshake panel).
+    HandshakeCaptured(RealCaptured),
+}
+
+impl From<LabWake> for Job {
+    fn from(wake: LabWake) -> Job {
+        Job::LabWake(wake)
+    }
+}
+
+impl From<RealCaptured> for Job {
+    fn from(captured: RealCaptured) -> Job {
+        Job::HandshakeCaptured(captured)
+    }
+}
+
 /// What arrives on the app's one channel.
+#[derive(Debug)]
 pub enum AppEvent {
     /// Terminal input (keys, mouse, resize, paste, focus).
     Input(Event),
     /// A background result for the panel of that screen.
-    Job(Screen, Box<dyn Any + Send>),
+    Job(Screen, Job),
     /// SIGTERM, SIGHUP or SIGINT: quit cleanly.
     Signal(i32),
-}
-
-impl std::fmt::Debug for AppEvent {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            AppEvent::Input(e) => write!(f, "Input({e:?})"),
-            AppEvent::Job(s, _) => write!(f, "Job({s:?})"),
-            AppEvent::Signal(n) => write!(f, "Signal({n})"),
-        }
-    }
 }

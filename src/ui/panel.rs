@@ -1,6 +1,5 @@
 //! What every section panel provides to the app, and what the app lends it.
 
-use std::any::Any;
 use std::sync::mpsc::Sender;
 use std::time::Instant;
 
@@ -9,6 +8,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
 
 use super::app::{AppEvent, Msg, Nav, Screen};
+use super::msg::Job;
 use super::theme::Theme;
 use crate::i18n::Lang;
 use crate::lesson::PanelArg;
@@ -34,12 +34,10 @@ impl JobSink {
         JobSink { tx, screen }
     }
 
-    /// Sends `payload` to the panel's [`Panel::job`]. Returns false when the app
+    /// Sends `job` to the panel's [`Panel::job`]. Returns false when the app
     /// has gone (the worker should stop).
-    pub fn send<T: Any + Send>(&self, payload: T) -> bool {
-        self.tx
-            .send(AppEvent::Job(self.screen, Box::new(payload)))
-            .is_ok()
+    pub fn send(&self, job: impl Into<Job>) -> bool {
+        self.tx.send(AppEvent::Job(self.screen, job.into())).is_ok()
     }
 }
 
@@ -153,7 +151,7 @@ pub trait Panel {
     }
 
     /// A result of background work started by this panel (see [`JobSink`]).
-    fn job(&mut self, _payload: Box<dyn Any + Send>, _ctx: &mut Ctx) {}
+    fn job(&mut self, _job: Job, _ctx: &mut Ctx) {}
 
     /// `w`: write the panel's frames as pcap. `None` when there is nothing to
     /// write here; otherwise the path written or the error.
@@ -178,7 +176,7 @@ pub trait PanelDyn {
     fn text_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> TextInput;
     fn paste(&mut self, text: &str, ctx: &mut Ctx) -> TextInput;
     fn search(&mut self, ctx: &mut Ctx) -> bool;
-    fn job(&mut self, payload: Box<dyn Any + Send>, ctx: &mut Ctx);
+    fn job(&mut self, job: Job, ctx: &mut Ctx);
     fn export(&mut self, ctx: &mut Ctx) -> Option<Result<String, String>>;
     fn leave(&mut self, ctx: &mut Ctx);
 }
@@ -214,8 +212,8 @@ impl<P: Panel> PanelDyn for P {
     fn search(&mut self, ctx: &mut Ctx) -> bool {
         Panel::search(self, ctx)
     }
-    fn job(&mut self, payload: Box<dyn Any + Send>, ctx: &mut Ctx) {
-        Panel::job(self, payload, ctx)
+    fn job(&mut self, job: Job, ctx: &mut Ctx) {
+        Panel::job(self, job, ctx)
     }
     fn export(&mut self, ctx: &mut Ctx) -> Option<Result<String, String>> {
         Panel::export(self, ctx)

@@ -14,6 +14,7 @@ mod lab;
 mod lessons_check;
 mod pcap_tshark;
 mod quiz_bank;
+mod quiz_due;
 mod quiz_plain;
 mod safety_input;
 mod safety_lessons;

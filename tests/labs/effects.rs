@@ -46,25 +46,70 @@ fn sticky_small_recv_size_splits_one_send_over_several_recvs() {
 #[test]
 fn udp_loss_loses_datagrams_the_kernel_counts_them_and_tcp_loses_none() {
     let json = run(LabName::UdpLoss, &[]);
-    assert_eq!(json["sent"], 10_000);
-    assert!(json["lost"].as_u64().unwrap() > 0, "{json}");
-    assert_eq!(
-        json["lost"].as_u64().unwrap() + json["received"].as_u64().unwrap(),
-        10_000
-    );
+    // Defaults: 2,000 datagrams at 3,000/s against a reader of 2,000/s.
+    assert_eq!(json["sent"], 2000);
+    assert_eq!(json["send_rate"], 3000);
+    assert_eq!(json["read_rate"], 2000);
+    let lost = json["lost"].as_u64().unwrap();
+    assert_eq!(lost + json["received"].as_u64().unwrap(), 2000);
+    // A loss a student can reason about (about 1 − 2000/3000 once the small
+    // buffer is full), not 99.5 %.
+    let pct = lost as f64 * 100.0 / 2000.0;
+    assert!((10.0..=60.0).contains(&pct), "{pct:.1} % lost: {json}");
+    // Linux doubles the SO_RCVBUF asked for.
+    assert_eq!(json["rcvbuf_requested"], 4096);
+    assert_eq!(json["rcvbuf_effective"], 8192, "{json}");
+    match json["socket_drops"].as_u64() {
+        // Every datagram not read was dropped, and counted, by the kernel on
+        // this very socket.
+        Some(drops) => assert_eq!(drops, lost, "{json}"),
+        None => common::skip_here("udp_loss socket drops", "/proc/net/udp is not readable"),
+    }
     if json["snmp_available"] == true {
-        assert!(json["kernel_rcvbuf_errors"].as_u64().unwrap() > 0, "{json}");
+        assert!(
+            json["kernel_rcvbuf_errors"].as_u64().unwrap() >= lost,
+            "{json}"
+        );
     } else {
         common::skip_here("udp_loss kernel counter", "/proc/net/snmp is not readable");
     }
-    assert_eq!(json["tcp"]["sent"], 10_000);
-    assert_eq!(json["tcp"]["received"], 10_000);
+    assert_eq!(json["tcp"]["sent"], 2000);
+    assert_eq!(json["tcp"]["received"], 2000);
     assert_eq!(json["tcp"]["lost"], 0);
     // Flow control pushed back: the sender had to wait.
     assert!(
         json["tcp"]["blocked_writes"].as_u64().unwrap() > 0,
         "{json}"
     );
+}
+
+#[test]
+fn udp_loss_faster_reader_loses_nothing_and_the_ratio_sets_the_loss() {
+    // A reader as fast as the sender: nothing is lost.
+    let json = run(
+        LabName::UdpLoss,
+        &["count=500", "rate=2000", "pause-us=500"],
+    );
+    assert_eq!(json["lost"], 0, "{json}");
+    // A reader a quarter as fast: about three quarters are lost.
+    let json = run(
+        LabName::UdpLoss,
+        &["count=1000", "rate=8000", "pause-us=500"],
+    );
+    let lost = json["lost"].as_u64().unwrap();
+    assert!((650..=760).contains(&lost), "{json}");
+}
+
+#[test]
+fn udp_loss_options_end_in_bounded_time() {
+    // Every allowed setting finishes: pause-us and count are capped so that the
+    // worst case (10,000 datagrams, 2 ms of work each) is seconds, not hours.
+    let mut params = nettutor::lab::LabParams::defaults(LabName::UdpLoss);
+    assert!(params.set("pause-us", "100000").is_err());
+    assert!(params.set("count", "100000").is_err());
+    assert!(params.set("rate", "1").is_err());
+    params.set("pause-us", "2000").unwrap();
+    params.set("count", "10000").unwrap();
 }
 
 #[test]

@@ -258,7 +258,7 @@ fn without_privilege_the_panel_names_the_remedy_and_offers_scenarios() {
     let (mut c, _rx) = panel_ctx(Lang::Zh, Screen::Handshake);
     let mut panel = HandshakePanel::default();
     panel.job(
-        Box::new(RealCaptured(Err(RealCaptureError::NoPermission))),
+        RealCaptured(Err(RealCaptureError::NoPermission)).into(),
         &mut c,
     );
     assert_eq!(panel.source, Source::Scenario(Scenario::Normal));

@@ -130,15 +130,16 @@ pub fn framing_run() -> LabRun {
 }
 
 pub fn udp_boundaries_run() -> LabRun {
-    let mut events: Vec<LabEvent> = (0..6).map(|i| sent(i, 7)).collect();
-    events.extend((0..6).map(|i| received(i, 7, &format!("hello-{i}"))));
+    // The lab's default: ten 7-byte datagrams (wider than 80 columns at 1 B a cell).
+    let mut events: Vec<LabEvent> = (0..10).map(|i| sent(i, 7)).collect();
+    events.extend((0..10).map(|i| received(i, 7, &format!("hello-{i}"))));
     let details = LabDetails::UdpBoundaries(UdpBoundariesReport {
-        sent: 6,
-        received: 6,
+        sent: 10,
+        received: 10,
         merged: 0,
-        reads: vec![7; 6],
+        reads: vec![7; 10],
     });
-    events.push(report(LabName::UdpBoundaries, details, 210, Some((6, 6))));
+    events.push(report(LabName::UdpBoundaries, details, 210, Some((10, 10))));
     LabRun::recorded(LabName::UdpBoundaries, events)
 }
 
@@ -216,7 +217,10 @@ pub fn udp_loss_run() -> LabRun {
         kernel_rcvbuf_errors: lost_count,
         snmp_available: true,
         socket_drops: Some(lost_count),
-        rcvbuf_effective: 4608,
+        rcvbuf_requested: 4096,
+        rcvbuf_effective: 8192,
+        send_rate: 3000,
+        read_rate: Some(2000),
         udp_elapsed_ms: 130,
         tcp: TcpUnderPressure {
             sent: 2000,

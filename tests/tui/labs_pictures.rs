@@ -79,6 +79,113 @@ fn loss_grid_marks_the_lost_burst() {
 }
 
 #[test]
+fn equal_datagrams_get_equal_brackets_and_keep_their_labels() {
+    for (w, h) in [(80, 24), (160, 48)] {
+        let mut a = app(Lang::En);
+        a.replay_lab(udp_boundaries_run());
+        let t = terminal(&mut a, w, h);
+        let buf = t.backend().buffer();
+        let lines = rows(buf);
+        for (needle, open) in [("sendto() ×10", '┌'), ("recvfrom() ×10", '└')] {
+            let row = &lines[row_with(buf, needle)];
+            // Brackets wholly in view (the last may be cut by the window).
+            let brackets: Vec<&str> = row
+                .split(open)
+                .skip(1)
+                .filter(|b| b.contains(['┐', '┘']))
+                .collect();
+            assert!(brackets.len() >= 5, "{w}x{h}: {row}");
+            let widths: Vec<usize> = brackets
+                .iter()
+                .map(|b| b.chars().take_while(|c| !matches!(c, '┐' | '┘')).count())
+                .collect();
+            assert!(widths.windows(2).all(|p| p[0] == p[1]), "{w}x{h}: {row}");
+            for (i, b) in brackets.iter().enumerate() {
+                assert!(b.contains(&i.to_string()), "{w}x{h}: label {i} in {row}");
+            }
+        }
+    }
+}
+
+#[test]
+fn sticky_picture_quotes_the_glued_bytes_as_python_shows_them() {
+    for lang in Lang::ALL {
+        for (w, h) in [(80, 24), (160, 48)] {
+            let mut a = app(lang);
+            a.replay_lab(sticky_run());
+            let t = terminal(&mut a, w, h);
+            let text = rows(t.backend().buffer()).join("\n");
+            assert!(
+                text.contains("#0 21 B → b'hello-0hello-1hello-2'"),
+                "{text}"
+            );
+            if h == 48 {
+                assert!(text.contains("#1 49 B → b'hello-3hello-4hello-5"), "{text}");
+            }
+        }
+    }
+}
+
+#[test]
+fn loss_picture_gives_rates_buffer_doubling_and_the_sockets_own_drops() {
+    let mut a = app(Lang::En);
+    a.replay_lab(udp_loss_run());
+    let t = terminal(&mut a, 160, 48);
+    let text = rows(t.backend().buffer()).join("\n");
+    assert!(text.contains("Sender 3000/s, reader 2000/s"), "{text}");
+    assert!(
+        text.contains("asked 4096 B, the kernel made it 8192 B"),
+        "{text}"
+    );
+    assert!(text.contains("Linux doubles"), "{text}");
+    assert!(text.contains("this socket dropped 371 datagrams"), "{text}");
+    let mut a = app(Lang::Zh);
+    a.replay_lab(udp_loss_run());
+    let t = terminal(&mut a, 160, 48);
+    let text: String = rows(t.backend().buffer()).join("").replace(' ', "");
+    assert!(text.contains("翻倍"), "{text}");
+}
+
+#[test]
+fn the_whole_summary_scrolls_with_j_and_k_not_the_lab_list() {
+    use nettutor::ui::app::{AppEvent, Msg};
+    use nettutor::ui::labs::LabsMsg;
+    use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+    let mut a = app(Lang::En);
+    a.replay_lab(udp_loss_run());
+    a.update(Msg::Labs(LabsMsg::Summary));
+    let first = |a: &mut nettutor::ui::app::App| {
+        let t = terminal(a, 80, 24);
+        rows(t.backend().buffer())
+            .iter()
+            .find(|r| r.contains("What happened") || r.contains('•'))
+            .cloned()
+            .unwrap_or_default()
+    };
+    let top = first(&mut a);
+    assert!(top.contains("What happened"), "{top}");
+    let press = |a: &mut nettutor::ui::app::App, c| {
+        a.handle_event(AppEvent::Input(Event::Key(KeyEvent::new(
+            KeyCode::Char(c),
+            KeyModifiers::NONE,
+        ))));
+    };
+    press(&mut a, 'j');
+    press(&mut a, 'j');
+    let scrolled = first(&mut a);
+    assert_ne!(scrolled, top, "j scrolled the summary");
+    assert_eq!(
+        a.labs().selected_lab(),
+        nettutor::lab::LabName::UdpLoss,
+        "j did not move the lab list"
+    );
+    for _ in 0..50 {
+        press(&mut a, 'k');
+    }
+    assert_eq!(first(&mut a), top, "k scrolls back to the top");
+}
+
+#[test]
 fn summary_compares_the_prediction_in_both_languages() {
     for (lang, needle) in [(Lang::En, "yousaid10"), (Lang::Zh, "你回答10")] {
         let mut a = app(lang);

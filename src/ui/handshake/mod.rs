@@ -14,13 +14,13 @@ mod machine;
 
 pub use keys::KEYS;
 
-use std::any::Any;
 use std::thread::JoinHandle;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
 use super::app::{Msg, Nav};
+use super::msg::Job;
 use super::panel::{Ctx, Panel, RenderCtx};
 use super::widgets::export::export_pcap;
 use super::widgets::inspector::{Inspector, InspectorMsg, InspectorPane};
@@ -403,8 +403,8 @@ impl Panel for HandshakePanel {
         }
     }
 
-    fn job(&mut self, payload: Box<dyn Any + Send>, ctx: &mut Ctx) {
-        let Ok(captured) = payload.downcast::<RealCaptured>() else {
+    fn job(&mut self, job: Job, ctx: &mut Ctx) {
+        let Job::HandshakeCaptured(captured) = job else {
             return;
         };
         if let Some(handle) = self.capture.take() {

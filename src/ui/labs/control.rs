@@ -2,6 +2,8 @@
 //! interactive chat/time conversation. Nothing here blocks the UI thread except
 //! joining a thread that is already on its way out.
 
+use std::time::Instant;
+
 use super::live::LiveSession;
 use super::run::{LabRun, RunEnd};
 use super::worker::LabWorker;
@@ -34,7 +36,7 @@ impl LabsPanel {
         let params = form.params.clone();
         let run_id = self.next_run;
         self.next_run += 1;
-        match LabWorker::start(params.clone(), ctx.jobs.clone(), run_id) {
+        match LabWorker::start(params.clone(), ctx.jobs.clone(), run_id, ctx.now) {
             Ok(worker) => {
                 self.worker = Some(worker);
                 self.run = Some(LabRun::new(lab, params.predict()));
@@ -62,7 +64,7 @@ impl LabsPanel {
         let predicted = form.params.predict();
         let run_id = self.next_run;
         self.next_run += 1;
-        match LiveSession::start(lab, transport, ctx.jobs.clone(), run_id) {
+        match LiveSession::start(lab, transport, ctx.jobs.clone(), run_id, ctx.now) {
             Ok(live) => {
                 self.live = Some(live);
                 self.run = Some(LabRun::new(lab, predicted));
@@ -78,7 +80,7 @@ impl LabsPanel {
     pub(super) fn stop(&mut self, ctx: &mut Ctx) -> bool {
         if let Some(live) = &mut self.live {
             if live.bye_sent {
-                self.stop_and_wait();
+                self.stop_and_wait(ctx.now);
             } else {
                 live.say_bye();
             }
@@ -101,7 +103,7 @@ impl LabsPanel {
     /// "running…").
     pub(super) fn pump_and_report(&mut self, ctx: &mut Ctx) {
         let was_running = self.is_running();
-        self.pump();
+        self.pump(ctx.now);
         if was_running && !self.is_running() {
             let lab = self.selected_lab().as_str();
             let key = match self.run.as_ref().and_then(|r| r.end.as_ref()) {
@@ -115,14 +117,15 @@ impl LabsPanel {
         }
     }
 
-    pub(super) fn pump(&mut self) {
+    /// `now`: the app's clock, for the running time shown.
+    pub(super) fn pump(&mut self, now: Instant) {
         if let (Some(live), Some(run)) = (&mut self.live, &mut self.run) {
             for ev in live.drain() {
                 run.push(ev);
             }
-            run.elapsed_ms = live.elapsed_ms();
+            run.elapsed_ms = live.elapsed_ms(now);
             if live.is_finished() {
-                live.close_into(run);
+                live.close_into(run, now);
                 self.live = None;
             }
         }
@@ -130,7 +133,7 @@ impl LabsPanel {
             return;
         };
         let events = worker.drain();
-        let elapsed = u64::try_from(worker.started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        let elapsed = worker.elapsed_ms(now);
         if let Some(run) = &mut self.run {
             for ev in events {
                 run.push(ev);
@@ -149,17 +152,17 @@ impl LabsPanel {
 
     /// Stops a running lab and waits for its thread (leaving, or a lesson
     /// opening another lab).
-    pub(super) fn stop_and_wait(&mut self) {
+    pub(super) fn stop_and_wait(&mut self, now: Instant) {
         if let Some(worker) = &mut self.worker {
             worker.request_cancel();
             worker.join();
         }
-        self.pump();
+        self.pump(now);
         // The thread is gone even if its last event was lost.
         self.worker = None;
         if let Some(mut live) = self.live.take() {
             let mut spare = LabRun::new(live.lab, None);
-            live.close_into(self.run.as_mut().unwrap_or(&mut spare));
+            live.close_into(self.run.as_mut().unwrap_or(&mut spare), now);
         }
     }
 }

@@ -10,6 +10,7 @@ use ratatui::widgets::{Paragraph, Widget};
 use super::picture::render_log;
 use super::run::LabRun;
 use crate::i18n::tf;
+use crate::lab::LabDetails;
 use crate::ui::lessons::fit;
 use crate::ui::panel::RenderCtx;
 
@@ -23,21 +24,14 @@ pub struct DatagramRow {
 
 /// The rows: from the report when the run is over, else from the events.
 pub fn rows(run: &LabRun) -> Vec<DatagramRow> {
-    if let Some(serde_json::Value::Array(items)) = run.json("datagrams") {
-        let get = |v: &serde_json::Value, k: &str| {
-            v.get(k)
-                .and_then(serde_json::Value::as_u64)
-                .map(|n| n as usize)
-        };
-        return items
+    if let Some(LabDetails::UdpTruncate(report)) = run.details() {
+        return report
+            .datagrams
             .iter()
             .map(|d| DatagramRow {
-                sent: get(d, "sent_len").unwrap_or(0),
-                received: get(d, "received_len"),
-                truncated: d
-                    .get("truncated")
-                    .and_then(serde_json::Value::as_bool)
-                    .unwrap_or(false),
+                sent: d.sent_len,
+                received: Some(d.received_len),
+                truncated: d.truncated,
             })
             .collect();
     }
@@ -95,11 +89,15 @@ pub fn render(run: &LabRun, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
             Span::styled("░".repeat(sent_cells.saturating_sub(got_cells)), theme.bad),
         ]));
     }
-    let len = run
-        .json_u64("oversize_len")
-        .map_or("?".to_string(), |n| n.to_string());
-    match run.json("oversize_error") {
-        Some(serde_json::Value::String(error)) => {
+    let oversize = match run.details() {
+        Some(LabDetails::UdpTruncate(report)) => {
+            Some((report.oversize_len, &report.oversize_error))
+        }
+        _ => None,
+    };
+    let len = oversize.map_or("?".to_string(), |(n, _)| n.to_string());
+    match oversize.map(|(_, error)| error) {
+        Some(Some(error)) => {
             let text = tf(
                 lang,
                 "labs.trunc.oversize",
@@ -107,13 +105,13 @@ pub fn render(run: &LabRun, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
             );
             lines.push(Line::from(Span::styled(fit(&text, max), theme.warn)));
         }
-        Some(serde_json::Value::Null) => {
+        Some(None) => {
             lines.push(Line::from(Span::styled(
                 fit(&tf(lang, "labs.trunc.oversize_ok", &[("len", &len)]), max),
                 theme.warn,
             )));
         }
-        _ => {}
+        None => {}
     }
     let used = u16::try_from(lines.len())
         .unwrap_or(u16::MAX)

@@ -8,10 +8,8 @@ use std::time::Instant;
 
 use super::run::LabRun;
 use super::worker::{PanelSink, Queue, take};
-use crate::lab::chat::ChatReport;
-use crate::lab::session::{BYE, DuplexSession, TranscriptLine};
-use crate::lab::time::{REFUSED, TimeExchange, TimeReport};
-use crate::lab::{LabDetails, LabName, LabReport, Prediction, Side, Transport};
+use crate::lab::session::{BYE, DuplexSession};
+use crate::lab::{LabName, Side, Transport, conversation_report};
 use crate::ui::panel::JobSink;
 
 /// A conversation in progress.
@@ -37,6 +35,7 @@ impl LiveSession {
         transport: Transport,
         jobs: JobSink,
         run: u64,
+        now: Instant,
     ) -> Result<LiveSession, String> {
         let (sink, queue) = PanelSink::new(jobs, run);
         let sink = Arc::new(sink);
@@ -52,7 +51,7 @@ impl LiveSession {
             side: Side::Client,
             typing: String::new(),
             bye_sent: false,
-            started: Instant::now(),
+            started: now,
             session: Some(session),
             queue,
         })
@@ -96,12 +95,13 @@ impl LiveSession {
         self.session.as_ref().is_none_or(DuplexSession::is_finished)
     }
 
-    pub fn elapsed_ms(&self) -> u64 {
-        u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX)
+    /// Milliseconds since the start as of `now` (the app's clock).
+    pub fn elapsed_ms(&self, now: Instant) -> u64 {
+        u64::try_from(now.saturating_duration_since(self.started).as_millis()).unwrap_or(u64::MAX)
     }
 
     /// Stops both ends, joins their threads and writes the report into `run`.
-    pub fn close_into(&mut self, run: &mut LabRun) {
+    pub fn close_into(&mut self, run: &mut LabRun, now: Instant) {
         let Some(session) = self.session.take() else {
             return;
         };
@@ -111,11 +111,11 @@ impl LiveSession {
         }
         let end = match result {
             Ok(transcript) => crate::lab::LabEvent::Finished {
-                report: Box::new(report(
+                report: Box::new(conversation_report(
                     self.lab,
                     self.transport,
                     transcript,
-                    self.elapsed_ms(),
+                    self.elapsed_ms(now),
                     run.predicted,
                 )),
             },
@@ -132,58 +132,5 @@ impl Drop for LiveSession {
     fn drop(&mut self) {
         // DuplexSession stops and joins both ends on drop; say so explicitly.
         drop(self.session.take());
-    }
-}
-
-/// The report of an interactive conversation, as the headless lab would give it.
-pub fn report(
-    lab: LabName,
-    transport: Transport,
-    transcript: Vec<TranscriptLine>,
-    elapsed_ms: u64,
-    predicted: Option<u64>,
-) -> LabReport {
-    let details = if lab == LabName::Time {
-        let exchanges: Vec<TimeExchange> = transcript
-            .chunks(2)
-            .filter_map(|pair| match pair {
-                [request, reply] if request.from == Side::Client && reply.from == Side::Server => {
-                    Some(TimeExchange {
-                        request: request.text.clone(),
-                        refused: reply.text.starts_with(REFUSED),
-                        reply: reply.text.clone(),
-                    })
-                }
-                _ => None,
-            })
-            .collect();
-        let refused = exchanges.iter().filter(|e| e.refused).count() as u64;
-        LabDetails::Time(TimeReport {
-            transport,
-            exchanges,
-            refused,
-        })
-    } else {
-        let ended_by_bye = transcript.last().is_some_and(|l| l.text.trim() == BYE);
-        LabDetails::Chat(ChatReport {
-            transport,
-            lines: transcript.len() as u64,
-            transcript,
-            ended_by_bye,
-        })
-    };
-    let prediction = predicted.map(|predicted| {
-        let observed = details.outcome().observed();
-        Prediction {
-            predicted,
-            observed,
-            matched: predicted == observed,
-        }
-    });
-    LabReport {
-        lab,
-        details,
-        elapsed_ms,
-        prediction,
     }
 }

@@ -1,6 +1,8 @@
-//! udp-loss: a grid of sequence numbers, received (█) or missing (·), the
-//! kernel's own count of datagrams it dropped (UDP RcvbufErrors in
-//! /proc/net/snmp), then TCP under the same pressure, losing nothing.
+//! udp-loss: a grid of sequence numbers, received (█) or missing (·); the
+//! sender's and the reader's rates and the buffer (asked for, and as the kernel
+//! doubled it); the kernel's own count of datagrams this socket dropped (the
+//! `drops` column of /proc/net/udp) beside the machine-wide RcvbufErrors; then
+//! TCP under the same pressure, losing nothing.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -9,7 +11,8 @@ use ratatui::widgets::{Paragraph, Widget};
 
 use super::run::LabRun;
 use crate::i18n::tf;
-use crate::lab::LabEvent;
+use crate::lab::udp_loss::UdpLossReport;
+use crate::lab::{LabDetails, LabEvent};
 use crate::ui::lessons::fit;
 use crate::ui::panel::RenderCtx;
 
@@ -33,9 +36,9 @@ impl LossPicture {
                 sent_so_far = *done;
             }
         }
-        if let Some(sent) = run.json_u64("sent") {
-            total = sent;
-            sent_so_far = sent;
+        if let Some(report) = report(run) {
+            total = report.sent;
+            sent_so_far = report.sent;
         }
         // Cap what is drawn: the grid never has more cells than this anyway.
         let cap = usize::try_from(total.min(1 << 20)).unwrap_or(0);
@@ -62,15 +65,25 @@ impl LossPicture {
     }
 }
 
+/// Below this height the picture drops its least needed lines for the grid.
+const SHORT: u16 = 14;
+
+/// The udp-loss report, once the run has finished.
+fn report(run: &LabRun) -> Option<&UdpLossReport> {
+    match run.details() {
+        Some(LabDetails::UdpLoss(report)) => Some(report),
+        _ => None,
+    }
+}
+
 pub fn render(run: &LabRun, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
     let theme = ctx.theme;
     let lang = ctx.lang;
     let max = usize::from(area.width);
     let pic = LossPicture::of(run);
-    let received = run.json_u64("received").unwrap_or_else(|| pic.received());
-    let lost = run
-        .json_u64("lost")
-        .unwrap_or(pic.sent_so_far.saturating_sub(received));
+    let report = report(run);
+    let received = report.map_or_else(|| pic.received(), |r| r.received);
+    let lost = report.map_or(pic.sent_so_far.saturating_sub(received), |r| r.lost);
     let pct = if pic.sent_so_far == 0 {
         0.0
     } else {
@@ -92,32 +105,35 @@ pub fn render(run: &LabRun, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
         ),
         if lost > 0 { theme.bad } else { theme.base },
     ))];
-    if let Some(kernel) = run.json_u64("kernel_rcvbuf_errors") {
-        let line = tf(lang, "labs.loss.kernel", &[("n", &kernel.to_string())]);
-        text.push(Line::from(Span::styled(fit(&line, max), theme.accent)));
-    }
     let (_, tcp_part) = run.split_at_phase("tcp");
-    if let Some(tcp_sent) = run.json_u64("tcp.sent") {
-        let tcp_received = run.json_u64("tcp.received").unwrap_or(0);
-        let tcp_lost = run.json_u64("tcp.lost").unwrap_or(0);
+    if let Some(report) = report {
+        // A short picture keeps rows for the grid: the machine-wide counter
+        // (in the summary too) goes first.
+        let mut kernel = kernel_lines(report, ctx, max);
+        if area.height < SHORT && report.snmp_available {
+            kernel.pop();
+        }
+        text.extend(kernel);
+        let tcp = &report.tcp;
         let line = tf(
             lang,
             "labs.loss.tcp",
             &[
-                ("sent", &tcp_sent.to_string()),
-                ("received", &tcp_received.to_string()),
-                ("lost", &tcp_lost.to_string()),
+                ("sent", &tcp.sent.to_string()),
+                ("received", &tcp.received.to_string()),
+                ("lost", &tcp.lost.to_string()),
             ],
         );
         text.push(Line::from(Span::styled(
             fit(&line, max),
-            if tcp_lost == 0 { theme.good } else { theme.bad },
+            if tcp.lost == 0 { theme.good } else { theme.bad },
         )));
     } else if !tcp_part.is_empty() {
         let line = tf(lang, "labs.loss.tcp_running", &[]);
         text.push(Line::from(Span::styled(fit(&line, max), theme.accent)));
     }
-    let text_h = u16::try_from(text.len() + 1).unwrap_or(u16::MAX);
+    let legend_h = usize::from(area.height >= SHORT);
+    let text_h = u16::try_from(text.len() + legend_h).unwrap_or(u16::MAX);
     let grid_h = area.height.saturating_sub(text_h);
     let per_cell = pic
         .arrived
@@ -125,7 +141,9 @@ pub fn render(run: &LabRun, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
         .div_ceil((usize::from(area.width) * usize::from(grid_h)).max(1))
         .max(1);
     let legend = tf(lang, "labs.loss.legend", &[("n", &per_cell.to_string())]);
-    text.push(Line::from(Span::styled(fit(&legend, max), theme.muted)));
+    if area.height >= SHORT {
+        text.push(Line::from(Span::styled(fit(&legend, max), theme.muted)));
+    }
     let grid = Rect {
         height: grid_h,
         ..area
@@ -137,6 +155,45 @@ pub fn render(run: &LabRun, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
         ..area
     };
     Paragraph::new(text).render(below, buf);
+}
+
+/// The rates and the buffer, then the kernel's counts: this socket's drops and
+/// the machine-wide RcvbufErrors.
+fn kernel_lines(report: &UdpLossReport, ctx: &RenderCtx, max: usize) -> Vec<Line<'static>> {
+    let theme = ctx.theme;
+    let lang = ctx.lang;
+    let read = report
+        .read_rate
+        .map_or_else(|| "∞".to_string(), |r| r.to_string());
+    let mut lines = vec![
+        tf(
+            lang,
+            "labs.loss.rates",
+            &[("send", &report.send_rate.to_string()), ("read", &read)],
+        ),
+        tf(
+            lang,
+            "labs.loss.buffer",
+            &[
+                ("asked", &report.rcvbuf_requested.to_string()),
+                ("effective", &report.rcvbuf_effective.to_string()),
+            ],
+        ),
+    ];
+    if let Some(drops) = report.socket_drops {
+        lines.push(tf(lang, "labs.loss.drops", &[("n", &drops.to_string())]));
+    }
+    if report.snmp_available {
+        lines.push(tf(
+            lang,
+            "labs.loss.kernel",
+            &[("n", &report.kernel_rcvbuf_errors.to_string())],
+        ));
+    }
+    lines
+        .into_iter()
+        .map(|l| Line::from(Span::styled(fit(&l, max), theme.accent)))
+        .collect()
 }
 
 /// Each cell stands for `per_cell` consecutive sequence numbers: all arrived █,

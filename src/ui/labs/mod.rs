@@ -22,7 +22,7 @@ mod throughput;
 mod view;
 mod worker;
 
-use std::any::Any;
+use std::cell::Cell;
 
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
@@ -35,6 +35,7 @@ pub use self::worker::LabWake;
 use self::worker::LabWorker;
 use super::app::{Msg, Nav};
 use super::keymap::{Binding, Key};
+use super::msg::Job;
 use super::panel::{Ctx, Panel, RenderCtx, TextInput};
 use crate::i18n::{t, tf};
 use crate::lab::{LabName, LabParams, Side};
@@ -64,6 +65,10 @@ pub struct LabsPanel {
     live: Option<LiveSession>,
     /// `s`: the summary takes the picture's place (small terminals).
     pub summary_only: bool,
+    /// First summary line shown while `summary_only` (j/k scroll it).
+    pub summary_scroll: usize,
+    /// The largest useful `summary_scroll`, as of the last frame drawn.
+    summary_last: Cell<usize>,
     /// Number of the next run (tells a stopped run's late wake-ups apart).
     next_run: u64,
 }
@@ -81,6 +86,8 @@ impl Default for LabsPanel {
             worker: None,
             live: None,
             summary_only: false,
+            summary_scroll: 0,
+            summary_last: Cell::new(0),
             next_run: 1,
         }
     }
@@ -206,6 +213,20 @@ impl LabsPanel {
         self.run = Some(run);
     }
 
+    /// True while `s` shows the whole summary of a finished run of this lab.
+    pub fn showing_whole_summary(&self) -> bool {
+        self.summary_only
+            && self
+                .run
+                .as_ref()
+                .is_some_and(|r| r.lab == self.selected_lab() && r.report().is_some())
+    }
+
+    /// Records the largest useful scroll of the whole summary (drawing knows it).
+    pub(super) fn set_summary_last(&self, last: usize) {
+        self.summary_last.set(last);
+    }
+
     fn select(&mut self, index: usize, ctx: &mut Ctx) {
         if self.is_running() && index != self.selected {
             ctx.say(t(ctx.lang, "labs.busy"));
@@ -237,7 +258,10 @@ impl Panel for LabsPanel {
                 }
             }
             LabsMsg::Talk => self.start_live(ctx),
-            LabsMsg::Summary => self.summary_only = !self.summary_only,
+            LabsMsg::Summary => {
+                self.summary_only = !self.summary_only;
+                self.summary_scroll = 0;
+            }
             LabsMsg::Defaults => {
                 if self.is_running() {
                     ctx.say(t(ctx.lang, "labs.busy"));
@@ -255,6 +279,21 @@ impl Panel for LabsPanel {
 
     fn nav(&mut self, nav: Nav, ctx: &mut Ctx) -> Option<Msg> {
         let last = LabName::ALL.len().saturating_sub(1);
+        if self.showing_whole_summary() {
+            // The whole summary fills the panel: the arrows scroll it.
+            let end = self.summary_last.get();
+            let at = &mut self.summary_scroll;
+            match nav {
+                Nav::Up => *at = at.saturating_sub(1).min(end),
+                Nav::Down => *at = (*at + 1).min(end),
+                Nav::First => *at = 0,
+                Nav::Last => *at = end,
+                _ => {}
+            }
+            if matches!(nav, Nav::Up | Nav::Down | Nav::First | Nav::Last) {
+                return None;
+            }
+        }
         match (self.focus, nav) {
             (_, Nav::NextPane | Nav::PrevPane) => {
                 self.focus = if self.focus == Focus::List {
@@ -309,7 +348,7 @@ impl Panel for LabsPanel {
             self.focus = Focus::List;
             return;
         };
-        self.stop_and_wait();
+        self.stop_and_wait(ctx.now);
         let lab = params.lab();
         self.selected = LabName::ALL.iter().position(|l| *l == lab).unwrap_or(0);
         if let Some(form) = self.form_mut() {
@@ -378,8 +417,8 @@ impl Panel for LabsPanel {
         TextInput::Consumed(None)
     }
 
-    fn job(&mut self, payload: Box<dyn Any + Send>, ctx: &mut Ctx) {
-        if let Ok(wake) = payload.downcast::<LabWake>()
+    fn job(&mut self, job: Job, ctx: &mut Ctx) {
+        if let Job::LabWake(wake) = job
             && (self.worker.as_ref().is_some_and(|w| w.run == wake.run)
                 || self.live.as_ref().is_some_and(|l| l.run == wake.run))
         {
@@ -387,8 +426,8 @@ impl Panel for LabsPanel {
         }
     }
 
-    fn leave(&mut self, _ctx: &mut Ctx) {
+    fn leave(&mut self, ctx: &mut Ctx) {
         // A lab does not run unseen: stop it and wait for its thread.
-        self.stop_and_wait();
+        self.stop_and_wait(ctx.now);
     }
 }

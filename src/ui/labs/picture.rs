@@ -1,5 +1,6 @@
 //! The live picture of a run: which drawing each lab gets, and what they share
-//! (the colours of the sends, the log of remarks, a fallback table).
+//! (the colours of the sends, the log of remarks). Every picture reads the
+//! run's typed report (`LabRun::details`), never its JSON.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -92,42 +93,6 @@ pub fn render_log(run: &LabRun, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
         .map(|l| Line::from(Span::styled(fit(l, max), ctx.theme.muted)))
         .collect();
     Paragraph::new(shown).render(area, buf);
-}
-
-/// The report's plain values as `key: value` lines (labs without a picture of
-/// their own, and details the picture does not show).
-pub fn report_table(run: &LabRun) -> Vec<String> {
-    let Some(serde_json::Value::Object(map)) = &run.report_json else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    for (key, value) in map {
-        if matches!(key.as_str(), "lab" | "elapsed_ms" | "prediction") {
-            continue;
-        }
-        match value {
-            serde_json::Value::Object(inner) => {
-                let parts: Vec<String> = inner
-                    .iter()
-                    .map(|(k, v)| format!("{k}={}", plain(v)))
-                    .collect();
-                out.push(format!("{key}: {}", parts.join("  ")));
-            }
-            serde_json::Value::Array(items) if items.len() > 12 => {
-                out.push(format!("{key}: [{} items]", items.len()));
-            }
-            other => out.push(format!("{key}: {}", plain(other))),
-        }
-    }
-    out
-}
-
-fn plain(value: &serde_json::Value) -> String {
-    match value {
-        serde_json::Value::String(s) => s.clone(),
-        serde_json::Value::Null => "—".to_string(),
-        other => other.to_string(),
-    }
 }
 
 /// A horizontal bar of `value` out of `total` in `cells` cells.

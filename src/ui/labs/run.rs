@@ -2,7 +2,7 @@
 //! pictures are pure functions of this record, so a test can draw them from a
 //! recorded stream without opening a socket.
 
-use crate::lab::{LabEvent, LabName, LabReport};
+use crate::lab::{LabDetails, LabEvent, LabName, LabReport};
 
 /// How a run ended.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,8 +19,6 @@ pub struct LabRun {
     pub end: Option<RunEnd>,
     /// The student's prediction when the run started.
     pub predicted: Option<u64>,
-    /// The report as JSON (the pictures read lab-specific keys from it).
-    pub report_json: Option<serde_json::Value>,
     /// Milliseconds since the start, as of the last tick (the progress bar).
     pub elapsed_ms: u64,
 }
@@ -32,7 +30,6 @@ impl LabRun {
             events: Vec::new(),
             end: None,
             predicted,
-            report_json: None,
             elapsed_ms: 0,
         }
     }
@@ -51,7 +48,6 @@ impl LabRun {
         match ev {
             LabEvent::Finished { report } => {
                 self.elapsed_ms = report.elapsed_ms;
-                self.report_json = serde_json::to_value(&*report).ok();
                 self.end = Some(RunEnd::Finished(report));
             }
             LabEvent::Failed { error, cancelled } => {
@@ -72,22 +68,10 @@ impl LabRun {
         }
     }
 
-    /// A number from the report's JSON, e.g. `json_u64("sent")` or
-    /// `json_u64("tcp.lost")`.
-    pub fn json_u64(&self, path: &str) -> Option<u64> {
-        self.json(path)?.as_u64()
-    }
-
-    pub fn json_f64(&self, path: &str) -> Option<f64> {
-        self.json(path)?.as_f64()
-    }
-
-    pub fn json(&self, path: &str) -> Option<&serde_json::Value> {
-        let mut value = self.report_json.as_ref()?;
-        for key in path.split('.') {
-            value = value.get(key)?;
-        }
-        Some(value)
+    /// The lab-specific part of the report, once the run has finished: the
+    /// pictures read its typed fields.
+    pub fn details(&self) -> Option<&LabDetails> {
+        self.report().map(|r| &r.details)
     }
 
     /// The latest `Progress` of the current phase as a fraction, if any.

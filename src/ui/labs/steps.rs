@@ -6,10 +6,12 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
-use super::picture::{log_lines, report_table, text_or_key};
+use super::picture::{log_lines, text_or_key};
 use super::run::LabRun;
 use crate::i18n::{has, t};
-use crate::lab::{LabEvent, LabName};
+use crate::lab::LabDetails;
+use crate::lab::LabEvent;
+use crate::lab::unix::{EchoResult, UnixReport};
 use crate::ui::lessons::fit;
 use crate::ui::panel::RenderCtx;
 
@@ -51,8 +53,8 @@ pub fn render(run: &LabRun, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
     for line in log_lines(run, lang) {
         lines.push(Line::from(Span::styled(fit(&line, max), theme.muted)));
     }
-    if run.lab == LabName::Unix {
-        lines.extend(unix_table(run, ctx, max));
+    if let Some(LabDetails::Unix(report)) = run.details() {
+        lines.extend(unix_table(report, ctx, max));
     }
     // Keep the latest lines in view while a long lab runs.
     let skip = lines.len().saturating_sub(usize::from(area.height));
@@ -60,22 +62,9 @@ pub fn render(run: &LabRun, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
 }
 
 /// AF_UNIX beside AF_INET: address, messages echoed, median round trip.
-fn unix_table(run: &LabRun, ctx: &RenderCtx, max: usize) -> Vec<Line<'static>> {
+fn unix_table(report: &UnixReport, ctx: &RenderCtx, max: usize) -> Vec<Line<'static>> {
     let theme = ctx.theme;
     let lang = ctx.lang;
-    if run.json("unix").is_none() {
-        return report_table(run)
-            .into_iter()
-            .map(|l| Line::from(Span::styled(fit(&l, max), theme.code)))
-            .collect();
-    }
-    let field = |family: &str, key: &str| {
-        run.json(&format!("{family}.{key}"))
-            .map_or("?".to_string(), |v| match v {
-                serde_json::Value::String(s) => s.clone(),
-                other => other.to_string(),
-            })
-    };
     let mut lines = vec![Line::from(Span::styled(
         fit(
             &format!(
@@ -89,22 +78,15 @@ fn unix_table(run: &LabRun, ctx: &RenderCtx, max: usize) -> Vec<Line<'static>> {
         ),
         theme.muted,
     ))];
-    for (family, name) in [("unix", "AF_UNIX"), ("inet", "AF_INET")] {
-        let echoed = format!("{}/{}", field(family, "echoed"), field(family, "messages"));
-        let rtt = format!("{} µs", field(family, "rtt_us"));
-        let address = fit(&field(family, "address"), 24);
+    let families: [(&EchoResult, &str); 2] = [(&report.unix, "AF_UNIX"), (&report.inet, "AF_INET")];
+    for (family, name) in families {
+        let echoed = format!("{}/{}", family.echoed, family.messages);
+        let rtt = format!("{} µs", family.rtt_us);
+        let address = fit(&family.address, 24);
         let row = format!("{name:<9} {address:<24} {echoed:>8} {rtt:>10}");
         lines.push(Line::from(Span::styled(fit(&row, max), theme.code)));
     }
-    let seen = run
-        .json("socket_file_seen")
-        .and_then(serde_json::Value::as_bool)
-        .unwrap_or(false);
-    let removed = run
-        .json("socket_file_removed")
-        .and_then(serde_json::Value::as_bool)
-        .unwrap_or(false);
-    let key = if seen && removed {
+    let key = if report.socket_file_seen && report.socket_file_removed {
         "labs.unix.file_ok"
     } else {
         "labs.unix.file_odd"

@@ -16,37 +16,99 @@ use ratatui::widgets::{Paragraph, Sparkline, Widget};
 use super::picture::{bar, palette, render_log};
 use super::run::{LabRun, recvs_in, sends_in};
 use crate::i18n::{Lang, t, tf};
-use crate::lab::{LabEvent, LabName};
+use crate::lab::{LabDetails, LabEvent, LabName};
 use crate::ui::lessons::fit;
 use crate::ui::panel::RenderCtx;
 use crate::ui::text::width;
 
-/// How bytes map onto cells.
+/// How bytes map onto cells: `bytes` bytes take `cells` cells.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Scale {
-    /// Bytes per cell.
-    pub bytes_per_cell: usize,
+    pub bytes: usize,
+    pub cells: usize,
     /// Bytes drawn (a prefix of the stream when it does not fit).
     pub shown: usize,
 }
 
-/// The scale for blocks of `lens` in `cells` cells: everything when every block
-/// still gets two cells; otherwise the start of the stream at a scale where the
-/// smallest block does.
-pub fn scale_for(total: usize, smallest: usize, cells: usize) -> Scale {
+impl Scale {
+    fn per_cell(n: usize, shown: usize) -> Scale {
+        Scale {
+            bytes: n.max(1),
+            cells: 1,
+            shown,
+        }
+    }
+
+    /// The cell that byte offset `at` falls in.
+    pub fn cell_of(&self, at: usize) -> usize {
+        at * self.cells / self.bytes
+    }
+
+    /// The first byte drawn in cell `c`.
+    pub fn byte_at(&self, c: usize) -> usize {
+        c * self.bytes / self.cells
+    }
+
+    /// One byte a cell: the bytes themselves can be drawn.
+    pub fn is_text(&self) -> bool {
+        self.bytes == self.cells
+    }
+
+    /// "2", "1.75": bytes per cell for the legend.
+    pub fn bytes_per_cell(&self) -> String {
+        if self.bytes.is_multiple_of(self.cells) {
+            (self.bytes / self.cells).to_string()
+        } else {
+            let v = self.bytes as f64 / self.cells as f64;
+            format!("{v:.2}").trim_end_matches('0').to_string()
+        }
+    }
+}
+
+/// The scale for blocks of sizes `lens` (sends and reads) totalling `total`
+/// bytes in `cells` cells: everything when every block still gets two cells;
+/// otherwise the start of the stream at a scale where the smallest block does.
+///
+/// When the blocks share a common size step (ten 7-byte messages read as 21 +
+/// 49 bytes), a step takes a whole number of cells, so equal blocks get equal
+/// brackets and every block starts on a cell boundary (7 bytes in 4 cells, not
+/// brackets of 3 and 4 cells at 2 bytes a cell).
+pub fn scale_for(lens: &[usize], total: usize, cells: usize) -> Scale {
     let cells = cells.max(1);
+    let smallest = lens.iter().copied().filter(|l| *l > 0).min().unwrap_or(1);
+    let step = lens.iter().fold(0, |g, l| gcd(g, *l));
+    if step <= 1 || !total.is_multiple_of(step) {
+        return proportional(total, smallest, cells);
+    }
+    // Cells a step needs for the smallest block to get two (at most one a byte).
+    let need = (2 * step).div_ceil(smallest).clamp(1, step);
+    let fits = (cells / (total / step)).min(step);
+    let per_step = if fits >= need { fits } else { need };
+    let shown = if fits >= need {
+        total
+    } else {
+        total.min(cells * step / per_step)
+    };
+    let g = gcd(step, per_step);
+    Scale {
+        bytes: step / g,
+        cells: per_step / g,
+        shown,
+    }
+}
+
+fn gcd(a: usize, b: usize) -> usize {
+    if b == 0 { a } else { gcd(b, a % b) }
+}
+
+/// Blocks of unrelated sizes: the scale where the smallest still gets two cells.
+fn proportional(total: usize, smallest: usize, cells: usize) -> Scale {
     let fit_all = total.div_ceil(cells).max(1);
     let readable = (smallest / 2).max(1);
     if fit_all <= readable {
-        Scale {
-            bytes_per_cell: fit_all,
-            shown: total,
-        }
+        Scale::per_cell(fit_all, total)
     } else {
-        Scale {
-            bytes_per_cell: readable,
-            shown: total.min(readable * cells),
-        }
+        Scale::per_cell(readable, total.min(readable * cells))
     }
 }
 
@@ -59,8 +121,8 @@ pub fn block_cells(lens: &[usize], scale: Scale, cells: usize) -> Vec<(usize, us
         if start >= scale.shown {
             break;
         }
-        let c0 = start / scale.bytes_per_cell;
-        let c1 = (end / scale.bytes_per_cell).max(c0 + 1).min(cells);
+        let c0 = scale.cell_of(start);
+        let c1 = scale.cell_of(end).max(c0 + 1).min(cells);
         if c0 < cells {
             out.push((c0, c1));
         }
@@ -137,8 +199,9 @@ pub fn render(run: &LabRun, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
     let (send_word, recv_word) = words(run.lab, lang);
     let send_label = format!("{send_word} ×{}", sends.len());
     // split reports at most 1,000 reads as events; the report has the count.
-    let recv_count = match run.lab {
-        LabName::Sticky | LabName::Split => run.json_u64("recvs"),
+    let recv_count = match run.details() {
+        Some(LabDetails::Sticky(r)) => Some(r.recvs),
+        Some(LabDetails::Split(r)) => Some(r.recvs),
         _ => None,
     }
     .unwrap_or(recvs.len() as u64);
@@ -151,14 +214,8 @@ pub fn render(run: &LabRun, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
     let sent_total: usize = sends.iter().sum();
     let recv_total: usize = recvs.iter().sum();
     let total = sent_total.max(recv_total);
-    let smallest = sends
-        .iter()
-        .chain(&recvs)
-        .copied()
-        .filter(|l| *l > 0)
-        .min()
-        .unwrap_or(1);
-    let scale = scale_for(total, smallest, cells);
+    let lens: Vec<usize> = sends.iter().chain(&recvs).copied().collect();
+    let scale = scale_for(&lens, total, cells);
     let x0 = area.x + u16::try_from(label_w).unwrap_or(0);
     let colours = palette(theme);
     let send_ends = prefix_sums(&sends);
@@ -183,10 +240,13 @@ pub fn render(run: &LabRun, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
         .enumerate()
         .map(|(i, ((c0, c1), len))| {
             let long = format!("#{i} {len} B");
+            let short = format!("#{i}");
             if width(&long) + 2 <= c1 - c0 {
                 long
+            } else if width(&short) + 2 <= c1 - c0 {
+                short
             } else {
-                format!("#{i}")
+                i.to_string()
             }
         })
         .collect();
@@ -200,13 +260,13 @@ pub fn render(run: &LabRun, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
     }
     // At one byte a cell, the bytes themselves (from the reads' previews; the
     // stream carries exactly the bytes sent, so the writer row shows them too).
-    let text = if scale.bytes_per_cell == 1 {
+    let text = if scale.is_text() {
         stream_text(events)
     } else {
         None
     };
     for c in 0..cells {
-        let at = c * scale.bytes_per_cell;
+        let at = scale.byte_at(c);
         if at >= scale.shown {
             break;
         }
@@ -244,7 +304,8 @@ pub fn render(run: &LabRun, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
     }
 
     let max = usize::from(area.width);
-    let mut lines: Vec<Line> = Vec::new();
+    // The bytes of each read first (what the lesson quotes), then the legend.
+    let mut lines: Vec<Line> = read_bytes_lines(events, recv_word, ctx, max);
     let scale_note = if scale.shown < total {
         tf(
             lang,
@@ -252,7 +313,7 @@ pub fn render(run: &LabRun, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
             &[
                 ("shown", &scale.shown.to_string()),
                 ("total", &total.to_string()),
-                ("n", &scale.bytes_per_cell.to_string()),
+                ("n", &scale.bytes_per_cell()),
             ],
         )
     } else {
@@ -260,19 +321,21 @@ pub fn render(run: &LabRun, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
             lang,
             "labs.pic.scale",
             &[
-                ("n", &scale.bytes_per_cell.to_string()),
+                ("n", &scale.bytes_per_cell()),
                 ("total", &total.to_string()),
             ],
         )
     };
-    lines.push(Line::from(Span::styled(fit(&scale_note, max), theme.muted)));
     let reads: Vec<String> = recvs.iter().map(ToString::to_string).collect();
     let reads = tf(
         lang,
         "labs.pic.reads",
         &[("word", recv_word), ("reads", &reads.join(" "))],
     );
-    lines.push(Line::from(Span::styled(fit(&reads, max), theme.base)));
+    if lines.is_empty() {
+        lines.push(Line::from(Span::styled(fit(&reads, max), theme.base)));
+    }
+    lines.push(Line::from(Span::styled(fit(&scale_note, max), theme.muted)));
     lines.extend(extra_lines(run, lang, ctx, max));
     let below = Rect {
         y: area.y + 4,
@@ -327,6 +390,38 @@ fn stream_text(events: &[LabEvent]) -> Option<Vec<char>> {
     Some(out)
 }
 
+/// Python's view of what a read returned: `b'hello-0hello-1…'` (the bytes the
+/// lesson quotes), ending in `…` when the preview is only the read's start.
+pub fn bytes_literal(preview: &str) -> String {
+    let quoted = preview.trim_end_matches('…').replace('\'', "\\'");
+    let cut = preview.ends_with('…');
+    format!("b'{quoted}{}'", if cut { "…" } else { "" })
+}
+
+/// One line per read with its size and the bytes it returned, glued as they
+/// arrived; none when there are more than six reads (the sizes line says it
+/// better, the report has them all).
+fn read_bytes_lines(
+    events: &[LabEvent],
+    recv_word: &str,
+    ctx: &RenderCtx,
+    max: usize,
+) -> Vec<Line<'static>> {
+    const SHOWN: usize = 6;
+    let recvs = recvs_in(events);
+    if recvs.len() > SHOWN {
+        return Vec::new();
+    }
+    recvs
+        .iter()
+        .enumerate()
+        .map(|(i, (len, preview))| {
+            let text = format!("{recv_word} #{i} {len} B → {}", bytes_literal(preview));
+            Line::from(Span::styled(fit(&text, max), ctx.theme.code))
+        })
+        .collect()
+}
+
 fn cell(c: usize) -> u16 {
     u16::try_from(c).unwrap_or(u16::MAX)
 }
@@ -343,12 +438,11 @@ fn words(lab: LabName, lang: Lang) -> (&'static str, &'static str) {
 fn extra_lines(run: &LabRun, lang: Lang, ctx: &RenderCtx, max: usize) -> Vec<Line<'static>> {
     let theme = ctx.theme;
     let mut lines = Vec::new();
-    match run.lab {
-        LabName::Split => {
-            let mtu = run.json_u64("loopback_mtu").or_else(|| run.json_u64("mtu"));
-            let mss = run.json_u64("mss");
+    match run.details() {
+        Some(LabDetails::Split(r)) => {
+            let (mtu, mss) = (r.loopback_mtu, r.mss);
             if mtu.is_some() || mss.is_some() {
-                let show = |v: Option<u64>| v.map_or("?".to_string(), |v| v.to_string());
+                let show = |v: Option<u32>| v.map_or("?".to_string(), |v| v.to_string());
                 let text = tf(
                     lang,
                     "labs.split.mtu",
@@ -357,18 +451,15 @@ fn extra_lines(run: &LabRun, lang: Lang, ctx: &RenderCtx, max: usize) -> Vec<Lin
                 lines.push(Line::from(Span::styled(fit(&text, max), theme.accent)));
             }
         }
-        LabName::Framing => {
-            let sent = run.json_u64("sent").unwrap_or(0);
+        Some(LabDetails::Framing(r)) => {
+            let sent = r.sent;
             let ways = [
-                ("labs.framing.naive", "naive_recovered"),
-                ("labs.framing.length", "length_prefix_recovered"),
-                ("labs.framing.delimiter", "delimiter_recovered"),
-                ("labs.framing.sleep", "sleep_recovered"),
+                ("labs.framing.naive", r.naive_recovered),
+                ("labs.framing.length", r.length_prefix_recovered),
+                ("labs.framing.delimiter", r.delimiter_recovered),
+                ("labs.framing.sleep", r.sleep_recovered),
             ];
-            for (key, json) in ways {
-                let Some(got) = run.json_u64(json) else {
-                    continue;
-                };
+            for (key, got) in ways {
                 let (full, empty) = bar(got, sent, 20);
                 let style = if got == sent { theme.good } else { theme.bad };
                 let name = format!("{:<16}", fit(t(lang, key), 16));
@@ -380,12 +471,11 @@ fn extra_lines(run: &LabRun, lang: Lang, ctx: &RenderCtx, max: usize) -> Vec<Lin
                 ]));
             }
         }
-        LabName::UdpBoundaries => {
-            if let Some(merged) = run.json_u64("merged") {
-                let text = tf(lang, "labs.udp.merged", &[("merged", &merged.to_string())]);
-                let style = if merged == 0 { theme.good } else { theme.bad };
-                lines.push(Line::from(Span::styled(fit(&text, max), style)));
-            }
+        Some(LabDetails::UdpBoundaries(r)) => {
+            let merged = r.merged;
+            let text = tf(lang, "labs.udp.merged", &[("merged", &merged.to_string())]);
+            let style = if merged == 0 { theme.good } else { theme.bad };
+            lines.push(Line::from(Span::styled(fit(&text, max), style)));
         }
         _ => {}
     }
@@ -397,12 +487,55 @@ mod tests {
     use super::*;
 
     #[test]
-    fn everything_fits_when_blocks_stay_readable() {
-        let s = scale_for(70, 7, 44);
+    fn equal_messages_get_equal_brackets_and_their_labels() {
+        // Ten 7-byte messages read as 21 + 49 bytes, 47 cells wide (80x24):
+        // 2 B a cell would give brackets of 3 and 4 cells and drop "#0".
+        let lens = [[7usize; 10].as_slice(), &[21, 49]].concat();
+        let s = scale_for(&lens, 70, 47);
         assert_eq!(
             s,
             Scale {
-                bytes_per_cell: 2,
+                bytes: 7,
+                cells: 4,
+                shown: 70
+            }
+        );
+        assert_eq!(s.bytes_per_cell(), "1.75");
+        let sends = block_cells(&[7; 10], s, 47);
+        let widths: Vec<usize> = sends.iter().map(|(a, b)| b - a).collect();
+        assert_eq!(widths, vec![4; 10]);
+        let reads = block_cells(&[21, 49], s, 47);
+        assert_eq!(reads, vec![(0, 12), (12, 40)], "reads start where sends do");
+        let labels: Vec<String> = (0..sends.len()).map(|i| i.to_string()).collect();
+        let drawn = brackets(&sends, &labels, ('┌', '┐', '╷'), &[false; 10]);
+        assert!(
+            drawn
+                .iter()
+                .all(|(_, t)| t.chars().nth(1).is_some_and(|c| c.is_ascii_digit()))
+        );
+        // Six 7-byte datagrams fit whole at 1 B a cell.
+        assert!(scale_for(&[7; 12], 42, 47).is_text());
+        // Too many to fit: the start, still 2 cells for the smallest.
+        let s = scale_for(&[7; 100], 350, 47);
+        assert_eq!((s.bytes, s.cells), (7, 2));
+        assert!(s.shown < 350);
+    }
+
+    #[test]
+    fn reads_are_shown_as_python_bytes() {
+        assert_eq!(bytes_literal("hello-0hello-1"), "b'hello-0hello-1'");
+        assert_eq!(bytes_literal("abc…"), "b'abc…'");
+        assert_eq!(bytes_literal("it's"), "b'it\\'s'");
+    }
+
+    #[test]
+    fn everything_fits_when_blocks_stay_readable() {
+        let s = proportional(70, 7, 44);
+        assert_eq!(
+            s,
+            Scale {
+                bytes: 2,
+                cells: 1,
                 shown: 70
             }
         );
@@ -416,8 +549,8 @@ mod tests {
     #[test]
     fn a_long_stream_shows_its_start() {
         // One 1 MiB send read 1024 bytes at a time.
-        let s = scale_for(1 << 20, 1024, 50);
-        assert_eq!(s.bytes_per_cell, 512);
+        let s = proportional(1 << 20, 1024, 50);
+        assert_eq!(s.bytes_per_cell(), "512");
         assert_eq!(s.shown, 512 * 50);
         assert_eq!(block_cells(&[1024; 1024], s, 50).len(), 25);
         assert_eq!(block_cells(&[1 << 20], s, 50), vec![(0, 50)]);

@@ -9,7 +9,7 @@ use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Paragraph, Widget};
 
 use super::run::LabRun;
 use crate::i18n::tf;
-use crate::lab::LabEvent;
+use crate::lab::{LabDetails, LabEvent};
 use crate::ui::lessons::fit;
 use crate::ui::panel::RenderCtx;
 
@@ -35,25 +35,19 @@ pub fn render(run: &LabRun, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
     let tcp = series(run, "tcp");
     let udp = series(run, "udp");
     let mut text: Vec<Line> = Vec::new();
-    let num = |path: &str| run.json_f64(path).map(|v| format!("{v:.1}"));
-    if let (Some(tcp_rate), Some(udp_rate)) = (num("tcp_mbytes_per_s"), num("udp_mbytes_per_s")) {
+    if let Some(LabDetails::Throughput(report)) = run.details() {
+        let num = |v: f64| format!("{v:.1}");
         let line = tf(
             lang,
             "labs.tput.rates",
             &[
-                ("tcp", &tcp_rate),
-                ("udp", &udp_rate),
-                (
-                    "loss",
-                    &num("udp_loss_percent").unwrap_or_else(|| "?".into()),
-                ),
+                ("tcp", &num(report.tcp_mbytes_per_s)),
+                ("udp", &num(report.udp_mbytes_per_s)),
+                ("loss", &num(report.udp_loss_percent)),
             ],
         );
         text.push(Line::from(Span::styled(fit(&line, max), theme.accent)));
-    }
-    if let (Some(tcp_rtt), Some(udp_rtt)) = (run.json_u64("rtt_us.tcp"), run.json_u64("rtt_us.udp"))
-    {
-        let (tcp_rtt, udp_rtt) = (tcp_rtt.to_string(), udp_rtt.to_string());
+        let (tcp_rtt, udp_rtt) = (report.rtt_us.tcp.to_string(), report.rtt_us.udp.to_string());
         let line = tf(
             lang,
             "labs.tput.rtt",

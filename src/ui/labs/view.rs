@@ -15,7 +15,7 @@ use crate::i18n::{Lang, t, tf};
 use crate::lab::{LabName, OptKind};
 use crate::ui::lessons::fit;
 use crate::ui::panel::RenderCtx;
-use crate::ui::text::{width, wrap};
+use crate::ui::text::{render_scrolled, width, wrap};
 
 /// Width from which the list also shows each lab's title.
 const WIDE: u16 = 120;
@@ -137,9 +137,17 @@ fn render_main(panel: &LabsPanel, area: Rect, buf: &mut Buffer, ctx: &RenderCtx)
         return;
     };
     let mut summary = summary_lines(run, lang, ctx, max);
-    if panel.summary_only && !summary.is_empty() {
-        // `s`: the whole summary in place of the picture, for small terminals.
-        Paragraph::new(summary).render(rest, buf);
+    if panel.showing_whole_summary() && !summary.is_empty() {
+        // `s`: the whole summary in place of the picture, scrolled with j/k.
+        let height = usize::from(rest.height);
+        panel.set_summary_last(summary.len().saturating_sub(height));
+        render_scrolled(
+            &summary,
+            panel.summary_scroll,
+            (t(lang, "labs.summary.scroll"), theme.key),
+            rest,
+            buf,
+        );
         return;
     }
     let room = rest.height.saturating_sub(1);

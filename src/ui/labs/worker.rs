@@ -1,14 +1,14 @@
-//! Running a lab off the UI thread. The worker thread calls [`run_lab`]; its
+//! Running a lab off the UI thread: `lab::spawn_lab` runs it (the one lab
+//! worker, shared with the CLI's callers); its
 //! events go through [`PanelSink`] into a queue shared with the panel, and the
 //! first event after each drain sends one wake-up through the app's channel. So a
 //! lab that reports 10,000 datagrams costs as many redraws as the UI can manage,
 //! not 10,000, and no event waits in the queue without a wake-up on its way.
 
 use std::sync::{Arc, Mutex, PoisonError};
-use std::thread::JoinHandle;
 use std::time::Instant;
 
-use crate::lab::{Cancel, LabError, LabEvent, LabParams, LabSink, run_lab};
+use crate::lab::{LabEvent, LabHandle, LabParams, LabSink, spawn_lab};
 use crate::ui::panel::JobSink;
 
 /// The payload a lab worker sends through the app's channel: "run `run` has new
@@ -63,42 +63,32 @@ impl LabSink for PanelSink {
     }
 }
 
-/// One lab running on its own thread.
+/// One lab running on its own thread (a [`LabHandle`]) and the queue its
+/// events wait in.
 pub struct LabWorker {
     pub run: u64,
+    /// When it started, by the app's clock (`Ctx::now`).
     pub started: Instant,
-    cancel: Cancel,
-    thread: Option<JoinHandle<()>>,
+    handle: LabHandle,
     queue: Queue,
 }
 
 impl LabWorker {
-    /// Starts `params` on a new thread; events and then one
-    /// [`LabEvent::Finished`] or [`LabEvent::Failed`] arrive through `jobs`.
-    pub fn start(params: LabParams, jobs: JobSink, run: u64) -> Result<LabWorker, String> {
-        let cancel = Cancel::new();
+    /// Starts `params` on a new thread at `now` (the app's clock); events and
+    /// then one [`LabEvent::Finished`] or [`LabEvent::Failed`] arrive through
+    /// `jobs`.
+    pub fn start(
+        params: LabParams,
+        jobs: JobSink,
+        run: u64,
+        now: Instant,
+    ) -> Result<LabWorker, String> {
         let (sink, queue) = PanelSink::new(jobs, run);
-        let token = cancel.clone();
-        let thread = std::thread::Builder::new()
-            .name(format!("lab-ui-{}", params.lab()))
-            .spawn(move || {
-                let last = match run_lab(&params, &sink, &token) {
-                    Ok(report) => LabEvent::Finished {
-                        report: Box::new(report),
-                    },
-                    Err(err) => LabEvent::Failed {
-                        cancelled: matches!(err, LabError::Cancelled),
-                        error: err.to_string(),
-                    },
-                };
-                sink.event(last);
-            })
-            .map_err(|e| e.to_string())?;
+        let handle = spawn_lab(params, sink).map_err(|e| e.to_string())?;
         Ok(LabWorker {
             run,
-            started: Instant::now(),
-            cancel,
-            thread: Some(thread),
+            started: now,
+            handle,
             queue,
         })
     }
@@ -108,35 +98,30 @@ impl LabWorker {
         take(&self.queue)
     }
 
+    /// Milliseconds since the start as of `now` (the app's clock).
+    pub fn elapsed_ms(&self, now: Instant) -> u64 {
+        u64::try_from(now.saturating_duration_since(self.started).as_millis()).unwrap_or(u64::MAX)
+    }
+
     /// Asks the lab to stop; returns at once (the lab notices within ~50 ms and
     /// reports `Failed { cancelled: true }`).
     pub fn request_cancel(&self) {
-        self.cancel.cancel();
+        self.handle.request_cancel();
     }
 
     pub fn cancel_requested(&self) -> bool {
-        self.cancel.is_cancelled()
+        self.handle.cancel_requested()
     }
 
     /// Whether the thread is still alive.
     pub fn is_alive(&self) -> bool {
-        self.thread.as_ref().is_some_and(|t| !t.is_finished())
+        !self.handle.is_finished()
     }
 
     /// Waits for the thread. Called once its last event has arrived (so it is
     /// returning already), or after a cancel when the panel is left.
     pub fn join(&mut self) {
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
-
-impl Drop for LabWorker {
-    fn drop(&mut self) {
-        // Never leave a lab thread behind: stop it and wait.
-        self.cancel.cancel();
-        self.join();
+        self.handle.join();
     }
 }
 
@@ -172,7 +157,8 @@ mod tests {
     fn dropping_a_worker_stops_and_joins_its_lab() {
         let (tx, _rx) = mpsc::channel();
         let params = LabParams::from_pairs(crate::lab::LabName::Sticky, ["delay=10000"]).unwrap();
-        let worker = LabWorker::start(params, JobSink::new(tx, Screen::Labs), 1).unwrap();
+        let worker =
+            LabWorker::start(params, JobSink::new(tx, Screen::Labs), 1, Instant::now()).unwrap();
         assert!(worker.is_alive());
         let start = Instant::now();
         drop(worker);

@@ -11,6 +11,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 
+pub mod drill;
+mod drill_view;
 mod view;
 
 use crate::i18n::{t, tf};
@@ -39,6 +41,8 @@ pub enum Mode {
     Finished,
     /// Mastery per topic.
     Progress,
+    /// Subnet drills (their own stages in [`drill::DrillMode`]).
+    Drill,
 }
 
 /// State of the Quiz panel.
@@ -69,6 +73,10 @@ pub struct QuizPanel {
     deadline: Option<Instant>,
     /// Seconds left when a time limit runs (for drawing).
     pub seconds_left: Option<u64>,
+    /// Questions due today (counted when mastery changes, not per frame).
+    pub due_today: usize,
+    /// The subnet drills.
+    pub drill: drill::DrillMode,
 }
 
 /// Messages of the Quiz panel.
@@ -80,6 +88,10 @@ pub enum QuizMsg {
     ShowMe,
     /// Show or hide mastery per topic.
     Progress,
+    /// A quiz of only what is due today.
+    Due,
+    /// The subnet drills.
+    Drill,
     /// Back to the topic menu.
     Menu,
     More,
@@ -118,6 +130,16 @@ pub const KEYS: &[Binding] = &[
         msg: Msg::Quiz(QuizMsg::Fewer),
         help: "quiz.key.fewer",
     },
+    Binding {
+        keys: &[Key::Char('r')],
+        msg: Msg::Quiz(QuizMsg::Due),
+        help: "quiz.key.due",
+    },
+    Binding {
+        keys: &[Key::Char('d')],
+        msg: Msg::Quiz(QuizMsg::Drill),
+        help: "quiz.key.drill",
+    },
 ];
 
 const DEFAULT_COUNT: usize = 10;
@@ -132,11 +154,30 @@ impl QuizPanel {
         QuizPanel {
             bank,
             store,
+            due_today: mastery.due_today(chrono::Utc::now()),
             mastery,
             count: DEFAULT_COUNT,
             input: TextField::new(ANSWER_MAX),
             ..QuizPanel::default()
         }
+    }
+
+    /// Starts a quiz of what is due today (in the chosen topics); when
+    /// nothing is, says so and when the next review is.
+    pub fn start_due(&mut self, ctx: &mut Ctx) {
+        let spec = QuizSpec {
+            topics: self.topics.clone(),
+            count: self.count.clamp(1, MAX_COUNT),
+            seed: self.seed.unwrap_or_else(session::fresh_seed),
+        };
+        let today = chrono::Utc::now();
+        let questions = self.mastery.due_quiz(&spec, &self.bank, today);
+        if questions.is_empty() {
+            ctx.say(self.mastery.nothing_due(ctx.lang, today));
+            self.mode = Mode::Menu;
+            return;
+        }
+        self.begin(spec, questions, ctx.now);
     }
 
     /// Starts a quiz at `now` with the current settings.
@@ -153,6 +194,10 @@ impl QuizPanel {
             seed,
         };
         let questions = session::build(&spec, &self.bank, &due);
+        self.begin(spec, questions, now);
+    }
+
+    fn begin(&mut self, spec: QuizSpec, questions: Vec<Question>, now: Instant) {
         self.session = Some(Session::new(spec, questions));
         self.input.clear();
         self.review = 0;
@@ -203,6 +248,7 @@ impl QuizPanel {
                 Err(e) => ctx.say(e.to_string()),
             }
         }
+        self.due_today = self.mastery.due_today(chrono::Utc::now());
     }
 
     fn next_question(&mut self, ctx: &mut Ctx) {
@@ -278,6 +324,11 @@ impl Panel for QuizPanel {
         match msg {
             QuizMsg::Start => self.start(ctx.now),
             QuizMsg::ShowMe => return self.show_me(ctx),
+            QuizMsg::Due => self.start_due(ctx),
+            QuizMsg::Drill => {
+                self.drill.choose(self.store.as_ref());
+                self.mode = Mode::Drill;
+            }
             QuizMsg::Progress => {
                 self.mode = if self.mode == Mode::Progress {
                     Mode::Menu
@@ -323,6 +374,7 @@ impl Panel for QuizPanel {
                     Nav::NextPane | Nav::PrevPane => {}
                 }
             }
+            Mode::Drill => self.drill.nav(nav, self.store.as_ref()),
             Mode::Asking | Mode::Progress => {}
         }
         None
@@ -336,6 +388,12 @@ impl Panel for QuizPanel {
             }
             Mode::Finished | Mode::Progress => {
                 self.mode = Mode::Menu;
+                true
+            }
+            Mode::Drill => {
+                if !self.drill.back(self.store.as_ref()) {
+                    self.mode = Mode::Menu;
+                }
                 true
             }
             _ => false,
@@ -365,9 +423,11 @@ impl Panel for QuizPanel {
             Mode::Asking | Mode::Feedback => view::question(self, max, ctx),
             Mode::Finished => view::finished(self, max, ctx),
             Mode::Progress => view::progress(&self.mastery, &self.concepts, max, ctx),
+            Mode::Drill => drill_view::lines(&self.drill, max, ctx),
         };
         // Keep the end (the input line, the verdict) in view on small screens.
-        let keep_end = matches!(self.mode, Mode::Asking | Mode::Feedback);
+        let keep_end = matches!(self.mode, Mode::Asking | Mode::Feedback)
+            || (self.mode == Mode::Drill && self.drill.stage == drill::Stage::Answering);
         let overflow = lines.len().saturating_sub(usize::from(text_area.height));
         let scroll = if keep_end { overflow } else { 0 };
         Paragraph::new(lines)
@@ -394,7 +454,9 @@ impl Panel for QuizPanel {
         if let Some(path) = &arg.results {
             self.results = Some(path.clone());
         }
-        if arg.is_empty() {
+        if arg.due {
+            self.start_due(ctx);
+        } else if arg.is_empty() {
             self.mode = Mode::Menu;
         } else {
             self.start(ctx.now);
@@ -419,11 +481,15 @@ impl Panel for QuizPanel {
 
     fn captures_text(&self) -> bool {
         self.mode == Mode::Asking
+            || (self.mode == Mode::Drill && self.drill.stage == drill::Stage::Answering)
     }
 
     /// Every key while an answer is typed: printable keys (`q` and `?` too)
     /// go into the answer, Enter submits.
     fn text_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> TextInput {
+        if self.mode == Mode::Drill {
+            return self.drill.text_key(key, self.store.as_ref(), ctx);
+        }
         match self.input.key(&key) {
             Edit::Changed => TextInput::Consumed(None),
             Edit::Full => {
@@ -441,6 +507,9 @@ impl Panel for QuizPanel {
     }
 
     fn paste(&mut self, text: &str, ctx: &mut Ctx) -> TextInput {
+        if self.mode == Mode::Drill {
+            return self.drill.paste(text, ctx);
+        }
         if !self.input.paste(text) {
             ctx.say(t(ctx.lang, "status.field_full"));
         }

@@ -90,6 +90,16 @@ pub fn menu(p: &QuizPanel, max: usize, ctx: &RenderCtx) -> Vec<Line<'static>> {
         ],
     );
     lines.extend(para(&settings, theme.accent, max));
+    let due = tf(lang, "quiz.menu.due", &[("n", &p.due_today.to_string())]);
+    lines.extend(para(
+        &due,
+        if p.due_today > 0 {
+            theme.warn
+        } else {
+            theme.muted
+        },
+        max,
+    ));
     lines.extend(para(t(lang, "quiz.menu.keys"), theme.hint, max));
     lines
 }
@@ -392,6 +402,7 @@ mod tests {
     fn mastery_boxes_are_said_in_words_with_the_concepts_title() {
         let mut m = Mastery::default();
         let card = |level| Card {
+            review: None,
             level,
             seen: 3,
             correct: 1,

@@ -1,0 +1,277 @@
+//! Subnet drills in the Quiz panel (chooser, fields typed one by one, each
+//! marked with the mistake behind it, streak, the pool of missed problems)
+//! and spaced repetition by days ("due today" in the Quiz panel, `r`).
+//! Snapshots in both languages at 80x24 and 120x40.
+
+use crate::common;
+
+use common::tui::*;
+use nettutor::i18n::Lang;
+use nettutor::quiz::drill::pool::{DrillProgress, PoolEntry};
+use nettutor::quiz::drill::{Mark, Mistake, Spec};
+use nettutor::quiz::mastery::Mastery;
+use nettutor::store::Store;
+use nettutor::ui::Options;
+use nettutor::ui::app::{App, Msg, Screen};
+use nettutor::ui::quiz::Mode;
+use nettutor::ui::quiz::drill::Stage;
+use ratatui::crossterm::event::KeyCode;
+
+const DRILL_SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+
+/// Five range problems, missed before: with them in the pool, a `range` set
+/// is exactly these, in this order.
+const MISSED: [&str; 5] = [
+    "192.168.37.77/27",
+    "10.20.30.40 255.255.252.0",
+    "172.16.5.130/25",
+    "192.168.1.10/31",
+    "2001:db8:0:1::5/64",
+];
+
+fn home_with_pool() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::at(dir.path().to_path_buf());
+    let pool = DrillProgress {
+        missed: MISSED
+            .iter()
+            .map(|s| PoolEntry {
+                spec: Spec::Range {
+                    input: s.to_string(),
+                },
+                right: 0,
+            })
+            .collect(),
+        best_streak: 0,
+    };
+    pool.save(&store).unwrap();
+    (dir, store)
+}
+
+fn app_on(lang: Lang, store: &Store) -> App {
+    let opts = Options {
+        lang,
+        theme: Some("dark".into()),
+        ..Options::default()
+    };
+    app_with(&opts, shipped_lessons(), Some(store.clone())).0
+}
+
+/// The drill chooser open on `range` (row 1: row 0 is every kind).
+fn on_range_chooser(a: &mut App) {
+    a.update(Msg::Open(Screen::Quiz));
+    press(a, KeyCode::Char('d'));
+    assert_eq!(a.quiz().mode, Mode::Drill);
+    assert_eq!(a.quiz().drill.stage, Stage::Choose);
+    press(a, KeyCode::Down);
+}
+
+fn right_answers(a: &App, lang: Lang) -> Vec<String> {
+    a.quiz().drill.current().unwrap().answers(lang)
+}
+
+/// Types one answer per field, Enter after each.
+fn answer_fields(a: &mut App, answers: &[String]) {
+    for answer in answers {
+        type_str(a, answer);
+        press(a, KeyCode::Enter);
+    }
+}
+
+#[test]
+fn the_chooser_lists_every_kind_and_says_how_many_missed_problems_wait() {
+    for lang in Lang::ALL {
+        for (w, h) in DRILL_SIZES {
+            let (_dir, store) = home_with_pool();
+            let mut a = app_on(lang, &store);
+            on_range_chooser(&mut a);
+            let t = terminal(&mut a, w, h);
+            let screen = text(t.backend().buffer());
+            for kind in [
+                "range", "hosts", "subnets", "mask", "split", "vlsm", "route", "same",
+            ] {
+                assert!(screen.contains(kind), "{kind} missing:\n{screen}");
+            }
+            assert!(screen.contains('5'), "the pool of 5:\n{screen}");
+            insta::assert_snapshot!(format!("drill_choose_{lang}_{w}x{h}"), t.backend());
+        }
+    }
+}
+
+#[test]
+fn fields_take_every_printable_key_and_move_with_enter_tab_and_arrows() {
+    let (_dir, store) = home_with_pool();
+    let mut a = app_on(Lang::En, &store);
+    on_range_chooser(&mut a);
+    press(&mut a, KeyCode::Enter);
+    assert_eq!(a.quiz().drill.stage, Stage::Answering);
+    let problem = a.quiz().drill.current().unwrap().clone();
+    assert_eq!(
+        problem.spec,
+        Spec::Range {
+            input: MISSED[0].into()
+        }
+    );
+    // q, ?, d, n, m are keys elsewhere; here they are text.
+    type_str(&mut a, "q?dnm");
+    assert_eq!(a.quiz().drill.answers[0].as_str(), "q?dnm");
+    assert_eq!(a.screen(), Screen::Quiz);
+    // Esc clears a field that has text, and does not leave.
+    press(&mut a, KeyCode::Esc);
+    assert_eq!(a.quiz().drill.answers[0].as_str(), "");
+    assert_eq!(a.quiz().drill.stage, Stage::Answering);
+    type_str(&mut a, "192.168.37.64");
+    press(&mut a, KeyCode::Tab);
+    assert_eq!(a.quiz().drill.field, 1);
+    press(&mut a, KeyCode::Up);
+    assert_eq!(a.quiz().drill.field, 0);
+    press(&mut a, KeyCode::Enter);
+    assert_eq!(a.quiz().drill.field, 1, "Enter moves to the next field");
+    assert_eq!(a.quiz().drill.stage, Stage::Answering);
+}
+
+#[test]
+fn right_answers_score_every_field_and_the_problem_leaves_the_pool_after_three() {
+    let (_dir, store) = home_with_pool();
+    let mut a = app_on(Lang::En, &store);
+    on_range_chooser(&mut a);
+    press(&mut a, KeyCode::Enter);
+    for i in 0..MISSED.len() {
+        let answers = right_answers(&a, Lang::En);
+        answer_fields(&mut a, &answers);
+        assert_eq!(a.quiz().drill.stage, Stage::Marked);
+        let (_, marks) = a.quiz().drill.marked().unwrap();
+        assert!(marks.iter().all(Mark::is_correct), "{marks:?}");
+        assert_eq!(a.quiz().drill.drill.as_ref().unwrap().streak, i as u32 + 1);
+        press(&mut a, KeyCode::Enter);
+    }
+    assert_eq!(a.quiz().drill.stage, Stage::Done);
+    let d = a.quiz().drill.drill.as_ref().unwrap();
+    let (right, fields) = d.score();
+    assert_eq!(right, fields);
+    // Written to the store as each problem was marked: right once each.
+    let saved = DrillProgress::load(&store);
+    assert_eq!(saved.missed.len(), 5);
+    assert!(saved.missed.iter().all(|e| e.right == 1), "{saved:?}");
+    assert_eq!(saved.best_streak, 5);
+    let screen = render(&mut a, 100, 30);
+    assert!(screen.contains("Every field right"), "{screen}");
+}
+
+#[test]
+fn one_wrong_field_is_marked_alone_with_the_mistake_it_matches() {
+    for lang in Lang::ALL {
+        for (w, h) in DRILL_SIZES {
+            let (_dir, store) = home_with_pool();
+            let mut a = app_on(lang, &store);
+            on_range_chooser(&mut a);
+            press(&mut a, KeyCode::Enter);
+            let mut answers = right_answers(&a, lang);
+            // The network of 192.168.37.77/27 answered with the host's own address.
+            answers[0] = "192.168.37.77".into();
+            answer_fields(&mut a, &answers);
+            let (problem, marks) = a.quiz().drill.marked().unwrap();
+            assert_eq!(marks[0].mistake(), Some(Mistake::OwnAddress), "{marks:?}");
+            assert!(marks[1..].iter().all(Mark::is_correct), "{marks:?}");
+            let hint = marks[0].hint(&problem.fields[0], lang).unwrap();
+            let t = terminal(&mut a, w, h);
+            let screen = text(t.backend().buffer()).replace('\n', " ");
+            let first_words: String = hint.chars().take(12).collect();
+            assert!(screen.contains(&first_words), "hint {hint}:\n{screen}");
+            insta::assert_snapshot!(format!("drill_marked_{lang}_{w}x{h}"), t.backend());
+            // The streak is 0; the problem stays in the pool with its count reset.
+            assert_eq!(a.quiz().drill.drill.as_ref().unwrap().streak, 0);
+            let saved = DrillProgress::load(&store);
+            assert_eq!(saved.missed[0].right, 0);
+        }
+    }
+}
+
+#[test]
+fn answering_snapshots_show_the_field_being_typed_and_its_form() {
+    for lang in Lang::ALL {
+        for (w, h) in DRILL_SIZES {
+            let (_dir, store) = home_with_pool();
+            let mut a = app_on(lang, &store);
+            on_range_chooser(&mut a);
+            press(&mut a, KeyCode::Enter);
+            type_str(&mut a, "192.168.37.64");
+            press(&mut a, KeyCode::Enter);
+            type_str(&mut a, "192.168.37.9");
+            let t = terminal(&mut a, w, h);
+            let screen = text(t.backend().buffer());
+            assert!(screen.contains("192.168.37.64"), "{screen}");
+            assert!(screen.contains("192.168.37.9█"), "{screen}");
+            insta::assert_snapshot!(format!("drill_answering_{lang}_{w}x{h}"), t.backend());
+        }
+    }
+}
+
+#[test]
+fn esc_on_an_empty_field_ends_the_set_and_unreached_fields_score_nothing() {
+    for lang in Lang::ALL {
+        let (_dir, store) = home_with_pool();
+        let mut a = app_on(lang, &store);
+        on_range_chooser(&mut a);
+        press(&mut a, KeyCode::Enter);
+        let answers = right_answers(&a, lang);
+        answer_fields(&mut a, &answers);
+        press(&mut a, KeyCode::Enter);
+        press(&mut a, KeyCode::Esc);
+        assert_eq!(a.quiz().drill.stage, Stage::Done);
+        let (right, fields) = a.quiz().drill.drill.as_ref().unwrap().score();
+        assert_eq!(right, answers.len());
+        assert!(fields > right);
+        let t = terminal(&mut a, 80, 24);
+        insta::assert_snapshot!(format!("drill_done_{lang}_80x24"), t.backend());
+        // Esc again: the chooser; once more: the quiz menu.
+        press(&mut a, KeyCode::Esc);
+        assert_eq!(a.quiz().drill.stage, Stage::Choose);
+        press(&mut a, KeyCode::Esc);
+        assert_eq!(a.quiz().mode, Mode::Menu);
+    }
+}
+
+/// A store whose one question card was answered wrong `days_ago` days ago.
+fn store_with_a_miss(days_ago: i64) -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::at(dir.path().to_path_buf());
+    let set = shipped_lessons();
+    let question = set.questions.first().unwrap().clone();
+    let mut m = Mastery::load(&store);
+    let when = chrono::Utc::now() - chrono::Duration::days(days_ago);
+    m.record_at(&question, false, when);
+    m.save(&store).unwrap();
+    (dir, store)
+}
+
+#[test]
+fn the_quiz_menu_counts_what_is_due_today_and_r_asks_only_that() {
+    let (_dir, store) = store_with_a_miss(2);
+    let mut a = app_on(Lang::En, &store);
+    a.update(Msg::Open(Screen::Quiz));
+    let screen = render(&mut a, 100, 30);
+    assert!(
+        screen.contains("Due today (spaced repetition): 1"),
+        "{screen}"
+    );
+    press(&mut a, KeyCode::Char('r'));
+    assert_eq!(a.quiz().mode, Mode::Asking);
+    let session = a.quiz().session.as_ref().unwrap();
+    assert_eq!(session.questions.len(), 1);
+    let due_id = &shipped_lessons().questions[0].id;
+    assert_eq!(&session.questions[0].id, due_id);
+}
+
+#[test]
+fn nothing_due_is_said_with_the_next_review_day() {
+    // Missed just now: due tomorrow, not today.
+    let (_dir, store) = store_with_a_miss(0);
+    let mut a = app_on(Lang::Zh, &store);
+    a.update(Msg::Open(Screen::Quiz));
+    press(&mut a, KeyCode::Char('r'));
+    assert_eq!(a.quiz().mode, Mode::Menu);
+    let status = a.status().unwrap_or_default().to_string();
+    assert!(status.contains("今天没有要复习的题"), "{status}");
+    assert!(status.contains("1 天"), "{status}");
+}
