@@ -2,12 +2,13 @@
 //! deadline, reset or close, every event in the property's byte log.
 
 use std::io::{self, Read, Write};
-use std::net::{Shutdown, TcpStream};
+use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::sync::Mutex;
 use std::thread;
 use std::time::{Duration, Instant};
 
 use super::super::exercise::Framing;
+use super::super::listen::unread_bytes;
 use super::super::log::{Log, LogKind};
 use super::super::wire::{Expect, expect, frame};
 use super::Peer;
@@ -192,6 +193,8 @@ pub(super) fn send_and_read(
         };
     };
     let (id, log) = (conn.id, conn.log);
+    let peer_addr = conn.stream.peer_addr().ok();
+    let local_addr = conn.stream.local_addr().ok();
     let written: Mutex<Option<Instant>> = Mutex::new(None);
     let limit = Instant::now() + WRITE_LIMIT;
     thread::scope(|scope| {
@@ -200,6 +203,10 @@ pub(super) fn send_and_read(
             let mut w = &writer;
             for (i, chunk) in chunks.iter().enumerate() {
                 if i > 0 && !pause.is_zero() {
+                    // Each piece is read on its own: the next goes once the program
+                    // has read the last (or a bound passed), so a busy machine
+                    // cannot glue the pieces back together in its receive queue.
+                    wait_until_read(peer_addr, local_addr);
                     thread::sleep(pause);
                 }
                 log.note(id, LogKind::Sent, chunk);
@@ -223,6 +230,21 @@ pub(super) fn send_and_read(
         };
         read_until(&conn.stream, id, log, want, &until)
     })
+}
+
+/// How long a piece waits for the program to read the one before.
+const READ_WAIT: Duration = Duration::from_millis(250);
+
+/// Waits (at most READ_WAIT) until the program has read everything we sent on
+/// this connection, as its receive queue in `/proc/net/tcp*` tells.
+fn wait_until_read(server: Option<SocketAddr>, client: Option<SocketAddr>) {
+    let (Some(server), Some(client)) = (server, client) else {
+        return;
+    };
+    let until = Instant::now() + READ_WAIT;
+    while unread_bytes(server, client).is_some_and(|n| n > 0) && Instant::now() < until {
+        thread::sleep(Duration::from_millis(1));
+    }
 }
 
 /// Joined framed requests, and the joined right answers.
