@@ -87,6 +87,39 @@ impl Progress {
     }
 }
 
+/// The section listing the lessons finished (their last step seen), by id,
+/// in the order they were finished.
+pub const LESSONS_DONE: &str = "lessons_done";
+
+impl Progress {
+    /// The ids of the lessons finished; a section of the wrong shape (a
+    /// hand-edited file) counts as none, and entries that are not ids are
+    /// skipped.
+    pub fn lessons_done(&self) -> Vec<String> {
+        self.other
+            .get(LESSONS_DONE)
+            .and_then(|v| v.as_array())
+            .map(|ids| {
+                ids.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Marks lesson `id` finished; true when it was not before.
+    pub fn mark_lesson_done(&mut self, id: &str) -> bool {
+        let mut done = self.lessons_done();
+        if done.iter().any(|d| d == id) {
+            return false;
+        }
+        done.push(id.to_string());
+        self.other
+            .insert(LESSONS_DONE.to_string(), serde_json::json!(done));
+        true
+    }
+}
+
 /// What reading the file found.
 enum OnDisk {
     Missing,

@@ -156,3 +156,33 @@ fn a_symlinked_progress_file_is_followed() {
     let text = fs::read_to_string(dir.path().join("real.json")).unwrap();
     assert!(text.contains("\"last_step\": 7"), "{text}");
 }
+
+#[test]
+fn lessons_done_are_kept_once_each_and_a_file_without_them_still_loads() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::at(dir.path().to_path_buf());
+    // A store written before the section existed.
+    fs::write(store.path(), r#"{"last_lesson":"osi","last_step":2}"#).unwrap();
+    let (p, warning) = store.load();
+    assert!(warning.is_none());
+    assert!(p.lessons_done().is_empty());
+    let ((first, again), _) = store
+        .update(|p| (p.mark_lesson_done("basics"), p.mark_lesson_done("basics")))
+        .unwrap();
+    assert!(first && !again);
+    store.update(|p| p.mark_lesson_done("osi")).unwrap();
+    let (p, _) = store.load();
+    assert_eq!(
+        p.lessons_done(),
+        vec!["basics".to_string(), "osi".to_string()]
+    );
+    assert_eq!(p.last_lesson.as_deref(), Some("osi"));
+    // A hand-edited section of the wrong shape counts as none, not an error.
+    fs::write(store.path(), r#"{"lessons_done":{"x":1}}"#).unwrap();
+    assert!(store.load().0.lessons_done().is_empty());
+    fs::write(store.path(), r#"{"lessons_done":["a",7,"b"]}"#).unwrap();
+    assert_eq!(
+        store.load().0.lessons_done(),
+        vec!["a".to_string(), "b".to_string()]
+    );
+}

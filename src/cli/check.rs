@@ -54,8 +54,9 @@ pub struct CheckArgs {
 /// How the tutor looks when `--open` starts it (the global options).
 #[derive(Debug, Clone, Default)]
 pub struct Look {
-    pub theme: Option<String>,
+    pub theme: Option<crate::ui::theme::ThemeName>,
     pub no_color: bool,
+    pub export_dir: Option<PathBuf>,
 }
 
 pub fn run(
@@ -163,6 +164,7 @@ fn open_in_tutor(path: PathBuf, lessons: Option<PathBuf>, lang: Lang, look: Look
         open: Some(crate::lesson::PanelArg::Check(
             crate::lesson::panel::CheckArg { report: Some(path) },
         )),
+        export_dir: look.export_dir,
     };
     if let Err(err) = crate::ui::run(options) {
         warn(&tf(

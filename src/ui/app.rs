@@ -3,7 +3,6 @@
 //! Every screen is a panel behind one lookup ([`Panels::get_mut`]); keys are
 //! routed by mode in one place ([`App::on_key`]).
 
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::Sender;
 use std::time::Duration;
@@ -19,9 +18,9 @@ use super::field::{MAX_TEXT, is_printable, paste_line};
 use super::glossary::GlossaryView;
 use super::handshake::HandshakePanel;
 pub use super::home::HomeEntry;
-use super::home::HomePanel;
+use super::home::{self, HomePanel};
 use super::keymap::{message_for, presenter_message};
-use super::labs::{LabRun, LabsPanel};
+use super::labs::LabsPanel;
 use super::lan::LanPanel;
 use super::lessons::LessonsView;
 pub use super::msg::{AppEvent, Msg, Nav, Screen};
@@ -29,7 +28,7 @@ use super::osi::OsiPanel;
 use super::panel::{Ctx, JobSink, Panel as _, PanelDyn, TextInput};
 use super::quiz::QuizPanel;
 use super::subnet::SubnetPanel;
-use super::theme::Theme;
+use super::theme::{Theme, ThemeName};
 use crate::i18n::{Lang, t, tf};
 use crate::lesson::{LessonSet, PanelArg};
 use crate::store::{Progress, Store};
@@ -90,6 +89,8 @@ pub struct App {
     screen: Screen,
     history: Vec<Screen>,
     help_open: bool,
+    /// Lines the help overlay is scrolled by (when it does not fit).
+    help_scroll: usize,
     /// Tab and key bars hidden: the screen is all panel.
     zoom: bool,
     /// The presenter blanked the screen.
@@ -121,7 +122,7 @@ impl App {
         // Presentation mode uses the high-contrast theme unless one was chosen.
         let normal_theme = theme.clone();
         let theme = if opts.present && opts.theme.is_none() && !opts.no_color {
-            Theme::named("high-contrast").unwrap_or(theme)
+            Theme::load(ThemeName::HighContrast).unwrap_or(theme)
         } else {
             theme
         };
@@ -145,6 +146,7 @@ impl App {
             screen: Screen::Home,
             history: Vec::new(),
             help_open: false,
+            help_scroll: 0,
             zoom: opts.present,
             blank: false,
             status: warning,
@@ -159,7 +161,12 @@ impl App {
             tx,
         };
         app.panels.quiz.concepts = app.lessons.curriculum.clone();
+        // Where `w` writes, for every panel that exports frames.
+        app.panels.osi.export_dir = opts.export_dir.clone();
+        app.panels.lan.export_dir = opts.export_dir.clone();
+        app.panels.handshake.export_dir = opts.export_dir.clone();
         app.show_resume();
+        app.refresh_home();
         if !opts.lesson_ids.is_empty() {
             app.start_playlist(&opts.lesson_ids);
         }
@@ -185,6 +192,10 @@ impl App {
     }
     pub fn help_open(&self) -> bool {
         self.help_open
+    }
+    /// How far the help overlay is scrolled (lines).
+    pub fn help_scroll(&self) -> usize {
+        self.help_scroll
     }
     pub fn zoom(&self) -> bool {
         self.zoom
@@ -253,19 +264,6 @@ impl App {
     /// Moves the app's clock forward (a system clock becomes a manual one).
     pub fn advance_clock(&mut self, by: Duration) {
         self.clock.advance(by);
-    }
-
-    /// Where `w` writes pcap files (default: the working directory).
-    pub fn set_export_dir(&mut self, dir: PathBuf) {
-        self.panels.osi.export_dir = Some(dir.clone());
-        self.panels.lan.export_dir = Some(dir.clone());
-        self.panels.handshake.export_dir = Some(dir);
-    }
-
-    /// Shows a recorded lab run on the Labs screen as if it had just happened.
-    pub fn replay_lab(&mut self, run: LabRun) {
-        self.update(Msg::Open(Screen::Labs));
-        self.panels.labs.show_run(run);
     }
 
     fn start_playlist(&mut self, ids: &[String]) {
@@ -383,7 +381,19 @@ impl App {
             return;
         }
         if self.help_open {
-            self.help_open = false;
+            // A help too long for the screen scrolls; any other key closes it.
+            let most = super::help::entries(self, self.lang).len() * 3;
+            match key.code {
+                KeyCode::Up | KeyCode::Char('k') => {
+                    self.help_scroll = self.help_scroll.saturating_sub(1)
+                }
+                KeyCode::Down | KeyCode::Char('j') => {
+                    self.help_scroll = (self.help_scroll + 1).min(most)
+                }
+                KeyCode::PageUp => self.help_scroll = self.help_scroll.saturating_sub(10),
+                KeyCode::PageDown => self.help_scroll = (self.help_scroll + 10).min(most),
+                _ => self.help_open = false,
+            }
             return;
         }
         if self.blank {
@@ -448,6 +458,9 @@ impl App {
                 None => break,
             }
         }
+        if self.screen == Screen::Home {
+            self.refresh_home();
+        }
     }
 
     fn update_once(&mut self, msg: Msg) -> Option<Msg> {
@@ -459,6 +472,7 @@ impl App {
             }
             Msg::ToggleHelp => {
                 self.help_open = !self.help_open;
+                self.help_scroll = 0;
                 None
             }
             Msg::ToggleLang => {
@@ -503,8 +517,9 @@ impl App {
                 self.present = !self.present;
                 ctx.present = self.present;
                 self.zoom = self.present;
-                self.theme = if self.present && self.normal_theme.name != "mono" {
-                    Theme::named("high-contrast").unwrap_or_else(|_| self.normal_theme.clone())
+                self.theme = if self.present && self.normal_theme.name != ThemeName::Mono {
+                    Theme::load(ThemeName::HighContrast)
+                        .unwrap_or_else(|_| self.normal_theme.clone())
                 } else {
                     self.normal_theme.clone()
                 };
@@ -547,6 +562,11 @@ impl App {
             Msg::Handshake(m) => self.panels.handshake.update(m, &mut ctx),
             Msg::Subnet(m) => self.panels.subnet.update(m, &mut ctx),
             Msg::Labs(m) => self.panels.labs.update(m, &mut ctx),
+            Msg::ShowLabRun(run) => {
+                self.go(Screen::Labs, &mut ctx);
+                self.panels.labs.show_run(*run);
+                None
+            }
             Msg::Quiz(m) => self.panels.quiz.update(m, &mut ctx),
             Msg::Check(m) => self.panels.check.update(m, &mut ctx),
         };
@@ -600,7 +620,16 @@ impl App {
             .last_lesson
             .as_ref()
             .and_then(|id| self.lessons.index_of(id))
-            .map(|i| (i, self.progress.last_step));
+            .map(|i| (i, self.progress.last_step))
+            // A lesson read to its end continues with the next one.
+            .map(|(i, step)| {
+                let last = self.lessons.lessons.get(i).map_or(0, |l| l.steps.len());
+                if step + 1 >= last && i + 1 < self.lessons.lessons.len() {
+                    (i + 1, 0)
+                } else {
+                    (i, step)
+                }
+            });
         self.panels.home.set_resume(resume);
     }
 
@@ -610,6 +639,11 @@ impl App {
         };
         self.progress.last_lesson = Some(l.id.clone());
         self.progress.last_step = step;
+        // The last step seen: the lesson is done (kept in the store's
+        // `lessons_done` section), and the student is told so.
+        let finished = step + 1 >= l.steps.len();
+        let id = l.id.clone();
+        let newly_done = finished && self.progress.mark_lesson_done(&id);
         self.show_resume();
         if let Some(store) = &self.store {
             // Under the store's lock, keeping what others wrote (quiz mastery).
@@ -617,6 +651,9 @@ impl App {
             match store.update(|p| {
                 p.last_lesson = last;
                 p.last_step = step;
+                if finished {
+                    p.mark_lesson_done(&id);
+                }
                 p.other.clone()
             }) {
                 Ok((other, warning)) => {
@@ -628,5 +665,37 @@ impl App {
                 Err(e) => ctx.say(e.to_string()),
             }
         }
+        if newly_done && ctx.status.is_none() {
+            let playlist = &self.panels.lessons.playlist;
+            let done = self.progress.lessons_done();
+            ctx.say(home::completion(
+                ctx.lang,
+                &self.lessons,
+                &done,
+                lesson,
+                playlist,
+            ));
+        }
+        self.refresh_home();
+    }
+
+    /// Home's progress (lessons done, mastery per topic, what is due), from
+    /// the progress kept and the quiz panel's mastery; computed on changes,
+    /// never per frame.
+    fn refresh_home(&mut self) {
+        let done = self.progress.lessons_done();
+        let quiz = &self.panels.quiz;
+        self.panels.home.set_progress(home::HomeProgress {
+            lessons_done: self
+                .lessons
+                .lessons
+                .iter()
+                .filter(|l| done.contains(&l.id))
+                .count(),
+            lessons: self.lessons.lessons.len(),
+            topics: quiz.mastery.by_topic(),
+            due_today: quiz.due_today,
+            drill_missed: quiz.drill.pool,
+        });
     }
 }

@@ -11,8 +11,9 @@ use super::lessons::fit;
 use super::msg::{Msg, Nav, Screen};
 use super::panel::{Ctx, Panel, RenderCtx};
 use super::text::width;
-use crate::i18n::{t, tf};
+use crate::i18n::{Lang, t, tf};
 use crate::lesson::LessonSet;
+use crate::quiz::mastery::TopicMastery;
 
 /// A row of the home screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,12 +22,146 @@ pub enum HomeEntry {
     Section(Screen),
 }
 
+/// What Home shows of the student's progress (computed by the app when
+/// progress changes, never per frame).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct HomeProgress {
+    /// Lessons of this set whose last step was seen.
+    pub lessons_done: usize,
+    pub lessons: usize,
+    /// Mastery of each topic practised in quizzes.
+    pub topics: Vec<TopicMastery>,
+    /// Questions spaced repetition has due today.
+    pub due_today: usize,
+    /// Drill problems in the pool of missed ones.
+    pub drill_missed: usize,
+}
+
 #[derive(Debug, Clone)]
 pub struct HomePanel {
     set: Arc<LessonSet>,
     /// Where the student left off (lesson index, step), from saved progress.
     resume: Option<(usize, usize)>,
     pub selected: usize,
+    pub progress: HomeProgress,
+}
+
+/// The completion moment: the status line when a lesson's last step is
+/// reached for the first time (the last of a playlist, or of the course, says so).
+pub fn completion(
+    lang: Lang,
+    set: &LessonSet,
+    done: &[String],
+    lesson: usize,
+    playlist: &[usize],
+) -> String {
+    let title = set.lessons.get(lesson).map_or("", |l| l.title.get(lang));
+    let total = set.lessons.len();
+    let done_here = set.lessons.iter().filter(|l| done.contains(&l.id)).count();
+    if done_here >= total {
+        tf(lang, "home.done.all", &[("title", title)])
+    } else if playlist.len() > 1 && playlist.last() == Some(&lesson) {
+        tf(
+            lang,
+            "home.done.playlist",
+            &[("title", title), ("n", &playlist.len().to_string())],
+        )
+    } else {
+        tf(
+            lang,
+            "home.done.lesson",
+            &[
+                ("title", title),
+                ("done", &done_here.to_string()),
+                ("total", &total.to_string()),
+            ],
+        )
+    }
+}
+
+/// Lines of the progress block: lessons done, what is due, and mastery per
+/// topic (as bars when `rows` allow one per topic, else in one wrapped line).
+fn progress_lines(
+    p: &HomeProgress,
+    max: usize,
+    rows: usize,
+    ctx: &RenderCtx,
+) -> Vec<Line<'static>> {
+    let (theme, lang) = (ctx.theme, ctx.lang);
+    let mut lines = vec![Line::from(Span::styled(
+        t(lang, "home.progress").to_string(),
+        theme.bold,
+    ))];
+    let mut summary = vec![tf(
+        lang,
+        "home.lessons_done",
+        &[
+            ("done", &p.lessons_done.to_string()),
+            ("total", &p.lessons.to_string()),
+        ],
+    )];
+    summary.push(tf(lang, "home.due", &[("n", &p.due_today.to_string())]));
+    if p.drill_missed > 0 {
+        summary.push(tf(
+            lang,
+            "home.drill_missed",
+            &[("n", &p.drill_missed.to_string())],
+        ));
+    }
+    let style = if p.due_today > 0 {
+        theme.warn
+    } else {
+        theme.base
+    };
+    lines.extend(super::text::wrap(
+        &[(summary.join(" · "), style)],
+        max,
+        ("", style),
+        ("", style),
+    ));
+    if p.topics.is_empty() {
+        lines.extend(super::text::wrap(
+            &[(t(lang, "home.no_quiz").to_string(), theme.muted)],
+            max,
+            ("", theme.muted),
+            ("", theme.muted),
+        ));
+        return lines;
+    }
+    let percent = |m: &TopicMastery| (m.strength * 100.0).round() as u32;
+    if rows >= lines.len() + p.topics.len() {
+        let cells = max.saturating_sub(24).clamp(8, 30);
+        for m in &p.topics {
+            let (full, empty) = super::quiz::bar(m.strength, cells);
+            let style = if m.strength >= 0.75 {
+                theme.good
+            } else if m.strength >= 0.25 {
+                theme.warn
+            } else {
+                theme.bad
+            };
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {:<8} ", m.topic.name()), theme.base),
+                Span::styled(full, style),
+                Span::styled(empty, theme.muted),
+                Span::styled(format!(" {:>3}%", percent(m)), theme.base),
+            ]));
+        }
+    } else {
+        let compact: Vec<String> = p
+            .topics
+            .iter()
+            .map(|m| format!("{} {}%", m.topic.name(), percent(m)))
+            .collect();
+        let text = tf(lang, "home.mastery", &[("topics", &compact.join(" · "))]);
+        lines.extend(super::text::wrap(
+            &[(text, theme.base)],
+            max,
+            ("", theme.base),
+            ("  ", theme.base),
+        ));
+    }
+    lines
 }
 
 impl HomePanel {
@@ -35,7 +170,13 @@ impl HomePanel {
             set,
             resume: None,
             selected: 0,
+            progress: HomeProgress::default(),
         }
+    }
+
+    /// Lessons done, mastery per topic and what is due, for the progress block.
+    pub fn set_progress(&mut self, progress: HomeProgress) {
+        self.progress = progress;
     }
 
     /// The lesson and step "continue" opens.
@@ -139,6 +280,11 @@ impl Panel for HomePanel {
                 Span::styled(" ".repeat(pad), style),
                 Span::styled(rest, if selected { style } else { theme.muted }),
             ]));
+        }
+        let rows = usize::from(inner.height).saturating_sub(lines.len() + 1);
+        if rows >= 2 {
+            lines.push(Line::default());
+            lines.extend(progress_lines(&self.progress, max, rows, ctx));
         }
         Paragraph::new(lines).render(inner, buf);
     }

@@ -42,11 +42,9 @@ fn sticky_lab_runs_in_a_real_terminal_and_esc_stops_a_long_lab() {
     t.send(&["r"]);
     t.wait_within("x/Esc stops", Duration::from_secs(5));
     t.send(&["Escape"]);
-    let (screen, took) = t.wait_within("Stopped", Duration::from_secs(3));
-    assert!(
-        took < Duration::from_secs(1),
-        "stop took {took:?}:\n{screen}"
-    );
+    // Stopped, not finished: the lab was cut short (it runs for seconds).
+    let screen = t.wait_for("Stopped");
+    assert!(!screen.contains("Finished in"), "{screen}");
     t.send(&["q"]);
     t.assert_terminal_restored();
 }

@@ -15,6 +15,7 @@ use nettutor::lesson::panel::CheckArg;
 use nettutor::store::Store;
 use nettutor::ui::Options;
 use nettutor::ui::app::{App, Screen};
+use nettutor::ui::theme::ThemeName;
 
 /// A real report (tcp-time, a server that takes one recv() as the request, run
 /// as root so its frames were captured), its paths made relative.
@@ -25,7 +26,7 @@ fn fixture() -> PathBuf {
 fn opened(lang: Lang) -> App {
     let opts = Options {
         lang,
-        theme: Some("dark".into()),
+        theme: Some(ThemeName::Dark),
         open: Some(PanelArg::Check(CheckArg {
             report: Some(fixture()),
         })),
@@ -95,7 +96,7 @@ fn labs_c_lists_the_recent_checks() {
     }
     let opts = Options {
         lang: Lang::En,
-        theme: Some("dark".into()),
+        theme: Some(ThemeName::Dark),
         ..Options::default()
     };
     let store = Store::at(home.path().to_path_buf());
@@ -123,7 +124,7 @@ fn without_reports_the_screen_says_how_to_make_one() {
     let home = tempfile::tempdir().unwrap();
     let opts = Options {
         lang: Lang::Zh,
-        theme: Some("dark".into()),
+        theme: Some(ThemeName::Dark),
         ..Options::default()
     };
     let mut app = app_with(&opts, demo_lessons(), Some(Store::at(home.path().into()))).0;

@@ -4,8 +4,6 @@
 
 use crate::common;
 
-use std::time::{Duration, Instant};
-
 use common::tui::*;
 use nettutor::i18n::Lang;
 use nettutor::lesson::PanelId;
@@ -210,17 +208,13 @@ fn a_huge_paste_into_a_search_box_is_cut_and_answers_at_once() {
     press(&mut a, KeyCode::Char('1'));
     press(&mut a, KeyCode::Char('/'));
     let huge = "handshake ".repeat(1_000);
-    let started = Instant::now();
     paste(&mut a, &huge);
     render(&mut a, 80, 24);
-    // Generous: one search over the index and one frame, not 10,000 of each.
+    // One paste, one search: the paste path says it cut the text (typed key by
+    // key, the field would say "The field is full." instead).
     assert!(
-        started.elapsed() < Duration::from_secs(1),
-        "{:?}",
-        started.elapsed()
-    );
-    assert!(
-        a.status().is_some_and(|s| s.contains("256")),
+        a.status()
+            .is_some_and(|s| s.contains("Pasted text cut to 256")),
         "{:?}",
         a.status()
     );
@@ -258,17 +252,13 @@ fn a_huge_paste_into_the_subnet_field_stops_at_the_maximum() {
         KeyCode::Char('u'),
         ratatui::crossterm::event::KeyModifiers::CONTROL,
     );
-    let started = Instant::now();
     paste(&mut a, &"1".repeat(10_000));
     render(&mut a, 80, 24);
-    assert!(
-        started.elapsed() < Duration::from_secs(1),
-        "{:?}",
-        started.elapsed()
-    );
     assert_eq!(a.subnet().input.chars().count(), 256);
+    // One paste call, not 10,000 keys: the paste path's message.
     assert!(
-        a.status().is_some_and(|s| s.contains("256")),
+        a.status()
+            .is_some_and(|s| s.contains("Pasted text cut to 256")),
         "{:?}",
         a.status()
     );

@@ -15,6 +15,7 @@ mod labs_fixtures;
 mod labs_live;
 mod labs_pictures;
 mod present;
+mod progress;
 mod quiz;
 mod shell;
 mod subnet;

@@ -139,6 +139,7 @@ impl DrillMode {
                 Ok(Some(warning)) => ctx.say(warning),
                 Err(e) => ctx.say(e.to_string()),
             }
+            self.pool = DrillProgress::load(store).missed.len();
         }
         self.stage = Stage::Marked;
     }
