@@ -91,10 +91,6 @@ pub fn classify(err: &std::io::Error) -> (Option<&'static str>, Option<&'static 
     }
 }
 
-fn ms(since: Instant) -> f64 {
-    (since.elapsed().as_secs_f64() * 100_000.0).round() / 100.0
-}
-
 fn outcome(
     case: &'static str,
     call: &'static str,
@@ -117,7 +113,7 @@ fn outcome(
         python,
         message,
         sends_before_error: None,
-        ms: ms(start),
+        ms: io::ms_f64_since(start),
     }
 }
 

@@ -20,3 +20,4 @@ mod quiz;
 mod shell;
 mod subnet;
 mod text;
+mod ticks;
