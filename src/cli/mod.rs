@@ -89,7 +89,15 @@ fn theme_parser() -> impl clap::builder::TypedValueParser<Value = crate::ui::the
 
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if let Some(subnet_args) = subnet::fast_args(&args) {
+        // No `--lang` on this path: the language comes from the locale.
+        return match subnet::run(subnet_args, Lang::from_env()) {
+            Ok(code) => code,
+            Err(err) => exit_for(&err),
+        };
+    }
+    let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => return clap_exit(&e),
     };
@@ -112,7 +120,14 @@ pub fn main() -> ExitCode {
         Some(Command::Export(cmd)) => export::run(cmd, lang),
         Some(Command::Capture(cmd)) => handshake::capture(cmd, lang),
         Some(Command::Quiz(args)) => quiz::run(args, cli.lessons, lang),
-        Some(Command::Check(args)) => check::run(args, cli.lessons, lang),
+        Some(Command::Check(args)) => {
+            let look = check::Look {
+                theme: cli.theme,
+                no_color: cli.no_color,
+                export_dir: cli.export_dir,
+            };
+            check::run(args, cli.lessons, lang, look)
+        }
         Some(Command::Drill(cmd)) => drill::run(cmd, lang),
     };
     match result {

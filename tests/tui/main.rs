@@ -6,6 +6,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod check;
 mod drill;
 mod frames;
 mod handshake;
@@ -19,3 +20,4 @@ mod quiz;
 mod shell;
 mod subnet;
 mod text;
+mod ticks;

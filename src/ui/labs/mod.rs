@@ -157,6 +157,14 @@ pub const KEYS: &[Binding] = &[
         msg: Msg::Labs(LabsMsg::Talk),
         help: "labs.key.talk",
     },
+    // The student's own programs, checked by `nettutor check` (src/ui/check).
+    Binding {
+        keys: &[Key::Char('c')],
+        msg: Msg::OpenArg(PanelArg::Check(crate::lesson::panel::CheckArg {
+            report: None,
+        })),
+        help: "labs.key.checks",
+    },
 ];
 
 impl LabsPanel {
@@ -361,8 +369,10 @@ impl Panel for LabsPanel {
         self.is_running()
     }
 
-    fn tick(&mut self, ctx: &mut Ctx) {
+    /// A running lab's clock and chart change on every tick.
+    fn tick(&mut self, ctx: &mut Ctx) -> bool {
         self.pump_and_report(ctx);
+        true
     }
 
     fn captures_text(&self) -> bool {
