@@ -248,6 +248,10 @@ impl Panel for LanPanel {
         self.playing
     }
 
+    fn lecture_position(&self) -> Option<(usize, usize)> {
+        Some((self.cursor, self.step_count().saturating_sub(1)))
+    }
+
     fn tick(&mut self, _ctx: &mut Ctx) {
         if !self.playing {
             return;

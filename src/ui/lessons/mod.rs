@@ -59,6 +59,9 @@ pub struct LessonsView {
     pub search: Option<SearchBox>,
     /// Results of the current query (computed when it changes, not per draw).
     hits: Vec<SearchHit>,
+    /// The step body at the last draw: (scroll shown, largest scroll, rows);
+    /// a clicker's page down/up uses it.
+    page: std::cell::Cell<(usize, usize, usize)>,
 }
 
 /// Width from which the list stays beside the reader.
@@ -79,6 +82,7 @@ impl LessonsView {
             playlist: Vec::new(),
             search: None,
             hits: Vec::new(),
+            page: std::cell::Cell::new((0, 0, 0)),
         }
     }
 
@@ -108,6 +112,36 @@ impl LessonsView {
         lesson
             .steps
             .get(self.step.min(lesson.steps.len().saturating_sub(1)))
+    }
+
+    /// A clicker's page down (up) through a step longer than the screen: true
+    /// when it scrolled, false at the end (top) of the step as last drawn.
+    pub fn page(&mut self, forward: bool) -> bool {
+        let (shown, last, rows) = self.page.get();
+        // A page keeps one line of the previous one (and the "↓ more" row).
+        let by = rows.saturating_sub(2).max(1);
+        let to = if forward && shown < last {
+            (shown + by).min(last)
+        } else if !forward && shown > 0 {
+            shown.saturating_sub(by)
+        } else {
+            return false;
+        };
+        self.scroll = u16::try_from(to).unwrap_or(u16::MAX);
+        self.page.set((to, last, rows));
+        true
+    }
+
+    /// Shows the end of the step (a lecture walking backwards arrives there).
+    pub fn scroll_to_end(&mut self) {
+        self.scroll = u16::MAX;
+        let (_, last, rows) = self.page.get();
+        self.page.set((last, last, rows));
+    }
+
+    /// Scroll metrics of the step at the last draw: (shown, largest, rows).
+    pub fn page_metrics(&self) -> (usize, usize, usize) {
+        self.page.get()
     }
 
     /// The results of the open search.

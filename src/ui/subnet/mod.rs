@@ -373,6 +373,11 @@ impl Panel for SubnetPanel {
         self.playing
     }
 
+    /// The bit-by-bit sweep.
+    fn lecture_position(&self) -> Option<(usize, usize)> {
+        Some((self.step.min(self.last_step()), self.last_step()))
+    }
+
     fn tick(&mut self, _ctx: &mut Ctx) {
         if !self.playing {
             return;
