@@ -10,5 +10,6 @@ mod frames;
 mod labs;
 mod lessons;
 mod paste;
+mod present;
 mod quiz;
 mod terminal;
