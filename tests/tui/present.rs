@@ -21,7 +21,15 @@ fn presenting(lang: Lang) -> App {
 #[test]
 fn presentation_snapshots() {
     for lang in Lang::ALL {
-        for (w, h) in [(80, 24), (160, 48), (200, 60)] {
+        // The laptop, and the sizes a zoomed terminal gives on a projector.
+        for (w, h) in [
+            (80, 24),
+            (100, 30),
+            (120, 36),
+            (160, 45),
+            (160, 48),
+            (200, 60),
+        ] {
             let mut a = presenting(lang);
             assert_eq!(a.screen(), Screen::Lessons, "--lesson opens the lesson");
             assert_eq!(a.theme().name, "high-contrast");
@@ -35,20 +43,49 @@ fn presentation_snapshots() {
 fn presenter_keys_advance_blank_and_show_notes() {
     let mut a = presenting(Lang::En);
     assert!(!a.wants_ticks(), "no autoplay while presenting");
-    press(&mut a, KeyCode::PageDown);
+    // The first step links to the subnet panel: the clicker opens it, steps
+    // through its sweep, and comes back to the next step.
+    let mut panels = Vec::new();
+    for _ in 0..100 {
+        terminal(&mut a, 80, 24);
+        press(&mut a, KeyCode::PageDown);
+        panels.push(a.screen());
+        if a.reader().position() == Some((0, 1)) && a.screen() == Screen::Lessons {
+            break;
+        }
+    }
+    assert!(panels.contains(&Screen::Subnet), "{panels:?}");
     assert_eq!(a.reader().position(), Some((0, 1)));
-    press(&mut a, KeyCode::PageUp);
+    for _ in 0..100 {
+        terminal(&mut a, 80, 24);
+        press(&mut a, KeyCode::PageUp);
+        if a.reader().position() == Some((0, 0)) && a.screen() == Screen::Lessons {
+            break;
+        }
+    }
+    assert_eq!(a.screen(), Screen::Lessons);
     assert_eq!(a.reader().position(), Some((0, 0)));
+    // Back at the top of the first step (PageUp pages up to it).
+    for _ in 0..10 {
+        terminal(&mut a, 80, 24);
+        press(&mut a, KeyCode::PageUp);
+    }
     let t = terminal(&mut a, 80, 24);
     assert!(
         text(t.backend().buffer()).contains("step 1/2"),
         "footer shows the step"
     );
+    // The first n asks (the notes would be projected), the second shows them.
+    press(&mut a, KeyCode::Char('n'));
+    let t = terminal(&mut a, 160, 48);
+    let shown = text(t.backend().buffer());
+    assert!(!shown.contains("Ask the class"), "{shown}");
+    assert!(shown.contains("press n again"), "{shown}");
     press(&mut a, KeyCode::Char('n'));
     let t = terminal(&mut a, 160, 48);
     assert!(
         text(t.backend().buffer()).contains("Ask the class"),
-        "speaker notes on n"
+        "speaker notes on the second n"
     );
     press(&mut a, KeyCode::Char('b'));
     assert!(a.blank());

@@ -29,6 +29,12 @@ impl App {
             if moves {
                 return panel.nav(nav, ctx);
             }
+            // The playlist's very last panel step: the lecture is over, and
+            // further presses leave it on screen.
+            if forward && self.panels.lessons.at_last_step() {
+                return None;
+            }
+            let panel = self.panels.get_mut(self.screen);
             // Past the animation: back to the lesson, on to its next step (or,
             // going back, to the end of this step's text).
             self.lecture = None;

@@ -53,6 +53,8 @@ pub struct LessonsView {
     /// Lines scrolled in the step body.
     pub scroll: u16,
     pub show_notes: bool,
+    /// While presenting, `n` was pressed once: the next `n` shows the notes.
+    notes_asked: bool,
     /// Lessons to play back to back (`--lesson a,b`); empty: all, in order.
     pub playlist: Vec<usize>,
     /// Search across every step (`/`), open while typing.
@@ -79,6 +81,7 @@ impl LessonsView {
             step: 0,
             scroll: 0,
             show_notes: false,
+            notes_asked: false,
             playlist: Vec::new(),
             search: None,
             hits: Vec::new(),
@@ -130,6 +133,15 @@ impl LessonsView {
         self.scroll = u16::try_from(to).unwrap_or(u16::MAX);
         self.page.set((to, last, rows));
         true
+    }
+
+    /// The last step of the last lesson (of the playlist): nothing follows.
+    pub fn at_last_step(&self) -> bool {
+        let Some(lesson) = self.open else {
+            return false;
+        };
+        let steps = self.set.lessons.get(lesson).map_or(0, |l| l.steps.len());
+        self.step + 1 >= steps && self.neighbour(lesson, true).is_none()
     }
 
     /// Shows the end of the step (a lecture walking backwards arrives there).
@@ -226,6 +238,7 @@ impl LessonsView {
         let after = (self.open.unwrap_or(lesson), self.step);
         if after != before {
             self.scroll = 0;
+            self.notes_asked = false;
         }
         after != before
     }
@@ -243,8 +256,16 @@ impl Panel for LessonsView {
                     None
                 }
             },
+            // While presenting, notes would be projected to the room: the
+            // first `n` asks, a second one shows them.
+            LessonsMsg::ToggleNotes if ctx.present && !self.show_notes && !self.notes_asked => {
+                self.notes_asked = true;
+                ctx.say(t(ctx.lang, "lessons.notes_ask"));
+                None
+            }
             LessonsMsg::ToggleNotes => {
                 self.show_notes = !self.show_notes;
+                self.notes_asked = false;
                 None
             }
         }
