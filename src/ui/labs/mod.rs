@@ -1,4 +1,4 @@
-//! The Live socket labs section: pick one of the twelve labs, edit its
+//! The Live socket labs section: pick one of the thirteen labs, edit its
 //! parameters, predict, run it on a background thread and watch the kernel's
 //! answer drawn live, then read the summary (en/zh) that compares the prediction
 //! with what happened.
@@ -360,8 +360,10 @@ impl Panel for LabsPanel {
         self.is_running()
     }
 
-    fn tick(&mut self, ctx: &mut Ctx) {
+    /// A running lab's clock and chart change on every tick.
+    fn tick(&mut self, ctx: &mut Ctx) -> bool {
         self.pump_and_report(ctx);
+        true
     }
 
     fn captures_text(&self) -> bool {
