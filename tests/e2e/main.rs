@@ -6,6 +6,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod drill;
 mod frames;
 mod labs;
 mod lessons;
