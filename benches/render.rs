@@ -65,3 +65,41 @@ fn help_overlay_200x60(bencher: divan::Bencher) {
         nettutor::ui::draw::draw(&app, area, &mut buf);
     });
 }
+
+fn key(app: &mut App, code: ratatui::crossterm::event::KeyCode) {
+    use ratatui::crossterm::event::{Event, KeyEvent, KeyModifiers};
+    app.handle_event(nettutor::ui::app::AppEvent::Input(Event::Key(
+        KeyEvent::new(code, KeyModifiers::NONE),
+    )));
+}
+
+/// The Quiz panel's subnet drills: 0 the kind chooser, 1 a field being
+/// typed, 2 a problem marked field by field with hints.
+#[divan::bench(args = [0, 1, 2])]
+fn drill_200x60_zh(bencher: divan::Bencher, stage: u8) {
+    use nettutor::ui::quiz::drill::Stage;
+    use ratatui::crossterm::event::KeyCode;
+    let mut app = app(Lang::Zh, Screen::Quiz);
+    key(&mut app, KeyCode::Char('d'));
+    if stage > 0 {
+        key(&mut app, KeyCode::Down);
+        key(&mut app, KeyCode::Enter);
+        for c in "192.168.1.1".chars() {
+            key(&mut app, KeyCode::Char(c));
+        }
+    }
+    if stage > 1 {
+        for _ in 0..16 {
+            if app.quiz().drill.stage == Stage::Marked {
+                break;
+            }
+            key(&mut app, KeyCode::Enter);
+        }
+    }
+    let area = Rect::new(0, 0, 200, 60);
+    let mut buf = Buffer::empty(area);
+    bencher.bench_local(|| {
+        buf.reset();
+        nettutor::ui::draw::draw(&app, area, &mut buf);
+    });
+}
