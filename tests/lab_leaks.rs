@@ -26,6 +26,7 @@ fn quick(lab: LabName) -> LabParams {
         LabName::UdpLoss => &["count=2000"],
         LabName::Throughput => &["seconds=1"],
         LabName::Unix => &["count=100"],
+        LabName::Concurrency => &["clients=3", "service-ms=50"],
         LabName::Framing => &["count=8", "delay=20", "pause=30", "gap=5"],
         _ => &[],
     };
@@ -39,6 +40,7 @@ fn slow(lab: LabName) -> Option<LabParams> {
         LabName::Framing => &["delay=5000"],
         LabName::UdpLoss => &["count=10000", "pause-us=2000"],
         LabName::Throughput => &["seconds=10"],
+        LabName::Concurrency => &["clients=10", "service-ms=500"],
         LabName::Unix => &["count=100000", "message=a longer message to echo back"],
         LabName::Split => &["size=67108864", "recv-size=256"],
         _ => return None,
@@ -69,6 +71,28 @@ fn labs_leave_nothing_behind_whether_finished_or_cancelled() {
         eprintln!("{lab_name}: {} ms", start.elapsed().as_millis());
         assert_eq!(report.lab, lab_name);
         settle(fd_base, thread_base, lab_name.as_str());
+    }
+
+    // The concurrency lab's other servers: a thread per client, epoll, tokio.
+    for model in ["threads", "select", "async"] {
+        let pairs = ["clients=3", "service-ms=50", &format!("model={model}")].map(String::from);
+        let params =
+            LabParams::from_pairs(LabName::Concurrency, pairs.iter().map(String::as_str)).unwrap();
+        lab::run_lab(&params, &NullSink, &Cancel::new()).unwrap();
+        settle(fd_base, thread_base, &format!("concurrency {model}"));
+        // And cancelled half-way through its clients' work.
+        let pairs = ["clients=10", "service-ms=500", &format!("model={model}")].map(String::from);
+        let params =
+            LabParams::from_pairs(LabName::Concurrency, pairs.iter().map(String::as_str)).unwrap();
+        let (tx, _rx) = mpsc::channel::<LabEvent>();
+        let handle = lab::spawn_lab(params, Arc::new(tx)).unwrap();
+        std::thread::sleep(Duration::from_millis(150));
+        handle.cancel();
+        settle(
+            fd_base,
+            thread_base,
+            &format!("concurrency {model} cancelled"),
+        );
     }
 
     for &lab_name in LabName::ALL {

@@ -31,9 +31,9 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR")]
     pub lessons: Option<PathBuf>,
 
-    /// Colour theme: dark (default), light or high-contrast.
-    #[arg(long, value_name = "NAME")]
-    pub theme: Option<String>,
+    /// Colour theme (default: dark).
+    #[arg(long, value_name = "NAME", value_parser = theme_parser())]
+    pub theme: Option<crate::ui::theme::ThemeName>,
 
     /// Monochrome output; also set by the NO_COLOR environment variable.
     #[arg(long, env = "NO_COLOR", value_parser = clap::builder::FalseyValueParser::new())]
@@ -42,6 +42,10 @@ pub struct Cli {
     /// Presentation mode for projecting in class.
     #[arg(long)]
     pub present: bool,
+
+    /// Where `w` writes a panel's frames as pcap (default: the working directory).
+    #[arg(long, value_name = "DIR")]
+    pub export_dir: Option<PathBuf>,
 
     /// Lessons to open (comma-separated ids), played back to back.
     #[arg(long, value_name = "ID[,ID…]", value_delimiter = ',')]
@@ -75,6 +79,14 @@ pub enum Command {
     Drill(drill::DrillCmd),
 }
 
+/// `--theme`: the names of [`ThemeName`](crate::ui::theme::ThemeName), listed in
+/// `--help` and in the error for any other word.
+fn theme_parser() -> impl clap::builder::TypedValueParser<Value = crate::ui::theme::ThemeName> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(crate::ui::theme::ThemeName::NAMES)
+        .try_map(|name| name.parse::<crate::ui::theme::ThemeName>())
+}
+
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -91,6 +103,7 @@ pub fn main() -> ExitCode {
             present: cli.present,
             lesson_ids: cli.lesson,
             open: None,
+            export_dir: cli.export_dir,
         })
         .map(|()| ExitCode::SUCCESS),
         Some(Command::Lessons(cmd)) => lessons::run(cmd, cli.lessons, lang),
@@ -146,5 +159,28 @@ fn exit_for(err: &anyhow::Error) -> ExitCode {
         ExitCode::from(2)
     } else {
         ExitCode::FAILURE
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser as _;
+
+    use super::Cli;
+    use crate::ui::theme::{Theme, ThemeName};
+
+    #[test]
+    fn every_theme_can_be_chosen_on_the_command_line() {
+        for name in ThemeName::ALL {
+            let word = name.to_string();
+            let cli = Cli::try_parse_from(["nettutor", "--theme", &word]).unwrap();
+            assert_eq!(cli.theme, Some(*name));
+            assert_eq!(Theme::choose(cli.theme, false).unwrap().name, *name);
+        }
+        let err = Cli::try_parse_from(["nettutor", "--theme", "neon"]).unwrap_err();
+        let text = err.to_string();
+        for name in ThemeName::NAMES {
+            assert!(text.contains(name), "{text}");
+        }
     }
 }

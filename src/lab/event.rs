@@ -58,6 +58,13 @@ pub enum LabEvent {
         elapsed_ms: u64,
         value: f64,
     },
+    /// Client `index` of a many-client lab (concurrency) reached `stage` at
+    /// `at_ms` since the clients started.
+    Client {
+        index: usize,
+        stage: super::concurrency::ClientStage,
+        at_ms: f64,
+    },
     /// A remark for the log pane: `key` with `{name}` arguments.
     Log {
         key: &'static str,

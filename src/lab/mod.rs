@@ -3,7 +3,7 @@
 //!
 //! # API for front ends (CLI, TUI panel)
 //!
-//! - [`LabName`]: the eleven labs; `"udp-loss".parse::<LabName>()`, [`LabName::ALL`],
+//! - [`LabName`]: the twelve labs; `"udp-loss".parse::<LabName>()`, [`LabName::ALL`],
 //!   `title_key()` / `about_key()` / `predict_key()` are `ui.toml` keys (title, one
 //!   line description, the "predict, then observe" question).
 //! - [`LabParams`]: one enum over every lab's params struct (`sticky::StickyParams`…),
@@ -39,6 +39,9 @@
 //!   - unix: `Phase` per family + `Progress` in round trips.
 //!   - throughput: `Phase` (tcp, udp, rtt), `Sample{series:"tcp"|"udp",elapsed_ms,
 //!     value}` (MB/s every 100 ms) and `Progress{done,total}` in ms.
+//!   - concurrency: `Client{index,stage,at_ms}` as each client connects, gets
+//!     its first reply and is done; `Sample{series:"accept-queue"}` whenever the
+//!     kernel's accept queue length changes.
 //!
 //!   Texts are `ui.toml` keys (`Phase{key}`, `Log{key,args}`: use `i18n::tf`).
 //! - [`LabReport`] serialises to one JSON object: `lab`, the lab's keys from the
@@ -60,6 +63,7 @@
 pub mod capture;
 pub mod chat;
 pub mod codec;
+pub mod concurrency;
 pub mod event;
 pub mod framing;
 pub mod io;
@@ -240,6 +244,7 @@ labs! {
     Unix => unix::UnixParams, UnixReport;
     Throughput => throughput::ThroughputParams, ThroughputReport;
     UdpTruncate => udp_truncate::UdpTruncateParams, UdpTruncateReport;
+    Concurrency => concurrency::ConcurrencyParams, ConcurrencyReport;
 }
 
 impl LabParams {

@@ -36,6 +36,7 @@ pub enum LabName {
     Time,
     Unix,
     Throughput,
+    Concurrency,
 }
 
 impl LabName {
@@ -51,7 +52,7 @@ impl LabName {
 
     fn key(self, what: &str) -> &'static str {
         // Keys are built from a fixed table so they can be `&'static`.
-        const KEYS: [[&str; 3]; 11] = [
+        const KEYS: [[&str; 3]; 12] = [
             ["lab.sticky.title", "lab.sticky.about", "lab.sticky.predict"],
             ["lab.split.title", "lab.split.about", "lab.split.predict"],
             [
@@ -86,6 +87,11 @@ impl LabName {
                 "lab.throughput.title",
                 "lab.throughput.about",
                 "lab.throughput.predict",
+            ],
+            [
+                "lab.concurrency.title",
+                "lab.concurrency.about",
+                "lab.concurrency.predict",
             ],
         ];
         let row = Self::ALL.iter().position(|l| *l == self).unwrap_or(0);

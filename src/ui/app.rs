@@ -3,7 +3,6 @@
 //! Every screen is a panel behind one lookup ([`Panels::get_mut`]); keys are
 //! routed by mode in one place ([`App::on_key`]).
 
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::Sender;
 use std::time::Duration;
@@ -20,7 +19,7 @@ use super::handshake::HandshakePanel;
 pub use super::home::HomeEntry;
 use super::home::{self, HomePanel};
 use super::keymap::{message_for, presenter_message};
-use super::labs::{LabRun, LabsPanel};
+use super::labs::LabsPanel;
 use super::lan::LanPanel;
 use super::lessons::LessonsView;
 pub use super::msg::{AppEvent, Msg, Nav, Screen};
@@ -28,7 +27,7 @@ use super::osi::OsiPanel;
 use super::panel::{Ctx, JobSink, Panel as _, PanelDyn, TextInput};
 use super::quiz::QuizPanel;
 use super::subnet::SubnetPanel;
-use super::theme::Theme;
+use super::theme::{Theme, ThemeName};
 use crate::i18n::{Lang, t, tf};
 use crate::lesson::{LessonSet, PanelArg};
 use crate::store::{Progress, Store};
@@ -86,6 +85,8 @@ pub struct App {
     screen: Screen,
     history: Vec<Screen>,
     help_open: bool,
+    /// Lines the help overlay is scrolled by (when it does not fit).
+    help_scroll: usize,
     /// Tab and key bars hidden: the screen is all panel.
     zoom: bool,
     /// The presenter blanked the screen.
@@ -117,7 +118,7 @@ impl App {
         // Presentation mode uses the high-contrast theme unless one was chosen.
         let normal_theme = theme.clone();
         let theme = if opts.present && opts.theme.is_none() && !opts.no_color {
-            Theme::named("high-contrast").unwrap_or(theme)
+            Theme::load(ThemeName::HighContrast).unwrap_or(theme)
         } else {
             theme
         };
@@ -140,6 +141,7 @@ impl App {
             screen: Screen::Home,
             history: Vec::new(),
             help_open: false,
+            help_scroll: 0,
             zoom: opts.present,
             blank: false,
             status: warning,
@@ -154,6 +156,10 @@ impl App {
             tx,
         };
         app.panels.quiz.concepts = app.lessons.curriculum.clone();
+        // Where `w` writes, for every panel that exports frames.
+        app.panels.osi.export_dir = opts.export_dir.clone();
+        app.panels.lan.export_dir = opts.export_dir.clone();
+        app.panels.handshake.export_dir = opts.export_dir.clone();
         app.show_resume();
         app.refresh_home();
         if !opts.lesson_ids.is_empty() {
@@ -181,6 +187,10 @@ impl App {
     }
     pub fn help_open(&self) -> bool {
         self.help_open
+    }
+    /// How far the help overlay is scrolled (lines).
+    pub fn help_scroll(&self) -> usize {
+        self.help_scroll
     }
     pub fn zoom(&self) -> bool {
         self.zoom
@@ -249,19 +259,6 @@ impl App {
     /// Moves the app's clock forward (a system clock becomes a manual one).
     pub fn advance_clock(&mut self, by: Duration) {
         self.clock.advance(by);
-    }
-
-    /// Where `w` writes pcap files (default: the working directory).
-    pub fn set_export_dir(&mut self, dir: PathBuf) {
-        self.panels.osi.export_dir = Some(dir.clone());
-        self.panels.lan.export_dir = Some(dir.clone());
-        self.panels.handshake.export_dir = Some(dir);
-    }
-
-    /// Shows a recorded lab run on the Labs screen as if it had just happened.
-    pub fn replay_lab(&mut self, run: LabRun) {
-        self.update(Msg::Open(Screen::Labs));
-        self.panels.labs.show_run(run);
     }
 
     fn start_playlist(&mut self, ids: &[String]) {
@@ -379,7 +376,19 @@ impl App {
             return;
         }
         if self.help_open {
-            self.help_open = false;
+            // A help too long for the screen scrolls; any other key closes it.
+            let most = super::help::entries(self, self.lang).len() * 3;
+            match key.code {
+                KeyCode::Up | KeyCode::Char('k') => {
+                    self.help_scroll = self.help_scroll.saturating_sub(1)
+                }
+                KeyCode::Down | KeyCode::Char('j') => {
+                    self.help_scroll = (self.help_scroll + 1).min(most)
+                }
+                KeyCode::PageUp => self.help_scroll = self.help_scroll.saturating_sub(10),
+                KeyCode::PageDown => self.help_scroll = (self.help_scroll + 10).min(most),
+                _ => self.help_open = false,
+            }
             return;
         }
         if self.blank {
@@ -458,6 +467,7 @@ impl App {
             }
             Msg::ToggleHelp => {
                 self.help_open = !self.help_open;
+                self.help_scroll = 0;
                 None
             }
             Msg::ToggleLang => {
@@ -502,8 +512,9 @@ impl App {
                 self.present = !self.present;
                 ctx.present = self.present;
                 self.zoom = self.present;
-                self.theme = if self.present && self.normal_theme.name != "mono" {
-                    Theme::named("high-contrast").unwrap_or_else(|_| self.normal_theme.clone())
+                self.theme = if self.present && self.normal_theme.name != ThemeName::Mono {
+                    Theme::load(ThemeName::HighContrast)
+                        .unwrap_or_else(|_| self.normal_theme.clone())
                 } else {
                     self.normal_theme.clone()
                 };
@@ -546,6 +557,11 @@ impl App {
             Msg::Handshake(m) => self.panels.handshake.update(m, &mut ctx),
             Msg::Subnet(m) => self.panels.subnet.update(m, &mut ctx),
             Msg::Labs(m) => self.panels.labs.update(m, &mut ctx),
+            Msg::ShowLabRun(run) => {
+                self.go(Screen::Labs, &mut ctx);
+                self.panels.labs.show_run(*run);
+                None
+            }
             Msg::Quiz(m) => self.panels.quiz.update(m, &mut ctx),
         };
         self.take_status(ctx);

@@ -3,12 +3,11 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
-use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
+use ratatui::widgets::{Clear, Paragraph, Widget, Wrap};
 
 use super::app::{App, Screen};
-use super::keymap::{Binding, GLOBAL, Key, PRESENTER, screen_bindings};
+use super::keymap::{Binding, GLOBAL, Key, screen_bindings};
 use super::lessons::fit;
 use super::panel::RenderCtx;
 use super::text::width;
@@ -57,7 +56,7 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
         draw_hints(app, hints, buf, &ctx);
     }
     if app.help_open() {
-        draw_help(app, body, buf, &ctx);
+        super::help::draw(app, body, buf, &ctx);
     }
 }
 
@@ -201,95 +200,6 @@ fn hint_key(b: &Binding, typing: bool) -> Option<String> {
         .iter()
         .find(|k| !typing || !matches!(k, Key::Char(_)))
         .map(|k| k.label())
-}
-
-fn draw_help(app: &App, body: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
-    let theme = ctx.theme;
-    // The digit keys that open sections share one row.
-    let is_section = |b: &&super::keymap::Binding| matches!(b.msg, super::app::Msg::Open(_));
-    let presenter = if app.present() { PRESENTER } else { &[] };
-    let mut rows: Vec<(String, &str)> = screen_bindings(app.screen())
-        .iter()
-        .chain(presenter)
-        .chain(GLOBAL)
-        .filter(|b| !is_section(b))
-        .map(|b| (b.keys_label(), t(ctx.lang, b.help)))
-        .collect();
-    rows.push(("0–8".to_string(), t(ctx.lang, "key.sections")));
-    let key_w = rows.iter().map(|(k, _)| width(k)).max().unwrap_or(0);
-    let text_w = rows.iter().map(|(_, d)| width(d)).max().unwrap_or(0);
-    let col_w = key_w + text_w + 4;
-    // A gap of one cell (two columns) from the panel's own border, so the
-    // overlay's frame never lands on it.
-    let room = Rect {
-        x: body.x.saturating_add(2),
-        y: body.y.saturating_add(1),
-        width: body.width.saturating_sub(4),
-        height: body.height.saturating_sub(2),
-    };
-    // Two columns when one would not fit the height and two fit the width.
-    let room_h = usize::from(room.height.saturating_sub(2));
-    let columns = if rows.len() > room_h && (col_w * 2 + 2) <= usize::from(room.width) {
-        2
-    } else {
-        1
-    };
-    let per_col = rows.len().div_ceil(columns);
-    let want_w = u16::try_from(col_w * columns + 2).unwrap_or(u16::MAX);
-    let w = want_w.min(room.width).max(10.min(room.width));
-    let h = u16::try_from(per_col + 2)
-        .unwrap_or(u16::MAX)
-        .min(room.height);
-    let area = Rect {
-        x: room.x + room.width.saturating_sub(w) / 2,
-        y: room.y + room.height.saturating_sub(h) / 2,
-        width: w,
-        height: h,
-    };
-    clear_overlay(area, buf);
-    let title = tf(
-        ctx.lang,
-        "help.title",
-        &[("screen", t(ctx.lang, app.screen().title_key()))],
-    );
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.border_focus)
-        .style(theme.base)
-        .title(Span::styled(format!(" {title} "), theme.title))
-        .title_bottom(
-            Line::from(Span::styled(
-                format!(" {} ", t(ctx.lang, "help.close")),
-                theme.muted,
-            ))
-            .right_aligned(),
-        );
-    let inner = block.inner(area);
-    block.render(area, buf);
-    let text_room = col_w.saturating_sub(key_w + 3);
-    for (c, chunk) in rows.chunks(per_col.max(1)).enumerate() {
-        let x = inner
-            .x
-            .saturating_add(u16::try_from(c * col_w).unwrap_or(u16::MAX));
-        let col = Rect {
-            x,
-            width: inner.right().saturating_sub(x),
-            ..inner
-        };
-        let lines: Vec<Line> = chunk
-            .iter()
-            .map(|(k, d)| {
-                let pad = key_w.saturating_sub(width(k));
-                Line::from(vec![
-                    Span::styled(format!(" {k}{}  ", " ".repeat(pad)), theme.key),
-                    Span::styled(fit(d, text_room), theme.base),
-                ])
-            })
-            .collect();
-        Paragraph::new(lines)
-            .style(Style::default())
-            .render(col, buf);
-    }
 }
 
 /// Clears `area` for an overlay. A double-width character just left of the area

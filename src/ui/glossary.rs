@@ -7,7 +7,7 @@ use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Widget};
+use ratatui::widgets::{Paragraph, Widget};
 
 use super::lessons::fit;
 use super::msg::{Msg, Nav};
@@ -226,10 +226,7 @@ impl Panel for GlossaryView {
                 ("total", &self.set.glossary.terms.len().to_string()),
             ],
         );
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .border_style(theme.border_focus)
-            .title(Span::styled(format!(" {title} "), theme.title));
+        let block = theme.block(&title, true);
         let inner = block.inner(area);
         block.render(area, buf);
         let inner = Rect {

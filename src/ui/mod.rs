@@ -11,6 +11,7 @@ pub mod draw;
 pub mod field;
 pub mod glossary;
 pub mod handshake;
+pub mod help;
 pub mod home;
 pub mod keymap;
 pub mod labs;
@@ -56,12 +57,14 @@ use crate::store::Store;
 pub struct Options {
     pub lang: Lang,
     pub lessons_dir: Option<PathBuf>,
-    pub theme: Option<String>,
+    pub theme: Option<self::theme::ThemeName>,
     pub no_color: bool,
     pub present: bool,
     pub lesson_ids: Vec<String>,
     /// A panel to open at start, with its argument (e.g. `nettutor quiz`).
     pub open: Option<crate::lesson::PanelArg>,
+    /// Where `w` writes pcap files (default: the working directory).
+    pub export_dir: Option<PathBuf>,
 }
 
 /// Time between animation frames while something moves.
@@ -70,7 +73,7 @@ pub const TICK: Duration = Duration::from_millis(50);
 /// Starts the tutor: checks everything that can fail before the terminal is
 /// touched, then runs the loop and restores the terminal on every way out.
 pub fn run(opts: Options) -> anyhow::Result<()> {
-    let theme = Theme::choose(opts.theme.as_deref(), opts.no_color)?;
+    let theme = Theme::choose(opts.theme, opts.no_color)?;
     let lessons = LessonSet::load(&LessonSource::from_option(opts.lessons_dir.clone()))
         .map_err(|errors| anyhow::anyhow!("{errors}"))
         .context("the lessons have problems")?;

@@ -143,6 +143,9 @@ pub enum Msg {
     Subnet(SubnetMsg),
     Labs(LabsMsg),
     Quiz(QuizMsg),
+    /// Show a recorded lab run on the Labs screen as if it had just happened
+    /// (a replay; the pictures are drawn from it exactly as from a live run).
+    ShowLabRun(Box<super::labs::LabRun>),
 }
 
 /// A background result, typed by the work that produced it: a panel matches

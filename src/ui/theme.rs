@@ -6,20 +6,55 @@
 use ratatui::style::{Color, Modifier, Style};
 use serde::Deserialize;
 
-/// Built-in themes: (name, file contents).
-pub const THEMES: &[(&str, &str)] = &[
-    ("dark", include_str!("../../assets/themes/dark.toml")),
-    ("light", include_str!("../../assets/themes/light.toml")),
-    (
-        "high-contrast",
-        include_str!("../../assets/themes/high-contrast.toml"),
-    ),
-    ("mono", include_str!("../../assets/themes/mono.toml")),
-];
+/// The built-in themes: names (`dark`, `high-contrast` …) and iteration come
+/// from this one declaration; `--theme` and [`Theme::named`] parse from it.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+    strum::VariantNames,
+)]
+#[strum(serialize_all = "kebab-case")]
+pub enum ThemeName {
+    Dark,
+    Light,
+    HighContrast,
+    /// No colour at all: bold, underline, dim and reverse carry the meaning
+    /// (`--no-color`, `NO_COLOR`).
+    Mono,
+}
+
+impl ThemeName {
+    pub const ALL: &'static [ThemeName] = <ThemeName as strum::VariantArray>::VARIANTS;
+    pub const NAMES: &'static [&'static str] = <ThemeName as strum::VariantNames>::VARIANTS;
+
+    /// The theme file shipped in the binary.
+    fn source(self) -> &'static str {
+        match self {
+            ThemeName::Dark => include_str!("../../assets/themes/dark.toml"),
+            ThemeName::Light => include_str!("../../assets/themes/light.toml"),
+            ThemeName::HighContrast => include_str!("../../assets/themes/high-contrast.toml"),
+            ThemeName::Mono => include_str!("../../assets/themes/mono.toml"),
+        }
+    }
+}
+
+impl PartialEq<&str> for ThemeName {
+    fn eq(&self, other: &&str) -> bool {
+        <&'static str>::from(*self) == *other
+    }
+}
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ThemeError {
-    #[error("unknown theme '{0}' (available: dark, light, high-contrast)")]
+    #[error("unknown theme '{0}' (available: {names})", names = ThemeName::NAMES.join(", "))]
     Unknown(String),
     #[error("theme '{name}' is broken: {message}")]
     Broken { name: String, message: String },
@@ -39,7 +74,7 @@ macro_rules! theme_roles {
         /// Styles by role.
         #[derive(Debug, Clone, PartialEq, Eq)]
         pub struct Theme {
-            pub name: String,
+            pub name: ThemeName,
             $($(#[$doc])* pub $role: Style,)*
         }
 
@@ -50,10 +85,10 @@ macro_rules! theme_roles {
         }
 
         impl Theme {
-            fn from_raw(name: &str, raw: RawTheme) -> Result<Theme, ThemeError> {
+            fn from_raw(name: ThemeName, raw: RawTheme) -> Result<Theme, ThemeError> {
                 Ok(Theme {
-                    name: name.to_string(),
-                    $($role: style_of(name, stringify!($role), &raw.$role)?,)*
+                    name,
+                    $($role: style_of(name.into(), stringify!($role), &raw.$role)?,)*
                 })
             }
         }
@@ -140,25 +175,39 @@ impl Theme {
     /// A bordered block titled ` title `, its border in the focus colour while
     /// `focused` (the part of the screen that has the keyboard).
     pub fn block(&self, title: &str, focused: bool) -> ratatui::widgets::Block<'static> {
+        self.block_titled(
+            ratatui::text::Span::styled(format!(" {title} "), self.title),
+            focused,
+        )
+    }
+
+    /// [`Theme::block`] with a title styled by the caller (e.g. in the
+    /// client's or the server's colour).
+    pub fn block_titled(
+        &self,
+        title: ratatui::text::Span<'static>,
+        focused: bool,
+    ) -> ratatui::widgets::Block<'static> {
         ratatui::widgets::Block::bordered()
             .border_style(if focused {
                 self.border_focus
             } else {
                 self.border
             })
-            .title(ratatui::text::Span::styled(
-                format!(" {title} "),
-                self.title,
-            ))
+            .title(title)
     }
 
-    /// A built-in theme by name.
+    /// A built-in theme by name (`dark`, `high-contrast` …).
     pub fn named(name: &str) -> Result<Theme, ThemeError> {
-        let (name, text) = THEMES
-            .iter()
-            .find(|(n, _)| *n == name)
-            .ok_or_else(|| ThemeError::Unknown(name.to_string()))?;
-        let raw: RawTheme = toml::from_str(text).map_err(|e| ThemeError::Broken {
+        let name: ThemeName = name
+            .parse()
+            .map_err(|_| ThemeError::Unknown(name.to_string()))?;
+        Theme::load(name)
+    }
+
+    /// A built-in theme.
+    pub fn load(name: ThemeName) -> Result<Theme, ThemeError> {
+        let raw: RawTheme = toml::from_str(name.source()).map_err(|e| ThemeError::Broken {
             name: name.to_string(),
             message: e.message().to_string(),
         })?;
@@ -166,26 +215,22 @@ impl Theme {
     }
 
     /// The theme the options ask for: monochrome wins over any name.
-    pub fn choose(name: Option<&str>, no_color: bool) -> Result<Theme, ThemeError> {
-        if let Some(n) = name {
-            // Check the name even when colour is off, so a typo is reported.
-            Theme::named(n)?;
-        }
+    pub fn choose(name: Option<ThemeName>, no_color: bool) -> Result<Theme, ThemeError> {
         if no_color {
-            return Theme::named("mono");
+            return Theme::load(ThemeName::Mono);
         }
-        Theme::named(name.unwrap_or("dark"))
+        Theme::load(name.unwrap_or(ThemeName::Dark))
     }
 
     /// The default dark theme; the shipped file is checked by a unit test.
     pub fn fallback() -> Theme {
-        Theme::named("dark").unwrap_or_else(|_| Theme::plain())
+        Theme::load(ThemeName::Dark).unwrap_or_else(|_| Theme::plain())
     }
 
     fn plain() -> Theme {
         let s = Style::default();
         Theme {
-            name: "plain".into(),
+            name: ThemeName::Dark,
             base: s,
             muted: s,
             title: s,
@@ -228,12 +273,52 @@ mod tests {
 
     #[test]
     fn every_shipped_theme_loads() {
-        for (name, _) in THEMES {
-            let theme = Theme::named(name).unwrap_or_else(|e| panic!("{e}"));
+        for name in ThemeName::ALL {
+            let theme = Theme::load(*name).unwrap_or_else(|e| panic!("{e}"));
             assert_eq!(theme.name, *name);
             assert_ne!(theme.net_bits, theme.host_bits, "{name}: bits must differ");
             assert_ne!(theme.selected, theme.base, "{name}: selection must show");
         }
+    }
+
+    #[test]
+    fn every_theme_can_be_chosen_by_its_name() {
+        for name in ThemeName::NAMES {
+            let theme = Theme::named(name).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(theme.name.to_string(), *name);
+        }
+    }
+
+    /// Every focus border comes from [`Theme::block`]: no panel styles one by hand.
+    #[test]
+    fn focus_borders_come_from_the_block_helper() {
+        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    walk(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    out.push(path);
+                }
+            }
+        }
+        let ui = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/ui");
+        let mut files = Vec::new();
+        walk(&ui, &mut files);
+        assert!(files.len() > 20, "{files:?}");
+        let by_hand: Vec<_> = files
+            .iter()
+            .filter(|f| !f.ends_with("theme.rs"))
+            .filter(|f| {
+                std::fs::read_to_string(f)
+                    .unwrap()
+                    .contains(".border_focus")
+            })
+            .collect();
+        assert!(
+            by_hand.is_empty(),
+            "focus borders drawn by hand in {by_hand:?}"
+        );
     }
 
     #[test]
@@ -253,10 +338,10 @@ mod tests {
 
     #[test]
     fn unknown_theme_is_a_clear_error() {
-        let err = Theme::choose(Some("neon"), false).unwrap_err();
+        let err = Theme::named("neon").unwrap_err();
         assert_eq!(
             err.to_string(),
-            "unknown theme 'neon' (available: dark, light, high-contrast)"
+            "unknown theme 'neon' (available: dark, light, high-contrast, mono)"
         );
         assert_eq!(Theme::choose(None, true).unwrap().name, "mono");
     }

@@ -41,7 +41,7 @@ pub fn app_with(
     store: Option<Store>,
 ) -> (App, Receiver<AppEvent>) {
     let (tx, rx) = mpsc::channel();
-    let theme = Theme::choose(opts.theme.as_deref(), opts.no_color).unwrap();
+    let theme = Theme::choose(opts.theme, opts.no_color).unwrap();
     let mut app = App::new(opts, theme, lessons, store, tx);
     app.set_clock(Clock::manual());
     (app, rx)
@@ -56,17 +56,32 @@ pub fn app(lang: Lang) -> App {
 pub fn app_in(lang: Lang, theme: &str) -> (App, Receiver<AppEvent>) {
     let opts = Options {
         lang,
-        theme: Some(theme.to_string()),
+        theme: Some(theme.parse().expect("a theme name")),
         ..Options::default()
     };
     app_with(&opts, demo_lessons(), None)
+}
+
+/// An app in `lang` on the demo lessons whose `w` writes into `dir`.
+pub fn app_exporting_to(lang: Lang, dir: &std::path::Path) -> App {
+    let opts = Options {
+        lang,
+        export_dir: Some(dir.to_path_buf()),
+        ..Options::default()
+    };
+    app_with(&opts, demo_lessons(), None).0
+}
+
+/// Shows a recorded lab run, as the app's message does.
+pub fn replay_lab(app: &mut App, run: nettutor::ui::labs::LabRun) {
+    app.update(nettutor::ui::app::Msg::ShowLabRun(Box::new(run)));
 }
 
 /// An app in `lang` on the shipped lessons, dark theme.
 pub fn shipped_app(lang: Lang) -> App {
     let opts = Options {
         lang,
-        theme: Some("dark".into()),
+        theme: Some(nettutor::ui::theme::ThemeName::Dark),
         ..Options::default()
     };
     app_with(&opts, shipped_lessons(), None).0

@@ -339,3 +339,70 @@ fn udp_truncate_over_ipv6_allows_65527_and_refuses_65528() {
             .contains("EMSGSIZE")
     );
 }
+
+/// First-reply waits in the order the clients were served.
+fn waits(json: &Value) -> Vec<f64> {
+    let mut waits: Vec<f64> = json["clients"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["first_reply_ms"].as_f64().unwrap())
+        .collect();
+    waits.sort_by(f64::total_cmp);
+    waits
+}
+
+#[test]
+fn concurrency_iterative_makes_client_k_wait_k_service_times_in_the_accept_queue() {
+    let (n, t) = (4.0, 200.0);
+    let json = run(
+        LabName::Concurrency,
+        &["clients=4", "model=iterative", "service-ms=200"],
+    );
+    assert_eq!(json["model"], "iterative");
+    let clients = json["clients"].as_array().unwrap();
+    assert_eq!(clients.len(), 4);
+    // Every connect() completed at once: the kernel did the handshake.
+    for c in clients {
+        assert!(c["connect_ms"].as_f64().unwrap() < t / 2.0, "{json}");
+    }
+    // Client k (in the order served) waits about k × T for its first reply.
+    for (k, wait) in waits(&json).iter().enumerate() {
+        let expected = k as f64 * t;
+        assert!(
+            *wait >= expected * 0.8 && *wait < expected + t * 0.8,
+            "client {k}: {json}"
+        );
+    }
+    assert!(
+        json["max_wait_ms"].as_f64().unwrap() >= (n - 1.0) * t * 0.8,
+        "{json}"
+    );
+    // Meanwhile the kernel held the waiting connections in the accept queue.
+    match json["accept_queue_peak"].as_u64() {
+        Some(peak) => assert!(peak >= 1, "{json}"),
+        None => common::skip_here("accept queue", "TCP_INFO is not readable"),
+    }
+}
+
+#[test]
+fn concurrency_threads_select_and_async_serve_every_client_at_once() {
+    let t = 200.0;
+    for model in ["threads", "select", "async"] {
+        let json = run(
+            LabName::Concurrency,
+            &["clients=6", &format!("model={model}"), "service-ms=200"],
+        );
+        assert_eq!(json["model"], model);
+        let max_wait = json["max_wait_ms"].as_f64().unwrap();
+        assert!(
+            max_wait < t,
+            "{model}: nobody waits for another's work: {json}"
+        );
+        for c in json["clients"].as_array().unwrap() {
+            let done = c["done_ms"].as_f64().unwrap();
+            // Each client still gets its full work time, and no more than 2 T.
+            assert!(done >= t && done <= 2.0 * t, "{model}: {json}");
+        }
+    }
+}

@@ -51,7 +51,7 @@ fn home_with_pool() -> (tempfile::TempDir, Store) {
 fn app_on(lang: Lang, store: &Store) -> App {
     let opts = Options {
         lang,
-        theme: Some("dark".into()),
+        theme: Some(nettutor::ui::theme::ThemeName::Dark),
         ..Options::default()
     };
     app_with(&opts, shipped_lessons(), Some(store.clone())).0

@@ -156,8 +156,7 @@ fn lan_plays_to_the_end_with_ticks_and_then_stops() {
 #[test]
 fn w_writes_the_panels_frames_as_pcap_and_says_where() {
     let dir = tempfile::tempdir().unwrap();
-    let mut a = app(Lang::En);
-    a.set_export_dir(dir.path().to_path_buf());
+    let mut a = app_exporting_to(Lang::En, dir.path());
     press_all(
         &mut a,
         &[KeyCode::Char('2'), KeyCode::Char('t'), KeyCode::Char('w')],
@@ -394,8 +393,7 @@ fn lan_explanations_are_whole_at_60x20() {
 #[test]
 fn w_never_overwrites_an_earlier_export_and_names_the_absolute_path() {
     let dir = tempfile::tempdir().unwrap();
-    let mut a = app(Lang::En);
-    a.set_export_dir(dir.path().to_path_buf());
+    let mut a = app_exporting_to(Lang::En, dir.path());
     let mut written = Vec::new();
     for screen in ['2', '3', '4'] {
         for _ in 0..2 {

@@ -82,7 +82,8 @@ fn narrow_screen_toggles_to_the_state_machine_and_inspector_shows_bytes() {
     panel.update(HandshakeMsg::ToggleMachine, &mut c);
     let shown = text(&draw(&panel, Lang::En, 80, 24));
     assert!(shown.contains("TCP state machine"), "{shown}");
-    assert!(shown.contains("C▸ESTABLISHED◂S"), "{shown}");
+    // Both ends in ESTABLISHED: the client's heavy bar, the server's double one.
+    assert!(shown.contains("┃ESTABLISHED║"), "{shown}");
     insta::assert_snapshot!("machine_established_en_80x24", shown);
     panel.update(HandshakeMsg::Inspect, &mut c);
     // The latest segment on screen: the handshake's ACK (the third segment).
@@ -139,21 +140,172 @@ fn narrow_screen_toggles_to_the_state_machine_and_inspector_shows_bytes() {
 }
 
 #[test]
-fn colours_mark_which_end_is_in_which_state() {
+fn colours_and_line_weights_mark_which_end_is_in_which_state() {
     let panel = panel_at(Scenario::Normal, 2, 0);
     let theme = Theme::fallback();
-    let buf = draw(&panel, Lang::En, 160, 48);
-    let shown = text(&buf);
-    let find = |needle: &str| {
-        shown.lines().enumerate().find_map(|(y, line)| {
-            line.find(needle)
-                .map(|byte| (line[..byte].chars().count() as u16, y as u16))
-        })
-    };
-    let (x, y) = find("C▸SYN-SENT").expect("client marker");
+    let buf = draw(&panel, Lang::En, 200, 60);
+    // The client's box: heavy lines, `C` in its corner, the client's colour.
+    let (x, y) = find(&buf, "C━").expect("the client's box");
     assert_eq!(buf[(x, y)].fg, theme.client.fg.unwrap_or(buf[(x, y)].fg));
-    let (x, y) = find("SYN-RECEIVED◂S").expect("server marker");
-    assert_eq!(buf[(x, y)].fg, theme.server.fg.unwrap_or(buf[(x, y)].fg));
+    let row = rows(&buf)[usize::from(y) + 1].clone();
+    assert!(row.contains("┫   SYN-SENT   ┃"), "{row}");
+    // The server's: double lines and `S`.
+    let (x, y) = find(&buf, "═S").expect("the server's box");
+    assert_eq!(
+        buf[(x + 1, y)].fg,
+        theme.server.fg.unwrap_or(buf[(x + 1, y)].fg)
+    );
+    let row = rows(&buf)[usize::from(y) + 1].clone();
+    assert!(row.contains("║ SYN-RECEIVED ║"), "{row}");
+}
+
+/// The machine pane alone, as rows (the right-hand pane on wide screens).
+fn machine_rows(panel: &HandshakePanel, lang: Lang, w: u16, h: u16) -> Vec<String> {
+    let buf = draw(panel, lang, w, h);
+    let (x, _) = find(&buf, "TCP state machine")
+        .or_else(|| find(&buf, "TCP 状态机"))
+        .expect("the machine pane");
+    // The border, then a space before the title.
+    let x = x.saturating_sub(2);
+    (0..h)
+        .map(|y| {
+            let mut row = String::new();
+            let mut skip = 0;
+            for x in x..w {
+                if skip > 0 {
+                    skip -= 1;
+                    continue;
+                }
+                let sym = buf[(x, y)].symbol();
+                skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
+                row.push_str(sym);
+            }
+            row
+        })
+        .collect()
+}
+
+#[test]
+fn state_diagram_snapshots_at_every_size() {
+    let frames = [
+        ("established", Scenario::Normal, 4),
+        ("simultaneous_closing", Scenario::SimultaneousClose, 8),
+        ("syn_flood_full", Scenario::SynFlood, 9),
+    ];
+    for (name, scenario, at) in frames {
+        let mut panel = panel_at(scenario, at, 0);
+        // Narrow screens show the machine instead of the sequence diagram.
+        panel.show_machine = true;
+        for lang in Lang::ALL {
+            for (w, h) in [(80, 24), (120, 40), (200, 50)] {
+                let buf = draw(&panel, lang, w, h);
+                insta::assert_snapshot!(format!("rfc_machine_{name}_{lang}_{w}x{h}"), text(&buf));
+            }
+        }
+    }
+}
+
+#[test]
+fn the_state_diagram_draws_the_rfc_edges_and_grows_with_the_screen() {
+    let panel = panel_at(Scenario::Normal, 4, 0);
+    for (w, h) in [(80, 24), (120, 40), (200, 50)] {
+        let mut panel = panel_at(Scenario::Normal, 4, 0);
+        panel.show_machine = true;
+        let pane = machine_rows(&panel, Lang::En, w, h).join("\n");
+        for state in TcpState::ALL {
+            let name = match (state, w) {
+                (TcpState::Established, 120) => "ESTAB",
+                (TcpState::SynReceived, 120) => "SYN-RCVD",
+                _ => state.name(),
+            };
+            assert!(pane.contains(name), "{w}x{h}: no {name}\n{pane}");
+        }
+        // Twenty edges, each with its arrowhead.
+        let heads = pane.chars().filter(|c| "▲▼◀▶".contains(*c)).count();
+        assert!(heads >= 20, "{w}x{h}: {heads} arrowheads\n{pane}");
+    }
+    // The big screen also labels the edges with their event and action.
+    let pane = machine_rows(&panel, Lang::En, 200, 50).join("\n");
+    for label in [
+        "rcv SYN / snd SYN,ACK",
+        "rcv SYN,ACK",
+        "snd ACK",
+        "2MSL",
+        "rcv RST",
+    ] {
+        assert!(pane.contains(label), "{label}\n{pane}");
+    }
+    // The server just took SYN-RECEIVED → ESTABLISHED (on the client's ACK):
+    // that edge is drawn in the server's double line.
+    assert!(pane.contains("╚══════════▶┃  ESTABLISHED  ║"), "{pane}");
+}
+
+#[test]
+fn simultaneous_close_lights_fin_wait_1_to_closing_for_both_ends() {
+    let mut panel = panel_at(Scenario::SimultaneousClose, 8, 0);
+    panel.show_machine = true;
+    for (w, h) in [(80, 24), (120, 40), (200, 50)] {
+        let pane = machine_rows(&panel, Lang::En, w, h).join("\n");
+        // One edge taken by both ends: heavy and double alternate along it,
+        // and both ends are in CLOSING.
+        assert!(
+            pane.contains("━═━═") || pane.contains("═━═━") || pane.contains("┗▶┃CLOSING║"),
+            "{w}x{h}\n{pane}"
+        );
+        assert!(
+            pane.contains("┃CLOSING║") || pane.contains("┃    CLOSING    ║"),
+            "{w}x{h}\n{pane}"
+        );
+    }
+    // In the sequence diagram the two FINs cross: sent on one row from both
+    // lifelines, an X below, and both arrive on the row after it.
+    let rows = rows(&draw(&panel, Lang::En, 160, 48));
+    let sent = rows
+        .iter()
+        .position(|r| r.matches("FIN,ACK seq=").count() == 2)
+        .expect("both FINs leave on one row");
+    assert!(rows[sent].contains("╲ ╱"), "{}", rows[sent]);
+    assert!(rows[sent].starts_with("│FIN-WAIT-1") && rows[sent].contains("│ FIN-WAIT-1"));
+    assert!(rows[sent + 1].contains('╳'), "{}", rows[sent + 1]);
+    let arrived = &rows[sent + 2];
+    assert!(
+        arrived.contains("│◀") && arrived.contains("╱ ╲") && arrived.contains("▶│"),
+        "{arrived}"
+    );
+    assert!(
+        arrived.starts_with("│CLOSING") && arrived.contains("│ CLOSING"),
+        "{arrived}"
+    );
+}
+
+#[test]
+fn syn_flood_lists_each_half_open_connection_and_the_queue_bound() {
+    let panel = panel_at(Scenario::SynFlood, 9, 0);
+    let forged: Vec<String> = panel
+        .timeline
+        .flights()
+        .map(|(_, f)| f.segment.src.to_string())
+        .filter(|a| a.starts_with("203.0.113."))
+        .collect();
+    assert_eq!(forged.len(), 2);
+    for lang in Lang::ALL {
+        let pane = machine_rows(&panel, lang, 120, 40);
+        for (i, addr) in forged.iter().enumerate() {
+            let row = pane
+                .iter()
+                .find(|r| r.contains(&format!(" {}. {addr}", i + 1)))
+                .unwrap_or_else(|| panic!("{lang}: no row for {addr}\n{}", pane.join("\n")));
+            assert!(row.contains("SYN-RECEIVED"), "{row}");
+        }
+        let pane = pane.join("\n");
+        assert!(pane.contains("min(backlog, somaxconn)"), "{pane}");
+        assert!(pane.contains("= min(2, 4096) = 2"), "{pane}");
+        // The caption names each entry too, also where the pane is hidden.
+        let narrow = text(&draw(&panel, lang, 80, 24));
+        for addr in &forged {
+            assert!(narrow.contains(&format!("■ {addr}")), "{narrow}");
+        }
+    }
 }
 
 #[test]
@@ -274,10 +426,12 @@ fn without_privilege_the_panel_names_the_remedy_and_offers_scenarios() {
     insta::assert_snapshot!("no_permission_zh_80x24", shown);
 }
 
-/// Arrow rows of the diagram: rows with an arrow head.
+/// Arrow rows of the sequence diagram: rows with an arrow head (left of the
+/// state machine's pane, which has arrowheads of its own).
 fn arrow_rows(screen: &str) -> Vec<String> {
     screen
         .lines()
+        .map(|l| l.split("││").next().unwrap_or(l))
         .filter(|l| l.contains('▶') || l.contains('◀'))
         .map(str::to_string)
         .collect()

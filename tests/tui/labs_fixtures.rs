@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 use nettutor::lab::chat::ChatReport;
+use nettutor::lab::concurrency::{ClientStage, ClientTiming, ConcurrencyReport, ServerModel};
 use nettutor::lab::framing::FramingReport;
 use nettutor::lab::port_in_use::{PortInUseReport, PortStep};
 use nettutor::lab::session::TranscriptLine;
@@ -465,8 +466,64 @@ pub fn udp_loss_running() -> LabRun {
     run
 }
 
+/// Four clients at an iterative server, 200 ms each: a staircase.
+pub fn concurrency_iterative() -> LabRun {
+    concurrency_run(ServerModel::Iterative, 200.0)
+}
+
+/// The same four clients served by threads: one block.
+pub fn concurrency_threads() -> LabRun {
+    concurrency_run(ServerModel::Threads, 0.0)
+}
+
+fn concurrency_run(model: ServerModel, step: f64) -> LabRun {
+    let clients: Vec<ClientTiming> = (0..4)
+        .map(|k| {
+            let first = 1.5 + step * f64::from(k);
+            ClientTiming {
+                connect_ms: 0.4,
+                first_reply_ms: first,
+                done_ms: first + 200.0,
+            }
+        })
+        .collect();
+    let mut events = Vec::new();
+    for (index, c) in clients.iter().enumerate() {
+        for (stage, at_ms) in [
+            (ClientStage::Connected, c.connect_ms),
+            (ClientStage::FirstReply, c.first_reply_ms),
+            (ClientStage::Done, c.done_ms),
+        ] {
+            events.push(LabEvent::Client {
+                index,
+                stage,
+                at_ms,
+            });
+        }
+    }
+    let peak = if step > 0.0 { 3 } else { 0 };
+    let max_wait_ms = clients.iter().map(|c| c.first_reply_ms).fold(0.0, f64::max);
+    let details = LabDetails::Concurrency(ConcurrencyReport {
+        model,
+        service_ms: 200,
+        clients,
+        max_wait_ms,
+        accept_queue_peak: Some(peak),
+        backlog: Some(16),
+    });
+    events.push(report(
+        LabName::Concurrency,
+        details,
+        820,
+        Some((200, max_wait_ms as u64)),
+    ));
+    LabRun::recorded(LabName::Concurrency, events)
+}
+
 pub fn all_runs() -> Vec<(&'static str, LabRun)> {
     vec![
+        ("concurrency_iterative", concurrency_iterative()),
+        ("concurrency_threads", concurrency_threads()),
         ("sticky", sticky_run()),
         ("split", split_run()),
         ("framing", framing_run()),

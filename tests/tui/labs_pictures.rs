@@ -16,7 +16,7 @@ fn every_lab_picture_from_a_recorded_stream() {
         for lang in Lang::ALL {
             for (w, h) in [(80, 24), (160, 48)] {
                 let mut a = app(lang);
-                a.replay_lab(run.clone());
+                replay_lab(&mut a, run.clone());
                 let t = terminal(&mut a, w, h);
                 insta::assert_snapshot!(format!("labs_{name}_{lang}_{w}x{h}"), t.backend());
             }
@@ -35,7 +35,7 @@ fn row_with(buf: &Buffer, needle: &str) -> usize {
 #[test]
 fn sticky_picture_shows_merged_sends_in_the_same_colours() {
     let mut a = app(Lang::En);
-    a.replay_lab(sticky_run());
+    replay_lab(&mut a, sticky_run());
     let t = terminal(&mut a, 80, 24);
     let buf = t.backend().buffer();
     let send_row = row_with(buf, "send() ×10");
@@ -66,7 +66,7 @@ fn sticky_picture_shows_merged_sends_in_the_same_colours() {
 #[test]
 fn loss_grid_marks_the_lost_burst() {
     let mut a = app(Lang::En);
-    a.replay_lab(udp_loss_run());
+    replay_lab(&mut a, udp_loss_run());
     let t = terminal(&mut a, 160, 48);
     let text = rows(t.backend().buffer()).join("\n");
     assert!(text.contains('·'), "lost cells drawn");
@@ -82,7 +82,7 @@ fn loss_grid_marks_the_lost_burst() {
 fn equal_datagrams_get_equal_brackets_and_keep_their_labels() {
     for (w, h) in [(80, 24), (160, 48)] {
         let mut a = app(Lang::En);
-        a.replay_lab(udp_boundaries_run());
+        replay_lab(&mut a, udp_boundaries_run());
         let t = terminal(&mut a, w, h);
         let buf = t.backend().buffer();
         let lines = rows(buf);
@@ -112,7 +112,7 @@ fn sticky_picture_quotes_the_glued_bytes_as_python_shows_them() {
     for lang in Lang::ALL {
         for (w, h) in [(80, 24), (160, 48)] {
             let mut a = app(lang);
-            a.replay_lab(sticky_run());
+            replay_lab(&mut a, sticky_run());
             let t = terminal(&mut a, w, h);
             let text = rows(t.backend().buffer()).join("\n");
             assert!(
@@ -129,7 +129,7 @@ fn sticky_picture_quotes_the_glued_bytes_as_python_shows_them() {
 #[test]
 fn loss_picture_gives_rates_buffer_doubling_and_the_sockets_own_drops() {
     let mut a = app(Lang::En);
-    a.replay_lab(udp_loss_run());
+    replay_lab(&mut a, udp_loss_run());
     let t = terminal(&mut a, 160, 48);
     let text = rows(t.backend().buffer()).join("\n");
     assert!(text.contains("Sender 3000/s, reader 2000/s"), "{text}");
@@ -140,7 +140,7 @@ fn loss_picture_gives_rates_buffer_doubling_and_the_sockets_own_drops() {
     assert!(text.contains("Linux doubles"), "{text}");
     assert!(text.contains("this socket dropped 371 datagrams"), "{text}");
     let mut a = app(Lang::Zh);
-    a.replay_lab(udp_loss_run());
+    replay_lab(&mut a, udp_loss_run());
     let t = terminal(&mut a, 160, 48);
     let text: String = rows(t.backend().buffer()).join("").replace(' ', "");
     assert!(text.contains("翻倍"), "{text}");
@@ -152,7 +152,7 @@ fn the_whole_summary_scrolls_with_j_and_k_not_the_lab_list() {
     use nettutor::ui::labs::LabsMsg;
     use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
     let mut a = app(Lang::En);
-    a.replay_lab(udp_loss_run());
+    replay_lab(&mut a, udp_loss_run());
     a.update(Msg::Labs(LabsMsg::Summary));
     let first = |a: &mut nettutor::ui::app::App| {
         let t = terminal(a, 80, 24);
@@ -189,7 +189,7 @@ fn the_whole_summary_scrolls_with_j_and_k_not_the_lab_list() {
 fn summary_compares_the_prediction_in_both_languages() {
     for (lang, needle) in [(Lang::En, "yousaid10"), (Lang::Zh, "你回答10")] {
         let mut a = app(lang);
-        a.replay_lab(sticky_run());
+        replay_lab(&mut a, sticky_run());
         let t = terminal(&mut a, 160, 48);
         // Wide characters leave blank cells behind them: compare without spaces.
         let text: String = rows(t.backend().buffer())
@@ -240,7 +240,7 @@ fn every_picture_survives_small_and_odd_sizes() {
         for lang in Lang::ALL {
             for (w, h) in [(60, 18), (61, 19), (73, 21), (99, 27), (200, 60)] {
                 let mut a = app(lang);
-                a.replay_lab(run.clone());
+                replay_lab(&mut a, run.clone());
                 let t = terminal(&mut a, w, h);
                 let text = rows(t.backend().buffer()).join("");
                 assert!(text.contains(run.lab.as_str()), "{} at {w}x{h}", run.lab);
@@ -252,7 +252,7 @@ fn every_picture_survives_small_and_odd_sizes() {
 #[test]
 fn monochrome_sticky_picture_still_tells_sends_apart() {
     let (mut a, _rx) = app_in(Lang::En, "mono");
-    a.replay_lab(sticky_run());
+    replay_lab(&mut a, sticky_run());
     let t = terminal(&mut a, 80, 24);
     let buf = t.backend().buffer();
     let send_row = row_with(buf, "send() ×10");
@@ -283,7 +283,7 @@ fn monochrome_sticky_picture_still_tells_sends_apart() {
 fn projecting_gives_the_picture_the_whole_width() {
     let mut a = app(Lang::En);
     a.update(nettutor::ui::app::Msg::TogglePresent);
-    a.replay_lab(sticky_run());
+    replay_lab(&mut a, sticky_run());
     press(&mut a, ratatui::crossterm::event::KeyCode::Tab);
     assert_eq!(a.labs().focus, nettutor::ui::labs::Focus::Form);
     let t = terminal(&mut a, 80, 24);
@@ -309,7 +309,7 @@ fn s_shows_the_whole_summary_on_a_small_terminal() {
     use nettutor::ui::app::{AppEvent, Msg};
     use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
     let mut a = app(Lang::En);
-    a.replay_lab(sticky_run());
+    replay_lab(&mut a, sticky_run());
     let text = rows(terminal(&mut a, 80, 24).backend().buffer()).join("\n");
     assert!(text.contains("s shows the whole summary"), "{text}");
     assert!(

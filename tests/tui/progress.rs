@@ -17,7 +17,7 @@ use ratatui::crossterm::event::KeyCode;
 fn opts(lang: Lang) -> Options {
     Options {
         lang,
-        theme: Some("dark".into()),
+        theme: Some(nettutor::ui::theme::ThemeName::Dark),
         ..Options::default()
     }
 }

@@ -17,7 +17,7 @@ use ratatui::style::Modifier;
 fn english_dark() -> Options {
     Options {
         lang: Lang::En,
-        theme: Some("dark".into()),
+        theme: Some(nettutor::ui::theme::ThemeName::Dark),
         ..Options::default()
     }
 }
@@ -212,6 +212,61 @@ fn selection_is_visible_in_colour_and_in_monochrome() {
                 matches!(tab.fg, None | Some(ratatui::style::Color::Reset)),
                 "{tab:?}"
             );
+        }
+    }
+}
+
+#[test]
+fn help_shows_every_binding_at_80x24_on_lessons() {
+    use nettutor::ui::help::entries;
+    for lang in Lang::ALL {
+        for present in [false, true] {
+            let mut a = app(lang);
+            press_all(&mut a, &[KeyCode::Char('1'), KeyCode::Enter]);
+            if present {
+                a.update(nettutor::ui::app::Msg::TogglePresent);
+            }
+            press(&mut a, KeyCode::Char('?'));
+            assert!(a.help_open());
+            // Scroll through the overlay (a no-op when it fits), collecting
+            // what is drawn; every binding's keys and text must appear.
+            let mut seen = String::new();
+            for _ in 0..40 {
+                let screen = render(&mut a, 80, 24);
+                seen.push_str(&screen);
+                press(&mut a, KeyCode::Down);
+                assert!(a.help_open(), "↓ scrolls the help, it does not close it");
+            }
+            let flat: String = seen.split_whitespace().collect::<Vec<_>>().join(" ");
+            for (keys, text) in entries(&a, lang) {
+                assert!(
+                    seen.contains(&keys),
+                    "{lang} present={present}: {keys} missing\n{seen}"
+                );
+                // A description may wrap: its beginning and its end are on
+                // screen, and (English) each of its words.
+                let chars: Vec<char> = text.chars().collect();
+                let start: String = chars.iter().take(4).collect();
+                // (A wrapped Chinese text may break between any two characters.)
+                let tail = if lang == Lang::En { 3 } else { 1 };
+                let end: String = chars[chars.len().saturating_sub(tail)..].iter().collect();
+                for part in [start.trim(), end.trim()] {
+                    assert!(
+                        seen.contains(part),
+                        "{lang} present={present}: '{part}' of '{text}' missing"
+                    );
+                }
+                if lang == Lang::En {
+                    for word in text.split_whitespace() {
+                        assert!(
+                            flat.contains(word),
+                            "present={present}: '{word}' of '{text}' missing"
+                        );
+                    }
+                }
+            }
+            press(&mut a, KeyCode::Char('x'));
+            assert!(!a.help_open(), "any other key closes");
         }
     }
 }

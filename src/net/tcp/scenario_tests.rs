@@ -215,9 +215,10 @@ fn syn_flood_fills_the_syn_queue_not_the_accept_queue() {
     let t = timeline(Scenario::SynFlood);
     let mut max_syn = 0;
     for step in &t.steps {
-        let q = step.queues.expect("flood shows queues");
-        assert!(q.syn <= q.syn_max && q.accept <= q.accept_max);
-        max_syn = max_syn.max(q.syn);
+        let q = step.queues.as_ref().expect("flood shows queues");
+        assert_eq!(q.limit(), scenario::FLOOD_BACKLOG.min(scenario::SOMAXCONN));
+        assert!(q.syn_queue.len() <= q.limit() && q.accept_queue.len() <= q.limit());
+        max_syn = max_syn.max(q.syn_queue.len());
     }
     assert_eq!(max_syn, scenario::FLOOD_SYN_QUEUE);
     let unanswered = t
@@ -231,17 +232,52 @@ fn syn_flood_fills_the_syn_queue_not_the_accept_queue() {
         .collect();
     assert_eq!(dropped.len(), 1);
     assert_eq!(dropped[0].1.segment.flags, TcpFlags::SYN);
+    // B's SYN is dropped exactly when the SYN queue is full, by the simulated
+    // kernel (the script asks for delivery).
+    let (at, drop) = dropped[0];
+    let before = t.steps[at - 1].queues.as_ref().unwrap();
+    assert_eq!(before.syn_queue.len(), before.limit());
+    assert!(!before.syn_queue.contains(&drop.segment.src));
     // The accept queue held at most one connection: the backlog was never the limit.
     assert!(
         t.steps
             .iter()
-            .all(|s| s.queues.is_some_and(|q| q.accept <= 1))
+            .all(|s| s.queues.as_ref().is_some_and(|q| q.accept_queue.len() <= 1))
     );
     let forged: Vec<_> = t
         .flights()
         .filter(|(_, f)| f.segment.src.to_string().starts_with("203.0.113."))
         .collect();
     assert_eq!(forged.len(), scenario::FLOOD_SYN_QUEUE);
+}
+
+#[test]
+fn syn_flood_keeps_each_half_open_connection_by_its_address() {
+    let t = timeline(Scenario::SynFlood);
+    let full = t
+        .steps
+        .iter()
+        .filter_map(|s| s.queues.as_ref())
+        .find(|q| q.syn_queue.len() == scenario::FLOOD_SYN_QUEUE)
+        .expect("the SYN queue fills");
+    // One entry per forged SYN, each the source address (and port) it came from.
+    let forged: Vec<_> = t
+        .flights()
+        .map(|(_, f)| &f.segment)
+        .filter(|s| s.src.to_string().starts_with("203.0.113.") && s.flags == TcpFlags::SYN)
+        .map(|s| s.src)
+        .collect();
+    assert_eq!(full.syn_queue, forged);
+    // The genuine client's finished handshake waits in the accept queue until
+    // accept(), then leaves it.
+    let client = t.client.addr;
+    assert!(
+        t.steps
+            .iter()
+            .any(|s| s.queues.as_ref().unwrap().accept_queue == [client])
+    );
+    let last = t.steps.last().unwrap().queues.as_ref().unwrap();
+    assert!(last.accept_queue.is_empty(), "{last:?}");
 }
 
 #[test]

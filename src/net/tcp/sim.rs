@@ -92,6 +92,8 @@ impl EndState {
 struct Conn {
     client: Endpoint,
     ends: Ends<EndState>,
+    /// The server's application has taken it with `accept()`.
+    accepted: bool,
 }
 
 /// Builds a [`Timeline`] step by step.
@@ -104,7 +106,8 @@ pub struct Sim {
     conns: Vec<Conn>,
     current: usize,
     steps: Vec<Step>,
-    queues: Option<Queues>,
+    /// The listening socket's (backlog, somaxconn), when its queues are shown.
+    listener: Option<(usize, usize)>,
     // The transitions of the step being assembled.
     taken: Vec<Taken>,
     initial: Ends<TcpState>,
@@ -130,7 +133,7 @@ impl Sim {
             conns: Vec::new(),
             current: 0,
             steps: Vec::new(),
-            queues: None,
+            listener: None,
             taken: Vec::new(),
             initial: Ends {
                 client: TcpState::Closed,
@@ -168,6 +171,7 @@ impl Sim {
                 client: EndState::new(client_state, client_iss),
                 server: EndState::new(server_state, server_iss),
             },
+            accepted: false,
         });
         self.current = self.conns.len().saturating_sub(1);
         self.current
@@ -187,9 +191,42 @@ impl Sim {
         }
     }
 
-    /// Set the queue counters shown from the next recorded step on.
-    pub fn set_queues(&mut self, queues: Queues) {
-        self.queues = Some(queues);
+    /// Show the listening socket's queues from the next recorded step on: the
+    /// server called `listen(fd, backlog)` under `net.core.somaxconn`. From then
+    /// on a SYN that finds the SYN queue full is dropped (SYN cookies off).
+    pub fn set_listener(&mut self, backlog: usize, somaxconn: usize) {
+        self.listener = Some((backlog, somaxconn));
+    }
+
+    /// The server's application takes connection `index` with `accept()`.
+    pub fn accept(&mut self, index: usize) {
+        if let Some(conn) = self.conns.get_mut(index) {
+            conn.accepted = true;
+        }
+    }
+
+    /// The listener's queues as the kernel holds them now: every connection
+    /// whose server end is half-open, and every finished one not yet accepted.
+    fn queues(&self) -> Option<Queues> {
+        let (backlog, somaxconn) = self.listener?;
+        let with = |f: &dyn Fn(&Conn) -> bool| {
+            self.conns
+                .iter()
+                .filter(|c| f(c))
+                .map(|c| c.client.addr)
+                .collect::<Vec<_>>()
+        };
+        Some(Queues {
+            backlog,
+            somaxconn,
+            syn_queue: with(&|c| c.ends.server.state == TcpState::SynReceived),
+            accept_queue: with(&|c| c.ends.server.state == TcpState::Established && !c.accepted),
+        })
+    }
+
+    fn syn_queue_full(&self) -> bool {
+        self.queues()
+            .is_some_and(|q| q.syn_queue.len() >= q.limit())
     }
 
     /// Let time pass before the next step.
@@ -286,6 +323,16 @@ impl Sim {
 
     /// Put a segment on the wire and, when delivered, let the receiver react.
     fn fly(&mut self, segment: Segment, fate: Fate) -> Result<Flight, ScenarioError> {
+        // A new connection's SYN that finds the listener's SYN queue full is
+        // discarded by the kernel (with SYN cookies off).
+        let opening = segment.from == Side::Client
+            && segment.has(TcpFlags::SYN)
+            && !segment.has(TcpFlags::ACK);
+        let fate = if fate == Fate::Delivered && opening && self.syn_queue_full() {
+            Fate::Dropped
+        } else {
+            fate
+        };
         let flight = Flight {
             segment: segment.clone(),
             fate,
@@ -316,7 +363,7 @@ impl Sim {
             after: self.states(),
             flights,
             transitions: std::mem::take(&mut self.taken),
-            queues: self.queues,
+            queues: self.queues(),
             note: None,
         };
         self.steps.push(step);

@@ -154,16 +154,28 @@ pub struct Taken {
     pub transition: Transition,
 }
 
-/// The two kernel queues of a listening socket (the SYN flood scenario shows them).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// The two kernel queues of a listening socket (the SYN flood scenario shows
+/// them), each connection by its client's address, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Queues {
-    /// Half-open connections in SYN-RECEIVED (半连接队列).
-    pub syn: usize,
-    pub syn_max: usize,
-    /// Completed connections not yet taken by `accept()` (全连接队列), bounded by
-    /// `listen(backlog)`.
-    pub accept: usize,
-    pub accept_max: usize,
+    /// `listen(fd, backlog)`.
+    pub backlog: usize,
+    /// `net.core.somaxconn`, the kernel's cap on any backlog.
+    pub somaxconn: usize,
+    /// Half-open connections in SYN-RECEIVED (半连接队列): SYN+ACK sent, the
+    /// client's ACK not yet in.
+    pub syn_queue: Vec<SocketAddr>,
+    /// Completed connections not yet taken by `accept()` (全连接队列).
+    pub accept_queue: Vec<SocketAddr>,
+}
+
+impl Queues {
+    /// How many entries each queue holds: min(backlog, somaxconn). The accept
+    /// queue is bounded by it, and since Linux 4.4 the SYN queue counts as full
+    /// at the same number (then SYN cookies start, or new SYNs are dropped).
+    pub fn limit(&self) -> usize {
+        self.backlog.min(self.somaxconn)
+    }
 }
 
 /// One step of the animation.

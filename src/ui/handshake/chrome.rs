@@ -72,17 +72,26 @@ fn caption_text(panel: &HandshakePanel, ctx: &RenderCtx) -> Vec<String> {
     if let Some(err) = &panel.capture_error {
         lines.push(err.clone());
     }
-    if let Some(q) = panel.current_step().and_then(|s| s.queues) {
-        let bar = |n: usize, max: usize| {
-            format!(
-                "{}{} {n}/{max}",
-                "■".repeat(n),
-                "□".repeat(max.saturating_sub(n))
-            )
+    if let Some(q) = panel.current_step().and_then(|s| s.queues.as_ref()) {
+        // Each connection in a queue on its own: ■ per entry, □ per free slot.
+        let queue = |entries: &[std::net::SocketAddr]| {
+            let mut text = format!("{}/{}", entries.len(), q.limit());
+            for addr in entries {
+                text.push_str(&format!(" ■ {addr}"));
+            }
+            text.push_str(&" □".repeat(q.limit().saturating_sub(entries.len())));
+            text
         };
-        let syn = bar(q.syn, q.syn_max);
-        let accept = bar(q.accept, q.accept_max);
-        lines.push(tf(lang, "hs.queues", &[("syn", &syn), ("accept", &accept)]));
+        lines.push(tf(
+            lang,
+            "hs.queues",
+            &[
+                ("syn", &queue(&q.syn_queue)),
+                ("accept", &queue(&q.accept_queue)),
+                ("backlog", &q.backlog.to_string()),
+                ("somaxconn", &q.somaxconn.to_string()),
+            ],
+        ));
     }
     lines.push(match panel.current_step() {
         Some(step) => {
@@ -191,10 +200,6 @@ fn render_picker(panel: &HandshakePanel, area: Rect, buf: &mut Buffer, ctx: &Ren
         .collect();
     lines.truncate(usize::from(height.saturating_sub(2)));
     Paragraph::new(lines)
-        .block(
-            Block::bordered()
-                .title(t(lang, "hs.picker.title"))
-                .border_style(ctx.theme.border_focus),
-        )
+        .block(ctx.theme.block(t(lang, "hs.picker.title"), true))
         .render(popup, buf);
 }

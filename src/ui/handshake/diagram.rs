@@ -4,7 +4,7 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
-use ratatui::widgets::{Block, Widget};
+use ratatui::widgets::Widget;
 
 use super::{HandshakePanel, STEP_UNITS, fit, side_name};
 use crate::i18n::t;
@@ -23,6 +23,13 @@ struct Row<'a> {
     /// 0.0–1.0 of the flight; 1.0 for completed steps.
     progress: f32,
     states: Ends<TcpState>,
+    /// Part 0, 1 or 2 of two segments crossing (drawn as an X over three rows).
+    cross: Option<u8>,
+}
+
+/// Whether a step's two segments cross on the wire (sent by both ends at once).
+fn crossing(step: &Step) -> bool {
+    matches!(&step.flights[..], [a, b] if a.segment.from != b.segment.from)
 }
 
 fn rows(panel: &HandshakePanel) -> Vec<Row<'_>> {
@@ -46,7 +53,28 @@ fn rows(panel: &HandshakePanel) -> Vec<Row<'_>> {
                 ordinal,
                 progress,
                 states,
+                cross: None,
             });
+        }
+        if crossing(step) {
+            // Sent together at the top, arrived together at the bottom.
+            for part in 0..3u8 {
+                let states = if part == 2 && progress >= 1.0 {
+                    step.after
+                } else {
+                    step.on_send
+                };
+                out.push(Row {
+                    step,
+                    flight: step.flights.get(usize::from(part / 2)),
+                    ordinal: ordinal + usize::from(part / 2),
+                    progress,
+                    states,
+                    cross: Some(part),
+                });
+            }
+            ordinal += 2;
+            continue;
         }
         for flight in &step.flights {
             out.push(Row {
@@ -55,6 +83,7 @@ fn rows(panel: &HandshakePanel) -> Vec<Row<'_>> {
                 ordinal,
                 progress,
                 states,
+                cross: None,
             });
             ordinal += 1;
         }
@@ -150,9 +179,7 @@ pub fn needed_width(panel: &HandshakePanel) -> u16 {
 
 pub fn render(panel: &HandshakePanel, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
     let lang = ctx.lang;
-    let block = Block::bordered()
-        .title(t(lang, "hs.diagram.title"))
-        .border_style(ctx.theme.border);
+    let block = ctx.theme.block(t(lang, "hs.diagram.title"), false);
     let inner = block.inner(area);
     block.render(area, buf);
     if inner.width < STATE_COL * 2 + 10 || inner.height < 3 {
@@ -241,6 +268,16 @@ pub fn render(panel: &HandshakePanel, area: Rect, buf: &mut Buffer, ctx: &Render
             buf.set_string(x, y, state.name(), style);
         }
         previous = Some(row.states);
+        if let Some(part) = row.cross {
+            let x0 = left + 1;
+            let n = usize::from(right.saturating_sub(left + 1));
+            draw_cross(buf, (x0, y, n), row.step, part, row.progress, ctx);
+            if panel.inspecting == Some(row.ordinal) && row.flight.is_some() && part != 1 {
+                let line = Rect::new(left + 1, y, right - left - 1, 1);
+                buf.set_style(line, Style::default().add_modifier(Modifier::REVERSED));
+            }
+            continue;
+        }
         match row.flight {
             Some(flight) => {
                 let arrow = Arrow {
@@ -366,4 +403,88 @@ fn draw_arrow(buf: &mut Buffer, arrow: &Arrow, flight: &Flight, progress: f32, c
         style
     };
     buf.set_string(x0, y, text, style);
+}
+
+/// Two segments sent at the same moment by both ends (a simultaneous close):
+/// they leave at the top row, cross in the middle one and arrive at the bottom,
+/// drawn as an X — the client's `───╲ ╳ ╲──▶`, the server's `╱─── ╳ ◀──╱`.
+fn draw_cross(
+    buf: &mut Buffer,
+    (x0, y, n): (u16, u16, usize),
+    step: &Step,
+    part: u8,
+    progress: f32,
+    ctx: &RenderCtx,
+) {
+    let theme = ctx.theme;
+    let (Some(a), Some(b)) = (step.flights.first(), step.flights.get(1)) else {
+        return;
+    };
+    let (client, server) = if a.segment.from == Side::Client {
+        (a, b)
+    } else {
+        (b, a)
+    };
+    if n < 9 {
+        return;
+    }
+    let c = n / 2;
+    let put = |buf: &mut Buffer, at: usize, text: &str, style: Style| {
+        buf.set_string(x0 + at as u16, y, text, style);
+    };
+    // How much of each path is drawn: the first half of the flight covers the
+    // top row, the second the bottom one. Left of the X are `c - 1` cells,
+    // right of it `n - c - 2`.
+    let (left, right) = (c - 1, n - c - 2);
+    let part_of = |f: f32, len: usize| (f * len as f32).round() as usize;
+    let top = (progress * 2.0).min(1.0);
+    let bottom = ((progress - 0.5) * 2.0).clamp(0.0, 1.0);
+    match part {
+        0 => {
+            put(buf, 0, &"─".repeat(part_of(top, left)), theme.client);
+            let r = part_of(top, right);
+            put(buf, n - r, &"─".repeat(r), theme.server);
+            if top >= 1.0 {
+                put(buf, c - 1, "╲", theme.client);
+                put(buf, c + 1, "╱", theme.server);
+            }
+            // Each label in its own half, on the row where the segment leaves.
+            // Both say as much as the shorter side allows, so they match.
+            let room = left.min(right).saturating_sub(1);
+            let detail = common_detail([client, server].into_iter(), room + 2).min(Detail::SeqAck);
+            let label = fitting_label(client, room, detail);
+            let w = crate::ui::text::width(&label);
+            put(buf, left.saturating_sub(w) / 2, &label, theme.client);
+            let label = fitting_label(server, room, detail);
+            let w = crate::ui::text::width(&label);
+            put(
+                buf,
+                c + 2 + right.saturating_sub(w) / 2,
+                &label,
+                theme.server,
+            );
+        }
+        1 if progress >= 0.5 => put(buf, c, "╳", theme.base.add_modifier(Modifier::BOLD)),
+        2 if progress >= 0.5 => {
+            put(buf, c - 1, "╱", theme.server);
+            put(buf, c + 1, "╲", theme.client);
+            let arrived = progress >= 1.0;
+            let head = |len: usize, glyph: &str| {
+                if arrived {
+                    format!("{}{glyph}", "─".repeat(len.saturating_sub(1)))
+                } else {
+                    "─".repeat(len)
+                }
+            };
+            let (l, r) = (part_of(bottom, left), part_of(bottom, right));
+            if r > 0 {
+                put(buf, c + 2, &head(r, "▶"), theme.client);
+            }
+            if l > 0 {
+                let text: String = head(l, "◀").chars().rev().collect();
+                put(buf, c - 1 - l, &text, theme.server);
+            }
+        }
+        _ => {}
+    }
 }

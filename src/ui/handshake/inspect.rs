@@ -3,7 +3,7 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::widgets::{Block, Clear, Widget};
+use ratatui::widgets::{Clear, Widget};
 
 use super::{HandshakePanel, fit};
 use crate::i18n::t;
@@ -30,9 +30,10 @@ pub fn render(panel: &HandshakePanel, popup: Rect, buf: &mut Buffer, ctx: &Rende
         t(lang, "hs.inspect.title"),
         flight.segment.summary()
     );
-    let block = Block::bordered()
-        .title(fit(&title, usize::from(popup.width.saturating_sub(2))))
-        .border_style(ctx.theme.border_focus);
+    let block = ctx.theme.block(
+        &fit(&title, usize::from(popup.width.saturating_sub(4))),
+        true,
+    );
     let inner = block.inner(popup);
     block.render(popup, buf);
     if let Some(inspector) = panel.inspector() {

@@ -8,6 +8,7 @@
 
 mod chrome;
 mod diagram;
+mod figure;
 mod inspect;
 mod keys;
 mod machine;

@@ -5,7 +5,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Widget};
+use ratatui::widgets::{Paragraph, Widget};
 
 use super::picture::render_log;
 use super::run::LabRun;
@@ -60,14 +60,7 @@ fn pane(
         Side::Server => (t(ctx.lang, "labs.chat.server"), theme.server),
         Side::Client => (t(ctx.lang, "labs.chat.client"), theme.client),
     };
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(if typing.is_some() {
-            theme.border_focus
-        } else {
-            theme.border
-        })
-        .title(Span::styled(format!(" {title} "), own));
+    let block = theme.block_titled(Span::styled(format!(" {title} "), own), typing.is_some());
     let inner = block.inner(area);
     block.render(area, buf);
     let max = usize::from(inner.width);

@@ -1,4 +1,4 @@
-//! The Live socket labs section: pick one of the eleven labs, edit its
+//! The Live socket labs section: pick one of the twelve labs, edit its
 //! parameters, predict, run it on a background thread and watch the kernel's
 //! answer drawn live, then read the summary (en/zh) that compares the prediction
 //! with what happened.
@@ -19,6 +19,7 @@ mod run;
 mod steps;
 mod stream;
 mod throughput;
+mod timeline;
 mod view;
 mod worker;
 

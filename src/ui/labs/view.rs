@@ -6,7 +6,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Gauge, Paragraph, Widget};
+use ratatui::widgets::{Gauge, Paragraph, Widget};
 
 use super::form::{PREDICT, ParamForm};
 use super::run::{LabRun, RunEnd};
@@ -41,17 +41,7 @@ pub fn render(panel: &LabsPanel, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) 
 fn render_list(panel: &LabsPanel, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
     let theme = ctx.theme;
     let focused = panel.focus == Focus::List;
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(if focused {
-            theme.border_focus
-        } else {
-            theme.border
-        })
-        .title(Span::styled(
-            format!(" {} ", t(ctx.lang, "labs.list.title")),
-            theme.title,
-        ));
+    let block = theme.block(t(ctx.lang, "labs.list.title"), focused);
     let inner = block.inner(area);
     block.render(area, buf);
     let max = usize::from(inner.width);
@@ -86,15 +76,8 @@ fn render_main(panel: &LabsPanel, area: Rect, buf: &mut Buffer, ctx: &RenderCtx)
     let theme = ctx.theme;
     let lang = ctx.lang;
     let lab = panel.selected_lab();
-    let title = format!(" {} · {} ", lab.as_str(), t(lang, lab.title_key()));
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(if panel.focus == Focus::Form {
-            theme.border_focus
-        } else {
-            theme.border
-        })
-        .title(Span::styled(title, theme.title));
+    let title = format!("{} · {}", lab.as_str(), t(lang, lab.title_key()));
+    let block = theme.block(&title, panel.focus == Focus::Form);
     let inner = block.inner(area);
     block.render(area, buf);
     let inner = Rect {

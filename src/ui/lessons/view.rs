@@ -3,7 +3,7 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Widget};
+use ratatui::widgets::{Paragraph, Widget};
 
 use super::{LessonsView, fit};
 use crate::i18n::{t, tf};
@@ -21,17 +21,7 @@ impl LessonsView {
         }
         let theme = ctx.theme;
         let focused = self.open.is_none();
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .border_style(if focused {
-                theme.border_focus
-            } else {
-                theme.border
-            })
-            .title(Span::styled(
-                format!(" {} ", t(ctx.lang, "lessons.list")),
-                theme.title,
-            ));
+        let block = theme.block(t(ctx.lang, "lessons.list"), focused);
         let inner = block.inner(area);
         block.render(area, buf);
         let max = usize::from(inner.width);
@@ -96,16 +86,9 @@ impl LessonsView {
                 ("m", &l.steps.len().to_string()),
             ],
         );
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .border_style(theme.border_focus)
-            .title(Span::styled(
-                format!(" {} ", l.title.get(ctx.lang)),
-                theme.title,
-            ))
-            .title_bottom(
-                Line::from(Span::styled(format!(" {counter} "), theme.accent)).right_aligned(),
-            );
+        let block = theme.block(l.title.get(ctx.lang), true).title_bottom(
+            Line::from(Span::styled(format!(" {counter} "), theme.accent)).right_aligned(),
+        );
         let inner = block.inner(area);
         block.render(area, buf);
         let pad = if ctx.present { 2 } else { 1 };
@@ -180,20 +163,12 @@ impl LessonsView {
         let set = &*self.set;
         let theme = ctx.theme;
         let hits = &self.hits;
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .border_style(theme.border_focus)
-            .title(Span::styled(
-                format!(
-                    " {} ",
-                    tf(
-                        ctx.lang,
-                        "lessons.search",
-                        &[("n", &hits.len().to_string())]
-                    )
-                ),
-                theme.title,
-            ));
+        let title = tf(
+            ctx.lang,
+            "lessons.search",
+            &[("n", &hits.len().to_string())],
+        );
+        let block = theme.block(&title, true);
         let inner = block.inner(area);
         block.render(area, buf);
         let max = usize::from(inner.width);

@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Widget};
+use ratatui::text::Line;
+use ratatui::widgets::{Paragraph, Widget};
 
 pub mod drill;
 mod drill_view;
@@ -407,13 +407,7 @@ impl Panel for QuizPanel {
 
     fn render(&self, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
         let theme = ctx.theme;
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .border_style(theme.border_focus)
-            .title(Span::styled(
-                format!(" {} ", t(ctx.lang, "tab.quiz")),
-                theme.title,
-            ));
+        let block = theme.block(t(ctx.lang, "tab.quiz"), true);
         let inner = block.inner(area);
         block.render(area, buf);
         let pad = if ctx.present { 2 } else { 1 };
