@@ -99,7 +99,7 @@ pub fn normalize(s: &str) -> String {
         .join(" ")
 }
 
-fn read_choice(input: &str, options: &[crate::i18n::Text]) -> Result<usize, Unreadable> {
+pub(crate) fn read_choice(input: &str, options: &[crate::i18n::Text]) -> Result<usize, Unreadable> {
     let key = normalize(input.trim_end_matches([')', '.', '）', '。']));
     let n = options.len();
     let letters = format!("a–{}", letter(n.saturating_sub(1)));
@@ -132,7 +132,7 @@ fn read_bool(input: &str) -> Result<bool, Unreadable> {
 
 /// Letters (or 1-based numbers) of the items in the order given; "bdac",
 /// "b d a c", "b,d,a,c" and "2 4 1 3" all work.
-fn read_order(input: &str, n: usize) -> Result<Vec<usize>, Unreadable> {
+pub(crate) fn read_order(input: &str, n: usize) -> Result<Vec<usize>, Unreadable> {
     let cleaned = input.to_lowercase();
     let tokens: Vec<&str> = cleaned
         .split(|c: char| c.is_whitespace() || ",;>→-，、".contains(c))

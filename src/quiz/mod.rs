@@ -32,6 +32,7 @@
 pub mod answer;
 pub mod drill;
 pub mod generators;
+pub mod identity;
 pub mod mastery;
 pub mod plain;
 pub mod results;

@@ -9,7 +9,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use super::answer::{self, Verdict};
-use super::generators::{self, Generator};
+use super::generators::{self, Generator, Tier};
 use crate::lesson::{Question, QuestionKind, Topic};
 
 /// The most questions one quiz may have.
@@ -41,18 +41,74 @@ enum Source<'a> {
     Generated(Generator),
 }
 
-impl Source<'_> {
-    fn id(&self) -> &str {
-        match self {
-            Source::Authored(q) => &q.id,
-            Source::Generated(g) => g.id,
+/// One place in a quiz before the seed fills it: a generator (the seed draws
+/// its case) or an authored question of a topic (the seed picks which).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Slot {
+    Generated { id: &'static str, tier: Tier },
+    Authored(Topic),
+}
+
+/// The places of a quiz of `count` questions on `topics` (in that order), the
+/// same for every seed: the topics take turns (the first ones get one more
+/// when `count` is not a multiple), and within a topic authored questions of
+/// `bank` (each used once) alternate with its generators, which take turns in
+/// a fixed order that alternates tiers. So every seed gets the same mix of
+/// generators and tiers; the seed only orders the places and fills them
+/// (per-student variants of equal difficulty).
+pub fn plan(topics: &[Topic], bank: &[&Question], count: usize) -> Vec<Slot> {
+    struct Lane {
+        topic: Topic,
+        makers: Vec<Generator>,
+        authored_left: usize,
+        made: usize,
+        turn: usize,
+    }
+    impl Lane {
+        fn open(&self) -> bool {
+            !self.makers.is_empty() || self.authored_left > 0
         }
     }
+    let mut lanes: Vec<Lane> = topics
+        .iter()
+        .map(|&topic| Lane {
+            topic,
+            makers: generators::tier_order(generators::for_topic(topic)),
+            authored_left: bank.iter().filter(|q| q.topic == topic).count(),
+            made: 0,
+            turn: 0,
+        })
+        .filter(Lane::open)
+        .collect();
+    let mut out = Vec::new();
+    while out.len() < count && !lanes.is_empty() {
+        for lane in &mut lanes {
+            if out.len() >= count {
+                break;
+            }
+            let authored_turn = lane.turn % 2 == 0 || lane.makers.is_empty();
+            lane.turn += 1;
+            if authored_turn && lane.authored_left > 0 {
+                lane.authored_left -= 1;
+                out.push(Slot::Authored(lane.topic));
+            } else if let Some(g) = lane.makers.get(lane.made % lane.makers.len().max(1)) {
+                lane.made += 1;
+                out.push(Slot::Generated {
+                    id: g.id,
+                    tier: g.tier,
+                });
+            }
+        }
+        lanes.retain(Lane::open);
+    }
+    out
 }
 
 /// Builds the questions of a quiz. `due` lists question/generator ids that
 /// spaced repetition wants back first (missed ones); pass none for a quiz that
-/// depends on the seed alone.
+/// depends on the seed alone. The rest follows [`plan`], in an order the seed
+/// shuffles; authored choice options are shuffled by the seed too (generated
+/// ones are shuffled by their generator).
 pub fn build(spec: &QuizSpec, bank: &[Question], due: &[String]) -> Vec<Question> {
     let mut rng = ChaCha8Rng::seed_from_u64(spec.seed);
     let mut topics = spec.topics_or_all();
@@ -62,7 +118,7 @@ pub fn build(spec: &QuizSpec, bank: &[Question], due: &[String]) -> Vec<Question
     if topics.is_empty() || count == 0 {
         return Vec::new();
     }
-    // Due items first (those in the chosen topics), then a topic rotation.
+    // Due items first (those in the chosen topics), then the plan.
     let mut chosen: Vec<Source> = Vec::new();
     for id in due {
         if chosen.len() >= count {
@@ -77,42 +133,58 @@ pub fn build(spec: &QuizSpec, bank: &[Question], due: &[String]) -> Vec<Question
             chosen.push(Source::Generated(g));
         }
     }
-    topics.shuffle(&mut rng);
-    let mut turn = 0usize;
-    while chosen.len() < count {
-        let topic = topics[turn % topics.len()];
-        turn += 1;
-        let authored: Vec<&Question> = bank
-            .iter()
-            .filter(|q| q.topic == topic && !chosen.iter().any(|c| c.id() == q.id))
-            .collect();
-        let makers = generators::for_topic(topic);
-        // Authored questions are used once each; generators never run out.
-        let pick_authored = !authored.is_empty() && (makers.is_empty() || rng.random_bool(0.5));
-        if pick_authored {
-            let q = authored[rng.random_range(0..authored.len())];
-            chosen.push(Source::Authored(q));
-        } else if !makers.is_empty() {
-            let g = makers[rng.random_range(0..makers.len())];
-            chosen.push(Source::Generated(g));
-        } else if turn > topics.len() * (count + 1) {
-            // Every topic is out of authored questions and has no generator.
-            break;
+    let mut left: Vec<&Question> = bank
+        .iter()
+        .filter(|q| {
+            !chosen
+                .iter()
+                .any(|c| matches!(c, Source::Authored(a) if a.id == q.id))
+        })
+        .collect();
+    let mut slots = plan(&topics, &left, count - chosen.len());
+    slots.shuffle(&mut rng);
+    for slot in slots {
+        match slot {
+            Slot::Generated { id, .. } => {
+                chosen.extend(generators::by_id(id).map(Source::Generated))
+            }
+            Slot::Authored(topic) => {
+                let of_topic: Vec<usize> = (0..left.len())
+                    .filter(|i| left[*i].topic == topic)
+                    .collect();
+                if !of_topic.is_empty() {
+                    let at = of_topic[rng.random_range(0..of_topic.len())];
+                    chosen.push(Source::Authored(left.remove(at)));
+                }
+            }
         }
     }
     chosen
         .into_iter()
         .map(|source| match source {
             Source::Generated(g) => (g.make)(&mut rng),
-            Source::Authored(q) => {
-                let mut q = q.clone();
-                if let QuestionKind::Order { items, shown } = &mut q.kind {
-                    *shown = generators::shuffled_order(&mut rng, items.len());
-                }
-                q
-            }
+            Source::Authored(q) => shuffled(q.clone(), &mut rng),
         })
         .collect()
+}
+
+/// An authored question as this seed shows it: choice options and order items
+/// in a seeded order (an order question never starts solved).
+fn shuffled(mut q: Question, rng: &mut ChaCha8Rng) -> Question {
+    match &mut q.kind {
+        QuestionKind::Order { items, shown } => {
+            *shown = generators::shuffled_order(rng, items.len());
+        }
+        QuestionKind::Choice { options, correct } => {
+            let mut order: Vec<usize> = (0..options.len()).collect();
+            order.shuffle(rng);
+            let right = *correct;
+            *options = order.iter().map(|i| options[*i].clone()).collect();
+            *correct = order.iter().position(|i| *i == right).unwrap_or(0);
+        }
+        QuestionKind::TrueFalse { .. } | QuestionKind::FillIn { .. } => {}
+    }
+    q
 }
 
 /// A seed for a quiz when none is given: from the clock.

@@ -13,6 +13,7 @@ mod drill_range;
 mod lessons_big_folder;
 mod quiz_answers;
 mod quiz_distractors;
+mod quiz_fairness;
 mod quiz_generators;
 mod subnet_links;
 mod terminology;

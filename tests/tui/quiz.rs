@@ -29,7 +29,12 @@ fn start_quiz(lang: Lang) -> App {
 fn answers(app: &App) -> (String, String) {
     let q = app.quiz().session.as_ref().unwrap().current().unwrap();
     let right = correct_answer(&q.kind);
-    let wrong = if right == "a" { "b" } else { "a" }.to_string();
+    // A well-formed wrong answer (not one the quiz cannot read).
+    let wrong = match &q.kind {
+        nettutor::lesson::QuestionKind::TrueFalse { correct } => (!correct).to_string(),
+        _ if right == "a" => "b".to_string(),
+        _ => "a".to_string(),
+    };
     (right, wrong)
 }
 

@@ -3,18 +3,20 @@
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
-use super::{Generator, link, pick, text};
+use super::{Generator, Tier, link, pick, text};
 use crate::lesson::{Expected, PanelId, Question, QuestionKind, Topic};
 
 pub const GENERATORS: &[Generator] = &[
     Generator {
         id: "gen.binary.to-binary",
         topic: Topic::Binary,
+        tier: Tier::Basic,
         make: to_binary,
     },
     Generator {
         id: "gen.binary.to-decimal",
         topic: Topic::Binary,
+        tier: Tier::Basic,
         make: to_decimal,
     },
 ];

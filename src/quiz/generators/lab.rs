@@ -6,7 +6,7 @@
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
-use super::{Generator, link, shuffled_choice, text};
+use super::{Generator, Tier, link, shuffled_choice, text};
 use crate::i18n::Text;
 use crate::lesson::{PanelId, Question, QuestionKind, Topic};
 
@@ -14,11 +14,13 @@ pub const GENERATORS: &[Generator] = &[
     Generator {
         id: "gen.lab.outcome",
         topic: Topic::Lab,
+        tier: Tier::Stretch,
         make: outcome,
     },
     Generator {
         id: "gen.lab.nodelay",
         topic: Topic::Lab,
+        tier: Tier::Stretch,
         make: nodelay,
     },
 ];

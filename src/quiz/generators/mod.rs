@@ -16,12 +16,43 @@ use rand_chacha::ChaCha8Rng;
 use crate::i18n::Text;
 use crate::lesson::{PanelId, PanelLink, Question, QuestionKind, Topic};
 
+/// How hard a kind of question is. A seeded quiz gives every seed the same
+/// mix of tiers (see `session::plan`).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
+#[strum(serialize_all = "kebab-case")]
+pub enum Tier {
+    /// Recall: a name, a number, a conversion.
+    Basic,
+    /// One step of method: an address from a prefix, a state from a segment.
+    Core,
+    /// Reasoning over several steps or a real effect: splitting, the labs.
+    Stretch,
+}
+
+impl Tier {
+    pub fn name(self) -> &'static str {
+        self.into()
+    }
+}
+
 /// One kind of generated question.
 #[derive(Debug, Clone, Copy)]
 pub struct Generator {
     /// Stable id (`gen.<topic>.<what>`): the question id, and the mastery key.
     pub id: &'static str,
     pub topic: Topic,
+    pub tier: Tier,
     pub make: fn(&mut ChaCha8Rng) -> Question,
 }
 
@@ -40,6 +71,24 @@ pub fn all() -> Vec<Generator> {
 /// The generators of `topic`.
 pub fn for_topic(topic: Topic) -> Vec<Generator> {
     all().into_iter().filter(|g| g.topic == topic).collect()
+}
+
+/// `makers` in the order a quiz takes them: tiers alternate (Core, Basic,
+/// Stretch, Core, …) so that a topic asked twice is not asked the same depth
+/// twice; within a tier, in declaration order.
+pub fn tier_order(makers: Vec<Generator>) -> Vec<Generator> {
+    let mut by_tier: Vec<std::collections::VecDeque<Generator>> =
+        [Tier::Core, Tier::Basic, Tier::Stretch]
+            .iter()
+            .map(|t| makers.iter().filter(|g| g.tier == *t).copied().collect())
+            .collect();
+    let mut out = Vec::with_capacity(makers.len());
+    while out.len() < makers.len() {
+        for tier in &mut by_tier {
+            out.extend(tier.pop_front());
+        }
+    }
+    out
 }
 
 /// The generator with this id.

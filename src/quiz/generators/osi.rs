@@ -5,7 +5,7 @@ use rand::Rng;
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 
-use super::{Generator, link, pick, shuffled_choice, shuffled_order, text};
+use super::{Generator, Tier, link, pick, shuffled_choice, shuffled_order, text};
 use crate::i18n::Text;
 use crate::lesson::{PanelId, Question, QuestionKind, Topic};
 
@@ -13,21 +13,25 @@ pub const GENERATORS: &[Generator] = &[
     Generator {
         id: "gen.osi.protocol-layer",
         topic: Topic::Osi,
+        tier: Tier::Basic,
         make: protocol_layer,
     },
     Generator {
         id: "gen.osi.layer-name",
         topic: Topic::Osi,
+        tier: Tier::Basic,
         make: layer_name,
     },
     Generator {
         id: "gen.osi.layer-order",
         topic: Topic::Osi,
+        tier: Tier::Core,
         make: layer_order,
     },
     Generator {
         id: "gen.osi.pdu",
         topic: Topic::Osi,
+        tier: Tier::Core,
         make: pdu,
     },
 ];

@@ -3,7 +3,7 @@
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
-use super::{Generator, pick, shuffled_choice, text};
+use super::{Generator, Tier, pick, shuffled_choice, text};
 use crate::i18n::Text;
 use crate::lesson::{Expected, Question, QuestionKind, Topic};
 
@@ -11,16 +11,19 @@ pub const GENERATORS: &[Generator] = &[
     Generator {
         id: "gen.ports.number",
         topic: Topic::Ports,
+        tier: Tier::Basic,
         make: port_number,
     },
     Generator {
         id: "gen.ports.service",
         topic: Topic::Ports,
+        tier: Tier::Basic,
         make: port_service,
     },
     Generator {
         id: "gen.ports.well-known",
         topic: Topic::Ports,
+        tier: Tier::Core,
         make: well_known,
     },
 ];

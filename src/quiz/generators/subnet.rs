@@ -7,7 +7,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
-use super::{Generator, link, text};
+use super::{Generator, Tier, link, text};
 use crate::lesson::question::mask_of;
 use crate::lesson::{Expected, PanelId, Question, QuestionKind, Topic};
 use crate::net::subnet::{NetworkKind, SameNetworkCheck, SplitPlan, SubnetFacts};
@@ -16,46 +16,55 @@ pub const GENERATORS: &[Generator] = &[
     Generator {
         id: "gen.subnet.network",
         topic: Topic::Subnet,
+        tier: Tier::Core,
         make: network,
     },
     Generator {
         id: "gen.subnet.broadcast",
         topic: Topic::Subnet,
+        tier: Tier::Core,
         make: broadcast,
     },
     Generator {
         id: "gen.subnet.first-host",
         topic: Topic::Subnet,
+        tier: Tier::Core,
         make: first_host,
     },
     Generator {
         id: "gen.subnet.last-host",
         topic: Topic::Subnet,
+        tier: Tier::Core,
         make: last_host,
     },
     Generator {
         id: "gen.subnet.host-count",
         topic: Topic::Subnet,
+        tier: Tier::Core,
         make: host_count,
     },
     Generator {
         id: "gen.subnet.mask",
         topic: Topic::Subnet,
+        tier: Tier::Basic,
         make: prefix_to_mask,
     },
     Generator {
         id: "gen.subnet.prefix",
         topic: Topic::Subnet,
+        tier: Tier::Basic,
         make: mask_to_prefix,
     },
     Generator {
         id: "gen.subnet.same-network",
         topic: Topic::Subnet,
+        tier: Tier::Stretch,
         make: same_network,
     },
     Generator {
         id: "gen.subnet.split",
         topic: Topic::Subnet,
+        tier: Tier::Stretch,
         make: split,
     },
 ];

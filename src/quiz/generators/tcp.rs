@@ -5,7 +5,7 @@ use rand::Rng;
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 
-use super::{Generator, link, pick, shuffled_choice, text};
+use super::{Generator, Tier, link, pick, shuffled_choice, text};
 use crate::i18n::Text;
 use crate::lesson::{PanelId, Question, Topic};
 use crate::net::tcp::{SegmentKind, TcpEvent, TcpState};
@@ -14,11 +14,13 @@ pub const GENERATORS: &[Generator] = &[
     Generator {
         id: "gen.tcp.next-state",
         topic: Topic::Tcp,
+        tier: Tier::Core,
         make: next_state,
     },
     Generator {
         id: "gen.tcp.next-segment",
         topic: Topic::Tcp,
+        tier: Tier::Stretch,
         make: next_segment,
     },
 ];
