@@ -104,26 +104,9 @@ pub fn build_subnets(spec: &Spec, parent: &str, subnets: u32) -> Result<Problem,
     if new > 30 {
         return Err(format!("{subnets} subnets leave no hosts in {parent}"));
     }
-    let p = parent.prefix_len();
     let m = u128::from(subnets);
-    // Rounded down: floor(log2 m) bits, which only gives 2^floor < m subnets.
-    let floor = 127 - m.leading_zeros();
-    let rounded = (!m.is_power_of_two()).then(|| p + floor as u8);
-    let as_bits = u8::try_from(subnets)
-        .ok()
-        .map(|s| p.saturating_add(s))
-        .filter(|q| *q <= 32);
+    let (prefix_field, rounded) = subnets_prefix_field(parent.prefix_len(), new, subnets, 32);
     let host_bits = u32::from(32 - new);
-    let prefix_field = Field::new(FieldId::Prefix, Value::Prefix(new))
-        .mistake(
-            Mistake::RoundedDown { subnets: m },
-            rounded.map(Value::Prefix),
-        )
-        .mistake(
-            Mistake::CountAsBits { subnets: m },
-            as_bits.map(Value::Prefix),
-        )
-        .mistake(Mistake::CountedZeros, Some(Value::Prefix(32 - new)));
     let hosts_field = Field::new(FieldId::UsableHosts, usable(new))
         .mistake(
             Mistake::PowerOfTwo { bits: host_bits },
@@ -149,6 +132,32 @@ pub fn build_subnets(spec: &Spec, parent: &str, subnets: u32) -> Result<Problem,
     })
 }
 
+/// The prefix field of a subnet-count problem: `new` for `subnets` subnets
+/// of a /`parent` (addresses of `width` bits), with the prefixes the typical
+/// mistakes give (log2 rounded down, the count taken as bits, the zero bits
+/// counted). Returns the field and the rounded-down prefix, if any.
+fn subnets_prefix_field(parent: u8, new: u8, subnets: u32, width: u8) -> (Field, Option<u8>) {
+    let m = u128::from(subnets);
+    // Rounded down: floor(log2 m) bits, which only gives 2^floor < m subnets.
+    let floor = 127 - m.leading_zeros();
+    let rounded = (!m.is_power_of_two()).then(|| parent + floor as u8);
+    let as_bits = u8::try_from(subnets)
+        .ok()
+        .map(|s| parent.saturating_add(s))
+        .filter(|q| *q <= width);
+    let field = Field::new(FieldId::Prefix, Value::Prefix(new))
+        .mistake(
+            Mistake::RoundedDown { subnets: m },
+            rounded.map(Value::Prefix),
+        )
+        .mistake(
+            Mistake::CountAsBits { subnets: m },
+            as_bits.map(Value::Prefix),
+        )
+        .mistake(Mistake::CountedZeros, Some(Value::Prefix(width - new)));
+    (field, rounded)
+}
+
 /// IPv6: the new prefix, and how many /64 LANs each subnet holds (an IPv6
 /// LAN is a /64, so that is what a plan counts; there are no hosts to take away).
 fn build_subnets_v6(spec: &Spec, parent: IpNet, subnets: u32) -> Result<Problem, String> {
@@ -159,25 +168,9 @@ fn build_subnets_v6(spec: &Spec, parent: IpNet, subnets: u32) -> Result<Problem,
             "{subnets} subnets of {parent} are smaller than a /64 LAN"
         ));
     }
-    let p = parent.prefix_len();
     let m = u128::from(subnets);
-    let floor = 127 - m.leading_zeros();
-    let rounded = (!m.is_power_of_two()).then(|| p + floor as u8);
-    let as_bits = u8::try_from(subnets)
-        .ok()
-        .map(|s| p.saturating_add(s))
-        .filter(|q| *q <= 64);
+    let (prefix_field, rounded) = subnets_prefix_field(parent.prefix_len(), new, subnets, 128);
     let lans = |prefix: u8| Value::Count(AddressCount::power_of_two(u32::from(64 - prefix)));
-    let prefix_field = Field::new(FieldId::Prefix, Value::Prefix(new))
-        .mistake(
-            Mistake::RoundedDown { subnets: m },
-            rounded.map(Value::Prefix),
-        )
-        .mistake(
-            Mistake::CountAsBits { subnets: m },
-            as_bits.map(Value::Prefix),
-        )
-        .mistake(Mistake::CountedZeros, Some(Value::Prefix(128 - new)));
     let lans_bits = u32::from(64 - new);
     let lans_field = Field::new(FieldId::Lans, lans(new))
         .mistake(Mistake::RoundedDown { subnets: m }, rounded.map(lans))
