@@ -27,6 +27,7 @@ fn quick(lab: LabName) -> LabParams {
         LabName::Throughput => &["seconds=1"],
         LabName::Unix => &["count=100"],
         LabName::Concurrency => &["clients=3", "service-ms=50"],
+        LabName::Errors => &["timeout-ms=50", "keepalive-s=1"],
         LabName::Framing => &["count=8", "delay=20", "pause=30", "gap=5"],
         _ => &[],
     };
@@ -41,6 +42,7 @@ fn slow(lab: LabName) -> Option<LabParams> {
         LabName::UdpLoss => &["count=10000", "pause-us=2000"],
         LabName::Throughput => &["seconds=10"],
         LabName::Concurrency => &["clients=10", "service-ms=500"],
+        LabName::Errors => &["timeout-ms=2000", "keepalive-s=3"],
         LabName::Unix => &["count=100000", "message=a longer message to echo back"],
         LabName::Split => &["size=67108864", "recv-size=256"],
         _ => return None,

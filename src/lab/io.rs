@@ -298,6 +298,11 @@ pub fn preview(bytes: &[u8], max: usize) -> String {
     out
 }
 
+/// Milliseconds since `start` with two decimals (timings shown to students).
+pub fn ms_f64_since(start: Instant) -> f64 {
+    (start.elapsed().as_secs_f64() * 100_000.0).round() / 100.0
+}
+
 /// Milliseconds since `start`, saturating.
 pub fn ms_since(start: Instant) -> u64 {
     u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX)

@@ -3,7 +3,7 @@
 //!
 //! # API for front ends (CLI, TUI panel)
 //!
-//! - [`LabName`]: the twelve labs; `"udp-loss".parse::<LabName>()`, [`LabName::ALL`],
+//! - [`LabName`]: the thirteen labs; `"udp-loss".parse::<LabName>()`, [`LabName::ALL`],
 //!   `title_key()` / `about_key()` / `predict_key()` are `ui.toml` keys (title, one
 //!   line description, the "predict, then observe" question).
 //! - [`LabParams`]: one enum over every lab's params struct (`sticky::StickyParams`…),
@@ -32,6 +32,8 @@
 //!   - udp-loss: `Phase` (UDP), `Progress` while sending (100 steps),
 //!     `Datagram{seq,received:true}` per arrival (missing = the rest of
 //!     `0..total`), then `Phase` (TCP) and `Progress` again.
+//!   - errors: one `Step{index,name,ok,error}` per case (`ok`: the outcome the
+//!     case demonstrates; `error`: errno → Python exception).
 //!   - port-in-use: one `Step{index,name,ok,error}` per step; the text of step
 //!     `name` is `port_in_use::step_key(name)`.
 //!   - chat, time: `Line{side,sent,text}` (each end reports what it wrote and read),
@@ -64,6 +66,7 @@ pub mod capture;
 pub mod chat;
 pub mod codec;
 pub mod concurrency;
+pub mod errors;
 pub mod event;
 pub mod framing;
 pub mod io;
@@ -245,6 +248,7 @@ labs! {
     Throughput => throughput::ThroughputParams, ThroughputReport;
     UdpTruncate => udp_truncate::UdpTruncateParams, UdpTruncateReport;
     Concurrency => concurrency::ConcurrencyParams, ConcurrencyReport;
+    Errors => errors::ErrorsParams, ErrorsReport;
 }
 
 impl LabParams {

@@ -37,6 +37,7 @@ pub enum LabName {
     Unix,
     Throughput,
     Concurrency,
+    Errors,
 }
 
 impl LabName {
@@ -52,7 +53,7 @@ impl LabName {
 
     fn key(self, what: &str) -> &'static str {
         // Keys are built from a fixed table so they can be `&'static`.
-        const KEYS: [[&str; 3]; 12] = [
+        const KEYS: [[&str; 3]; 13] = [
             ["lab.sticky.title", "lab.sticky.about", "lab.sticky.predict"],
             ["lab.split.title", "lab.split.about", "lab.split.predict"],
             [
@@ -93,6 +94,7 @@ impl LabName {
                 "lab.concurrency.about",
                 "lab.concurrency.predict",
             ],
+            ["lab.errors.title", "lab.errors.about", "lab.errors.predict"],
         ];
         let row = Self::ALL.iter().position(|l| *l == self).unwrap_or(0);
         let col = match what {

@@ -406,3 +406,43 @@ fn concurrency_threads_select_and_async_serve_every_client_at_once() {
         }
     }
 }
+
+#[test]
+fn errors_each_case_yields_its_errno_and_pythons_exception() {
+    let json = run(LabName::Errors, &["timeout-ms=100", "keepalive-s=1"]);
+    let cases = json["cases"].as_array().unwrap();
+    let by = |name: &str| {
+        cases
+            .iter()
+            .find(|c| c["case"] == name)
+            .unwrap_or_else(|| panic!("no case {name}: {json}"))
+    };
+    for (name, call, errno, python) in [
+        (
+            "refused",
+            "connect",
+            "ECONNREFUSED",
+            "ConnectionRefusedError",
+        ),
+        ("reset", "recv", "ECONNRESET", "ConnectionResetError"),
+        ("broken-pipe", "send", "EPIPE", "BrokenPipeError"),
+        ("timeout", "recv", "EAGAIN", "TimeoutError"),
+    ] {
+        let case = by(name);
+        assert_eq!(case["call"], call, "{case}");
+        assert_eq!(case["errno"], errno, "{case}");
+        assert_eq!(case["python"], python, "{case}");
+        assert_eq!(case["expected"], true, "{case}");
+    }
+    // The first send after the peer's FIN still succeeds; the peer's RST makes
+    // a later one fail.
+    assert!(
+        by("broken-pipe")["sends_before_error"].as_u64().unwrap() >= 1,
+        "{json}"
+    );
+    // The timeout waited for the receive timeout, not less.
+    assert!(by("timeout")["ms"].as_f64().unwrap() >= 90.0, "{json}");
+    // A quiet peer's kernel answers keepalive probes: no error.
+    assert_eq!(by("keepalive")["errno"], Value::Null, "{json}");
+    assert_eq!(json["prediction"], Value::Null);
+}

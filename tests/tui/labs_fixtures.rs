@@ -520,8 +520,75 @@ fn concurrency_run(model: ServerModel, step: f64) -> LabRun {
     LabRun::recorded(LabName::Concurrency, events)
 }
 
+/// The five error cases, as the lab reports them.
+pub fn errors_run() -> LabRun {
+    use nettutor::lab::errors::{ErrorCase, ErrorsReport};
+    let rows = [
+        (
+            "refused",
+            "connect",
+            Some((
+                "ECONNREFUSED",
+                "ConnectionRefusedError",
+                "Connection refused (os error 111)",
+            )),
+        ),
+        (
+            "reset",
+            "recv",
+            Some((
+                "ECONNRESET",
+                "ConnectionResetError",
+                "Connection reset by peer (os error 104)",
+            )),
+        ),
+        (
+            "broken-pipe",
+            "send",
+            Some(("EPIPE", "BrokenPipeError", "Broken pipe (os error 32)")),
+        ),
+        (
+            "timeout",
+            "recv",
+            Some((
+                "EAGAIN",
+                "TimeoutError",
+                "Resource temporarily unavailable (os error 11)",
+            )),
+        ),
+        ("keepalive", "recv", None),
+    ];
+    let mut events = Vec::new();
+    let mut cases = Vec::new();
+    for (index, (case, call, error)) in rows.into_iter().enumerate() {
+        events.push(LabEvent::Step {
+            index,
+            name: case,
+            ok: true,
+            error: Some(match error {
+                Some((errno, python, message)) => format!("{errno} → Python {python}: {message}"),
+                None => "no error".to_string(),
+            }),
+        });
+        cases.push(ErrorCase {
+            case,
+            call,
+            errno: error.map(|e| e.0),
+            python: error.map(|e| e.1),
+            message: error.map(|e| e.2.to_string()),
+            expected: true,
+            sends_before_error: (case == "broken-pipe").then_some(1),
+            ms: 1.0,
+        });
+    }
+    let details = LabDetails::Errors(ErrorsReport { cases });
+    events.push(report(LabName::Errors, details, 3600, Some((4, 4))));
+    LabRun::recorded(LabName::Errors, events)
+}
+
 pub fn all_runs() -> Vec<(&'static str, LabRun)> {
     vec![
+        ("errors", errors_run()),
         ("concurrency_iterative", concurrency_iterative()),
         ("concurrency_threads", concurrency_threads()),
         ("sticky", sticky_run()),

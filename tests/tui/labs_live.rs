@@ -54,6 +54,21 @@ fn pump(
 }
 
 #[test]
+fn the_running_time_shown_comes_from_the_apps_clock() {
+    use nettutor::ui::clock::Clock;
+    let (mut app, _rx) = app_in(Lang::En, "dark");
+    app.set_clock(Clock::manual());
+    // A lab that waits 10 s before reading: it is still running below.
+    open_lab(&mut app, "lab=sticky delay=10000");
+    app.update(Msg::Labs(nettutor::ui::labs::LabsMsg::Run));
+    app.advance_clock(Duration::from_secs(42));
+    app.tick();
+    let shown = screen_rows(&mut app, 120, 40).join("\n");
+    assert!(shown.contains("42.0 s"), "the manual clock's 42 s: {shown}");
+    app.update(Msg::Labs(nettutor::ui::labs::LabsMsg::Stop));
+}
+
+#[test]
 fn sticky_lab_runs_for_real_and_the_picture_shows_merged_sends() {
     let (mut app, rx) = app_in(Lang::En, "dark");
     open_lab(&mut app, "lab=sticky count=10 delay=200");

@@ -179,10 +179,6 @@ fn listener(backlog: i32) -> Result<TcpListener, LabError> {
     Ok(socket.into())
 }
 
-fn ms(since: Instant) -> f64 {
-    (since.elapsed().as_secs_f64() * 100_000.0).round() / 100.0
-}
-
 /// Run the lab: the server in `model`, N clients at once.
 pub fn run(
     params: &ConcurrencyParams,
@@ -273,7 +269,7 @@ fn client(
     cancel: &Cancel,
 ) -> Result<ClientTiming, LabError> {
     let mut stream: TcpStream = io::connect(addr)?;
-    let connect_ms = ms(start);
+    let connect_ms = io::ms_f64_since(start);
     let stage = |stage, at_ms| {
         sink.event(LabEvent::Client {
             index,
@@ -296,12 +292,12 @@ fn client(
             break;
         }
         if first_reply_ms.is_none() {
-            let at = ms(start);
+            let at = io::ms_f64_since(start);
             first_reply_ms = Some(at);
             stage(ClientStage::FirstReply, at);
         }
     }
-    let done_ms = ms(start);
+    let done_ms = io::ms_f64_since(start);
     let first_reply_ms = first_reply_ms.ok_or_else(|| {
         LabError::Failed(format!("client {index}: the server closed without a reply"))
     })?;

@@ -1,4 +1,4 @@
-//! The Live socket labs section: pick one of the twelve labs, edit its
+//! The Live socket labs section: pick one of the thirteen labs, edit its
 //! parameters, predict, run it on a background thread and watch the kernel's
 //! answer drawn live, then read the summary (en/zh) that compares the prediction
 //! with what happened.

@@ -35,7 +35,7 @@ pub fn render(
         }
         LabName::UdpTruncate => datagrams::render(run, area, buf, ctx),
         LabName::UdpLoss => loss::render(run, area, buf, ctx),
-        LabName::PortInUse | LabName::Unix => steps::render(run, area, buf, ctx),
+        LabName::PortInUse | LabName::Unix | LabName::Errors => steps::render(run, area, buf, ctx),
         LabName::Chat | LabName::Time => chat::render(run, typing, area, buf, ctx),
         LabName::Throughput => throughput::render(run, area, buf, ctx),
         LabName::Concurrency => timeline::render(run, area, buf, ctx),

@@ -11,6 +11,7 @@ use super::run::LabRun;
 use crate::i18n::{has, t};
 use crate::lab::LabDetails;
 use crate::lab::LabEvent;
+use crate::lab::errors::ErrorsReport;
 use crate::lab::unix::{EchoResult, UnixReport};
 use crate::ui::lessons::fit;
 use crate::ui::panel::RenderCtx;
@@ -19,6 +20,11 @@ pub fn render(run: &LabRun, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
     let theme = ctx.theme;
     let lang = ctx.lang;
     let max = usize::from(area.width);
+    if let Some(LabDetails::Errors(report)) = run.details() {
+        let lines = errors_table(report, ctx, max);
+        Paragraph::new(lines).render(area, buf);
+        return;
+    }
     let mut lines: Vec<Line> = Vec::new();
     for ev in &run.events {
         if let LabEvent::Step {
@@ -59,6 +65,36 @@ pub fn render(run: &LabRun, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
     // Keep the latest lines in view while a long lab runs.
     let skip = lines.len().saturating_sub(usize::from(area.height));
     Paragraph::new(lines.into_iter().skip(skip).collect::<Vec<_>>()).render(area, buf);
+}
+
+/// errors, once over: one row a case, what the program saw first (errno →
+/// Python's exception), then what the case did.
+fn errors_table(report: &ErrorsReport, ctx: &RenderCtx, max: usize) -> Vec<Line<'static>> {
+    let theme = ctx.theme;
+    let lang = ctx.lang;
+    let mut lines = Vec::new();
+    for (i, case) in report.cases.iter().enumerate() {
+        let (mark, style) = if case.expected {
+            ("✔", theme.good)
+        } else {
+            ("✘", theme.bad)
+        };
+        let seen = match (case.errno, case.python) {
+            (Some(errno), Some(python)) => format!("{}() → {errno} → {python}", case.call),
+            (Some(errno), None) => format!("{}() → {errno}", case.call),
+            _ => format!("{}() → {}", case.call, t(lang, "labs.errors.no_error")),
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!("{mark} {}. ", i + 1), style),
+            Span::styled(fit(&seen, max.saturating_sub(5)), theme.code),
+        ]));
+        let key = format!("lab.errors.step.{}", case.case);
+        lines.push(Line::from(Span::styled(
+            fit(&format!("     {}", t(lang, &key)), max),
+            theme.muted,
+        )));
+    }
+    lines
 }
 
 /// AF_UNIX beside AF_INET: address, messages echoed, median round trip.

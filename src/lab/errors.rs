@@ -1,0 +1,357 @@
+//! `errors` — what the application sees when the other end refuses, resets,
+//! closes or goes silent, case by case on loopback, with the errno and the
+//! exception Python raises for it:
+//!
+//! 1. `refused`: connect() to a port nobody listens on — the kernel answers the
+//!    SYN with a RST: ECONNREFUSED (ConnectionRefusedError).
+//! 2. `reset`: the peer closes with SO_LINGER 0 mid-conversation — it sends a
+//!    RST instead of a FIN: recv() fails with ECONNRESET (ConnectionResetError).
+//! 3. `broken-pipe`: the peer has closed; the first send() after that still
+//!    succeeds (the bytes leave; the peer's kernel answers with a RST), the next
+//!    fails with EPIPE (BrokenPipeError). MSG_NOSIGNAL: no SIGPIPE kills us.
+//! 4. `timeout`: a peer that is there but says nothing; a receive timeout
+//!    (SO_RCVTIMEO, what Python's settimeout gives) ends the wait: EAGAIN
+//!    (TimeoutError).
+//! 5. `keepalive`: the same silent peer with TCP keepalive on short intervals:
+//!    the peer's kernel answers every probe, so the connection stays up and no
+//!    error comes — keepalive finds a peer that vanished, not one that is quiet.
+
+use std::io::{ErrorKind, Read};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use socket2::{SockRef, TcpKeepalive};
+
+use super::io;
+use super::options::lab_params;
+use super::{Cancel, LabError, LabEvent, LabOutcome, LabSink};
+use crate::i18n::{Lang, t, tf};
+
+lab_params! {
+    /// Options of the errors lab.
+    pub struct ErrorsParams for Errors {
+        /// The receive timeout of the `timeout` case.
+        timeout_ms: u64 = "300", "timeout-ms", Int { min: 50, max: 2000 }, "lab.opt.timeout-ms";
+        /// Keepalive idle time and probe interval of the `keepalive` case.
+        keepalive_s: u64 = "1", "keepalive-s", Int { min: 1, max: 3 }, "lab.opt.keepalive-s";
+    }
+}
+
+/// The cases, in the order they run.
+pub const CASES: &[&str] = &["refused", "reset", "broken-pipe", "timeout", "keepalive"];
+
+/// Keepalive probes before the kernel gives up on a peer.
+const KEEPALIVE_PROBES: u32 = 2;
+
+/// One case: the call that failed (or not), its errno and Python's exception.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ErrorCase {
+    /// Case id; its text is `lab.errors.step.<case>` in ui.toml.
+    pub case: &'static str,
+    /// The call whose result is shown (`connect`, `recv`, `send`).
+    pub call: &'static str,
+    /// errno name (`ECONNREFUSED`…), or null when the call did not fail.
+    pub errno: Option<&'static str>,
+    /// The exception Python raises for it, or null.
+    pub python: Option<&'static str>,
+    /// The OS's message ("Connection refused (os error 111)").
+    pub message: Option<String>,
+    /// Whether the outcome is the one the case demonstrates.
+    pub expected: bool,
+    /// send() calls that succeeded after the peer had closed (broken-pipe).
+    pub sends_before_error: Option<u64>,
+    /// How long the call took to report it, in ms.
+    pub ms: f64,
+}
+
+/// What the errors lab observed: one entry per case.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ErrorsReport {
+    pub cases: Vec<ErrorCase>,
+}
+
+impl ErrorsReport {
+    /// Cases whose call raised an error.
+    pub fn raised(&self) -> u64 {
+        self.cases.iter().filter(|c| c.errno.is_some()).count() as u64
+    }
+}
+
+/// The errno name and Python's exception for an OS error.
+pub fn classify(err: &std::io::Error) -> (Option<&'static str>, Option<&'static str>) {
+    match err.raw_os_error() {
+        Some(libc::ECONNREFUSED) => (Some("ECONNREFUSED"), Some("ConnectionRefusedError")),
+        Some(libc::ECONNRESET) => (Some("ECONNRESET"), Some("ConnectionResetError")),
+        Some(libc::EPIPE) => (Some("EPIPE"), Some("BrokenPipeError")),
+        Some(libc::ETIMEDOUT) => (Some("ETIMEDOUT"), Some("TimeoutError")),
+        // A receive timeout: Python's settimeout() raises TimeoutError ("timed out").
+        Some(libc::EAGAIN) => (Some("EAGAIN"), Some("TimeoutError")),
+        _ => (None, None),
+    }
+}
+
+fn outcome(
+    case: &'static str,
+    call: &'static str,
+    result: std::io::Result<()>,
+    want: Option<&'static str>,
+    start: Instant,
+) -> ErrorCase {
+    let (errno, python, message) = match &result {
+        Ok(()) => (None, None, None),
+        Err(e) => {
+            let (errno, python) = classify(e);
+            (errno.or(Some("other")), python, Some(e.to_string()))
+        }
+    };
+    ErrorCase {
+        case,
+        call,
+        expected: errno == want,
+        errno,
+        python,
+        message,
+        sends_before_error: None,
+        ms: io::ms_f64_since(start),
+    }
+}
+
+/// A server that accepts one client on its own thread and does `then` with it.
+fn with_peer<T>(
+    cancel: &Cancel,
+    then: impl FnOnce(TcpStream, &Cancel) -> Result<(), LabError> + Send,
+    client: impl FnOnce(SocketAddr, &Cancel) -> Result<T, LabError>,
+) -> Result<T, LabError> {
+    let listener: TcpListener = io::tcp_listener()?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| LabError::io("local address", e))?;
+    let ((), out) = io::both(
+        cancel,
+        |cancel| {
+            let stream = io::accept(&listener, cancel)?;
+            then(stream, cancel)
+        },
+        |cancel| client(addr, cancel),
+    )?;
+    Ok(out)
+}
+
+fn refused() -> Result<ErrorCase, LabError> {
+    // A port that was just ours and is closed now: nobody listens there.
+    let port = io::tcp_listener()?
+        .local_addr()
+        .map_err(|e| LabError::io("local address", e))?;
+    let start = Instant::now();
+    let result = TcpStream::connect_timeout(&port, io::PATIENCE).map(drop);
+    Ok(outcome(
+        "refused",
+        "connect",
+        result,
+        Some("ECONNREFUSED"),
+        start,
+    ))
+}
+
+/// Read until an error or end of stream, within the lab's patience.
+fn read_until_error(
+    stream: &mut TcpStream,
+    cancel: &Cancel,
+) -> Result<std::io::Result<()>, LabError> {
+    let end = io::deadline();
+    let mut buf = [0u8; 256];
+    loop {
+        cancel.check()?;
+        match stream.read(&mut buf) {
+            Ok(0) => return Ok(Ok(())),
+            Ok(_) => {}
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+                if Instant::now() > end {
+                    return Err(LabError::Timeout("the peer's reset"));
+                }
+            }
+            Err(e) if e.kind() == ErrorKind::Interrupted => {}
+            Err(e) => return Ok(Err(e)),
+        }
+    }
+}
+
+fn reset(cancel: &Cancel) -> Result<ErrorCase, LabError> {
+    with_peer(
+        cancel,
+        |mut peer, cancel| {
+            let mut buf = [0u8; 16];
+            io::read_some(&mut peer, &mut buf, cancel, "recv")?;
+            // SO_LINGER 0: close() sends a RST and throws away what is queued.
+            SockRef::from(&peer)
+                .set_linger(Some(Duration::ZERO))
+                .map_err(|e| LabError::io("set SO_LINGER", e))?;
+            Ok(())
+        },
+        |addr, cancel| {
+            let mut stream = io::connect(addr)?;
+            io::write_all(&mut stream, b"hello\n", cancel, "send")?;
+            let start = Instant::now();
+            let result = read_until_error(&mut stream, cancel)?;
+            Ok(outcome("reset", "recv", result, Some("ECONNRESET"), start))
+        },
+    )
+}
+
+fn broken_pipe(cancel: &Cancel) -> Result<ErrorCase, LabError> {
+    with_peer(
+        cancel,
+        // The peer closes at once, normally (FIN).
+        |_peer, _cancel| Ok(()),
+        |addr, cancel| {
+            let mut stream = io::connect(addr)?;
+            // Wait for its FIN: recv() returns 0 bytes.
+            if let Err(e) = read_until_error(&mut stream, cancel)? {
+                return Err(LabError::io("recv", e));
+            }
+            let start = Instant::now();
+            let socket = SockRef::from(&stream);
+            let mut sent = 0u64;
+            let end = io::deadline();
+            let result = loop {
+                cancel.check()?;
+                match socket.send_with_flags(b"are you there?\n", libc::MSG_NOSIGNAL) {
+                    Ok(_) => sent += 1,
+                    Err(e) => break Err(e),
+                }
+                if Instant::now() > end {
+                    return Err(LabError::Timeout("EPIPE"));
+                }
+                // Give the peer's RST a moment to arrive.
+                std::thread::sleep(Duration::from_millis(5));
+            };
+            let mut case = outcome("broken-pipe", "send", result, Some("EPIPE"), start);
+            case.sends_before_error = Some(sent);
+            Ok(case)
+        },
+    )
+}
+
+/// The peer accepts and then says nothing until the client is done.
+fn silent_peer(peer: TcpStream, cancel: &Cancel) -> Result<(), LabError> {
+    let mut peer = peer;
+    let mut buf = [0u8; 16];
+    // Wait for the client to close (end of stream), answering nothing.
+    loop {
+        if io::read_some(&mut peer, &mut buf, cancel, "recv")? == 0 {
+            return Ok(());
+        }
+    }
+}
+
+fn timeout(params: &ErrorsParams, cancel: &Cancel) -> Result<ErrorCase, LabError> {
+    let wait = Duration::from_millis(params.timeout_ms);
+    with_peer(cancel, silent_peer, |addr, _cancel| {
+        let mut stream = io::connect(addr)?;
+        stream
+            .set_read_timeout(Some(wait))
+            .map_err(|e| LabError::io("set SO_RCVTIMEO", e))?;
+        let start = Instant::now();
+        let mut buf = [0u8; 16];
+        let result = stream.read(&mut buf).map(drop);
+        Ok(outcome("timeout", "recv", result, Some("EAGAIN"), start))
+    })
+}
+
+fn keepalive(params: &ErrorsParams, cancel: &Cancel) -> Result<ErrorCase, LabError> {
+    let every = Duration::from_secs(params.keepalive_s);
+    with_peer(cancel, silent_peer, |addr, cancel| {
+        let stream = io::connect(addr)?;
+        let probes = TcpKeepalive::new()
+            .with_time(every)
+            .with_interval(every)
+            .with_retries(KEEPALIVE_PROBES);
+        SockRef::from(&stream)
+            .set_tcp_keepalive(&probes)
+            .map_err(|e| LabError::io("set TCP keepalive", e))?;
+        // Long enough for the idle time and every probe: a dead peer would have
+        // been given up on by now.
+        let start = Instant::now();
+        let span = every * (1 + KEEPALIVE_PROBES) + Duration::from_millis(500);
+        let mut buf = [0u8; 16];
+        let mut stream = stream;
+        let result = loop {
+            cancel.check()?;
+            match stream.read(&mut buf) {
+                Ok(0) => break Err(std::io::Error::from(ErrorKind::UnexpectedEof)),
+                Ok(_) => {}
+                Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+                    if start.elapsed() >= span {
+                        break Ok(());
+                    }
+                }
+                Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                Err(e) => break Err(e),
+            }
+        };
+        Ok(outcome("keepalive", "recv", result, None, start))
+    })
+}
+
+/// Run every case in order.
+pub fn run(
+    params: &ErrorsParams,
+    sink: &dyn LabSink,
+    cancel: &Cancel,
+) -> Result<ErrorsReport, LabError> {
+    let mut cases = Vec::new();
+    for (index, case) in CASES.iter().enumerate() {
+        cancel.check()?;
+        let result = match *case {
+            "refused" => refused()?,
+            "reset" => reset(cancel)?,
+            "broken-pipe" => broken_pipe(cancel)?,
+            "timeout" => timeout(params, cancel)?,
+            _ => keepalive(params, cancel)?,
+        };
+        sink.event(LabEvent::Step {
+            index,
+            name: result.case,
+            ok: result.expected,
+            error: Some(match (result.errno, result.python, &result.message) {
+                (Some(errno), Some(python), Some(message)) => {
+                    format!("{errno} → Python {python}: {message}")
+                }
+                (Some(errno), _, Some(message)) => format!("{errno}: {message}"),
+                _ => "no error".to_string(),
+            }),
+        });
+        cases.push(result);
+    }
+    Ok(ErrorsReport { cases })
+}
+
+impl LabOutcome for ErrorsReport {
+    fn observed(&self) -> u64 {
+        self.raised()
+    }
+
+    fn summary(&self, lang: Lang) -> Vec<String> {
+        let mut lines = vec![tf(
+            lang,
+            "lab.errors.result",
+            &[
+                ("cases", &self.cases.len().to_string()),
+                ("raised", &self.raised().to_string()),
+            ],
+        )];
+        for c in &self.cases {
+            let step = format!("lab.errors.step.{}", c.case);
+            lines.push(format!(
+                "  {}: {}() → {} ({})",
+                t(lang, &step),
+                c.call,
+                c.errno.unwrap_or("—"),
+                c.python.unwrap_or("—"),
+            ));
+        }
+        lines.push(t(lang, "lab.errors.lesson").to_string());
+        lines
+    }
+}
