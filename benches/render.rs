@@ -1,5 +1,7 @@
-//! Time to draw one frame of each screen into a 200x60 buffer.
-//! `cargo bench --bench render`
+//! Time to draw one frame of each screen, at 80×24 and 200×60, in English and
+//! Chinese; the help overlay; and a keystroke to its frame (a key typed into
+//! the lesson and glossary search boxes, the hits recomputed, the screen
+//! drawn). `cargo bench --bench render`
 
 use std::sync::mpsc;
 
@@ -9,6 +11,7 @@ use nettutor::ui::Options;
 use nettutor::ui::app::{App, Msg, Nav, Screen};
 use nettutor::ui::theme::Theme;
 use ratatui::buffer::Buffer;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
 
 fn main() {
@@ -16,6 +19,15 @@ fn main() {
 }
 
 fn app(lang: Lang, screen: Screen) -> App {
+    let mut app = app_on(lang, screen);
+    if screen == Screen::Lessons {
+        app.update(Msg::Nav(Nav::Enter));
+    }
+    app
+}
+
+/// The app on `screen` as it opens (the lesson list, not a lesson).
+fn app_on(lang: Lang, screen: Screen) -> App {
     let (tx, _rx) = mpsc::channel();
     let opts = Options {
         lang,
@@ -24,18 +36,14 @@ fn app(lang: Lang, screen: Screen) -> App {
     let lessons = LessonSet::embedded().unwrap_or_default();
     let mut app = App::new(&opts, Theme::fallback(), lessons, None, tx);
     app.update(Msg::Open(screen));
-    if screen == Screen::Lessons {
-        app.update(Msg::Nav(Nav::Enter));
-    }
     app
 }
 
 const SCREENS: &[Screen] = Screen::ALL;
 
-#[divan::bench(args = SCREENS)]
-fn frame_200x60_en(bencher: divan::Bencher, screen: Screen) {
-    let app = app(Lang::En, screen);
-    let area = Rect::new(0, 0, 200, 60);
+fn frame(bencher: divan::Bencher, lang: Lang, screen: Screen, width: u16, height: u16) {
+    let app = app(lang, screen);
+    let area = Rect::new(0, 0, width, height);
     let mut buf = Buffer::empty(area);
     bencher.bench_local(|| {
         buf.reset();
@@ -44,14 +52,23 @@ fn frame_200x60_en(bencher: divan::Bencher, screen: Screen) {
 }
 
 #[divan::bench(args = SCREENS)]
+fn frame_80x24_en(bencher: divan::Bencher, screen: Screen) {
+    frame(bencher, Lang::En, screen, 80, 24);
+}
+
+#[divan::bench(args = SCREENS)]
+fn frame_80x24_zh(bencher: divan::Bencher, screen: Screen) {
+    frame(bencher, Lang::Zh, screen, 80, 24);
+}
+
+#[divan::bench(args = SCREENS)]
+fn frame_200x60_en(bencher: divan::Bencher, screen: Screen) {
+    frame(bencher, Lang::En, screen, 200, 60);
+}
+
+#[divan::bench(args = SCREENS)]
 fn frame_200x60_zh(bencher: divan::Bencher, screen: Screen) {
-    let app = app(Lang::Zh, screen);
-    let area = Rect::new(0, 0, 200, 60);
-    let mut buf = Buffer::empty(area);
-    bencher.bench_local(|| {
-        buf.reset();
-        nettutor::ui::draw::draw(&app, area, &mut buf);
-    });
+    frame(bencher, Lang::Zh, screen, 200, 60);
 }
 
 #[divan::bench]
@@ -66,11 +83,37 @@ fn help_overlay_200x60(bencher: divan::Bencher) {
     });
 }
 
-fn key(app: &mut App, code: ratatui::crossterm::event::KeyCode) {
-    use ratatui::crossterm::event::{Event, KeyEvent, KeyModifiers};
-    app.handle_event(nettutor::ui::app::AppEvent::Input(Event::Key(
-        KeyEvent::new(code, KeyModifiers::NONE),
-    )));
+fn key(code: KeyCode) -> KeyEvent {
+    KeyEvent::new(code, KeyModifiers::NONE)
+}
+
+/// One iteration: a letter typed into the open search box and its frame, then
+/// Backspace and its frame (so the query stays "tc" + one letter).
+fn keystroke_to_frame(bencher: divan::Bencher, screen: Screen, lang: Lang) {
+    let mut app = app_on(lang, screen);
+    for code in [KeyCode::Char('/'), KeyCode::Char('t'), KeyCode::Char('c')] {
+        app.on_key(key(code));
+    }
+    assert!(app.taking_text(), "the search box is open");
+    let area = Rect::new(0, 0, 200, 60);
+    let mut buf = Buffer::empty(area);
+    bencher.bench_local(|| {
+        for code in [KeyCode::Char('p'), KeyCode::Backspace] {
+            app.on_key(key(code));
+            buf.reset();
+            nettutor::ui::draw::draw(&app, area, &mut buf);
+        }
+    });
+}
+
+#[divan::bench(args = [Lang::En, Lang::Zh])]
+fn lesson_search_two_keys_200x60(bencher: divan::Bencher, lang: Lang) {
+    keystroke_to_frame(bencher, Screen::Lessons, lang);
+}
+
+#[divan::bench(args = [Lang::En, Lang::Zh])]
+fn glossary_search_two_keys_200x60(bencher: divan::Bencher, lang: Lang) {
+    keystroke_to_frame(bencher, Screen::Glossary, lang);
 }
 
 /// The Quiz panel's subnet drills: 0 the kind chooser, 1 a field being
@@ -78,14 +121,13 @@ fn key(app: &mut App, code: ratatui::crossterm::event::KeyCode) {
 #[divan::bench(args = [0, 1, 2])]
 fn drill_200x60_zh(bencher: divan::Bencher, stage: u8) {
     use nettutor::ui::quiz::drill::Stage;
-    use ratatui::crossterm::event::KeyCode;
     let mut app = app(Lang::Zh, Screen::Quiz);
-    key(&mut app, KeyCode::Char('d'));
+    app.on_key(key(KeyCode::Char('d')));
     if stage > 0 {
-        key(&mut app, KeyCode::Down);
-        key(&mut app, KeyCode::Enter);
+        app.on_key(key(KeyCode::Down));
+        app.on_key(key(KeyCode::Enter));
         for c in "192.168.1.1".chars() {
-            key(&mut app, KeyCode::Char(c));
+            app.on_key(key(KeyCode::Char(c)));
         }
     }
     if stage > 1 {
@@ -93,7 +135,7 @@ fn drill_200x60_zh(bencher: divan::Bencher, stage: u8) {
             if app.quiz().drill.stage == Stage::Marked {
                 break;
             }
-            key(&mut app, KeyCode::Enter);
+            app.on_key(key(KeyCode::Enter));
         }
     }
     let area = Rect::new(0, 0, 200, 60);

@@ -89,7 +89,15 @@ fn theme_parser() -> impl clap::builder::TypedValueParser<Value = crate::ui::the
 
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if let Some(subnet_args) = subnet::fast_args(&args) {
+        // No `--lang` on this path: the language comes from the locale.
+        return match subnet::run(subnet_args, Lang::from_env()) {
+            Ok(code) => code,
+            Err(err) => exit_for(&err),
+        };
+    }
+    let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => return clap_exit(&e),
     };

@@ -26,6 +26,18 @@ pub fn say(text: &str) -> Result<(), StdoutError> {
         .map_err(StdoutError)
 }
 
+/// Bytes gathered before one write(2) by [`buffered`]: a `--split` of a /8
+/// into /28s prints 1M rows (~60 MB), and 64 KiB per call is 8× fewer
+/// system calls than std's default 8 KiB (the pipe takes 64 KiB at once).
+pub const BUFFER_BYTES: usize = 64 * 1024;
+
+/// Standard output, locked once and buffered by [`BUFFER_BYTES`], for
+/// commands that print many lines; flush it and map errors with
+/// [`StdoutError`] at the end.
+pub fn buffered() -> io::BufWriter<io::StdoutLock<'static>> {
+    io::BufWriter::with_capacity(BUFFER_BYTES, io::stdout().lock())
+}
+
 /// `text` and a newline.
 pub fn say_line(text: &str) -> Result<(), StdoutError> {
     say(&format!("{text}\n"))

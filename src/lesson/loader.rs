@@ -88,52 +88,62 @@ impl LessonSet {
                 .find(|(n, _)| n == name)
                 .map(|(_, t)| t.clone())
         };
-        let curriculum = match find(CURRICULUM_FILE) {
-            Some(text) => Curriculum::parse(CURRICULUM_FILE, &text).unwrap_or_else(|e| {
-                errors.extend(e);
-                Curriculum::default()
-            }),
-            None => builtin(CURRICULUM_FILE, Curriculum::parse),
-        };
-        let glossary = match find(GLOSSARY_FILE) {
-            Some(text) => Glossary::parse(GLOSSARY_FILE, &text).unwrap_or_else(|e| {
-                errors.extend(e);
-                Glossary::default()
-            }),
-            None => builtin(GLOSSARY_FILE, Glossary::parse),
-        };
+        // The glossary is needed by nobody below: it is parsed on a thread of
+        // its own while the lesson files are checked (two thirds of a start-up
+        // is this parsing; see docs/PERFORMANCE.md).
+        let (curriculum, glossary, checked) = std::thread::scope(|scope| {
+            let glossary = scope.spawn(|| match find(GLOSSARY_FILE) {
+                Some(text) => Glossary::parse(GLOSSARY_FILE, &text),
+                None => Ok(builtin(GLOSSARY_FILE, Glossary::parse)),
+            });
+            let curriculum = match find(CURRICULUM_FILE) {
+                Some(text) => Curriculum::parse(CURRICULUM_FILE, &text),
+                None => Ok(builtin(CURRICULUM_FILE, Curriculum::parse)),
+            };
+            let checked = {
+                let known = curriculum.as_ref().ok();
+                let empty = Curriculum::default();
+                let curriculum = known.unwrap_or(&empty);
+                let lesson_files: Vec<&(String, String)> = files
+                    .iter()
+                    .filter(|(name, _)| name != CURRICULUM_FILE && name != GLOSSARY_FILE)
+                    .collect();
+                check_files(&lesson_files, curriculum)
+            };
+            let glossary = glossary
+                .join()
+                .unwrap_or_else(|_| Err(vec![LessonError::folder(label, "glossary check failed")]));
+            (curriculum, glossary, checked)
+        });
+        let curriculum = curriculum.unwrap_or_else(|e| {
+            errors.extend(e);
+            Curriculum::default()
+        });
+        let glossary = glossary.unwrap_or_else(|e| {
+            errors.extend(e);
+            Glossary::default()
+        });
         let mut lessons: Vec<Lesson> = Vec::new();
         let mut questions: Vec<Question> = Vec::new();
         // First file of each question id and lesson id: duplicates are found by
         // lookup, not by scanning everything loaded so far.
         let mut question_files: HashMap<String, &str> = HashMap::new();
         let mut lesson_files: HashMap<String, &str> = HashMap::new();
-        for (name, text) in &files {
-            if name == CURRICULUM_FILE || name == GLOSSARY_FILE {
-                continue;
-            }
-            let raw: RawLesson = match toml::from_str(text) {
-                Ok(raw) => raw,
-                Err(e) => {
-                    errors.push(toml_error(name, text, &e));
+        for file in checked {
+            let FileChecked {
+                name,
+                mut check,
+                lesson,
+                found,
+                question_at,
+                id_at,
+            } = match file {
+                Ok(file) => file,
+                Err(error) => {
+                    errors.push(error);
                     continue;
                 }
             };
-            let mut check = Checker::new(name, text);
-            let id_at = raw.id.span().start;
-            // Where each id is written; for an id repeated within the file, the last
-            // occurrence (the second one is the duplicate).
-            let question_at: HashMap<String, usize> = raw
-                .questions
-                .iter()
-                .map(|q| {
-                    (
-                        q.get_ref().id.get_ref().clone(),
-                        q.get_ref().id.span().start,
-                    )
-                })
-                .collect();
-            let (lesson, found) = validate_file(raw, &curriculum, &mut check);
             for question in found {
                 if let Some(file) = question_files.get(&question.id) {
                     let at = question_at.get(&question.id).copied().unwrap_or(0);
@@ -185,6 +195,81 @@ impl LessonSet {
     pub fn index_of(&self, id: &str) -> Option<usize> {
         self.lessons.iter().position(|l| l.id == id)
     }
+}
+
+/// One lesson file parsed and checked on its own (what needs every file —
+/// duplicate ids — is checked afterwards, in file order).
+struct FileChecked<'a> {
+    name: &'a str,
+    check: Checker<'a>,
+    lesson: Option<Lesson>,
+    found: Vec<Question>,
+    /// Where each question id is written (for an id repeated within the file,
+    /// the last occurrence).
+    question_at: HashMap<String, usize>,
+    id_at: usize,
+}
+
+fn check_file<'a>(
+    name: &'a str,
+    text: &'a str,
+    curriculum: &Curriculum,
+) -> Result<FileChecked<'a>, LessonError> {
+    let raw: RawLesson = toml::from_str(text).map_err(|e| toml_error(name, text, &e))?;
+    let mut check = Checker::new(name, text);
+    let id_at = raw.id.span().start;
+    let question_at: HashMap<String, usize> = raw
+        .questions
+        .iter()
+        .map(|q| {
+            (
+                q.get_ref().id.get_ref().clone(),
+                q.get_ref().id.span().start,
+            )
+        })
+        .collect();
+    let (lesson, found) = validate_file(raw, curriculum, &mut check);
+    Ok(FileChecked {
+        name,
+        check,
+        lesson,
+        found,
+        question_at,
+        id_at,
+    })
+}
+
+/// [`check_file`] for every file, on as many threads as there are cores (at
+/// most 4), the results in the order of `files`.
+fn check_files<'a>(
+    files: &[&'a (String, String)],
+    curriculum: &Curriculum,
+) -> Vec<Result<FileChecked<'a>, LessonError>> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .clamp(1, 4);
+    let per_thread = files.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = files
+            .chunks(per_thread)
+            .map(|chunk| {
+                scope.spawn(move || {
+                    chunk
+                        .iter()
+                        .map(|(name, text)| check_file(name, text, curriculum))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|worker| {
+                worker.join().unwrap_or_else(|_| {
+                    vec![Err(LessonError::folder("lessons", "a lesson check failed"))]
+                })
+            })
+            .collect()
+    })
 }
 
 /// The embedded curriculum or glossary, for folders that do not bring their own.

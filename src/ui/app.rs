@@ -354,9 +354,10 @@ impl App {
         }
     }
 
-    /// One animation tick for the current panel.
-    pub fn tick(&mut self) {
-        self.with_panel(self.screen, |p, ctx| p.tick(ctx));
+    /// One animation tick for the current panel; true when the screen must be
+    /// redrawn (the panel's picture or the status line changed).
+    pub fn tick(&mut self) -> bool {
+        self.with_panel(self.screen, |p, ctx| p.tick(ctx) || ctx.status.is_some())
     }
 
     /// A key press, routed by mode — the one place that decides who sees a key:

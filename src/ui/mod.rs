@@ -3,7 +3,8 @@
 //! One channel carries every event: terminal input (a reader thread), signals
 //! (a signal thread) and background results (lab workers). The loop blocks on it
 //! and redraws only when something changed; while an animation plays it waits
-//! with a timeout instead, and that timeout is the tick.
+//! with a timeout instead, and that timeout is the tick — which redraws only
+//! when the panel says something visible moved (`Panel::tick`).
 
 pub mod app;
 pub mod clock;
@@ -139,9 +140,8 @@ where
         match event {
             Some(ev) => dirty |= app.handle_event(ev),
             None => {
-                app.tick();
+                dirty |= app.tick();
                 next_tick = Instant::now() + TICK;
-                dirty = true;
             }
         }
     }

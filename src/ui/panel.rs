@@ -115,7 +115,13 @@ pub trait Panel {
         false
     }
 
-    fn tick(&mut self, _ctx: &mut Ctx) {}
+    /// One animation tick (every `ui::TICK` while [`Panel::wants_ticks`]):
+    /// moves the animation and answers whether anything drawn changed. The
+    /// loop redraws only then, so a countdown that shows seconds costs one
+    /// frame a second, not twenty.
+    fn tick(&mut self, _ctx: &mut Ctx) -> bool {
+        false
+    }
 
     /// True while the panel takes typed text (printable keys go to `text_key`).
     fn captures_text(&self) -> bool {
@@ -171,7 +177,7 @@ pub trait PanelDyn {
     fn render(&self, area: Rect, buf: &mut Buffer, ctx: &RenderCtx);
     fn open(&mut self, arg: &PanelArg, ctx: &mut Ctx);
     fn wants_ticks(&self) -> bool;
-    fn tick(&mut self, ctx: &mut Ctx);
+    fn tick(&mut self, ctx: &mut Ctx) -> bool;
     fn captures_text(&self) -> bool;
     fn text_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> TextInput;
     fn paste(&mut self, text: &str, ctx: &mut Ctx) -> TextInput;
@@ -197,7 +203,7 @@ impl<P: Panel> PanelDyn for P {
     fn wants_ticks(&self) -> bool {
         Panel::wants_ticks(self)
     }
-    fn tick(&mut self, ctx: &mut Ctx) {
+    fn tick(&mut self, ctx: &mut Ctx) -> bool {
         Panel::tick(self, ctx)
     }
     fn captures_text(&self) -> bool {

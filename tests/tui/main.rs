@@ -19,3 +19,4 @@ mod quiz;
 mod shell;
 mod subnet;
 mod text;
+mod ticks;

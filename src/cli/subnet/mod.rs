@@ -74,12 +74,12 @@ pub struct SubnetArgs {
     pub ops: Box<SubnetOps>,
 
     /// List at most this many subnets of a split (0 = all of them).
-    #[arg(long, value_name = "N", default_value_t = 64)]
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_LIMIT)]
     pub limit: u64,
 }
 
 /// What to do besides the facts: same-network check, splitting, VLSM, summarising.
-#[derive(Debug, Args)]
+#[derive(Debug, Default, Args)]
 pub struct SubnetOps {
     /// Split the network into subnets of this prefix length.
     #[arg(long, value_name = "PREFIX")]
@@ -119,6 +119,44 @@ pub(crate) struct Plan {
     pub limit: Option<u128>,
 }
 
+/// `nettutor subnet ADDRESS [MASK] [--json]`, the calculator's everyday call,
+/// recognised without building clap's whole command tree (a third of the
+/// instructions of a run went there). Anything else — another option, `--help`,
+/// a value starting with `-` — returns `None` and goes through clap, so both
+/// paths accept and refuse exactly the same command lines.
+pub fn fast_args(args: &[std::ffi::OsString]) -> Option<SubnetArgs> {
+    let [_, command, rest @ ..] = args else {
+        return None;
+    };
+    if command != "subnet" || rest.is_empty() || rest.len() > 3 {
+        return None;
+    }
+    let mut json = false;
+    let mut positional: Vec<String> = Vec::with_capacity(2);
+    for arg in rest {
+        let text = arg.to_str()?;
+        if text == "--json" && !json {
+            json = true;
+        } else if text.starts_with('-') || positional.len() == 2 {
+            return None;
+        } else {
+            positional.push(text.to_string());
+        }
+    }
+    let mut positional = positional.into_iter();
+    let address = Some(positional.next()?);
+    Some(SubnetArgs {
+        address,
+        mask: positional.next(),
+        json,
+        ops: Box::default(),
+        limit: DEFAULT_LIMIT,
+    })
+}
+
+/// Subnets listed by `--split` unless `--limit` says otherwise.
+const DEFAULT_LIMIT: u64 = 64;
+
 pub fn run(args: SubnetArgs, lang: Lang) -> anyhow::Result<ExitCode> {
     let json = args.json;
     let plan = match build_plan(&args) {
@@ -134,7 +172,7 @@ pub fn run(args: SubnetArgs, lang: Lang) -> anyhow::Result<ExitCode> {
     };
     let stdout = io::stdout();
     let colour = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let mut out = io::BufWriter::new(stdout.lock());
+    let mut out = super::out::buffered();
     let written = if json {
         json::write(&mut out, &plan)
     } else {
@@ -249,4 +287,63 @@ pub(crate) fn pad(text: &str, width: usize) -> String {
 /// Write one line, for the report modules.
 pub(crate) fn line(out: &mut impl Write, text: impl AsRef<str>) -> io::Result<()> {
     writeln!(out, "{}", text.as_ref())
+}
+
+#[cfg(test)]
+mod fast_path_tests {
+    use std::ffi::OsString;
+
+    use clap::Parser as _;
+
+    use super::fast_args;
+    use crate::cli::{Cli, Command};
+
+    fn argv(line: &str) -> Vec<OsString> {
+        line.split(' ').map(OsString::from).collect()
+    }
+
+    /// What clap makes of the same command line, for comparison.
+    fn by_clap(line: &str) -> String {
+        match Cli::try_parse_from(argv(line)) {
+            Ok(Cli {
+                command: Some(Command::Subnet(args)),
+                ..
+            }) => format!("{args:?}"),
+            other => panic!("{line}: clap did not parse a subnet command: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_fast_path_reads_a_line_exactly_as_clap_does() {
+        for line in [
+            "nettutor subnet 192.168.21.36/24",
+            "nettutor subnet 192.168.21.36/24 --json",
+            "nettutor subnet --json 192.168.21.36/24",
+            "nettutor subnet 192.168.21.36 255.255.255.0",
+            "nettutor subnet 192.168.21.36 255.255.255.0 --json",
+            "nettutor subnet 2001:db8::1/64",
+            "nettutor subnet not-an-address",
+        ] {
+            let fast = fast_args(&argv(line)).map(|args| format!("{args:?}"));
+            assert_eq!(fast, Some(by_clap(line)), "{line}");
+        }
+    }
+
+    #[test]
+    fn every_other_line_is_left_to_clap() {
+        for line in [
+            "nettutor",
+            "nettutor subnet",
+            "nettutor subnet --json",
+            "nettutor subnet --help",
+            "nettutor subnet 10.0.0.0/8 --split 10",
+            "nettutor subnet 10.0.0.0/8 --lang zh",
+            "nettutor subnet -1.2.3.4",
+            "nettutor subnet 1.2.3.4 --json --json",
+            "nettutor subnet 1.2.3.4 255.0.0.0 extra",
+            "nettutor lessons list",
+        ] {
+            assert!(fast_args(&argv(line)).is_none(), "{line}");
+        }
+    }
 }

@@ -360,8 +360,10 @@ impl Panel for LabsPanel {
         self.is_running()
     }
 
-    fn tick(&mut self, ctx: &mut Ctx) {
+    /// A running lab's clock and chart change on every tick.
+    fn tick(&mut self, ctx: &mut Ctx) -> bool {
         self.pump_and_report(ctx);
+        true
     }
 
     fn captures_text(&self) -> bool {

@@ -248,9 +248,10 @@ impl Panel for LanPanel {
         self.playing
     }
 
-    fn tick(&mut self, _ctx: &mut Ctx) {
+    /// The frame in flight moves a little on every tick.
+    fn tick(&mut self, _ctx: &mut Ctx) -> bool {
         if !self.playing {
-            return;
+            return false;
         }
         self.ticks += 1;
         if self.ticks >= TICKS_PER_STEP {
@@ -261,6 +262,7 @@ impl Panel for LanPanel {
                 self.go(self.cursor + 1);
             }
         }
+        true
     }
 
     fn leave(&mut self, _ctx: &mut Ctx) {

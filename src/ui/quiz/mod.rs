@@ -466,16 +466,22 @@ impl Panel for QuizPanel {
         self.deadline.is_some() && matches!(self.mode, Mode::Asking | Mode::Feedback)
     }
 
-    fn tick(&mut self, ctx: &mut Ctx) {
+    /// The countdown shows whole seconds: a redraw when that number changes
+    /// (or time is up), not on every tick.
+    fn tick(&mut self, ctx: &mut Ctx) -> bool {
         let Some(deadline) = self.deadline else {
-            return;
+            return false;
         };
         let now = ctx.now;
-        self.seconds_left = Some(deadline.saturating_duration_since(now).as_secs());
+        let left = Some(deadline.saturating_duration_since(now).as_secs());
+        let changed = left != self.seconds_left;
+        self.seconds_left = left;
         if now >= deadline {
             ctx.say(t(ctx.lang, "quiz.time_up"));
             self.finish(ctx);
+            return true;
         }
+        changed
     }
 
     fn captures_text(&self) -> bool {

@@ -373,9 +373,11 @@ impl Panel for SubnetPanel {
         self.playing
     }
 
-    fn tick(&mut self, _ctx: &mut Ctx) {
+    /// Only a new sweep step (or the end) changes the picture: ticks between
+    /// two steps redraw nothing.
+    fn tick(&mut self, _ctx: &mut Ctx) -> bool {
         if !self.playing {
-            return;
+            return false;
         }
         self.ticks += 1;
         let per_step = match self.facts.family() {
@@ -383,7 +385,7 @@ impl Panel for SubnetPanel {
             crate::net::subnet::Family::V6 => TICKS_PER_STEP_V6,
         };
         if self.ticks < per_step {
-            return;
+            return false;
         }
         self.ticks = 0;
         if self.step >= self.last_step() {
@@ -391,6 +393,7 @@ impl Panel for SubnetPanel {
         } else {
             self.step += 1;
         }
+        true
     }
 
     fn captures_text(&self) -> bool {
