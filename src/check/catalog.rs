@@ -29,6 +29,14 @@ pub static EMBEDDED: &[(&str, &str)] = &[
         "udp-time.toml",
         include_str!("../../exercises/udp-time.toml"),
     ),
+    (
+        "tcp-time.toml",
+        include_str!("../../exercises/tcp-time.toml"),
+    ),
+    (
+        "udp-chat.toml",
+        include_str!("../../exercises/udp-chat.toml"),
+    ),
 ];
 
 /// Every exercise, sorted by `order`, then id.

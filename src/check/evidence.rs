@@ -16,10 +16,11 @@ use pnet_packet::ip::{IpNextHeaderProtocol, IpNextHeaderProtocols};
 use pnet_packet::ipv4::Ipv4Packet;
 use pnet_packet::ipv6::Ipv6Packet;
 use serde::{Deserialize, Serialize};
-use socket2::{SockFilter, Socket};
+use socket2::Socket;
 
 use super::log::{LogEntry, log_text};
 use crate::lab::capture::{PACKET_OUTGOING, open_loopback_capture, pkttype};
+use crate::net::bpf::{PortMatch, port_filter};
 use crate::net::pcap::{SNAPLEN, write_pcap};
 use crate::net::tcp::frames::fill_tcp_checksum;
 
@@ -55,7 +56,7 @@ impl Recorder {
         let socket = Arc::new(open_loopback_capture().map_err(|e| e.to_string())?);
         // Nothing passes until `follow` names a port.
         socket
-            .attach_filter(&port_filter(None))
+            .attach_filter(&port_filter(None, PortMatch::ANY))
             .map_err(|e| e.to_string())?;
         let shared = Arc::new(Shared::default());
         let tap = Arc::clone(&shared);
@@ -106,7 +107,9 @@ impl Recorder {
         self.shared.port.store(port, Ordering::Release);
         // The kernel drops every other frame, so a busy loopback (other programs'
         // traffic) neither fills our buffer nor costs us a copy.
-        let _ = self.socket.attach_filter(&port_filter(Some(port)));
+        let _ = self
+            .socket
+            .attach_filter(&port_filter(Some(port), PortMatch::ANY));
     }
 
     /// The frames kept since `follow`, after a moment for the last ones to pass.
@@ -133,64 +136,6 @@ impl Drop for Recorder {
             let _ = t.join();
         }
     }
-}
-
-/// A classic BPF program: "tcp or udp port P" over Ethernet, IPv4 or IPv6 (as
-/// `tcpdump -dd port P` compiles it, without SCTP); `None` drops everything.
-fn port_filter(port: Option<u16>) -> Vec<SockFilter> {
-    const LDH: u16 = 0x28; // BPF_LD | BPF_H | BPF_ABS
-    const LDB: u16 = 0x30; // BPF_LD | BPF_B | BPF_ABS
-    const LDH_X: u16 = 0x48; // BPF_LD | BPF_H | BPF_IND
-    const LDX_IPHL: u16 = 0xb1; // BPF_LDX | BPF_B | BPF_MSH
-    const JEQ: u16 = 0x15; // BPF_JMP | BPF_JEQ | BPF_K
-    const JSET: u16 = 0x45; // BPF_JMP | BPF_JSET | BPF_K
-    const RET: u16 = 0x06; // BPF_RET | BPF_K
-    const ACCEPT: u8 = 20;
-    const DROP: u8 = 21;
-    let Some(port) = port else {
-        return vec![SockFilter::new(RET, 0, 0, 0)];
-    };
-    let p = u32::from(port);
-    // (code, jump-if-true target, jump-if-false target, k), targets absolute.
-    let program: [(u16, u8, u8, u32); 22] = [
-        (LDH, 0, 0, 12),
-        (JEQ, 2, 9, 0x86dd),
-        (LDB, 0, 0, 20),
-        (JEQ, 5, 4, 6),
-        (JEQ, 5, DROP, 0x11),
-        (LDH, 0, 0, 54),
-        (JEQ, ACCEPT, 7, p),
-        (LDH, 0, 0, 56),
-        (JEQ, ACCEPT, DROP, p),
-        (JEQ, 10, DROP, 0x800),
-        (LDB, 0, 0, 23),
-        (JEQ, 13, 12, 6),
-        (JEQ, 13, DROP, 0x11),
-        (LDH, 0, 0, 20),
-        (JSET, DROP, 15, 0x1fff),
-        (LDX_IPHL, 0, 0, 14),
-        (LDH_X, 0, 0, 14),
-        (JEQ, ACCEPT, 18, p),
-        (LDH_X, 0, 0, 16),
-        (JEQ, ACCEPT, DROP, p),
-        (RET, 0, 0, 262_144),
-        (RET, 0, 0, 0),
-    ];
-    program
-        .iter()
-        .enumerate()
-        .map(|(i, &(code, jt, jf, k))| {
-            let here = u8::try_from(i + 1).unwrap_or(0);
-            let rel = |target: u8| {
-                if code & 0x07 == 0x05 {
-                    target.saturating_sub(here)
-                } else {
-                    0
-                }
-            };
-            SockFilter::new(code, rel(jt), rel(jf), k)
-        })
-        .collect()
 }
 
 /// The TCP or UDP ports of an Ethernet frame carrying IPv4 or IPv6.

@@ -48,6 +48,37 @@ pub fn loopback_address(transport: Transport, port: u16) -> Result<Option<Socket
     elsewhere.map_or(Ok(None), Err)
 }
 
+/// How many bytes the program has not read yet on its end of the connection
+/// from `client` to `server` (`rx_queue` in `/proc/net/tcp*`); `None` when the
+/// connection is not in the table (closed, or not ours).
+pub fn unread_bytes(server: SocketAddr, client: SocketAddr) -> Option<u64> {
+    let path = if server.is_ipv4() {
+        "/proc/net/tcp"
+    } else {
+        "/proc/net/tcp6"
+    };
+    let table = fs::read_to_string(path).ok()?;
+    let is_v6 = server.is_ipv6();
+    let endpoint = |text: &str| -> Option<SocketAddr> {
+        let (addr, port) = text.split_once(':')?;
+        Some(SocketAddr::new(
+            parse_addr(addr, is_v6)?,
+            u16::from_str_radix(port, 16).ok()?,
+        ))
+    };
+    table.lines().skip(1).find_map(|line| {
+        let mut fields = line.split_whitespace();
+        let local = endpoint(fields.nth(1)?)?;
+        let remote = endpoint(fields.next()?)?;
+        let queues = fields.nth(1)?;
+        if local != server || remote != client {
+            return None;
+        }
+        let (_, rx) = queues.split_once(':')?;
+        u64::from_str_radix(rx, 16).ok()
+    })
+}
+
 /// The local addresses of the table's sockets bound to `port` (listening, for TCP).
 fn bound(table: &str, is_v6: bool, port: u16, transport: Transport) -> Vec<IpAddr> {
     table
@@ -101,6 +132,26 @@ mod tests {
         );
         drop(listener);
         assert_eq!(loopback_address(Transport::Tcp, port), Ok(None));
+    }
+
+    #[test]
+    fn unread_bytes_are_the_servers_receive_queue() {
+        use std::io::{Read, Write};
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let server = listener.local_addr().expect("addr");
+        let mut client = std::net::TcpStream::connect(server).expect("connect");
+        let (mut conn, from) = listener.accept().expect("accept");
+        client.write_all(b"hello").expect("write");
+        // Loopback delivers at once; the bytes wait in the server's queue.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+        while unread_bytes(server, from) != Some(5) && std::time::Instant::now() < deadline {
+            std::thread::yield_now();
+        }
+        assert_eq!(unread_bytes(server, from), Some(5));
+        let mut buf = [0u8; 5];
+        conn.read_exact(&mut buf).expect("read");
+        assert_eq!(unread_bytes(server, from), Some(0));
+        assert_eq!(unread_bytes(server, server), None);
     }
 
     #[test]

@@ -11,9 +11,11 @@
 pub mod catalog;
 pub mod evidence;
 pub mod exercise;
+pub mod history;
 mod listen;
 pub mod log;
 mod moves;
+mod parse;
 mod process;
 mod raw;
 pub mod report;

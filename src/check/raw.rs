@@ -10,9 +10,9 @@ pub struct RawExercise {
     pub order: Option<i64>,
     /// tcp | udp
     pub transport: Spanned<String>,
-    /// length-prefixed | line | datagram
+    /// length-prefixed | line | until-close | datagram
     pub framing: Spanned<String>,
-    /// How the right answer follows from a request: upper | echo-line | strftime
+    /// How the right answer follows from a request: upper | echo-line | strftime | local-time
     pub reply: Spanned<String>,
     /// The lesson that teaches the protocol.
     pub lesson: Spanned<String>,

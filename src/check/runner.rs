@@ -16,8 +16,10 @@ use super::process::{Identity, Student, describe_status, substitute};
 use super::report::{CheckReport, PropertyReport};
 use crate::i18n::{Lang, tf};
 
-/// How long a program may take to start listening.
+/// How long a program may take to start listening, unless `--wait` says otherwise.
 pub const START_WAIT: Duration = Duration::from_secs(5);
+/// The longest `--wait` (a check is never left hanging on a program that never listens).
+pub const MAX_WAIT: Duration = Duration::from_secs(120);
 
 /// What to check.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,6 +39,17 @@ pub struct Options {
     pub strict: bool,
     /// Where evidence goes; by default a new temporary directory (kept, and named).
     pub evidence_dir: Option<PathBuf>,
+    /// How long the program may take to listen (each start); `None`: [`START_WAIT`].
+    /// Capped at [`MAX_WAIT`].
+    pub wait: Option<Duration>,
+    /// Keep `report.json` even when everything passed (`--open` shows it).
+    pub keep_report: bool,
+}
+
+impl Options {
+    fn start_wait(&self) -> Duration {
+        self.wait.unwrap_or(START_WAIT).min(MAX_WAIT)
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -71,7 +84,7 @@ pub fn run(
     let mut shared = if per_property {
         None
     } else {
-        Some(launch(exercise, target, identity, lang)?)
+        Some(launch(exercise, target, identity, options)?)
     };
     let mut report = CheckReport {
         exercise: exercise.id.clone(),
@@ -96,7 +109,7 @@ pub fn run(
         let begun = Instant::now();
         let mut own = None;
         let running = if per_property {
-            match launch(exercise, target, identity, lang) {
+            match launch(exercise, target, identity, options) {
                 Ok(r) => own.insert(r),
                 // The program never started: nothing else can be checked.
                 Err(e) if index == 0 => return Err(e),
@@ -232,8 +245,10 @@ fn launch(
     exercise: &Exercise,
     target: &Target,
     identity: Identity,
-    lang: Lang,
+    options: &Options,
 ) -> Result<Running, CheckError> {
+    let lang = options.lang;
+    let wait = options.start_wait();
     let (command, port) = match target {
         Target::Running { port } => (None, *port),
         Target::Spawn {
@@ -259,7 +274,7 @@ fn launch(
         }
         None => None,
     };
-    let deadline = Instant::now() + START_WAIT;
+    let deadline = Instant::now() + wait;
     loop {
         match loopback_address(exercise.transport, port) {
             Ok(Some(addr)) if is_loopback(addr.ip()) => return Ok(Running { student, addr }),
@@ -290,7 +305,7 @@ fn launch(
                 "check.err.not_listening",
                 &[
                     ("port", &port.to_string()),
-                    ("s", &START_WAIT.as_secs().to_string()),
+                    ("s", &format!("{}", wait.as_secs_f64())),
                     ("output", &output),
                 ],
             )));
@@ -310,7 +325,7 @@ fn not_loopback(lang: Lang, ip: IpAddr, port: u16) -> CheckError {
 /// Writes the evidence files of failing properties and `report.json`.
 fn keep_evidence(report: &mut CheckReport, options: &Options) -> Result<(), CheckError> {
     let failing = report.properties.iter().any(|p| !p.passed);
-    if !failing && options.evidence_dir.is_none() {
+    if !failing && options.evidence_dir.is_none() && !options.keep_report {
         return Ok(());
     }
     let dir = match &options.evidence_dir {

@@ -19,7 +19,7 @@ pub fn frame(framing: Framing, message: &[u8]) -> Vec<u8> {
             out.push(b'\n');
             out
         }
-        Framing::Datagram => message.to_vec(),
+        Framing::Datagram | Framing::UntilClose => message.to_vec(),
     }
 }
 
@@ -30,6 +30,8 @@ pub enum Expect {
     Bytes(Vec<u8>),
     /// The local time in this strftime format, within `slack` of the checker's clock.
     Time { format: String, slack: Duration },
+    /// Any answer, or none (a request the protocol does not define).
+    Any,
 }
 
 /// How far a time answer may be from the checker's clock.
@@ -37,16 +39,51 @@ pub const TIME_SLACK: Duration = Duration::from_secs(2);
 
 pub fn expect(exercise: &Exercise, request: &str) -> Expect {
     match exercise.reply {
-        Reply::Upper => Expect::Bytes(frame(exercise.framing, request.to_uppercase().as_bytes())),
-        Reply::EchoLine => Expect::Bytes(frame(
-            exercise.framing,
-            format!("echo: {request}").as_bytes(),
-        )),
         Reply::Strftime => Expect::Time {
             format: request.to_string(),
             slack: TIME_SLACK,
         },
+        _ => match answer_text(exercise.reply, request) {
+            Some(text) => Expect::Bytes(frame(exercise.framing, text.as_bytes())),
+            None => Expect::Any,
+        },
     }
+}
+
+/// The format of a `local-time` answer.
+pub const LOCAL_TIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
+/// A `local-time` request from 0 up to this (2100-01-01 00:00:00 UTC) has an answer.
+const MAX_TIMESTAMP: f64 = 4_102_444_800.0;
+
+/// The text of the right answer to `request`, unframed; `None` when it depends
+/// on the moment (`strftime`) or the protocol defines none (a `local-time`
+/// request that is not a timestamp in range).
+pub fn answer_text(reply: Reply, request: &str) -> Option<String> {
+    match reply {
+        Reply::Upper => Some(request.to_uppercase()),
+        Reply::EchoLine => Some(format!("echo: {request}")),
+        Reply::Strftime => None,
+        Reply::LocalTime => {
+            let ts: f64 = request.trim().parse().ok()?;
+            if !(ts.is_finite() && (0.0..MAX_TIMESTAMP).contains(&ts)) {
+                return None;
+            }
+            // Python's time.localtime rounds a fraction down, as the C library does.
+            local_strftime(LOCAL_TIME_FORMAT, ts.floor() as i64)
+        }
+    }
+}
+
+/// What an evaluating server answers when the checker sends an expression that
+/// evaluates to `marker`: the right answer to the request `marker` (for a
+/// strftime server, the format `1337` is the text `1337`).
+pub fn marker_answer(reply: Reply, marker: &str) -> String {
+    let now = unix(SystemTime::now());
+    match reply {
+        Reply::Strftime => local_strftime(marker, now),
+        _ => answer_text(reply, marker),
+    }
+    .unwrap_or_else(|| marker.to_string())
 }
 
 impl Expect {
@@ -54,6 +91,7 @@ impl Expect {
     /// the answer came.
     pub fn accepts(&self, got: &[u8], sent_at: SystemTime, got_at: SystemTime) -> bool {
         match self {
+            Expect::Any => true,
             Expect::Bytes(b) => b == got,
             Expect::Time { format, slack } => {
                 let Ok(text) = std::str::from_utf8(got) else {
@@ -69,6 +107,7 @@ impl Expect {
     /// How the report shows the right answer.
     pub fn shown(&self, framing: Framing, now: SystemTime) -> String {
         match self {
+            Expect::Any => "*".to_string(),
             Expect::Bytes(b) => preview(framing, b),
             Expect::Time { format, .. } => {
                 let example = local_strftime(format, unix(now)).unwrap_or_default();
@@ -136,7 +175,7 @@ pub fn preview(framing: Framing, bytes: &[u8]) -> String {
             }
             parts.join(" ")
         }
-        Framing::Line | Framing::Datagram => quoted(bytes),
+        Framing::Line | Framing::Datagram | Framing::UntilClose => quoted(bytes),
     }
 }
 
@@ -221,5 +260,36 @@ mod tests {
         let old = local_strftime("%Y-%m-%d %H:%M:%S", unix(now) - 3600).expect("formats");
         assert!(!expect.accepts(old.as_bytes(), now, now));
         assert!(!expect.accepts(b"\xff", now, now));
+    }
+
+    #[test]
+    fn local_time_answers_a_timestamp_in_range_and_nothing_else() {
+        let at = |t: i64| local_strftime(LOCAL_TIME_FORMAT, t);
+        assert_eq!(
+            answer_text(Reply::LocalTime, "1700000000"),
+            at(1_700_000_000)
+        );
+        // A fraction is rounded down; surrounding white space is allowed.
+        assert_eq!(
+            answer_text(Reply::LocalTime, " 1700000000.75\n"),
+            at(1_700_000_000)
+        );
+        for odd in [
+            "1e400",
+            "nan",
+            "-5",
+            "inf",
+            "4102444800",
+            "1700000000+1337",
+            "",
+        ] {
+            assert_eq!(answer_text(Reply::LocalTime, odd), None, "{odd}");
+        }
+        assert_eq!(
+            marker_answer(Reply::LocalTime, "1700001337"),
+            at(1_700_001_337).expect("formats")
+        );
+        assert_eq!(marker_answer(Reply::Strftime, "1337"), "1337");
+        assert_eq!(marker_answer(Reply::Upper, "abc"), "ABC");
     }
 }

@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::Args;
 
@@ -38,12 +39,32 @@ pub struct CheckArgs {
     /// Also require the properties marked as only reported (e.g. `concurrent`).
     #[arg(long)]
     pub strict: bool,
+    /// Seconds the program may take to start listening, each time it is started
+    /// (default 5; at most 120). With --port: how long to wait for it to appear.
+    #[arg(long, value_name = "SECONDS", value_parser = parse_wait)]
+    pub wait: Option<Duration>,
+    /// Then open the report in the tutor (the exchange as a sequence diagram).
+    #[arg(long)]
+    pub open: bool,
     /// The student's program; `{port}` is replaced by a free loopback port.
     #[arg(last = true, value_name = "COMMAND")]
     pub command: Vec<String>,
 }
 
-pub fn run(args: CheckArgs, lessons: Option<PathBuf>, lang: Lang) -> anyhow::Result<ExitCode> {
+/// How the tutor looks when `--open` starts it (the global options).
+#[derive(Debug, Clone, Default)]
+pub struct Look {
+    pub theme: Option<crate::ui::theme::ThemeName>,
+    pub no_color: bool,
+    pub export_dir: Option<PathBuf>,
+}
+
+pub fn run(
+    args: CheckArgs,
+    lessons: Option<PathBuf>,
+    lang: Lang,
+    look: Look,
+) -> anyhow::Result<ExitCode> {
     let set = match ExerciseSet::load(lessons.as_deref(), None) {
         Ok(set) => set,
         Err(errors) => {
@@ -90,6 +111,8 @@ pub fn run(args: CheckArgs, lessons: Option<PathBuf>, lang: Lang) -> anyhow::Res
         lang,
         strict: args.strict,
         evidence_dir: args.output,
+        wait: args.wait,
+        keep_report: args.open,
     };
     let report = match check::run(exercise, &target, &options) {
         Ok(report) => report,
@@ -104,11 +127,62 @@ pub fn run(args: CheckArgs, lessons: Option<PathBuf>, lang: Lang) -> anyhow::Res
     } else {
         say(&report_text(exercise, &report, lang))?;
     }
-    Ok(if report.all_passed() {
+    remember(&report, lang);
+    let code = if report.all_passed() {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
-    })
+    };
+    if args.open
+        && let Some(dir) = &report.evidence_dir
+    {
+        open_in_tutor(dir.join("report.json"), lessons, lang, look);
+    }
+    Ok(code)
+}
+
+/// Adds the check to the recent list the Labs panel shows (never fatal).
+fn remember(report: &CheckReport, lang: Lang) {
+    let Ok(store) = crate::store::Store::open_default() else {
+        return;
+    };
+    if let Err(err) = check::history::record(store.dir(), check::history::CheckRecord::of(report)) {
+        warn(&tf(lang, "check.history_failed", &[("err", &err)]));
+    }
+}
+
+/// `--open`: the tutor on the check reports screen, showing `path`.
+fn open_in_tutor(path: PathBuf, lessons: Option<PathBuf>, lang: Lang, look: Look) {
+    let shown = path.display().to_string();
+    let options = crate::ui::Options {
+        lang,
+        lessons_dir: lessons,
+        theme: look.theme,
+        no_color: look.no_color,
+        present: false,
+        lesson_ids: Vec::new(),
+        open: Some(crate::lesson::PanelArg::Check(
+            crate::lesson::panel::CheckArg { report: Some(path) },
+        )),
+        export_dir: look.export_dir,
+    };
+    if let Err(err) = crate::ui::run(options) {
+        warn(&tf(
+            lang,
+            "check.open_failed",
+            &[("err", &format!("{err:#}")), ("path", &shown)],
+        ));
+    }
+}
+
+/// `--wait SECONDS`: a number of seconds from 0.1 to 120 (decimals allowed).
+fn parse_wait(text: &str) -> Result<Duration, String> {
+    let max = check::runner::MAX_WAIT.as_secs_f64();
+    match text.trim().parse::<f64>() {
+        Ok(s) if (0.1..=max).contains(&s) => Ok(Duration::from_secs_f64(s)),
+        Ok(_) => Err(format!("{text}: from 0.1 to {max} seconds")),
+        Err(_) => Err(format!("{text}: a number of seconds, e.g. 10 or 2.5")),
+    }
 }
 
 /// Every exercise with its properties and what each checks.

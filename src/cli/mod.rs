@@ -120,7 +120,14 @@ pub fn main() -> ExitCode {
         Some(Command::Export(cmd)) => export::run(cmd, lang),
         Some(Command::Capture(cmd)) => handshake::capture(cmd, lang),
         Some(Command::Quiz(args)) => quiz::run(args, cli.lessons, lang),
-        Some(Command::Check(args)) => check::run(args, cli.lessons, lang),
+        Some(Command::Check(args)) => {
+            let look = check::Look {
+                theme: cli.theme,
+                no_color: cli.no_color,
+                export_dir: cli.export_dir,
+            };
+            check::run(args, cli.lessons, lang, look)
+        }
         Some(Command::Drill(cmd)) => drill::run(cmd, lang),
     };
     match result {

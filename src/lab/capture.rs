@@ -126,33 +126,11 @@ const RECV_BUFFER: usize = 256 * 1024;
 pub const MAX_FRAMES: usize = 256;
 
 /// Classic BPF (`SO_ATTACH_FILTER`) for IPv4 TCP segments from or to `port`
-/// behind loopback's 14-byte Ethernet header. Everything else is dropped in
-/// the kernel, before it is queued or copied: capturing while the throughput
-/// lab floods loopback costs nothing.
-pub fn port_filter(port: u16) -> [SockFilter; 13] {
-    const LD_H_ABS: u16 = 0x28; // A = 16 bits at k
-    const LD_B_ABS: u16 = 0x30; // A = 8 bits at k
-    const LD_H_IND: u16 = 0x48; // A = 16 bits at X + k
-    const LDX_B_MSH: u16 = 0xb1; // X = 4 * (byte at k & 0xf): the IP header length
-    const JEQ: u16 = 0x15;
-    const JSET: u16 = 0x45;
-    const RET: u16 = 0x06;
-    let port = u32::from(port);
-    [
-        SockFilter::new(LD_H_ABS, 0, 0, 12),     // 0: EtherType
-        SockFilter::new(JEQ, 0, 10, 0x0800),     // 1: IPv4, else drop (12)
-        SockFilter::new(LD_B_ABS, 0, 0, 23),     // 2: IP protocol
-        SockFilter::new(JEQ, 0, 8, 6),           // 3: TCP, else drop
-        SockFilter::new(LD_H_ABS, 0, 0, 20),     // 4: flags + fragment offset
-        SockFilter::new(JSET, 6, 0, 0x1fff),     // 5: a later fragment: drop
-        SockFilter::new(LDX_B_MSH, 0, 0, 14),    // 6: X = IP header length
-        SockFilter::new(LD_H_IND, 0, 0, 14),     // 7: TCP source port
-        SockFilter::new(JEQ, 2, 0, port),        // 8: ours: accept (11)
-        SockFilter::new(LD_H_IND, 0, 0, 16),     // 9: TCP destination port
-        SockFilter::new(JEQ, 0, 1, port),        // 10: ours: accept, else drop
-        SockFilter::new(RET, 0, 0, 0x0004_0000), // 11: accept, whole frame
-        SockFilter::new(RET, 0, 0, 0),           // 12: drop
-    ]
+/// (`net::bpf`, the one filter builder). Everything else is dropped in the
+/// kernel, before it is queued or copied: capturing while the throughput lab
+/// floods loopback costs nothing.
+pub fn port_filter(port: u16) -> Vec<SockFilter> {
+    crate::net::bpf::port_filter(Some(port), crate::net::bpf::PortMatch::TCP_V4)
 }
 
 /// Limits the capture to TCP `port` and throws away what was queued before

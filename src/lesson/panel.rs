@@ -30,6 +30,8 @@ pub enum PanelId {
     Labs,
     Quiz,
     Glossary,
+    /// The student's recent `nettutor check` reports.
+    Check,
 }
 
 impl PanelId {
@@ -62,6 +64,15 @@ pub enum PanelArg {
     Labs(LabArg),
     Quiz(QuizArg),
     Glossary,
+    Check(CheckArg),
+}
+
+/// What the check reports screen opens on.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CheckArg {
+    /// A `report.json` to show first (`nettutor check … --open`); a lesson link
+    /// takes no argument and opens the list of recent reports.
+    pub report: Option<std::path::PathBuf>,
 }
 
 impl PanelArg {
@@ -76,6 +87,7 @@ impl PanelArg {
             PanelArg::Labs(_) => PanelId::Labs,
             PanelArg::Quiz(_) => PanelId::Quiz,
             PanelArg::Glossary => PanelId::Glossary,
+            PanelArg::Check(_) => PanelId::Check,
         }
     }
 
@@ -96,10 +108,11 @@ impl PanelArg {
             PanelId::Handshake => PanelArg::Handshake(HandshakeArg::parse(arg)?),
             PanelId::Labs => PanelArg::Labs(LabArg::parse(arg)?),
             PanelId::Quiz => PanelArg::Quiz(QuizArg::parse(arg)?),
-            PanelId::Lessons | PanelId::Glossary => {
+            PanelId::Lessons | PanelId::Glossary | PanelId::Check => {
                 only_keys(&parse_pairs(arg)?, &[])?;
                 match panel {
                     PanelId::Lessons => PanelArg::Lessons,
+                    PanelId::Check => PanelArg::Check(CheckArg::default()),
                     _ => PanelArg::Glossary,
                 }
             }

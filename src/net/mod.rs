@@ -1,6 +1,7 @@
 //! Networking knowledge, pure: no terminal, no sockets.
 
 pub mod arp;
+pub mod bpf;
 pub mod frame;
 pub mod osi;
 pub mod pcap;

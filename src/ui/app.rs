@@ -12,6 +12,7 @@ use ratatui::crossterm::event::{
 };
 
 use super::Options;
+use super::check::CheckPanel;
 use super::clock::Clock;
 use super::field::{MAX_TEXT, is_printable, paste_line};
 use super::glossary::GlossaryView;
@@ -43,6 +44,7 @@ pub struct Panels {
     labs: LabsPanel,
     quiz: QuizPanel,
     glossary: GlossaryView,
+    check: CheckPanel,
 }
 
 impl Panels {
@@ -58,6 +60,7 @@ impl Panels {
             Screen::Labs => &self.labs,
             Screen::Quiz => &self.quiz,
             Screen::Glossary => &self.glossary,
+            Screen::Check => &self.check,
         }
     }
 
@@ -72,6 +75,7 @@ impl Panels {
             Screen::Labs => &mut self.labs,
             Screen::Quiz => &mut self.quiz,
             Screen::Glossary => &mut self.glossary,
+            Screen::Check => &mut self.check,
         }
     }
 }
@@ -133,6 +137,7 @@ impl App {
             labs: LabsPanel::default(),
             quiz: QuizPanel::new(lessons.questions.clone(), store.clone()),
             glossary: GlossaryView::new(Arc::clone(&lessons)),
+            check: CheckPanel::new(store.as_ref().map(|s| s.dir().to_path_buf())),
         };
         let mut app = App {
             lang: opts.lang,
@@ -564,6 +569,7 @@ impl App {
                 None
             }
             Msg::Quiz(m) => self.panels.quiz.update(m, &mut ctx),
+            Msg::Check(m) => self.panels.check.update(m, &mut ctx),
         };
         self.take_status(ctx);
         follow

@@ -253,6 +253,7 @@ pub fn screen_bindings(screen: Screen) -> &'static [Binding] {
         Screen::Labs => labs::KEYS,
         Screen::Quiz => quiz::KEYS,
         Screen::Glossary => &[],
+        Screen::Check => super::check::KEYS,
     }
 }
 

@@ -7,6 +7,7 @@
 //! when the panel says something visible moved (`Panel::tick`).
 
 pub mod app;
+pub mod check;
 pub mod clock;
 pub mod draw;
 pub mod field;

@@ -4,6 +4,7 @@
 
 use ratatui::crossterm::event::Event;
 
+use super::check::CheckMsg;
 use super::handshake::{HandshakeMsg, RealCaptured};
 use super::labs::{LabWake, LabsMsg};
 use super::lan::LanMsg;
@@ -13,8 +14,8 @@ use super::quiz::QuizMsg;
 use super::subnet::SubnetMsg;
 use crate::lesson::{PanelArg, PanelId};
 
-/// The sections, in tab order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::VariantArray)]
+/// The sections: the tabs in tab order, then the screens without a tab.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Screen {
     Home,
     Lessons,
@@ -25,10 +26,24 @@ pub enum Screen {
     Labs,
     Quiz,
     Glossary,
+    /// The student's `nettutor check` reports (no tab: opened from Labs with `c`,
+    /// by `nettutor check --open`, or by a lesson link).
+    Check,
 }
 
 impl Screen {
-    pub const ALL: &'static [Screen] = <Screen as strum::VariantArray>::VARIANTS;
+    /// The tabs, in order (a digit opens each).
+    pub const ALL: &'static [Screen] = &[
+        Screen::Home,
+        Screen::Lessons,
+        Screen::Osi,
+        Screen::Lan,
+        Screen::Handshake,
+        Screen::Subnet,
+        Screen::Labs,
+        Screen::Quiz,
+        Screen::Glossary,
+    ];
 
     /// The ui.toml key of the tab title.
     pub fn title_key(self) -> &'static str {
@@ -42,6 +57,7 @@ impl Screen {
             Screen::Labs => "tab.labs",
             Screen::Quiz => "tab.quiz",
             Screen::Glossary => "tab.glossary",
+            Screen::Check => "tab.check",
         }
     }
 
@@ -57,6 +73,7 @@ impl Screen {
             Screen::Labs => "about.labs",
             Screen::Quiz => "about.quiz",
             Screen::Glossary => "about.glossary",
+            Screen::Check => "about.check",
         }
     }
 
@@ -75,6 +92,7 @@ impl Screen {
             PanelId::Labs => Screen::Labs,
             PanelId::Quiz => Screen::Quiz,
             PanelId::Glossary => Screen::Glossary,
+            PanelId::Check => Screen::Check,
         })
     }
 }
@@ -143,6 +161,7 @@ pub enum Msg {
     Subnet(SubnetMsg),
     Labs(LabsMsg),
     Quiz(QuizMsg),
+    Check(CheckMsg),
     /// Show a recorded lab run on the Labs screen as if it had just happened
     /// (a replay; the pictures are drawn from it exactly as from a live run).
     ShowLabRun(Box<super::labs::LabRun>),

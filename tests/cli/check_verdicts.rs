@@ -59,13 +59,19 @@ fn program(name: &str) -> Program {
     Program { _dir: dir, path }
 }
 
+/// `nettutor ARGS` with a home of its own (each check adds to the recent list
+/// there), removed afterwards.
 fn nettutor(args: &[&str]) -> Output {
+    let home = tempfile::tempdir().expect("home");
     Command::new(env!("CARGO_BIN_EXE_nettutor"))
         .args(args)
         .env("NO_COLOR", "1")
+        .env("NETTUTOR_HOME", home.path())
         .output()
         .expect("nettutor runs")
 }
+
+mod more;
 
 /// Runs the checker on `file` and returns the verdict of each property, the
 /// exit code and the parsed JSON.
@@ -74,6 +80,19 @@ fn check(
     file: &str,
     extra: &[&str],
 ) -> (BTreeMap<String, bool>, i32, serde_json::Value) {
+    check_args(exercise, file, extra, &[]).0
+}
+
+type Verdicts = (BTreeMap<String, bool>, i32, serde_json::Value);
+
+/// [`check`] with arguments after `{port}` for the program; also returns the
+/// evidence folder (kept until the value is dropped).
+fn check_args(
+    exercise: &str,
+    file: &str,
+    extra: &[&str],
+    after: &[&str],
+) -> (Verdicts, tempfile::TempDir) {
     let evidence = tempfile::tempdir().expect("temp dir");
     let path = program(file);
     let out_dir = evidence.path().to_string_lossy().into_owned();
@@ -81,6 +100,7 @@ fn check(
     args.extend_from_slice(extra);
     let path_text = path.to_string_lossy().into_owned();
     args.extend_from_slice(&["--", "python3", &path_text, "{port}"]);
+    args.extend_from_slice(after);
     let out = nettutor(&args);
     let stdout = String::from_utf8_lossy(&out.stdout);
     let json: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
@@ -100,7 +120,7 @@ fn check(
             )
         })
         .collect();
-    (verdicts, out.status.code().unwrap_or(-1), json)
+    ((verdicts, out.status.code().unwrap_or(-1), json), evidence)
 }
 
 fn names(exercise: &str) -> Vec<&'static str> {
@@ -127,6 +147,22 @@ fn names(exercise: &str) -> Vec<&'static str> {
             "sender-address",
             "bad-utf8",
             "no-eval",
+            "keeps-serving",
+        ],
+        "tcp-time" => vec![
+            "basic",
+            "split",
+            "no-eval",
+            "out-of-range",
+            "bad-utf8",
+            "many-clients",
+        ],
+        "udp-chat" => vec![
+            "basic",
+            "sender-address",
+            "empty",
+            "large",
+            "bad-utf8",
             "keeps-serving",
         ],
         other => panic!("unknown exercise {other}"),
@@ -479,7 +515,13 @@ fn list_names_every_exercise_and_property_in_both_languages() {
         let out = nettutor(&["--lang", lang, "check", "--list"]);
         assert!(out.status.success());
         let text = String::from_utf8_lossy(&out.stdout);
-        for exercise in ["echo-framed", "line-chat", "udp-time"] {
+        for exercise in [
+            "echo-framed",
+            "line-chat",
+            "udp-time",
+            "tcp-time",
+            "udp-chat",
+        ] {
             assert!(text.contains(exercise), "{text}");
             for name in names(exercise) {
                 assert!(

@@ -2,11 +2,13 @@
 //! deadline, reset or close, every event in the property's byte log.
 
 use std::io::{self, Read, Write};
-use std::net::{Shutdown, TcpStream};
+use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::sync::Mutex;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use super::super::exercise::Framing;
+use super::super::listen::unread_bytes;
 use super::super::log::{Log, LogKind};
 use super::super::wire::{Expect, expect, frame};
 use super::Peer;
@@ -20,6 +22,9 @@ pub(super) struct Conn<'a> {
     pub stream: TcpStream,
     pub id: usize,
     pub log: &'a Log,
+    /// One request per connection (`until-close`): the request ends with our FIN,
+    /// the answer with the server's close.
+    pub one_request: bool,
 }
 
 /// How a read ended.
@@ -51,19 +56,28 @@ pub(super) fn connect<'a>(peer: &Peer<'a>, id: usize) -> Result<Conn<'a>, String
         stream,
         id,
         log: peer.log,
+        one_request: peer.exercise.framing == Framing::UntilClose,
     })
 }
 
 impl Conn<'_> {
+    /// Writes `bytes`, logged as they are handed to the kernel (before the
+    /// answer they may cause).
     pub fn write(&mut self, bytes: &[u8]) -> io::Result<()> {
-        let result = self.stream.write_all(bytes);
         self.log.note(self.id, LogKind::Sent, bytes);
-        result
+        self.stream.write_all(bytes)
     }
 
     /// Reads until `want` bytes came, the server closed, or `deadline`.
     pub fn read(&mut self, want: usize, deadline: Instant) -> Got {
         read_from(&self.stream, self.id, self.log, want, deadline)
+    }
+
+    /// Marks the end of the request, when the protocol ends it with a FIN.
+    pub fn end_request(&self) {
+        if self.one_request {
+            half_close(&self.stream, self.id, self.log);
+        }
     }
 
     pub fn reset(self) {
@@ -75,6 +89,11 @@ impl Conn<'_> {
         let _ = self.stream.shutdown(Shutdown::Both);
         self.log.note(self.id, LogKind::Closed, &[]);
     }
+}
+
+fn half_close(stream: &TcpStream, id: usize, log: &Log) {
+    let _ = stream.shutdown(Shutdown::Write);
+    log.note(id, LogKind::HalfClosed, &[]);
 }
 
 pub(super) fn read_from(
@@ -151,7 +170,9 @@ fn read_until(
 /// Writes `chunks` (`pause` apart) on one thread while reading `want` bytes on
 /// this one, so a server that answers while it still reads cannot deadlock us.
 /// The answer may take `wait` after the last write (however slow the writes were
-/// on a busy machine), and never more than WRITE_LIMIT in all.
+/// on a busy machine), and never more than WRITE_LIMIT in all. With one request
+/// per connection, the writes end with our FIN and the read goes on to the
+/// server's close (one byte more than `want`, so the close is seen).
 pub(super) fn send_and_read(
     conn: &mut Conn<'_>,
     chunks: &[Vec<u8>],
@@ -159,6 +180,12 @@ pub(super) fn send_and_read(
     want: usize,
     wait: Duration,
 ) -> Got {
+    let one_request = conn.one_request;
+    let want = if one_request {
+        want.saturating_add(1)
+    } else {
+        want
+    };
     let Ok(writer) = conn.stream.try_clone() else {
         return Got {
             bytes: Vec::new(),
@@ -166,6 +193,8 @@ pub(super) fn send_and_read(
         };
     };
     let (id, log) = (conn.id, conn.log);
+    let peer_addr = conn.stream.peer_addr().ok();
+    let local_addr = conn.stream.local_addr().ok();
     let written: Mutex<Option<Instant>> = Mutex::new(None);
     let limit = Instant::now() + WRITE_LIMIT;
     thread::scope(|scope| {
@@ -174,13 +203,19 @@ pub(super) fn send_and_read(
             let mut w = &writer;
             for (i, chunk) in chunks.iter().enumerate() {
                 if i > 0 && !pause.is_zero() {
+                    // Each piece is read on its own: the next goes once the program
+                    // has read the last (or a bound passed), so a busy machine
+                    // cannot glue the pieces back together in its receive queue.
+                    wait_until_read(peer_addr, local_addr);
                     thread::sleep(pause);
                 }
-                let result = w.write_all(chunk);
                 log.note(id, LogKind::Sent, chunk);
-                if result.is_err() {
+                if w.write_all(chunk).is_err() {
                     break;
                 }
+            }
+            if one_request {
+                half_close(w, id, log);
             }
             if let Ok(mut at) = done.lock() {
                 *at = Some(Instant::now() + wait);
@@ -195,6 +230,21 @@ pub(super) fn send_and_read(
         };
         read_until(&conn.stream, id, log, want, &until)
     })
+}
+
+/// How long a piece waits for the program to read the one before.
+const READ_WAIT: Duration = Duration::from_millis(250);
+
+/// Waits (at most READ_WAIT) until the program has read everything we sent on
+/// this connection, as its receive queue in `/proc/net/tcp*` tells.
+fn wait_until_read(server: Option<SocketAddr>, client: Option<SocketAddr>) {
+    let (Some(server), Some(client)) = (server, client) else {
+        return;
+    };
+    let until = Instant::now() + READ_WAIT;
+    while unread_bytes(server, client).is_some_and(|n| n > 0) && Instant::now() < until {
+        thread::sleep(Duration::from_millis(1));
+    }
 }
 
 /// Joined framed requests, and the joined right answers.

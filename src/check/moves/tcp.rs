@@ -4,9 +4,9 @@ use std::net::Shutdown;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use super::super::exercise::Move;
+use super::super::exercise::{Framing, Move};
 use super::super::log::LogKind;
-use super::super::wire::{frame, preview};
+use super::super::wire::{frame, marker_answer, preview};
 use super::stream::{Conn, End, Got, connect, framed, send_and_read};
 use super::{Outcome, Peer, REPLY_WAIT, large_text};
 
@@ -33,12 +33,26 @@ impl Peer<'_> {
     }
 
     /// The verdict on one answer; `who` prefixes the detail (e.g. "client 2: ").
+    /// With one request per connection the answer must end with the server's close.
     fn judge(&self, who: &str, sent: String, want: &[u8], got: &Got) -> Outcome {
-        let expected = self.show(want);
-        if got.bytes == want {
-            return Outcome::pass(sent, expected, self.show(&got.bytes));
+        let until_close = self.exercise.framing == Framing::UntilClose;
+        let expected = if until_close {
+            self.say("check.expected.then_close", &[("bytes", &self.show(want))])
+        } else {
+            self.show(want)
+        };
+        let closed = !until_close || got.end == End::Closed;
+        if got.bytes == want && closed {
+            let shown = if until_close {
+                self.describe(got)
+            } else {
+                self.show(&got.bytes)
+            };
+            return Outcome::pass(sent, expected, shown);
         }
-        let key = if got.bytes.is_empty() {
+        let key = if got.bytes == want {
+            "check.detail.not_closed"
+        } else if got.bytes.is_empty() {
             "check.detail.none"
         } else if want.starts_with(&got.bytes) {
             "check.detail.short"
@@ -73,6 +87,9 @@ impl Peer<'_> {
 
 pub fn play(peer: &Peer<'_>, action: &Move) -> Outcome {
     match action {
+        Move::Exchange { messages } if peer.exercise.framing == Framing::UntilClose => {
+            one_per_connection(peer, messages)
+        }
         Move::Exchange { messages } => exchange(peer, messages),
         Move::Pieces {
             messages,
@@ -176,10 +193,12 @@ pub fn play(peer: &Peer<'_>, action: &Move) -> Outcome {
                 Err(e) => return Outcome::fail(e.clone(), peer.show(&bad), String::new(), e),
             };
             let _ = conn.write(&bad);
+            conn.end_request();
             let _ = conn.read(usize::MAX, Instant::now() + Duration::from_millis(200));
             conn.close();
             peer.probe(2, &format!("{}: {}", peer.client(1), peer.show(&bad)))
         }
+        Move::OddRequests { messages } => odd_requests(peer, messages),
         Move::Nothing => {
             match connect(peer, 1) {
                 Ok(conn) => {
@@ -217,7 +236,11 @@ pub fn play(peer: &Peer<'_>, action: &Move) -> Outcome {
             let many: Vec<String> = (0..*count)
                 .map(|i| messages[i % messages.len()].clone())
                 .collect();
-            exchange(peer, &many)
+            if peer.exercise.framing == Framing::UntilClose {
+                one_per_connection(peer, &many)
+            } else {
+                exchange(peer, &many)
+            }
         }
         // Validation keeps UDP-only moves out of TCP exercises.
         Move::Oversize { .. } | Move::SecondAddress { .. } => Outcome::fail(
@@ -229,7 +252,8 @@ pub fn play(peer: &Peer<'_>, action: &Move) -> Outcome {
     }
 }
 
-/// The verdict of `eval-marker`: the answer must not carry the computed marker.
+/// The verdict of `eval-marker`: the answer must not carry what an evaluating
+/// server would answer (the right answer to the request `marker`).
 pub fn eval_verdict(
     peer: &Peer<'_>,
     sent: String,
@@ -237,6 +261,8 @@ pub fn eval_verdict(
     got: &[u8],
     shown: String,
 ) -> Outcome {
+    let computed = marker_answer(peer.exercise.reply, marker);
+    let marker = computed.as_str();
     let expected = peer.say("check.expected.not_marker", &[("marker", marker)]);
     let text = String::from_utf8_lossy(got);
     if text.contains(marker) {
@@ -284,6 +310,60 @@ fn exchange(peer: &Peer<'_>, messages: &[String]) -> Outcome {
     }
     conn.close();
     last
+}
+
+/// Each request from a fresh client (one request per connection), in turn.
+fn one_per_connection(peer: &Peer<'_>, messages: &[String]) -> Outcome {
+    let mut last = Outcome::default();
+    for (i, m) in messages.iter().enumerate() {
+        let id = i + 1;
+        let (sent, want) = framed(peer, std::slice::from_ref(m));
+        let mut conn = match connect(peer, id) {
+            Ok(c) => c,
+            Err(e) => return Outcome::fail(e.clone(), peer.show(&sent), peer.show(&want), e),
+        };
+        let got = send_and_read(
+            &mut conn,
+            std::slice::from_ref(&sent),
+            Duration::ZERO,
+            want.len(),
+            REPLY_WAIT,
+        );
+        conn.close();
+        let who = if messages.len() > 1 {
+            format!("{}: ", peer.client(id))
+        } else {
+            String::new()
+        };
+        last = peer.judge(&who, peer.show(&sent), &want, &got);
+        if !last.passed {
+            break;
+        }
+    }
+    last
+}
+
+/// How long the checker listens for an answer to an odd request (any will do).
+const ODD_WAIT: Duration = Duration::from_millis(300);
+
+/// Odd requests, each from a fresh client that reads what comes back for a
+/// moment and leaves; then the probe must be answered.
+fn odd_requests(peer: &Peer<'_>, messages: &[String]) -> Outcome {
+    let mut shown = Vec::new();
+    for (i, m) in messages.iter().enumerate() {
+        let (sent, _) = framed(peer, std::slice::from_ref(m));
+        let id = i + 1;
+        shown.push(format!("{}: {}", peer.client(id), peer.show(&sent)));
+        // A server already stopped by an earlier one: the probe tells.
+        let Ok(mut conn) = connect(peer, id) else {
+            break;
+        };
+        let _ = send_and_read(&mut conn, &[sent], Duration::ZERO, usize::MAX, ODD_WAIT);
+        conn.close();
+    }
+    // A crash shows a moment after the request that caused it.
+    thread::sleep(Duration::from_millis(50));
+    peer.probe(messages.len() + 1, &shown.join("; "))
 }
 
 fn one_write_plan(
@@ -424,11 +504,13 @@ fn at_once(peer: &Peer<'_>, clients: usize, messages: &[String], within: Duratio
     let shown = peer.say("check.sent.at_once", &[("list", &sent.join("; "))]);
     for (conn, (s, _)) in conns.iter_mut().zip(&plans) {
         let _ = conn.write(s);
+        conn.end_request();
     }
     let deadline = Instant::now() + within;
     let mut outcome = Outcome::default();
     for (i, (conn, (_, want))) in conns.iter_mut().zip(&plans).enumerate() {
-        let got = conn.read(want.len(), deadline);
+        // One byte more with one request per connection: the server's close.
+        let got = conn.read(want.len() + usize::from(conn.one_request), deadline);
         outcome = peer.judge(
             &format!("{}: ", peer.client(i + 1)),
             shown.clone(),

@@ -39,8 +39,8 @@ fn client<'a>(peer: &Peer<'a>, id: usize) -> Result<Client<'a>, String> {
 
 impl Client<'_> {
     fn send(&self, bytes: &[u8]) {
-        let _ = self.socket.send_to(bytes, self.server);
         self.log.note(self.id, LogKind::Sent, bytes);
+        let _ = self.socket.send_to(bytes, self.server);
     }
 
     fn recv(&self, deadline: Instant) -> Answer {
@@ -164,6 +164,21 @@ pub fn play(peer: &Peer<'_>, action: &Move) -> Outcome {
             peer.requests(&first, &many, "")
         }
         Move::BadUtf8 => after_junk(peer, &first, b"\xff\xfe not UTF-8 \xc3"),
+        Move::Large { size } => peer.requests(&first, &[large_text(*size)], ""),
+        Move::OddRequests { messages } => {
+            let mut shown = Vec::new();
+            for (i, m) in messages.iter().enumerate() {
+                let c = match client(peer, i + 2) {
+                    Ok(c) => c,
+                    Err(e) => return Outcome::fail(e.clone(), String::new(), String::new(), e),
+                };
+                c.send(m.as_bytes());
+                shown.push(format!("{}: {}", peer.client(i + 2), quoted(m.as_bytes())));
+                let _ = c.recv(Instant::now() + Duration::from_millis(200));
+            }
+            let before = format!("{}; ", shown.join("; "));
+            peer.requests(&first, std::slice::from_ref(&peer.exercise.probe), &before)
+        }
         Move::Oversize { size } => after_junk(peer, &first, large_text(*size).as_bytes()),
         Move::SecondAddress { messages } => second_address(peer, &first, messages),
         Move::EvalMarker { expression, marker } => {

@@ -156,6 +156,14 @@ pub const KEYS: &[Binding] = &[
         msg: Msg::Labs(LabsMsg::Talk),
         help: "labs.key.talk",
     },
+    // The student's own programs, checked by `nettutor check` (src/ui/check).
+    Binding {
+        keys: &[Key::Char('c')],
+        msg: Msg::OpenArg(PanelArg::Check(crate::lesson::panel::CheckArg {
+            report: None,
+        })),
+        help: "labs.key.checks",
+    },
 ];
 
 impl LabsPanel {

@@ -1,0 +1,15 @@
+# BUG (large): recvfrom(1024): a bigger datagram is cut to its first 1024 bytes
+# and the rest thrown away, silently.
+import socket, sys
+
+host = sys.argv[2] if len(sys.argv) > 2 else "127.0.0.1"
+family = socket.AF_INET6 if ":" in host else socket.AF_INET
+srv = socket.socket(family, socket.SOCK_DGRAM)
+srv.bind((host, int(sys.argv[1])))
+while True:
+    data, addr = srv.recvfrom(1024)
+    try:
+        reply = "echo: " + data.decode("utf-8")
+    except UnicodeDecodeError:
+        reply = "error: not UTF-8"
+    srv.sendto(reply.encode("utf-8"), addr)
