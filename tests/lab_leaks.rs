@@ -28,6 +28,7 @@ fn quick(lab: LabName) -> LabParams {
         LabName::Unix => &["count=100"],
         LabName::Concurrency => &["clients=3", "service-ms=50"],
         LabName::Errors => &["timeout-ms=50", "keepalive-s=1"],
+        LabName::Http => &[],
         LabName::Framing => &["count=8", "delay=20", "pause=30", "gap=5"],
         _ => &[],
     };
@@ -43,6 +44,7 @@ fn slow(lab: LabName) -> Option<LabParams> {
         LabName::Throughput => &["seconds=10"],
         LabName::Concurrency => &["clients=10", "service-ms=500"],
         LabName::Errors => &["timeout-ms=2000", "keepalive-s=3"],
+        LabName::Http => &["serve=600"],
         LabName::Unix => &["count=100000", "message=a longer message to echo back"],
         LabName::Split => &["size=67108864", "recv-size=256"],
         _ => return None,

@@ -138,20 +138,25 @@ impl Drop for Recorder {
     }
 }
 
-/// The TCP or UDP ports of an Ethernet frame carrying IPv4 or IPv6.
-fn ports(frame: &[u8]) -> Option<(u16, u16)> {
+/// The IP payload of an Ethernet frame carrying IPv4 or IPv6, with its protocol.
+pub fn ip_payload(frame: &[u8]) -> Option<(IpNextHeaderProtocol, Vec<u8>)> {
     let eth = EthernetPacket::new(frame)?;
-    let (proto, payload): (IpNextHeaderProtocol, Vec<u8>) = match eth.get_ethertype() {
+    match eth.get_ethertype() {
         EtherTypes::Ipv4 => {
             let ip = Ipv4Packet::new(eth.payload())?;
-            (ip.get_next_level_protocol(), ip.payload().to_vec())
+            Some((ip.get_next_level_protocol(), ip.payload().to_vec()))
         }
         EtherTypes::Ipv6 => {
             let ip = Ipv6Packet::new(eth.payload())?;
-            (ip.get_next_header(), ip.payload().to_vec())
+            Some((ip.get_next_header(), ip.payload().to_vec()))
         }
-        _ => return None,
-    };
+        _ => None,
+    }
+}
+
+/// The TCP or UDP ports of an Ethernet frame carrying IPv4 or IPv6.
+fn ports(frame: &[u8]) -> Option<(u16, u16)> {
+    let (proto, payload) = ip_payload(frame)?;
     if proto != IpNextHeaderProtocols::Tcp && proto != IpNextHeaderProtocols::Udp {
         return None;
     }

@@ -7,9 +7,7 @@ use clap::Args;
 
 use super::out::{say, say_line, warn};
 use crate::i18n::{Lang, t};
-use crate::lab::{
-    self, Cancel, LabError, LabEvent, LabName, LabParams, LabSink, NullSink, OptKind,
-};
+use crate::lab::{self, Cancel, LabError, LabEvent, LabName, LabParams, LabSink, OptKind};
 
 /// `--events`: each event as one JSON line on stderr, for recording streams
 /// (e.g. fixtures for the labs panel's snapshot tests).
@@ -19,6 +17,21 @@ impl LabSink for StderrEvents {
     fn event(&self, ev: LabEvent) {
         if let Ok(line) = serde_json::to_string(&ev) {
             warn(&line);
+        }
+    }
+}
+
+/// Without `--events`: the remarks a person must see while the lab runs (the
+/// http lab's URL under `--serve`, each request a browser makes), on stderr.
+struct LiveRemarks(Lang);
+
+impl LabSink for LiveRemarks {
+    fn event(&self, ev: LabEvent) {
+        if let LabEvent::Log { key, args } = ev
+            && crate::lab::http::LIVE_KEYS.contains(&key)
+        {
+            let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            warn(&crate::i18n::tf(self.0, key, &args));
         }
     }
 }
@@ -90,10 +103,11 @@ pub fn run(args: LabArgs, lang: Lang) -> anyhow::Result<ExitCode> {
         say(&options_text(&request.params, lang))?;
         return Ok(ExitCode::SUCCESS);
     }
+    let remarks = LiveRemarks(lang);
     let sink: &dyn LabSink = if request.events {
         &StderrEvents
     } else {
-        &NullSink
+        &remarks
     };
     // Ctrl-C (or SIGTERM) cancels the lab, which then closes its sockets, joins
     // its threads and removes its temp files before we exit.

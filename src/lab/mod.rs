@@ -3,7 +3,7 @@
 //!
 //! # API for front ends (CLI, TUI panel)
 //!
-//! - [`LabName`]: the thirteen labs; `"udp-loss".parse::<LabName>()`, [`LabName::ALL`],
+//! - [`LabName`]: the fourteen labs; `"udp-loss".parse::<LabName>()`, [`LabName::ALL`],
 //!   `title_key()` / `about_key()` / `predict_key()` are `ui.toml` keys (title, one
 //!   line description, the "predict, then observe" question).
 //! - [`LabParams`]: one enum over every lab's params struct (`sticky::StickyParams`…),
@@ -32,6 +32,8 @@
 //!   - udp-loss: `Phase` (UDP), `Progress` while sending (100 steps),
 //!     `Datagram{seq,received:true}` per arrival (missing = the rest of
 //!     `0..total`), then `Phase` (TCP) and `Progress` again.
+//!   - http: `Log{"lab.http.seen"}` per request the server parsed, and
+//!     `Log{"lab.http.serving"}` with the URL when `--serve` keeps it up.
 //!   - errors: one `Step{index,name,ok,error}` per case (`ok`: the outcome the
 //!     case demonstrates; `error`: errno → Python exception).
 //!   - port-in-use: one `Step{index,name,ok,error}` per step; the text of step
@@ -69,6 +71,7 @@ pub mod concurrency;
 pub mod errors;
 pub mod event;
 pub mod framing;
+pub mod http;
 pub mod io;
 mod name;
 pub mod options;
@@ -249,6 +252,7 @@ labs! {
     UdpTruncate => udp_truncate::UdpTruncateParams, UdpTruncateReport;
     Concurrency => concurrency::ConcurrencyParams, ConcurrencyReport;
     Errors => errors::ErrorsParams, ErrorsReport;
+    Http => http::HttpParams, HttpReport;
 }
 
 impl LabParams {

@@ -38,6 +38,7 @@ pub enum LabName {
     Throughput,
     Concurrency,
     Errors,
+    Http,
 }
 
 impl LabName {
@@ -53,7 +54,7 @@ impl LabName {
 
     fn key(self, what: &str) -> &'static str {
         // Keys are built from a fixed table so they can be `&'static`.
-        const KEYS: [[&str; 3]; 13] = [
+        const KEYS: [[&str; 3]; 14] = [
             ["lab.sticky.title", "lab.sticky.about", "lab.sticky.predict"],
             ["lab.split.title", "lab.split.about", "lab.split.predict"],
             [
@@ -95,6 +96,7 @@ impl LabName {
                 "lab.concurrency.predict",
             ],
             ["lab.errors.title", "lab.errors.about", "lab.errors.predict"],
+            ["lab.http.title", "lab.http.about", "lab.http.predict"],
         ];
         let row = Self::ALL.iter().position(|l| *l == self).unwrap_or(0);
         let col = match what {

@@ -446,3 +446,33 @@ fn errors_each_case_yields_its_errno_and_pythons_exception() {
     assert_eq!(by("keepalive")["errno"], Value::Null, "{json}");
     assert_eq!(json["prediction"], Value::Null);
 }
+
+#[test]
+fn http_bodies_match_their_framing_and_pipelined_requests_are_told_apart() {
+    let json = run(LabName::Http, &[]);
+    let requests = json["requests"].as_array().unwrap();
+    let responses = json["responses"].as_array().unwrap();
+    assert_eq!(requests.len(), 4, "{json}");
+    assert_eq!(responses.len(), 4, "{json}");
+    // The byte-by-byte request is one request, however many writes carried it.
+    assert!(json["byte_by_byte_writes"].as_u64().unwrap() > 40, "{json}");
+    assert_eq!(requests[0]["method"], "GET");
+    assert_eq!(requests[0]["framing"], "none");
+    // One write, three requests, each ended by its own framing.
+    assert_eq!(json["pipelined_in_one_write"], 3, "{json}");
+    assert_eq!(requests[2]["framing"], "content-length");
+    assert_eq!(requests[2]["body_len"], "hello world".len());
+    assert_eq!(requests[3]["framing"], "chunked");
+    assert_eq!(requests[3]["body_len"], "hello world".len());
+    // Responses: the body is exactly what the framing says.
+    let body = |i: usize| responses[i]["body"].as_str().unwrap().to_string();
+    assert_eq!(responses[0]["content_length"], responses[0]["bytes"]);
+    assert_eq!(body(0), "hello from nettutor's http lab\\n");
+    assert_eq!(responses[1]["chunked"], true);
+    assert_eq!(responses[1]["bytes"], "hello, chunked world\n".len());
+    for i in [2, 3] {
+        assert_eq!(body(i), "got 11 bytes\\n", "{json}");
+        assert_eq!(responses[i]["status"], 200);
+    }
+    assert_eq!(json["url"], Value::Null);
+}

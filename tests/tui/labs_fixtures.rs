@@ -586,8 +586,49 @@ pub fn errors_run() -> LabRun {
     LabRun::recorded(LabName::Errors, events)
 }
 
+/// The http lab's four requests and their answers.
+pub fn http_run() -> LabRun {
+    use nettutor::lab::http::{Framing, HttpReport, HttpRequestSeen, HttpResponseSeen};
+    let req = |method: &str, path: &str, body_len, framing| HttpRequestSeen {
+        method: method.into(),
+        path: path.into(),
+        headers: vec![("Host".into(), "127.0.0.1".into())],
+        body_len,
+        framing,
+    };
+    let res = |content_length: Option<u64>, chunked, bytes, body: &str| HttpResponseSeen {
+        status: 200,
+        content_length,
+        chunked,
+        bytes,
+        body: body.into(),
+    };
+    let details = LabDetails::Http(HttpReport {
+        requests: vec![
+            req("GET", "/", 0, Framing::None),
+            req("GET", "/chunked", 0, Framing::None),
+            req("POST", "/echo", 11, Framing::ContentLength),
+            req("POST", "/echo", 11, Framing::Chunked),
+        ],
+        responses: vec![
+            res(Some(31), false, 31, "hello from nettutor's http lab\\n"),
+            res(None, true, 21, "7\\r\\nhello, …"),
+            res(Some(13), false, 13, "got 11 bytes\\n"),
+            res(Some(13), false, 13, "got 11 bytes\\n"),
+        ],
+        byte_by_byte_writes: 61,
+        pipelined_in_one_write: 3,
+        first_request: "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: nettutor-lab\r\n\r\n"
+            .into(),
+        url: None,
+    });
+    let events = vec![report(LabName::Http, details, 82, Some((1, 3)))];
+    LabRun::recorded(LabName::Http, events)
+}
+
 pub fn all_runs() -> Vec<(&'static str, LabRun)> {
     vec![
+        ("http", http_run()),
         ("errors", errors_run()),
         ("concurrency_iterative", concurrency_iterative()),
         ("concurrency_threads", concurrency_threads()),

@@ -7,14 +7,11 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 
 use pnet_packet::Packet;
-use pnet_packet::ethernet::{EtherTypes, EthernetPacket};
-use pnet_packet::ip::{IpNextHeaderProtocol, IpNextHeaderProtocols};
-use pnet_packet::ipv4::Ipv4Packet;
-use pnet_packet::ipv6::Ipv6Packet;
+use pnet_packet::ip::IpNextHeaderProtocols;
 use pnet_packet::tcp::TcpPacket;
 use pnet_packet::udp::UdpPacket;
 
-use crate::check::evidence::Frame;
+use crate::check::evidence::{Frame, ip_payload};
 use crate::check::log::{LogEntry, LogKind};
 use crate::check::wire::quoted;
 use crate::i18n::{Lang, t, tf};
@@ -95,18 +92,7 @@ struct Seen {
 }
 
 fn seen(frame: &[u8]) -> Option<Seen> {
-    let eth = EthernetPacket::new(frame)?;
-    let (proto, payload): (IpNextHeaderProtocol, Vec<u8>) = match eth.get_ethertype() {
-        EtherTypes::Ipv4 => {
-            let ip = Ipv4Packet::new(eth.payload())?;
-            (ip.get_next_level_protocol(), ip.payload().to_vec())
-        }
-        EtherTypes::Ipv6 => {
-            let ip = Ipv6Packet::new(eth.payload())?;
-            (ip.get_next_header(), ip.payload().to_vec())
-        }
-        _ => return None,
-    };
+    let (proto, payload) = ip_payload(frame)?;
     if proto == IpNextHeaderProtocols::Tcp {
         let tcp = TcpPacket::new(&payload)?;
         let flags = tcp_flag_names(u16::from(tcp.get_flags())).join(",");

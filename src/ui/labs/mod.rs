@@ -1,4 +1,4 @@
-//! The Live socket labs section: pick one of the thirteen labs, edit its
+//! The Live socket labs section: pick one of the fourteen labs, edit its
 //! parameters, predict, run it on a background thread and watch the kernel's
 //! answer drawn live, then read the summary (en/zh) that compares the prediction
 //! with what happened.
@@ -12,6 +12,7 @@ mod chat;
 mod control;
 mod datagrams;
 mod form;
+mod http;
 mod live;
 mod loss;
 mod picture;

@@ -1,0 +1,98 @@
+//! http: the first request cut into its parts (request line, headers, blank
+//! line, body), then each request of the pipelined write with the framing that
+//! ended it and the response it got.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget};
+
+use super::picture::render_log;
+use super::run::LabRun;
+use crate::i18n::{t, tf};
+use crate::lab::LabDetails;
+use crate::lab::http::{Framing, HttpReport};
+use crate::ui::lessons::fit;
+use crate::ui::panel::RenderCtx;
+use crate::ui::text::pad;
+
+fn report(run: &LabRun) -> Option<&HttpReport> {
+    match run.details() {
+        Some(LabDetails::Http(r)) => Some(r),
+        _ => None,
+    }
+}
+
+pub fn render(run: &LabRun, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
+    let Some(report) = report(run) else {
+        // Running: the server's log of what it parsed.
+        render_log(run, area, buf, ctx);
+        return;
+    };
+    let theme = ctx.theme;
+    let lang = ctx.lang;
+    let max = usize::from(area.width);
+    let names = [
+        t(lang, "labs.http.line"),
+        t(lang, "labs.http.headers"),
+        t(lang, "labs.http.blank"),
+        t(lang, "labs.http.body"),
+    ];
+    let name_w = names
+        .iter()
+        .map(|n| crate::ui::text::width(n))
+        .max()
+        .unwrap_or(8)
+        + 1;
+    let part = |name: &str, text: &str, style| {
+        Line::from(vec![
+            Span::styled(pad(name, name_w), theme.muted),
+            Span::styled("│ ", theme.muted),
+            Span::styled(fit(text, max.saturating_sub(name_w + 2)), style),
+        ])
+    };
+    let head = report.first_request.trim_end_matches("\r\n");
+    let mut head_lines = head.split("\r\n");
+    let mut lines = Vec::new();
+    if let Some(first) = head_lines.next() {
+        lines.push(part(names[0], first, theme.accent));
+    }
+    for (i, header) in head_lines.enumerate() {
+        lines.push(part(if i == 0 { names[1] } else { "" }, header, theme.code));
+    }
+    lines.push(part(names[2], t(lang, "labs.http.blank_note"), theme.muted));
+    lines.push(part(names[3], t(lang, "labs.http.no_body"), theme.muted));
+    let writes = tf(
+        lang,
+        "labs.http.writes",
+        &[("n", &report.byte_by_byte_writes.to_string())],
+    );
+    lines.push(Line::from(Span::styled(fit(&writes, max), theme.base)));
+    let pipelined = tf(
+        lang,
+        "labs.http.pipelined",
+        &[("n", &report.pipelined_in_one_write.to_string())],
+    );
+    lines.push(Line::from(Span::styled(fit(&pipelined, max), theme.base)));
+    for (req, res) in report.requests.iter().zip(&report.responses).skip(1) {
+        let framing = match req.framing {
+            Framing::None => "—".to_string(),
+            Framing::ContentLength => format!("Content-Length: {}", req.body_len),
+            Framing::Chunked => format!("chunked, {} B", req.body_len),
+        };
+        let answer = if res.chunked {
+            format!("{} · chunked · {} B", res.status, res.bytes)
+        } else {
+            format!("{} · Content-Length: {}", res.status, res.bytes)
+        };
+        let text = format!(
+            "  {:<5}{:<9} {:<20} → {answer}",
+            req.method, req.path, framing
+        );
+        lines.push(Line::from(Span::styled(fit(&text, max), theme.code)));
+    }
+    if let Some(url) = &report.url {
+        lines.push(Line::from(Span::styled(fit(url, max), theme.accent)));
+    }
+    Paragraph::new(lines).render(area, buf);
+}
