@@ -7,6 +7,7 @@
 mod common;
 
 mod check;
+mod drill;
 mod frames;
 mod labs;
 mod lessons;
