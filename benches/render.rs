@@ -115,3 +115,33 @@ fn lesson_search_two_keys_200x60(bencher: divan::Bencher, lang: Lang) {
 fn glossary_search_two_keys_200x60(bencher: divan::Bencher, lang: Lang) {
     keystroke_to_frame(bencher, Screen::Glossary, lang);
 }
+
+/// The Quiz panel's subnet drills: 0 the kind chooser, 1 a field being
+/// typed, 2 a problem marked field by field with hints.
+#[divan::bench(args = [0, 1, 2])]
+fn drill_200x60_zh(bencher: divan::Bencher, stage: u8) {
+    use nettutor::ui::quiz::drill::Stage;
+    let mut app = app(Lang::Zh, Screen::Quiz);
+    app.on_key(key(KeyCode::Char('d')));
+    if stage > 0 {
+        app.on_key(key(KeyCode::Down));
+        app.on_key(key(KeyCode::Enter));
+        for c in "192.168.1.1".chars() {
+            app.on_key(key(KeyCode::Char(c)));
+        }
+    }
+    if stage > 1 {
+        for _ in 0..16 {
+            if app.quiz().drill.stage == Stage::Marked {
+                break;
+            }
+            app.on_key(key(KeyCode::Enter));
+        }
+    }
+    let area = Rect::new(0, 0, 200, 60);
+    let mut buf = Buffer::empty(area);
+    bencher.bench_local(|| {
+        buf.reset();
+        nettutor::ui::draw::draw(&app, area, &mut buf);
+    });
+}

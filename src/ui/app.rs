@@ -33,6 +33,8 @@ use crate::i18n::{Lang, t, tf};
 use crate::lesson::{LessonSet, PanelArg};
 use crate::store::{Progress, Store};
 
+mod lecture;
+
 /// Every screen's panel.
 pub struct Panels {
     home: HomePanel,
@@ -107,6 +109,8 @@ pub struct App {
     last_width: u16,
     clock: Clock,
     tx: Sender<AppEvent>,
+    /// The lesson step whose panel a lecture opened (see `lecture.rs`).
+    lecture: Option<lecture::Visit>,
 }
 
 impl App {
@@ -159,6 +163,7 @@ impl App {
             last_width: 80,
             clock: Clock::System,
             tx,
+            lecture: None,
         };
         app.panels.quiz.concepts = app.lessons.curriculum.clone();
         // Where `w` writes, for every panel that exports frames.
@@ -555,6 +560,9 @@ impl App {
                     self.go(screen, &mut ctx);
                 }
                 None
+            }
+            Msg::Nav(nav @ (Nav::Next | Nav::Prev)) if self.present => {
+                self.lecture_nav(nav == Nav::Next, &mut ctx)
             }
             Msg::Nav(nav) => self.panels.get_mut(self.screen).nav(nav, &mut ctx),
             Msg::Lessons(m) => self.panels.lessons.update(m, &mut ctx),

@@ -132,20 +132,7 @@ fn progress_lines(
     if rows >= lines.len() + p.topics.len() {
         let cells = max.saturating_sub(24).clamp(8, 30);
         for m in &p.topics {
-            let (full, empty) = super::quiz::bar(m.strength, cells);
-            let style = if m.strength >= 0.75 {
-                theme.good
-            } else if m.strength >= 0.25 {
-                theme.warn
-            } else {
-                theme.bad
-            };
-            lines.push(Line::from(vec![
-                Span::styled(format!("  {:<8} ", m.topic.name()), theme.base),
-                Span::styled(full, style),
-                Span::styled(empty, theme.muted),
-                Span::styled(format!(" {:>3}%", percent(m)), theme.base),
-            ]));
+            lines.push(super::quiz::topic_bar(m, cells, "  ", "", ctx));
         }
     } else {
         let compact: Vec<String> = p

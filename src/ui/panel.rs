@@ -167,6 +167,13 @@ pub trait Panel {
 
     /// The screen is left: stop what should not run unseen.
     fn leave(&mut self, _ctx: &mut Ctx) {}
+
+    /// Where the panel's animation is, for a lecture stepped with a clicker:
+    /// (step shown, last step); `Nav::Next`/`Prev`/`Last` move it. `None`:
+    /// nothing to step through (the lecture goes on at the next lesson step).
+    fn lecture_position(&self) -> Option<(usize, usize)> {
+        None
+    }
 }
 
 /// [`Panel`] without its message type, so the app can hold every screen behind
@@ -185,6 +192,7 @@ pub trait PanelDyn {
     fn job(&mut self, job: Job, ctx: &mut Ctx);
     fn export(&mut self, ctx: &mut Ctx) -> Option<Result<String, String>>;
     fn leave(&mut self, ctx: &mut Ctx);
+    fn lecture_position(&self) -> Option<(usize, usize)>;
 }
 
 impl<P: Panel> PanelDyn for P {
@@ -226,5 +234,8 @@ impl<P: Panel> PanelDyn for P {
     }
     fn leave(&mut self, ctx: &mut Ctx) {
         Panel::leave(self, ctx)
+    }
+    fn lecture_position(&self) -> Option<(usize, usize)> {
+        Panel::lecture_position(self)
     }
 }

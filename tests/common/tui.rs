@@ -133,12 +133,17 @@ pub fn render(app: &mut App, w: u16, h: u16) -> String {
 /// A buffer's rows as text; a double-width character counts once (its second
 /// cell is skipped), so rows read as a person sees them.
 pub fn rows(buf: &Buffer) -> Vec<String> {
+    rows_from(buf, 0)
+}
+
+/// [`rows`] from column `from` to the right edge (one pane of a split screen).
+pub fn rows_from(buf: &Buffer, from: u16) -> Vec<String> {
     let area = buf.area;
     (0..area.height)
         .map(|y| {
             let mut row = String::new();
             let mut skip = 0;
-            for x in 0..area.width {
+            for x in from..area.width {
                 if skip > 0 {
                     skip -= 1;
                     continue;

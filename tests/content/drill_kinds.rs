@@ -36,6 +36,25 @@ fn truth(spec: &Spec) -> Vec<String> {
             assert!(n.hosts().count() as u64 >= *hosts);
             vec![format!("/{prefix}"), lan_hosts(prefix).to_string()]
         }
+        Spec::Subnets { parent, subnets } if parent.contains(':') => {
+            // IPv6: ipnet's subnet count, and 2^(64 − new) /64 LANs each.
+            let parent: ipnet::Ipv6Net = parent.parse().unwrap();
+            let k = (1..=32)
+                .find(|k| (1u64 << k) >= u64::from(*subnets))
+                .unwrap();
+            let new = parent.prefix_len() + k;
+            assert!(parent.subnets(new).unwrap().count() as u32 >= *subnets);
+            if 64 - new <= 12 {
+                // Small enough to count the /64s one by one.
+                let lans = ipnet::Ipv6Net::new(parent.network(), new)
+                    .unwrap()
+                    .subnets(64)
+                    .unwrap()
+                    .count();
+                assert_eq!(lans, 1 << (64 - new));
+            }
+            vec![format!("/{new}"), format!("2^{}", 64 - new)]
+        }
         Spec::Subnets { parent, subnets } => {
             let parent = net(parent);
             let mut k = 0;
@@ -63,8 +82,10 @@ fn truth(spec: &Spec) -> Vec<String> {
             prefix,
             address,
         } => {
-            let address: Ipv4Addr = address.parse().unwrap();
-            let (i, subnet) = net(parent)
+            // IPv4 or IPv6: ipnet's own subnet iterator.
+            let address: std::net::IpAddr = address.parse().unwrap();
+            let parent: ipnet::IpNet = parent.parse().unwrap();
+            let (i, subnet) = parent
                 .subnets(*prefix)
                 .unwrap()
                 .enumerate()
@@ -80,10 +101,10 @@ fn truth(spec: &Spec) -> Vec<String> {
             routes,
             destination,
         } => {
-            let d: Ipv4Addr = destination.parse().unwrap();
+            let d: std::net::IpAddr = destination.parse().unwrap();
             let mut best: Option<(u8, &str)> = None;
             for (n, via) in routes {
-                let n = net(n);
+                let n: ipnet::IpNet = n.parse().unwrap();
                 if n.contains(&d) && best.is_none_or(|(p, _)| n.prefix_len() > p) {
                     best = Some((n.prefix_len(), via));
                 }
@@ -155,15 +176,16 @@ fn generated_route_tables_exercise_the_longest_match() {
             else {
                 unreachable!()
             };
-            let d: Ipv4Addr = destination.parse().unwrap();
+            let d: std::net::IpAddr = destination.parse().unwrap();
+            let any = |n: &str| n.parse::<ipnet::IpNet>().unwrap();
             let right = &truth(&p.spec)[0];
-            let first = routes.iter().find(|(n, _)| net(n).contains(&d)).unwrap();
+            let first = routes.iter().find(|(n, _)| any(n).contains(&d)).unwrap();
             not_first += usize::from(first.1 != *right);
             let narrowest = routes
                 .iter()
-                .max_by_key(|(n, _)| net(n).prefix_len())
+                .max_by_key(|(n, _)| any(n).prefix_len())
                 .unwrap();
-            narrow_misses += usize::from(!net(&narrowest.0).contains(&d));
+            narrow_misses += usize::from(!any(&narrowest.0).contains(&d));
             assert_eq!(p.detail.len(), routes.len());
         }
     }
@@ -403,5 +425,60 @@ fn specs_that_make_no_fair_problem_are_refused() {
         },
     ] {
         assert!(bad.build().is_err(), "{bad:?}");
+    }
+}
+
+#[test]
+fn split_and_route_come_in_ipv6_too_with_ipv6_answers() {
+    let mut v6 = BTreeSet::new();
+    for seed in 0..SEEDS {
+        for p in drill::generate(seed, 6, &[DrillKind::Split, DrillKind::Route]) {
+            let is_v6 = match &p.spec {
+                Spec::Split { address, .. } => address.contains(':'),
+                Spec::Route { destination, .. } => destination.contains(':'),
+                _ => false,
+            };
+            if is_v6 {
+                v6.insert(p.spec.kind());
+                let want = truth(&p.spec);
+                if p.spec.kind() == DrillKind::Split {
+                    assert!(want[0].contains(':'), "{want:?}");
+                    // An IPv4 answer to an IPv6 field is unreadable, not wrong.
+                    assert!(matches!(p.fields[0].mark("10.0.0.0"), Mark::Unreadable(_)));
+                }
+            }
+        }
+    }
+    assert_eq!(v6, BTreeSet::from([DrillKind::Split, DrillKind::Route]));
+}
+
+#[test]
+fn a_v6_count_without_the_reserved_anycast_addresses_names_that_mistake() {
+    let p = Spec::Range {
+        input: "2001:db8:0:1::5/64".into(),
+    }
+    .build()
+    .unwrap();
+    assert!(
+        p.prompt.get(Lang::En).contains("RFC 2526"),
+        "{:?}",
+        p.prompt
+    );
+    assert!(p.prompt.get(Lang::Zh).contains("任播"), "{:?}", p.prompt);
+    let count = p
+        .fields
+        .iter()
+        .find(|f| f.id.name() == "addresses")
+        .unwrap();
+    assert_eq!(count.mark("2^64"), Mark::Correct);
+    for wrong in ["18446744073709551615", "18446744073709551487"] {
+        let mark = count.mark(wrong);
+        assert_eq!(
+            mark.mistake(),
+            Some(drill::Mistake::Ipv6Anycast),
+            "{wrong}: {mark:?}"
+        );
+        let hint = mark.hint(count, Lang::En).unwrap();
+        assert!(hint.contains("RFC 4291"), "{hint}");
     }
 }

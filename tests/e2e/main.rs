@@ -7,9 +7,11 @@
 mod common;
 
 mod check;
+mod drill;
 mod frames;
 mod labs;
 mod lessons;
 mod paste;
+mod present;
 mod quiz;
 mod terminal;

@@ -66,6 +66,15 @@ fn on_range_chooser(a: &mut App) {
     press(a, KeyCode::Down);
 }
 
+/// A `range` set started on the pool of [`MISSED`].
+fn range_set(lang: Lang) -> (tempfile::TempDir, Store, App) {
+    let (dir, store) = home_with_pool();
+    let mut a = app_on(lang, &store);
+    on_range_chooser(&mut a);
+    press(&mut a, KeyCode::Enter);
+    (dir, store, a)
+}
+
 fn right_answers(a: &App, lang: Lang) -> Vec<String> {
     a.quiz().drill.current().unwrap().answers(lang)
 }
@@ -162,10 +171,7 @@ fn right_answers_score_every_field_and_the_problem_leaves_the_pool_after_three()
 fn one_wrong_field_is_marked_alone_with_the_mistake_it_matches() {
     for lang in Lang::ALL {
         for (w, h) in DRILL_SIZES {
-            let (_dir, store) = home_with_pool();
-            let mut a = app_on(lang, &store);
-            on_range_chooser(&mut a);
-            press(&mut a, KeyCode::Enter);
+            let (_dir, store, mut a) = range_set(lang);
             let mut answers = right_answers(&a, lang);
             // The network of 192.168.37.77/27 answered with the host's own address.
             answers[0] = "192.168.37.77".into();
@@ -191,10 +197,7 @@ fn one_wrong_field_is_marked_alone_with_the_mistake_it_matches() {
 fn answering_snapshots_show_the_field_being_typed_and_its_form() {
     for lang in Lang::ALL {
         for (w, h) in DRILL_SIZES {
-            let (_dir, store) = home_with_pool();
-            let mut a = app_on(lang, &store);
-            on_range_chooser(&mut a);
-            press(&mut a, KeyCode::Enter);
+            let (_dir, _store, mut a) = range_set(lang);
             type_str(&mut a, "192.168.37.64");
             press(&mut a, KeyCode::Enter);
             type_str(&mut a, "192.168.37.9");
@@ -210,10 +213,7 @@ fn answering_snapshots_show_the_field_being_typed_and_its_form() {
 #[test]
 fn esc_on_an_empty_field_ends_the_set_and_unreached_fields_score_nothing() {
     for lang in Lang::ALL {
-        let (_dir, store) = home_with_pool();
-        let mut a = app_on(lang, &store);
-        on_range_chooser(&mut a);
-        press(&mut a, KeyCode::Enter);
+        let (_dir, _store, mut a) = range_set(lang);
         let answers = right_answers(&a, lang);
         answer_fields(&mut a, &answers);
         press(&mut a, KeyCode::Enter);

@@ -166,23 +166,7 @@ fn machine_rows(panel: &HandshakePanel, lang: Lang, w: u16, h: u16) -> Vec<Strin
         .or_else(|| find(&buf, "TCP 状态机"))
         .expect("the machine pane");
     // The border, then a space before the title.
-    let x = x.saturating_sub(2);
-    (0..h)
-        .map(|y| {
-            let mut row = String::new();
-            let mut skip = 0;
-            for x in x..w {
-                if skip > 0 {
-                    skip -= 1;
-                    continue;
-                }
-                let sym = buf[(x, y)].symbol();
-                skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
-                row.push_str(sym);
-            }
-            row
-        })
-        .collect()
+    rows_from(&buf, x.saturating_sub(2))
 }
 
 #[test]

@@ -21,7 +21,15 @@ fn presenting(lang: Lang) -> App {
 #[test]
 fn presentation_snapshots() {
     for lang in Lang::ALL {
-        for (w, h) in [(80, 24), (160, 48), (200, 60)] {
+        // The laptop, and the sizes a zoomed terminal gives on a projector.
+        for (w, h) in [
+            (80, 24),
+            (100, 30),
+            (120, 36),
+            (160, 45),
+            (160, 48),
+            (200, 60),
+        ] {
             let mut a = presenting(lang);
             assert_eq!(a.screen(), Screen::Lessons, "--lesson opens the lesson");
             assert_eq!(a.theme().name, "high-contrast");
@@ -35,20 +43,49 @@ fn presentation_snapshots() {
 fn presenter_keys_advance_blank_and_show_notes() {
     let mut a = presenting(Lang::En);
     assert!(!a.wants_ticks(), "no autoplay while presenting");
-    press(&mut a, KeyCode::PageDown);
+    // The first step links to the subnet panel: the clicker opens it, steps
+    // through its sweep, and comes back to the next step.
+    let mut panels = Vec::new();
+    for _ in 0..100 {
+        terminal(&mut a, 80, 24);
+        press(&mut a, KeyCode::PageDown);
+        panels.push(a.screen());
+        if a.reader().position() == Some((0, 1)) && a.screen() == Screen::Lessons {
+            break;
+        }
+    }
+    assert!(panels.contains(&Screen::Subnet), "{panels:?}");
     assert_eq!(a.reader().position(), Some((0, 1)));
-    press(&mut a, KeyCode::PageUp);
+    for _ in 0..100 {
+        terminal(&mut a, 80, 24);
+        press(&mut a, KeyCode::PageUp);
+        if a.reader().position() == Some((0, 0)) && a.screen() == Screen::Lessons {
+            break;
+        }
+    }
+    assert_eq!(a.screen(), Screen::Lessons);
     assert_eq!(a.reader().position(), Some((0, 0)));
+    // Back at the top of the first step (PageUp pages up to it).
+    for _ in 0..10 {
+        terminal(&mut a, 80, 24);
+        press(&mut a, KeyCode::PageUp);
+    }
     let t = terminal(&mut a, 80, 24);
     assert!(
         text(t.backend().buffer()).contains("step 1/2"),
         "footer shows the step"
     );
+    // The first n asks (the notes would be projected), the second shows them.
+    press(&mut a, KeyCode::Char('n'));
+    let t = terminal(&mut a, 160, 48);
+    let shown = text(t.backend().buffer());
+    assert!(!shown.contains("Ask the class"), "{shown}");
+    assert!(shown.contains("press n again"), "{shown}");
     press(&mut a, KeyCode::Char('n'));
     let t = terminal(&mut a, 160, 48);
     assert!(
         text(t.backend().buffer()).contains("Ask the class"),
-        "speaker notes on n"
+        "speaker notes on the second n"
     );
     press(&mut a, KeyCode::Char('b'));
     assert!(a.blank());
@@ -140,4 +177,139 @@ fn lesson_search_jumps_to_the_matching_step() {
     type_str(&mut a, "网络地址");
     press(&mut a, KeyCode::Enter);
     assert_eq!(a.reader().position(), Some((0, 0)));
+}
+
+/// What a clicker press showed: the screen, the lesson step, and the panel's
+/// animation step (None on the lesson text).
+type Shown = (Screen, (usize, usize), Option<usize>);
+
+fn shown(a: &App) -> Shown {
+    let panel = (a.screen() != Screen::Lessons).then(|| {
+        a.panel(a.screen())
+            .lecture_position()
+            .map_or(0, |(at, _)| at)
+    });
+    (
+        a.screen(),
+        a.reader().position().unwrap_or((usize::MAX, 0)),
+        panel,
+    )
+}
+
+/// Presses `key` until nothing changes; every state after each press (drawn at
+/// `w`×`h`, so pages are the screen's), deduplicated where only the scroll
+/// moved, and how many presses only scrolled. Going forward, a step's text is
+/// left only once its end was on screen.
+fn walk(a: &mut App, key: KeyCode, w: u16, h: u16) -> (Vec<Shown>, usize) {
+    terminal(a, w, h);
+    let mut seen = vec![shown(a)];
+    let mut pages = 0;
+    for _ in 0..20_000 {
+        let (scroll, last, _) = a.reader().page_metrics();
+        let before = shown(a);
+        press(a, key);
+        // Drawn as the loop draws after each key (the reader pages by what
+        // the screen shows); panels do not page.
+        if a.screen() == Screen::Lessons {
+            terminal(a, w, h);
+        }
+        let now = shown(a);
+        if now == before {
+            if now.2.is_none() && a.reader().page_metrics().0 != scroll {
+                pages += 1;
+                continue;
+            }
+            return (seen, pages);
+        }
+        if key == KeyCode::PageDown && before.2.is_none() {
+            assert_eq!(scroll, last, "{before:?} left before its end was shown");
+        }
+        seen.push(now);
+    }
+    panic!("the clicker never reached the end");
+}
+
+#[test]
+fn a_clicker_walks_the_whole_shipped_playlist_and_back() {
+    for lang in Lang::ALL {
+        clicker_walk(lang);
+    }
+}
+
+fn clicker_walk(lang: Lang) {
+    let lessons = shipped_lessons();
+    let ids: Vec<String> = lessons.lessons.iter().map(|l| l.id.clone()).collect();
+    let opts = Options {
+        lang,
+        present: true,
+        lesson_ids: ids,
+        ..Options::default()
+    };
+    let (mut a, _rx) = app_with(&opts, lessons, None);
+    let (forward, pages) = walk(&mut a, KeyCode::PageDown, 100, 30);
+    assert!(pages > 0, "long steps scroll before the lecture moves on");
+    // Every step of every lesson, in order, each followed by its panel's
+    // animation from the lesson's starting step to its last, one by one.
+    let set = a.lessons();
+    let mut expected: Vec<(usize, usize)> = Vec::new();
+    for (l, lesson) in set.lessons.iter().enumerate() {
+        for s in 0..lesson.steps.len() {
+            expected.push((l, s));
+        }
+    }
+    let steps: Vec<(usize, usize)> = forward
+        .iter()
+        .filter(|s| s.2.is_none())
+        .map(|s| s.1)
+        .collect();
+    assert_eq!(steps, expected, "every step once, in order");
+    let mut panels = 0;
+    for window in forward.windows(2) {
+        let (before, after) = (&window[0], &window[1]);
+        match (before.2, after.2) {
+            // Inside a panel: one animation step at a time.
+            (Some(x), Some(y)) => {
+                assert_eq!(before.1, after.1, "{before:?} → {after:?}");
+                assert_eq!(y, x + 1, "{before:?} → {after:?}: no step skipped");
+            }
+            // Into the step's own panel, from its text.
+            (None, Some(_)) => {
+                panels += 1;
+                assert_eq!(before.1, after.1, "{before:?} → {after:?}");
+                let step = &set.lessons[before.1.0].steps[before.1.1];
+                assert!(step.panel.is_some(), "{before:?} has no panel");
+            }
+            // Out of a panel (or from a step without one) to the next step.
+            (_, None) => assert_ne!(before.1, after.1, "{before:?} → {after:?}"),
+        }
+    }
+    let with_panel = set
+        .lessons
+        .iter()
+        .flat_map(|l| &l.steps)
+        .filter(|s| {
+            s.panel
+                .as_ref()
+                .is_some_and(|p| p.open.panel() != nettutor::lesson::PanelId::Lessons)
+        })
+        .count();
+    assert_eq!(panels, with_panel, "every step's panel was opened");
+    // The last press ends on the last step: PageDown there changes nothing.
+    let last = forward.last().unwrap();
+    let final_step = (
+        set.lessons.len() - 1,
+        set.lessons.last().unwrap().steps.len() - 1,
+    );
+    assert_eq!(last.1, final_step, "{last:?}");
+    // PageUp walks the same path back to the first step.
+    let (mut backward, _) = walk(&mut a, KeyCode::PageUp, 100, 30);
+    backward.reverse();
+    if let Some(i) = (0..forward.len().min(backward.len())).find(|&i| forward[i] != backward[i]) {
+        panic!(
+            "PageUp leaves the path at {i}: forward {:?}, backward {:?}",
+            &forward[i.saturating_sub(2)..(i + 3).min(forward.len())],
+            &backward[i.saturating_sub(2)..(i + 3).min(backward.len())]
+        );
+    }
+    assert_eq!(backward.len(), forward.len(), "PageUp retraces PageDown");
 }

@@ -45,6 +45,8 @@ pub enum FieldId {
     Delivery,
     /// The address the sender asks ARP (or NDP) about.
     ArpTarget,
+    /// IPv6: how many /64 LANs a subnet holds.
+    Lans,
 }
 
 impl FieldId {
@@ -67,6 +69,7 @@ impl FieldId {
             FieldId::Interface => "interface",
             FieldId::Delivery => "delivery",
             FieldId::ArpTarget => "arp-target",
+            FieldId::Lans => "lans",
         }
     }
 

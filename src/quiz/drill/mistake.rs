@@ -51,6 +51,9 @@ pub enum Mistake {
     HostPart,
     /// IPv6 treated like IPv4: reserved a broadcast that IPv6 does not have.
     Ipv6Broadcast,
+    /// Took away the reserved anycast addresses (RFC 4291 §2.6.1, RFC 2526)
+    /// from a count of every address of the prefix.
+    Ipv6Anycast,
     /// Sized the subnet for N addresses, not N hosts + network + broadcast.
     ForgotReserved { hosts: u64 },
     /// Took one more host bit than needed (the subnet is twice too big).
@@ -107,6 +110,7 @@ impl Mistake {
             Mistake::GaveWildcard => "gave-wildcard",
             Mistake::HostPart => "host-part",
             Mistake::Ipv6Broadcast => "ipv6-broadcast",
+            Mistake::Ipv6Anycast => "ipv6-anycast",
             Mistake::ForgotReserved { .. } => "forgot-reserved",
             Mistake::OneBitTooMany => "one-bit-too-many",
             Mistake::RoundedDown { .. } => "rounded-down",

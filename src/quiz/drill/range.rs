@@ -86,6 +86,20 @@ pub fn build(spec: &Spec, input: &str) -> Result<Problem, String> {
             format!("主机 {}/{}。", f.address, f.prefix),
         ),
     };
+    // Which addresses a host may use is a convention of IPv6's own: say what
+    // the count counts, and which addresses are reserved anycast.
+    let (en, zh) = if f.kind == NetworkKind::Ipv6 && f.prefix <= 120 {
+        (
+            format!(
+                "{en} Count every address of the prefix; among them the all-zero interface ID is the Subnet-Router anycast address (RFC 4291 §2.6.1) and the top 128 are reserved subnet anycast addresses (RFC 2526)."
+            ),
+            format!(
+                "{zh}数出前缀里的全部地址；其中接口标识全 0 的是子网路由器任播地址（RFC 4291 §2.6.1），最高的 128 个是保留的子网任播地址（RFC 2526）。"
+            ),
+        )
+    } else {
+        (en, zh)
+    };
     Ok(Problem {
         spec: spec.clone(),
         prompt: Text::new(en, zh),
@@ -281,6 +295,22 @@ fn fields(f: &SubnetFacts) -> Vec<Field> {
                     Mistake::SwappedBits { prefix: f.prefix },
                     count(AddressCount::power_of_two(u32::from(f.prefix))),
                 );
+            // The reserved anycast addresses taken away: the Subnet-Router
+            // anycast (RFC 4291 §2.6.1), and with it the top 128 (RFC 2526).
+            let addresses = if host_bits >= 8 {
+                let minus = |n: u128| {
+                    total
+                        .as_u128()
+                        .and_then(|t| t.checked_sub(n))
+                        .map(|t| Value::Count(AddressCount::exact(t)))
+                };
+                addresses
+                    .mistake(Mistake::Ipv6Anycast, minus(1))
+                    .mistake(Mistake::Ipv6Anycast, minus(129))
+                    .mistake(Mistake::Ipv6Anycast, minus(128))
+            } else {
+                addresses
+            };
             let addresses = with_prefixes(addresses, &|g| count(g.total_addresses));
             vec![network_field, last_field, addresses]
         }

@@ -15,28 +15,42 @@ use super::mistake::Mistake;
 use super::problem::{Field, Problem};
 use super::{Spec, random_ipv4};
 
-/// A table of nested and neighbouring routes around a destination.
+/// A table of nested and neighbouring routes around a destination (IPv4,
+/// or one time in four IPv6).
 pub fn generate(rng: &mut ChaCha8Rng) -> Spec {
-    let destination = random_ipv4(rng);
-    let dest = IpAddr::V4(destination);
-    let wide: u8 = rng.random_range(8..=16);
-    let mid: u8 = rng.random_range(wide + 2..=22);
-    let narrow: u8 = rng.random_range(mid + 2..=28);
+    use crate::net::subnet::{Family, from_bits, to_bits};
+    let v6 = rng.random_range(0..4) == 0;
+    let (dest, family, default, ranges) = if v6 {
+        let bits = (0x2001_0db8u128 << 96) | (rng.random::<u128>() >> 32);
+        (
+            from_bits(Family::V6, bits),
+            Family::V6,
+            "::/0",
+            [(16u8, 32u8), (4, 48), (4, 64)],
+        )
+    } else {
+        (
+            IpAddr::V4(random_ipv4(rng)),
+            Family::V4,
+            "0.0.0.0/0",
+            [(8u8, 16u8), (2, 22), (2, 28)],
+        )
+    };
+    let width = if v6 { 128 } else { 32 };
+    let wide: u8 = rng.random_range(ranges[0].0..=ranges[0].1);
+    let mid: u8 = rng.random_range(wide + ranges[1].0..=ranges[1].1);
+    let narrow: u8 = rng.random_range(mid + ranges[2].0..=ranges[2].1);
     let net = |p: u8| SubnetFacts::new(dest, p).network;
     // The narrow route holds the destination only sometimes: flip a bit just
     // above its host bits to move it to the neighbouring block.
     let narrow_net = if rng.random_bool(0.5) {
         net(narrow)
     } else {
-        let flipped = crate::net::subnet::to_bits(dest) ^ (1u128 << (32 - narrow));
-        SubnetFacts::new(
-            crate::net::subnet::from_bits(crate::net::subnet::Family::V4, flipped),
-            narrow,
-        )
-        .network
+        let flipped = to_bits(dest) ^ (1u128 << (width - narrow));
+        SubnetFacts::new(from_bits(family, flipped), narrow).network
     };
     let mut routes = vec![
-        ("0.0.0.0/0".to_string(), "eth0".to_string()),
+        (default.to_string(), "eth0".to_string()),
         (net(wide).to_string(), "eth1".to_string()),
         (net(mid).to_string(), "eth2".to_string()),
         (narrow_net.to_string(), "eth3".to_string()),
@@ -44,7 +58,7 @@ pub fn generate(rng: &mut ChaCha8Rng) -> Spec {
     routes.shuffle(rng);
     Spec::Route {
         routes,
-        destination: destination.to_string(),
+        destination: dest.to_string(),
     }
 }
 
@@ -79,10 +93,18 @@ pub fn build(
             Mistake::LeastSpecific,
             via(table.least_specific(destination)),
         );
+    // Columns as wide as the longest network (at least an IPv4 /32's 18).
+    let column = table
+        .routes
+        .iter()
+        .map(|r| r.network.to_string().len())
+        .max()
+        .unwrap_or(0)
+        .max(18);
     let detail = table
         .routes
         .iter()
-        .map(|r| format!("{:<18} → {}", r.network.to_string(), r.via))
+        .map(|r| format!("{:<column$} → {}", r.network.to_string(), r.via))
         .collect();
     Ok(Problem {
         spec: spec.clone(),

@@ -37,8 +37,18 @@ pub fn generate_hosts(rng: &mut ChaCha8Rng) -> Spec {
     }
 }
 
-/// A /16–/24 network and a subnet count that fits it.
+/// A /16–/24 network and a subnet count that fits it; one time in four an
+/// IPv6 site (/48) or ISP block (/32, /40) and a count of subnets for it.
 pub fn generate_subnets(rng: &mut ChaCha8Rng) -> Spec {
+    if rng.random_range(0..4) == 0 {
+        let prefix = *super::pick(rng, &[32u8, 40, 48, 48]);
+        let bits = (0x2001_0db8u128 << 96) | (u128::from(rng.random::<u16>()) << 80);
+        let network = SubnetFacts::new(crate::net::subnet::from_bits(Family::V6, bits), prefix);
+        return Spec::Subnets {
+            parent: network.network.to_string(),
+            subnets: rng.random_range(2..=1000),
+        };
+    }
     let prefix: u8 = rng.random_range(16..=24);
     let network = SubnetFacts::new(IpAddr::V4(random_ipv4(rng)), prefix).network;
     let subnets: u32 = rng.random_range(2..=40);
@@ -87,33 +97,16 @@ pub fn build_hosts(spec: &Spec, hosts: u64) -> Result<Problem, String> {
 pub fn build_subnets(spec: &Spec, parent: &str, subnets: u32) -> Result<Problem, String> {
     let parent: IpNet = parse_network(parent, 0).map_err(|e| e.to_string())?;
     if parent.max_prefix_len() != 32 {
-        return Err("subnet counts are drilled on IPv4".into());
+        return build_subnets_v6(spec, parent, subnets);
     }
     let plan = SplitPlan::by_count(parent, u128::from(subnets)).map_err(|e| e.to_string())?;
     let new = plan.new_prefix;
     if new > 30 {
         return Err(format!("{subnets} subnets leave no hosts in {parent}"));
     }
-    let p = parent.prefix_len();
     let m = u128::from(subnets);
-    // Rounded down: floor(log2 m) bits, which only gives 2^floor < m subnets.
-    let floor = 127 - m.leading_zeros();
-    let rounded = (!m.is_power_of_two()).then(|| p + floor as u8);
-    let as_bits = u8::try_from(subnets)
-        .ok()
-        .map(|s| p.saturating_add(s))
-        .filter(|q| *q <= 32);
+    let (prefix_field, rounded) = subnets_prefix_field(parent.prefix_len(), new, subnets, 32);
     let host_bits = u32::from(32 - new);
-    let prefix_field = Field::new(FieldId::Prefix, Value::Prefix(new))
-        .mistake(
-            Mistake::RoundedDown { subnets: m },
-            rounded.map(Value::Prefix),
-        )
-        .mistake(
-            Mistake::CountAsBits { subnets: m },
-            as_bits.map(Value::Prefix),
-        )
-        .mistake(Mistake::CountedZeros, Some(Value::Prefix(32 - new)));
     let hosts_field = Field::new(FieldId::UsableHosts, usable(new))
         .mistake(
             Mistake::PowerOfTwo { bits: host_bits },
@@ -136,5 +129,73 @@ pub fn build_subnets(spec: &Spec, parent: &str, subnets: u32) -> Result<Problem,
         ),
         detail: Vec::new(),
         fields: vec![prefix_field, hosts_field],
+    })
+}
+
+/// The prefix field of a subnet-count problem: `new` for `subnets` subnets
+/// of a /`parent` (addresses of `width` bits), with the prefixes the typical
+/// mistakes give (log2 rounded down, the count taken as bits, the zero bits
+/// counted). Returns the field and the rounded-down prefix, if any.
+fn subnets_prefix_field(parent: u8, new: u8, subnets: u32, width: u8) -> (Field, Option<u8>) {
+    let m = u128::from(subnets);
+    // Rounded down: floor(log2 m) bits, which only gives 2^floor < m subnets.
+    let floor = 127 - m.leading_zeros();
+    let rounded = (!m.is_power_of_two()).then(|| parent + floor as u8);
+    let as_bits = u8::try_from(subnets)
+        .ok()
+        .map(|s| parent.saturating_add(s))
+        .filter(|q| *q <= width);
+    let field = Field::new(FieldId::Prefix, Value::Prefix(new))
+        .mistake(
+            Mistake::RoundedDown { subnets: m },
+            rounded.map(Value::Prefix),
+        )
+        .mistake(
+            Mistake::CountAsBits { subnets: m },
+            as_bits.map(Value::Prefix),
+        )
+        .mistake(Mistake::CountedZeros, Some(Value::Prefix(width - new)));
+    (field, rounded)
+}
+
+/// IPv6: the new prefix, and how many /64 LANs each subnet holds (an IPv6
+/// LAN is a /64, so that is what a plan counts; there are no hosts to take away).
+fn build_subnets_v6(spec: &Spec, parent: IpNet, subnets: u32) -> Result<Problem, String> {
+    let plan = SplitPlan::by_count(parent, u128::from(subnets)).map_err(|e| e.to_string())?;
+    let new = plan.new_prefix;
+    if new > 64 {
+        return Err(format!(
+            "{subnets} subnets of {parent} are smaller than a /64 LAN"
+        ));
+    }
+    let m = u128::from(subnets);
+    let (prefix_field, rounded) = subnets_prefix_field(parent.prefix_len(), new, subnets, 128);
+    let lans = |prefix: u8| Value::Count(AddressCount::power_of_two(u32::from(64 - prefix)));
+    let lans_bits = u32::from(64 - new);
+    let lans_field = Field::new(FieldId::Lans, lans(new))
+        .mistake(Mistake::RoundedDown { subnets: m }, rounded.map(lans))
+        .mistake(
+            Mistake::GaveHostBits { bits: lans_bits },
+            count(u128::from(lans_bits)),
+        )
+        .mistake(
+            Mistake::Ipv6Broadcast,
+            AddressCount::power_of_two(lans_bits)
+                .as_u128()
+                .and_then(|n| n.checked_sub(2))
+                .map(|n| Value::Count(AddressCount::exact(n))),
+        );
+    Ok(Problem {
+        spec: spec.clone(),
+        prompt: Text::new(
+            format!(
+                "Split {parent} into at least {subnets} equal subnets, borrowing as few bits as possible. Give the new prefix and how many /64 LANs each subnet holds."
+            ),
+            format!(
+                "把 {parent} 划分成至少 {subnets} 个大小相同的子网，借用尽量少的位。给出新的前缀，以及每个子网能容纳多少个 /64 局域网。"
+            ),
+        ),
+        detail: Vec::new(),
+        fields: vec![prefix_field, lans_field],
     })
 }

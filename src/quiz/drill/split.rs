@@ -19,11 +19,30 @@ use super::range::classful_prefix;
 use super::{Spec, random_ipv4};
 
 pub fn generate(rng: &mut ChaCha8Rng) -> Spec {
+    if rng.random_range(0..4) == 0 {
+        return generate_v6(rng);
+    }
     let prefix: u8 = rng.random_range(16..=24);
     let parent = SubnetFacts::new(IpAddr::V4(random_ipv4(rng)), prefix).network;
     let new = prefix + rng.random_range(1..=5);
     let offset: u128 = rng.random_range(0..(1u128 << (32 - prefix)));
     let address = from_bits(Family::V4, to_bits(parent.network()) | offset);
+    Spec::Split {
+        parent: parent.to_string(),
+        prefix: new,
+        address: address.to_string(),
+    }
+}
+
+/// IPv6: a site's /48 (or an ISP's /40) split into /52–/56 subnets, and an
+/// address somewhere in it.
+fn generate_v6(rng: &mut ChaCha8Rng) -> Spec {
+    let prefix: u8 = *super::pick(rng, &[40u8, 48, 48]);
+    let site: u128 = (0x2001_0db8u128 << 96) | (u128::from(rng.random::<u16>()) << 80);
+    let parent = SubnetFacts::new(from_bits(Family::V6, site), prefix).network;
+    let new = prefix + rng.random_range(2..=8);
+    let offset: u128 = rng.random::<u128>() >> prefix;
+    let address = from_bits(Family::V6, to_bits(parent.network()) | offset);
     Spec::Split {
         parent: parent.to_string(),
         prefix: new,
@@ -72,7 +91,7 @@ pub fn build(spec: &Spec, parent: &str, prefix: u8, address: &str) -> Result<Pro
         );
     }
     for used in [prefix - 1, prefix + 1] {
-        if used > parent.prefix_len() && used <= 32 {
+        if used > parent.prefix_len() && used <= parent.max_prefix_len() {
             let wrong = SubnetFacts::new(address, used).network.network();
             network = network.mistake(
                 Mistake::WrongPrefix { used, prefix },

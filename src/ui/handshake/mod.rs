@@ -376,7 +376,12 @@ impl Panel for HandshakePanel {
             return;
         };
         match arg.source {
-            HandshakeSource::Real => self.start_capture(ctx),
+            // Nothing is shown until the student's own connection is captured
+            // (then it can be stepped through like a scenario).
+            HandshakeSource::Real => {
+                self.show(empty_timeline());
+                self.start_capture(ctx);
+            }
             HandshakeSource::Scenario(scenario) => {
                 self.load(scenario);
                 if let Some(step) = arg.step {
@@ -461,6 +466,10 @@ impl Panel for HandshakePanel {
 
     fn leave(&mut self, _ctx: &mut Ctx) {
         self.playing = false;
+    }
+
+    fn lecture_position(&self) -> Option<(usize, usize)> {
+        Some((self.at, self.timeline.steps.len()))
     }
 }
 

@@ -248,6 +248,10 @@ impl Panel for LanPanel {
         self.playing
     }
 
+    fn lecture_position(&self) -> Option<(usize, usize)> {
+        Some((self.cursor, self.step_count().saturating_sub(1)))
+    }
+
     /// The frame in flight moves a little on every tick.
     fn tick(&mut self, _ctx: &mut Ctx) -> bool {
         if !self.playing {

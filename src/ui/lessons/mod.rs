@@ -53,12 +53,17 @@ pub struct LessonsView {
     /// Lines scrolled in the step body.
     pub scroll: u16,
     pub show_notes: bool,
+    /// While presenting, `n` was pressed once: the next `n` shows the notes.
+    notes_asked: bool,
     /// Lessons to play back to back (`--lesson a,b`); empty: all, in order.
     pub playlist: Vec<usize>,
     /// Search across every step (`/`), open while typing.
     pub search: Option<SearchBox>,
     /// Results of the current query (computed when it changes, not per draw).
     hits: Vec<SearchHit>,
+    /// The step body at the last draw: (scroll shown, largest scroll, rows);
+    /// a clicker's page down/up uses it.
+    page: std::cell::Cell<(usize, usize, usize)>,
 }
 
 /// Width from which the list stays beside the reader.
@@ -76,9 +81,11 @@ impl LessonsView {
             step: 0,
             scroll: 0,
             show_notes: false,
+            notes_asked: false,
             playlist: Vec::new(),
             search: None,
             hits: Vec::new(),
+            page: std::cell::Cell::new((0, 0, 0)),
         }
     }
 
@@ -108,6 +115,45 @@ impl LessonsView {
         lesson
             .steps
             .get(self.step.min(lesson.steps.len().saturating_sub(1)))
+    }
+
+    /// A clicker's page down (up) through a step longer than the screen: true
+    /// when it scrolled, false at the end (top) of the step as last drawn.
+    pub fn page(&mut self, forward: bool) -> bool {
+        let (shown, last, rows) = self.page.get();
+        // A page keeps one line of the previous one (and the "↓ more" row).
+        let by = rows.saturating_sub(2).max(1);
+        let to = if forward && shown < last {
+            (shown + by).min(last)
+        } else if !forward && shown > 0 {
+            shown.saturating_sub(by)
+        } else {
+            return false;
+        };
+        self.scroll = u16::try_from(to).unwrap_or(u16::MAX);
+        self.page.set((to, last, rows));
+        true
+    }
+
+    /// The last step of the last lesson (of the playlist): nothing follows.
+    pub fn at_last_step(&self) -> bool {
+        let Some(lesson) = self.open else {
+            return false;
+        };
+        let steps = self.set.lessons.get(lesson).map_or(0, |l| l.steps.len());
+        self.step + 1 >= steps && self.neighbour(lesson, true).is_none()
+    }
+
+    /// Shows the end of the step (a lecture walking backwards arrives there).
+    pub fn scroll_to_end(&mut self) {
+        self.scroll = u16::MAX;
+        let (_, last, rows) = self.page.get();
+        self.page.set((last, last, rows));
+    }
+
+    /// Scroll metrics of the step at the last draw: (shown, largest, rows).
+    pub fn page_metrics(&self) -> (usize, usize, usize) {
+        self.page.get()
     }
 
     /// The results of the open search.
@@ -192,6 +238,7 @@ impl LessonsView {
         let after = (self.open.unwrap_or(lesson), self.step);
         if after != before {
             self.scroll = 0;
+            self.notes_asked = false;
         }
         after != before
     }
@@ -209,8 +256,16 @@ impl Panel for LessonsView {
                     None
                 }
             },
+            // While presenting, notes would be projected to the room: the
+            // first `n` asks, a second one shows them.
+            LessonsMsg::ToggleNotes if ctx.present && !self.show_notes && !self.notes_asked => {
+                self.notes_asked = true;
+                ctx.say(t(ctx.lang, "lessons.notes_ask"));
+                None
+            }
             LessonsMsg::ToggleNotes => {
                 self.show_notes = !self.show_notes;
+                self.notes_asked = false;
                 None
             }
         }

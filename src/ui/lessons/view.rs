@@ -150,13 +150,16 @@ impl LessonsView {
             ));
         }
         // "↓ more" gets a row of its own while text follows.
-        render_scrolled(
+        let shown = render_scrolled(
             &lines,
             usize::from(self.scroll),
             (t(ctx.lang, "lessons.more"), theme.muted),
             text_area,
             buf,
         );
+        let rows = usize::from(text_area.height);
+        self.page
+            .set((shown, lines.len().saturating_sub(rows), rows));
     }
 
     fn render_search(&self, search: &SearchBox, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {

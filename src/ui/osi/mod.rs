@@ -347,4 +347,9 @@ impl Panel for OsiPanel {
     fn export(&mut self, _ctx: &mut Ctx) -> Option<Result<String, String>> {
         Some(self.export_frame())
     }
+
+    /// The encapsulation steps (the layer view has nothing to step through).
+    fn lecture_position(&self) -> Option<(usize, usize)> {
+        (self.view == OsiView::Encapsulation).then_some((self.step, 9))
+    }
 }

@@ -15,7 +15,7 @@ pub mod drill;
 mod drill_view;
 mod view;
 
-pub use view::bar;
+pub use view::{bar, topic_bar};
 
 use crate::i18n::{t, tf};
 use crate::lesson::PanelArg;

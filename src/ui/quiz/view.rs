@@ -282,6 +282,33 @@ pub fn bar(fraction: f64, cells: usize) -> (String, String) {
     ("█".repeat(filled), "░".repeat(cells - filled))
 }
 
+/// One topic's mastery as a bar coloured by strength: `indent`, the topic,
+/// the bar of `cells` cells, the percentage, then `tail`.
+pub fn topic_bar(
+    m: &crate::quiz::mastery::TopicMastery,
+    cells: usize,
+    indent: &str,
+    tail: &str,
+    ctx: &RenderCtx,
+) -> Line<'static> {
+    let theme = ctx.theme;
+    let (full, empty) = bar(m.strength, cells);
+    let style = if m.strength >= 0.75 {
+        theme.good
+    } else if m.strength >= 0.25 {
+        theme.warn
+    } else {
+        theme.bad
+    };
+    let percent = (m.strength * 100.0).round() as u32;
+    Line::from(vec![
+        Span::styled(format!("{indent}{:<8} ", m.topic.name()), theme.bold),
+        Span::styled(full, style),
+        Span::styled(empty, theme.muted),
+        Span::styled(format!(" {percent:>3}%{tail}"), theme.base),
+    ])
+}
+
 /// Where a card stands, in a student's words: its box (1–5) says how soon it
 /// comes back (after 1, 2, 4, 8, 16 quizzes).
 pub fn box_words(level: u8) -> &'static str {
@@ -315,28 +342,8 @@ pub fn progress(
     }
     let cells = max.saturating_sub(30).clamp(8, 40);
     for m in topics {
-        let (full, empty) = bar(m.strength, cells);
-        let style = if m.strength >= 0.75 {
-            theme.good
-        } else if m.strength >= 0.25 {
-            theme.warn
-        } else {
-            theme.bad
-        };
-        lines.push(Line::from(vec![
-            Span::styled(format!("{:<8} ", m.topic.name()), theme.bold),
-            Span::styled(full, style),
-            Span::styled(empty, theme.muted),
-            Span::styled(
-                format!(
-                    " {:>3}%  {}/{}",
-                    (m.strength * 100.0).round() as u32,
-                    m.correct,
-                    m.seen
-                ),
-                theme.base,
-            ),
-        ]));
+        let tail = format!("  {}/{}", m.correct, m.seen);
+        lines.push(topic_bar(&m, cells, "", &tail, ctx));
     }
     let weak = mastery.weakest_concepts(5);
     if !weak.is_empty() {

@@ -373,6 +373,11 @@ impl Panel for SubnetPanel {
         self.playing
     }
 
+    /// The bit-by-bit sweep.
+    fn lecture_position(&self) -> Option<(usize, usize)> {
+        Some((self.step.min(self.last_step()), self.last_step()))
+    }
+
     /// Only a new sweep step (or the end) changes the picture: ticks between
     /// two steps redraw nothing.
     fn tick(&mut self, _ctx: &mut Ctx) -> bool {
