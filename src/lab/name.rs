@@ -52,74 +52,35 @@ impl LabName {
         self.into()
     }
 
-    fn key(self, what: &str) -> &'static str {
-        // Keys are built from a fixed table so they can be `&'static`.
-        const KEYS: [[&str; 3]; 14] = [
-            ["lab.sticky.title", "lab.sticky.about", "lab.sticky.predict"],
-            ["lab.split.title", "lab.split.about", "lab.split.predict"],
-            [
-                "lab.framing.title",
-                "lab.framing.about",
-                "lab.framing.predict",
-            ],
-            [
-                "lab.udp-boundaries.title",
-                "lab.udp-boundaries.about",
-                "lab.udp-boundaries.predict",
-            ],
-            [
-                "lab.udp-truncate.title",
-                "lab.udp-truncate.about",
-                "lab.udp-truncate.predict",
-            ],
-            [
-                "lab.udp-loss.title",
-                "lab.udp-loss.about",
-                "lab.udp-loss.predict",
-            ],
-            [
-                "lab.port-in-use.title",
-                "lab.port-in-use.about",
-                "lab.port-in-use.predict",
-            ],
-            ["lab.chat.title", "lab.chat.about", "lab.chat.predict"],
-            ["lab.time.title", "lab.time.about", "lab.time.predict"],
-            ["lab.unix.title", "lab.unix.about", "lab.unix.predict"],
-            [
-                "lab.throughput.title",
-                "lab.throughput.about",
-                "lab.throughput.predict",
-            ],
-            [
-                "lab.concurrency.title",
-                "lab.concurrency.about",
-                "lab.concurrency.predict",
-            ],
-            ["lab.errors.title", "lab.errors.about", "lab.errors.predict"],
-            ["lab.http.title", "lab.http.about", "lab.http.predict"],
-        ];
+    /// The lab's `ui.toml` key for `what` (0 title, 1 about, 2 predict): always
+    /// `lab.NAME.WHAT`, built once from the enum, so a new lab needs no table row
+    /// (the test in `lab::tests` checks every key exists in both languages).
+    fn key(self, what: usize) -> &'static str {
+        static KEYS: std::sync::LazyLock<Vec<[String; 3]>> = std::sync::LazyLock::new(|| {
+            LabName::ALL
+                .iter()
+                .map(|lab| {
+                    ["title", "about", "predict"].map(|w| format!("lab.{}.{w}", lab.as_str()))
+                })
+                .collect()
+        });
         let row = Self::ALL.iter().position(|l| *l == self).unwrap_or(0);
-        let col = match what {
-            "title" => 0,
-            "about" => 1,
-            _ => 2,
-        };
-        KEYS[row][col]
+        KEYS.get(row).map_or("", |keys| keys[what.min(2)].as_str())
     }
 
     /// `ui.toml` key of the lab's short title.
     pub fn title_key(self) -> &'static str {
-        self.key("title")
+        self.key(0)
     }
 
     /// `ui.toml` key of the one-line description (`nettutor lab --list`).
     pub fn about_key(self) -> &'static str {
-        self.key("about")
+        self.key(1)
     }
 
     /// `ui.toml` key of the "predict, then observe" question.
     pub fn predict_key(self) -> &'static str {
-        self.key("predict")
+        self.key(2)
     }
 }
 
