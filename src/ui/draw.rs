@@ -147,7 +147,8 @@ fn draw_tabs(app: &App, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
 }
 
 /// The hint bar, generated from the keymap: quit and help first (so they are
-/// always visible), then the screen's own keys, then next/back. While a field
+/// always visible), then the screen's own keys, then next/back; a hint that does
+/// not fit is left out and the shorter ones after it still get their place. While a field
 /// takes text, only keys that still work are named (Ctrl-C, F1, Esc), since
 /// letters go into the field.
 fn draw_hints(app: &App, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
@@ -177,7 +178,7 @@ fn draw_hints(app: &App, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
         let text = t(ctx.lang, b.help);
         let w = width(&key) + 1 + width(text) + 2;
         if used + w > max {
-            break;
+            continue;
         }
         used += w;
         spans.push(Span::styled(key, ctx.theme.key));
