@@ -13,4 +13,5 @@ pub mod output_file;
 pub mod quiz;
 pub mod store;
 pub mod ui;
+pub mod vnet;
 pub mod words;

@@ -8,6 +8,8 @@ mod frames;
 mod handshake;
 mod lab;
 mod lessons;
+mod net;
+mod net_text;
 pub mod out;
 mod quiz;
 mod subnet;
@@ -77,6 +79,9 @@ pub enum Command {
     /// Drills whose answers are marked field by field (`drill subnet`).
     #[command(subcommand)]
     Drill(drill::DrillCmd),
+    /// Experiments on a real virtual network (namespaces, a switch, a router).
+    #[command(subcommand)]
+    Net(net::NetCmd),
 }
 
 /// `--theme`: the names of [`ThemeName`](crate::ui::theme::ThemeName), listed in
@@ -90,6 +95,14 @@ fn theme_parser() -> impl clap::builder::TypedValueParser<Value = crate::ui::the
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // The virtual network's lab process (started by `crate::vnet::Lab`): no
+    // clap, nothing else runs before it enters its namespaces.
+    if args
+        .get(1)
+        .is_some_and(|a| a == crate::vnet::lab::SUBCOMMAND)
+    {
+        return ExitCode::from(crate::vnet::child::serve());
+    }
     if let Some(subnet_args) = subnet::fast_args(&args) {
         // No `--lang` on this path: the language comes from the locale.
         return match subnet::run(subnet_args, Lang::from_env()) {
@@ -129,6 +142,7 @@ pub fn main() -> ExitCode {
             check::run(args, cli.lessons, lang, look)
         }
         Some(Command::Drill(cmd)) => drill::run(cmd, lang),
+        Some(Command::Net(cmd)) => net::run(cmd, lang),
     };
     match result {
         Ok(code) => code,

@@ -1,5 +1,6 @@
 //! `net/` against references: frame building and dissection, subnet math
-//! (properties and tables computed independently of the code under test).
+//! (properties and tables computed independently of the code under test);
+//! and the virtual network (`vnet_*`: `nettutor net run`, checked with tshark).
 #![allow(clippy::unwrap_used)]
 
 #[path = "../common/mod.rs"]
@@ -9,3 +10,5 @@ mod frames_props;
 mod frames_reference;
 mod subnet_props;
 mod subnet_table;
+mod vnet_experiments;
+mod vnet_lab;

@@ -1,0 +1,125 @@
+//! `nettutor net list` and `nettutor net run NAME [--json] [-o FILE]`: the
+//! experiments on the virtual network (`crate::vnet`), run in the lab process
+//! (`nettutor __vnet`, started here and gone when the command ends).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Args, Subcommand};
+use serde_json::json;
+
+use super::out::say_line;
+use crate::i18n::{Lang, t, tf};
+use crate::vnet::{Lab, VnetError, experiments};
+
+#[derive(Debug, Subcommand)]
+pub enum NetCmd {
+    /// List the experiments.
+    List,
+    /// Run one experiment on a fresh virtual network and print what it proves.
+    Run(RunArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  nettutor net run arp-same-lan\n  \
+    nettutor net run traceroute --json\n  nettutor net run mtu -o mtu.pcapng")]
+pub struct RunArgs {
+    /// The experiment (see `nettutor net list`).
+    pub name: String,
+    /// The report as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Write every captured frame as pcapng (one interface per capture point,
+    /// named HOST:IFNAME).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+pub fn run(cmd: NetCmd, lang: Lang) -> anyhow::Result<ExitCode> {
+    match cmd {
+        NetCmd::List => {
+            for e in experiments::ALL {
+                let key = format!("net.{}.about", e.name);
+                say_line(&format!("{:<16} {}", e.name, t(lang, &key)))?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        NetCmd::Run(args) => run_one(&args, lang),
+    }
+}
+
+fn ms(d: Duration) -> f64 {
+    (d.as_secs_f64() * 10_000.0).round() / 10.0
+}
+
+fn us_ms(us: u64) -> f64 {
+    ms(Duration::from_micros(us))
+}
+
+fn run_one(args: &RunArgs, lang: Lang) -> anyhow::Result<ExitCode> {
+    if experiments::find(&args.name).is_none() {
+        let names: Vec<&str> = experiments::ALL.iter().map(|e| e.name).collect();
+        anyhow::bail!(tf(
+            lang,
+            "net.unknown",
+            &[("name", &args.name), ("names", &names.join(", "))]
+        ));
+    }
+    let lab = match Lab::start() {
+        Ok(lab) => lab,
+        Err(VnetError::NoUserNamespaces { remedy, .. }) => {
+            let line = match remedy {
+                Some(remedy) => tf(lang, "net.no_userns", &[("remedy", &remedy)]),
+                None => t(lang, "net.no_userns_root").to_string(),
+            };
+            anyhow::bail!(line);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let mut lab = lab;
+    let pid = lab.pid();
+    let started_in = lab.started_in;
+    let outcome = lab.run(&args.name)?;
+    let exit = lab.shutdown()?;
+    if let Some(path) = &args.output {
+        crate::vnet::pcapng::write_pcapng(path, &outcome.frames)?;
+    }
+    if args.json {
+        let report = json!({
+            "experiment": outcome.experiment,
+            "report": outcome.report,
+            "frames": outcome.frames.len(),
+            "isolation": outcome.isolation,
+            "lab_pid": pid,
+            "timing_ms": {
+                "lab_start": ms(started_in),
+                "setup": us_ms(outcome.setup_us),
+                "run": us_ms(outcome.run_us),
+                "teardown": us_ms(outcome.teardown_us),
+                "lab_exit": ms(exit),
+            },
+        });
+        say_line(&report.to_string())?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let title = format!("net.{}.title", args.name);
+    say_line(t(lang, &title))?;
+    for line in super::net_text::proofs(&outcome, lang) {
+        say_line(&format!("  {line}"))?;
+    }
+    say_line(&tf(
+        lang,
+        "net.timing",
+        &[
+            ("setup", &format!("{:.1}", us_ms(outcome.setup_us))),
+            ("run", &format!("{:.1}", us_ms(outcome.run_us))),
+            (
+                "teardown",
+                &format!("{:.1}", us_ms(outcome.teardown_us) + ms(exit)),
+            ),
+            ("frames", &outcome.frames.len().to_string()),
+        ],
+    ))?;
+    Ok(ExitCode::SUCCESS)
+}

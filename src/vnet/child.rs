@@ -1,0 +1,109 @@
+//! The lab process (`nettutor __vnet`): started by [`super::Lab`], single-threaded
+//! when it enters its user namespace, killed by the kernel when its parent
+//! dies (`PR_SET_PDEATHSIG`). It answers [`Request`]s line by line until
+//! stdin closes or a `shutdown` arrives; every namespace it made dies with it.
+
+use std::io::{BufRead as _, Write as _};
+use std::time::Instant;
+
+use super::proto::{Outcome, Reply, Request};
+use super::{VnetError, check, experiments, network::Network, ns};
+
+/// The environment variable carrying the tutor's pid: a child whose parent is
+/// already gone when it starts exits at once.
+pub const PARENT_ENV: &str = "NETTUTOR_VNET_PARENT";
+
+/// Runs the lab process; returns the exit status.
+pub fn serve() -> u8 {
+    // Die with the tutor, however it ends.
+    if nix::sys::prctl::set_pdeathsig(nix::sys::signal::Signal::SIGKILL).is_err() {
+        return 1;
+    }
+    let parent = std::env::var(PARENT_ENV)
+        .ok()
+        .and_then(|p| p.parse::<i32>().ok());
+    if parent.is_some_and(|p| p != nix::unistd::getppid().as_raw()) {
+        return 1;
+    }
+    let stdout = std::io::stdout();
+    let say = |reply: &Reply| -> bool {
+        let Ok(line) = serde_json::to_string(reply) else {
+            return false;
+        };
+        let mut out = stdout.lock();
+        writeln!(out, "{line}").and_then(|()| out.flush()).is_ok()
+    };
+    // The namespace the process sits in between experiments: empty but for lo.
+    let _home = match ns::enter_lab_user_namespace() {
+        Ok(home) => home,
+        Err(ns::NsError::NoUserNamespaces { errno, remedy }) => {
+            say(&Reply::Refused {
+                remedy,
+                errno: errno.desc().to_string(),
+            });
+            return 3;
+        }
+        Err(e) => {
+            say(&Reply::Failed {
+                message: e.to_string(),
+            });
+            return 1;
+        }
+    };
+    if !say(&Reply::Ready) {
+        return 1;
+    }
+    for line in std::io::stdin().lock().lines() {
+        let Ok(line) = line else { break };
+        let reply = match serde_json::from_str::<Request>(&line) {
+            Ok(Request::Shutdown) => break,
+            Ok(Request::Run { experiment }) => match run(&experiment) {
+                Ok(outcome) => Reply::Outcome(Box::new(outcome)),
+                Err(e) => Reply::Failed {
+                    message: e.to_string(),
+                },
+            },
+            Err(e) => Reply::Failed {
+                message: format!("bad request: {e}"),
+            },
+        };
+        if !say(&reply) {
+            break;
+        }
+    }
+    0
+}
+
+/// One experiment on a network of its own: built, checked, run, dropped.
+fn run(name: &str) -> Result<Outcome, VnetError> {
+    let experiment =
+        experiments::find(name).ok_or_else(|| VnetError::UnknownExperiment(name.to_string()))?;
+    let mut net = Network::build((experiment.spec)())?;
+    let isolation = check::check(&mut net)?;
+    if !isolation.ok {
+        return Err(VnetError::Isolation(
+            serde_json::to_string(&isolation).unwrap_or_default(),
+        ));
+    }
+    let started = Instant::now();
+    let result = (experiment.run)(&mut net);
+    let run_us = micros(started.elapsed());
+    let setup_us = micros(net.setup);
+    let dropped = Instant::now();
+    drop(net);
+    let teardown_us = micros(dropped.elapsed());
+    let (report, frames) = result?;
+    Ok(Outcome {
+        experiment: name.to_string(),
+        report,
+        frames,
+        isolation,
+        setup_us,
+        run_us,
+        teardown_us,
+    })
+}
+
+fn micros(d: std::time::Duration) -> u64 {
+    u64::try_from(d.as_micros()).unwrap_or(u64::MAX)
+}

@@ -1,0 +1,62 @@
+//! A real network on the student's machine (issue 16): hosts A, B, C and a
+//! router R in network namespaces of their own, a Linux bridge as LAN 1's
+//! switch, built without root through user namespaces, system calls and
+//! rtnetlink — no `ip`, `tc` or `tcpdump`. See docs/vnet.md for the design and
+//! for how a new experiment plugs in.
+//!
+//! - [`lab`]: the tutor's handle on the lab process (`nettutor __vnet`);
+//!   [`proto`] the JSON-lines protocol between them; [`child`] the process.
+//! - [`ns`]: the user namespace and one network namespace per host.
+//! - [`rtnl`]: a blocking rtnetlink socket; [`network`] builds a
+//!   [`topology::Spec`]; [`check`] proves the lab is closed.
+//! - [`capture`]: AF_PACKET capture points; [`frames`] reads facts out of
+//!   captured frames; [`state`] reads ARP caches, the bridge's MAC table and
+//!   routes; [`pcapng`] writes the capture with one interface per point.
+//! - [`experiments`]: what `nettutor net run NAME` runs.
+
+pub mod capture;
+pub mod check;
+pub mod child;
+pub mod experiments;
+pub mod frames;
+pub mod lab;
+pub mod network;
+pub mod ns;
+pub mod pcapng;
+pub mod proto;
+pub mod rtnl;
+pub mod state;
+pub mod topology;
+
+pub use lab::Lab;
+pub use proto::Outcome;
+
+/// Why the lab could not do what was asked.
+#[derive(Debug, thiserror::Error)]
+pub enum VnetError {
+    /// Neither unprivileged user namespaces nor root: `remedy` is the sysctl
+    /// command that enables them here, when this kernel has one.
+    #[error("user namespaces are not available here ({errno})")]
+    NoUserNamespaces {
+        remedy: Option<String>,
+        errno: String,
+    },
+    #[error("{what}: {source}")]
+    Kernel {
+        what: &'static str,
+        source: std::io::Error,
+    },
+    #[error("no host or interface {0} in the lab")]
+    NoSuchHost(String),
+    #[error("no experiment called {0}")]
+    UnknownExperiment(String),
+    #[error("the lab is not closed off: {0}")]
+    Isolation(String),
+    /// Something the experiment waits for did not happen in time.
+    #[error("{0}")]
+    Experiment(String),
+    #[error("lab process: {0}")]
+    Child(String),
+    #[error("the lab process did not answer in time")]
+    Timeout,
+}

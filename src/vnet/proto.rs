@@ -1,0 +1,57 @@
+//! The tutor ↔ lab-process protocol: one JSON object per line, requests on the
+//! child's stdin, replies on its stdout (stderr stays the child's own).
+//!
+//! ```text
+//! child → {"reply":"ready"}                       (user namespace entered)
+//!       or {"reply":"refused","remedy":"sudo sysctl -w …"}
+//! tutor → {"request":"run","experiment":"arp-same-lan"}
+//! child → {"reply":"outcome", …}   or {"reply":"failed","message":"…"}
+//! tutor → {"request":"shutdown"}   (or closes stdin)  → the child exits
+//! ```
+
+use serde::{Deserialize, Serialize};
+
+use super::capture::Frame;
+use super::check::Isolation;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "request", rename_all = "kebab-case")]
+pub enum Request {
+    /// Build a fresh network for `experiment`, check it, run it, tear it down.
+    Run {
+        experiment: String,
+    },
+    Shutdown,
+}
+
+/// What one experiment run sends back.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Outcome {
+    pub experiment: String,
+    /// The facts, computed from the frames and kernel state (keys per experiment).
+    pub report: serde_json::Value,
+    /// Every frame of every capture point, oldest first.
+    pub frames: Vec<Frame>,
+    pub isolation: Isolation,
+    /// Building the network (namespaces, links, addresses, routes), µs.
+    pub setup_us: u64,
+    /// The experiment itself, µs.
+    pub run_us: u64,
+    /// Dropping the network (closing every namespace and socket), µs.
+    pub teardown_us: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "reply", rename_all = "kebab-case")]
+pub enum Reply {
+    Ready,
+    /// No user namespaces here: the one-line remedy, when one is known.
+    Refused {
+        remedy: Option<String>,
+        errno: String,
+    },
+    Outcome(Box<Outcome>),
+    Failed {
+        message: String,
+    },
+}
