@@ -40,6 +40,7 @@
 //! changed.
 
 pub mod import;
+pub mod recorder;
 pub mod report;
 pub mod schema;
 

@@ -45,11 +45,9 @@ pub struct StudentScore {
 impl StudentScore {
     /// Whole percent, rounded down (90 % is 90 only when earned).
     pub fn percent(&self) -> u32 {
-        if self.asked == 0 {
-            0
-        } else {
-            u32::try_from(self.correct * 100 / self.asked).unwrap_or(100)
-        }
+        (self.correct * 100)
+            .checked_div(self.asked)
+            .map_or(0, |p| u32::try_from(p).unwrap_or(100))
     }
 }
 

@@ -87,6 +87,9 @@ pub fn migrate(tx: &Transaction<'_>, from: u32) -> rusqlite::Result<()> {
         tx.execute_batch(sql)?;
     }
     tx.execute("DELETE FROM schema_version", [])?;
-    tx.execute("INSERT INTO schema_version (version) VALUES (?1)", [latest()])?;
+    tx.execute(
+        "INSERT INTO schema_version (version) VALUES (?1)",
+        [latest()],
+    )?;
     Ok(())
 }

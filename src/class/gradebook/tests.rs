@@ -20,7 +20,13 @@ fn session(kind: SessionKind, questions: usize) -> NewSession {
     }
 }
 
-fn answer(student: &str, position: usize, instance: &str, given: &str, correct: bool) -> RecordedAnswer {
+fn answer(
+    student: &str,
+    position: usize,
+    instance: &str,
+    given: &str,
+    correct: bool,
+) -> RecordedAnswer {
     RecordedAnswer {
         student: student.into(),
         position,
@@ -53,8 +59,14 @@ fn a_new_book_has_the_latest_schema_and_keeps_what_is_recorded() {
         let mut book = GradeBook::open(&path).unwrap();
         assert_eq!(book.version().unwrap(), schema::latest());
         let s = book.begin_session(&session(SessionKind::Exam, 3)).unwrap();
-        assert!(book.record_answer(s, &answer("ada", 0, "q.a", "b", true)).unwrap());
-        assert!(book.record_answer(s, &answer("ada", 1, "q.b", "c", false)).unwrap());
+        assert!(
+            book.record_answer(s, &answer("ada", 0, "q.a", "b", true))
+                .unwrap()
+        );
+        assert!(
+            book.record_answer(s, &answer("ada", 1, "q.b", "c", false))
+                .unwrap()
+        );
         book.finish_session(s, at(60)).unwrap();
     }
     // A second process (a new connection) sees all of it.
@@ -62,7 +74,10 @@ fn a_new_book_has_the_latest_schema_and_keeps_what_is_recorded() {
     let sessions = book.sessions().unwrap();
     assert_eq!(sessions.len(), 1);
     let s = &sessions[0];
-    assert_eq!((s.kind.as_str(), s.seed.as_str(), s.topics.as_str()), ("exam", "7", "subnet,tcp"));
+    assert_eq!(
+        (s.kind.as_str(), s.seed.as_str(), s.topics.as_str()),
+        ("exam", "7", "subnet,tcp")
+    );
     assert_eq!(s.questions, 3);
     assert_eq!(s.started, "2026-11-30T00:53:20Z");
     assert_eq!(s.ended.as_deref(), Some("2026-11-30T00:54:20Z"));
@@ -82,20 +97,37 @@ fn an_answer_is_recorded_once_per_student_and_place() {
     let dir = tempfile::tempdir().unwrap();
     let mut book = GradeBook::open(&dir.path().join("b.sqlite3")).unwrap();
     let s = book.begin_session(&session(SessionKind::Live, 2)).unwrap();
-    assert!(book.record_answer(s, &answer("ada", 0, "q.a", "b", true)).unwrap());
+    assert!(
+        book.record_answer(s, &answer("ada", 0, "q.a", "b", true))
+            .unwrap()
+    );
     // The same student at the same place again: refused, the first answer kept.
-    assert!(!book.record_answer(s, &answer("ada", 0, "q.a", "c", false)).unwrap());
-    assert!(book.record_answer(s, &answer("bo", 0, "q.a", "c", false)).unwrap());
+    assert!(
+        !book
+            .record_answer(s, &answer("ada", 0, "q.a", "c", false))
+            .unwrap()
+    );
+    assert!(
+        book.record_answer(s, &answer("bo", 0, "q.a", "c", false))
+            .unwrap()
+    );
     assert_eq!(answers_in(&book), 2);
     let kept: String = book
         .connection()
-        .query_row("SELECT answer FROM answers WHERE student = 'ada'", [], |r| r.get(0))
+        .query_row(
+            "SELECT answer FROM answers WHERE student = 'ada'",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     assert_eq!(kept, "b");
     let err = book
         .record_answer(SessionId(99), &answer("ada", 0, "q.a", "b", true))
         .unwrap_err();
-    assert!(matches!(err, GradeBookError::NoSession(SessionId(99))), "{err}");
+    assert!(
+        matches!(err, GradeBookError::NoSession(SessionId(99))),
+        "{err}"
+    );
 }
 
 fn results_file(student: &str, rows: &[(&str, &str, bool)]) -> Results {
@@ -139,7 +171,10 @@ fn a_failure_half_way_through_a_write_leaves_nothing_of_it() {
              BEGIN SELECT RAISE(ABORT, 'disk says no'); END;",
         )
         .unwrap();
-    let file = results_file("ada", &[("q.a", "a", true), ("q.b", "b", false), ("q.c", "c", true)]);
+    let file = results_file(
+        "ada",
+        &[("q.a", "a", true), ("q.b", "b", false), ("q.c", "c", true)],
+    );
     let err = book.import_results(&file).unwrap_err();
     assert!(err.to_string().contains("disk says no"), "{err}");
     assert_eq!(answers_in(&book), 0);
@@ -173,7 +208,9 @@ fn a_failure_half_way_through_a_write_leaves_nothing_of_it() {
     let id = book.record_check(&run).unwrap();
     let props: Vec<(String, bool)> = book
         .connection()
-        .prepare("SELECT property, passed FROM check_properties WHERE run_id = ?1 ORDER BY property")
+        .prepare(
+            "SELECT property, passed FROM check_properties WHERE run_id = ?1 ORDER BY property",
+        )
         .unwrap()
         .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))
         .unwrap()
@@ -193,15 +230,23 @@ fn importing_the_same_sitting_twice_adds_nothing_and_fills_gaps() {
     assert_eq!((again.session, again.added), (first.session, 0));
     assert_eq!(answers_in(&book), 2);
     // Another student's sitting with the same seed and start is another session.
-    let other = book.import_results(&results_file("bo", &[("q.a", "b", false)])).unwrap();
+    let other = book
+        .import_results(&results_file("bo", &[("q.a", "b", false)]))
+        .unwrap();
     assert_ne!(other.session, first.session);
     // A quiz recorded here first (killed after one answer) and its file
     // imported later: the file adds only the missing answer.
     let mut live = session(SessionKind::Exam, 2);
     live.sitting = Some(sitting_key("cy", 11, "2026-12-02T01:00:00Z"));
     let s = book.begin_session(&live).unwrap();
-    book.record_answer(s, &answer("cy", 0, "q.a", "a", true)).unwrap();
-    let merged = book.import_results(&results_file("cy", &[("q.a", "a", true), ("q.b", "d", false)])).unwrap();
+    book.record_answer(s, &answer("cy", 0, "q.a", "a", true))
+        .unwrap();
+    let merged = book
+        .import_results(&results_file(
+            "cy",
+            &[("q.a", "a", true), ("q.b", "d", false)],
+        ))
+        .unwrap();
     assert_eq!((merged.session, merged.added), (s, 1));
     assert_eq!(book.sessions().unwrap().len(), 3);
     assert_eq!(answers_in(&book), 5);
@@ -211,7 +256,10 @@ fn importing_the_same_sitting_twice_adds_nothing_and_fills_gaps() {
 fn a_version_1_book_is_brought_forward_and_keeps_its_rows() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("old.sqlite3");
-    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/gradebook-v1.sql");
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/gradebook-v1.sql"
+    );
     Connection::open(&path)
         .unwrap()
         .execute_batch(&std::fs::read_to_string(fixture).unwrap())
@@ -222,7 +270,10 @@ fn a_version_1_book_is_brought_forward_and_keeps_its_rows() {
     let report = book.report(None).unwrap();
     assert_eq!(report.students.len(), 1);
     let ada = &report.students[0];
-    assert_eq!((ada.student.as_str(), ada.correct, ada.asked), ("ada", 1, 2));
+    assert_eq!(
+        (ada.student.as_str(), ada.correct, ada.asked),
+        ("ada", 1, 2)
+    );
     // The later tables work on the old file.
     let file = results_file("ada", &[("osi.arp-carrier", "a", false)]);
     assert_eq!(book.import_results(&file).unwrap().added, 1);
@@ -238,7 +289,10 @@ fn a_version_1_book_is_brought_forward_and_keeps_its_rows() {
     book.record_check(&run).unwrap();
     drop(book);
     // Opening again does not migrate twice.
-    assert_eq!(GradeBook::open(&path).unwrap().version().unwrap(), schema::latest());
+    assert_eq!(
+        GradeBook::open(&path).unwrap().version().unwrap(),
+        schema::latest()
+    );
 }
 
 #[test]
@@ -248,12 +302,18 @@ fn a_newer_or_foreign_file_is_refused_and_left_unchanged() {
     {
         let book = GradeBook::open(&newer).unwrap();
         book.connection()
-            .execute("UPDATE schema_version SET version = ?1", [schema::latest() + 1])
+            .execute(
+                "UPDATE schema_version SET version = ?1",
+                [schema::latest() + 1],
+            )
             .unwrap();
     }
     let before = std::fs::read(&newer).unwrap();
     let err = GradeBook::open(&newer).unwrap_err();
-    assert!(matches!(err, GradeBookError::Newer { found, .. } if found == schema::latest() + 1), "{err}");
+    assert!(
+        matches!(err, GradeBookError::Newer { found, .. } if found == schema::latest() + 1),
+        "{err}"
+    );
     assert_eq!(std::fs::read(&newer).unwrap(), before);
 
     let foreign = dir.path().join("photos.db");
@@ -292,14 +352,20 @@ fn the_report_counts_what_was_recorded() {
     ];
     for (student, instance, value, correct) in given {
         let position = usize::from(instance == "q.easy");
-        book.record_answer(s, &answer(student, position, instance, value, correct)).unwrap();
+        book.record_answer(s, &answer(student, position, instance, value, correct))
+            .unwrap();
     }
     let other = book.begin_session(&session(SessionKind::Quiz, 1)).unwrap();
-    book.record_answer(other, &answer("ada", 0, "q.other", "x", false)).unwrap();
+    book.record_answer(other, &answer("ada", 0, "q.other", "x", false))
+        .unwrap();
 
     let report = book.report(Some(s)).unwrap();
     assert_eq!(report.sessions.len(), 1);
-    let ids: Vec<&str> = report.questions.iter().map(|q| q.instance_id.as_str()).collect();
+    let ids: Vec<&str> = report
+        .questions
+        .iter()
+        .map(|q| q.instance_id.as_str())
+        .collect();
     assert_eq!(ids, ["q.hard", "q.easy"], "hardest first");
     let hard = &report.questions[0];
     assert_eq!((hard.answered, hard.correct), (4, 1));
@@ -313,15 +379,26 @@ fn the_report_counts_what_was_recorded() {
         .collect();
     assert_eq!(
         scores,
-        [("ada", 2, 2, 100), ("bo", 1, 2, 50), ("cy", 1, 2, 50), ("dan", 0, 2, 0)]
+        [
+            ("ada", 2, 2, 100),
+            ("bo", 1, 2, 50),
+            ("cy", 1, 2, 50),
+            ("dan", 0, 2, 0)
+        ]
     );
     assert_eq!(report.distribution, [1, 0, 0, 0, 0, 2, 0, 0, 0, 1]);
 
     // The whole book: ada also took the other quiz (2 of 3).
     let all = book.report(None).unwrap();
     let ada = all.students.iter().find(|s| s.student == "ada").unwrap();
-    assert_eq!((ada.sessions, ada.correct, ada.asked, ada.percent()), (2, 2, 3, 66));
-    assert!(matches!(book.report(Some(SessionId(42))), Err(GradeBookError::NoSession(_))));
+    assert_eq!(
+        (ada.sessions, ada.correct, ada.asked, ada.percent()),
+        (2, 2, 3, 66)
+    );
+    assert!(matches!(
+        book.report(Some(SessionId(42))),
+        Err(GradeBookError::NoSession(_))
+    ));
 }
 
 #[test]
@@ -329,7 +406,9 @@ fn two_writers_at_once_both_get_in() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("b.sqlite3");
     let mut first = GradeBook::open(&path).unwrap();
-    let s = first.begin_session(&session(SessionKind::Live, 50)).unwrap();
+    let s = first
+        .begin_session(&session(SessionKind::Live, 50))
+        .unwrap();
     let threads: Vec<_> = ["ada", "bo"]
         .into_iter()
         .map(|student| {
@@ -337,7 +416,8 @@ fn two_writers_at_once_both_get_in() {
             std::thread::spawn(move || {
                 let mut book = GradeBook::open(&path).unwrap();
                 for i in 0..50 {
-                    book.record_answer(s, &answer(student, i, "q.a", "a", i % 2 == 0)).unwrap();
+                    book.record_answer(s, &answer(student, i, "q.a", "a", i % 2 == 0))
+                        .unwrap();
                 }
             })
         })
