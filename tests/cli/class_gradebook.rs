@@ -319,3 +319,44 @@ fn a_killed_exam_keeps_every_answer_given_whole() {
         .collect();
     assert_eq!(rows, expected);
 }
+
+#[test]
+fn a_check_run_is_recorded_property_by_property() {
+    if !crate::check_verdicts::python3() {
+        return;
+    }
+    let home = tempfile::tempdir().unwrap();
+    let book_path = home.path().join("class.sqlite3");
+    let db = book_path.to_str().unwrap();
+    // A program with one bug: some properties pass, one fails.
+    let ((verdicts, code, _), _evidence) = crate::check_verdicts::check_args(
+        "udp-chat",
+        "udp_chat_empty.py",
+        &["--student", "ada", "--db", db],
+        &[],
+    );
+    assert_eq!(code, 1);
+    assert!(verdicts.values().any(|v| *v) && verdicts.values().any(|v| !*v));
+    let book = GradeBook::open(&book_path).unwrap();
+    let (student, exercise, passed, failed, total): (String, String, i64, i64, i64) = book
+        .connection()
+        .query_row(
+            "SELECT student, exercise, passed, failed, total FROM check_runs",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )
+        .unwrap();
+    assert_eq!((student.as_str(), exercise.as_str()), ("ada", "udp-chat"));
+    let n_passed = verdicts.values().filter(|v| **v).count() as i64;
+    assert_eq!((passed, total), (n_passed, verdicts.len() as i64));
+    assert_eq!(failed, verdicts.len() as i64 - n_passed);
+    let recorded: std::collections::BTreeMap<String, bool> = book
+        .connection()
+        .prepare("SELECT property, passed FROM check_properties")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(recorded, verdicts);
+}
