@@ -2,6 +2,7 @@
 //! Without a subcommand the terminal tutor starts.
 
 mod check;
+mod class;
 mod drill;
 mod export;
 mod frames;
@@ -76,6 +77,9 @@ pub enum Command {
     Quiz(quiz::QuizArgs),
     /// Test your own socket program against an adversarial peer on loopback.
     Check(check::CheckArgs),
+    /// The class grade book: `class report`, `class import`.
+    #[command(subcommand)]
+    Class(class::ClassCmd),
     /// Drills whose answers are marked field by field (`drill subnet`).
     #[command(subcommand)]
     Drill(drill::DrillCmd),
@@ -143,6 +147,7 @@ pub fn main() -> ExitCode {
         }
         Some(Command::Drill(cmd)) => drill::run(cmd, lang),
         Some(Command::Net(cmd)) => net::run(cmd, lang),
+        Some(Command::Class(cmd)) => class::run(cmd, lang),
     };
     match result {
         Ok(code) => code,
