@@ -21,7 +21,8 @@ static ONE_LAB: Mutex<()> = Mutex::new(());
 pub struct Run {
     pub json: Value,
     pub pcap: PathBuf,
-    pub dir: tempfile::TempDir,
+    /// Holds the pcapng until the test is done with it.
+    _dir: tempfile::TempDir,
 }
 
 impl Run {
@@ -52,7 +53,11 @@ pub fn run(test: &str, name: &str) -> Option<Run> {
     assert_eq!(json["experiment"], name);
     assert_eq!(json["isolation"]["ok"], true, "{json}");
     assert_nothing_left(&json, dir.path(), &pcap);
-    Some(Run { json, pcap, dir })
+    Some(Run {
+        json,
+        pcap,
+        _dir: dir,
+    })
 }
 
 /// `net:[INODE]` links of a process: its own namespace and its descriptors.
