@@ -4,6 +4,7 @@
 //! `quiz`; nothing depends on `ui`.
 
 pub mod check;
+pub mod class;
 pub mod cli;
 pub mod i18n;
 pub mod lab;

@@ -25,6 +25,9 @@ pub enum OutputError {
     /// Not a regular file: a usage mistake (exit status 2).
     #[error("{path} is {what}, not a regular file; give a file name instead")]
     NotAFile { path: PathBuf, what: &'static str },
+    /// A file that is never overwritten (`write_new`) is there already.
+    #[error("{path} already exists; it is never overwritten (give a new file name)")]
+    Exists { path: PathBuf },
     #[error("{path}: too many levels of symbolic links")]
     LinkLoop { path: PathBuf },
     #[error("cannot write {path}: {reason}")]
@@ -155,6 +158,38 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     Ok(())
 }
 
+/// Writes `bytes` to the new file `path`, atomically, and never over an
+/// existing one (a report, an export): the rename itself refuses a name that
+/// exists (`link`+`unlink`, not `rename`), so a file that appears meanwhile is
+/// not clobbered either.
+pub fn write_new(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+    check(path)?;
+    if path.symlink_metadata().is_ok() {
+        return Err(OutputError::Exists {
+            path: path.to_path_buf(),
+        });
+    }
+    let fail = |e: io::Error| OutputError::io(path, &e);
+    let mut temp = tempfile::Builder::new()
+        .prefix(".nettutor-")
+        .suffix(".tmp")
+        .tempfile_in(folder_of(path))
+        .map_err(fail)?;
+    temp.write_all(bytes).map_err(fail)?;
+    temp.flush().map_err(fail)?;
+    temp.as_file().sync_all().map_err(fail)?;
+    temp.persist_noclobber(path).map_err(|e| {
+        if e.error.kind() == io::ErrorKind::AlreadyExists {
+            OutputError::Exists {
+                path: path.to_path_buf(),
+            }
+        } else {
+            fail(e.error)
+        }
+    })?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -202,6 +237,22 @@ mod tests {
         let err = write_atomic(dir.path(), b"x").unwrap_err();
         assert!(err.to_string().contains("is a folder"), "{err}");
         assert!(dir.path().is_dir());
+    }
+
+    #[test]
+    fn write_new_never_replaces_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("report.csv");
+        write_new(&file, b"first").unwrap();
+        let err = write_new(&file, b"second").unwrap_err();
+        assert!(matches!(err, OutputError::Exists { .. }), "{err}");
+        assert_eq!(fs::read(&file).unwrap(), b"first");
+        // A dangling symlink is a name that exists: not followed, not replaced.
+        let link = dir.path().join("link.csv");
+        std::os::unix::fs::symlink("nowhere.csv", &link).unwrap();
+        assert!(write_new(&link, b"x").is_err());
+        assert!(!dir.path().join("nowhere.csv").exists());
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 2, "no temp left");
     }
 
     #[test]

@@ -43,6 +43,12 @@ pub struct CheckArgs {
     /// (default 5; at most 120). With --port: how long to wait for it to appear.
     #[arg(long, value_name = "SECONDS", value_parser = parse_wait)]
     pub wait: Option<Duration>,
+    /// Who ran the check (recorded in the grade book with each property's verdict).
+    #[arg(long, value_name = "NAME")]
+    pub student: Option<String>,
+    /// The grade book to record in (default: gradebook.sqlite3 in the data directory).
+    #[arg(long, value_name = "FILE")]
+    pub db: Option<PathBuf>,
     /// Then open the report in the tutor (the exchange as a sequence diagram).
     #[arg(long)]
     pub open: bool,
@@ -128,6 +134,7 @@ pub fn run(
         say(&report_text(exercise, &report, lang))?;
     }
     remember(&report, lang);
+    record_in_gradebook(&report, args.db.as_deref(), args.student.as_deref());
     let code = if report.all_passed() {
         ExitCode::SUCCESS
     } else {
@@ -148,6 +155,22 @@ fn remember(report: &CheckReport, lang: Lang) {
     };
     if let Err(err) = check::history::record(store.dir(), check::history::CheckRecord::of(report)) {
         warn(&tf(lang, "check.history_failed", &[("err", &err)]));
+    }
+}
+
+/// Records the run in the grade book: exercise, each property passed or not,
+/// the student (never fatal: one warning).
+fn record_in_gradebook(report: &CheckReport, db: Option<&std::path::Path>, student: Option<&str>) {
+    let store = crate::store::Store::open_default().ok();
+    let Some(path) = super::quiz::gradebook_path(db, store.as_ref()) else {
+        return;
+    };
+    let student = super::quiz::student_name(student);
+    let run = crate::class::gradebook::CheckRun::of(&student, report);
+    let recorded = crate::class::gradebook::GradeBook::open(&path)
+        .and_then(|mut book| book.record_check(&run));
+    if let Err(err) = recorded {
+        warn(&format!("nettutor: grade book not written: {err}"));
     }
 }
 

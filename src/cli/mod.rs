@@ -2,6 +2,7 @@
 //! Without a subcommand the terminal tutor starts.
 
 mod check;
+mod class;
 mod drill;
 mod export;
 mod frames;
@@ -74,6 +75,9 @@ pub enum Command {
     Quiz(quiz::QuizArgs),
     /// Test your own socket program against an adversarial peer on loopback.
     Check(check::CheckArgs),
+    /// The class grade book: `class report`, `class import`.
+    #[command(subcommand)]
+    Class(class::ClassCmd),
     /// Drills whose answers are marked field by field (`drill subnet`).
     #[command(subcommand)]
     Drill(drill::DrillCmd),
@@ -129,6 +133,7 @@ pub fn main() -> ExitCode {
             check::run(args, cli.lessons, lang, look)
         }
         Some(Command::Drill(cmd)) => drill::run(cmd, lang),
+        Some(Command::Class(cmd)) => class::run(cmd, lang),
     };
     match result {
         Ok(code) => code,

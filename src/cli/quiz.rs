@@ -2,7 +2,7 @@
 //! (stdin/stdout) for scripts, screen readers and classes.
 
 use std::io;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -10,6 +10,7 @@ use anyhow::Context as _;
 use clap::Args;
 
 use super::out::{say, warn};
+use crate::class::gradebook::recorder::QuizRecorder;
 use crate::i18n::{Lang, t, tf};
 use crate::lesson::panel::QuizArg;
 use crate::lesson::{LessonSet, LessonSource, PanelArg};
@@ -62,6 +63,11 @@ pub struct QuizArgs {
     /// Who takes the quiz (recorded in the results file and the grade book).
     #[arg(long, value_name = "NAME")]
     pub student: Option<String>,
+
+    /// The grade book to record in (default: gradebook.sqlite3 in the data
+    /// directory, `NETTUTOR_HOME`).
+    #[arg(long, value_name = "FILE")]
+    pub db: Option<PathBuf>,
 
     /// Print mastery per topic (from earlier quizzes) and exit.
     #[arg(long)]
@@ -131,6 +137,7 @@ pub fn run(args: QuizArgs, lessons: Option<PathBuf>, lang: Lang) -> anyhow::Resu
     let mut session = Session::new(spec, questions);
     session.exam = args.exam;
     session.student = student_name(args.student.as_deref());
+    let student = session.student.clone();
     let time_limit = args.time_limit.map(Duration::from_secs);
     let mut source: Box<dyn AnswerSource> = if time_limit.is_some() {
         Box::new(StdinThread::spawn())
@@ -143,18 +150,29 @@ pub fn run(args: QuizArgs, lessons: Option<PathBuf>, lang: Lang) -> anyhow::Resu
         // An unreadable file was reported at load; do not say it again.
         failed: store.as_ref().is_some_and(|s| !s.writable()),
     };
+    let mut book = match gradebook_path(args.db.as_deref(), store.as_ref()) {
+        Some(path) => QuizRecorder::begin(&path, &session, lang),
+        None => QuizRecorder::off(),
+    };
+    if let Some(w) = book.warning() {
+        warn(&format!("nettutor: {w}"));
+    }
     let mut stdout = io::stdout().lock();
-    // Every answer is saved as it is given: Ctrl-C, SIGTERM or SIGKILL later
-    // loses nothing already answered.
+    // Every answer is saved as it is given (mastery and the grade book):
+    // Ctrl-C, SIGTERM or SIGKILL later loses nothing already answered.
     let ran = plain::run(
         &mut session,
         lang,
         source.as_mut(),
         &mut stdout,
         time_limit,
-        &mut |q, right| {
-            saver.mastery.record(q, right);
+        &mut |position, q, record| {
+            saver.mastery.record(q, record.verdict.is_correct());
             saver.save();
+            book.answer(&student, position, q, record);
+            if let Some(w) = book.warning() {
+                warn(&format!("nettutor: {w}"));
+            }
         },
     );
     drop(stdout);
@@ -168,6 +186,10 @@ pub fn run(args: QuizArgs, lessons: Option<PathBuf>, lang: Lang) -> anyhow::Resu
     if !closed {
         saver.mastery.finish_quiz();
         saver.save();
+    }
+    book.finish(&session, std::time::SystemTime::now());
+    if let Some(w) = book.warning() {
+        warn(&format!("nettutor: {w}"));
     }
     if let Some(path) = &args.results {
         let results = results::results(&session, lang, std::time::SystemTime::now());
@@ -192,6 +214,18 @@ pub fn student_name(given: Option<&str>) -> String {
         .collect::<String>()
         .trim()
         .to_string()
+}
+
+/// Where quizzes are recorded: `--db FILE`, else the grade book in the data
+/// directory (made if missing; none without a data directory).
+pub fn gradebook_path(db: Option<&Path>, store: Option<&Store>) -> Option<PathBuf> {
+    if let Some(db) = db {
+        return Some(db.to_path_buf());
+    }
+    let dir = store?.dir();
+    // A failure shows when the grade book is opened.
+    let _ = std::fs::create_dir_all(dir);
+    Some(dir.join(crate::class::gradebook::FILE_NAME))
 }
 
 /// Saves mastery after each answer; the first failure is reported once and

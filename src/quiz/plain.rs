@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use super::answer::{self, Unreadable, Verdict, correct_answer};
 use super::results::question_text;
-use super::session::Session;
+use super::session::{Record, Session};
 use crate::i18n::{Lang, t, tf};
 use crate::lesson::question::letter;
 use crate::lesson::{Expected, Question, QuestionKind};
@@ -203,8 +203,9 @@ pub fn verdict_line(q: &Question, verdict: &Verdict, lang: Lang) -> String {
 /// garbage on stdin still ends the exam.
 pub const EXAM_ASKS_AGAIN: usize = 3;
 
-/// Runs `session` in plain mode. Each answer is handed to `record` (question,
-/// right or not) as soon as it is given, so the caller can save it at once.
+/// Runs `session` in plain mode. Each answer is handed to `record` (its place,
+/// the question, the record) as soon as it is given, so the caller can save it
+/// at once.
 /// In an exam (`session.exam`) nothing about correctness is printed until the
 /// end, the right answers and explanations never, and a malformed answer is
 /// asked again ([`EXAM_ASKS_AGAIN`] times) instead of counting.
@@ -214,7 +215,7 @@ pub fn run(
     source: &mut dyn AnswerSource,
     out: &mut dyn Write,
     time_limit: Option<Duration>,
-    record: &mut dyn FnMut(&Question, bool),
+    record: &mut dyn FnMut(usize, &Question, &Record),
 ) -> io::Result<()> {
     let total = session.questions.len();
     let deadline = time_limit.map(|d| Instant::now() + d);
@@ -303,10 +304,11 @@ pub fn run(
             // Not text at all: one wrong answer, with the reason.
             last.verdict = Verdict::Unreadable(why);
         }
-        let Some(verdict) = session.records.last().map(|r| r.verdict.clone()) else {
+        let Some(last) = session.records.last() else {
             break;
         };
-        record(&q, verdict.is_correct());
+        let verdict = last.verdict.clone();
+        record(number - 1, &q, last);
         if session.exam {
             writeln!(out, "{}", t(lang, "quiz.exam.recorded"))?;
             continue;

@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use nettutor::check::CheckReport;
 
-fn python3() -> bool {
+pub(crate) fn python3() -> bool {
     let found = Command::new("python3")
         .arg("--version")
         .output()
@@ -83,11 +83,11 @@ fn check(
     check_args(exercise, file, extra, &[]).0
 }
 
-type Verdicts = (BTreeMap<String, bool>, i32, serde_json::Value);
+pub(crate) type Verdicts = (BTreeMap<String, bool>, i32, serde_json::Value);
 
 /// [`check`] with arguments after `{port}` for the program; also returns the
 /// evidence folder (kept until the value is dropped).
-fn check_args(
+pub(crate) fn check_args(
     exercise: &str,
     file: &str,
     extra: &[&str],

@@ -8,6 +8,7 @@ mod common;
 
 mod check_exercises;
 mod check_verdicts;
+mod class_gradebook;
 mod drill_plain;
 mod handshake_export;
 mod lab;

@@ -21,7 +21,7 @@ fn step<'a>(set: &'a LessonSet, lesson: &str, title: &str) -> &'a Step {
 }
 
 /// The step's body names every fact, in each language.
-fn pins(lesson: &str, title: &str, en: &[&str], zh: &[&str]) {
+pub(crate) fn pins(lesson: &str, title: &str, en: &[&str], zh: &[&str]) {
     let set = set();
     let s = step(&set, lesson, title);
     for fact in en {

@@ -11,6 +11,7 @@ mod curriculum;
 mod drill_kinds;
 mod drill_range;
 mod lessons_big_folder;
+mod network_lessons;
 mod quiz_answers;
 mod quiz_distractors;
 mod quiz_fairness;

@@ -32,8 +32,9 @@ fn check_open_shows_the_failing_exchange_then_the_labs_list_has_it() {
         evidence.display(),
         program.display()
     ));
-    let (screen, _) = t.wait_within("udp-chat: 5 of 6 passed", Duration::from_secs(30));
-    assert!(screen.contains("▸FAIL  empty"), "{screen}");
+    // The title is drawn before the list under it: wait for the row itself.
+    let (screen, _) = t.wait_within("▸FAIL  empty", Duration::from_secs(30));
+    assert!(screen.contains("udp-chat: 5 of 6 passed"), "{screen}");
     // The byte log: one empty datagram out, nothing back.
     t.send(&["Tab"]);
     let screen = t.screen();

@@ -1,0 +1,37 @@
+//! `nettutor class …`: the class grade book (`report`, `import`).
+
+mod import;
+mod report;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Subcommand;
+
+use crate::i18n::Lang;
+
+#[derive(Debug, Subcommand)]
+pub enum ClassCmd {
+    /// Per-question difficulty, per-student scores and the class distribution
+    /// from the grade book; `--csv` writes the scores for an LMS.
+    Report(report::ReportArgs),
+    /// Merge results files (`quiz --results FILE.json`) from machines that
+    /// were offline into the grade book; importing a file twice adds nothing.
+    Import(import::ImportArgs),
+}
+
+pub fn run(cmd: ClassCmd, lang: Lang) -> anyhow::Result<ExitCode> {
+    match cmd {
+        ClassCmd::Report(args) => report::run(&args, lang),
+        ClassCmd::Import(args) => import::run(&args, lang),
+    }
+}
+
+/// `--db FILE`, else the grade book in the data directory.
+pub fn book_path(db: Option<&Path>) -> anyhow::Result<PathBuf> {
+    if let Some(db) = db {
+        return Ok(db.to_path_buf());
+    }
+    let store = crate::store::Store::open_default()?;
+    Ok(store.dir().join(crate::class::gradebook::FILE_NAME))
+}

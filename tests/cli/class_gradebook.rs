@@ -1,0 +1,362 @@
+//! The grade book through the binary: every plain quiz and exam recorded as
+//! answered (a kill mid-exam keeps every answer given, whole), `class import`
+//! of offline machines' results files (twice adds nothing), and `class
+//! report`'s figures and CSV against what the students actually sent.
+
+use std::io::{BufRead, BufReader, Write as _};
+use std::process::{Command, Stdio};
+
+use nettutor::class::gradebook::GradeBook;
+use nettutor::lesson::question::letter;
+use nettutor::lesson::{LessonSet, Question, QuestionKind};
+use nettutor::quiz::correct_answer;
+use nettutor::quiz::identity::{answer_value, instance_id};
+use nettutor::quiz::session::{QuizSpec, build};
+
+use crate::common::run::{BIN, last_line, nettutor_in};
+
+const SEED: u64 = 21;
+const COUNT: usize = 8;
+
+/// The quiz the binary builds for `--seed SEED --count COUNT --topic osi,tcp`.
+fn the_quiz() -> Vec<Question> {
+    let set = LessonSet::embedded().unwrap();
+    let topics = nettutor::quiz::parse_topics(&["osi,tcp".to_string()]).unwrap();
+    build(
+        &QuizSpec {
+            topics,
+            count: COUNT,
+            seed: SEED,
+        },
+        &set.questions,
+        &[],
+    )
+}
+
+/// A well-formed wrong answer, where the question has an obvious one.
+fn wrong(q: &Question) -> Option<String> {
+    match &q.kind {
+        QuestionKind::Choice { options, correct } => (0..options.len())
+            .find(|i| i != correct)
+            .map(|i| letter(i).to_string()),
+        QuestionKind::TrueFalse { correct } => Some((!correct).to_string()),
+        QuestionKind::Order { .. } | QuestionKind::FillIn { .. } => None,
+    }
+}
+
+fn exam_args<'a>(db: &'a str, student: &'a str, seed: &'a str) -> Vec<&'a str> {
+    vec![
+        "quiz",
+        "--plain",
+        "--exam",
+        "--lang",
+        "en",
+        "--topic",
+        "osi,tcp",
+        "--count",
+        "8",
+        "--seed",
+        seed,
+        "--student",
+        student,
+        "--db",
+        db,
+    ]
+}
+
+#[test]
+fn a_class_recorded_and_imported_is_reported_as_it_answered() {
+    let home = tempfile::tempdir().unwrap();
+    let book_path = home.path().join("class.sqlite3");
+    let db = book_path.to_str().unwrap();
+    let seed = SEED.to_string();
+    let quiz = the_quiz();
+    assert_eq!(quiz.len(), COUNT);
+    assert!(quiz.iter().filter(|q| wrong(q).is_some()).count() >= 3);
+    let right: String = quiz
+        .iter()
+        .map(|q| correct_answer(&q.kind) + "\n")
+        .collect();
+    let wrong_or_right: String = quiz
+        .iter()
+        .map(|q| wrong(q).unwrap_or_else(|| correct_answer(&q.kind)) + "\n")
+        .collect();
+    // ada and bo sit the exam on this machine; cy and dan on offline ones
+    // (their own data folders), writing results files brought in later.
+    let (code, out, err) = nettutor_in(home.path(), &exam_args(db, "ada", &seed), &right);
+    assert_eq!((code, last_line(&out)), (0, "score: 8/8"), "{err}");
+    let (code, _, err) = nettutor_in(home.path(), &exam_args(db, "bo", &seed), &wrong_or_right);
+    assert_eq!(code, 0, "{err}");
+    let mut files = Vec::new();
+    for (student, input) in [("cy", wrong_or_right.as_str()), ("dan", "")] {
+        let machine = tempfile::tempdir().unwrap();
+        let file = home.path().join(format!("{student}.json"));
+        let own_db = machine.path().join("own.sqlite3");
+        let mut args = exam_args(own_db.to_str().unwrap(), student, &seed);
+        args.extend(["--results", file.to_str().unwrap()]);
+        let (code, _, err) = nettutor_in(machine.path(), &args, input);
+        assert_eq!(code, 0, "{err}");
+        files.push(file);
+    }
+    let import = |files: &[std::path::PathBuf]| {
+        let mut args = vec!["class", "import", "--lang", "en", "--db", db];
+        args.extend(files.iter().map(|f| f.to_str().unwrap()));
+        nettutor_in(home.path(), &args, "")
+    };
+    let (code, out, err) = import(&files);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.matches("8 of 8 answers added").count(), 2, "{out}");
+    // Importing the same files again adds nothing.
+    let (code, out, err) = import(&files);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.matches("0 of 8 answers added").count(), 2, "{out}");
+
+    // The book holds exactly what was sent.
+    let book = GradeBook::open(&book_path).unwrap();
+    let report = book.report(None).unwrap();
+    assert_eq!(report.sessions.len(), 4);
+    assert!(
+        report
+            .sessions
+            .iter()
+            .all(|s| s.kind == "exam" && s.seed == seed && s.ended.is_some())
+    );
+    let n_wrong = quiz.iter().filter(|q| wrong(q).is_some()).count();
+    let scores: Vec<(&str, usize, usize)> = report
+        .students
+        .iter()
+        .map(|s| (s.student.as_str(), s.correct, s.asked))
+        .collect();
+    assert_eq!(
+        scores,
+        [
+            ("ada", 8, 8),
+            ("bo", 8 - n_wrong, 8),
+            ("cy", 8 - n_wrong, 8),
+            ("dan", 0, 8)
+        ]
+    );
+    assert_eq!(report.questions.len(), COUNT, "one row per instance");
+    for q in &quiz {
+        let id = instance_id(q);
+        let stat = report
+            .questions
+            .iter()
+            .find(|s| s.instance_id == id)
+            .unwrap();
+        assert_eq!(stat.answered, 4, "{id}");
+        match wrong(q) {
+            Some(w) => {
+                assert_eq!(stat.correct, 1, "{id}");
+                assert_eq!(
+                    stat.common_wrong,
+                    Some((answer_value(&q.kind, &w), 2)),
+                    "{id}"
+                );
+            }
+            None => {
+                assert_eq!(stat.correct, 3, "{id}");
+                assert_eq!(stat.common_wrong, Some((String::new(), 1)), "{id}");
+            }
+        }
+    }
+
+    // The same figures through `class report`, and the CSV for the LMS.
+    let csv = home.path().join("grades.csv");
+    let args = [
+        "class",
+        "report",
+        "--lang",
+        "en",
+        "--db",
+        db,
+        "--csv",
+        csv.to_str().unwrap(),
+    ];
+    let (code, out, err) = nettutor_in(home.path(), &args, "");
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("4 sessions"), "{out}");
+    let hardest = quiz.iter().find(|q| wrong(q).is_some()).unwrap();
+    let w = answer_value(&hardest.kind, &wrong(hardest).unwrap());
+    let row = out
+        .lines()
+        .find(|l| l.contains(&instance_id(hardest)))
+        .unwrap();
+    assert!(row.trim_start().starts_with("25%"), "{row}");
+    assert!(row.contains("×2"), "{row}");
+    assert!(
+        row.contains(&w.chars().take(10).collect::<String>()),
+        "{row} / {w}"
+    );
+    let percent = (8 - n_wrong) * 100 / 8;
+    assert_eq!(
+        std::fs::read_to_string(&csv).unwrap(),
+        format!(
+            "student,percent,correct,questions,sessions\nada,100,8,8,1\nbo,{percent},{},8,1\ncy,{percent},{},8,1\ndan,0,0,8,1\n",
+            8 - n_wrong,
+            8 - n_wrong
+        )
+    );
+    // The CSV is never overwritten.
+    let (code, _, err) = nettutor_in(home.path(), &args, "");
+    assert_ne!(code, 0);
+    assert!(err.contains("already exists"), "{err}");
+    // One session alone.
+    let (code, out, _) = nettutor_in(
+        home.path(),
+        &[
+            "class",
+            "report",
+            "--lang",
+            "en",
+            "--db",
+            db,
+            "--session",
+            "1",
+        ],
+        "",
+    );
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("1 sessions") || out.contains("1 session"),
+        "{out}"
+    );
+    assert!(out.contains("ada") && !out.contains("bo "), "{out}");
+}
+
+#[test]
+fn a_plain_quiz_is_recorded_in_the_data_folder_by_default() {
+    let home = tempfile::tempdir().unwrap();
+    let (code, out, err) = nettutor_in(
+        home.path(),
+        &[
+            "quiz", "--plain", "--lang", "en", "--seed", "4", "--count", "3", "--topic", "osi",
+        ],
+        "a\n",
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(last_line(&out).starts_with("score: "), "{out}");
+    let book = GradeBook::open(&home.path().join("gradebook.sqlite3")).unwrap();
+    let sessions = book.sessions().unwrap();
+    assert_eq!(sessions.len(), 1);
+    assert_eq!(
+        (sessions[0].kind.as_str(), sessions[0].questions),
+        ("quiz", 3)
+    );
+    // One answer given, two left unanswered when input ended: three rows.
+    let rows: Vec<(i64, String)> = book
+        .connection()
+        .prepare("SELECT position, answer FROM answers ORDER BY position")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        rows,
+        [(0, "a".into()), (1, String::new()), (2, String::new())]
+    );
+}
+
+/// Reads the child's stdout until `count` lines equal `line`.
+fn wait_for_lines(out: &mut impl BufRead, line: &str, count: usize) {
+    let mut seen = 0;
+    let mut buf = String::new();
+    while seen < count {
+        buf.clear();
+        let n = out.read_line(&mut buf).unwrap();
+        assert!(n > 0, "the exam ended before {count} × '{line}'");
+        if buf.trim_end() == line {
+            seen += 1;
+        }
+    }
+}
+
+#[test]
+fn a_killed_exam_keeps_every_answer_given_whole() {
+    let home = tempfile::tempdir().unwrap();
+    let book_path = home.path().join("class.sqlite3");
+    let seed = SEED.to_string();
+    let quiz = the_quiz();
+    let mut child = Command::new(BIN)
+        .args(exam_args(book_path.to_str().unwrap(), "eve", &seed))
+        .env("NETTUTOR_HOME", home.path())
+        .env_remove("LANG")
+        .env_remove("LC_ALL")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    for q in quiz.iter().take(3) {
+        writeln!(stdin, "{}", correct_answer(&q.kind)).unwrap();
+        stdin.flush().unwrap();
+        // "Answer recorded." is printed after the grade book committed it.
+        wait_for_lines(&mut stdout, "Answer recorded.", 1);
+    }
+    // Killed while it waits for the fourth answer (SIGKILL: no clean-up runs).
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let book = GradeBook::open(&book_path).unwrap();
+    let sessions = book.sessions().unwrap();
+    assert_eq!(sessions.len(), 1);
+    assert_eq!(sessions[0].ended, None, "the exam never ended");
+    let rows: Vec<(i64, String, String, bool)> = book
+        .connection()
+        .prepare("SELECT position, instance_id, answer, correct FROM answers ORDER BY position")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let expected: Vec<(i64, String, String, bool)> = quiz
+        .iter()
+        .take(3)
+        .enumerate()
+        .map(|(i, q)| (i as i64, instance_id(q), correct_answer(&q.kind), true))
+        .collect();
+    assert_eq!(rows, expected);
+}
+
+#[test]
+fn a_check_run_is_recorded_property_by_property() {
+    if !crate::check_verdicts::python3() {
+        return;
+    }
+    let home = tempfile::tempdir().unwrap();
+    let book_path = home.path().join("class.sqlite3");
+    let db = book_path.to_str().unwrap();
+    // A program with one bug: some properties pass, one fails.
+    let ((verdicts, code, _), _evidence) = crate::check_verdicts::check_args(
+        "udp-chat",
+        "udp_chat_empty.py",
+        &["--student", "ada", "--db", db],
+        &[],
+    );
+    assert_eq!(code, 1);
+    assert!(verdicts.values().any(|v| *v) && verdicts.values().any(|v| !*v));
+    let book = GradeBook::open(&book_path).unwrap();
+    let (student, exercise, passed, failed, total): (String, String, i64, i64, i64) = book
+        .connection()
+        .query_row(
+            "SELECT student, exercise, passed, failed, total FROM check_runs",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )
+        .unwrap();
+    assert_eq!((student.as_str(), exercise.as_str()), ("ada", "udp-chat"));
+    let n_passed = verdicts.values().filter(|v| **v).count() as i64;
+    assert_eq!((passed, total), (n_passed, verdicts.len() as i64));
+    assert_eq!(failed, verdicts.len() as i64 - n_passed);
+    let recorded: std::collections::BTreeMap<String, bool> = book
+        .connection()
+        .prepare("SELECT property, passed FROM check_properties")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(recorded, verdicts);
+}
