@@ -12,75 +12,20 @@ use ratatui::crossterm::event::{
 };
 
 use super::Options;
-use super::check::CheckPanel;
 use super::clock::Clock;
 use super::field::{MAX_TEXT, is_printable, paste_line};
-use super::glossary::GlossaryView;
-use super::handshake::HandshakePanel;
+use super::home;
 pub use super::home::HomeEntry;
-use super::home::{self, HomePanel};
 use super::keymap::{message_for, presenter_message};
-use super::labs::LabsPanel;
-use super::lan::LanPanel;
-use super::lessons::LessonsView;
-pub use super::msg::{AppEvent, Msg, Nav, Screen};
-use super::osi::OsiPanel;
-use super::panel::{Ctx, JobSink, Panel as _, PanelDyn, TextInput};
-use super::quiz::QuizPanel;
-use super::subnet::SubnetPanel;
+pub use super::msg::{AppEvent, Msg, Nav, PanelMsg, Screen};
+use super::panel::{Ctx, JobSink, PanelDyn, PanelInit, TextInput};
+pub use super::registry::Panels;
 use super::theme::{Theme, ThemeName};
 use crate::i18n::{Lang, t, tf};
 use crate::lesson::{LessonSet, PanelArg};
 use crate::store::{Progress, Store};
 
 mod lecture;
-
-/// Every screen's panel.
-pub struct Panels {
-    home: HomePanel,
-    lessons: LessonsView,
-    osi: OsiPanel,
-    lan: LanPanel,
-    handshake: HandshakePanel,
-    subnet: SubnetPanel,
-    labs: LabsPanel,
-    quiz: QuizPanel,
-    glossary: GlossaryView,
-    check: CheckPanel,
-}
-
-impl Panels {
-    /// The one lookup from a screen to its panel.
-    pub fn get(&self, screen: Screen) -> &dyn PanelDyn {
-        match screen {
-            Screen::Home => &self.home,
-            Screen::Lessons => &self.lessons,
-            Screen::Osi => &self.osi,
-            Screen::Lan => &self.lan,
-            Screen::Handshake => &self.handshake,
-            Screen::Subnet => &self.subnet,
-            Screen::Labs => &self.labs,
-            Screen::Quiz => &self.quiz,
-            Screen::Glossary => &self.glossary,
-            Screen::Check => &self.check,
-        }
-    }
-
-    pub fn get_mut(&mut self, screen: Screen) -> &mut dyn PanelDyn {
-        match screen {
-            Screen::Home => &mut self.home,
-            Screen::Lessons => &mut self.lessons,
-            Screen::Osi => &mut self.osi,
-            Screen::Lan => &mut self.lan,
-            Screen::Handshake => &mut self.handshake,
-            Screen::Subnet => &mut self.subnet,
-            Screen::Labs => &mut self.labs,
-            Screen::Quiz => &mut self.quiz,
-            Screen::Glossary => &mut self.glossary,
-            Screen::Check => &mut self.check,
-        }
-    }
-}
 
 /// The whole state of the tutor. Read it through the accessors; change it
 /// only through messages, keys and events.
@@ -131,18 +76,11 @@ impl App {
             theme
         };
         let lessons = Arc::new(lessons);
-        let panels = Panels {
-            home: HomePanel::new(Arc::clone(&lessons)),
-            lessons: LessonsView::new(Arc::clone(&lessons)),
-            osi: OsiPanel::default(),
-            lan: LanPanel::default(),
-            handshake: HandshakePanel::default(),
-            subnet: SubnetPanel::default(),
-            labs: LabsPanel::default(),
-            quiz: QuizPanel::new(lessons.questions.clone(), store.clone()),
-            glossary: GlossaryView::new(Arc::clone(&lessons)),
-            check: CheckPanel::new(store.as_ref().map(|s| s.dir().to_path_buf())),
-        };
+        let panels = Panels::new(&PanelInit {
+            lessons: Arc::clone(&lessons),
+            store: store.clone(),
+            export_dir: opts.export_dir.clone(),
+        });
         let mut app = App {
             lang: opts.lang,
             theme,
@@ -165,11 +103,6 @@ impl App {
             tx,
             lecture: None,
         };
-        app.panels.quiz.concepts = app.lessons.curriculum.clone();
-        // Where `w` writes, for every panel that exports frames.
-        app.panels.osi.export_dir = opts.export_dir.clone();
-        app.panels.lan.export_dir = opts.export_dir.clone();
-        app.panels.handshake.export_dir = opts.export_dir.clone();
         app.show_resume();
         app.refresh_home();
         if !opts.lesson_ids.is_empty() {
@@ -231,32 +164,9 @@ impl App {
     pub fn panel(&self, screen: Screen) -> &dyn PanelDyn {
         self.panels.get(screen)
     }
-    pub fn home(&self) -> &HomePanel {
-        &self.panels.home
-    }
-    pub fn reader(&self) -> &LessonsView {
-        &self.panels.lessons
-    }
-    pub fn glossary(&self) -> &GlossaryView {
-        &self.panels.glossary
-    }
-    pub fn osi(&self) -> &OsiPanel {
-        &self.panels.osi
-    }
-    pub fn lan(&self) -> &LanPanel {
-        &self.panels.lan
-    }
-    pub fn handshake(&self) -> &HandshakePanel {
-        &self.panels.handshake
-    }
-    pub fn subnet(&self) -> &SubnetPanel {
-        &self.panels.subnet
-    }
-    pub fn labs(&self) -> &LabsPanel {
-        &self.panels.labs
-    }
-    pub fn quiz(&self) -> &QuizPanel {
-        &self.panels.quiz
+    /// Every panel, typed (`app.panels().osi()`).
+    pub fn panels(&self) -> &Panels {
+        &self.panels
     }
 
     // ---- configuration and replayed input ----
@@ -280,7 +190,7 @@ impl App {
             }
         }
         if !list.is_empty() {
-            self.panels.lessons.start_playlist(list);
+            self.panels.reader.start_playlist(list);
             self.screen = Screen::Lessons;
         }
     }
@@ -495,16 +405,9 @@ impl App {
                 self.go(screen, &mut ctx);
                 None
             }
-            Msg::OpenPanel { panel, arg } => match PanelArg::parse(panel, &arg, false) {
-                Ok(open) => Some(Msg::OpenArg(open)),
-                Err(why) => {
-                    ctx.say(tf(self.lang, "status.open_failed", &[("error", &why)]));
-                    None
-                }
-            },
             Msg::OpenArg(open) => self.open_panel(&open, &mut ctx),
             Msg::OpenLesson { lesson, step } => {
-                self.panels.lessons.open_lesson(lesson, step);
+                self.panels.reader.open_lesson(lesson, step);
                 self.go(Screen::Lessons, &mut ctx);
                 None
             }
@@ -515,7 +418,7 @@ impl App {
             Msg::Search => {
                 if !self.panels.get_mut(self.screen).search(&mut ctx) {
                     self.go(Screen::Glossary, &mut ctx);
-                    PanelDyn::search(&mut self.panels.glossary, &mut ctx);
+                    self.panels.get_mut(Screen::Glossary).search(&mut ctx);
                 }
                 None
             }
@@ -565,20 +468,20 @@ impl App {
                 self.lecture_nav(nav == Nav::Next, &mut ctx)
             }
             Msg::Nav(nav) => self.panels.get_mut(self.screen).nav(nav, &mut ctx),
-            Msg::Lessons(m) => self.panels.lessons.update(m, &mut ctx),
-            Msg::Osi(m) => self.panels.osi.update(m, &mut ctx),
-            Msg::Lan(m) => self.panels.lan.update(m, &mut ctx),
-            Msg::Handshake(m) => self.panels.handshake.update(m, &mut ctx),
-            Msg::Subnet(m) => self.panels.subnet.update(m, &mut ctx),
-            Msg::Labs(m) => self.panels.labs.update(m, &mut ctx),
-            Msg::ShowLabRun(run) => {
-                self.go(Screen::Labs, &mut ctx);
-                self.panels.labs.show_run(*run);
-                None
+            Msg::Panel(m) => {
+                // The context of the panel the message is for (its jobs come
+                // back to it), whatever screen is shown.
+                let screen = m.screen();
+                self.with_panel_msg(screen, m)
             }
-            Msg::Quiz(m) => self.panels.quiz.update(m, &mut ctx),
-            Msg::Check(m) => self.panels.check.update(m, &mut ctx),
         };
+        self.take_status(ctx);
+        follow
+    }
+
+    fn with_panel_msg(&mut self, screen: Screen, msg: PanelMsg) -> Option<Msg> {
+        let mut ctx = self.ctx(screen);
+        let follow = self.panels.update(msg, &mut ctx);
         self.take_status(ctx);
         follow
     }
@@ -597,15 +500,7 @@ impl App {
     }
 
     fn open_panel(&mut self, arg: &PanelArg, ctx: &mut Ctx) -> Option<Msg> {
-        let panel = arg.panel();
-        let Some(screen) = Screen::for_panel(panel) else {
-            ctx.say(tf(
-                self.lang,
-                "status.no_such_panel",
-                &[("panel", panel.name())],
-            ));
-            return None;
-        };
+        let screen = Screen::for_panel(arg.panel());
         self.go(screen, ctx);
         self.with_panel(screen, |p, pctx| p.open(arg, pctx));
         None
@@ -675,7 +570,7 @@ impl App {
             }
         }
         if newly_done && ctx.status.is_none() {
-            let playlist = &self.panels.lessons.playlist;
+            let playlist = &self.panels.reader.playlist;
             let done = self.progress.lessons_done();
             ctx.say(home::completion(
                 ctx.lang,

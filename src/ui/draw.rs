@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Widget, Wrap};
 
 use super::app::{App, Screen};
-use super::keymap::{Binding, GLOBAL, Key, screen_bindings};
+use super::keymap::{Binding, GLOBAL, Key};
 use super::lessons::fit;
 use super::panel::RenderCtx;
 use super::text::width;
@@ -146,48 +146,67 @@ fn draw_tabs(app: &App, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
     }
 }
 
-/// The hint bar, generated from the keymap: quit and help first (so they are
-/// always visible), then the screen's own keys, then next/back; a hint that does
-/// not fit is left out and the shorter ones after it still get their place. While a field
-/// takes text, only keys that still work are named (Ctrl-C, F1, Esc), since
-/// letters go into the field.
+/// The hint bar, generated from the keymap: quit and help first, then the
+/// screen's own keys, then next and back. Quit, help and back always get their
+/// place (a student must be able to get out), and next too where stepping is
+/// the way forward ([`super::panel::Panel::steps_forward`]); the screen's keys
+/// fill the room left, in their table's order, and one that does not fit is
+/// left out while shorter ones after it still get theirs. While a field takes
+/// text, only keys that still work are named (Ctrl-C, F1, Esc), since letters
+/// go into the field.
 fn draw_hints(app: &App, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
     let typing = app.taking_text();
-    let global = |help: &'static str| GLOBAL.iter().filter(move |b| b.help == help);
+    let global = |help: &'static str| GLOBAL.iter().find(move |b| b.help == help);
     let own: &[Binding] = if typing {
         &[]
     } else {
-        // The Handshake panel orders its keys by what is open (same keys).
-        match app.screen() {
-            Screen::Handshake => app.handshake().keys(),
-            screen => screen_bindings(screen),
-        }
+        app.panel(app.screen()).keys()
     };
-    let picked = global("key.quit")
-        .chain(global("key.help"))
-        .chain(own)
-        .chain(global("key.next").filter(|_| !typing))
-        .chain(global("key.back"));
-    let mut spans: Vec<Span> = Vec::new();
-    let mut used = 0usize;
-    let max = usize::from(area.width);
-    for b in picked {
-        let Some(key) = hint_key(b, typing) else {
-            continue;
-        };
+    let hint = |b: &Binding| -> Option<(String, &'static str, usize)> {
+        let key = hint_key(b, typing)?;
         let text = t(ctx.lang, b.help);
         let w = width(&key) + 1 + width(text) + 2;
-        if used + w > max {
+        Some((key, text, w))
+    };
+    let head: Vec<_> = [global("key.quit"), global("key.help")]
+        .into_iter()
+        .flatten()
+        .filter_map(hint)
+        .collect();
+    // "→ next" is kept when stepping is the way forward here; elsewhere it
+    // comes after the screen's own keys, if there is room.
+    let next = global("key.next").filter(|_| !typing);
+    let next_first = next.filter(|_| app.panel(app.screen()).steps_forward());
+    let tail: Vec<_> = [next_first, global("key.back")]
+        .into_iter()
+        .flatten()
+        .filter_map(hint)
+        .collect();
+    let max = usize::from(area.width);
+    let mut used: usize = head.iter().chain(&tail).map(|h| h.2).sum();
+    let mut middle = Vec::new();
+    let optional = own.iter().chain(next.filter(|_| next_first.is_none()));
+    for h in optional.filter_map(hint) {
+        if used + h.2 <= max {
+            used += h.2;
+            middle.push(h);
+        }
+    }
+    let mut spans: Vec<Span> = Vec::new();
+    let mut drawn = 0usize;
+    for (key, text, w) in head.into_iter().chain(middle).chain(tail) {
+        // Narrower than even the fixed hints: keep what fits, in order.
+        if drawn + w > max {
             continue;
         }
-        used += w;
+        drawn += w;
         spans.push(Span::styled(key, ctx.theme.key));
         spans.push(Span::styled(format!(" {text}  "), ctx.theme.hint));
     }
     if typing {
         let note = t(ctx.lang, "hint.typing");
         spans.push(Span::styled(
-            fit(note, max.saturating_sub(used)),
+            fit(note, max.saturating_sub(drawn)),
             ctx.theme.muted,
         ));
     }

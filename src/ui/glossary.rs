@@ -185,6 +185,10 @@ impl GlossaryView {
 impl Panel for GlossaryView {
     type Msg = ();
 
+    fn create(init: &crate::ui::panel::PanelInit) -> Self {
+        GlossaryView::new(std::sync::Arc::clone(&init.lessons))
+    }
+
     fn update(&mut self, _msg: (), _ctx: &mut Ctx) -> Option<Msg> {
         None
     }

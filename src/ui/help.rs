@@ -28,7 +28,8 @@ pub fn entries(app: &App, lang: crate::i18n::Lang) -> Vec<(String, String)> {
         .filter(|b| !is_section(b))
         .map(|b| (b.keys_label(), t(lang, b.help).to_string()))
         .collect();
-    rows.push(("0–8".to_string(), t(lang, "key.sections").to_string()));
+    let last = super::app::Screen::ALL.len().saturating_sub(1);
+    rows.push((format!("0–{last}"), t(lang, "key.sections").to_string()));
     rows
 }
 

@@ -185,6 +185,10 @@ impl HomePanel {
 impl Panel for HomePanel {
     type Msg = ();
 
+    fn create(init: &crate::ui::panel::PanelInit) -> Self {
+        HomePanel::new(std::sync::Arc::clone(&init.lessons))
+    }
+
     fn update(&mut self, _msg: (), _ctx: &mut Ctx) -> Option<Msg> {
         None
     }

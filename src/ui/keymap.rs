@@ -4,7 +4,7 @@
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::app::{Msg, Nav, Screen};
-use super::{handshake, labs, lan, lessons, osi, quiz, subnet};
+use super::registry::TAB_KEYS;
 
 /// A key as bindings name it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -163,51 +163,6 @@ pub const GLOBAL: &[Binding] = &[
         help: "key.export",
     },
     Binding {
-        keys: &[Char('0')],
-        msg: Msg::Open(Screen::Home),
-        help: "key.home",
-    },
-    Binding {
-        keys: &[Char('1')],
-        msg: Msg::Open(Screen::Lessons),
-        help: "key.open.lessons",
-    },
-    Binding {
-        keys: &[Char('2')],
-        msg: Msg::Open(Screen::Osi),
-        help: "key.open.osi",
-    },
-    Binding {
-        keys: &[Char('3')],
-        msg: Msg::Open(Screen::Lan),
-        help: "key.open.lan",
-    },
-    Binding {
-        keys: &[Char('4')],
-        msg: Msg::Open(Screen::Handshake),
-        help: "key.open.handshake",
-    },
-    Binding {
-        keys: &[Char('5')],
-        msg: Msg::Open(Screen::Subnet),
-        help: "key.open.subnet",
-    },
-    Binding {
-        keys: &[Char('6')],
-        msg: Msg::Open(Screen::Labs),
-        help: "key.open.labs",
-    },
-    Binding {
-        keys: &[Char('7')],
-        msg: Msg::Open(Screen::Quiz),
-        help: "key.open.quiz",
-    },
-    Binding {
-        keys: &[Char('8')],
-        msg: Msg::Open(Screen::Glossary),
-        help: "key.open.glossary",
-    },
-    Binding {
         keys: &[Char('/')],
         msg: Msg::Search,
         help: "key.search",
@@ -241,20 +196,14 @@ pub fn presenter_message(ev: &KeyEvent) -> Option<Msg> {
         .map(|b| b.msg.clone())
 }
 
-/// The keys of `screen` (without the global ones).
+/// The keys of `screen` (without the global ones): its panel's table.
 pub fn screen_bindings(screen: Screen) -> &'static [Binding] {
-    match screen {
-        Screen::Home => &[],
-        Screen::Lessons => lessons::KEYS,
-        Screen::Osi => osi::KEYS,
-        Screen::Lan => lan::KEYS,
-        Screen::Handshake => handshake::KEYS,
-        Screen::Subnet => subnet::KEYS,
-        Screen::Labs => labs::KEYS,
-        Screen::Quiz => quiz::KEYS,
-        Screen::Glossary => &[],
-        Screen::Check => super::check::KEYS,
-    }
+    super::registry::screen_keys(screen)
+}
+
+/// Every global binding: [`GLOBAL`], then the digits that open the tabs.
+pub fn global_bindings() -> impl Iterator<Item = &'static Binding> {
+    GLOBAL.iter().chain(TAB_KEYS)
 }
 
 /// The message a key press means on `screen`; screen keys win over global ones.
@@ -264,7 +213,7 @@ pub fn message_for(ev: &KeyEvent, screen: Screen) -> Option<Msg> {
     }
     screen_bindings(screen)
         .iter()
-        .chain(GLOBAL)
+        .chain(global_bindings())
         .find(|b| b.keys.iter().any(|k| k.matches(ev)))
         .map(|b| b.msg.clone())
 }
@@ -313,18 +262,14 @@ mod tests {
 
     #[test]
     fn every_help_text_exists_in_both_languages() {
-        let screens = Screen::ALL;
-        for b in GLOBAL
-            .iter()
-            .chain(screens.iter().flat_map(|s| screen_bindings(*s)))
-        {
+        for b in global_bindings().chain(Screen::EVERY.iter().flat_map(|s| screen_bindings(*s))) {
             assert!(crate::i18n::has(b.help), "ui.toml lacks '{}'", b.help);
         }
     }
 
     #[test]
     fn no_key_is_bound_twice_on_one_screen() {
-        for &screen in Screen::ALL {
+        for &screen in Screen::EVERY {
             let mut seen: Vec<Key> = Vec::new();
             for b in screen_bindings(screen) {
                 for k in b.keys {

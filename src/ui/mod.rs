@@ -25,6 +25,7 @@ pub mod osi;
 pub mod panel;
 pub mod present;
 pub mod quiz;
+pub mod registry;
 pub mod search;
 pub mod subnet;
 pub mod text;

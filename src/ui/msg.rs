@@ -4,98 +4,10 @@
 
 use ratatui::crossterm::event::Event;
 
-use super::check::CheckMsg;
-use super::handshake::{HandshakeMsg, RealCaptured};
-use super::labs::{LabWake, LabsMsg};
-use super::lan::LanMsg;
-use super::lessons::LessonsMsg;
-use super::osi::OsiMsg;
-use super::quiz::QuizMsg;
-use super::subnet::SubnetMsg;
-use crate::lesson::{PanelArg, PanelId};
-
-/// The sections: the tabs in tab order, then the screens without a tab.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Screen {
-    Home,
-    Lessons,
-    Osi,
-    Lan,
-    Handshake,
-    Subnet,
-    Labs,
-    Quiz,
-    Glossary,
-    /// The student's `nettutor check` reports (no tab: opened from Labs with `c`,
-    /// by `nettutor check --open`, or by a lesson link).
-    Check,
-}
-
-impl Screen {
-    /// The tabs, in order (a digit opens each).
-    pub const ALL: &'static [Screen] = &[
-        Screen::Home,
-        Screen::Lessons,
-        Screen::Osi,
-        Screen::Lan,
-        Screen::Handshake,
-        Screen::Subnet,
-        Screen::Labs,
-        Screen::Quiz,
-        Screen::Glossary,
-    ];
-
-    /// The ui.toml key of the tab title.
-    pub fn title_key(self) -> &'static str {
-        match self {
-            Screen::Home => "tab.home",
-            Screen::Lessons => "tab.lessons",
-            Screen::Osi => "tab.osi",
-            Screen::Lan => "tab.lan",
-            Screen::Handshake => "tab.handshake",
-            Screen::Subnet => "tab.subnet",
-            Screen::Labs => "tab.labs",
-            Screen::Quiz => "tab.quiz",
-            Screen::Glossary => "tab.glossary",
-            Screen::Check => "tab.check",
-        }
-    }
-
-    /// The ui.toml key of the one-line description on the home screen.
-    pub fn about_key(self) -> &'static str {
-        match self {
-            Screen::Home => "about.home",
-            Screen::Lessons => "about.lessons",
-            Screen::Osi => "about.osi",
-            Screen::Lan => "about.lan",
-            Screen::Handshake => "about.handshake",
-            Screen::Subnet => "about.subnet",
-            Screen::Labs => "about.labs",
-            Screen::Quiz => "about.quiz",
-            Screen::Glossary => "about.glossary",
-            Screen::Check => "about.check",
-        }
-    }
-
-    /// The digit that opens it.
-    pub fn number(self) -> usize {
-        Screen::ALL.iter().position(|s| *s == self).unwrap_or(0)
-    }
-
-    pub fn for_panel(panel: PanelId) -> Option<Screen> {
-        Some(match panel {
-            PanelId::Lessons => Screen::Lessons,
-            PanelId::Osi => Screen::Osi,
-            PanelId::Lan => Screen::Lan,
-            PanelId::Handshake => Screen::Handshake,
-            PanelId::Subnet => Screen::Subnet,
-            PanelId::Labs => Screen::Labs,
-            PanelId::Quiz => Screen::Quiz,
-            PanelId::Glossary => Screen::Glossary,
-            PanelId::Check => Screen::Check,
-        })
-    }
-}
+use super::handshake::RealCaptured;
+use super::labs::LabWake;
+pub use super::registry::{PanelMsg, Screen};
+use crate::lesson::PanelArg;
 
 /// Generic navigation, interpreted by the current screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,12 +35,6 @@ pub enum Msg {
     Export,
     Nav(Nav),
     Open(Screen),
-    /// Open a panel on an argument as a lesson writes it (`arg = "…"`): parsed
-    /// by the panel's parser, then [`Msg::OpenArg`]; a refused one is reported.
-    OpenPanel {
-        panel: PanelId,
-        arg: String,
-    },
     /// Open a panel in a given, already parsed state (a lesson step's link,
     /// another panel).
     OpenArg(PanelArg),
@@ -154,17 +60,8 @@ pub enum Msg {
         column: u16,
         row: u16,
     },
-    Lessons(LessonsMsg),
-    Osi(OsiMsg),
-    Lan(LanMsg),
-    Handshake(HandshakeMsg),
-    Subnet(SubnetMsg),
-    Labs(LabsMsg),
-    Quiz(QuizMsg),
-    Check(CheckMsg),
-    /// Show a recorded lab run on the Labs screen as if it had just happened
-    /// (a replay; the pictures are drawn from it exactly as from a live run).
-    ShowLabRun(Box<super::labs::LabRun>),
+    /// A panel's own message (from its key table), for the panel of its screen.
+    Panel(PanelMsg),
 }
 
 /// A background result, typed by the work that produced it: a panel matches

@@ -7,11 +7,26 @@ use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
 
-use super::app::{AppEvent, Msg, Nav, Screen};
-use super::msg::Job;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use super::keymap::Binding;
+use super::msg::{AppEvent, Job, Msg, Nav, Screen};
 use super::theme::Theme;
 use crate::i18n::Lang;
-use crate::lesson::PanelArg;
+use crate::lesson::{LessonSet, PanelArg};
+use crate::store::Store;
+
+/// What every panel is built from (see [`Panel::create`]).
+#[derive(Clone)]
+pub struct PanelInit {
+    /// The lessons, glossary, curriculum and quiz bank in use.
+    pub lessons: Arc<LessonSet>,
+    /// Where progress is kept (None when it cannot be).
+    pub store: Option<Store>,
+    /// Where `w` writes pcaps (`--export-dir`; else the current directory).
+    pub export_dir: Option<PathBuf>,
+}
 
 /// Read-only context for drawing.
 pub struct RenderCtx<'a> {
@@ -84,8 +99,24 @@ pub enum TextInput {
 /// Quiz, Glossary. The app reaches each through [`PanelDyn`] (every method but
 /// `update`), so no screen is a special case.
 pub trait Panel {
-    /// The panel's own messages (`Msg::<Panel>(…)` in the keymap).
-    type Msg;
+    /// The panel's own messages (`Msg::Panel(PanelMsg::<Screen>(…))` in its
+    /// key table).
+    type Msg: std::fmt::Debug + Clone + PartialEq;
+
+    /// The panel's key table (without the global keys); the help overlay and
+    /// the hint bar are generated from it.
+    const KEYS: &'static [Binding] = &[];
+
+    /// Builds the panel when the app starts.
+    fn create(init: &PanelInit) -> Self
+    where
+        Self: Sized;
+
+    /// The key table as the hint bar should show it now (a panel may reorder
+    /// [`Panel::KEYS`] by what is open; the keys themselves stay the same).
+    fn keys(&self) -> &'static [Binding] {
+        Self::KEYS
+    }
 
     /// Handles one of its own messages; may return a follow-up app message.
     fn update(&mut self, msg: Self::Msg, ctx: &mut Ctx) -> Option<Msg>;
@@ -93,6 +124,13 @@ pub trait Panel {
     /// Generic navigation (arrows, Enter, Tab, Next/Prev step, First/Last).
     fn nav(&mut self, _nav: Nav, _ctx: &mut Ctx) -> Option<Msg> {
         None
+    }
+
+    /// True when → / ← (next / previous step) is the way forward on this
+    /// screen as it is now (a lesson being read): the hint bar then always
+    /// names it, even when the panel's own keys fill the bar.
+    fn steps_forward(&self) -> bool {
+        false
     }
 
     /// Esc/Backspace: return true when the panel used it (e.g. left an input
@@ -179,8 +217,10 @@ pub trait Panel {
 /// [`Panel`] without its message type, so the app can hold every screen behind
 /// one lookup (`&mut dyn PanelDyn`). Implemented for every `Panel`.
 pub trait PanelDyn {
+    fn keys(&self) -> &'static [Binding];
     fn nav(&mut self, nav: Nav, ctx: &mut Ctx) -> Option<Msg>;
     fn back(&mut self, ctx: &mut Ctx) -> bool;
+    fn steps_forward(&self) -> bool;
     fn render(&self, area: Rect, buf: &mut Buffer, ctx: &RenderCtx);
     fn open(&mut self, arg: &PanelArg, ctx: &mut Ctx);
     fn wants_ticks(&self) -> bool;
@@ -196,11 +236,17 @@ pub trait PanelDyn {
 }
 
 impl<P: Panel> PanelDyn for P {
+    fn keys(&self) -> &'static [Binding] {
+        Panel::keys(self)
+    }
     fn nav(&mut self, nav: Nav, ctx: &mut Ctx) -> Option<Msg> {
         Panel::nav(self, nav, ctx)
     }
     fn back(&mut self, ctx: &mut Ctx) -> bool {
         Panel::back(self, ctx)
+    }
+    fn steps_forward(&self) -> bool {
+        Panel::steps_forward(self)
     }
     fn render(&self, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
         Panel::render(self, area, buf, ctx)

@@ -72,9 +72,19 @@ pub fn app_exporting_to(lang: Lang, dir: &std::path::Path) -> App {
     app_with(&opts, demo_lessons(), None).0
 }
 
-/// Shows a recorded lab run, as the app's message does.
+/// Shows a recorded lab run, as the Labs panel's message does.
 pub fn replay_lab(app: &mut App, run: nettutor::ui::labs::LabRun) {
-    app.update(nettutor::ui::app::Msg::ShowLabRun(Box::new(run)));
+    use nettutor::ui::app::{Msg, PanelMsg};
+    use nettutor::ui::labs::LabsMsg;
+    app.update(Msg::Panel(PanelMsg::Labs(LabsMsg::ShowRun(Box::new(run)))));
+}
+
+/// Opens `panel` on `arg` as a lesson link writes it: parsed by the same
+/// parser `lessons check` uses (a refused argument fails the test).
+pub fn open_panel(app: &mut App, panel: nettutor::lesson::PanelId, arg: &str) {
+    let open = nettutor::lesson::PanelArg::parse(panel, arg, false)
+        .unwrap_or_else(|e| panic!("{} {arg}: {e}", panel.name()));
+    app.update(nettutor::ui::app::Msg::OpenArg(open));
 }
 
 /// An app in `lang` on the shipped lessons, dark theme.

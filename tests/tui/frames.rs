@@ -189,26 +189,18 @@ fn w_writes_the_panels_frames_as_pcap_and_says_where() {
 #[test]
 fn lesson_arguments_open_the_panels_in_the_asked_state() {
     use nettutor::lesson::panel::PanelId;
-    use nettutor::ui::app::Msg;
     let mut a = app(Lang::Zh);
-    a.update(Msg::OpenPanel {
-        panel: PanelId::Osi,
-        arg: "encap message=hey proto=udp ip=v6".into(),
-    });
+    common::tui::open_panel(&mut a, PanelId::Osi, "encap message=hey proto=udp ip=v6");
     assert_eq!(a.osi().message, "hey");
     assert_eq!(
         a.osi().encapsulation().unwrap().frame.len(),
         14 + 40 + 8 + 3
     );
-    a.update(Msg::OpenPanel {
-        panel: PanelId::Osi,
-        arg: "layer=9".into(),
-    });
-    assert!(a.status().unwrap().contains("layer='9' must be 1 to 7"));
-    a.update(Msg::OpenPanel {
-        panel: PanelId::Lan,
-        arg: "scenario=via-gateway".into(),
-    });
+    // A refused argument never reaches the panel: the parser `lessons check`
+    // uses says why.
+    let refused = nettutor::lesson::PanelArg::parse(PanelId::Osi, "layer=9", false);
+    assert!(refused.unwrap_err().contains("layer='9' must be 1 to 7"));
+    common::tui::open_panel(&mut a, PanelId::Lan, "scenario=via-gateway");
     assert_eq!(
         a.lan().scenario,
         nettutor::net::arp::LanScenario::ViaGateway
@@ -228,10 +220,7 @@ fn every_shipped_lesson_step_opens_these_panels_without_error() {
                 continue;
             }
             let mut a = app(Lang::En);
-            a.update(Msg::OpenPanel {
-                panel: link.panel,
-                arg: link.arg.clone(),
-            });
+            a.update(Msg::OpenArg(link.open.clone()));
             assert_eq!(a.status(), None, "{}: {}", lesson.id, link.arg);
             opened += 1;
         }
@@ -436,8 +425,59 @@ fn the_handshake_hint_bar_names_the_inspector_keys_at_80x24() {
         assert!(closed.contains("i "), "{lang}: {closed}");
         press(&mut a, KeyCode::Char('i'));
         let open = hints(&mut a);
-        for key in ["i ", "[ ", "] ", "b "] {
+        for key in ["i ", "[ ", "] ", "Esc "] {
             assert!(open.contains(key), "{lang}: '{key}' missing: {open}");
+        }
+        // `b` (bits) joins them as soon as there is room.
+        let wide = render(&mut a, 100, 30);
+        let wide = wide.lines().last().unwrap_or_default();
+        assert!(wide.contains("b "), "{lang}: {wide}");
+    }
+}
+
+/// The bar's last row, at `w` columns.
+fn hint_bar(a: &mut App, w: u16) -> String {
+    render(a, w, 24)
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn the_hint_bar_always_names_quit_help_and_back_on_every_screen() {
+    for lang in Lang::ALL {
+        for &screen in Screen::ALL {
+            for w in [60, 80] {
+                let mut a = app(lang);
+                press(
+                    &mut a,
+                    KeyCode::Char(char::from(b'0' + screen.number() as u8)),
+                );
+                assert_eq!(a.screen(), screen);
+                let bar = hint_bar(&mut a, w);
+                for key in ["q ", "? ", "Esc "] {
+                    assert!(
+                        bar.contains(key),
+                        "{lang} {screen:?} at {w}: '{key}' missing: {bar}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn while_reading_a_lesson_the_hint_bar_names_the_next_step() {
+    for lang in Lang::ALL {
+        let mut a = app(lang);
+        press_all(&mut a, &[KeyCode::Char('1'), KeyCode::Enter]);
+        assert!(a.reader().open.is_some());
+        for w in [60, 80] {
+            let bar = hint_bar(&mut a, w);
+            for key in ["q ", "? ", "→ ", "Esc "] {
+                assert!(bar.contains(key), "{lang} at {w}: '{key}' missing: {bar}");
+            }
         }
     }
 }

@@ -234,10 +234,7 @@ fn paste_outside_a_text_field_does_nothing() {
 #[test]
 fn a_lesson_link_to_the_quiz_still_opens_it() {
     let mut a = shipped_app(Lang::En);
-    a.update(Msg::OpenPanel {
-        panel: PanelId::Quiz,
-        arg: "topic=osi count=2 seed=3".into(),
-    });
+    common::tui::open_panel(&mut a, PanelId::Quiz, "topic=osi count=2 seed=3");
     assert_eq!(a.screen(), Screen::Quiz);
     assert!(a.taking_text());
 }

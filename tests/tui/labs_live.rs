@@ -22,10 +22,7 @@ fn screen_rows(app: &mut App, w: u16, h: u16) -> Vec<String> {
 }
 
 fn open_lab(app: &mut App, arg: &str) {
-    app.update(Msg::OpenPanel {
-        panel: PanelId::Labs,
-        arg: arg.to_string(),
-    });
+    common::tui::open_panel(app, PanelId::Labs, arg);
     assert_eq!(app.screen(), Screen::Labs);
 }
 
@@ -60,12 +57,16 @@ fn the_running_time_shown_comes_from_the_apps_clock() {
     app.set_clock(Clock::manual());
     // A lab that waits 10 s before reading: it is still running below.
     open_lab(&mut app, "lab=sticky delay=10000");
-    app.update(Msg::Labs(nettutor::ui::labs::LabsMsg::Run));
+    app.update(Msg::Panel(nettutor::ui::app::PanelMsg::Labs(
+        nettutor::ui::labs::LabsMsg::Run,
+    )));
     app.advance_clock(Duration::from_secs(42));
     app.tick();
     let shown = screen_rows(&mut app, 120, 40).join("\n");
     assert!(shown.contains("42.0 s"), "the manual clock's 42 s: {shown}");
-    app.update(Msg::Labs(nettutor::ui::labs::LabsMsg::Stop));
+    app.update(Msg::Panel(nettutor::ui::app::PanelMsg::Labs(
+        nettutor::ui::labs::LabsMsg::Stop,
+    )));
 }
 
 #[test]
@@ -251,15 +252,8 @@ fn interactive_chat_over_udp_ends_with_bye() {
 fn the_form_validates_typed_values_and_lesson_args() {
     let (mut app, _rx) = app_in(Lang::En, "dark");
     // Refused by the lab's own option table (the parser `lessons check` uses).
-    app.update(Msg::OpenPanel {
-        panel: PanelId::Labs,
-        arg: "lab=sticky count=0".into(),
-    });
-    assert!(
-        app.status().unwrap_or("").contains("count"),
-        "{:?}",
-        app.status()
-    );
+    let refused = nettutor::lesson::PanelArg::parse(PanelId::Labs, "lab=sticky count=0", false);
+    assert!(refused.unwrap_err().contains("count"));
 
     open_lab(&mut app, "lab=sticky nodelay=true");
     assert_eq!(app.labs().focus, Focus::Form);

@@ -148,12 +148,14 @@ fn loss_picture_gives_rates_buffer_doubling_and_the_sockets_own_drops() {
 
 #[test]
 fn the_whole_summary_scrolls_with_j_and_k_not_the_lab_list() {
-    use nettutor::ui::app::{AppEvent, Msg};
+    use nettutor::ui::app::AppEvent;
     use nettutor::ui::labs::LabsMsg;
     use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
     let mut a = app(Lang::En);
     replay_lab(&mut a, udp_loss_run());
-    a.update(Msg::Labs(LabsMsg::Summary));
+    a.update(nettutor::ui::app::Msg::Panel(
+        nettutor::ui::app::PanelMsg::Labs(LabsMsg::Summary),
+    ));
     let first = |a: &mut nettutor::ui::app::App| {
         let t = terminal(a, 80, 24);
         rows(t.backend().buffer())
@@ -204,15 +206,16 @@ fn summary_compares_the_prediction_in_both_languages() {
 #[test]
 fn parameter_form_with_a_refused_value() {
     use nettutor::lesson::PanelId;
-    use nettutor::ui::app::{AppEvent, Msg};
+    use nettutor::ui::app::AppEvent;
     use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
     for lang in Lang::ALL {
         for (w, h) in [(80, 24), (160, 48)] {
             let mut a = app(lang);
-            a.update(Msg::OpenPanel {
-                panel: PanelId::Labs,
-                arg: "lab=sticky count=12 nodelay=true predict=3".into(),
-            });
+            common::tui::open_panel(
+                &mut a,
+                PanelId::Labs,
+                "lab=sticky count=12 nodelay=true predict=3",
+            );
             let mut press = |code| {
                 a.handle_event(AppEvent::Input(Event::Key(KeyEvent::new(
                     code,
@@ -306,7 +309,7 @@ fn projecting_gives_the_picture_the_whole_width() {
 
 #[test]
 fn s_shows_the_whole_summary_on_a_small_terminal() {
-    use nettutor::ui::app::{AppEvent, Msg};
+    use nettutor::ui::app::AppEvent;
     use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
     let mut a = app(Lang::En);
     replay_lab(&mut a, sticky_run());
@@ -326,7 +329,9 @@ fn s_shows_the_whole_summary_on_a_small_terminal() {
         "the picture made room:\n{text}"
     );
     assert!(text.contains("framing fixes this"), "{text}");
-    a.update(Msg::Labs(nettutor::ui::labs::LabsMsg::Summary));
+    a.update(nettutor::ui::app::Msg::Panel(
+        nettutor::ui::app::PanelMsg::Labs(nettutor::ui::labs::LabsMsg::Summary),
+    ));
     let text = rows(terminal(&mut a, 80, 24).backend().buffer()).join("\n");
     assert!(text.contains("send() ×10"), "s again: the picture is back");
 }

@@ -186,10 +186,11 @@ fn home_catches_up_with_a_quiz_answered_in_the_same_run() {
     let mut a = app_on(Lang::En, shipped_lessons(), &store);
     let before = render(&mut a, 120, 40);
     assert!(before.contains("after your first quiz"), "{before}");
-    a.update(Msg::OpenPanel {
-        panel: nettutor::lesson::PanelId::Quiz,
-        arg: "topic=osi count=1 seed=21".into(),
-    });
+    common::tui::open_panel(
+        &mut a,
+        nettutor::lesson::PanelId::Quiz,
+        "topic=osi count=1 seed=21",
+    );
     type_str(&mut a, "zzz");
     press(&mut a, KeyCode::Enter);
     a.update(Msg::Open(Screen::Home));

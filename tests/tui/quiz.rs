@@ -16,10 +16,7 @@ const QUIZ: &str = "topic=osi count=3 seed=21";
 
 fn start_quiz(lang: Lang) -> App {
     let mut a = shipped_app(lang);
-    a.update(Msg::OpenPanel {
-        panel: PanelId::Quiz,
-        arg: QUIZ.into(),
-    });
+    common::tui::open_panel(&mut a, PanelId::Quiz, QUIZ);
     assert_eq!(a.screen(), Screen::Quiz);
     assert_eq!(a.quiz().mode, Mode::Asking);
     a
@@ -115,11 +112,7 @@ fn show_me_opens_the_questions_own_case() {
         .unwrap();
     answer(&mut a, &wrong);
     press(&mut a, KeyCode::Char('s'));
-    assert_eq!(
-        a.screen(),
-        Screen::for_panel(link.panel).unwrap(),
-        "{link:?}"
-    );
+    assert_eq!(a.screen(), Screen::for_panel(link.panel), "{link:?}");
 }
 
 fn finish(a: &mut App) {
@@ -207,10 +200,7 @@ fn a_pasted_answer_arrives_whole_and_is_cut_at_the_field_length() {
 #[test]
 fn a_time_limit_ticks_and_ends_the_quiz() {
     let mut a = shipped_app(Lang::En);
-    a.update(Msg::OpenPanel {
-        panel: PanelId::Quiz,
-        arg: "topic=osi count=3 seed=21 time=1".into(),
-    });
+    common::tui::open_panel(&mut a, PanelId::Quiz, "topic=osi count=3 seed=21 time=1");
     assert!(a.wants_ticks(), "a running timed quiz asks for ticks");
     let t = terminal(&mut a, 80, 24);
     assert!(find(t.backend().buffer(), "1 s left").is_some());
@@ -227,10 +217,7 @@ fn a_time_limit_ticks_and_ends_the_quiz() {
 fn a_timed_quiz_times_out_while_presenting() {
     let mut a = shipped_app(Lang::En);
     a.update(Msg::TogglePresent);
-    a.update(Msg::OpenPanel {
-        panel: PanelId::Quiz,
-        arg: "topic=osi count=3 seed=21 time=2".into(),
-    });
+    common::tui::open_panel(&mut a, PanelId::Quiz, "topic=osi count=3 seed=21 time=2");
     assert!(a.present());
     assert!(a.wants_ticks(), "the countdown runs while presenting");
     a.advance_clock(std::time::Duration::from_secs(1));

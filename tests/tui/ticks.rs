@@ -12,7 +12,7 @@ use ratatui::crossterm::event::KeyCode;
 use nettutor::i18n::Lang;
 use nettutor::lesson::PanelId;
 use nettutor::ui::TICK;
-use nettutor::ui::app::{App, Msg};
+use nettutor::ui::app::App;
 
 /// Runs `ticks` ticks `TICK` apart on the app's clock; answers how many asked
 /// for a redraw.
@@ -28,10 +28,7 @@ fn redraws(app: &mut App, ticks: usize) -> usize {
 #[test]
 fn a_timed_quiz_redraws_once_a_second() {
     let mut a = shipped_app(Lang::En);
-    a.update(Msg::OpenPanel {
-        panel: PanelId::Quiz,
-        arg: "topic=osi count=3 seed=21 time=5".into(),
-    });
+    common::tui::open_panel(&mut a, PanelId::Quiz, "topic=osi count=3 seed=21 time=5");
     assert!(a.wants_ticks());
     let ticks_in_3s = (Duration::from_secs(3).as_millis() / TICK.as_millis()) as usize;
     let drawn = redraws(&mut a, ticks_in_3s);

@@ -31,7 +31,7 @@ impl App {
             }
             // The playlist's very last panel step: the lecture is over, and
             // further presses leave it on screen.
-            if forward && self.panels.lessons.at_last_step() {
+            if forward && self.panels.reader.at_last_step() {
                 return None;
             }
             let panel = self.panels.get_mut(self.screen);
@@ -43,7 +43,7 @@ impl App {
             if self.history.last() == Some(&Screen::Lessons) {
                 self.history.pop();
             }
-            let reader = &mut self.panels.lessons;
+            let reader = &mut self.panels.reader;
             reader.open_lesson(visit.lesson, visit.step);
             if !forward {
                 reader.scroll_to_end();
@@ -52,10 +52,10 @@ impl App {
             return reader_nav(self, Nav::Next, ctx);
         }
         self.lecture = None;
-        if self.screen != Screen::Lessons || self.panels.lessons.open.is_none() {
+        if self.screen != Screen::Lessons || self.panels.reader.open.is_none() {
             return self.panels.get_mut(self.screen).nav(nav, ctx);
         }
-        if self.panels.lessons.page(forward) {
+        if self.panels.reader.page(forward) {
             return None;
         }
         if forward {
@@ -66,12 +66,12 @@ impl App {
         }
         // Back: the previous step, entered at its end (its panel's last step
         // when it has one, else the end of its text).
-        let before = self.panels.lessons.position();
+        let before = self.panels.reader.position();
         let follow = reader_nav(self, Nav::Prev, ctx);
-        if self.panels.lessons.position() == before {
+        if self.panels.reader.position() == before {
             return follow;
         }
-        self.panels.lessons.scroll_to_end();
+        self.panels.reader.scroll_to_end();
         self.open_step_panel(true, ctx);
         follow
     }
@@ -79,14 +79,15 @@ impl App {
     /// Opens the current step's panel for the lecture (at its last animation
     /// step when `at_end`); false when the step has none.
     fn open_step_panel(&mut self, at_end: bool, ctx: &mut Ctx) -> bool {
-        let reader = &self.panels.lessons;
+        let reader = &self.panels.reader;
         let (Some((lesson, step)), Some(link)) = (
             reader.position(),
             reader.current_step().and_then(|s| s.panel.clone()),
         ) else {
             return false;
         };
-        let Some(screen) = Screen::for_panel(link.open.panel()).filter(|s| *s != Screen::Lessons)
+        let Some(screen) =
+            Some(Screen::for_panel(link.open.panel())).filter(|s| *s != Screen::Lessons)
         else {
             return false;
         };
@@ -111,5 +112,5 @@ impl App {
 
 fn reader_nav(app: &mut App, nav: Nav, ctx: &mut Ctx) -> Option<Msg> {
     use crate::ui::panel::PanelDyn as _;
-    app.panels.lessons.nav(nav, ctx)
+    app.panels.reader.nav(nav, ctx)
 }

@@ -13,6 +13,7 @@ mod view;
 
 pub use exchange::{Row, Toward, frame_rows, log_rows};
 
+use crate::ui::msg::PanelMsg;
 use std::path::{Path, PathBuf};
 
 use ratatui::buffer::Buffer;
@@ -67,12 +68,12 @@ pub enum CheckMsg {
 pub const KEYS: &[Binding] = &[
     Binding {
         keys: &[Key::Char('f')],
-        msg: Msg::Check(CheckMsg::ToggleFrames),
+        msg: Msg::Panel(PanelMsg::Check(CheckMsg::ToggleFrames)),
         help: "check.key.frames",
     },
     Binding {
         keys: &[Key::Char('r')],
-        msg: Msg::Check(CheckMsg::Reload),
+        msg: Msg::Panel(PanelMsg::Check(CheckMsg::Reload)),
         help: "check.key.reload",
     },
 ];
@@ -190,6 +191,12 @@ impl CheckPanel {
 
 impl Panel for CheckPanel {
     type Msg = CheckMsg;
+
+    const KEYS: &'static [crate::ui::keymap::Binding] = KEYS;
+
+    fn create(init: &crate::ui::panel::PanelInit) -> Self {
+        CheckPanel::new(init.store.as_ref().map(|s| s.dir().to_path_buf()))
+    }
 
     fn update(&mut self, msg: CheckMsg, ctx: &mut Ctx) -> Option<Msg> {
         match msg {

@@ -3,6 +3,7 @@
 //! order until it runs out of room, so while a segment is open in the
 //! inspector its keys come first.
 
+use crate::ui::msg::PanelMsg;
 use ratatui::crossterm::event::KeyCode;
 
 use super::HandshakeMsg;
@@ -14,53 +15,53 @@ use Key::{Char, Code};
 
 const PLAY: Binding = Binding {
     keys: &[Char('p')],
-    msg: Msg::Handshake(HandshakeMsg::PlayPause),
+    msg: Msg::Panel(PanelMsg::Handshake(HandshakeMsg::PlayPause)),
     help: "hs.key.play",
 };
 const FASTER: Binding = Binding {
     keys: &[Char('+'), Char('=')],
-    msg: Msg::Handshake(HandshakeMsg::Faster),
+    msg: Msg::Panel(PanelMsg::Handshake(HandshakeMsg::Faster)),
     help: "hs.key.faster",
 };
 const SLOWER: Binding = Binding {
     keys: &[Char('-')],
-    msg: Msg::Handshake(HandshakeMsg::Slower),
+    msg: Msg::Panel(PanelMsg::Handshake(HandshakeMsg::Slower)),
     help: "hs.key.slower",
 };
 const PICK: Binding = Binding {
     keys: &[Char('s')],
-    msg: Msg::Handshake(HandshakeMsg::Pick),
+    msg: Msg::Panel(PanelMsg::Handshake(HandshakeMsg::Pick)),
     help: "hs.key.pick",
 };
 const REAL: Binding = Binding {
     keys: &[Char('r')],
-    msg: Msg::Handshake(HandshakeMsg::Real),
+    msg: Msg::Panel(PanelMsg::Handshake(HandshakeMsg::Real)),
     help: "hs.key.real",
 };
 const INSPECT: Binding = Binding {
     keys: &[Char('i'), Code(KeyCode::Enter)],
-    msg: Msg::Handshake(HandshakeMsg::Inspect),
+    msg: Msg::Panel(PanelMsg::Handshake(HandshakeMsg::Inspect)),
     help: "hs.key.inspect",
 };
 const PREV_SEGMENT: Binding = Binding {
     keys: &[Char('[')],
-    msg: Msg::Handshake(HandshakeMsg::PrevSegment),
+    msg: Msg::Panel(PanelMsg::Handshake(HandshakeMsg::PrevSegment)),
     help: "hs.key.prev_segment",
 };
 const NEXT_SEGMENT: Binding = Binding {
     keys: &[Char(']')],
-    msg: Msg::Handshake(HandshakeMsg::NextSegment),
+    msg: Msg::Panel(PanelMsg::Handshake(HandshakeMsg::NextSegment)),
     help: "hs.key.next_segment",
 };
 const MACHINE: Binding = Binding {
     keys: &[Char('m')],
-    msg: Msg::Handshake(HandshakeMsg::ToggleMachine),
+    msg: Msg::Panel(PanelMsg::Handshake(HandshakeMsg::ToggleMachine)),
     help: "hs.key.machine",
 };
 
 /// Keys of the Handshake & teardown panel.
 pub const KEYS: &[Binding] = inspector_keys!(
-    Msg::Handshake,
+    PanelMsg::Handshake,
     HandshakeMsg::Inspector,
     bits_only,
     [
@@ -78,7 +79,7 @@ pub const KEYS: &[Binding] = inspector_keys!(
 
 /// The same keys while a segment is open in the inspector: its keys first.
 pub const INSPECTING: &[Binding] = inspector_keys!(
-    Msg::Handshake,
+    PanelMsg::Handshake,
     HandshakeMsg::Inspector,
     bits_only,
     [INSPECT, PREV_SEGMENT, NEXT_SEGMENT],

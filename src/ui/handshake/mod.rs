@@ -201,16 +201,6 @@ impl HandshakePanel {
         self.inspector.get()
     }
 
-    /// The key table now: with a segment open, the inspector's keys come
-    /// first (the hint bar shows the table in order).
-    pub fn keys(&self) -> &'static [crate::ui::keymap::Binding] {
-        if self.inspecting.is_some() {
-            keys::INSPECTING
-        } else {
-            KEYS
-        }
-    }
-
     /// How many segments are on screen (sent in completed steps or in flight).
     pub fn shown_flights(&self) -> usize {
         let shown = if self.progress > 0 {
@@ -267,6 +257,25 @@ impl HandshakePanel {
 
 impl Panel for HandshakePanel {
     type Msg = HandshakeMsg;
+
+    const KEYS: &'static [crate::ui::keymap::Binding] = keys::KEYS;
+
+    /// With a segment open, the inspector's keys come first (the hint bar
+    /// shows the table in order).
+    fn keys(&self) -> &'static [crate::ui::keymap::Binding] {
+        if self.inspecting.is_some() {
+            keys::INSPECTING
+        } else {
+            KEYS
+        }
+    }
+
+    fn create(init: &crate::ui::panel::PanelInit) -> Self {
+        HandshakePanel {
+            export_dir: init.export_dir.clone(),
+            ..HandshakePanel::default()
+        }
+    }
 
     fn update(&mut self, msg: HandshakeMsg, ctx: &mut Ctx) -> Option<Msg> {
         match msg {

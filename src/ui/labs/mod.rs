@@ -24,6 +24,7 @@ mod timeline;
 mod view;
 mod worker;
 
+use crate::ui::msg::PanelMsg;
 use std::cell::Cell;
 
 use ratatui::buffer::Buffer;
@@ -106,8 +107,11 @@ impl std::fmt::Debug for LabsPanel {
 }
 
 /// Messages of the Live socket labs panel.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum LabsMsg {
+    /// Show a recorded lab run as if it had just happened (a replay; the
+    /// pictures are drawn from it exactly as from a live run).
+    ShowRun(Box<LabRun>),
     /// Run the selected lab with the form's parameters.
     Run,
     /// Stop the running lab.
@@ -129,32 +133,32 @@ pub const RUN_KEY: char = 'r';
 pub const KEYS: &[Binding] = &[
     Binding {
         keys: &[Key::Char(RUN_KEY)],
-        msg: Msg::Labs(LabsMsg::Run),
+        msg: Msg::Panel(PanelMsg::Labs(LabsMsg::Run)),
         help: "labs.key.run",
     },
     Binding {
         keys: &[Key::Char('x')],
-        msg: Msg::Labs(LabsMsg::Stop),
+        msg: Msg::Panel(PanelMsg::Labs(LabsMsg::Stop)),
         help: "labs.key.stop",
     },
     Binding {
         keys: &[Key::Char('p')],
-        msg: Msg::Labs(LabsMsg::Predict),
+        msg: Msg::Panel(PanelMsg::Labs(LabsMsg::Predict)),
         help: "labs.key.predict",
     },
     Binding {
         keys: &[Key::Char('s')],
-        msg: Msg::Labs(LabsMsg::Summary),
+        msg: Msg::Panel(PanelMsg::Labs(LabsMsg::Summary)),
         help: "labs.key.summary",
     },
     Binding {
         keys: &[Key::Char('d')],
-        msg: Msg::Labs(LabsMsg::Defaults),
+        msg: Msg::Panel(PanelMsg::Labs(LabsMsg::Defaults)),
         help: "labs.key.defaults",
     },
     Binding {
         keys: &[Key::Char('i')],
-        msg: Msg::Labs(LabsMsg::Talk),
+        msg: Msg::Panel(PanelMsg::Labs(LabsMsg::Talk)),
         help: "labs.key.talk",
     },
     // The student's own programs, checked by `nettutor check` (src/ui/check).
@@ -245,8 +249,18 @@ impl LabsPanel {
 impl Panel for LabsPanel {
     type Msg = LabsMsg;
 
+    const KEYS: &'static [crate::ui::keymap::Binding] = KEYS;
+
+    fn create(_init: &crate::ui::panel::PanelInit) -> Self {
+        LabsPanel::default()
+    }
+
     fn update(&mut self, msg: LabsMsg, ctx: &mut Ctx) -> Option<Msg> {
         match msg {
+            LabsMsg::ShowRun(run) => {
+                self.show_run(*run);
+                return Some(Msg::Open(super::msg::Screen::Labs));
+            }
             LabsMsg::Run => self.start(ctx),
             LabsMsg::Stop => {
                 if !self.stop(ctx) {

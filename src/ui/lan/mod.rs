@@ -2,6 +2,7 @@
 //! The ARP story plays step by step (step / back / play); the switch's MAC table
 //! and every ARP cache fill as frames pass, and each frame opens in the inspector.
 
+use crate::ui::msg::PanelMsg;
 use std::path::PathBuf;
 
 use ratatui::buffer::Buffer;
@@ -52,22 +53,22 @@ pub enum LanMsg {
 
 /// Keys of the LAN / ARP panel (the inspector's after its own).
 pub const KEYS: &[Binding] = inspector_keys!(
-    Msg::Lan,
+    PanelMsg::Lan,
     LanMsg::Inspector,
     [
         Binding {
             keys: &[Key::Char('p')],
-            msg: Msg::Lan(LanMsg::TogglePlay),
+            msg: Msg::Panel(PanelMsg::Lan(LanMsg::TogglePlay)),
             help: "lan.key.play",
         },
         Binding {
             keys: &[Key::Char('s')],
-            msg: Msg::Lan(LanMsg::NextScenario),
+            msg: Msg::Panel(PanelMsg::Lan(LanMsg::NextScenario)),
             help: "lan.key.scenario",
         },
         Binding {
             keys: &[Key::Char('f')],
-            msg: Msg::Lan(LanMsg::ToggleInspector),
+            msg: Msg::Panel(PanelMsg::Lan(LanMsg::ToggleInspector)),
             help: "lan.key.frame",
         },
     ]
@@ -173,6 +174,15 @@ impl LanPanel {
 }
 impl Panel for LanPanel {
     type Msg = LanMsg;
+
+    const KEYS: &'static [crate::ui::keymap::Binding] = KEYS;
+
+    fn create(init: &crate::ui::panel::PanelInit) -> Self {
+        LanPanel {
+            export_dir: init.export_dir.clone(),
+            ..LanPanel::default()
+        }
+    }
 
     fn update(&mut self, msg: LanMsg, _ctx: &mut Ctx) -> Option<Msg> {
         match msg {

@@ -4,6 +4,7 @@
 mod index;
 mod view;
 
+use crate::ui::msg::PanelMsg;
 use std::sync::Arc;
 
 use ratatui::buffer::Buffer;
@@ -30,12 +31,12 @@ pub enum LessonsMsg {
 pub const KEYS: &[Binding] = &[
     Binding {
         keys: &[Key::Char('o')],
-        msg: Msg::Lessons(LessonsMsg::OpenStepPanel),
+        msg: Msg::Panel(PanelMsg::Lessons(LessonsMsg::OpenStepPanel)),
         help: "lessons.key.open_panel",
     },
     Binding {
         keys: &[Key::Char('n')],
-        msg: Msg::Lessons(LessonsMsg::ToggleNotes),
+        msg: Msg::Panel(PanelMsg::Lessons(LessonsMsg::ToggleNotes)),
         help: "lessons.key.notes",
     },
 ];
@@ -246,6 +247,16 @@ impl LessonsView {
 
 impl Panel for LessonsView {
     type Msg = LessonsMsg;
+
+    const KEYS: &'static [crate::ui::keymap::Binding] = KEYS;
+
+    fn steps_forward(&self) -> bool {
+        self.open.is_some()
+    }
+
+    fn create(init: &crate::ui::panel::PanelInit) -> Self {
+        LessonsView::new(std::sync::Arc::clone(&init.lessons))
+    }
 
     fn update(&mut self, msg: LessonsMsg, ctx: &mut Ctx) -> Option<Msg> {
         match msg {

@@ -3,6 +3,7 @@
 //! per layer on the way down and loses them again on the way up, every step's
 //! bytes open in the packet inspector.
 
+use crate::ui::msg::PanelMsg;
 use std::path::PathBuf;
 
 use ratatui::buffer::Buffer;
@@ -55,27 +56,27 @@ pub enum OsiMsg {
 
 /// Keys of the OSI & encapsulation panel (the inspector's after its own).
 pub const KEYS: &[Binding] = inspector_keys!(
-    Msg::Osi,
+    PanelMsg::Osi,
     OsiMsg::Inspector,
     [
         Binding {
             keys: &[Key::Char('v')],
-            msg: Msg::Osi(OsiMsg::ToggleView),
+            msg: Msg::Panel(PanelMsg::Osi(OsiMsg::ToggleView)),
             help: "osi.key.view",
         },
         Binding {
             keys: &[Key::Char('m')],
-            msg: Msg::Osi(OsiMsg::EditMessage),
+            msg: Msg::Panel(PanelMsg::Osi(OsiMsg::EditMessage)),
             help: "osi.key.message",
         },
         Binding {
             keys: &[Key::Char('t')],
-            msg: Msg::Osi(OsiMsg::ToggleTransport),
+            msg: Msg::Panel(PanelMsg::Osi(OsiMsg::ToggleTransport)),
             help: "osi.key.transport",
         },
         Binding {
             keys: &[Key::Char('i')],
-            msg: Msg::Osi(OsiMsg::ToggleIp),
+            msg: Msg::Panel(PanelMsg::Osi(OsiMsg::ToggleIp)),
             help: "osi.key.ip",
         },
     ]
@@ -210,6 +211,15 @@ impl OsiPanel {
 
 impl Panel for OsiPanel {
     type Msg = OsiMsg;
+
+    const KEYS: &'static [crate::ui::keymap::Binding] = KEYS;
+
+    fn create(init: &crate::ui::panel::PanelInit) -> Self {
+        OsiPanel {
+            export_dir: init.export_dir.clone(),
+            ..OsiPanel::default()
+        }
+    }
 
     fn update(&mut self, msg: OsiMsg, _ctx: &mut Ctx) -> Option<Msg> {
         match msg {

@@ -2,6 +2,7 @@
 //! feedback and a "show me" key, then a score, a review of mistakes, and a
 //! progress screen with mastery per topic as bars.
 
+use crate::ui::msg::PanelMsg;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -104,42 +105,42 @@ pub enum QuizMsg {
 pub const KEYS: &[Binding] = &[
     Binding {
         keys: &[Key::Char('n')],
-        msg: Msg::Quiz(QuizMsg::Start),
+        msg: Msg::Panel(PanelMsg::Quiz(QuizMsg::Start)),
         help: "quiz.key.start",
     },
     Binding {
         keys: &[Key::Char('s')],
-        msg: Msg::Quiz(QuizMsg::ShowMe),
+        msg: Msg::Panel(PanelMsg::Quiz(QuizMsg::ShowMe)),
         help: "quiz.key.show_me",
     },
     Binding {
         keys: &[Key::Char('p')],
-        msg: Msg::Quiz(QuizMsg::Progress),
+        msg: Msg::Panel(PanelMsg::Quiz(QuizMsg::Progress)),
         help: "quiz.key.progress",
     },
     Binding {
         keys: &[Key::Char('m')],
-        msg: Msg::Quiz(QuizMsg::Menu),
+        msg: Msg::Panel(PanelMsg::Quiz(QuizMsg::Menu)),
         help: "quiz.key.menu",
     },
     Binding {
         keys: &[Key::Char('+'), Key::Char('=')],
-        msg: Msg::Quiz(QuizMsg::More),
+        msg: Msg::Panel(PanelMsg::Quiz(QuizMsg::More)),
         help: "quiz.key.more",
     },
     Binding {
         keys: &[Key::Char('-')],
-        msg: Msg::Quiz(QuizMsg::Fewer),
+        msg: Msg::Panel(PanelMsg::Quiz(QuizMsg::Fewer)),
         help: "quiz.key.fewer",
     },
     Binding {
         keys: &[Key::Char('r')],
-        msg: Msg::Quiz(QuizMsg::Due),
+        msg: Msg::Panel(PanelMsg::Quiz(QuizMsg::Due)),
         help: "quiz.key.due",
     },
     Binding {
         keys: &[Key::Char('d')],
-        msg: Msg::Quiz(QuizMsg::Drill),
+        msg: Msg::Panel(PanelMsg::Quiz(QuizMsg::Drill)),
         help: "quiz.key.drill",
     },
 ];
@@ -325,6 +326,16 @@ impl QuizPanel {
 
 impl Panel for QuizPanel {
     type Msg = QuizMsg;
+
+    const KEYS: &'static [crate::ui::keymap::Binding] = KEYS;
+
+    fn create(init: &crate::ui::panel::PanelInit) -> Self {
+        {
+            let mut quiz = QuizPanel::new(init.lessons.questions.clone(), init.store.clone());
+            quiz.concepts = init.lessons.curriculum.clone();
+            quiz
+        }
+    }
 
     fn update(&mut self, msg: QuizMsg, ctx: &mut Ctx) -> Option<Msg> {
         match msg {

@@ -9,6 +9,7 @@ mod bits_view;
 mod panes;
 mod view;
 
+use crate::ui::msg::PanelMsg;
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
@@ -129,47 +130,47 @@ use Key::Char;
 pub const KEYS: &[Binding] = &[
     Binding {
         keys: &[Char('e'), Char('/')],
-        msg: Msg::Subnet(SubnetMsg::Edit),
+        msg: Msg::Panel(PanelMsg::Subnet(SubnetMsg::Edit)),
         help: "subnet.key.edit",
     },
     Binding {
         keys: &[Char('p')],
-        msg: Msg::Subnet(SubnetMsg::PlayPause),
+        msg: Msg::Panel(PanelMsg::Subnet(SubnetMsg::PlayPause)),
         help: "subnet.key.play",
     },
     Binding {
         keys: &[Char('g')],
-        msg: Msg::Subnet(SubnetMsg::OpenLan),
+        msg: Msg::Panel(PanelMsg::Subnet(SubnetMsg::OpenLan)),
         help: "subnet.key.lan",
     },
     Binding {
         keys: &[Char('f')],
-        msg: Msg::Subnet(SubnetMsg::ShowPane(Pane::Facts)),
+        msg: Msg::Panel(PanelMsg::Subnet(SubnetMsg::ShowPane(Pane::Facts))),
         help: "subnet.key.facts",
     },
     Binding {
         keys: &[Char('s')],
-        msg: Msg::Subnet(SubnetMsg::ShowPane(Pane::Same)),
+        msg: Msg::Panel(PanelMsg::Subnet(SubnetMsg::ShowPane(Pane::Same))),
         help: "subnet.key.same",
     },
     Binding {
         keys: &[Char('d')],
-        msg: Msg::Subnet(SubnetMsg::ShowPane(Pane::Split)),
+        msg: Msg::Panel(PanelMsg::Subnet(SubnetMsg::ShowPane(Pane::Split))),
         help: "subnet.key.split",
     },
     Binding {
         keys: &[Char('v')],
-        msg: Msg::Subnet(SubnetMsg::ShowPane(Pane::Vlsm)),
+        msg: Msg::Panel(PanelMsg::Subnet(SubnetMsg::ShowPane(Pane::Vlsm))),
         help: "subnet.key.vlsm",
     },
     Binding {
         keys: &[Char('+'), Char('=')],
-        msg: Msg::Subnet(SubnetMsg::PrefixLonger),
+        msg: Msg::Panel(PanelMsg::Subnet(SubnetMsg::PrefixLonger)),
         help: "subnet.key.longer",
     },
     Binding {
         keys: &[Char('-')],
-        msg: Msg::Subnet(SubnetMsg::PrefixShorter),
+        msg: Msg::Panel(PanelMsg::Subnet(SubnetMsg::PrefixShorter)),
         help: "subnet.key.shorter",
     },
 ];
@@ -264,6 +265,12 @@ impl SubnetPanel {
 
 impl Panel for SubnetPanel {
     type Msg = SubnetMsg;
+
+    const KEYS: &'static [crate::ui::keymap::Binding] = KEYS;
+
+    fn create(_init: &crate::ui::panel::PanelInit) -> Self {
+        SubnetPanel::default()
+    }
 
     fn update(&mut self, msg: SubnetMsg, ctx: &mut Ctx) -> Option<Msg> {
         match msg {

@@ -23,7 +23,7 @@ pub enum InspectorMsg {
 
 /// A panel's key table with the inspector's bindings after its own, wrapped
 /// in that panel's messages:
-/// `inspector_keys!(Msg::Lan, LanMsg::Inspector, [own bindings…])`.
+/// `inspector_keys!(PanelMsg::Lan, LanMsg::Inspector, [own bindings…])`.
 /// `bits_only` leaves out byte stepping (the Handshake panel's `[`/`]` move
 /// between segments instead); a second list puts keys after `b`.
 macro_rules! inspector_keys {
@@ -32,17 +32,17 @@ macro_rules! inspector_keys {
             $($own,)*
             $crate::ui::keymap::Binding {
                 keys: &[$crate::ui::keymap::Key::Char('b')],
-                msg: $outer($inner($crate::ui::widgets::inspector::InspectorMsg::ToggleBits)),
+                msg: $crate::ui::msg::Msg::Panel($outer($inner($crate::ui::widgets::inspector::InspectorMsg::ToggleBits))),
                 help: "inspector.key.bits",
             },
             $crate::ui::keymap::Binding {
                 keys: &[$crate::ui::keymap::Key::Char('[')],
-                msg: $outer($inner($crate::ui::widgets::inspector::InspectorMsg::PrevByte)),
+                msg: $crate::ui::msg::Msg::Panel($outer($inner($crate::ui::widgets::inspector::InspectorMsg::PrevByte))),
                 help: "inspector.key.prev-byte",
             },
             $crate::ui::keymap::Binding {
                 keys: &[$crate::ui::keymap::Key::Char(']')],
-                msg: $outer($inner($crate::ui::widgets::inspector::InspectorMsg::NextByte)),
+                msg: $crate::ui::msg::Msg::Panel($outer($inner($crate::ui::widgets::inspector::InspectorMsg::NextByte))),
                 help: "inspector.key.next-byte",
             },
         ]
@@ -57,7 +57,7 @@ macro_rules! inspector_keys {
             $($before,)*
             $crate::ui::keymap::Binding {
                 keys: &[$crate::ui::keymap::Key::Char('b')],
-                msg: $outer($inner($crate::ui::widgets::inspector::InspectorMsg::ToggleBits)),
+                msg: $crate::ui::msg::Msg::Panel($outer($inner($crate::ui::widgets::inspector::InspectorMsg::ToggleBits))),
                 help: "inspector.key.bits",
             },
             $($after,)*
