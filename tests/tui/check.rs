@@ -133,3 +133,49 @@ fn without_reports_the_screen_says_how_to_make_one() {
     let screen = render(&mut app, 80, 24);
     assert!(screen.contains("还没有检查报告"), "{screen}");
 }
+
+#[test]
+fn a_captured_frame_opens_in_the_packet_inspector() {
+    for lang in [Lang::En, Lang::Zh] {
+        let mut app = opened(lang);
+        // To the exchange (captured frames), the first row is the SYN.
+        press(&mut app, KeyCode::Tab);
+        press(&mut app, KeyCode::Char('i'));
+        let inspector = app.check().inspector.get().expect("a frame is open");
+        let syn = inspector.bytes();
+        // An Ethernet frame on lo carrying IPv4 or IPv6 and TCP with only SYN set.
+        let (proto, tcp) = nettutor::check::evidence::ip_payload(syn).expect("an IP frame");
+        assert_eq!(proto, pnet_packet::ip::IpNextHeaderProtocols::Tcp);
+        assert_eq!(tcp[13], 0x02, "{lang}: flags of the first frame");
+        let t = terminal(&mut app, 100, 30);
+        insta::assert_snapshot!(format!("inspector_{lang}_100x30"), t.backend());
+        let screen = render(&mut app, 100, 30);
+        // The field tree and the hex dump of that frame (IPv4 header from 0x0e).
+        assert!(
+            lang != Lang::En || screen.contains("Ethernet II"),
+            "{screen}"
+        );
+        assert!(screen.contains("08 00 45 00"), "{screen}");
+        // Down walks the fields, not the rows; Esc closes the frame, not the screen.
+        press(&mut app, KeyCode::Esc);
+        assert!(app.check().inspector.get().is_none());
+        assert_eq!(app.screen(), Screen::Check);
+        // The next row (SYN,ACK) opens with Enter.
+        press(&mut app, KeyCode::Down);
+        press(&mut app, KeyCode::Enter);
+        let synack = app.check().inspector.get().expect("the second frame");
+        let (_, tcp) = nettutor::check::evidence::ip_payload(synack.bytes()).expect("IP");
+        assert_eq!(tcp[13], 0x12, "{lang}: SYN+ACK");
+    }
+    // In the byte log there is no frame to open: the status says how to get one.
+    let mut app = opened(Lang::En);
+    press(&mut app, KeyCode::Char('f'));
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Char('i'));
+    assert!(app.check().inspector.get().is_none());
+    assert!(
+        app.status().unwrap_or("").contains("press f"),
+        "{:?}",
+        app.status()
+    );
+}

@@ -4,6 +4,9 @@
 //! exchange as a sequence diagram, from the byte log or from the frames
 //! captured on loopback.
 //!
+//! A captured frame of the exchange opens in the packet inspector (`i` or
+//! Enter on its row), the same one the OSI, LAN and Handshake panels use.
+//!
 //! Opened from the Labs panel (`c`), by `nettutor check … --open`, or by a
 //! lesson link (`open = "check"`). Reports are read from disk when chosen,
 //! never while drawing.
@@ -22,6 +25,7 @@ use ratatui::layout::Rect;
 use super::keymap::{Binding, Key};
 use super::msg::{Msg, Nav};
 use super::panel::{Ctx, Panel, RenderCtx};
+use super::widgets::inspector::{InspectorMsg, InspectorPane, inspector_keys};
 use crate::check::CheckReport;
 use crate::check::history::{self, CheckRecord};
 use crate::i18n::{t, tf};
@@ -52,8 +56,10 @@ pub struct CheckPanel {
     pub focus: Focus,
     /// The captured frames instead of the byte log.
     pub frames_view: bool,
-    /// First row of the exchange shown.
+    /// The selected row of the exchange (the diagram keeps it on screen).
     pub scroll: usize,
+    /// The selected row's frame in the packet inspector (`i`), if open.
+    pub inspector: InspectorPane,
 }
 
 /// Messages of the check reports screen.
@@ -63,20 +69,32 @@ pub enum CheckMsg {
     ToggleFrames,
     /// Read the history again (after a check in another terminal).
     Reload,
+    /// Open (or close) the selected row's frame in the packet inspector.
+    Inspect,
+    Inspector(InspectorMsg),
 }
 
-pub const KEYS: &[Binding] = &[
-    Binding {
-        keys: &[Key::Char('f')],
-        msg: Msg::Panel(PanelMsg::Check(CheckMsg::ToggleFrames)),
-        help: "check.key.frames",
-    },
-    Binding {
-        keys: &[Key::Char('r')],
-        msg: Msg::Panel(PanelMsg::Check(CheckMsg::Reload)),
-        help: "check.key.reload",
-    },
-];
+pub const KEYS: &[Binding] = inspector_keys!(
+    PanelMsg::Check,
+    CheckMsg::Inspector,
+    [
+        Binding {
+            keys: &[Key::Char('f')],
+            msg: Msg::Panel(PanelMsg::Check(CheckMsg::ToggleFrames)),
+            help: "check.key.frames",
+        },
+        Binding {
+            keys: &[Key::Char('i')],
+            msg: Msg::Panel(PanelMsg::Check(CheckMsg::Inspect)),
+            help: "check.key.inspect",
+        },
+        Binding {
+            keys: &[Key::Char('r')],
+            msg: Msg::Panel(PanelMsg::Check(CheckMsg::Reload)),
+            help: "check.key.reload",
+        },
+    ]
+);
 
 /// Reads a whole report (bounded), or says why not.
 pub fn read_report(path: &Path) -> Result<CheckReport, String> {
@@ -117,6 +135,36 @@ impl CheckPanel {
         }
     }
 
+    /// Opens the selected row's frame in the inspector (or closes it); says
+    /// why not when the row has no frame.
+    fn inspect(&mut self, ctx: &mut Ctx) {
+        if self.inspector.get().is_some() {
+            self.inspector.show(None);
+            return;
+        }
+        let rows = self.rows(ctx.lang);
+        let frame = rows
+            .get(self.scroll)
+            .and_then(|r| r.frame)
+            .and_then(|i| self.current().and_then(|p| p.frames.get(i)))
+            .map(|f| f.bytes.clone());
+        match frame {
+            Some(bytes) => {
+                self.focus = Focus::Exchange;
+                self.inspector.show_frame(Some(&bytes));
+            }
+            None => {
+                let has_frames = self.current().is_some_and(|p| !p.frames.is_empty());
+                let key = if has_frames && !self.frames_view {
+                    "check.view.inspect_frames_first"
+                } else {
+                    "check.view.no_frames"
+                };
+                ctx.say(t(ctx.lang, key));
+            }
+        }
+    }
+
     fn reload(&mut self) {
         self.records = self.home.as_deref().map(history::load).unwrap_or_default();
     }
@@ -133,6 +181,7 @@ impl CheckPanel {
             _ => 0,
         };
         self.scroll = 0;
+        self.inspector.show(None);
         // Without captured frames, the byte log is the exchange.
         self.frames_view = self.current().is_some_and(|p| !p.frames.is_empty());
     }
@@ -184,6 +233,7 @@ impl CheckPanel {
     fn select_property(&mut self, index: usize) {
         self.property = index.min(self.properties().saturating_sub(1));
         self.scroll = 0;
+        self.inspector.show(None);
         let has_frames = self.current().is_some_and(|p| !p.frames.is_empty());
         self.frames_view = self.frames_view && has_frames;
     }
@@ -205,10 +255,13 @@ impl Panel for CheckPanel {
                 if has_frames || self.frames_view {
                     self.frames_view = !self.frames_view;
                     self.scroll = 0;
+                    self.inspector.show(None);
                 } else {
                     ctx.say(t(ctx.lang, "check.view.no_frames"));
                 }
             }
+            CheckMsg::Inspect => self.inspect(ctx),
+            CheckMsg::Inspector(m) => self.inspector.update(m),
             CheckMsg::Reload => {
                 self.reload();
                 self.choose(0);
@@ -223,6 +276,10 @@ impl Panel for CheckPanel {
     }
 
     fn nav(&mut self, nav: Nav, ctx: &mut Ctx) -> Option<Msg> {
+        // With a frame open, ↑↓ walk its fields.
+        if self.inspector.nav(nav) {
+            return None;
+        }
         let last_record = self.records.len().saturating_sub(1);
         let last_property = self.properties().saturating_sub(1);
         let last_row = if self.focus == Focus::Exchange {
@@ -255,12 +312,17 @@ impl Panel for CheckPanel {
             (Focus::Exchange, Nav::First) => self.scroll = 0,
             (Focus::Exchange, Nav::Last) => self.scroll = last_row,
             (Focus::Exchange, Nav::Prev) => self.focus = Focus::Properties,
-            (_, Nav::Next | Nav::Prev | Nav::Enter) => {}
+            (Focus::Exchange, Nav::Enter) => self.inspect(ctx),
+            (_, Nav::Next | Nav::Prev) => {}
         }
         None
     }
 
     fn back(&mut self, _ctx: &mut Ctx) -> bool {
+        if self.inspector.get().is_some() {
+            self.inspector.show(None);
+            return true;
+        }
         match self.focus {
             Focus::Reports => false,
             Focus::Properties => {

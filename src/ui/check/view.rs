@@ -247,6 +247,25 @@ fn detail_lines(p: Option<&PropertyReport>, width: u16, ctx: &RenderCtx) -> Vec<
 }
 
 fn render_exchange(panel: &CheckPanel, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
+    // A frame open in the inspector takes the lower part, under its row.
+    let area = if panel.inspector.get().is_some() && area.height >= 12 {
+        let [diagram, frame] =
+            Layout::vertical([Constraint::Length(area.height / 3), Constraint::Min(8)]).areas(area);
+        let block = ctx.theme.block(t(ctx.lang, "check.view.frame"), true);
+        let inner = block.inner(frame);
+        block.render(frame, buf);
+        panel
+            .inspector
+            .render(inner, buf, ctx, "check.view.no_frames");
+        diagram
+    } else if panel.inspector.get().is_some() {
+        panel
+            .inspector
+            .render(area, buf, ctx, "check.view.no_frames");
+        return;
+    } else {
+        area
+    };
     let theme = ctx.theme;
     let focused = panel.focus == Focus::Exchange;
     let has_frames = panel.current().is_some_and(|p| !p.frames.is_empty());
@@ -288,9 +307,18 @@ fn render_exchange(panel: &CheckPanel, area: Rect, buf: &mut Buffer, ctx: &Rende
     let first = panel.scroll.min(rows.len().saturating_sub(room.max(1)));
     lines.extend(
         rows.iter()
+            .enumerate()
             .skip(first)
             .take(room)
-            .map(|r| arrow_line(r, left, right, w, theme)),
+            .map(|(i, r)| {
+                let line = arrow_line(r, left, right, w, theme);
+                // The selected row (what `i` opens) stands out while the pane is focused.
+                if focused && i == panel.scroll {
+                    line.style(theme.selected)
+                } else {
+                    line
+                }
+            }),
     );
     Paragraph::new(lines).render(inner, buf);
 }
