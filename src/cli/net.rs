@@ -11,6 +11,8 @@ use serde_json::json;
 
 use super::out::say_line;
 use crate::i18n::{Lang, t, tf};
+use crate::net::impaired::Chance;
+use crate::vnet::proto::Params;
 use crate::vnet::{Lab, VnetError, experiments};
 
 #[derive(Debug, Subcommand)]
@@ -23,7 +25,8 @@ pub enum NetCmd {
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:\n  nettutor net run arp-same-lan\n  \
-    nettutor net run traceroute --json\n  nettutor net run mtu -o mtu.pcapng")]
+    nettutor net run traceroute --json\n  nettutor net run mtu -o mtu.pcapng\n  \
+    nettutor net run tcp-loss --loss 5 --seed 7 -o loss.pcapng")]
 pub struct RunArgs {
     /// The experiment (see `nettutor net list`).
     pub name: String,
@@ -34,6 +37,12 @@ pub struct RunArgs {
     /// named HOST:IFNAME).
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// tcp-loss: the share of frames the impaired link drops, in % (0–100; default 5).
+    #[arg(long, value_name = "PCT")]
+    pub loss: Option<Chance>,
+    /// tcp-loss: the seed of the link's plan (the same seed drops the same frames).
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
 }
 
 pub fn run(cmd: NetCmd, lang: Lang) -> anyhow::Result<ExitCode> {
@@ -58,12 +67,28 @@ fn us_ms(us: u64) -> f64 {
 }
 
 fn run_one(args: &RunArgs, lang: Lang) -> anyhow::Result<ExitCode> {
-    if experiments::find(&args.name).is_none() {
+    let Some(experiment) = experiments::find(&args.name) else {
         let names: Vec<&str> = experiments::ALL.iter().map(|e| e.name).collect();
         anyhow::bail!(tf(
             lang,
             "net.unknown",
             &[("name", &args.name), ("names", &names.join(", "))]
+        ));
+    };
+    let params = Params {
+        loss: args.loss,
+        seed: args.seed,
+    };
+    if params != Params::default() && !experiment.takes_loss {
+        let takers: Vec<&str> = experiments::ALL
+            .iter()
+            .filter(|e| e.takes_loss)
+            .map(|e| e.name)
+            .collect();
+        anyhow::bail!(tf(
+            lang,
+            "net.no_params",
+            &[("name", &args.name), ("names", &takers.join(", "))]
         ));
     }
     let lab = match Lab::start() {
@@ -80,7 +105,7 @@ fn run_one(args: &RunArgs, lang: Lang) -> anyhow::Result<ExitCode> {
     let mut lab = lab;
     let pid = lab.pid();
     let started_in = lab.started_in;
-    let outcome = lab.run(&args.name)?;
+    let outcome = lab.run_with(&args.name, params)?;
     let exit = lab.shutdown()?;
     if let Some(path) = &args.output {
         crate::vnet::pcapng::write_pcapng(path, &outcome.frames)?;

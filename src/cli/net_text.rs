@@ -148,6 +148,69 @@ pub fn proofs(outcome: &Outcome, lang: Lang) -> Vec<String> {
                 ),
             ]
         }
+        "tcp-loss" => {
+            let (link, udp, tcp) = (&r["link"], &r["udp"], &r["tcp"]);
+            let retrans = &tcp["retransmissions"];
+            let pct = Value::String(format!("{:.1}", udp["lost_pct"].as_f64().unwrap_or(0.0)));
+            let ms = Value::String(format!("{:.0}", tcp["transfer_ms"].as_f64().unwrap_or(0.0)));
+            let delivered_key = if tcp["in_order"] == true {
+                "net.proof.loss_tcp"
+            } else {
+                "net.proof.loss_tcp_broken"
+            };
+            let cwnd_key = if retrans["total"] == 0 {
+                "net.proof.loss_cwnd_slow_start"
+            } else {
+                "net.proof.loss_cwnd"
+            };
+            vec![
+                line(
+                    "net.proof.loss_link",
+                    &[
+                        ("seed", &link["seed"]),
+                        ("loss", &link["loss_pct"]),
+                        ("tcp", &link["forward"]["tcp"]["dropped"]),
+                        ("tcp_frames", &link["forward"]["tcp"]["offered"]),
+                    ],
+                ),
+                line(
+                    "net.proof.loss_udp",
+                    &[
+                        ("lost", &udp["lost"]),
+                        ("sent", &udp["sent"]),
+                        ("pct", &pct),
+                    ],
+                ),
+                line(
+                    delivered_key,
+                    &[
+                        ("cc", &tcp["congestion_control"]),
+                        ("delivered", &tcp["bytes_delivered"]),
+                        ("sent", &tcp["bytes_sent"]),
+                        ("ms", &ms),
+                    ],
+                ),
+                line(
+                    "net.proof.loss_retrans",
+                    &[
+                        ("total", &retrans["total"]),
+                        ("timeout", &retrans["timeout"]),
+                        ("fast", &retrans["fast"]),
+                        ("early", &retrans["early"]),
+                        ("dupacks", &tcp["duplicate_acks"]),
+                        ("kernel", &tcp["tcp_info"]["total_retrans"]),
+                    ],
+                ),
+                line(
+                    cwnd_key,
+                    &[
+                        ("first", &tcp["cwnd_first"]),
+                        ("max", &tcp["cwnd_max"]),
+                        ("ssthresh", &tcp["ssthresh_last"]),
+                    ],
+                ),
+            ]
+        }
         _ => Vec::new(),
     }
 }

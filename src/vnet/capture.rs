@@ -139,6 +139,18 @@ impl Drop for Taps {
 }
 
 fn open_tap(net: &Network, at: End) -> Result<Tap, VnetError> {
+    let socket = packet_socket(net, at)?;
+    socket::setsockopt(&socket, sockopt::ReceiveTimestampns, &true)
+        .map_err(kernel("SO_TIMESTAMPNS"))?;
+    Ok(Tap {
+        point: format!("{}:{}", at.host, at.ifname),
+        socket,
+    })
+}
+
+/// A non-blocking AF_PACKET socket of every protocol, opened in `at`'s
+/// namespace and bound to its interface (a capture point, or a relay's end).
+pub fn packet_socket(net: &Network, at: End) -> Result<OwnedFd, VnetError> {
     net.enter(at.host)?;
     let index = net.index(at)?;
     // Protocol 0: the socket receives nothing until bound, and binding it
@@ -165,14 +177,13 @@ fn open_tap(net: &Network, at: End) -> Result<Tap, VnetError> {
         what: "bind packet socket",
         source,
     })?;
-    socket::setsockopt(&socket, sockopt::ReceiveTimestampns, &true)
-        .map_err(kernel("SO_TIMESTAMPNS"))?;
-    // As large as the system allows: the mtu experiment's transfer queues here.
-    let _ = sock.set_recv_buffer_size(4 << 20);
-    Ok(Tap {
-        point: format!("{}:{}", at.host, at.ifname),
-        socket,
-    })
+    // Large: a transfer's frames queue here until the experiment reads them.
+    // The lab holds CAP_NET_ADMIN over its own namespaces, so it may go past
+    // `net.core.rmem_max` (SO_RCVBUFFORCE); else as large as the system allows.
+    if socket::setsockopt(&socket, sockopt::RcvBufForce, &(16 << 20)).is_err() {
+        let _ = sock.set_recv_buffer_size(4 << 20);
+    }
+    Ok(socket)
 }
 
 fn drain_tap(tap: &Tap) -> Vec<Frame> {

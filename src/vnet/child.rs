@@ -6,7 +6,7 @@
 use std::io::{BufRead as _, Write as _};
 use std::time::Instant;
 
-use super::proto::{Outcome, Reply, Request};
+use super::proto::{Outcome, Params, Reply, Request};
 use super::{VnetError, check, experiments, network::Network, ns};
 
 /// The environment variable carrying the tutor's pid: a child whose parent is
@@ -57,7 +57,7 @@ pub fn serve() -> u8 {
         let Ok(line) = line else { break };
         let reply = match serde_json::from_str::<Request>(&line) {
             Ok(Request::Shutdown) => break,
-            Ok(Request::Run { experiment }) => match run(&experiment) {
+            Ok(Request::Run { experiment, params }) => match run(&experiment, &params) {
                 Ok(outcome) => Reply::Outcome(Box::new(outcome)),
                 Err(e) => Reply::Failed {
                     message: e.to_string(),
@@ -75,7 +75,7 @@ pub fn serve() -> u8 {
 }
 
 /// One experiment on a network of its own: built, checked, run, dropped.
-fn run(name: &str) -> Result<Outcome, VnetError> {
+fn run(name: &str, params: &Params) -> Result<Outcome, VnetError> {
     let experiment =
         experiments::find(name).ok_or_else(|| VnetError::UnknownExperiment(name.to_string()))?;
     let mut net = Network::build((experiment.spec)())?;
@@ -86,7 +86,7 @@ fn run(name: &str) -> Result<Outcome, VnetError> {
         ));
     }
     let started = Instant::now();
-    let result = (experiment.run)(&mut net);
+    let result = (experiment.run)(&mut net, params);
     let run_us = micros(started.elapsed());
     let setup_us = micros(net.setup);
     let dropped = Instant::now();

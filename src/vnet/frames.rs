@@ -10,7 +10,7 @@ use pnet_packet::ethernet::{EtherTypes, EthernetPacket};
 use pnet_packet::icmp::IcmpPacket;
 use pnet_packet::ip::IpNextHeaderProtocols;
 use pnet_packet::ipv4::{Ipv4Flags, Ipv4Packet};
-use pnet_packet::tcp::TcpPacket;
+use pnet_packet::tcp::{TcpOptionNumbers, TcpPacket};
 use pnet_packet::udp::UdpPacket;
 
 use super::capture::Frame;
@@ -63,6 +63,12 @@ pub enum Upper {
         dst: u16,
         flags: u8,
         payload: usize,
+        seq: u32,
+        ack: u32,
+        /// The window field as sent (unscaled).
+        window: u16,
+        /// Carries SACK blocks (RFC 2018).
+        sack: bool,
     },
     Other,
 }
@@ -164,6 +170,12 @@ pub fn dissect(frame: &Frame) -> Option<Seen> {
                         dst: tcp.get_destination(),
                         flags: tcp.get_flags(),
                         payload: tcp.payload().len(),
+                        seq: tcp.get_sequence(),
+                        ack: tcp.get_acknowledgement(),
+                        window: tcp.get_window(),
+                        sack: tcp
+                            .get_options_iter()
+                            .any(|o| o.get_number() == TcpOptionNumbers::SACK),
                     },
                     None => Upper::Other,
                 },

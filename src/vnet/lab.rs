@@ -16,13 +16,13 @@ use std::time::{Duration, Instant};
 
 use super::VnetError;
 use super::child::PARENT_ENV;
-use super::proto::{Outcome, Reply, Request};
+use super::proto::{Outcome, Params, Reply, Request};
 
 /// The hidden subcommand that runs [`super::child::serve`].
 pub const SUBCOMMAND: &str = "__vnet";
 /// Entering the user namespace takes milliseconds; a loaded machine, more.
 const READY_TIMEOUT: Duration = Duration::from_secs(20);
-/// The longest experiment (mtu) takes well under a second.
+/// The longest experiment (tcp-loss at 20 % loss) takes a few seconds.
 const RUN_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// A running lab process.
@@ -123,8 +123,14 @@ impl Lab {
 
     /// Runs one experiment on a fresh network and returns what it observed.
     pub fn run(&mut self, experiment: &str) -> Result<Outcome, VnetError> {
+        self.run_with(experiment, Params::default())
+    }
+
+    /// Runs one experiment with its knobs set (`tcp-loss`'s loss and seed).
+    pub fn run_with(&mut self, experiment: &str, params: Params) -> Result<Outcome, VnetError> {
         self.send(&Request::Run {
             experiment: experiment.to_string(),
+            params,
         })?;
         match self.reply(RUN_TIMEOUT)? {
             Reply::Outcome(outcome) => Ok(*outcome),

@@ -12,6 +12,9 @@
 //! - [`capture`]: AF_PACKET capture points; [`frames`] reads facts out of
 //!   captured frames; [`state`] reads ARP caches, the bridge's MAC table and
 //!   routes; [`pcapng`] writes the capture with one interface per point.
+//! - [`relay`]: the impaired link — nettutor itself as the wire between two
+//!   veth ends in a middle namespace, by a seeded plan
+//!   ([`crate::net::impaired`]); [`tcpinfo`] samples a socket's `TCP_INFO`.
 //! - [`experiments`]: what `nettutor net run NAME` runs.
 
 pub mod capture;
@@ -24,8 +27,10 @@ pub mod network;
 pub mod ns;
 pub mod pcapng;
 pub mod proto;
+pub mod relay;
 pub mod rtnl;
 pub mod state;
+pub mod tcpinfo;
 pub mod topology;
 
 pub use lab::Lab;

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::capture::Frame;
 use super::check::Isolation;
+use crate::net::impaired::Chance;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "request", rename_all = "kebab-case")]
@@ -20,8 +21,19 @@ pub enum Request {
     /// Build a fresh network for `experiment`, check it, run it, tear it down.
     Run {
         experiment: String,
+        #[serde(default)]
+        params: Params,
     },
     Shutdown,
+}
+
+/// The knobs of an experiment that has them (`tcp-loss --loss 5 --seed 7`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Params {
+    /// The impaired link's loss in the data's direction.
+    pub loss: Option<Chance>,
+    /// The impairment plan's seed.
+    pub seed: Option<u64>,
 }
 
 /// What one experiment run sends back.

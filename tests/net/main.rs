@@ -12,3 +12,4 @@ mod subnet_props;
 mod subnet_table;
 mod vnet_experiments;
 mod vnet_lab;
+mod vnet_link;

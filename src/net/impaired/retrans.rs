@@ -4,8 +4,10 @@
 //! - A **retransmission** is a segment of the sender that starts below the
 //!   highest sequence number it had sent (SYN and FIN count one each).
 //! - A **duplicate ACK** (RFC 5681, 2): from the receiver, no data, no SYN,
-//!   FIN or RST, the same acknowledgment number and window as the previous
-//!   ACK, while data is outstanding.
+//!   FIN or RST, the same acknowledgment number as the previous ACK, while
+//!   data is outstanding, and the same window — or SACK blocks (RFC 6675: with
+//!   SACK, an ACK reporting data received above the hole counts, even when
+//!   the receiver's window moved, as Linux's receiver's does while it reads).
 //! - A retransmission starts a **recovery episode** unless one is running; an
 //!   episode lasts until the cumulative ACK passes what was sent when it began
 //!   (RFC 6582's recovery point). Its kind is decided by its first
@@ -34,6 +36,8 @@ pub struct Segment {
     pub len: u32,
     /// The advertised window field, unscaled.
     pub window: u16,
+    /// Carries SACK blocks.
+    pub sack: bool,
 }
 
 const FIN: u8 = 0x01;
@@ -196,7 +200,7 @@ pub fn classify(segments: &[Segment], min_rto_ns: u64) -> Analysis {
                 Some(last)
                     if ack == last
                         && s.is_pure_ack()
-                        && s.window == t.last_window
+                        && (s.window == t.last_window || s.sack)
                         && t.high > ack =>
                 {
                     t.dup_acks += 1;

@@ -229,6 +229,7 @@ fn tx(at_ms: u64, rel_seq: u32, len: u32) -> Segment {
         flags: 0x18,
         len,
         window: 500,
+        sack: false,
     }
 }
 
@@ -249,6 +250,7 @@ fn ack(at_ms: u64, rel_ack: u32) -> Segment {
         flags: 0x10,
         len: 0,
         window: 1000,
+        sack: false,
     }
 }
 
@@ -401,4 +403,23 @@ fn window_updates_and_acks_with_nothing_outstanding_are_not_duplicates() {
         ..ack(15, 1001)
     });
     assert_eq!(classify(&s, RTO_MIN).duplicate_acks, 0);
+}
+
+#[test]
+fn acks_with_sack_blocks_are_duplicates_even_when_the_window_moves() {
+    // Linux's receiver reads as data comes, so its window grows from one
+    // duplicate to the next; the SACK blocks make them duplicates all the same.
+    let mut s = opening(5);
+    s.push(ack(12, 1001));
+    for (k, window) in [1010, 1020, 1030].into_iter().enumerate() {
+        s.push(Segment {
+            window,
+            sack: true,
+            ..ack(12 + k as u64, 1001)
+        });
+    }
+    s.push(tx(14, 1001, 1000));
+    let a = classify(&s, RTO_MIN);
+    assert_eq!(a.duplicate_acks, 3);
+    assert_eq!(a.retransmissions[0].kind, Kind::Fast);
 }

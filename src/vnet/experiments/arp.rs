@@ -6,7 +6,7 @@
 use serde_json::{Value, json};
 
 use super::probe::Pinger;
-use super::{Experiment, Observed, every_point, kernel, mac};
+use super::{Experiment, Observed, Params, every_point, kernel, mac};
 use crate::vnet::VnetError;
 use crate::vnet::capture::Taps;
 use crate::vnet::frames::{Seen, dissect_all};
@@ -18,12 +18,14 @@ pub const SAME_LAN: Experiment = Experiment {
     name: "arp-same-lan",
     spec: Spec::standard,
     run: same_lan,
+    takes_loss: false,
 };
 
 pub const VIA_GATEWAY: Experiment = Experiment {
     name: "arp-via-gateway",
     spec: Spec::standard,
     run: via_gateway,
+    takes_loss: false,
 };
 
 /// The points (sorted, deduplicated) where a frame matching `pick` was seen.
@@ -50,7 +52,7 @@ fn arp_json(s: &Seen) -> Value {
     })
 }
 
-fn same_lan(net: &mut Network) -> Result<Observed, VnetError> {
+fn same_lan(net: &mut Network, _: &Params) -> Result<Observed, VnetError> {
     let taps = Taps::open(net, &every_point())?;
     let pinger = Pinger::open(net, "A")?;
     let answer = pinger.echo(B_IP, 64, 1)?;
@@ -111,7 +113,7 @@ fn echo_json(s: &Seen) -> Value {
     })
 }
 
-fn via_gateway(net: &mut Network) -> Result<Observed, VnetError> {
+fn via_gateway(net: &mut Network, _: &Params) -> Result<Observed, VnetError> {
     let taps = Taps::open(net, &every_point())?;
     let pinger = Pinger::open(net, "A")?;
     let answer = pinger.echo(C_IP, 64, 1)?;

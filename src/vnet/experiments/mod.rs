@@ -12,6 +12,9 @@ mod arp;
 mod mtu;
 pub mod probe;
 mod routing;
+mod tcp_loss;
+
+pub use tcp_loss::plans as tcp_loss_plans;
 mod traceroute;
 
 use serde_json::Value;
@@ -19,6 +22,7 @@ use serde_json::Value;
 use super::VnetError;
 use super::capture::Frame;
 use super::network::Network;
+pub use super::proto::Params;
 use super::state;
 use super::topology::{End, Spec, end};
 
@@ -31,7 +35,9 @@ pub struct Experiment {
     /// the i18n keys `net.NAME.title` and `net.NAME.about`.
     pub name: &'static str,
     pub spec: fn() -> Spec,
-    pub run: fn(&mut Network) -> Result<Observed, VnetError>,
+    pub run: fn(&mut Network, &Params) -> Result<Observed, VnetError>,
+    /// Whether it takes `--loss` and `--seed` ([`Params`]).
+    pub takes_loss: bool,
 }
 
 /// Every experiment, in teaching order.
@@ -41,6 +47,7 @@ pub const ALL: &[Experiment] = &[
     traceroute::TRACEROUTE,
     routing::ROUTING,
     mtu::MTU,
+    tcp_loss::TCP_LOSS,
 ];
 
 /// The experiment called `name`.

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use super::{Experiment, Observed};
+use super::{Experiment, Observed, Params};
 use crate::vnet::VnetError;
 use crate::vnet::capture::Taps;
 use crate::vnet::frames::{Seen, Upper, dissect_all};
@@ -22,6 +22,7 @@ pub const MTU: Experiment = Experiment {
     name: "mtu",
     spec: Spec::standard,
     run: mtu,
+    takes_loss: false,
 };
 
 /// The narrow link's MTU (IPv6's minimum).
@@ -44,7 +45,7 @@ fn fragments(seen: &[Seen], point: &str) -> Vec<Value> {
         .collect()
 }
 
-fn mtu(net: &mut Network) -> Result<Observed, VnetError> {
+fn mtu(net: &mut Network, _: &Params) -> Result<Observed, VnetError> {
     net.set_mtu(end("R", "eth1"), NARROW)?;
     let taps = Taps::open(net, &[end("A", "eth0"), end("R", "eth1"), end("C", "eth0")])?;
 

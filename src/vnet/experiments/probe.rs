@@ -84,7 +84,16 @@ impl Pinger {
     /// Waits for an ICMP message about one of our probes (`matches` gets the
     /// ICMP bytes and, for errors, the sequence number quoted from our packet).
     pub fn wait(&self, matches: impl Fn(&[u8], Option<u16>) -> bool) -> Result<Answer, VnetError> {
-        let deadline = Instant::now() + ANSWER_WAIT;
+        self.wait_within(ANSWER_WAIT, matches)
+    }
+
+    /// [`Pinger::wait`], at most `timeout`.
+    pub fn wait_within(
+        &self,
+        timeout: Duration,
+        matches: impl Fn(&[u8], Option<u16>) -> bool,
+    ) -> Result<Answer, VnetError> {
+        let deadline = Instant::now() + timeout;
         let mut buf = [MaybeUninit::<u8>::uninit(); 2048];
         while Instant::now() < deadline {
             let Ok(n) = self.socket.recv(&mut buf) else {

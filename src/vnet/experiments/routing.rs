@@ -10,7 +10,7 @@ use std::time::Duration;
 use serde_json::json;
 
 use super::probe::Pinger;
-use super::{Experiment, Observed, kernel, mac};
+use super::{Experiment, Observed, Params, kernel, mac};
 use crate::vnet::VnetError;
 use crate::vnet::capture::{Frame, Taps};
 use crate::vnet::frames::dissect;
@@ -22,6 +22,7 @@ pub const ROUTING: Experiment = Experiment {
     name: "routing",
     spec: Spec::standard,
     run: routing,
+    takes_loss: false,
 };
 
 /// The destination MAC of the `seq`-th echo request A sent to C.
@@ -40,7 +41,7 @@ fn echo_dst_mac(frames: &[Frame], seq: u16) -> Option<String> {
         })
 }
 
-fn routing(net: &mut Network) -> Result<Observed, VnetError> {
+fn routing(net: &mut Network, _: &Params) -> Result<Observed, VnetError> {
     let mut taps = Taps::open(net, &[end("A", "eth0"), end("B", "eth0")])?;
     let tables = |net: &mut Network, host: &str| -> Result<Vec<state::Route>, VnetError> {
         let h = net.host_mut(host)?;

@@ -11,7 +11,7 @@ use pnet_packet::ipv4::Ipv4Packet;
 use serde_json::{Value, json};
 
 use super::probe::{Pinger, quoted_seq};
-use super::{Experiment, Observed, every_point};
+use super::{Experiment, Observed, Params, every_point};
 use crate::vnet::VnetError;
 use crate::vnet::capture::{Frame, Taps};
 use crate::vnet::frames::{Upper, dissect};
@@ -22,6 +22,7 @@ pub const TRACEROUTE: Experiment = Experiment {
     name: "traceroute",
     spec: Spec::standard,
     run: traceroute,
+    takes_loss: false,
 };
 
 /// Unix traceroute's first port.
@@ -36,7 +37,7 @@ fn quoted_port(frame: &Frame) -> Option<u16> {
     quoted_seq(ip.payload())
 }
 
-fn traceroute(net: &mut Network) -> Result<Observed, VnetError> {
+fn traceroute(net: &mut Network, _: &Params) -> Result<Observed, VnetError> {
     let taps = Taps::open(net, &every_point())?;
     let pinger = Pinger::open(net, "A")?;
     net.enter("A")?;

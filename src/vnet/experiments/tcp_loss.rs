@@ -1,0 +1,400 @@
+//! `tcp-loss --loss PCT --seed S`: the cable between R and C becomes an
+//! impaired link — a middle namespace W holds its two veth ends and nettutor
+//! relays the frames (`crate::vnet::relay`), dropping PCT % of the IPv4 frames
+//! from R to C by the seeded plan, 5 ms each way. First UDP: 1,000 numbered
+//! datagrams from A to C, and which ones C never got. Then TCP (CUBIC): A sends
+//! C a 128 KiB file; C must get every byte, in order. The capture on A's side
+//! holds every transmission, the dropped ones included; the retransmissions
+//! are classified from it (`crate::net::impaired::retrans`), and the sender's
+//! `TCP_INFO` is sampled while the transfer runs (cwnd, ssthresh, RTT,
+//! retransmissions).
+
+use std::io::{Read as _, Write as _};
+use std::net::{IpAddr, Ipv4Addr, Shutdown, SocketAddr, TcpListener, TcpStream, UdpSocket};
+use std::os::fd::AsFd as _;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use super::probe::Pinger;
+use super::{Experiment, Observed, Params};
+use crate::net::impaired::{Chance, Impairment, Plan, Segment, classify};
+use crate::vnet::VnetError;
+use crate::vnet::capture::Taps;
+use crate::vnet::frames::{Seen, Upper, dissect_all};
+use crate::vnet::network::Network;
+use crate::vnet::relay::Relay;
+use crate::vnet::tcpinfo::{Sample, Sampler};
+use crate::vnet::topology::{A_IP, C_IP, LinkSpec, Spec, end};
+
+pub const TCP_LOSS: Experiment = Experiment {
+    name: "tcp-loss",
+    spec: impaired,
+    run: tcp_loss,
+    takes_loss: true,
+};
+
+/// Without `--loss`: 5 %.
+pub const DEFAULT_LOSS: f64 = 5.0;
+/// Without `--seed`.
+pub const DEFAULT_SEED: u64 = 1;
+/// One-way delay of the impaired link, each direction (RTT about 10 ms).
+const DELAY: Duration = Duration::from_millis(5);
+/// The TCP transfer: large enough for slow start to double cwnd a few times,
+/// small enough that 20 % loss still ends in seconds.
+pub const TRANSFER: usize = 128 * 1024;
+pub const DATAGRAMS: u32 = 1000;
+const DATAGRAM_LEN: usize = 200;
+/// Linux's shortest retransmission timeout (`TCP_RTO_MIN`).
+const MIN_RTO_NS: u64 = 200_000_000;
+/// The congestion control the lessons teach (Linux's default; this lab may
+/// choose it: it holds CAP_NET_ADMIN over its own namespaces).
+const CONGESTION: &str = "cubic";
+/// Longest any step may take (a lost SYN alone costs 1 s, then 2 s, …).
+const IO_WAIT: Duration = Duration::from_secs(30);
+/// With nothing in flight, a UDP datagram crosses in 5 ms: after this long
+/// without one, none is coming.
+const UDP_QUIET: Duration = Duration::from_millis(300);
+/// Pings before the experiment: the chance that 30 are all lost at 20 % is nil.
+const WARM_UP_TRIES: u16 = 30;
+const WARM_UP_WAIT: Duration = Duration::from_millis(100);
+
+/// The standard lab with the cable R–C cut and W, the wire, in between.
+pub fn impaired() -> Spec {
+    let mut spec = Spec::standard();
+    spec.links.retain(|l| l.a != end("R", "eth1"));
+    spec.links.push(LinkSpec {
+        a: end("W", "r"),
+        b: end("R", "eth1"),
+    });
+    spec.links.push(LinkSpec {
+        a: end("W", "c"),
+        b: end("C", "eth0"),
+    });
+    spec.hosts.push("W");
+    // No address, no IPv6, no traffic of its own: W is only the wire.
+    spec.switches.push("W");
+    spec
+}
+
+fn io(what: &'static str) -> impl Fn(std::io::Error) -> VnetError {
+    move |source| VnetError::Kernel { what, source }
+}
+
+/// The link's plans: `loss` from R to C (the data's direction) and none back.
+pub fn plans(loss: Chance, seed: u64) -> (Plan, Plan) {
+    let forward = Impairment {
+        loss,
+        delay: DELAY,
+        ..Impairment::default()
+    };
+    let backward = Impairment {
+        delay: DELAY,
+        ..Impairment::default()
+    };
+    (Plan::new(seed, forward), Plan::new(seed, backward))
+}
+
+fn tcp_loss(net: &mut Network, params: &Params) -> Result<Observed, VnetError> {
+    let loss = match params.loss {
+        Some(loss) => loss,
+        None => Chance::percent(DEFAULT_LOSS).map_err(|e| VnetError::Experiment(e.to_string()))?,
+    };
+    let seed = params.seed.unwrap_or(DEFAULT_SEED);
+    let (forward, backward) = plans(loss, seed);
+    let mut taps = Taps::open(net, &[end("A", "eth0"), end("C", "eth0")])?;
+    let link = Relay::start(net, end("W", "r"), end("W", "c"), forward, backward)?;
+    warm_up(net)?;
+    let udp = udp_run(net, &mut taps)?;
+    let tcp = tcp_run(net, &mut taps)?;
+    let link = link.finish();
+    let frames = taps.finish();
+    let seen = dissect_all(&frames);
+
+    let segments = connection(&seen, "A:eth0", A_IP, tcp.ports);
+    let analysis = classify(&segments, MIN_RTO_NS);
+    let sent_data = |point: &str, outgoing: bool| {
+        seen.iter()
+            .filter(|s| s.point == point && s.outgoing == outgoing)
+            .filter(|s| s.ip.as_ref().is_some_and(|ip| ip.src == A_IP))
+            .filter(|s| matches!(s.upper, Some(Upper::Tcp { payload, .. }) if payload > 0))
+            .count()
+    };
+    let retransmissions: Vec<Value> = analysis
+        .retransmissions
+        .iter()
+        .map(|r| {
+            json!({
+                "t_ms": ms_since(r.ts_ns, tcp.start_ns),
+                "seq": r.seq,
+                "len": r.len,
+                "kind": r.kind,
+                "dup_acks": r.dup_acks,
+                "silence_ms": r.silence_us as f64 / 1000.0,
+            })
+        })
+        .collect();
+    let episodes: Vec<Value> = analysis
+        .episodes
+        .iter()
+        .map(|e| json!({ "kind": e.kind, "t_ms": ms_since(e.start_ns, tcp.start_ns), "retransmissions": e.retransmissions }))
+        .collect();
+    let last = tcp.samples.last();
+    let cwnds: Vec<u32> = tcp.samples.iter().map(|s| s.cwnd).collect();
+    let lost: Vec<u32> = (0..DATAGRAMS)
+        .filter(|n| !udp.received.contains(n))
+        .collect();
+    let report = json!({
+        "link": {
+            "between": ["R:eth1", "C:eth0"],
+            "relay": ["W:r", "W:c"],
+            "direction": "R → C",
+            "loss_pct": loss.as_percent(),
+            "seed": seed,
+            "delay_ms_each_way": DELAY.as_secs_f64() * 1000.0,
+            "forward": link.forward,
+            "backward": link.backward,
+        },
+        "udp": {
+            "sent": DATAGRAMS,
+            "received": udp.received.len(),
+            "lost": lost.len(),
+            "lost_pct": f64::from(u32::try_from(lost.len()).unwrap_or(u32::MAX)) * 100.0 / f64::from(DATAGRAMS),
+            "lost_datagrams": lost,
+            "dropped_by_link": link.forward.udp.dropped,
+        },
+        "tcp": {
+            "congestion_control": tcp.congestion,
+            "bytes_sent": TRANSFER,
+            "bytes_delivered": tcp.delivered,
+            "in_order": tcp.intact,
+            "transfer_ms": tcp.transfer.as_secs_f64() * 1000.0,
+            "data_segments_sent": sent_data("A:eth0", true),
+            "data_segments_at_c": sent_data("C:eth0", false),
+            "dropped_by_link": link.forward.tcp.dropped,
+            "retransmissions": {
+                "total": analysis.retransmissions.len(),
+                "timeout": analysis.timeouts,
+                "fast": analysis.fast,
+                "early": analysis.early,
+                "list": retransmissions,
+            },
+            "recovery_episodes": episodes,
+            "duplicate_acks": analysis.duplicate_acks,
+            "tcp_info": {
+                "total_retrans": last.map(|s| s.retrans),
+                "rtt_ms": last.map(|s| f64::from(s.rtt_us) / 1000.0),
+                "min_rto_ms": MIN_RTO_NS / 1_000_000,
+            },
+            "cwnd_first": cwnds.first(),
+            "cwnd_max": cwnds.iter().max(),
+            "ssthresh_last": last.and_then(|s| s.ssthresh),
+            "cwnd_samples": tcp.samples,
+        },
+    });
+    Ok((report, frames))
+}
+
+fn ms_since(ts_ns: u64, start_ns: u64) -> f64 {
+    (ts_ns.saturating_sub(start_ns) as f64 / 100_000.0).round() / 10.0
+}
+
+/// The TCP segments of the connection between `sender` and its peer on
+/// `ports` (sender's, peer's), as the point saw them.
+pub fn connection(seen: &[Seen], point: &str, sender: Ipv4Addr, ports: (u16, u16)) -> Vec<Segment> {
+    seen.iter()
+        .filter(|s| s.point == point)
+        .filter_map(|s| {
+            let ip = s.ip.as_ref()?;
+            let Some(Upper::Tcp {
+                src,
+                dst,
+                flags,
+                payload,
+                seq,
+                ack,
+                window,
+                sack,
+            }) = s.upper
+            else {
+                return None;
+            };
+            let from_sender = ip.src == sender && (src, dst) == ports;
+            let to_sender = ip.dst == sender && (dst, src) == ports;
+            (from_sender || to_sender).then_some(Segment {
+                ts_ns: s.ts_ns,
+                from_sender,
+                seq,
+                ack,
+                flags,
+                len: u32::try_from(payload).unwrap_or(u32::MAX),
+                window,
+                sack,
+            })
+        })
+        .collect()
+}
+
+/// A pings C until an answer comes back (the link may drop the requests):
+/// A learns R's MAC and R learns C's, so no datagram of the experiment waits
+/// in a neighbour queue (which holds only so many) while ARP resolves.
+fn warm_up(net: &Network) -> Result<(), VnetError> {
+    let pinger = Pinger::open(net, "A")?;
+    for seq in 1..=WARM_UP_TRIES {
+        pinger.send_echo(C_IP, 64, seq)?;
+        let answered = pinger.wait_within(WARM_UP_WAIT, |icmp, _| {
+            icmp.first() == Some(&0) && icmp.get(6..8) == Some(&seq.to_be_bytes()[..])
+        });
+        if answered.is_ok() {
+            return Ok(());
+        }
+    }
+    Err(VnetError::Experiment("C never answered a ping".into()))
+}
+
+struct UdpRun {
+    received: std::collections::BTreeSet<u32>,
+}
+
+/// 1,000 numbered datagrams from A to C; which arrived. One thread sends
+/// and reads in turns (20 sent, then what C has, then a millisecond's pause),
+/// so if it is held up, sending stops too: only 5 ms of datagrams are ever
+/// on their way, and no receive buffer can overflow — the plan alone drops.
+fn udp_run(net: &Network, taps: &mut Taps) -> Result<UdpRun, VnetError> {
+    net.enter("C")?;
+    let receiver = UdpSocket::bind(SocketAddr::new(IpAddr::V4(C_IP), 0)).map_err(io("UDP"))?;
+    let to = receiver.local_addr().map_err(io("UDP"))?;
+    net.enter("A")?;
+    let sender = UdpSocket::bind(SocketAddr::new(IpAddr::V4(A_IP), 0)).map_err(io("UDP"))?;
+    let mut received = std::collections::BTreeSet::new();
+    let mut buf = [0u8; 2048];
+    let mut take = |receiver: &UdpSocket| {
+        while let Ok(len) = receiver.recv(&mut buf) {
+            if len == DATAGRAM_LEN
+                && let Some(&[a, b, c, d]) = buf.get(..4)
+            {
+                received.insert(u32::from_be_bytes([a, b, c, d]));
+            }
+        }
+    };
+    receiver.set_nonblocking(true).map_err(io("UDP"))?;
+    let mut datagram = vec![0u8; DATAGRAM_LEN];
+    for n in 0..DATAGRAMS {
+        if let Some(head) = datagram.get_mut(..4) {
+            head.copy_from_slice(&n.to_be_bytes());
+        }
+        sender.send_to(&datagram, to).map_err(io("UDP send"))?;
+        if n % 20 == 19 {
+            take(&receiver);
+            taps.poll();
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    }
+    // Then until the link has been quiet for a while (a datagram is 5 ms away).
+    receiver.set_nonblocking(false).map_err(io("UDP"))?;
+    receiver
+        .set_read_timeout(Some(UDP_QUIET))
+        .map_err(io("UDP"))?;
+    take(&receiver);
+    Ok(UdpRun { received })
+}
+
+struct TcpRun {
+    ports: (u16, u16),
+    delivered: usize,
+    intact: bool,
+    transfer: Duration,
+    congestion: String,
+    samples: Vec<Sample>,
+    /// The connect's start on the capture's clock (ns since the Unix epoch).
+    start_ns: u64,
+}
+
+fn now_ns() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
+}
+
+/// A's 128 KiB to C over the lossy link; C reads it all.
+fn tcp_run(net: &Network, taps: &mut Taps) -> Result<TcpRun, VnetError> {
+    net.enter("C")?;
+    let listener = TcpListener::bind(SocketAddr::new(IpAddr::V4(C_IP), 0)).map_err(io("TCP"))?;
+    socket2::SockRef::from(&listener)
+        .set_read_timeout(Some(IO_WAIT))
+        .map_err(io("TCP"))?;
+    let server = listener.local_addr().map_err(io("TCP"))?;
+    let (done_tx, done_rx) = mpsc::channel();
+    let receiver = std::thread::Builder::new()
+        .name("vnet-tcp-receiver".into())
+        .spawn(move || {
+            let result = listener.accept().and_then(|(mut conn, _)| {
+                conn.set_read_timeout(Some(IO_WAIT))?;
+                let mut got = Vec::with_capacity(TRANSFER);
+                conn.read_to_end(&mut got)?;
+                Ok((got, Instant::now()))
+            });
+            let _ = done_tx.send(result);
+        })
+        .map_err(io("receiver thread"))?;
+
+    net.enter("A")?;
+    let socket = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None)
+        .map_err(io("TCP"))?;
+    let _ = nix::sys::socket::setsockopt(
+        &socket,
+        nix::sys::socket::sockopt::TcpCongestion,
+        &std::ffi::OsString::from(CONGESTION),
+    );
+    let congestion =
+        nix::sys::socket::getsockopt(&socket, nix::sys::socket::sockopt::TcpCongestion)
+            .map(|s| s.to_string_lossy().trim_end_matches('\0').to_string())
+            .unwrap_or_default();
+    let start_ns = now_ns();
+    let started = Instant::now();
+    socket
+        .connect_timeout(&server.into(), IO_WAIT)
+        .map_err(io("TCP connect"))?;
+    let mut client: TcpStream = socket.into();
+    client.set_write_timeout(Some(IO_WAIT)).map_err(io("TCP"))?;
+    let watched = client.as_fd().try_clone_to_owned().map_err(io("dup"))?;
+    let sampler =
+        Sampler::start(watched, started, Duration::from_millis(1)).map_err(io("sampler"))?;
+    let ports = (
+        client.local_addr().map_err(io("TCP"))?.port(),
+        server.port(),
+    );
+    let payload: Vec<u8> = (0..TRANSFER).map(|i| (i % 251) as u8).collect();
+    client.write_all(&payload).map_err(io("TCP send"))?;
+    client.shutdown(Shutdown::Write).map_err(io("TCP"))?;
+    let deadline = Instant::now() + IO_WAIT;
+    let received = loop {
+        taps.poll();
+        match done_rx.recv_timeout(Duration::from_millis(5)) {
+            Ok(result) => break result.map_err(io("TCP receive"))?,
+            Err(mpsc::RecvTimeoutError::Timeout) if Instant::now() < deadline => {}
+            Err(_) => return Err(VnetError::Experiment("the TCP transfer did not end".into())),
+        }
+    };
+    let _ = receiver.join();
+    let (got, ended) = received;
+    // The last ACK (of C's FIN) reaches A 5 ms later; the kernel's view then is final.
+    let settle = Instant::now() + Duration::from_secs(2);
+    while crate::vnet::tcpinfo::read(client.as_fd()).is_ok_and(|i| i.tcpi_unacked > 0)
+        && Instant::now() < settle
+    {
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    let samples = sampler.finish();
+    drop(client);
+    Ok(TcpRun {
+        ports,
+        delivered: got.len(),
+        intact: got == payload,
+        transfer: ended.duration_since(started),
+        congestion,
+        samples,
+        start_ns,
+    })
+}

@@ -1,0 +1,345 @@
+//! The impaired link (`nettutor net run tcp-loss --loss PCT --seed S`): nettutor
+//! relays the frames of the cable R–C through a middle namespace and drops
+//! them by a seeded plan. Every effect is asserted from the JSON report and
+//! again from tshark on the pcapng (captured at A, the sender, and at C).
+
+use std::process::Command;
+
+use nettutor::net::impaired::Chance;
+use serde_json::Value;
+
+use super::vnet_lab::{Run, malformed, run_with, tshark_at};
+use crate::common;
+use crate::common::run::BIN;
+
+/// The plan streams of the relay: an IPv4 frame's stream is its IP protocol.
+const UDP: u64 = 17;
+const DATAGRAMS: u64 = 1000;
+const TRANSFER: u64 = 128 * 1024;
+
+fn tcp_loss(test: &str, loss: &str, seed: &str) -> Option<Run> {
+    run_with(test, "tcp-loss", &["--loss", loss, "--seed", seed])
+}
+
+/// The datagrams the plan of `loss` % and `seed` drops (the relay's own plan).
+fn planned_udp_drops(loss: f64, seed: u64) -> Vec<u64> {
+    let (forward, _) =
+        nettutor::vnet::experiments::tcp_loss_plans(Chance::percent(loss).unwrap(), seed);
+    forward.drops(UDP, DATAGRAMS)
+}
+
+fn numbers(v: &Value) -> Vec<u64> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_u64().unwrap())
+        .collect()
+}
+
+/// What every lossy run must show, whatever the loss: every byte delivered in
+/// order; UDP lost exactly what the plan dropped; the capture's resends agree
+/// with the kernel's count and with tshark's; what A sent minus what C got is
+/// what the link dropped; no malformed frame.
+fn assert_the_link_and_tcp(test: &str, run: &Run, loss: f64, seed: u64) {
+    let r = run.report();
+    let (link, udp, tcp) = (&r["link"], &r["udp"], &r["tcp"]);
+    assert_eq!(link["loss_pct"], loss);
+    assert_eq!(link["seed"], seed);
+    assert_eq!(tcp["bytes_sent"], TRANSFER);
+    assert_eq!(tcp["bytes_delivered"], TRANSFER, "{tcp}");
+    assert_eq!(tcp["in_order"], true);
+    assert_eq!(tcp["congestion_control"], "cubic");
+
+    // UDP: exactly the plan's drops, nothing else lost, nobody resends.
+    let lost = numbers(&udp["lost_datagrams"]);
+    assert_eq!(lost, planned_udp_drops(loss, seed));
+    assert_eq!(numbers(&link["forward"]["udp"]["dropped_frames"]), lost);
+    assert_eq!(
+        udp["received"].as_u64().unwrap(),
+        DATAGRAMS - lost.len() as u64
+    );
+
+    // TCP: each data segment A sent either reached C or was dropped by the link.
+    let sent = tcp["data_segments_sent"].as_u64().unwrap();
+    let at_c = tcp["data_segments_at_c"].as_u64().unwrap();
+    let dropped = tcp["dropped_by_link"].as_u64().unwrap();
+    assert!(
+        sent - at_c <= dropped && dropped <= link["forward"]["tcp"]["offered"].as_u64().unwrap(),
+        "{sent} {at_c} {dropped}"
+    );
+    assert_eq!(link["forward"]["send_errors"], 0);
+    let retrans = &tcp["retransmissions"];
+    let total = retrans["total"].as_u64().unwrap();
+    assert_eq!(
+        total,
+        retrans["timeout"].as_u64().unwrap()
+            + retrans["fast"].as_u64().unwrap()
+            + retrans["early"].as_u64().unwrap()
+    );
+    // Every lost data segment had to be sent again.
+    assert!(
+        total >= sent - at_c,
+        "{total} resends for {} losses",
+        sent - at_c
+    );
+    // The kernel's own count (TCP_INFO) is what the capture shows.
+    assert_eq!(tcp["tcp_info"]["total_retrans"], total, "{tcp}");
+
+    // tshark, reading A's capture alone, finds the same number of data
+    // segments and of resends, and C's capture has what reached C.
+    let from_a = "ip.src == 192.168.1.10 && tcp.len > 0";
+    let Some(at_a) = tshark_at(test, &run.pcap, "A:eth0", from_a, &["tcp.seq"]) else {
+        return;
+    };
+    assert_eq!(at_a.len() as u64, sent);
+    let resent = tshark_at(
+        test,
+        &run.pcap,
+        "A:eth0",
+        &format!(
+            "{from_a} && (tcp.analysis.retransmission || tcp.analysis.fast_retransmission \
+             || tcp.analysis.spurious_retransmission || tcp.analysis.out_of_order)"
+        ),
+        &["tcp.seq"],
+    )
+    .unwrap();
+    let syn_resent = tshark_at(
+        test,
+        &run.pcap,
+        "A:eth0",
+        "ip.src == 192.168.1.10 && tcp.len == 0 && (tcp.flags.syn == 1 || tcp.flags.fin == 1) \
+         && tcp.analysis.retransmission",
+        &["frame.number"],
+    )
+    .unwrap();
+    assert_eq!(
+        (resent.len() + syn_resent.len()) as u64,
+        total,
+        "{resent:?}"
+    );
+    let c = tshark_at(test, &run.pcap, "C:eth0", from_a, &["tcp.seq"]).unwrap();
+    assert_eq!(c.len() as u64, at_c);
+    let udp_at_c = tshark_at(
+        test,
+        &run.pcap,
+        "C:eth0",
+        "udp && ip.src == 192.168.1.10",
+        &["frame.number"],
+    )
+    .unwrap();
+    assert_eq!(udp_at_c.len() as u64, DATAGRAMS - lost.len() as u64);
+    assert_eq!(malformed(test, &run.pcap), Some(0));
+}
+
+#[test]
+fn with_no_loss_tcp_grows_cwnd_in_slow_start_and_resends_nothing() {
+    let test = "with_no_loss_tcp_grows_cwnd_in_slow_start_and_resends_nothing";
+    let Some(run) = tcp_loss(test, "0", "1") else {
+        return;
+    };
+    let r = run.report();
+    let tcp = &r["tcp"];
+    assert_eq!(tcp["retransmissions"]["total"], 0);
+    assert_eq!(tcp["dropped_by_link"], 0);
+    assert_eq!(tcp["duplicate_acks"], 0);
+    assert_eq!(r["udp"]["lost"], 0);
+    // Slow start: from the initial window of 10 segments, growing with every
+    // round of ACKs — never shrinking, and no threshold set by a loss.
+    let samples = tcp["cwnd_samples"].as_array().unwrap();
+    let cwnd: Vec<u64> = samples
+        .iter()
+        .map(|s| s["cwnd"].as_u64().unwrap())
+        .collect();
+    assert_eq!(cwnd[0], 10, "{cwnd:?}");
+    assert!(cwnd.windows(2).all(|w| w[0] <= w[1]), "{cwnd:?}");
+    assert!(*cwnd.last().unwrap() >= 40, "{cwnd:?}");
+    assert!(samples.iter().all(|s| s["state"] == "open"));
+    assert_the_link_and_tcp(test, &run, 0.0, 1);
+}
+
+#[test]
+fn at_five_percent_tcp_resends_what_the_link_dropped() {
+    let test = "at_five_percent_tcp_resends_what_the_link_dropped";
+    let Some(run) = tcp_loss(test, "5", "1") else {
+        return;
+    };
+    let tcp = &run.report()["tcp"];
+    assert!(tcp["dropped_by_link"].as_u64().unwrap() > 0, "{tcp}");
+    assert!(tcp["retransmissions"]["total"].as_u64().unwrap() > 0);
+    // After a loss the kernel sets a slow-start threshold.
+    assert!(tcp["ssthresh_last"].as_u64().is_some(), "{tcp}");
+    assert_the_link_and_tcp(test, &run, 5.0, 1);
+}
+
+#[test]
+fn at_twenty_percent_every_byte_still_arrives_in_bounded_time() {
+    let test = "at_twenty_percent_every_byte_still_arrives_in_bounded_time";
+    let Some(run) = tcp_loss(test, "20", "1") else {
+        return;
+    };
+    let r = run.report();
+    let tcp = &r["tcp"];
+    // A fifth of the frames lost: many resends, a small window, seconds at most.
+    assert!(
+        tcp["retransmissions"]["total"].as_u64().unwrap() >= 10,
+        "{tcp}"
+    );
+    assert!(tcp["cwnd_max"].as_u64().unwrap() < 40, "{tcp}");
+    assert!(tcp["transfer_ms"].as_f64().unwrap() < 20_000.0, "{tcp}");
+    let states: Vec<&str> = tcp["cwnd_samples"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["state"].as_str().unwrap())
+        .collect();
+    assert!(
+        states.contains(&"recovery") || states.contains(&"loss"),
+        "{states:?}"
+    );
+    // About a fifth of the UDP datagrams (exactly the plan's share for this seed).
+    let pct = r["udp"]["lost_pct"].as_f64().unwrap();
+    assert!((16.0..24.0).contains(&pct), "{pct}");
+    assert_the_link_and_tcp(test, &run, 20.0, 1);
+}
+
+/// A seed whose plan at 10 % drops, of the first 13 TCP frames from R to C,
+/// exactly `drops` (by the plan's numbering: 0 is the SYN).
+fn seed_dropping(drops: &[u64]) -> u64 {
+    let planned = |seed: u64| {
+        let (forward, _) =
+            nettutor::vnet::experiments::tcp_loss_plans(Chance::percent(10.0).unwrap(), seed);
+        forward.drops(6, 13)
+    };
+    (0..100_000u64).find(|&s| planned(s) == drops).unwrap()
+}
+
+#[test]
+fn a_lost_syn_is_resent_when_the_initial_timeout_fires() {
+    let test = "a_lost_syn_is_resent_when_the_initial_timeout_fires";
+    let seed = seed_dropping(&[0]);
+    let Some(run) = tcp_loss(test, "10", &seed.to_string()) else {
+        return;
+    };
+    let list = &run.report()["tcp"]["retransmissions"]["list"];
+    // Nothing heard for the initial timeout of one second (RFC 6298).
+    let syn = &list[0];
+    assert_eq!(syn["seq"], 0, "{list}");
+    assert_eq!(syn["kind"], "timeout", "{list}");
+    assert!(syn["silence_ms"].as_f64().unwrap() >= 900.0, "{syn}");
+    assert_the_link_and_tcp(test, &run, 10.0, seed);
+    let Some(syns) = tshark_at(
+        test,
+        &run.pcap,
+        "A:eth0",
+        "tcp.flags.syn == 1 && tcp.flags.ack == 0",
+        &["tcp.analysis.retransmission"],
+    ) else {
+        return;
+    };
+    assert_eq!(syns.len(), 2, "{syns:?}");
+    assert_eq!(
+        syns[1][0], "1",
+        "the second SYN is not a retransmission to tshark"
+    );
+}
+
+#[test]
+fn a_segment_lost_in_the_first_flight_is_resent_after_three_duplicate_acks() {
+    let test = "a_segment_lost_in_the_first_flight_is_resent_after_three_duplicate_acks";
+    // Frames 2–11 are the first flight (initial window 10): frame 5 is its
+    // fourth segment, bytes 4,345–5,792; six segments behind it bring duplicates.
+    let seed = seed_dropping(&[5]);
+    let Some(run) = tcp_loss(test, "10", &seed.to_string()) else {
+        return;
+    };
+    let list = &run.report()["tcp"]["retransmissions"]["list"];
+    let first = &list[0];
+    assert_eq!(first["seq"], 3 * 1448 + 1, "{list}");
+    assert_eq!(first["kind"], "fast", "{list}");
+    assert!(first["dup_acks"].as_u64().unwrap() >= 3, "{first}");
+    assert_the_link_and_tcp(test, &run, 10.0, seed);
+    // tshark: the resend of 4345 comes after at least three ACKs of 4345
+    // that carry SACK blocks (the segments behind the hole arrived).
+    let Some(rows) = tshark_at(
+        test,
+        &run.pcap,
+        "A:eth0",
+        "(ip.src == 192.168.2.30 && tcp.ack == 4345 && tcp.options.sack_le) \
+         || (ip.src == 192.168.1.10 && tcp.seq == 4345 && tcp.len > 0)",
+        &["ip.src"],
+    ) else {
+        return;
+    };
+    let resends: Vec<usize> = rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r[0] == "192.168.1.10")
+        .map(|(k, _)| k)
+        .collect();
+    // The first send, then the resend after k SACKed duplicates.
+    assert_eq!(resends.len(), 2, "{rows:?}");
+    let between = resends[1] - resends[0] - 1;
+    assert!(between >= 3, "{between} SACKed duplicates before the resend: {rows:?}");
+}
+
+#[test]
+fn the_same_seed_drops_the_same_frames_and_another_seed_others() {
+    let test = "the_same_seed_drops_the_same_frames_and_another_seed_others";
+    let Some(first) = tcp_loss(test, "10", "3") else {
+        return;
+    };
+    let second = tcp_loss(test, "10", "3").unwrap();
+    let other = tcp_loss(test, "10", "4").unwrap();
+    let lost = |run: &Run| numbers(&run.report()["udp"]["lost_datagrams"]);
+    assert_eq!(lost(&first), lost(&second));
+    assert_ne!(lost(&first), lost(&other));
+    assert_eq!(lost(&other), planned_udp_drops(10.0, 4));
+}
+
+#[test]
+fn bad_loss_values_and_loss_for_other_experiments_are_clear_errors() {
+    for bad in ["150", "-3", "lots"] {
+        let arg = format!("--loss={bad}");
+        let (code, out, err) = common::run::nettutor(&["net", "run", "tcp-loss", &arg]);
+        assert_eq!(code, 2, "{bad}: {out}{err}");
+        assert!(err.contains("--loss") && !err.contains("panicked"), "{err}");
+    }
+    let (code, out, err) = common::run::nettutor(&["net", "run", "arp-same-lan", "--loss", "5"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("tcp-loss"), "{err}");
+}
+
+/// Without user namespaces (here: a user namespace whose limit of nested user
+/// namespaces is 0, which is what RHEL 7's default looks like to nettutor),
+/// `net run` says so in one line with the remedy and fails — no panic.
+#[test]
+fn without_user_namespaces_one_line_names_the_remedy() {
+    let test = "without_user_namespaces_one_line_names_the_remedy";
+    if !common::have(test, "unshare", "--version") {
+        return;
+    }
+    let script =
+        format!("echo 0 > /proc/sys/user/max_user_namespaces && exec {BIN} net run arp-same-lan");
+    let out = Command::new("unshare")
+        .args(["--user", "--map-root-user", "sh", "-c", &script])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if stderr.contains("unshare failed") || stderr.contains("max_user_namespaces: ") {
+        common::skip_here(
+            test,
+            &format!("cannot make the refusing namespace here: {stderr}"),
+        );
+        return;
+    }
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(out.stdout.is_empty());
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("user namespaces")
+            && stderr.contains("sysctl -w user.max_user_namespaces="),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"));
+}
