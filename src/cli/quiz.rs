@@ -2,7 +2,7 @@
 //! (stdin/stdout) for scripts, screen readers and classes.
 
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -150,7 +150,7 @@ pub fn run(args: QuizArgs, lessons: Option<PathBuf>, lang: Lang) -> anyhow::Resu
         // An unreadable file was reported at load; do not say it again.
         failed: store.as_ref().is_some_and(|s| !s.writable()),
     };
-    let mut book = match gradebook_path(args.db.as_deref(), store.as_ref()) {
+    let mut book = match crate::class::gradebook::book_path(args.db.as_deref(), store.as_ref()) {
         Some(path) => QuizRecorder::begin(&path, &session, lang),
         None => QuizRecorder::off(),
     };
@@ -216,18 +216,6 @@ pub fn student_name(given: Option<&str>) -> String {
         .to_string()
 }
 
-/// Where quizzes are recorded: `--db FILE`, else the grade book in the data
-/// directory (made if missing; none without a data directory).
-pub fn gradebook_path(db: Option<&Path>, store: Option<&Store>) -> Option<PathBuf> {
-    if let Some(db) = db {
-        return Some(db.to_path_buf());
-    }
-    let dir = store?.dir();
-    // A failure shows when the grade book is opened.
-    let _ = std::fs::create_dir_all(dir);
-    Some(dir.join(crate::class::gradebook::FILE_NAME))
-}
-
 /// Saves mastery after each answer; the first failure is reported once and
 /// later answers are still tried (a lock held too long may pass).
 struct Saver<'a> {
@@ -270,6 +258,9 @@ fn run_tui(
         time: args.time_limit,
         results: args.results.clone(),
         due: args.due,
+        exam: args.exam,
+        student: args.student.as_deref().map(|s| student_name(Some(s))),
+        db: args.db.clone(),
     });
     crate::ui::run(crate::ui::Options {
         lang,

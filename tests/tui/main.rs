@@ -17,6 +17,7 @@ mod labs_pictures;
 mod present;
 mod progress;
 mod quiz;
+mod quiz_exam;
 mod shell;
 mod subnet;
 mod text;
