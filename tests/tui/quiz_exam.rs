@@ -49,7 +49,11 @@ fn wrong_for(kind: &QuestionKind) -> String {
             // The right order reversed is a different, readable order.
             let mut letters: Vec<&str> = right.split(' ').collect();
             letters.reverse();
-            if shown.len() < 2 { right } else { letters.join(" ") }
+            if shown.len() < 2 {
+                right
+            } else {
+                letters.join(" ")
+            }
         }
         _ if right == "a" => "b".into(),
         _ => "a".into(),
@@ -63,7 +67,11 @@ fn answer(a: &mut App, text: &str) {
 
 /// The last row of the screen: the hint bar.
 fn hint_bar(a: &mut App) -> String {
-    render(a, 80, 24).lines().last().unwrap_or_default().to_string()
+    render(a, 80, 24)
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .to_string()
 }
 
 #[test]
@@ -78,14 +86,22 @@ fn an_exam_shows_nothing_until_the_end_and_records_every_answer() {
     // Malformed: asked again, nothing recorded, the field kept to mend.
     let kind = current_kind(&a);
     assert!(
-        !matches!(&kind, QuestionKind::FillIn { expected: nettutor::quiz::Expected::Text(_) }),
+        !matches!(
+            &kind,
+            QuestionKind::FillIn {
+                expected: nettutor::quiz::Expected::Text(_)
+            }
+        ),
         "\"zz\" is readable text: {kind:?}"
     );
     answer(&mut a, "zz");
     assert_eq!(a.quiz().session.as_ref().unwrap().records.len(), 0);
     assert_eq!(a.quiz().input.as_str(), "zz");
     let status = a.status().unwrap_or_default().to_string();
-    assert!(status.contains("please answer again (no penalty)"), "{status}");
+    assert!(
+        status.contains("please answer again (no penalty)"),
+        "{status}"
+    );
     for _ in 0..2 {
         press(&mut a, KeyCode::Backspace);
     }
@@ -94,7 +110,13 @@ fn an_exam_shows_nothing_until_the_end_and_records_every_answer() {
     let first = current_kind(&a);
     let explained: String = {
         let s = a.quiz().session.as_ref().unwrap();
-        s.current().unwrap().explanation.en.chars().take(24).collect()
+        s.current()
+            .unwrap()
+            .explanation
+            .en
+            .chars()
+            .take(24)
+            .collect()
     };
     answer(&mut a, &wrong_for(&first));
     assert_eq!(a.quiz().mode, Mode::Asking, "no feedback in an exam");
@@ -114,7 +136,10 @@ fn an_exam_shows_nothing_until_the_end_and_records_every_answer() {
         screen.contains("Right: 2. Wrong or not answered: 1, 3."),
         "{screen}"
     );
-    assert!(!screen.contains("the answer is"), "the key, never: {screen}");
+    assert!(
+        !screen.contains("the answer is"),
+        "the key, never: {screen}"
+    );
 
     // The grade book has the exam, who took it and each answer as given.
     let book = GradeBook::open(&db).unwrap();
@@ -151,7 +176,10 @@ fn the_exam_offers_no_key_it_turns_off() {
     }
     assert_eq!(a.quiz().mode, Mode::Finished);
     let bar = hint_bar(&mut a);
-    assert!(bar.contains("n new exam") && bar.contains("m topics"), "{bar}");
+    assert!(
+        bar.contains("n new exam") && bar.contains("m topics"),
+        "{bar}"
+    );
     for off in ["show me", "progress", "drill", "due"] {
         assert!(!bar.contains(off), "{off} is off in an exam: {bar}");
     }
@@ -165,7 +193,11 @@ fn the_exam_offers_no_key_it_turns_off() {
     assert_eq!(a.status(), Some("Not during an exam."));
     // An ordinary quiz still offers them.
     let mut plain = shipped_app(Lang::En);
-    common::tui::open_panel(&mut plain, nettutor::lesson::PanelId::Quiz, "topic=osi count=1 seed=21");
+    common::tui::open_panel(
+        &mut plain,
+        nettutor::lesson::PanelId::Quiz,
+        "topic=osi count=1 seed=21",
+    );
     answer(&mut plain, "");
     press(&mut plain, KeyCode::Enter);
     assert_eq!(plain.quiz().mode, Mode::Finished);

@@ -25,10 +25,10 @@ mod view;
 
 pub use view::{bar, topic_bar};
 
+use crate::class::gradebook::recorder::QuizRecorder;
 use crate::i18n::{t, tf};
 use crate::lesson::PanelArg;
 use crate::lesson::{Question, Topic};
-use crate::class::gradebook::recorder::QuizRecorder;
 use crate::quiz::answer::{self, Verdict};
 use crate::quiz::mastery::Mastery;
 use crate::quiz::results;
@@ -245,13 +245,13 @@ impl QuizPanel {
         let mut session = Session::new(spec, questions);
         session.exam = self.exam;
         session.student = self.student.clone();
-        self.book = match crate::class::gradebook::book_path(self.db.as_deref(), self.store.as_ref())
-        {
-            Some(path) if !session.questions.is_empty() => {
-                QuizRecorder::begin(&path, &session, lang)
-            }
-            _ => QuizRecorder::off(),
-        };
+        self.book =
+            match crate::class::gradebook::book_path(self.db.as_deref(), self.store.as_ref()) {
+                Some(path) if !session.questions.is_empty() => {
+                    QuizRecorder::begin(&path, &session, lang)
+                }
+                _ => QuizRecorder::off(),
+            };
         self.session = Some(session);
         self.input.clear();
         self.review = 0;
@@ -289,7 +289,11 @@ impl QuizPanel {
         {
             // Malformed, not wrong: asked again, without penalty; the
             // answer stays in the field to be mended.
-            ctx.say(tf(ctx.lang, "quiz.exam.again", &[("why", &why.text(ctx.lang))]));
+            ctx.say(tf(
+                ctx.lang,
+                "quiz.exam.again",
+                &[("why", &why.text(ctx.lang))],
+            ));
             return;
         }
         let position = session.index();
@@ -297,7 +301,8 @@ impl QuizPanel {
         let Some(record) = session.answer(self.input.as_str(), seconds).cloned() else {
             return;
         };
-        self.book.answer(&self.student, position, &question, &record);
+        self.book
+            .answer(&self.student, position, &question, &record);
         self.mastery.record(&question, record.verdict.is_correct());
         self.save_mastery(ctx);
         self.input.clear();
@@ -427,7 +432,11 @@ impl Panel for QuizPanel {
     }
 
     fn update(&mut self, msg: QuizMsg, ctx: &mut Ctx) -> Option<Msg> {
-        if self.in_exam() && !EXAM_KEYS.iter().any(|b| b.msg == Msg::Panel(PanelMsg::Quiz(msg))) {
+        if self.in_exam()
+            && !EXAM_KEYS
+                .iter()
+                .any(|b| b.msg == Msg::Panel(PanelMsg::Quiz(msg)))
+        {
             ctx.say(t(ctx.lang, "quiz.exam.key_off"));
             return None;
         }

@@ -113,7 +113,11 @@ fn header(p: &QuizPanel, index: usize, topic: Topic, ctx: &RenderCtx) -> String 
     let mut head = tf(
         ctx.lang,
         // An exam keeps its score to the end.
-        if s.exam { "quiz.header.exam" } else { "quiz.header" },
+        if s.exam {
+            "quiz.header.exam"
+        } else {
+            "quiz.header"
+        },
         &[
             ("i", &(index + 1).to_string()),
             ("n", &s.questions.len().to_string()),
