@@ -395,10 +395,12 @@ impl LanPanel {
             let mark = if i == self.real_cursor { "▸" } else { " " };
             let ms = format!("{:.3}", frame.at_us as f64 / 1000.0);
             let row = format!("{mark}{ms:>8} ms  {}", real::summary(&frame.seen, lang));
-            let style = if i == self.real_cursor {
-                ctx.theme.selected
-            } else {
-                ctx.theme.base
+            // Frames after the selected one are not "on the wire" yet: stepping
+            // (→ or p) brings them in one by one, in capture order.
+            let style = match i.cmp(&self.real_cursor) {
+                std::cmp::Ordering::Equal => ctx.theme.selected,
+                std::cmp::Ordering::Less => ctx.theme.base,
+                std::cmp::Ordering::Greater => ctx.theme.muted,
             };
             left.push(Line::styled(super::super::text::fit(&row, lw), style));
         }
