@@ -106,12 +106,16 @@ pub enum LanSource {
     Case(LanCase),
 }
 
-/// `scenario=same-network|via-gateway [step=N]` | `own=A/PREFIX dst=B [gateway=G] [step=N]`.
+/// `scenario=same-network|via-gateway [step=N] [real]` |
+/// `own=A/PREFIX dst=B [gateway=G] [step=N]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LanArg {
     pub source: LanSource,
     /// The step to show (0-based).
     pub step: Option<usize>,
+    /// `real`: ask for a prediction, then run the scenario in the virtual
+    /// network (the panel's `r`).
+    pub real: bool,
 }
 
 impl LanArg {
@@ -130,7 +134,7 @@ impl LanArg {
             let steps = crate::net::arp::story(lan, case.dst).map_err(|e| e.to_string());
             (LanSource::Case(case), steps)
         } else {
-            only_keys(&map, &["scenario", "step"])?;
+            only_keys(&map, &["scenario", "step", "real"])?;
             let scenario = match map.get("scenario") {
                 Some(s) => one_of("scenario", s, LanScenario::ALL, LanScenario::NAMES)?,
                 None => LanScenario::SameNetwork,
@@ -142,7 +146,12 @@ impl LanArg {
             Some(step) => Some(step_index(step, steps?.len())?),
             None => None,
         };
-        Ok(LanArg { source, step })
+        let real = match map.get("real") {
+            None => false,
+            Some(v) if v.is_empty() => true,
+            Some(_) => return Err("'real' takes no value".into()),
+        };
+        Ok(LanArg { source, step, real })
     }
 }
 

@@ -285,3 +285,31 @@ fn r_asks_for_a_prediction_first_and_the_run_is_compared_with_it() {
     let wide = text(&draw(&panel, Lang::En, 160, 48));
     assert!(wide.contains("You predicted: 192.168.2.30"), "{wide}");
 }
+
+#[test]
+fn a_lesson_link_with_real_opens_the_prediction_of_its_scenario() {
+    let (mut c, rx) = panel_ctx(Lang::En, Screen::Lan);
+    let mut panel = LanPanel::default();
+    let parse =
+        |arg: &str| nettutor::lesson::PanelArg::parse(nettutor::lesson::PanelId::Lan, arg, false);
+    panel.open(&parse("scenario=via-gateway real").unwrap(), &mut c);
+    assert_eq!(panel.scenario, LanScenario::ViaGateway);
+    assert_eq!(panel.predicting, Some(0));
+    assert!(rx.try_recv().is_err(), "nothing runs before the prediction");
+    assert!(parse("scenario=via-gateway real=yes").is_err());
+    // The shipped lessons link both scenarios this way.
+    let lessons = nettutor::lesson::LessonSet::embedded().unwrap();
+    let links: Vec<String> = lessons
+        .lessons
+        .iter()
+        .flat_map(|l| &l.steps)
+        .filter_map(|s| s.panel.as_ref())
+        .filter(|p| p.arg.split_whitespace().any(|w| w == "real"))
+        .map(|p| p.arg.clone())
+        .collect();
+    assert!(
+        links.iter().any(|a| a.contains("same-network")),
+        "{links:?}"
+    );
+    assert!(links.iter().any(|a| a.contains("via-gateway")), "{links:?}");
+}

@@ -398,13 +398,25 @@ impl Panel for LanPanel {
         if let Some(step) = arg.step {
             self.go(step);
         }
+        // A link asks its own question, or none (a question left open by an
+        // earlier visit is dropped).
+        self.predicting = (arg.real && self.case.is_none() && self.real_job.is_none()).then_some(0);
+        if arg.real {
+            self.prediction = None;
+        }
     }
 
     fn wants_ticks(&self) -> bool {
         self.playing
     }
 
+    /// The question before a real run is one position: a clicker goes on past
+    /// it (the instructor runs the network with Enter or `r` when the room has
+    /// answered); a real run's frames are stepped like the story's.
     fn lecture_position(&self) -> Option<(usize, usize)> {
+        if self.predicting.is_some() {
+            return Some((0, 0));
+        }
         Some((self.at(), self.len().saturating_sub(1)))
     }
 
@@ -427,6 +439,7 @@ impl Panel for LanPanel {
 
     fn leave(&mut self, _ctx: &mut Ctx) {
         self.playing = false;
+        self.predicting = None;
     }
 
     fn export(&mut self, _ctx: &mut Ctx) -> Option<Result<String, String>> {

@@ -294,6 +294,7 @@ impl Panel for SubnetPanel {
                             return Some(Msg::OpenArg(PanelArg::Lan(LanArg {
                                 source: LanSource::Case(case),
                                 step: None,
+                                real: false,
                             })));
                         }
                         Err(e) => ctx.say(e.message(ctx.lang)),
