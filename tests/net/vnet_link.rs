@@ -244,8 +244,8 @@ fn a_lost_syn_is_resent_when_the_initial_timeout_fires() {
 }
 
 #[test]
-fn a_segment_lost_in_the_first_flight_is_resent_after_three_duplicate_acks() {
-    let test = "a_segment_lost_in_the_first_flight_is_resent_after_three_duplicate_acks";
+fn a_segment_lost_in_the_first_flight_is_resent_on_its_duplicate_acks() {
+    let test = "a_segment_lost_in_the_first_flight_is_resent_on_its_duplicate_acks";
     // Frames 2–11 are the first flight (initial window 10): frame 5 is its
     // fourth segment, bytes 4,345–5,792; six segments behind it bring duplicates.
     let seed = seed_dropping(&[5]);
@@ -255,11 +255,17 @@ fn a_segment_lost_in_the_first_flight_is_resent_after_three_duplicate_acks() {
     let list = &run.report()["tcp"]["retransmissions"]["list"];
     let first = &list[0];
     assert_eq!(first["seq"], 3 * 1448 + 1, "{list}");
-    assert_eq!(first["kind"], "fast", "{list}");
-    assert!(first["dup_acks"].as_u64().unwrap() >= 3, "{first}");
+    // Resent on the duplicate ACKs, no timer: after the third (fast
+    // retransmit), or — when RACK's reordering window (a quarter of the RTT)
+    // runs out first, as on a busy machine — after one or two (early).
+    let dup_acks = first["dup_acks"].as_u64().unwrap();
+    assert!(dup_acks >= 1, "{first}");
+    assert!(first["silence_ms"].as_f64().unwrap() < 200.0, "{first}");
+    let kind = if dup_acks >= 3 { "fast" } else { "early" };
+    assert_eq!(first["kind"], kind, "{first}");
     assert_the_link_and_tcp(test, &run, 10.0, seed);
-    // tshark: the resend of 4345 comes after at least three ACKs of 4345
-    // that carry SACK blocks (the segments behind the hole arrived).
+    // tshark too: the resend follows ACKs of 4345 carrying SACK blocks (the
+    // segments behind the hole arrived).
     let Some(rows) = tshark_at(
         test,
         &run.pcap,
@@ -279,7 +285,9 @@ fn a_segment_lost_in_the_first_flight_is_resent_after_three_duplicate_acks() {
     // The first send, then the resend after k SACKed duplicates.
     assert_eq!(resends.len(), 2, "{rows:?}");
     let between = resends[1] - resends[0] - 1;
-    assert!(between >= 3, "{between} SACKed duplicates before the resend: {rows:?}");
+    assert!(between >= 1, "{rows:?}");
+    // All six segments behind the hole were reported by SACK in the end.
+    assert!(rows.len() - 2 >= 3, "{rows:?}");
 }
 
 #[test]
