@@ -9,7 +9,7 @@ mod frames;
 mod handshake;
 mod lab;
 mod lessons;
-mod net;
+pub mod net;
 mod net_text;
 pub mod out;
 mod quiz;

@@ -211,6 +211,50 @@ pub fn proofs(outcome: &Outcome, lang: Lang) -> Vec<String> {
                 ),
             ]
         }
+        "zero-window" => {
+            let windows: Vec<Value> = r["windows_advertised"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+                .iter()
+                .take(6)
+                .map(|w| w["window"].clone())
+                .collect();
+            vec![
+                line(
+                    "net.proof.zw_shrink",
+                    &[
+                        ("buffer", &r["receiver_buffer"]),
+                        ("windows", &Value::Array(windows)),
+                        ("at", &r["zero_window_at_ms"]),
+                    ],
+                ),
+                line(
+                    "net.proof.zw_stop",
+                    &[("data", &r["data_segments_while_zero"])],
+                ),
+                line(
+                    "net.proof.zw_probes",
+                    &[
+                        ("n", &r["probes"]),
+                        ("times", &r["probe_times_ms"]),
+                        ("gaps", &r["probe_gaps_ms"]),
+                        ("answered", &r["probes_answered_with_zero"]),
+                    ],
+                ),
+                line(
+                    "net.proof.zw_resume",
+                    &[
+                        ("read", &r["receiver_read_at_ms"]),
+                        ("update", &r["window_update_at_ms"]),
+                        ("after", &r["data_segments_after_update"]),
+                        ("delivered", &r["bytes_delivered"]),
+                        ("sent", &r["bytes_sent"]),
+                        ("intact", &r["intact"]),
+                    ],
+                ),
+            ]
+        }
         _ => Vec::new(),
     }
 }

@@ -116,6 +116,36 @@ impl Taps {
         }
     }
 
+    /// Waits until `n` frames matching `pick` have been captured, at most
+    /// `timeout`; whether they were.
+    pub fn wait_for_count(
+        &mut self,
+        pick: impl Fn(&Frame) -> bool,
+        n: usize,
+        timeout: Duration,
+    ) -> bool {
+        let deadline = Instant::now() + timeout;
+        loop {
+            self.poll();
+            if self.frames.iter().filter(|f| pick(f)).count() >= n {
+                return true;
+            }
+            if Instant::now() >= deadline {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    }
+
+    /// The kernel timestamp of the first frame captured so far matching `pick`.
+    pub fn first_ts(&self, pick: impl Fn(&Frame) -> bool) -> Option<u64> {
+        self.frames
+            .iter()
+            .filter(|f| pick(f))
+            .map(|f| f.ts_ns)
+            .min()
+    }
+
     /// Every frame captured at every point, oldest first.
     pub fn finish(mut self) -> Vec<Frame> {
         self.poll();

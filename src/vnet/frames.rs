@@ -69,6 +69,8 @@ pub enum Upper {
         window: u16,
         /// Carries SACK blocks (RFC 2018).
         sack: bool,
+        /// The window scale option (RFC 7323), in a SYN.
+        wscale: Option<u8>,
     },
     Other,
 }
@@ -176,6 +178,10 @@ pub fn dissect(frame: &Frame) -> Option<Seen> {
                         sack: tcp
                             .get_options_iter()
                             .any(|o| o.get_number() == TcpOptionNumbers::SACK),
+                        wscale: tcp
+                            .get_options_iter()
+                            .find(|o| o.get_number() == TcpOptionNumbers::WSCALE)
+                            .and_then(|o| o.payload().first().copied()),
                     },
                     None => Upper::Other,
                 },

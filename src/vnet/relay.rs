@@ -10,11 +10,10 @@
 //! crosses unharmed after the fixed delay, so a lost ARP reply never stalls
 //! an experiment.
 //!
-//! The veth's checksum offload: a sender's TCP and UDP checksums are left for
-//! the "hardware" (`CHECKSUM_PARTIAL`, which veth keeps across namespaces), so
-//! a frame read from a packet socket may carry an unfinished one. The relay is
-//! that hardware: it fills in the TCP/UDP checksum of every IPv4 frame it
-//! passes on (a right checksum stays the same).
+//! Checksums: the lab turns the veths' transmit checksum offload off
+//! ([`super::offload`]), so frames arrive with their checksums filled in; the
+//! relay recomputes the TCP/UDP checksum of every whole IPv4 frame anyway, as
+//! a NIC finishing an offloaded one would (a right checksum stays the same).
 
 use std::os::fd::{AsFd as _, AsRawFd as _, OwnedFd};
 use std::thread::JoinHandle;

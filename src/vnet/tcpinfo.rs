@@ -38,11 +38,13 @@ pub struct Sample {
     pub state: &'static str,
     /// Unanswered zero-window probes (or timer backoffs).
     pub probes: u8,
+    /// The receiver's window as the sender last heard it, bytes.
+    pub snd_wnd: u32,
 }
 
 impl Sample {
     /// The fields whose change makes a new row (not the RTT, which moves every ACK).
-    fn key(&self) -> (u32, Option<u32>, u32, u32, &'static str, u8) {
+    fn key(&self) -> (u32, Option<u32>, u32, u32, &'static str, u8, u32) {
         (
             self.cwnd,
             self.ssthresh,
@@ -50,6 +52,7 @@ impl Sample {
             self.unacked,
             self.state,
             self.probes,
+            self.snd_wnd,
         )
     }
 }
@@ -100,6 +103,7 @@ pub fn sample(fd: BorrowedFd<'_>, since: Instant) -> std::io::Result<Sample> {
         unacked: i.tcpi_unacked,
         state: ca_state(i.tcpi_ca_state),
         probes: i.tcpi_probes,
+        snd_wnd: i.tcpi_snd_wnd,
     })
 }
 

@@ -12,6 +12,7 @@ mod curriculum;
 mod drill_kinds;
 mod drill_range;
 mod lessons_big_folder;
+mod net_commands;
 mod network_lessons;
 mod quiz_answers;
 mod quiz_distractors;

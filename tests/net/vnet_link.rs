@@ -351,3 +351,80 @@ fn without_user_namespaces_one_line_names_the_remedy() {
     );
     assert!(!stderr.contains("panicked"));
 }
+
+#[test]
+fn a_receiver_that_stops_reading_closes_the_window_and_the_sender_probes() {
+    let test = "a_receiver_that_stops_reading_closes_the_window_and_the_sender_probes";
+    let Some(run) = run_with(test, "zero-window", &[]) else {
+        return;
+    };
+    let r = run.report();
+    // The window shrinks to zero while C does not read …
+    let windows: Vec<u64> = r["windows_advertised"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["window"].as_u64().unwrap())
+        .collect();
+    let zero = windows.iter().position(|&w| w == 0).unwrap();
+    assert!(
+        zero >= 2 && windows[..zero].iter().any(|&w| w > 0),
+        "{windows:?}"
+    );
+    assert!(r["zero_window_at_ms"].as_f64().is_some());
+    // … A sends no data into it, only probes, at doubling intervals, the
+    // first after about the minimum RTO (200 ms) …
+    assert_eq!(r["data_segments_while_zero"], 0, "{r}");
+    assert!(r["probes"].as_u64().unwrap() >= 2, "{r}");
+    assert!(r["first_probe_after_ms"].as_f64().unwrap() >= 150.0, "{r}");
+    let gaps: Vec<f64> = r["probe_gaps_ms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g.as_f64().unwrap())
+        .collect();
+    assert!(!gaps.is_empty() && gaps[0] >= 1.5 * 150.0, "{gaps:?}");
+    assert!(r["probes_answered_with_zero"].as_u64().unwrap() >= 2, "{r}");
+    // … and once C reads, the window opens and the data flows again.
+    assert!(r["window_update_at_ms"].as_f64().is_some(), "{r}");
+    assert!(r["data_segments_after_update"].as_u64().unwrap() > 0);
+    assert_eq!(r["bytes_delivered"], r["bytes_sent"]);
+    assert_eq!(r["intact"], true);
+    // The sender's own view (TCP_INFO): the peer's window reached zero.
+    let snd_wnd = r["snd_wnd_samples"].as_array().unwrap();
+    assert!(snd_wnd.iter().any(|s| s["snd_wnd"] == 0), "{snd_wnd:?}");
+
+    let Some(zero_acks) = tshark_at(
+        test,
+        &run.pcap,
+        "A:eth0",
+        "ip.src == 192.168.2.30 && tcp.analysis.zero_window",
+        &["frame.number"],
+    ) else {
+        return;
+    };
+    assert!(zero_acks.len() >= 3, "{zero_acks:?}");
+    let probes = tshark_at(
+        test,
+        &run.pcap,
+        "A:eth0",
+        "ip.src == 192.168.1.10 && (tcp.analysis.zero_window_probe || tcp.analysis.keep_alive)",
+        &["frame.number"],
+    )
+    .unwrap();
+    assert_eq!(
+        probes.len() as u64,
+        r["probes"].as_u64().unwrap(),
+        "{probes:?}"
+    );
+    let updates = tshark_at(
+        test,
+        &run.pcap,
+        "A:eth0",
+        "ip.src == 192.168.2.30 && tcp.analysis.window_update",
+        &["frame.number"],
+    )
+    .unwrap();
+    assert!(!updates.is_empty());
+    assert_eq!(malformed(test, &run.pcap), Some(0));
+}

@@ -16,6 +16,7 @@ mod tcp_loss;
 
 pub use tcp_loss::plans as tcp_loss_plans;
 mod traceroute;
+mod zero_window;
 
 use serde_json::Value;
 
@@ -48,6 +49,7 @@ pub const ALL: &[Experiment] = &[
     routing::ROUTING,
     mtu::MTU,
     tcp_loss::TCP_LOSS,
+    zero_window::ZERO_WINDOW,
 ];
 
 /// The experiment called `name`.

@@ -216,6 +216,7 @@ pub fn connection(seen: &[Seen], point: &str, sender: Ipv4Addr, ports: (u16, u16
                 ack,
                 window,
                 sack,
+                ..
             }) = s.upper
             else {
                 return None;
