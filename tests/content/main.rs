@@ -5,12 +5,17 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+// `crate::i18n::Text` for the lesson checker compiled in `lessons_build` (as build.rs has it).
+#[path = "../../src/lang.rs"]
+#[allow(dead_code)]
+mod i18n;
 
 mod corrections;
 mod curriculum;
 mod drill_kinds;
 mod drill_range;
 mod lessons_big_folder;
+mod lessons_build;
 mod network_lessons;
 mod quiz_answers;
 mod quiz_distractors;
