@@ -9,6 +9,7 @@
 //! - [`ns`]: the user namespace and one network namespace per host.
 //! - [`rtnl`]: a blocking rtnetlink socket; [`network`] builds a
 //!   [`topology::Spec`]; [`check`] proves the lab is closed.
+//! - [`offload`]: checksums filled by the kernel, not left for hardware.
 //! - [`capture`]: AF_PACKET capture points; [`frames`] reads facts out of
 //!   captured frames; [`state`] reads ARP caches, the bridge's MAC table and
 //!   routes; [`pcapng`] writes the capture with one interface per point.
@@ -22,6 +23,7 @@ pub mod frames;
 pub mod lab;
 pub mod network;
 pub mod ns;
+pub mod offload;
 pub mod pcapng;
 pub mod proto;
 pub mod rtnl;

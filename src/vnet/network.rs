@@ -164,6 +164,11 @@ impl Network {
             for index in indexes.into_iter().filter(|&i| i != 1) {
                 host.rtnl.change(set_up(index)).map_err(io_err("link up"))?;
             }
+            // Captured frames carry real checksums and wire-sized segments.
+            host.ns.enter().map_err(io_err("setns"))?;
+            for name in host.links.keys().filter(|n| n.as_str() != "lo") {
+                super::offload::software_checksums(name).map_err(io_err("checksum offload"))?;
+            }
         }
         for a in self.spec.addresses.clone() {
             let index = self.index(a.at)?;

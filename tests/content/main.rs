@@ -10,6 +10,7 @@ mod common;
 #[allow(dead_code)]
 mod i18n;
 
+mod check_commands;
 mod corrections;
 mod curriculum;
 mod drill_kinds;

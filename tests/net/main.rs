@@ -10,5 +10,6 @@ mod frames_props;
 mod frames_reference;
 mod subnet_props;
 mod subnet_table;
+mod vnet_checksums;
 mod vnet_experiments;
 mod vnet_lab;

@@ -15,7 +15,7 @@ use crate::common::run::BIN;
 
 /// One lab at a time: the machine is small, and a namespace inode a test
 /// looks for after a run must not be a new lab's recycled number.
-static ONE_LAB: Mutex<()> = Mutex::new(());
+pub static ONE_LAB: Mutex<()> = Mutex::new(());
 
 /// A finished run: its JSON report and the pcapng it wrote.
 pub struct Run {
