@@ -1,25 +1,56 @@
 //! Build-time data:
-//! - embeds the shipped lesson files: writes a list of (file name, contents) for
-//!   every file in `lessons/` that `src/lesson/embedded.rs` includes;
+//! - checks the shipped lessons, glossary and curriculum in `lessons/` with the
+//!   program's own lesson checker and writes them as static data (see
+//!   `build/lessons.rs`): no TOML is parsed for them at run time, and a broken
+//!   lesson fails the build with file:line;
 //! - turns the interface strings of `assets/i18n/ui.toml` into a sorted static table
 //!   that `src/i18n.rs` includes (see `build/ui_strings.rs`);
 //! - links the binary at a fixed address when the toolchain can (see
 //!   `fixed_address_binary`).
 
 use std::env;
-use std::fmt::Write as _;
 use std::fs;
 use std::path::Path;
 
+#[path = "build/lessons.rs"]
+mod lessons;
 #[path = "build/ui_strings.rs"]
 mod ui_strings;
+// `crate::i18n::Text` for the lesson modules compiled in `lessons`.
+#[path = "src/lang.rs"]
+#[allow(dead_code)]
+mod i18n;
 
 const UI_STRINGS: &str = "assets/i18n/ui.toml";
 
 fn main() {
     let out_dir = env::var("OUT_DIR").unwrap_or_default();
     fixed_address_binary(&out_dir);
-    write(&out_dir, "embedded_lessons.rs", &embedded_lessons());
+    println!("cargo:rerun-if-changed=lessons");
+    for file in [
+        "build/lessons.rs",
+        "src/lang.rs",
+        "src/lesson/catalog.rs",
+        "src/lesson/codec.rs",
+        "src/lesson/error.rs",
+        "src/lesson/model.rs",
+        "src/lesson/panel_id.rs",
+        "src/lesson/question.rs",
+        "src/lesson/raw.rs",
+        "src/lesson/validate.rs",
+    ] {
+        println!("cargo:rerun-if-changed={file}");
+    }
+    match lessons::generate(Path::new("lessons"), "lessons") {
+        Ok((structure, texts)) => {
+            let dest = Path::new(&out_dir).join("lessons.bin");
+            if let Err(err) = fs::write(&dest, structure) {
+                fail(&[format!("cannot write {}: {err}", dest.display())]);
+            }
+            write(&out_dir, "lessons.txt", &texts);
+        }
+        Err(errors) => fail(&errors),
+    }
     println!("cargo:rerun-if-changed={UI_STRINGS}");
     println!("cargo:rerun-if-changed=build/ui_strings.rs");
     let source = match fs::read_to_string(UI_STRINGS) {
@@ -78,33 +109,4 @@ fn write(out_dir: &str, name: &str, contents: &str) {
     if let Err(err) = fs::write(&dest, contents) {
         fail(&[format!("cannot write {}: {err}", dest.display())]);
     }
-}
-
-fn embedded_lessons() -> String {
-    println!("cargo:rerun-if-changed=lessons");
-    let dir = Path::new("lessons");
-    let mut names: Vec<String> = fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .filter_map(Result::ok)
-                .filter(|e| e.path().extension().is_some_and(|x| x == "toml"))
-                .filter_map(|e| e.file_name().into_string().ok())
-                .collect()
-        })
-        .unwrap_or_default();
-    names.sort();
-    let mut out = String::from("pub static FILES: &[(&str, &str)] = &[\n");
-    for name in &names {
-        println!("cargo:rerun-if-changed=lessons/{name}");
-        let abs = Path::new(&env::var("CARGO_MANIFEST_DIR").unwrap_or_default())
-            .join("lessons")
-            .join(name);
-        let _ = writeln!(
-            out,
-            "    ({name:?}, include_str!({:?})),",
-            abs.display().to_string()
-        );
-    }
-    out.push_str("];\n");
-    out
 }

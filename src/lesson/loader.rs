@@ -1,19 +1,16 @@
 //! Loading a lesson folder (or the embedded one) into a validated [`LessonSet`].
 
-use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use super::catalog::{Curriculum, Glossary, toml_error};
+use super::catalog::{Curriculum, Glossary};
+use super::codec;
 use super::embedded;
 use super::error::{LessonError, LessonErrors};
-use super::model::{Checker, Lesson, validate_file};
-use super::question::Question;
-use super::raw::RawLesson;
+use super::validate::{LessonSet, validate_files};
 use crate::output_file::{kind_of, plain_reason};
 
-pub const CURRICULUM_FILE: &str = "curriculum.toml";
-pub const GLOSSARY_FILE: &str = "glossary.toml";
+pub use super::validate::{CURRICULUM_FILE, GLOSSARY_FILE};
 
 /// Where lessons come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,255 +27,65 @@ impl LessonSource {
     }
 }
 
-/// Everything a lesson folder holds, validated.
-#[derive(Debug, Clone, Default)]
-pub struct LessonSet {
-    /// Sorted by `order`, then id.
-    pub lessons: Vec<Lesson>,
-    pub curriculum: Curriculum,
-    pub glossary: Glossary,
-    /// Authored quiz questions from every file, in file order.
-    pub questions: Vec<Question>,
-}
-
 impl LessonSet {
     /// Loads and validates; every problem found is reported, not just the first.
+    /// A teacher's folder is read and checked (every problem found is
+    /// reported, not just the first); the built-in set was checked by build.rs
+    /// and is only decoded.
     pub fn load(source: &LessonSource) -> Result<LessonSet, LessonErrors> {
-        let files = match source {
-            LessonSource::Embedded => embedded::FILES
-                .iter()
-                .map(|(name, text)| (name.to_string(), text.to_string()))
-                .collect(),
-            LessonSource::Dir(dir) => read_dir(dir)?,
+        let dir = match source {
+            LessonSource::Embedded => return Self::embedded(),
+            LessonSource::Dir(dir) => dir,
         };
-        let label = match source {
-            LessonSource::Embedded => "built-in lessons".to_string(),
-            LessonSource::Dir(dir) => dir.display().to_string(),
-        };
+        let files = read_dir(dir)?;
+        let label = dir.display().to_string();
         Self::from_files(&label, files).map_err(|mut errors| {
             // Name files as the teacher would open them.
-            let prefix = match source {
-                LessonSource::Embedded => PathBuf::from("lessons"),
-                LessonSource::Dir(dir) => dir.clone(),
-            };
             for err in &mut errors.0 {
                 if err.file != label {
-                    err.file = prefix.join(&err.file).display().to_string();
+                    err.file = dir.join(&err.file).display().to_string();
                 }
             }
             errors
         })
     }
 
-    /// The built-in lessons. They are checked by the test suite, so failure here
-    /// means a broken build; the caller reports it.
+    /// The built-in lessons, checked at build time. Decoding parses each panel
+    /// link's argument; a failure there (a shipped link a panel refuses, which
+    /// every test would show) is reported as the folder's problem.
     pub fn embedded() -> Result<LessonSet, LessonErrors> {
-        Self::load(&LessonSource::Embedded)
+        codec::decode(embedded::STRUCTURE, embedded::TEXTS).map_err(|why| {
+            LessonErrors(vec![LessonError::folder(
+                "lessons",
+                format!("the built-in lessons: {why}"),
+            )])
+        })
     }
 
-    /// Validates a set of (file name, contents).
+    /// Decodes what build.rs wrote for a lesson folder (`codec.rs`); the
+    /// program decodes its built-in set with it, tests a freshly built one.
+    pub fn decode(structure: &[u8], texts: &str) -> Result<LessonSet, String> {
+        codec::decode(structure, texts)
+    }
+
+    /// Validates a set of (file name, contents); a folder without a curriculum
+    /// or glossary gets the built-in ones.
     pub fn from_files(
         label: &str,
         files: Vec<(String, String)>,
     ) -> Result<LessonSet, LessonErrors> {
-        let mut errors = Vec::new();
-        let find = |name: &str| {
-            files
-                .iter()
-                .find(|(n, _)| n == name)
-                .map(|(_, t)| t.clone())
-        };
-        // The glossary is needed by nobody below: it is parsed on a thread of
-        // its own while the lesson files are checked (two thirds of a start-up
-        // is this parsing; see docs/PERFORMANCE.md).
-        let (curriculum, glossary, checked) = std::thread::scope(|scope| {
-            let glossary = scope.spawn(|| match find(GLOSSARY_FILE) {
-                Some(text) => Glossary::parse(GLOSSARY_FILE, &text),
-                None => Ok(builtin(GLOSSARY_FILE, Glossary::parse)),
-            });
-            let curriculum = match find(CURRICULUM_FILE) {
-                Some(text) => Curriculum::parse(CURRICULUM_FILE, &text),
-                None => Ok(builtin(CURRICULUM_FILE, Curriculum::parse)),
-            };
-            let checked = {
-                let known = curriculum.as_ref().ok();
-                let empty = Curriculum::default();
-                let curriculum = known.unwrap_or(&empty);
-                let lesson_files: Vec<&(String, String)> = files
-                    .iter()
-                    .filter(|(name, _)| name != CURRICULUM_FILE && name != GLOSSARY_FILE)
-                    .collect();
-                check_files(&lesson_files, curriculum)
-            };
-            let glossary = glossary
-                .join()
-                .unwrap_or_else(|_| Err(vec![LessonError::folder(label, "glossary check failed")]));
-            (curriculum, glossary, checked)
-        });
-        let curriculum = curriculum.unwrap_or_else(|e| {
-            errors.extend(e);
-            Curriculum::default()
-        });
-        let glossary = glossary.unwrap_or_else(|e| {
-            errors.extend(e);
-            Glossary::default()
-        });
-        let mut lessons: Vec<Lesson> = Vec::new();
-        let mut questions: Vec<Question> = Vec::new();
-        // First file of each question id and lesson id: duplicates are found by
-        // lookup, not by scanning everything loaded so far.
-        let mut question_files: HashMap<String, &str> = HashMap::new();
-        let mut lesson_files: HashMap<String, &str> = HashMap::new();
-        for file in checked {
-            let FileChecked {
-                name,
-                mut check,
-                lesson,
-                found,
-                question_at,
-                id_at,
-            } = match file {
-                Ok(file) => file,
-                Err(error) => {
-                    errors.push(error);
-                    continue;
-                }
-            };
-            for question in found {
-                if let Some(file) = question_files.get(&question.id) {
-                    let at = question_at.get(&question.id).copied().unwrap_or(0);
-                    check.error(
-                        at,
-                        format!("duplicate question id '{}' (also in {file})", question.id),
-                    );
-                } else {
-                    question_files.insert(question.id.clone(), name);
-                }
-                questions.push(question);
-            }
-            if let Some(lesson) = lesson {
-                if let Some(file) = lesson_files.get(&lesson.id) {
-                    check.error(
-                        id_at,
-                        format!("duplicate lesson id '{}' (also in {file})", lesson.id),
-                    );
-                } else {
-                    lesson_files.insert(lesson.id.clone(), name);
-                }
-                lessons.push(lesson);
-            }
-            errors.extend(check.errors);
-        }
-        if lessons.is_empty() && errors.is_empty() {
-            errors.push(LessonError::folder(
-                label,
-                "no lessons found (a lesson is a .toml file with an id, a title and [[steps]])",
-            ));
-        }
-        if !errors.is_empty() {
-            errors.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
-            return Err(LessonErrors(errors));
-        }
-        lessons.sort_by(|a, b| (a.order, &a.id).cmp(&(b.order, &b.id)));
-        Ok(LessonSet {
-            lessons,
-            curriculum,
-            glossary,
-            questions,
-        })
-    }
-
-    pub fn lesson(&self, id: &str) -> Option<&Lesson> {
-        self.lessons.iter().find(|l| l.id == id)
-    }
-
-    pub fn index_of(&self, id: &str) -> Option<usize> {
-        self.lessons.iter().position(|l| l.id == id)
+        validate_files(label, files, builtin_curriculum, builtin_glossary)
     }
 }
 
-/// One lesson file parsed and checked on its own (what needs every file —
-/// duplicate ids — is checked afterwards, in file order).
-struct FileChecked<'a> {
-    name: &'a str,
-    check: Checker<'a>,
-    lesson: Option<Lesson>,
-    found: Vec<Question>,
-    /// Where each question id is written (for an id repeated within the file,
-    /// the last occurrence).
-    question_at: HashMap<String, usize>,
-    id_at: usize,
+/// The built-in curriculum, for folders that do not bring their own.
+fn builtin_curriculum() -> Curriculum {
+    codec::decode_curriculum(embedded::STRUCTURE, embedded::TEXTS).unwrap_or_default()
 }
 
-fn check_file<'a>(
-    name: &'a str,
-    text: &'a str,
-    curriculum: &Curriculum,
-) -> Result<FileChecked<'a>, LessonError> {
-    let raw: RawLesson = toml::from_str(text).map_err(|e| toml_error(name, text, &e))?;
-    let mut check = Checker::new(name, text);
-    let id_at = raw.id.span().start;
-    let question_at: HashMap<String, usize> = raw
-        .questions
-        .iter()
-        .map(|q| {
-            (
-                q.get_ref().id.get_ref().clone(),
-                q.get_ref().id.span().start,
-            )
-        })
-        .collect();
-    let (lesson, found) = validate_file(raw, curriculum, &mut check);
-    Ok(FileChecked {
-        name,
-        check,
-        lesson,
-        found,
-        question_at,
-        id_at,
-    })
-}
-
-/// [`check_file`] for every file, on as many threads as there are cores (at
-/// most 4), the results in the order of `files`.
-fn check_files<'a>(
-    files: &[&'a (String, String)],
-    curriculum: &Curriculum,
-) -> Vec<Result<FileChecked<'a>, LessonError>> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZero::get)
-        .clamp(1, 4);
-    let per_thread = files.len().div_ceil(threads).max(1);
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = files
-            .chunks(per_thread)
-            .map(|chunk| {
-                scope.spawn(move || {
-                    chunk
-                        .iter()
-                        .map(|(name, text)| check_file(name, text, curriculum))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|worker| {
-                worker.join().unwrap_or_else(|_| {
-                    vec![Err(LessonError::folder("lessons", "a lesson check failed"))]
-                })
-            })
-            .collect()
-    })
-}
-
-/// The embedded curriculum or glossary, for folders that do not bring their own.
-fn builtin<T: Default>(name: &str, parse: fn(&str, &str) -> Result<T, Vec<LessonError>>) -> T {
-    embedded::FILES
-        .iter()
-        .find(|(n, _)| *n == name)
-        .and_then(|(n, text)| parse(n, text).ok())
-        .unwrap_or_default()
+/// The built-in glossary, for folders that do not bring their own.
+fn builtin_glossary() -> Glossary {
+    codec::decode_glossary(embedded::STRUCTURE, embedded::TEXTS).unwrap_or_default()
 }
 
 /// The largest lesson file read (the biggest shipped one is a few dozen kB).

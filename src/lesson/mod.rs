@@ -5,23 +5,31 @@
 //! terms). A teacher's folder may leave those two out: the built-in ones are used.
 
 mod catalog;
+mod codec;
+#[cfg(test)]
+mod codec_tests;
 mod error;
 pub mod loader;
 pub mod markup;
 mod model;
 pub mod panel;
 mod panel_arg;
+mod panel_id;
 pub mod question;
 mod raw;
+mod validate;
 
 pub use catalog::{Concept, Curriculum, Glossary, Term};
 pub use error::{LessonError, LessonErrors};
-pub use loader::{LessonSet, LessonSource};
+pub use loader::LessonSource;
 pub use model::{Lesson, PanelLink, Step};
 pub use panel::{PanelArg, PanelId};
 pub use question::{Expected, Question, QuestionKind, Topic};
+pub use validate::LessonSet;
 
-/// The lesson files shipped in the binary, as (file name, contents).
-pub mod embedded {
-    include!(concat!(env!("OUT_DIR"), "/embedded_lessons.rs"));
+/// The shipped lessons, glossary and curriculum, checked and encoded by
+/// build.rs (`build/lessons.rs`, `codec.rs`).
+mod embedded {
+    pub static STRUCTURE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/lessons.bin"));
+    pub static TEXTS: &str = include_str!(concat!(env!("OUT_DIR"), "/lessons.txt"));
 }

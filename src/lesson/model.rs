@@ -39,6 +39,8 @@ pub struct PanelLink {
     pub arg: String,
     /// The argument parsed by the panel's own parser; what `open` receives.
     pub open: PanelArg,
+    /// The lesson opens the panel on a refused input on purpose.
+    pub expect_error: bool,
 }
 
 impl PanelLink {
@@ -46,7 +48,12 @@ impl PanelLink {
     pub fn parse(panel: PanelId, arg: impl Into<String>) -> Result<PanelLink, String> {
         let arg = arg.into();
         let open = PanelArg::parse(panel, &arg, false)?;
-        Ok(PanelLink { panel, arg, open })
+        Ok(PanelLink {
+            panel,
+            arg,
+            open,
+            expect_error: false,
+        })
     }
 }
 
@@ -265,7 +272,12 @@ pub(super) fn validate_panel_link(
         .unwrap_or_default();
     let expect_error = raw.expect_error.as_ref().is_some_and(|e| *e.get_ref());
     match PanelArg::parse(panel, &arg, expect_error) {
-        Ok(open) => Some(PanelLink { panel, arg, open }),
+        Ok(open) => Some(PanelLink {
+            panel,
+            arg,
+            open,
+            expect_error,
+        }),
         Err(why) => {
             let at = raw
                 .arg

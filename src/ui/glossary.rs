@@ -29,24 +29,13 @@ pub struct GlossaryView {
     pub detail: bool,
     /// Indices (into the glossary) of the terms the query matches.
     results: Vec<usize>,
-    /// Each term's English, Chinese and notes, folded once (see `search::fold`).
-    folded: Vec<String>,
+    /// Each term's English, Chinese and notes, folded once, at the first
+    /// query (see `search::fold`); opening the panel folds nothing.
+    folded: std::cell::OnceCell<Vec<String>>,
 }
 
 impl GlossaryView {
     pub fn new(set: Arc<LessonSet>) -> GlossaryView {
-        let folded = set
-            .glossary
-            .terms
-            .iter()
-            .map(|term| {
-                let mut all = format!("{}\n{}", term.en, term.zh);
-                if let Some(n) = &term.note {
-                    all = format!("{all}\n{}\n{}", n.en, n.zh);
-                }
-                fold(&all)
-            })
-            .collect();
         let mut view = GlossaryView {
             set,
             search: None,
@@ -54,7 +43,7 @@ impl GlossaryView {
             selected: 0,
             detail: false,
             results: Vec::new(),
-            folded,
+            folded: std::cell::OnceCell::new(),
         };
         view.refresh();
         view
@@ -82,9 +71,26 @@ impl GlossaryView {
     /// Recomputes the results (when the query changes, not on every draw).
     fn refresh(&mut self) {
         let q = fold(self.query());
-        self.results = (0..self.folded.len())
-            .filter(|i| q.is_empty() || self.folded.get(*i).is_some_and(|f| f.contains(&q)))
-            .collect();
+        let terms = &self.set.glossary.terms;
+        self.results = if q.is_empty() {
+            (0..terms.len()).collect()
+        } else {
+            let folded = self.folded.get_or_init(|| {
+                terms
+                    .iter()
+                    .map(|term| {
+                        let mut all = format!("{}\n{}", term.en, term.zh);
+                        if let Some(n) = &term.note {
+                            all = format!("{all}\n{}\n{}", n.en, n.zh);
+                        }
+                        fold(&all)
+                    })
+                    .collect()
+            });
+            (0..folded.len())
+                .filter(|i| folded.get(*i).is_some_and(|f| f.contains(&q)))
+                .collect()
+        };
         self.selected = self.selected.min(self.results.len().saturating_sub(1));
     }
 

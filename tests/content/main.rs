@@ -5,6 +5,10 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+// `crate::i18n::Text` for the lesson checker compiled in `lessons_build` (as build.rs has it).
+#[path = "../../src/lang.rs"]
+#[allow(dead_code)]
+mod i18n;
 
 mod check_commands;
 mod corrections;
@@ -12,6 +16,7 @@ mod curriculum;
 mod drill_kinds;
 mod drill_range;
 mod lessons_big_folder;
+mod lessons_build;
 mod net_commands;
 mod network_lessons;
 mod quiz_answers;

@@ -45,7 +45,8 @@ pub const KEYS: &[Binding] = &[
 #[derive(Debug, Clone)]
 pub struct LessonsView {
     set: Arc<LessonSet>,
-    index: Arc<SearchIndex>,
+    /// Built at the first search (`/`), shared by clones of the view.
+    index: Arc<std::sync::OnceLock<SearchIndex>>,
     /// Highlighted row of the list.
     pub selected: usize,
     /// The lesson being read (None: the list has focus).
@@ -71,12 +72,11 @@ pub struct LessonsView {
 const SIDE_BY_SIDE: u16 = super::layout::LESSONS_SIDE_BY_SIDE;
 
 impl LessonsView {
-    /// The reader over `set`; the search index is built here, once.
+    /// The reader over `set`; the search index is built at the first search.
     pub fn new(set: Arc<LessonSet>) -> LessonsView {
-        let index = Arc::new(SearchIndex::build(&set));
         LessonsView {
             set,
-            index,
+            index: Arc::default(),
             selected: 0,
             open: None,
             step: 0,
@@ -309,6 +309,8 @@ impl Panel for LessonsView {
     }
 
     fn search(&mut self, _ctx: &mut Ctx) -> bool {
+        // The index is built now, at the first `/`, not when the tutor starts.
+        index_of(&self.index, &self.set);
         self.search = Some(SearchBox::default());
         self.hits.clear();
         true
@@ -323,7 +325,9 @@ impl Panel for LessonsView {
             return TextInput::Ignored;
         };
         match search.key(&key, self.hits.len()) {
-            SearchKey::Changed => self.hits = self.index.search(search.query()),
+            SearchKey::Changed => {
+                self.hits = index_of(&self.index, &self.set).search(search.query())
+            }
             SearchKey::Moved => {}
             SearchKey::Full => ctx.say(t(ctx.lang, "status.field_full")),
             SearchKey::Cancel => self.search = None,
@@ -346,10 +350,15 @@ impl Panel for LessonsView {
             if !search.paste(text) {
                 ctx.say(t(ctx.lang, "status.field_full"));
             }
-            self.hits = self.index.search(search.query());
+            self.hits = index_of(&self.index, &self.set).search(search.query());
         }
         TextInput::Consumed(None)
     }
+}
+
+/// The search index over every step of `set`, built once, when first needed.
+fn index_of<'a>(index: &'a std::sync::OnceLock<SearchIndex>, set: &LessonSet) -> &'a SearchIndex {
+    index.get_or_init(|| SearchIndex::build(set))
 }
 
 /// Cutting to a number of cells lives in `ui::text` (kept here for the screens
