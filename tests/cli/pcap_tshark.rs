@@ -172,3 +172,79 @@ fn export_errors_are_clear_and_exit_non_zero() {
     // Nothing is left behind in the output directory.
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }
+
+/// tshark's fields `fields` of every DNS message in `file`, one line each.
+fn dns_fields(file: &Path, fields: &[&str]) -> Vec<String> {
+    let mut cmd = Command::new("tshark");
+    cmd.arg("-r").arg(file).args(["-Y", "dns", "-T", "fields"]);
+    for f in fields {
+        cmd.args(["-e", f]);
+    }
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn the_dns_export_is_real_dns_to_tshark_truncated_over_udp_then_whole_over_tcp() {
+    if !tshark_available() {
+        common::skip("pcap_tshark", "tshark is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("dns.pcap");
+    export(&["dns"], &file);
+    let text = tshark_verbose(&file);
+    assert_clean(&text, "export dns");
+    assert!(text.contains("Domain Name System (query)"), "{text}");
+    assert!(text.contains("Domain Name System (response)"), "{text}");
+    // name, type, over TCP?, response?, TC, answers, rcode
+    let rows = dns_fields(
+        &file,
+        &[
+            "dns.qry.name",
+            "dns.qry.type",
+            "tcp.port",
+            "dns.flags.response",
+            "dns.flags.truncated",
+            "dns.count.answers",
+            "dns.flags.rcode",
+        ],
+    );
+    let many: Vec<&String> = rows
+        .iter()
+        .filter(|r| r.starts_with("many.lab.test\t"))
+        .collect();
+    assert_eq!(many.len(), 4, "{rows:#?}");
+    // UDP: the query, then a response with TC set and only the records that fit.
+    assert!(
+        many[0].ends_with("\t0\t0\t0\t0") && many[0].contains("\t\t"),
+        "{}",
+        many[0]
+    );
+    assert_eq!(
+        many[1].split('\t').collect::<Vec<_>>()[3..],
+        ["1", "1", "30", "0"]
+    );
+    // TCP (port 53): the same question, and all 40 records.
+    assert!(many[2].contains("53"), "{}", many[2]);
+    assert_eq!(
+        many[3].split('\t').collect::<Vec<_>>()[3..],
+        ["1", "0", "40", "0"]
+    );
+    let nx: Vec<&String> = rows
+        .iter()
+        .filter(|r| r.starts_with("nosuch.lab.test\t"))
+        .collect();
+    assert!(nx[1].ends_with("\t0\t3"), "NXDOMAIN is rcode 3: {}", nx[1]);
+    // Six questions over UDP and one over TCP: 7 queries, 7 responses (the
+    // cache answered the last www without a message).
+    assert_eq!(rows.len(), 14, "{rows:#?}");
+}
