@@ -8,7 +8,7 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// How much of each output stream is kept (the end of it: a traceback is there).
 const TAIL: usize = 8 * 1024;
@@ -131,6 +131,32 @@ impl Student {
     /// The exit status, if the program has ended.
     pub fn exited(&mut self) -> Option<ExitStatus> {
         self.child.try_wait().ok().flatten()
+    }
+
+    /// The exit status once the program has ended, waiting at most `bound` for it:
+    /// a program that crashes on an input ends a moment after it (longer on a busy
+    /// machine, where its traceback takes a while to print).
+    pub fn exited_within(&mut self, bound: Duration) -> Option<ExitStatus> {
+        let deadline = Instant::now() + bound;
+        loop {
+            if let Some(status) = self.exited() {
+                return Some(status);
+            }
+            if Instant::now() >= deadline {
+                return None;
+            }
+            thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    /// [`Student::output_tail`] of a program that has ended: its pipes are read to
+    /// their end first (bounded: a grandchild may hold them open), so the last lines
+    /// it wrote before exiting — its traceback — are never missed.
+    pub fn final_output(&self) -> String {
+        for done in &self.drained {
+            let _ = done.recv_timeout(Duration::from_millis(500));
+        }
+        self.output_tail()
     }
 
     /// The end of what the program wrote to stderr (or stdout, if stderr is empty).

@@ -137,13 +137,16 @@ pub fn run(
             log: &log,
         };
         let outcome = play(&peer, &property.action);
-        // A crash shows a moment after the bad input; look once more before judging.
-        if !outcome.passed {
-            thread::sleep(Duration::from_millis(30));
-        }
+        // A crash shows a moment after the bad input: after a failure, give the
+        // program a bounded moment to end before judging whether it crashed.
+        let settle = if outcome.passed {
+            Duration::ZERO
+        } else {
+            Duration::from_millis(500)
+        };
         let program = running.student.as_mut().and_then(|s| {
-            s.exited().map(|status| {
-                let tail = s.output_tail();
+            s.exited_within(settle).map(|status| {
+                let tail = s.final_output();
                 tf(
                     lang,
                     "check.program.exited",
@@ -284,7 +287,7 @@ fn launch(
         if let Some(s) = student.as_mut()
             && let Some(status) = s.exited()
         {
-            let output = last_lines(&s.output_tail(), 12);
+            let output = last_lines(&s.final_output(), 12);
             return Err(CheckError::NotStarted(tf(
                 lang,
                 "check.err.exited_early",

@@ -6,6 +6,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod check_commands;
 mod corrections;
 mod curriculum;
 mod drill_kinds;
