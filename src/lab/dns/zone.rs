@@ -247,6 +247,12 @@ fn record(
     let kind = word
         .ok_or_else(|| at(line, "missing type (A, AAAA or CNAME)"))?
         .to_ascii_uppercase();
+    if !["A", "AAAA", "CNAME"].contains(&kind.as_str()) {
+        return Err(at(
+            line,
+            format!("type {kind} is not served by the lab (A, AAAA, CNAME)"),
+        ));
+    }
     let value = rest
         .next()
         .ok_or_else(|| at(line, format!("{kind} needs a value")))?;
