@@ -3,6 +3,7 @@
 pub mod arp;
 pub mod bpf;
 pub mod frame;
+pub mod impaired;
 pub mod osi;
 pub mod pcap;
 pub mod subnet;

@@ -72,6 +72,14 @@ pub enum Job {
     LabWake(LabWake),
     /// The real handshake capture ended (Handshake panel).
     HandshakeCaptured(RealCaptured),
+    /// A scenario ran in the virtual network (LAN / ARP panel).
+    LanReal(crate::ui::lan::real::LanRealRun),
+}
+
+impl From<crate::ui::lan::real::LanRealRun> for Job {
+    fn from(run: crate::ui::lan::real::LanRealRun) -> Job {
+        Job::LanReal(run)
+    }
 }
 
 impl From<LabWake> for Job {

@@ -9,6 +9,7 @@ use ratatui::text::{Line, Span};
 use super::super::layout::{LAN_DIAGRAM_MIN, LAN_TALL};
 use super::super::panel::RenderCtx;
 use super::super::text::wrap;
+use super::real::{self, RealRun};
 use super::{LanPanel, TICKS_PER_STEP};
 use crate::i18n::{Lang, t, tf};
 use crate::net::arp::{Delivery, LanStep, NodeId, Reaction};
@@ -331,5 +332,158 @@ fn delivery_key(d: Delivery) -> &'static str {
 fn draw_lines(lines: &[Line], area: Rect, buf: &mut Buffer) {
     for (i, line) in lines.iter().take(usize::from(area.height)).enumerate() {
         buf.set_line(area.x, area.y + i as u16, line, area.width);
+    }
+}
+
+impl LanPanel {
+    /// Real mode: the captured frames (the selected one in the inspector), where
+    /// each was seen, the experiment's facts, A's ARP cache and the bridge table.
+    pub(super) fn draw_real(&self, run: &RealRun, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
+        let lang = ctx.lang;
+        let width = usize::from(area.width);
+        let key = format!("net.{}.title", run.experiment);
+        let title = t(lang, &key);
+        let head = tf(
+            lang,
+            "lan.real.title",
+            &[
+                ("experiment", title),
+                ("n", &(self.real_cursor + 1).to_string()),
+                ("m", &run.frames.len().to_string()),
+            ],
+        );
+        buf.set_stringn(
+            area.x,
+            area.y,
+            super::super::text::fit(&head, width),
+            width,
+            ctx.theme.accent,
+        );
+        let wide = area.width >= 120 && area.height >= LAN_TALL;
+        let left_w = if wide {
+            area.width * 11 / 20
+        } else {
+            area.width
+        };
+        let lw = usize::from(left_w);
+        let mut left: Vec<Line<'static>> = Vec::new();
+        let plain = |s: String| (s, ctx.theme.muted);
+        left.extend(wrap(
+            &[plain(t(lang, "lan.real.legend").to_string())],
+            lw,
+            ("", Style::default()),
+            ("", Style::default()),
+        ));
+        let timing = tf(
+            lang,
+            "lan.real.timing",
+            &[
+                ("setup", &format!("{:.1}", run.setup_ms)),
+                ("run", &format!("{:.1}", run.run_ms)),
+                ("teardown", &format!("{:.1}", run.teardown_ms)),
+                ("ipv6", &run.ipv6_frames.to_string()),
+            ],
+        );
+        left.extend(wrap(
+            &[plain(timing)],
+            lw,
+            ("", Style::default()),
+            ("", Style::default()),
+        ));
+        left.push(Line::default());
+        for (i, frame) in run.frames.iter().enumerate() {
+            let mark = if i == self.real_cursor { "▸" } else { " " };
+            let ms = format!("{:.3}", frame.at_us as f64 / 1000.0);
+            let row = format!("{mark}{ms:>8} ms  {}", real::summary(&frame.seen, lang));
+            // Frames after the selected one are not "on the wire" yet: stepping
+            // (→ or p) brings them in one by one, in capture order.
+            let style = match i.cmp(&self.real_cursor) {
+                std::cmp::Ordering::Equal => ctx.theme.selected,
+                std::cmp::Ordering::Less => ctx.theme.base,
+                std::cmp::Ordering::Greater => ctx.theme.muted,
+            };
+            left.push(Line::styled(super::super::text::fit(&row, lw), style));
+        }
+        left.push(Line::default());
+        if let Some(frame) = run.frames.get(self.real_cursor) {
+            left.extend(wrap(
+                &[(real::seen_at(frame, lang), ctx.theme.base)],
+                lw,
+                ("", Style::default()),
+                ("  ", Style::default()),
+            ));
+        }
+        let mut tables: Vec<Line<'static>> = Vec::new();
+        let tw = if wide {
+            usize::from(area.width - left_w - 2)
+        } else {
+            width
+        };
+        tables.push(Line::styled(
+            t(lang, "lan.real.facts").to_string(),
+            ctx.theme.bold,
+        ));
+        for fact in real::facts(run, lang) {
+            tables.extend(wrap(
+                &[(fact, ctx.theme.base)],
+                tw,
+                ("• ", Style::default()),
+                ("  ", Style::default()),
+            ));
+        }
+        tables.push(Line::styled(
+            t(lang, "lan.real.cache").to_string(),
+            ctx.theme.bold,
+        ));
+        let cache = real::arp_cache(run);
+        if cache.is_empty() {
+            tables.push(Line::raw(format!("  {}", t(lang, "lan.empty"))));
+        }
+        for row in cache {
+            tables.push(Line::raw(format!("  {row}")));
+        }
+        if let Some(bridge) = real::bridge_table(run) {
+            tables.push(Line::styled(
+                t(lang, "lan.real.bridge").to_string(),
+                ctx.theme.bold,
+            ));
+            for row in bridge {
+                tables.push(Line::raw(format!("  {row}")));
+            }
+        }
+        let top = area.y + 2;
+        let height = area.bottom().saturating_sub(top);
+        if wide {
+            let used = (left.len().max(tables.len()) as u16).min(height);
+            draw_lines(&left, Rect::new(area.x, top, left_w, used), buf);
+            draw_lines(
+                &tables,
+                Rect::new(area.x + left_w + 2, top, area.width - left_w - 2, used),
+                buf,
+            );
+            let below_y = top + used + 1;
+            let below = Rect::new(
+                area.x,
+                below_y,
+                area.width,
+                area.bottom().saturating_sub(below_y),
+            );
+            self.inspector.render(below, buf, ctx, "lan.no-frame");
+        } else {
+            let used = (left.len() as u16).min(height);
+            draw_lines(&left, Rect::new(area.x, top, area.width, used), buf);
+            let below_y = top + used;
+            let below = Rect::new(
+                area.x,
+                below_y,
+                area.width,
+                area.bottom().saturating_sub(below_y),
+            );
+            if self.show_inspector {
+                self.inspector.render(below, buf, ctx, "lan.no-frame");
+            } else {
+                draw_lines(&tables, below, buf);
+            }
+        }
     }
 }

@@ -17,9 +17,12 @@ use crate::lesson::PanelArg;
 use crate::lesson::panel::LanSource;
 use crate::net::arp::{Lan, LanCase, LanScenario, LanStep, scenario, story};
 
-/// Ticks (of the app's 50 ms timer) between steps while playing.
 mod draw;
+pub mod real;
 
+use real::{LanRealRun, RealRun};
+
+/// Ticks (of the app's 50 ms timer) between steps while playing.
 const TICKS_PER_STEP: u32 = 30;
 
 /// State of the LAN / ARP panel.
@@ -40,6 +43,14 @@ pub struct LanPanel {
     lan: Lan,
     /// Where `w` writes (the working directory unless a test says otherwise).
     pub export_dir: Option<PathBuf>,
+    /// Real mode (`r`): the scenario as the virtual network ran it.
+    pub real: Option<RealRun>,
+    pub real_cursor: usize,
+    /// The worker running the virtual network, until its result arrives.
+    real_job: Option<std::thread::JoinHandle<()>>,
+    /// The binary whose hidden `__vnet` subcommand runs the lab (this one
+    /// unless a test names the built binary).
+    pub lab_exe: Option<PathBuf>,
 }
 
 /// Messages of the LAN / ARP panel.
@@ -48,6 +59,8 @@ pub enum LanMsg {
     TogglePlay,
     NextScenario,
     ToggleInspector,
+    /// Run the scenario in the virtual network, or go back to the simulation.
+    Real,
     Inspector(InspectorMsg),
 }
 
@@ -71,6 +84,11 @@ pub const KEYS: &[Binding] = inspector_keys!(
             msg: Msg::Panel(PanelMsg::Lan(LanMsg::ToggleInspector)),
             help: "lan.key.frame",
         },
+        Binding {
+            keys: &[Key::Char('r')],
+            msg: Msg::Panel(PanelMsg::Lan(LanMsg::Real)),
+            help: "lan.key.real",
+        },
     ]
 );
 
@@ -88,6 +106,10 @@ impl Default for LanPanel {
             inspector: InspectorPane::default(),
             lan: Lan::default(),
             export_dir: None,
+            real: None,
+            real_cursor: 0,
+            real_job: None,
+            lab_exe: None,
         };
         panel.load(LanScenario::SameNetwork);
         panel
@@ -96,6 +118,7 @@ impl Default for LanPanel {
 
 impl LanPanel {
     fn load(&mut self, kind: LanScenario) {
+        self.real = None;
         self.scenario = kind;
         self.case = None;
         self.lan = Lan::default();
@@ -133,8 +156,72 @@ impl LanPanel {
     }
 
     fn refresh_inspector(&mut self) {
-        let frame = self.steps.get(self.cursor).and_then(|s| s.frame.clone());
+        let frame = match &self.real {
+            Some(run) => run.frames.get(self.real_cursor).map(|f| f.data.clone()),
+            None => self.steps.get(self.cursor).and_then(|s| s.frame.clone()),
+        };
         self.inspector.show_frame(frame.as_deref());
+    }
+
+    /// Starts the real run of the scenario on screen, or leaves real mode.
+    fn toggle_real(&mut self, ctx: &mut Ctx) {
+        if self.real.take().is_some() {
+            self.refresh_inspector();
+            return;
+        }
+        if self.real_job.is_some() {
+            return;
+        }
+        if self.case.is_some() {
+            ctx.say(crate::i18n::t(ctx.lang, "lan.real.own-case"));
+            return;
+        }
+        self.playing = false;
+        ctx.say(crate::i18n::t(ctx.lang, "lan.real.running"));
+        let experiment = real::experiment_of(self.scenario);
+        self.real_job = Some(real::spawn(
+            self.lab_exe.clone(),
+            experiment,
+            real::to_sink(ctx.jobs.clone()),
+        ));
+    }
+
+    /// Whether a real run is under way.
+    pub fn real_running(&self) -> bool {
+        self.real_job.is_some()
+    }
+
+    /// Shows a finished real run (or says why there is none).
+    pub fn show_real(&mut self, run: LanRealRun, ctx: &mut Ctx) {
+        if let Some(job) = self.real_job.take() {
+            // The worker has sent its result; joining returns at once.
+            let _ = job.join();
+        }
+        match run.0 {
+            Ok(outcome) => {
+                self.real = Some(RealRun::from_outcome(&outcome));
+                self.real_cursor = 0;
+                self.playing = false;
+                ctx.status = None;
+                self.refresh_inspector();
+            }
+            Err(e) => ctx.say(e.message(ctx.lang)),
+        }
+    }
+
+    /// Steps in the mode on screen: captured frames, or the simulated story.
+    fn len(&self) -> usize {
+        self.real
+            .as_ref()
+            .map_or(self.steps.len(), |r| r.frames.len())
+    }
+
+    fn at(&self) -> usize {
+        if self.real.is_some() {
+            self.real_cursor
+        } else {
+            self.cursor
+        }
     }
 
     /// The step shown now.
@@ -151,7 +238,12 @@ impl LanPanel {
     }
 
     fn go(&mut self, cursor: usize) {
-        self.cursor = cursor.min(self.steps.len().saturating_sub(1));
+        let cursor = cursor.min(self.len().saturating_sub(1));
+        if self.real.is_some() {
+            self.real_cursor = cursor;
+        } else {
+            self.cursor = cursor;
+        }
         self.refresh_inspector();
     }
 
@@ -163,6 +255,10 @@ impl LanPanel {
     }
 
     fn export_frames(&self) -> Result<String, String> {
+        if let Some(run) = &self.real {
+            let stem = format!("nettutor-arp-real-{}", self.scenario.name());
+            return export_pcap(self.export_dir.as_deref(), &stem, &run.stamped_frames());
+        }
         let name = if self.case.is_some() {
             "own-case"
         } else {
@@ -184,10 +280,11 @@ impl Panel for LanPanel {
         }
     }
 
-    fn update(&mut self, msg: LanMsg, _ctx: &mut Ctx) -> Option<Msg> {
+    fn update(&mut self, msg: LanMsg, ctx: &mut Ctx) -> Option<Msg> {
         match msg {
+            LanMsg::Real => self.toggle_real(ctx),
             LanMsg::TogglePlay => {
-                if !self.playing && self.cursor + 1 >= self.steps.len() {
+                if !self.playing && self.at() + 1 >= self.len() {
                     self.go(0);
                 }
                 self.playing = !self.playing;
@@ -209,8 +306,8 @@ impl Panel for LanPanel {
 
     fn nav(&mut self, nav: Nav, _ctx: &mut Ctx) -> Option<Msg> {
         match nav {
-            Nav::Next => self.go(self.cursor + 1),
-            Nav::Prev => self.go(self.cursor.saturating_sub(1)),
+            Nav::Next => self.go(self.at() + 1),
+            Nav::Prev => self.go(self.at().saturating_sub(1)),
             Nav::First => self.go(0),
             Nav::Last => self.go(usize::MAX),
             Nav::Enter => self.show_inspector = !self.show_inspector,
@@ -231,7 +328,19 @@ impl Panel for LanPanel {
     }
 
     fn render(&self, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
-        self.draw(area, buf, ctx);
+        match &self.real {
+            Some(run) if area.height >= 8 && area.width >= 40 => {
+                self.draw_real(run, area, buf, ctx);
+            }
+            Some(_) => {}
+            None => self.draw(area, buf, ctx),
+        }
+    }
+
+    fn job(&mut self, job: crate::ui::msg::Job, ctx: &mut Ctx) {
+        if let crate::ui::msg::Job::LanReal(run) = job {
+            self.show_real(run, ctx);
+        }
     }
 
     /// A canned scenario or the student's own case (`own=A/PREFIX dst=B
@@ -259,7 +368,7 @@ impl Panel for LanPanel {
     }
 
     fn lecture_position(&self) -> Option<(usize, usize)> {
-        Some((self.cursor, self.step_count().saturating_sub(1)))
+        Some((self.at(), self.len().saturating_sub(1)))
     }
 
     /// The frame in flight moves a little on every tick.
@@ -270,10 +379,10 @@ impl Panel for LanPanel {
         self.ticks += 1;
         if self.ticks >= TICKS_PER_STEP {
             self.ticks = 0;
-            if self.cursor + 1 >= self.steps.len() {
+            if self.at() + 1 >= self.len() {
                 self.playing = false;
             } else {
-                self.go(self.cursor + 1);
+                self.go(self.at() + 1);
             }
         }
         true

@@ -1,0 +1,366 @@
+//! The LAN panel's real mode (`r`): the scenario on screen run in the virtual
+//! network of [`crate::vnet`] — namespaces of the student's own kernel, a Linux
+//! bridge as the switch, the kernel's own ARP — and shown from what was
+//! captured, never from a script: every distinct frame once, in the order the
+//! kernel stamped it, with the capture points that saw it; A's ARP cache and
+//! the bridge's MAC table as netlink read them after the ping; the facts the
+//! experiment computed from the frames.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::i18n::{Lang, t, tf};
+use crate::net::arp::LanScenario;
+use crate::vnet::capture::Frame;
+use crate::vnet::frames::{Seen, Upper, dissect};
+use crate::vnet::{Lab, Outcome, VnetError};
+
+/// The experiment of `nettutor net run` that plays a scenario for real.
+pub fn experiment_of(scenario: LanScenario) -> &'static str {
+    match scenario {
+        LanScenario::SameNetwork => "arp-same-lan",
+        LanScenario::ViaGateway => "arp-via-gateway",
+    }
+}
+
+/// Copies of one frame seen at several points within this time count as one
+/// frame (a bridge forwards in microseconds; a later identical frame, such as
+/// a repeated ARP request, is a new one).
+const SAME_FRAME_WITHIN_NS: u64 = 20_000_000;
+
+/// Capture points in the order a frame crosses the lab, for "seen at".
+const POINT_ORDER: [&str; 8] = [
+    "A:eth0", "S:a", "S:b", "S:r", "B:eth0", "R:eth0", "R:eth1", "C:eth0",
+];
+
+/// One frame on the wire, with everywhere it was captured.
+#[derive(Debug, Clone)]
+pub struct RealFrame {
+    /// Since the first frame shown, in microseconds.
+    pub at_us: u64,
+    /// Kernel timestamp of its first sighting, ns since the Unix epoch.
+    pub ts_ns: u64,
+    pub data: Vec<u8>,
+    /// The first sighting, dissected.
+    pub seen: Seen,
+    /// Capture points that saw it, in [`POINT_ORDER`].
+    pub points: Vec<String>,
+}
+
+/// What a real run showed.
+#[derive(Debug, Clone)]
+pub struct RealRun {
+    pub experiment: String,
+    /// ARP and IPv4 frames, each once, oldest first.
+    pub frames: Vec<RealFrame>,
+    /// IPv6 frames the kernel sent meanwhile (neighbour discovery, MLD), not listed.
+    pub ipv6_frames: usize,
+    /// The experiment's report (facts computed from frames and kernel state).
+    pub report: Value,
+    pub setup_ms: f64,
+    pub run_ms: f64,
+    pub teardown_ms: f64,
+}
+
+impl RealRun {
+    pub fn from_outcome(outcome: &Outcome) -> RealRun {
+        let mut all: Vec<&Frame> = outcome.frames.iter().collect();
+        all.sort_by_key(|f| f.ts_ns);
+        let mut frames: Vec<RealFrame> = Vec::new();
+        let mut ipv6: Vec<(u64, &[u8])> = Vec::new();
+        for frame in all {
+            let Some(seen) = dissect(frame) else { continue };
+            let recent = |ts: u64| frame.ts_ns.saturating_sub(ts) <= SAME_FRAME_WITHIN_NS;
+            if seen.arp.is_none() && seen.ip.is_none() {
+                // Not ARP or IPv4: counted (IPv6 neighbour discovery, MLD), not listed.
+                if frame.data.get(12..14) == Some(&[0x86, 0xdd][..])
+                    && !ipv6
+                        .iter()
+                        .any(|(ts, d)| *d == frame.data.as_slice() && recent(*ts))
+                {
+                    ipv6.push((frame.ts_ns, &frame.data));
+                }
+                continue;
+            }
+            match frames
+                .iter_mut()
+                .rev()
+                .find(|f| f.data == frame.data && recent(f.ts_ns))
+            {
+                Some(f) => {
+                    if !f.points.contains(&frame.point) {
+                        f.points.push(frame.point.clone());
+                    }
+                }
+                None => frames.push(RealFrame {
+                    at_us: 0,
+                    ts_ns: frame.ts_ns,
+                    data: frame.data.clone(),
+                    seen,
+                    points: vec![frame.point.clone()],
+                }),
+            }
+        }
+        let first = frames.first().map_or(0, |f| f.ts_ns);
+        for f in &mut frames {
+            f.at_us = (f.ts_ns - first) / 1000;
+            f.points.sort_by_key(|p| {
+                POINT_ORDER
+                    .iter()
+                    .position(|q| q == p)
+                    .unwrap_or(POINT_ORDER.len())
+            });
+        }
+        let ms = |us: u64| us as f64 / 1000.0;
+        RealRun {
+            experiment: outcome.experiment.clone(),
+            frames,
+            ipv6_frames: ipv6.len(),
+            report: outcome.report.clone(),
+            setup_ms: ms(outcome.setup_us),
+            run_ms: ms(outcome.run_us),
+            teardown_ms: ms(outcome.teardown_us),
+        }
+    }
+
+    /// The frames as `w` writes them, with the kernel's own timestamps.
+    pub fn stamped_frames(&self) -> Vec<(Duration, Vec<u8>)> {
+        self.frames
+            .iter()
+            .map(|f| (Duration::from_nanos(f.ts_ns), f.data.clone()))
+            .collect()
+    }
+}
+
+/// One line naming what a frame is.
+pub fn summary(seen: &Seen, lang: Lang) -> String {
+    if let Some(arp) = &seen.arp {
+        let (sender, target) = (arp.sender_ip.to_string(), arp.target_ip.to_string());
+        return if arp.request {
+            tf(
+                lang,
+                "lan.real.arp-request",
+                &[("target", &target), ("sender", &sender)],
+            )
+        } else {
+            tf(
+                lang,
+                "lan.real.arp-reply",
+                &[("sender", &sender), ("mac", &arp.sender_mac)],
+            )
+        };
+    }
+    let Some(ip) = &seen.ip else {
+        return String::new();
+    };
+    let args = [
+        ("src", ip.src.to_string()),
+        ("dst", ip.dst.to_string()),
+        ("ttl", ip.ttl.to_string()),
+    ];
+    let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let key = match seen.upper {
+        Some(Upper::Icmp { kind: 8, .. }) => "lan.real.echo-request",
+        Some(Upper::Icmp { kind: 0, .. }) => "lan.real.echo-reply",
+        _ if ip.protocol == 2 => "lan.real.igmp",
+        _ => "lan.real.ipv4",
+    };
+    tf(lang, key, &args)
+}
+
+/// Where a frame was captured, as one line.
+pub fn seen_at(frame: &RealFrame, lang: Lang) -> String {
+    tf(
+        lang,
+        "lan.real.seen-at",
+        &[
+            ("src", &frame.seen.src_mac),
+            ("dst", &frame.seen.dst_mac),
+            ("points", &frame.points.join(", ")),
+        ],
+    )
+}
+
+fn text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Null => "—".to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// The facts of the run, each one line, computed by the experiment from the
+/// frames and the kernel (see `src/vnet/experiments/arp.rs`).
+pub fn facts(run: &RealRun, lang: Lang) -> Vec<String> {
+    let r = &run.report;
+    let mut out = Vec::new();
+    match run.experiment.as_str() {
+        "arp-same-lan" => {
+            let req = &r["arp_request"];
+            out.push(tf(
+                lang,
+                "lan.real.fact.request",
+                &[
+                    ("target", &text(&req["target_ip"])),
+                    ("dst", &text(&req["dst_mac"])),
+                ],
+            ));
+            let reply = &r["arp_reply"];
+            let points = |key: &str| -> String {
+                r[key]
+                    .as_array()
+                    .map(|a| a.iter().map(text).collect::<Vec<_>>().join(", "))
+                    .unwrap_or_default()
+            };
+            out.push(tf(
+                lang,
+                "lan.real.fact.reply",
+                &[
+                    ("dst", &text(&reply["dst_mac"])),
+                    ("points", &points("reply_seen_at")),
+                ],
+            ));
+            out.push(tf(
+                lang,
+                "lan.real.fact.bridge",
+                &[
+                    ("a", &text(&r["bridge_port_of_a"])),
+                    ("b", &text(&r["bridge_port_of_b"])),
+                ],
+            ));
+            out.push(tf(
+                lang,
+                "lan.real.fact.c-sees",
+                &[("n", &text(&r["frames_from_a_at_c"]))],
+            ));
+        }
+        "arp-via-gateway" => {
+            let asked: Vec<String> = r["a_arp_requests"]
+                .as_array()
+                .map(|a| a.iter().map(|q| text(&q["target_ip"])).collect())
+                .unwrap_or_default();
+            out.push(tf(
+                lang,
+                "lan.real.fact.asked-gateway",
+                &[
+                    ("asked", &asked.join(", ")),
+                    ("dst", &text(&r["ping"]["to"])),
+                ],
+            ));
+            let (lan1, lan2) = (&r["echo_lan1"], &r["echo_lan2"]);
+            out.push(tf(
+                lang,
+                "lan.real.fact.ttl",
+                &[("one", &text(&lan1["ttl"])), ("two", &text(&lan2["ttl"]))],
+            ));
+            out.push(tf(
+                lang,
+                "lan.real.fact.macs",
+                &[
+                    ("one", &text(&lan1["src_mac"])),
+                    ("two", &text(&lan2["src_mac"])),
+                    ("src", &text(&lan1["src_ip"])),
+                    ("dst", &text(&lan1["dst_ip"])),
+                ],
+            ));
+        }
+        _ => {}
+    }
+    out
+}
+
+/// A's ARP cache after the run (IPv4 entries), as netlink read it.
+pub fn arp_cache(run: &RealRun) -> Vec<String> {
+    run.report["a_arp_cache"]
+        .as_array()
+        .map(|rows| {
+            rows.iter()
+                .map(|n| {
+                    format!(
+                        "{} → {} ({})",
+                        text(&n["ip"]),
+                        text(&n["mac"]),
+                        text(&n["state"])
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The bridge's learned MAC table, when the experiment read it.
+pub fn bridge_table(run: &RealRun) -> Option<Vec<String>> {
+    run.report["bridge_fdb"].as_array().map(|rows| {
+        rows.iter()
+            .map(|e| format!("{} → {}", text(&e["mac"]), text(&e["port"])))
+            .collect()
+    })
+}
+
+/// Why a real run could not be shown.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RealLanError {
+    /// No user namespaces and no root: the remedy, when this kernel has one.
+    NoNamespaces {
+        remedy: Option<String>,
+    },
+    Failed(String),
+}
+
+impl RealLanError {
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            RealLanError::NoNamespaces { remedy: Some(r) } => {
+                tf(lang, "lan.real.no-namespaces", &[("remedy", r)])
+            }
+            RealLanError::NoNamespaces { remedy: None } => {
+                t(lang, "lan.real.no-namespaces-root").to_string()
+            }
+            RealLanError::Failed(e) => tf(lang, "lan.real.failed", &[("error", e)]),
+        }
+    }
+}
+
+/// The result of a real run, for the LAN panel.
+#[derive(Debug)]
+pub struct LanRealRun(pub Result<Box<Outcome>, RealLanError>);
+
+/// Runs `experiment` in a fresh virtual network on a worker thread and sends
+/// the result through `done`. The lab process is started from that thread,
+/// which outlives it (it shuts the lab down before it ends), so the lab's
+/// parent-death signal cannot fire early; every wait in [`Lab`] is bounded.
+pub fn spawn(
+    exe: Option<PathBuf>,
+    experiment: &'static str,
+    done: impl FnOnce(LanRealRun) + Send + 'static,
+) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        let result = run(exe, experiment);
+        done(LanRealRun(result));
+    })
+}
+
+fn run(exe: Option<PathBuf>, experiment: &str) -> Result<Box<Outcome>, RealLanError> {
+    let started = match exe {
+        Some(exe) => Lab::start_from(&exe),
+        None => Lab::start(),
+    };
+    let mut lab = started.map_err(|e| match e {
+        VnetError::NoUserNamespaces { remedy, .. } => RealLanError::NoNamespaces { remedy },
+        other => RealLanError::Failed(other.to_string()),
+    })?;
+    let outcome = lab
+        .run(experiment)
+        .map_err(|e| RealLanError::Failed(e.to_string()))?;
+    let _ = lab.shutdown();
+    Ok(Box::new(outcome))
+}
+
+/// Sends a finished run to the app's channel (the panel's job sink).
+pub fn to_sink(sink: crate::ui::panel::JobSink) -> impl FnOnce(LanRealRun) + Send + 'static {
+    move |run| {
+        sink.send(run);
+    }
+}

@@ -1,0 +1,246 @@
+//! The LAN / ARP panel's real mode: a scenario run in the virtual network of
+//! the student's own kernel and shown from the capture. Recorded runs
+//! (`tests/fixtures/vnet/*.json`, outcomes of `nettutor __vnet`) give stable
+//! snapshots; one test runs the real network when this machine allows it.
+
+use crate::common;
+
+use common::tui::*;
+use ratatui::buffer::Buffer;
+
+use nettutor::i18n::Lang;
+use nettutor::net::arp::LanScenario;
+use nettutor::net::pcap::read_pcap;
+use nettutor::ui::app::{AppEvent, Nav, Screen};
+use nettutor::ui::lan::real::{LanRealRun, RealLanError};
+use nettutor::ui::lan::{LanMsg, LanPanel};
+use nettutor::ui::panel::Panel;
+use nettutor::ui::theme::Theme;
+use nettutor::vnet::Outcome;
+
+fn draw(panel: &LanPanel, lang: Lang, w: u16, h: u16) -> Buffer {
+    draw_panel(panel, lang, &Theme::fallback(), w, h)
+        .backend()
+        .buffer()
+        .clone()
+}
+
+fn recorded(name: &str) -> Box<Outcome> {
+    let path = format!(
+        "{}/tests/fixtures/vnet/{name}.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let json = std::fs::read_to_string(&path).unwrap();
+    Box::new(serde_json::from_str(&json).unwrap())
+}
+
+/// A panel showing the recorded run of `experiment`.
+fn showing(experiment: &str, lang: Lang) -> LanPanel {
+    let (mut c, _rx) = panel_ctx(lang, Screen::Lan);
+    let mut panel = LanPanel::default();
+    if experiment == "arp-via-gateway" {
+        panel.update(LanMsg::NextScenario, &mut c);
+    }
+    panel.show_real(LanRealRun(Ok(recorded(experiment))), &mut c);
+    panel
+}
+
+#[test]
+fn a_recorded_run_on_one_lan_shows_each_captured_frame_once_with_where_it_was_seen() {
+    let panel = showing("arp-same-lan", Lang::En);
+    let run = panel.real.as_ref().unwrap();
+    // ARP request, ARP reply, echo request, echo reply: each once, although
+    // every one was captured at four to six points.
+    let kinds: Vec<String> = run
+        .frames
+        .iter()
+        .map(|f| nettutor::ui::lan::real::summary(&f.seen, Lang::En))
+        .collect();
+    assert_eq!(kinds.len(), 4, "{kinds:#?}");
+    assert!(kinds[0].starts_with("ARP who has 192.168.1.20? tell 192.168.1.10"));
+    assert!(kinds[1].starts_with("ARP 192.168.1.20 is at"));
+    assert_eq!(run.frames[0].seen.dst_mac, "ff:ff:ff:ff:ff:ff");
+    // The broadcast reached every port; C (LAN 2) never saw it.
+    assert_eq!(
+        run.frames[0].points,
+        ["A:eth0", "S:a", "S:b", "S:r", "B:eth0", "R:eth0"]
+    );
+    assert!(!run.frames[1].points.iter().any(|p| p == "S:r"));
+    assert!(run.frames.windows(2).all(|w| w[0].ts_ns <= w[1].ts_ns));
+    let facts = nettutor::ui::lan::real::facts(run, Lang::En).join("\n");
+    assert!(
+        facts.contains("captured only at A:eth0, B:eth0, S:a, S:b"),
+        "{facts}"
+    );
+    assert!(facts.contains("saw 0 frames from A"), "{facts}");
+    let shown = text(&draw(&panel, Lang::En, 160, 48));
+    assert!(
+        shown.contains("Ethernet II"),
+        "the inspector shows the frame"
+    );
+    insta::assert_snapshot!("lan_real_same_lan_en_160x48", shown);
+    insta::assert_snapshot!(
+        "lan_real_same_lan_zh_80x24",
+        text(&draw(&showing("arp-same-lan", Lang::Zh), Lang::Zh, 80, 24))
+    );
+}
+
+#[test]
+fn a_recorded_run_through_the_gateway_shows_the_arp_for_the_router_and_the_ttl() {
+    let panel = showing("arp-via-gateway", Lang::En);
+    let shown = text(&draw(&panel, Lang::En, 80, 24));
+    assert!(
+        shown.contains("ARP who has 192.168.1.1? tell 192.168.1.10"),
+        "{shown}"
+    );
+    insta::assert_snapshot!("lan_real_via_gateway_en_80x24", shown);
+    let run = panel.real.as_ref().unwrap();
+    let facts = nettutor::ui::lan::real::facts(run, Lang::En).join("\n");
+    assert!(
+        facts.contains("A asked ARP for 192.168.1.1, its gateway, not for 192.168.2.30"),
+        "{facts}"
+    );
+    assert!(facts.contains("TTL 64 on LAN 1 and 63 on LAN 2"), "{facts}");
+    // The echo request twice: on LAN 1 from A's MAC, on LAN 2 from R's, same IPs.
+    let echoes: Vec<_> = run.frames.iter().filter(|f| f.seen.icmp(8)).collect();
+    assert_eq!(echoes.len(), 2);
+    assert_ne!(echoes[0].seen.src_mac, echoes[1].seen.src_mac);
+    assert_eq!(
+        echoes[0].seen.ip.as_ref().unwrap().src,
+        echoes[1].seen.ip.as_ref().unwrap().src
+    );
+    assert_eq!(
+        (
+            echoes[0].seen.ip.as_ref().unwrap().ttl,
+            echoes[1].seen.ip.as_ref().unwrap().ttl
+        ),
+        (64, 63)
+    );
+    insta::assert_snapshot!(
+        "lan_real_via_gateway_zh_160x48",
+        text(&draw(
+            &showing("arp-via-gateway", Lang::Zh),
+            Lang::Zh,
+            160,
+            48
+        ))
+    );
+}
+
+#[test]
+fn keys_walk_the_captured_frames_and_w_writes_them_with_the_kernels_timestamps() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut c, _rx) = panel_ctx(Lang::En, Screen::Lan);
+    let mut panel = LanPanel::default();
+    panel.export_dir = Some(dir.path().to_path_buf());
+    panel.show_real(LanRealRun(Ok(recorded("arp-same-lan"))), &mut c);
+    panel.nav(Nav::Next, &mut c);
+    assert_eq!(panel.real_cursor, 1);
+    assert_eq!(panel.lecture_position(), Some((1, 3)));
+    let reply = panel.real.as_ref().unwrap().frames[1].data.clone();
+    assert_eq!(panel.inspector().unwrap().bytes(), reply.as_slice());
+    panel.nav(Nav::Last, &mut c);
+    assert_eq!(panel.real_cursor, 3);
+    let written = panel.export(&mut c).unwrap().unwrap();
+    assert!(
+        written.ends_with("nettutor-arp-real-same-network.pcap"),
+        "{written}"
+    );
+    let frames = read_pcap(std::path::Path::new(&written)).unwrap();
+    let run = panel.real.as_ref().unwrap();
+    assert_eq!(frames.len(), run.frames.len());
+    assert_eq!(frames[1].data, reply);
+    // `r` again: back to the simulated story, where it was.
+    panel.update(LanMsg::Real, &mut c);
+    assert!(panel.real.is_none());
+    assert_eq!(panel.scenario, LanScenario::SameNetwork);
+}
+
+#[test]
+fn without_user_namespaces_the_panel_names_the_remedy_and_keeps_the_simulation() {
+    let (mut c, _rx) = panel_ctx(Lang::Zh, Screen::Lan);
+    let mut panel = LanPanel::default();
+    let remedy = "sudo sysctl -w kernel.unprivileged_userns_clone=1".to_string();
+    panel.show_real(
+        LanRealRun(Err(RealLanError::NoNamespaces {
+            remedy: Some(remedy.clone()),
+        })),
+        &mut c,
+    );
+    assert!(panel.real.is_none());
+    let said = c.status.clone().unwrap();
+    assert!(said.contains(&remedy) && said.contains("sudo"), "{said}");
+    assert!(text(&draw(&panel, Lang::Zh, 80, 24)).contains("局域网 / ARP"));
+}
+
+#[test]
+fn the_students_own_case_is_not_run_for_real() {
+    let (mut c, rx) = panel_ctx(Lang::En, Screen::Lan);
+    let mut panel = LanPanel::default();
+    let open = nettutor::lesson::PanelArg::parse(
+        nettutor::lesson::PanelId::Lan,
+        "own=10.0.0.5/24 dst=10.0.0.9",
+        false,
+    )
+    .unwrap();
+    panel.open(&open, &mut c);
+    panel.update(LanMsg::Real, &mut c);
+    assert!(!panel.real_running());
+    assert!(c.status.unwrap().contains("lesson's addresses"));
+    assert!(rx.try_recv().is_err());
+}
+
+/// `r` on the real kernel, when this machine has user namespaces (or root).
+#[test]
+fn r_runs_the_scenario_in_the_virtual_network_of_this_kernel() {
+    let (mut c, rx) = panel_ctx(Lang::En, Screen::Lan);
+    let mut panel = LanPanel::default();
+    panel.lab_exe = Some(env!("CARGO_BIN_EXE_nettutor").into());
+    panel.update(LanMsg::Real, &mut c);
+    assert!(panel.real_running());
+    let event = rx.recv_timeout(std::time::Duration::from_secs(90)).unwrap();
+    let AppEvent::Job(Screen::Lan, job) = event else {
+        panic!("unexpected event");
+    };
+    let nettutor::ui::msg::Job::LanReal(run) = job else {
+        panic!("not the LAN panel's result");
+    };
+    if let Err(RealLanError::NoNamespaces { .. }) = &run.0 {
+        common::skip_here(
+            "r_runs_the_scenario_in_the_virtual_network_of_this_kernel",
+            "no user namespaces and not root",
+        );
+        return;
+    }
+    panel.show_real(run, &mut c);
+    assert!(!panel.real_running());
+    let real = panel.real.as_ref().expect("a real run");
+    let kinds: Vec<String> = real
+        .frames
+        .iter()
+        .map(|f| nettutor::ui::lan::real::summary(&f.seen, Lang::En))
+        .collect();
+    // The kernel may announce its multicast groups (IGMP) before the ping.
+    let request = real
+        .frames
+        .iter()
+        .find(|f| f.seen.arp.is_some())
+        .unwrap_or_else(|| panic!("no ARP captured: {kinds:#?}"));
+    let arp = request
+        .seen
+        .arp
+        .as_ref()
+        .unwrap_or_else(|| panic!("{kinds:#?}"));
+    assert!(arp.request);
+    assert_eq!(arp.target_ip.to_string(), "192.168.1.20");
+    assert_eq!(request.seen.dst_mac, "ff:ff:ff:ff:ff:ff");
+    assert!(request.points.iter().any(|p| p == "B:eth0"));
+    assert!(!request.points.iter().any(|p| p == "C:eth0"));
+    let cache = nettutor::ui::lan::real::arp_cache(real);
+    assert!(
+        cache.iter().any(|row| row.starts_with("192.168.1.20 → ")),
+        "{cache:?}"
+    );
+    let shown = text(&draw(&panel, Lang::En, 160, 48));
+    assert!(shown.contains("your kernel"), "{shown}");
+}
