@@ -162,7 +162,7 @@ fn remember(report: &CheckReport, lang: Lang) {
 /// the student (never fatal: one warning).
 fn record_in_gradebook(report: &CheckReport, db: Option<&std::path::Path>, student: Option<&str>) {
     let store = crate::store::Store::open_default().ok();
-    let Some(path) = super::quiz::gradebook_path(db, store.as_ref()) else {
+    let Some(path) = crate::class::gradebook::book_path(db, store.as_ref()) else {
         return;
     };
     let student = super::quiz::student_name(student);

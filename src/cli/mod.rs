@@ -75,6 +75,7 @@ pub enum Command {
     #[command(subcommand)]
     Capture(handshake::CaptureCmd),
     /// Take a quiz.
+    #[command(args_conflicts_with_subcommands = true)]
     Quiz(quiz::QuizArgs),
     /// Test your own socket program against an adversarial peer on loopback.
     Check(check::CheckArgs),

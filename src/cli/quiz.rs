@@ -2,7 +2,7 @@
 //! (stdin/stdout) for scripts, screen readers and classes.
 
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -17,7 +17,7 @@ use crate::lesson::{LessonSet, LessonSource, PanelArg};
 use crate::quiz::mastery::Mastery;
 use crate::quiz::plain::{self, AnswerSource, ReaderSource, StdinThread};
 use crate::quiz::session::{self, MAX_COUNT, QuizSpec, Session};
-use crate::quiz::{parse_topics, results};
+use crate::quiz::{export, parse_topics, results};
 use crate::store::Store;
 
 #[derive(Debug, Args)]
@@ -72,9 +72,90 @@ pub struct QuizArgs {
     /// Print mastery per topic (from earlier quizzes) and exit.
     #[arg(long)]
     pub progress: bool,
+
+    #[command(subcommand)]
+    pub cmd: Option<QuizCmd>,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum QuizCmd {
+    /// Write the question bank for an LMS (Moodle): the authored questions and
+    /// a seeded sample of generated ones, each language its own category.
+    Export(ExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// gift (Moodle's text format) or moodle-xml (with the ordering type).
+    #[arg(long, value_enum)]
+    pub format: export::Format,
+
+    /// Only these topics (as for a quiz); all by default.
+    #[arg(long, value_name = "TOPIC[,TOPIC…]", value_delimiter = ',')]
+    pub topic: Vec<String>,
+
+    /// The seed of the generated sample (the same seed, the same sample).
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+
+    /// Generated questions per generator (0: authored questions only).
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u16).range(0..=50))]
+    pub generated: u16,
+
+    /// The file to write (a new one: an existing file is never overwritten).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+}
+
+/// `nettutor quiz export`.
+fn run_export(args: &ExportArgs, lessons: Option<PathBuf>, lang: Lang) -> anyhow::Result<ExitCode> {
+    let topics = parse_topics(&args.topic).map_err(anyhow::Error::msg)?;
+    // Before any work: an unusable or existing path fails now.
+    crate::output_file::check(&args.file)?;
+    if args.file.symlink_metadata().is_ok() {
+        return Err(crate::output_file::OutputError::Exists {
+            path: args.file.clone(),
+        }
+        .into());
+    }
+    let set = LessonSet::load(&LessonSource::from_option(lessons))
+        .map_err(|errors| anyhow::anyhow!("{errors}"))
+        .context("the lessons have problems")?;
+    let spec = export::ExportSpec {
+        topics,
+        seed: args.seed,
+        per_generator: usize::from(args.generated),
+    };
+    let questions = export::questions(&spec, &set.questions);
+    anyhow::ensure!(
+        !questions.is_empty(),
+        "there are no questions for these topics"
+    );
+    let bytes = match args.format {
+        export::Format::Gift => export::gift(&questions).into_bytes(),
+        export::Format::MoodleXml => export::moodle_xml(&questions)?,
+    };
+    crate::output_file::write_new(&args.file, &bytes)?;
+    let generated = questions
+        .iter()
+        .filter(|q| crate::quiz::generators::by_id(&q.id).is_some())
+        .count();
+    warn(&tf(
+        lang,
+        "quiz.export.written",
+        &[
+            ("path", &args.file.display().to_string()),
+            ("authored", &(questions.len() - generated).to_string()),
+            ("generated", &generated.to_string()),
+        ],
+    ));
+    Ok(ExitCode::SUCCESS)
 }
 
 pub fn run(args: QuizArgs, lessons: Option<PathBuf>, lang: Lang) -> anyhow::Result<ExitCode> {
+    if let Some(QuizCmd::Export(export)) = &args.cmd {
+        return run_export(export, lessons, lang);
+    }
     let store = Store::open_default().ok();
     if args.progress {
         // Read-only: reports what is wrong with the file, never moves it.
@@ -150,7 +231,7 @@ pub fn run(args: QuizArgs, lessons: Option<PathBuf>, lang: Lang) -> anyhow::Resu
         // An unreadable file was reported at load; do not say it again.
         failed: store.as_ref().is_some_and(|s| !s.writable()),
     };
-    let mut book = match gradebook_path(args.db.as_deref(), store.as_ref()) {
+    let mut book = match crate::class::gradebook::book_path(args.db.as_deref(), store.as_ref()) {
         Some(path) => QuizRecorder::begin(&path, &session, lang),
         None => QuizRecorder::off(),
     };
@@ -216,18 +297,6 @@ pub fn student_name(given: Option<&str>) -> String {
         .to_string()
 }
 
-/// Where quizzes are recorded: `--db FILE`, else the grade book in the data
-/// directory (made if missing; none without a data directory).
-pub fn gradebook_path(db: Option<&Path>, store: Option<&Store>) -> Option<PathBuf> {
-    if let Some(db) = db {
-        return Some(db.to_path_buf());
-    }
-    let dir = store?.dir();
-    // A failure shows when the grade book is opened.
-    let _ = std::fs::create_dir_all(dir);
-    Some(dir.join(crate::class::gradebook::FILE_NAME))
-}
-
 /// Saves mastery after each answer; the first failure is reported once and
 /// later answers are still tried (a lock held too long may pass).
 struct Saver<'a> {
@@ -270,6 +339,9 @@ fn run_tui(
         time: args.time_limit,
         results: args.results.clone(),
         due: args.due,
+        exam: args.exam,
+        student: args.student.as_deref().map(|s| student_name(Some(s))),
+        db: args.db.clone(),
     });
     crate::ui::run(crate::ui::Options {
         lang,

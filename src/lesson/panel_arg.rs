@@ -289,6 +289,12 @@ pub struct QuizArg {
     pub results: Option<PathBuf>,
     /// Only what is due today (`nettutor quiz --due`, not by lessons).
     pub due: bool,
+    /// Exam mode (`nettutor quiz --exam`, not by lessons).
+    pub exam: bool,
+    /// Who takes it (`nettutor quiz --student`, not by lessons).
+    pub student: Option<String>,
+    /// The grade book to record in (`nettutor quiz --db`, not by lessons).
+    pub db: Option<PathBuf>,
 }
 
 impl QuizArg {
@@ -332,5 +338,6 @@ impl QuizArg {
             && self.time.is_none()
             && self.results.is_none()
             && !self.due
+            && !self.exam
     }
 }

@@ -31,6 +31,7 @@
 
 pub mod answer;
 pub mod drill;
+pub mod export;
 pub mod generators;
 pub mod identity;
 pub mod mastery;

@@ -267,8 +267,11 @@ impl App {
                 self.with_panel(screen, |p, ctx| p.job(payload, ctx));
                 true
             }
+            // SIGTERM, SIGHUP (or the terminal gone), SIGINT, SIGQUIT: quit
+            // from whatever screen, mode or dialog is open.
             AppEvent::Signal(_) => {
                 self.update(Msg::Quit);
+                self.quit = true;
                 true
             }
         }

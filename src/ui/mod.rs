@@ -5,6 +5,15 @@
 //! and redraws only when something changed; while an animation plays it waits
 //! with a timeout instead, and that timeout is the tick — which redraws only
 //! when the panel says something visible moved (`Panel::tick`).
+//!
+//! A terminal that goes away (its tmux session or window closed) ends the app
+//! like SIGHUP does, even when no SIGHUP comes (a tutor outside the terminal's
+//! session, or stdin on a pty whose other end is closed): a watcher thread
+//! waits in `poll` for the hang-up of the terminal's descriptors. crossterm's
+//! reader cannot be relied on for that — on end of file or EIO it retries the
+//! read forever, one core busy. Once a signal or a hang-up asks to quit, the
+//! clean way out (terminal restored, panels and labs closed) has
+//! [`QUIT_GRACE`] to finish; then the process ends regardless.
 
 pub mod app;
 pub mod check;
@@ -34,7 +43,7 @@ pub mod widgets;
 
 use std::io::{self, IsTerminal as _, Stdout};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
@@ -93,9 +102,11 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
 
     spawn_signal_thread(tx.clone())?;
     let mut guard = TerminalGuard::enter()?;
+    spawn_hangup_watch(tx.clone());
     spawn_input_thread(tx);
     test_panic_hook();
     let result = event_loop(&mut guard.terminal, &mut app, &rx);
+    test_stall_on_quit();
     drop(guard);
     result
 }
@@ -151,13 +162,87 @@ where
 }
 
 /// Reads terminal events forever and forwards them; ends when the app is gone.
+/// A read error means the terminal is unusable: the app quits as on SIGHUP
+/// (rather than running on with nobody reading its input).
 fn spawn_input_thread(tx: Sender<AppEvent>) {
     std::thread::spawn(move || {
-        while let Ok(ev) = event::read() {
-            if tx.send(AppEvent::Input(ev)).is_err() {
-                break;
+        loop {
+            match event::read() {
+                Ok(ev) => {
+                    if tx.send(AppEvent::Input(ev)).is_err() {
+                        break;
+                    }
+                }
+                Err(_) => {
+                    ask_to_quit(&tx, libc::SIGHUP);
+                    break;
+                }
             }
         }
+    });
+}
+
+/// How long the clean way out may take once a signal or a hang-up asked to
+/// quit; after that the process ends without it (status 128 + the signal).
+pub const QUIT_GRACE: Duration = Duration::from_secs(3);
+
+/// Waits, without using CPU, until one of the terminal's descriptors (standard
+/// input when it is the terminal, standard output) hangs up or becomes
+/// invalid, then quits as on SIGHUP.
+fn spawn_hangup_watch(tx: Sender<AppEvent>) {
+    let mut fds: Vec<libc::pollfd> = [libc::STDIN_FILENO, libc::STDOUT_FILENO]
+        .into_iter()
+        // SAFETY: isatty only inspects the descriptor.
+        .filter(|&fd| unsafe { libc::isatty(fd) } == 1)
+        .map(|fd| libc::pollfd {
+            fd,
+            // No events asked for: poll still reports POLLHUP, POLLERR and POLLNVAL.
+            events: 0,
+            revents: 0,
+        })
+        .collect();
+    if fds.is_empty() {
+        return;
+    }
+    std::thread::spawn(move || {
+        loop {
+            let n = fds.len() as libc::nfds_t;
+            // SAFETY: `fds` is a live, correctly sized array of pollfd.
+            let ready = unsafe { libc::poll(fds.as_mut_ptr(), n, -1) };
+            if ready > 0 {
+                break;
+            }
+            if ready < 0 && io::Error::last_os_error().kind() != io::ErrorKind::Interrupted {
+                // poll itself failed: nothing to watch with; the input
+                // thread's read error is the remaining way to notice.
+                return;
+            }
+        }
+        ask_to_quit(&tx, libc::SIGHUP);
+    });
+}
+
+/// Queues `signal` ahead of any keys, wakes the loop, and starts the
+/// [`QUIT_GRACE`] deadline (once).
+fn ask_to_quit(tx: &Sender<AppEvent>, signal: i32) {
+    PENDING_SIGNAL.store(signal, Ordering::SeqCst);
+    arm_quit_deadline(signal);
+    let _ = tx.send(AppEvent::Signal(signal));
+}
+
+static QUIT_DEADLINE_ARMED: AtomicBool = AtomicBool::new(false);
+
+/// After [`QUIT_GRACE`], ends the process whatever the main thread is doing
+/// (restoring a terminal that no longer reads, a lab slow to close).
+fn arm_quit_deadline(signal: i32) {
+    if QUIT_DEADLINE_ARMED.swap(true, Ordering::SeqCst) {
+        return;
+    }
+    std::thread::spawn(move || {
+        std::thread::sleep(QUIT_GRACE);
+        // SAFETY: _exit ends the process at once; no destructors, no flushing
+        // of buffers into a terminal that may never take them.
+        unsafe { libc::_exit(128 + signal) }
     });
 }
 
@@ -182,10 +267,7 @@ fn spawn_signal_thread(tx: Sender<AppEvent>) -> anyhow::Result<()> {
         .context("cannot install signal handlers")?;
     std::thread::spawn(move || {
         for signal in signals.forever() {
-            PENDING_SIGNAL.store(signal, Ordering::SeqCst);
-            if tx.send(AppEvent::Signal(signal)).is_err() {
-                break;
-            }
+            ask_to_quit(&tx, signal);
         }
     });
     Ok(())
@@ -200,6 +282,16 @@ fn test_panic_hook() {
         }
         Ok("main") => panic!("test panic on the main thread"),
         _ => {}
+    }
+}
+
+/// For the end-to-end test of [`QUIT_GRACE`] only: `NETTUTOR_TEST_STALL=quit`
+/// makes the way out never finish (as a terminal that stopped reading would).
+fn test_stall_on_quit() {
+    if std::env::var("NETTUTOR_TEST_STALL").as_deref() == Ok("quit") {
+        loop {
+            std::thread::park();
+        }
     }
 }
 

@@ -17,6 +17,7 @@ mod pcap_tshark;
 mod quiz_bank;
 mod quiz_due;
 mod quiz_exam;
+mod quiz_export;
 mod quiz_plain;
 mod safety_input;
 mod safety_lessons;

@@ -52,6 +52,8 @@ pub fn have(test: &str, tool: &str, arg: &str) -> bool {
 pub struct Tmux {
     socket: String,
     dir: tempfile::TempDir,
+    /// Processes the test found under the panes (see [`Tmux::watch`]).
+    watched: std::cell::RefCell<Vec<i32>>,
 }
 
 impl Tmux {
@@ -63,7 +65,11 @@ impl Tmux {
         }
         let dir = tempfile::tempdir().unwrap();
         let socket = format!("nettutor-e2e-{name}-{}", std::process::id());
-        let t = Tmux { socket, dir };
+        let t = Tmux {
+            socket,
+            dir,
+            watched: std::cell::RefCell::default(),
+        };
         let status = Command::new("tmux")
             .args([
                 "-L",
@@ -183,6 +189,13 @@ impl Tmux {
         ));
     }
 
+    /// Remembers `pid` so that [`Drop`] makes sure it is gone even when the
+    /// test ended the server itself; returns it.
+    pub fn watch(&self, pid: i32) -> i32 {
+        self.watched.borrow_mut().push(pid);
+        pid
+    }
+
     /// The tutor's pid (the shell's only child).
     pub fn tutor_pid(&self) -> String {
         let shell = self.tmux(&["display-message", "-p", "-t", "main", "#{pane_pid}"]);
@@ -190,7 +203,11 @@ impl Tmux {
             .args(["-P", shell.trim()])
             .output()
             .unwrap();
-        String::from_utf8_lossy(&out.stdout).trim().to_string()
+        let pid = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        if let Ok(n) = pid.parse() {
+            self.watch(n);
+        }
+        pid
     }
 
     /// The tutor ended with status 0, left the alternate screen, and the tty
@@ -206,9 +223,114 @@ impl Tmux {
 }
 
 impl Drop for Tmux {
+    /// Runs however the test ends (a failed assertion unwinds through here):
+    /// the server goes, and whatever ran in its panes with it — what outlives
+    /// the server by more than a few seconds is killed, so a failing test
+    /// leaves no tutor behind.
     fn drop(&mut self) {
+        let panes = self.tmux(&["list-panes", "-a", "-F", "#{pane_pid}"]);
+        let mut pids = self.watched.take();
+        for pane in panes.split_whitespace().filter_map(|p| p.parse().ok()) {
+            pids.push(pane);
+            pids.extend(descendants(pane));
+        }
         let _ = Command::new("tmux")
             .args(["-L", &self.socket, "kill-server"])
             .output();
+        for pid in pids {
+            if !wait_gone(pid, Duration::from_secs(5)) {
+                // SAFETY: a plain kill(2) of a process this test started.
+                unsafe {
+                    libc::kill(pid, libc::SIGKILL);
+                }
+            }
+        }
     }
+}
+
+/// Every process below `pid` (children, their children, …), from /proc.
+pub fn descendants(pid: i32) -> Vec<i32> {
+    let mut parent_of = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Some(child) = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<i32>().ok())
+        else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        // pid (comm) state ppid …: comm may hold spaces and parentheses.
+        let ppid = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().nth(1))
+            .and_then(|p| p.parse::<i32>().ok());
+        if let Some(ppid) = ppid {
+            parent_of.push((child, ppid));
+        }
+    }
+    let mut found = vec![pid];
+    let mut i = 0;
+    while i < found.len() {
+        let p = found[i];
+        found.extend(
+            parent_of
+                .iter()
+                .filter(|&&(_, pp)| pp == p)
+                .map(|&(c, _)| c),
+        );
+        i += 1;
+    }
+    found.remove(0);
+    found
+}
+
+/// Whether process `pid` is still there (and not a zombie waiting for its parent).
+pub fn alive(pid: i32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+        stat.rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().next())
+            .is_some_and(|state| state != "Z" && state != "X")
+    })
+}
+
+/// Waits until process `pid` has ended, at most `limit`; true when it did.
+/// Event-based: poll on a pidfd (readable when the process exits); where the
+/// kernel has no pidfd, /proc is looked at every 20 ms instead.
+pub fn wait_gone(pid: i32, limit: Duration) -> bool {
+    let start = Instant::now();
+    // SAFETY: pidfd_open takes a pid and flags and returns a new descriptor.
+    let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) };
+    if fd >= 0 {
+        let fd = fd as i32;
+        let mut pfd = libc::pollfd {
+            fd,
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        loop {
+            let left = limit.saturating_sub(start.elapsed());
+            let ms = i32::try_from(left.as_millis()).unwrap_or(i32::MAX);
+            // SAFETY: one valid pollfd.
+            let ready = unsafe { libc::poll(&mut pfd, 1, ms) };
+            if ready != 0 || left.is_zero() {
+                break;
+            }
+        }
+        // SAFETY: closing the descriptor opened above.
+        unsafe {
+            libc::close(fd);
+        }
+    }
+    // A zombie counts as gone (its parent, the shell, may not have reaped it
+    // yet); also the fallback without pidfd.
+    while alive(pid) {
+        if start.elapsed() >= limit {
+            return false;
+        }
+        sleep(Duration::from_millis(20));
+    }
+    true
 }

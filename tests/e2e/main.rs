@@ -9,6 +9,7 @@ mod common;
 mod check;
 mod drill;
 mod frames;
+mod hangup;
 mod labs;
 mod lessons;
 mod paste;

@@ -196,7 +196,12 @@ fn r_runs_the_scenario_in_the_virtual_network_of_this_kernel() {
     let (mut c, rx) = panel_ctx(Lang::En, Screen::Lan);
     let mut panel = LanPanel::default();
     panel.lab_exe = Some(env!("CARGO_BIN_EXE_nettutor").into());
+    // `r` asks for a prediction first; ↓ Enter picks "only on its way to A".
     panel.update(LanMsg::Real, &mut c);
+    assert_eq!(panel.predicting, Some(0));
+    assert!(!panel.real_running());
+    panel.nav(Nav::Down, &mut c);
+    panel.nav(Nav::Enter, &mut c);
     assert!(panel.real_running());
     let event = rx.recv_timeout(std::time::Duration::from_secs(90)).unwrap();
     let AppEvent::Job(Screen::Lan, job) = event else {
@@ -243,4 +248,40 @@ fn r_runs_the_scenario_in_the_virtual_network_of_this_kernel() {
     );
     let shown = text(&draw(&panel, Lang::En, 160, 48));
     assert!(shown.contains("your kernel"), "{shown}");
+    assert_eq!(nettutor::ui::lan::real::observed_choice(real), Some(1));
+    assert!(shown.contains("The capture agrees."), "{shown}");
+}
+
+#[test]
+fn r_asks_for_a_prediction_first_and_the_run_is_compared_with_it() {
+    let (mut c, rx) = panel_ctx(Lang::En, Screen::Lan);
+    let mut panel = LanPanel::default();
+    panel.update(LanMsg::NextScenario, &mut c);
+    panel.update(LanMsg::Real, &mut c);
+    assert_eq!(panel.predicting, Some(0));
+    let shown = text(&draw(&panel, Lang::En, 80, 24));
+    assert!(shown.contains("Which address will"), "{shown}");
+    insta::assert_snapshot!("lan_predict_gateway_en_80x24", shown);
+    let mut zh = LanPanel::default();
+    zh.update(LanMsg::Real, &mut c);
+    insta::assert_snapshot!(
+        "lan_predict_same_lan_zh_80x24",
+        text(&draw(&zh, Lang::Zh, 80, 24))
+    );
+    // Esc cancels: nothing runs.
+    assert!(panel.back(&mut c));
+    assert_eq!(panel.predicting, None);
+    assert!(rx.try_recv().is_err());
+    // The trap answer ("C's own address") against the recorded capture.
+    panel.prediction = Some(0);
+    panel.show_real(LanRealRun(Ok(recorded("arp-via-gateway"))), &mut c);
+    let run = panel.real.as_ref().unwrap();
+    assert_eq!(nettutor::ui::lan::real::observed_choice(run), Some(1));
+    let verdict = nettutor::ui::lan::real::verdict(run, LanScenario::ViaGateway, 0, Lang::En);
+    assert_eq!(
+        verdict,
+        "You predicted: 192.168.2.30, C's own address. The capture shows: 192.168.1.1, the gateway R."
+    );
+    let wide = text(&draw(&panel, Lang::En, 160, 48));
+    assert!(wide.contains("You predicted: 192.168.2.30"), "{wide}");
 }

@@ -18,6 +18,7 @@ mod lan_real;
 mod present;
 mod progress;
 mod quiz;
+mod quiz_exam;
 mod shell;
 mod subnet;
 mod text;

@@ -224,6 +224,18 @@ fn open_err(path: &Path, e: impl std::fmt::Display) -> GradeBookError {
     }
 }
 
+/// Where a quiz is recorded: `db` (`--db FILE`), else the grade book in the
+/// data directory of `store` (made if missing); None without either.
+pub fn book_path(db: Option<&Path>, store: Option<&crate::store::Store>) -> Option<PathBuf> {
+    if let Some(db) = db {
+        return Some(db.to_path_buf());
+    }
+    let dir = store?.dir();
+    // A failure shows when the grade book is opened.
+    let _ = std::fs::create_dir_all(dir);
+    Some(dir.join(FILE_NAME))
+}
+
 impl GradeBook {
     /// The grade book in the data directory `dir` (the progress store's).
     pub fn in_dir(dir: &Path) -> Result<GradeBook, GradeBookError> {

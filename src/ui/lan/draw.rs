@@ -423,6 +423,16 @@ impl LanPanel {
             t(lang, "lan.real.facts").to_string(),
             ctx.theme.bold,
         ));
+        if let Some(predicted) = self.prediction {
+            let right = real::observed_choice(run) == Some(predicted);
+            let style = if right { ctx.theme.good } else { ctx.theme.bad };
+            tables.extend(wrap(
+                &[(real::verdict(run, self.scenario, predicted, lang), style)],
+                tw,
+                ("• ", Style::default()),
+                ("  ", Style::default()),
+            ));
+        }
         for fact in real::facts(run, lang) {
             tables.extend(wrap(
                 &[(fact, ctx.theme.base)],
@@ -485,5 +495,55 @@ impl LanPanel {
                 draw_lines(&tables, below, buf);
             }
         }
+    }
+}
+
+impl LanPanel {
+    /// Predict, then observe: the question before a real run, and its choices.
+    pub(super) fn draw_question(
+        &self,
+        choice: usize,
+        area: Rect,
+        buf: &mut Buffer,
+        ctx: &RenderCtx,
+    ) {
+        let lang = ctx.lang;
+        let width = usize::from(area.width);
+        let q = real::question(self.scenario);
+        let mut lines: Vec<Line<'static>> = vec![
+            Line::styled(
+                super::super::text::fit(t(lang, "lan.predict.title"), width),
+                ctx.theme.accent,
+            ),
+            Line::default(),
+        ];
+        lines.extend(wrap(
+            &[(t(lang, q.ask).to_string(), ctx.theme.bold)],
+            width,
+            ("", Style::default()),
+            ("", Style::default()),
+        ));
+        lines.push(Line::default());
+        for (i, key) in q.choices.iter().enumerate() {
+            let (mark, style) = if i == choice {
+                ("▸ ", ctx.theme.selected)
+            } else {
+                ("  ", ctx.theme.base)
+            };
+            lines.extend(wrap(
+                &[(t(lang, key).to_string(), style)],
+                width,
+                (mark, style),
+                ("  ", Style::default()),
+            ));
+        }
+        lines.push(Line::default());
+        lines.extend(wrap(
+            &[(t(lang, "lan.predict.keys").to_string(), ctx.theme.muted)],
+            width,
+            ("", Style::default()),
+            ("", Style::default()),
+        ));
+        draw_lines(&lines, area, buf);
     }
 }

@@ -51,6 +51,10 @@ pub struct LanPanel {
     /// The binary whose hidden `__vnet` subcommand runs the lab (this one
     /// unless a test names the built binary).
     pub lab_exe: Option<PathBuf>,
+    /// Before a real run: the choice under the cursor (predict, then observe).
+    pub predicting: Option<usize>,
+    /// The prediction the real run on screen is compared with.
+    pub prediction: Option<usize>,
 }
 
 /// Messages of the LAN / ARP panel.
@@ -110,6 +114,8 @@ impl Default for LanPanel {
             real_cursor: 0,
             real_job: None,
             lab_exe: None,
+            predicting: None,
+            prediction: None,
         };
         panel.load(LanScenario::SameNetwork);
         panel
@@ -163,7 +169,8 @@ impl LanPanel {
         self.inspector.show_frame(frame.as_deref());
     }
 
-    /// Starts the real run of the scenario on screen, or leaves real mode.
+    /// `r`: asks for a prediction first; `r` again (or Enter on a choice) runs
+    /// the scenario for real; in real mode, goes back to the simulation.
     fn toggle_real(&mut self, ctx: &mut Ctx) {
         if self.real.take().is_some() {
             self.refresh_inspector();
@@ -177,6 +184,15 @@ impl LanPanel {
             return;
         }
         self.playing = false;
+        if self.predicting.take().is_none() {
+            self.predicting = Some(0);
+            self.prediction = None;
+            return;
+        }
+        self.start_real(ctx);
+    }
+
+    fn start_real(&mut self, ctx: &mut Ctx) {
         ctx.say(crate::i18n::t(ctx.lang, "lan.real.running"));
         let experiment = real::experiment_of(self.scenario);
         self.real_job = Some(real::spawn(
@@ -304,7 +320,21 @@ impl Panel for LanPanel {
         None
     }
 
-    fn nav(&mut self, nav: Nav, _ctx: &mut Ctx) -> Option<Msg> {
+    fn nav(&mut self, nav: Nav, ctx: &mut Ctx) -> Option<Msg> {
+        if let Some(choice) = self.predicting {
+            let last = real::question(self.scenario).choices.len() - 1;
+            match nav {
+                Nav::Up | Nav::Prev => self.predicting = Some(choice.saturating_sub(1)),
+                Nav::Down | Nav::Next => self.predicting = Some((choice + 1).min(last)),
+                Nav::Enter => {
+                    self.predicting = None;
+                    self.prediction = Some(choice);
+                    self.start_real(ctx);
+                }
+                _ => {}
+            }
+            return None;
+        }
         match nav {
             Nav::Next => self.go(self.at() + 1),
             Nav::Prev => self.go(self.at().saturating_sub(1)),
@@ -320,6 +350,9 @@ impl Panel for LanPanel {
     }
 
     fn back(&mut self, _ctx: &mut Ctx) -> bool {
+        if self.predicting.take().is_some() {
+            return true;
+        }
         if self.show_inspector {
             self.show_inspector = false;
             return true;
@@ -328,6 +361,10 @@ impl Panel for LanPanel {
     }
 
     fn render(&self, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
+        if let Some(choice) = self.predicting {
+            self.draw_question(choice, area, buf, ctx);
+            return;
+        }
         match &self.real {
             Some(run) if area.height >= 8 && area.width >= 40 => {
                 self.draw_real(run, area, buf, ctx);

@@ -25,6 +25,85 @@ pub fn experiment_of(scenario: LanScenario) -> &'static str {
     }
 }
 
+/// The question asked before a real run: its i18n keys.
+pub struct Question {
+    pub ask: &'static str,
+    pub choices: &'static [&'static str],
+}
+
+/// What the student predicts before the scenario runs for real.
+pub fn question(scenario: LanScenario) -> Question {
+    match scenario {
+        LanScenario::SameNetwork => Question {
+            ask: "lan.predict.same.ask",
+            choices: &[
+                "lan.predict.same.flooded",
+                "lan.predict.same.to-a",
+                "lan.predict.same.none",
+            ],
+        },
+        LanScenario::ViaGateway => Question {
+            ask: "lan.predict.gw.ask",
+            choices: &[
+                "lan.predict.gw.c",
+                "lan.predict.gw.r",
+                "lan.predict.gw.none",
+            ],
+        },
+    }
+}
+
+/// Which choice of [`question`] the capture bears out, computed from the
+/// run's report (None when the report does not say).
+pub fn observed_choice(run: &RealRun) -> Option<usize> {
+    let r = &run.report;
+    match run.experiment.as_str() {
+        "arp-same-lan" => {
+            if r["arp_reply"].is_null() {
+                return Some(2);
+            }
+            let seen = r["reply_seen_at"].as_array()?;
+            let flooded = seen.iter().any(|p| p == "S:r" || p == "R:eth0");
+            Some(if flooded { 0 } else { 1 })
+        }
+        "arp-via-gateway" => {
+            let asked = r["a_arp_requests"].as_array()?;
+            let targets: Vec<&str> = asked
+                .iter()
+                .filter_map(|q| q["target_ip"].as_str())
+                .collect();
+            if targets.is_empty() {
+                Some(2)
+            } else if targets.contains(&"192.168.2.30") {
+                Some(0)
+            } else if targets.contains(&"192.168.1.1") {
+                Some(1)
+            } else {
+                None
+            }
+        }
+        _ => None,
+    }
+}
+
+/// "You predicted …; the capture shows …" for the facts list.
+pub fn verdict(run: &RealRun, scenario: LanScenario, predicted: usize, lang: Lang) -> String {
+    let q = question(scenario);
+    let said = q.choices.get(predicted).map_or("", |k| t(lang, k));
+    match observed_choice(run) {
+        Some(seen) if seen == predicted => tf(lang, "lan.predict.right", &[("said", said)]),
+        Some(seen) => tf(
+            lang,
+            "lan.predict.wrong",
+            &[
+                ("said", said),
+                ("seen", q.choices.get(seen).map_or("", |k| t(lang, k))),
+            ],
+        ),
+        None => tf(lang, "lan.predict.unknown", &[("said", said)]),
+    }
+}
+
 /// Copies of one frame seen at several points within this time count as one
 /// frame (a bridge forwards in microseconds; a later identical frame, such as
 /// a repeated ARP request, is a new one).

@@ -1,6 +1,13 @@
 //! The Quiz section: pick topics, answer seeded questions with immediate
 //! feedback and a "show me" key, then a score, a review of mistakes, and a
 //! progress screen with mastery per topic as bars.
+//!
+//! Exam mode (`nettutor quiz --exam`): each answer is recorded and the next
+//! question follows at once; right or wrong is shown only at the end (by
+//! question number), the key and the explanations never; a malformed answer
+//! is asked again without penalty; the keys that would reveal anything (show
+//! me, progress, drills) are off and the hint bar does not offer them. Every
+//! quiz, exam or not, is recorded in the grade book as it is answered.
 
 use crate::ui::msg::PanelMsg;
 use std::path::PathBuf;
@@ -18,9 +25,11 @@ mod view;
 
 pub use view::{bar, topic_bar};
 
+use crate::class::gradebook::recorder::QuizRecorder;
 use crate::i18n::{t, tf};
 use crate::lesson::PanelArg;
 use crate::lesson::{Question, Topic};
+use crate::quiz::answer::{self, Verdict};
 use crate::quiz::mastery::Mastery;
 use crate::quiz::results;
 use crate::quiz::session::{self, MAX_COUNT, QuizSpec, Record, Session};
@@ -80,6 +89,14 @@ pub struct QuizPanel {
     pub due_today: usize,
     /// The subnet drills.
     pub drill: drill::DrillMode,
+    /// Quizzes started here are exams (`nettutor quiz --exam`).
+    pub exam: bool,
+    /// Who takes them (`--student`; empty when not given).
+    pub student: String,
+    /// The grade book (`--db FILE`; else the data directory's).
+    db: Option<PathBuf>,
+    /// Records the quiz under way in the grade book.
+    book: QuizRecorder,
 }
 
 /// Messages of the Quiz panel.
@@ -145,6 +162,21 @@ pub const KEYS: &[Binding] = &[
     },
 ];
 
+/// The keys of an exam: nothing that shows an answer, a case or mastery
+/// before the end (show me, progress, due, drills and the count are off).
+pub const EXAM_KEYS: &[Binding] = &[
+    Binding {
+        keys: &[Key::Char('n')],
+        msg: Msg::Panel(PanelMsg::Quiz(QuizMsg::Start)),
+        help: "quiz.key.start_exam",
+    },
+    Binding {
+        keys: &[Key::Char('m')],
+        msg: Msg::Panel(PanelMsg::Quiz(QuizMsg::Menu)),
+        help: "quiz.key.menu",
+    },
+];
+
 const DEFAULT_COUNT: usize = 10;
 /// The longest answer (characters): every answer is a short address or word.
 const ANSWER_MAX: usize = 64;
@@ -183,11 +215,11 @@ impl QuizPanel {
             self.mode = Mode::Menu;
             return;
         }
-        self.begin(spec, questions, ctx.now);
+        self.begin(spec, questions, ctx.now, ctx.lang);
     }
 
     /// Starts a quiz at `now` with the current settings.
-    pub fn start(&mut self, now: Instant) {
+    pub fn start(&mut self, now: Instant, lang: crate::i18n::Lang) {
         let seed = self.seed.unwrap_or_else(session::fresh_seed);
         let due = if self.seed.is_some() {
             Vec::new()
@@ -200,11 +232,27 @@ impl QuizPanel {
             seed,
         };
         let questions = session::build(&spec, &self.bank, &due);
-        self.begin(spec, questions, now);
+        self.begin(spec, questions, now, lang);
     }
 
-    fn begin(&mut self, spec: QuizSpec, questions: Vec<Question>, now: Instant) {
-        self.session = Some(Session::new(spec, questions));
+    fn begin(
+        &mut self,
+        spec: QuizSpec,
+        questions: Vec<Question>,
+        now: Instant,
+        lang: crate::i18n::Lang,
+    ) {
+        let mut session = Session::new(spec, questions);
+        session.exam = self.exam;
+        session.student = self.student.clone();
+        self.book =
+            match crate::class::gradebook::book_path(self.db.as_deref(), self.store.as_ref()) {
+                Some(path) if !session.questions.is_empty() => {
+                    QuizRecorder::begin(&path, &session, lang)
+                }
+                _ => QuizRecorder::off(),
+            };
+        self.session = Some(session);
         self.input.clear();
         self.review = 0;
         self.asked_at = Some(now);
@@ -236,13 +284,48 @@ impl QuizPanel {
         let Some(question) = session.current().cloned() else {
             return;
         };
+        if session.exam
+            && let Verdict::Unreadable(why) = answer::check(&question.kind, self.input.as_str())
+        {
+            // Malformed, not wrong: asked again, without penalty; the
+            // answer stays in the field to be mended.
+            ctx.say(tf(
+                ctx.lang,
+                "quiz.exam.again",
+                &[("why", &why.text(ctx.lang))],
+            ));
+            return;
+        }
+        let position = session.index();
+        let exam = session.exam;
         let Some(record) = session.answer(self.input.as_str(), seconds).cloned() else {
             return;
         };
+        self.book
+            .answer(&self.student, position, &question, &record);
         self.mastery.record(&question, record.verdict.is_correct());
         self.save_mastery(ctx);
         self.input.clear();
-        self.mode = Mode::Feedback;
+        if exam {
+            ctx.say(t(ctx.lang, "quiz.exam.recorded"));
+            self.next_question(ctx);
+        } else {
+            self.mode = Mode::Feedback;
+        }
+        self.book_warning(ctx);
+    }
+
+    /// The grade book's first failure, once, on the status bar.
+    fn book_warning(&mut self, ctx: &mut Ctx) {
+        if let Some(w) = self.book.warning() {
+            ctx.say(w);
+        }
+    }
+
+    /// True while the quiz under way (or just finished) is an exam.
+    pub fn in_exam(&self) -> bool {
+        self.session.as_ref().is_some_and(|s| s.exam)
+            && matches!(self.mode, Mode::Asking | Mode::Feedback | Mode::Finished)
     }
 
     /// Writes mastery after every answer, so leaving mid-quiz loses nothing.
@@ -274,11 +357,13 @@ impl QuizPanel {
             return;
         };
         session.finish();
+        self.book.finish(session, std::time::SystemTime::now());
         self.mode = Mode::Finished;
         self.review = 0;
         self.deadline = None;
         self.mastery.finish_quiz();
         self.save_mastery(ctx);
+        self.book_warning(ctx);
         if let (Some(path), Some(session)) = (&self.results, &self.session) {
             let ended = std::time::SystemTime::now();
             match results::write(path, &results::results(session, ctx.lang, ended)) {
@@ -293,6 +378,10 @@ impl QuizPanel {
     }
 
     fn show_me(&self, ctx: &mut Ctx) -> Option<Msg> {
+        if self.in_exam() {
+            ctx.say(t(ctx.lang, "quiz.exam.key_off"));
+            return None;
+        }
         let question = match self.mode {
             Mode::Feedback => self.shown().map(|(_, q, _)| q),
             Mode::Finished => self
@@ -337,9 +426,22 @@ impl Panel for QuizPanel {
         }
     }
 
+    /// In an exam the hint bar offers only the keys that work there.
+    fn keys(&self) -> &'static [Binding] {
+        if self.in_exam() { EXAM_KEYS } else { KEYS }
+    }
+
     fn update(&mut self, msg: QuizMsg, ctx: &mut Ctx) -> Option<Msg> {
+        if self.in_exam()
+            && !EXAM_KEYS
+                .iter()
+                .any(|b| b.msg == Msg::Panel(PanelMsg::Quiz(msg)))
+        {
+            ctx.say(t(ctx.lang, "quiz.exam.key_off"));
+            return None;
+        }
         match msg {
-            QuizMsg::Start => self.start(ctx.now),
+            QuizMsg::Start => self.start(ctx.now, ctx.lang),
             QuizMsg::ShowMe => return self.show_me(ctx),
             QuizMsg::Due => self.start_due(ctx),
             QuizMsg::Drill => {
@@ -370,7 +472,7 @@ impl Panel for QuizPanel {
                 Nav::First => self.cursor = 0,
                 Nav::Last => self.cursor = Topic::ALL.len() - 1,
                 Nav::Enter => self.toggle_topic(self.cursor),
-                Nav::Next => self.start(ctx.now),
+                Nav::Next => self.start(ctx.now, ctx.lang),
                 Nav::Prev => {}
             },
             Mode::Feedback => {
@@ -465,12 +567,21 @@ impl Panel for QuizPanel {
         if let Some(path) = &arg.results {
             self.results = Some(path.clone());
         }
+        if arg.exam {
+            self.exam = true;
+        }
+        if let Some(student) = &arg.student {
+            self.student = student.clone();
+        }
+        if let Some(db) = &arg.db {
+            self.db = Some(db.clone());
+        }
         if arg.due {
             self.start_due(ctx);
         } else if arg.is_empty() {
             self.mode = Mode::Menu;
         } else {
-            self.start(ctx.now);
+            self.start(ctx.now, ctx.lang);
         }
     }
 

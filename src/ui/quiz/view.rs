@@ -9,7 +9,7 @@ use crate::lesson::question::letter;
 use crate::lesson::{Curriculum, QuestionKind, Topic};
 use crate::quiz::answer::{Verdict, correct_answer};
 use crate::quiz::mastery::Mastery;
-use crate::quiz::plain::{hint, verdict_line};
+use crate::quiz::plain::{exam_summary, hint, verdict_line};
 use crate::ui::lessons::fit;
 use crate::ui::panel::RenderCtx;
 use crate::ui::text::{width, wrap};
@@ -112,7 +112,12 @@ fn header(p: &QuizPanel, index: usize, topic: Topic, ctx: &RenderCtx) -> String 
     let answered = s.records.len();
     let mut head = tf(
         ctx.lang,
-        "quiz.header",
+        // An exam keeps its score to the end.
+        if s.exam {
+            "quiz.header.exam"
+        } else {
+            "quiz.header"
+        },
         &[
             ("i", &(index + 1).to_string()),
             ("n", &s.questions.len().to_string()),
@@ -239,6 +244,13 @@ pub fn finished(p: &QuizPanel, max: usize, ctx: &RenderCtx) -> Vec<Line<'static>
         theme.title,
     ))];
     lines.push(Line::default());
+    if s.exam {
+        // Right or wrong by number; the key and explanations never.
+        lines.extend(para(&exam_summary(s, lang), theme.base, max));
+        lines.push(Line::default());
+        lines.extend(para(t(lang, "quiz.exam.finished.keys"), theme.hint, max));
+        return lines;
+    }
     let mistakes = s.mistakes();
     if mistakes.is_empty() {
         lines.extend(para(t(lang, "quiz.perfect"), theme.good, max));
