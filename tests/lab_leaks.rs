@@ -29,6 +29,7 @@ fn quick(lab: LabName) -> LabParams {
         LabName::Concurrency => &["clients=3", "service-ms=50"],
         LabName::Errors => &["timeout-ms=50", "keepalive-s=1"],
         LabName::Http => &[],
+        LabName::Dns => &["watch=0"],
         LabName::Framing => &["count=8", "delay=20", "pause=30", "gap=5"],
         _ => &[],
     };
@@ -45,6 +46,7 @@ fn slow(lab: LabName) -> Option<LabParams> {
         LabName::Concurrency => &["clients=10", "service-ms=500"],
         LabName::Errors => &["timeout-ms=2000", "keepalive-s=3"],
         LabName::Http => &["serve=600"],
+        LabName::Dns => &["watch=60"],
         LabName::Unix => &["count=100000", "message=a longer message to echo back"],
         LabName::Split => &["size=67108864", "recv-size=256"],
         _ => return None,

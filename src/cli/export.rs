@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use clap::Subcommand;
 
-use super::{frames, handshake};
+use super::{dns, frames, handshake};
 use crate::i18n::Lang;
 
 #[derive(Debug, Subcommand)]
@@ -15,6 +15,8 @@ pub enum ExportCmd {
     Arp(frames::ArpArgs),
     /// A TCP handshake/teardown scenario.
     Handshake(handshake::HandshakeExportArgs),
+    /// The dns lab's queries and answers (UDP, and TCP after a truncated answer).
+    Dns(dns::DnsExportArgs),
 }
 
 pub fn run(cmd: ExportCmd, lang: Lang) -> anyhow::Result<ExitCode> {
@@ -22,5 +24,6 @@ pub fn run(cmd: ExportCmd, lang: Lang) -> anyhow::Result<ExitCode> {
         ExportCmd::Encapsulation(args) => frames::export_encapsulation(args, lang),
         ExportCmd::Arp(args) => frames::export_arp(args, lang),
         ExportCmd::Handshake(args) => handshake::export(args, lang),
+        ExportCmd::Dns(args) => dns::export(args, lang),
     }
 }

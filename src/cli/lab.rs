@@ -28,7 +28,8 @@ struct LiveRemarks(Lang);
 impl LabSink for LiveRemarks {
     fn event(&self, ev: LabEvent) {
         if let LabEvent::Log { key, args } = ev
-            && crate::lab::http::LIVE_KEYS.contains(&key)
+            && (crate::lab::http::LIVE_KEYS.contains(&key)
+                || crate::lab::dns::LIVE_KEYS.contains(&key))
         {
             let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
             warn(&crate::i18n::tf(self.0, key, &args));

@@ -3,7 +3,7 @@
 //!
 //! # API for front ends (CLI, TUI panel)
 //!
-//! - [`LabName`]: the fourteen labs; `"udp-loss".parse::<LabName>()`, [`LabName::ALL`],
+//! - [`LabName`]: the labs; `"udp-loss".parse::<LabName>()`, [`LabName::ALL`],
 //!   `title_key()` / `about_key()` / `predict_key()` are `ui.toml` keys (title, one
 //!   line description, the "predict, then observe" question).
 //! - [`LabParams`]: one enum over every lab's params struct (`sticky::StickyParams`…),
@@ -34,6 +34,11 @@
 //!     `0..total`), then `Phase` (TCP) and `Progress` again.
 //!   - http: `Log{"lab.http.seen"}` per request the server parsed, and
 //!     `Log{"lab.http.serving"}` with the URL when `--serve` keeps it up.
+//!   - dns: the query log as `Log`s: `lab.dns.query` (the resolver asks),
+//!     `lab.dns.served`/`served-tc` (the server answers), `lab.dns.answer`,
+//!     `lab.dns.retry-tcp`, `lab.dns.cache-hit`; then `Phase` (cache) and one
+//!     `lab.dns.tick` a second with every cached TTL, `lab.dns.expired` when
+//!     one runs out; `lab.dns.serving` under `--serve`.
 //!   - errors: one `Step{index,name,ok,error}` per case (`ok`: the outcome the
 //!     case demonstrates; `error`: errno → Python exception).
 //!   - port-in-use: one `Step{index,name,ok,error}` per step; the text of step
@@ -68,6 +73,7 @@ pub mod capture;
 pub mod chat;
 pub mod codec;
 pub mod concurrency;
+pub mod dns;
 pub mod errors;
 pub mod event;
 pub mod framing;
@@ -253,6 +259,7 @@ labs! {
     Concurrency => concurrency::ConcurrencyParams, ConcurrencyReport;
     Errors => errors::ErrorsParams, ErrorsReport;
     Http => http::HttpParams, HttpReport;
+    Dns => dns::DnsParams, DnsReport;
 }
 
 impl LabParams {

@@ -39,6 +39,7 @@ pub enum LabName {
     Concurrency,
     Errors,
     Http,
+    Dns,
 }
 
 impl LabName {

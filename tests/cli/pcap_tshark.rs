@@ -172,3 +172,76 @@ fn export_errors_are_clear_and_exit_non_zero() {
     // Nothing is left behind in the output directory.
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }
+
+/// tshark's fields `fields` of every DNS message in `file`, one line each.
+fn dns_fields(file: &Path, fields: &[&str]) -> Vec<String> {
+    let mut cmd = Command::new("tshark");
+    cmd.arg("-r").arg(file).args(["-Y", "dns", "-T", "fields"]);
+    for f in fields {
+        cmd.args(["-e", f]);
+    }
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn the_dns_export_is_real_dns_to_tshark_truncated_over_udp_then_whole_over_tcp() {
+    if !tshark_available() {
+        common::skip("pcap_tshark", "tshark is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("dns.pcap");
+    export(&["dns"], &file);
+    let text = tshark_verbose(&file);
+    assert_clean(&text, "export dns");
+    assert!(text.contains("Domain Name System (query)"), "{text}");
+    assert!(text.contains("Domain Name System (response)"), "{text}");
+    // name, type, over TCP?, response?, TC, answers, rcode
+    let rows = dns_fields(
+        &file,
+        &[
+            "dns.qry.name",
+            "dns.qry.type",
+            "tcp.port",
+            "dns.flags.response",
+            "dns.flags.truncated",
+            "dns.count.answers",
+            "dns.flags.rcode",
+        ],
+    );
+    let many: Vec<&String> = rows
+        .iter()
+        .filter(|r| r.starts_with("many.lab.test\t"))
+        .collect();
+    assert_eq!(many.len(), 4, "{rows:#?}");
+    let cols = |row: &str| row.split('\t').map(str::to_string).collect::<Vec<_>>();
+    // UDP (no TCP port): the query, then a response with TC set and only the
+    // 30 records that fit. Columns: name, type, tcp port, QR, TC, answers, rcode.
+    assert_eq!(cols(many[0])[1..6], ["1", "", "0", "0", "0"], "{}", many[0]);
+    assert_eq!(cols(many[1])[2..], ["", "1", "1", "30", "0"], "{}", many[1]);
+    // TCP (port 53): the same question, and all 40 records.
+    assert!(cols(many[2])[2].contains("53"), "{}", many[2]);
+    assert_eq!(cols(many[3])[3..], ["1", "0", "40", "0"], "{}", many[3]);
+    let nx: Vec<&String> = rows
+        .iter()
+        .filter(|r| r.starts_with("nosuch.lab.test\t"))
+        .collect();
+    assert_eq!(
+        cols(nx[1])[5..],
+        ["0", "3"],
+        "NXDOMAIN is rcode 3: {}",
+        nx[1]
+    );
+    // Six questions over UDP and one over TCP: 7 queries, 7 responses (the
+    // cache answered the last www without a message).
+    assert_eq!(rows.len(), 14, "{rows:#?}");
+}

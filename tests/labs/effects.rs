@@ -476,3 +476,143 @@ fn http_bodies_match_their_framing_and_pipelined_requests_are_told_apart() {
     }
     assert_eq!(json["url"], Value::Null);
 }
+
+/// The entries of `queries` for `name` (a full name) and `rtype`.
+fn dns_rows<'a>(json: &'a Value, name: &str, rtype: &str) -> Vec<&'a Value> {
+    json["queries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|q| q["name"] == name && q["type"] == rtype)
+        .collect()
+}
+
+#[test]
+fn dns_answers_match_the_zone_and_a_truncated_answer_is_asked_again_over_tcp() {
+    let json = run(LabName::Dns, &["watch=0", "predict=30"]);
+    let one = |name: &str, rtype: &str| dns_rows(&json, name, rtype)[0].clone();
+    let www = one("www.lab.test.", "A");
+    assert_eq!(www["transport"], "udp");
+    assert_eq!(www["rcode"], "NOERROR");
+    assert_eq!(www["answers"], serde_json::json!(["A 192.0.2.10"]));
+    assert_eq!(www["ttl"], 30);
+    assert_eq!(
+        one("www.lab.test.", "AAAA")["answers"],
+        serde_json::json!(["AAAA 2001:db8::10"])
+    );
+    // The alias and what it points to, in one answer.
+    assert_eq!(
+        one("web.lab.test.", "A")["answers"],
+        serde_json::json!(["CNAME www.lab.test.", "A 192.0.2.10"])
+    );
+    assert_eq!(one("nosuch.lab.test.", "A")["rcode"], "NXDOMAIN");
+    // many: over UDP cut to what fits in 512 bytes with TC, then all 40 over TCP.
+    let many = dns_rows(&json, "many.lab.test.", "A");
+    assert_eq!(many.len(), 2, "{json}");
+    assert_eq!(many[0]["transport"], "udp");
+    assert_eq!(many[0]["truncated"], true);
+    assert!(many[0]["response_bytes"].as_u64().unwrap() <= 512);
+    assert_eq!(many[0]["answers"].as_array().unwrap().len(), 30);
+    assert_eq!(many[1]["transport"], "tcp");
+    assert_eq!(many[1]["truncated"], false);
+    let answers = many[1]["answers"].as_array().unwrap();
+    assert_eq!(answers.len(), 40);
+    assert_eq!(answers[39], "A 198.51.100.40");
+    assert!(many[1]["response_bytes"].as_u64().unwrap() > 512);
+    assert_eq!(json["truncated_then_tcp"], true);
+    assert_eq!(json["prediction"]["observed"], 30);
+    assert_eq!(json["prediction"]["matched"], true);
+    // The second www comes from the cache: no message, TTL not above 30.
+    let again = dns_rows(&json, "www.lab.test.", "A");
+    assert_eq!(again.len(), 2);
+    assert_eq!(again[1]["transport"], "cache");
+    assert_eq!(again[1]["id"], 0);
+    assert!(again[1]["ttl"].as_u64().unwrap() <= 30);
+    assert_eq!(json["zone_records"], 44);
+}
+
+#[test]
+fn dns_a_students_zone_is_served_and_an_expired_answer_is_asked_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("my.zone");
+    std::fs::write(
+        &file,
+        "$ORIGIN school.test.\n$TTL 60\n@ A 203.0.113.1\nmail 1 IN A 203.0.113.25\nwww CNAME @\n",
+    )
+    .unwrap();
+    let zone = format!("zone={}", file.display());
+    let json = run(
+        LabName::Dns,
+        &[&zone, "names=www,mail,example.com.", "watch=2"],
+    );
+    assert_eq!(json["zone_origin"], "school.test.");
+    let www = dns_rows(&json, "www.school.test.", "A");
+    assert_eq!(
+        www[0]["answers"],
+        serde_json::json!(["CNAME school.test.", "A 203.0.113.1"])
+    );
+    // A name outside the zone: this server has no say and does not recurse.
+    assert_eq!(dns_rows(&json, "example.com.", "A")[0]["rcode"], "REFUSED");
+    // mail's TTL of 1 s ran out while the cache was watched: asked again.
+    let mail = dns_rows(&json, "mail.school.test.", "A");
+    assert!(mail.len() >= 2, "{json}");
+    assert_eq!(mail[1]["refreshed"], true);
+    assert_eq!(mail[1]["transport"], "udp");
+    assert_eq!(json["truncated_then_tcp"], false);
+    // A broken zone is a usage error naming its line.
+    std::fs::write(&file, "www A 192.0.2.1\nwww MX mail\n").unwrap();
+    let params = LabParams::from_pairs(LabName::Dns, [zone.as_str()]).unwrap();
+    let err = lab::run_lab(&params, &NullSink, &Cancel::new()).unwrap_err();
+    assert!(err.is_usage(), "{err}");
+    assert!(err.to_string().contains("zone line 2"), "{err}");
+}
+
+#[test]
+fn dns_server_answers_a_query_built_by_hand_while_it_serves() {
+    use std::net::UdpSocket;
+    use std::sync::{Arc, mpsc};
+    use std::time::Duration;
+    let params = LabParams::from_pairs(LabName::Dns, ["watch=0", "serve=30", "names=www"]).unwrap();
+    let (tx, rx) = mpsc::channel();
+    let handle = lab::spawn_lab(params, Arc::new(tx)).unwrap();
+    let port: u16 = loop {
+        match rx.recv_timeout(Duration::from_secs(20)).unwrap() {
+            lab::LabEvent::Log {
+                key: "lab.dns.serving",
+                args,
+            } => {
+                break args
+                    .iter()
+                    .find(|(k, _)| *k == "port")
+                    .unwrap()
+                    .1
+                    .parse()
+                    .unwrap();
+            }
+            lab::LabEvent::Failed { error, .. } => panic!("{error}"),
+            _ => {}
+        }
+    };
+    // RFC 1035 by hand: id 0xbeef, RD, one question www.lab.test A IN.
+    let mut query = vec![0xbe, 0xef, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0];
+    for label in ["www", "lab", "test"] {
+        query.push(label.len() as u8);
+        query.extend_from_slice(label.as_bytes());
+    }
+    query.extend_from_slice(&[0, 0, 1, 0, 1]);
+    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+    socket
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    socket.send_to(&query, ("127.0.0.1", port)).unwrap();
+    let mut buf = [0u8; 512];
+    let n = socket.recv(&mut buf).unwrap();
+    handle.cancel();
+    let answer = &buf[..n];
+    assert_eq!(&answer[..2], &[0xbe, 0xef], "same id");
+    assert_eq!(answer[2] & 0x80, 0x80, "QR: a response");
+    assert_eq!(answer[2] & 0x04, 0x04, "AA: authoritative");
+    assert_eq!(answer[3] & 0x0f, 0, "NOERROR");
+    assert_eq!(u16::from_be_bytes([answer[6], answer[7]]), 1, "one answer");
+    assert_eq!(&answer[n - 4..], &[192, 0, 2, 10], "the zone's address");
+}

@@ -626,9 +626,220 @@ pub fn http_run() -> LabRun {
     LabRun::recorded(LabName::Http, events)
 }
 
+fn dns_query(
+    name: &str,
+    rtype: &str,
+    transport: nettutor::lab::dns::Via,
+    rcode: &str,
+    answers: &[&str],
+    ttl: Option<u32>,
+    truncated: bool,
+) -> nettutor::lab::dns::DnsQuery {
+    nettutor::lab::dns::DnsQuery {
+        name: name.into(),
+        rtype: rtype.into(),
+        transport,
+        rcode: rcode.into(),
+        answers: answers.iter().map(|a| a.to_string()).collect(),
+        ttl,
+        truncated,
+        id: 0x3794,
+        query_bytes: 30,
+        response_bytes: 46,
+        ms: 0.2,
+        refreshed: false,
+    }
+}
+
+/// The dns lab's default run (the cache watched for 3 s), as its report.
+pub fn dns_run() -> LabRun {
+    use nettutor::lab::dns::{CacheLeft, DnsReport, Via};
+    let many: Vec<String> = (1..=40).map(|i| format!("A 198.51.100.{i}")).collect();
+    let many: Vec<&str> = many.iter().map(String::as_str).collect();
+    let www = ["A 192.0.2.10"];
+    let mut refreshed = dns_query(
+        "short.lab.test.",
+        "A",
+        Via::Udp,
+        "NOERROR",
+        &["A 192.0.2.11"],
+        Some(2),
+        false,
+    );
+    refreshed.refreshed = true;
+    let queries = vec![
+        dns_query(
+            "www.lab.test.",
+            "A",
+            Via::Udp,
+            "NOERROR",
+            &www,
+            Some(30),
+            false,
+        ),
+        dns_query(
+            "www.lab.test.",
+            "AAAA",
+            Via::Udp,
+            "NOERROR",
+            &["AAAA 2001:db8::10"],
+            Some(30),
+            false,
+        ),
+        dns_query(
+            "web.lab.test.",
+            "A",
+            Via::Udp,
+            "NOERROR",
+            &["CNAME www.lab.test.", "A 192.0.2.10"],
+            Some(30),
+            false,
+        ),
+        dns_query(
+            "many.lab.test.",
+            "A",
+            Via::Udp,
+            "NOERROR",
+            &many[..30],
+            Some(60),
+            true,
+        ),
+        dns_query(
+            "many.lab.test.",
+            "A",
+            Via::Tcp,
+            "NOERROR",
+            &many,
+            Some(60),
+            false,
+        ),
+        dns_query(
+            "nosuch.lab.test.",
+            "A",
+            Via::Udp,
+            "NXDOMAIN",
+            &[],
+            None,
+            false,
+        ),
+        dns_query(
+            "short.lab.test.",
+            "A",
+            Via::Udp,
+            "NOERROR",
+            &["A 192.0.2.11"],
+            Some(2),
+            false,
+        ),
+        dns_query(
+            "www.lab.test.",
+            "A",
+            Via::Cache,
+            "NOERROR",
+            &www,
+            Some(30),
+            false,
+        ),
+        refreshed,
+    ];
+    let left = |name: &str, rtype: &str, ttl_left| CacheLeft {
+        name: name.into(),
+        rtype: rtype.into(),
+        ttl_left,
+    };
+    let details = LabDetails::Dns(DnsReport {
+        queries,
+        truncated_then_tcp: true,
+        answers_in_truncated: 30,
+        server: "127.0.0.1:36110".into(),
+        zone_origin: "lab.test.".into(),
+        zone_records: 44,
+        cache: vec![
+            left("www.lab.test.", "A", 27),
+            left("www.lab.test.", "AAAA", 27),
+            left("web.lab.test.", "A", 27),
+            left("many.lab.test.", "A", 57),
+            left("short.lab.test.", "A", 1),
+        ],
+        wire: Vec::new(),
+    });
+    let events = vec![report(LabName::Dns, details, 3007, Some((20, 30)))];
+    LabRun::recorded(LabName::Dns, events)
+}
+
+/// The dns lab while it watches the cache: the query log so far.
+pub fn dns_running() -> LabRun {
+    let log = |key: &'static str, args: &[(&'static str, &str)]| LabEvent::Log {
+        key,
+        args: args.iter().map(|(k, v)| (*k, v.to_string())).collect(),
+    };
+    let q = |transport: &str, name: &str, bytes: &str| {
+        log(
+            "lab.dns.query",
+            &[
+                ("transport", transport),
+                ("name", name),
+                ("type", "A"),
+                ("id", "14228"),
+                ("bytes", bytes),
+            ],
+        )
+    };
+    let served = |key, transport: &str, name: &str, answers: &str, bytes: &str| {
+        log(
+            key,
+            &[
+                ("transport", transport),
+                ("name", name),
+                ("type", "A"),
+                ("rcode", "NOERROR"),
+                ("answers", answers),
+                ("bytes", bytes),
+            ],
+        )
+    };
+    let events = vec![
+        q("UDP", "www.lab.test.", "30"),
+        served("lab.dns.served", "UDP", "www.lab.test.", "1", "46"),
+        q("UDP", "many.lab.test.", "31"),
+        served("lab.dns.served-tc", "UDP", "many.lab.test.", "30", "511"),
+        LabEvent::log("lab.dns.retry-tcp"),
+        q("TCP", "many.lab.test.", "31"),
+        served("lab.dns.served", "TCP", "many.lab.test.", "40", "671"),
+        log(
+            "lab.dns.cache-hit",
+            &[("name", "www.lab.test."), ("type", "A"), ("ttl", "30")],
+        ),
+        LabEvent::Phase {
+            key: "lab.dns.phase.cache",
+        },
+        log(
+            "lab.dns.tick",
+            &[
+                ("second", "1"),
+                ("entries", "www A 29 s · many A 59 s · short A 1 s"),
+            ],
+        ),
+        log(
+            "lab.dns.tick",
+            &[
+                ("second", "2"),
+                ("entries", "www A 28 s · many A 58 s · short A 0 s"),
+            ],
+        ),
+        log(
+            "lab.dns.expired",
+            &[("name", "short.lab.test."), ("type", "A")],
+        ),
+    ];
+    LabRun::recorded(LabName::Dns, events)
+}
+
 pub fn all_runs() -> Vec<(&'static str, LabRun)> {
     vec![
         ("http", http_run()),
+        ("dns", dns_run()),
+        ("dns_running", dns_running()),
         ("errors", errors_run()),
         ("concurrency_iterative", concurrency_iterative()),
         ("concurrency_threads", concurrency_threads()),

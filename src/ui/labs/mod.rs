@@ -1,4 +1,4 @@
-//! The Live socket labs section: pick one of the fourteen labs, edit its
+//! The Live socket labs section: pick one of the labs, edit its
 //! parameters, predict, run it on a background thread and watch the kernel's
 //! answer drawn live, then read the summary (en/zh) that compares the prediction
 //! with what happened.
@@ -11,6 +11,7 @@
 mod chat;
 mod control;
 mod datagrams;
+mod dns;
 mod form;
 mod http;
 mod live;
