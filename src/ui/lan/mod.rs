@@ -77,52 +77,71 @@ pub enum LanMsg {
     Inspector(InspectorMsg),
 }
 
-/// Keys of the LAN / ARP panel (the inspector's after its own).
+const PLAY: Binding = Binding {
+    keys: &[Key::Char('p')],
+    msg: Msg::Panel(PanelMsg::Lan(LanMsg::TogglePlay)),
+    help: "lan.key.play",
+};
+const SCENARIO: Binding = Binding {
+    keys: &[Key::Char('s')],
+    msg: Msg::Panel(PanelMsg::Lan(LanMsg::NextScenario)),
+    help: "lan.key.scenario",
+};
+const FRAME: Binding = Binding {
+    keys: &[Key::Char('f')],
+    msg: Msg::Panel(PanelMsg::Lan(LanMsg::ToggleInspector)),
+    help: "lan.key.frame",
+};
+const REAL: Binding = Binding {
+    keys: &[Key::Char('r')],
+    msg: Msg::Panel(PanelMsg::Lan(LanMsg::Real)),
+    help: "lan.key.real",
+};
+const LOSS: Binding = Binding {
+    keys: &[Key::Char('t')],
+    msg: Msg::Panel(PanelMsg::Lan(LanMsg::Loss)),
+    help: "lan.key.loss",
+};
+const MORE_LOSS: Binding = Binding {
+    keys: &[Key::Char('+'), Key::Char('=')],
+    msg: Msg::Panel(PanelMsg::Lan(LanMsg::LossStep(true))),
+    help: "lan.key.loss-more",
+};
+const LESS_LOSS: Binding = Binding {
+    keys: &[Key::Char('-')],
+    msg: Msg::Panel(PanelMsg::Lan(LanMsg::LossStep(false))),
+    help: "lan.key.loss-less",
+};
+const SEED: Binding = Binding {
+    keys: &[Key::Char('n')],
+    msg: Msg::Panel(PanelMsg::Lan(LanMsg::NextSeed)),
+    help: "lan.key.seed",
+};
+
+/// Keys of the LAN / ARP panel (the inspector's after its own, the loss
+/// view's last).
 pub const KEYS: &[Binding] = inspector_keys!(
     PanelMsg::Lan,
     LanMsg::Inspector,
-    [
-        Binding {
-            keys: &[Key::Char('p')],
-            msg: Msg::Panel(PanelMsg::Lan(LanMsg::TogglePlay)),
-            help: "lan.key.play",
-        },
-        Binding {
-            keys: &[Key::Char('s')],
-            msg: Msg::Panel(PanelMsg::Lan(LanMsg::NextScenario)),
-            help: "lan.key.scenario",
-        },
-        Binding {
-            keys: &[Key::Char('f')],
-            msg: Msg::Panel(PanelMsg::Lan(LanMsg::ToggleInspector)),
-            help: "lan.key.frame",
-        },
-        Binding {
-            keys: &[Key::Char('r')],
-            msg: Msg::Panel(PanelMsg::Lan(LanMsg::Real)),
-            help: "lan.key.real",
-        },
-        Binding {
-            keys: &[Key::Char('t')],
-            msg: Msg::Panel(PanelMsg::Lan(LanMsg::Loss)),
-            help: "lan.key.loss",
-        },
-        Binding {
-            keys: &[Key::Char('+'), Key::Char('=')],
-            msg: Msg::Panel(PanelMsg::Lan(LanMsg::LossStep(true))),
-            help: "lan.key.loss-more",
-        },
-        Binding {
-            keys: &[Key::Char('-')],
-            msg: Msg::Panel(PanelMsg::Lan(LanMsg::LossStep(false))),
-            help: "lan.key.loss-less",
-        },
-        Binding {
-            keys: &[Key::Char('n')],
-            msg: Msg::Panel(PanelMsg::Lan(LanMsg::NextSeed)),
-            help: "lan.key.seed",
-        },
-    ]
+    [PLAY, SCENARIO, FRAME, REAL],
+    [LOSS, MORE_LOSS, LESS_LOSS, SEED]
+);
+
+/// The hint bar's keys outside the loss view: the loss knobs, which do
+/// nothing there, left out.
+pub const SIMULATION_KEYS: &[Binding] = inspector_keys!(
+    PanelMsg::Lan,
+    LanMsg::Inspector,
+    [PLAY, SCENARIO, FRAME, REAL],
+    [LOSS]
+);
+
+/// The same keys in the loss view: its own first (the hint bar's order).
+pub const LOSS_VIEW_KEYS: &[Binding] = inspector_keys!(
+    PanelMsg::Lan,
+    LanMsg::Inspector,
+    [LOSS, REAL, MORE_LOSS, LESS_LOSS, SEED, FRAME],
+    [PLAY, SCENARIO]
 );
 
 impl Default for LanPanel {
@@ -373,6 +392,14 @@ impl Panel for LanPanel {
 
     const KEYS: &'static [crate::ui::keymap::Binding] = KEYS;
 
+    fn keys(&self) -> &'static [Binding] {
+        if self.loss.is_some() {
+            LOSS_VIEW_KEYS
+        } else {
+            SIMULATION_KEYS
+        }
+    }
+
     fn create(init: &crate::ui::panel::PanelInit) -> Self {
         LanPanel {
             export_dir: init.export_dir.clone(),
@@ -555,5 +582,26 @@ impl Panel for LanPanel {
 
     fn export(&mut self, _ctx: &mut Ctx) -> Option<Result<String, String>> {
         Some(self.export_frames())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_orders_bind_the_same_keys() {
+        let helps = |table: &[Binding]| {
+            let mut h: Vec<&str> = table.iter().map(|b| b.help).collect();
+            h.sort_unstable();
+            h
+        };
+        assert_eq!(helps(KEYS), helps(LOSS_VIEW_KEYS));
+        assert_eq!(LOSS_VIEW_KEYS[0].help, "lan.key.loss");
+        let knobs = ["lan.key.loss-more", "lan.key.loss-less", "lan.key.seed"];
+        let mut sim = helps(SIMULATION_KEYS);
+        sim.extend(knobs);
+        sim.sort_unstable();
+        assert_eq!(sim, helps(KEYS));
     }
 }
