@@ -347,7 +347,7 @@ pub fn progress(
         theme.title,
     ))];
     lines.push(Line::default());
-    let topics = mastery.by_topic();
+    let topics = mastery.by_topic(chrono::Utc::now());
     if topics.is_empty() {
         lines.extend(para(t(lang, "quiz.progress.empty"), theme.muted, max));
         return lines;
