@@ -9,6 +9,7 @@ mod common;
 mod check_exercises;
 mod check_verdicts;
 mod class_gradebook;
+mod class_live;
 mod drill_plain;
 mod handshake_export;
 mod lab;
