@@ -79,8 +79,7 @@ pub enum Command {
     Quiz(quiz::QuizArgs),
     /// Test your own socket program against an adversarial peer on loopback.
     Check(check::CheckArgs),
-    /// A class: live sessions (`class host`, `class join`) and the grade book
-    /// (`class report`, `class import`).
+    /// A class: live sessions (host, join) and the grade book (report, import).
     #[command(subcommand)]
     Class(class::ClassCmd),
     /// Drills whose answers are marked field by field (`drill subnet`).

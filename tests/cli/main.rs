@@ -10,6 +10,8 @@ mod check_exercises;
 mod check_verdicts;
 mod class_gradebook;
 mod class_live;
+mod class_load;
+mod class_misbehave;
 mod drill_plain;
 mod handshake_export;
 mod lab;

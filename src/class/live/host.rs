@@ -1,7 +1,8 @@
 //! The host of a class session: one thread, one `mio` poll over the listener
 //! and every student's connection, nothing ever blocks. Each connection has a
 //! bounded write queue: a client that does not read fills its own queue and
-//! is dropped, the others are written to as before. A connection must say
+//! is dropped, the others are written to as before (the kernel's send
+//! buffer of each socket is fixed too, [`Limits::socket_send_buffer`]). A connection must say
 //! hello with the right code within [`Limits::hello_timeout`] or it is
 //! dropped; wrong codes from one address are rate limited with a doubling
 //! wait. Every answer is recorded in the grade book as it arrives, each in its
@@ -49,6 +50,10 @@ pub struct Limits {
     pub hello_timeout: Duration,
     /// Bytes waiting to be written to one client; more and it is dropped.
     pub queue_bytes: usize,
+    /// The kernel's send buffer of each client's socket (SO_SNDBUF; the
+    /// kernel doubles it). Fixed rather than autotuned, so what one client
+    /// that does not read can hold is bounded in the kernel too.
+    pub socket_send_buffer: usize,
     /// Students in the room (joined, present or not).
     pub max_students: usize,
     /// Connections open at once (greeting, joined or closing).
@@ -67,6 +72,7 @@ impl Default for Limits {
         Limits {
             hello_timeout: Duration::from_secs(5),
             queue_bytes: 256 * 1024,
+            socket_send_buffer: 64 * 1024,
             max_students: 1000,
             max_connections: 1500,
             free_strikes: 3,
@@ -457,6 +463,8 @@ impl Host {
                         continue;
                     }
                     let _ = stream.set_nodelay(true);
+                    let _ = socket2::SockRef::from(&stream)
+                        .set_send_buffer_size(self.cfg.limits.socket_send_buffer);
                     let token = Token(self.next_token);
                     self.next_token += 1;
                     if self
