@@ -21,6 +21,7 @@ pub mod clock;
 pub mod draw;
 pub mod field;
 pub mod glossary;
+pub mod handout;
 pub mod handshake;
 pub mod help;
 pub mod home;

@@ -10,6 +10,7 @@ mod check_exercises;
 mod check_verdicts;
 mod class_gradebook;
 mod drill_plain;
+mod handout;
 mod handshake_export;
 mod lab;
 mod lessons_check;

@@ -9,6 +9,7 @@ mod common;
 mod check;
 mod drill;
 mod frames;
+mod handout;
 mod hangup;
 mod labs;
 mod lessons;
