@@ -13,6 +13,7 @@ mod lessons;
 pub mod net;
 mod net_text;
 pub mod out;
+mod presenter;
 mod quiz;
 mod subnet;
 
@@ -88,6 +89,8 @@ pub enum Command {
     /// Experiments on a real virtual network (namespaces, a switch, a router).
     #[command(subcommand)]
     Net(net::NetCmd),
+    /// The presenter console: follow and drive a presentation from a second terminal.
+    Presenter(presenter::PresenterArgs),
 }
 
 /// `--theme`: the names of [`ThemeName`](crate::ui::theme::ThemeName), listed in
@@ -150,6 +153,7 @@ pub fn main() -> ExitCode {
         Some(Command::Drill(cmd)) => drill::run(cmd, lang),
         Some(Command::Net(cmd)) => net::run(cmd, lang),
         Some(Command::Class(cmd)) => class::run(cmd, lang),
+        Some(Command::Presenter(args)) => presenter::run(args, lang, cli.theme, cli.no_color),
     };
     match result {
         Ok(code) => code,

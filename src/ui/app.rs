@@ -25,6 +25,7 @@ use crate::i18n::{Lang, t, tf};
 use crate::lesson::{LessonSet, PanelArg};
 use crate::store::{Progress, Store};
 
+mod console;
 mod lecture;
 
 /// The whole state of the tutor. Read it through the accessors; change it
@@ -56,6 +57,8 @@ pub struct App {
     tx: Sender<AppEvent>,
     /// The lesson step whose panel a lecture opened (see `lecture.rs`).
     lecture: Option<lecture::Visit>,
+    /// Presenter consoles (see `console.rs`).
+    consoles: console::Consoles,
 }
 
 impl App {
@@ -102,6 +105,7 @@ impl App {
             clock: Clock::System,
             tx,
             lecture: None,
+            consoles: console::Consoles::default(),
         };
         app.show_resume();
         app.refresh_home();
@@ -199,6 +203,7 @@ impl App {
         Ctx {
             lang: self.lang,
             present: self.present,
+            console: self.consoles.attached > 0,
             status: None,
             jobs: JobSink::new(self.tx.clone(), screen),
             now: self.clock.now(),
@@ -265,6 +270,10 @@ impl App {
             AppEvent::Input(_) => false,
             AppEvent::Job(screen, payload) => {
                 self.with_panel(screen, |p, ctx| p.job(payload, ctx));
+                true
+            }
+            AppEvent::Console(ev) => {
+                self.on_hub_event(ev);
                 true
             }
             // SIGTERM, SIGHUP (or the terminal gone), SIGINT, SIGQUIT: quit
@@ -441,6 +450,7 @@ impl App {
                     "status.present_off"
                 };
                 ctx.say(t(self.lang, key));
+                self.start_hub();
                 None
             }
             Msg::ToggleZoom => {
