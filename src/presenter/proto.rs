@@ -51,6 +51,8 @@ pub struct State {
     pub panel: Option<PanelAt>,
     /// The projected screen is blanked.
     pub blank: bool,
+    /// The end-of-lecture card is on the projected screen.
+    pub end_card: bool,
 }
 
 /// A panel open in the lecture, and where its animation is.
@@ -262,6 +264,7 @@ mod tests {
                 of: 9,
             }),
             blank: false,
+            end_card: false,
         }
     }
 

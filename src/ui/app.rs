@@ -59,6 +59,8 @@ pub struct App {
     lecture: Option<lecture::Visit>,
     /// Presenter consoles (see `console.rs`).
     consoles: console::Consoles,
+    /// The end-of-lecture card is shown (see `lecture.rs`).
+    lecture_end: bool,
 }
 
 impl App {
@@ -106,6 +108,7 @@ impl App {
             tx,
             lecture: None,
             consoles: console::Consoles::default(),
+            lecture_end: false,
         };
         app.show_resume();
         app.refresh_home();
@@ -144,6 +147,10 @@ impl App {
     }
     pub fn blank(&self) -> bool {
         self.blank
+    }
+    /// The end-of-lecture card is on screen (presenting, past the last step).
+    pub fn lecture_end(&self) -> bool {
+        self.lecture_end && self.present
     }
     pub fn status(&self) -> Option<&str> {
         self.status.as_deref()
@@ -392,6 +399,20 @@ impl App {
     }
 
     fn update_once(&mut self, msg: Msg) -> Option<Msg> {
+        // The end-of-lecture card stays for the clicker's keys (PageDown
+        // again, PageUp to go back), blanking and help; anything else closes
+        // it, Esc only that.
+        if self.lecture_end
+            && !matches!(
+                msg,
+                Msg::Nav(Nav::Next | Nav::Prev) | Msg::ToggleBlank | Msg::ToggleHelp | Msg::Quit
+            )
+        {
+            self.lecture_end = false;
+            if msg == Msg::Back {
+                return None;
+            }
+        }
         let mut ctx = self.ctx(self.screen);
         let follow = match msg {
             Msg::Quit => {

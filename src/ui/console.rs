@@ -211,6 +211,12 @@ pub fn draw(view: &ConsoleView, now: &Now, theme: &Theme, area: Rect, buf: &mut 
                 t(lang, "console.blanked").to_string(),
                 theme.warn,
             ));
+        } else if s.end_card {
+            spans.push(Span::raw("   "));
+            spans.push(Span::styled(
+                t(lang, "console.end_card").to_string(),
+                theme.warn,
+            ));
         }
         Line::from(spans).render(foot, buf);
     }

@@ -42,6 +42,7 @@ fn sample() -> State {
             of: 9,
         }),
         blank: true,
+        end_card: false,
     }
 }
 

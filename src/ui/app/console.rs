@@ -83,11 +83,7 @@ impl App {
     pub fn console_state(&self, id: &str) -> State {
         let reader = &self.panels.reader;
         let set = &*self.lessons;
-        let playlist: Vec<usize> = if reader.playlist.is_empty() {
-            (0..set.lessons.len()).collect()
-        } else {
-            reader.playlist.clone()
-        };
+        let playlist = self.lecture_lessons();
         let mut state = State {
             id: id.to_string(),
             started: self.consoles.started,
@@ -97,6 +93,7 @@ impl App {
                 .collect(),
             lessons: playlist.len(),
             blank: self.blank,
+            end_card: self.lecture_end(),
             ..State::default()
         };
         let Some((lesson, step)) = reader.position() else {
