@@ -10,6 +10,7 @@ mod frames;
 mod handshake;
 mod lab;
 mod lessons;
+mod licenses;
 pub mod net;
 mod net_text;
 pub mod out;
@@ -91,6 +92,8 @@ pub enum Command {
     Net(net::NetCmd),
     /// The presenter console: follow and drive a presentation from a second terminal.
     Presenter(presenter::PresenterArgs),
+    /// nettutor's licence and the notices of the fonts its binary embeds.
+    Licenses,
 }
 
 /// `--theme`: the names of [`ThemeName`](crate::ui::theme::ThemeName), listed in
@@ -154,6 +157,7 @@ pub fn main() -> ExitCode {
         Some(Command::Net(cmd)) => net::run(cmd, lang),
         Some(Command::Class(cmd)) => class::run(cmd, lang),
         Some(Command::Presenter(args)) => presenter::run(args, lang, cli.theme, cli.no_color),
+        Some(Command::Licenses) => licenses::run(),
     };
     match result {
         Ok(code) => code,
