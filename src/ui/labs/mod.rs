@@ -11,6 +11,7 @@
 mod chat;
 mod control;
 mod datagrams;
+mod dhcp;
 mod dns;
 mod form;
 mod http;
