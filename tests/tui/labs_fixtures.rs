@@ -862,7 +862,7 @@ fn dhcp_msg(
     if code == 3 && !renewal {
         options.insert(50u8, serde_json::json!("192.168.1.100"));
     }
-    DhcpMessage {
+    let mut m = DhcpMessage {
         kind: kind.into(),
         code,
         from,
@@ -899,7 +899,50 @@ fn dhcp_msg(
             eth_src: CLIENT_MAC,
             eth_dst: SERVER_MAC,
         },
+    };
+    m.payload = dhcp_payload(&m);
+    m
+}
+
+/// The DHCP message `m` describes, encoded as the lab encodes it (so the
+/// packet inspector has real bytes to take apart).
+fn dhcp_payload(m: &nettutor::lab::dhcp::DhcpMessage) -> Vec<u8> {
+    use dhcproto::v4::{DhcpOption, Flags, Message, MessageType, Opcode};
+    let mut msg = Message::default();
+    msg.set_opcode(if m.op == 1 {
+        Opcode::BootRequest
+    } else {
+        Opcode::BootReply
+    })
+    .set_xid(u32::from_str_radix(m.xid.trim_start_matches("0x"), 16).unwrap())
+    .set_hops(m.hops)
+    .set_ciaddr(m.ciaddr)
+    .set_yiaddr(m.yiaddr)
+    .set_giaddr(m.giaddr)
+    .set_chaddr(&nettutor::lab::dhcp::CLIENT_MAC.octets());
+    if m.broadcast_flag {
+        msg.set_flags(Flags::default().set_broadcast());
     }
+    let opts = msg.opts_mut();
+    opts.insert(DhcpOption::MessageType(MessageType::from(m.code)));
+    if let Some(ip) = m.options.get(&50).and_then(|v| v.as_str()) {
+        opts.insert(DhcpOption::RequestedIpAddress(ip.parse().unwrap()));
+    }
+    if m.op == 2 {
+        let router = if m.giaddr.is_unspecified() {
+            "192.168.1.1".parse().unwrap()
+        } else {
+            m.giaddr
+        };
+        opts.insert(DhcpOption::ServerIdentifier("192.168.1.1".parse().unwrap()));
+        opts.insert(DhcpOption::AddressLeaseTime(8));
+        opts.insert(DhcpOption::Renewal(4));
+        opts.insert(DhcpOption::Rebinding(7));
+        opts.insert(DhcpOption::SubnetMask("255.255.255.0".parse().unwrap()));
+        opts.insert(DhcpOption::Router(vec![router]));
+        opts.insert(DhcpOption::DomainNameServer(vec![router]));
+    }
+    nettutor::lab::dhcp::encode(&msg).unwrap()
 }
 
 fn dhcp_lease(address: &str, router: &str) -> nettutor::lab::dhcp::Lease {
@@ -1062,6 +1105,7 @@ pub fn dhcp_relay_run() -> LabRun {
     ];
     for m in messages.iter_mut().filter(|m| m.code == 3) {
         m.options.insert(50, serde_json::json!(ip));
+        m.payload = dhcp_payload(m);
     }
     let details = LabDetails::Dhcp(DhcpReport {
         messages,
