@@ -6,6 +6,8 @@ step titles, for presentation mode's big titles (src/ui/present/glyphs.rs).
 Run after changing a title:  python3 tools/unifont_subset.py [UNIFONT_HEX]
 (UNIFONT_HEX defaults to Debian's /usr/share/unifont/unifont.hex, package
 `unifont`). A test fails when a shipped title has a character missing here.
+The glyphs are GNU Unifont's, used under the SIL Open Font License 1.1: keep
+assets/fonts/NOTICE.md and assets/fonts/OFL-1.1.txt beside the subset.
 """
 import glob
 import os

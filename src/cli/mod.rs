@@ -11,6 +11,7 @@ mod frames;
 mod handshake;
 mod lab;
 mod lessons;
+mod licenses;
 pub mod net;
 mod net_text;
 pub mod out;
@@ -89,6 +90,8 @@ pub enum Command {
     /// Experiments on a real virtual network (namespaces, a switch, a router).
     #[command(subcommand)]
     Net(net::NetCmd),
+    /// nettutor's licence and the notices of the fonts its binary embeds.
+    Licenses,
 }
 
 /// `--theme`: the names of [`ThemeName`](crate::ui::theme::ThemeName), listed in
@@ -151,6 +154,7 @@ pub fn main() -> ExitCode {
         Some(Command::Drill(cmd)) => drill::run(cmd, lang),
         Some(Command::Net(cmd)) => net::run(cmd, lang),
         Some(Command::Class(cmd)) => class::run(cmd, lang),
+        Some(Command::Licenses) => licenses::run(),
     };
     match result {
         Ok(code) => code,

@@ -19,7 +19,7 @@ use super::VnetError;
 use super::ns::{self, Netns};
 use super::rtnl::Rtnl;
 use super::state;
-use super::topology::{End, Spec};
+use super::topology::{EPHEMERAL_PORTS, End, Spec};
 
 /// The first veth's interface index; pair k gets FIRST_INDEX + 2k and + 2k + 1.
 const FIRST_INDEX: u32 = 10;
@@ -60,9 +60,12 @@ impl Network {
             let router = spec.routers.contains(&name);
             let switch = spec.switches.contains(&name);
             // Addresses are usable at once (no duplicate address detection wait).
+            let (low, high) = EPHEMERAL_PORTS;
+            let ports = format!("{low} {high}");
             let mut sysctls = vec![
                 ("net.ipv6.conf.default.accept_dad", "0"),
                 ("net.ipv6.conf.all.accept_dad", "0"),
+                ("net.ipv4.ip_local_port_range", ports.as_str()),
             ];
             if router {
                 sysctls.push(("net.ipv4.ip_forward", "1"));

@@ -78,6 +78,15 @@ pub const R_LAN1_IP: Ipv4Addr = Ipv4Addr::new(192, 168, 1, 1);
 pub const R_LAN2_IP: Ipv4Addr = Ipv4Addr::new(192, 168, 2, 1);
 pub const C_IP: Ipv4Addr = Ipv4Addr::new(192, 168, 2, 30);
 
+/// The ports every lab host picks its own (ephemeral) ports from —
+/// `net.ipv4.ip_local_port_range` in each namespace, which also covers IPv6.
+/// The kernel's default (32768–60999) holds ports Wireshark dissects as
+/// other protocols (EtherNet/IP on 44818, EtherCAT on 34980, PCP on 44321,
+/// BACnet on 47808 …): a transfer that happened to get one opened in tshark
+/// as dozens of malformed frames. No dissector claims these; a test checks
+/// against the installed tshark.
+pub const EPHEMERAL_PORTS: (u16, u16) = (61000, 61999);
+
 /// `host`'s interface `ifname`.
 pub const fn end(host: &'static str, ifname: &'static str) -> End {
     End { host, ifname }

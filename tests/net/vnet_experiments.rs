@@ -4,7 +4,7 @@
 
 use serde_json::json;
 
-use super::vnet_lab::{malformed, run, tshark};
+use super::vnet_lab::{assert_no_malformed, run, tshark};
 
 /// Frames at capture point `point` matching `filter`: the given fields.
 fn at(
@@ -90,7 +90,7 @@ fn arp_same_lan_broadcasts_the_request_and_unicasts_the_reply() {
     );
     let at_c = at(test, &run, "C:eth0", "arp || icmp", &["frame.number"]).unwrap();
     assert!(at_c.is_empty());
-    assert_eq!(malformed(test, &run.pcap), Some(0));
+    assert_no_malformed(test, &run.pcap);
 }
 
 #[test]
@@ -144,7 +144,7 @@ fn arp_via_gateway_asks_for_the_router_and_the_ttl_drops_at_it() {
     .unwrap();
     assert_eq!(lan1, vec![vec!["64", "192.168.1.10", "192.168.2.30"]]);
     assert_eq!(lan2, vec![vec!["63", "192.168.1.10", "192.168.2.30"]]);
-    assert_eq!(malformed(test, &run.pcap), Some(0));
+    assert_no_malformed(test, &run.pcap);
 }
 
 #[test]
@@ -178,7 +178,7 @@ fn traceroute_lists_the_router_then_the_destination() {
         answers,
         vec![vec!["192.168.1.1", "11"], vec!["192.168.2.30", "3"]]
     );
-    assert_eq!(malformed(test, &run.pcap), Some(0));
+    assert_no_malformed(test, &run.pcap);
 }
 
 #[test]
@@ -216,7 +216,7 @@ fn routing_picks_the_longest_prefix() {
     assert_eq!(echoes.len(), 2, "{echoes:?}");
     assert_eq!(echoes[0][0], r["macs"]["R_eth0"].as_str().unwrap());
     assert_eq!(echoes[1][0], r["macs"]["B"].as_str().unwrap());
-    assert_eq!(malformed(test, &run.pcap), Some(0));
+    assert_no_malformed(test, &run.pcap);
 }
 
 #[test]
@@ -263,5 +263,5 @@ fn mtu_fragments_udp_and_shrinks_tcp_segments() {
     )
     .unwrap();
     assert_eq!(frags_at_c.len(), at_c.len());
-    assert_eq!(malformed(test, &run.pcap), Some(0));
+    assert_no_malformed(test, &run.pcap);
 }

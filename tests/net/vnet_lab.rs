@@ -195,15 +195,35 @@ fn fields_of(
     )
 }
 
-/// The frames tshark reports malformed (must be none).
-pub fn malformed(test: &str, pcap: &Path) -> Option<usize> {
+/// The frames tshark reports malformed or in error, one line each (which
+/// point, ports, protocols, tshark's complaint): none is allowed.
+pub fn malformed(test: &str, pcap: &Path) -> Option<Vec<String>> {
     tshark(
         test,
         pcap,
         "_ws.malformed || _ws.expert.severity == error",
-        &["frame.number"],
+        &[
+            "frame.number",
+            "frame.interface_name",
+            "tcp.port",
+            "udp.port",
+            "frame.protocols",
+            "_ws.expert.message",
+        ],
     )
-    .map(|rows| rows.len())
+    .map(|rows| rows.iter().map(|r| r.join(" ")).collect())
+}
+
+/// tshark finds no malformed frame and no error in `pcap` (None: no tshark).
+pub fn assert_no_malformed(test: &str, pcap: &Path) {
+    if let Some(bad) = malformed(test, pcap) {
+        assert!(
+            bad.is_empty(),
+            "{} malformed frames, e.g. {:?}",
+            bad.len(),
+            &bad[..bad.len().min(5)]
+        );
+    }
 }
 
 /// The host namespace as /proc/net shows it: interface names, addresses and

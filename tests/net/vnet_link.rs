@@ -8,7 +8,7 @@ use std::process::Command;
 use nettutor::net::impaired::Chance;
 use serde_json::Value;
 
-use super::vnet_lab::{Run, malformed, run_with, tshark_at};
+use super::vnet_lab::{Run, assert_no_malformed, run_with, tshark_at};
 use crate::common;
 use crate::common::run::BIN;
 
@@ -128,7 +128,7 @@ fn assert_the_link_and_tcp(test: &str, run: &Run, loss: f64, seed: u64) {
     )
     .unwrap();
     assert_eq!(udp_at_c.len() as u64, DATAGRAMS - lost.len() as u64);
-    assert_eq!(malformed(test, &run.pcap), Some(0));
+    assert_no_malformed(test, &run.pcap);
 }
 
 #[test]
@@ -426,5 +426,104 @@ fn a_receiver_that_stops_reading_closes_the_window_and_the_sender_probes() {
     )
     .unwrap();
     assert!(!updates.is_empty());
-    assert_eq!(malformed(test, &run.pcap), Some(0));
+    assert_no_malformed(test, &run.pcap);
+}
+
+/// The TCP and UDP ports of every frame in `pcap` (pcapng, Ethernet).
+fn ports_in(pcap: &std::path::Path) -> Vec<(&'static str, u16, u16)> {
+    use pcap_file::pcapng::{Block, PcapNgReader};
+    use pnet_packet::Packet as _;
+    use pnet_packet::ethernet::{EtherTypes, EthernetPacket};
+    use pnet_packet::ip::IpNextHeaderProtocols;
+    use pnet_packet::ipv4::Ipv4Packet;
+    let mut reader = PcapNgReader::new(std::fs::File::open(pcap).unwrap()).unwrap();
+    let mut ports = Vec::new();
+    while let Some(block) = reader.next_block() {
+        let Block::EnhancedPacket(p) = block.unwrap() else {
+            continue;
+        };
+        let Some(eth) = EthernetPacket::new(&p.data) else {
+            continue;
+        };
+        if eth.get_ethertype() != EtherTypes::Ipv4 {
+            continue;
+        }
+        let ip = Ipv4Packet::new(eth.payload()).unwrap();
+        let body = ip.payload();
+        let pair = |b: &[u8]| {
+            (
+                u16::from_be_bytes([b[0], b[1]]),
+                u16::from_be_bytes([b[2], b[3]]),
+            )
+        };
+        match ip.get_next_level_protocol() {
+            IpNextHeaderProtocols::Tcp => {
+                let (s, d) = pair(body);
+                ports.push(("tcp", s, d));
+            }
+            IpNextHeaderProtocols::Udp => {
+                let (s, d) = pair(body);
+                ports.push(("udp", s, d));
+            }
+            _ => {}
+        }
+    }
+    ports
+}
+
+/// Every TCP and UDP port the lab's hosts picked for themselves lies in the
+/// lab's ephemeral range, and the installed tshark dissects no port of that
+/// range as another protocol: a transfer that got EtherNet/IP's 44818 or
+/// EtherCAT's 34980 from the kernel's default range once opened in tshark as
+/// twenty malformed frames.
+#[test]
+fn the_lab_picks_its_ports_where_no_dissector_claims_them() {
+    let test = "the_lab_picks_its_ports_where_no_dissector_claims_them";
+    let (low, high) = nettutor::vnet::topology::EPHEMERAL_PORTS;
+    let Some(run) = tcp_loss(test, "0", "1") else {
+        return;
+    };
+    let ports = ports_in(&run.pcap);
+    let tcp = ports.iter().filter(|p| p.0 == "tcp").count();
+    let udp = ports.iter().filter(|p| p.0 == "udp").count();
+    assert!(tcp > 100 && udp >= DATAGRAMS as usize, "{tcp} {udp}");
+    let outside: Vec<_> = ports
+        .iter()
+        .filter(|(_, s, d)| !(low..=high).contains(s) || !(low..=high).contains(d))
+        .collect();
+    assert!(outside.is_empty(), "{:?}", &outside[..outside.len().min(5)]);
+
+    if !common::have(test, "tshark", "--version") {
+        return;
+    }
+    let out = Command::new("tshark")
+        .args(["-G", "decodes"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let table = String::from_utf8_lossy(&out.stdout);
+    let port_tables = ["tcp.port", "udp.port"];
+    let all: Vec<(&str, u16)> = table
+        .lines()
+        .filter_map(|l| {
+            let mut cols = l.split('\t');
+            let (table, port) = (cols.next()?, cols.next()?.parse().ok()?);
+            port_tables.contains(&table).then_some((table, port))
+        })
+        .collect();
+    // The table is tshark's (a dozen ports of the kernel's default range are in it) …
+    assert!(
+        all.iter().any(|&(_, p)| p == 44818) && all.len() > 100,
+        "{} port entries",
+        all.len()
+    );
+    // … and none is the lab's.
+    let claimed: Vec<_> = all
+        .iter()
+        .filter(|(_, p)| (low..=high).contains(p))
+        .collect();
+    assert!(
+        claimed.is_empty(),
+        "tshark dissects {claimed:?} as other protocols"
+    );
 }
