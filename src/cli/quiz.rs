@@ -342,6 +342,7 @@ fn run_tui(
         exam: args.exam,
         student: args.student.as_deref().map(|s| student_name(Some(s))),
         db: args.db.clone(),
+        drill: None,
     });
     crate::ui::run(crate::ui::Options {
         lang,
@@ -355,7 +356,7 @@ fn run_tui(
 
 /// Mastery per topic as text bars.
 pub fn progress_report(mastery: &Mastery, lang: Lang) -> String {
-    let topics = mastery.by_topic();
+    let topics = mastery.by_topic(chrono::Utc::now());
     if topics.is_empty() {
         return format!("{}\n", t(lang, "quiz.progress.empty"));
     }

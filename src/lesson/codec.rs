@@ -230,6 +230,7 @@ fields!(Step {
     title,
     body,
     notes,
+    answer,
     concepts,
     panel
 });

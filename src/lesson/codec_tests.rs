@@ -63,10 +63,11 @@ fn sample() -> LessonSet {
             panel: (i % 2 == 0).then(|| link.clone()),
         })
         .collect();
-    let step = |panel| Step {
+    let step = |panel: Option<PanelLink>| Step {
         title: text("step"),
         body: text("body *with* [markup](x)"),
         notes: Some(text("notes")),
+        answer: (panel.is_none()).then(|| text("answer")),
         concepts: vec!["ip.subnet".into(), "ip.mask".into()],
         panel,
     };

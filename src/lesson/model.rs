@@ -27,6 +27,8 @@ pub struct Step {
     pub title: Text,
     pub body: Text,
     pub notes: Option<Text>,
+    /// The answer of a practice step, hidden until the reader asks (`a`).
+    pub answer: Option<Text>,
     pub concepts: Vec<String>,
     pub panel: Option<PanelLink>,
 }
@@ -223,6 +225,10 @@ fn validate_step(
         .notes
         .as_ref()
         .map(|n| check.text(n, &format!("step {number}: notes")));
+    let answer = step
+        .answer
+        .as_ref()
+        .map(|a| check.text(a, &format!("step {number}: answer")));
     let mut concepts = Vec::new();
     for concept in &step.concepts {
         let name = concept.get_ref();
@@ -243,6 +249,7 @@ fn validate_step(
         title,
         body,
         notes,
+        answer,
         concepts,
         panel,
     }

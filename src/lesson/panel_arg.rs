@@ -285,7 +285,9 @@ impl LabArg {
     }
 }
 
-/// `topic=A,B count=N seed=N time=SECONDS`.
+/// `topic=A,B count=N seed=N time=SECONDS`, or `drill=KIND|all` (with
+/// `seed=`, `count=` problems and `time=` seconds for the whole set) for a set
+/// of subnet drills of one kind (or every kind).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct QuizArg {
     /// Empty: the topic menu (or every topic when count/seed are given).
@@ -304,13 +306,29 @@ pub struct QuizArg {
     pub student: Option<String>,
     /// The grade book to record in (`nettutor quiz --db`, not by lessons).
     pub db: Option<PathBuf>,
+    /// `drill=KIND`: start a set of subnet drills; `Some(None)` is `drill=all`.
+    pub drill: Option<Option<crate::quiz::drill::DrillKind>>,
 }
 
 impl QuizArg {
     pub fn parse(arg: &str) -> Result<QuizArg, String> {
         let map = parse_pairs(arg)?;
-        only_keys(&map, &["topic", "count", "seed", "time"])?;
+        only_keys(&map, &["topic", "count", "seed", "time", "drill"])?;
         let mut out = QuizArg::default();
+        if let Some(kind) = map.get("drill") {
+            use crate::quiz::drill::DrillKind;
+            out.drill = Some(if kind == "all" {
+                None
+            } else {
+                let names: Vec<&str> = DrillKind::ALL.iter().map(|k| k.name()).collect();
+                Some(DrillKind::from_name(kind).ok_or_else(|| {
+                    format!("drill='{kind}' is not a drill: all, {}", names.join(", "))
+                })?)
+            });
+            if map.contains_key("topic") {
+                return Err("drill= takes seed=, count= and time=, not topic=".to_string());
+            }
+        }
         if let Some(list) = map.get("topic") {
             for name in list.split(',').filter(|t| !t.is_empty()) {
                 out.topics
@@ -348,5 +366,6 @@ impl QuizArg {
             && self.results.is_none()
             && !self.due
             && !self.exam
+            && self.drill.is_none()
     }
 }

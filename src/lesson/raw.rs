@@ -67,6 +67,8 @@ pub struct RawStep {
     pub concepts: Vec<Spanned<String>>,
     pub body: Option<Spanned<RawText>>,
     pub notes: Option<Spanned<RawText>>,
+    /// A practice step's answer, revealed on request.
+    pub answer: Option<Spanned<RawText>>,
     pub panel: Option<Spanned<RawPanel>>,
 }
 

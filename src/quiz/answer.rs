@@ -5,7 +5,7 @@
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-use crate::i18n::{Lang, tf};
+use crate::i18n::{Lang, t, tf};
 use crate::lesson::question::{Expected, QuestionKind, letter, letter_index, mask_of, prefix_of};
 
 /// Why an answer could not be read as what the question asks for. `key` is a
@@ -87,6 +87,16 @@ pub fn correct_answer(kind: &QuestionKind) -> String {
             letters.join(" ")
         }
         QuestionKind::FillIn { expected } => expected.canonical(),
+    }
+}
+
+/// The right answer as shown to a student in `lang`: [`correct_answer`], but
+/// true/false in the student's language (对 / 错, which [`check`] accepts too).
+pub fn shown_answer(kind: &QuestionKind, lang: Lang) -> String {
+    match kind {
+        QuestionKind::TrueFalse { correct: true } => t(lang, "quiz.answer.true").to_string(),
+        QuestionKind::TrueFalse { correct: false } => t(lang, "quiz.answer.false").to_string(),
+        _ => correct_answer(kind),
     }
 }
 
@@ -256,5 +266,27 @@ pub fn read_prefix(input: &str) -> Result<u8, Unreadable> {
         Ok(p) if p <= 32 => Ok(u8::try_from(p).unwrap_or(32)),
         Ok(p) => Err(Unreadable::new("quiz.why.prefix_range", p.to_string())),
         Err(_) => Err(Unreadable::new("quiz.why.prefix", s)),
+    }
+}
+
+#[cfg(test)]
+mod shown_tests {
+    use super::*;
+
+    #[test]
+    fn true_and_false_are_shown_in_the_students_language_and_accepted_back() {
+        for (correct, en, zh) in [(true, "true", "对"), (false, "false", "错")] {
+            let kind = QuestionKind::TrueFalse { correct };
+            assert_eq!(shown_answer(&kind, Lang::En), en);
+            assert_eq!(shown_answer(&kind, Lang::Zh), zh);
+            // What the student is shown as the key is an answer `check` marks right.
+            for lang in Lang::ALL {
+                assert!(check(&kind, &shown_answer(&kind, lang)).is_correct());
+            }
+        }
+        let choice = QuestionKind::FillIn {
+            expected: crate::lesson::question::Expected::Number(24),
+        };
+        assert_eq!(shown_answer(&choice, Lang::Zh), correct_answer(&choice));
     }
 }

@@ -87,12 +87,20 @@ impl Card {
         }
     }
 
-    /// 0.0 (box 1) to 1.0 (top box); unseen cards are 0.
-    pub fn strength(&self) -> f64 {
+    /// 0.0–1.0, how well the card is known at `now`, from its FSRS state:
+    /// how long the memory lasts (its stability, full at three months) times
+    /// how much of it is left today (its retrievability). A card just missed
+    /// is weak although it was seen today, one answered right over weeks is
+    /// strong, and a strong one fades while it is not reviewed. A card never
+    /// scheduled by days (an older progress file) uses its box: 0.0 (box 1)
+    /// to 1.0 (top box). Unseen: 0.
+    pub fn strength(&self, now: DateTime<Utc>) -> f64 {
         if self.seen == 0 {
-            0.0
-        } else {
-            f64::from(self.level.clamp(1, TOP_BOX) - 1) / f64::from(TOP_BOX - 1)
+            return 0.0;
+        }
+        match &self.review {
+            Some(r) if r.state != rs_fsrs::State::New => review::strength(r, now),
+            _ => f64::from(self.level.clamp(1, TOP_BOX) - 1) / f64::from(TOP_BOX - 1),
         }
     }
 }
@@ -376,8 +384,8 @@ impl Mastery {
             .min()
     }
 
-    /// Mastery of each topic that has been practised, in topic order.
-    pub fn by_topic(&self) -> Vec<TopicMastery> {
+    /// Mastery of each topic that has been practised at `now`, in topic order.
+    pub fn by_topic(&self, now: DateTime<Utc>) -> Vec<TopicMastery> {
         let mut out = Vec::new();
         for &topic in Topic::ALL {
             let Some(ids) = self.topics.get(topic.name()) else {
@@ -390,7 +398,7 @@ impl Mastery {
             let count = u32::try_from(cards.len()).unwrap_or(u32::MAX);
             out.push(TopicMastery {
                 topic,
-                strength: cards.iter().map(|c| c.strength()).sum::<f64>() / f64::from(count),
+                strength: cards.iter().map(|c| c.strength(now)).sum::<f64>() / f64::from(count),
                 seen: cards.iter().fold(0, |n, c| n.saturating_add(c.seen)),
                 correct: cards.iter().fold(0, |n, c| n.saturating_add(c.correct)),
             });

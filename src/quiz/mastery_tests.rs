@@ -110,7 +110,7 @@ fn section_round_trips_through_the_store_keeping_other_fields() {
     assert!(warning.is_none());
     assert_eq!(back.last_lesson.as_deref(), Some("osi"));
     assert_eq!(Mastery::from_progress(&back), m);
-    let bars = m.by_topic();
+    let bars = m.by_topic(chrono::Utc::now());
     assert_eq!(bars.len(), 1);
     assert_eq!(bars[0].topic, Topic::Osi);
     assert_eq!(bars[0].seen, 1);
@@ -137,7 +137,7 @@ fn one_malformed_card_is_skipped_and_out_of_range_values_are_clamped() {
     assert_eq!(m.questions["zero"].correct, 2, "no more right than seen");
     assert_eq!(m.questions["high"].level, TOP_BOX);
     // The bar is a share, never "3188%".
-    let bar = m.by_topic()[0];
+    let bar = m.by_topic(chrono::Utc::now())[0];
     assert!((0.0..=1.0).contains(&bar.strength), "{}", bar.strength);
     // Counters saturate instead of overflowing.
     m.record(&question("high"), true);
@@ -161,4 +161,33 @@ fn two_instances_saving_to_one_store_both_count() {
     assert_eq!(disk.questions["q1"].correct, 10);
     assert_eq!(disk.concepts["osi.layers"].seen, 20);
     assert_eq!(disk, b, "the last saver holds what was written");
+}
+
+/// The bars come from FSRS (stability × retrievability): a question answered
+/// right at growing intervals is known better than one answered right once,
+/// which beats one just missed; and a known card weakens while it is not
+/// reviewed.
+#[test]
+fn mastery_is_fsrs_stability_times_retrievability() {
+    let one_topic = |answers: &[(bool, i64)], id: &str| {
+        let mut m = Mastery::default();
+        let q = question(id);
+        for &(right, at) in answers {
+            m.record_at(&q, right, day(at));
+        }
+        m
+    };
+    let now = day(30);
+    let strong = one_topic(&[(true, 0), (true, 3), (true, 12), (true, 30)], "s");
+    let once = one_topic(&[(true, 30)], "o");
+    let missed = one_topic(&[(true, 0), (false, 30)], "m");
+    let [s, o, m] = [&strong, &once, &missed].map(|x| x.by_topic(now)[0].strength);
+    assert!(s > o && o > m, "strong {s}, once {o}, missed {m}");
+    assert!(m < 0.4, "just missed: {m}");
+    assert!(s > 0.6, "four spaced reviews: {s}");
+    assert!(s - m > 0.3, "the bar shows the difference: {s} vs {m}");
+    // Not reviewed for 60 days: the same card is weaker.
+    let later = strong.by_topic(day(90))[0].strength;
+    assert!(later < s, "{later} after 60 idle days vs {s}");
+    assert!((0.0..=1.0).contains(&later));
 }

@@ -6,7 +6,7 @@ use std::io::{self, BufRead, Read, Write};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
-use super::answer::{self, Unreadable, Verdict, correct_answer};
+use super::answer::{self, Unreadable, Verdict, shown_answer};
 use super::results::question_text;
 use super::session::{Record, Session};
 use crate::i18n::{Lang, t, tf};
@@ -185,7 +185,7 @@ pub fn hint(q: &Question, lang: Lang) -> String {
 
 /// The verdict line: "correct", or why not and the right answer.
 pub fn verdict_line(q: &Question, verdict: &Verdict, lang: Lang) -> String {
-    let right = correct_answer(&q.kind);
+    let right = shown_answer(&q.kind, lang);
     match verdict {
         Verdict::Correct => t(lang, "quiz.correct").to_string(),
         Verdict::Wrong => tf(lang, "quiz.wrong", &[("answer", &right)]),
@@ -350,7 +350,7 @@ pub fn run(
                 tf(
                     lang,
                     "quiz.review.row",
-                    &[("given", &given), ("answer", &correct_answer(&q.kind))]
+                    &[("given", &given), ("answer", &shown_answer(&q.kind, lang))]
                 )
             )?;
         }

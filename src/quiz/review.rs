@@ -34,6 +34,22 @@ pub fn next(previous: Option<&Schedule>, right: bool, now: DateTime<Utc>) -> Sch
     scheduler().next(card, now, rating).card
 }
 
+/// Stability (days) at which a memory counts as fully mastered.
+const MASTERED_DAYS: f64 = 90.0;
+
+/// 0.0–1.0 for a card reviewed as `s`, at `now`: its stability on a log
+/// scale (1.0 from [`MASTERED_DAYS`]) times its retrievability today (the
+/// chance, on FSRS's forgetting curve, that it is recalled now).
+pub fn strength(s: &Schedule, now: DateTime<Utc>) -> f64 {
+    if !(s.stability.is_finite() && s.stability > 0.0) {
+        return 0.0;
+    }
+    let elapsed = now.signed_duration_since(s.last_review).num_days().max(0) as f64;
+    let lasting = (s.stability.ln_1p() / MASTERED_DAYS.ln_1p()).min(1.0);
+    let left = Parameters::forgetting_curve(elapsed, s.stability);
+    (lasting * left).clamp(0.0, 1.0)
+}
+
 /// A schedule read from a file, checked: values no scheduler writes (a NaN
 /// or negative stability, a difficulty out of 1–10, negative counters) are
 /// repaired or, when the stability is unusable, the schedule is dropped (the

@@ -600,7 +600,7 @@ impl App {
                 .filter(|l| done.contains(&l.id))
                 .count(),
             lessons: self.lessons.lessons.len(),
-            topics: quiz.mastery.by_topic(),
+            topics: quiz.mastery.by_topic(chrono::Utc::now()),
             due_today: quiz.due_today,
             drill_missed: quiz.drill.pool,
         });

@@ -20,6 +20,7 @@ mod lessons_big_folder;
 mod lessons_build;
 mod net_commands;
 mod network_lessons;
+mod practice_answers;
 mod quiz_answers;
 mod quiz_distractors;
 mod quiz_fairness;

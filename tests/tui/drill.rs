@@ -275,3 +275,107 @@ fn nothing_due_is_said_with_the_next_review_day() {
     assert!(status.contains("今天没有要复习的题"), "{status}");
     assert!(status.contains("1 天"), "{status}");
 }
+
+/// A lesson's `drill=KIND seed=N` link starts a set of that kind at once, the
+/// same set for the same seed; `drill=all` draws from every kind.
+#[test]
+fn a_lesson_link_starts_a_drill_set_of_its_kind() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::at(dir.path().to_path_buf());
+    let first_problem = |arg: &str| {
+        let mut a = app_on(Lang::En, &store);
+        open_panel(&mut a, nettutor::lesson::PanelId::Quiz, arg);
+        assert_eq!(a.screen(), Screen::Quiz);
+        assert_eq!(a.quiz().mode, Mode::Drill, "{arg}");
+        assert_eq!(a.quiz().drill.stage, Stage::Answering, "{arg}");
+        let d = a.quiz().drill.drill.as_ref().unwrap();
+        let kinds: Vec<_> = d.problems.iter().map(|p| p.spec.kind()).collect();
+        (d.problems[0].spec.clone(), kinds)
+    };
+    let (a, kinds) = first_problem("drill=mask seed=7");
+    assert!(kinds.iter().all(|k| k.name() == "mask"), "{kinds:?}");
+    assert_eq!(
+        first_problem("drill=mask seed=7").0,
+        a,
+        "same seed, same set"
+    );
+    let (_, kinds) = first_problem("drill=all seed=3");
+    assert!(
+        kinds.iter().any(|k| k.name() != kinds[0].name()),
+        "{kinds:?}"
+    );
+    // The shipped lesson on the AND links its practice to the range drill.
+    let set = shipped_lessons();
+    let and = set.lessons.iter().find(|l| l.id == "subnet-and").unwrap();
+    let link = and.steps.last().unwrap().panel.as_ref().unwrap();
+    assert_eq!(link.arg, "drill=range");
+}
+
+#[test]
+fn drill_links_that_make_no_sense_are_refused_with_the_reason() {
+    use nettutor::lesson::{PanelArg, PanelId};
+    let err = PanelArg::parse(PanelId::Quiz, "drill=subnet", false).unwrap_err();
+    assert!(
+        err.contains("drill='subnet' is not a drill") && err.contains("range"),
+        "{err}"
+    );
+    let err = PanelArg::parse(PanelId::Quiz, "drill=range topic=osi", false).unwrap_err();
+    assert!(err.contains("topic="), "{err}");
+}
+
+/// A timed set (`drill=… time=… count=…`, or `t` and `+`/`-` in the
+/// chooser): the header counts down once a second, and when the time runs
+/// out the fields typed so far are marked and the rest score nothing.
+#[test]
+fn a_timed_set_counts_down_and_ends_when_its_time_runs_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::at(dir.path().to_path_buf());
+    let mut a = app_on(Lang::En, &store);
+    open_panel(
+        &mut a,
+        nettutor::lesson::PanelId::Quiz,
+        "drill=range seed=5 count=3 time=90",
+    );
+    assert_eq!(a.quiz().drill.drill.as_ref().unwrap().problems.len(), 3);
+    assert!(render(&mut a, 120, 40).contains("Problem 1 of 3 · range · streak 0 · 1:30 left"));
+    assert!(a.wants_ticks(), "a timed set ticks");
+    // One problem answered right, then the clock runs out inside the second.
+    for answer in right_answers(&a, Lang::En) {
+        type_str(&mut a, &answer);
+        press(&mut a, KeyCode::Enter);
+    }
+    press(&mut a, KeyCode::Enter);
+    a.advance_clock(std::time::Duration::from_secs(31));
+    assert!(a.tick(), "the seconds shown changed");
+    assert!(!a.tick(), "same second: nothing to redraw");
+    assert!(render(&mut a, 120, 40).contains("0:59 left"));
+    let first_field = right_answers(&a, Lang::En)[0].clone();
+    type_str(&mut a, &first_field);
+    a.advance_clock(std::time::Duration::from_secs(60));
+    assert!(a.tick());
+    assert_eq!(a.quiz().drill.stage, Stage::Done);
+    assert!(!a.wants_ticks(), "no ticks once the set is over");
+    let screen = render(&mut a, 120, 40);
+    assert!(
+        screen.contains("Time ran out after 2 of 3 problems"),
+        "{screen}"
+    );
+    let (right, _) = a.quiz().drill.drill.as_ref().unwrap().score();
+    let first = a.quiz().drill.drill.as_ref().unwrap().problems[0]
+        .fields
+        .len();
+    assert_eq!(right, first + 1, "problem 1 whole, one field of problem 2");
+
+    // In the chooser: t cycles the limit, + and - the size.
+    let mut a = app_on(Lang::Zh, &store);
+    a.update(Msg::Open(Screen::Quiz));
+    press(&mut a, KeyCode::Char('d'));
+    assert!(render(&mut a, 120, 40).contains("不限时"));
+    press_all(
+        &mut a,
+        &[KeyCode::Char('t'), KeyCode::Char('t'), KeyCode::Char('+')],
+    );
+    let screen = render(&mut a, 120, 40);
+    assert!(screen.contains("限时：整组 2:00"), "{screen}");
+    assert!(screen.contains("开始一组 6 题"), "{screen}");
+}

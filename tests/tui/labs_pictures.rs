@@ -366,3 +366,35 @@ fn dhcp_frames_show_in_the_packet_inspector_one_by_one() {
         );
     }
 }
+
+/// Before a udp-loss run the panel states the two rates and the buffer the
+/// prediction is reasoned from, and they follow the form's values.
+#[test]
+fn udp_loss_states_its_rates_before_the_run() {
+    for (lang, want) in [
+        (
+            Lang::En,
+            "Sender 3000 datagrams/s, reader 2000/s, SO_RCVBUF asked 4096 B",
+        ),
+        (
+            Lang::Zh,
+            "发送方每秒 3000 个数据报，读取方每秒 2000 个，SO_RCVBUF 申请 4096 字节",
+        ),
+    ] {
+        let mut a = shipped_app(lang);
+        open_panel(&mut a, nettutor::lesson::PanelId::Labs, "lab=udp-loss");
+        let screen = render(&mut a, 200, 50);
+        assert!(screen.contains(want), "{lang}\n{screen}");
+    }
+    let mut a = shipped_app(Lang::En);
+    open_panel(
+        &mut a,
+        nettutor::lesson::PanelId::Labs,
+        "lab=udp-loss rate=5000 pause-us=1000 rcvbuf=65536",
+    );
+    let screen = render(&mut a, 200, 50);
+    assert!(
+        screen.contains("Sender 5000 datagrams/s, reader 1000/s, SO_RCVBUF asked 65536 B"),
+        "{screen}"
+    );
+}

@@ -104,6 +104,24 @@ fn render_main(panel: &LabsPanel, area: Rect, buf: &mut Buffer, ctx: &RenderCtx)
     } else {
         top.extend(params_summary(form, lab, lang, ctx, max));
     }
+    if !has_run && let crate::lab::LabParams::UdpLoss(p) = &form.params {
+        // The two rates and the buffer, before the run: what the prediction
+        // is to be reasoned from.
+        let reader = p.read_rate().map_or_else(
+            || t(lang, "labs.udp-loss.reader_free").to_string(),
+            |r| tf(lang, "labs.udp-loss.per_second", &[("n", &r.to_string())]),
+        );
+        let text = tf(
+            lang,
+            "labs.udp-loss.rates",
+            &[
+                ("sender", &p.rate.to_string()),
+                ("reader", &reader),
+                ("rcvbuf", &p.rcvbuf.to_string()),
+            ],
+        );
+        top.extend(wrapped(&text, theme.accent, max));
+    }
     let top_h = u16::try_from(top.len())
         .unwrap_or(u16::MAX)
         .min(inner.height);

@@ -25,9 +25,11 @@ pub enum LessonsMsg {
     /// Open the panel the current step is bound to.
     OpenStepPanel,
     ToggleNotes,
+    /// Show or hide a practice step's answer.
+    ToggleAnswer,
 }
 
-/// The lesson reader's own keys.
+/// The lesson reader's own keys (the answer key last: see [`Panel::keys`]).
 pub const KEYS: &[Binding] = &[
     Binding {
         keys: &[Key::Char('o')],
@@ -38,6 +40,11 @@ pub const KEYS: &[Binding] = &[
         keys: &[Key::Char('n')],
         msg: Msg::Panel(PanelMsg::Lessons(LessonsMsg::ToggleNotes)),
         help: "lessons.key.notes",
+    },
+    Binding {
+        keys: &[Key::Char('a')],
+        msg: Msg::Panel(PanelMsg::Lessons(LessonsMsg::ToggleAnswer)),
+        help: "lessons.key.answer",
     },
 ];
 
@@ -55,6 +62,8 @@ pub struct LessonsView {
     /// Lines scrolled in the step body.
     pub scroll: u16,
     pub show_notes: bool,
+    /// The practice step's answer is shown (hidden again on another step).
+    pub show_answer: bool,
     /// While presenting, `n` was pressed once: the next `n` shows the notes.
     notes_asked: bool,
     /// Lessons to play back to back (`--lesson a,b`); empty: all, in order.
@@ -82,6 +91,7 @@ impl LessonsView {
             step: 0,
             scroll: 0,
             show_notes: false,
+            show_answer: false,
             notes_asked: false,
             playlist: Vec::new(),
             search: None,
@@ -240,6 +250,7 @@ impl LessonsView {
         if after != before {
             self.scroll = 0;
             self.notes_asked = false;
+            self.show_answer = false;
         }
         after != before
     }
@@ -256,6 +267,15 @@ impl Panel for LessonsView {
 
     fn create(init: &crate::ui::panel::PanelInit) -> Self {
         LessonsView::new(std::sync::Arc::clone(&init.lessons))
+    }
+
+    /// `a` (the last key) is offered only on a step with an answer.
+    fn keys(&self) -> &'static [Binding] {
+        if self.current_step().is_some_and(|s| s.answer.is_some()) {
+            KEYS
+        } else {
+            &KEYS[..KEYS.len() - 1]
+        }
     }
 
     fn update(&mut self, msg: LessonsMsg, ctx: &mut Ctx) -> Option<Msg> {
@@ -277,6 +297,14 @@ impl Panel for LessonsView {
             LessonsMsg::ToggleNotes => {
                 self.show_notes = !self.show_notes;
                 self.notes_asked = false;
+                None
+            }
+            LessonsMsg::ToggleAnswer => {
+                if self.current_step().is_some_and(|s| s.answer.is_some()) {
+                    self.show_answer = !self.show_answer;
+                } else {
+                    ctx.say(t(ctx.lang, "lessons.no_answer"));
+                }
                 None
             }
         }

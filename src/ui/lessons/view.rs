@@ -132,6 +132,26 @@ impl LessonsView {
                 ("     ", theme.accent),
             ));
         }
+        if let Some(answer) = &step.answer {
+            lines.push(Line::default());
+            if self.show_answer {
+                lines.push(Line::from(Span::styled(
+                    t(ctx.lang, "lessons.answer"),
+                    theme.good,
+                )));
+                lines.extend(markup_lines(answer.get(ctx.lang), max, theme));
+            } else {
+                lines.extend(wrap(
+                    &[(
+                        t(ctx.lang, "lessons.answer_hidden").to_string(),
+                        theme.muted,
+                    )],
+                    max,
+                    ("? a: ", theme.key),
+                    ("     ", theme.muted),
+                ));
+            }
+        }
         if self.show_notes {
             lines.push(Line::default());
             let notes = step.notes.as_ref().map_or_else(

@@ -3,6 +3,8 @@
 //! behind a wrong one; a streak, and the problems missed before come back
 //! first (the same `quiz::drill` engine and pool as `nettutor drill subnet`).
 
+use std::time::{Duration, Instant};
+
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 use crate::i18n::t;
@@ -28,13 +30,17 @@ pub enum Stage {
     Done,
 }
 
-/// Problems in one set.
+/// Problems in one set, unless the student or a lesson link asks for more.
 pub const SET_SIZE: usize = 5;
+/// The largest set (`+` in the chooser, `count=` in a link).
+pub const MAX_SET: usize = 30;
+/// The time limits `t` cycles through in the chooser (seconds; 0: untimed).
+pub const TIME_LIMITS: [u64; 5] = [0, 60, 120, 300, 600];
 /// The longest answer to one field (an IPv6 address fits).
 const FIELD_MAX: usize = 64;
 
 /// The drill side of the Quiz panel.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct DrillMode {
     pub stage: Stage,
     /// Row under the cursor in the chooser: 0 = every kind, then one per kind.
@@ -52,6 +58,37 @@ pub struct DrillMode {
     pub pool: usize,
     /// Problems for the next set; None = a fresh seed (tests give one).
     pub seed: Option<u64>,
+    /// Problems in a set.
+    pub set_size: usize,
+    /// A timed set ends when this runs out (None: untimed).
+    pub time_limit: Option<Duration>,
+    /// When the running timed set ends.
+    pub deadline: Option<Instant>,
+    /// Whole seconds left at the last tick (what the header shows).
+    pub seconds_left: Option<u64>,
+    /// The set ended because its time ran out.
+    pub timed_out: bool,
+}
+
+impl Default for DrillMode {
+    fn default() -> DrillMode {
+        DrillMode {
+            stage: Stage::default(),
+            cursor: 0,
+            drill: None,
+            answers: Vec::new(),
+            field: 0,
+            from_pool: 0,
+            streak_before: 0,
+            pool: 0,
+            seed: None,
+            set_size: SET_SIZE,
+            time_limit: None,
+            deadline: None,
+            seconds_left: None,
+            timed_out: false,
+        }
+    }
 }
 
 impl DrillMode {
@@ -76,12 +113,14 @@ impl DrillMode {
         self.pool = store.map_or(0, |s| DrillProgress::load(s).missed.len());
     }
 
-    /// Starts a set of the chosen kinds: missed problems first, then new ones.
-    pub fn start(&mut self, store: Option<&Store>) {
+    /// Starts a set of the chosen kinds at `now`: missed problems first, then
+    /// new ones; a timed set's clock starts here.
+    pub fn start(&mut self, store: Option<&Store>, now: Instant) {
+        let size = self.set_size.clamp(1, MAX_SET);
         let kinds = self.kinds();
         let pool: Vec<Problem> = match (self.seed, store) {
             (None, Some(store)) => DrillProgress::load(store)
-                .due(&kinds, SET_SIZE)
+                .due(&kinds, size)
                 .iter()
                 .filter_map(|spec| spec.build().ok())
                 .collect(),
@@ -90,9 +129,12 @@ impl DrillMode {
         self.from_pool = pool.len();
         let mut problems = pool;
         let seed = self.seed.unwrap_or_else(fresh_seed);
-        problems.extend(drill::generate(seed, SET_SIZE - self.from_pool, &kinds));
+        problems.extend(drill::generate(seed, size - self.from_pool, &kinds));
         self.drill = Some(Drill::new(problems));
         self.streak_before = 0;
+        self.timed_out = false;
+        self.deadline = self.time_limit.map(|d| now + d);
+        self.seconds_left = self.time_limit.map(|d| d.as_secs());
         self.ask();
     }
 
@@ -150,17 +192,58 @@ impl DrillMode {
             d.stop();
         }
         self.stage = Stage::Done;
+        self.deadline = None;
+    }
+
+    /// A timed set's clock at `now`: true when what is shown changed (the
+    /// seconds left, or the set ending). At the end the fields typed so far
+    /// are marked, and the problems not reached score nothing.
+    pub fn tick(&mut self, now: Instant, store: Option<&Store>, ctx: &mut Ctx) -> bool {
+        let Some(deadline) = self.deadline else {
+            return false;
+        };
+        if now >= deadline {
+            if self.stage == Stage::Answering && self.answers.iter().any(|a| !a.is_empty()) {
+                self.submit(store, ctx);
+            }
+            self.stop();
+            self.timed_out = true;
+            self.seconds_left = Some(0);
+            ctx.say(t(ctx.lang, "quiz.time_up"));
+            return true;
+        }
+        let left = Some(deadline.saturating_duration_since(now).as_secs());
+        let changed = left != self.seconds_left;
+        self.seconds_left = left;
+        changed
+    }
+
+    /// `+`/`-` in the chooser: one problem more or fewer per set.
+    pub fn resize(&mut self, more: bool) {
+        self.set_size = if more {
+            (self.set_size + 1).min(MAX_SET)
+        } else {
+            self.set_size.saturating_sub(1).max(1)
+        };
+    }
+
+    /// `t` in the chooser: the next time limit (off, 1, 2, 5, 10 minutes).
+    pub fn cycle_time_limit(&mut self) {
+        let now = self.time_limit.map_or(0, |d| d.as_secs());
+        let i = TIME_LIMITS.iter().position(|&s| s == now).unwrap_or(0);
+        let next = TIME_LIMITS[(i + 1) % TIME_LIMITS.len()];
+        self.time_limit = (next > 0).then(|| Duration::from_secs(next));
     }
 
     /// Arrows, Enter, Tab: move in the chooser, between fields, to the next problem.
-    pub fn nav(&mut self, nav: Nav, store: Option<&Store>) {
+    pub fn nav(&mut self, nav: Nav, store: Option<&Store>, now: Instant) {
         match self.stage {
             Stage::Choose => match nav {
                 Nav::Up | Nav::PrevPane => self.cursor = self.cursor.saturating_sub(1),
                 Nav::Down | Nav::NextPane => self.cursor = (self.cursor + 1).min(Self::rows() - 1),
                 Nav::First => self.cursor = 0,
                 Nav::Last => self.cursor = Self::rows() - 1,
-                Nav::Enter | Nav::Next => self.start(store),
+                Nav::Enter | Nav::Next => self.start(store, now),
                 Nav::Prev => {}
             },
             Stage::Answering => match nav {

@@ -4,7 +4,7 @@
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
-use super::drill::{DrillMode, SET_SIZE, Stage};
+use super::drill::{DrillMode, Stage};
 use crate::i18n::{t, tf};
 use crate::quiz::drill::DrillKind;
 use crate::ui::lessons::fit;
@@ -44,8 +44,17 @@ fn title(ctx: &RenderCtx) -> Line<'static> {
 fn chooser(d: &DrillMode, max: usize, ctx: &RenderCtx) -> Vec<Line<'static>> {
     let (theme, lang) = (ctx.theme, ctx.lang);
     let mut lines = vec![title(ctx)];
-    let intro = tf(lang, "quiz.drill.intro", &[("n", &SET_SIZE.to_string())]);
+    let intro = tf(lang, "quiz.drill.intro", &[("n", &d.set_size.to_string())]);
     lines.extend(para(&intro, theme.muted, max));
+    let timing = match d.time_limit {
+        Some(limit) => tf(
+            lang,
+            "quiz.drill.timed",
+            &[("time", &clock(limit.as_secs()))],
+        ),
+        None => t(lang, "quiz.drill.untimed").to_string(),
+    };
+    lines.extend(para(&timing, theme.accent, max));
     lines.push(Line::default());
     let rows: Vec<(String, String)> = std::iter::once((
         t(lang, "quiz.drill.all").to_string(),
@@ -99,7 +108,15 @@ fn header(d: &DrillMode, ctx: &RenderCtx) -> String {
     if i < d.from_pool {
         head.push_str(t(ctx.lang, "quiz.drill.from_pool"));
     }
+    if let Some(left) = d.seconds_left.filter(|_| d.deadline.is_some()) {
+        head.push_str(&tf(ctx.lang, "quiz.drill.left", &[("time", &clock(left))]));
+    }
     head
+}
+
+/// Seconds as `m:ss`.
+fn clock(secs: u64) -> String {
+    format!("{}:{:02}", secs / 60, secs % 60)
 }
 
 fn answering(d: &DrillMode, max: usize, ctx: &RenderCtx) -> Vec<Line<'static>> {
@@ -214,6 +231,18 @@ fn done(d: &DrillMode, max: usize, ctx: &RenderCtx) -> Vec<Line<'static>> {
             ],
         );
         lines.extend(para(&text, theme.bold, max));
+        if d.timed_out {
+            let reached = drill.results().count();
+            let text = tf(
+                lang,
+                "quiz.drill.timed_out",
+                &[
+                    ("reached", &reached.to_string()),
+                    ("n", &drill.problems.len().to_string()),
+                ],
+            );
+            lines.extend(para(&text, theme.warn, max));
+        }
         let missed = drill.results().filter(|(_, all_right)| !all_right).count();
         if missed > 0 {
             let text = tf(lang, "quiz.drill.missed", &[("n", &missed.to_string())]);

@@ -30,6 +30,7 @@ use crate::i18n::{t, tf};
 use crate::lesson::PanelArg;
 use crate::lesson::{Question, Topic};
 use crate::quiz::answer::{self, Verdict};
+use crate::quiz::drill::DrillKind;
 use crate::quiz::mastery::Mastery;
 use crate::quiz::results;
 use crate::quiz::session::{self, MAX_COUNT, QuizSpec, Record, Session};
@@ -112,13 +113,16 @@ pub enum QuizMsg {
     Due,
     /// The subnet drills.
     Drill,
+    /// The drill chooser's time limit for a set.
+    DrillTime,
     /// Back to the topic menu.
     Menu,
     More,
     Fewer,
 }
 
-/// Keys of the Quiz panel (while an answer is typed, printable keys go to it).
+/// Keys of the Quiz panel (while an answer is typed, printable keys go to it);
+/// the last one, the drill time limit, is offered only in the drill chooser.
 pub const KEYS: &[Binding] = &[
     Binding {
         keys: &[Key::Char('n')],
@@ -159,6 +163,11 @@ pub const KEYS: &[Binding] = &[
         keys: &[Key::Char('d')],
         msg: Msg::Panel(PanelMsg::Quiz(QuizMsg::Drill)),
         help: "quiz.key.drill",
+    },
+    Binding {
+        keys: &[Key::Char('t')],
+        msg: Msg::Panel(PanelMsg::Quiz(QuizMsg::DrillTime)),
+        help: "quiz.key.drill_time",
     },
 ];
 
@@ -426,9 +435,16 @@ impl Panel for QuizPanel {
         }
     }
 
-    /// In an exam the hint bar offers only the keys that work there.
+    /// In an exam the hint bar offers only the keys that work there; the
+    /// drill time limit (`t`, the last key) only in the drill chooser.
     fn keys(&self) -> &'static [Binding] {
-        if self.in_exam() { EXAM_KEYS } else { KEYS }
+        if self.in_exam() {
+            EXAM_KEYS
+        } else if self.mode == Mode::Drill && self.drill.stage == drill::Stage::Choose {
+            KEYS
+        } else {
+            &KEYS[..KEYS.len() - 1]
+        }
     }
 
     fn update(&mut self, msg: QuizMsg, ctx: &mut Ctx) -> Option<Msg> {
@@ -456,8 +472,20 @@ impl Panel for QuizPanel {
                 };
             }
             QuizMsg::Menu => self.mode = Mode::Menu,
+            QuizMsg::More | QuizMsg::Fewer
+                if self.mode == Mode::Drill && self.drill.stage == drill::Stage::Choose =>
+            {
+                self.drill.resize(msg == QuizMsg::More);
+            }
             QuizMsg::More => self.count = (self.count + 5).min(MAX_COUNT),
             QuizMsg::Fewer => self.count = self.count.saturating_sub(5).max(1),
+            QuizMsg::DrillTime => {
+                if self.mode == Mode::Drill && self.drill.stage == drill::Stage::Choose {
+                    self.drill.cycle_time_limit();
+                } else {
+                    ctx.say(t(ctx.lang, "quiz.drill.time_in_chooser"));
+                }
+            }
         }
         None
     }
@@ -493,7 +521,7 @@ impl Panel for QuizPanel {
                     Nav::NextPane | Nav::PrevPane => {}
                 }
             }
-            Mode::Drill => self.drill.nav(nav, self.store.as_ref()),
+            Mode::Drill => self.drill.nav(nav, self.store.as_ref(), ctx.now),
             Mode::Asking | Mode::Progress => {}
         }
         None
@@ -576,7 +604,19 @@ impl Panel for QuizPanel {
         if let Some(db) = &arg.db {
             self.db = Some(db.clone());
         }
-        if arg.due {
+        if let Some(kind) = arg.drill {
+            self.drill.cursor = kind
+                .and_then(|k| DrillKind::ALL.iter().position(|x| *x == k))
+                .map_or(0, |i| i + 1);
+            self.drill.seed = arg.seed;
+            if let Some(n) = arg.count {
+                self.drill.set_size = n.clamp(1, drill::MAX_SET);
+            }
+            self.drill.time_limit = arg.time.map(|s| Duration::from_secs(s.max(1)));
+            self.drill.choose(self.store.as_ref());
+            self.drill.start(self.store.as_ref(), ctx.now);
+            self.mode = Mode::Drill;
+        } else if arg.due {
             self.start_due(ctx);
         } else if arg.is_empty() {
             self.mode = Mode::Menu;
@@ -586,12 +626,16 @@ impl Panel for QuizPanel {
     }
 
     fn wants_ticks(&self) -> bool {
-        self.deadline.is_some() && matches!(self.mode, Mode::Asking | Mode::Feedback)
+        (self.deadline.is_some() && matches!(self.mode, Mode::Asking | Mode::Feedback))
+            || (self.mode == Mode::Drill && self.drill.deadline.is_some())
     }
 
     /// The countdown shows whole seconds: a redraw when that number changes
     /// (or time is up), not on every tick.
     fn tick(&mut self, ctx: &mut Ctx) -> bool {
+        if self.mode == Mode::Drill {
+            return self.drill.tick(ctx.now, self.store.as_ref(), ctx);
+        }
         let Some(deadline) = self.deadline else {
             return false;
         };

@@ -7,7 +7,7 @@ use super::QuizPanel;
 use crate::i18n::{t, tf};
 use crate::lesson::question::letter;
 use crate::lesson::{Curriculum, QuestionKind, Topic};
-use crate::quiz::answer::{Verdict, correct_answer};
+use crate::quiz::answer::{Verdict, shown_answer};
 use crate::quiz::mastery::Mastery;
 use crate::quiz::plain::{exam_summary, hint, verdict_line};
 use crate::ui::lessons::fit;
@@ -275,7 +275,7 @@ pub fn finished(p: &QuizPanel, max: usize, ctx: &RenderCtx) -> Vec<Line<'static>
             let row = tf(
                 lang,
                 "quiz.review.row",
-                &[("given", &given), ("answer", &correct_answer(&q.kind))],
+                &[("given", &given), ("answer", &shown_answer(&q.kind, lang))],
             );
             lines.push(Line::from(Span::styled(
                 fit(&format!("    {row}"), max),
@@ -347,7 +347,7 @@ pub fn progress(
         theme.title,
     ))];
     lines.push(Line::default());
-    let topics = mastery.by_topic();
+    let topics = mastery.by_topic(chrono::Utc::now());
     if topics.is_empty() {
         lines.extend(para(t(lang, "quiz.progress.empty"), theme.muted, max));
         return lines;
