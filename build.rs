@@ -75,6 +75,13 @@ fn fixed_address_binary(out_dir: &str) {
     if !target.ends_with("linux-gnu") || env::var("HOST").ok().as_deref() != Some(&target) {
         return;
     }
+    // A static build (`-C target-feature=+crt-static`) is linked by rustc as
+    // static-pie, or with `-C relocation-model=static` as a plain static
+    // binary: `-no-pie` on top of the first gives a binary that crashes.
+    let features = env::var("CARGO_CFG_TARGET_FEATURE").unwrap_or_default();
+    if features.split(',').any(|f| f == "crt-static") {
+        return;
+    }
     let dir = Path::new(out_dir);
     let source = dir.join("no_pie_probe.c");
     let program = dir.join("no_pie_probe");

@@ -11,10 +11,13 @@ use tui_big_text::{BigText, PixelSize};
 
 use super::text::wrap;
 
+/// Rows a title needs to be drawn big in every script: one line of CJK
+/// glyphs, or two lines of the 8×8 font.
+pub const BIG_ROWS: u16 = 8;
+
 /// Draws `title` as large as fits in `area` (at most two big lines) and returns
 /// the rows used. Latin titles use the 8×8 font; others (Chinese) GNU Unifont's
-/// 16-pixel glyphs in block characters ([`glyphs`]), taking at most a third of
-/// the height; a title with a character missing from the font is drawn bold.
+/// 16-pixel glyphs in block characters ([`glyphs`]); a title with a character missing from the font is drawn bold.
 pub fn big_title(title: &str, area: Rect, buf: &mut Buffer, style: Style) -> u16 {
     let chars = title.chars().count();
     let latin = title.chars().all(|c| c.is_ascii() && !c.is_ascii_control());
@@ -67,16 +70,15 @@ pub fn big_title(title: &str, area: Rect, buf: &mut Buffer, style: Style) -> u16
 }
 
 /// A title in Unifont glyphs: one line half-block, else one or two lines of
-/// quadrants, within a third of `area`'s height. `None`: it does not fit, or a
+/// quadrants, within `area`. `None`: it does not fit, or a
 /// character has no glyph.
 fn glyph_title(title: &str, area: Rect, buf: &mut Buffer, style: Style) -> Option<u16> {
     use glyphs::Scale;
-    let budget = (area.height / 3).max(Scale::Quadrant.rows());
     let room = usize::from(area.width);
     for (scale, most_lines) in [(Scale::HalfBlock, 1), (Scale::Quadrant, 2)] {
         let lines = split_glyphs(title, scale, room)?;
         let rows = scale.rows() * u16::try_from(lines.len()).ok()?;
-        if lines.len() > most_lines || rows > budget || rows > area.height {
+        if lines.len() > most_lines || rows > area.height {
             continue;
         }
         for (i, line) in lines.iter().enumerate() {

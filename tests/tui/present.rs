@@ -313,3 +313,46 @@ fn clicker_walk(lang: Lang) {
     }
     assert_eq!(backward.len(), forward.len(), "PageUp retraces PageDown");
 }
+
+/// Every shipped step, presented at `w`×`h` in `lang`: the steps whose text
+/// does not fit (as "lesson-id step N: rows too many").
+fn overflowing_steps(lang: Lang, w: u16, h: u16) -> Vec<String> {
+    let lessons = shipped_lessons();
+    let ids: Vec<String> = lessons.lessons.iter().map(|l| l.id.clone()).collect();
+    let opts = Options {
+        lang,
+        present: true,
+        lesson_ids: ids,
+        ..Options::default()
+    };
+    let (mut a, _rx) = app_with(&opts, lessons, None);
+    let more = nettutor::i18n::t(lang, "lessons.more");
+    let mut long = Vec::new();
+    let count: Vec<(String, usize)> = a
+        .lessons()
+        .lessons
+        .iter()
+        .map(|l| (l.id.clone(), l.steps.len()))
+        .collect();
+    for (lesson, (id, steps)) in count.into_iter().enumerate() {
+        for step in 0..steps {
+            a.update(Msg::OpenLesson { lesson, step });
+            let t = terminal(&mut a, w, h);
+            let (_, last, _) = a.reader().page_metrics();
+            let marked = text(t.backend().buffer()).contains(more);
+            assert_eq!(marked, last > 0, "{id} step {}", step + 1);
+            if last > 0 {
+                long.push(format!("{id} step {}: {last} rows too many", step + 1));
+            }
+        }
+    }
+    long
+}
+
+#[test]
+fn every_shipped_step_fits_a_projector_at_120x36() {
+    for lang in Lang::ALL {
+        let long = overflowing_steps(lang, 120, 36);
+        assert!(long.is_empty(), "{lang}: {long:#?}");
+    }
+}

@@ -325,7 +325,8 @@ impl Panel for LessonsView {
             return;
         }
         match self.open {
-            Some(lesson) if area.width >= SIDE_BY_SIDE => {
+            // A projected slide has the whole screen.
+            Some(lesson) if area.width >= SIDE_BY_SIDE && !ctx.present => {
                 let [list, reader] =
                     Layout::horizontal([Constraint::Length(34), Constraint::Min(20)]).areas(area);
                 self.render_list(list, buf, ctx);

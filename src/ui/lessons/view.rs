@@ -7,6 +7,7 @@ use ratatui::widgets::{Paragraph, Widget};
 
 use super::{LessonsView, fit};
 use crate::i18n::{t, tf};
+use crate::lesson::Step;
 use crate::ui::panel::RenderCtx;
 use crate::ui::present::big_title;
 use crate::ui::search::SearchBox;
@@ -91,30 +92,43 @@ impl LessonsView {
         );
         let inner = block.inner(area);
         block.render(area, buf);
-        let pad = if ctx.present { 2 } else { 1 };
+        if ctx.present {
+            let (title, (x, width)) =
+                slide_areas(inner, |width| self.body_lines(step, width, ctx).len());
+            let lines = self.body_lines(step, usize::from(width), ctx);
+            let used = big_title(step.title.get(ctx.lang), title, buf, theme.title);
+            let y = (title.y + used + 1).min(inner.bottom());
+            let text_area = Rect {
+                x,
+                y,
+                width,
+                height: inner.bottom() - y,
+            };
+            self.render_body(&lines, text_area, buf, ctx);
+            return;
+        }
         let text_area = Rect {
-            x: inner.x.saturating_add(pad),
-            width: inner.width.saturating_sub(pad * 2),
+            x: inner.x.saturating_add(1),
+            width: inner.width.saturating_sub(2),
             ..inner
         };
         let max = usize::from(text_area.width);
-        let mut text_area = text_area;
-        let mut lines: Vec<Line> = Vec::new();
-        if ctx.present {
-            // Big title on top, generous spacing below.
-            let used = big_title(step.title.get(ctx.lang), text_area, buf, theme.title);
-            text_area.y = text_area.y.saturating_add(used + 1);
-            text_area.height = text_area.height.saturating_sub(used + 1);
-        } else {
-            lines = wrap(
-                &[(step.title.get(ctx.lang).to_string(), theme.title)],
-                max,
-                ("", theme.title),
-                ("", theme.title),
-            );
-            lines.push(Line::default());
-        }
-        lines.extend(markup_lines(step.body.get(ctx.lang), max, theme));
+        let mut lines = wrap(
+            &[(step.title.get(ctx.lang).to_string(), theme.title)],
+            max,
+            ("", theme.title),
+            ("", theme.title),
+        );
+        lines.push(Line::default());
+        lines.extend(self.body_lines(step, max, ctx));
+        self.render_body(&lines, text_area, buf, ctx);
+    }
+
+    /// A step's text below its title, `max` columns wide: the body, the
+    /// panel it opens, and the notes when shown.
+    fn body_lines(&self, step: &Step, max: usize, ctx: &RenderCtx) -> Vec<Line<'static>> {
+        let theme = ctx.theme;
+        let mut lines = markup_lines(step.body.get(ctx.lang), max, theme);
         if let Some(link) = &step.panel {
             lines.push(Line::default());
             let what = tf(
@@ -169,9 +183,15 @@ impl LessonsView {
                 ("│ ", theme.warn),
             ));
         }
-        // "↓ more" gets a row of its own while text follows.
+        lines
+    }
+
+    /// `lines` in `text_area` from the current scroll, with "↓ more" on a row
+    /// of its own while text follows; remembers the page for a clicker.
+    fn render_body(&self, lines: &[Line], text_area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
+        let theme = ctx.theme;
         let shown = render_scrolled(
-            &lines,
+            lines,
             usize::from(self.scroll),
             (t(ctx.lang, "lessons.more"), theme.muted),
             text_area,
@@ -228,4 +248,47 @@ impl LessonsView {
         }
         Paragraph::new(lines).render(inner, buf);
     }
+}
+
+/// The widest body text on a projected slide, in columns: lines longer than
+/// this are hard to follow from the back of a room.
+pub const MEASURE: u16 = 100;
+
+/// A slide in `inner`: the area its title may take, and the body's columns
+/// (x, width). Side margins grow with the width (a twentieth on each side)
+/// and the body is at most [`MEASURE`] columns, centred. The title may take
+/// the rows the body (`body_rows(width)` lines) leaves, at most a third of the
+/// height (but always room for one big line), so a long step shrinks its
+/// title before it scrolls; a top margin is kept only when that costs the
+/// title nothing it needs.
+pub fn slide_areas(inner: Rect, body_rows: impl Fn(usize) -> usize) -> (Rect, (u16, u16)) {
+    use crate::ui::present::BIG_ROWS;
+    let margin = (inner.width / 20).max(2);
+    let wide = Rect {
+        x: inner.x.saturating_add(margin),
+        width: inner.width.saturating_sub(margin * 2),
+        ..inner
+    };
+    let measure = wide.width.min(MEASURE);
+    let x = wide.x + (wide.width - measure) / 2;
+    let rows = u16::try_from(body_rows(usize::from(measure))).unwrap_or(u16::MAX);
+    let third = (inner.height / 3).max(BIG_ROWS);
+    // One row between the title and the body; the title gets at least one.
+    let room = |top: u16| {
+        inner
+            .height
+            .saturating_sub(top + 1)
+            .saturating_sub(rows)
+            .clamp(1, third)
+    };
+    let mut top = inner.height / 18;
+    if room(top) < room(0) && room(top) < BIG_ROWS {
+        top = 0;
+    }
+    let title = Rect {
+        y: inner.y + top,
+        height: room(top).min(inner.height.saturating_sub(top)),
+        ..wide
+    };
+    (title, (x, measure))
 }
