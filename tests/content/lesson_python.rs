@@ -209,7 +209,7 @@ fn behind_a_silent_client(port: u16, silent: std::time::Duration) -> u128 {
 }
 
 #[test]
-fn lesson_34s_threaded_and_selectors_time_servers_are_not_held_up_by_a_silent_client() {
+fn lesson_34s_threaded_time_server_is_not_held_up_by_a_silent_client() {
     if !python3() {
         return;
     }
@@ -226,7 +226,7 @@ fn lesson_34s_threaded_and_selectors_time_servers_are_not_held_up_by_a_silent_cl
     // The concurrent ones, in both languages' copies.
     for zh in [false, true] {
         let blocks = python_blocks("ex-tcp-time", "One silent client", zh);
-        assert_eq!(blocks.len(), 2, "threads and selectors");
+        assert_eq!(blocks.len(), 1, "the threaded server");
         for code in blocks {
             let server = start_python(&format!("{format}\n{code}"), "8081", probe);
             let waited = behind_a_silent_client(server.port, silent);
@@ -295,7 +295,7 @@ fn lesson_37s_thread_and_selectors_servers_serve_five_clients_at_once() {
     assert!(took * 10 >= 4 * t * 8, "iterative: {took} ms");
     drop(server);
     for zh in [false, true] {
-        for title in ["A thread per client", "selectors and asyncio"] {
+        for title in ["A thread per client", "many sockets: selectors"] {
             let code = python_blocks("concurrency", title, zh).remove(0);
             let server = start_python(&code, "9000", probe);
             let took = five_at_once(server.port, pause);
