@@ -81,7 +81,7 @@ pub enum Command {
     Quiz(quiz::QuizArgs),
     /// Test your own socket program against an adversarial peer on loopback.
     Check(check::CheckArgs),
-    /// The class grade book: `class report`, `class import`.
+    /// A class: live sessions (host, join) and the grade book (report, import).
     #[command(subcommand)]
     Class(class::ClassCmd),
     /// Drills whose answers are marked field by field (`drill subnet`).
@@ -153,7 +153,7 @@ pub fn main() -> ExitCode {
         }
         Some(Command::Drill(cmd)) => drill::run(cmd, lang),
         Some(Command::Net(cmd)) => net::run(cmd, lang),
-        Some(Command::Class(cmd)) => class::run(cmd, lang),
+        Some(Command::Class(cmd)) => class::run(cmd, cli.lessons, lang),
         Some(Command::Licenses) => licenses::run(),
     };
     match result {

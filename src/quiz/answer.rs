@@ -132,7 +132,7 @@ pub(crate) fn read_choice(input: &str, options: &[crate::i18n::Text]) -> Result<
         .ok_or_else(|| Unreadable::new("quiz.why.choice", letters))
 }
 
-fn read_bool(input: &str) -> Result<bool, Unreadable> {
+pub(crate) fn read_bool(input: &str) -> Result<bool, Unreadable> {
     match normalize(input.trim_end_matches(['.', '。', '!'])).as_str() {
         "t" | "true" | "y" | "yes" | "对" | "是" | "正确" | "真" | "√" => Ok(true),
         "f" | "false" | "n" | "no" | "错" | "否" | "错误" | "假" | "×" => Ok(false),

@@ -7,12 +7,11 @@ use std::io::{BufRead, BufReader, Write as _};
 use std::process::{Command, Stdio};
 
 use nettutor::class::gradebook::GradeBook;
-use nettutor::lesson::question::letter;
-use nettutor::lesson::{LessonSet, Question, QuestionKind};
+use nettutor::lesson::Question;
 use nettutor::quiz::correct_answer;
 use nettutor::quiz::identity::{answer_value, instance_id};
-use nettutor::quiz::session::{QuizSpec, build};
 
+use crate::common::class::{quiz, wrong};
 use crate::common::run::{BIN, last_line, nettutor_in};
 
 const SEED: u64 = 21;
@@ -20,28 +19,7 @@ const COUNT: usize = 8;
 
 /// The quiz the binary builds for `--seed SEED --count COUNT --topic osi,tcp`.
 fn the_quiz() -> Vec<Question> {
-    let set = LessonSet::embedded().unwrap();
-    let topics = nettutor::quiz::parse_topics(&["osi,tcp".to_string()]).unwrap();
-    build(
-        &QuizSpec {
-            topics,
-            count: COUNT,
-            seed: SEED,
-        },
-        &set.questions,
-        &[],
-    )
-}
-
-/// A well-formed wrong answer, where the question has an obvious one.
-fn wrong(q: &Question) -> Option<String> {
-    match &q.kind {
-        QuestionKind::Choice { options, correct } => (0..options.len())
-            .find(|i| i != correct)
-            .map(|i| letter(i).to_string()),
-        QuestionKind::TrueFalse { correct } => Some((!correct).to_string()),
-        QuestionKind::Order { .. } | QuestionKind::FillIn { .. } => None,
-    }
+    quiz("osi,tcp", COUNT, SEED)
 }
 
 fn exam_args<'a>(db: &'a str, student: &'a str, seed: &'a str) -> Vec<&'a str> {

@@ -6,6 +6,7 @@
 //! run here.
 #![allow(dead_code, clippy::unwrap_used)]
 
+pub mod class;
 pub mod run;
 pub mod tui;
 

@@ -1,6 +1,9 @@
-//! `nettutor class …`: the class grade book (`report`, `import`).
+//! `nettutor class …`: the class grade book (`report`, `import`) and the live
+//! session (`host`, `join`).
 
+mod host;
 mod import;
+mod join;
 mod report;
 
 use std::path::{Path, PathBuf};
@@ -12,6 +15,11 @@ use crate::i18n::Lang;
 
 #[derive(Debug, Subcommand)]
 pub enum ClassCmd {
+    /// Host a live session: the room answers each question from its own
+    /// terminals (`class join`); every answer goes into the grade book.
+    Host(host::HostArgs),
+    /// Join a live session from a student's machine.
+    Join(join::JoinArgs),
     /// Per-question difficulty, per-student scores and the class distribution
     /// from the grade book; `--csv` writes the scores for an LMS.
     Report(report::ReportArgs),
@@ -20,8 +28,10 @@ pub enum ClassCmd {
     Import(import::ImportArgs),
 }
 
-pub fn run(cmd: ClassCmd, lang: Lang) -> anyhow::Result<ExitCode> {
+pub fn run(cmd: ClassCmd, lessons: Option<PathBuf>, lang: Lang) -> anyhow::Result<ExitCode> {
     match cmd {
+        ClassCmd::Host(args) => host::run(&args, lessons, lang),
+        ClassCmd::Join(args) => join::run(&args, lang),
         ClassCmd::Report(args) => report::run(&args, lang),
         ClassCmd::Import(args) => import::run(&args, lang),
     }

@@ -1,0 +1,189 @@
+//! A student's side of the connection: blocking, every wait bounded.
+
+use std::io::{self, Read as _, Write as _};
+use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
+use std::time::{Duration, Instant};
+
+use super::protocol::{self, ClientMsg, FrameError, FrameReader, HostMsg, Refusal, VERSION};
+
+/// What went wrong on the student's side.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    #[error("{addr}: {source}")]
+    Connect { addr: String, source: io::Error },
+    #[error("connection: {0}")]
+    Io(#[from] io::Error),
+    #[error("the host closed the connection")]
+    Closed,
+    #[error("the host sent {0}")]
+    Frame(#[from] FrameError),
+    #[error("the host said nothing for {0:?}")]
+    Timeout(Duration),
+    #[error("refused: {reason}")]
+    Refused {
+        reason: Refusal,
+        retry_after: Option<Duration>,
+    },
+    #[error("the host answered the hello with something else")]
+    Unexpected,
+}
+
+/// The welcome a join got.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Welcome {
+    pub name: String,
+    pub token: String,
+    pub questions: usize,
+    pub exam: bool,
+    pub resumed: bool,
+}
+
+/// One connection to the host.
+#[derive(Debug)]
+pub struct Connection {
+    stream: TcpStream,
+    reader: FrameReader,
+}
+
+/// The first address of `addr` (`HOST:PORT`).
+pub fn resolve(addr: &str) -> Result<SocketAddr, ClientError> {
+    let err = |source| ClientError::Connect {
+        addr: addr.to_string(),
+        source,
+    };
+    addr.to_socket_addrs()
+        .map_err(err)?
+        .next()
+        .ok_or_else(|| err(io::Error::other("no address")))
+}
+
+impl Connection {
+    /// Connects within `timeout`.
+    pub fn connect(addr: SocketAddr, timeout: Duration) -> Result<Connection, ClientError> {
+        let stream =
+            TcpStream::connect_timeout(&addr, timeout).map_err(|source| ClientError::Connect {
+                addr: addr.to_string(),
+                source,
+            })?;
+        stream.set_nodelay(true)?;
+        stream.set_write_timeout(Some(Duration::from_secs(10)))?;
+        Ok(Connection {
+            stream,
+            reader: FrameReader::default(),
+        })
+    }
+
+    /// Connects and says hello; the welcome or why not.
+    pub fn join(
+        addr: SocketAddr,
+        code: &str,
+        name: &str,
+        token: Option<&str>,
+        timeout: Duration,
+    ) -> Result<(Connection, Welcome), ClientError> {
+        let mut conn = Connection::connect(addr, timeout)?;
+        conn.send(&ClientMsg::Hello {
+            v: VERSION,
+            code: code.to_string(),
+            name: name.to_string(),
+            token: token.map(str::to_string),
+        })?;
+        match conn.recv(timeout)? {
+            HostMsg::Welcome {
+                name,
+                token,
+                questions,
+                exam,
+                resumed,
+                ..
+            } => Ok((
+                conn,
+                Welcome {
+                    name,
+                    token,
+                    questions,
+                    exam,
+                    resumed,
+                },
+            )),
+            HostMsg::Refused {
+                reason,
+                retry_after_ms,
+            } => Err(ClientError::Refused {
+                reason,
+                retry_after: retry_after_ms.map(Duration::from_millis),
+            }),
+            _ => Err(ClientError::Unexpected),
+        }
+    }
+
+    pub fn send(&mut self, msg: &ClientMsg) -> Result<(), ClientError> {
+        self.stream.write_all(&protocol::encode(msg))?;
+        Ok(())
+    }
+
+    /// Raw bytes, for tests of what the host does with bad ones.
+    pub fn send_raw(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.stream.write_all(bytes)
+    }
+
+    /// The next message, waiting at most `timeout`.
+    pub fn recv(&mut self, timeout: Duration) -> Result<HostMsg, ClientError> {
+        let deadline = Instant::now() + timeout;
+        let mut buf = [0u8; 16 * 1024];
+        loop {
+            if let Some(payload) = self.reader.next_frame()? {
+                return Ok(protocol::decode(&payload)?);
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(ClientError::Timeout(timeout));
+            }
+            self.stream.set_read_timeout(Some(left))?;
+            match self.stream.read(&mut buf) {
+                Ok(0) => return Err(ClientError::Closed),
+                Ok(n) => self.reader.push(&buf[..n]),
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        io::ErrorKind::WouldBlock
+                            | io::ErrorKind::TimedOut
+                            | io::ErrorKind::Interrupted
+                    ) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+
+    /// The messages until one `pick` takes (or the timeout).
+    pub fn recv_until<T>(
+        &mut self,
+        timeout: Duration,
+        mut pick: impl FnMut(&HostMsg) -> Option<T>,
+    ) -> Result<T, ClientError> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let msg = self.recv(left.max(Duration::from_millis(1)))?;
+            if let Some(v) = pick(&msg) {
+                return Ok(v);
+            }
+        }
+    }
+
+    /// Another handle on the same socket (a reader thread keeps one).
+    pub fn try_clone(&self) -> io::Result<Connection> {
+        Ok(Connection {
+            stream: self.stream.try_clone()?,
+            reader: FrameReader::default(),
+        })
+    }
+
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.stream.local_addr()
+    }
+
+    pub fn shutdown(&self) {
+        let _ = self.stream.shutdown(std::net::Shutdown::Both);
+    }
+}

@@ -1,0 +1,190 @@
+//! A live class session through the binary, on loopback: a headless exam
+//! host and thirty `class join --plain` students answering right, wrong,
+//! malformed-then-right and not at all; the grade book and `class report`
+//! hold exactly what they sent.
+
+use std::time::{Duration, Instant};
+
+use nettutor::class::gradebook::GradeBook;
+use nettutor::quiz::correct_answer;
+use nettutor::quiz::identity::{answer_value, instance_id};
+
+use crate::common::class::{HostProc, Student, quiz, wrong};
+use crate::common::run::{last_line, nettutor_in};
+
+const SEED: u64 = 21;
+const COUNT: usize = 8;
+const STUDENTS: usize = 30;
+
+/// What student `i` types: right (i % 6 is 0 or 3: ten students), wrong
+/// where a wrong answer is obvious (1, 4, 5: fifteen), nothing (2: five);
+/// every fifth starts with a malformed line, which an exam asks again
+/// without penalty.
+fn answers(i: usize, quiz: &[nettutor::lesson::Question]) -> (String, usize) {
+    let mut input = String::new();
+    let mut score = 0;
+    for (n, q) in quiz.iter().enumerate() {
+        if i.is_multiple_of(5)
+            && n == 0
+            && !matches!(q.kind, nettutor::quiz::QuestionKind::FillIn { .. })
+        {
+            input.push_str("zzz?\n");
+        }
+        let line = match i % 6 {
+            0 | 3 => correct_answer(&q.kind),
+            2 => String::new(),
+            _ => wrong(q).unwrap_or_else(|| correct_answer(&q.kind)),
+        };
+        if !line.is_empty() && line == correct_answer(&q.kind) {
+            score += 1;
+        }
+        input.push_str(&line);
+        input.push('\n');
+    }
+    (input, score)
+}
+
+#[test]
+fn thirty_students_sit_a_live_exam_and_the_grade_book_has_every_answer() {
+    let home = tempfile::tempdir().unwrap();
+    let book_path = home.path().join("class.sqlite3");
+    let db = book_path.to_str().unwrap();
+    let quiz = quiz("osi,tcp", COUNT, SEED);
+    assert_eq!(quiz.len(), COUNT);
+    let n_wrong = quiz.iter().filter(|q| wrong(q).is_some()).count();
+    assert!(n_wrong >= 3);
+    let started = Instant::now();
+    let mut host = HostProc::start(
+        home.path(),
+        &[
+            "--exam",
+            "--topic",
+            "osi,tcp",
+            "--count",
+            "8",
+            "--seed",
+            "21",
+            "--expect",
+            "30",
+            "--question-time",
+            "30",
+            "--reveal-time",
+            "0.05",
+            "--db",
+            db,
+        ],
+    );
+    let students: Vec<(String, usize, Student)> = (0..STUDENTS)
+        .map(|i| {
+            let name = format!("s{i:02}");
+            let (input, score) = answers(i, &quiz);
+            let s = Student::join(home.path(), &host, &name, &input);
+            (name, score, s)
+        })
+        .collect();
+    let deadline = Instant::now() + Duration::from_secs(90);
+    for (name, score, s) in students {
+        let (code, out) = s.finish(deadline);
+        assert_eq!(code, 0, "{name}:\n{out}");
+        assert_eq!(
+            last_line(&out),
+            format!("score: {score}/{COUNT}"),
+            "{name}:\n{out}"
+        );
+        // An exam never shows the key or a verdict.
+        for leak in ["The answer is", "Correct.", "Wrong."] {
+            assert!(!out.contains(leak), "{name} saw '{leak}':\n{out}");
+        }
+        if name.ends_with('0') || name.ends_with('5') {
+            assert!(
+                out.contains("please answer again (no penalty)"),
+                "{name}:\n{out}"
+            );
+        }
+    }
+    host.wait_for("\"event\":\"end\"", Duration::from_secs(20));
+    let lines = host.finish(Duration::from_secs(20));
+    let answers_sent = STUDENTS * COUNT;
+    assert_eq!(
+        lines.last().map(String::as_str),
+        Some(format!("session 1: {STUDENTS} students, {answers_sent} answers").as_str()),
+        "{lines:?}"
+    );
+    // Each question reveals with all thirty answered, as many right as sent.
+    let reveals: Vec<serde_json::Value> = lines
+        .iter()
+        .filter(|l| l.contains("\"event\":\"reveal\""))
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(reveals.len(), COUNT);
+    for (r, q) in reveals.iter().zip(&quiz) {
+        assert_eq!(r["answered"], STUDENTS, "{r}");
+        let right = if wrong(q).is_some() { 10 } else { 25 };
+        assert_eq!(r["correct"], right, "{r}");
+        assert_eq!(r["histogram"]["none"], 5, "{r}");
+    }
+    assert!(started.elapsed() < Duration::from_secs(90));
+
+    // The grade book holds exactly what was sent.
+    let book = GradeBook::open(&book_path).unwrap();
+    let report = book.report(None).unwrap();
+    assert_eq!(report.sessions.len(), 1);
+    let s = &report.sessions[0];
+    assert_eq!(
+        (s.kind.as_str(), s.seed.as_str(), s.questions),
+        ("live-exam", "21", COUNT)
+    );
+    assert!(s.ended.is_some());
+    assert_eq!(report.students.len(), STUDENTS);
+    for st in &report.students {
+        let i: usize = st.student[1..].parse().unwrap();
+        let expected = answers(i, &quiz).1;
+        assert_eq!((st.correct, st.asked), (expected, COUNT), "{}", st.student);
+    }
+    for q in &quiz {
+        let id = instance_id(q);
+        let stat = report
+            .questions
+            .iter()
+            .find(|s| s.instance_id == id)
+            .unwrap();
+        assert_eq!(stat.answered, STUDENTS, "{id}");
+        match wrong(q) {
+            Some(w) => {
+                assert_eq!(stat.correct, 10, "{id}");
+                assert_eq!(
+                    stat.common_wrong,
+                    Some((answer_value(&q.kind, &w), 15)),
+                    "{id}"
+                );
+            }
+            None => {
+                assert_eq!(stat.correct, 25, "{id}");
+                assert_eq!(stat.common_wrong, Some((String::new(), 5)), "{id}");
+            }
+        }
+    }
+    let rows: i64 = book
+        .connection()
+        .query_row("SELECT count(*) FROM answers", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(rows, (STUDENTS * COUNT) as i64);
+
+    // The same figures through `class report`.
+    let (code, out, err) = nettutor_in(
+        home.path(),
+        &["class", "report", "--lang", "en", "--db", db],
+        "",
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("1 session"), "{out}");
+    let hardest = quiz.iter().find(|q| wrong(q).is_some()).unwrap();
+    let row = out
+        .lines()
+        .find(|l| l.contains(&instance_id(hardest)))
+        .unwrap();
+    assert!(row.trim_start().starts_with("33%"), "{row}");
+    assert!(row.contains("×15"), "{row}");
+    let top = out.lines().find(|l| l.contains("s00")).unwrap();
+    assert!(top.contains(&format!("{COUNT}/{COUNT}")), "{top}");
+}
