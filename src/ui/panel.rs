@@ -113,7 +113,8 @@ pub trait Panel {
         Self: Sized;
 
     /// The key table as the hint bar should show it now (a panel may reorder
-    /// [`Panel::KEYS`] by what is open; the keys themselves stay the same).
+    /// [`Panel::KEYS`] by what is open, or leave out keys that do nothing in
+    /// what is open; every key of `KEYS` still works).
     fn keys(&self) -> &'static [Binding] {
         Self::KEYS
     }

@@ -11,9 +11,9 @@
 //! an experiment.
 //!
 //! Checksums: the lab turns the veths' transmit checksum offload off
-//! ([`super::offload`]), so frames arrive with their checksums filled in; the
-//! relay recomputes the TCP/UDP checksum of every whole IPv4 frame anyway, as
-//! a NIC finishing an offloaded one would (a right checksum stays the same).
+//! ([`super::offload`]), so frames arrive with their checksums filled in by
+//! the sender's stack, and the relay passes them on byte for byte (a test
+//! checks every checksum C receives with tshark).
 
 use std::os::fd::{AsFd as _, AsRawFd as _, OwnedFd};
 use std::thread::JoinHandle;
@@ -24,7 +24,6 @@ use nix::poll::{PollFd, PollFlags, ppoll};
 use nix::sys::socket::{self, LinkAddr, MsgFlags};
 use nix::sys::time::TimeSpec;
 use pnet_packet::ethernet::{EtherTypes, EthernetPacket};
-use pnet_packet::ip::IpNextHeaderProtocols;
 use pnet_packet::ipv4::Ipv4Packet;
 use serde::Serialize;
 
@@ -224,8 +223,8 @@ fn read_frames(side: &mut Side, buf: &mut [u8], now_ns: u64) {
         if from.is_some_and(|a| a.pkttype() == PACKET_OUTGOING) {
             continue;
         }
-        let mut frame = buf.get(..n).unwrap_or_default().to_vec();
-        match ipv4_stream(&mut frame) {
+        let frame = buf.get(..n).unwrap_or_default().to_vec();
+        match ipv4_stream(&frame) {
             Some(stream) => {
                 side.wire.offer(now_ns, stream, frame);
             }
@@ -234,47 +233,14 @@ fn read_frames(side: &mut Side, buf: &mut [u8], now_ns: u64) {
     }
 }
 
-/// An IPv4 frame's stream (its protocol), with its TCP or UDP checksum
-/// filled in; None for anything else.
-fn ipv4_stream(frame: &mut [u8]) -> Option<u64> {
+/// An IPv4 frame's stream (its protocol); None for anything else. The frame
+/// is passed on as it came: its checksums were filled by the sender's stack
+/// (transmit offload is off on every lab interface, [`super::offload`]).
+fn ipv4_stream(frame: &[u8]) -> Option<u64> {
     let eth = EthernetPacket::new(frame)?;
     if eth.get_ethertype() != EtherTypes::Ipv4 {
         return None;
     }
-    let header = EthernetPacket::minimum_packet_size();
-    let ip = Ipv4Packet::new(frame.get(header..)?)?;
-    let protocol = ip.get_next_level_protocol();
-    let whole = ip.get_flags() & pnet_packet::ipv4::Ipv4Flags::MoreFragments == 0
-        && ip.get_fragment_offset() == 0;
-    let (src, dst) = (ip.get_source(), ip.get_destination());
-    let ip_header = usize::from(ip.get_header_length()) * 4;
-    let ip_total = usize::from(ip.get_total_length());
-    drop(ip);
-    if whole {
-        let body = frame.get_mut(header + ip_header..header + ip_total)?;
-        fill_checksum(body, protocol, src, dst);
-    }
-    Some(u64::from(protocol.0))
-}
-
-fn fill_checksum(
-    body: &mut [u8],
-    protocol: pnet_packet::ip::IpNextHeaderProtocol,
-    src: std::net::Ipv4Addr,
-    dst: std::net::Ipv4Addr,
-) {
-    use pnet_packet::tcp::{MutableTcpPacket, ipv4_checksum as tcp_sum};
-    use pnet_packet::udp::{MutableUdpPacket, ipv4_checksum as udp_sum};
-    if protocol == IpNextHeaderProtocols::Tcp {
-        if let Some(mut tcp) = MutableTcpPacket::new(body) {
-            let sum = tcp_sum(&tcp.to_immutable(), &src, &dst);
-            tcp.set_checksum(sum);
-        }
-    } else if protocol == IpNextHeaderProtocols::Udp
-        && let Some(mut udp) = MutableUdpPacket::new(body)
-    {
-        let sum = udp_sum(&udp.to_immutable(), &src, &dst);
-        // Zero means "no checksum" in UDP over IPv4; the sum is sent as all ones.
-        udp.set_checksum(if sum == 0 { 0xffff } else { sum });
-    }
+    let ip = Ipv4Packet::new(frame.get(EthernetPacket::minimum_packet_size()..)?)?;
+    Some(u64::from(ip.get_next_level_protocol().0))
 }

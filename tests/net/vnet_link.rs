@@ -527,3 +527,68 @@ fn the_lab_picks_its_ports_where_no_dissector_claims_them() {
         "tshark dissects {claimed:?} as other protocols"
     );
 }
+
+/// The relay passes frames on byte for byte: tshark, validating every IPv4,
+/// TCP and UDP checksum, finds each one right at C (the relay's output) as at
+/// A (the sender's stack) — the stack fills them, since the lab turns
+/// transmit checksum offload off, and nothing between changes them wrongly.
+#[test]
+fn every_checksum_through_the_relay_is_right_by_tsharks_validation() {
+    let test = "every_checksum_through_the_relay_is_right_by_tsharks_validation";
+    let Some(run) = tcp_loss(test, "5", "1") else {
+        return;
+    };
+    if !common::have(test, "tshark", "--version") {
+        return;
+    }
+    let validated = |filter: &str| -> Vec<String> {
+        let out = Command::new("tshark")
+            .arg("-r")
+            .arg(&run.pcap)
+            .args([
+                "-o",
+                "ip.check_checksum:TRUE",
+                "-o",
+                "tcp.check_checksum:TRUE",
+                "-o",
+                "udp.check_checksum:TRUE",
+                "-Y",
+                filter,
+                "-T",
+                "fields",
+                "-e",
+                "frame.interface_name",
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(String::from)
+            .collect()
+    };
+    // 0 is "bad", 1 "good", 2 "unverified" (tshark's checksum status).
+    let bad = validated(
+        "ip.checksum.status == 0 || tcp.checksum.status == 0 || udp.checksum.status == 0",
+    );
+    assert!(
+        bad.is_empty(),
+        "{} bad checksums, at {:?}",
+        bad.len(),
+        &bad[..bad.len().min(5)]
+    );
+    let good_at_c = validated(
+        "frame.interface_name == \"C:eth0\" && (tcp.checksum.status == 1 || udp.checksum.status == 1)",
+    );
+    let udp_at_c = run.report()["udp"]["received"].as_u64().unwrap();
+    let tcp_at_c = run.report()["tcp"]["data_segments_at_c"].as_u64().unwrap();
+    assert!(
+        good_at_c.len() as u64 >= udp_at_c + tcp_at_c,
+        "{} verified checksums at C for {udp_at_c} datagrams and {tcp_at_c} segments",
+        good_at_c.len()
+    );
+}

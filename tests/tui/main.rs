@@ -15,6 +15,7 @@ mod keys;
 mod labs_fixtures;
 mod labs_live;
 mod labs_pictures;
+mod lan_loss;
 mod lan_real;
 mod present;
 mod progress;

@@ -18,6 +18,7 @@ use crate::lesson::panel::LanSource;
 use crate::net::arp::{Lan, LanCase, LanScenario, LanStep, scenario, story};
 
 mod draw;
+pub mod loss;
 pub mod real;
 
 use real::{LanRealRun, RealRun};
@@ -55,6 +56,8 @@ pub struct LanPanel {
     pub predicting: Option<usize>,
     /// The prediction the real run on screen is compared with.
     pub prediction: Option<usize>,
+    /// The loss view (`t`): tcp-loss run live with its knobs.
+    pub loss: Option<loss::LossView>,
 }
 
 /// Messages of the LAN / ARP panel.
@@ -65,35 +68,80 @@ pub enum LanMsg {
     ToggleInspector,
     /// Run the scenario in the virtual network, or go back to the simulation.
     Real,
+    /// Open or close the loss view (TCP over the impaired link).
+    Loss,
+    /// In the loss view: more (true) or less loss.
+    LossStep(bool),
+    /// In the loss view: the next seed.
+    NextSeed,
     Inspector(InspectorMsg),
 }
 
-/// Keys of the LAN / ARP panel (the inspector's after its own).
+const PLAY: Binding = Binding {
+    keys: &[Key::Char('p')],
+    msg: Msg::Panel(PanelMsg::Lan(LanMsg::TogglePlay)),
+    help: "lan.key.play",
+};
+const SCENARIO: Binding = Binding {
+    keys: &[Key::Char('s')],
+    msg: Msg::Panel(PanelMsg::Lan(LanMsg::NextScenario)),
+    help: "lan.key.scenario",
+};
+const FRAME: Binding = Binding {
+    keys: &[Key::Char('f')],
+    msg: Msg::Panel(PanelMsg::Lan(LanMsg::ToggleInspector)),
+    help: "lan.key.frame",
+};
+const REAL: Binding = Binding {
+    keys: &[Key::Char('r')],
+    msg: Msg::Panel(PanelMsg::Lan(LanMsg::Real)),
+    help: "lan.key.real",
+};
+const LOSS: Binding = Binding {
+    keys: &[Key::Char('t')],
+    msg: Msg::Panel(PanelMsg::Lan(LanMsg::Loss)),
+    help: "lan.key.loss",
+};
+const MORE_LOSS: Binding = Binding {
+    keys: &[Key::Char('+'), Key::Char('=')],
+    msg: Msg::Panel(PanelMsg::Lan(LanMsg::LossStep(true))),
+    help: "lan.key.loss-more",
+};
+const LESS_LOSS: Binding = Binding {
+    keys: &[Key::Char('-')],
+    msg: Msg::Panel(PanelMsg::Lan(LanMsg::LossStep(false))),
+    help: "lan.key.loss-less",
+};
+const SEED: Binding = Binding {
+    keys: &[Key::Char('n')],
+    msg: Msg::Panel(PanelMsg::Lan(LanMsg::NextSeed)),
+    help: "lan.key.seed",
+};
+
+/// Keys of the LAN / ARP panel (the inspector's after its own, the loss
+/// view's last).
 pub const KEYS: &[Binding] = inspector_keys!(
     PanelMsg::Lan,
     LanMsg::Inspector,
-    [
-        Binding {
-            keys: &[Key::Char('p')],
-            msg: Msg::Panel(PanelMsg::Lan(LanMsg::TogglePlay)),
-            help: "lan.key.play",
-        },
-        Binding {
-            keys: &[Key::Char('s')],
-            msg: Msg::Panel(PanelMsg::Lan(LanMsg::NextScenario)),
-            help: "lan.key.scenario",
-        },
-        Binding {
-            keys: &[Key::Char('f')],
-            msg: Msg::Panel(PanelMsg::Lan(LanMsg::ToggleInspector)),
-            help: "lan.key.frame",
-        },
-        Binding {
-            keys: &[Key::Char('r')],
-            msg: Msg::Panel(PanelMsg::Lan(LanMsg::Real)),
-            help: "lan.key.real",
-        },
-    ]
+    [PLAY, SCENARIO, FRAME, REAL],
+    [LOSS, MORE_LOSS, LESS_LOSS, SEED]
+);
+
+/// The hint bar's keys outside the loss view: the loss knobs, which do
+/// nothing there, left out.
+pub const SIMULATION_KEYS: &[Binding] = inspector_keys!(
+    PanelMsg::Lan,
+    LanMsg::Inspector,
+    [PLAY, SCENARIO, FRAME, REAL],
+    [LOSS]
+);
+
+/// The same keys in the loss view: its own first (the hint bar's order).
+pub const LOSS_VIEW_KEYS: &[Binding] = inspector_keys!(
+    PanelMsg::Lan,
+    LanMsg::Inspector,
+    [LOSS, REAL, MORE_LOSS, LESS_LOSS, SEED, FRAME],
+    [PLAY, SCENARIO]
 );
 
 impl Default for LanPanel {
@@ -116,6 +164,7 @@ impl Default for LanPanel {
             lab_exe: None,
             predicting: None,
             prediction: None,
+            loss: None,
         };
         panel.load(LanScenario::SameNetwork);
         panel
@@ -162,9 +211,14 @@ impl LanPanel {
     }
 
     fn refresh_inspector(&mut self) {
-        let frame = match &self.real {
-            Some(run) => run.frames.get(self.real_cursor).map(|f| f.data.clone()),
-            None => self.steps.get(self.cursor).and_then(|s| s.frame.clone()),
+        let frame = match (&self.loss, &self.real) {
+            (Some(view), _) => view
+                .run
+                .as_ref()
+                .and_then(|run| run.rows.get(view.cursor))
+                .map(|row| row.data.clone()),
+            (None, Some(run)) => run.frames.get(self.real_cursor).map(|f| f.data.clone()),
+            (None, None) => self.steps.get(self.cursor).and_then(|s| s.frame.clone()),
         };
         self.inspector.show_frame(frame.as_deref());
     }
@@ -172,6 +226,10 @@ impl LanPanel {
     /// `r`: asks for a prediction first; `r` again (or Enter on a choice) runs
     /// the scenario for real; in real mode, goes back to the simulation.
     fn toggle_real(&mut self, ctx: &mut Ctx) {
+        if self.loss.is_some() {
+            self.start_loss(ctx);
+            return;
+        }
         if self.real.take().is_some() {
             self.refresh_inspector();
             return;
@@ -202,6 +260,34 @@ impl LanPanel {
         ));
     }
 
+    /// `t`: the loss view, or back to what was on screen.
+    fn toggle_loss(&mut self) {
+        self.predicting = None;
+        self.playing = false;
+        self.loss = match self.loss.take() {
+            Some(_) => None,
+            None => Some(loss::LossView::default()),
+        };
+        self.refresh_inspector();
+    }
+
+    /// Runs tcp-loss with the view's knobs (once at a time).
+    fn start_loss(&mut self, ctx: &mut Ctx) {
+        let Some(view) = &self.loss else {
+            return;
+        };
+        if self.real_job.is_some() {
+            return;
+        }
+        ctx.say(crate::i18n::t(ctx.lang, "lan.loss.running"));
+        self.real_job = Some(real::spawn_with(
+            self.lab_exe.clone(),
+            loss::EXPERIMENT,
+            view.knobs.params(),
+            real::to_sink(ctx.jobs.clone()),
+        ));
+    }
+
     /// Whether a real run is under way.
     pub fn real_running(&self) -> bool {
         self.real_job.is_some()
@@ -214,6 +300,15 @@ impl LanPanel {
             let _ = job.join();
         }
         match run.0 {
+            Ok(outcome) if outcome.experiment == loss::EXPERIMENT => {
+                let view = self.loss.get_or_insert_with(loss::LossView::default);
+                let run = loss::LossRun::from_outcome(&outcome);
+                view.knobs = run.knobs;
+                view.run = Some(run);
+                view.cursor = 0;
+                ctx.status = None;
+                self.refresh_inspector();
+            }
             Ok(outcome) => {
                 self.real = Some(RealRun::from_outcome(&outcome));
                 self.real_cursor = 0;
@@ -227,12 +322,18 @@ impl LanPanel {
 
     /// Steps in the mode on screen: captured frames, or the simulated story.
     fn len(&self) -> usize {
+        if let Some(view) = &self.loss {
+            return view.run.as_ref().map_or(0, |r| r.rows.len());
+        }
         self.real
             .as_ref()
             .map_or(self.steps.len(), |r| r.frames.len())
     }
 
     fn at(&self) -> usize {
+        if let Some(view) = &self.loss {
+            return view.cursor;
+        }
         if self.real.is_some() {
             self.real_cursor
         } else {
@@ -255,7 +356,9 @@ impl LanPanel {
 
     fn go(&mut self, cursor: usize) {
         let cursor = cursor.min(self.len().saturating_sub(1));
-        if self.real.is_some() {
+        if let Some(view) = &mut self.loss {
+            view.cursor = cursor;
+        } else if self.real.is_some() {
             self.real_cursor = cursor;
         } else {
             self.cursor = cursor;
@@ -289,6 +392,14 @@ impl Panel for LanPanel {
 
     const KEYS: &'static [crate::ui::keymap::Binding] = KEYS;
 
+    fn keys(&self) -> &'static [Binding] {
+        if self.loss.is_some() {
+            LOSS_VIEW_KEYS
+        } else {
+            SIMULATION_KEYS
+        }
+    }
+
     fn create(init: &crate::ui::panel::PanelInit) -> Self {
         LanPanel {
             export_dir: init.export_dir.clone(),
@@ -299,6 +410,17 @@ impl Panel for LanPanel {
     fn update(&mut self, msg: LanMsg, ctx: &mut Ctx) -> Option<Msg> {
         match msg {
             LanMsg::Real => self.toggle_real(ctx),
+            LanMsg::Loss => self.toggle_loss(),
+            LanMsg::LossStep(up) => {
+                if let Some(view) = &mut self.loss {
+                    view.knobs.step(up);
+                }
+            }
+            LanMsg::NextSeed => {
+                if let Some(view) = &mut self.loss {
+                    view.knobs.seed = view.knobs.seed.wrapping_add(1);
+                }
+            }
             LanMsg::TogglePlay => {
                 if !self.playing && self.at() + 1 >= self.len() {
                     self.go(0);
@@ -335,6 +457,10 @@ impl Panel for LanPanel {
             }
             return None;
         }
+        if self.loss.as_ref().is_some_and(|v| v.run.is_none()) && nav == Nav::Enter {
+            self.start_loss(ctx);
+            return None;
+        }
         match nav {
             Nav::Next => self.go(self.at() + 1),
             Nav::Prev => self.go(self.at().saturating_sub(1)),
@@ -357,12 +483,24 @@ impl Panel for LanPanel {
             self.show_inspector = false;
             return true;
         }
+        if self.loss.take().is_some() {
+            self.refresh_inspector();
+            return true;
+        }
         false
     }
 
     fn render(&self, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
         if let Some(choice) = self.predicting {
             self.draw_question(choice, area, buf, ctx);
+            return;
+        }
+        if let Some(view) = &self.loss {
+            if self.show_inspector {
+                self.inspector.render(area, buf, ctx, "lan.no-frame");
+            } else {
+                loss::draw(view, self.real_job.is_some(), area, buf, ctx);
+            }
             return;
         }
         match &self.real {
@@ -444,5 +582,26 @@ impl Panel for LanPanel {
 
     fn export(&mut self, _ctx: &mut Ctx) -> Option<Result<String, String>> {
         Some(self.export_frames())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_orders_bind_the_same_keys() {
+        let helps = |table: &[Binding]| {
+            let mut h: Vec<&str> = table.iter().map(|b| b.help).collect();
+            h.sort_unstable();
+            h
+        };
+        assert_eq!(helps(KEYS), helps(LOSS_VIEW_KEYS));
+        assert_eq!(LOSS_VIEW_KEYS[0].help, "lan.key.loss");
+        let knobs = ["lan.key.loss-more", "lan.key.loss-less", "lan.key.seed"];
+        let mut sim = helps(SIMULATION_KEYS);
+        sim.extend(knobs);
+        sim.sort_unstable();
+        assert_eq!(sim, helps(KEYS));
     }
 }

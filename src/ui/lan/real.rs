@@ -15,6 +15,7 @@ use crate::i18n::{Lang, t, tf};
 use crate::net::arp::LanScenario;
 use crate::vnet::capture::Frame;
 use crate::vnet::frames::{Seen, Upper, dissect};
+use crate::vnet::proto::Params;
 use crate::vnet::{Lab, Outcome, VnetError};
 
 /// The experiment of `nettutor net run` that plays a scenario for real.
@@ -415,13 +416,27 @@ pub fn spawn(
     experiment: &'static str,
     done: impl FnOnce(LanRealRun) + Send + 'static,
 ) -> std::thread::JoinHandle<()> {
+    spawn_with(exe, experiment, Params::default(), done)
+}
+
+/// [`spawn`] with the experiment's knobs set (the loss view's loss and seed).
+pub fn spawn_with(
+    exe: Option<PathBuf>,
+    experiment: &'static str,
+    params: Params,
+    done: impl FnOnce(LanRealRun) + Send + 'static,
+) -> std::thread::JoinHandle<()> {
     std::thread::spawn(move || {
-        let result = run(exe, experiment);
+        let result = run(exe, experiment, params);
         done(LanRealRun(result));
     })
 }
 
-fn run(exe: Option<PathBuf>, experiment: &str) -> Result<Box<Outcome>, RealLanError> {
+fn run(
+    exe: Option<PathBuf>,
+    experiment: &str,
+    params: Params,
+) -> Result<Box<Outcome>, RealLanError> {
     let started = match exe {
         Some(exe) => Lab::start_from(&exe),
         None => Lab::start(),
@@ -431,7 +446,7 @@ fn run(exe: Option<PathBuf>, experiment: &str) -> Result<Box<Outcome>, RealLanEr
         other => RealLanError::Failed(other.to_string()),
     })?;
     let outcome = lab
-        .run(experiment)
+        .run_with(experiment, params)
         .map_err(|e| RealLanError::Failed(e.to_string()))?;
     let _ = lab.shutdown();
     Ok(Box::new(outcome))

@@ -14,6 +14,7 @@ pub mod probe;
 mod routing;
 mod tcp_loss;
 
+pub use tcp_loss::connection;
 pub use tcp_loss::plans as tcp_loss_plans;
 mod traceroute;
 mod zero_window;

@@ -25,9 +25,12 @@ pub enum InspectorMsg {
 /// in that panel's messages:
 /// `inspector_keys!(PanelMsg::Lan, LanMsg::Inspector, [own bindings…])`.
 /// `bits_only` leaves out byte stepping (the Handshake panel's `[`/`]` move
-/// between segments instead); a second list puts keys after `b`.
+/// between segments instead); a second list puts keys after the inspector's.
 macro_rules! inspector_keys {
     ($outer:path, $inner:path, [$($own:expr),* $(,)?]) => {
+        $crate::ui::widgets::inspector::inspector_keys!($outer, $inner, [$($own),*], [])
+    };
+    ($outer:path, $inner:path, [$($own:expr),* $(,)?], [$($after:expr),* $(,)?]) => {
         &[
             $($own,)*
             $crate::ui::keymap::Binding {
@@ -45,6 +48,7 @@ macro_rules! inspector_keys {
                 msg: $crate::ui::msg::Msg::Panel($outer($inner($crate::ui::widgets::inspector::InspectorMsg::NextByte))),
                 help: "inspector.key.next-byte",
             },
+            $($after,)*
         ]
     };
     ($outer:path, $inner:path, bits_only, [$($own:expr),* $(,)?]) => {

@@ -1,0 +1,626 @@
+//! The LAN panel's loss view (`t`): `tcp-loss` run live in the virtual network
+//! with the loss and seed the student sets, and shown from what was captured
+//! and what the kernel said — never from a script:
+//!
+//! - cwnd and ssthresh over time, a chart of the sender's `TCP_INFO` samples;
+//! - the connection as captured on A's side of the impaired link (every
+//!   transmission, the dropped ones included), one row per segment: a segment
+//!   A sent that never reached C's capture is marked lost; a resend is marked
+//!   with how it came about (timeout, fast retransmit after duplicate ACKs,
+//!   early), as `crate::net::impaired::classify` reads the capture; C's
+//!   duplicate ACKs are counted and SACK shown;
+//! - the final numbers (segments sent, dropped by the link's plan,
+//!   retransmitted, time) from the experiment's report.
+
+use std::collections::HashMap;
+
+use pnet_packet::Packet as _;
+use pnet_packet::ethernet::EthernetPacket;
+use pnet_packet::ipv4::Ipv4Packet;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::symbols::Marker;
+use ratatui::text::Span;
+use ratatui::widgets::{Axis, Chart, Dataset, GraphType, LegendPosition, Widget};
+use serde_json::Value;
+
+use crate::i18n::{Lang, t, tf};
+use crate::net::impaired::{Chance, Kind, classify};
+use crate::ui::panel::RenderCtx;
+use crate::ui::text::fit;
+use crate::vnet::experiments::connection;
+use crate::vnet::frames::{Upper, dissect_all};
+use crate::vnet::proto::Params;
+use crate::vnet::topology::A_IP;
+use crate::vnet::{Outcome, capture::Frame};
+
+/// The loss settings `-` and `+` step through, percent.
+pub const LOSS_STEPS: [f64; 6] = [0.0, 1.0, 2.0, 5.0, 10.0, 20.0];
+/// The experiment this view runs.
+pub const EXPERIMENT: &str = "tcp-loss";
+/// Linux's shortest retransmission timeout, as the experiment classifies with.
+const MIN_RTO_NS: u64 = 200_000_000;
+
+/// The knobs: the link's loss and the plan's seed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Knobs {
+    pub loss_pct: f64,
+    pub seed: u64,
+}
+
+impl Default for Knobs {
+    fn default() -> Self {
+        Knobs {
+            loss_pct: 5.0,
+            seed: 1,
+        }
+    }
+}
+
+impl Knobs {
+    /// One step more (`up`) or less loss.
+    pub fn step(&mut self, up: bool) {
+        let at = LOSS_STEPS
+            .iter()
+            .position(|&p| p >= self.loss_pct)
+            .unwrap_or(LOSS_STEPS.len() - 1);
+        let next = if up {
+            (at + 1).min(LOSS_STEPS.len() - 1)
+        } else {
+            at.saturating_sub(1)
+        };
+        self.loss_pct = LOSS_STEPS[next];
+    }
+
+    pub fn params(&self) -> Params {
+        Params {
+            loss: Chance::percent(self.loss_pct).ok(),
+            seed: Some(self.seed),
+        }
+    }
+}
+
+/// One `TCP_INFO` sample.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CwndPoint {
+    pub t_ms: f64,
+    pub cwnd: f64,
+    pub ssthresh: Option<f64>,
+}
+
+/// How a resend came about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resend {
+    Timeout,
+    Fast,
+    Early,
+}
+
+/// One segment of the connection as A's side of the link saw it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeqRow {
+    /// Since the SYN, ms.
+    pub t_ms: f64,
+    /// Sent by A (else by C).
+    pub from_a: bool,
+    /// TCP flags.
+    pub flags: u8,
+    /// Relative to the sender's initial sequence number.
+    pub seq: u32,
+    pub ack: u32,
+    pub len: u32,
+    pub sack: bool,
+    /// A sent it and C's capture never had it: the link dropped it.
+    pub lost: bool,
+    pub resend: Option<Resend>,
+    /// C's n-th duplicate ACK in a row.
+    pub dup_ack: Option<u32>,
+    /// The frame as captured (for the inspector).
+    pub data: Vec<u8>,
+}
+
+/// The final numbers, from the experiment's report.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Totals {
+    pub data_segments_sent: u64,
+    pub data_segments_at_c: u64,
+    pub dropped_by_link: u64,
+    pub retransmitted: u64,
+    pub timeout: u64,
+    pub fast: u64,
+    pub early: u64,
+    /// The kernel's own count (`tcpi_total_retrans`).
+    pub kernel_retrans: Option<u64>,
+    pub transfer_ms: f64,
+    pub bytes_delivered: u64,
+    pub in_order: bool,
+    pub udp_lost_pct: Option<f64>,
+}
+
+/// What one tcp-loss run showed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LossRun {
+    pub knobs: Knobs,
+    pub samples: Vec<CwndPoint>,
+    pub rows: Vec<SeqRow>,
+    pub totals: Totals,
+}
+
+fn num(v: &Value) -> u64 {
+    v.as_u64().unwrap_or_default()
+}
+
+/// A frame's IP identification and TCP bytes: the same transmission at both
+/// ends of the link (the router changes TTL, checksum and MACs, nothing else).
+fn transmission(frame: &Frame) -> Option<(u16, Vec<u8>)> {
+    let eth = EthernetPacket::new(&frame.data)?;
+    let ip = Ipv4Packet::new(eth.payload())?;
+    let header = usize::from(ip.get_header_length()) * 4;
+    let total = usize::from(ip.get_total_length());
+    let body = eth.payload().get(header..total)?.to_vec();
+    Some((ip.get_identification(), body))
+}
+
+impl LossRun {
+    pub fn from_outcome(outcome: &Outcome) -> LossRun {
+        let r = &outcome.report;
+        let (link, tcp) = (&r["link"], &r["tcp"]);
+        let knobs = Knobs {
+            loss_pct: link["loss_pct"].as_f64().unwrap_or_default(),
+            seed: num(&link["seed"]),
+        };
+        let samples = tcp["cwnd_samples"]
+            .as_array()
+            .map(|rows| {
+                rows.iter()
+                    .map(|s| CwndPoint {
+                        t_ms: s["t_ms"].as_f64().unwrap_or_default(),
+                        cwnd: s["cwnd"].as_f64().unwrap_or_default(),
+                        ssthresh: s["ssthresh"].as_f64(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let retrans = &tcp["retransmissions"];
+        let totals = Totals {
+            data_segments_sent: num(&tcp["data_segments_sent"]),
+            data_segments_at_c: num(&tcp["data_segments_at_c"]),
+            dropped_by_link: num(&link["forward"]["tcp"]["dropped"]),
+            retransmitted: num(&retrans["total"]),
+            timeout: num(&retrans["timeout"]),
+            fast: num(&retrans["fast"]),
+            early: num(&retrans["early"]),
+            kernel_retrans: tcp["tcp_info"]["total_retrans"].as_u64(),
+            transfer_ms: tcp["transfer_ms"].as_f64().unwrap_or_default(),
+            bytes_delivered: num(&tcp["bytes_delivered"]),
+            in_order: tcp["in_order"].as_bool().unwrap_or(false),
+            udp_lost_pct: r["udp"]["lost_pct"].as_f64(),
+        };
+        LossRun {
+            knobs,
+            samples,
+            rows: rows(&outcome.frames),
+            totals,
+        }
+    }
+}
+
+/// The connection's segments at A, each marked.
+fn rows(frames: &[Frame]) -> Vec<SeqRow> {
+    let seen = dissect_all(frames);
+    // The one TCP connection A opened: its ports from A's SYN.
+    let Some(ports) = seen.iter().find_map(|s| match s.upper {
+        Some(Upper::Tcp {
+            src, dst, flags, ..
+        }) if s.point == "A:eth0"
+            && s.outgoing
+            && flags & 0x12 == 0x02
+            && s.ip.as_ref().is_some_and(|ip| ip.src == A_IP) =>
+        {
+            Some((src, dst))
+        }
+        _ => None,
+    }) else {
+        return Vec::new();
+    };
+    let segments = connection(&seen, "A:eth0", A_IP, ports);
+    let analysis = classify(&segments, MIN_RTO_NS);
+    let resends: HashMap<u64, Resend> = analysis
+        .retransmissions
+        .iter()
+        .map(|r| {
+            let kind = match r.kind {
+                Kind::Timeout => Resend::Timeout,
+                Kind::Fast => Resend::Fast,
+                Kind::Early => Resend::Early,
+            };
+            (r.ts_ns, kind)
+        })
+        .collect();
+    let mut at_c: HashMap<(u16, Vec<u8>), usize> = HashMap::new();
+    for f in frames.iter().filter(|f| f.point == "C:eth0" && !f.outgoing) {
+        if let Some(key) = transmission(f) {
+            *at_c.entry(key).or_default() += 1;
+        }
+    }
+    // The A:eth0 frames of the connection, in the order `connection` took them.
+    let at_a: Vec<&Frame> = frames
+        .iter()
+        .zip(seen.iter())
+        .filter(|(_, s)| s.point == "A:eth0")
+        .filter(|(_, s)| segments.iter().any(|g| g.ts_ns == s.ts_ns))
+        .map(|(f, _)| f)
+        .collect();
+    let isn_a = segments
+        .iter()
+        .find(|s| s.from_sender && s.flags & 0x02 != 0)
+        .map_or(0, |s| s.seq);
+    let isn_c = segments
+        .iter()
+        .find(|s| !s.from_sender && s.flags & 0x02 != 0)
+        .map_or(0, |s| s.seq);
+    let start = segments.first().map_or(0, |s| s.ts_ns);
+    let mut out = Vec::with_capacity(segments.len());
+    let (mut last_ack, mut dups, mut highest) = (None::<u32>, 0u32, 0u32);
+    for s in &segments {
+        let data = at_a
+            .iter()
+            .find(|f| f.ts_ns == s.ts_ns)
+            .map(|f| f.data.clone())
+            .unwrap_or_default();
+        let (seq, ack) = if s.from_sender {
+            (s.seq.wrapping_sub(isn_a), s.ack.wrapping_sub(isn_c))
+        } else {
+            (s.seq.wrapping_sub(isn_c), s.ack.wrapping_sub(isn_a))
+        };
+        let mut row = SeqRow {
+            t_ms: (s.ts_ns.saturating_sub(start) / 10_000) as f64 / 100.0,
+            from_a: s.from_sender,
+            flags: s.flags,
+            seq,
+            ack: if s.flags & 0x10 != 0 { ack } else { 0 },
+            len: s.len,
+            sack: s.sack,
+            lost: false,
+            resend: None,
+            dup_ack: None,
+            data,
+        };
+        if s.from_sender {
+            row.lost = at_a
+                .iter()
+                .find(|f| f.ts_ns == s.ts_ns)
+                .and_then(|f| transmission(f))
+                .is_some_and(|key| at_c.get(&key).is_none_or(|&n| n == 0));
+            row.resend = resends.get(&s.ts_ns).copied();
+            highest = highest.max(seq.wrapping_add(u32::try_from(s.seq_len()).unwrap_or(0)));
+        } else {
+            let pure = s.len == 0 && s.flags & 0x07 == 0;
+            if pure && last_ack == Some(row.ack) && row.ack < highest {
+                dups += 1;
+                row.dup_ack = Some(dups);
+            } else {
+                dups = 0;
+            }
+            last_ack = Some(row.ack);
+        }
+        out.push(row);
+    }
+    out
+}
+
+/// The loss view's state in the LAN panel.
+#[derive(Debug, Clone, Default)]
+pub struct LossView {
+    pub knobs: Knobs,
+    pub run: Option<LossRun>,
+    /// The selected row of the sequence diagram.
+    pub cursor: usize,
+}
+
+fn flags_text(flags: u8) -> String {
+    let names = [(0x02, "SYN"), (0x01, "FIN"), (0x04, "RST"), (0x10, "ACK")];
+    names
+        .iter()
+        .filter(|(bit, _)| flags & bit != 0)
+        .map(|(_, n)| *n)
+        .collect::<Vec<_>>()
+        .join("+")
+}
+
+/// The label on a row's arrow.
+fn arrow_label(row: &SeqRow) -> String {
+    if row.len > 0 {
+        format!("seq {} len {}", row.seq, row.len)
+    } else if row.flags & 0x03 != 0 {
+        flags_text(row.flags)
+    } else if row.sack {
+        format!("ack {} SACK", row.ack)
+    } else {
+        format!("ack {}", row.ack)
+    }
+}
+
+/// The mark after a row's arrow.
+fn mark(row: &SeqRow, lang: Lang) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    match row.resend {
+        Some(Resend::Timeout) => parts.push(t(lang, "lan.loss.resend.timeout").to_string()),
+        Some(Resend::Fast) => parts.push(t(lang, "lan.loss.resend.fast").to_string()),
+        Some(Resend::Early) => parts.push(t(lang, "lan.loss.resend.early").to_string()),
+        None => {}
+    }
+    if row.lost {
+        parts.push(t(lang, "lan.loss.lost").to_string());
+    }
+    if let Some(n) = row.dup_ack {
+        parts.push(tf(lang, "lan.loss.dup-ack", &[("n", &n.to_string())]));
+    }
+    parts.join(" · ")
+}
+
+/// One line of the sequence diagram: time, A's lifeline, the arrow with its
+/// label, C's lifeline, the mark.
+fn diagram_line(row: &SeqRow, arrow_w: usize, lang: Lang) -> String {
+    let label = format!(" {} ", arrow_label(row));
+    let body = arrow_w.saturating_sub(1);
+    let label = fit(&label, body.saturating_sub(2));
+    let fill = body.saturating_sub(unicode_width::UnicodeWidthStr::width(label.as_str()));
+    let (left, right) = (fill / 2, fill - fill / 2);
+    let arrow = if row.from_a {
+        let tail = if row.lost { '╳' } else { '▶' };
+        format!("{}{label}{}{tail}", "─".repeat(left), "─".repeat(right))
+    } else {
+        format!("◀{}{label}{}", "─".repeat(left), "─".repeat(right))
+    };
+    format!("{:>8.2} A│{arrow}│C {}", row.t_ms, mark(row, lang))
+}
+
+/// `text`'s " · "-separated parts packed into lines of at most `width` cells.
+fn pack(text: &str, width: usize) -> Vec<String> {
+    let w = |s: &str| unicode_width::UnicodeWidthStr::width(s);
+    let mut lines: Vec<String> = Vec::new();
+    for part in text.split(" · ") {
+        match lines.last_mut() {
+            Some(last) if w(last) + 3 + w(part) <= width => {
+                last.push_str(" · ");
+                last.push_str(part);
+            }
+            _ => lines.push(part.to_string()),
+        }
+    }
+    lines
+}
+
+/// Draws the loss view: knobs and numbers on top, the cwnd chart and the
+/// sequence diagram below (side by side when wide).
+pub fn draw(view: &LossView, running: bool, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
+    let lang = ctx.lang;
+    let width = usize::from(area.width);
+    let mut y = area.y;
+    let bottom = area.y + area.height;
+    let mut line = |y: &mut u16, text: &str, style: Style| {
+        for part in pack(text, width) {
+            if *y < bottom {
+                buf.set_stringn(area.x, *y, fit(&part, width), width, style);
+                *y += 1;
+            }
+        }
+    };
+    let loss = format!("{}", view.knobs.loss_pct);
+    let seed = view.knobs.seed.to_string();
+    line(
+        &mut y,
+        &tf(lang, "lan.loss.title", &[("loss", &loss), ("seed", &seed)]),
+        ctx.theme.accent,
+    );
+    line(&mut y, t(lang, "lan.loss.keys"), ctx.theme.muted);
+    let Some(run) = &view.run else {
+        let key = if running {
+            "lan.loss.running"
+        } else {
+            "lan.loss.none"
+        };
+        line(&mut y, t(lang, key), ctx.theme.base);
+        return;
+    };
+    let tt = &run.totals;
+    let shown = format!("{}", run.knobs.loss_pct);
+    let run_seed = run.knobs.seed.to_string();
+    line(
+        &mut y,
+        &tf(
+            lang,
+            "lan.loss.totals",
+            &[
+                ("loss", &shown),
+                ("seed", &run_seed),
+                ("sent", &tt.data_segments_sent.to_string()),
+                ("dropped", &tt.dropped_by_link.to_string()),
+                ("resent", &tt.retransmitted.to_string()),
+                ("ms", &format!("{:.1}", tt.transfer_ms)),
+            ],
+        ),
+        ctx.theme.base,
+    );
+    line(
+        &mut y,
+        &tf(
+            lang,
+            "lan.loss.kinds",
+            &[
+                ("timeout", &tt.timeout.to_string()),
+                ("fast", &tt.fast.to_string()),
+                ("early", &tt.early.to_string()),
+                (
+                    "kernel",
+                    &tt.kernel_retrans.map_or("—".to_string(), |n| n.to_string()),
+                ),
+                ("bytes", &tt.bytes_delivered.to_string()),
+                (
+                    "udp",
+                    &tt.udp_lost_pct
+                        .map_or("—".to_string(), |p| format!("{p:.1}")),
+                ),
+            ],
+        ),
+        if tt.in_order {
+            ctx.theme.good
+        } else {
+            ctx.theme.bad
+        },
+    );
+    let rest = Rect {
+        y,
+        height: bottom.saturating_sub(y),
+        ..area
+    };
+    if rest.height < 6 {
+        return;
+    }
+    let wide = rest.width >= 110;
+    let (chart_area, diagram_area) = if wide {
+        let cw = rest.width * 2 / 5;
+        (
+            Rect { width: cw, ..rest },
+            Rect {
+                x: rest.x + cw + 1,
+                width: rest.width - cw - 1,
+                ..rest
+            },
+        )
+    } else {
+        let ch = (rest.height * 2 / 5).max(5);
+        (
+            Rect { height: ch, ..rest },
+            Rect {
+                y: rest.y + ch,
+                height: rest.height - ch,
+                ..rest
+            },
+        )
+    };
+    draw_chart(run, chart_area, buf, ctx);
+    draw_diagram(view, run, diagram_area, buf, ctx);
+}
+
+fn draw_chart(run: &LossRun, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
+    if area.height < 4 || run.samples.is_empty() {
+        return;
+    }
+    // Steps, as the kernel's values are: each holds until the next sample.
+    let mut cwnd: Vec<(f64, f64)> = Vec::new();
+    let mut ssthresh: Vec<(f64, f64)> = Vec::new();
+    for (k, s) in run.samples.iter().enumerate() {
+        if let Some(prev) = k.checked_sub(1).and_then(|p| run.samples.get(p)) {
+            cwnd.push((s.t_ms, prev.cwnd));
+            if let Some(th) = prev.ssthresh {
+                ssthresh.push((s.t_ms, th));
+            }
+        }
+        cwnd.push((s.t_ms, s.cwnd));
+        if let Some(th) = s.ssthresh {
+            ssthresh.push((s.t_ms, th));
+        }
+    }
+    let x_max = run.samples.iter().map(|s| s.t_ms).fold(1.0, f64::max);
+    let y_max = cwnd
+        .iter()
+        .chain(&ssthresh)
+        .map(|p| p.1)
+        .fold(10.0, f64::max)
+        .ceil();
+    let datasets = vec![
+        Dataset::default()
+            .name("cwnd")
+            .marker(Marker::Braille)
+            .graph_type(GraphType::Line)
+            .style(ctx.theme.layer_transport)
+            .data(&cwnd),
+        Dataset::default()
+            .name("ssthresh")
+            .marker(Marker::Braille)
+            .graph_type(GraphType::Line)
+            .style(ctx.theme.warn)
+            .data(&ssthresh),
+    ];
+    Chart::new(datasets)
+        .legend_position(Some(LegendPosition::TopLeft))
+        // Shown on a short chart too (top left is where slow start has not
+        // climbed yet).
+        .hidden_legend_constraints((Constraint::Ratio(1, 3), Constraint::Ratio(1, 1)))
+        .x_axis(
+            Axis::default()
+                .bounds([0.0, x_max])
+                .labels(vec![Span::raw("0"), Span::raw(format!("{x_max:.0} ms"))])
+                .style(ctx.theme.muted),
+        )
+        .y_axis(
+            Axis::default()
+                .bounds([0.0, y_max])
+                .labels(vec![Span::raw("0"), Span::raw(format!("{y_max:.0}"))])
+                .style(ctx.theme.muted),
+        )
+        .render(area, buf);
+}
+
+fn draw_diagram(view: &LossView, run: &LossRun, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
+    let lang = ctx.lang;
+    let width = usize::from(area.width);
+    if area.height < 2 {
+        return;
+    }
+    let head = tf(
+        lang,
+        "lan.loss.diagram",
+        &[
+            ("n", &(view.cursor + 1).min(run.rows.len()).to_string()),
+            ("m", &run.rows.len().to_string()),
+        ],
+    );
+    buf.set_stringn(area.x, area.y, fit(&head, width), width, ctx.theme.muted);
+    let visible = usize::from(area.height - 1);
+    // The cursor's row stays in view, a third of the way down.
+    let first = view
+        .cursor
+        .saturating_sub(visible / 3)
+        .min(run.rows.len().saturating_sub(visible));
+    let arrow_w = (width.saturating_sub(12) * 11 / 20).clamp(12, 34);
+    for (i, row) in run.rows.iter().enumerate().skip(first).take(visible) {
+        let y = area.y + 1 + u16::try_from(i - first).unwrap_or(0);
+        let style = if i == view.cursor {
+            ctx.theme.selected
+        } else if row.lost || row.resend.is_some() {
+            ctx.theme.bad
+        } else if row.dup_ack.is_some() {
+            ctx.theme.warn
+        } else {
+            ctx.theme.base
+        };
+        let mark = if i == view.cursor { "▸" } else { " " };
+        let text = format!("{mark}{}", diagram_line(row, arrow_w, lang));
+        buf.set_stringn(area.x, y, fit(&text, width), width, style);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_loss_knob_steps_through_its_settings_and_stops_at_the_ends() {
+        let mut k = Knobs::default();
+        k.step(true);
+        assert_eq!(k.loss_pct, 10.0);
+        k.step(true);
+        k.step(true);
+        assert_eq!(k.loss_pct, 20.0);
+        for _ in 0..10 {
+            k.step(false);
+        }
+        assert_eq!(k.loss_pct, 0.0);
+        assert_eq!(k.params().seed, Some(1));
+        assert_eq!(k.params().loss, Chance::percent(0.0).ok());
+    }
+}

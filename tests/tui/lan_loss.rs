@@ -1,0 +1,191 @@
+//! The LAN panel's loss view (`t`): tcp-loss run in the virtual network with
+//! the student's loss and seed, shown as a cwnd/ssthresh chart of the sender's
+//! TCP_INFO, the captured connection with each loss, resend and duplicate ACK
+//! marked, and the final numbers. A recorded run
+//! (`tests/fixtures/vnet/tcp-loss.json`: 5 %, seed 1, UDP frames left out)
+//! gives stable snapshots; one test runs it live when this machine allows.
+
+use crate::common;
+
+use common::tui::*;
+use ratatui::buffer::Buffer;
+
+use nettutor::i18n::Lang;
+use nettutor::ui::app::{AppEvent, Nav, Screen};
+use nettutor::ui::lan::loss::{LossRun, Resend};
+use nettutor::ui::lan::real::{LanRealRun, RealLanError};
+use nettutor::ui::lan::{LanMsg, LanPanel};
+use nettutor::ui::panel::Panel;
+use nettutor::ui::theme::Theme;
+use nettutor::vnet::Outcome;
+
+fn draw(panel: &LanPanel, lang: Lang, w: u16, h: u16) -> Buffer {
+    draw_panel(panel, lang, &Theme::fallback(), w, h)
+        .backend()
+        .buffer()
+        .clone()
+}
+
+fn recorded() -> Box<Outcome> {
+    let path = format!(
+        "{}/tests/fixtures/vnet/tcp-loss.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    Box::new(serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap())
+}
+
+fn showing(lang: Lang) -> LanPanel {
+    let (mut c, _rx) = panel_ctx(lang, Screen::Lan);
+    let mut panel = LanPanel::default();
+    panel.update(LanMsg::Loss, &mut c);
+    panel.show_real(LanRealRun(Ok(recorded())), &mut c);
+    panel
+}
+
+/// What every run's view must agree on: the marks read from the frames at A
+/// and C match what the relay dropped and what the report counted.
+fn assert_marks_agree(run: &LossRun, outcome_report: &serde_json::Value) {
+    let tcp = &outcome_report["tcp"];
+    let lost = run.rows.iter().filter(|r| r.lost).count() as u64;
+    // Every frame the link's plan dropped was A's (the plan drops R → C only),
+    // and none of them reached C's capture.
+    assert_eq!(
+        lost,
+        outcome_report["link"]["forward"]["tcp"]["dropped"]
+            .as_u64()
+            .unwrap(),
+        "lost rows"
+    );
+    let resent = run.rows.iter().filter(|r| r.resend.is_some()).count() as u64;
+    assert_eq!(resent, tcp["retransmissions"]["total"].as_u64().unwrap());
+    assert_eq!(
+        Some(resent),
+        tcp["tcp_info"]["total_retrans"].as_u64(),
+        "the kernel's own count"
+    );
+    let data_from_a = run.rows.iter().filter(|r| r.from_a && r.len > 0).count() as u64;
+    assert_eq!(data_from_a, tcp["data_segments_sent"].as_u64().unwrap());
+    // A data segment that was lost is sent again later, from the same seq.
+    for (i, row) in run.rows.iter().enumerate() {
+        if row.lost && row.len > 0 {
+            assert!(
+                run.rows[i + 1..]
+                    .iter()
+                    .any(|r| r.from_a && r.seq == row.seq && r.resend.is_some()),
+                "segment at seq {} lost and never resent",
+                row.seq
+            );
+        }
+    }
+    assert!(run.rows.windows(2).all(|w| w[0].t_ms <= w[1].t_ms));
+    assert_eq!(run.totals.bytes_delivered, 128 * 1024);
+    assert!(run.totals.in_order);
+}
+
+#[test]
+fn a_recorded_run_marks_each_loss_resend_and_duplicate_ack_from_the_capture() {
+    let panel = showing(Lang::En);
+    let view = panel.loss.as_ref().unwrap();
+    let run = view.run.as_ref().unwrap();
+    assert_eq!(run.knobs.loss_pct, 5.0);
+    assert_eq!(run.knobs.seed, 1);
+    assert_marks_agree(run, &recorded().report);
+    // Seed 1 at 5 %: the fast retransmit follows three duplicate ACKs of C.
+    let fast = run
+        .rows
+        .iter()
+        .position(|r| r.resend == Some(Resend::Fast))
+        .expect("a fast retransmit");
+    let dups: Vec<u32> = run.rows[..fast].iter().filter_map(|r| r.dup_ack).collect();
+    assert!(dups.contains(&3), "{dups:?}");
+    assert!(run.rows[..fast].iter().any(|r| !r.from_a && r.sack));
+    // The chart's data: cwnd from TCP_INFO, ssthresh set once a loss was seen.
+    assert_eq!(run.samples[0].cwnd, 10.0);
+    assert!(run.samples[0].ssthresh.is_none());
+    assert!(run.samples.iter().any(|s| s.ssthresh.is_some()));
+}
+
+#[test]
+fn the_loss_view_in_both_languages_and_two_sizes() {
+    for (lang, tag) in [(Lang::En, "en"), (Lang::Zh, "zh")] {
+        let mut panel = showing(lang);
+        // The first fast retransmit selected, so the diagram shows its neighbours.
+        let at = {
+            let run = panel.loss.as_ref().unwrap().run.as_ref().unwrap();
+            run.rows.iter().position(|r| r.resend.is_some()).unwrap()
+        };
+        let (mut c, _rx) = panel_ctx(lang, Screen::Lan);
+        panel.nav(Nav::First, &mut c);
+        for _ in 0..at {
+            panel.nav(Nav::Next, &mut c);
+        }
+        for (w, h) in [(80, 24), (120, 36)] {
+            let shown = text(&draw(&panel, lang, w, h));
+            insta::assert_snapshot!(format!("lan_loss_{tag}_{w}x{h}"), shown);
+        }
+    }
+}
+
+#[test]
+fn the_knobs_set_what_runs_and_the_inspector_opens_the_selected_segment() {
+    let (mut c, rx) = panel_ctx(Lang::En, Screen::Lan);
+    let mut panel = LanPanel::default();
+    panel.update(LanMsg::Loss, &mut c);
+    panel.update(LanMsg::LossStep(true), &mut c);
+    panel.update(LanMsg::LossStep(true), &mut c);
+    panel.update(LanMsg::NextSeed, &mut c);
+    let knobs = panel.loss.as_ref().unwrap().knobs;
+    assert_eq!((knobs.loss_pct, knobs.seed), (20.0, 2));
+    let shown = text(&draw(&panel, Lang::En, 80, 24));
+    assert!(shown.contains("drops 20 %, seed 2"), "{shown}");
+    assert!(shown.contains("Nothing run yet"), "{shown}");
+    assert!(rx.try_recv().is_err(), "nothing runs before r");
+    // A recorded run: → walks the segments, the inspector shows each frame.
+    panel.show_real(LanRealRun(Ok(recorded())), &mut c);
+    panel.nav(Nav::Next, &mut c);
+    let inspected = panel.inspector().expect("a frame in the inspector");
+    let _ = inspected;
+    panel.update(LanMsg::ToggleInspector, &mut c);
+    let shown = text(&draw(&panel, Lang::En, 120, 36));
+    assert!(shown.contains("Transmission Control"), "{shown}");
+    // t (or Esc) goes back to the simulation.
+    panel.update(LanMsg::ToggleInspector, &mut c);
+    assert!(panel.back(&mut c));
+    assert!(panel.loss.is_none());
+}
+
+/// `t` then `r` on the real kernel, when this machine has user namespaces.
+#[test]
+fn t_then_r_runs_tcp_loss_live_with_the_chosen_loss_and_seed() {
+    let test = "t_then_r_runs_tcp_loss_live_with_the_chosen_loss_and_seed";
+    let (mut c, rx) = panel_ctx(Lang::En, Screen::Lan);
+    let mut panel = LanPanel::default();
+    panel.lab_exe = Some(env!("CARGO_BIN_EXE_nettutor").into());
+    panel.update(LanMsg::Loss, &mut c);
+    panel.update(LanMsg::LossStep(true), &mut c); // 10 %
+    for _ in 0..6 {
+        panel.update(LanMsg::NextSeed, &mut c); // seed 7
+    }
+    panel.update(LanMsg::Real, &mut c);
+    assert!(panel.real_running());
+    let event = rx
+        .recv_timeout(std::time::Duration::from_secs(120))
+        .unwrap();
+    let AppEvent::Job(Screen::Lan, nettutor::ui::msg::Job::LanReal(run)) = event else {
+        panic!("unexpected event");
+    };
+    if let Err(RealLanError::NoNamespaces { .. }) = &run.0 {
+        common::skip_here(test, "no user namespaces and not root");
+        return;
+    }
+    let report = run.0.as_ref().expect("the run").report.clone();
+    panel.show_real(run, &mut c);
+    assert!(!panel.real_running());
+    let live = panel.loss.as_ref().unwrap().run.as_ref().unwrap();
+    assert_eq!((live.knobs.loss_pct, live.knobs.seed), (10.0, 7));
+    assert_marks_agree(live, &report);
+    assert!(live.rows.iter().any(|r| r.lost), "10 % lost nothing");
+    let shown = text(&draw(&panel, Lang::En, 120, 36));
+    assert!(shown.contains("run at 10 %, seed 7"), "{shown}");
+    assert!(shown.contains("cwnd"), "{shown}");
+}
