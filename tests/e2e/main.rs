@@ -7,6 +7,7 @@
 mod common;
 
 mod check;
+mod console;
 mod drill;
 mod frames;
 mod hangup;
