@@ -3,6 +3,7 @@
 
 mod check;
 mod class;
+mod dhcp;
 mod dns;
 mod drill;
 mod export;
