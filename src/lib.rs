@@ -11,6 +11,7 @@ pub mod lab;
 pub mod lesson;
 pub mod net;
 pub mod output_file;
+pub mod presenter;
 pub mod quiz;
 pub mod store;
 pub mod ui;

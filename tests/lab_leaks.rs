@@ -30,6 +30,7 @@ fn quick(lab: LabName) -> LabParams {
         LabName::Errors => &["timeout-ms=50", "keepalive-s=1"],
         LabName::Http => &[],
         LabName::Dns => &["watch=0"],
+        LabName::Dhcp => &["renew=false"],
         LabName::Framing => &["count=8", "delay=20", "pause=30", "gap=5"],
         _ => &[],
     };
@@ -47,6 +48,7 @@ fn slow(lab: LabName) -> Option<LabParams> {
         LabName::Errors => &["timeout-ms=2000", "keepalive-s=3"],
         LabName::Http => &["serve=600"],
         LabName::Dns => &["watch=60"],
+        LabName::Dhcp => &["lease=60"],
         LabName::Unix => &["count=100000", "message=a longer message to echo back"],
         LabName::Split => &["size=67108864", "recv-size=256"],
         _ => return None,

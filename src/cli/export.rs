@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use clap::Subcommand;
 
-use super::{dns, frames, handshake};
+use super::{dhcp, dns, frames, handshake};
 use crate::i18n::Lang;
 
 #[derive(Debug, Subcommand)]
@@ -17,6 +17,8 @@ pub enum ExportCmd {
     Handshake(handshake::HandshakeExportArgs),
     /// The dns lab's queries and answers (UDP, and TCP after a truncated answer).
     Dns(dns::DnsExportArgs),
+    /// The dhcp lab's Discover, Offer, Request and Ack as frames on a LAN.
+    Dhcp(dhcp::DhcpExportArgs),
 }
 
 pub fn run(cmd: ExportCmd, lang: Lang) -> anyhow::Result<ExitCode> {
@@ -25,5 +27,6 @@ pub fn run(cmd: ExportCmd, lang: Lang) -> anyhow::Result<ExitCode> {
         ExportCmd::Arp(args) => frames::export_arp(args, lang),
         ExportCmd::Handshake(args) => handshake::export(args, lang),
         ExportCmd::Dns(args) => dns::export(args, lang),
+        ExportCmd::Dhcp(args) => dhcp::export(args, lang),
     }
 }

@@ -3,6 +3,7 @@
 
 mod check;
 mod class;
+mod dhcp;
 mod dns;
 mod drill;
 mod export;
@@ -14,6 +15,7 @@ mod licenses;
 pub mod net;
 mod net_text;
 pub mod out;
+mod presenter;
 mod quiz;
 mod subnet;
 
@@ -89,6 +91,8 @@ pub enum Command {
     /// Experiments on a real virtual network (namespaces, a switch, a router).
     #[command(subcommand)]
     Net(net::NetCmd),
+    /// The presenter console: follow and drive a presentation from a second terminal.
+    Presenter(presenter::PresenterArgs),
     /// nettutor's licence and the notices of the fonts its binary embeds.
     Licenses,
 }
@@ -153,6 +157,7 @@ pub fn main() -> ExitCode {
         Some(Command::Drill(cmd)) => drill::run(cmd, lang),
         Some(Command::Net(cmd)) => net::run(cmd, lang),
         Some(Command::Class(cmd)) => class::run(cmd, cli.lessons, lang),
+        Some(Command::Presenter(args)) => presenter::run(args, lang, cli.theme, cli.no_color),
         Some(Command::Licenses) => licenses::run(),
     };
     match result {

@@ -39,6 +39,11 @@
 //!     `lab.dns.retry-tcp`, `lab.dns.cache-hit`; then `Phase` (cache) and one
 //!     `lab.dns.tick` a second with every cached TTL, `lab.dns.expired` when
 //!     one runs out; `lab.dns.serving` under `--serve`.
+//!   - dhcp: `lab.dhcp.ports` (the loopback sockets), then one
+//!     `lab.dhcp.sent.{client,relay,server}-{broadcast,unicast}` per message
+//!     (type, xid, LAN source and destination), `lab.dhcp.bound` with the
+//!     lease; then `Phase` (bound), one `lab.dhcp.tick` a second with the
+//!     lease left, `lab.dhcp.renewing` at T1 and the renewal's messages.
 //!   - errors: one `Step{index,name,ok,error}` per case (`ok`: the outcome the
 //!     case demonstrates; `error`: errno → Python exception).
 //!   - port-in-use: one `Step{index,name,ok,error}` per step; the text of step
@@ -73,6 +78,7 @@ pub mod capture;
 pub mod chat;
 pub mod codec;
 pub mod concurrency;
+pub mod dhcp;
 pub mod dns;
 pub mod errors;
 pub mod event;
@@ -260,6 +266,7 @@ labs! {
     Errors => errors::ErrorsParams, ErrorsReport;
     Http => http::HttpParams, HttpReport;
     Dns => dns::DnsParams, DnsReport;
+    Dhcp => dhcp::DhcpParams, DhcpReport;
 }
 
 impl LabParams {

@@ -40,6 +40,7 @@ pub enum LabName {
     Errors,
     Http,
     Dns,
+    Dhcp,
 }
 
 impl LabName {

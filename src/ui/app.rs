@@ -25,6 +25,7 @@ use crate::i18n::{Lang, t, tf};
 use crate::lesson::{LessonSet, PanelArg};
 use crate::store::{Progress, Store};
 
+mod console;
 mod lecture;
 
 /// The whole state of the tutor. Read it through the accessors; change it
@@ -56,6 +57,10 @@ pub struct App {
     tx: Sender<AppEvent>,
     /// The lesson step whose panel a lecture opened (see `lecture.rs`).
     lecture: Option<lecture::Visit>,
+    /// Presenter consoles (see `console.rs`).
+    consoles: console::Consoles,
+    /// The end-of-lecture card is shown (see `lecture.rs`).
+    lecture_end: bool,
 }
 
 impl App {
@@ -102,6 +107,8 @@ impl App {
             clock: Clock::System,
             tx,
             lecture: None,
+            consoles: console::Consoles::default(),
+            lecture_end: false,
         };
         app.show_resume();
         app.refresh_home();
@@ -140,6 +147,10 @@ impl App {
     }
     pub fn blank(&self) -> bool {
         self.blank
+    }
+    /// The end-of-lecture card is on screen (presenting, past the last step).
+    pub fn lecture_end(&self) -> bool {
+        self.lecture_end && self.present
     }
     pub fn status(&self) -> Option<&str> {
         self.status.as_deref()
@@ -199,6 +210,7 @@ impl App {
         Ctx {
             lang: self.lang,
             present: self.present,
+            console: self.consoles.attached > 0,
             status: None,
             jobs: JobSink::new(self.tx.clone(), screen),
             now: self.clock.now(),
@@ -265,6 +277,10 @@ impl App {
             AppEvent::Input(_) => false,
             AppEvent::Job(screen, payload) => {
                 self.with_panel(screen, |p, ctx| p.job(payload, ctx));
+                true
+            }
+            AppEvent::Console(ev) => {
+                self.on_hub_event(ev);
                 true
             }
             // SIGTERM, SIGHUP (or the terminal gone), SIGINT, SIGQUIT: quit
@@ -383,6 +399,20 @@ impl App {
     }
 
     fn update_once(&mut self, msg: Msg) -> Option<Msg> {
+        // The end-of-lecture card stays for the clicker's keys (PageDown
+        // again, PageUp to go back), blanking and help; anything else closes
+        // it, Esc only that.
+        if self.lecture_end
+            && !matches!(
+                msg,
+                Msg::Nav(Nav::Next | Nav::Prev) | Msg::ToggleBlank | Msg::ToggleHelp | Msg::Quit
+            )
+        {
+            self.lecture_end = false;
+            if msg == Msg::Back {
+                return None;
+            }
+        }
         let mut ctx = self.ctx(self.screen);
         let follow = match msg {
             Msg::Quit => {
@@ -441,6 +471,7 @@ impl App {
                     "status.present_off"
                 };
                 ctx.say(t(self.lang, key));
+                self.start_hub();
                 None
             }
             Msg::ToggleZoom => {

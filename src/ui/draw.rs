@@ -43,7 +43,17 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
     if !app.zoom() {
         draw_tabs(app, tabs, buf, &ctx);
     }
-    app.panel(app.screen()).render(body, buf, &ctx);
+    if app.lecture_end() {
+        let set = app.lessons();
+        let lessons: Vec<_> = app
+            .lecture_lessons()
+            .into_iter()
+            .filter_map(|i| set.lessons.get(i))
+            .collect();
+        super::present::end::draw(&lessons, body, buf, &ctx);
+    } else {
+        app.panel(app.screen()).render(body, buf, &ctx);
+    }
     if let Some(message) = app.status() {
         buf.set_string(
             status.x,

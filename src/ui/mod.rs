@@ -18,9 +18,11 @@
 pub mod app;
 pub mod check;
 pub mod clock;
+pub mod console;
 pub mod draw;
 pub mod field;
 pub mod glossary;
+pub mod handout;
 pub mod handshake;
 pub mod help;
 pub mod home;
@@ -99,6 +101,8 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
     let store = Store::open_default().ok();
     let (tx, rx) = mpsc::channel();
     let mut app = App::new(&opts, theme, lessons, store, tx.clone());
+    // Presenter consoles attach through a socket while presenting.
+    app.enable_console(&crate::presenter::socket::default_dir());
 
     spawn_signal_thread(tx.clone())?;
     let mut guard = TerminalGuard::enter()?;
@@ -131,6 +135,7 @@ where
             }
         }
         if dirty {
+            app.publish_console();
             let size = terminal.size()?;
             app.note_width(size.width);
             terminal.draw(|frame| draw::draw(app, frame.area(), frame.buffer_mut()))?;
@@ -190,6 +195,12 @@ pub const QUIT_GRACE: Duration = Duration::from_secs(3);
 /// input when it is the terminal, standard output) hangs up or becomes
 /// invalid, then quits as on SIGHUP.
 fn spawn_hangup_watch(tx: Sender<AppEvent>) {
+    watch_hangup(move || ask_to_quit(&tx, libc::SIGHUP));
+}
+
+/// Calls `on_hangup` (on a thread of its own) when the terminal's descriptors
+/// hang up; see [`spawn_hangup_watch`].
+pub(crate) fn watch_hangup(on_hangup: impl FnOnce() + Send + 'static) {
     let mut fds: Vec<libc::pollfd> = [libc::STDIN_FILENO, libc::STDOUT_FILENO]
         .into_iter()
         // SAFETY: isatty only inspects the descriptor.
@@ -218,7 +229,7 @@ fn spawn_hangup_watch(tx: Sender<AppEvent>) {
                 return;
             }
         }
-        ask_to_quit(&tx, libc::SIGHUP);
+        on_hangup();
     });
 }
 
@@ -240,6 +251,8 @@ fn arm_quit_deadline(signal: i32) {
     }
     std::thread::spawn(move || {
         std::thread::sleep(QUIT_GRACE);
+        // No destructor runs: the presenter socket's file goes here.
+        crate::presenter::hub::remove_socket_file();
         // SAFETY: _exit ends the process at once; no destructors, no flushing
         // of buffers into a terminal that may never take them.
         unsafe { libc::_exit(128 + signal) }
@@ -296,8 +309,8 @@ fn test_stall_on_quit() {
 }
 
 /// Raw mode, alternate screen and mouse capture, undone on drop and on panic.
-struct TerminalGuard {
-    terminal: Terminal<CrosstermBackend<Stdout>>,
+pub(crate) struct TerminalGuard {
+    pub(crate) terminal: Terminal<CrosstermBackend<Stdout>>,
 }
 
 fn restore_terminal() {
@@ -312,11 +325,13 @@ fn restore_terminal() {
 }
 
 impl TerminalGuard {
-    fn enter() -> anyhow::Result<TerminalGuard> {
+    pub(crate) fn enter() -> anyhow::Result<TerminalGuard> {
         let previous = std::panic::take_hook();
         let main_thread = std::thread::current().id();
         std::panic::set_hook(Box::new(move |info| {
             restore_terminal();
+            // A panic ends the presentation: its console socket goes with it.
+            crate::presenter::hub::remove_socket_file();
             previous(info);
             // The main thread unwinds and exits through the guard; a panic
             // anywhere else would leave the app running without that thread

@@ -103,4 +103,6 @@ pub enum AppEvent {
     Job(Screen, Job),
     /// SIGTERM, SIGHUP or SIGINT: quit cleanly.
     Signal(i32),
+    /// A presenter console's key, or consoles came or went.
+    Console(crate::presenter::hub::HubEvent),
 }

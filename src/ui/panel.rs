@@ -60,6 +60,8 @@ impl JobSink {
 pub struct Ctx {
     pub lang: Lang,
     pub present: bool,
+    /// A presenter console is attached (the speaker notes are on it).
+    pub console: bool,
     /// A one-line message for the status bar.
     pub status: Option<String>,
     /// Where a panel's background work reports back.
@@ -75,6 +77,7 @@ impl Ctx {
         Ctx {
             lang,
             present: false,
+            console: false,
             status: None,
             jobs,
             now: Instant::now(),

@@ -1,5 +1,6 @@
 //! Presentation helpers: big titles readable from the back of a room.
 
+pub mod end;
 pub mod glyphs;
 
 use ratatui::buffer::Buffer;

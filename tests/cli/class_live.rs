@@ -188,3 +188,54 @@ fn thirty_students_sit_a_live_exam_and_the_grade_book_has_every_answer() {
     let top = out.lines().find(|l| l.contains("s00")).unwrap();
     assert!(top.contains(&format!("{COUNT}/{COUNT}")), "{top}");
 }
+
+/// Lesson 28's last step: `--frames` shows each frame's 4-byte header, the
+/// length it says and the JSON, as the lesson quotes it.
+#[test]
+fn join_frames_shows_the_length_prefix_of_each_frame() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("b.sqlite3");
+    let host = HostProc::start(
+        home.path(),
+        &[
+            "--count",
+            "1",
+            "--seed",
+            "1",
+            "--expect",
+            "1",
+            "--reveal-time",
+            "0.05",
+            "--db",
+            db.to_str().unwrap(),
+        ],
+    );
+    let mut cmd = std::process::Command::new(crate::common::run::BIN);
+    let out = cmd
+        .args([
+            "class", "join", &host.addr, "--code", &host.code, "--name", "ada", "--plain",
+            "--frames", "--lang", "en",
+        ])
+        .env("NETTUTOR_HOME", home.path())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    let hello = format!(
+        "→ 00 00 00 33 (51 bytes) {{\"type\":\"hello\",\"v\":1,\"code\":\"{}\",\"name\":\"ada\"}}",
+        host.code
+    );
+    assert!(err.lines().any(|l| l == hello), "{err}");
+    for kind in ["welcome", "question", "reveal", "end"] {
+        let line = err
+            .lines()
+            .find(|l| l.starts_with('←') && l.contains(&format!("{{\"type\":\"{kind}\"")))
+            .unwrap_or_else(|| panic!("no {kind} frame:\n{err}"));
+        // The header in hex says the payload's length.
+        let hex: String = line[4..15].split(' ').collect();
+        let said = u32::from_str_radix(&hex, 16).unwrap() as usize;
+        let payload = &line[line.find("bytes) ").unwrap() + 7..];
+        assert_eq!(said, payload.len(), "{line}");
+    }
+}

@@ -13,6 +13,7 @@ mod class_live;
 mod class_load;
 mod class_misbehave;
 mod drill_plain;
+mod handout;
 mod handshake_export;
 mod lab;
 mod lessons_check;

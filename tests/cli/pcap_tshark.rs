@@ -245,3 +245,96 @@ fn the_dns_export_is_real_dns_to_tshark_truncated_over_udp_then_whole_over_tcp()
     // cache answered the last www without a message).
     assert_eq!(rows.len(), 14, "{rows:#?}");
 }
+
+/// tshark's fields `fields` of every DHCP message in `file`, one line each.
+fn dhcp_fields(file: &Path, fields: &[&str]) -> Vec<Vec<String>> {
+    let mut cmd = Command::new("tshark");
+    cmd.arg("-r").arg(file).args(["-Y", "dhcp", "-T", "fields"]);
+    for f in fields {
+        cmd.args(["-e", f]);
+    }
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| l.split('\t').map(str::to_string).collect())
+        .collect()
+}
+
+#[test]
+fn the_dhcp_export_is_four_dhcp_messages_to_tshark_broadcast_from_zero() {
+    if !tshark_available() {
+        common::skip("pcap_tshark", "tshark is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("dhcp.pcap");
+    export(&["dhcp"], &file);
+    let text = tshark_verbose(&file);
+    assert_clean(&text, "export dhcp");
+    let fields = [
+        "dhcp.option.dhcp",
+        "ip.src",
+        "ip.dst",
+        "udp.srcport",
+        "udp.dstport",
+        "dhcp.flags.bc",
+        "dhcp.ip.your",
+        "dhcp.option.dhcp_server_id",
+        "dhcp.option.ip_address_lease_time",
+        "dhcp.option.subnet_mask",
+        "dhcp.option.router",
+        "dhcp.option.domain_name_server",
+        "dhcp.id",
+    ];
+    let rows = dhcp_fields(&file, &fields);
+    let types: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(types, ["1", "2", "3", "5"], "{rows:#?}");
+    // The client has no address: from 0.0.0.0:68 to the broadcast address, port 67.
+    for r in [&rows[0], &rows[2]] {
+        assert_eq!(r[1..5], ["0.0.0.0", "255.255.255.255", "68", "67"], "{r:?}");
+    }
+    // The broadcast flag is set, so the server broadcasts Offer and Ack to port 68.
+    for r in [&rows[1], &rows[3]] {
+        assert_eq!(
+            r[1..5],
+            ["192.168.1.1", "255.255.255.255", "67", "68"],
+            "{r:?}"
+        );
+        assert!(matches!(r[5].as_str(), "1" | "True"), "{r:?}");
+        assert_eq!(
+            r[6..12],
+            [
+                "192.168.1.100",
+                "192.168.1.1",
+                "8",
+                "255.255.255.0",
+                "192.168.1.1",
+                "192.168.1.1"
+            ],
+            "{r:?}"
+        );
+    }
+    // One transaction: the same xid on all four.
+    assert!(rows.iter().all(|r| r[12] == rows[0][12]), "{rows:#?}");
+    // Without the broadcast flag, the Offer and Ack are unicast to yiaddr; a
+    // relay doubles the messages and fills giaddr.
+    let unicast = dir.path().join("unicast.pcap");
+    export(&["dhcp", "--unicast", "--relay"], &unicast);
+    assert_clean(&tshark_verbose(&unicast), "export dhcp --unicast --relay");
+    let rows = dhcp_fields(
+        &unicast,
+        &["dhcp.option.dhcp", "ip.dst", "dhcp.ip.relay", "dhcp.hops"],
+    );
+    assert_eq!(rows.len(), 8, "{rows:#?}");
+    assert_eq!(
+        rows[1][1..],
+        ["192.168.1.1", "192.168.2.1", "1"],
+        "{rows:#?}"
+    );
+    assert_eq!(rows[3][..2], ["2", "192.168.2.100"], "{rows:#?}");
+}

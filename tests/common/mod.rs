@@ -84,23 +84,44 @@ impl Tmux {
             ])
             .args(["-x", "100", "-y", "30", "-c"])
             .arg(t.dir.path())
-            .args(["env", "-i"])
-            .arg(format!(
-                "PATH={}",
-                std::env::var("PATH").unwrap_or_default()
-            ))
-            .arg(format!("NETTUTOR_HOME={}", t.dir.path().display()))
-            .args([
-                "LANG=C.UTF-8",
-                "TERM=xterm-256color",
-                "bash",
-                "--norc",
-                "--noprofile",
-            ])
+            .args(t.shell())
             .status()
             .unwrap();
         assert!(status.success());
         Some(t)
+    }
+
+    /// The clean shell every window runs: no environment but PATH, the
+    /// tutor's home, a UTF-8 locale and the terminal type.
+    fn shell(&self) -> Vec<String> {
+        vec![
+            "env".into(),
+            "-i".into(),
+            format!("PATH={}", std::env::var("PATH").unwrap_or_default()),
+            format!("NETTUTOR_HOME={}", self.dir.path().display()),
+            "LANG=C.UTF-8".into(),
+            "TERM=xterm-256color".into(),
+            "bash".into(),
+            "--norc".into(),
+            "--noprofile".into(),
+        ]
+    }
+
+    /// A second window `name` (the same size, shell and folder), opened in
+    /// the background: `main` still names the first. Address it as
+    /// `main:NAME` in [`Tmux::send_to`], [`Tmux::screen_of`], [`Tmux::wait_in`].
+    pub fn open_window(&self, name: &str) {
+        let dir = self.dir.path().display().to_string();
+        let mut args = vec!["new-window", "-d", "-t", "main", "-n", name, "-c", &dir];
+        let shell = self.shell();
+        args.extend(shell.iter().map(String::as_str));
+        self.tmux(&args);
+        assert!(
+            self.tmux(&["list-windows", "-t", "main", "-F", "#{window_name}"])
+                .lines()
+                .any(|w| w == name),
+            "window {name} opened"
+        );
     }
 
     pub fn tmux(&self, args: &[&str]) -> String {
@@ -114,24 +135,41 @@ impl Tmux {
 
     /// Presses keys (tmux key names), pausing between them as a person would.
     pub fn send(&self, keys: &[&str]) {
+        self.send_to("main", keys);
+    }
+
+    /// [`Tmux::send`] into window `target` (`main:NAME`).
+    pub fn send_to(&self, target: &str, keys: &[&str]) {
         for k in keys {
-            self.tmux(&["send-keys", "-t", "main", k]);
+            self.tmux(&["send-keys", "-t", target, k]);
             sleep(Duration::from_millis(60));
         }
     }
 
     /// Types `text` literally (no key-name interpretation).
     pub fn type_text(&self, text: &str) {
-        self.tmux(&["send-keys", "-t", "main", "-l", text]);
+        self.type_text_in("main", text);
+    }
+
+    pub fn type_text_in(&self, target: &str, text: &str) {
+        self.tmux(&["send-keys", "-t", target, "-l", text]);
     }
 
     pub fn type_line(&self, line: &str) {
-        self.type_text(line);
-        self.tmux(&["send-keys", "-t", "main", "Enter"]);
+        self.type_line_in("main", line);
+    }
+
+    pub fn type_line_in(&self, target: &str, line: &str) {
+        self.type_text_in(target, line);
+        self.tmux(&["send-keys", "-t", target, "Enter"]);
     }
 
     pub fn screen(&self) -> String {
-        self.tmux(&["capture-pane", "-p", "-t", "main"])
+        self.screen_of("main")
+    }
+
+    pub fn screen_of(&self, target: &str) -> String {
+        self.tmux(&["capture-pane", "-p", "-t", target])
     }
 
     pub fn alternate_on(&self) -> bool {
@@ -148,15 +186,34 @@ impl Tmux {
     /// Waits up to `limit` until the screen contains `text`; returns the screen
     /// and how long it took.
     pub fn wait_within(&self, text: &str, limit: Duration) -> (String, Duration) {
+        self.wait_until("main", limit, |s| s.contains(text), text)
+    }
+
+    /// Waits up to 10 s until window `target`'s screen contains `text`.
+    pub fn wait_in(&self, target: &str, text: &str) -> String {
+        self.wait_until(target, Duration::from_secs(10), |s| s.contains(text), text)
+            .0
+    }
+
+    /// Waits up to `limit` until `ok` holds for window `target`'s screen
+    /// (`what` names the wait in the failure); returns the screen and how
+    /// long it took.
+    pub fn wait_until(
+        &self,
+        target: &str,
+        limit: Duration,
+        ok: impl Fn(&str) -> bool,
+        what: &str,
+    ) -> (String, Duration) {
         let start = Instant::now();
         loop {
-            let screen = self.screen();
-            if screen.contains(text) {
+            let screen = self.screen_of(target);
+            if ok(&screen) {
                 return (screen, start.elapsed());
             }
             assert!(
                 start.elapsed() < limit,
-                "'{text}' never appeared; screen:\n{screen}"
+                "'{what}' never appeared in {target}; screen:\n{screen}"
             );
             sleep(Duration::from_millis(30));
         }

@@ -15,6 +15,7 @@ mod corrections;
 mod curriculum;
 mod drill_kinds;
 mod drill_range;
+mod lesson_python;
 mod lessons_big_folder;
 mod lessons_build;
 mod net_commands;

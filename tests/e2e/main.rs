@@ -7,8 +7,10 @@
 mod common;
 
 mod check;
+mod console;
 mod drill;
 mod frames;
+mod handout;
 mod hangup;
 mod labs;
 mod lessons;

@@ -53,7 +53,7 @@ fn typing_wins_while_presenting_dotted_and_ipv6_addresses() {
 
 /// The lesson title and step counter of a lesson screen: its frame's top
 /// ("┌ Title ──…") and bottom ("── step n/m ┘") lines.
-fn lesson_mark(screen: &str) -> Option<(String, String)> {
+pub(crate) fn lesson_mark(screen: &str) -> Option<(String, String)> {
     let first = screen.lines().next()?.strip_prefix("┌ ")?;
     let title = first.split(" ─").next()?.trim().to_string();
     let counter = screen.lines().rev().find_map(|l| {
@@ -132,7 +132,15 @@ fn pagedown_alone_walks_the_whole_shipped_playlist() {
         })
         .collect();
     assert_eq!(marks, expected, "after {presses} presses");
-    // The walk ended on the last step's screen, and the tutor still answers.
+    // The walk ended on the end-of-lecture card, with every lesson on it;
+    // PageUp goes back to the last step.
+    let covered = format!("This lecture covered {} lessons", set.lessons.len());
+    assert!(screen.contains(&covered), "{screen}");
+    assert!(screen.contains(&titles[0]), "{screen}");
+    t.send(&["PageUp"]);
+    let last = expected.last().unwrap();
+    let back = t.wait_for(&last.1);
+    assert_eq!(lesson_mark(&back).as_ref(), Some(last), "{back}");
     t.send(&["q"]);
     t.assert_terminal_restored();
 }

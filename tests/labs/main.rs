@@ -7,6 +7,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod dhcp;
 mod effects;
 mod events;
 mod handshake_capture;

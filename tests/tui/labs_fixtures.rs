@@ -835,11 +835,378 @@ pub fn dns_running() -> LabRun {
     LabRun::recorded(LabName::Dns, events)
 }
 
+/// One message of the dhcp lab as its report records it (payload left out:
+/// the picture reads the fields).
+#[allow(clippy::too_many_arguments)]
+fn dhcp_msg(
+    code: u8,
+    from: nettutor::lab::dhcp::Node,
+    to: nettutor::lab::dhcp::Node,
+    xid: &str,
+    yiaddr: &str,
+    giaddr: &str,
+    lan: (&str, &str),
+    renewal: bool,
+) -> nettutor::lab::dhcp::DhcpMessage {
+    use nettutor::lab::dhcp::{CLIENT_MAC, DhcpMessage, LanView, SERVER_MAC};
+    let kind = match code {
+        1 => "DHCPDISCOVER",
+        2 => "DHCPOFFER",
+        3 => "DHCPREQUEST",
+        _ => "DHCPACK",
+    };
+    let lan_src: std::net::SocketAddrV4 = lan.0.parse().unwrap();
+    let lan_dst: std::net::SocketAddrV4 = lan.1.parse().unwrap();
+    let mut options = std::collections::BTreeMap::new();
+    options.insert(53u8, serde_json::json!(code));
+    if code == 3 && !renewal {
+        options.insert(50u8, serde_json::json!("192.168.1.100"));
+    }
+    let mut m = DhcpMessage {
+        kind: kind.into(),
+        code,
+        from,
+        to,
+        op: if code % 2 == 1 { 1 } else { 2 },
+        xid: xid.into(),
+        broadcast_flag: !renewal,
+        hops: u8::from(
+            from == nettutor::lab::dhcp::Node::Relay && to == nettutor::lab::dhcp::Node::Server,
+        ),
+        ciaddr: if renewal && code == 3 {
+            "192.168.1.100".parse().unwrap()
+        } else {
+            std::net::Ipv4Addr::UNSPECIFIED
+        },
+        yiaddr: yiaddr.parse().unwrap(),
+        siaddr: std::net::Ipv4Addr::UNSPECIFIED,
+        giaddr: giaddr.parse().unwrap(),
+        chaddr: "02:4e:54:00:00:0c".into(),
+        options,
+        lan_src,
+        lan_dst,
+        lan_broadcast: lan_dst.ip().is_broadcast(),
+        loopback_src: "127.0.0.1:40001".parse().unwrap(),
+        loopback_dst: "127.0.0.1:40002".parse().unwrap(),
+        bytes: 300,
+        at_ms: 1.0,
+        renewal,
+        payload: Vec::new(),
+        at: std::time::Duration::ZERO,
+        lan: LanView {
+            src: lan_src,
+            dst: lan_dst,
+            eth_src: CLIENT_MAC,
+            eth_dst: SERVER_MAC,
+        },
+    };
+    m.payload = dhcp_payload(&m);
+    m
+}
+
+/// The DHCP message `m` describes, encoded as the lab encodes it (so the
+/// packet inspector has real bytes to take apart).
+fn dhcp_payload(m: &nettutor::lab::dhcp::DhcpMessage) -> Vec<u8> {
+    use dhcproto::v4::{DhcpOption, Flags, Message, MessageType, Opcode};
+    let mut msg = Message::default();
+    msg.set_opcode(if m.op == 1 {
+        Opcode::BootRequest
+    } else {
+        Opcode::BootReply
+    })
+    .set_xid(u32::from_str_radix(m.xid.trim_start_matches("0x"), 16).unwrap())
+    .set_hops(m.hops)
+    .set_ciaddr(m.ciaddr)
+    .set_yiaddr(m.yiaddr)
+    .set_giaddr(m.giaddr)
+    .set_chaddr(&nettutor::lab::dhcp::CLIENT_MAC.octets());
+    if m.broadcast_flag {
+        msg.set_flags(Flags::default().set_broadcast());
+    }
+    let opts = msg.opts_mut();
+    opts.insert(DhcpOption::MessageType(MessageType::from(m.code)));
+    if let Some(ip) = m.options.get(&50).and_then(|v| v.as_str()) {
+        opts.insert(DhcpOption::RequestedIpAddress(ip.parse().unwrap()));
+    }
+    if m.op == 2 {
+        let router = if m.giaddr.is_unspecified() {
+            "192.168.1.1".parse().unwrap()
+        } else {
+            m.giaddr
+        };
+        opts.insert(DhcpOption::ServerIdentifier("192.168.1.1".parse().unwrap()));
+        opts.insert(DhcpOption::AddressLeaseTime(8));
+        opts.insert(DhcpOption::Renewal(4));
+        opts.insert(DhcpOption::Rebinding(7));
+        opts.insert(DhcpOption::SubnetMask("255.255.255.0".parse().unwrap()));
+        opts.insert(DhcpOption::Router(vec![router]));
+        opts.insert(DhcpOption::DomainNameServer(vec![router]));
+    }
+    nettutor::lab::dhcp::encode(&msg).unwrap()
+}
+
+fn dhcp_lease(address: &str, router: &str) -> nettutor::lab::dhcp::Lease {
+    nettutor::lab::dhcp::Lease {
+        address: address.parse().unwrap(),
+        mask: "255.255.255.0".parse().unwrap(),
+        router: vec![router.parse().unwrap()],
+        dns: vec![router.parse().unwrap()],
+        server_id: "192.168.1.1".parse().unwrap(),
+        lease_s: 8,
+        t1_s: 4,
+        t2_s: 7,
+        bound_at_ms: 2.1,
+    }
+}
+
+/// The dhcp lab's default run: DORA with the broadcast flag, then the
+/// renewal at T1 (4 s of an 8 s lease).
+pub fn dhcp_run() -> LabRun {
+    use nettutor::lab::dhcp::{DhcpReport, Node, Renewal};
+    let (c, s) = (Node::Client, Node::Server);
+    let x = "0x3903f326";
+    let y = "0x5c11a0b7";
+    let zero = "0.0.0.0";
+    let ip = "192.168.1.100";
+    let messages = vec![
+        dhcp_msg(
+            1,
+            c,
+            s,
+            x,
+            zero,
+            zero,
+            ("0.0.0.0:68", "255.255.255.255:67"),
+            false,
+        ),
+        dhcp_msg(
+            2,
+            s,
+            c,
+            x,
+            ip,
+            zero,
+            ("192.168.1.1:67", "255.255.255.255:68"),
+            false,
+        ),
+        dhcp_msg(
+            3,
+            c,
+            s,
+            x,
+            zero,
+            zero,
+            ("0.0.0.0:68", "255.255.255.255:67"),
+            false,
+        ),
+        dhcp_msg(
+            5,
+            s,
+            c,
+            x,
+            ip,
+            zero,
+            ("192.168.1.1:67", "255.255.255.255:68"),
+            false,
+        ),
+        dhcp_msg(
+            3,
+            c,
+            s,
+            y,
+            zero,
+            zero,
+            ("192.168.1.100:68", "192.168.1.1:67"),
+            true,
+        ),
+        dhcp_msg(
+            5,
+            s,
+            c,
+            y,
+            ip,
+            zero,
+            ("192.168.1.1:67", "192.168.1.100:68"),
+            true,
+        ),
+    ];
+    let details = LabDetails::Dhcp(DhcpReport {
+        messages,
+        dora: vec![1, 2, 3, 5],
+        lease: dhcp_lease(ip, "192.168.1.1"),
+        renewal: Some(Renewal {
+            after_s: 4.0,
+            unicast: true,
+            acked: true,
+            lease_s: 8,
+        }),
+        server: "127.0.0.1:40002".parse().unwrap(),
+        client: "127.0.0.1:40001".parse().unwrap(),
+        relay: None,
+    });
+    let events = vec![report(LabName::Dhcp, details, 4012, Some((8, 4)))];
+    LabRun::recorded(LabName::Dhcp, events)
+}
+
+/// The dhcp lab through a relay agent, without the renewal: eight messages.
+pub fn dhcp_relay_run() -> LabRun {
+    use nettutor::lab::dhcp::{DhcpReport, Node};
+    let (c, r, s) = (Node::Client, Node::Relay, Node::Server);
+    let x = "0x77e0c1d2";
+    let (zero, g) = ("0.0.0.0", "192.168.2.1");
+    let ip = "192.168.2.100";
+    let up = ("192.168.2.1:67", "192.168.1.1:67");
+    let down = ("192.168.1.1:67", "192.168.2.1:67");
+    let mut messages = vec![
+        dhcp_msg(
+            1,
+            c,
+            r,
+            x,
+            zero,
+            zero,
+            ("0.0.0.0:68", "255.255.255.255:67"),
+            false,
+        ),
+        dhcp_msg(1, r, s, x, zero, g, up, false),
+        dhcp_msg(2, s, r, x, ip, g, down, false),
+        dhcp_msg(
+            2,
+            r,
+            c,
+            x,
+            ip,
+            g,
+            ("192.168.2.1:67", "255.255.255.255:68"),
+            false,
+        ),
+        dhcp_msg(
+            3,
+            c,
+            r,
+            x,
+            zero,
+            zero,
+            ("0.0.0.0:68", "255.255.255.255:67"),
+            false,
+        ),
+        dhcp_msg(3, r, s, x, zero, g, up, false),
+        dhcp_msg(5, s, r, x, ip, g, down, false),
+        dhcp_msg(
+            5,
+            r,
+            c,
+            x,
+            ip,
+            g,
+            ("192.168.2.1:67", "255.255.255.255:68"),
+            false,
+        ),
+    ];
+    for m in messages.iter_mut().filter(|m| m.code == 3) {
+        m.options.insert(50, serde_json::json!(ip));
+        m.payload = dhcp_payload(m);
+    }
+    let details = LabDetails::Dhcp(DhcpReport {
+        messages,
+        dora: vec![1, 2, 3, 5],
+        lease: dhcp_lease(ip, g),
+        renewal: None,
+        server: "127.0.0.1:40002".parse().unwrap(),
+        client: "127.0.0.1:40001".parse().unwrap(),
+        relay: Some("127.0.0.1:40003".parse().unwrap()),
+    });
+    let events = vec![report(LabName::Dhcp, details, 7, None)];
+    LabRun::recorded(LabName::Dhcp, events)
+}
+
+/// The dhcp lab while bound: the log so far, the lease counting down.
+pub fn dhcp_running() -> LabRun {
+    let log = |key: &'static str, args: &[(&'static str, &str)]| LabEvent::Log {
+        key,
+        args: args.iter().map(|(k, v)| (*k, v.to_string())).collect(),
+    };
+    let sent = |key, kind: &str, src: &str, dst: &str, detail: &str| {
+        log(
+            key,
+            &[
+                ("type", kind),
+                ("xid", "0x3903f326"),
+                ("src", src),
+                ("dst", dst),
+                ("detail", detail),
+            ],
+        )
+    };
+    let tick = |second: &str, left: &str, t1: &str| {
+        log(
+            "lab.dhcp.tick",
+            &[
+                ("second", second),
+                ("address", "192.168.1.100"),
+                ("left", left),
+                ("t1", t1),
+            ],
+        )
+    };
+    let (c, b) = ("0.0.0.0:68", "255.255.255.255:67");
+    let (srv, bc) = ("192.168.1.1:67", "255.255.255.255:68");
+    let events = vec![
+        log(
+            "lab.dhcp.ports",
+            &[("server", "127.0.0.1:40002"), ("client", "127.0.0.1:40001")],
+        ),
+        sent("lab.dhcp.sent.client-broadcast", "DHCPDISCOVER", c, b, ""),
+        sent(
+            "lab.dhcp.sent.server-broadcast",
+            "DHCPOFFER",
+            srv,
+            bc,
+            "yiaddr 192.168.1.100, 51=8 s",
+        ),
+        sent(
+            "lab.dhcp.sent.client-broadcast",
+            "DHCPREQUEST",
+            c,
+            b,
+            "50=192.168.1.100",
+        ),
+        sent(
+            "lab.dhcp.sent.server-broadcast",
+            "DHCPACK",
+            srv,
+            bc,
+            "yiaddr 192.168.1.100, 51=8 s",
+        ),
+        log(
+            "lab.dhcp.bound",
+            &[
+                ("address", "192.168.1.100"),
+                ("mask", "255.255.255.0"),
+                ("router", "192.168.1.1"),
+                ("dns", "192.168.1.1"),
+                ("lease", "8"),
+                ("t1", "4"),
+                ("t2", "7"),
+            ],
+        ),
+        LabEvent::Phase {
+            key: "lab.dhcp.phase.bound",
+        },
+        tick("1", "7", "3"),
+        tick("2", "6", "2"),
+    ];
+    LabRun::recorded(LabName::Dhcp, events)
+}
+
 pub fn all_runs() -> Vec<(&'static str, LabRun)> {
     vec![
         ("http", http_run()),
         ("dns", dns_run()),
         ("dns_running", dns_running()),
+        ("dhcp", dhcp_run()),
+        ("dhcp_relay", dhcp_relay_run()),
+        ("dhcp_running", dhcp_running()),
         ("errors", errors_run()),
         ("concurrency_iterative", concurrency_iterative()),
         ("concurrency_threads", concurrency_threads()),

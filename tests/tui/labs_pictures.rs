@@ -336,6 +336,37 @@ fn s_shows_the_whole_summary_on_a_small_terminal() {
     assert!(text.contains("send() ×10"), "s again: the picture is back");
 }
 
+#[test]
+fn dhcp_frames_show_in_the_packet_inspector_one_by_one() {
+    use ratatui::crossterm::event::KeyCode;
+    for lang in Lang::ALL {
+        let mut a = app(lang);
+        replay_lab(&mut a, dhcp_run());
+        press(&mut a, KeyCode::Char('f'));
+        let t = terminal(&mut a, 160, 48);
+        insta::assert_snapshot!(format!("labs_dhcp_frame_{lang}_160x48"), t.backend());
+        let text = rows(t.backend().buffer()).join("\n");
+        for needle in ["DHCPDISCOVER", "0.0.0.0", "255.255.255.255", "0x3903f326"] {
+            assert!(text.contains(needle), "{needle}: {text}");
+        }
+        // The second frame: the Offer, its yiaddr and options.
+        press(&mut a, KeyCode::Char('f'));
+        let text = rows(terminal(&mut a, 160, 48).backend().buffer()).join("\n");
+        for needle in ["DHCPOFFER", "192.168.1.100", "192.168.1.1"] {
+            assert!(text.contains(needle), "{needle}: {text}");
+        }
+        // After the sixth message, f returns to the picture.
+        for _ in 0..5 {
+            press(&mut a, KeyCode::Char('f'));
+        }
+        let text = rows(terminal(&mut a, 160, 48).backend().buffer()).join("\n");
+        assert!(
+            !text.contains("0x63825363") && text.contains("192.168.1.100/24"),
+            "{text}"
+        );
+    }
+}
+
 /// Before a udp-loss run the panel states the two rates and the buffer the
 /// prediction is reasoned from, and they follow the form's values.
 #[test]

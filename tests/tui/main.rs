@@ -8,6 +8,7 @@ mod common;
 
 mod answers;
 mod check;
+mod console;
 mod drill;
 mod frames;
 mod handshake;

@@ -179,9 +179,10 @@ fn lesson_search_jumps_to_the_matching_step() {
     assert_eq!(a.reader().position(), Some((0, 0)));
 }
 
-/// What a clicker press showed: the screen, the lesson step, and the panel's
-/// animation step (None on the lesson text).
-type Shown = (Screen, (usize, usize), Option<usize>);
+/// What a clicker press showed: the screen, the lesson step, the panel's
+/// animation step (None on the lesson text), and whether the end-of-lecture
+/// card covers it.
+type Shown = (Screen, (usize, usize), Option<usize>, bool);
 
 fn shown(a: &App) -> Shown {
     let panel = (a.screen() != Screen::Lessons).then(|| {
@@ -193,6 +194,7 @@ fn shown(a: &App) -> Shown {
         a.screen(),
         a.reader().position().unwrap_or((usize::MAX, 0)),
         panel,
+        a.lecture_end(),
     )
 }
 
@@ -246,8 +248,28 @@ fn clicker_walk(lang: Lang) {
         ..Options::default()
     };
     let (mut a, _rx) = app_with(&opts, lessons, None);
-    let (forward, pages) = walk(&mut a, KeyCode::PageDown, 100, 30);
+    let (with_card, pages) = walk(&mut a, KeyCode::PageDown, 100, 30);
     assert!(pages > 0, "long steps scroll before the lecture moves on");
+    // The last press showed the end-of-lecture card over the last step; a
+    // further press changed nothing.
+    let (card, forward) = with_card.split_last().unwrap();
+    assert!(card.3, "the end card: {card:?}");
+    assert!(forward.iter().all(|s| !s.3));
+    assert_eq!((card.0, card.1, card.2), {
+        let l = forward.last().unwrap();
+        (l.0, l.1, l.2)
+    });
+    let t = terminal(&mut a, 100, 30);
+    let screen = text(t.backend().buffer());
+    let covered = match lang {
+        Lang::En => format!("covered {} lessons", a.lessons().lessons.len()),
+        Lang::Zh => format!("共 {} 课", a.lessons().lessons.len()),
+    };
+    assert!(screen.contains(&covered), "{screen}");
+    assert!(
+        screen.contains(a.lessons().lessons[0].title.get(lang)),
+        "{screen}"
+    );
     // Every step of every lesson, in order, each followed by its panel's
     // animation from the lesson's starting step to its last, one by one.
     let set = a.lessons();
@@ -294,16 +316,17 @@ fn clicker_walk(lang: Lang) {
         })
         .count();
     assert_eq!(panels, with_panel, "every step's panel was opened");
-    // The last press ends on the last step: PageDown there changes nothing.
+    // The lecture ended on the last step.
     let last = forward.last().unwrap();
     let final_step = (
         set.lessons.len() - 1,
         set.lessons.last().unwrap().steps.len() - 1,
     );
     assert_eq!(last.1, final_step, "{last:?}");
-    // PageUp walks the same path back to the first step.
+    // PageUp walks the same path back to the first step (closing the card first).
     let (mut backward, _) = walk(&mut a, KeyCode::PageUp, 100, 30);
     backward.reverse();
+    let forward = &with_card;
     if let Some(i) = (0..forward.len().min(backward.len())).find(|&i| forward[i] != backward[i]) {
         panic!(
             "PageUp leaves the path at {i}: forward {:?}, backward {:?}",
@@ -312,6 +335,40 @@ fn clicker_walk(lang: Lang) {
         );
     }
     assert_eq!(backward.len(), forward.len(), "PageUp retraces PageDown");
+}
+
+#[test]
+fn the_end_of_lecture_card_follows_the_last_step_and_pageup_leaves_it() {
+    for lang in Lang::ALL {
+        let mut a = presenting(lang);
+        for _ in 0..200 {
+            if a.lecture_end() {
+                break;
+            }
+            terminal(&mut a, 100, 30);
+            press(&mut a, KeyCode::PageDown);
+        }
+        assert!(
+            a.lecture_end(),
+            "PageDown past the last step shows the card"
+        );
+        assert_eq!(a.reader().position(), Some((0, 1)));
+        let t = terminal(&mut a, 100, 30);
+        insta::assert_snapshot!(format!("present_end_card_{lang}_100x30"), t.backend());
+        // PageDown again: still the card; PageUp: back to the last step.
+        press(&mut a, KeyCode::PageDown);
+        assert!(a.lecture_end());
+        press(&mut a, KeyCode::PageUp);
+        assert!(!a.lecture_end());
+        assert_eq!(a.reader().position(), Some((0, 1)));
+        // Esc closes it too, and does nothing else.
+        press(&mut a, KeyCode::PageDown);
+        assert!(a.lecture_end());
+        press(&mut a, KeyCode::Esc);
+        assert!(!a.lecture_end());
+        assert_eq!(a.screen(), Screen::Lessons);
+        assert_eq!(a.reader().position(), Some((0, 1)));
+    }
 }
 
 /// Every shipped step, presented at `w`×`h` in `lang`: the steps whose text

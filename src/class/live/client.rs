@@ -43,6 +43,23 @@ pub struct Welcome {
 pub struct Connection {
     stream: TcpStream,
     reader: FrameReader,
+    /// Print every frame sent and received on stderr: its 4-byte length
+    /// header in hex, then the JSON payload (`class join --frames`).
+    pub trace: bool,
+}
+
+/// One frame as `--frames` shows it: `→ 00 00 00 2f (47 bytes) {…}`.
+pub fn trace_line(arrow: &str, payload: &[u8]) -> String {
+    let len = u32::try_from(payload.len())
+        .unwrap_or(u32::MAX)
+        .to_be_bytes();
+    let hex: Vec<String> = len.iter().map(|b| format!("{b:02x}")).collect();
+    format!(
+        "{arrow} {} ({} bytes) {}",
+        hex.join(" "),
+        payload.len(),
+        String::from_utf8_lossy(payload)
+    )
 }
 
 /// The first address of `addr` (`HOST:PORT`).
@@ -70,6 +87,7 @@ impl Connection {
         Ok(Connection {
             stream,
             reader: FrameReader::default(),
+            trace: false,
         })
     }
 
@@ -81,7 +99,20 @@ impl Connection {
         token: Option<&str>,
         timeout: Duration,
     ) -> Result<(Connection, Welcome), ClientError> {
+        Connection::join_traced(addr, code, name, token, timeout, false)
+    }
+
+    /// [`Connection::join`], tracing frames when `trace`.
+    pub fn join_traced(
+        addr: SocketAddr,
+        code: &str,
+        name: &str,
+        token: Option<&str>,
+        timeout: Duration,
+        trace: bool,
+    ) -> Result<(Connection, Welcome), ClientError> {
         let mut conn = Connection::connect(addr, timeout)?;
+        conn.trace = trace;
         conn.send(&ClientMsg::Hello {
             v: VERSION,
             code: code.to_string(),
@@ -118,7 +149,11 @@ impl Connection {
     }
 
     pub fn send(&mut self, msg: &ClientMsg) -> Result<(), ClientError> {
-        self.stream.write_all(&protocol::encode(msg))?;
+        let frame = protocol::encode(msg);
+        if self.trace {
+            eprintln!("{}", trace_line("→", &frame[4..]));
+        }
+        self.stream.write_all(&frame)?;
         Ok(())
     }
 
@@ -133,6 +168,9 @@ impl Connection {
         let mut buf = [0u8; 16 * 1024];
         loop {
             if let Some(payload) = self.reader.next_frame()? {
+                if self.trace {
+                    eprintln!("{}", trace_line("←", &payload));
+                }
                 return Ok(protocol::decode(&payload)?);
             }
             let left = deadline.saturating_duration_since(Instant::now());
@@ -176,7 +214,13 @@ impl Connection {
         Ok(Connection {
             stream: self.stream.try_clone()?,
             reader: FrameReader::default(),
+            trace: self.trace,
         })
+    }
+
+    /// The socket itself (bytes already buffered here are dropped).
+    pub fn into_stream(self) -> TcpStream {
+        self.stream
     }
 
     pub fn local_addr(&self) -> io::Result<SocketAddr> {

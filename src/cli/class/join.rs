@@ -37,6 +37,11 @@ pub struct JoinArgs {
     /// line is `score: C/N`.
     #[arg(long)]
     pub plain: bool,
+
+    /// Show every frame of the class protocol on stderr as it is sent or
+    /// received: the 4-byte big-endian length in hex, then the JSON.
+    #[arg(long)]
+    pub frames: bool,
 }
 
 /// How long a join waits for the host's answer, and a reconnect keeps trying.
@@ -73,8 +78,9 @@ pub fn run(args: &JoinArgs, lang: Lang) -> anyhow::Result<ExitCode> {
         "the student screen is not built yet: use --plain"
     );
     let addr = resolve(&args.addr)?;
-    let (conn, welcome) = Connection::join(addr, &args.code, &args.name, None, JOIN_WAIT)
-        .map_err(|e| join_error(e, lang))?;
+    let (conn, welcome) =
+        Connection::join_traced(addr, &args.code, &args.name, None, JOIN_WAIT, args.frames)
+            .map_err(|e| join_error(e, lang))?;
     plain(addr, args, conn, &welcome, lang)
 }
 
@@ -191,12 +197,13 @@ fn plain(
                 say(&mut out, t(lang, "class.join.lost"))?;
                 let started = Instant::now();
                 let conn = loop {
-                    match Connection::join(
+                    match Connection::join_traced(
                         addr,
                         &args.code,
                         &args.name,
                         Some(&welcome.token),
                         JOIN_WAIT,
+                        args.frames,
                     ) {
                         Ok((conn, _)) => break conn,
                         Err(e @ ClientError::Refused { .. }) => return Err(join_error(e, lang)),

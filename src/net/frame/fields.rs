@@ -34,6 +34,8 @@ pub enum LayerKind {
     Ipv6,
     Tcp,
     Udp,
+    /// DHCP (BOOTP) to or from UDP port 67/68.
+    Dhcp,
     /// Application bytes the dissector does not interpret.
     Payload,
     /// Bytes that do not fit the structure they claim (too short, bad lengths).
@@ -52,6 +54,10 @@ impl LayerKind {
             LayerKind::Ipv6 => Label::new("Internet Protocol Version 6", "网际协议第 6 版 IPv6"),
             LayerKind::Tcp => Label::new("Transmission Control Protocol", "传输控制协议 TCP"),
             LayerKind::Udp => Label::new("User Datagram Protocol", "用户数据报协议 UDP"),
+            LayerKind::Dhcp => Label::new(
+                "Dynamic Host Configuration Protocol",
+                "动态主机配置协议 DHCP",
+            ),
             LayerKind::Payload => Label::new("Data", "数据"),
             LayerKind::Malformed => Label::new("Malformed/truncated", "格式错误/数据截断"),
             LayerKind::Physical => Label::new("Physical layer", "物理层"),
@@ -64,7 +70,7 @@ impl LayerKind {
             LayerKind::Ethernet | LayerKind::Arp => 2,
             LayerKind::Ipv4 | LayerKind::Ipv6 => 3,
             LayerKind::Tcp | LayerKind::Udp => 4,
-            LayerKind::Payload => 7,
+            LayerKind::Payload | LayerKind::Dhcp => 7,
             LayerKind::Malformed => 0,
             LayerKind::Physical => 1,
         }
@@ -182,6 +188,11 @@ const VALUE_WORDS_ZH: &[(&str, &str)] = &[
     ("on the wire: clock sync", "线路上：用于时钟同步"),
     ("on the wire: the frame starts next", "线路上：接下来是帧"),
     ("request (", "请求 ("),
+    ("Boot Request", "引导请求"),
+    ("Boot Reply", "引导应答"),
+    (" (Broadcast)", "（广播）"),
+    (" (Unicast)", "（单播）"),
+    ("not given", "未给出"),
     ("reply (", "应答 ("),
     (" bytes", " 字节"),
     (" byte", " 字节"),

@@ -2,6 +2,7 @@
 //! taking any frame apart again into a field tree that points at exact bytes.
 
 mod build;
+mod dhcp;
 mod dissect;
 mod fields;
 mod ip;
@@ -14,6 +15,7 @@ pub use build::{
     build_arp_frame, build_tcp_frame, build_udp_frame, build_udp_frame_with_ttl, ethernet_frame,
     ipv4_packet, ipv6_packet,
 };
+pub use dhcp::message_type_name as dhcp_message_type_name;
 pub use dissect::dissect;
 pub use fields::{ChecksumStatus, Dissection, Field, Label, Layer, LayerKind};
 pub use pnet_base::MacAddr;

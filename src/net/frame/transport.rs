@@ -349,5 +349,9 @@ fn dissect_udp(frame: &[u8], start: usize, end: usize, ip: IpContext, layers: &m
             .with_checksum(check),
         ],
     });
-    push_data(frame, start + 8, start + length, layers);
+    if super::dhcp::is_dhcp_port(sport, dport) {
+        super::dhcp::dissect_dhcp(frame, start + 8, start + length, layers);
+    } else {
+        push_data(frame, start + 8, start + length, layers);
+    }
 }

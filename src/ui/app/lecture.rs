@@ -3,6 +3,8 @@
 //! (at the lesson's `step=`), steps through its animation, and past the last
 //! animation step returns to the lesson and moves on; PageUp walks the same
 //! path backwards (into the previous step's panel at its end, then its text).
+//! Past the playlist's very end PageDown shows the end-of-lecture card
+//! (`ui::present::end`); PageUp goes back from it.
 
 use super::{App, Msg, Nav, Screen};
 use crate::ui::panel::Ctx;
@@ -18,9 +20,24 @@ pub(super) struct Visit {
 }
 
 impl App {
+    /// The lessons of the lecture, in order: the playlist (`--lesson a,b`),
+    /// or every lesson.
+    pub fn lecture_lessons(&self) -> Vec<usize> {
+        let playlist = &self.panels.reader.playlist;
+        if playlist.is_empty() {
+            (0..self.lessons.lessons.len()).collect()
+        } else {
+            playlist.clone()
+        }
+    }
+
     /// One clicker step forward or back while presenting.
     pub(super) fn lecture_nav(&mut self, forward: bool, ctx: &mut Ctx) -> Option<Msg> {
         let nav = if forward { Nav::Next } else { Nav::Prev };
+        if self.lecture_end {
+            self.lecture_end = forward;
+            return None;
+        }
         if let Some(visit) = self.lecture.filter(|v| v.screen == self.screen) {
             let panel = self.panels.get_mut(self.screen);
             let moves = panel
@@ -29,9 +46,9 @@ impl App {
             if moves {
                 return panel.nav(nav, ctx);
             }
-            // The playlist's very last panel step: the lecture is over, and
-            // further presses leave it on screen.
+            // The playlist's very last panel step: the lecture is over.
             if forward && self.panels.reader.at_last_step() {
+                self.lecture_end = true;
                 return None;
             }
             let panel = self.panels.get_mut(self.screen);
@@ -60,6 +77,10 @@ impl App {
         }
         if forward {
             if self.open_step_panel(false, ctx) {
+                return None;
+            }
+            if self.panels.reader.at_last_step() {
+                self.lecture_end = true;
                 return None;
             }
             return reader_nav(self, Nav::Next, ctx);

@@ -40,6 +40,7 @@ impl LabsPanel {
             Ok(worker) => {
                 self.worker = Some(worker);
                 self.run = Some(LabRun::new(lab, params.predict()));
+                self.frame = None;
                 ctx.say(tf(ctx.lang, "labs.started", &[("lab", lab.as_str())]));
             }
             Err(e) => ctx.say(tf(ctx.lang, "labs.failed", &[("error", &e)])),
@@ -68,6 +69,7 @@ impl LabsPanel {
             Ok(live) => {
                 self.live = Some(live);
                 self.run = Some(LabRun::new(lab, predicted));
+                self.frame = None;
                 ctx.say(t(ctx.lang, "labs.talk.started"));
             }
             Err(e) => ctx.say(tf(ctx.lang, "labs.failed", &[("error", &e)])),

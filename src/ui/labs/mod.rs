@@ -11,6 +11,7 @@
 mod chat;
 mod control;
 mod datagrams;
+mod dhcp;
 mod dns;
 mod form;
 mod http;
@@ -75,6 +76,10 @@ pub struct LabsPanel {
     summary_last: Cell<usize>,
     /// Number of the next run (tells a stopped run's late wake-ups apart).
     next_run: u64,
+    /// `f` on a finished dhcp run: the message shown in the packet inspector.
+    pub frame: Option<usize>,
+    /// Where `w` writes a run's frames (`--export-dir`).
+    export_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for LabsPanel {
@@ -93,6 +98,8 @@ impl Default for LabsPanel {
             summary_scroll: 0,
             summary_last: Cell::new(0),
             next_run: 1,
+            frame: None,
+            export_dir: None,
         }
     }
 }
@@ -125,6 +132,8 @@ pub enum LabsMsg {
     Talk,
     /// Switch between the picture and the whole summary.
     Summary,
+    /// dhcp: the next message in the packet inspector (after the last: the picture).
+    Frames,
 }
 
 /// The key that runs a lab (named in the panel's own hint line).
@@ -156,6 +165,11 @@ pub const KEYS: &[Binding] = &[
         keys: &[Key::Char('d')],
         msg: Msg::Panel(PanelMsg::Labs(LabsMsg::Defaults)),
         help: "labs.key.defaults",
+    },
+    Binding {
+        keys: &[Key::Char('f')],
+        msg: Msg::Panel(PanelMsg::Labs(LabsMsg::Frames)),
+        help: "labs.key.frames",
     },
     Binding {
         keys: &[Key::Char('i')],
@@ -218,6 +232,30 @@ impl LabsPanel {
             self.selected = i;
         }
         self.run = Some(run);
+        self.frame = None;
+    }
+
+    /// The frames of the finished run, when its lab has them (dhcp).
+    pub fn run_frames(&self) -> Option<&[crate::lab::dhcp::DhcpMessage]> {
+        match self.run.as_ref()?.details()? {
+            crate::lab::LabDetails::Dhcp(r) if self.run.as_ref()?.lab == self.selected_lab() => {
+                Some(&r.messages)
+            }
+            _ => None,
+        }
+    }
+
+    fn next_frame(&mut self, ctx: &mut Ctx) {
+        let Some(count) = self.run_frames().map(<[_]>::len).filter(|n| *n > 0) else {
+            self.frame = None;
+            ctx.say(t(ctx.lang, "labs.frames.none"));
+            return;
+        };
+        self.frame = match self.frame {
+            None => Some(0),
+            Some(i) if i + 1 < count => Some(i + 1),
+            Some(_) => None,
+        };
     }
 
     /// True while `s` shows the whole summary of a finished run of this lab.
@@ -243,6 +281,7 @@ impl LabsPanel {
         if index != self.selected {
             self.selected = index;
             self.run = None;
+            self.frame = None;
         }
     }
 }
@@ -252,8 +291,11 @@ impl Panel for LabsPanel {
 
     const KEYS: &'static [crate::ui::keymap::Binding] = KEYS;
 
-    fn create(_init: &crate::ui::panel::PanelInit) -> Self {
-        LabsPanel::default()
+    fn create(init: &crate::ui::panel::PanelInit) -> Self {
+        LabsPanel {
+            export_dir: init.export_dir.clone(),
+            ..LabsPanel::default()
+        }
     }
 
     fn update(&mut self, msg: LabsMsg, ctx: &mut Ctx) -> Option<Msg> {
@@ -275,6 +317,7 @@ impl Panel for LabsPanel {
                 }
             }
             LabsMsg::Talk => self.start_live(ctx),
+            LabsMsg::Frames => self.next_frame(ctx),
             LabsMsg::Summary => {
                 self.summary_only = !self.summary_only;
                 self.summary_scroll = 0;
@@ -373,6 +416,7 @@ impl Panel for LabsPanel {
         }
         self.focus = Focus::Form;
         self.run = None;
+        self.frame = None;
         ctx.say(tf(
             ctx.lang,
             "labs.opened",
@@ -443,6 +487,22 @@ impl Panel for LabsPanel {
         {
             self.pump_and_report(ctx);
         }
+    }
+
+    /// `w`: a finished dhcp run's messages as the frames of a LAN.
+    fn export(&mut self, _ctx: &mut Ctx) -> Option<Result<String, String>> {
+        let messages = self.run_frames()?;
+        Some(
+            crate::lab::dhcp::wire::pcap_frames(messages)
+                .map_err(|e| e.to_string())
+                .and_then(|frames| {
+                    super::widgets::export::export_pcap(
+                        self.export_dir.as_deref(),
+                        "nettutor-dhcp",
+                        &frames,
+                    )
+                }),
+        )
     }
 
     fn leave(&mut self, ctx: &mut Ctx) {

@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
 use super::run::LabRun;
-use super::{chat, datagrams, dns, http, loss, steps, stream, throughput, timeline};
+use super::{chat, datagrams, dhcp, dns, http, loss, steps, stream, throughput, timeline};
 use crate::i18n::{Lang, has, t, tf};
 use crate::lab::{LabEvent, LabName, Side};
 use crate::ui::lessons::fit;
@@ -41,6 +41,7 @@ pub fn render(
         LabName::Concurrency => timeline::render(run, area, buf, ctx),
         LabName::Http => http::render(run, area, buf, ctx),
         LabName::Dns => dns::render(run, area, buf, ctx),
+        LabName::Dhcp => dhcp::render(run, area, buf, ctx),
     }
 }
 

@@ -151,6 +151,20 @@ fn render_main(panel: &LabsPanel, area: Rect, buf: &mut Buffer, ctx: &RenderCtx)
         );
         return;
     }
+    if let Some((i, m)) = panel
+        .frame
+        .and_then(|i| Some((i, panel.run_frames()?.get(i)?)))
+    {
+        render_frame(
+            i,
+            m,
+            panel.run_frames().map_or(0, <[_]>::len),
+            rest,
+            buf,
+            ctx,
+        );
+        return;
+    }
     let room = rest.height.saturating_sub(1);
     let want = u16::try_from(summary.len()).unwrap_or(u16::MAX);
     // The picture keeps at least half of the room; the summary takes the rest.
@@ -416,4 +430,47 @@ fn tail_fit(s: &str, cells: usize) -> String {
         kept.push(c);
     }
     std::iter::once('…').chain(kept.into_iter().rev()).collect()
+}
+
+/// `f` on a dhcp run: message `index` of `count` as the frame a LAN carries,
+/// in the packet inspector (field tree, hex dump), its message type selected.
+fn render_frame(
+    index: usize,
+    message: &crate::lab::dhcp::DhcpMessage,
+    count: usize,
+    area: Rect,
+    buf: &mut Buffer,
+    ctx: &RenderCtx,
+) {
+    use crate::ui::widgets::inspector::Inspector;
+    if area.height < 2 {
+        return;
+    }
+    let lang = ctx.lang;
+    let max = usize::from(area.width);
+    let head = tf(
+        lang,
+        "labs.frames.title",
+        &[
+            ("n", &(index + 1).to_string()),
+            ("count", &count.to_string()),
+            ("line", crate::lab::dhcp::message_line(message, lang).trim()),
+        ],
+    );
+    buf.set_stringn(area.x, area.y, fit(&head, max), max, ctx.theme.accent);
+    let body = Rect {
+        y: area.y + 1,
+        height: area.height - 1,
+        ..area
+    };
+    match crate::lab::dhcp::wire::frame(message) {
+        Ok(frame) => {
+            let mut inspector = Inspector::of_frame(&frame);
+            inspector.select_field("dhcp.option.dhcp");
+            inspector.render(body, buf, ctx);
+        }
+        Err(e) => {
+            buf.set_stringn(body.x, body.y, fit(&e.to_string(), max), max, ctx.theme.bad);
+        }
+    }
 }

@@ -287,6 +287,14 @@ impl Panel for LessonsView {
                     None
                 }
             },
+            // With a presenter console attached the notes are on it, and
+            // never on the projected screen.
+            LessonsMsg::ToggleNotes if ctx.console => {
+                self.show_notes = false;
+                self.notes_asked = false;
+                ctx.say(t(ctx.lang, "lessons.notes_on_console"));
+                None
+            }
             // While presenting, notes would be projected to the room: the
             // first `n` asks, a second one shows them.
             LessonsMsg::ToggleNotes if ctx.present && !self.show_notes && !self.notes_asked => {

@@ -308,6 +308,7 @@ impl OsiPanel {
                 LayerKind::Payload => t(ctx.lang, "osi.block.data"),
                 LayerKind::Physical => t(ctx.lang, "osi.block.preamble"),
                 LayerKind::Arp => "ARP",
+                LayerKind::Dhcp => "DHCP",
                 LayerKind::Malformed => "?",
             };
             let mut style = layer_style(ctx.theme, layer.kind);

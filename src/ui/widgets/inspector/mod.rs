@@ -49,7 +49,7 @@ pub fn layer_style(theme: &Theme, kind: LayerKind) -> Style {
         LayerKind::Ethernet | LayerKind::Arp => theme.layer_link,
         LayerKind::Ipv4 | LayerKind::Ipv6 => theme.layer_network,
         LayerKind::Tcp | LayerKind::Udp => theme.layer_transport,
-        LayerKind::Payload => theme.layer_app,
+        LayerKind::Payload | LayerKind::Dhcp => theme.layer_app,
         LayerKind::Physical => theme.layer_phys,
         LayerKind::Malformed => theme.bad,
     }
