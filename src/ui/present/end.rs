@@ -4,7 +4,7 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Widget};
 
 use super::big_title;
@@ -51,9 +51,9 @@ pub fn draw(lessons: &[&Lesson], area: Rect, buf: &mut Buffer, ctx: &RenderCtx) 
         ));
     }
     lines.push(Line::default());
-    lines.push(Line::from(Span::styled(
+    lines.extend(para(
         t(ctx.lang, "present.end.back").to_string(),
         theme.muted,
-    )));
+    ));
     Paragraph::new(lines).render(text, buf);
 }
