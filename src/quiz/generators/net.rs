@@ -300,7 +300,7 @@ fn arp_request_dst(rng: &mut ChaCha8Rng, r: &Report) -> Result<Question, String>
                 "A does not know B's MAC yet — that is what it asks — so the request goes to {dst}; the switch floods it to every port (it was captured at {seen} points). B's reply comes back unicast to A's MAC."
             ),
             format!(
-                "A 还不知道 B 的 MAC——这正是它要问的——所以请求发往 {dst}；交换机把它泛洪到每个端口（在 {seen} 个抓包点都抓到了）。B 的应答以单播方式回到 A 的 MAC。"
+                "A 还不知道 B 的 MAC——这正是它要问的——所以请求发往 {dst}；交换机把它洪泛到每个端口（在 {seen} 个抓包点都抓到了）。B 的应答以单播方式回到 A 的 MAC。"
             ),
         ),
         Some("scenario=same-network real"),
@@ -513,7 +513,7 @@ fn pmtu_segment(rng: &mut ChaCha8Rng, r: &Report) -> Result<Question, String> {
                 "A sends a TCP stream to C with Don't Fragment set; its first segments are {before}-byte IP packets, but R's link to C has MTU {mtu}. After R's ICMP \"fragmentation needed\", how large (IP total length, bytes) are A's largest segments?"
             ),
             format!(
-                "A 向 C 发送设置了“不分片”（DF）的 TCP 数据流；最初的报文段是 {before} 字节的 IP 包，但 R 通往 C 的链路 MTU 是 {mtu}。收到 R 的 ICMP “需要分片”之后，A 最大的报文段有多大（IP 总长度，字节）？"
+                "A 向 C 发送设置了“不分片”（DF）的 TCP 数据流；最初的报文段是 {before} 字节的 IP 分组，但 R 通往 C 的链路 MTU 是 {mtu}。收到 R 的 ICMP “需要分片”之后，A 最大的报文段有多大（IP 总长度，字节）？"
             ),
         ),
         choice(rng, same(right.to_string()), &distractors),
