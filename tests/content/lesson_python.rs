@@ -21,22 +21,29 @@ fn python3() -> bool {
     found
 }
 
-/// The ```python blocks of the step of `lesson` whose English title contains
-/// `title`, in `lang` ("en" or "zh").
+/// The ```python blocks of the steps of `lesson` whose English titles contain
+/// `title` (a program shown over "(1/3)", "(2/3)", … steps: its parts in
+/// order), in `lang` ("en" or "zh").
 pub(crate) fn python_blocks(lesson: &str, title: &str, zh: bool) -> Vec<String> {
     let set = LessonSet::embedded().unwrap();
     let l = set
         .lesson(lesson)
         .unwrap_or_else(|| panic!("no lesson {lesson}"));
-    let step = l
+    let steps: Vec<_> = l
         .steps
         .iter()
-        .find(|s| s.title.en.contains(title))
-        .unwrap_or_else(|| panic!("no step '{title}' in {lesson}"));
-    let body = if zh { &step.body.zh } else { &step.body.en };
+        .filter(|s| s.title.en.contains(title))
+        .collect();
+    assert!(!steps.is_empty(), "no step '{title}' in {lesson}");
     let mut blocks = Vec::new();
     let mut current: Option<String> = None;
-    for line in body.lines() {
+    for line in steps.iter().flat_map(|s| {
+        if zh {
+            s.body.zh.lines()
+        } else {
+            s.body.en.lines()
+        }
+    }) {
         match (&mut current, line.trim_end()) {
             (None, "```python") => current = Some(String::new()),
             (Some(code), "```") => {
@@ -370,8 +377,8 @@ fn lesson_33s_chat_rooms_answer_a_second_client_while_the_first_stays() {
     for zh in [false, true] {
         for title in ["a thread per client", "in one thread: selectors"] {
             let blocks = python_blocks("ex-tcp-chat", title, zh);
-            assert_eq!(blocks.len(), 1, "{title}");
-            let server = start_python(&blocks[0], "8080", chat_probe);
+            assert!(blocks.len() >= 2, "{title}: a program over several steps");
+            let server = start_python(&blocks.concat(), "8080", chat_probe);
             let (waited, to_a) = second_chat_client(server.port, wait);
             let waited = waited.unwrap_or_else(|| panic!("{title}: B got no reply"));
             assert!(waited < 1500, "{title}: B waited {waited} ms");
@@ -384,7 +391,7 @@ fn lesson_33s_chat_rooms_answer_a_second_client_while_the_first_stays() {
         }
     }
     // The same server made iterative (the course's shape): B hangs behind A.
-    let threads = python_blocks("ex-tcp-chat", "a thread per client", false).remove(0);
+    let threads = python_blocks("ex-tcp-chat", "a thread per client", false).concat();
     assert!(threads.contains(spawn));
     let iterative = threads.replace(spawn, "serve(conn, addr)");
     let server = start_python(&iterative, "8080", chat_probe);
@@ -424,8 +431,8 @@ fn lesson_35s_udp_rooms_answer_a_second_client_while_the_keyboard_is_idle() {
     for zh in [false, true] {
         for title in ["a room with a thread", "in one thread: selectors"] {
             let blocks = python_blocks("ex-udp-chat", title, zh);
-            assert_eq!(blocks.len(), 1, "{title}");
-            let server = start_python(&blocks[0], "9000", probe);
+            assert!(blocks.len() >= 2, "{title}: a program over several steps");
+            let server = start_python(&blocks.concat(), "9000", probe);
             let a = udp_client(server.port, wait).unwrap();
             a.send(b"one").unwrap();
             let first = udp_recv(&a).unwrap();
@@ -464,8 +471,8 @@ fn lesson_36s_udp_and_tcp_time_servers_answer_while_a_tcp_client_is_silent() {
     for zh in [false, true] {
         for title in ["at once: threads", "in one thread: selectors"] {
             let blocks = python_blocks("ex-udp-time", title, zh);
-            assert_eq!(blocks.len(), 1, "{title}");
-            let server = start_python(&blocks[0], "9090", |p| ask_tcp(p).map(drop));
+            assert!(blocks.len() >= 2, "{title}: a program over several steps");
+            let server = start_python(&blocks.concat(), "9090", |p| ask_tcp(p).map(drop));
             // First in: a TCP client that connects and says nothing.
             let silent = stream(server.port).unwrap();
             let start = std::time::Instant::now();
