@@ -108,8 +108,25 @@ fn questions(
     Ok((spec, questions))
 }
 
-pub fn run(args: &HostArgs, lessons: Option<PathBuf>, lang: Lang) -> anyhow::Result<ExitCode> {
+pub fn run(
+    args: &HostArgs,
+    lessons: Option<PathBuf>,
+    lang: Lang,
+    look: super::Look,
+) -> anyhow::Result<ExitCode> {
     let (spec, questions) = questions(args, lessons)?;
+    // The screen's checks before anything is bound.
+    let theme = if args.headless {
+        None
+    } else {
+        use std::io::IsTerminal as _;
+        anyhow::ensure!(
+            std::io::stdout().is_terminal(),
+            "standard output is not a terminal: the host screen needs one (for scripts use \
+             `class host --headless`)"
+        );
+        Some(crate::ui::theme::Theme::choose(look.0, look.1)?)
+    };
     let path = super::book_path(args.db.as_deref())?;
     if args.db.is_none()
         && let Some(dir) = path.parent()
@@ -144,11 +161,12 @@ pub fn run(args: &HostArgs, lessons: Option<PathBuf>, lang: Lang) -> anyhow::Res
             &[("addr", &host.local_addr().to_string())],
         ));
     }
-    if args.headless {
-        headless(host, args)
-    } else {
-        let _ = (host, args.leaderboard);
-        anyhow::bail!("the host screen is not built yet: use --headless")
+    match theme {
+        None => headless(host, args),
+        Some(theme) => {
+            crate::ui::class::host::run(host, args.leaderboard, lang, &theme)?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
