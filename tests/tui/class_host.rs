@@ -123,7 +123,10 @@ fn the_host_screen_follows_the_room() {
     let t = shot(&lobby_empty, &screen, Lang::En, 80, 24);
     let shown = text(t.backend().buffer());
     assert!(shown.contains("K 7 M 2 Q X"), "{shown}");
-    assert!(shown.contains("nettutor class join 127.0.0.1:7700 --code K7M2QX"), "{shown}");
+    assert!(
+        shown.contains("nettutor class join 127.0.0.1:7700 --code K7M2QX"),
+        "{shown}"
+    );
     assert!(shown.contains("only this machine"), "{shown}");
 
     let mut students: Vec<_> = NAMES.iter().map(|n| join(&mut host, n)).collect();
@@ -132,10 +135,14 @@ fn the_host_screen_follows_the_room() {
     each_size(&lobby, &screen, "lobby");
     // CJK names line up with the Latin ones: the second column starts at
     // the same cell on every row.
-    let rows = crate::common::tui::rows(shot(&lobby, &screen, Lang::En, 120, 36).backend().buffer());
+    let rows =
+        crate::common::tui::rows(shot(&lobby, &screen, Lang::En, 120, 36).backend().buffer());
     let col = |needle: &str| {
         rows.iter()
-            .find_map(|r| r.find(needle).map(|at| unicode_width::UnicodeWidthStr::width(&r[..at])))
+            .find_map(|r| {
+                r.find(needle)
+                    .map(|at| unicode_width::UnicodeWidthStr::width(&r[..at]))
+            })
             .unwrap()
     };
     assert_eq!(col("王小明"), col("李雷").min(col("王小明")));
@@ -168,12 +175,19 @@ fn the_host_screen_follows_the_room() {
     for name in NAMES {
         assert!(!shown.contains(name), "{name} on the projector: {shown}");
     }
-    assert!(!shown.contains('✓'), "the answer shows before the reveal: {shown}");
+    assert!(
+        !shown.contains('✓'),
+        "the answer shows before the reveal: {shown}"
+    );
 
     host.reveal();
     let revealed = fixed(host.view());
     each_size(&revealed, &HostScreen::default(), "reveal");
-    let shown = text(shot(&revealed, &HostScreen::default(), Lang::En, 120, 36).backend().buffer());
+    let shown = text(
+        shot(&revealed, &HostScreen::default(), Lang::En, 120, 36)
+            .backend()
+            .buffer(),
+    );
     assert!(shown.contains(&format!("Answer: {right}")), "{shown}");
     assert!(shown.contains("2 ✓"), "{shown}");
 
@@ -189,21 +203,96 @@ fn the_host_screen_follows_the_room() {
     };
     let shown = text(shot(&end, &top, Lang::En, 120, 36).backend().buffer());
     assert!(shown.contains("Top five"), "{shown}");
-    let plain = text(shot(&end, &HostScreen::default(), Lang::En, 120, 36).backend().buffer());
-    assert!(!plain.contains("Top five"), "leaderboard without --leaderboard: {plain}");
-    insta::assert_snapshot!("class_host_end_leaderboard_en_120x36", shot(&end, &top, Lang::En, 120, 36).backend());
+    let plain = text(
+        shot(&end, &HostScreen::default(), Lang::En, 120, 36)
+            .backend()
+            .buffer(),
+    );
+    assert!(
+        !plain.contains("Top five"),
+        "leaderboard without --leaderboard: {plain}"
+    );
+    insta::assert_snapshot!(
+        "class_host_end_leaderboard_en_120x36",
+        shot(&end, &top, Lang::En, 120, 36).backend()
+    );
 }
 
 #[test]
 fn a_too_small_terminal_gets_the_apps_message_and_a_lan_address_a_warning() {
     let host = host();
     let mut view = fixed(host.view());
-    let shown = text(shot(&view, &HostScreen::default(), Lang::En, 50, 12).backend().buffer());
+    let shown = text(
+        shot(&view, &HostScreen::default(), Lang::En, 50, 12)
+            .backend()
+            .buffer(),
+    );
     assert!(shown.contains("Please enlarge the terminal"), "{shown}");
+    assert!(!shown.contains("K7M2QX"), "{shown}");
+    // Listening on every address: the warning, and the address a student
+    // types is this machine's, never 0.0.0.0.
     view.addr = "0.0.0.0:7700".parse().unwrap();
-    let shown = text(shot(&view, &HostScreen::default(), Lang::En, 80, 24).backend().buffer());
+    let lan = HostScreen {
+        lan: vec!["192.168.1.20".parse().unwrap(), "10.0.0.7".parse().unwrap()],
+        ..HostScreen::default()
+    };
+    let shown = text(shot(&view, &lan, Lang::En, 80, 24).backend().buffer());
     assert!(shown.contains("reachable from the network"), "{shown}");
-    assert!(!shown.contains("only this machine"), "{shown}");
-    let shown = text(shot(&view, &HostScreen::default(), Lang::Zh, 80, 24).backend().buffer());
+    assert!(!shown.contains("only this machine can join"), "{shown}");
+    assert!(
+        shown.contains("class join 192.168.1.20:7700 --code K7M2QX"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("192.168.1.20:7700, 10.0.0.7:7700"),
+        "{shown}"
+    );
+    assert!(!shown.contains("join 0.0.0.0"), "{shown}");
+    insta::assert_snapshot!(
+        "class_host_lobby_lan_en_80x24",
+        shot(&view, &lan, Lang::En, 80, 24).backend()
+    );
+    let shown = text(shot(&view, &lan, Lang::Zh, 80, 24).backend().buffer());
     assert!(shown.contains("网络上的其他机器也能连接"), "{shown}");
+    insta::assert_snapshot!(
+        "class_host_lobby_lan_zh_80x24",
+        shot(&view, &lan, Lang::Zh, 80, 24).backend()
+    );
+    // No address known: it says what to type instead.
+    let shown = text(
+        shot(&view, &HostScreen::default(), Lang::En, 80, 24)
+            .backend()
+            .buffer(),
+    );
+    assert!(
+        shown.contains("this machine's network address with port 7700"),
+        "{shown}"
+    );
+    // A LAN address listened on is the one to type, with the warning.
+    view.addr = "192.168.1.20:7700".parse().unwrap();
+    let shown = text(
+        shot(&view, &HostScreen::default(), Lang::En, 80, 24)
+            .backend()
+            .buffer(),
+    );
+    assert!(shown.contains("class join 192.168.1.20:7700"), "{shown}");
+    assert!(shown.contains("reachable from the network"), "{shown}");
+}
+
+#[test]
+fn quitting_mid_session_asks_first() {
+    let mut host = host();
+    host.next_question();
+    let view = fixed(host.view());
+    let asking = HostScreen {
+        seconds_left: Some(9),
+        confirm_quit: true,
+        ..HostScreen::default()
+    };
+    for lang in [Lang::En, Lang::Zh] {
+        let t = shot(&view, &asking, lang, 80, 24);
+        insta::assert_snapshot!(format!("class_host_confirm_{lang}_80x24"), t.backend());
+    }
+    let shown = text(shot(&view, &asking, Lang::En, 80, 24).backend().buffer());
+    assert!(shown.contains("y quits"), "{shown}");
 }

@@ -101,7 +101,13 @@ fn key(state: &mut StudentState, code: KeyCode, token: &str) -> KeyOutcome {
     state.key(&KeyEvent::new(code, KeyModifiers::NONE), token)
 }
 
-fn shot(state: &StudentState, left: Option<u64>, lang: Lang, w: u16, h: u16) -> Terminal<TestBackend> {
+fn shot(
+    state: &StudentState,
+    left: Option<u64>,
+    lang: Lang,
+    w: u16,
+    h: u16,
+) -> Terminal<TestBackend> {
     let theme = Theme::named("dark").unwrap();
     let ctx = RenderCtx {
         lang,
@@ -109,7 +115,8 @@ fn shot(state: &StudentState, left: Option<u64>, lang: Lang, w: u16, h: u16) -> 
         present: false,
     };
     let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| draw(state, left, f.area(), f.buffer_mut(), &ctx)).unwrap();
+    t.draw(|f| draw(state, left, f.area(), f.buffer_mut(), &ctx))
+        .unwrap();
     t
 }
 
@@ -146,13 +153,27 @@ fn the_student_screen_follows_the_host_and_sends_the_keys_typed() {
     let q = &questions()[0];
     let right = letter(correct(q));
     // Letters typed go into the answer; Backspace takes one back.
-    assert_eq!(key(&mut state, KeyCode::Char('x'), &welcome.token), KeyOutcome::Redraw);
+    assert_eq!(
+        key(&mut state, KeyCode::Char('x'), &welcome.token),
+        KeyOutcome::Redraw
+    );
     key(&mut state, KeyCode::Backspace, &welcome.token);
     key(&mut state, KeyCode::Char(right), &welcome.token);
     let shown = screen(&state, Some(42));
     assert!(shown.contains("42 s left"), "{shown}");
     assert!(shown.contains(&format!("> {right}")), "{shown}");
-    assert!(shown.contains(q.prompt.get(Lang::En).lines().next().unwrap().split(' ').next().unwrap()));
+    assert!(
+        shown.contains(
+            q.prompt
+                .get(Lang::En)
+                .lines()
+                .next()
+                .unwrap()
+                .split(' ')
+                .next()
+                .unwrap()
+        )
+    );
     each(&state, Some(42), "question");
 
     let KeyOutcome::Send(answer) = key(&mut state, KeyCode::Enter, &welcome.token) else {
@@ -162,7 +183,11 @@ fn the_student_screen_follows_the_host_and_sends_the_keys_typed() {
     let msg = receive(&mut host, &mut conn, &mut state);
     assert_eq!(msg, HostMsg::Accepted { position: 0 });
     assert_eq!(host.view().answered, 1, "the host has the answer");
-    assert_eq!(state.seconds_left(Instant::now()), None, "no countdown once answered");
+    assert_eq!(
+        state.seconds_left(Instant::now()),
+        None,
+        "no countdown once answered"
+    );
     let shown = screen(&state, None);
     assert!(shown.contains("Answer received"), "{shown}");
     each(&state, None, "received");
@@ -195,7 +220,10 @@ fn the_student_screen_follows_the_host_and_sends_the_keys_typed() {
     assert!(shown.contains("Your score: 1/2"), "{shown}");
     each(&state, None, "end");
     // Once it is over, q quits.
-    assert_eq!(key(&mut state, KeyCode::Char('q'), &welcome.token), KeyOutcome::Quit);
+    assert_eq!(
+        key(&mut state, KeyCode::Char('q'), &welcome.token),
+        KeyOutcome::Quit
+    );
 }
 
 #[test]
@@ -219,7 +247,10 @@ fn an_exam_shows_neither_the_key_nor_right_or_wrong() {
     receive(&mut host, &mut conn, &mut state);
     let shown = screen(&state, None);
     assert!(!shown.contains('✓') && !shown.contains('✗'), "{shown}");
-    assert!(!shown.contains(q.explanation.get(Lang::En).lines().next().unwrap()), "{shown}");
+    assert!(
+        !shown.contains(q.explanation.get(Lang::En).lines().next().unwrap()),
+        "{shown}"
+    );
     each(&state, None, "exam_closed");
 }
 

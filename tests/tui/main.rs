@@ -8,7 +8,7 @@ mod common;
 
 mod answers;
 mod check;
-// mod class_host;
+mod class_host;
 mod class_student;
 mod console;
 mod drill;

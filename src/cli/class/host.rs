@@ -164,7 +164,10 @@ pub fn run(
     match theme {
         None => headless(host, args),
         Some(theme) => {
-            crate::ui::class::host::run(host, args.leaderboard, lang, &theme)?;
+            let host = crate::ui::class::host::run(host, args.leaderboard, lang, &theme)?;
+            // After the screen is gone, where the session is in the grade book.
+            let mut out = std::io::stdout().lock();
+            summary(&mut out, &host)?;
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -221,17 +224,22 @@ fn headless(mut host: Host, args: &HostArgs) -> anyhow::Result<ExitCode> {
     for event in host.step(Duration::ZERO) {
         line(&mut out, &serde_json::to_string(&event)?)?;
     }
+    summary(&mut out, &host)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `session ID: K students, M answers`.
+fn summary(out: &mut impl std::io::Write, host: &Host) -> anyhow::Result<()> {
     // Fixed words (like `score: C/N`): scripts read this line.
     let session = host
         .session()
         .map_or_else(|| "-".to_string(), |s| s.to_string());
     line(
-        &mut out,
+        out,
         &format!(
             "session {session}: {} students, {} answers",
             host.students(),
             host.answers()
         ),
-    )?;
-    Ok(ExitCode::SUCCESS)
+    )
 }

@@ -107,7 +107,10 @@ pub fn run(args: &JoinArgs, lang: Lang, look: super::Look) -> anyhow::Result<Exi
     let end = crate::ui::class::student::run(conn, &welcome, rejoin, lang, &theme)?;
     // After the screen is gone, the score stays in the terminal.
     if let Some((score, questions)) = end {
-        say(&mut io::stdout().lock(), &format!("score: {score}/{questions}"))?;
+        say(
+            &mut io::stdout().lock(),
+            &format!("score: {score}/{questions}"),
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }

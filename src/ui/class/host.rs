@@ -8,7 +8,7 @@
 //! host's waker, and wakes on its own only once a second while a question's
 //! countdown runs.
 
-use std::process::ExitCode;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::mpsc;
@@ -18,7 +18,6 @@ use anyhow::Context as _;
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEventKind};
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
@@ -56,13 +55,18 @@ pub const KEYS: &[ClassKey] = &[
 ];
 
 /// What the host screen shows besides the room.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct HostUi {
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HostScreen {
+    /// Whole seconds left on the open question (its countdown).
+    pub seconds_left: Option<u64>,
     /// `--leaderboard`: the top five at each reveal and at the end.
     pub leaderboard: bool,
     pub help: bool,
     /// "Quit mid-session?" is asked.
     pub confirm_quit: bool,
+    /// When the host listens on every address (0.0.0.0): this machine's
+    /// network addresses, the ones a student types.
+    pub lan: Vec<IpAddr>,
 }
 
 /// Whole seconds left until `deadline` (rounded up: "1 s" until it is over).
@@ -72,7 +76,8 @@ pub fn seconds_left(deadline: Instant, now: Instant) -> u64 {
 }
 
 /// Draws the host screen; `left` is the countdown of an open question.
-pub fn draw(view: &RoomView, left: Option<u64>, ui: &HostUi, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
+pub fn draw(view: &RoomView, ui: &HostScreen, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
+    let left = ui.seconds_left;
     buf.set_style(area, ctx.theme.base);
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         crate::ui::draw::too_small(area, buf, ctx);
@@ -84,34 +89,74 @@ pub fn draw(view: &RoomView, left: Option<u64>, ui: &HostUi, area: Rect, buf: &m
         Constraint::Length(1),
     ])
     .areas(area);
-    draw_top(view, top, buf, ctx);
+    draw_top(view, ui, top, buf, ctx);
     let max = usize::from(body.width.saturating_sub(2));
     let lines = match view.phase {
-        Phase::Lobby => lobby(view, max, ctx),
+        Phase::Lobby => lobby(view, ui, max, ctx),
         Phase::Open { .. } => question(view, left, false, ui, max, ctx),
         Phase::Revealed { .. } => question(view, None, true, ui, max, ctx),
         Phase::Ended => ended(view, ui, max, ctx),
     };
-    let inner = Rect {
+    let mut inner = Rect {
         x: body.x + 1,
         width: body.width.saturating_sub(2),
         ..body
     };
-    Paragraph::new(lines).render(inner, buf);
-    if ui.confirm_quit {
-        let line = t(ctx.lang, "class.host.confirm_quit");
-        buf.set_string(hints.x, hints.y, fit(line, usize::from(hints.width)), ctx.theme.warn);
-    } else {
-        draw_hints(KEYS, hints, buf, ctx);
+    if view.phase == Phase::Lobby {
+        // The code big enough to read from the back of the room.
+        let big = Rect {
+            y: inner.y + 1,
+            height: BIG_CODE_ROWS.min(inner.height.saturating_sub(1)),
+            ..inner
+        };
+        let used = crate::ui::present::big_title(
+            &view.code,
+            big,
+            buf,
+            ctx.theme.accent.patch(ctx.theme.bold),
+        ) + 1;
+        inner.y += used;
+        inner.height = inner.height.saturating_sub(used);
     }
-    if ui.help {
+    Paragraph::new(lines).render(inner, buf);
+    draw_hints(KEYS, hints, buf, ctx);
+    if ui.confirm_quit {
+        draw_confirm(body, buf, ctx);
+    } else if ui.help {
         draw_help(KEYS, body, buf, ctx);
     }
 }
 
+/// Rows of the big join code in the lobby (the 8×8 font at half height).
+const BIG_CODE_ROWS: u16 = 4;
+
+/// "Quit mid-session?" in a box in the middle of `area`.
+fn draw_confirm(area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
+    use ratatui::layout::Flex;
+    let w = area.width.saturating_sub(4).min(60);
+    let text = para(
+        t(ctx.lang, "class.host.confirm_quit"),
+        ctx.theme.warn.patch(ctx.theme.bold),
+        usize::from(w.saturating_sub(4)),
+    );
+    let h = u16::try_from(text.len() + 2).unwrap_or(u16::MAX);
+    let [row] = Layout::vertical([Constraint::Length(h)])
+        .flex(Flex::Center)
+        .areas(area);
+    let [rect] = Layout::horizontal([Constraint::Length(w)])
+        .flex(Flex::Center)
+        .areas(row);
+    crate::ui::draw::clear_overlay(rect, buf);
+    let title = t(ctx.lang, "key.quit").to_string();
+    let block = ctx.theme.block(&title, true);
+    Paragraph::new(text)
+        .block(block.padding(ratatui::widgets::Padding::horizontal(1)))
+        .render(rect, buf);
+}
+
 /// The first two rows: the code and the address, always in view (latecomers
 /// join mid-session), then a rule.
-fn draw_top(view: &RoomView, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
+fn draw_top(view: &RoomView, ui: &HostScreen, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
     let lang = ctx.lang;
     let kind = if view.exam {
         t(lang, "class.kind.live-exam")
@@ -120,14 +165,21 @@ fn draw_top(view: &RoomView, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
     };
     let spans = vec![
         Span::styled(format!(" nettutor · {kind}  "), ctx.theme.title),
-        Span::styled(format!("{}: ", t(lang, "class.host.code")), ctx.theme.muted),
+        Span::styled(label_sep(t(lang, "class.host.code_label")), ctx.theme.muted),
         Span::styled(view.code.clone(), ctx.theme.accent.patch(ctx.theme.bold)),
-        Span::styled(format!("  {}: ", t(lang, "class.host.address")), ctx.theme.muted),
-        Span::styled(view.addr.to_string(), ctx.theme.bold),
+        Span::styled(
+            format!("  {}", label_sep(t(lang, "class.host.address_label"))),
+            ctx.theme.muted,
+        ),
+        Span::styled(typed_addr(view, ui, lang), ctx.theme.bold),
         Span::styled(
             format!(
                 "  {}",
-                tf(lang, "class.host.present", &[("n", &present(view).to_string())])
+                tf(
+                    lang,
+                    "class.host.present",
+                    &[("n", &present(view).to_string())]
+                )
             ),
             ctx.theme.muted,
         ),
@@ -137,19 +189,44 @@ fn draw_top(view: &RoomView, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
     buf.set_string(area.x, area.y + 1, rule, ctx.theme.border);
 }
 
+/// The address a student types: the one listened on, or this machine's
+/// first network address when the host listens on every address.
+fn typed_addr(view: &RoomView, ui: &HostScreen, lang: Lang) -> String {
+    if !view.addr.ip().is_unspecified() {
+        return view.addr.to_string();
+    }
+    match ui.lan.first() {
+        Some(ip) => SocketAddr::new(*ip, view.addr.port()).to_string(),
+        None => format!(
+            "{}:{}",
+            t(lang, "class.host.this_machine"),
+            view.addr.port()
+        ),
+    }
+}
+
+/// A label and what follows it: a space after a Latin colon, none after a
+/// full-width one (the Chinese colon has its own space).
+fn label_sep(label: &str) -> String {
+    if label.ends_with('：') {
+        label.to_string()
+    } else {
+        format!("{label} ")
+    }
+}
+
 fn present(view: &RoomView) -> usize {
     view.students.iter().filter(|(_, on)| *on).count()
 }
 
 /// The lobby: the code big, what to type, the network warning, who is here.
-fn lobby(view: &RoomView, max: usize, ctx: &RenderCtx) -> Vec<Line<'static>> {
+fn lobby(view: &RoomView, ui: &HostScreen, max: usize, ctx: &RenderCtx) -> Vec<Line<'static>> {
     let lang = ctx.lang;
     let theme = ctx.theme;
-    let mut lines = vec![Line::default()];
-    lines.push(Line::from(Span::styled(
+    let mut lines = vec![Line::from(Span::styled(
         t(lang, "class.host.join_with").to_string(),
         theme.muted,
-    )));
+    ))];
     let spaced: String = view
         .code
         .chars()
@@ -159,18 +236,28 @@ fn lobby(view: &RoomView, max: usize, ctx: &RenderCtx) -> Vec<Line<'static>> {
     lines.push(Line::from(vec![
         Span::styled(format!("{}  ", t(lang, "class.host.code")), theme.muted),
         Span::styled(format!(" {spaced} "), theme.selected.patch(theme.bold)),
-        Span::styled(format!("   {}  ", t(lang, "class.host.address")), theme.muted),
-        Span::styled(view.addr.to_string(), theme.accent.patch(theme.bold)),
+        Span::styled(
+            format!("   {}  ", t(lang, "class.host.address")),
+            theme.muted,
+        ),
+        Span::styled(typed_addr(view, ui, lang), theme.accent.patch(theme.bold)),
     ]));
     lines.push(Line::default());
     let command = format!(
         "nettutor class join {} --code {} --name {}",
-        view.addr,
+        typed_addr(view, ui, lang),
         view.code,
         t(lang, "class.host.name_placeholder")
     );
-    lines.extend(hanging(&command, theme.code, max, "  $ ", "    ", theme.muted));
-    lines.extend(network_line(view, max, ctx));
+    lines.extend(hanging(
+        &command,
+        theme.code,
+        max,
+        "  $ ",
+        "    ",
+        theme.muted,
+    ));
+    lines.extend(network_line(view, ui, max, ctx));
     lines.push(Line::default());
     lines.push(Line::from(Span::styled(
         tf(
@@ -187,24 +274,58 @@ fn lobby(view: &RoomView, max: usize, ctx: &RenderCtx) -> Vec<Line<'static>> {
     }
     lines.push(Line::default());
     lines.extend(para(
-        &tf(lang, "class.host.start", &[("n", &view.questions.to_string())]),
+        &tf(
+            lang,
+            "class.host.start",
+            &[("n", &view.questions.to_string())],
+        ),
         theme.hint,
         max,
     ));
     lines
 }
 
-/// Loopback: only this machine; anything else: the network can reach it.
-fn network_line(view: &RoomView, max: usize, ctx: &RenderCtx) -> Vec<Line<'static>> {
+/// Loopback: only this machine can join. Anything else is said plainly:
+/// the network reaches this session, and (listening on every address)
+/// which addresses of this machine a student types.
+fn network_line(
+    view: &RoomView,
+    ui: &HostScreen,
+    max: usize,
+    ctx: &RenderCtx,
+) -> Vec<Line<'static>> {
+    let lang = ctx.lang;
     if view.addr.ip().is_loopback() {
-        para(t(ctx.lang, "class.host.loopback"), ctx.theme.muted, max)
-    } else {
-        para(
-            &tf(ctx.lang, "class.host.exposed", &[("addr", &view.addr.to_string())]),
-            ctx.theme.warn,
-            max,
-        )
+        return para(t(lang, "class.host.loopback"), ctx.theme.muted, max);
     }
+    let mut lines = para(
+        &tf(
+            lang,
+            "class.host.exposed",
+            &[("addr", &view.addr.to_string())],
+        ),
+        ctx.theme.warn,
+        max,
+    );
+    if view.addr.ip().is_unspecified() {
+        let text = if ui.lan.is_empty() {
+            tf(
+                lang,
+                "class.host.type_unknown",
+                &[("port", &view.addr.port().to_string())],
+            )
+        } else {
+            let addrs = ui
+                .lan
+                .iter()
+                .map(|ip| SocketAddr::new(*ip, view.addr.port()).to_string())
+                .collect::<Vec<_>>()
+                .join(", ");
+            tf(lang, "class.host.type_one", &[("addrs", &addrs)])
+        };
+        lines.extend(para(&text, ctx.theme.warn, max));
+    }
+    lines
 }
 
 /// Names in columns as wide as the widest (display width: CJK names count
@@ -238,7 +359,7 @@ fn question(
     view: &RoomView,
     left: Option<u64>,
     revealed: bool,
-    ui: &HostUi,
+    ui: &HostScreen,
     max: usize,
     ctx: &RenderCtx,
 ) -> Vec<Line<'static>> {
@@ -260,7 +381,10 @@ fn question(
     )];
     head.push(Span::styled("  ·  ".to_string(), theme.muted));
     if revealed {
-        head.push(Span::styled(t(lang, "class.host.closed").to_string(), theme.warn));
+        head.push(Span::styled(
+            t(lang, "class.host.closed").to_string(),
+            theme.warn,
+        ));
     } else {
         let secs = left.unwrap_or(0).to_string();
         head.push(Span::styled(
@@ -302,10 +426,17 @@ fn question(
     if revealed {
         lines.push(Line::default());
         lines.push(Line::from(vec![
-            Span::styled(format!("{} ", t(lang, "class.host.answer")), theme.muted),
+            Span::styled(label_sep(t(lang, "class.host.answer")), theme.muted),
             Span::styled(correct_answer(&q.kind), theme.good.patch(theme.bold)),
         ]));
-        lines.extend(hanging(q.explanation.get(lang), theme.base, max, "│ ", "│ ", theme.muted));
+        lines.extend(hanging(
+            q.explanation.get(lang),
+            theme.base,
+            max,
+            "│ ",
+            "│ ",
+            theme.muted,
+        ));
         if ui.leaderboard {
             lines.push(Line::default());
             lines.extend(leaderboard(view, max, ctx));
@@ -352,7 +483,10 @@ fn histogram(h: &Histogram, revealed: bool, max: usize, ctx: &RenderCtx) -> Vec<
         let style = if right { theme.good } else { theme.accent };
         let mark = if right { " ✓" } else { "" };
         lines.push(Line::from(vec![
-            Span::styled(format!("  {} ", pad(&fit(&label, label_w), label_w)), theme.key),
+            Span::styled(
+                format!("  {} ", pad(&fit(&label, label_w), label_w)),
+                theme.key,
+            ),
             Span::styled(full, style),
             Span::styled(empty, theme.muted),
             Span::styled(format!(" {count}{mark}"), theme.bold),
@@ -393,7 +527,7 @@ fn leaderboard(view: &RoomView, max: usize, ctx: &RenderCtx) -> Vec<Line<'static
 }
 
 /// The end: the class distribution, and the top five when asked for.
-fn ended(view: &RoomView, ui: &HostUi, max: usize, ctx: &RenderCtx) -> Vec<Line<'static>> {
+fn ended(view: &RoomView, ui: &HostScreen, max: usize, ctx: &RenderCtx) -> Vec<Line<'static>> {
     let lang = ctx.lang;
     let theme = ctx.theme;
     let mut lines = vec![Line::default()];
@@ -458,13 +592,7 @@ static SIGNAL: AtomicI32 = AtomicI32::new(0);
 /// Runs the host screen until the instructor quits (or a signal, or the
 /// terminal going away): the session is finished and recorded on every way
 /// out, and the terminal restored.
-pub fn run(mut host: Host, leaderboard: bool, lang: Lang, theme: &Theme) -> anyhow::Result<ExitCode> {
-    use std::io::IsTerminal as _;
-    anyhow::ensure!(
-        std::io::stdout().is_terminal(),
-        "standard output is not a terminal: the host screen needs one (for scripts use \
-         `class host --headless`)"
-    );
+pub fn run(mut host: Host, leaderboard: bool, lang: Lang, theme: &Theme) -> anyhow::Result<Host> {
     let waker = host.waker().context("cannot set up the host's wake-up")?;
     let (tx, rx) = mpsc::channel::<Wake>();
     {
@@ -512,9 +640,14 @@ pub fn run(mut host: Host, leaderboard: bool, lang: Lang, theme: &Theme) -> anyh
         theme,
         present: true,
     };
-    let mut ui = HostUi {
+    let mut ui = HostScreen {
         leaderboard,
-        ..HostUi::default()
+        lan: if host.local_addr().ip().is_unspecified() {
+            lan_addresses()
+        } else {
+            Vec::new()
+        },
+        ..HostScreen::default()
     };
     let mut dirty = true;
     let mut shown_left: Option<u64> = None;
@@ -530,9 +663,10 @@ pub fn run(mut host: Host, leaderboard: bool, lang: Lang, theme: &Theme) -> anyh
             }
             if dirty {
                 let view = host.view();
+                ui.seconds_left = left;
                 guard
                     .terminal
-                    .draw(|f| draw(&view, left, &ui, f.area(), f.buffer_mut(), &ctx))?;
+                    .draw(|f| draw(&view, &ui, f.area(), f.buffer_mut(), &ctx))?;
                 shown_left = left;
                 dirty = false;
             }
@@ -565,7 +699,7 @@ pub fn run(mut host: Host, leaderboard: bool, lang: Lang, theme: &Theme) -> anyh
                             continue;
                         }
                         if ui.confirm_quit {
-                            if matches!(key.code, KeyCode::Char('y' | 'Y' | 'q')) {
+                            if matches!(key.code, KeyCode::Char('y' | 'Y')) {
                                 return Ok(());
                             }
                             ui.confirm_quit = false;
@@ -604,22 +738,38 @@ pub fn run(mut host: Host, leaderboard: bool, lang: Lang, theme: &Theme) -> anyh
     }
     drop(guard);
     result?;
-    Ok(ExitCode::SUCCESS)
+    Ok(host)
 }
 
-/// The host screen's room drawn for a `RoomView` at `w`×`h` (tests).
-pub fn render(view: &RoomView, left: Option<u64>, ui: &HostUi, lang: Lang, w: u16, h: u16) -> Buffer {
-    let theme = Theme::fallback();
-    let ctx = RenderCtx {
-        lang,
-        theme: &theme,
-        present: true,
-    };
-    let area = Rect::new(0, 0, w, h);
-    let mut buf = Buffer::empty(area);
-    draw(view, left, ui, area, &mut buf, &ctx);
-    buf
+/// This machine's IPv4 addresses other than loopback, of interfaces that are
+/// up: what a student types when the host listens on 0.0.0.0.
+pub fn lan_addresses() -> Vec<IpAddr> {
+    let mut out = Vec::new();
+    let mut head: *mut libc::ifaddrs = std::ptr::null_mut();
+    // SAFETY: getifaddrs fills `head` with a list freed below with freeifaddrs.
+    if unsafe { libc::getifaddrs(&raw mut head) } != 0 {
+        return out;
+    }
+    let mut cur = head;
+    while !cur.is_null() {
+        // SAFETY: `cur` is a node of the list getifaddrs returned, alive until freeifaddrs.
+        let ifa = unsafe { &*cur };
+        let up = ifa.ifa_flags & u32::try_from(libc::IFF_UP).unwrap_or(0) != 0;
+        // SAFETY: a non-null ifa_addr points to a sockaddr of the family it says.
+        if up
+            && !ifa.ifa_addr.is_null()
+            && i32::from(unsafe { (*ifa.ifa_addr).sa_family }) == libc::AF_INET
+        {
+            // SAFETY: AF_INET: the sockaddr is a sockaddr_in.
+            let sin = unsafe { &*ifa.ifa_addr.cast::<libc::sockaddr_in>() };
+            let ip = Ipv4Addr::from(u32::from_be(sin.sin_addr.s_addr));
+            if !ip.is_loopback() && !out.contains(&IpAddr::V4(ip)) {
+                out.push(IpAddr::V4(ip));
+            }
+        }
+        cur = ifa.ifa_next;
+    }
+    // SAFETY: `head` came from getifaddrs and is freed once.
+    unsafe { libc::freeifaddrs(head) };
+    out
 }
-
-#[allow(dead_code)]
-fn _style_unused(_: Style) {}

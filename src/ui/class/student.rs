@@ -115,7 +115,10 @@ impl StudentState {
     pub fn apply(&mut self, msg: HostMsg, now: Instant, lang: Lang) {
         match msg {
             HostMsg::Question(v) => {
-                let same = self.question.as_ref().is_some_and(|q| q.position == v.position);
+                let same = self
+                    .question
+                    .as_ref()
+                    .is_some_and(|q| q.position == v.position);
                 if !same {
                     self.input.clear();
                     self.received = None;
@@ -128,7 +131,11 @@ impl StudentState {
                 self.asked_at = Some(now);
             }
             HostMsg::Accepted { position } => {
-                if self.question.as_ref().is_some_and(|q| q.position == position) {
+                if self
+                    .question
+                    .as_ref()
+                    .is_some_and(|q| q.position == position)
+                {
                     self.received = Some(self.sent.take().unwrap_or_else(|| self.input.clone()));
                     self.note = None;
                 }
@@ -138,7 +145,11 @@ impl StudentState {
                 reason,
                 why,
             } => {
-                if self.question.as_ref().is_none_or(|q| q.position != position) {
+                if self
+                    .question
+                    .as_ref()
+                    .is_none_or(|q| q.position != position)
+                {
                     return;
                 }
                 let sent = self.sent.take();
@@ -160,7 +171,11 @@ impl StudentState {
                 }
             }
             HostMsg::Reveal(r) => {
-                if self.question.as_ref().is_some_and(|q| q.position == r.position) {
+                if self
+                    .question
+                    .as_ref()
+                    .is_some_and(|q| q.position == r.position)
+                {
                     if self.received.is_none() {
                         self.closed = true;
                     }
@@ -256,7 +271,7 @@ pub fn draw(s: &StudentState, left: Option<u64>, area: Rect, buf: &mut Buffer, c
         head.push_str(" · ");
         head.push_str(&tf(
             lang,
-            "class.screen.question",
+            "class.student.question",
             &[
                 ("i", &(q.position + 1).to_string()),
                 ("n", &q.questions.to_string()),
@@ -267,7 +282,7 @@ pub fn draw(s: &StudentState, left: Option<u64>, area: Rect, buf: &mut Buffer, c
     if let Some(left) = left {
         let clock = format!(
             "   ⏱ {}",
-            tf(lang, "class.screen.left", &[("secs", &left.to_string())])
+            tf(lang, "class.student.left", &[("secs", &left.to_string())])
         );
         top_spans.push(Span::styled(clock, theme.accent.patch(theme.bold)));
     }
@@ -284,7 +299,11 @@ pub fn draw(s: &StudentState, left: Option<u64>, area: Rect, buf: &mut Buffer, c
     let max = usize::from(inner.width);
     let mut lines = Vec::new();
     if s.reconnecting {
-        lines.extend(para(t(lang, "class.join.lost"), theme.warn.patch(theme.bold), max));
+        lines.extend(para(
+            t(lang, "class.join.lost"),
+            theme.warn.patch(theme.bold),
+            max,
+        ));
         lines.push(Line::default());
     }
     if let Some((score, n)) = s.end {
@@ -320,14 +339,25 @@ fn question(s: &StudentState, q: &QuestionView, max: usize, ctx: &RenderCtx) -> 
     lines.extend(para(q.prompt.get(lang), theme.title, max));
     for (i, option) in q.options.iter().enumerate() {
         let first = format!("  {}) ", letter(i));
-        lines.extend(hanging(option.get(lang), theme.base, max, &first, "     ", theme.key));
+        lines.extend(hanging(
+            option.get(lang),
+            theme.base,
+            max,
+            &first,
+            "     ",
+            theme.key,
+        ));
     }
     lines.push(Line::default());
     let given = |a: &str| {
         Line::from(vec![
             Span::styled("> ", theme.key),
             Span::styled(
-                if a.is_empty() { "—".to_string() } else { a.to_string() },
+                if a.is_empty() {
+                    "—".to_string()
+                } else {
+                    a.to_string()
+                },
                 theme.bold,
             ),
         ])
@@ -347,11 +377,18 @@ fn question(s: &StudentState, q: &QuestionView, max: usize, ctx: &RenderCtx) -> 
                 };
                 lines.extend(para(&text, style.patch(theme.bold), max));
                 if let Some(ex) = &r.explanation {
-                    lines.extend(hanging(ex.get(lang), theme.base, max, "│ ", "│ ", theme.muted));
+                    lines.extend(hanging(
+                        ex.get(lang),
+                        theme.base,
+                        max,
+                        "│ ",
+                        "│ ",
+                        theme.muted,
+                    ));
                 }
             }
             // An exam: closed, nothing more until the end.
-            _ => lines.extend(para(t(lang, "class.screen.closed"), theme.muted, max)),
+            _ => lines.extend(para(t(lang, "class.student.closed"), theme.muted, max)),
         }
         lines.push(Line::default());
         lines.extend(para(t(lang, "class.student.waiting"), theme.muted, max));
@@ -386,7 +423,13 @@ fn question(s: &StudentState, q: &QuestionView, max: usize, ctx: &RenderCtx) -> 
     lines
 }
 
-fn end_card(s: &StudentState, score: usize, n: usize, max: usize, ctx: &RenderCtx) -> Vec<Line<'static>> {
+fn end_card(
+    s: &StudentState,
+    score: usize,
+    n: usize,
+    max: usize,
+    ctx: &RenderCtx,
+) -> Vec<Line<'static>> {
     let theme = ctx.theme;
     let lang = ctx.lang;
     let pct = (score * 100).checked_div(n).unwrap_or(0);
@@ -395,9 +438,13 @@ fn end_card(s: &StudentState, score: usize, n: usize, max: usize, ctx: &RenderCt
         "class.student.score",
         &[("c", &score.to_string()), ("n", &n.to_string())],
     );
-    let (full, empty) = crate::ui::quiz::view::bar(pct as f64 / 100.0, 30.min(max.saturating_sub(10)));
+    let (full, empty) =
+        crate::ui::quiz::view::bar(pct as f64 / 100.0, 30.min(max.saturating_sub(10)));
     let mut lines = vec![
-        Line::from(Span::styled(fit(&title, max), theme.title.patch(theme.bold))),
+        Line::from(Span::styled(
+            fit(&title, max),
+            theme.title.patch(theme.bold),
+        )),
         Line::from(vec![
             Span::styled(full, theme.good),
             Span::styled(empty, theme.muted),
@@ -509,7 +556,10 @@ pub fn run(
                     let at = state.asked_at.unwrap_or_else(Instant::now);
                     let q = state.question.as_ref().map_or(0.0, |q| q.seconds);
                     let deadline = at + Duration::from_secs_f64(q.max(0.0));
-                    let ms = deadline.saturating_duration_since(Instant::now()).as_millis() % 1000;
+                    let ms = deadline
+                        .saturating_duration_since(Instant::now())
+                        .as_millis()
+                        % 1000;
                     let wait = Duration::from_millis(if ms == 0 { 1000 } else { ms as u64 });
                     match rx.recv_timeout(wait) {
                         Ok(w) => Some(w),
@@ -554,7 +604,8 @@ pub fn run(
                         rejoin.name.clone(),
                         welcome.token.clone(),
                     );
-                    let (wait, limit, refused) = (rejoin.join_wait, rejoin.reconnect_for, rejoin.refused);
+                    let (wait, limit, refused) =
+                        (rejoin.join_wait, rejoin.reconnect_for, rejoin.refused);
                     std::thread::spawn(move || {
                         let started = Instant::now();
                         loop {
