@@ -77,8 +77,15 @@ pub struct QuizArgs {
     /// http and dhcp labs on loopback first (a few seconds, parameters from
     /// the seed), then asks what they showed; `--topic sockets` or `lab`
     /// picks among them.
-    #[arg(long, requires = "plain", conflicts_with = "due")]
+    #[arg(long, requires = "plain", conflicts_with_all = ["due", "net"])]
     pub labs: bool,
+
+    /// Questions from the virtual network's real outcomes: runs its
+    /// experiments first (Linux user namespaces; tcp-loss at 5 % loss with the
+    /// quiz's seed), then asks what they showed. Without user namespaces it
+    /// says why and asks nothing.
+    #[arg(long, requires = "plain", conflicts_with = "due")]
+    pub net: bool,
 
     #[command(subcommand)]
     pub cmd: Option<QuizCmd>,
@@ -216,6 +223,23 @@ pub fn run(args: QuizArgs, lessons: Option<PathBuf>, lang: Lang) -> anyhow::Resu
             }
             Err(why) => {
                 warn(&format!("nettutor: no lab questions: {why}"));
+                return Ok(ExitCode::from(2));
+            }
+        }
+    } else if args.net {
+        let mut rng = <rand_chacha::ChaCha8Rng as rand::SeedableRng>::seed_from_u64(spec.seed);
+        match crate::quiz::generators::net::offer(
+            &mut rng,
+            None,
+            crate::quiz::generators::net::DEFAULT_LOSS_PCT,
+            spec.seed,
+        ) {
+            Ok(mut questions) => {
+                questions.truncate(count);
+                questions
+            }
+            Err(skipped) => {
+                warn(&format!("nettutor: {skipped}"));
                 return Ok(ExitCode::from(2));
             }
         }

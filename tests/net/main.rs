@@ -14,3 +14,4 @@ mod vnet_checksums;
 mod vnet_experiments;
 mod vnet_lab;
 mod vnet_link;
+mod vnet_quiz;

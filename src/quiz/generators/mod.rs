@@ -5,6 +5,7 @@
 mod binary;
 mod lab;
 pub mod labrun;
+pub mod net;
 mod osi;
 mod ports;
 pub mod subnet;
