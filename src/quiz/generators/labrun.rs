@@ -994,7 +994,7 @@ fn framing_text(framing: &str) -> Text {
         ),
         "content-length" => text(
             "a Content-Length header gives the body's size in bytes",
-            "Content-Length 头部给出正文的字节数",
+            "Content-Length 首部给出正文的字节数",
         ),
         "blank" => text(
             "a blank line (CRLF CRLF) after the body",
@@ -1044,7 +1044,7 @@ fn http_framing(rng: &mut ChaCha8Rng, case: &Case, r: &Report) -> Result<Questio
                 }
             ),
             format!(
-                "实验的客户端按{}读出了那个响应的正文（{bytes} 字节）。TCP 是字节流，所以 HTTP 自己给正文分帧——要么预先给出长度，要么分块——同一个连接上紧接着还能传下一个响应。空行结束的是头部，不是正文。",
+                "实验的客户端按{}读出了那个响应的正文（{bytes} 字节）。TCP 是字节流，所以 HTTP 自己给正文分帧——要么预先给出长度，要么分块——同一个连接上紧接着还能传下一个响应。空行结束的是首部，不是正文。",
                 if framing == "chunked" {
                     "分块"
                 } else {
@@ -1097,7 +1097,7 @@ fn http_content_length(rng: &mut ChaCha8Rng, case: &Case, r: &Report) -> Result<
                 "The lab's client read Content-Length: {len} and took exactly {len} bytes after the blank line: every character and the newline, one byte each. Content-Length counts the body only — not the headers, not the CRLF CRLF that ends them."
             ),
             format!(
-                "实验的客户端读到 Content-Length: {len}，并在空行之后正好取了 {len} 字节：每个字符和换行符各占一个字节。Content-Length 只计正文——不含头部，也不含结束头部的 CRLF CRLF。"
+                "实验的客户端读到 Content-Length: {len}，并在空行之后正好取了 {len} 字节：每个字符和换行符各占一个字节。Content-Length 只计正文——不含首部，也不含结束首部的 CRLF CRLF。"
             ),
         ),
         case.panel_arg(Run::Http),
