@@ -210,7 +210,13 @@ pub fn run(args: QuizArgs, lessons: Option<PathBuf>, lang: Lang) -> anyhow::Resu
         mastery.due()
     };
     let spec = QuizSpec {
-        topics,
+        // The virtual network's questions are all of the lab topic: the
+        // header names that, not every topic.
+        topics: if args.net {
+            vec![crate::quiz::Topic::Lab]
+        } else {
+            topics
+        },
         count,
         seed: args.seed.unwrap_or_else(session::fresh_seed),
     };
