@@ -7,6 +7,7 @@ use std::io::{BufRead as _, Write as _};
 use std::time::Instant;
 
 use super::proto::{Outcome, Params, Reply, Request};
+use super::watch::{KernelEvent, Watcher};
 use super::{VnetError, check, experiments, network::Network, ns};
 
 /// The environment variable carrying the tutor's pid: a child whose parent is
@@ -25,14 +26,7 @@ pub fn serve() -> u8 {
     if parent.is_some_and(|p| p != nix::unistd::getppid().as_raw()) {
         return 1;
     }
-    let stdout = std::io::stdout();
-    let say = |reply: &Reply| -> bool {
-        let Ok(line) = serde_json::to_string(reply) else {
-            return false;
-        };
-        let mut out = stdout.lock();
-        writeln!(out, "{line}").and_then(|()| out.flush()).is_ok()
-    };
+    let say = |reply: &Reply| say(reply);
     // The namespace the process sits in between experiments: empty but for lo.
     let _home = match ns::enter_lab_user_namespace() {
         Ok(home) => home,
@@ -74,7 +68,18 @@ pub fn serve() -> u8 {
     0
 }
 
+/// Writes one reply line to the tutor (stdout, locked per line: the watcher's
+/// thread writes events between them).
+fn say(reply: &Reply) -> bool {
+    let Ok(line) = serde_json::to_string(reply) else {
+        return false;
+    };
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{line}").and_then(|()| out.flush()).is_ok()
+}
+
 /// One experiment on a network of its own: built, checked, run, dropped.
+/// Kernel changes inside it are streamed to the tutor while it runs.
 fn run(name: &str, params: &Params) -> Result<Outcome, VnetError> {
     let experiment =
         experiments::find(name).ok_or_else(|| VnetError::UnknownExperiment(name.to_string()))?;
@@ -85,9 +90,17 @@ fn run(name: &str, params: &Params) -> Result<Outcome, VnetError> {
             serde_json::to_string(&isolation).unwrap_or_default(),
         ));
     }
+    // Subscribed before the first frame: every change the run causes is heard.
+    let watcher = Watcher::start(
+        &net,
+        Box::new(|event: &KernelEvent| {
+            say(&Reply::Event(Box::new(event.clone())));
+        }),
+    )?;
     let started = Instant::now();
     let result = (experiment.run)(&mut net, params);
     let run_us = micros(started.elapsed());
+    watcher.finish();
     let setup_us = micros(net.setup);
     let dropped = Instant::now();
     drop(net);
@@ -101,6 +114,7 @@ fn run(name: &str, params: &Params) -> Result<Outcome, VnetError> {
         setup_us,
         run_us,
         teardown_us,
+        events: Vec::new(),
     })
 }
 
