@@ -14,6 +14,9 @@ use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
 
+#[path = "common/big_folder.rs"]
+mod big_folder;
+
 fn main() {
     divan::main();
 }
@@ -28,12 +31,16 @@ fn app(lang: Lang, screen: Screen) -> App {
 
 /// The app on `screen` as it opens (the lesson list, not a lesson).
 fn app_on(lang: Lang, screen: Screen) -> App {
+    app_with(lang, screen, LessonSet::embedded().unwrap_or_default())
+}
+
+/// The app on `screen` with its own lesson set.
+fn app_with(lang: Lang, screen: Screen, lessons: LessonSet) -> App {
     let (tx, _rx) = mpsc::channel();
     let opts = Options {
         lang,
         ..Options::default()
     };
-    let lessons = LessonSet::embedded().unwrap_or_default();
     let mut app = App::new(&opts, Theme::fallback(), lessons, None, tx);
     app.update(Msg::Open(screen));
     app
@@ -90,7 +97,10 @@ fn key(code: KeyCode) -> KeyEvent {
 /// One iteration: a letter typed into the open search box and its frame, then
 /// Backspace and its frame (so the query stays "tc" + one letter).
 fn keystroke_to_frame(bencher: divan::Bencher, screen: Screen, lang: Lang) {
-    let mut app = app_on(lang, screen);
+    keys_to_frames(bencher, app_on(lang, screen));
+}
+
+fn keys_to_frames(bencher: divan::Bencher, mut app: App) {
     for code in [KeyCode::Char('/'), KeyCode::Char('t'), KeyCode::Char('c')] {
         app.on_key(key(code));
     }
@@ -109,6 +119,15 @@ fn keystroke_to_frame(bencher: divan::Bencher, screen: Screen, lang: Lang) {
 #[divan::bench(args = [Lang::En, Lang::Zh])]
 fn lesson_search_two_keys_200x60(bencher: divan::Bencher, lang: Lang) {
     keystroke_to_frame(bencher, Screen::Lessons, lang);
+}
+
+/// The same two keys on a teacher's folder of 500 lessons × 20 steps (the
+/// index is built before timing starts, at the first query).
+#[divan::bench(args = [Lang::En, Lang::Zh])]
+fn lesson_search_two_keys_500_lessons_200x60(bencher: divan::Bencher, lang: Lang) {
+    let set = LessonSet::from_files("bench", big_folder::lessons(500, 20))
+        .expect("the generated folder is valid");
+    keys_to_frames(bencher, app_with(lang, Screen::Lessons, set));
 }
 
 #[divan::bench(args = [Lang::En, Lang::Zh])]

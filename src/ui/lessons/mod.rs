@@ -363,7 +363,7 @@ impl Panel for LessonsView {
         };
         match search.key(&key, self.hits.len()) {
             SearchKey::Changed => {
-                self.hits = index_of(&self.index, &self.set).search(search.query())
+                self.hits = index_of(&self.index, &self.set).search(&self.set, search.query())
             }
             SearchKey::Moved => {}
             SearchKey::Full => ctx.say(t(ctx.lang, "status.field_full")),
@@ -387,7 +387,7 @@ impl Panel for LessonsView {
             if !search.paste(text) {
                 ctx.say(t(ctx.lang, "status.field_full"));
             }
-            self.hits = index_of(&self.index, &self.set).search(search.query());
+            self.hits = index_of(&self.index, &self.set).search(&self.set, search.query());
         }
         TextInput::Consumed(None)
     }
