@@ -44,6 +44,9 @@ pub fn serve() -> u8 {
             return 1;
         }
     };
+    // Frames stamped as they cross the wires, from the first experiment's
+    // first frame on (see `Stamping`); without it stamps may lag, no more.
+    let _stamping = super::capture::Stamping::on().ok();
     if !say(&Reply::Ready) {
         return 1;
     }
@@ -83,23 +86,28 @@ fn say(reply: &Reply) -> bool {
 fn run(name: &str, params: &Params) -> Result<Outcome, VnetError> {
     let experiment =
         experiments::find(name).ok_or_else(|| VnetError::UnknownExperiment(name.to_string()))?;
-    let mut net = Network::build((experiment.spec)())?;
+    let mut net = Network::begin((experiment.spec)())?;
+    // Subscribed in every namespace before the first link exists: the
+    // set-up's changes are heard (links made and brought up, routes), then
+    // every change the run causes.
+    let mut watcher = Watcher::start(
+        &net,
+        Box::new(|event: &KernelEvent| {
+            say(&Reply::Event(Box::new(event.clone())));
+        }),
+    )?;
+    net.complete()?;
     let isolation = check::check(&mut net)?;
     if !isolation.ok {
         return Err(VnetError::Isolation(
             serde_json::to_string(&isolation).unwrap_or_default(),
         ));
     }
-    // Subscribed before the first frame: every change the run causes is heard.
-    let watcher = Watcher::start(
-        &net,
-        Box::new(|event: &KernelEvent| {
-            say(&Reply::Event(Box::new(event.clone())));
-        }),
-    )?;
+    watcher.begin_run()?;
     let started = Instant::now();
     let result = (experiment.run)(&mut net, params);
     let run_us = micros(started.elapsed());
+    // Its sockets hold the namespaces: stopped before they are dropped.
     watcher.finish();
     let setup_us = micros(net.setup);
     let dropped = Instant::now();
