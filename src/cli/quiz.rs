@@ -73,6 +73,13 @@ pub struct QuizArgs {
     #[arg(long)]
     pub progress: bool,
 
+    /// Questions from the virtual network's real outcomes: runs its
+    /// experiments first (Linux user namespaces; tcp-loss at 5 % loss with the
+    /// quiz's seed), then asks what they showed. Without user namespaces it
+    /// says why and asks nothing.
+    #[arg(long, requires = "plain", conflicts_with = "due")]
+    pub net: bool,
+
     #[command(subcommand)]
     pub cmd: Option<QuizCmd>,
 }
@@ -196,11 +203,34 @@ pub fn run(args: QuizArgs, lessons: Option<PathBuf>, lang: Lang) -> anyhow::Resu
         mastery.due()
     };
     let spec = QuizSpec {
-        topics,
+        // The virtual network's questions are all of the lab topic: the
+        // header names that, not every topic.
+        topics: if args.net {
+            vec![crate::quiz::Topic::Lab]
+        } else {
+            topics
+        },
         count,
         seed: args.seed.unwrap_or_else(session::fresh_seed),
     };
-    let questions = if args.due {
+    let questions = if args.net {
+        let mut rng = <rand_chacha::ChaCha8Rng as rand::SeedableRng>::seed_from_u64(spec.seed);
+        match crate::quiz::generators::net::offer(
+            &mut rng,
+            None,
+            crate::quiz::generators::net::DEFAULT_LOSS_PCT,
+            spec.seed,
+        ) {
+            Ok(mut questions) => {
+                questions.truncate(count);
+                questions
+            }
+            Err(skipped) => {
+                warn(&format!("nettutor: {skipped}"));
+                return Ok(ExitCode::from(2));
+            }
+        }
+    } else if args.due {
         let now = chrono::Utc::now();
         let questions = mastery.due_quiz(&spec, &set.questions, now);
         if questions.is_empty() {

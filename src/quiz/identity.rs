@@ -6,7 +6,9 @@
 //! the same options), whatever order their seeds showed the options in, so
 //! per-question statistics over a class mean something. The answer a student
 //! gave is kept by content too ([`answer_value`]): "b" under one seed is "d"
-//! under another, "10.0.0.1" is the same under both.
+//! under another, "10.0.0.1" is the same under both. A question from the
+//! virtual network's real outcomes ([`generators::net`]) is named the same way:
+//! its generator's id and a digest of the facts the run gave it.
 
 use sha2::{Digest, Sha256};
 
@@ -16,7 +18,7 @@ use crate::lesson::{Question, QuestionKind};
 
 /// The instance id of `q` (see the module docs).
 pub fn instance_id(q: &Question) -> String {
-    if generators::by_id(&q.id).is_none() {
+    if generators::by_id(&q.id).is_none() && !generators::net::IDS.contains(&q.id.as_str()) {
         return q.id.clone();
     }
     let digest = Sha256::digest(case_text(q).as_bytes());

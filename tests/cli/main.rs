@@ -12,6 +12,7 @@ mod class_gradebook;
 mod class_live;
 mod class_load;
 mod class_misbehave;
+mod class_reconnect;
 mod drill_plain;
 mod handout;
 mod handshake_export;

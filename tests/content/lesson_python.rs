@@ -21,22 +21,29 @@ fn python3() -> bool {
     found
 }
 
-/// The ```python blocks of the step of `lesson` whose English title contains
-/// `title`, in `lang` ("en" or "zh").
+/// The ```python blocks of the steps of `lesson` whose English titles contain
+/// `title` (a program shown over "(1/3)", "(2/3)", … steps: its parts in
+/// order), in `lang` ("en" or "zh").
 pub(crate) fn python_blocks(lesson: &str, title: &str, zh: bool) -> Vec<String> {
     let set = LessonSet::embedded().unwrap();
     let l = set
         .lesson(lesson)
         .unwrap_or_else(|| panic!("no lesson {lesson}"));
-    let step = l
+    let steps: Vec<_> = l
         .steps
         .iter()
-        .find(|s| s.title.en.contains(title))
-        .unwrap_or_else(|| panic!("no step '{title}' in {lesson}"));
-    let body = if zh { &step.body.zh } else { &step.body.en };
+        .filter(|s| s.title.en.contains(title))
+        .collect();
+    assert!(!steps.is_empty(), "no step '{title}' in {lesson}");
     let mut blocks = Vec::new();
     let mut current: Option<String> = None;
-    for line in body.lines() {
+    for line in steps.iter().flat_map(|s| {
+        if zh {
+            s.body.zh.lines()
+        } else {
+            s.body.en.lines()
+        }
+    }) {
         match (&mut current, line.trim_end()) {
             (None, "```python") => current = Some(String::new()),
             (Some(code), "```") => {
@@ -129,18 +136,24 @@ impl Drop for PyServer {
 /// free one, and wait until `probe` gets an answer from it.
 fn start_python(code: &str, fixed: &str, probe: fn(u16) -> std::io::Result<()>) -> PyServer {
     use std::time::{Duration, Instant};
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    // Free for TCP and for UDP: some lessons' servers bind both.
+    let port = (0..50)
+        .find_map(|_| {
+            let tcp = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            let port = tcp.local_addr().unwrap().port();
+            std::net::UdpSocket::bind(("127.0.0.1", port))
+                .ok()
+                .map(|_| port)
+        })
+        .expect("a port free for TCP and UDP");
     assert!(code.contains(fixed), "the lesson's server binds {fixed}");
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("server.py");
     std::fs::write(&file, code.replace(fixed, &port.to_string())).unwrap();
     let child = Command::new("python3")
         .arg(&file)
-        .stdin(std::process::Stdio::null())
+        // An open, silent keyboard (the chat servers read it); closed on drop.
+        .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -300,6 +313,189 @@ fn lesson_37s_thread_and_selectors_servers_serve_five_clients_at_once() {
             let server = start_python(&code, "9000", probe);
             let took = five_at_once(server.port, pause);
             assert!(took < 3 * t, "{title}: five clients took {took} ms");
+        }
+    }
+}
+
+/// One line from `r`, within its stream's read timeout.
+fn read_line(r: &mut std::io::BufReader<std::net::TcpStream>) -> std::io::Result<String> {
+    use std::io::BufRead;
+    let mut line = String::new();
+    if r.read_line(&mut line)? == 0 {
+        return Err(std::io::ErrorKind::UnexpectedEof.into());
+    }
+    Ok(line)
+}
+
+/// A chat client: its stream and a line reader on the same socket.
+fn chat_client(
+    port: u16,
+) -> std::io::Result<(std::net::TcpStream, std::io::BufReader<std::net::TcpStream>)> {
+    let s = stream(port)?;
+    let r = std::io::BufReader::new(s.try_clone()?);
+    Ok((s, r))
+}
+
+/// Ready when a line comes back to its sender.
+fn chat_probe(port: u16) -> std::io::Result<()> {
+    use std::io::Write;
+    let (mut s, mut r) = chat_client(port)?;
+    s.write_all(b"probe\n")?;
+    read_line(&mut r)?;
+    s.write_all(b"bye\n")
+}
+
+/// Client A joins and stays; client B joins and speaks: how long B waited
+/// for its reply (None: no reply within `wait`), and what A then read.
+fn second_chat_client(port: u16, wait: std::time::Duration) -> (Option<u128>, Option<String>) {
+    use std::io::Write;
+    let (mut a, mut ar) = chat_client(port).unwrap();
+    a.write_all(b"one\n").unwrap();
+    let first = read_line(&mut ar).unwrap();
+    assert!(first.ends_with(": one\n"), "{first:?}");
+    // A is still connected and silent from here on.
+    let (mut b, mut br) = chat_client(port).unwrap();
+    b.set_read_timeout(Some(wait)).unwrap();
+    a.set_read_timeout(Some(wait)).unwrap();
+    let start = std::time::Instant::now();
+    b.write_all(b"two\n").unwrap();
+    let Ok(reply) = read_line(&mut br) else {
+        return (None, None);
+    };
+    let waited = start.elapsed().as_millis();
+    assert!(reply.ends_with(": two\n"), "{reply:?}");
+    (Some(waited), read_line(&mut ar).ok())
+}
+
+#[test]
+fn lesson_33s_chat_rooms_answer_a_second_client_while_the_first_stays() {
+    if !python3() {
+        return;
+    }
+    let wait = std::time::Duration::from_secs(3);
+    let spawn = "threading.Thread(target=serve, args=(conn, addr), daemon=True).start()";
+    for zh in [false, true] {
+        for title in ["a thread per client", "in one thread: selectors"] {
+            let blocks = python_blocks("ex-tcp-chat", title, zh);
+            assert!(blocks.len() >= 2, "{title}: a program over several steps");
+            let server = start_python(&blocks.concat(), "8080", chat_probe);
+            let (waited, to_a) = second_chat_client(server.port, wait);
+            let waited = waited.unwrap_or_else(|| panic!("{title}: B got no reply"));
+            assert!(waited < 1500, "{title}: B waited {waited} ms");
+            // The room passed B's line to A, who is still connected.
+            assert!(
+                to_a.as_deref().is_some_and(|l| l.ends_with(": two\n")),
+                "{title}: A read {to_a:?}"
+            );
+            drop(server);
+        }
+    }
+    // The same server made iterative (the course's shape): B hangs behind A.
+    let threads = python_blocks("ex-tcp-chat", "a thread per client", false).concat();
+    assert!(threads.contains(spawn));
+    let iterative = threads.replace(spawn, "serve(conn, addr)");
+    let server = start_python(&iterative, "8080", chat_probe);
+    let (waited, _) = second_chat_client(server.port, std::time::Duration::from_millis(600));
+    assert_eq!(
+        waited, None,
+        "the iterative server answered B while A stayed"
+    );
+}
+
+/// A UDP chat client bound to an ephemeral port on loopback.
+fn udp_client(port: u16, wait: std::time::Duration) -> std::io::Result<std::net::UdpSocket> {
+    let s = std::net::UdpSocket::bind("127.0.0.1:0")?;
+    s.connect(("127.0.0.1", port))?;
+    s.set_read_timeout(Some(wait))?;
+    Ok(s)
+}
+
+fn udp_recv(s: &std::net::UdpSocket) -> std::io::Result<String> {
+    let mut buf = [0u8; 2048];
+    let n = s.recv(&mut buf)?;
+    Ok(String::from_utf8_lossy(&buf[..n]).into_owned())
+}
+
+#[test]
+fn lesson_35s_udp_rooms_answer_a_second_client_while_the_keyboard_is_idle() {
+    if !python3() {
+        return;
+    }
+    let wait = std::time::Duration::from_secs(3);
+    let probe = |port| {
+        let s = udp_client(port, std::time::Duration::from_millis(200))?;
+        s.send(b"probe")?;
+        udp_recv(&s)?;
+        s.send(b"bye").map(drop)
+    };
+    for zh in [false, true] {
+        for title in ["a room with a thread", "in one thread: selectors"] {
+            let blocks = python_blocks("ex-udp-chat", title, zh);
+            assert!(blocks.len() >= 2, "{title}: a program over several steps");
+            let server = start_python(&blocks.concat(), "9000", probe);
+            let a = udp_client(server.port, wait).unwrap();
+            a.send(b"one").unwrap();
+            let first = udp_recv(&a).unwrap();
+            assert!(first.ends_with(": one"), "{first:?}");
+            // The server's keyboard is open and nobody types: B still gets served.
+            let b = udp_client(server.port, wait).unwrap();
+            let start = std::time::Instant::now();
+            b.send("二".as_bytes()).unwrap();
+            let reply = udp_recv(&b).unwrap_or_else(|e| panic!("{title}: B got no reply: {e}"));
+            let waited = start.elapsed().as_millis();
+            assert!(reply.ends_with(": 二"), "{reply:?}");
+            assert!(waited < 1500, "{title}: B waited {waited} ms");
+            let to_a = udp_recv(&a).unwrap();
+            assert_eq!(to_a, reply, "{title}: the room passes B's line to A");
+            drop(server);
+        }
+    }
+}
+
+#[test]
+fn lesson_36s_udp_and_tcp_time_servers_answer_while_a_tcp_client_is_silent() {
+    if !python3() {
+        return;
+    }
+    fn ask_tcp(port: u16) -> std::io::Result<String> {
+        use std::io::{Read, Write};
+        let mut s = stream(port)?;
+        s.write_all(b"%Y")?;
+        s.shutdown(std::net::Shutdown::Write)?;
+        let mut answer = String::new();
+        s.read_to_string(&mut answer)?;
+        Ok(answer)
+    }
+    let is_year =
+        |a: &str| a.len() == 4 && a.starts_with("20") && a.bytes().all(|b| b.is_ascii_digit());
+    for zh in [false, true] {
+        for title in ["at once: threads", "in one thread: selectors"] {
+            let blocks = python_blocks("ex-udp-time", title, zh);
+            assert!(blocks.len() >= 2, "{title}: a program over several steps");
+            let server = start_python(&blocks.concat(), "9090", |p| ask_tcp(p).map(drop));
+            // First in: a TCP client that connects and says nothing.
+            let silent = stream(server.port).unwrap();
+            let start = std::time::Instant::now();
+            let udp = udp_client(server.port, std::time::Duration::from_secs(3)).unwrap();
+            udp.send(b"%Y").unwrap();
+            let by_udp = udp_recv(&udp).unwrap_or_else(|e| panic!("{title}: no UDP answer: {e}"));
+            let by_tcp = ask_tcp(server.port).unwrap();
+            let waited = start.elapsed().as_millis();
+            assert!(is_year(&by_udp), "{title}: {by_udp:?}");
+            assert!(is_year(&by_tcp), "{title}: {by_tcp:?}");
+            assert!(
+                waited < 1500,
+                "{title}: the second clients waited {waited} ms"
+            );
+            // And the silent one is still being waited for, not dropped.
+            silent.set_nonblocking(true).unwrap();
+            let mut buf = [0u8; 1];
+            let still = std::io::Read::read(&mut &silent, &mut buf);
+            assert!(
+                matches!(&still, Err(e) if e.kind() == std::io::ErrorKind::WouldBlock),
+                "{title}: the silent client's connection: {still:?}"
+            );
+            drop(server);
         }
     }
 }

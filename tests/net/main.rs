@@ -15,3 +15,4 @@ mod vnet_events;
 mod vnet_experiments;
 mod vnet_lab;
 mod vnet_link;
+mod vnet_quiz;

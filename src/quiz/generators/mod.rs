@@ -4,6 +4,7 @@
 
 mod binary;
 mod lab;
+pub mod net;
 mod osi;
 mod ports;
 pub mod subnet;

@@ -1,0 +1,310 @@
+//! Quiz questions from the virtual network's real outcomes
+//! (`quiz::generators::net`): each experiment runs for real (`nettutor net
+//! run NAME --json`), the questions are generated from its JSON report, and
+//! each question's key is checked against the report's own fact — and, where
+//! the fact is a law of the protocol, against the law (A ARPs for its
+//! gateway, not for C; the TTL drops by one at R; TCP delivers every byte).
+
+use std::path::Path;
+
+use nettutor::lesson::{LessonSet, Question, QuestionKind};
+use nettutor::quiz::generators::net::{self, Skipped};
+use nettutor::quiz::identity::instance_id;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use serde_json::Value;
+
+use super::vnet_lab::{ONE_LAB, run, run_with};
+use crate::common;
+use crate::common::run::BIN;
+
+fn questions(name: &str, report: &Value, seed: u64) -> Vec<Question> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    net::from_report(&mut rng, name, report).unwrap()
+}
+
+fn by_id<'a>(qs: &'a [Question], id: &str) -> &'a Question {
+    qs.iter()
+        .find(|q| q.id == id)
+        .unwrap_or_else(|| panic!("no question {id}"))
+}
+
+/// The right option's English text.
+fn key(q: &Question) -> String {
+    match &q.kind {
+        QuestionKind::Choice { options, correct } => options[*correct].en.clone(),
+        QuestionKind::TrueFalse { correct } => correct.to_string(),
+        other => panic!("{}: unexpected kind {other:?}", q.id),
+    }
+}
+
+/// What every network question must be: a known id, known concepts, both
+/// languages, distinct options, an instance id that names its facts, and
+/// options shuffled by the seed while the instance stays the same.
+fn well_formed(name: &str, report: &Value) {
+    let set = LessonSet::embedded().unwrap();
+    let first = questions(name, report, 0);
+    assert!(!first.is_empty());
+    for q in &first {
+        assert!(net::IDS.contains(&q.id.as_str()), "{}", q.id);
+        for c in &q.concepts {
+            assert!(
+                set.curriculum.get(c).is_some(),
+                "{}: unknown concept {c}",
+                q.id
+            );
+        }
+        for t in [&q.prompt, &q.explanation] {
+            assert!(
+                !t.en.trim().is_empty() && !t.zh.trim().is_empty(),
+                "{}",
+                q.id
+            );
+            assert!(
+                t.zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "{}: no Chinese in {:?}",
+                q.id,
+                t.zh
+            );
+        }
+        if let QuestionKind::Choice { options, .. } = &q.kind {
+            assert!(options.len() >= 3, "{}: {options:?}", q.id);
+            let mut texts: Vec<&str> = options.iter().map(|o| o.en.as_str()).collect();
+            texts.sort_unstable();
+            texts.dedup();
+            assert_eq!(texts.len(), options.len(), "{}: repeated option", q.id);
+        }
+        let instance = instance_id(q);
+        assert!(
+            instance.starts_with(&format!("{}#", q.id)) && instance.len() == q.id.len() + 17,
+            "{instance}"
+        );
+    }
+    // Other seeds: the same instances and keys; the options in other orders.
+    let mut orders = std::collections::BTreeSet::new();
+    for seed in 0..16 {
+        let qs = questions(name, report, seed);
+        assert_eq!(qs.len(), first.len());
+        for (q, f) in qs.iter().zip(&first) {
+            assert_eq!(instance_id(q), instance_id(f));
+            assert_eq!(key(q), key(f));
+            if let QuestionKind::Choice { options, .. } = &q.kind {
+                orders.insert(
+                    options
+                        .iter()
+                        .map(|o| o.en.clone())
+                        .collect::<Vec<_>>()
+                        .join("|"),
+                );
+            }
+        }
+    }
+    assert!(
+        orders.len() > first.len(),
+        "options never reshuffled: {orders:?}"
+    );
+}
+
+#[test]
+fn arp_questions_key_what_the_kernel_did() {
+    let test = "arp_questions_key_what_the_kernel_did";
+    let Some(same) = run(test, "arp-same-lan") else {
+        return;
+    };
+    let r = same.report();
+    let qs = questions("arp-same-lan", r, 1);
+    assert_eq!(
+        key(by_id(&qs, net::ARP_TARGET_SAME_LAN)),
+        r["arp_request"]["target_ip"]
+    );
+    assert_eq!(key(by_id(&qs, net::ARP_TARGET_SAME_LAN)), "192.168.1.20");
+    assert_eq!(r["arp_request"]["dst_mac"], "ff:ff:ff:ff:ff:ff");
+    assert!(key(by_id(&qs, net::ARP_REQUEST_DST)).starts_with("ff:ff:ff:ff:ff:ff"));
+    assert!(by_id(&qs, net::ARP_TARGET_SAME_LAN).panel.is_some());
+    well_formed("arp-same-lan", r);
+
+    let Some(via) = run(test, "arp-via-gateway") else {
+        return;
+    };
+    let r = via.report();
+    let qs = questions("arp-via-gateway", r, 1);
+    let target = key(by_id(&qs, net::ARP_TARGET_GATEWAY));
+    assert_eq!(target, r["a_arp_requests"][0]["target_ip"]);
+    // The exam trap, by the kernel: the gateway, never C.
+    assert_eq!(target, r["gateway"]);
+    assert_ne!(target, r["ping"]["to"]);
+    let ttl = key(by_id(&qs, net::TTL_AT_C));
+    assert_eq!(ttl, r["echo_lan2"]["ttl"].to_string());
+    assert_eq!(
+        ttl.parse::<u64>().unwrap() + 1,
+        r["echo_lan1"]["ttl"].as_u64().unwrap()
+    );
+    assert!(by_id(&qs, net::TTL_AT_C).prompt.en.contains("TTL 64"));
+    well_formed("arp-via-gateway", r);
+}
+
+#[test]
+fn routing_mtu_and_traceroute_questions_key_the_reports() {
+    let test = "routing_mtu_and_traceroute_questions_key_the_reports";
+    let Some(routing) = run(test, "routing") else {
+        return;
+    };
+    let r = routing.report();
+    let qs = questions("routing", r, 2);
+    let hop = key(by_id(&qs, net::NEXT_HOP));
+    assert_eq!(hop, r["next_hop_after"]);
+    assert_eq!(hop, r["added_route"]["via"], "the more specific route wins");
+    assert_ne!(hop, r["next_hop_before"]);
+    well_formed("routing", r);
+
+    let Some(mtu) = run(test, "mtu") else {
+        return;
+    };
+    let r = mtu.report();
+    let qs = questions("mtu", r, 2);
+    let fragments = key(by_id(&qs, net::MTU_FRAGMENTS));
+    let at_c = r["udp"]["fragments_at_c"].as_array().unwrap();
+    assert_eq!(fragments, at_c.len().to_string());
+    // Every fragment fits the narrow link, and together they carry the datagram.
+    assert!(at_c.iter().all(|f| f["ip_len"].as_u64().unwrap() <= 1280));
+    assert!(at_c.len() > r["udp"]["fragments_at_a"].as_array().unwrap().len());
+    let segment = key(by_id(&qs, net::PMTU_SEGMENT));
+    assert_eq!(segment, r["tcp"]["largest_segment_after"].to_string());
+    assert!(segment.parse::<u64>().unwrap() <= 1280);
+    well_formed("mtu", r);
+
+    let Some(trace) = run(test, "traceroute") else {
+        return;
+    };
+    let r = trace.report();
+    let qs = questions("traceroute", r, 2);
+    let first = key(by_id(&qs, net::TRACEROUTE_FIRST_HOP));
+    assert_eq!(r["probes"][0]["answer"]["icmp_type"], 11);
+    assert_eq!(
+        first,
+        format!(
+            "{}, with ICMP time exceeded",
+            r["hops"][0].as_str().unwrap()
+        )
+    );
+    assert!(first.starts_with("192.168.1.1,"), "{first}");
+    well_formed("traceroute", r);
+}
+
+#[test]
+fn tcp_loss_questions_key_the_run_at_its_loss_and_seed() {
+    let test = "tcp_loss_questions_key_the_run_at_its_loss_and_seed";
+    let Some(lossy) = run_with(test, "tcp-loss", &["--loss", "5", "--seed", "7"]) else {
+        return;
+    };
+    let r = lossy.report();
+    let qs = questions("tcp-loss", r, 3);
+    let delivered = by_id(&qs, net::TCP_DELIVERED);
+    let sent = r["tcp"]["bytes_sent"].as_u64().unwrap();
+    assert_eq!(r["tcp"]["bytes_delivered"], sent);
+    assert_eq!(key(delivered), format!("all {sent} bytes, in order"));
+    assert!(delivered.prompt.en.contains("5 %") && delivered.prompt.en.contains("seed 7"));
+    let total = r["tcp"]["retransmissions"]["total"].as_u64().unwrap();
+    assert!(total > 0, "5 % loss and no retransmission: {r}");
+    assert_eq!(key(by_id(&qs, net::TCP_RETRANSMITTED)), "true");
+    let lost_pct = r["udp"]["lost_pct"].as_f64().unwrap();
+    let udp = key(by_id(&qs, net::UDP_LOST));
+    assert!((lost_pct - 5.0).abs() < 20.0, "{lost_pct}");
+    assert_eq!(udp, "about 5 %", "lost {lost_pct} %");
+    well_formed("tcp-loss", r);
+
+    // No loss: nothing retransmitted, no datagram lost — the keys follow.
+    let Some(clean) = run_with(test, "tcp-loss", &["--loss", "0", "--seed", "7"]) else {
+        return;
+    };
+    let r = clean.report();
+    let qs = questions("tcp-loss", r, 3);
+    assert_eq!(r["tcp"]["retransmissions"]["total"], 0);
+    assert_eq!(key(by_id(&qs, net::TCP_RETRANSMITTED)), "false");
+    assert_eq!(r["udp"]["lost"], 0);
+    assert_eq!(key(by_id(&qs, net::UDP_LOST)), "none: UDP retransmits too");
+}
+
+/// `offer` itself: one lab, every experiment, every question id once — or,
+/// without user namespaces, no questions and the reason.
+#[test]
+fn offer_runs_every_experiment_or_says_why_not() {
+    let test = "offer_runs_every_experiment_or_says_why_not";
+    let _one = ONE_LAB.lock().unwrap_or_else(|e| e.into_inner());
+    let mut rng = ChaCha8Rng::seed_from_u64(11);
+    match net::offer(&mut rng, Some(Path::new(BIN)), 5.0, 11) {
+        Ok(qs) => {
+            let ids: Vec<&str> = qs.iter().map(|q| q.id.as_str()).collect();
+            assert_eq!(ids, net::IDS, "every question once, in teaching order");
+        }
+        Err(Skipped::NoNamespaces { errno, remedy }) => {
+            common::skip(
+                test,
+                &format!("no user namespaces here: {errno} {remedy:?}"),
+            );
+        }
+        Err(e) => panic!("{e}"),
+    }
+}
+
+#[test]
+fn a_report_without_the_fact_gives_no_question() {
+    let mut rng = ChaCha8Rng::seed_from_u64(0);
+    let err = net::from_report(&mut rng, "arp-via-gateway", &serde_json::json!({})).unwrap_err();
+    assert!(
+        err.contains("arp-via-gateway") && err.contains("/ping/from"),
+        "{err}"
+    );
+    let err = net::from_report(&mut rng, "zero-window", &serde_json::json!({})).unwrap_err();
+    assert!(err.contains("zero-window"), "{err}");
+    let refused = Skipped::from(nettutor::vnet::VnetError::NoUserNamespaces {
+        remedy: Some("sudo sysctl -w kernel.unprivileged_userns_clone=1".into()),
+        errno: "EPERM".into(),
+    });
+    let told = refused.to_string();
+    assert!(
+        told.contains("user namespaces") && told.contains("sysctl"),
+        "{told}"
+    );
+}
+
+/// `nettutor quiz --net --plain` as a student runs it: the first question is
+/// about the ARP the kernel really sent; answered with the letter the review
+/// named, the same seed (same facts, same order) scores it right; in Chinese
+/// too.
+#[test]
+fn plain_quiz_asks_and_scores_the_real_run() {
+    let test = "plain_quiz_asks_and_scores_the_real_run";
+    let _one = ONE_LAB.lock().unwrap_or_else(|e| e.into_inner());
+    let home = tempfile::tempdir().unwrap();
+    let args = ["quiz", "--net", "--plain", "--seed", "3", "--count", "1"];
+    let (code, out, err) = common::run::nettutor_in(home.path(), &args, "");
+    if code == 2 && err.contains("user namespaces") {
+        common::skip(test, &format!("no user namespaces here: {}", err.trim()));
+        return;
+    }
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(
+        out.contains("Which IP address does A's ARP request ask for?"),
+        "{out}"
+    );
+    let letter = out
+        .split("the answer is ")
+        .nth(1)
+        .and_then(|s| s.chars().next())
+        .unwrap_or_else(|| panic!("no answer in the review: {out}"));
+    let option = out
+        .lines()
+        .find(|l| l.trim_start().starts_with(&format!("{letter})")))
+        .unwrap();
+    assert!(option.ends_with("192.168.1.20"), "the key is B: {option}");
+    let (code, out, err) = common::run::nettutor_in(home.path(), &args, &format!("{letter}\n"));
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(common::run::last_line(&out).contains("1/1"), "{out}");
+
+    let mut zh = vec!["--lang", "zh"];
+    zh.extend(args);
+    let (code, out, err) = common::run::nettutor_in(home.path(), &zh, "");
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(out.contains("A 的 ARP 请求询问的是哪个 IP 地址"), "{out}");
+}
