@@ -45,9 +45,15 @@ enum Source<'a> {
 /// its case) or an authored question of a topic (the seed picks which).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Slot {
-    Generated { id: &'static str, tier: Tier },
+    Generated {
+        id: &'static str,
+        tier: Tier,
+    },
     /// An authored question of this topic and tier ([`authored_tier`]).
-    Authored { topic: Topic, tier: Tier },
+    Authored {
+        topic: Topic,
+        tier: Tier,
+    },
 }
 
 /// The tier of an authored question, from what answering it takes: a

@@ -119,7 +119,10 @@ fn authored_questions_have_tiers_and_the_plan_alternates_them() {
         t
     };
     let first = tiers_of(0);
-    assert!(first.iter().collect::<BTreeSet<_>>().len() >= 2, "{first:?}");
+    assert!(
+        first.iter().collect::<BTreeSet<_>>().len() >= 2,
+        "{first:?}"
+    );
     let mut picks = BTreeSet::new();
     for seed in 1..60 {
         assert_eq!(tiers_of(seed), first, "seed {seed}");
