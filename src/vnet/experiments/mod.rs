@@ -10,6 +10,7 @@
 
 mod arp;
 mod dhcp;
+pub mod ipv6;
 mod mtu;
 pub mod probe;
 mod routing;
