@@ -360,11 +360,7 @@ pub fn proofs(outcome: &Outcome, lang: Lang) -> Vec<String> {
                         .unwrap_or_default()
                         .iter()
                         .map(|a| {
-                            Value::String(format!(
-                                "{}/{}",
-                                text(&a["ip"]),
-                                text(&a["prefix_len"])
-                            ))
+                            Value::String(format!("{}/{}", text(&a["ip"]), text(&a["prefix_len"])))
                         })
                         .collect(),
                 )

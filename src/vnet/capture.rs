@@ -91,6 +91,10 @@ impl Taps {
         for &at in points {
             taps.taps.push(open_tap(net, at)?);
         }
+        if let Some(first) = points.first() {
+            net.enter(first.host)?;
+            wait_for_stamping();
+        }
         Ok(taps)
     }
 
@@ -165,6 +169,53 @@ impl Drop for Taps {
                 scope.spawn(move || drop(tap));
             }
         });
+    }
+}
+
+/// The kernel turns receive timestamps on for the whole machine the first
+/// time a socket asks for them, from a work queue: until that has run, frames
+/// carry no timestamp and are stamped when read, so a frame sent right after
+/// the taps opened would sort after later ones. Waits (bounded, 200 ms) until
+/// a datagram on the namespace's loopback comes back stamped on arrival — a
+/// stamp older than the read. (Loopback only; the taps do not see it.)
+fn wait_for_stamping() {
+    let Ok(sock) = std::net::UdpSocket::bind((std::net::Ipv4Addr::LOCALHOST, 0)) else {
+        return;
+    };
+    let stamped = socket::setsockopt(&sock, sockopt::ReceiveTimestampns, &true).is_ok()
+        && sock.set_nonblocking(true).is_ok();
+    let Ok(me) = sock.local_addr() else {
+        return;
+    };
+    let deadline = Instant::now() + Duration::from_millis(200);
+    while stamped && Instant::now() < deadline {
+        if sock.send_to(b"t", me).is_err() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+        let mut buf = [0u8; 8];
+        let mut iov = [IoSliceMut::new(&mut buf)];
+        let mut cmsg = nix::cmsg_space!(nix::sys::time::TimeSpec);
+        let Ok(msg) = socket::recvmsg::<()>(
+            sock.as_raw_fd(),
+            &mut iov,
+            Some(&mut cmsg),
+            MsgFlags::MSG_DONTWAIT,
+        ) else {
+            continue;
+        };
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        let stamp = msg.cmsgs().ok().and_then(|mut c| {
+            c.find_map(|c| match c {
+                ControlMessageOwned::ScmTimestampns(ts) => Some(Duration::from(ts)),
+                _ => None,
+            })
+        });
+        if stamp.is_some_and(|ts| now.saturating_sub(ts) >= Duration::from_millis(1)) {
+            return;
+        }
     }
 }
 

@@ -5,14 +5,21 @@
 
 use serde_json::json;
 
-use super::vnet_lab::{assert_no_malformed, run, tshark};
+use super::vnet_lab::{assert_no_malformed, host_network, run, tshark};
 
 #[test]
 fn dhcp_leases_an_address_to_a_host_that_had_none() {
     let test = "dhcp_leases_an_address_to_a_host_that_had_none";
+    let host_before = host_network();
+    // `run` also asserts the lab process, its namespaces and its files are gone.
     let Some(run) = run(test, "dhcp") else {
         return;
     };
+    assert_eq!(
+        host_before,
+        host_network(),
+        "the lease reached the host's own interfaces"
+    );
     let r = run.report();
     // The lease, as the Ack carried it (options 1, 3, 6, 51, 54).
     assert_eq!(
@@ -54,6 +61,12 @@ fn dhcp_leases_an_address_to_a_host_that_had_none() {
     assert_eq!(r["seen_at_b"], json!([1, 2, 3, 5]));
     assert_eq!(r["seen_on_lan2"], json!([]));
     assert_eq!(r["server"]["answered"], 2);
+    assert!(
+        r["dora_ms"]
+            .as_f64()
+            .is_some_and(|ms| ms > 0.0 && ms < 1000.0),
+        "{r}"
+    );
     // The kernel's own table: no IPv4 address before, the lease after.
     assert_eq!(r["a_ipv4_before"], json!([]));
     assert_eq!(
@@ -94,9 +107,23 @@ fn dhcp_leases_an_address_to_a_host_that_had_none() {
         dhcp,
         vec![
             row("1", "0.0.0.0", "68", "255.255.255.255", "67", "0.0.0.0"),
-            row("2", "192.168.1.1", "67", "255.255.255.255", "68", "192.168.1.100"),
+            row(
+                "2",
+                "192.168.1.1",
+                "67",
+                "255.255.255.255",
+                "68",
+                "192.168.1.100"
+            ),
             row("3", "0.0.0.0", "68", "255.255.255.255", "67", "0.0.0.0"),
-            row("5", "192.168.1.1", "67", "255.255.255.255", "68", "192.168.1.100"),
+            row(
+                "5",
+                "192.168.1.1",
+                "67",
+                "255.255.255.255",
+                "68",
+                "192.168.1.100"
+            ),
         ]
     );
     let ack = tshark(
@@ -131,4 +158,48 @@ fn dhcp_leases_an_address_to_a_host_that_had_none() {
     .unwrap();
     assert!(lan2.is_empty(), "a broadcast crossed the router: {lan2:?}");
     assert_no_malformed(test, &run.pcap);
+}
+
+#[test]
+fn the_dhcp_text_report_speaks_both_languages() {
+    let test = "the_dhcp_text_report_speaks_both_languages";
+    let _one = super::vnet_lab::ONE_LAB
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "en",
+            &[
+                "DHCPDISCOVER, DHCPOFFER, DHCPREQUEST, DHCPACK (option 53: 1, 2, 3, 5)",
+                "the Discover went 0.0.0.0:68 → 255.255.255.255:67, to ff:ff:ff:ff:ff:ff",
+                "B's interface got the messages of types 1, 2, 3, 5 too",
+                "The lease: 192.168.1.100/24 (mask 255.255.255.0), router 192.168.1.1",
+                "before [], after [192.168.1.100/24]; A pinged 192.168.1.1 from 192.168.1.100",
+            ],
+        ),
+        (
+            "zh",
+            &[
+                "在 A 的 eth0 上抓到：DHCPDISCOVER, DHCPOFFER, DHCPREQUEST, DHCPACK（选项 53：1, 2, 3, 5）",
+                "Discover 从 0.0.0.0:68 发往 255.255.255.255:67",
+                "交换机洪泛广播帧：B 的接口也收到了类型为 1, 2, 3, 5 的消息",
+                "租约：192.168.1.100/24（掩码 255.255.255.0），路由器 192.168.1.1",
+                "600 秒",
+                "之前 []，之后 [192.168.1.100/24]；A 从 192.168.1.100 ping 192.168.1.1",
+            ],
+        ),
+    ];
+    for (lang, words) in cases {
+        let (code, out, err) =
+            crate::common::run::nettutor(&["--lang", lang, "net", "run", "dhcp"]);
+        if code != 0 && err.contains("user namespaces") {
+            crate::common::skip(test, &format!("no user namespaces here: {}", err.trim()));
+            return;
+        }
+        assert_eq!(code, 0, "{err}");
+        for w in *words {
+            assert!(out.contains(w), "{lang}: '{w}' not in\n{out}");
+        }
+        assert!(!out.contains("—"), "{lang}: a fact is missing\n{out}");
+    }
 }

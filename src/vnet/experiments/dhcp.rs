@@ -43,8 +43,12 @@ pub const DHCP: Experiment = Experiment {
 pub const LEASE_S: u32 = 600;
 /// The last byte of the first address of the server's pool (192.168.1.100).
 pub const POOL_FIRST: u8 = 100;
-/// How long the client waits for each answer.
+/// How long the client waits for an Ack.
 const ANSWER_WAIT: Duration = Duration::from_secs(3);
+/// How long it waits for an Offer before it sends its Discover again.
+const OFFER_WAIT: Duration = Duration::from_secs(1);
+/// How many Discovers it sends at most.
+const DISCOVERS: u32 = 3;
 /// The server stops after this, whatever happens.
 const SERVER_LIFETIME: Duration = Duration::from_secs(15);
 
@@ -146,9 +150,14 @@ fn client_message(xid: u32, chaddr: &[u8; 6], kind: MessageType) -> Message {
     msg
 }
 
-/// Waits for the server's answer to `xid` of one of `kinds`.
-fn wait_reply(sock: &UdpSocket, xid: u32, kinds: &[MessageType]) -> Result<Message, VnetError> {
-    let deadline = Instant::now() + ANSWER_WAIT;
+/// Waits (at most `wait`) for the server's answer to `xid` of one of `kinds`.
+fn wait_reply(
+    sock: &UdpSocket,
+    xid: u32,
+    kinds: &[MessageType],
+    wait: Duration,
+) -> Result<Option<Message>, VnetError> {
+    let deadline = Instant::now() + wait;
     let mut buf = vec![0u8; 1500];
     while Instant::now() < deadline {
         match sock.recv(&mut buf) {
@@ -158,7 +167,7 @@ fn wait_reply(sock: &UdpSocket, xid: u32, kinds: &[MessageType]) -> Result<Messa
                     && msg.opcode() == Opcode::BootReply
                     && msg.opts().msg_type().is_some_and(|k| kinds.contains(&k))
                 {
-                    return Ok(msg);
+                    return Ok(Some(msg));
                 }
             }
             Err(e)
@@ -171,14 +180,11 @@ fn wait_reply(sock: &UdpSocket, xid: u32, kinds: &[MessageType]) -> Result<Messa
             Err(e) => return Err(io("client recv")(e)),
         }
     }
-    Err(VnetError::Experiment(format!(
-        "no {kinds:?} from the DHCP server within {} s",
-        ANSWER_WAIT.as_secs()
-    )))
+    Ok(None)
 }
 
 /// The client in A: Discover, Offer, Request, Ack.
-fn dora(sock: &UdpSocket, chaddr: &[u8; 6]) -> Result<Message, VnetError> {
+fn dora(sock: &UdpSocket, chaddr: &[u8; 6]) -> Result<Dora, VnetError> {
     let xid: u32 = rand::random();
     let server = SocketAddrV4::new(Ipv4Addr::BROADCAST, lab::SERVER_PORT);
     let send = |msg: &Message| -> Result<(), VnetError> {
@@ -187,21 +193,54 @@ fn dora(sock: &UdpSocket, chaddr: &[u8; 6]) -> Result<Message, VnetError> {
             .map_err(io("client sendto"))
             .map(|_| ())
     };
-    send(&client_message(xid, chaddr, MessageType::Discover))?;
-    let offer = wait_reply(sock, xid, &[MessageType::Offer])?;
+    // A real client retransmits its Discover when no Offer comes (RFC 2131
+    // §4.1: after about 4 s, doubling); here after 1 s, at most DISCOVERS
+    // times. The kernel may drop the very first frame of a link that has just
+    // come up before it reaches the wire: the capture shows what left.
+    let mut offer = None;
+    let mut sent = 0;
+    while offer.is_none() && sent < DISCOVERS {
+        send(&client_message(xid, chaddr, MessageType::Discover))?;
+        sent += 1;
+        offer = wait_reply(sock, xid, &[MessageType::Offer], OFFER_WAIT)?;
+    }
+    let Some(offer) = offer else {
+        return Err(no_answer("DHCPOFFER", OFFER_WAIT * DISCOVERS));
+    };
     let mut request = client_message(xid, chaddr, MessageType::Request);
     let opts = request.opts_mut();
     opts.insert(DhcpOption::RequestedIpAddress(offer.yiaddr()));
-    if let Some(DhcpOption::ServerIdentifier(id)) = offer.opts().get(OptionCode::ServerIdentifier)
-    {
+    if let Some(DhcpOption::ServerIdentifier(id)) = offer.opts().get(OptionCode::ServerIdentifier) {
         opts.insert(DhcpOption::ServerIdentifier(*id));
     }
     send(&request)?;
-    let ack = wait_reply(sock, xid, &[MessageType::Ack, MessageType::Nak])?;
+    let ack = wait_reply(
+        sock,
+        xid,
+        &[MessageType::Ack, MessageType::Nak],
+        ANSWER_WAIT,
+    )?
+    .ok_or_else(|| no_answer("DHCPACK", ANSWER_WAIT))?;
     if ack.opts().msg_type() == Some(MessageType::Nak) {
         return Err(VnetError::Experiment("the server answered DHCPNAK".into()));
     }
-    Ok(ack)
+    Ok(Dora {
+        ack,
+        discovers: sent,
+    })
+}
+
+/// What the client got: the Ack, after this many Discovers.
+struct Dora {
+    ack: Message,
+    discovers: u32,
+}
+
+fn no_answer(what: &str, waited: Duration) -> VnetError {
+    VnetError::Experiment(format!(
+        "no {what} from the DHCP server within {:.0} s",
+        waited.as_secs_f64()
+    ))
 }
 
 /// The prefix length of a subnet mask.
@@ -310,6 +349,18 @@ fn dhcp_of(f: &Frame) -> Option<Value> {
     }))
 }
 
+/// Discover to Ack as A's capture timed them (kernel timestamps), in ms.
+fn dora_ms(at_a: &[Value]) -> Option<f64> {
+    let ts = |code: u64| {
+        at_a.iter()
+            .find(|m| m["code"].as_u64() == Some(code))
+            .and_then(|m| m["ts_ns"].as_u64())
+    };
+    let (discover, ack) = (ts(1)?, ts(5)?);
+    let us = ack.checked_sub(discover)? / 1000;
+    Some(us as f64 / 1000.0)
+}
+
 fn run(net: &mut Network, _: &Params) -> Result<Observed, VnetError> {
     let a_eth0 = net.index(end("A", "eth0"))?;
     let before = ipv4_addresses(net, "A", a_eth0)?;
@@ -332,19 +383,18 @@ fn run(net: &mut Network, _: &Params) -> Result<Observed, VnetError> {
     let started = Instant::now();
     let (served, ack) = std::thread::scope(|scope| {
         let server = scope.spawn(|| serve(&server_sock, &stop));
-        let ack = dora(&client_sock, &chaddr);
+        let ack = dora(&client_sock, &chaddr).map(|d| (d, started.elapsed()));
         stop.store(true, Ordering::SeqCst);
         let served = server
             .join()
             .unwrap_or_else(|_| Err(VnetError::Experiment("the DHCP server panicked".into())));
         (served, ack)
     });
-    let ack = ack?;
+    let (Dora { ack, discovers }, bound_after) = ack?;
     let served = served?;
-    let dora_ms = started.elapsed().as_secs_f64() * 1000.0;
     drop(client_sock);
     drop(server_sock);
-    let lease = lab::lease_of(&ack, dora_ms);
+    let lease = lab::lease_of(&ack, bound_after.as_secs_f64() * 1000.0);
     apply(net, &lease)?;
     let after = ipv4_addresses(net, "A", a_eth0)?;
     let prefix = prefix_of(lease.mask);
@@ -354,8 +404,12 @@ fn run(net: &mut Network, _: &Params) -> Result<Observed, VnetError> {
     let route = {
         let h = net.host_mut("A")?;
         let names = h.names();
-        state::route_to(&mut h.rtnl, &names, IpAddr::V4(Ipv4Addr::new(192, 168, 2, 30)))
-            .map_err(kernel("route lookup"))?
+        state::route_to(
+            &mut h.rtnl,
+            &names,
+            IpAddr::V4(Ipv4Addr::new(192, 168, 2, 30)),
+        )
+        .map_err(kernel("route lookup"))?
     };
     // The address works: A pings the router from it.
     let router = lease.router.first().copied().unwrap_or(R_LAN1_IP);
@@ -383,9 +437,8 @@ fn run(net: &mut Network, _: &Params) -> Result<Observed, VnetError> {
     let at_b = at("B:eth0");
     let at_r = at("R:eth0");
     let on_lan2 = at("R:eth1");
-    let codes = |list: &[Value]| -> Vec<u64> {
-        list.iter().filter_map(|m| m["code"].as_u64()).collect()
-    };
+    let codes =
+        |list: &[Value]| -> Vec<u64> { list.iter().filter_map(|m| m["code"].as_u64()).collect() };
     let echo_src = frames
         .iter()
         .filter(|f| f.point == "A:eth0" && f.outgoing)
@@ -407,7 +460,8 @@ fn run(net: &mut Network, _: &Params) -> Result<Observed, VnetError> {
             "t2_s": lease.t2_s,
             "server_id": lease.server_id.to_string(),
         },
-        "dora_ms": (dora_ms * 10.0).round() / 10.0,
+        "dora_ms": dora_ms(&at_a),
+        "discovers_sent": discovers,
         "messages": at_a,
         "dora": codes(&at_a),
         "seen_at_b": codes(&at_b),
