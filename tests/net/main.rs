@@ -12,6 +12,7 @@ mod subnet_props;
 mod subnet_table;
 mod vnet_checksums;
 mod vnet_dhcp;
+mod vnet_events;
 mod vnet_experiments;
 mod vnet_lab;
 mod vnet_link;
