@@ -84,6 +84,13 @@ pub struct KernelEvent {
     pub host: String,
     /// When the watcher read it, µs after the watch began.
     pub at_us: u64,
+    /// The same moment on the clock the capture stamps frames with
+    /// (`CLOCK_REALTIME`, ns since the Unix epoch; `SO_TIMESTAMPNS`), so the
+    /// panel can place a change among the frames. Netlink carries no
+    /// timestamp of its own: this is when the change was read, at most a
+    /// scheduling delay after the kernel made it, never before.
+    #[serde(default)]
+    pub wall_ns: u64,
     #[serde(default)]
     pub phase: Phase,
     #[serde(flatten)]
@@ -379,6 +386,9 @@ impl Out {
                 Err(_) => return,
             };
             let at_us = u64::try_from(self.clock.elapsed().as_micros()).unwrap_or(u64::MAX);
+            let wall_ns = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX));
             for change in w.absorb(&bytes) {
                 if self.sent >= MAX_EVENTS {
                     continue;
@@ -386,6 +396,7 @@ impl Out {
                 sink(&KernelEvent {
                     host: w.host.clone(),
                     at_us,
+                    wall_ns,
                     phase: self.phase,
                     change,
                 });
@@ -472,6 +483,7 @@ mod tests {
         let e = KernelEvent {
             host: "S".into(),
             at_us: 5,
+            wall_ns: 1_700_000_000_000_000_000,
             phase: Phase::Run,
             change: Change::Fdb {
                 removed: false,
