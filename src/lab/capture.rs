@@ -276,6 +276,25 @@ fn run_connection(listener: TcpListener) -> Result<(SocketAddr, SocketAddr), Cap
     Ok((client_addr, server))
 }
 
+/// A capture of TCP `port` on loopback around `during`: the packet socket is
+/// open and filtered before `during` starts, and read (outgoing copies only)
+/// until the wire has been quiet for one poll afterwards. Returns what
+/// `during` returned and the frames with their wall-clock times.
+pub fn capture_port<T>(
+    port: u16,
+    during: impl FnOnce() -> T,
+) -> Result<(T, Vec<(Duration, Vec<u8>)>), CaptureError> {
+    let socket = open_loopback_capture()?;
+    filter_to_port(&socket, port)?;
+    let out = during();
+    let done = AtomicBool::new(true);
+    let frames = tap(&socket, &done, Instant::now() + IO_TIMEOUT)
+        .into_iter()
+        .map(|t| (t.at, t.frame))
+        .collect();
+    Ok((out, frames))
+}
+
 /// Whether `segments` end with the last ACK of a teardown: both FINs seen and the
 /// side that received the second FIN has acknowledged it.
 fn teardown_complete(segments: &[Segment]) -> bool {
