@@ -156,7 +156,7 @@ pub fn main() -> ExitCode {
         }
         Some(Command::Drill(cmd)) => drill::run(cmd, lang),
         Some(Command::Net(cmd)) => net::run(cmd, lang),
-        Some(Command::Class(cmd)) => class::run(cmd, cli.lessons, lang),
+        Some(Command::Class(cmd)) => class::run(cmd, cli.lessons, lang, (cli.theme, cli.no_color)),
         Some(Command::Presenter(args)) => presenter::run(args, lang, cli.theme, cli.no_color),
         Some(Command::Licenses) => licenses::run(),
     };

@@ -15,6 +15,14 @@ fn text(v: &Value) -> String {
     }
 }
 
+/// A flag as the packet carries it: 1 or 0 (— when absent).
+fn flag(v: &Value) -> Value {
+    match v.as_bool() {
+        Some(b) => Value::from(u8::from(b)),
+        None => Value::Null,
+    }
+}
+
 /// The report's facts as sentences.
 pub fn proofs(outcome: &Outcome, lang: Lang) -> Vec<String> {
     let r = &outcome.report;
@@ -54,33 +62,86 @@ pub fn proofs(outcome: &Outcome, lang: Lang) -> Vec<String> {
                 &[("a", &r["bridge_port_of_a"]), ("b", &r["bridge_port_of_b"])],
             ));
             lines.push(line("net.proof.c_saw", &[("n", &r["frames_from_a_at_c"])]));
+            let v6 = &r["ipv6"];
+            if v6.is_object() {
+                let (ns, na) = (
+                    &v6["neighbour_solicitation"],
+                    &v6["neighbour_advertisement"],
+                );
+                lines.push(line(
+                    "net.proof.nd_solicit",
+                    &[
+                        ("target", &ns["target"]),
+                        ("dst", &ns["dst_ip"]),
+                        ("mac", &ns["dst_mac"]),
+                        ("hl", &ns["hop_limit"]),
+                        ("points", &v6["solicitation_seen_at"]),
+                    ],
+                ));
+                lines.push(line(
+                    "net.proof.nd_advert",
+                    &[
+                        ("dst", &na["dst_ip"]),
+                        ("mac", &na["dst_mac"]),
+                        ("s", &flag(&na["solicited"])),
+                        ("points", &v6["advertisement_seen_at"]),
+                    ],
+                ));
+            }
             lines
         }
-        "arp-via-gateway" => vec![
-            line(
-                "net.proof.arp_gateway",
-                &[
-                    ("target", &r["a_arp_requests"][0]["target_ip"]),
-                    ("dest", &r["ping"]["to"]),
-                ],
-            ),
-            line(
-                "net.proof.ttl",
-                &[
-                    ("before", &r["echo_lan1"]["ttl"]),
-                    ("after", &r["echo_lan2"]["ttl"]),
-                ],
-            ),
-            line(
-                "net.proof.mac_change",
-                &[
-                    ("mac1", &r["echo_lan1"]["src_mac"]),
-                    ("mac2", &r["echo_lan2"]["src_mac"]),
-                    ("src", &r["echo_lan2"]["src_ip"]),
-                    ("dst", &r["echo_lan2"]["dst_ip"]),
-                ],
-            ),
-        ],
+        "arp-via-gateway" => {
+            let mut lines = vec![
+                line(
+                    "net.proof.arp_gateway",
+                    &[
+                        ("target", &r["a_arp_requests"][0]["target_ip"]),
+                        ("dest", &r["ping"]["to"]),
+                    ],
+                ),
+                line(
+                    "net.proof.ttl",
+                    &[
+                        ("before", &r["echo_lan1"]["ttl"]),
+                        ("after", &r["echo_lan2"]["ttl"]),
+                    ],
+                ),
+                line(
+                    "net.proof.mac_change",
+                    &[
+                        ("mac1", &r["echo_lan1"]["src_mac"]),
+                        ("mac2", &r["echo_lan2"]["src_mac"]),
+                        ("src", &r["echo_lan2"]["src_ip"]),
+                        ("dst", &r["echo_lan2"]["dst_ip"]),
+                    ],
+                ),
+            ];
+            let v6 = &r["ipv6"];
+            if v6.is_object() {
+                let ns = &v6["a_solicitations"][0];
+                lines.push(line(
+                    "net.proof.nd_gateway",
+                    &[
+                        ("target", &ns["target"]),
+                        ("dest", &v6["to"]),
+                        ("dst", &ns["dst_ip"]),
+                        ("mac", &ns["dst_mac"]),
+                        ("r", &flag(&v6["r_advertisement"]["router"])),
+                    ],
+                ));
+                let (l1, l2) = (&v6["datagram_lan1"], &v6["datagram_lan2"]);
+                lines.push(line(
+                    "net.proof.hop_limit",
+                    &[
+                        ("before", &l1["hop_limit"]),
+                        ("after", &l2["hop_limit"]),
+                        ("mac1", &l1["src_mac"]),
+                        ("mac2", &l2["src_mac"]),
+                    ],
+                ));
+            }
+            lines
+        }
         "traceroute" => r["probes"]
             .as_array()
             .cloned()
@@ -125,7 +186,7 @@ pub fn proofs(outcome: &Outcome, lang: Lang) -> Vec<String> {
         ],
         "mtu" => {
             let count = |v: &Value| Value::from(v.as_array().map_or(0, Vec::len));
-            vec![
+            let mut lines = vec![
                 line(
                     "net.proof.udp_frag",
                     &[
@@ -146,7 +207,34 @@ pub fn proofs(outcome: &Outcome, lang: Lang) -> Vec<String> {
                         ("sent", &r["tcp"]["sent"]),
                     ],
                 ),
-            ]
+            ];
+            let v6 = &r["ipv6"];
+            if v6.is_object() {
+                let (first, second) = (&v6["first_datagram"], &v6["second_datagram"]);
+                if v6["router_fragmented"] != false {
+                    lines.push(line("net.proof.ptb_router_fragmented", &[]));
+                }
+                lines.push(line(
+                    "net.proof.ptb",
+                    &[
+                        ("first", &first["largest_at_a"]),
+                        ("from", &v6["packet_too_big_from"]),
+                        ("mtu", &v6["packet_too_big_mtu"]),
+                        ("before", &v6["path_mtu_before"]),
+                        ("learned", &v6["path_mtu_learned"]),
+                    ],
+                ));
+                lines.push(line(
+                    "net.proof.ptb_resend",
+                    &[
+                        ("n", &count(&second["fragments_at_a"])),
+                        ("max", &second["largest_at_a"]),
+                        ("c", &count(&second["fragments_at_c"])),
+                        ("got", &v6["received_in_one_recvfrom"]),
+                    ],
+                ));
+            }
+            lines
         }
         "tcp-loss" => {
             let (link, udp, tcp) = (&r["link"], &r["udp"], &r["tcp"]);

@@ -73,6 +73,13 @@ pub struct QuizArgs {
     #[arg(long)]
     pub progress: bool,
 
+    /// Questions from the labs' real outcomes: runs the concurrency, dns,
+    /// http and dhcp labs on loopback first (a few seconds, parameters from
+    /// the seed), then asks what they showed; `--topic sockets` or `lab`
+    /// picks among them.
+    #[arg(long, requires = "plain", conflicts_with_all = ["due", "net"])]
+    pub labs: bool,
+
     /// Questions from the virtual network's real outcomes: runs its
     /// experiments first (Linux user namespaces; tcp-loss at 5 % loss with the
     /// quiz's seed), then asks what they showed. Without user namespaces it
@@ -203,11 +210,29 @@ pub fn run(args: QuizArgs, lessons: Option<PathBuf>, lang: Lang) -> anyhow::Resu
         mastery.due()
     };
     let spec = QuizSpec {
-        topics,
+        // The virtual network's questions are all of the lab topic: the
+        // header names that, not every topic.
+        topics: if args.net {
+            vec![crate::quiz::Topic::Lab]
+        } else {
+            topics
+        },
         count,
         seed: args.seed.unwrap_or_else(session::fresh_seed),
     };
-    let questions = if args.net {
+    let questions = if args.labs {
+        let mut rng = <rand_chacha::ChaCha8Rng as rand::SeedableRng>::seed_from_u64(spec.seed);
+        match crate::quiz::generators::labrun::offer(&mut rng, &spec.topics) {
+            Ok(mut questions) => {
+                questions.truncate(count);
+                questions
+            }
+            Err(why) => {
+                warn(&format!("nettutor: no lab questions: {why}"));
+                return Ok(ExitCode::from(2));
+            }
+        }
+    } else if args.net {
         let mut rng = <rand_chacha::ChaCha8Rng as rand::SeedableRng>::seed_from_u64(spec.seed);
         match crate::quiz::generators::net::offer(
             &mut rng,

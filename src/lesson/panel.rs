@@ -5,7 +5,8 @@
 use std::collections::BTreeMap;
 
 pub use super::panel_arg::{
-    HandshakeArg, HandshakeSource, LabArg, LanArg, LanSource, OsiArg, OsiView, QuizArg, SubnetArg,
+    HandshakeArg, HandshakeSource, LabArg, LanArg, LanSource, LossKnobs, OsiArg, OsiView, QuizArg,
+    SubnetArg,
 };
 
 pub use super::panel_id::PanelId;

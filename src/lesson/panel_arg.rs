@@ -8,6 +8,7 @@ use super::Topic;
 use super::panel::{one_of, only_keys, parse_pairs, step_index};
 use crate::lab::{LabName, LabParams};
 use crate::net::arp::{LanCase, LanCaseError, LanScenario};
+use crate::net::impaired::Chance;
 use crate::net::osi::{Endpoints, IpVersion, Transport, encapsulate};
 use crate::net::subnet::{
     SubnetError, SubnetRequest, and_sweep, check_lesson_arg, parse_panel_arg,
@@ -107,7 +108,8 @@ pub enum LanSource {
 }
 
 /// `scenario=same-network|via-gateway [step=N] [real]` |
-/// `own=A/PREFIX dst=B [gateway=G] [step=N]`.
+/// `own=A/PREFIX dst=B [gateway=G] [step=N]` |
+/// `[scenario=…] loss=PCT [seed=S]` (or `seed=S` alone: 5 %).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LanArg {
     pub source: LanSource,
@@ -116,11 +118,63 @@ pub struct LanArg {
     /// `real`: ask for a prediction, then run the scenario in the virtual
     /// network (the panel's `r`).
     pub real: bool,
+    /// `loss=` / `seed=`: open the loss view (`tcp-loss` over the impaired
+    /// link) with these knobs.
+    pub loss: Option<LossKnobs>,
+}
+
+/// The loss view's knobs as a lesson sets them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LossKnobs {
+    pub loss: Chance,
+    pub seed: u64,
+}
+
+/// The most loss a lesson may ask for, %: the loss view's own top setting.
+/// More, and a lost SYN's doubling timeouts (1 s, 2 s, 4 s …) can outlast the
+/// lab's bound on one run.
+pub const MAX_LESSON_LOSS_PCT: f64 = 20.0;
+/// Without `loss=`: the experiment's own default.
+pub const DEFAULT_LESSON_LOSS_PCT: f64 = 5.0;
+/// Without `seed=`.
+pub const DEFAULT_LESSON_SEED: u64 = 1;
+
+impl LossKnobs {
+    /// `loss=PCT` (0–20, e.g. `5` or `0.5`) and `seed=S` (a whole number),
+    /// either may be missing.
+    fn parse(loss: Option<&String>, seed: Option<&String>) -> Result<LossKnobs, String> {
+        let pct = match loss {
+            None => DEFAULT_LESSON_LOSS_PCT,
+            Some(v) => match v.parse::<f64>() {
+                Ok(p) if p.is_finite() && (0.0..=MAX_LESSON_LOSS_PCT).contains(&p) => p,
+                _ => {
+                    return Err(format!(
+                        "loss='{v}' must be a percentage from 0 to {MAX_LESSON_LOSS_PCT} (e.g. 5 or 0.5)"
+                    ));
+                }
+            },
+        };
+        let loss = Chance::percent(pct).map_err(|e| e.to_string())?;
+        let seed = match seed {
+            None => DEFAULT_LESSON_SEED,
+            Some(v) => v
+                .parse::<u64>()
+                .map_err(|_| format!("seed='{v}' must be a whole number from 0 to {}", u64::MAX))?,
+        };
+        Ok(LossKnobs { loss, seed })
+    }
 }
 
 impl LanArg {
     pub fn parse(arg: &str) -> Result<LanArg, String> {
         let map = parse_pairs(arg)?;
+        let wants_loss = map.contains_key("loss") || map.contains_key("seed");
+        if wants_loss && map.contains_key("own") {
+            return Err(
+                "loss= and seed= open the loss view, which runs the lessons' network, not an own= case"
+                    .into(),
+            );
+        }
         let (source, steps) = if map.contains_key("own") {
             let rest: Vec<&str> = arg
                 .split_whitespace()
@@ -134,7 +188,7 @@ impl LanArg {
             let steps = crate::net::arp::story(lan, case.dst).map_err(|e| e.to_string());
             (LanSource::Case(case), steps)
         } else {
-            only_keys(&map, &["scenario", "step", "real"])?;
+            only_keys(&map, &["scenario", "step", "real", "loss", "seed"])?;
             let scenario = match map.get("scenario") {
                 Some(s) => one_of("scenario", s, LanScenario::ALL, LanScenario::NAMES)?,
                 None => LanScenario::SameNetwork,
@@ -151,7 +205,23 @@ impl LanArg {
             Some(v) if v.is_empty() => true,
             Some(_) => return Err("'real' takes no value".into()),
         };
-        Ok(LanArg { source, step, real })
+        let loss = if wants_loss {
+            if step.is_some() || real {
+                return Err(
+                    "loss= and seed= open the loss view: drop step= and 'real' (the view asks its own prediction)"
+                        .into(),
+                );
+            }
+            Some(LossKnobs::parse(map.get("loss"), map.get("seed"))?)
+        } else {
+            None
+        };
+        Ok(LanArg {
+            source,
+            step,
+            real,
+            loss,
+        })
     }
 }
 
@@ -367,5 +437,70 @@ impl QuizArg {
             && !self.due
             && !self.exam
             && self.drill.is_none()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lan(arg: &str) -> Result<LanArg, String> {
+        LanArg::parse(arg)
+    }
+
+    #[test]
+    fn loss_and_seed_open_the_loss_view_with_those_knobs() {
+        let a = lan("loss=10 seed=23").unwrap();
+        assert_eq!(
+            a.loss,
+            Some(LossKnobs {
+                loss: Chance::percent(10.0).unwrap(),
+                seed: 23
+            })
+        );
+        assert_eq!(a.source, LanSource::Scenario(LanScenario::SameNetwork));
+        // Either alone: the other is the experiment's default.
+        let a = lan("seed=140").unwrap().loss.unwrap();
+        assert_eq!((a.loss.as_percent(), a.seed), (5.0, 140));
+        let a = lan("loss=0.5").unwrap().loss.unwrap();
+        assert_eq!((a.loss.as_percent(), a.seed), (0.5, 1));
+        assert_eq!(lan("loss=0").unwrap().loss.unwrap().loss, Chance::NEVER);
+        assert_eq!(
+            lan("loss=20").unwrap().loss.unwrap().loss.as_percent(),
+            MAX_LESSON_LOSS_PCT
+        );
+        assert_eq!(lan("scenario=via-gateway").unwrap().loss, None);
+    }
+
+    #[test]
+    fn a_bad_loss_or_seed_is_refused_with_the_range() {
+        for (arg, words) in [
+            ("loss=21", "loss='21' must be a percentage from 0 to 20"),
+            ("loss=-1", "loss='-1' must be a percentage from 0 to 20"),
+            ("loss=NaN", "loss='NaN' must be a percentage"),
+            ("loss=inf", "loss='inf' must be a percentage"),
+            ("loss=5%", "loss='5%' must be a percentage"),
+            ("loss=", "loss='' must be a percentage"),
+            (
+                "seed=-3",
+                "seed='-3' must be a whole number from 0 to 18446744073709551615",
+            ),
+            ("seed=1.5", "seed='1.5' must be a whole number"),
+            ("seed=18446744073709551616", "must be a whole number"),
+            ("loss=5 loss=6", "'loss' is given twice"),
+            (
+                "loss=5 colour=red",
+                "unknown setting 'colour' (known: scenario, step, real, loss, seed)",
+            ),
+            ("loss=5 step=2", "drop step= and 'real'"),
+            ("loss=5 real", "drop step= and 'real'"),
+            (
+                "own=192.168.1.10/24 dst=192.168.1.20 loss=5",
+                "not an own= case",
+            ),
+        ] {
+            let err = lan(arg).unwrap_err();
+            assert!(err.contains(words), "{arg}: {err}");
+        }
     }
 }

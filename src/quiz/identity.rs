@@ -7,8 +7,9 @@
 //! per-question statistics over a class mean something. The answer a student
 //! gave is kept by content too ([`answer_value`]): "b" under one seed is "d"
 //! under another, "10.0.0.1" is the same under both. A question from the
-//! virtual network's real outcomes ([`generators::net`]) is named the same way:
-//! its generator's id and a digest of the facts the run gave it.
+//! virtual network's real outcomes ([`generators::net`]) or from a lab's real
+//! run ([`generators::labrun`]) is named the same way: its generator's id and
+//! a digest of the facts the run gave it.
 
 use sha2::{Digest, Sha256};
 
@@ -18,7 +19,11 @@ use crate::lesson::{Question, QuestionKind};
 
 /// The instance id of `q` (see the module docs).
 pub fn instance_id(q: &Question) -> String {
-    if generators::by_id(&q.id).is_none() && !generators::net::IDS.contains(&q.id.as_str()) {
+    let id = q.id.as_str();
+    if generators::by_id(id).is_none()
+        && !generators::net::IDS.contains(&id)
+        && !generators::labrun::IDS.contains(&id)
+    {
         return q.id.clone();
     }
     let digest = Sha256::digest(case_text(q).as_bytes());

@@ -252,8 +252,12 @@ pub fn run(
             )
         )?;
     }
+    // How many questions the student has seen: the review names the key of
+    // those only, never of the ones an early end of input left unasked.
+    let mut shown = 0;
     while let Some(q) = session.current().cloned() {
         let number = session.index() + 1;
+        shown = number;
         writeln!(out)?;
         writeln!(
             out,
@@ -330,7 +334,14 @@ pub fn run(
         }
     }
     session.finish();
-    let mistakes = session.mistakes();
+    let mistakes: Vec<_> = session
+        .questions
+        .iter()
+        .zip(&session.records)
+        .take(shown)
+        .filter(|(_, r)| !r.verdict.is_correct())
+        .collect();
+    let unasked = total - shown;
     if session.exam {
         writeln!(out)?;
         writeln!(out, "{}", exam_summary(session, lang))?;
@@ -354,6 +365,13 @@ pub fn run(
                 )
             )?;
         }
+    }
+    if !session.exam && unasked > 0 {
+        writeln!(
+            out,
+            "{}",
+            tf(lang, "quiz.plain.unasked", &[("n", &unasked.to_string())])
+        )?;
     }
     writeln!(out)?;
     writeln!(out, "score: {}/{}", session.score(), total)?;

@@ -70,7 +70,7 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
     }
 }
 
-fn too_small(area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
+pub(crate) fn too_small(area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
     let w = MIN_WIDTH.to_string();
     let h = MIN_HEIGHT.to_string();
     let lines = vec![

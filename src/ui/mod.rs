@@ -17,6 +17,7 @@
 
 pub mod app;
 pub mod check;
+pub mod class;
 pub mod clock;
 pub mod console;
 pub mod draw;
@@ -169,7 +170,7 @@ where
 /// Reads terminal events forever and forwards them; ends when the app is gone.
 /// A read error means the terminal is unusable: the app quits as on SIGHUP
 /// (rather than running on with nobody reading its input).
-fn spawn_input_thread(tx: Sender<AppEvent>) {
+pub(crate) fn spawn_input_thread(tx: Sender<AppEvent>) {
     std::thread::spawn(move || {
         loop {
             match event::read() {
@@ -194,7 +195,7 @@ pub const QUIT_GRACE: Duration = Duration::from_secs(3);
 /// Waits, without using CPU, until one of the terminal's descriptors (standard
 /// input when it is the terminal, standard output) hangs up or becomes
 /// invalid, then quits as on SIGHUP.
-fn spawn_hangup_watch(tx: Sender<AppEvent>) {
+pub(crate) fn spawn_hangup_watch(tx: Sender<AppEvent>) {
     watch_hangup(move || ask_to_quit(&tx, libc::SIGHUP));
 }
 
@@ -274,7 +275,7 @@ fn take_pending_signal() -> Option<i32> {
 /// SIGTERM, SIGHUP, SIGINT and SIGQUIT become a clean quit, so the terminal is
 /// restored. The event on the channel wakes an idle loop; the flag puts the
 /// signal ahead of queued keys.
-fn spawn_signal_thread(tx: Sender<AppEvent>) -> anyhow::Result<()> {
+pub(crate) fn spawn_signal_thread(tx: Sender<AppEvent>) -> anyhow::Result<()> {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
     let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT, SIGQUIT])
         .context("cannot install signal handlers")?;

@@ -77,6 +77,13 @@ pub const B_IP: Ipv4Addr = Ipv4Addr::new(192, 168, 1, 20);
 pub const R_LAN1_IP: Ipv4Addr = Ipv4Addr::new(192, 168, 1, 1);
 pub const R_LAN2_IP: Ipv4Addr = Ipv4Addr::new(192, 168, 2, 1);
 pub const C_IP: Ipv4Addr = Ipv4Addr::new(192, 168, 2, 30);
+/// The same hosts' IPv6 addresses: 2001:db8:LAN::HOST (the documentation
+/// prefix, RFC 3849).
+pub const A_IP6: Ipv6Addr = Ipv6Addr::new(0x2001, 0xdb8, 1, 0, 0, 0, 0, 0x10);
+pub const B_IP6: Ipv6Addr = Ipv6Addr::new(0x2001, 0xdb8, 1, 0, 0, 0, 0, 0x20);
+pub const R_LAN1_IP6: Ipv6Addr = Ipv6Addr::new(0x2001, 0xdb8, 1, 0, 0, 0, 0, 1);
+pub const R_LAN2_IP6: Ipv6Addr = Ipv6Addr::new(0x2001, 0xdb8, 2, 0, 0, 0, 0, 1);
+pub const C_IP6: Ipv6Addr = Ipv6Addr::new(0x2001, 0xdb8, 2, 0, 0, 0, 0, 0x30);
 
 /// The ports every lab host picks its own (ephemeral) ports from —
 /// `net.ipv4.ip_local_port_range` in each namespace, which also covers IPv6.
@@ -98,11 +105,6 @@ fn v4(addr: Ipv4Addr, prefix: u8) -> IpNet {
 
 fn v6(segments: [u16; 8], prefix: u8) -> IpNet {
     IpNet::new(IpAddr::V6(Ipv6Addr::from(segments)), prefix).unwrap_or_default()
-}
-
-/// 2001:db8:LAN::HOST (the documentation prefix, RFC 3849).
-const fn doc6(lan: u16, host: u16) -> [u16; 8] {
-    [0x2001, 0x0db8, lan, 0, 0, 0, 0, host]
 }
 
 impl Spec {
@@ -142,23 +144,23 @@ impl Spec {
             }],
             addresses: vec![
                 addr("A", "eth0", v4(A_IP, 24)),
-                addr("A", "eth0", v6(doc6(1, 0x10), 64)),
+                addr("A", "eth0", v6(A_IP6.segments(), 64)),
                 addr("B", "eth0", v4(B_IP, 24)),
-                addr("B", "eth0", v6(doc6(1, 0x20), 64)),
+                addr("B", "eth0", v6(B_IP6.segments(), 64)),
                 addr("R", "eth0", v4(R_LAN1_IP, 24)),
-                addr("R", "eth0", v6(doc6(1, 1), 64)),
+                addr("R", "eth0", v6(R_LAN1_IP6.segments(), 64)),
                 addr("R", "eth1", v4(R_LAN2_IP, 24)),
-                addr("R", "eth1", v6(doc6(2, 1), 64)),
+                addr("R", "eth1", v6(R_LAN2_IP6.segments(), 64)),
                 addr("C", "eth0", v4(C_IP, 24)),
-                addr("C", "eth0", v6(doc6(2, 0x30), 64)),
+                addr("C", "eth0", v6(C_IP6.segments(), 64)),
             ],
             routes: vec![
                 route("A", any4, IpAddr::V4(R_LAN1_IP)),
-                route("A", any6, IpAddr::V6(Ipv6Addr::from(doc6(1, 1)))),
+                route("A", any6, IpAddr::V6(R_LAN1_IP6)),
                 route("B", any4, IpAddr::V4(R_LAN1_IP)),
-                route("B", any6, IpAddr::V6(Ipv6Addr::from(doc6(1, 1)))),
+                route("B", any6, IpAddr::V6(R_LAN1_IP6)),
                 route("C", any4, IpAddr::V4(R_LAN2_IP)),
-                route("C", any6, IpAddr::V6(Ipv6Addr::from(doc6(2, 1)))),
+                route("C", any6, IpAddr::V6(R_LAN2_IP6)),
             ],
             routers: vec!["R"],
             switches: vec!["S"],

@@ -99,6 +99,16 @@ const CASES: &[(&str, &str, &str)] = &[
         "step 1: panel glossary: unknown setting 'term' (this panel takes none)",
     ),
     (
+        "lan_loss_range",
+        "lan_loss_range.toml:7:",
+        "step 1: panel lan: loss='35' must be a percentage from 0 to 20",
+    ),
+    (
+        "lan_loss_seed",
+        "lan_loss_seed.toml:7:",
+        "step 1: panel lan: seed='first' must be a whole number from 0 to",
+    ),
+    (
         "step_past_end",
         "step_past_end.toml:7:",
         "step 1: panel handshake: step='99' must be from 1 to 12",

@@ -167,6 +167,11 @@ fn end_of_input_ends_the_quiz_and_unanswered_count_wrong() {
     // One line answered the first question; the second met the end of input.
     assert!(out.contains("[2/6]") && !out.contains("[3/6]"), "{out}");
     assert_eq!(rows(&path).len(), 6);
+    // The review keys the two questions the student saw, never the four an
+    // early end of input left unasked: stopping early is no answer key.
+    let review = out.split("Review your mistakes:").nth(1).unwrap_or("");
+    assert_eq!(review.matches("the answer is").count(), 2, "{out}");
+    assert!(out.contains("4 questions were not asked"), "{out}");
 }
 
 #[test]

@@ -7,6 +7,7 @@
 mod common;
 
 mod check;
+mod class_tui;
 mod console;
 mod drill;
 mod frames;

@@ -11,5 +11,6 @@ mod dhcp;
 mod effects;
 mod events;
 mod handshake_capture;
+mod quiz_labrun;
 mod quiz_predictions;
 mod safety;

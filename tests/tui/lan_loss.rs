@@ -189,3 +189,30 @@ fn t_then_r_runs_tcp_loss_live_with_the_chosen_loss_and_seed() {
     assert!(shown.contains("run at 10 %, seed 7"), "{shown}");
     assert!(shown.contains("cwnd"), "{shown}");
 }
+
+/// A lesson's `loss=PCT seed=S` opens the loss view with those knobs (nothing
+/// runs until `r`); a link without them closes it again.
+#[test]
+fn a_lesson_link_opens_the_loss_view_with_its_loss_and_seed() {
+    use nettutor::lesson::PanelArg;
+    use nettutor::lesson::panel::PanelId;
+    let (mut c, rx) = panel_ctx(Lang::En, Screen::Lan);
+    let mut panel = LanPanel::default();
+    let arg = PanelArg::parse(PanelId::Lan, "loss=10 seed=23", false).unwrap();
+    panel.open(&arg, &mut c);
+    let knobs = panel.loss.as_ref().expect("the loss view").knobs;
+    assert_eq!((knobs.loss_pct, knobs.seed), (10.0, 23));
+    let shown = text(&draw(&panel, Lang::En, 80, 24));
+    assert!(shown.contains("drops 10 %, seed 23"), "{shown}");
+    assert!(rx.try_recv().is_err(), "nothing runs before r");
+    assert!(!panel.real_running());
+    // `+` steps on from the lesson's setting.
+    panel.update(LanMsg::LossStep(true), &mut c);
+    assert_eq!(panel.loss.as_ref().unwrap().knobs.loss_pct, 20.0);
+    let arg = PanelArg::parse(PanelId::Lan, "scenario=via-gateway", false).unwrap();
+    panel.open(&arg, &mut c);
+    assert!(
+        panel.loss.is_none(),
+        "a link without loss= shows the simulation"
+    );
+}

@@ -8,6 +8,8 @@ mod common;
 
 mod answers;
 mod check;
+mod class_host;
+mod class_student;
 mod console;
 mod drill;
 mod frames;

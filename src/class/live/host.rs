@@ -42,6 +42,8 @@ use crate::quiz::plain::hint;
 use crate::quiz::session::{QuizSpec, Record};
 
 const LISTENER: Token = Token(0);
+/// Wakes [`Host::step`] from another thread (the host screen's keys).
+const WAKER: Token = Token(usize::MAX);
 
 /// What the host tolerates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -358,6 +360,14 @@ impl Host {
         Ok(host)
     }
 
+    /// Something another thread can wake [`Host::step`] with (one per host).
+    pub fn waker(&self) -> io::Result<std::sync::Arc<mio::Waker>> {
+        Ok(std::sync::Arc::new(mio::Waker::new(
+            self.poll.registry(),
+            WAKER,
+        )?))
+    }
+
     pub fn local_addr(&self) -> SocketAddr {
         self.addr
     }
@@ -422,6 +432,9 @@ impl Host {
         for (token, readable, writable) in ready {
             if token == LISTENER {
                 self.accept();
+                continue;
+            }
+            if token == WAKER {
                 continue;
             }
             if writable {

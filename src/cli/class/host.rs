@@ -108,8 +108,25 @@ fn questions(
     Ok((spec, questions))
 }
 
-pub fn run(args: &HostArgs, lessons: Option<PathBuf>, lang: Lang) -> anyhow::Result<ExitCode> {
+pub fn run(
+    args: &HostArgs,
+    lessons: Option<PathBuf>,
+    lang: Lang,
+    look: super::Look,
+) -> anyhow::Result<ExitCode> {
     let (spec, questions) = questions(args, lessons)?;
+    // The screen's checks before anything is bound.
+    let theme = if args.headless {
+        None
+    } else {
+        use std::io::IsTerminal as _;
+        anyhow::ensure!(
+            std::io::stdout().is_terminal(),
+            "standard output is not a terminal: the host screen needs one (for scripts use \
+             `class host --headless`)"
+        );
+        Some(crate::ui::theme::Theme::choose(look.0, look.1)?)
+    };
     let path = super::book_path(args.db.as_deref())?;
     if args.db.is_none()
         && let Some(dir) = path.parent()
@@ -144,11 +161,15 @@ pub fn run(args: &HostArgs, lessons: Option<PathBuf>, lang: Lang) -> anyhow::Res
             &[("addr", &host.local_addr().to_string())],
         ));
     }
-    if args.headless {
-        headless(host, args)
-    } else {
-        let _ = (host, args.leaderboard);
-        anyhow::bail!("the host screen is not built yet: use --headless")
+    match theme {
+        None => headless(host, args),
+        Some(theme) => {
+            let host = crate::ui::class::host::run(host, args.leaderboard, lang, &theme)?;
+            // After the screen is gone, where the session is in the grade book.
+            let mut out = std::io::stdout().lock();
+            summary(&mut out, &host)?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
@@ -203,17 +224,22 @@ fn headless(mut host: Host, args: &HostArgs) -> anyhow::Result<ExitCode> {
     for event in host.step(Duration::ZERO) {
         line(&mut out, &serde_json::to_string(&event)?)?;
     }
+    summary(&mut out, &host)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `session ID: K students, M answers`.
+fn summary(out: &mut impl std::io::Write, host: &Host) -> anyhow::Result<()> {
     // Fixed words (like `score: C/N`): scripts read this line.
     let session = host
         .session()
         .map_or_else(|| "-".to_string(), |s| s.to_string());
     line(
-        &mut out,
+        out,
         &format!(
             "session {session}: {} students, {} answers",
             host.students(),
             host.answers()
         ),
-    )?;
-    Ok(ExitCode::SUCCESS)
+    )
 }

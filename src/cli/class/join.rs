@@ -72,16 +72,47 @@ fn join_error(e: ClientError, lang: Lang) -> anyhow::Error {
     }
 }
 
-pub fn run(args: &JoinArgs, lang: Lang) -> anyhow::Result<ExitCode> {
-    anyhow::ensure!(
-        args.plain,
-        "the student screen is not built yet: use --plain"
-    );
+pub fn run(args: &JoinArgs, lang: Lang, look: super::Look) -> anyhow::Result<ExitCode> {
+    // The screen's checks before anything is sent.
+    let theme = if args.plain {
+        None
+    } else {
+        use std::io::IsTerminal as _;
+        anyhow::ensure!(
+            io::stdout().is_terminal(),
+            "standard output is not a terminal: the student screen needs one (for scripts \
+             use `class join --plain`)"
+        );
+        anyhow::ensure!(
+            !args.frames,
+            "--frames prints on stderr, under the screen: use it with --plain"
+        );
+        Some(crate::ui::theme::Theme::choose(look.0, look.1)?)
+    };
     let addr = resolve(&args.addr)?;
     let (conn, welcome) =
         Connection::join_traced(addr, &args.code, &args.name, None, JOIN_WAIT, args.frames)
             .map_err(|e| join_error(e, lang))?;
-    plain(addr, args, conn, &welcome, lang)
+    let Some(theme) = theme else {
+        return plain(addr, args, conn, &welcome, lang);
+    };
+    let rejoin = crate::ui::class::student::Rejoin {
+        addr,
+        code: args.code.clone(),
+        name: args.name.clone(),
+        join_wait: JOIN_WAIT,
+        reconnect_for: RECONNECT_FOR,
+        refused: |e, lang| join_error(e, lang).to_string(),
+    };
+    let end = crate::ui::class::student::run(conn, &welcome, rejoin, lang, &theme)?;
+    // After the screen is gone, the score stays in the terminal.
+    if let Some((score, questions)) = end {
+        say(
+            &mut io::stdout().lock(),
+            &format!("score: {score}/{questions}"),
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// What the plain student's loop waits for.

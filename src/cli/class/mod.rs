@@ -28,10 +28,18 @@ pub enum ClassCmd {
     Import(import::ImportArgs),
 }
 
-pub fn run(cmd: ClassCmd, lessons: Option<PathBuf>, lang: Lang) -> anyhow::Result<ExitCode> {
+/// `--theme` and `--no-color`, for the screens.
+pub type Look = (Option<crate::ui::theme::ThemeName>, bool);
+
+pub fn run(
+    cmd: ClassCmd,
+    lessons: Option<PathBuf>,
+    lang: Lang,
+    look: Look,
+) -> anyhow::Result<ExitCode> {
     match cmd {
-        ClassCmd::Host(args) => host::run(&args, lessons, lang),
-        ClassCmd::Join(args) => join::run(&args, lang),
+        ClassCmd::Host(args) => host::run(&args, lessons, lang, look),
+        ClassCmd::Join(args) => join::run(&args, lang, look),
         ClassCmd::Report(args) => report::run(&args, lang),
         ClassCmd::Import(args) => import::run(&args, lang),
     }

@@ -4,6 +4,7 @@
 
 mod binary;
 mod lab;
+pub mod labrun;
 pub mod net;
 mod osi;
 mod ports;

@@ -533,6 +533,16 @@ impl Panel for LanPanel {
                 }
             }
         }
+        // `loss=`/`seed=` open the loss view with those knobs; any other link
+        // shows the simulation it names.
+        self.loss = arg.loss.map(|knobs| loss::LossView {
+            knobs: loss::Knobs {
+                loss_pct: knobs.loss.as_percent(),
+                seed: knobs.seed,
+            },
+            ..loss::LossView::default()
+        });
+        self.refresh_inspector();
         if let Some(step) = arg.step {
             self.go(step);
         }

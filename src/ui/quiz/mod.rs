@@ -21,7 +21,7 @@ use ratatui::widgets::{Paragraph, Widget};
 
 pub mod drill;
 mod drill_view;
-mod view;
+pub(crate) mod view;
 
 pub use view::{bar, topic_bar};
 

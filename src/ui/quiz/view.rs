@@ -14,11 +14,11 @@ use crate::ui::lessons::fit;
 use crate::ui::panel::RenderCtx;
 use crate::ui::text::{width, wrap};
 
-fn para(text: &str, style: Style, max: usize) -> Vec<Line<'static>> {
+pub(crate) fn para(text: &str, style: Style, max: usize) -> Vec<Line<'static>> {
     wrap(&[(text.to_string(), style)], max, ("", style), ("", style))
 }
 
-fn hanging(
+pub(crate) fn hanging(
     text: &str,
     style: Style,
     max: usize,

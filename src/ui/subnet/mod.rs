@@ -295,6 +295,7 @@ impl Panel for SubnetPanel {
                                 source: LanSource::Case(case),
                                 step: None,
                                 real: false,
+                                loss: None,
                             })));
                         }
                         Err(e) => ctx.say(e.message(ctx.lang)),

@@ -2,9 +2,16 @@
 //! the bridge's MAC table gain the entries, C never sees a frame) and
 //! `arp-via-gateway` (A pings C: A ARPs for its gateway, the echo request
 //! crosses R with TTL 64 → 63 and a new source MAC, the IPs unchanged).
+//!
+//! Each then does the same over IPv6 (a UDP datagram to B's, then C's
+//! 2001:db8 address): no ARP and no broadcast, but a neighbour solicitation
+//! to the target's solicited-node multicast group (ff02::1:ffXX:XXXX, MAC
+//! 33:33:ff:XX:XX:XX) answered by a unicast neighbour advertisement; across R
+//! the hop limit goes 64 → 63.
 
 use serde_json::{Value, json};
 
+use super::ipv6::{exchange, icmp6, is_nd, nd_json, ns_json, udp_in};
 use super::probe::Pinger;
 use super::{Experiment, Observed, Params, every_point, kernel, mac};
 use crate::vnet::VnetError;
@@ -12,7 +19,12 @@ use crate::vnet::capture::Taps;
 use crate::vnet::frames::{Seen, dissect_all};
 use crate::vnet::network::Network;
 use crate::vnet::state;
-use crate::vnet::topology::{A_IP, B_IP, C_IP, R_LAN1_IP, Spec, end};
+use crate::vnet::topology::{
+    A_IP, A_IP6, B_IP, B_IP6, C_IP, C_IP6, R_LAN1_IP, R_LAN1_IP6, R_LAN2_IP6, Spec, end,
+};
+
+/// The IPv6 datagram's bytes.
+const PAYLOAD6: &[u8] = b"nettutor over IPv6";
 
 pub const SAME_LAN: Experiment = Experiment {
     name: "arp-same-lan",
@@ -56,6 +68,9 @@ fn same_lan(net: &mut Network, _: &Params) -> Result<Observed, VnetError> {
     let taps = Taps::open(net, &every_point())?;
     let pinger = Pinger::open(net, "A")?;
     let answer = pinger.echo(B_IP, 64, 1)?;
+    let to_b = udp_in(net, "B", B_IP6)?;
+    let from_a = udp_in(net, "A", A_IP6)?;
+    let delivered6 = exchange(&from_a, &to_b, PAYLOAD6)?;
     let frames = taps.finish();
     let seen = dissect_all(&frames);
     let a_mac = mac(net, end("A", "eth0"))?;
@@ -83,6 +98,24 @@ fn same_lan(net: &mut Network, _: &Params) -> Result<Observed, VnetError> {
         .filter(|e| e.learned)
         .collect();
     let port_of = |m: &str| fdb.iter().find(|e| e.mac == m).map(|e| e.port.clone());
+    let is_ns = |s: &Seen| is_nd(s, 135, B_IP6) && s.ip6.as_ref().is_some_and(|i| i.src == A_IP6);
+    let is_na = |s: &Seen| is_nd(s, 136, B_IP6) && s.ip6.as_ref().is_some_and(|i| i.src == B_IP6);
+    let ns = seen
+        .iter()
+        .find(|s| s.point == "A:eth0" && s.outgoing && is_ns(s));
+    let na = seen
+        .iter()
+        .find(|s| s.point == "A:eth0" && !s.outgoing && is_na(s));
+    let ipv6 = json!({
+        "from": A_IP6.to_string(),
+        "to": B_IP6.to_string(),
+        "delivered": delivered6.as_deref() == Some(PAYLOAD6),
+        "neighbour_solicitation": ns.map(ns_json),
+        "neighbour_advertisement": na.map(nd_json),
+        "solicitation_seen_at": seen_at(&seen, is_ns),
+        "advertisement_seen_at": seen_at(&seen, is_na),
+        "a_neighbour_cache": a_cache.iter().filter(|n| n.ip == std::net::IpAddr::V6(B_IP6)).collect::<Vec<_>>(),
+    });
     let report = json!({
         "ping": { "from": A_IP.to_string(), "to": B_IP.to_string(), "answer_from": answer.from.to_string(), "answer_type": answer.kind },
         "macs": { "A": a_mac, "B": b_mac },
@@ -96,6 +129,7 @@ fn same_lan(net: &mut Network, _: &Params) -> Result<Observed, VnetError> {
         "bridge_port_of_b": port_of(&b_mac),
         "frames_from_a_at_c": seen.iter().filter(|s| s.point == "C:eth0" && s.src_mac == a_mac).count(),
         "frames_at_c": seen.iter().filter(|s| s.point == "C:eth0" && (s.arp.is_some() || s.ip.is_some())).count(),
+        "ipv6": ipv6,
     });
     Ok((report, frames))
 }
@@ -113,10 +147,26 @@ fn echo_json(s: &Seen) -> Value {
     })
 }
 
+/// One hop's view of the IPv6 datagram.
+fn datagram6_json(s: &Seen) -> Value {
+    let ip = s.ip6.as_ref();
+    json!({
+        "point": s.point,
+        "src_mac": s.src_mac,
+        "dst_mac": s.dst_mac,
+        "src_ip": ip.map(|i| i.src.to_string()),
+        "dst_ip": ip.map(|i| i.dst.to_string()),
+        "hop_limit": ip.map(|i| i.hop_limit),
+    })
+}
+
 fn via_gateway(net: &mut Network, _: &Params) -> Result<Observed, VnetError> {
     let taps = Taps::open(net, &every_point())?;
     let pinger = Pinger::open(net, "A")?;
     let answer = pinger.echo(C_IP, 64, 1)?;
+    let to_c = udp_in(net, "C", C_IP6)?;
+    let from_a = udp_in(net, "A", A_IP6)?;
+    let delivered6 = exchange(&from_a, &to_c, PAYLOAD6)?;
     let frames = taps.finish();
     let seen = dissect_all(&frames);
     let a_arps: Vec<Value> = seen
@@ -142,6 +192,39 @@ fn via_gateway(net: &mut Network, _: &Params) -> Result<Observed, VnetError> {
     let host = net.host_mut("A")?;
     let names = host.names();
     let a_cache = state::neighbours(&mut host.rtnl, &names).map_err(kernel("ARP cache"))?;
+    // The datagram on each side of R: UDP from A's to C's IPv6 address.
+    let is_datagram = |s: &Seen| {
+        s.ip6
+            .as_ref()
+            .is_some_and(|i| i.src == A_IP6 && i.dst == C_IP6 && i.next == 17)
+    };
+    let hop = |point: &str| {
+        seen.iter()
+            .find(|s| s.point == point && !s.outgoing && is_datagram(s))
+            .map(datagram6_json)
+    };
+    let solicitations = |point: &str| -> Vec<Value> {
+        seen.iter()
+            .filter(|s| s.point == point && s.outgoing && icmp6(s, 135).is_some())
+            .filter(|s| s.ip6.as_ref().is_some_and(|i| !i.src.is_unspecified()))
+            .map(ns_json)
+            .collect()
+    };
+    let r_na = seen
+        .iter()
+        .find(|s| s.point == "A:eth0" && !s.outgoing && is_nd(s, 136, R_LAN1_IP6));
+    let ipv6 = json!({
+        "from": A_IP6.to_string(),
+        "to": C_IP6.to_string(),
+        "gateway": R_LAN1_IP6.to_string(),
+        "delivered": delivered6.as_deref() == Some(PAYLOAD6),
+        "a_solicitations": solicitations("A:eth0"),
+        "r_solicitations": solicitations("R:eth1"),
+        "r_advertisement": r_na.map(nd_json),
+        "datagram_lan1": hop("R:eth0"),
+        "datagram_lan2": hop("C:eth0"),
+        "r_lan2_address": R_LAN2_IP6.to_string(),
+    });
     let report = json!({
         "ping": { "from": A_IP.to_string(), "to": C_IP.to_string(), "answer_from": answer.from.to_string(), "answer_type": answer.kind },
         "gateway": R_LAN1_IP.to_string(),
@@ -156,6 +239,7 @@ fn via_gateway(net: &mut Network, _: &Params) -> Result<Observed, VnetError> {
         "a_arp_cache": a_cache.iter().filter(|n| n.ip.is_ipv4()).collect::<Vec<_>>(),
         "echo_lan1": lan1.map(echo_json),
         "echo_lan2": lan2.map(echo_json),
+        "ipv6": ipv6,
     });
     Ok((report, frames))
 }

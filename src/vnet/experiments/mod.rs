@@ -9,6 +9,7 @@
 //! an earlier one left in a cache.
 
 mod arp;
+pub mod ipv6;
 mod mtu;
 pub mod probe;
 mod routing;
