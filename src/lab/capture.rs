@@ -276,6 +276,10 @@ fn run_connection(listener: TcpListener) -> Result<(SocketAddr, SocketAddr), Cap
     Ok((client_addr, server))
 }
 
+/// Captured frames with their wall-clock times (since the Unix epoch), as
+/// `crate::net::pcap::write_pcap` takes them.
+pub type TimedFrames = Vec<(Duration, Vec<u8>)>;
+
 /// A capture of TCP `port` on loopback around `during`: the packet socket is
 /// open and filtered before `during` starts, and read (outgoing copies only)
 /// until the wire has been quiet for one poll afterwards. Returns what
@@ -283,7 +287,7 @@ fn run_connection(listener: TcpListener) -> Result<(SocketAddr, SocketAddr), Cap
 pub fn capture_port<T>(
     port: u16,
     during: impl FnOnce() -> T,
-) -> Result<(T, Vec<(Duration, Vec<u8>)>), CaptureError> {
+) -> Result<(T, TimedFrames), CaptureError> {
     let socket = open_loopback_capture()?;
     filter_to_port(&socket, port)?;
     let out = during();

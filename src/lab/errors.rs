@@ -31,7 +31,7 @@ use pnet_packet::tcp::{TcpFlags, TcpPacket};
 use serde::Serialize;
 use socket2::{SockRef, TcpKeepalive};
 
-use super::capture::{CaptureError, capture_port};
+use super::capture::{CaptureError, TimedFrames, capture_port};
 use crate::net::tcp::frames::fill_tcp_checksum;
 
 use super::io;
@@ -110,11 +110,11 @@ pub struct RefusedCapture {
     pub segments: Vec<TappedSegment>,
     /// `(wall-clock time, Ethernet frame)` for `crate::net::pcap::write_pcap`.
     #[serde(skip)]
-    pub frames: Vec<(Duration, Vec<u8>)>,
+    pub frames: TimedFrames,
 }
 
 impl RefusedCapture {
-    fn of(port: u16, frames: Vec<(Duration, Vec<u8>)>) -> RefusedCapture {
+    fn of(port: u16, frames: TimedFrames) -> RefusedCapture {
         let mut kept = Vec::new();
         let mut segments = Vec::new();
         for (at, mut frame) in frames {

@@ -40,6 +40,7 @@ fn the_refused_connection_is_a_syn_then_rst_ack_on_its_port_in_tshark() {
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("2 frames"), "{err}");
     let json: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["cases"][0]["errno"], "ECONNREFUSED", "{json}");
     let capture = &json["capture"];
     assert_eq!(capture["captured"], true, "{capture}");
     assert_eq!(capture["reason"], Value::Null, "{capture}");
