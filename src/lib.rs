@@ -6,6 +6,7 @@
 pub mod check;
 pub mod class;
 pub mod cli;
+pub mod csv;
 pub mod i18n;
 pub mod lab;
 pub mod lesson;

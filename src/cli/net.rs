@@ -115,6 +115,7 @@ fn run_one(args: &RunArgs, lang: Lang) -> anyhow::Result<ExitCode> {
             "experiment": outcome.experiment,
             "report": outcome.report,
             "frames": outcome.frames.len(),
+            "events": outcome.events,
             "isolation": outcome.isolation,
             "lab_pid": pid,
             "timing_ms": {

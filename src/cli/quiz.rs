@@ -333,17 +333,10 @@ pub fn run(args: QuizArgs, lessons: Option<PathBuf>, lang: Lang) -> anyhow::Resu
     Ok(ExitCode::SUCCESS)
 }
 
-/// `--student`, cleaned: control characters dropped (the name reaches files,
-/// the grade book and, in a class, the projector), at most 64 characters.
+/// `--student`, cleaned ([`crate::class::live::names::student`]): the name
+/// reaches files, the grade book and the report on a terminal.
 pub fn student_name(given: Option<&str>) -> String {
-    given
-        .unwrap_or_default()
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(64)
-        .collect::<String>()
-        .trim()
-        .to_string()
+    crate::class::live::names::student(given.unwrap_or_default())
 }
 
 /// Saves mastery after each answer; the first failure is reported once and

@@ -144,40 +144,30 @@ pub fn results(session: &Session, lang: Lang, ended: SystemTime) -> Results {
     }
 }
 
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
 /// CSV with a header, one row per question (the quiz's fields repeated on
 /// each, so rows from many students can be pasted into one sheet); concepts
-/// joined by `;`.
+/// joined by `;`; fields quoted and formulas defused by [`crate::csv`].
 pub fn to_csv(results: &Results) -> String {
     let mut out = String::from(
         "student,seed,exam,started,ended,question_id,instance_id,concepts,question,answer,answer_value,correct_answer,correct,seconds\n",
     );
     for r in &results.questions {
-        let fields = [
-            csv_field(&results.student),
+        out.push_str(&crate::csv::row([
+            results.student.clone(),
             results.seed.to_string(),
             results.exam.to_string(),
             results.started.clone(),
             results.ended.clone(),
-            csv_field(&r.question_id),
-            csv_field(&r.instance_id),
-            csv_field(&r.concepts.join(";")),
-            csv_field(&r.question),
-            csv_field(&r.answer),
-            csv_field(&r.answer_value),
-            csv_field(&r.correct_answer),
+            r.question_id.clone(),
+            r.instance_id.clone(),
+            r.concepts.join(";"),
+            r.question.clone(),
+            r.answer.clone(),
+            r.answer_value.clone(),
+            r.correct_answer.clone(),
             r.correct.to_string(),
             format!("{:.1}", r.seconds),
-        ];
-        out.push_str(&fields.join(","));
-        out.push('\n');
+        ]));
     }
     out
 }
@@ -209,11 +199,8 @@ pub fn check_path(path: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The first of `path`, `NAME-2.EXT`, `NAME-3.EXT`, … that does not exist.
-fn free_path(path: &Path) -> PathBuf {
-    if path.symlink_metadata().is_err() {
-        return path.to_path_buf();
-    }
+/// `path`, then `NAME-2.EXT`, `NAME-3.EXT`, …: where results may go.
+fn candidates(path: &Path) -> impl Iterator<Item = PathBuf> + '_ {
     let stem = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
@@ -222,15 +209,14 @@ fn free_path(path: &Path) -> PathBuf {
         .extension()
         .map(|e| format!(".{}", e.to_string_lossy()))
         .unwrap_or_default();
-    (2..)
-        .map(|n| path.with_file_name(format!("{stem}-{n}{ext}")))
-        .find(|p| p.symlink_metadata().is_err())
-        .unwrap_or_else(|| path.to_path_buf())
+    std::iter::once(path.to_path_buf())
+        .chain((2..).map(move |n| path.with_file_name(format!("{stem}-{n}{ext}"))))
 }
 
-/// Writes `results` atomically (`crate::output_file`) to `path`, or next to
-/// it if `path` appeared meanwhile: `.csv` as CSV, anything else as JSON.
-/// Returns the path written.
+/// Writes `results` atomically to `path`, or next to it if `path` appeared
+/// meanwhile (`NAME-2.EXT`, …): `.csv` as CSV, anything else as JSON. Never
+/// over an existing file, not even one that appears while this writes
+/// (`crate::output_file::write_new`). Returns the path written.
 pub fn write(path: &Path, results: &Results) -> anyhow::Result<PathBuf> {
     let csv = path
         .extension()
@@ -240,9 +226,14 @@ pub fn write(path: &Path, results: &Results) -> anyhow::Result<PathBuf> {
     } else {
         serde_json::to_string_pretty(results)? + "\n"
     };
-    let target = free_path(path);
-    crate::output_file::write_atomic(&target, body.as_bytes())?;
-    Ok(target)
+    for target in candidates(path).take(1000) {
+        match crate::output_file::write_new(&target, body.as_bytes()) {
+            Ok(()) => return Ok(target),
+            Err(crate::output_file::OutputError::Exists { .. }) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(ResultsPathError::Exists(path.to_path_buf()).into())
 }
 
 /// Reads a JSON results file (for `class import`).
@@ -264,4 +255,53 @@ pub fn read(path: &Path) -> anyhow::Result<Results> {
         results.version
     );
     Ok(results)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn results(student: &str) -> Results {
+        Results {
+            format: FORMAT.into(),
+            version: VERSION,
+            student: student.into(),
+            seed: 1,
+            topics: vec!["tcp".into()],
+            exam: true,
+            started: "2026-01-01T00:00:00Z".into(),
+            ended: "2026-01-01T00:01:00Z".into(),
+            score: 0,
+            total: 0,
+            questions: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_file_that_appeared_meanwhile_is_kept_and_the_results_go_next_to_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("exam.json");
+        assert_eq!(write(&path, &results("ada")).unwrap(), path);
+        // exam.json is there now (as if another quiz wrote it while this one
+        // ran): it is kept, and each later write takes the next free name.
+        let second = write(&path, &results("bo")).unwrap();
+        assert_eq!(second, dir.path().join("exam-2.json"));
+        std::os::unix::fs::symlink("elsewhere.json", dir.path().join("exam-3.json")).unwrap();
+        let third = write(&path, &results("cy")).unwrap();
+        assert_eq!(
+            third,
+            dir.path().join("exam-4.json"),
+            "a link is a name taken"
+        );
+        for (file, student) in [(&path, "ada"), (&second, "bo"), (&third, "cy")] {
+            assert_eq!(read(file).unwrap().student, student);
+        }
+        assert!(!dir.path().join("elsewhere.json").exists());
+        let csv = dir.path().join("r.csv");
+        write(&csv, &results("ada")).unwrap();
+        assert_eq!(
+            write(&csv, &results("bo")).unwrap(),
+            dir.path().join("r-2.csv")
+        );
+    }
 }

@@ -45,28 +45,70 @@ enum Source<'a> {
 /// its case) or an authored question of a topic (the seed picks which).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Slot {
-    Generated { id: &'static str, tier: Tier },
-    Authored(Topic),
+    Generated {
+        id: &'static str,
+        tier: Tier,
+    },
+    /// An authored question of this topic and tier ([`authored_tier`]).
+    Authored {
+        topic: Topic,
+        tier: Tier,
+    },
+}
+
+/// The tier of an authored question, from what answering it takes: a
+/// true/false is recall ([`Tier::Basic`]); picking one of a few options or
+/// typing one value is one step of method ([`Tier::Core`]); putting steps in
+/// their order is reasoning over several ([`Tier::Stretch`]).
+pub fn authored_tier(q: &Question) -> Tier {
+    match q.kind {
+        QuestionKind::TrueFalse { .. } => Tier::Basic,
+        QuestionKind::Choice { .. } | QuestionKind::FillIn { .. } => Tier::Core,
+        QuestionKind::Order { .. } => Tier::Stretch,
+    }
+}
+
+/// `tiers` (one per question) in the fixed order the plan takes them: one of
+/// each tier in turn (core, basic, stretch), as [`generators::tier_order`] does
+/// for generators.
+fn authored_order(tiers: impl IntoIterator<Item = Tier>) -> std::collections::VecDeque<Tier> {
+    let tiers: Vec<Tier> = tiers.into_iter().collect();
+    let mut left: Vec<(Tier, usize)> = [Tier::Core, Tier::Basic, Tier::Stretch]
+        .into_iter()
+        .map(|t| (t, tiers.iter().filter(|x| **x == t).count()))
+        .collect();
+    let mut out = std::collections::VecDeque::with_capacity(tiers.len());
+    while out.len() < tiers.len() {
+        for (tier, n) in &mut left {
+            if *n > 0 {
+                *n -= 1;
+                out.push_back(*tier);
+            }
+        }
+    }
+    out
 }
 
 /// The places of a quiz of `count` questions on `topics` (in that order), the
 /// same for every seed: the topics take turns (the first ones get one more
 /// when `count` is not a multiple), and within a topic authored questions of
 /// `bank` (each used once) alternate with its generators, which take turns in
-/// a fixed order that alternates tiers. So every seed gets the same mix of
-/// generators and tiers; the seed only orders the places and fills them
-/// (per-student variants of equal difficulty).
+/// a fixed order that alternates tiers; the authored places alternate tiers
+/// too ([`authored_tier`]). So every seed gets the same mix of generators and
+/// tiers, authored or generated; the seed only orders the places and fills
+/// them (per-student variants of equal difficulty).
 pub fn plan(topics: &[Topic], bank: &[&Question], count: usize) -> Vec<Slot> {
     struct Lane {
         topic: Topic,
         makers: Vec<Generator>,
-        authored_left: usize,
+        /// The tiers of the authored questions left, in the order asked.
+        authored: std::collections::VecDeque<Tier>,
         made: usize,
         turn: usize,
     }
     impl Lane {
         fn open(&self) -> bool {
-            !self.makers.is_empty() || self.authored_left > 0
+            !self.makers.is_empty() || !self.authored.is_empty()
         }
     }
     let mut lanes: Vec<Lane> = topics
@@ -74,7 +116,11 @@ pub fn plan(topics: &[Topic], bank: &[&Question], count: usize) -> Vec<Slot> {
         .map(|&topic| Lane {
             topic,
             makers: generators::tier_order(generators::for_topic(topic)),
-            authored_left: bank.iter().filter(|q| q.topic == topic).count(),
+            authored: authored_order(
+                bank.iter()
+                    .filter(|q| q.topic == topic)
+                    .map(|q| authored_tier(q)),
+            ),
             made: 0,
             turn: 0,
         })
@@ -88,9 +134,11 @@ pub fn plan(topics: &[Topic], bank: &[&Question], count: usize) -> Vec<Slot> {
             }
             let authored_turn = lane.turn % 2 == 0 || lane.makers.is_empty();
             lane.turn += 1;
-            if authored_turn && lane.authored_left > 0 {
-                lane.authored_left -= 1;
-                out.push(Slot::Authored(lane.topic));
+            if authored_turn && let Some(tier) = lane.authored.pop_front() {
+                out.push(Slot::Authored {
+                    topic: lane.topic,
+                    tier,
+                });
             } else if let Some(g) = lane.makers.get(lane.made % lane.makers.len().max(1)) {
                 lane.made += 1;
                 out.push(Slot::Generated {
@@ -148,9 +196,9 @@ pub fn build(spec: &QuizSpec, bank: &[Question], due: &[String]) -> Vec<Question
             Slot::Generated { id, .. } => {
                 chosen.extend(generators::by_id(id).map(Source::Generated))
             }
-            Slot::Authored(topic) => {
+            Slot::Authored { topic, tier } => {
                 let of_topic: Vec<usize> = (0..left.len())
-                    .filter(|i| left[*i].topic == topic)
+                    .filter(|i| left[*i].topic == topic && authored_tier(left[*i]) == tier)
                     .collect();
                 if !of_topic.is_empty() {
                     let at = of_topic[rng.random_range(0..of_topic.len())];

@@ -77,6 +77,75 @@ pub struct Taps {
     frames: Vec<Frame>,
 }
 
+/// Keeps the kernel's packet timestamps on for the life of the lab process.
+///
+/// The kernel stamps a frame as it crosses an interface only while some
+/// socket in the system has asked for timestamps, and it switches that on
+/// *deferred*, from a work queue, when the first socket asks
+/// (`net_enable_timestamp`), and off again when the last one closes. Until the
+/// work has run, frames pass unstamped and `recvmsg` stamps them as it reads
+/// them — so on a loaded machine a run's first frames (the first ARP
+/// exchange, the first probe) came out stamped when they were *read*, after
+/// later ones, and sorted out of order. This socket asks once, before any
+/// network is built, and [`Stamping::on`] waits until a datagram it sends to
+/// itself comes back stamped when it was queued, not when it was read.
+pub struct Stamping {
+    _socket: std::net::UdpSocket,
+}
+
+impl Stamping {
+    /// In the current namespace (the lab process's home: `lo` is brought up).
+    /// Bounded: after two seconds it returns anyway (stamps may then lag).
+    pub fn on() -> std::io::Result<Stamping> {
+        use std::net::{Ipv4Addr, UdpSocket};
+        let mut rtnl = super::rtnl::Rtnl::open()?;
+        rtnl.change(super::network::set_up(1))?;
+        let socket = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0))?;
+        socket::setsockopt(&socket, sockopt::ReceiveTimestampns, &true)?;
+        socket.set_read_timeout(Some(Duration::from_millis(100)))?;
+        let me = socket.local_addr()?;
+        let deadline = Instant::now() + Duration::from_secs(2);
+        let queued_for = Duration::from_millis(3);
+        while Instant::now() < deadline {
+            socket.send_to(b"stamp", me)?;
+            // The datagram waits in the queue: a stamp taken when it was
+            // queued is older than one taken now, when it is read.
+            std::thread::sleep(queued_for);
+            let Some(stamp) = read_stamp(&socket) else {
+                continue;
+            };
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap_or_default();
+            if now.saturating_sub(stamp) >= queued_for / 2 {
+                break;
+            }
+        }
+        Ok(Stamping { _socket: socket })
+    }
+}
+
+/// Receives one datagram and returns its kernel timestamp.
+fn read_stamp(socket: &std::net::UdpSocket) -> Option<Duration> {
+    let mut buf = [0u8; 16];
+    let mut iov = [IoSliceMut::new(&mut buf)];
+    let mut cmsg = nix::cmsg_space!(nix::sys::time::TimeSpec);
+    let msg = socket::recvmsg::<()>(
+        socket.as_raw_fd(),
+        &mut iov,
+        Some(&mut cmsg),
+        MsgFlags::empty(),
+    )
+    .ok()?;
+    msg.cmsgs().ok()?.find_map(|c| match c {
+        ControlMessageOwned::ScmTimestampns(ts) => Some(Duration::new(
+            u64::try_from(ts.tv_sec()).ok()?,
+            u32::try_from(ts.tv_nsec()).ok()?,
+        )),
+        _ => None,
+    })
+}
+
 fn kernel(what: &'static str) -> impl Fn(nix::Error) -> VnetError {
     move |e| VnetError::Kernel {
         what,

@@ -7,6 +7,7 @@ use std::io::{BufRead as _, Write as _};
 use std::time::Instant;
 
 use super::proto::{Outcome, Params, Reply, Request};
+use super::watch::{KernelEvent, Watcher};
 use super::{VnetError, check, experiments, network::Network, ns};
 
 /// The environment variable carrying the tutor's pid: a child whose parent is
@@ -25,14 +26,7 @@ pub fn serve() -> u8 {
     if parent.is_some_and(|p| p != nix::unistd::getppid().as_raw()) {
         return 1;
     }
-    let stdout = std::io::stdout();
-    let say = |reply: &Reply| -> bool {
-        let Ok(line) = serde_json::to_string(reply) else {
-            return false;
-        };
-        let mut out = stdout.lock();
-        writeln!(out, "{line}").and_then(|()| out.flush()).is_ok()
-    };
+    let say = |reply: &Reply| say(reply);
     // The namespace the process sits in between experiments: empty but for lo.
     let _home = match ns::enter_lab_user_namespace() {
         Ok(home) => home,
@@ -50,6 +44,9 @@ pub fn serve() -> u8 {
             return 1;
         }
     };
+    // Frames stamped as they cross the wires, from the first experiment's
+    // first frame on (see `Stamping`); without it stamps may lag, no more.
+    let _stamping = super::capture::Stamping::on().ok();
     if !say(&Reply::Ready) {
         return 1;
     }
@@ -74,20 +71,44 @@ pub fn serve() -> u8 {
     0
 }
 
+/// Writes one reply line to the tutor (stdout, locked per line: the watcher's
+/// thread writes events between them).
+fn say(reply: &Reply) -> bool {
+    let Ok(line) = serde_json::to_string(reply) else {
+        return false;
+    };
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{line}").and_then(|()| out.flush()).is_ok()
+}
+
 /// One experiment on a network of its own: built, checked, run, dropped.
+/// Kernel changes inside it are streamed to the tutor while it runs.
 fn run(name: &str, params: &Params) -> Result<Outcome, VnetError> {
     let experiment =
         experiments::find(name).ok_or_else(|| VnetError::UnknownExperiment(name.to_string()))?;
-    let mut net = Network::build((experiment.spec)())?;
+    let mut net = Network::begin((experiment.spec)())?;
+    // Subscribed in every namespace before the first link exists: the
+    // set-up's changes are heard (links made and brought up, routes), then
+    // every change the run causes.
+    let mut watcher = Watcher::start(
+        &net,
+        Box::new(|event: &KernelEvent| {
+            say(&Reply::Event(Box::new(event.clone())));
+        }),
+    )?;
+    net.complete()?;
     let isolation = check::check(&mut net)?;
     if !isolation.ok {
         return Err(VnetError::Isolation(
             serde_json::to_string(&isolation).unwrap_or_default(),
         ));
     }
+    watcher.begin_run()?;
     let started = Instant::now();
     let result = (experiment.run)(&mut net, params);
     let run_us = micros(started.elapsed());
+    // Its sockets hold the namespaces: stopped before they are dropped.
+    watcher.finish();
     let setup_us = micros(net.setup);
     let dropped = Instant::now();
     drop(net);
@@ -101,6 +122,7 @@ fn run(name: &str, params: &Params) -> Result<Outcome, VnetError> {
         setup_us,
         run_us,
         teardown_us,
+        events: Vec::new(),
     })
 }
 

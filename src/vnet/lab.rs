@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 use super::VnetError;
 use super::child::PARENT_ENV;
 use super::proto::{Outcome, Params, Reply, Request};
+use super::watch::KernelEvent;
 
 /// The hidden subcommand that runs [`super::child::serve`].
 pub const SUBCOMMAND: &str = "__vnet";
@@ -85,7 +86,9 @@ impl Lab {
                 return Err(VnetError::NoUserNamespaces { remedy, errno });
             }
             Reply::Failed { message } => return Err(VnetError::Child(message)),
-            Reply::Outcome(_) => return Err(VnetError::Child("unexpected outcome".into())),
+            Reply::Outcome(_) | Reply::Event(_) => {
+                return Err(VnetError::Child("unexpected reply before ready".into()));
+            }
         }
         lab.started_in = begun.elapsed();
         Ok(lab)
@@ -128,14 +131,39 @@ impl Lab {
 
     /// Runs one experiment with its knobs set (`tcp-loss`'s loss and seed).
     pub fn run_with(&mut self, experiment: &str, params: Params) -> Result<Outcome, VnetError> {
+        self.run_watching(experiment, params, |_| {})
+    }
+
+    /// [`Lab::run_with`], handing each kernel change to `on_event` the moment
+    /// it arrives (the LAN panel shows them as they happen); the outcome
+    /// carries them all too.
+    pub fn run_watching(
+        &mut self,
+        experiment: &str,
+        params: Params,
+        mut on_event: impl FnMut(&KernelEvent),
+    ) -> Result<Outcome, VnetError> {
         self.send(&Request::Run {
             experiment: experiment.to_string(),
             params,
         })?;
-        match self.reply(RUN_TIMEOUT)? {
-            Reply::Outcome(outcome) => Ok(*outcome),
-            Reply::Failed { message } => Err(VnetError::Child(message)),
-            other => Err(VnetError::Child(format!("unexpected reply {other:?}"))),
+        let deadline = Instant::now() + RUN_TIMEOUT;
+        let mut events = Vec::new();
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.reply(left)? {
+                Reply::Event(event) => {
+                    on_event(&event);
+                    events.push(*event);
+                }
+                Reply::Outcome(outcome) => {
+                    let mut outcome = *outcome;
+                    outcome.events = events;
+                    return Ok(outcome);
+                }
+                Reply::Failed { message } => return Err(VnetError::Child(message)),
+                other => return Err(VnetError::Child(format!("unexpected reply {other:?}"))),
+            }
         }
     }
 

@@ -12,7 +12,8 @@
 //! - [`offload`]: checksums filled by the kernel, not left for hardware.
 //! - [`capture`]: AF_PACKET capture points; [`frames`] reads facts out of
 //!   captured frames; [`state`] reads ARP caches, the bridge's MAC table and
-//!   routes; [`pcapng`] writes the capture with one interface per point.
+//!   routes; [`watch`] hears them change (rtnetlink multicast), and the
+//!   lab process streams each change to the tutor; [`pcapng`] writes the capture with one interface per point.
 //! - [`relay`]: the impaired link — nettutor itself as the wire between two
 //!   veth ends in a middle namespace, by a seeded plan
 //!   ([`crate::net::impaired`]); [`tcpinfo`] samples a socket's `TCP_INFO`.
@@ -34,6 +35,7 @@ pub mod rtnl;
 pub mod state;
 pub mod tcpinfo;
 pub mod topology;
+pub mod watch;
 
 pub use lab::Lab;
 pub use proto::Outcome;

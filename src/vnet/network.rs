@@ -40,8 +40,10 @@ pub struct Host {
 pub struct Network {
     pub spec: Spec,
     pub hosts: Vec<Host>,
-    /// How long [`Network::build`] took.
+    /// How long [`Network::build`] took (from [`Network::begin`] to the end
+    /// of [`Network::complete`]).
     pub setup: Duration,
+    started: Instant,
 }
 
 fn io_err(what: &'static str) -> impl Fn(io::Error) -> VnetError {
@@ -53,6 +55,14 @@ impl Network {
     /// lab's user namespace) and everything in them. The thread is left in the
     /// last host's namespace; sockets must be opened after [`Network::enter`].
     pub fn build(spec: Spec) -> Result<Network, VnetError> {
+        let mut net = Network::begin(spec)?;
+        net.complete()?;
+        Ok(net)
+    }
+
+    /// The first half of [`Network::build`]: the namespaces, each with only
+    /// `lo` (up). A watcher subscribed now hears every link being made.
+    pub fn begin(spec: Spec) -> Result<Network, VnetError> {
         let started = Instant::now();
         let mut hosts = Vec::with_capacity(spec.hosts.len());
         for &name in &spec.hosts {
@@ -87,16 +97,22 @@ impl Network {
                 links: HashMap::new(),
             });
         }
-        let mut net = Network {
+        Ok(Network {
             spec,
             hosts,
             setup: Duration::ZERO,
-        };
-        net.make_links()?;
-        net.configure()?;
-        net.wait_until_running()?;
-        net.setup = started.elapsed();
-        Ok(net)
+            started,
+        })
+    }
+
+    /// The second half of [`Network::build`]: links, bridges, addresses,
+    /// routes, and every link operationally up.
+    pub fn complete(&mut self) -> Result<(), VnetError> {
+        self.make_links()?;
+        self.configure()?;
+        self.wait_until_running()?;
+        self.setup = self.started.elapsed();
+        Ok(())
     }
 
     fn make_links(&mut self) -> Result<(), VnetError> {
@@ -310,7 +326,7 @@ fn end_of(host: &'static str, ifname: &'static str) -> End {
 }
 
 /// `RTM_SETLINK` bringing interface `index` up.
-fn set_up(index: u32) -> RouteNetlinkMessage {
+pub(crate) fn set_up(index: u32) -> RouteNetlinkMessage {
     let mut msg = LinkMessage::default();
     msg.header.index = index;
     msg.header.flags = LinkFlags::Up;

@@ -5,6 +5,8 @@
 //! child → {"reply":"ready"}                       (user namespace entered)
 //!       or {"reply":"refused","remedy":"sudo sysctl -w …"}
 //! tutor → {"request":"run","experiment":"arp-same-lan"}
+//! child → {"reply":"event","host":"A","change":"neighbour",…}  (as the kernel
+//!         changes: ARP cache, bridge MAC table, routes, links; any number)
 //! child → {"reply":"outcome", …}   or {"reply":"failed","message":"…"}
 //! tutor → {"request":"shutdown"}   (or closes stdin)  → the child exits
 //! ```
@@ -13,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use super::capture::Frame;
 use super::check::Isolation;
+use super::watch::KernelEvent;
 use crate::net::impaired::Chance;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -51,6 +54,10 @@ pub struct Outcome {
     pub run_us: u64,
     /// Dropping the network (closing every namespace and socket), µs.
     pub teardown_us: u64,
+    /// The kernel's changes while the experiment ran, in the order they
+    /// arrived over the channel ([`Reply::Event`]); the tutor fills this in.
+    #[serde(default)]
+    pub events: Vec<KernelEvent>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -62,6 +69,8 @@ pub enum Reply {
         remedy: Option<String>,
         errno: String,
     },
+    /// A change of kernel state inside the lab, sent the moment it is read.
+    Event(Box<KernelEvent>),
     Outcome(Box<Outcome>),
     Failed {
         message: String,

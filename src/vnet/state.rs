@@ -44,35 +44,39 @@ pub struct LinkRow {
     pub controller: Option<u32>,
 }
 
+/// One interface from an `RTM_NEWLINK` (a dump's answer or an event).
+pub fn link_from(link: &LinkMessage) -> LinkRow {
+    let mut row = LinkRow {
+        name: String::new(),
+        index: link.header.index,
+        mac: String::new(),
+        mtu: 0,
+        up: link.header.flags.contains(LinkFlags::Up),
+        running: false,
+        controller: None,
+    };
+    for attr in &link.attributes {
+        match attr {
+            LinkAttribute::IfName(name) => row.name.clone_from(name),
+            LinkAttribute::Address(mac) => row.mac = mac_text(mac),
+            LinkAttribute::Mtu(mtu) => row.mtu = *mtu,
+            LinkAttribute::Controller(c) => row.controller = Some(*c),
+            LinkAttribute::OperState(state) => {
+                row.running = matches!(state, State::Up | State::Unknown);
+            }
+            _ => {}
+        }
+    }
+    row
+}
+
 /// Every interface of the namespace.
 pub fn links(rtnl: &mut Rtnl) -> io::Result<Vec<LinkRow>> {
     let mut rows = Vec::new();
     for msg in rtnl.dump(RouteNetlinkMessage::GetLink(LinkMessage::default()))? {
-        let RouteNetlinkMessage::NewLink(link) = msg else {
-            continue;
-        };
-        let mut row = LinkRow {
-            name: String::new(),
-            index: link.header.index,
-            mac: String::new(),
-            mtu: 0,
-            up: link.header.flags.contains(LinkFlags::Up),
-            running: false,
-            controller: None,
-        };
-        for attr in &link.attributes {
-            match attr {
-                LinkAttribute::IfName(name) => row.name.clone_from(name),
-                LinkAttribute::Address(mac) => row.mac = mac_text(mac),
-                LinkAttribute::Mtu(mtu) => row.mtu = *mtu,
-                LinkAttribute::Controller(c) => row.controller = Some(*c),
-                LinkAttribute::OperState(state) => {
-                    row.running = matches!(state, State::Up | State::Unknown);
-                }
-                _ => {}
-            }
+        if let RouteNetlinkMessage::NewLink(link) = msg {
+            rows.push(link_from(&link));
         }
-        rows.push(row);
     }
     rows.sort_by_key(|r| r.index);
     Ok(rows)
@@ -119,40 +123,51 @@ fn state_name(state: NeighbourState) -> String {
     format!("{state:?}").to_uppercase()
 }
 
+/// One ARP/neighbour entry from an `RTM_NEWNEIGH` of family IPv4 or IPv6;
+/// None for entries not learned from the wire (multicast, loopback: NOARP)
+/// and for other families (a bridge's, see [`fdb_from`]).
+pub fn neighbour_from(n: &NeighbourMessage, names: &HashMap<u32, String>) -> Option<Neighbour> {
+    if !matches!(n.header.family, AddressFamily::Inet | AddressFamily::Inet6) {
+        return None;
+    }
+    let mut ip = None;
+    let mut mac = None;
+    for attr in &n.attributes {
+        match attr {
+            NeighbourAttribute::Destination(NeighbourAddress::Inet(a)) => {
+                ip = Some(IpAddr::V4(*a));
+            }
+            NeighbourAttribute::Destination(NeighbourAddress::Inet6(a)) => {
+                ip = Some(IpAddr::V6(*a));
+            }
+            NeighbourAttribute::LinkLayerAddress(m) => mac = Some(mac_text(m)),
+            _ => {}
+        }
+    }
+    let ip = ip?;
+    if n.header.state == NeighbourState::Noarp {
+        // Multicast and loopback entries: not learned from the wire.
+        return None;
+    }
+    Some(Neighbour {
+        ip,
+        mac,
+        state: state_name(n.header.state),
+        dev: names.get(&n.header.ifindex).cloned().unwrap_or_default(),
+    })
+}
+
 /// The host's ARP and IPv6 neighbour caches.
 pub fn neighbours(rtnl: &mut Rtnl, names: &HashMap<u32, String>) -> io::Result<Vec<Neighbour>> {
     let mut rows = Vec::new();
     for msg in rtnl.dump(RouteNetlinkMessage::GetNeighbour(
         NeighbourMessage::default(),
     ))? {
-        let RouteNetlinkMessage::NewNeighbour(n) = msg else {
-            continue;
-        };
-        let mut ip = None;
-        let mut mac = None;
-        for attr in &n.attributes {
-            match attr {
-                NeighbourAttribute::Destination(NeighbourAddress::Inet(a)) => {
-                    ip = Some(IpAddr::V4(*a));
-                }
-                NeighbourAttribute::Destination(NeighbourAddress::Inet6(a)) => {
-                    ip = Some(IpAddr::V6(*a));
-                }
-                NeighbourAttribute::LinkLayerAddress(m) => mac = Some(mac_text(m)),
-                _ => {}
-            }
+        if let RouteNetlinkMessage::NewNeighbour(n) = msg
+            && let Some(row) = neighbour_from(&n, names)
+        {
+            rows.push(row);
         }
-        let Some(ip) = ip else { continue };
-        if n.header.state == NeighbourState::Noarp {
-            // Multicast and loopback entries: not learned from the wire.
-            continue;
-        }
-        rows.push(Neighbour {
-            ip,
-            mac,
-            state: state_name(n.header.state),
-            dev: names.get(&n.header.ifindex).cloned().unwrap_or_default(),
-        });
     }
     rows.sort_by_key(|n| n.ip);
     Ok(rows)
@@ -168,32 +183,40 @@ pub struct FdbEntry {
     pub learned: bool,
 }
 
+/// One MAC-table entry from an `RTM_NEWNEIGH` of family `AF_BRIDGE`; None
+/// for other families and for group addresses (33:33:…, 01:00:5e:…), which
+/// are not learned from sources.
+pub fn fdb_from(n: &NeighbourMessage, names: &HashMap<u32, String>) -> Option<FdbEntry> {
+    if n.header.family != AddressFamily::Bridge {
+        return None;
+    }
+    let mac = n.attributes.iter().find_map(|a| match a {
+        NeighbourAttribute::LinkLayerAddress(m) => Some(m.clone()),
+        _ => None,
+    })?;
+    if mac.first().is_some_and(|b| b & 1 == 1) {
+        return None;
+    }
+    let learned = n.header.state != NeighbourState::Permanent
+        && !n.header.flags.contains(NeighbourFlags::Own);
+    Some(FdbEntry {
+        mac: mac_text(&mac),
+        port: names.get(&n.header.ifindex).cloned().unwrap_or_default(),
+        learned,
+    })
+}
+
 /// A bridge's forwarding database: every unicast MAC it knows, and on which port.
 pub fn fdb(rtnl: &mut Rtnl, names: &HashMap<u32, String>) -> io::Result<Vec<FdbEntry>> {
     let mut query = NeighbourMessage::default();
     query.header.family = AddressFamily::Bridge;
     let mut rows = Vec::new();
     for msg in rtnl.dump(RouteNetlinkMessage::GetNeighbour(query))? {
-        let RouteNetlinkMessage::NewNeighbour(n) = msg else {
-            continue;
-        };
-        let Some(mac) = n.attributes.iter().find_map(|a| match a {
-            NeighbourAttribute::LinkLayerAddress(m) => Some(m.clone()),
-            _ => None,
-        }) else {
-            continue;
-        };
-        // Group addresses (33:33:…, 01:00:5e:…) are not learned from sources.
-        if mac.first().is_some_and(|b| b & 1 == 1) {
-            continue;
+        if let RouteNetlinkMessage::NewNeighbour(n) = msg
+            && let Some(row) = fdb_from(&n, names)
+        {
+            rows.push(row);
         }
-        let learned = n.header.state != NeighbourState::Permanent
-            && !n.header.flags.contains(NeighbourFlags::Own);
-        rows.push(FdbEntry {
-            mac: mac_text(&mac),
-            port: names.get(&n.header.ifindex).cloned().unwrap_or_default(),
-            learned,
-        });
     }
     rows.sort_by(|a, b| (&a.port, &a.mac).cmp(&(&b.port, &b.mac)));
     rows.dedup();
@@ -214,7 +237,8 @@ pub struct Route {
     pub kind: String,
 }
 
-fn route_from(msg: &RouteMessage, names: &HashMap<u32, String>) -> Route {
+/// One route from an `RTM_NEWROUTE` (a dump's answer or an event).
+pub fn route_from(msg: &RouteMessage, names: &HashMap<u32, String>) -> Route {
     let v6 = msg.header.address_family == AddressFamily::Inet6;
     let mut dest: Option<IpAddr> = None;
     let mut via = None;
@@ -303,6 +327,24 @@ pub fn flush_neighbours(rtnl: &mut Rtnl) -> io::Result<()> {
             continue;
         }
         let _ = rtnl.change(RouteNetlinkMessage::DelNeighbour(n));
+    }
+    Ok(())
+}
+
+/// Empties a bridge's learned MAC table (its own and static entries stay), as
+/// a switch just switched on: set-up's IPv6 chatter (router and multicast
+/// listener messages as links come up) has taught it some MACs already, and
+/// an experiment shows the learning its own frames cause.
+pub fn flush_fdb(rtnl: &mut Rtnl) -> io::Result<()> {
+    let mut query = NeighbourMessage::default();
+    query.header.family = AddressFamily::Bridge;
+    for msg in rtnl.dump(RouteNetlinkMessage::GetNeighbour(query))? {
+        let RouteNetlinkMessage::NewNeighbour(n) = msg else {
+            continue;
+        };
+        if fdb_from(&n, &HashMap::new()).is_some_and(|e| e.learned) {
+            rtnl.change(RouteNetlinkMessage::DelNeighbour(n))?;
+        }
     }
     Ok(())
 }

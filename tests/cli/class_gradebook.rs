@@ -338,3 +338,127 @@ fn a_check_run_is_recorded_property_by_property() {
         .unwrap();
     assert_eq!(recorded, verdicts);
 }
+
+/// Splits the lines of a CSV file into records and fields (RFC 4180: quoted
+/// fields may hold commas, doubled quotes and line breaks).
+fn parse_csv(text: &str) -> Vec<Vec<String>> {
+    let mut rows = vec![vec![String::new()]];
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let row = rows.last_mut().unwrap();
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                chars.next();
+                row.last_mut().unwrap().push('"');
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => row.push(String::new()),
+            ('\n', false) => rows.push(vec![String::new()]),
+            (c, _) => row.last_mut().unwrap().push(c),
+        }
+    }
+    if rows.last().is_some_and(|r| r.len() == 1 && r[0].is_empty()) {
+        rows.pop();
+    }
+    rows
+}
+
+/// Every answer of a results file made a wrong one with escape sequences in it.
+fn boom(v: &mut serde_json::Value) {
+    for q in v["questions"].as_array_mut().unwrap() {
+        q["answer"] = "\u{1b}[2Jboom\u{7}".into();
+        q["answer_value"] = "\u{1b}[2Jboom\u{7}".into();
+        q["correct"] = false.into();
+    }
+}
+
+#[test]
+fn an_imported_file_never_puts_escapes_on_the_terminal_and_the_csv_quotes_what_it_must() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("class.sqlite3");
+    let db = db.to_str().unwrap();
+    // A real results file, then what a hostile or broken machine could send:
+    // escape sequences in the name, the answers, the question, the topics.
+    let made = home.path().join("made.json");
+    let mut args = exam_args(db, "ada", "4");
+    args.extend(["--results", made.to_str().unwrap()]);
+    let (code, _, err) = nettutor_in(home.path(), &args, &"\n".repeat(COUNT));
+    assert_eq!(code, 0, "{err}");
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&made).unwrap()).unwrap();
+    v["student"] = "Eve\u{1b}]0;owned\u{7}\u{1b}[2J Mallory".into();
+    v["started"] = "2026-01-01T00:00:00Z".into();
+    v["topics"] = serde_json::json!(["osi\u{1b}[31m"]);
+    boom(&mut v);
+    for q in v["questions"].as_array_mut().unwrap() {
+        q["question"] = "\u{1b}[5mBlink?".into();
+    }
+    let hostile = home.path().join("hostile.json");
+    std::fs::write(&hostile, v.to_string()).unwrap();
+    // And names an LMS sheet must read as they are.
+    let mut names = Vec::new();
+    for (i, name) in ["Lee, Ann", "Bo \"the\" Ng", "=HYPERLINK(\"x\")"]
+        .iter()
+        .enumerate()
+    {
+        let mut v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&made).unwrap()).unwrap();
+        v["student"] = (*name).into();
+        boom(&mut v);
+        v["started"] = format!("2026-01-02T00:00:0{i}Z").into();
+        let file = home.path().join(format!("n{i}.json"));
+        std::fs::write(&file, v.to_string()).unwrap();
+        names.push(file);
+    }
+    let mut args = vec!["class", "import", "--lang", "en", "--db", db];
+    args.push(hostile.to_str().unwrap());
+    args.extend(names.iter().map(|f| f.to_str().unwrap()));
+    let (code, out, err) = nettutor_in(home.path(), &args, "");
+    assert_eq!(code, 0, "{err}");
+    assert!(!out.contains('\u{1b}'), "{out:?}");
+
+    let csv = home.path().join("grades.csv");
+    let (code, out, err) = nettutor_in(
+        home.path(),
+        &[
+            "class",
+            "report",
+            "--lang",
+            "en",
+            "--db",
+            db,
+            "--csv",
+            csv.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        !out.chars().any(|c| c.is_control() && c != '\n'),
+        "a control character reached the terminal: {out:?}"
+    );
+    assert!(out.contains("Eve Mallory"), "{out}");
+    assert!(out.contains("boom ×"), "{out}");
+    assert!(out.contains("Blink?"), "{out}");
+    // The CSV: a header row, then one record per student, each field as given
+    // (a formula kept as text by a leading ').
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let rows = parse_csv(&text);
+    assert_eq!(
+        rows[0],
+        ["student", "percent", "correct", "questions", "sessions"]
+    );
+    let students: Vec<&str> = rows[1..].iter().map(|r| r[0].as_str()).collect();
+    for want in [
+        "ada",
+        "Eve Mallory",
+        "Lee, Ann",
+        "Bo \"the\" Ng",
+        "'=HYPERLINK(\"x\")",
+    ] {
+        assert!(students.contains(&want), "{want} not in {students:?}");
+    }
+    assert!(rows.iter().all(|r| r.len() == 5), "{rows:?}");
+    assert!(!text.contains('\u{1b}'));
+}

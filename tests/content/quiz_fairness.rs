@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use nettutor::lesson::{LessonSet, Question, QuestionKind, Topic};
 use nettutor::quiz::generators;
 use nettutor::quiz::identity::instance_id;
-use nettutor::quiz::session::{QuizSpec, build, plan};
+use nettutor::quiz::session::{QuizSpec, Slot, authored_tier, build, plan};
 
 fn bank() -> Vec<Question> {
     LessonSet::embedded().unwrap().questions
@@ -25,11 +25,11 @@ fn quiz(seed: u64, count: usize, topics: &[Topic], bank: &[Question]) -> Vec<Que
 }
 
 /// What a question is, up to its case: its generator (and tier), or "an
-/// authored question of topic T".
+/// authored question of topic T and tier X".
 fn kind_of(q: &Question) -> String {
     match generators::by_id(&q.id) {
         Some(g) => format!("{} ({})", g.id, g.tier.name()),
-        None => format!("authored {}", q.topic),
+        None => format!("authored {} ({})", q.topic, authored_tier(q).name()),
     }
 }
 
@@ -76,6 +76,65 @@ fn the_plan_alternates_tiers_within_a_topic() {
         })
         .collect();
     assert_eq!(tiers.len(), 3, "{slots:?}");
+}
+
+#[test]
+fn authored_questions_have_tiers_and_the_plan_alternates_them() {
+    let bank = bank();
+    // The shipped questions span the tiers.
+    let tiers: BTreeSet<_> = bank.iter().map(authored_tier).collect();
+    assert!(tiers.len() >= 2, "{tiers:?}");
+    // In a topic whose authored questions have several tiers, the authored
+    // places take one of each tier before any tier twice.
+    let mut checked = 0;
+    for topic in Topic::ALL {
+        let of_topic: Vec<&Question> = bank.iter().filter(|q| q.topic == *topic).collect();
+        let distinct: BTreeSet<_> = of_topic.iter().map(|q| authored_tier(q)).collect();
+        if distinct.len() < 2 {
+            continue;
+        }
+        let slots = plan(&[*topic], &of_topic, 2 * of_topic.len() + 10);
+        let authored: Vec<_> = slots
+            .iter()
+            .filter_map(|s| match s {
+                Slot::Authored { tier, .. } => Some(*tier),
+                Slot::Generated { .. } => None,
+            })
+            .collect();
+        assert_eq!(authored.len(), of_topic.len(), "{topic}: each used once");
+        let first: BTreeSet<_> = authored[..distinct.len()].iter().copied().collect();
+        assert_eq!(first, distinct, "{topic}: {authored:?}");
+        checked += 1;
+    }
+    assert!(checked > 0, "no topic with authored questions of two tiers");
+    // Every seed of one quiz gets the same authored tiers (the questions
+    // themselves are the seed's pick within a tier).
+    let tiers_of = |seed| {
+        let mut t: Vec<_> = quiz(seed, 30, &[], &bank)
+            .iter()
+            .filter(|q| generators::by_id(&q.id).is_none())
+            .map(authored_tier)
+            .collect();
+        t.sort();
+        t
+    };
+    let first = tiers_of(0);
+    assert!(
+        first.iter().collect::<BTreeSet<_>>().len() >= 2,
+        "{first:?}"
+    );
+    let mut picks = BTreeSet::new();
+    for seed in 1..60 {
+        assert_eq!(tiers_of(seed), first, "seed {seed}");
+        picks.insert(
+            quiz(seed, 30, &[], &bank)
+                .iter()
+                .filter(|q| generators::by_id(&q.id).is_none())
+                .map(|q| q.id.clone())
+                .collect::<Vec<_>>(),
+        );
+    }
+    assert!(picks.len() > 10, "the seed still picks the questions");
 }
 
 #[test]

@@ -85,6 +85,147 @@ fn a_recorded_run_on_one_lan_shows_each_captured_frame_once_with_where_it_was_se
     );
 }
 
+/// The rows of one table, as `+ text`, `- text` or `  text`.
+fn marked(rows: &[nettutor::ui::lan::real::Row]) -> Vec<String> {
+    use nettutor::ui::lan::real::Mark;
+    rows.iter()
+        .map(|r| {
+            let sign = match r.mark {
+                Mark::Kept => ' ',
+                Mark::Changed => '+',
+                Mark::Removed => '-',
+            };
+            format!("{sign} {}", r.text)
+        })
+        .collect()
+}
+
+#[test]
+fn the_kernels_tables_follow_the_frames_as_netlink_announced_each_change() {
+    let panel = showing("arp-same-lan", Lang::En);
+    let run = panel.real.as_ref().unwrap();
+    assert!(run.changes.len() > 20, "set-up and run events recorded");
+    let mac = |key: &str| run.report["macs"][key].as_str().unwrap().to_string();
+    let (a, b) = (mac("A"), mac("B"));
+    // Once the broadcast request has passed: the bridge has learned A on
+    // port a (from the request's source MAC) and forgotten what set-up had
+    // taught it (the experiment flushes it); A's cache has no B yet.
+    let first = run.tables_at(0);
+    assert!(first.live);
+    let bridge = marked(&first.bridge);
+    assert!(bridge.contains(&format!("+ {a} → a")), "{bridge:#?}");
+    assert!(
+        !bridge.iter().any(|r| r.starts_with('+') && r.contains(&b)),
+        "{bridge:#?}"
+    );
+    assert!(first.arp.is_empty(), "{:#?}", first.arp);
+    // The routing tables were heard as set-up made them: A's default route
+    // names R, longest prefix first.
+    let routes = marked(&first.routes);
+    assert_eq!(
+        routes,
+        [
+            "  A: 192.168.1.0/24 dev eth0",
+            "  A: 0.0.0.0/0 via 192.168.1.1 dev eth0",
+            "  R: 192.168.1.0/24 dev eth0",
+            "  R: 192.168.2.0/24 dev eth1",
+        ]
+    );
+    // The reply: B learned on port b, A's cache gains B.
+    let second = run.tables_at(1);
+    let bridge = marked(&second.bridge);
+    assert!(bridge.contains(&format!("  {a} → a")), "{bridge:#?}");
+    assert!(bridge.contains(&format!("+ {b} → b")), "{bridge:#?}");
+    assert_eq!(
+        marked(&second.arp),
+        [format!("+ 192.168.1.20 → {b} (REACHABLE)")]
+    );
+    // The echo request changes nothing: every row as it was.
+    let third = run.tables_at(2);
+    assert!(
+        [&third.arp, &third.bridge, &third.routes].iter().all(|t| t
+            .iter()
+            .all(|r| r.mark == nettutor::ui::lan::real::Mark::Kept)),
+        "{third:#?}"
+    );
+    // The last frame's tables are what the experiment read after the ping.
+    let last = run.tables_at(run.frames.len() - 1);
+    let read: Vec<String> = nettutor::ui::lan::real::arp_cache(run);
+    let shown: Vec<String> = last.arp.iter().map(|r| r.text.clone()).collect();
+    assert_eq!(shown, read);
+    let mut learned: Vec<String> = last.bridge.iter().map(|r| r.text.clone()).collect();
+    let mut fdb = nettutor::ui::lan::real::bridge_table(run).unwrap();
+    learned.sort();
+    fdb.sort();
+    assert_eq!(learned, fdb);
+    // Stepping redraws the tables: the reply's frame shows B's entry marked.
+    let (mut c, _rx) = panel_ctx(Lang::En, Screen::Lan);
+    let mut panel = showing("arp-same-lan", Lang::En);
+    let before = text(&draw(&panel, Lang::En, 160, 48));
+    assert!(!before.contains("+ 192.168.1.20"), "{before}");
+    panel.nav(Nav::Next, &mut c);
+    let after = text(&draw(&panel, Lang::En, 160, 48));
+    assert!(
+        after.contains(&format!("+ 192.168.1.20 → {b} (REACHABLE)")),
+        "{after}"
+    );
+    insta::assert_snapshot!("lan_real_same_lan_reply_en_160x48", after);
+    let mut zh = showing("arp-same-lan", Lang::Zh);
+    zh.nav(Nav::Next, &mut c);
+    let buf = draw(&zh, Lang::Zh, 120, 40);
+    // The tables' column starts at the same cell on every row, whatever
+    // double-width text the headings hold.
+    assert_starts_at(
+        &buf,
+        &[
+            "A 的 ARP 缓存",
+            "交换机的 MAC 地址表",
+            "路由表",
+            "+ 192.168.1.20",
+            "  A: 0.0.0.0/0",
+        ],
+        68,
+    );
+    insta::assert_snapshot!("lan_real_same_lan_reply_zh_120x40", text(&buf));
+}
+
+#[test]
+fn through_the_gateway_a_learns_r_and_the_bridge_learns_r_on_its_port() {
+    let panel = showing("arp-via-gateway", Lang::En);
+    let run = panel.real.as_ref().unwrap();
+    let r_mac = run.report["macs"]["R_eth0"].as_str().unwrap().to_string();
+    let reply = run
+        .frames
+        .iter()
+        .position(|f| f.seen.arp.as_ref().is_some_and(|a| !a.request))
+        .unwrap();
+    let before = run.tables_at(reply - 1);
+    assert!(before.arp.is_empty(), "{before:#?}");
+    let at = run.tables_at(reply);
+    // A's cache gains the gateway, never C: the exam trap, by the kernel.
+    assert_eq!(
+        marked(&at.arp),
+        [format!("+ 192.168.1.1 → {r_mac} (REACHABLE)")]
+    );
+    assert!(marked(&at.bridge).contains(&format!("+ {r_mac} → r")));
+    let last = run.tables_at(run.frames.len() - 1);
+    assert!(!last.arp.iter().any(|r| r.text.contains("192.168.2.30")));
+    let mut zh = showing("arp-via-gateway", Lang::Zh);
+    let (mut c, _rx) = panel_ctx(Lang::Zh, Screen::Lan);
+    zh.nav(Nav::Next, &mut c);
+    let buf = draw(&zh, Lang::Zh, 80, 24);
+    assert_starts_at(&buf, &["A 的 ARP 缓存", "+ 192.168.1.1"], 0);
+    insta::assert_snapshot!("lan_real_via_gateway_reply_zh_80x24", text(&buf));
+}
+
+/// Each of `needles` is on screen and begins at cell column `x`.
+fn assert_starts_at(buf: &Buffer, needles: &[&str], x: u16) {
+    for needle in needles {
+        let at = find(buf, needle).unwrap_or_else(|| panic!("{needle:?} not on\n{}", text(buf)));
+        assert_eq!(at.0, x, "{needle:?} at {at:?}\n{}", text(buf));
+    }
+}
+
 #[test]
 fn a_recorded_run_through_the_gateway_shows_the_arp_for_the_router_and_the_ttl() {
     let panel = showing("arp-via-gateway", Lang::En);
@@ -246,6 +387,23 @@ fn r_runs_the_scenario_in_the_virtual_network_of_this_kernel() {
         cache.iter().any(|row| row.starts_with("192.168.1.20 → ")),
         "{cache:?}"
     );
+    // The tables as the kernel announced them: before B's reply reached A,
+    // A's cache had no B; once it had, the entry is there, marked new.
+    let reply = real
+        .frames
+        .iter()
+        .position(|f| f.seen.arp.as_ref().is_some_and(|a| !a.request))
+        .unwrap_or_else(|| panic!("no ARP reply: {kinds:#?}"));
+    let has_b = |k: usize| {
+        real.tables_at(k)
+            .arp
+            .iter()
+            .any(|r| r.text.starts_with("192.168.1.20 → "))
+    };
+    assert!(real.tables_at(reply).live);
+    assert!(!has_b(reply - 1), "{:#?}", real.changes);
+    assert!(has_b(reply), "{:#?}", real.changes);
+    assert!(has_b(real.frames.len() - 1));
     let shown = text(&draw(&panel, Lang::En, 160, 48));
     assert!(shown.contains("your kernel"), "{shown}");
     assert_eq!(nettutor::ui::lan::real::observed_choice(real), Some(1));

@@ -22,6 +22,8 @@ pub struct Imported {
 impl GradeBook {
     /// Merges one results file's sitting, in one transaction.
     pub fn import_results(&mut self, results: &Results) -> Result<Imported, GradeBookError> {
+        // A file from elsewhere: its name is cleaned as `--student` is.
+        let student = crate::class::live::names::student(&results.student);
         let tx = self.write()?;
         let session = insert_session(
             &tx,
@@ -35,17 +37,13 @@ impl GradeBook {
                 topics: results.topics.join(","),
                 questions: results.total,
                 started: results.started.clone(),
-                sitting: Some(sitting_key(
-                    &results.student,
-                    results.seed,
-                    &results.started,
-                )),
+                sitting: Some(sitting_key(&student, results.seed, &results.started)),
             },
         )?;
         let mut added = 0;
         for (position, row) in results.questions.iter().enumerate() {
             let answer = RecordedAnswer {
-                student: results.student.clone(),
+                student: student.clone(),
                 position,
                 question_id: row.question_id.clone(),
                 instance_id: row.instance_id.clone(),

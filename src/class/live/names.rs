@@ -50,10 +50,10 @@ fn invisible(c: char) -> bool {
         '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}')
 }
 
-/// The name as the room shows it: escape sequences (CSI, OSC, two-byte ESC)
-/// and every other control or invisible character removed, spaces collapsed,
-/// cut to [`MAX_NAME_CELLS`] cells; "student" when nothing is left.
-pub fn sanitize(raw: &str) -> String {
+/// Text a user or a file gave, safe to print on a terminal: escape sequences
+/// (CSI, OSC, two-byte ESC) removed, every other control or invisible
+/// character made a space, spaces collapsed, ends trimmed.
+pub fn printable(raw: &str) -> String {
     let mut out = String::new();
     let mut chars = raw.chars().peekable();
     while let Some(c) = chars.next() {
@@ -93,10 +93,15 @@ pub fn sanitize(raw: &str) -> String {
             c => out.push(c),
         }
     }
-    let collapsed = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The name as the room shows it: [`printable`], cut to [`MAX_NAME_CELLS`]
+/// cells; "student" when nothing is left.
+pub fn sanitize(raw: &str) -> String {
     let mut name = String::new();
     let mut cells = 0;
-    for c in collapsed.chars() {
+    for c in printable(raw).chars() {
         let w = c.width().unwrap_or(0);
         if cells + w > MAX_NAME_CELLS {
             break;
@@ -110,6 +115,21 @@ pub fn sanitize(raw: &str) -> String {
     } else {
         name
     }
+}
+
+/// The most characters of a student's name in a results file or the grade
+/// book (`--student`, `class import`).
+pub const MAX_STUDENT_CHARS: usize = 64;
+
+/// A student's name as files and the grade book keep it: [`printable`], at
+/// most [`MAX_STUDENT_CHARS`] characters; empty when none was given.
+pub fn student(raw: &str) -> String {
+    printable(raw)
+        .chars()
+        .take(MAX_STUDENT_CHARS)
+        .collect::<String>()
+        .trim_end()
+        .to_string()
 }
 
 /// `name`, or `name 2`, `name 3`… — the first that `taken` does not hold.
@@ -152,6 +172,16 @@ mod tests {
         for raw in ["\u{1b}[", "\u{1b}", "\u{1b}]", "\u{9b}"] {
             assert_eq!(sanitize(raw), "student");
         }
+    }
+
+    #[test]
+    fn a_student_name_for_the_grade_book_is_printable_and_bounded() {
+        assert_eq!(student("Ada\u{1b}[2J Lovelace"), "Ada Lovelace");
+        assert_eq!(student("\u{1b}]0;title\u{7}bo\u{202e}b"), "bo b");
+        assert_eq!(student(""), "");
+        assert_eq!(student("\u{1b}[31m"), "");
+        assert_eq!(student(&"é".repeat(100)).chars().count(), MAX_STUDENT_CHARS);
+        assert_eq!(printable("ans\u{1b}[2Jwer\r\n x"), "answer x");
     }
 
     #[test]

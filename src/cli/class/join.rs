@@ -253,8 +253,15 @@ fn plain(
                 HostMsg::Question(v) => {
                     say(&mut out, "")?;
                     say(&mut out, &question_text(&v, lang))?;
-                    open = Some(v.position);
-                    in_flight = false;
+                    // The same question again (a resume sends the open one):
+                    // an answer sent on this connection is still on its way
+                    // and one taken already stays taken, so no second line
+                    // of stdin is spent on it.
+                    if open != Some(v.position) {
+                        in_flight = false;
+                    }
+                    let taken = gave.get(v.position).copied().unwrap_or(false);
+                    open = (!taken).then_some(v.position);
                 }
                 HostMsg::Accepted { position } => {
                     if let Some(g) = gave.get_mut(position) {

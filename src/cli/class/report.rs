@@ -9,6 +9,7 @@ use unicode_width::UnicodeWidthStr as _;
 
 use crate::class::gradebook::report::Report;
 use crate::class::gradebook::{GradeBook, SessionId};
+use crate::class::live::names::printable;
 use crate::cli::out::{say, warn};
 use crate::i18n::{Lang, t, tf};
 
@@ -70,11 +71,15 @@ fn cut(s: &str, cells: usize) -> String {
     format!("{head}…")
 }
 
+/// A name as the report prints it: what the book holds may come from a
+/// student's keyboard or an imported file, so no escape sequence or control
+/// character reaches the terminal ([`printable`]).
 fn student_name(name: &str, lang: Lang) -> String {
+    let name = printable(name);
     if name.is_empty() {
         t(lang, "class.report.anonymous").to_string()
     } else {
-        name.to_string()
+        name
     }
 }
 
@@ -106,10 +111,10 @@ pub fn render(report: &Report, path: &str, lang: Lang) -> String {
                     ("id", &s.id.to_string()),
                     ("kind", &kind_name(&s.kind, lang)),
                     ("seed", &s.seed),
-                    ("topics", &s.topics),
+                    ("topics", &printable(&s.topics)),
                     ("n", &s.questions.to_string()),
-                    ("started", &s.started),
-                    ("ended", &ended),
+                    ("started", &printable(&s.started)),
+                    ("ended", &printable(&ended)),
                 ],
             )
         ));
@@ -130,7 +135,7 @@ pub fn render(report: &Report, path: &str, lang: Lang) -> String {
     let id_width = report
         .questions
         .iter()
-        .map(|q| q.instance_id.width())
+        .map(|q| printable(&q.instance_id).width())
         .max()
         .unwrap_or(0);
     out.push_str(&format!("\n{}\n", t(lang, "class.report.questions")));
@@ -143,7 +148,7 @@ pub fn render(report: &Report, path: &str, lang: Lang) -> String {
         t(lang, "class.report.col.question")
     ));
     for q in &report.questions {
-        let prompt = q.question.lines().next().unwrap_or_default();
+        let prompt = printable(q.question.lines().next().unwrap_or_default());
         out.push_str(&format!(
             "  {} {} {}  {}  {}\n",
             pad(&format!("{:>4}%", (q.share_correct() * 100.0).round()), 6),
@@ -152,8 +157,8 @@ pub fn render(report: &Report, path: &str, lang: Lang) -> String {
                 &cut(&wrong_cell(q.common_wrong.as_ref(), lang), wrong_width),
                 wrong_width
             ),
-            pad(&q.instance_id, id_width),
-            cut(prompt, 50)
+            pad(&printable(&q.instance_id), id_width),
+            cut(&prompt, 50)
         ));
     }
     out.push_str(&format!("\n{}\n", t(lang, "class.report.students")));
@@ -211,45 +216,31 @@ fn wrong_cell(wrong: Option<&(String, usize)>, lang: Lang) -> String {
     match wrong {
         None => "—".to_string(),
         Some((value, n)) => {
+            // An answer as a student typed it: printed, never obeyed.
+            let value = printable(value);
             let value = if value.is_empty() {
                 t(lang, "class.report.no_answer")
             } else {
                 value.as_str()
             };
-            let value = value.replace(['\n', '\r'], " ");
             format!("{value} ×{n}")
         }
     }
 }
 
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) || s.starts_with(['=', '+', '-', '@']) {
-        // Quoted, and a leading formula character defused, so a name like
-        // "=HYPERLINK(…)" stays text in a spreadsheet.
-        let s = if s.starts_with(['=', '+', '-', '@']) {
-            format!("'{s}")
-        } else {
-            s.to_string()
-        };
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
 /// One row per student: the identifier column an LMS matches on, then the
-/// grade (percent, the LMS scales it) and its parts.
+/// grade (percent, the LMS scales it) and its parts; a header row, fields
+/// quoted as RFC 4180 says and formulas defused ([`crate::csv`]).
 pub fn to_csv(report: &Report) -> String {
     let mut out = String::from("student,percent,correct,questions,sessions\n");
     for s in &report.students {
-        out.push_str(&format!(
-            "{},{},{},{},{}\n",
-            csv_field(&s.student),
-            s.percent(),
-            s.correct,
-            s.asked,
-            s.sessions
-        ));
+        out.push_str(&crate::csv::row([
+            s.student.clone(),
+            s.percent().to_string(),
+            s.correct.to_string(),
+            s.asked.to_string(),
+            s.sessions.to_string(),
+        ]));
     }
     out
 }

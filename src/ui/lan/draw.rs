@@ -3,13 +3,13 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::Style;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
 use super::super::layout::{LAN_DIAGRAM_MIN, LAN_TALL};
 use super::super::panel::RenderCtx;
 use super::super::text::wrap;
-use super::real::{self, RealRun};
+use super::real::{self, KernelTables, Mark, RealRun};
 use super::{LanPanel, TICKS_PER_STEP};
 use crate::i18n::{Lang, t, tf};
 use crate::net::arp::{Delivery, LanStep, NodeId, Reaction};
@@ -337,7 +337,8 @@ fn draw_lines(lines: &[Line], area: Rect, buf: &mut Buffer) {
 
 impl LanPanel {
     /// Real mode: the captured frames (the selected one in the inspector), where
-    /// each was seen, the experiment's facts, A's ARP cache and the bridge table.
+    /// each was seen, the kernel's tables as they stood once the selected frame
+    /// had passed, and the experiment's facts.
     pub(super) fn draw_real(&self, run: &RealRun, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
         let lang = ctx.lang;
         let width = usize::from(area.width);
@@ -419,10 +420,6 @@ impl LanPanel {
         } else {
             width
         };
-        tables.push(Line::styled(
-            t(lang, "lan.real.facts").to_string(),
-            ctx.theme.bold,
-        ));
         if let Some(predicted) = self.prediction {
             let right = real::observed_choice(run) == Some(predicted);
             let style = if right { ctx.theme.good } else { ctx.theme.bad };
@@ -433,6 +430,11 @@ impl LanPanel {
                 ("  ", Style::default()),
             ));
         }
+        tables.extend(kernel_tables(&run.tables_at(self.real_cursor), tw, ctx));
+        tables.push(Line::styled(
+            t(lang, "lan.real.facts").to_string(),
+            ctx.theme.bold,
+        ));
         for fact in real::facts(run, lang) {
             tables.extend(wrap(
                 &[(fact, ctx.theme.base)],
@@ -440,26 +442,6 @@ impl LanPanel {
                 ("• ", Style::default()),
                 ("  ", Style::default()),
             ));
-        }
-        tables.push(Line::styled(
-            t(lang, "lan.real.cache").to_string(),
-            ctx.theme.bold,
-        ));
-        let cache = real::arp_cache(run);
-        if cache.is_empty() {
-            tables.push(Line::raw(format!("  {}", t(lang, "lan.empty"))));
-        }
-        for row in cache {
-            tables.push(Line::raw(format!("  {row}")));
-        }
-        if let Some(bridge) = real::bridge_table(run) {
-            tables.push(Line::styled(
-                t(lang, "lan.real.bridge").to_string(),
-                ctx.theme.bold,
-            ));
-            for row in bridge {
-                tables.push(Line::raw(format!("  {row}")));
-            }
         }
         let top = area.y + 2;
         let height = area.bottom().saturating_sub(top);
@@ -496,6 +478,50 @@ impl LanPanel {
             }
         }
     }
+}
+
+/// A's ARP cache, the switch's MAC table and the routing tables at the frame
+/// shown: rows changed since the frame before marked `+`, rows gone `−`.
+fn kernel_tables(tables: &KernelTables, width: usize, ctx: &RenderCtx) -> Vec<Line<'static>> {
+    let lang = ctx.lang;
+    let mut lines = Vec::new();
+    if tables.live {
+        lines.extend(wrap(
+            &[(t(lang, "lan.real.kernel").to_string(), ctx.theme.muted)],
+            width,
+            ("", Style::default()),
+            ("", Style::default()),
+        ));
+    }
+    let sections = [
+        ("lan.real.cache", &tables.arp),
+        ("lan.real.bridge", &tables.bridge),
+        ("lan.real.routes", &tables.routes),
+    ];
+    for (title, rows) in sections {
+        if title == "lan.real.routes" && !tables.live {
+            continue;
+        }
+        lines.push(Line::styled(t(lang, title).to_string(), ctx.theme.bold));
+        if rows.is_empty() {
+            lines.push(Line::styled(
+                format!("  {}", t(lang, "lan.empty")),
+                ctx.theme.muted,
+            ));
+        }
+        for row in rows {
+            let (mark, style) = match row.mark {
+                Mark::Kept => ("  ", ctx.theme.base),
+                Mark::Changed => ("+ ", ctx.theme.good),
+                Mark::Removed => ("− ", ctx.theme.muted.add_modifier(Modifier::CROSSED_OUT)),
+            };
+            lines.push(Line::styled(
+                super::super::text::fit(&format!("{mark}{}", row.text), width),
+                style,
+            ));
+        }
+    }
+    lines
 }
 
 impl LanPanel {

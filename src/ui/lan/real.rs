@@ -2,10 +2,13 @@
 //! network of [`crate::vnet`] — namespaces of the student's own kernel, a Linux
 //! bridge as the switch, the kernel's own ARP — and shown from what was
 //! captured, never from a script: every distinct frame once, in the order the
-//! kernel stamped it, with the capture points that saw it; A's ARP cache and
-//! the bridge's MAC table as netlink read them after the ping; the facts the
-//! experiment computed from the frames.
+//! kernel stamped it, with the capture points that saw it; A's ARP cache, the
+//! bridge's MAC table and A's and R's routing tables as they changed — rebuilt,
+//! frame by frame, from the kernel's own netlink announcements
+//! ([`crate::vnet::watch`]), each placed after the frames captured before it
+//! was read; the facts the experiment computed from the frames.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -16,6 +19,7 @@ use crate::net::arp::LanScenario;
 use crate::vnet::capture::Frame;
 use crate::vnet::frames::{Seen, Upper, dissect};
 use crate::vnet::proto::Params;
+use crate::vnet::watch::{Change, KernelEvent, Phase};
 use crate::vnet::{Lab, Outcome, VnetError};
 
 /// The experiment of `nettutor net run` that plays a scenario for real.
@@ -139,6 +143,9 @@ pub struct RealRun {
     pub ipv6_frames: usize,
     /// The experiment's report (facts computed from frames and kernel state).
     pub report: Value,
+    /// The kernel's changes as the watcher read them, in that order, each
+    /// placed among the frames.
+    pub changes: Vec<RealChange>,
     pub setup_ms: f64,
     pub run_ms: f64,
     pub teardown_ms: f64,
@@ -194,11 +201,13 @@ impl RealRun {
             });
         }
         let ms = |us: u64| us as f64 / 1000.0;
+        let changes = place_changes(&outcome.events, &frames);
         RealRun {
             experiment: outcome.experiment.clone(),
             frames,
             ipv6_frames: ipv6.len(),
             report: outcome.report.clone(),
+            changes,
             setup_ms: ms(outcome.setup_us),
             run_ms: ms(outcome.run_us),
             teardown_ms: ms(outcome.teardown_us),
@@ -211,6 +220,234 @@ impl RealRun {
             .iter()
             .map(|f| (Duration::from_nanos(f.ts_ns), f.data.clone()))
             .collect()
+    }
+}
+
+/// A change of kernel state, placed among the frames shown.
+#[derive(Debug, Clone)]
+pub struct RealChange {
+    /// How many of the frames shown it came after (see [`place_changes`]):
+    /// 0 before the first; `k` between frame `k` and frame `k + 1`.
+    pub after: usize,
+    pub event: KernelEvent,
+}
+
+/// Places each change among the frames. The kernel makes a change within
+/// microseconds of the frame behind it (a whole ping on one LAN takes about
+/// 40 µs), and netlink carries no timestamp: the watcher reads the
+/// announcement a scheduling delay later, often after the last frame. So a
+/// change is placed after the frame that caused it, matched by content, when
+/// one was captured before the change was read:
+/// - an ARP (neighbour) entry of host H for IP X at MAC M: the ARP frame from
+///   X with sender MAC M captured at H (the kernel learns neighbours from ARP);
+/// - a MAC-table entry M on port P: the first frame from source MAC M captured
+///   at the bridge's port P (a bridge learns from source addresses).
+///
+/// Each host's changes keep the kernel's order (a change is never placed
+/// before the one the same host announced before it); a change no frame
+/// explains (a route, an entry flushed or expired) is placed with the change
+/// before it. Set-up's changes are all before the first frame.
+fn place_changes(events: &[KernelEvent], frames: &[RealFrame]) -> Vec<RealChange> {
+    let mut previous: BTreeMap<&str, usize> = BTreeMap::new();
+    events
+        .iter()
+        .map(|event| {
+            if event.phase == Phase::Setup {
+                return RealChange {
+                    after: 0,
+                    event: event.clone(),
+                };
+            }
+            let floor = previous.get(event.host.as_str()).copied().unwrap_or(0);
+            // Frames captured before the watcher read the change.
+            let read = frames.partition_point(|f| f.ts_ns <= event.wall_ns);
+            let caused = |k: &usize| *k + 1 >= floor && *k < read;
+            let cause = match &event.change {
+                Change::Neighbour {
+                    removed: false,
+                    entry,
+                } => frames.iter().enumerate().position(|(k, f)| {
+                    caused(&k)
+                        && f.seen.arp.as_ref().is_some_and(|arp| {
+                            std::net::IpAddr::V4(arp.sender_ip) == entry.ip
+                                && entry.mac.as_deref() == Some(arp.sender_mac.as_str())
+                        })
+                        && f.points
+                            .iter()
+                            .any(|p| p.split(':').next() == Some(event.host.as_str()))
+                }),
+                Change::Fdb {
+                    removed: false,
+                    entry,
+                } => {
+                    let port = format!("{}:{}", event.host, entry.port);
+                    frames.iter().enumerate().position(|(k, f)| {
+                        caused(&k) && f.seen.src_mac == entry.mac && f.points.contains(&port)
+                    })
+                }
+                _ => None,
+            };
+            let after = cause.map_or(floor, |k| k + 1);
+            previous.insert(event.host.as_str(), after);
+            RealChange {
+                after,
+                event: event.clone(),
+            }
+        })
+        .collect()
+}
+
+/// How a row of a kernel table stands at the frame shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mark {
+    /// As it was before this frame.
+    Kept,
+    /// New or changed since the frame before.
+    Changed,
+    /// Gone since the frame before (shown once, struck).
+    Removed,
+}
+
+/// One row of a kernel table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    pub text: String,
+    pub mark: Mark,
+}
+
+/// A's ARP cache, the bridge's MAC table and A's and R's IPv4 routing tables
+/// as the kernel had them once a frame had passed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KernelTables {
+    pub arp: Vec<Row>,
+    pub bridge: Vec<Row>,
+    pub routes: Vec<Row>,
+    /// Built from the watcher's events (false: a run recorded without them,
+    /// whose tables are the experiment's reading after the ping).
+    pub live: bool,
+}
+
+/// One table being rebuilt: key → (text, mark).
+#[derive(Default)]
+struct Table(BTreeMap<String, Row>);
+
+impl Table {
+    /// Applies one change; `now` marks it as this frame's.
+    fn apply(&mut self, key: String, text: String, removed: bool, now: bool) {
+        if removed {
+            if now {
+                if let Some(row) = self.0.get_mut(&key) {
+                    row.mark = Mark::Removed;
+                }
+            } else {
+                self.0.remove(&key);
+            }
+            return;
+        }
+        let mark = match self.0.get(&key) {
+            Some(row) if row.text == text && row.mark != Mark::Removed => row.mark,
+            _ if now => Mark::Changed,
+            _ => Mark::Kept,
+        };
+        self.0.insert(key, Row { text, mark });
+    }
+
+    fn rows(self) -> Vec<Row> {
+        self.0.into_values().collect()
+    }
+}
+
+fn route_text(host: &str, r: &crate::vnet::state::Route) -> String {
+    let via = r.via.map(|v| format!(" via {v}")).unwrap_or_default();
+    let dev = r
+        .dev
+        .as_deref()
+        .map(|d| format!(" dev {d}"))
+        .unwrap_or_default();
+    format!("{host}: {}{via}{dev}", r.dest)
+}
+
+impl RealRun {
+    /// The kernel's tables once frame `cursor` (0-based) had passed: every
+    /// change read before the next frame applied, those read since the frame
+    /// before marked.
+    pub fn tables_at(&self, cursor: usize) -> KernelTables {
+        if self.changes.is_empty() {
+            let kept = |rows: Vec<String>| {
+                rows.into_iter()
+                    .map(|text| Row {
+                        text,
+                        mark: Mark::Kept,
+                    })
+                    .collect()
+            };
+            return KernelTables {
+                arp: kept(arp_cache(self)),
+                bridge: kept(bridge_table(self).unwrap_or_default()),
+                routes: Vec::new(),
+                live: false,
+            };
+        }
+        let (mut arp, mut bridge, mut routes) =
+            (Table::default(), Table::default(), Table::default());
+        let last = self.frames.len().max(1);
+        // Frame `cursor` is followed by changes placed `cursor + 1`; the last
+        // frame by everything after it.
+        let upto = if cursor + 1 >= last {
+            usize::MAX
+        } else {
+            cursor + 1
+        };
+        let first_of_step = if cursor == 0 { 0 } else { cursor + 1 };
+        for change in self.changes.iter().filter(|c| c.after <= upto) {
+            let e = &change.event;
+            let now = e.phase == Phase::Run && change.after >= first_of_step;
+            match (&e.change, e.host.as_str()) {
+                (Change::Neighbour { removed, entry }, "A") if entry.ip.is_ipv4() => arp.apply(
+                    match entry.ip {
+                        std::net::IpAddr::V4(ip) => format!("{:010}", u32::from(ip)),
+                        std::net::IpAddr::V6(ip) => ip.to_string(),
+                    },
+                    format!(
+                        "{} → {} ({})",
+                        entry.ip,
+                        entry.mac.as_deref().unwrap_or("—"),
+                        entry.state
+                    ),
+                    *removed,
+                    now,
+                ),
+                (Change::Fdb { removed, entry }, "S") if entry.learned => bridge.apply(
+                    entry.mac.clone(),
+                    format!("{} → {}", entry.mac, entry.port),
+                    *removed,
+                    now,
+                ),
+                (Change::Route { removed, route }, host @ ("A" | "R"))
+                    if !route.dest.contains(':') =>
+                {
+                    routes.apply(
+                        format!("{host} {:>3} {}", 32 - route.prefix_len, route.dest),
+                        route_text(host, route),
+                        *removed,
+                        now,
+                    );
+                }
+                _ => {}
+            }
+        }
+        let mut bridge = bridge.rows();
+        // As `bridge fdb` lists them: by port.
+        bridge.sort_by(|a, b| {
+            let port = |r: &Row| r.text.rsplit(' ').next().unwrap_or("").to_string();
+            (port(a), &a.text).cmp(&(port(b), &b.text))
+        });
+        KernelTables {
+            arp: arp.rows(),
+            bridge,
+            routes: routes.rows(),
+            live: true,
+        }
     }
 }
 

@@ -64,7 +64,13 @@ fn arp_json(s: &Seen) -> Value {
     })
 }
 
+/// A switch fresh on: nothing learned yet (see [`state::flush_fdb`]).
+fn fresh_switch(net: &mut Network) -> Result<(), VnetError> {
+    state::flush_fdb(&mut net.host_mut("S")?.rtnl).map_err(kernel("flush the MAC table"))
+}
+
 fn same_lan(net: &mut Network, _: &Params) -> Result<Observed, VnetError> {
+    fresh_switch(net)?;
     let taps = Taps::open(net, &every_point())?;
     let pinger = Pinger::open(net, "A")?;
     let answer = pinger.echo(B_IP, 64, 1)?;
@@ -161,6 +167,7 @@ fn datagram6_json(s: &Seen) -> Value {
 }
 
 fn via_gateway(net: &mut Network, _: &Params) -> Result<Observed, VnetError> {
+    fresh_switch(net)?;
     let taps = Taps::open(net, &every_point())?;
     let pinger = Pinger::open(net, "A")?;
     let answer = pinger.echo(C_IP, 64, 1)?;

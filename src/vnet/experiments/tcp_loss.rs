@@ -266,6 +266,21 @@ fn udp_run(net: &Network, taps: &mut Taps) -> Result<UdpRun, VnetError> {
     net.enter("C")?;
     let receiver = UdpSocket::bind(SocketAddr::new(IpAddr::V4(C_IP), 0)).map_err(io("UDP"))?;
     let to = receiver.local_addr().map_err(io("UDP"))?;
+    // Room for every datagram at once. With the default buffer (about 200
+    // of these datagrams) a loaded machine lost more than the plan dropped:
+    // when this thread was off the CPU for a while, the relay's delayed
+    // frames arrived in a burst and C's own kernel discarded the overflow
+    // (UDP's RcvbufErrors) — a loss the link never made. The lab holds
+    // CAP_NET_ADMIN over its namespaces, so it may go past `rmem_max`.
+    if nix::sys::socket::setsockopt(
+        &receiver,
+        nix::sys::socket::sockopt::RcvBufForce,
+        &(8 << 20),
+    )
+    .is_err()
+    {
+        let _ = socket2::SockRef::from(&receiver).set_recv_buffer_size(8 << 20);
+    }
     net.enter("A")?;
     let sender = UdpSocket::bind(SocketAddr::new(IpAddr::V4(A_IP), 0)).map_err(io("UDP"))?;
     let mut received = std::collections::BTreeSet::new();
