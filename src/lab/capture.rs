@@ -292,7 +292,7 @@ pub fn capture_port<T>(
     filter_to_port(&socket, port)?;
     let out = during();
     let done = AtomicBool::new(true);
-    let frames = tap(&socket, &done, Instant::now() + IO_TIMEOUT)
+    let frames = tap(&socket, &done, Instant::now() + IO_TIMEOUT, MAX_FRAMES)
         .into_iter()
         .map(|t| (t.at, t.frame))
         .collect();
@@ -341,7 +341,7 @@ impl PortCapture {
     /// as `(time since the Unix epoch, Ethernet frame)` for
     /// `crate::net::pcap::write_new_pcap`, TCP checksums filled in (the
     /// kernel leaves them to the NIC on loopback).
-    pub fn stop(self) -> Vec<(Duration, Vec<u8>)> {
+    pub fn stop(self) -> TimedFrames {
         self.done.store(true, Ordering::Release);
         self.thread
             .join()
