@@ -276,6 +276,29 @@ fn run_connection(listener: TcpListener) -> Result<(SocketAddr, SocketAddr), Cap
     Ok((client_addr, server))
 }
 
+/// Captured frames with their wall-clock times (since the Unix epoch), as
+/// `crate::net::pcap::write_pcap` takes them.
+pub type TimedFrames = Vec<(Duration, Vec<u8>)>;
+
+/// A capture of TCP `port` on loopback around `during`: the packet socket is
+/// open and filtered before `during` starts, and read (outgoing copies only)
+/// until the wire has been quiet for one poll afterwards. Returns what
+/// `during` returned and the frames with their wall-clock times.
+pub fn capture_port<T>(
+    port: u16,
+    during: impl FnOnce() -> T,
+) -> Result<(T, TimedFrames), CaptureError> {
+    let socket = open_loopback_capture()?;
+    filter_to_port(&socket, port)?;
+    let out = during();
+    let done = AtomicBool::new(true);
+    let frames = tap(&socket, &done, Instant::now() + IO_TIMEOUT, MAX_FRAMES)
+        .into_iter()
+        .map(|t| (t.at, t.frame))
+        .collect();
+    Ok((out, frames))
+}
+
 /// Whether `segments` end with the last ACK of a teardown: both FINs seen and the
 /// side that received the second FIN has acknowledged it.
 fn teardown_complete(segments: &[Segment]) -> bool {
@@ -318,7 +341,7 @@ impl PortCapture {
     /// as `(time since the Unix epoch, Ethernet frame)` for
     /// `crate::net::pcap::write_new_pcap`, TCP checksums filled in (the
     /// kernel leaves them to the NIC on loopback).
-    pub fn stop(self) -> Vec<(Duration, Vec<u8>)> {
+    pub fn stop(self) -> TimedFrames {
         self.done.store(true, Ordering::Release);
         self.thread
             .join()

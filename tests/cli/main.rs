@@ -14,6 +14,7 @@ mod class_load;
 mod class_misbehave;
 mod class_reconnect;
 mod drill_plain;
+mod errors_capture;
 mod handout;
 mod handshake_export;
 mod lab;
