@@ -13,7 +13,6 @@ mod lab;
 mod lessons;
 mod licenses;
 pub mod net;
-mod net_text;
 pub mod out;
 mod presenter;
 mod quiz;

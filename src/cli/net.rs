@@ -131,7 +131,7 @@ fn run_one(args: &RunArgs, lang: Lang) -> anyhow::Result<ExitCode> {
     }
     let title = format!("net.{}.title", args.name);
     say_line(t(lang, &title))?;
-    for line in super::net_text::proofs(&outcome, lang) {
+    for line in crate::vnet::text::proofs(&outcome, lang) {
         say_line(&format!("  {line}"))?;
     }
     say_line(&tf(

@@ -109,7 +109,8 @@ pub enum LanSource {
 
 /// `scenario=same-network|via-gateway [step=N] [real]` |
 /// `own=A/PREFIX dst=B [gateway=G] [step=N]` |
-/// `[scenario=…] loss=PCT [seed=S]` (or `seed=S` alone: 5 %).
+/// `[scenario=…] loss=PCT [seed=S]` (or `seed=S` alone: 5 %) |
+/// `experiment=NAME` (runs that experiment of the virtual network at once).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LanArg {
     pub source: LanSource,
@@ -121,6 +122,20 @@ pub struct LanArg {
     /// `loss=` / `seed=`: open the loss view (`tcp-loss` over the impaired
     /// link) with these knobs.
     pub loss: Option<LossKnobs>,
+    /// `experiment=NAME`: run this experiment at once (no question asked)
+    /// and show its frames and facts in real mode; any of
+    /// [`lan_experiments`].
+    pub experiment: Option<&'static str>,
+}
+
+/// The experiments `experiment=` may name: all of `nettutor net list` but
+/// `tcp-loss`, which has its own view (`loss=`).
+pub fn lan_experiments() -> Vec<&'static str> {
+    crate::vnet::experiments::ALL
+        .iter()
+        .map(|e| e.name)
+        .filter(|n| *n != "tcp-loss")
+        .collect()
 }
 
 /// The loss view's knobs as a lesson sets them.
@@ -175,6 +190,9 @@ impl LanArg {
                     .into(),
             );
         }
+        if map.contains_key("experiment") && map.contains_key("own") {
+            return Err("experiment= runs the lessons' network, not an own= case".into());
+        }
         let (source, steps) = if map.contains_key("own") {
             let rest: Vec<&str> = arg
                 .split_whitespace()
@@ -188,7 +206,10 @@ impl LanArg {
             let steps = crate::net::arp::story(lan, case.dst).map_err(|e| e.to_string());
             (LanSource::Case(case), steps)
         } else {
-            only_keys(&map, &["scenario", "step", "real", "loss", "seed"])?;
+            only_keys(
+                &map,
+                &["scenario", "step", "real", "loss", "seed", "experiment"],
+            )?;
             let scenario = match map.get("scenario") {
                 Some(s) => one_of("scenario", s, LanScenario::ALL, LanScenario::NAMES)?,
                 None => LanScenario::SameNetwork,
@@ -216,11 +237,27 @@ impl LanArg {
         } else {
             None
         };
+        let experiment = match map.get("experiment") {
+            None => None,
+            Some(name) => {
+                if step.is_some() || real || wants_loss {
+                    return Err(format!(
+                        "experiment={name} runs that experiment: drop step=, 'real', loss= and seed="
+                    ));
+                }
+                let known = lan_experiments();
+                let found = known.iter().find(|n| **n == name.as_str()).copied();
+                Some(found.ok_or_else(|| {
+                    format!("experiment='{name}' is not one of: {}", known.join(", "))
+                })?)
+            }
+        };
         Ok(LanArg {
             source,
             step,
             real,
             loss,
+            experiment,
         })
     }
 }
@@ -473,6 +510,22 @@ mod tests {
     }
 
     #[test]
+    fn experiment_names_one_of_the_labs_experiments() {
+        for name in [
+            "traceroute",
+            "routing",
+            "mtu",
+            "zero-window",
+            "arp-via-gateway",
+        ] {
+            let a = lan(&format!("experiment={name}")).unwrap();
+            assert_eq!(a.experiment, Some(name));
+            assert!(!a.real && a.loss.is_none());
+        }
+        assert_eq!(lan("scenario=via-gateway real").unwrap().experiment, None);
+    }
+
+    #[test]
     fn a_bad_loss_or_seed_is_refused_with_the_range() {
         for (arg, words) in [
             ("loss=21", "loss='21' must be a percentage from 0 to 20"),
@@ -490,12 +543,26 @@ mod tests {
             ("loss=5 loss=6", "'loss' is given twice"),
             (
                 "loss=5 colour=red",
-                "unknown setting 'colour' (known: scenario, step, real, loss, seed)",
+                "unknown setting 'colour' (known: scenario, step, real, loss, seed, experiment)",
             ),
             ("loss=5 step=2", "drop step= and 'real'"),
             ("loss=5 real", "drop step= and 'real'"),
             (
                 "own=192.168.1.10/24 dst=192.168.1.20 loss=5",
+                "not an own= case",
+            ),
+            (
+                "experiment=tcp-loss",
+                "experiment='tcp-loss' is not one of: arp-same-lan, arp-via-gateway, traceroute",
+            ),
+            ("experiment=", "experiment='' is not one of"),
+            ("experiment=mtu real", "drop step=, 'real', loss= and seed="),
+            (
+                "experiment=mtu loss=5",
+                "drop step=, 'real', loss= and seed=",
+            ),
+            (
+                "own=192.168.1.10/24 dst=192.168.1.20 experiment=mtu",
                 "not an own= case",
             ),
         ] {

@@ -17,7 +17,8 @@
 //! - [`relay`]: the impaired link — nettutor itself as the wire between two
 //!   veth ends in a middle namespace, by a seeded plan
 //!   ([`crate::net::impaired`]); [`tcpinfo`] samples a socket's `TCP_INFO`.
-//! - [`experiments`]: what `nettutor net run NAME` runs.
+//! - [`experiments`]: what `nettutor net run NAME` runs; [`text`] its
+//!   report as sentences (what `net run` prints and the LAN panel lists).
 
 pub mod capture;
 pub mod check;
@@ -34,6 +35,7 @@ pub mod relay;
 pub mod rtnl;
 pub mod state;
 pub mod tcpinfo;
+pub mod text;
 pub mod topology;
 pub mod watch;
 

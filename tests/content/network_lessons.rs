@@ -194,3 +194,55 @@ fn congestion_control_is_cubic_on_linux() {
         &["cwnd = 1 个报文段", "RFC 6937"],
     );
 }
+
+/// Each concept of the virtual network is taught by a step that opens the
+/// LAN panel on a real run of its experiment: `experiment=NAME`, or the loss
+/// view (`loss=`) for tcp-loss, whose steps name the concept; the ARP and
+/// gateway lessons' "watch your kernel" steps open the real ARP scenarios.
+#[test]
+fn every_network_concept_opens_its_experiment() {
+    use nettutor::lesson::{LessonSet, PanelArg};
+    let lessons = LessonSet::embedded().unwrap();
+    let opens = |concept: &str| -> Vec<String> {
+        lessons
+            .lessons
+            .iter()
+            .flat_map(|l| &l.steps)
+            .filter(|s| s.concepts.iter().any(|c| c == concept))
+            .filter_map(|s| s.panel.as_ref())
+            .filter_map(|p| match &p.open {
+                PanelArg::Lan(arg) => match (arg.experiment, arg.loss, arg.real) {
+                    (Some(e), _, _) => Some(e.to_string()),
+                    (None, Some(_), _) => Some("tcp-loss".to_string()),
+                    (None, None, true) => Some(format!("real {}", p.arg)),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect()
+    };
+    for (concept, experiment) in [
+        ("icmp.ping", "arp-via-gateway"),
+        ("ip.ttl", "traceroute"),
+        ("ip.routing", "routing"),
+        ("ip.fragmentation", "mtu"),
+        ("tcp.retransmission", "tcp-loss"),
+        ("tcp.flow-control", "zero-window"),
+        ("tcp.congestion", "tcp-loss"),
+    ] {
+        let found = opens(concept);
+        assert!(
+            found.iter().any(|e| e == experiment),
+            "{concept} opens {found:?}, not {experiment}"
+        );
+    }
+    for (concept, scenario) in [("lan.arp", "same-network"), ("lan.gateway", "via-gateway")] {
+        let found = opens(concept);
+        assert!(
+            found
+                .iter()
+                .any(|e| e.starts_with("real ") && e.contains(scenario)),
+            "{concept}: {found:?}"
+        );
+    }
+}

@@ -144,6 +144,13 @@ fn arp_via_gateway_asks_for_the_router_and_the_ttl_drops_at_it() {
     .unwrap();
     assert_eq!(lan1, vec![vec!["64", "192.168.1.10", "192.168.2.30"]]);
     assert_eq!(lan2, vec![vec!["63", "192.168.1.10", "192.168.2.30"]]);
+    // The source MAC changes at R (A's on LAN 1, R's own on LAN 2), the IPs
+    // stay: tshark's reading of the same frames.
+    let macs =
+        |point: &str| at(test, &run, point, "icmp.type == 8", &["eth.src", "eth.dst"]).unwrap();
+    let mac = |k: &str| r["macs"][k].as_str().unwrap().to_string();
+    assert_eq!(macs("R:eth0"), vec![vec![mac("A"), mac("R_eth0")]]);
+    assert_eq!(macs("R:eth1"), vec![vec![mac("R_eth1"), mac("C")]]);
     assert_no_malformed(test, &run.pcap);
 }
 
@@ -263,6 +270,59 @@ fn mtu_fragments_udp_and_shrinks_tcp_segments() {
     )
     .unwrap();
     assert_eq!(frags_at_c.len(), at_c.len());
+    // TCP, from tshark: every data segment A sends has DF set; before R's
+    // "fragmentation needed" A sends packets too big for LAN 2, after it its
+    // segments shrink to fit; nothing larger than 1280 bytes reaches C.
+    let tcp_at_a = at(
+        test,
+        &run,
+        "A:eth0",
+        "tcp.len > 0 && ip.src == 192.168.1.10",
+        &["frame.number", "ip.len", "ip.flags.df"],
+    )
+    .unwrap();
+    assert!(!tcp_at_a.is_empty());
+    assert!(
+        tcp_at_a.iter().all(|row| row[2] == "1" || row[2] == "True"),
+        "a TCP segment without DF: {tcp_at_a:?}"
+    );
+    let first_needed = at(
+        test,
+        &run,
+        "A:eth0",
+        "icmp.type == 3 && icmp.code == 4",
+        &["frame.number"],
+    )
+    .unwrap()[0][0]
+        .parse::<u64>()
+        .unwrap();
+    let sizes = |after: bool| -> Vec<u64> {
+        tcp_at_a
+            .iter()
+            .filter(|row| (row[0].parse::<u64>().unwrap() > first_needed) == after)
+            .map(|row| row[1].parse().unwrap())
+            .collect()
+    };
+    assert!(
+        sizes(false).iter().any(|&len| len > 1280),
+        "nothing too big before the ICMP: {tcp_at_a:?}"
+    );
+    // Segments already queued go out at the old size for a moment; from A's
+    // first segment sized for the path on, none is larger.
+    let after = sizes(true);
+    let shrunk = after
+        .iter()
+        .position(|&len| len <= 1280)
+        .unwrap_or_else(|| panic!("A never shrank its segments: {after:?}"));
+    assert!(after[shrunk..].iter().all(|&len| len <= 1280), "{after:?}");
+    let tcp_at_c = at(test, &run, "C:eth0", "tcp.len > 0", &["ip.len"]).unwrap();
+    assert!(!tcp_at_c.is_empty());
+    assert!(
+        tcp_at_c
+            .iter()
+            .all(|row| row[0].parse::<u64>().unwrap() <= 1280),
+        "{tcp_at_c:?}"
+    );
     assert_no_malformed(test, &run.pcap);
 }
 

@@ -345,6 +345,94 @@ fn an_unprivileged_user_runs_the_lab_too() {
     assert_eq!(json["isolation"]["ok"], true);
 }
 
+/// Every other experiment of `nettutor net list` as user nobody too: the
+/// impaired link's relay (AF_PACKET in a namespace of its own), CUBIC chosen
+/// inside the lab, TCP_INFO, the capture written by an unprivileged process;
+/// each with one effect it teaches and nothing left behind.
+#[test]
+fn every_experiment_runs_unprivileged() {
+    let test = "every_experiment_runs_unprivileged";
+    if !nix_is_root() {
+        common::skip_here(test, "not root: every run already is the unprivileged path");
+        return;
+    }
+    if !common::have(test, "setpriv", "--version") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    // nobody may write the capture there.
+    let mut perms = std::fs::metadata(dir.path()).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o777);
+    std::fs::set_permissions(dir.path(), perms).unwrap();
+    let fact = |name: &str, r: &Value| -> bool {
+        match name {
+            "arp-same-lan" => r["arp_request"]["dst_mac"] == "ff:ff:ff:ff:ff:ff",
+            "arp-via-gateway" => r["echo_lan2"]["ttl"] == 63,
+            "traceroute" => r["reached"] == true,
+            "routing" => r["next_hop_after"] == "192.168.1.20",
+            "mtu" => r["udp"]["received_in_one_recvfrom"] == 3000,
+            "tcp-loss" => r["tcp"]["in_order"] == true,
+            "zero-window" => r["probes"].as_u64().is_some_and(|n| n > 0),
+            // An experiment added later: the run itself must succeed.
+            _ => true,
+        }
+    };
+    for e in nettutor::vnet::experiments::ALL {
+        let _one = ONE_LAB.lock().unwrap_or_else(|e| e.into_inner());
+        let pcap = dir.path().join(format!("{}.pcapng", e.name));
+        let out = Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups", BIN])
+            .args(["net", "run", e.name, "--json", "-o"])
+            .arg(&pcap)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        if !out.status.success() && stderr.contains("user namespaces") {
+            common::skip_here(
+                test,
+                &format!("unprivileged user namespaces are off: {stderr}"),
+            );
+            return;
+        }
+        assert!(out.status.success(), "{}: {stderr}", e.name);
+        let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(json["isolation"]["ok"], true, "{}", e.name);
+        assert!(
+            fact(e.name, &json["report"]),
+            "{}: {}",
+            e.name,
+            json["report"]
+        );
+        let meta = std::fs::metadata(&pcap).unwrap();
+        assert_eq!(
+            std::os::unix::fs::MetadataExt::uid(&meta),
+            65534,
+            "{}",
+            e.name
+        );
+        let pid = json["lab_pid"].as_u64().unwrap();
+        let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+        assert!(
+            !String::from_utf8_lossy(&cmdline).contains("__vnet"),
+            "{}: lab process {pid} still runs",
+            e.name
+        );
+    }
+    // The captures and nothing else.
+    let mut left: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    let mut expected: Vec<String> = nettutor::vnet::experiments::ALL
+        .iter()
+        .map(|e| format!("{}.pcapng", e.name))
+        .collect();
+    expected.sort();
+    assert_eq!(left, expected);
+}
+
 fn nix_is_root() -> bool {
     // SAFETY: getuid has no preconditions.
     unsafe { libc::getuid() == 0 }

@@ -155,6 +155,12 @@ fn routing_mtu_and_traceroute_questions_key_the_reports() {
     assert_eq!(hop, r["next_hop_after"]);
     assert_eq!(hop, r["added_route"]["via"], "the more specific route wins");
     assert_ne!(hop, r["next_hop_before"]);
+    // Each question opens the run it came from.
+    let opens = |q: &Question| q.panel.as_ref().map(|p| p.arg.clone());
+    assert_eq!(
+        opens(by_id(&qs, net::NEXT_HOP)).as_deref(),
+        Some("experiment=routing")
+    );
     well_formed("routing", r);
 
     let Some(mtu) = run(test, "mtu") else {
@@ -171,6 +177,9 @@ fn routing_mtu_and_traceroute_questions_key_the_reports() {
     let segment = key(by_id(&qs, net::PMTU_SEGMENT));
     assert_eq!(segment, r["tcp"]["largest_segment_after"].to_string());
     assert!(segment.parse::<u64>().unwrap() <= 1280);
+    for id in [net::MTU_FRAGMENTS, net::PMTU_SEGMENT] {
+        assert_eq!(opens(by_id(&qs, id)).as_deref(), Some("experiment=mtu"));
+    }
     well_formed("mtu", r);
 
     let Some(trace) = run(test, "traceroute") else {
@@ -188,6 +197,10 @@ fn routing_mtu_and_traceroute_questions_key_the_reports() {
         )
     );
     assert!(first.starts_with("192.168.1.1,"), "{first}");
+    assert_eq!(
+        opens(by_id(&qs, net::TRACEROUTE_FIRST_HOP)).as_deref(),
+        Some("experiment=traceroute")
+    );
     well_formed("traceroute", r);
 }
 

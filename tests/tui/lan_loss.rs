@@ -333,3 +333,60 @@ fn r_again_skips_the_questions_and_esc_cancels_them() {
     let view = panel.loss.as_ref().unwrap();
     assert!(verdicts(view, view.run.as_ref().unwrap(), Lang::En).is_empty());
 }
+
+/// `w` in the loss view writes the run as captured at A — every transmission,
+/// the ones the link dropped too — with the kernel's timestamps; tshark reads
+/// it with no malformed frame and finds the resends. Before a run there is
+/// nothing to write, and it says so.
+#[test]
+fn w_writes_the_loss_runs_capture_at_a() {
+    let test = "w_writes_the_loss_runs_capture_at_a";
+    let dir = tempfile::tempdir().unwrap();
+    let (mut c, _rx) = panel_ctx(Lang::En, Screen::Lan);
+    let mut panel = LanPanel::default();
+    panel.export_dir = Some(dir.path().to_path_buf());
+    panel.update(LanMsg::Loss, &mut c);
+    let refused = panel.export(&mut c).unwrap().unwrap_err();
+    assert!(refused.contains("Nothing run yet"), "{refused}");
+    panel.show_real(LanRealRun(Ok(recorded())), &mut c);
+    let written = panel.export(&mut c).unwrap().unwrap();
+    assert!(
+        written.ends_with("nettutor-tcp-loss-5pct-seed1.pcap"),
+        "{written}"
+    );
+    let frames = nettutor::net::pcap::read_pcap(std::path::Path::new(&written)).unwrap();
+    let run = panel.loss.as_ref().unwrap().run.as_ref().unwrap();
+    assert_eq!(frames.len(), run.rows.len());
+    let lost = run.rows.iter().position(|r| r.lost).unwrap();
+    assert_eq!(
+        frames[lost].data, run.rows[lost].data,
+        "a dropped segment is in it"
+    );
+    assert!(frames.windows(2).all(|w| w[0].timestamp <= w[1].timestamp));
+    if !common::have(test, "tshark", "--version") {
+        return;
+    }
+    let count = |filter: &str| {
+        let out = std::process::Command::new("tshark")
+            .args([
+                "-r",
+                &written,
+                "-Y",
+                filter,
+                "-T",
+                "fields",
+                "-e",
+                "frame.number",
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).lines().count()
+    };
+    assert_eq!(count("_ws.malformed || _ws.expert.severity == error"), 0);
+    assert!(count("tcp.analysis.retransmission || tcp.analysis.fast_retransmission") >= 1);
+}

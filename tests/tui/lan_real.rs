@@ -471,3 +471,95 @@ fn a_lesson_link_with_real_opens_the_prediction_of_its_scenario() {
     );
     assert!(links.iter().any(|a| a.contains("via-gateway")), "{links:?}");
 }
+
+/// A lesson's `experiment=NAME` says what it will run; Enter (or `r`) runs
+/// it with no question, and real mode lists its frames, each named (ICMP
+/// time exceeded, port unreachable), with the sentences `nettutor net run`
+/// prints, in both languages; `r` goes back to the simulation and forgets the
+/// experiment.
+#[test]
+fn a_lesson_link_with_experiment_runs_it_and_lists_its_frames_and_facts() {
+    let test = "a_lesson_link_with_experiment_runs_it_and_lists_its_frames_and_facts";
+    let (mut c, rx) = panel_ctx(Lang::En, Screen::Lan);
+    let mut panel = LanPanel::default();
+    panel.lab_exe = Some(env!("CARGO_BIN_EXE_nettutor").into());
+    let arg = nettutor::lesson::PanelArg::parse(
+        nettutor::lesson::PanelId::Lan,
+        "experiment=traceroute",
+        false,
+    )
+    .unwrap();
+    panel.open(&arg, &mut c);
+    assert_eq!(panel.predicting, None, "no question before an experiment");
+    assert!(!panel.real_running(), "opening a step starts no lab");
+    assert!(rx.try_recv().is_err());
+    assert_eq!(panel.lecture_position(), Some((0, 0)));
+    for (lang, words) in [
+        (
+            Lang::En,
+            ["Your kernel will run: Traceroute", "r or Enter runs it"],
+        ),
+        (Lang::Zh, ["你的内核将要运行：", "按 r 或 Enter"]),
+    ] {
+        let shown = text(&draw(&panel, lang, 80, 24));
+        for w in words {
+            assert!(shown.contains(w), "{shown}");
+        }
+    }
+    // Esc forgets it; the link again, then Enter runs it.
+    assert!(panel.back(&mut c));
+    assert_eq!(panel.experiment, None);
+    panel.open(&arg, &mut c);
+    panel.nav(Nav::Enter, &mut c);
+    assert!(panel.real_running(), "Enter runs it, with no question");
+    let event = rx.recv_timeout(std::time::Duration::from_secs(90)).unwrap();
+    let AppEvent::Job(Screen::Lan, nettutor::ui::msg::Job::LanReal(run)) = event else {
+        panic!("unexpected event");
+    };
+    if let Err(RealLanError::NoNamespaces { .. }) = &run.0 {
+        common::skip_here(test, "no user namespaces and not root");
+        return;
+    }
+    panel.show_real(run, &mut c);
+    let real = panel.real.as_ref().expect("a real run");
+    assert_eq!(real.experiment, "traceroute");
+    // TTL 1: R answers; TTL 2: C does.
+    let named: Vec<String> = real
+        .frames
+        .iter()
+        .map(|f| nettutor::ui::lan::real::summary(&f.seen, Lang::En))
+        .collect();
+    assert!(
+        named
+            .iter()
+            .any(|s| s.starts_with("ICMP time exceeded 192.168.1.1 → 192.168.1.10")),
+        "{named:#?}"
+    );
+    assert!(
+        named
+            .iter()
+            .any(|s| s
+                .starts_with("ICMP destination unreachable (code 3) 192.168.2.30 → 192.168.1.10")),
+        "{named:#?}"
+    );
+    let facts = nettutor::ui::lan::real::facts(real, Lang::En);
+    assert!(
+        facts
+            .iter()
+            .any(|f| f.starts_with("TTL 1: answered by 192.168.1.1")),
+        "{facts:?}"
+    );
+    let en = text(&draw(&panel, Lang::En, 160, 48));
+    assert!(en.contains("TTL 1: answered by 192.168.1.1"), "{en}");
+    let zh = text(&draw(&panel, Lang::Zh, 160, 48));
+    assert!(zh.contains("TTL 1：由 192.168.1.1 回答"), "{zh}");
+    assert!(
+        zh.contains("ICMP 超时报文 192.168.1.1 → 192.168.1.10"),
+        "{zh}"
+    );
+    // `r` leaves real mode; the next `r` asks the scenario's own question.
+    panel.update(LanMsg::Real, &mut c);
+    assert!(panel.real.is_none() && panel.experiment.is_none());
+    panel.update(LanMsg::Real, &mut c);
+    assert_eq!(panel.predicting, Some(0));
+}

@@ -428,7 +428,7 @@ fn traceroute_first_hop(rng: &mut ChaCha8Rng, r: &Report) -> Result<Question, St
                 "第一台路由器把 TTL {ttl} 减到 0，丢弃探测包并通知发送方：抓到的回答来自 {first}（ICMP 类型 {kind}）。下一个探测包的 TTL 大一，就多走一跳。"
             ),
         ),
-        None,
+        Some("experiment=traceroute"),
     ))
 }
 
@@ -458,7 +458,7 @@ fn next_hop(rng: &mut ChaCha8Rng, r: &Report) -> Result<Question, String> {
                 "最长前缀匹配：{added} 比 /0 更具体，所以内核查路由的结果是经 {right}——抓到的回显请求离开 A 时，目的 MAC 正是这个下一跳的 MAC。"
             ),
         ),
-        None,
+        Some("experiment=routing"),
     ))
 }
 
@@ -492,7 +492,7 @@ fn mtu_fragments(rng: &mut ChaCha8Rng, r: &Report) -> Result<Question, String> {
                 "A 把它分成 {at_a} 个分片发出（每片最多 1500 字节）；R 无法把 1500 字节的分片转发到 MTU 为 {mtu} 的链路上，于是把每个大分片再分一次：在 C 处抓到 {right} 个分片。C 的 IP 层把它们重组，一次 recvfrom 返回了 {got} 字节。"
             ),
         ),
-        None,
+        Some("experiment=mtu"),
     ))
 }
 
@@ -525,7 +525,7 @@ fn pmtu_segment(rng: &mut ChaCha8Rng, r: &Report) -> Result<Question, String> {
                 "设置了 DF，R 不能分片：它丢弃报文段，由 {from} 回 ICMP 类型 3 代码 4，其中带着下一跳的 MTU。A 的内核记下路径 MTU，改用最多 {right} 字节的包重发（已抓到）。这就是路径 MTU 发现。"
             ),
         ),
-        None,
+        Some("experiment=mtu"),
     ))
 }
 

@@ -525,6 +525,44 @@ fn kernel_tables(tables: &KernelTables, width: usize, ctx: &RenderCtx) -> Vec<Li
 }
 
 impl LanPanel {
+    /// A lesson's experiment before its run: what it is and how to run it.
+    pub(super) fn draw_armed(&self, name: &str, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
+        let lang = ctx.lang;
+        let width = usize::from(area.width);
+        let para = |key: String, style: Style| {
+            wrap(
+                &[(key, style)],
+                width,
+                ("", Style::default()),
+                ("", Style::default()),
+            )
+        };
+        let mut lines: Vec<Line<'static>> = vec![Line::styled(
+            super::super::text::fit(
+                &tf(
+                    lang,
+                    "lan.experiment.title",
+                    &[("title", t(lang, &format!("net.{name}.title")))],
+                ),
+                width,
+            ),
+            ctx.theme.accent,
+        )];
+        lines.push(Line::default());
+        lines.extend(para(
+            t(lang, &format!("net.{name}.about")).to_string(),
+            ctx.theme.base,
+        ));
+        lines.push(Line::default());
+        let keys = if self.real_running() {
+            tf(lang, "lan.experiment.running", &[("name", name)])
+        } else {
+            t(lang, "lan.experiment.keys").to_string()
+        };
+        lines.extend(para(keys, ctx.theme.muted));
+        draw_lines(&lines, area, buf);
+    }
+
     /// Predict, then observe: the question before a real run, and its choices.
     pub(super) fn draw_question(
         &self,

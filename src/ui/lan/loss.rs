@@ -208,6 +208,8 @@ pub struct SeqRow {
     pub resend: Option<Resend>,
     /// C's n-th duplicate ACK in a row.
     pub dup_ack: Option<u32>,
+    /// The kernel's timestamp of its capture at A, ns since the Unix epoch.
+    pub ts_ns: u64,
     /// The frame as captured (for the inspector).
     pub data: Vec<u8>,
 }
@@ -256,6 +258,15 @@ fn transmission(frame: &Frame) -> Option<(u16, Vec<u8>)> {
 }
 
 impl LossRun {
+    /// The connection as captured at A, as `w` writes it, with the kernel's
+    /// own timestamps (every transmission, the ones the link dropped too).
+    pub fn stamped_frames(&self) -> Vec<(std::time::Duration, Vec<u8>)> {
+        self.rows
+            .iter()
+            .map(|r| (std::time::Duration::from_nanos(r.ts_ns), r.data.clone()))
+            .collect()
+    }
+
     pub fn from_outcome(outcome: &Outcome) -> LossRun {
         let r = &outcome.report;
         let (link, tcp) = (&r["link"], &r["tcp"]);
@@ -379,6 +390,7 @@ fn rows(frames: &[Frame]) -> Vec<SeqRow> {
             lost: false,
             resend: None,
             dup_ack: None,
+            ts_ns: s.ts_ns,
             data,
         };
         if s.from_sender {

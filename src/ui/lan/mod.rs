@@ -59,6 +59,10 @@ pub struct LanPanel {
     pub prediction: Option<usize>,
     /// The loss view (`t`): tcp-loss run live with its knobs.
     pub loss: Option<loss::LossView>,
+    /// A lesson's `experiment=NAME`: the experiment real mode runs instead of
+    /// the scenario's own (until real mode is left). Before its run the panel
+    /// says what it will run; `r` or Enter runs it (no question).
+    pub experiment: Option<&'static str>,
 }
 
 /// Messages of the LAN / ARP panel.
@@ -166,6 +170,7 @@ impl Default for LanPanel {
             predicting: None,
             prediction: None,
             loss: None,
+            experiment: None,
         };
         panel.load(LanScenario::SameNetwork);
         panel
@@ -175,6 +180,7 @@ impl Default for LanPanel {
 impl LanPanel {
     fn load(&mut self, kind: LanScenario) {
         self.real = None;
+        self.experiment = None;
         self.scenario = kind;
         self.case = None;
         self.lan = Lan::default();
@@ -237,6 +243,7 @@ impl LanPanel {
             return;
         }
         if self.real.take().is_some() {
+            self.experiment = None;
             self.refresh_inspector();
             return;
         }
@@ -248,6 +255,10 @@ impl LanPanel {
             return;
         }
         self.playing = false;
+        if self.experiment.is_some() {
+            self.start_real(ctx);
+            return;
+        }
         if self.predicting.take().is_none() {
             self.predicting = Some(0);
             self.prediction = None;
@@ -257,8 +268,17 @@ impl LanPanel {
     }
 
     fn start_real(&mut self, ctx: &mut Ctx) {
-        ctx.say(crate::i18n::t(ctx.lang, "lan.real.running"));
-        let experiment = real::experiment_of(self.scenario);
+        match self.experiment {
+            Some(name) => ctx.say(crate::i18n::tf(
+                ctx.lang,
+                "lan.experiment.running",
+                &[("name", name)],
+            )),
+            None => ctx.say(crate::i18n::t(ctx.lang, "lan.real.running")),
+        }
+        let experiment = self
+            .experiment
+            .unwrap_or_else(|| real::experiment_of(self.scenario));
         self.real_job = Some(real::spawn(
             self.lab_exe.clone(),
             experiment,
@@ -293,6 +313,13 @@ impl LanPanel {
             view.knobs.params(),
             real::to_sink(ctx.jobs.clone()),
         ));
+    }
+
+    /// A lesson's experiment, waiting for `r` or Enter (not run yet, or
+    /// running).
+    pub fn armed(&self) -> Option<&'static str> {
+        self.experiment
+            .filter(|_| self.real.is_none() && self.loss.is_none())
     }
 
     /// Whether a real run is under way.
@@ -380,9 +407,23 @@ impl LanPanel {
         frames
     }
 
-    fn export_frames(&self) -> Result<String, String> {
+    fn export_frames(&self, lang: crate::i18n::Lang) -> Result<String, String> {
+        if let Some(view) = &self.loss {
+            // The loss view writes its run (nothing before one has run).
+            let Some(run) = &view.run else {
+                return Err(crate::i18n::t(lang, "lan.loss.none").to_string());
+            };
+            let stem = format!(
+                "nettutor-tcp-loss-{}pct-seed{}",
+                run.knobs.loss_pct, run.knobs.seed
+            );
+            return export_pcap(self.export_dir.as_deref(), &stem, &run.stamped_frames());
+        }
         if let Some(run) = &self.real {
-            let stem = format!("nettutor-arp-real-{}", self.scenario.name());
+            let stem = match self.experiment {
+                Some(name) => format!("nettutor-{name}"),
+                None => format!("nettutor-arp-real-{}", self.scenario.name()),
+            };
             return export_pcap(self.export_dir.as_deref(), &stem, &run.stamped_frames());
         }
         let name = if self.case.is_some() {
@@ -450,6 +491,12 @@ impl Panel for LanPanel {
     }
 
     fn nav(&mut self, nav: Nav, ctx: &mut Ctx) -> Option<Msg> {
+        if self.armed().is_some() {
+            if nav == Nav::Enter && self.real_job.is_none() {
+                self.start_real(ctx);
+            }
+            return None;
+        }
         if let Some(choice) = self.predicting {
             let last = real::question(self.scenario).choices.len() - 1;
             match nav {
@@ -500,6 +547,10 @@ impl Panel for LanPanel {
         if self.predicting.take().is_some() {
             return true;
         }
+        if self.armed().is_some() {
+            self.experiment = None;
+            return true;
+        }
         if self
             .loss
             .as_mut()
@@ -521,6 +572,10 @@ impl Panel for LanPanel {
     fn render(&self, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
         if let Some(choice) = self.predicting {
             self.draw_question(choice, area, buf, ctx);
+            return;
+        }
+        if let Some(name) = self.armed() {
+            self.draw_armed(name, area, buf, ctx);
             return;
         }
         if let Some(view) = &self.loss {
@@ -582,6 +637,13 @@ impl Panel for LanPanel {
         if arg.real {
             self.prediction = None;
         }
+        // `experiment=NAME`: says what will run; `r` or Enter runs it, with
+        // no question (opening a step never starts a lab by itself).
+        self.experiment = arg.experiment;
+        if arg.experiment.is_some() {
+            self.prediction = None;
+            self.predicting = None;
+        }
     }
 
     fn wants_ticks(&self) -> bool {
@@ -592,7 +654,10 @@ impl Panel for LanPanel {
     /// it (the instructor runs the network with Enter or `r` when the room has
     /// answered); a real run's frames are stepped like the story's.
     fn lecture_position(&self) -> Option<(usize, usize)> {
-        if self.predicting.is_some() || self.loss.as_ref().is_some_and(|v| v.asking.is_some()) {
+        if self.predicting.is_some()
+            || self.armed().is_some()
+            || self.loss.as_ref().is_some_and(|v| v.asking.is_some())
+        {
             return Some((0, 0));
         }
         Some((self.at(), self.len().saturating_sub(1)))
@@ -623,8 +688,8 @@ impl Panel for LanPanel {
         }
     }
 
-    fn export(&mut self, _ctx: &mut Ctx) -> Option<Result<String, String>> {
-        Some(self.export_frames())
+    fn export(&mut self, ctx: &mut Ctx) -> Option<Result<String, String>> {
+        Some(self.export_frames(ctx.lang))
     }
 }
 

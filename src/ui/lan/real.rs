@@ -463,19 +463,82 @@ pub fn summary(seen: &Seen, lang: Lang) -> String {
     let Some(ip) = &seen.ip else {
         return String::new();
     };
-    let args = [
+    let mut args = vec![
         ("src", ip.src.to_string()),
         ("dst", ip.dst.to_string()),
         ("ttl", ip.ttl.to_string()),
     ];
-    let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let key = match seen.upper {
-        Some(Upper::Icmp { kind: 8, .. }) => "lan.real.echo-request",
-        Some(Upper::Icmp { kind: 0, .. }) => "lan.real.echo-reply",
-        _ if ip.protocol == 2 => "lan.real.igmp",
-        _ => "lan.real.ipv4",
+    let key = if ip.fragment_offset > 0 {
+        // Only the first fragment carries the UDP or TCP header.
+        args.push(("offset", ip.fragment_offset.to_string()));
+        args.push(("len", ip.total_len.to_string()));
+        "lan.real.fragment"
+    } else {
+        match &seen.upper {
+            Some(Upper::Icmp { kind: 8, .. }) => "lan.real.echo-request",
+            Some(Upper::Icmp { kind: 0, .. }) => "lan.real.echo-reply",
+            Some(Upper::Icmp { kind: 11, .. }) => "lan.real.time-exceeded",
+            // Fragmentation needed: the next hop's MTU in the last two bytes.
+            Some(Upper::Icmp {
+                kind: 3,
+                code: 4,
+                rest,
+            }) => {
+                args.push(("mtu", u16::from_be_bytes([rest[2], rest[3]]).to_string()));
+                "lan.real.frag-needed"
+            }
+            Some(Upper::Icmp { kind: 3, code, .. }) => {
+                args.push(("code", code.to_string()));
+                "lan.real.unreachable"
+            }
+            Some(Upper::Udp { src, dst }) => {
+                args.push(("sport", src.to_string()));
+                args.push(("dport", dst.to_string()));
+                args.push(("len", ip.total_len.to_string()));
+                "lan.real.udp"
+            }
+            Some(Upper::Tcp {
+                src,
+                dst,
+                flags,
+                payload,
+                window,
+                ..
+            }) => {
+                args.push(("sport", src.to_string()));
+                args.push(("dport", dst.to_string()));
+                args.push(("flags", tcp_flags(*flags)));
+                args.push(("len", payload.to_string()));
+                args.push(("win", window.to_string()));
+                "lan.real.tcp"
+            }
+            _ if ip.protocol == 2 => "lan.real.igmp",
+            _ => "lan.real.ipv4",
+        }
     };
-    tf(lang, key, &args)
+    let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let mut line = tf(lang, key, &args);
+    if ip.more_fragments {
+        line.push_str(t(lang, "lan.real.more-fragments"));
+    }
+    line
+}
+
+/// TCP's flags as a capture tool names them (SYN, ACK, …).
+fn tcp_flags(flags: u8) -> String {
+    let names = [
+        (0x02, "SYN"),
+        (0x01, "FIN"),
+        (0x04, "RST"),
+        (0x08, "PSH"),
+        (0x10, "ACK"),
+    ];
+    names
+        .iter()
+        .filter(|(bit, _)| flags & bit != 0)
+        .map(|(_, n)| *n)
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// Where a frame was captured, as one line.
@@ -500,7 +563,8 @@ fn text(v: &Value) -> String {
 }
 
 /// The facts of the run, each one line, computed by the experiment from the
-/// frames and the kernel (see `src/vnet/experiments/arp.rs`).
+/// frames and the kernel (see `src/vnet/experiments/arp.rs`); any other
+/// experiment's are the sentences `nettutor net run` prints.
 pub fn facts(run: &RealRun, lang: Lang) -> Vec<String> {
     let r = &run.report;
     let mut out = Vec::new();
@@ -574,7 +638,7 @@ pub fn facts(run: &RealRun, lang: Lang) -> Vec<String> {
                 ],
             ));
         }
-        _ => {}
+        other => out = crate::vnet::text::report_proofs(other, r, lang),
     }
     out
 }

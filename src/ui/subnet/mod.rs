@@ -296,6 +296,7 @@ impl Panel for SubnetPanel {
                                 step: None,
                                 real: false,
                                 loss: None,
+                                experiment: None,
                             })));
                         }
                         Err(e) => ctx.say(e.message(ctx.lang)),

@@ -1,4 +1,5 @@
-//! The sentences `nettutor net run NAME` prints: each fact of the report, in
+//! The sentences `nettutor net run NAME` prints (and the LAN panel's real
+//! mode lists): each fact of the report, in
 //! the student's language, with the values the run observed.
 
 use serde_json::Value;
@@ -25,13 +26,17 @@ fn flag(v: &Value) -> Value {
 
 /// The report's facts as sentences.
 pub fn proofs(outcome: &Outcome, lang: Lang) -> Vec<String> {
-    let r = &outcome.report;
+    report_proofs(&outcome.experiment, &outcome.report, lang)
+}
+
+/// [`proofs`] from an experiment's name and its report.
+pub fn report_proofs(experiment: &str, r: &Value, lang: Lang) -> Vec<String> {
     let line = |key: &str, args: &[(&str, &Value)]| {
         let owned: Vec<(&str, String)> = args.iter().map(|(k, v)| (*k, text(v))).collect();
         let pairs: Vec<(&str, &str)> = owned.iter().map(|(k, v)| (*k, v.as_str())).collect();
         tf(lang, key, &pairs)
     };
-    match outcome.experiment.as_str() {
+    match experiment {
         "arp-same-lan" => {
             let cache = r["a_arp_cache"].as_array().cloned().unwrap_or_default();
             let mut lines = vec![
