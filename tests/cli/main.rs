@@ -6,6 +6,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod app_live;
 mod check_exercises;
 mod check_verdicts;
 mod class_gradebook;

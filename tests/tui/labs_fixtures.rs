@@ -648,6 +648,7 @@ pub fn http_run() -> LabRun {
         first_request: "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: nettutor-lab\r\n\r\n"
             .into(),
         url: None,
+        served: Vec::new(),
     });
     let events = vec![report(LabName::Http, details, 82, Some((1, 3)))];
     LabRun::recorded(LabName::Http, events)
