@@ -1,13 +1,18 @@
-//! `nettutor lab NAME [--option VALUE…] [--json] [--predict N]` and
+//! `nettutor lab NAME [--option VALUE…] [--json] [--predict N] [-o FILE]` and
 //! `nettutor lab --list`: run a live loopback lab headless and print its report.
+//! `-o FILE` writes the lab's capture as pcap (errors: the refused connection).
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
 
 use super::out::{say, say_line, warn};
+use crate::i18n::tf;
 use crate::i18n::{Lang, t};
-use crate::lab::{self, Cancel, LabError, LabEvent, LabName, LabParams, LabSink, OptKind};
+use crate::lab::{
+    self, Cancel, LabDetails, LabError, LabEvent, LabName, LabParams, LabReport, LabSink, OptKind,
+};
 
 /// `--events`: each event as one JSON line on stderr, for recording streams
 /// (e.g. fixtures for the labs panel's snapshot tests).
@@ -78,6 +83,8 @@ struct Request {
     events: bool,
     help: bool,
     lang: Option<Lang>,
+    /// `-o FILE`: the pcap to write (labs with a capture only).
+    output: Option<PathBuf>,
 }
 
 pub fn run(args: LabArgs, lang: Lang) -> anyhow::Result<ExitCode> {
@@ -123,7 +130,10 @@ pub fn run(args: LabArgs, lang: Lang) -> anyhow::Result<ExitCode> {
             } else {
                 say(&report.summary(lang))?;
             }
-            Ok(ExitCode::SUCCESS)
+            match &request.output {
+                Some(path) => write_capture(&report, path, lang),
+                None => Ok(ExitCode::SUCCESS),
+            }
         }
         Err(LabError::Cancelled) => {
             warn(&format!("nettutor: lab {name}: {}", LabError::Cancelled));
@@ -137,6 +147,34 @@ pub fn run(args: LabArgs, lang: Lang) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// `-o FILE`: the lab's capture as pcap, or plainly why there is none (exit 1).
+fn write_capture(
+    report: &LabReport,
+    path: &std::path::Path,
+    lang: Lang,
+) -> anyhow::Result<ExitCode> {
+    let shown = path.display().to_string();
+    let LabDetails::Errors(errors) = &report.details else {
+        warn(&format!("nettutor: {}", t(lang, "lab.errors.capture.only")));
+        return Ok(ExitCode::from(USAGE));
+    };
+    if !errors.capture.captured {
+        warn(&format!(
+            "nettutor: {}",
+            tf(lang, "lab.errors.capture.not-written", &[("path", &shown)])
+        ));
+        return Ok(ExitCode::FAILURE);
+    }
+    crate::net::pcap::write_pcap(path, &errors.capture.frames)?;
+    let frames = errors.capture.frames.len().to_string();
+    warn(&tf(
+        lang,
+        "lab.errors.capture.written",
+        &[("path", &shown), ("frames", &frames)],
+    ));
+    Ok(ExitCode::SUCCESS)
+}
+
 fn parse_request(name: &str, args: &LabArgs) -> Result<Request, String> {
     let lab: LabName = name.parse().map_err(|e: LabError| e.to_string())?;
     let mut params = LabParams::defaults(lab);
@@ -144,11 +182,27 @@ fn parse_request(name: &str, args: &LabArgs) -> Result<Request, String> {
     let mut help = false;
     let mut events = false;
     let mut lang = None;
+    let mut output = None;
     if let Some(p) = &args.predict {
         params.set("predict", p).map_err(|e| e.to_string())?;
     }
     let mut tokens = args.options.iter().peekable();
     while let Some(token) = tokens.next() {
+        if token == "-o" || token == "--output" || token.starts_with("--output=") {
+            let value = token
+                .strip_prefix("--output=")
+                .map(str::to_string)
+                .or_else(|| tokens.next().cloned())
+                .filter(|v| !v.is_empty())
+                .ok_or_else(|| format!("lab {lab}: -o needs a file name"))?;
+            if lab != LabName::Errors {
+                return Err(format!(
+                    "lab {lab}: -o FILE writes a capture, and only the errors lab has one"
+                ));
+            }
+            output = Some(PathBuf::from(value));
+            continue;
+        }
         let Some(body) = token.strip_prefix("--") else {
             return Err(format!(
                 "lab {lab}: unexpected '{token}' (options look like --name value; \
@@ -208,6 +262,7 @@ fn parse_request(name: &str, args: &LabArgs) -> Result<Request, String> {
         events,
         help,
         lang,
+        output,
     })
 }
 
@@ -255,5 +310,11 @@ fn options_text(params: &LabParams, lang: Lang) -> String {
         "predict N",
         t(lang, lab.predict_key())
     ));
+    if lab == LabName::Errors {
+        out.push_str(&format!(
+            "  -o FILE        {}\n",
+            t(lang, "lab.errors.capture.only")
+        ));
+    }
     out
 }

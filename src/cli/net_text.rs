@@ -343,6 +343,64 @@ pub fn proofs(outcome: &Outcome, lang: Lang) -> Vec<String> {
                 ),
             ]
         }
+        "dhcp" => {
+            let messages = r["messages"].as_array().cloned().unwrap_or_default();
+            let field = |key: &str| -> Value {
+                Value::Array(messages.iter().map(|m| m[key].clone()).collect())
+            };
+            let discover = messages
+                .iter()
+                .find(|m| m["code"] == 1)
+                .cloned()
+                .unwrap_or(Value::Null);
+            let addresses = |list: &Value| -> Value {
+                Value::Array(
+                    list.as_array()
+                        .cloned()
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|a| {
+                            Value::String(format!("{}/{}", text(&a["ip"]), text(&a["prefix_len"])))
+                        })
+                        .collect(),
+                )
+            };
+            vec![
+                line(
+                    "net.proof.dhcp_exchange",
+                    &[
+                        ("types", &field("type")),
+                        ("codes", &field("code")),
+                        ("src", &discover["src"]),
+                        ("dst", &discover["dst"]),
+                        ("mac", &discover["dst_mac"]),
+                    ],
+                ),
+                line("net.proof.dhcp_flooded", &[("codes", &r["seen_at_b"])]),
+                line(
+                    "net.proof.dhcp_lease",
+                    &[
+                        ("ip", &r["lease"]["ip"]),
+                        ("prefix", &r["lease"]["prefix_len"]),
+                        ("mask", &r["lease"]["mask"]),
+                        ("router", &r["lease"]["router"]),
+                        ("dns", &r["lease"]["dns"]),
+                        ("lease", &r["lease"]["lease_s"]),
+                        ("server", &r["lease"]["server_id"]),
+                    ],
+                ),
+                line(
+                    "net.proof.dhcp_applied",
+                    &[
+                        ("before", &addresses(&r["a_ipv4_before"])),
+                        ("after", &addresses(&r["a_ipv4_after"])),
+                        ("to", &r["ping_router"]["to"]),
+                        ("src", &r["ping_router"]["echo_src"]),
+                        ("from", &r["ping_router"]["from"]),
+                    ],
+                ),
+            ]
+        }
         _ => Vec::new(),
     }
 }

@@ -162,12 +162,12 @@ struct Tapped {
 /// Read frames until `done` is set and the wire has been quiet for one poll (or a
 /// short grace period has passed), or until `deadline`. Only frames leaving a
 /// socket are kept (see PACKET_OUTGOING).
-fn tap(socket: &Socket, done: &AtomicBool, deadline: Instant) -> Vec<Tapped> {
+fn tap(socket: &Socket, done: &AtomicBool, deadline: Instant, max: usize) -> Vec<Tapped> {
     const GRACE: Duration = Duration::from_millis(300);
     let mut frames = Vec::new();
     let mut buf = vec![MaybeUninit::<u8>::uninit(); 70_000];
     let mut stop_at = deadline;
-    while Instant::now() < stop_at && frames.len() < MAX_FRAMES {
+    while Instant::now() < stop_at && frames.len() < max {
         if done.load(Ordering::Acquire) {
             stop_at = stop_at.min(Instant::now() + GRACE);
         }
@@ -276,6 +276,29 @@ fn run_connection(listener: TcpListener) -> Result<(SocketAddr, SocketAddr), Cap
     Ok((client_addr, server))
 }
 
+/// Captured frames with their wall-clock times (since the Unix epoch), as
+/// `crate::net::pcap::write_pcap` takes them.
+pub type TimedFrames = Vec<(Duration, Vec<u8>)>;
+
+/// A capture of TCP `port` on loopback around `during`: the packet socket is
+/// open and filtered before `during` starts, and read (outgoing copies only)
+/// until the wire has been quiet for one poll afterwards. Returns what
+/// `during` returned and the frames with their wall-clock times.
+pub fn capture_port<T>(
+    port: u16,
+    during: impl FnOnce() -> T,
+) -> Result<(T, TimedFrames), CaptureError> {
+    let socket = open_loopback_capture()?;
+    filter_to_port(&socket, port)?;
+    let out = during();
+    let done = AtomicBool::new(true);
+    let frames = tap(&socket, &done, Instant::now() + IO_TIMEOUT, MAX_FRAMES)
+        .into_iter()
+        .map(|t| (t.at, t.frame))
+        .collect();
+    Ok((out, frames))
+}
+
 /// Whether `segments` end with the last ACK of a teardown: both FINs seen and the
 /// side that received the second FIN has acknowledged it.
 fn teardown_complete(segments: &[Segment]) -> bool {
@@ -287,6 +310,49 @@ fn teardown_complete(segments: &[Segment]) -> bool {
         && segments
             .iter()
             .any(|s| s.from == last.from.peer() && s.has(TcpFlags::ACK) && s.ack == last.next_seq())
+}
+
+/// A capture running in its own thread: every TCP segment to or from one
+/// port on loopback (as it leaves a socket, so each once), until stopped.
+/// `class join --capture` records the class protocol's own traffic with it.
+pub struct PortCapture {
+    done: std::sync::Arc<AtomicBool>,
+    thread: thread::JoinHandle<Vec<Tapped>>,
+}
+
+/// The most frames a [`PortCapture`] keeps (a class session of a few dozen
+/// questions has a few hundred).
+pub const MAX_PORT_FRAMES: usize = 100_000;
+
+impl PortCapture {
+    /// Starts capturing TCP `port` on `lo` (needs root or CAP_NET_RAW);
+    /// stops by itself after `limit`.
+    pub fn start(port: u16, limit: Duration) -> Result<PortCapture, CaptureError> {
+        let socket = open_loopback_capture()?;
+        filter_to_port(&socket, port)?;
+        let done = std::sync::Arc::new(AtomicBool::new(false));
+        let flag = std::sync::Arc::clone(&done);
+        let deadline = Instant::now() + limit;
+        let thread = thread::spawn(move || tap(&socket, &flag, deadline, MAX_PORT_FRAMES));
+        Ok(PortCapture { done, thread })
+    }
+
+    /// Stops (after the wire has been quiet a moment) and returns the frames
+    /// as `(time since the Unix epoch, Ethernet frame)` for
+    /// `crate::net::pcap::write_new_pcap`, TCP checksums filled in (the
+    /// kernel leaves them to the NIC on loopback).
+    pub fn stop(self) -> TimedFrames {
+        self.done.store(true, Ordering::Release);
+        self.thread
+            .join()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|mut t| {
+                fill_tcp_checksum(&mut t.frame);
+                (t.at, t.frame)
+            })
+            .collect()
+    }
 }
 
 /// Capture one connection of our own on loopback.
@@ -302,7 +368,7 @@ pub fn capture_handshake() -> Result<CaptureReport, CaptureError> {
     let done = AtomicBool::new(false);
     let deadline = Instant::now() + IO_TIMEOUT * 4;
     let (tapped, connection) = thread::scope(|scope| {
-        let tapper = scope.spawn(|| tap(&socket, &done, deadline));
+        let tapper = scope.spawn(|| tap(&socket, &done, deadline, MAX_FRAMES));
         let connection = run_connection(listener);
         done.store(true, Ordering::Release);
         (tapper.join().unwrap_or_default(), connection)

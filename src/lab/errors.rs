@@ -3,7 +3,10 @@
 //! exception Python raises for it:
 //!
 //! 1. `refused`: connect() to a port nobody listens on — the kernel answers the
-//!    SYN with a RST: ECONNREFUSED (ConnectionRefusedError).
+//!    SYN with a RST: ECONNREFUSED (ConnectionRefusedError). Where privileges
+//!    allow (root or CAP_NET_RAW) the two segments are captured on `lo` with
+//!    an AF_PACKET socket ([`RefusedCapture`]; `nettutor lab errors -o FILE`
+//!    writes them as pcap); otherwise the report says why there is none.
 //! 2. `reset`: the peer closes with SO_LINGER 0 mid-conversation — it sends a
 //!    RST instead of a FIN: recv() fails with ECONNRESET (ConnectionResetError).
 //! 3. `broken-pipe`: the peer has closed; the first send() after that still
@@ -20,8 +23,16 @@ use std::io::{ErrorKind, Read};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::time::{Duration, Instant};
 
+use pnet_packet::Packet as _;
+use pnet_packet::ethernet::{EtherTypes, EthernetPacket};
+use pnet_packet::ip::IpNextHeaderProtocols;
+use pnet_packet::ipv4::Ipv4Packet;
+use pnet_packet::tcp::{TcpFlags, TcpPacket};
 use serde::Serialize;
 use socket2::{SockRef, TcpKeepalive};
+
+use super::capture::{CaptureError, TimedFrames, capture_port};
+use crate::net::tcp::frames::fill_tcp_checksum;
 
 use super::io;
 use super::options::lab_params;
@@ -65,10 +76,139 @@ pub struct ErrorCase {
     pub ms: f64,
 }
 
-/// What the errors lab observed: one entry per case.
+/// What the errors lab observed: one entry per case, and the capture of the
+/// refused connection.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ErrorsReport {
     pub cases: Vec<ErrorCase>,
+    pub capture: RefusedCapture,
+}
+
+/// One TCP segment of the refused connection as the loopback tap saw it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TappedSegment {
+    pub src_port: u16,
+    pub dst_port: u16,
+    /// The flags set, in Wireshark's order and words: `SYN`, `RST,ACK`…
+    pub flags: String,
+}
+
+/// The capture of the `refused` case on loopback.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RefusedCapture {
+    /// The closed port the client connected to.
+    pub port: u16,
+    /// Whether a packet socket could be opened (root or CAP_NET_RAW).
+    pub captured: bool,
+    /// Why there is no capture, in plain words, when there is none.
+    pub reason: Option<String>,
+    /// The reason is missing privileges (the summary says so in the student's
+    /// language).
+    #[serde(skip)]
+    pub no_permission: bool,
+    /// The connection's segments in the order they were sent.
+    pub segments: Vec<TappedSegment>,
+    /// `(wall-clock time, Ethernet frame)` for `crate::net::pcap::write_pcap`.
+    #[serde(skip)]
+    pub frames: TimedFrames,
+}
+
+impl RefusedCapture {
+    fn of(port: u16, frames: TimedFrames) -> RefusedCapture {
+        let mut kept = Vec::new();
+        let mut segments = Vec::new();
+        for (at, mut frame) in frames {
+            fill_tcp_checksum(&mut frame);
+            if let Some(segment) = tapped_segment(&frame)
+                && (segment.src_port == port || segment.dst_port == port)
+            {
+                segments.push(segment);
+                kept.push((at, frame));
+            }
+        }
+        RefusedCapture {
+            port,
+            captured: true,
+            reason: None,
+            no_permission: false,
+            segments,
+            frames: kept,
+        }
+    }
+
+    fn none(port: u16, err: &CaptureError) -> RefusedCapture {
+        RefusedCapture {
+            port,
+            captured: false,
+            reason: Some(err.to_string()),
+            no_permission: matches!(err, CaptureError::NoPermission(_)),
+            segments: Vec::new(),
+            frames: Vec::new(),
+        }
+    }
+}
+
+impl RefusedCapture {
+    /// The remark for the event stream and the summary: what was captured,
+    /// or plainly why nothing was (`lab.errors.capture.*`).
+    pub fn remark(&self) -> (&'static str, Vec<(&'static str, String)>) {
+        let port = ("port", self.port.to_string());
+        if self.captured {
+            let segments = self
+                .segments
+                .iter()
+                .map(|s| format!("{} {}→{}", s.flags, s.src_port, s.dst_port))
+                .collect::<Vec<_>>()
+                .join("; ");
+            (
+                "lab.errors.capture.seen",
+                vec![port, ("segments", segments)],
+            )
+        } else if self.no_permission {
+            ("lab.errors.capture.no-permission", vec![port])
+        } else {
+            let reason = self.reason.clone().unwrap_or_default();
+            ("lab.errors.capture.failed", vec![port, ("reason", reason)])
+        }
+    }
+}
+
+/// Ports and flags of an IPv4 TCP segment in an Ethernet frame.
+fn tapped_segment(frame: &[u8]) -> Option<TappedSegment> {
+    let eth = EthernetPacket::new(frame)?;
+    if eth.get_ethertype() != EtherTypes::Ipv4 {
+        return None;
+    }
+    let ip = Ipv4Packet::new(eth.payload())?;
+    if ip.get_next_level_protocol() != IpNextHeaderProtocols::Tcp {
+        return None;
+    }
+    let tcp = TcpPacket::new(ip.payload())?;
+    Some(TappedSegment {
+        src_port: tcp.get_source(),
+        dst_port: tcp.get_destination(),
+        flags: flag_words(tcp.get_flags()),
+    })
+}
+
+/// TCP flags in the order Wireshark's Info column lists them (`SYN,ACK`,
+/// `RST,ACK`), comma-separated.
+pub fn flag_words(flags: u8) -> String {
+    [
+        (TcpFlags::FIN, "FIN"),
+        (TcpFlags::SYN, "SYN"),
+        (TcpFlags::RST, "RST"),
+        (TcpFlags::PSH, "PSH"),
+        (TcpFlags::ACK, "ACK"),
+        (TcpFlags::URG, "URG"),
+        (TcpFlags::ECE, "ECE"),
+        (TcpFlags::CWR, "CWR"),
+    ]
+    .iter()
+    .filter(|(bit, _)| flags & bit != 0)
+    .map(|(_, word)| *word)
+    .collect::<Vec<_>>()
+    .join(",")
 }
 
 impl ErrorsReport {
@@ -138,20 +278,22 @@ fn with_peer<T>(
     Ok(out)
 }
 
-fn refused() -> Result<ErrorCase, LabError> {
+fn refused() -> Result<(ErrorCase, RefusedCapture), LabError> {
     // A port that was just ours and is closed now: nobody listens there.
-    let port = io::tcp_listener()?
+    let addr = io::tcp_listener()?
         .local_addr()
         .map_err(|e| LabError::io("local address", e))?;
-    let start = Instant::now();
-    let result = TcpStream::connect_timeout(&port, io::PATIENCE).map(drop);
-    Ok(outcome(
-        "refused",
-        "connect",
-        result,
-        Some("ECONNREFUSED"),
-        start,
-    ))
+    let connect = || {
+        let start = Instant::now();
+        let result = TcpStream::connect_timeout(&addr, io::PATIENCE).map(drop);
+        (start, result)
+    };
+    let ((start, result), capture) = match capture_port(addr.port(), connect) {
+        Ok((connected, frames)) => (connected, RefusedCapture::of(addr.port(), frames)),
+        Err(err) => (connect(), RefusedCapture::none(addr.port(), &err)),
+    };
+    let case = outcome("refused", "connect", result, Some("ECONNREFUSED"), start);
+    Ok((case, capture))
 }
 
 /// Read until an error or end of stream, within the lab's patience.
@@ -301,10 +443,15 @@ pub fn run(
     cancel: &Cancel,
 ) -> Result<ErrorsReport, LabError> {
     let mut cases = Vec::new();
+    let mut capture = None;
     for (index, case) in CASES.iter().enumerate() {
         cancel.check()?;
         let result = match *case {
-            "refused" => refused()?,
+            "refused" => {
+                let (case, tapped) = refused()?;
+                capture = Some(tapped);
+                case
+            }
             "reset" => reset(cancel)?,
             "broken-pipe" => broken_pipe(cancel)?,
             "timeout" => timeout(params, cancel)?,
@@ -323,8 +470,13 @@ pub fn run(
             }),
         });
         cases.push(result);
+        if let Some(capture) = capture.as_ref().filter(|_| index == 0) {
+            let (key, args) = capture.remark();
+            sink.event(LabEvent::Log { key, args });
+        }
     }
-    Ok(ErrorsReport { cases })
+    let capture = capture.ok_or(LabError::Failed("the refused case did not run".into()))?;
+    Ok(ErrorsReport { cases, capture })
 }
 
 impl LabOutcome for ErrorsReport {
@@ -351,6 +503,9 @@ impl LabOutcome for ErrorsReport {
                 c.python.unwrap_or("—"),
             ));
         }
+        let (key, args) = self.capture.remark();
+        let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        lines.push(tf(lang, key, &args));
         lines.push(t(lang, "lab.errors.lesson").to_string());
         lines
     }

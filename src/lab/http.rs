@@ -27,7 +27,7 @@ lab_params! {
 
 /// Remarks the command line prints as they happen (the URL to open, and
 /// every request a browser makes).
-pub const LIVE_KEYS: &[&str] = &["lab.http.serving", "lab.http.seen"];
+pub const LIVE_KEYS: &[&str] = &["lab.http.serving", "lab.http.seen", "lab.http.browser"];
 
 /// The longest request or response head (and body) the lab reads.
 const MAX_MESSAGE: usize = 64 * 1024;
@@ -79,6 +79,8 @@ pub struct HttpReport {
     pub first_request: String,
     /// Where the server listened for a browser (`--serve`), if it did.
     pub url: Option<String>,
+    /// The requests a browser or curl sent while it served, as parsed.
+    pub served: Vec<HttpRequestSeen>,
 }
 
 /// Where a body starting at `start` ends: (end offset, body bytes), or None
@@ -335,13 +337,15 @@ fn read_responses(
 }
 
 /// `--serve`: keep accepting for `seconds`, one request per connection; a
-/// browser's failure is reported and does not end the lab.
+/// browser's failure is reported and does not end the lab. Every request's
+/// headers are shown as they arrive; the requests are returned.
 fn serve_browsers(
     listener: &TcpListener,
     seconds: u64,
     sink: &dyn LabSink,
     cancel: &Cancel,
-) -> Result<(), LabError> {
+) -> Result<Vec<HttpRequestSeen>, LabError> {
+    let mut served = Vec::new();
     let end = Instant::now() + Duration::from_secs(seconds);
     while Instant::now() < end {
         cancel.check()?;
@@ -351,16 +355,24 @@ fn serve_browsers(
                     .set_nonblocking(false)
                     .and_then(|()| stream.set_read_timeout(Some(POLL)))
                     .and_then(|()| stream.set_write_timeout(Some(POLL)));
-                if setup.is_ok()
-                    && let Err(e) = serve_connection(stream, true, sink, cancel)
-                {
-                    if matches!(e, LabError::Cancelled) {
-                        return Err(e);
+                if setup.is_err() {
+                    continue;
+                }
+                match serve_connection(stream, true, sink, cancel) {
+                    Ok((seen, _)) => {
+                        for req in &seen {
+                            sink.event(LabEvent::log_with(
+                                "lab.http.browser",
+                                &[("headers", header_lines(&req.headers))],
+                            ));
+                        }
+                        served.extend(seen);
                     }
-                    sink.event(LabEvent::log_with(
+                    Err(LabError::Cancelled) => return Err(LabError::Cancelled),
+                    Err(e) => sink.event(LabEvent::log_with(
                         "lab.http.browser-failed",
                         &[("error", e.to_string())],
-                    ));
+                    )),
                 }
             }
             Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => std::thread::sleep(POLL),
@@ -368,7 +380,16 @@ fn serve_browsers(
             Err(e) => return Err(LabError::io("accept", e)),
         }
     }
-    Ok(())
+    Ok(served)
+}
+
+/// Headers as a request carried them, `Name: value` joined by ` | `.
+fn header_lines(headers: &[(String, String)]) -> String {
+    headers
+        .iter()
+        .map(|(n, v)| format!("{n}: {v}"))
+        .collect::<Vec<_>>()
+        .join(" | ")
 }
 
 /// Run the lab: the client's two exchanges, then (with `--serve`) browsers.
@@ -390,12 +411,13 @@ pub fn run(
         |cancel| client(addr, cancel),
     )?;
     let url = format!("http://{addr}/");
+    let mut served = Vec::new();
     if params.serve > 0 {
         sink.event(LabEvent::log_with(
             "lab.http.serving",
             &[("url", url.clone()), ("seconds", params.serve.to_string())],
         ));
-        serve_browsers(&listener, params.serve, sink, cancel)?;
+        served = serve_browsers(&listener, params.serve, sink, cancel)?;
     }
     Ok(HttpReport {
         pipelined_in_one_write: per_read.iter().copied().max().unwrap_or(0),
@@ -404,6 +426,7 @@ pub fn run(
         byte_by_byte_writes,
         first_request,
         url: (params.serve > 0).then_some(url),
+        served,
     })
 }
 
@@ -436,6 +459,16 @@ impl LabOutcome for HttpReport {
                 "  {} {} [{framing}] → {answer}",
                 req.method, req.path
             ));
+        }
+        if let Some(url) = &self.url {
+            lines.push(tf(
+                lang,
+                "lab.http.served",
+                &[("url", url), ("n", &self.served.len().to_string())],
+            ));
+            for req in &self.served {
+                lines.push(format!("  {} {}", req.method, req.path));
+            }
         }
         lines.push(t(lang, "lab.http.lesson").to_string());
         lines

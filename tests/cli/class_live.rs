@@ -239,3 +239,169 @@ fn join_frames_shows_the_length_prefix_of_each_frame() {
         assert_eq!(said, payload.len(), "{line}");
     }
 }
+
+/// The TCP payload of one direction of a captured connection (Ethernet, IPv4,
+/// TCP frames), in sequence order, each byte once.
+fn stream_of(
+    frames: &[nettutor::net::pcap::CapturedFrame],
+    src_port: u16,
+    dst_port: u16,
+) -> Vec<u8> {
+    let mut segments: Vec<(u32, Vec<u8>)> = frames
+        .iter()
+        .filter_map(|f| {
+            let ip = f.data.get(14..)?;
+            let ihl = usize::from(ip.first()? & 0x0f) * 4;
+            let total = usize::from(u16::from_be_bytes([*ip.get(2)?, *ip.get(3)?]));
+            let tcp = ip.get(ihl..total)?;
+            let ports = (
+                u16::from_be_bytes([tcp[0], tcp[1]]),
+                u16::from_be_bytes([tcp[2], tcp[3]]),
+            );
+            let seq = u32::from_be_bytes([tcp[4], tcp[5], tcp[6], tcp[7]]);
+            let offset = usize::from(tcp[12] >> 4) * 4;
+            (ports == (src_port, dst_port)).then(|| (seq, tcp[offset..].to_vec()))
+        })
+        .filter(|(_, payload)| !payload.is_empty())
+        .collect();
+    segments.sort_by_key(|(seq, _)| *seq);
+    segments.dedup_by_key(|(seq, _)| *seq);
+    segments.into_iter().flat_map(|(_, p)| p).collect()
+}
+
+fn messages<T: for<'de> serde::Deserialize<'de>>(bytes: &[u8]) -> Vec<T> {
+    let mut reader = nettutor::class::live::protocol::FrameReader::default();
+    reader.push(bytes);
+    let mut out = Vec::new();
+    while let Some(frame) = reader.next_frame().unwrap() {
+        out.push(nettutor::class::live::protocol::decode(&frame).unwrap());
+    }
+    assert_eq!(reader.pending(), 0, "a frame cut short");
+    out
+}
+
+#[test]
+fn join_capture_records_the_sessions_own_segments() {
+    use nettutor::class::live::protocol::{ClientMsg, HostMsg};
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("b.sqlite3");
+    let host = HostProc::start(
+        home.path(),
+        &[
+            "--count",
+            "2",
+            "--seed",
+            "3",
+            "--expect",
+            "1",
+            "--reveal-time",
+            "0.05",
+            "--db",
+            db.to_str().unwrap(),
+        ],
+    );
+    let pcap = home.path().join("class.pcap");
+    let out = std::process::Command::new(crate::common::run::BIN)
+        .args([
+            "class",
+            "join",
+            &host.addr,
+            "--code",
+            &host.code,
+            "--name",
+            "ada",
+            "--plain",
+            "--capture",
+            pcap.to_str().unwrap(),
+            "--lang",
+            "en",
+        ])
+        .env("NETTUTOR_HOME", home.path())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    if err.contains("CAP_NET_RAW") {
+        crate::common::skip_here(
+            "join_capture_records_the_sessions_own_segments",
+            "capturing needs root or CAP_NET_RAW",
+        );
+        return;
+    }
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("TCP segments of the class session"), "{err}");
+    let frames = nettutor::net::pcap::read_pcap(&pcap).unwrap();
+    let port: u16 = host.addr.rsplit(':').next().unwrap().parse().unwrap();
+    // The student's port: the source of the SYN to the host.
+    let client_port = frames
+        .iter()
+        .find_map(|f| {
+            let tcp = f.data.get(34..)?;
+            (u16::from_be_bytes([tcp[2], tcp[3]]) == port && tcp[13] & 0x02 != 0)
+                .then(|| u16::from_be_bytes([tcp[0], tcp[1]]))
+        })
+        .expect("no SYN to the host in the capture");
+    // Both directions read back as the protocol's length-prefixed frames:
+    // the whole conversation is on the wire as the lesson says.
+    let sent: Vec<ClientMsg> = messages(&stream_of(&frames, client_port, port));
+    assert!(
+        matches!(&sent[0], ClientMsg::Hello { v: 1, name, .. } if name == "ada"),
+        "{sent:?}"
+    );
+    assert_eq!(sent.len(), 3, "hello and two answers: {sent:?}");
+    let got: Vec<HostMsg> = messages(&stream_of(&frames, port, client_port));
+    assert!(matches!(got[0], HostMsg::Welcome { .. }), "{got:?}");
+    assert_eq!(
+        got.iter()
+            .filter(|m| matches!(m, HostMsg::Question(_)))
+            .count(),
+        2
+    );
+    assert!(matches!(got.last(), Some(HostMsg::End { .. })), "{got:?}");
+    // An existing file is never replaced.
+    let again = std::process::Command::new(crate::common::run::BIN)
+        .args([
+            "class",
+            "join",
+            &host.addr,
+            "--code",
+            &host.code,
+            "--name",
+            "bo",
+            "--plain",
+            "--capture",
+            pcap.to_str().unwrap(),
+        ])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
+    // A host elsewhere than loopback is refused before anything is sent.
+    let far = std::process::Command::new(crate::common::run::BIN)
+        .args([
+            "class",
+            "join",
+            "192.0.2.1:4000",
+            "--code",
+            "AAAAAA",
+            "--name",
+            "bo",
+            "--plain",
+            "--capture",
+            "x.pcap",
+            "--lang",
+            "en",
+        ])
+        .current_dir(home.path())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert!(!far.status.success());
+    assert!(
+        String::from_utf8_lossy(&far.stderr).contains("loopback"),
+        "{}",
+        String::from_utf8_lossy(&far.stderr)
+    );
+    assert!(!home.path().join("x.pcap").exists());
+}

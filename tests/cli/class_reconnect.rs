@@ -284,3 +284,124 @@ fn a_student_cut_off_mid_question_resumes_and_is_recorded_once() {
     assert_eq!(blank, 0, "an answer was lost in the cut");
     drop(proxy);
 }
+
+/// A host on loopback that speaks the protocol by script, for the client's
+/// side of a resume: the frames it sends and what it reads back.
+struct ScriptedHost {
+    stream: TcpStream,
+    reader: nettutor::class::live::protocol::FrameReader,
+}
+
+impl ScriptedHost {
+    fn send(&mut self, msg: &nettutor::class::live::protocol::HostMsg) {
+        self.stream
+            .write_all(&nettutor::class::live::protocol::encode(msg))
+            .unwrap();
+    }
+
+    /// The next message from the student within `limit`, if one comes.
+    fn recv(&mut self, limit: Duration) -> Option<nettutor::class::live::protocol::ClientMsg> {
+        let deadline = Instant::now() + limit;
+        let mut buf = [0u8; 4096];
+        loop {
+            if let Some(frame) = self.reader.next_frame().unwrap() {
+                return Some(nettutor::class::live::protocol::decode(&frame).unwrap());
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return None;
+            }
+            self.stream.set_read_timeout(Some(left)).unwrap();
+            match self.stream.read(&mut buf) {
+                Ok(0) => return None,
+                Ok(n) => self.reader.push(&buf[..n]),
+                Err(_) => return None,
+            }
+        }
+    }
+}
+
+#[test]
+fn the_open_question_sent_again_takes_no_second_line() {
+    use nettutor::class::live::protocol::{ClientMsg, HostMsg, QuestionView};
+    use nettutor::i18n::Text;
+
+    let home = tempfile::tempdir().unwrap();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    // Both answers are typed before the first question arrives.
+    let (mut student, mut stdin) = join(home.path(), addr, "ACDEFG");
+    writeln!(stdin, "a\nb").unwrap();
+    let (stream, _) = listener.accept().unwrap();
+    let mut host = ScriptedHost {
+        stream,
+        reader: Default::default(),
+    };
+    let limit = Duration::from_secs(10);
+    let Some(ClientMsg::Hello { .. }) = host.recv(limit) else {
+        panic!("no hello")
+    };
+    host.send(&HostMsg::Welcome {
+        v: 1,
+        name: "ada".into(),
+        token: "t0".into(),
+        questions: 2,
+        exam: false,
+        resumed: false,
+    });
+    let question = |position| {
+        HostMsg::Question(QuestionView {
+            position,
+            questions: 2,
+            topic: "tcp".into(),
+            kind: "choice".into(),
+            prompt: Text::new(format!("Question {position}?"), "问题？"),
+            options: vec![Text::new("one", "一"), Text::new("two", "二")],
+            hint: Text::new("Type a letter.", "输入字母。"),
+            seconds: 60.0,
+        })
+    };
+    let answer_to = |msg: Option<ClientMsg>| match msg {
+        Some(ClientMsg::Answer {
+            position, answer, ..
+        }) => (position, answer),
+        other => panic!("{other:?}"),
+    };
+    host.send(&question(0));
+    assert_eq!(answer_to(host.recv(limit)), (0, "a".to_string()));
+    // The same question again before the answer is taken (as a resume
+    // sends the open question): the answer on its way stands, "b" waits.
+    host.send(&question(0));
+    assert_eq!(
+        host.recv(Duration::from_millis(500)),
+        None,
+        "a second answer to 0"
+    );
+    host.send(&HostMsg::Accepted { position: 0 });
+    // Taken, then sent again with its Accepted (a resume after the answer).
+    host.send(&question(0));
+    host.send(&HostMsg::Accepted { position: 0 });
+    assert_eq!(
+        host.recv(Duration::from_millis(500)),
+        None,
+        "a second answer to 0"
+    );
+    host.send(&question(1));
+    assert_eq!(answer_to(host.recv(limit)), (1, "b".to_string()));
+    host.send(&HostMsg::Accepted { position: 1 });
+    host.send(&HostMsg::End {
+        score: 1,
+        questions: 2,
+    });
+    drop(stdin);
+    let status = wait_bounded(&mut student, Instant::now() + limit);
+    let mut out = String::new();
+    student
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut out)
+        .unwrap();
+    assert!(status.is_some_and(|s| s.success()), "{status:?}\n{out}");
+    assert_eq!(last_line(&out), "score: 1/2", "{out}");
+}

@@ -6,6 +6,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod app_live;
 mod check_exercises;
 mod check_verdicts;
 mod class_gradebook;
@@ -14,6 +15,7 @@ mod class_load;
 mod class_misbehave;
 mod class_reconnect;
 mod drill_plain;
+mod errors_capture;
 mod handout;
 mod handshake_export;
 mod lab;

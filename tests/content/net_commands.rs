@@ -44,6 +44,7 @@ fn lessons_teach_only_net_commands_that_work() {
         ("tcp-retransmission", "tcp-loss"),
         ("tcp-flow-control", "zero-window"),
         ("tcp-congestion", "tcp-loss"),
+        ("dhcp", "dhcp"),
     ] {
         assert!(
             seen.iter().any(|(l, e)| l == lesson && e == experiment),

@@ -11,6 +11,7 @@ mod frames_reference;
 mod subnet_props;
 mod subnet_table;
 mod vnet_checksums;
+mod vnet_dhcp;
 mod vnet_events;
 mod vnet_experiments;
 mod vnet_lab;

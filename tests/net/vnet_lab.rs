@@ -228,7 +228,7 @@ pub fn assert_no_malformed(test: &str, pcap: &Path) {
 
 /// The host namespace as /proc/net shows it: interface names, addresses and
 /// routes (IPv4 and IPv6), without the counters that change by themselves.
-fn host_network() -> BTreeSet<String> {
+pub fn host_network() -> BTreeSet<String> {
     let mut lines = BTreeSet::new();
     for file in ["route", "ipv6_route", "if_inet6", "fib_trie"] {
         let text = std::fs::read_to_string(format!("/proc/net/{file}")).unwrap_or_default();

@@ -225,6 +225,35 @@ fn tcp_loss_questions_key_the_run_at_its_loss_and_seed() {
     assert_eq!(key(by_id(&qs, net::UDP_LOST)), "none: UDP retransmits too");
 }
 
+#[test]
+fn the_dhcp_question_keys_what_b_received() {
+    let test = "the_dhcp_question_keys_what_b_received";
+    let Some(run) = run(test, "dhcp") else {
+        return;
+    };
+    let r = run.report();
+    assert_eq!(r["seen_at_b"], serde_json::json!([1, 2, 3, 5]), "{r}");
+    let qs = questions("dhcp", r, 5);
+    let q = by_id(&qs, net::DHCP_FLOODED);
+    assert_eq!(key(q), "all four: Discover, Offer, Request and Ack");
+    assert!(
+        q.explanation.en.contains("at B 1, 2, 3, 5"),
+        "{}",
+        q.explanation.en
+    );
+    assert!(
+        q.explanation.zh.contains("在 B 上为 1、2、3、5"),
+        "{}",
+        q.explanation.zh
+    );
+    // Another outcome keys another answer: the facts decide, not the text.
+    let mut other = r.clone();
+    other["seen_at_b"] = serde_json::json!([1, 3]);
+    let q = by_id(&questions("dhcp", &other, 5), net::DHCP_FLOODED).clone();
+    assert_eq!(key(&q), "only A's two, Discover and Request");
+    well_formed("dhcp", r);
+}
+
 /// `offer` itself: one lab, every experiment, every question id once — or,
 /// without user namespaces, no questions and the reason.
 #[test]

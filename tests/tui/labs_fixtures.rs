@@ -522,7 +522,7 @@ fn concurrency_run(model: ServerModel, step: f64) -> LabRun {
 
 /// The five error cases, as the lab reports them.
 pub fn errors_run() -> LabRun {
-    use nettutor::lab::errors::{ErrorCase, ErrorsReport};
+    use nettutor::lab::errors::{ErrorCase, ErrorsReport, RefusedCapture, TappedSegment};
     let rows = [
         (
             "refused",
@@ -581,7 +581,23 @@ pub fn errors_run() -> LabRun {
             ms: 1.0,
         });
     }
-    let details = LabDetails::Errors(ErrorsReport { cases });
+    let segment = |src_port, dst_port, flags: &str| TappedSegment {
+        src_port,
+        dst_port,
+        flags: flags.into(),
+    };
+    let capture = RefusedCapture {
+        port: 40111,
+        captured: true,
+        reason: None,
+        no_permission: false,
+        segments: vec![
+            segment(40112, 40111, "SYN"),
+            segment(40111, 40112, "RST,ACK"),
+        ],
+        frames: Vec::new(),
+    };
+    let details = LabDetails::Errors(ErrorsReport { cases, capture });
     events.push(report(LabName::Errors, details, 3600, Some((4, 4))));
     LabRun::recorded(LabName::Errors, events)
 }
@@ -621,6 +637,7 @@ pub fn http_run() -> LabRun {
         first_request: "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: nettutor-lab\r\n\r\n"
             .into(),
         url: None,
+        served: Vec::new(),
     });
     let events = vec![report(LabName::Http, details, 82, Some((1, 3)))];
     LabRun::recorded(LabName::Http, events)

@@ -12,7 +12,7 @@ use ratatui::buffer::Buffer;
 
 use nettutor::i18n::Lang;
 use nettutor::ui::app::{AppEvent, Nav, Screen};
-use nettutor::ui::lan::loss::{LossRun, Resend};
+use nettutor::ui::lan::loss::{LossRun, QUESTIONS, Resend, observed, verdicts};
 use nettutor::ui::lan::real::{LanRealRun, RealLanError};
 use nettutor::ui::lan::{LanMsg, LanPanel};
 use nettutor::ui::panel::Panel;
@@ -166,7 +166,14 @@ fn t_then_r_runs_tcp_loss_live_with_the_chosen_loss_and_seed() {
     for _ in 0..6 {
         panel.update(LanMsg::NextSeed, &mut c); // seed 7
     }
+    // r asks first: every byte in order; 1 to 10 resends; UDP about 10 %.
     panel.update(LanMsg::Real, &mut c);
+    assert!(!panel.real_running(), "the questions come first");
+    panel.nav(Nav::Enter, &mut c);
+    panel.nav(Nav::Down, &mut c);
+    panel.nav(Nav::Enter, &mut c);
+    panel.nav(Nav::Down, &mut c);
+    panel.nav(Nav::Enter, &mut c);
     assert!(panel.real_running());
     let event = rx
         .recv_timeout(std::time::Duration::from_secs(120))
@@ -185,6 +192,19 @@ fn t_then_r_runs_tcp_loss_live_with_the_chosen_loss_and_seed() {
     assert_eq!((live.knobs.loss_pct, live.knobs.seed), (10.0, 7));
     assert_marks_agree(live, &report);
     assert!(live.rows.iter().any(|r| r.lost), "10 % lost nothing");
+    // TCP delivered every byte in order, and UDP lost the plan's share (the
+    // same datagrams on every machine): those two answers were right.
+    let view = panel.loss.as_ref().unwrap();
+    let verdicts = verdicts(view, live, Lang::En);
+    assert_eq!(verdicts.len(), 3);
+    assert_eq!(verdicts[0].1, Some(true), "{verdicts:?}");
+    assert_eq!(verdicts[2].1, Some(true), "{verdicts:?}");
+    let resent = live.totals.retransmitted;
+    assert_eq!(
+        verdicts[1].1,
+        Some((1..=10).contains(&resent)),
+        "{resent} resent"
+    );
     let shown = text(&draw(&panel, Lang::En, 120, 36));
     assert!(shown.contains("run at 10 %, seed 7"), "{shown}");
     assert!(shown.contains("cwnd"), "{shown}");
@@ -215,4 +235,101 @@ fn a_lesson_link_opens_the_loss_view_with_its_loss_and_seed() {
         panel.loss.is_none(),
         "a link without loss= shows the simulation"
     );
+}
+
+/// Predict, then observe: `r` asks three questions (each its own screen),
+/// the run starts after the last answer, and the recorded run's view sets
+/// each answer beside what the report shows — right in one colour, wrong in
+/// another, with the observed choice named.
+#[test]
+fn the_predictions_come_before_the_run_and_are_judged_by_its_report() {
+    let (mut c, rx) = panel_ctx(Lang::En, Screen::Lan);
+    let mut panel = LanPanel::default();
+    // A lab binary that is not there: the run fails at once, and the recorded
+    // outcome is shown instead.
+    panel.lab_exe = Some("nettutor-absent-for-this-test".into());
+    panel.update(LanMsg::Loss, &mut c);
+    panel.update(LanMsg::Real, &mut c);
+    assert!(!panel.real_running(), "nothing runs before the answers");
+    let asking = panel.loss.as_ref().unwrap().asking.clone().unwrap();
+    assert_eq!((asking.at, asking.answers.len()), (0, QUESTIONS.len()));
+    for (lang, tag) in [(Lang::En, "en"), (Lang::Zh, "zh")] {
+        let shown = text(&draw(&panel, lang, 80, 24));
+        insta::assert_snapshot!(format!("lan_loss_predict_{tag}_80x24"), shown);
+    }
+    // Answers: every byte in order (right); many resends (wrong: 4); hardly
+    // any UDP lost (wrong: 4.6 % of 1,000 at 5 %).
+    panel.nav(Nav::Enter, &mut c);
+    panel.nav(Nav::Down, &mut c);
+    panel.nav(Nav::Down, &mut c);
+    panel.nav(Nav::Down, &mut c);
+    assert!(!panel.real_running());
+    let shown = text(&draw(&panel, Lang::En, 80, 24));
+    assert!(shown.contains("question 2 of 3"), "{shown}");
+    assert!(shown.contains("▸ many: more than 10"), "{shown}");
+    panel.nav(Nav::Enter, &mut c);
+    panel.nav(Nav::Up, &mut c);
+    panel.nav(Nav::Enter, &mut c);
+    assert!(panel.real_running(), "the last answer starts the run");
+    let event = rx.recv_timeout(std::time::Duration::from_secs(30)).unwrap();
+    let AppEvent::Job(Screen::Lan, nettutor::ui::msg::Job::LanReal(failed)) = event else {
+        panic!("unexpected event");
+    };
+    assert!(failed.0.is_err(), "no lab binary, no run");
+    panel.show_real(LanRealRun(Ok(recorded())), &mut c);
+    let view = panel.loss.as_ref().unwrap();
+    assert_eq!(view.predicted, vec![Some(0), Some(2), Some(0)]);
+    let run = view.run.as_ref().unwrap();
+    assert_eq!(observed(run), [Some(0), Some(1), Some(1)]);
+    let judged: Vec<Option<bool>> = verdicts(view, run, Lang::En).iter().map(|v| v.1).collect();
+    assert_eq!(judged, vec![Some(true), Some(false), Some(false)]);
+    for (lang, tag) in [(Lang::En, "en"), (Lang::Zh, "zh")] {
+        let shown = text(&draw(&panel, lang, 120, 36));
+        insta::assert_snapshot!(format!("lan_loss_judged_{tag}_120x36"), shown);
+        let shown = text(&draw(&panel, lang, 80, 24));
+        insta::assert_snapshot!(format!("lan_loss_judged_{tag}_80x24"), shown);
+        // At 80 columns too each verdict wraps whole: the observed answer,
+        // the point of it, is never cut off.
+        let seen = match lang {
+            Lang::En => "about 5 %, what the link drops.",
+            Lang::Zh => "是链路丢掉的那些”。",
+        };
+        assert!(shown.contains(seen), "{shown}");
+        assert!(!shown.contains('…'), "{shown}");
+        assert!(
+            shown.contains("ssthresh"),
+            "the chart keeps its legend: {shown}"
+        );
+    }
+    let shown = text(&draw(&panel, Lang::En, 120, 36));
+    assert!(
+        shown.contains("✗ Resends: you said many: more than 10 — the run shows a few: 1 to 10."),
+        "{shown}"
+    );
+}
+
+/// `r` twice runs without predicting; Esc while asking cancels the questions.
+#[test]
+fn r_again_skips_the_questions_and_esc_cancels_them() {
+    let (mut c, rx) = panel_ctx(Lang::En, Screen::Lan);
+    let mut panel = LanPanel::default();
+    panel.lab_exe = Some("nettutor-absent-for-this-test".into());
+    panel.update(LanMsg::Loss, &mut c);
+    panel.update(LanMsg::Real, &mut c);
+    assert!(panel.back(&mut c), "Esc cancels the questions");
+    assert!(panel.loss.as_ref().is_some_and(|v| v.asking.is_none()));
+    assert!(!panel.real_running());
+    // Enter on a view that has not run yet asks too.
+    panel.nav(Nav::Enter, &mut c);
+    assert!(panel.loss.as_ref().unwrap().asking.is_some());
+    panel.update(LanMsg::Real, &mut c);
+    assert!(panel.real_running());
+    assert_eq!(
+        panel.loss.as_ref().unwrap().predicted,
+        vec![None, None, None]
+    );
+    let _ = rx.recv_timeout(std::time::Duration::from_secs(30)).unwrap();
+    panel.show_real(LanRealRun(Ok(recorded())), &mut c);
+    let view = panel.loss.as_ref().unwrap();
+    assert!(verdicts(view, view.run.as_ref().unwrap(), Lang::En).is_empty());
 }

@@ -14,6 +14,7 @@ use clap::Args;
 
 use crate::class::live::client::{ClientError, Connection, Welcome, resolve};
 use crate::class::live::protocol::{ClientMsg, HostMsg, QuestionView, Refusal, Rejection};
+use crate::cli::out::warn;
 use crate::i18n::{Lang, t, tf};
 use crate::lesson::question::letter;
 use crate::quiz::plain::{Input, read_answer};
@@ -42,11 +43,19 @@ pub struct JoinArgs {
     /// received: the 4-byte big-endian length in hex, then the JSON.
     #[arg(long)]
     pub frames: bool,
+
+    /// Capture this session's own TCP traffic on the loopback interface into
+    /// a new pcap file (the host must be on this machine; needs root or
+    /// CAP_NET_RAW). Every connection to the host's port on this machine is in it.
+    #[arg(long, value_name = "FILE.pcap")]
+    pub capture: Option<std::path::PathBuf>,
 }
 
 /// How long a join waits for the host's answer, and a reconnect keeps trying.
 const JOIN_WAIT: Duration = Duration::from_secs(10);
 const RECONNECT_FOR: Duration = Duration::from_secs(30);
+/// `--capture` stops by itself after this long.
+const CAPTURE_FOR: Duration = Duration::from_secs(4 * 3600);
 
 /// Why a join was refused, in the student's language.
 pub fn refusal_text(reason: Refusal, retry: Option<Duration>, lang: Lang) -> String {
@@ -90,6 +99,52 @@ pub fn run(args: &JoinArgs, lang: Lang, look: super::Look) -> anyhow::Result<Exi
         Some(crate::ui::theme::Theme::choose(look.0, look.1)?)
     };
     let addr = resolve(&args.addr)?;
+    let Some(path) = &args.capture else {
+        return session(addr, args, lang, theme);
+    };
+    anyhow::ensure!(
+        addr.ip().is_loopback(),
+        "{}",
+        tf(
+            lang,
+            "class.join.capture.loopback",
+            &[("addr", &addr.to_string())]
+        )
+    );
+    crate::output_file::check(path)?;
+    if path.symlink_metadata().is_ok() {
+        return Err(crate::output_file::OutputError::Exists { path: path.clone() }.into());
+    }
+    let capture = match crate::lab::capture::PortCapture::start(addr.port(), CAPTURE_FOR) {
+        Ok(capture) => capture,
+        Err(crate::lab::capture::CaptureError::NoPermission(_)) => {
+            anyhow::bail!("{}", t(lang, "hs.capture.no_permission"))
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let result = session(addr, args, lang, theme);
+    // What was captured is kept even when the session failed part way.
+    let frames = capture.stop();
+    crate::net::pcap::write_new_pcap(path, &frames)?;
+    warn(&tf(
+        lang,
+        "class.join.capture.written",
+        &[
+            ("n", &frames.len().to_string()),
+            ("path", &path.display().to_string()),
+            ("port", &addr.port().to_string()),
+        ],
+    ));
+    result
+}
+
+/// The session itself, on the screen or `--plain`.
+fn session(
+    addr: SocketAddr,
+    args: &JoinArgs,
+    lang: Lang,
+    theme: Option<crate::ui::theme::Theme>,
+) -> anyhow::Result<ExitCode> {
     let (conn, welcome) =
         Connection::join_traced(addr, &args.code, &args.name, None, JOIN_WAIT, args.frames)
             .map_err(|e| join_error(e, lang))?;
@@ -253,8 +308,15 @@ fn plain(
                 HostMsg::Question(v) => {
                     say(&mut out, "")?;
                     say(&mut out, &question_text(&v, lang))?;
-                    open = Some(v.position);
-                    in_flight = false;
+                    // The same question again (a resume sends the open one):
+                    // an answer sent on this connection is still on its way
+                    // and one taken already stays taken, so no second line
+                    // of stdin is spent on it.
+                    if open != Some(v.position) {
+                        in_flight = false;
+                    }
+                    let taken = gave.get(v.position).copied().unwrap_or(false);
+                    open = (!taken).then_some(v.position);
                 }
                 HostMsg::Accepted { position } => {
                     if let Some(g) = gave.get_mut(position) {

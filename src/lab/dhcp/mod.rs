@@ -453,13 +453,23 @@ fn sent_event(m: &DhcpMessage, msg: &Message) -> LabEvent {
 
 /// The server's addresses: one per client hardware address, from the pool of
 /// the subnet the request came from (the relay's `giaddr`, or the server's own).
-struct Pool {
+/// Also the server of the virtual network's `dhcp` experiment (`crate::vnet`).
+pub struct Pool {
     first: u8,
     lease_s: u32,
     bound: Vec<(Vec<u8>, Ipv4Addr)>,
 }
 
 impl Pool {
+    /// A pool handing out 192.168.1.`first`, … for `lease_s` seconds.
+    pub fn new(first: u8, lease_s: u32) -> Pool {
+        Pool {
+            first,
+            lease_s,
+            bound: Vec::new(),
+        }
+    }
+
     fn subnet(giaddr: Ipv4Addr) -> (Ipv4Addr, Ipv4Addr) {
         let router = if giaddr.is_unspecified() {
             SERVER_IP
@@ -515,7 +525,7 @@ impl Pool {
     }
 
     /// The server's answer to a client's message, if it gives one.
-    fn answer(&mut self, req: &Message) -> Option<Message> {
+    pub fn answer(&mut self, req: &Message) -> Option<Message> {
         if req.opcode() != Opcode::BootRequest {
             return None;
         }
@@ -759,7 +769,8 @@ impl Client<'_> {
     }
 }
 
-fn lease_of(ack: &Message, bound_at_ms: f64) -> Lease {
+/// The lease an Ack grants, bound at `bound_at_ms`.
+pub fn lease_of(ack: &Message, bound_at_ms: f64) -> Lease {
     let lease_s = u32_option(ack, OptionCode::AddressLeaseTime).unwrap_or(0);
     Lease {
         address: ack.yiaddr(),

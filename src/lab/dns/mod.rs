@@ -42,9 +42,15 @@ lab_params! {
     }
 }
 
-/// Remarks the command line prints as they happen (what to type for dig, and
-/// every query the server answers).
-pub const LIVE_KEYS: &[&str] = &["lab.dns.serving", "lab.dns.served", "lab.dns.served-tc"];
+/// Remarks the command line prints as they happen (what to type for dig,
+/// every query the server answers, and the cache's TTLs counting down).
+pub const LIVE_KEYS: &[&str] = &[
+    "lab.dns.serving",
+    "lab.dns.served",
+    "lab.dns.served-tc",
+    "lab.dns.tick",
+    "lab.dns.expired",
+];
 
 /// The most a DNS message over UDP may carry without EDNS (RFC 1035 §4.2.1).
 pub const UDP_LIMIT: usize = 512;

@@ -34,6 +34,7 @@ pub const PMTU_SEGMENT: &str = "gen.net.pmtu-segment";
 pub const TCP_DELIVERED: &str = "gen.net.tcp-delivered";
 pub const TCP_RETRANSMITTED: &str = "gen.net.tcp-retransmitted";
 pub const UDP_LOST: &str = "gen.net.udp-lost";
+pub const DHCP_FLOODED: &str = "gen.net.dhcp-flooded";
 
 /// Every id a question of this module carries.
 pub const IDS: &[&str] = &[
@@ -48,6 +49,7 @@ pub const IDS: &[&str] = &[
     TCP_DELIVERED,
     TCP_RETRANSMITTED,
     UDP_LOST,
+    DHCP_FLOODED,
 ];
 
 /// The experiments the questions come from, in teaching order.
@@ -58,6 +60,7 @@ pub const EXPERIMENTS: &[&str] = &[
     "routing",
     "mtu",
     "tcp-loss",
+    "dhcp",
 ];
 
 /// The loss `tcp-loss` runs at for the quiz unless told otherwise.
@@ -142,6 +145,7 @@ pub fn from_report(
             tcp_retransmitted(&r)?,
             udp_lost(rng, &r)?,
         ]),
+        "dhcp" => Ok(vec![dhcp_flooded(rng, &r)?]),
         other => Err(format!("no questions come from the experiment {other}")),
     }
 }
@@ -664,6 +668,65 @@ fn udp_lost(rng: &mut ChaCha8Rng, r: &Report) -> Result<Question, String> {
             ),
             format!(
                 "{sent} 个数据报中有 {lost} 个（{lost_pct:.1}%）没有到达 C：UDP 没有确认，也不重传，链路丢掉的就是没了。"
+            ),
+        ),
+        None,
+    ))
+}
+
+fn dhcp_flooded(rng: &mut ChaCha8Rng, r: &Report) -> Result<Question, String> {
+    let codes = |pointer: &str| -> Result<Vec<u64>, String> {
+        r.at(pointer)?
+            .as_array()
+            .map(|a| a.iter().filter_map(Value::as_u64).collect())
+            .ok_or_else(|| format!("{pointer} of the {} report is not a list", r.1))
+    };
+    let at_b = codes("/seen_at_b")?;
+    let dora = codes("/dora")?;
+    let lease = r.str("/lease/ip")?;
+    let all = text(
+        "all four: Discover, Offer, Request and Ack",
+        "全部四条：Discover、Offer、Request 和 Ack",
+    );
+    let client = text(
+        "only A's two, Discover and Request",
+        "只有 A 发的两条：Discover 和 Request",
+    );
+    let server = text(
+        "only the server's two, Offer and Ack",
+        "只有服务器发的两条：Offer 和 Ack",
+    );
+    let none = text(
+        "none: the messages are not addressed to B",
+        "一条也收不到：这些消息不是发给 B 的",
+    );
+    let right = match at_b.as_slice() {
+        [1, 2, 3, 5] => all.clone(),
+        [1, 3] => client.clone(),
+        [2, 5] => server.clone(),
+        [] => none.clone(),
+        other => same(format!("{other:?}")),
+    };
+    let seen: Vec<String> = at_b.iter().map(u64::to_string).collect();
+    let exchanged: Vec<String> = dora.iter().map(u64::to_string).collect();
+    Ok(question(
+        DHCP_FLOODED,
+        &["app.dhcp", "lan.switch"],
+        text(
+            "In nettutor's virtual network, host A has no IPv4 address and gets one by DHCP from a server in the router R; B is on the same switch. A sets the broadcast flag. Of the four DHCP messages, which does B's interface receive?",
+            "在 nettutor 的虚拟网络里，主机 A 没有 IPv4 地址，通过 DHCP 从路由器 R 里的服务器获得一个；B 接在同一台交换机上。A 设置了广播标志。四条 DHCP 消息中，B 的接口收到哪些？",
+        ),
+        choice(rng, right, &[all, client, server, none]),
+        text(
+            format!(
+                "At A the exchange was option 53 = {} and at B {}: A has no address yet, so it sends to 255.255.255.255 (MAC ff:ff:ff:ff:ff:ff); with the broadcast flag the server answers by broadcast too, and the switch floods every broadcast to every port. A got {lease}; B ignored what was not its transaction.",
+                exchanged.join(", "),
+                seen.join(", ")
+            ),
+            format!(
+                "在 A 上，交换的消息选项 53 依次为 {}，在 B 上为 {}：A 还没有地址，所以发往 255.255.255.255（MAC ff:ff:ff:ff:ff:ff）；设置了广播标志，服务器也用广播回答，而交换机把每个广播帧洪泛到所有端口。A 得到了 {lease}；B 不理会不属于自己的事务。",
+                exchanged.join("、"),
+                seen.join("、")
             ),
         ),
         None,

@@ -534,42 +534,16 @@ impl LanPanel {
         ctx: &RenderCtx,
     ) {
         let lang = ctx.lang;
-        let width = usize::from(area.width);
-        let q = real::question(self.scenario);
-        let mut lines: Vec<Line<'static>> = vec![
-            Line::styled(
-                super::super::text::fit(t(lang, "lan.predict.title"), width),
-                ctx.theme.accent,
-            ),
-            Line::default(),
-        ];
-        lines.extend(wrap(
-            &[(t(lang, q.ask).to_string(), ctx.theme.bold)],
-            width,
-            ("", Style::default()),
-            ("", Style::default()),
-        ));
-        lines.push(Line::default());
-        for (i, key) in q.choices.iter().enumerate() {
-            let (mark, style) = if i == choice {
-                ("▸ ", ctx.theme.selected)
-            } else {
-                ("  ", ctx.theme.base)
-            };
-            lines.extend(wrap(
-                &[(t(lang, key).to_string(), style)],
-                width,
-                (mark, style),
-                ("  ", Style::default()),
-            ));
-        }
-        lines.push(Line::default());
-        lines.extend(wrap(
-            &[(t(lang, "lan.predict.keys").to_string(), ctx.theme.muted)],
-            width,
-            ("", Style::default()),
-            ("", Style::default()),
-        ));
-        draw_lines(&lines, area, buf);
+        super::predict::draw(
+            t(lang, "lan.predict.title"),
+            None,
+            &real::question(self.scenario),
+            choice,
+            t(lang, "lan.predict.keys"),
+            &[],
+            area,
+            buf,
+            ctx,
+        );
     }
 }

@@ -10,7 +10,11 @@
 //!   early), as `crate::net::impaired::classify` reads the capture; C's
 //!   duplicate ACKs are counted and SACK shown;
 //! - the final numbers (segments sent, dropped by the link's plan,
-//!   retransmitted, time) from the experiment's report.
+//!   retransmitted, time) from the experiment's report;
+//! - predict, then observe: before the run (`r`) three questions — will C
+//!   read every byte in order, how many segments will A resend, what share
+//!   of UDP's datagrams will be lost — and after it each answer beside what
+//!   the report shows ([`QUESTIONS`], [`observed`]).
 
 use std::collections::HashMap;
 
@@ -25,10 +29,11 @@ use ratatui::text::Span;
 use ratatui::widgets::{Axis, Chart, Dataset, GraphType, LegendPosition, Widget};
 use serde_json::Value;
 
+use super::predict::{self, Asking, Question};
 use crate::i18n::{Lang, t, tf};
 use crate::net::impaired::{Chance, Kind, classify};
 use crate::ui::panel::RenderCtx;
-use crate::ui::text::fit;
+use crate::ui::text::{fit, wrap};
 use crate::vnet::experiments::connection;
 use crate::vnet::frames::{Upper, dissect_all};
 use crate::vnet::proto::Params;
@@ -41,6 +46,93 @@ pub const LOSS_STEPS: [f64; 6] = [0.0, 1.0, 2.0, 5.0, 10.0, 20.0];
 pub const EXPERIMENT: &str = "tcp-loss";
 /// Linux's shortest retransmission timeout, as the experiment classifies with.
 const MIN_RTO_NS: u64 = 200_000_000;
+
+/// Predict, then observe: what the student answers before tcp-loss runs (the
+/// texts take `{loss}`, the link's loss in %).
+pub const QUESTIONS: [Question; 3] = [
+    Question {
+        ask: "lan.loss.predict.tcp.ask",
+        choices: &[
+            "lan.loss.predict.tcp.all",
+            "lan.loss.predict.tcp.missing",
+            "lan.loss.predict.tcp.disordered",
+        ],
+    },
+    Question {
+        ask: "lan.loss.predict.resent.ask",
+        choices: &[
+            "lan.loss.predict.resent.none",
+            "lan.loss.predict.resent.few",
+            "lan.loss.predict.resent.many",
+        ],
+    },
+    Question {
+        ask: "lan.loss.predict.udp.ask",
+        choices: &[
+            "lan.loss.predict.udp.none",
+            "lan.loss.predict.udp.about",
+            "lan.loss.predict.udp.more",
+        ],
+    },
+];
+
+/// What each of [`QUESTIONS`] is about, named in its verdict.
+const TOPICS: [&str; 3] = [
+    "lan.loss.predict.tcp.topic",
+    "lan.loss.predict.resent.topic",
+    "lan.loss.predict.udp.topic",
+];
+
+/// The loss view's verdicts: a mark, the question's topic, the answer and
+/// what the run showed (its report: C's reads, A's capture, UDP's count).
+const VERDICTS: predict::Verdicts = predict::Verdicts {
+    right: "lan.loss.predict.right",
+    wrong: "lan.loss.predict.wrong",
+    unknown: "lan.loss.predict.unknown",
+};
+
+/// "A few" resent segments are at most this many (the choice's text says so).
+pub const FEW_RESENDS: u64 = 10;
+
+/// How close UDP's loss must come to the link's to count as "about" it:
+/// half the link's loss, at least half a percentage point (1,000 datagrams at
+/// 5 % lose 50 ± 7).
+fn about_margin(loss_pct: f64) -> f64 {
+    (loss_pct / 2.0).max(0.5)
+}
+
+/// Which choice of each of [`QUESTIONS`] the run bears out, from its report
+/// (None where the report does not say).
+pub fn observed(run: &LossRun) -> [Option<usize>; 3] {
+    let tt = &run.totals;
+    let tcp = match (tt.bytes_sent, tt.bytes_delivered, tt.in_order) {
+        (0, _, _) => None,
+        (sent, got, _) if got < sent => Some(1),
+        (_, _, true) => Some(0),
+        (_, _, false) => Some(2),
+    };
+    let resent = Some(match tt.retransmitted {
+        0 => 0,
+        n if n <= FEW_RESENDS => 1,
+        _ => 2,
+    });
+    let loss = run.knobs.loss_pct;
+    let udp = tt.udp_lost_pct.map(|p| {
+        if (p - loss).abs() <= about_margin(loss) {
+            1
+        } else if p < loss {
+            0
+        } else {
+            2
+        }
+    });
+    [tcp, resent, udp]
+}
+
+/// A loss in % as the texts show it (5, 0.5).
+fn pct_text(pct: f64) -> String {
+    format!("{pct}")
+}
 
 /// The knobs: the link's loss and the plan's seed.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -133,6 +225,7 @@ pub struct Totals {
     /// The kernel's own count (`tcpi_total_retrans`).
     pub kernel_retrans: Option<u64>,
     pub transfer_ms: f64,
+    pub bytes_sent: u64,
     pub bytes_delivered: u64,
     pub in_order: bool,
     pub udp_lost_pct: Option<f64>,
@@ -193,6 +286,7 @@ impl LossRun {
             early: num(&retrans["early"]),
             kernel_retrans: tcp["tcp_info"]["total_retrans"].as_u64(),
             transfer_ms: tcp["transfer_ms"].as_f64().unwrap_or_default(),
+            bytes_sent: num(&tcp["bytes_sent"]),
             bytes_delivered: num(&tcp["bytes_delivered"]),
             in_order: tcp["in_order"].as_bool().unwrap_or(false),
             udp_lost_pct: r["udp"]["lost_pct"].as_f64(),
@@ -317,6 +411,87 @@ pub struct LossView {
     pub run: Option<LossRun>,
     /// The selected row of the sequence diagram.
     pub cursor: usize,
+    /// Before a run: the questions being answered.
+    pub asking: Option<Asking>,
+    /// The answers given before the run on screen (or under way), one per
+    /// question of [`QUESTIONS`].
+    pub predicted: Vec<Option<usize>>,
+}
+
+impl LossView {
+    /// `r`: the questions first.
+    pub fn ask(&mut self) {
+        self.asking = Some(Asking::new(QUESTIONS.len()));
+    }
+
+    /// The run starts: whatever was answered is what its outcome is judged against.
+    pub fn take_answers(&mut self) {
+        self.predicted = self.asking.take().map(|a| a.answers).unwrap_or_default();
+    }
+}
+
+/// The question on screen before a run.
+pub fn draw_asking(
+    view: &LossView,
+    asking: &Asking,
+    area: Rect,
+    buf: &mut Buffer,
+    ctx: &RenderCtx,
+) {
+    let lang = ctx.lang;
+    let Some(q) = QUESTIONS.get(asking.at) else {
+        return;
+    };
+    let loss = pct_text(view.knobs.loss_pct);
+    let seed = view.knobs.seed.to_string();
+    let progress = tf(
+        lang,
+        "lan.loss.predict.progress",
+        &[
+            ("n", &(asking.at + 1).to_string()),
+            ("m", &QUESTIONS.len().to_string()),
+        ],
+    );
+    predict::draw(
+        &tf(
+            lang,
+            "lan.loss.predict.title",
+            &[("loss", &loss), ("seed", &seed)],
+        ),
+        Some(progress),
+        q,
+        asking.cursor,
+        t(lang, "lan.loss.predict.keys"),
+        &[("loss", &loss)],
+        area,
+        buf,
+        ctx,
+    );
+}
+
+/// Each answer given before `run`, beside what it showed: (text, right?).
+pub fn verdicts(view: &LossView, run: &LossRun, lang: Lang) -> Vec<(String, Option<bool>)> {
+    let seen = observed(run);
+    let loss = pct_text(run.knobs.loss_pct);
+    QUESTIONS
+        .iter()
+        .zip(TOPICS)
+        .zip(&view.predicted)
+        .zip(seen)
+        .filter_map(|(((q, topic), said), seen)| {
+            let topic = t(lang, topic);
+            said.map(|said| {
+                predict::verdict(
+                    lang,
+                    &VERDICTS,
+                    q,
+                    said,
+                    seen,
+                    &[("loss", &loss), ("topic", topic)],
+                )
+            })
+        })
+        .collect()
 }
 
 fn flags_text(flags: u8) -> String {
@@ -471,6 +646,21 @@ pub fn draw(view: &LossView, running: bool, area: Rect, buf: &mut Buffer, ctx: &
             ctx.theme.bad
         },
     );
+    // Each verdict wrapped whole (the observed answer is the point), its
+    // continuation indented under the topic.
+    for (text, right) in verdicts(view, run, lang) {
+        let style = match right {
+            Some(true) => ctx.theme.good,
+            Some(false) => ctx.theme.bad,
+            None => ctx.theme.muted,
+        };
+        for l in wrap(&[(text, style)], width, ("", style), ("  ", style)) {
+            if y < bottom {
+                buf.set_line(area.x, y, &l, area.width);
+                y += 1;
+            }
+        }
+    }
     let rest = Rect {
         y,
         height: bottom.saturating_sub(y),
@@ -491,7 +681,8 @@ pub fn draw(view: &LossView, running: bool, area: Rect, buf: &mut Buffer, ctx: &
             },
         )
     } else {
-        let ch = (rest.height * 2 / 5).max(5);
+        // Six rows at least: fewer and the chart drops its legend.
+        let ch = (rest.height * 2 / 5).max(6);
         (
             Rect { height: ch, ..rest },
             Rect {
@@ -622,5 +813,71 @@ mod tests {
         assert_eq!(k.loss_pct, 0.0);
         assert_eq!(k.params().seed, Some(1));
         assert_eq!(k.params().loss, Chance::percent(0.0).ok());
+    }
+
+    fn run_with(loss_pct: f64, totals: Totals) -> LossRun {
+        LossRun {
+            knobs: Knobs { loss_pct, seed: 1 },
+            samples: Vec::new(),
+            rows: Vec::new(),
+            totals,
+        }
+    }
+
+    #[test]
+    fn each_answer_is_judged_from_the_reports_numbers() {
+        let whole = Totals {
+            bytes_sent: 1000,
+            bytes_delivered: 1000,
+            in_order: true,
+            retransmitted: 0,
+            udp_lost_pct: Some(0.0),
+            ..Totals::default()
+        };
+        // No loss: every byte, no resend, UDP "about 0 %".
+        assert_eq!(
+            observed(&run_with(0.0, whole.clone())),
+            [Some(0), Some(0), Some(1)]
+        );
+        let lossy = |resent, udp, got, in_order| Totals {
+            retransmitted: resent,
+            udp_lost_pct: udp,
+            bytes_delivered: got,
+            in_order,
+            ..whole.clone()
+        };
+        // 5 %: UDP within 2.5 points of it is "about"; below, "hardly any"; above, "far more".
+        assert_eq!(
+            observed(&run_with(5.0, lossy(10, Some(7.5), 1000, true))),
+            [Some(0), Some(1), Some(1)]
+        );
+        assert_eq!(
+            observed(&run_with(5.0, lossy(11, Some(2.4), 1000, true))),
+            [Some(0), Some(2), Some(0)]
+        );
+        assert_eq!(
+            observed(&run_with(5.0, lossy(1, Some(7.6), 1000, true))),
+            [Some(0), Some(1), Some(2)]
+        );
+        // 1 %: the margin is half a point.
+        assert_eq!(
+            observed(&run_with(1.0, lossy(1, Some(1.5), 1000, true)))[2],
+            Some(1)
+        );
+        assert_eq!(
+            observed(&run_with(1.0, lossy(1, Some(0.4), 1000, true)))[2],
+            Some(0)
+        );
+        // A broken transfer would be judged as such; no UDP figure, no verdict.
+        assert_eq!(
+            observed(&run_with(5.0, lossy(1, None, 900, true))),
+            [Some(1), Some(1), None]
+        );
+        assert_eq!(
+            observed(&run_with(5.0, lossy(1, None, 1000, false)))[0],
+            Some(2)
+        );
+        let nothing = Totals::default();
+        assert_eq!(observed(&run_with(5.0, nothing))[0], None);
     }
 }

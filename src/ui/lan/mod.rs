@@ -19,6 +19,7 @@ use crate::net::arp::{Lan, LanCase, LanScenario, LanStep, scenario, story};
 
 mod draw;
 pub mod loss;
+pub mod predict;
 pub mod real;
 
 use real::{LanRealRun, RealRun};
@@ -226,8 +227,13 @@ impl LanPanel {
     /// `r`: asks for a prediction first; `r` again (or Enter on a choice) runs
     /// the scenario for real; in real mode, goes back to the simulation.
     fn toggle_real(&mut self, ctx: &mut Ctx) {
-        if self.loss.is_some() {
-            self.start_loss(ctx);
+        if let Some(view) = &mut self.loss {
+            // Predict first; `r` again runs with what was answered so far.
+            if view.asking.is_some() {
+                self.start_loss(ctx);
+            } else if self.real_job.is_none() {
+                view.ask();
+            }
             return;
         }
         if self.real.take().is_some() {
@@ -273,12 +279,13 @@ impl LanPanel {
 
     /// Runs tcp-loss with the view's knobs (once at a time).
     fn start_loss(&mut self, ctx: &mut Ctx) {
-        let Some(view) = &self.loss else {
+        let Some(view) = &mut self.loss else {
             return;
         };
         if self.real_job.is_some() {
             return;
         }
+        view.take_answers();
         ctx.say(crate::i18n::t(ctx.lang, "lan.loss.running"));
         self.real_job = Some(real::spawn_with(
             self.lab_exe.clone(),
@@ -457,8 +464,22 @@ impl Panel for LanPanel {
             }
             return None;
         }
-        if self.loss.as_ref().is_some_and(|v| v.run.is_none()) && nav == Nav::Enter {
-            self.start_loss(ctx);
+        if let Some(asking) = self.loss.as_mut().and_then(|v| v.asking.as_mut()) {
+            match nav {
+                Nav::Up | Nav::Prev => asking.up(),
+                Nav::Down | Nav::Next => asking.down(&loss::QUESTIONS),
+                // Enter takes the answer; after the last one the run starts.
+                Nav::Enter if asking.choose() => self.start_loss(ctx),
+                _ => {}
+            }
+            return None;
+        }
+        if let Some(view) = self.loss.as_mut().filter(|v| v.run.is_none())
+            && nav == Nav::Enter
+        {
+            if self.real_job.is_none() {
+                view.ask();
+            }
             return None;
         }
         match nav {
@@ -479,6 +500,13 @@ impl Panel for LanPanel {
         if self.predicting.take().is_some() {
             return true;
         }
+        if self
+            .loss
+            .as_mut()
+            .is_some_and(|v| v.asking.take().is_some())
+        {
+            return true;
+        }
         if self.show_inspector {
             self.show_inspector = false;
             return true;
@@ -496,7 +524,9 @@ impl Panel for LanPanel {
             return;
         }
         if let Some(view) = &self.loss {
-            if self.show_inspector {
+            if let Some(asking) = &view.asking {
+                loss::draw_asking(view, asking, area, buf, ctx);
+            } else if self.show_inspector {
                 self.inspector.render(area, buf, ctx, "lan.no-frame");
             } else {
                 loss::draw(view, self.real_job.is_some(), area, buf, ctx);
@@ -562,7 +592,7 @@ impl Panel for LanPanel {
     /// it (the instructor runs the network with Enter or `r` when the room has
     /// answered); a real run's frames are stepped like the story's.
     fn lecture_position(&self) -> Option<(usize, usize)> {
-        if self.predicting.is_some() {
+        if self.predicting.is_some() || self.loss.as_ref().is_some_and(|v| v.asking.is_some()) {
             return Some((0, 0));
         }
         Some((self.at(), self.len().saturating_sub(1)))
@@ -588,6 +618,9 @@ impl Panel for LanPanel {
     fn leave(&mut self, _ctx: &mut Ctx) {
         self.playing = false;
         self.predicting = None;
+        if let Some(view) = &mut self.loss {
+            view.asking = None;
+        }
     }
 
     fn export(&mut self, _ctx: &mut Ctx) -> Option<Result<String, String>> {

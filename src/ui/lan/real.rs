@@ -30,11 +30,7 @@ pub fn experiment_of(scenario: LanScenario) -> &'static str {
     }
 }
 
-/// The question asked before a real run: its i18n keys.
-pub struct Question {
-    pub ask: &'static str,
-    pub choices: &'static [&'static str],
-}
+pub use super::predict::Question;
 
 /// What the student predicts before the scenario runs for real.
 pub fn question(scenario: LanScenario) -> Question {
@@ -93,20 +89,15 @@ pub fn observed_choice(run: &RealRun) -> Option<usize> {
 
 /// "You predicted …; the capture shows …" for the facts list.
 pub fn verdict(run: &RealRun, scenario: LanScenario, predicted: usize, lang: Lang) -> String {
-    let q = question(scenario);
-    let said = q.choices.get(predicted).map_or("", |k| t(lang, k));
-    match observed_choice(run) {
-        Some(seen) if seen == predicted => tf(lang, "lan.predict.right", &[("said", said)]),
-        Some(seen) => tf(
-            lang,
-            "lan.predict.wrong",
-            &[
-                ("said", said),
-                ("seen", q.choices.get(seen).map_or("", |k| t(lang, k))),
-            ],
-        ),
-        None => tf(lang, "lan.predict.unknown", &[("said", said)]),
-    }
+    super::predict::verdict(
+        lang,
+        &super::predict::BY_CAPTURE,
+        &question(scenario),
+        predicted,
+        observed_choice(run),
+        &[],
+    )
+    .0
 }
 
 /// Copies of one frame seen at several points within this time count as one

@@ -9,6 +9,7 @@
 //! an earlier one left in a cache.
 
 mod arp;
+mod dhcp;
 pub mod ipv6;
 mod mtu;
 pub mod probe;
@@ -52,6 +53,7 @@ pub const ALL: &[Experiment] = &[
     mtu::MTU,
     tcp_loss::TCP_LOSS,
     zero_window::ZERO_WINDOW,
+    dhcp::DHCP,
 ];
 
 /// The experiment called `name`.
