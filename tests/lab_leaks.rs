@@ -68,6 +68,8 @@ fn settle(fd_base: usize, thread_base: usize, what: &str) {
 
 #[test]
 fn labs_leave_nothing_behind_whether_finished_or_cancelled() {
+    // The errors lab's `vanished` case runs nettutor's virtual-network process.
+    nettutor::vnet::lab::use_executable(std::path::Path::new(env!("CARGO_BIN_EXE_nettutor")));
     // Warm up lazily created process state (std's internals, i18n table).
     lab::run_lab(&quick(LabName::Sticky), &NullSink, &Cancel::new()).unwrap();
     let fd_base = fds();
@@ -133,6 +135,43 @@ fn labs_leave_nothing_behind_whether_finished_or_cancelled() {
         );
         settle(fd_base, thread_base, &format!("{lab_name} cancelled"));
     }
+
+    // The errors lab cancelled while its `vanished` case runs in the virtual
+    // network: the lab process is killed and reaped, its reader joined.
+    let params = LabParams::from_pairs(LabName::Errors, ["timeout-ms=50"]).unwrap();
+    let (tx, rx) = mpsc::channel::<LabEvent>();
+    let handle = lab::spawn_lab(params, Arc::new(tx)).unwrap();
+    let keepalive_done = rx
+        .iter()
+        .any(|ev| matches!(ev, LabEvent::Step { name, .. } if name == "keepalive"));
+    assert!(
+        keepalive_done,
+        "the errors lab ended before its keepalive case"
+    );
+    std::thread::sleep(Duration::from_millis(500));
+    let asked = Instant::now();
+    handle.cancel();
+    let waited = asked.elapsed();
+    assert!(
+        waited < Duration::from_secs(3),
+        "errors vanished: cancel took {waited:?}"
+    );
+    let last = rx.try_iter().last().unwrap();
+    assert!(
+        matches!(
+            last,
+            LabEvent::Failed {
+                cancelled: true,
+                ..
+            }
+        ),
+        "errors vanished: last event {last:?}"
+    );
+    settle(
+        fd_base,
+        thread_base,
+        "errors cancelled in its vanished case",
+    );
 
     // Interactive sessions: closed mid-conversation, and simply dropped.
     for transport in [Transport::Tcp, Transport::Udp] {

@@ -401,6 +401,28 @@ pub fn proofs(outcome: &Outcome, lang: Lang) -> Vec<String> {
                 ),
             ]
         }
+        "keepalive-vanished" => vec![
+            line(
+                "net.proof.ka_probes",
+                &[
+                    ("n", &r["probes_sent"]),
+                    ("times", &r["probe_times_ms"]),
+                    ("allowed", &r["probes_allowed"]),
+                    ("interval", &r["interval_s"]),
+                    ("idle", &r["idle_s"]),
+                    ("answers", &r["segments_from_b_after_cut"]),
+                ],
+            ),
+            line(
+                "net.proof.ka_error",
+                &[
+                    ("ms", &r["error_after_ms"]),
+                    ("errno", &r["errno"]),
+                    ("python", &r["python"]),
+                    ("rst", &r["rst_from_a"]),
+                ],
+            ),
+        ],
         _ => Vec::new(),
     }
 }

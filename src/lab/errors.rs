@@ -18,6 +18,12 @@
 //! 5. `keepalive`: the same silent peer with TCP keepalive on short intervals:
 //!    the peer's kernel answers every probe, so the connection stays up and no
 //!    error comes — keepalive finds a peer that vanished, not one that is quiet.
+//! 6. `vanished`: a peer that really vanishes — in the virtual network
+//!    (`crate::vnet`, experiment `keepalive-vanished`), B's switch port goes
+//!    down with the connection idle; A's keepalive (idle 1 s, every 1 s, 3
+//!    probes) goes unanswered and recv() fails with ETIMEDOUT (TimeoutError),
+//!    about 4 s after the cut. Without user namespaces the case is skipped and
+//!    says why.
 
 use std::io::{ErrorKind, Read};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -33,6 +39,7 @@ use socket2::{SockRef, TcpKeepalive};
 
 use super::capture::{CaptureError, TimedFrames, capture_port};
 use crate::net::tcp::frames::fill_tcp_checksum;
+use crate::vnet::experiments::keepalive::KEEPALIVE_VANISHED;
 
 use super::io;
 use super::options::lab_params;
@@ -46,11 +53,20 @@ lab_params! {
         timeout_ms: u64 = "300", "timeout-ms", Int { min: 50, max: 2000 }, "lab.opt.timeout-ms";
         /// Keepalive idle time and probe interval of the `keepalive` case.
         keepalive_s: u64 = "1", "keepalive-s", Int { min: 1, max: 3 }, "lab.opt.keepalive-s";
+        /// Run the `vanished` case in the virtual network (about 5 s).
+        vanished: bool = "true", "vanished", Flag, "lab.opt.vanished";
     }
 }
 
 /// The cases, in the order they run.
-pub const CASES: &[&str] = &["refused", "reset", "broken-pipe", "timeout", "keepalive"];
+pub const CASES: &[&str] = &[
+    "refused",
+    "reset",
+    "broken-pipe",
+    "timeout",
+    "keepalive",
+    "vanished",
+];
 
 /// Keepalive probes before the kernel gives up on a peer.
 const KEEPALIVE_PROBES: u32 = 2;
@@ -74,6 +90,10 @@ pub struct ErrorCase {
     pub sends_before_error: Option<u64>,
     /// How long the call took to report it, in ms.
     pub ms: f64,
+    /// Why the case did not run (`vanished` without the virtual network).
+    pub skipped: Option<String>,
+    /// `vanished`: A's keepalive probes that went unanswered after the cut.
+    pub probes_unanswered: Option<u64>,
 }
 
 /// What the errors lab observed: one entry per case, and the capture of the
@@ -218,17 +238,30 @@ impl ErrorsReport {
     }
 }
 
+/// errno, its name and the exception Python raises for it. A receive
+/// timeout (EAGAIN): Python's settimeout() raises TimeoutError ("timed out").
+const ERRNOS: &[(i32, &str, &str)] = &[
+    (libc::ECONNREFUSED, "ECONNREFUSED", "ConnectionRefusedError"),
+    (libc::ECONNRESET, "ECONNRESET", "ConnectionResetError"),
+    (libc::EPIPE, "EPIPE", "BrokenPipeError"),
+    (libc::ETIMEDOUT, "ETIMEDOUT", "TimeoutError"),
+    (libc::EAGAIN, "EAGAIN", "TimeoutError"),
+];
+
 /// The errno name and Python's exception for an OS error.
 pub fn classify(err: &std::io::Error) -> (Option<&'static str>, Option<&'static str>) {
-    match err.raw_os_error() {
-        Some(libc::ECONNREFUSED) => (Some("ECONNREFUSED"), Some("ConnectionRefusedError")),
-        Some(libc::ECONNRESET) => (Some("ECONNRESET"), Some("ConnectionResetError")),
-        Some(libc::EPIPE) => (Some("EPIPE"), Some("BrokenPipeError")),
-        Some(libc::ETIMEDOUT) => (Some("ETIMEDOUT"), Some("TimeoutError")),
-        // A receive timeout: Python's settimeout() raises TimeoutError ("timed out").
-        Some(libc::EAGAIN) => (Some("EAGAIN"), Some("TimeoutError")),
-        _ => (None, None),
-    }
+    let known = ERRNOS
+        .iter()
+        .find(|(code, _, _)| err.raw_os_error() == Some(*code));
+    (known.map(|e| e.1), known.map(|e| e.2))
+}
+
+/// The errno name (as `classify` gave it) and Python's exception, from a name.
+fn by_name(name: &str) -> Option<(&'static str, &'static str)> {
+    ERRNOS
+        .iter()
+        .find(|(_, known, _)| *known == name)
+        .map(|(_, known, python)| (*known, *python))
 }
 
 fn outcome(
@@ -254,6 +287,8 @@ fn outcome(
         message,
         sends_before_error: None,
         ms: io::ms_f64_since(start),
+        skipped: None,
+        probes_unanswered: None,
     }
 }
 
@@ -436,6 +471,54 @@ fn keepalive(params: &ErrorsParams, cancel: &Cancel) -> Result<ErrorCase, LabErr
     })
 }
 
+/// A peer that vanishes for real: the `keepalive-vanished` experiment in
+/// the virtual network (a lab process of its own, stopped on cancel).
+fn vanished(params: &ErrorsParams, cancel: &Cancel) -> Result<ErrorCase, LabError> {
+    let skipped = |reason: String| ErrorCase {
+        case: "vanished",
+        call: "recv",
+        errno: None,
+        python: None,
+        message: None,
+        expected: false,
+        sends_before_error: None,
+        ms: 0.0,
+        skipped: Some(reason),
+        probes_unanswered: None,
+    };
+    if !params.vanished {
+        return Ok(skipped("--vanished false".into()));
+    }
+    let mut lab = match crate::vnet::Lab::start() {
+        Ok(lab) => lab,
+        Err(e) => return Ok(skipped(e.to_string())),
+    };
+    let stop = || cancel.is_cancelled();
+    let outcome = match lab.run_until(KEEPALIVE_VANISHED.name, Default::default(), |_| {}, &stop) {
+        Ok(Some(outcome)) => outcome,
+        Ok(None) => return Err(LabError::Cancelled),
+        Err(e) => return Ok(skipped(e.to_string())),
+    };
+    let _ = lab.shutdown();
+    let r = &outcome.report;
+    // The one errno table: the experiment named it with `classify`.
+    let errno = r["errno"].as_str().and_then(by_name);
+    let answered = r["segments_from_b_after_cut"].as_u64().unwrap_or(0);
+    let probes = r["probes_sent"].as_u64().unwrap_or(0);
+    Ok(ErrorCase {
+        case: "vanished",
+        call: "recv",
+        errno: errno.map(|e| e.0).or(r["errno"].as_str().map(|_| "other")),
+        python: errno.map(|e| e.1),
+        message: r["message"].as_str().map(str::to_string),
+        expected: errno.is_some_and(|e| e.0 == "ETIMEDOUT") && answered == 0,
+        sends_before_error: None,
+        ms: r["error_after_ms"].as_f64().unwrap_or(0.0),
+        skipped: None,
+        probes_unanswered: (answered == 0).then_some(probes),
+    })
+}
+
 /// Run every case in order.
 pub fn run(
     params: &ErrorsParams,
@@ -455,7 +538,8 @@ pub fn run(
             "reset" => reset(cancel)?,
             "broken-pipe" => broken_pipe(cancel)?,
             "timeout" => timeout(params, cancel)?,
-            _ => keepalive(params, cancel)?,
+            "keepalive" => keepalive(params, cancel)?,
+            _ => vanished(params, cancel)?,
         };
         sink.event(LabEvent::Step {
             index,
@@ -495,6 +579,11 @@ impl LabOutcome for ErrorsReport {
         )];
         for c in &self.cases {
             let step = format!("lab.errors.step.{}", c.case);
+            if let Some(reason) = &c.skipped {
+                let skipped = tf(lang, "lab.errors.skipped", &[("reason", reason)]);
+                lines.push(format!("  {}: {skipped}", t(lang, &step)));
+                continue;
+            }
             lines.push(format!(
                 "  {}: {}() → {} ({})",
                 t(lang, &step),

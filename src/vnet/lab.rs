@@ -8,8 +8,9 @@
 //! panel's worker for the whole session).
 
 use std::io::{BufRead as _, BufReader, Write as _};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::OnceLock;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -25,6 +26,8 @@ pub const SUBCOMMAND: &str = "__vnet";
 const READY_TIMEOUT: Duration = Duration::from_secs(20);
 /// The longest experiment (tcp-loss at 20 % loss) takes a few seconds.
 const RUN_TIMEOUT: Duration = Duration::from_secs(60);
+/// How often [`Lab::run_until`] asks whether to stop.
+const STOP_POLL: Duration = Duration::from_millis(50);
 
 /// A running lab process.
 pub struct Lab {
@@ -36,9 +39,23 @@ pub struct Lab {
     pub started_in: Duration,
 }
 
+/// The executable [`Lab::start`] runs instead of this program's own (see
+/// [`use_executable`]).
+static EXECUTABLE: OnceLock<PathBuf> = OnceLock::new();
+
+/// Makes [`Lab::start`] run `exe __vnet`: for a test harness that runs labs
+/// in-process (its own executable is not nettutor). The first call wins.
+pub fn use_executable(exe: &Path) {
+    let _ = EXECUTABLE.set(exe.to_path_buf());
+}
+
 impl Lab {
-    /// Starts the lab process from this program's own executable.
+    /// Starts the lab process from this program's own executable (or the one
+    /// given to [`use_executable`]).
     pub fn start() -> Result<Lab, VnetError> {
+        if let Some(exe) = EXECUTABLE.get() {
+            return Lab::start_from(exe);
+        }
         let exe = std::env::current_exe().map_err(|source| VnetError::Kernel {
             what: "own executable",
             source,
@@ -141,8 +158,22 @@ impl Lab {
         &mut self,
         experiment: &str,
         params: Params,
-        mut on_event: impl FnMut(&KernelEvent),
+        on_event: impl FnMut(&KernelEvent),
     ) -> Result<Outcome, VnetError> {
+        self.run_until(experiment, params, on_event, &|| false)?
+            .ok_or(VnetError::Timeout)
+    }
+
+    /// [`Lab::run_watching`], asking `stop` every poll while the experiment
+    /// runs: `Ok(None)` when it said stop (drop the `Lab` then: that kills
+    /// the process and its network).
+    pub fn run_until(
+        &mut self,
+        experiment: &str,
+        params: Params,
+        mut on_event: impl FnMut(&KernelEvent),
+        stop: &dyn Fn() -> bool,
+    ) -> Result<Option<Outcome>, VnetError> {
         self.send(&Request::Run {
             experiment: experiment.to_string(),
             params,
@@ -150,19 +181,26 @@ impl Lab {
         let deadline = Instant::now() + RUN_TIMEOUT;
         let mut events = Vec::new();
         loop {
+            if stop() {
+                return Ok(None);
+            }
             let left = deadline.saturating_duration_since(Instant::now());
-            match self.reply(left)? {
-                Reply::Event(event) => {
+            match self.reply(left.min(STOP_POLL)) {
+                Ok(Reply::Event(event)) => {
                     on_event(&event);
                     events.push(*event);
                 }
-                Reply::Outcome(outcome) => {
+                Ok(Reply::Outcome(outcome)) => {
                     let mut outcome = *outcome;
                     outcome.events = events;
-                    return Ok(outcome);
+                    return Ok(Some(outcome));
                 }
-                Reply::Failed { message } => return Err(VnetError::Child(message)),
-                other => return Err(VnetError::Child(format!("unexpected reply {other:?}"))),
+                Ok(Reply::Failed { message }) => return Err(VnetError::Child(message)),
+                Ok(other) => {
+                    return Err(VnetError::Child(format!("unexpected reply {other:?}")));
+                }
+                Err(VnetError::Timeout) if Instant::now() < deadline => {}
+                Err(e) => return Err(e),
             }
         }
     }

@@ -291,6 +291,16 @@ impl Network {
         self.host(at.host)?.link(at.ifname).map(|(_, m)| m)
     }
 
+    /// Takes `at` down: the cable pulled (the `keepalive-vanished` experiment's
+    /// peer that vanishes without a word).
+    pub fn set_down(&mut self, at: End) -> Result<(), VnetError> {
+        let index = self.index(at)?;
+        self.host_mut(at.host)?
+            .rtnl
+            .change(set_link(index, false))
+            .map_err(io_err("link down"))
+    }
+
     /// Sets the MTU of `at` (the `mtu` experiment's narrow link).
     pub fn set_mtu(&mut self, at: End, mtu: u32) -> Result<(), VnetError> {
         let mut msg = LinkMessage::default();
@@ -331,9 +341,18 @@ fn end_of(host: &'static str, ifname: &'static str) -> End {
 
 /// `RTM_SETLINK` bringing interface `index` up.
 pub(crate) fn set_up(index: u32) -> RouteNetlinkMessage {
+    set_link(index, true)
+}
+
+/// `RTM_SETLINK` bringing interface `index` up or down.
+fn set_link(index: u32, up: bool) -> RouteNetlinkMessage {
     let mut msg = LinkMessage::default();
     msg.header.index = index;
-    msg.header.flags = LinkFlags::Up;
+    msg.header.flags = if up {
+        LinkFlags::Up
+    } else {
+        LinkFlags::empty()
+    };
     msg.header.change_mask = LinkFlags::Up;
     RouteNetlinkMessage::SetLink(msg)
 }

@@ -6,6 +6,9 @@ use nettutor::lab::{self, Cancel, LabName, LabParams, NullSink};
 use serde_json::Value;
 
 fn run(lab: LabName, pairs: &[&str]) -> Value {
+    // The errors lab's `vanished` case starts the virtual network's process:
+    // nettutor, not this test harness.
+    nettutor::vnet::lab::use_executable(std::path::Path::new(common::run::BIN));
     let params = LabParams::from_pairs(lab, pairs.iter().copied()).unwrap();
     let report = lab::run_lab(&params, &NullSink, &Cancel::new()).unwrap();
     serde_json::to_value(&report).unwrap()
@@ -445,6 +448,42 @@ fn errors_each_case_yields_its_errno_and_pythons_exception() {
     // A quiet peer's kernel answers keepalive probes: no error.
     assert_eq!(by("keepalive")["errno"], Value::Null, "{json}");
     assert_eq!(json["prediction"], Value::Null);
+    // A peer that vanished (in the virtual network): the probes go unanswered
+    // and recv() fails with ETIMEDOUT, after 1 s idle + 3 probes 1 s apart.
+    let vanished = by("vanished");
+    if let Some(reason) = vanished["skipped"].as_str() {
+        common::skip(
+            "errors_each_case_yields_its_errno_and_pythons_exception",
+            &format!("vanished: {reason}"),
+        );
+        return;
+    }
+    assert_eq!(vanished["call"], "recv", "{vanished}");
+    assert_eq!(vanished["errno"], "ETIMEDOUT", "{vanished}");
+    assert_eq!(vanished["python"], "TimeoutError", "{vanished}");
+    assert_eq!(vanished["expected"], true, "{vanished}");
+    assert_eq!(vanished["probes_unanswered"], 3, "{vanished}");
+    let ms = vanished["ms"].as_f64().unwrap();
+    assert!((3600.0..=6000.0).contains(&ms), "bounded: {vanished}");
+}
+
+#[test]
+fn errors_without_the_virtual_network_skips_the_vanished_case_and_says_why() {
+    let params =
+        LabParams::from_pairs(LabName::Errors, ["timeout-ms=50", "vanished=false"]).unwrap();
+    let report = lab::run_lab(&params, &NullSink, &Cancel::new()).unwrap();
+    let json = serde_json::to_value(&report).unwrap();
+    let vanished = json["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["case"] == "vanished")
+        .unwrap();
+    assert_eq!(vanished["errno"], Value::Null, "{vanished}");
+    assert_eq!(vanished["expected"], false, "{vanished}");
+    assert_eq!(vanished["skipped"], "--vanished false", "{vanished}");
+    let text = report.summary(nettutor::i18n::Lang::Zh);
+    assert!(text.contains("已跳过：--vanished false"), "{text}");
 }
 
 #[test]

@@ -557,6 +557,15 @@ pub fn errors_run() -> LabRun {
             )),
         ),
         ("keepalive", "recv", None),
+        (
+            "vanished",
+            "recv",
+            Some((
+                "ETIMEDOUT",
+                "TimeoutError",
+                "Connection timed out (os error 110)",
+            )),
+        ),
     ];
     let mut events = Vec::new();
     let mut cases = Vec::new();
@@ -578,7 +587,9 @@ pub fn errors_run() -> LabRun {
             message: error.map(|e| e.2.to_string()),
             expected: true,
             sends_before_error: (case == "broken-pipe").then_some(1),
-            ms: 1.0,
+            ms: if case == "vanished" { 4012.0 } else { 1.0 },
+            skipped: None,
+            probes_unanswered: (case == "vanished").then_some(3),
         });
     }
     let segment = |src_port, dst_port, flags: &str| TappedSegment {
@@ -598,7 +609,7 @@ pub fn errors_run() -> LabRun {
         frames: Vec::new(),
     };
     let details = LabDetails::Errors(ErrorsReport { cases, capture });
-    events.push(report(LabName::Errors, details, 3600, Some((4, 4))));
+    events.push(report(LabName::Errors, details, 7700, Some((5, 5))));
     LabRun::recorded(LabName::Errors, events)
 }
 

@@ -398,3 +398,69 @@ fn udp_loss_states_its_rates_before_the_run() {
         "{screen}"
     );
 }
+
+/// The hint bar (last row) of the Labs panel showing `run`, at 160x48.
+fn hint_bar(lang: Lang, run: nettutor::ui::labs::LabRun) -> String {
+    let mut a = app(lang);
+    replay_lab(&mut a, run);
+    let t = terminal(&mut a, 160, 48);
+    rows(t.backend().buffer())
+        .last()
+        .unwrap()
+        .trim_end()
+        .to_string()
+}
+
+#[test]
+fn the_hint_bar_offers_f_frames_only_on_a_lab_with_frames_to_inspect() {
+    for lang in Lang::ALL {
+        let f = format!("f {}", nettutor::i18n::t(lang, "labs.key.frames"));
+        // dhcp has its four messages to step through; http and errors have none.
+        let dhcp = hint_bar(lang, dhcp_run());
+        let http = hint_bar(lang, http_run());
+        let errors = hint_bar(lang, errors_run());
+        assert!(dhcp.contains(&f), "{lang}: {dhcp}");
+        assert!(!http.contains(&f), "{lang}: {http}");
+        assert!(!errors.contains(&f), "{lang}: {errors}");
+        insta::assert_snapshot!(
+            format!("labs_hint_bar_frames_{lang}"),
+            format!("dhcp: {dhcp}\nhttp: {http}")
+        );
+    }
+}
+
+#[test]
+fn http_picture_at_80x24_shows_the_four_parts_and_each_framing_aligned() {
+    for lang in Lang::ALL {
+        let mut a = app(lang);
+        replay_lab(&mut a, http_run());
+        let t = terminal(&mut a, 80, 24);
+        let lines = rows(t.backend().buffer());
+        let text = lines.join("\n");
+        // The request cut into its parts, each part's name before one rule …
+        let names = ["line", "headers", "blank", "body"]
+            .map(|k| nettutor::i18n::t(lang, &format!("labs.http.{k}")).to_string());
+        let rule_at: Vec<usize> = names
+            .iter()
+            .map(|name| {
+                let row = lines
+                    .iter()
+                    .find(|r| r.contains(&format!("│ {name}")))
+                    .unwrap_or_else(|| panic!("{lang}: no row for {name}\n{text}"));
+                // Display columns up to the part's rule (CJK counts two).
+                let start = row.find(&format!("│ {name}")).unwrap() + "│ ".len();
+                let rule = start + row[start..].find('│').unwrap();
+                nettutor::ui::text::width(&row[..rule])
+            })
+            .collect();
+        assert!(
+            rule_at.windows(2).all(|w| w[0] == w[1]),
+            "{lang}: the rules line up: {rule_at:?}\n{text}"
+        );
+        // … and how each pipelined request's body was framed, and its answer.
+        assert!(text.contains("Content-Length: 11"), "{lang}\n{text}");
+        assert!(text.contains("chunked, 11 B"), "{lang}\n{text}");
+        assert!(text.contains("→ 200 chunked, 21 B"), "{lang}\n{text}");
+        assert!(text.contains("→ 200 Content-Length: 13"), "{lang}\n{text}");
+    }
+}

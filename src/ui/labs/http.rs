@@ -53,44 +53,64 @@ pub fn render(run: &LabRun, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
     };
     let head = report.first_request.trim_end_matches("\r\n");
     let mut head_lines = head.split("\r\n");
-    let mut lines = Vec::new();
-    if let Some(first) = head_lines.next() {
-        lines.push(part(names[0], first, theme.accent));
-    }
-    for (i, header) in head_lines.enumerate() {
-        lines.push(part(if i == 0 { names[1] } else { "" }, header, theme.code));
-    }
-    lines.push(part(names[2], t(lang, "labs.http.blank_note"), theme.muted));
-    lines.push(part(names[3], t(lang, "labs.http.no_body"), theme.muted));
+    let request_line = head_lines.next().unwrap_or_default();
+    let headers: Vec<&str> = head_lines.collect();
     let writes = tf(
         lang,
         "labs.http.writes",
         &[("n", &report.byte_by_byte_writes.to_string())],
     );
-    lines.push(Line::from(Span::styled(fit(&writes, max), theme.base)));
     let pipelined = tf(
         lang,
         "labs.http.pipelined",
         &[("n", &report.pipelined_in_one_write.to_string())],
     );
-    lines.push(Line::from(Span::styled(fit(&pipelined, max), theme.base)));
-    for (req, res) in report.requests.iter().zip(&report.responses).skip(1) {
+    let mut rows = Vec::new();
+    let pipelined_requests = || report.requests.iter().zip(&report.responses).skip(1);
+    let target_w = pipelined_requests()
+        .map(|(req, _)| req.method.len() + 1 + req.path.len())
+        .max()
+        .unwrap_or(0)
+        + 1;
+    for (req, res) in pipelined_requests() {
         let framing = match req.framing {
             Framing::None => "—".to_string(),
             Framing::ContentLength => format!("Content-Length: {}", req.body_len),
             Framing::Chunked => format!("chunked, {} B", req.body_len),
         };
+        // Narrow enough for 80 columns: method, path, how the request's body
+        // was framed → status and how the response's body was.
         let answer = if res.chunked {
-            format!("{} · chunked · {} B", res.status, res.bytes)
+            format!("{} chunked, {} B", res.status, res.bytes)
         } else {
-            format!("{} · Content-Length: {}", res.status, res.bytes)
+            format!("{} Content-Length: {}", res.status, res.bytes)
         };
-        let text = format!(
-            "  {:<5}{:<9} {:<20} → {answer}",
-            req.method, req.path, framing
-        );
-        lines.push(Line::from(Span::styled(fit(&text, max), theme.code)));
+        let target = format!("{} {}", req.method, req.path);
+        let text = format!("{target:<target_w$}{framing:<19}→ {answer}");
+        rows.push(Line::from(Span::styled(fit(&text, max), theme.code)));
     }
+    // What fits: the four parts and how each pipelined request was framed come
+    // first; the two sentences (the summary says them too) go when the room is
+    // short, then the headers share one row.
+    let room = usize::from(area.height).saturating_sub(usize::from(report.url.is_some()));
+    let parts = 3 + headers.len().max(1);
+    let sentences = room >= parts + 2 + rows.len();
+    let header_rows: Vec<String> = if sentences || parts + rows.len() <= room {
+        headers.iter().map(|h| h.to_string()).collect()
+    } else {
+        vec![headers.join(" · ")]
+    };
+    let mut lines = vec![part(names[0], request_line, theme.accent)];
+    for (i, header) in header_rows.iter().enumerate() {
+        lines.push(part(if i == 0 { names[1] } else { "" }, header, theme.code));
+    }
+    lines.push(part(names[2], t(lang, "labs.http.blank_note"), theme.muted));
+    lines.push(part(names[3], t(lang, "labs.http.no_body"), theme.muted));
+    if sentences {
+        lines.push(Line::from(Span::styled(fit(&writes, max), theme.base)));
+        lines.push(Line::from(Span::styled(fit(&pipelined, max), theme.base)));
+    }
+    lines.extend(rows);
     if let Some(url) = &report.url {
         lines.push(Line::from(Span::styled(fit(url, max), theme.accent)));
     }

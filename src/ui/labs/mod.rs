@@ -186,6 +186,17 @@ pub const KEYS: &[Binding] = &[
     },
 ];
 
+/// The labs whose runs have frames to step through with `f`.
+pub const FRAME_LABS: &[LabName] = &[LabName::Dhcp];
+
+/// [`KEYS`] without `f frames`: the hint bar of a lab with no frames.
+static KEYS_WITHOUT_FRAMES: std::sync::LazyLock<Vec<Binding>> = std::sync::LazyLock::new(|| {
+    KEYS.iter()
+        .filter(|b| b.msg != Msg::Panel(PanelMsg::Labs(LabsMsg::Frames)))
+        .cloned()
+        .collect()
+});
+
 impl LabsPanel {
     pub fn selected_lab(&self) -> LabName {
         LabName::ALL
@@ -290,6 +301,16 @@ impl Panel for LabsPanel {
     type Msg = LabsMsg;
 
     const KEYS: &'static [crate::ui::keymap::Binding] = KEYS;
+
+    /// `f frames` only where the selected lab has frames to inspect (the key
+    /// itself still answers everywhere: "no frames").
+    fn keys(&self) -> &'static [crate::ui::keymap::Binding] {
+        if FRAME_LABS.contains(&self.selected_lab()) {
+            KEYS
+        } else {
+            KEYS_WITHOUT_FRAMES.as_slice()
+        }
+    }
 
     fn create(init: &crate::ui::panel::PanelInit) -> Self {
         LabsPanel {

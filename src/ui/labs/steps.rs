@@ -8,7 +8,7 @@ use ratatui::widgets::{Paragraph, Widget};
 
 use super::picture::{log_lines, text_or_key};
 use super::run::LabRun;
-use crate::i18n::{has, t};
+use crate::i18n::{has, t, tf};
 use crate::lab::LabDetails;
 use crate::lab::LabEvent;
 use crate::lab::errors::ErrorsReport;
@@ -74,14 +74,17 @@ fn errors_table(report: &ErrorsReport, ctx: &RenderCtx, max: usize) -> Vec<Line<
     let lang = ctx.lang;
     let mut lines = Vec::new();
     for (i, case) in report.cases.iter().enumerate() {
-        let (mark, style) = if case.expected {
-            ("✔", theme.good)
-        } else {
-            ("✘", theme.bad)
+        let (mark, style) = match (&case.skipped, case.expected) {
+            (Some(_), _) => ("–", theme.muted),
+            (None, true) => ("✔", theme.good),
+            (None, false) => ("✘", theme.bad),
         };
-        let seen = match (case.errno, case.python) {
-            (Some(errno), Some(python)) => format!("{}() → {errno} → {python}", case.call),
-            (Some(errno), None) => format!("{}() → {errno}", case.call),
+        let seen = match (&case.skipped, case.errno, case.python) {
+            (Some(reason), _, _) => tf(lang, "lab.errors.skipped", &[("reason", reason)]),
+            (None, Some(errno), Some(python)) => {
+                format!("{}() → {errno} → {python}", case.call)
+            }
+            (None, Some(errno), None) => format!("{}() → {errno}", case.call),
             _ => format!("{}() → {}", case.call, t(lang, "labs.errors.no_error")),
         };
         lines.push(Line::from(vec![

@@ -11,6 +11,7 @@
 mod arp;
 mod dhcp;
 pub mod ipv6;
+pub mod keepalive;
 mod mtu;
 pub mod probe;
 mod routing;
@@ -54,6 +55,7 @@ pub const ALL: &[Experiment] = &[
     tcp_loss::TCP_LOSS,
     zero_window::ZERO_WINDOW,
     dhcp::DHCP,
+    keepalive::KEEPALIVE_VANISHED,
 ];
 
 /// The experiment called `name`.
