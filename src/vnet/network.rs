@@ -223,8 +223,10 @@ impl Network {
         Ok(())
     }
 
-    /// Waits (bounded) until every interface is operationally up: the kernel
-    /// attaches a link's transmit queue only then, and drops what is sent before.
+    /// Waits (bounded) until every interface is operationally up — the kernel
+    /// attaches a link's transmit queue only then, and drops what is sent
+    /// before (`QDISC_DROP`) — and no address is tentative (see
+    /// [`state::tentative_addresses`]).
     fn wait_until_running(&mut self) -> Result<(), VnetError> {
         let deadline = Instant::now() + Duration::from_secs(5);
         for host in &mut self.hosts {
@@ -242,6 +244,8 @@ impl Network {
                 if rows
                     .iter()
                     .all(|r| r.running || bridges.contains(&r.name.as_str()))
+                    && state::tentative_addresses(&mut host.rtnl).map_err(io_err("address dump"))?
+                        == 0
                 {
                     break;
                 }

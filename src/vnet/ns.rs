@@ -78,14 +78,39 @@ pub fn enter_lab_user_namespace() -> Result<Netns, NsError> {
         });
     }
     let io = |what| move |source| NsError::Io { what, source };
+    let mapping = |what| move |e| refusal(what, e, remedy);
     // Without this an unprivileged process may not write gid_map.
     match fs::write("/proc/self/setgroups", "deny") {
-        Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(io("setgroups")(e)),
+        Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(mapping("setgroups")(e)),
         _ => {}
     }
-    fs::write("/proc/self/uid_map", format!("0 {uid} 1")).map_err(io("uid_map"))?;
-    fs::write("/proc/self/gid_map", format!("0 {gid} 1")).map_err(io("gid_map"))?;
+    fs::write("/proc/self/uid_map", format!("0 {uid} 1")).map_err(mapping("uid_map"))?;
+    fs::write("/proc/self/gid_map", format!("0 {gid} 1")).map_err(mapping("gid_map"))?;
     current().map_err(io("network namespace"))
+}
+
+/// A refused write of the new namespace's id maps is a refusal of user
+/// namespaces too: Ubuntu's AppArmor restriction
+/// (`kernel.apparmor_restrict_unprivileged_userns=1`, the default from
+/// 24.04) lets `unshare(CLONE_NEWUSER)` succeed and moves the process into a
+/// profile without capabilities, so the first write of `uid_map` fails with
+/// EPERM (`unshare --user --map-root-user` says "write failed
+/// /proc/self/uid_map: Operation not permitted" there). Only when a known
+/// setting explains it: any other error is what it is.
+fn refusal(what: &'static str, e: io::Error, remedy: impl FnOnce() -> Option<String>) -> NsError {
+    let code = e.raw_os_error().unwrap_or_default();
+    let remedy = if code == libc::EPERM || code == libc::EACCES {
+        remedy()
+    } else {
+        None
+    };
+    match remedy {
+        Some(remedy) => NsError::NoUserNamespaces {
+            errno: Errno::from_raw(code),
+            remedy: Some(remedy),
+        },
+        None => NsError::Io { what, source: e },
+    }
 }
 
 /// A further network namespace in the lab's user namespace. The calling thread
@@ -96,9 +121,12 @@ pub fn new_netns() -> io::Result<Netns> {
 }
 
 /// The sysctl that would allow unprivileged user namespaces here, as a
-/// command, from what this kernel exposes: Debian's and older Ubuntu's
-/// `kernel.unprivileged_userns_clone`, Ubuntu 24.04's AppArmor restriction,
-/// or a zero `user.max_user_namespaces` (RHEL 7, some hardened kernels).
+/// command, from what this kernel exposes: `kernel.unprivileged_userns_clone`
+/// (Debian's patch, 0 by default before Debian 11), Ubuntu's AppArmor
+/// restriction (`kernel.apparmor_restrict_unprivileged_userns`, from 23.10,
+/// on by default in 24.04), or a zero `user.max_user_namespaces` (RHEL/CentOS
+/// 7's default, some hardened kernels). Ubuntu's kernels have both of the
+/// first two; the first only refuses when it is 0.
 fn remedy() -> Option<String> {
     let read = |path: &str| {
         fs::read_to_string(Path::new("/proc/sys").join(path))
@@ -122,4 +150,57 @@ fn remedy() -> Option<String> {
 pub fn write_sysctl(name: &str, value: &str) -> io::Result<()> {
     let path = Path::new("/proc/sys").join(name.replace('.', "/"));
     fs::write(path, value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refused_id_map_is_a_refusal_of_user_namespaces_with_the_remedy() {
+        let remedy =
+            || Some("sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0".into());
+        for code in [libc::EPERM, libc::EACCES] {
+            match refusal("uid_map", io::Error::from_raw_os_error(code), remedy) {
+                NsError::NoUserNamespaces { errno, remedy } => {
+                    assert_eq!(errno as i32, code);
+                    assert!(
+                        remedy
+                            .unwrap()
+                            .contains("apparmor_restrict_unprivileged_userns=0")
+                    );
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        let other = refusal(
+            "uid_map",
+            io::Error::from_raw_os_error(libc::EINVAL),
+            remedy,
+        );
+        assert!(
+            matches!(
+                other,
+                NsError::Io {
+                    what: "uid_map",
+                    ..
+                }
+            ),
+            "{other:?}"
+        );
+        // Refused, but no known setting explains it: the error as it is.
+        let unknown = refusal("uid_map", io::Error::from_raw_os_error(libc::EPERM), || {
+            None
+        });
+        assert!(
+            matches!(
+                unknown,
+                NsError::Io {
+                    what: "uid_map",
+                    ..
+                }
+            ),
+            "{unknown:?}"
+        );
+    }
 }

@@ -61,13 +61,45 @@ pub fn link_from(link: &LinkMessage) -> LinkRow {
             LinkAttribute::Address(mac) => row.mac = mac_text(mac),
             LinkAttribute::Mtu(mtu) => row.mtu = *mtu,
             LinkAttribute::Controller(c) => row.controller = Some(*c),
+            // UNKNOWN is what a device reports before the kernel's link
+            // watcher has first looked at it: a veth just brought up, whose
+            // transmit queue is not attached yet (what it sends is dropped,
+            // `QDISC_DROP`). Only the loopback stays UNKNOWN for good.
             LinkAttribute::OperState(state) => {
-                row.running = matches!(state, State::Up | State::Unknown);
+                row.running = *state == State::Up
+                    || (*state == State::Unknown
+                        && link.header.flags.contains(LinkFlags::Loopback));
             }
             _ => {}
         }
     }
     row
+}
+
+/// How many of the namespace's addresses are still tentative. An IPv6
+/// address is added tentative and made usable from the kernel's address
+/// worker once its link is operationally up — with duplicate address
+/// detection off too: only then has the host joined the address's
+/// solicited-node group, and a neighbour solicitation for it arriving before
+/// is dropped (the asker tries again a second later).
+pub fn tentative_addresses(rtnl: &mut Rtnl) -> io::Result<usize> {
+    use netlink_packet_route::address::{
+        AddressAttribute, AddressFlags, AddressHeaderFlags, AddressMessage,
+    };
+    let mut n = 0;
+    for msg in rtnl.dump(RouteNetlinkMessage::GetAddress(AddressMessage::default()))? {
+        let RouteNetlinkMessage::NewAddress(a) = msg else {
+            continue;
+        };
+        let long = a.attributes.iter().find_map(|at| match at {
+            AddressAttribute::Flags(f) => Some(f.contains(AddressFlags::Tentative)),
+            _ => None,
+        });
+        if long.unwrap_or_else(|| a.header.flags.contains(AddressHeaderFlags::Tentative)) {
+            n += 1;
+        }
+    }
+    Ok(n)
 }
 
 /// Every interface of the namespace.
