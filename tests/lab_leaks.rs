@@ -66,6 +66,31 @@ fn settle(fd_base: usize, thread_base: usize, what: &str) {
     assert_eq!(threads(), thread_base, "{what}: threads leaked");
 }
 
+/// Cancels `handle` and checks it stopped promptly, its last event saying so.
+fn cancel_promptly(handle: lab::LabHandle, rx: &mpsc::Receiver<LabEvent>, what: &str) {
+    let asked = Instant::now();
+    handle.cancel();
+    let waited = asked.elapsed();
+    // Cancelling is prompt when it takes a poll interval or two; the bound is
+    // loose (a debug build on a busy shared machine once took 550 ms for split)
+    // so that only a cancel that hangs on a blocking call fails here.
+    assert!(
+        waited < Duration::from_secs(3),
+        "{what}: cancel took {waited:?}"
+    );
+    let last = rx.try_iter().last().unwrap();
+    assert!(
+        matches!(
+            last,
+            LabEvent::Failed {
+                cancelled: true,
+                ..
+            }
+        ),
+        "{what}: last event {last:?}"
+    );
+}
+
 #[test]
 fn labs_leave_nothing_behind_whether_finished_or_cancelled() {
     // The errors lab's `vanished` case runs nettutor's virtual-network process.
@@ -112,27 +137,7 @@ fn labs_leave_nothing_behind_whether_finished_or_cancelled() {
         let (tx, rx) = mpsc::channel::<LabEvent>();
         let handle = lab::spawn_lab(params, Arc::new(tx)).unwrap();
         std::thread::sleep(Duration::from_millis(150));
-        let asked = Instant::now();
-        handle.cancel();
-        let waited = asked.elapsed();
-        // Cancelling is prompt when it takes a poll interval or two; the bound is
-        // loose (a debug build on a busy shared machine once took 550 ms for split)
-        // so that only a cancel that hangs on a blocking call fails here.
-        assert!(
-            waited < Duration::from_secs(3),
-            "{lab_name}: cancel took {waited:?}"
-        );
-        let last = rx.try_iter().last().unwrap();
-        assert!(
-            matches!(
-                last,
-                LabEvent::Failed {
-                    cancelled: true,
-                    ..
-                }
-            ),
-            "{lab_name}: last event {last:?}"
-        );
+        cancel_promptly(handle, &rx, lab_name.as_str());
         settle(fd_base, thread_base, &format!("{lab_name} cancelled"));
     }
 
@@ -149,24 +154,7 @@ fn labs_leave_nothing_behind_whether_finished_or_cancelled() {
         "the errors lab ended before its keepalive case"
     );
     std::thread::sleep(Duration::from_millis(500));
-    let asked = Instant::now();
-    handle.cancel();
-    let waited = asked.elapsed();
-    assert!(
-        waited < Duration::from_secs(3),
-        "errors vanished: cancel took {waited:?}"
-    );
-    let last = rx.try_iter().last().unwrap();
-    assert!(
-        matches!(
-            last,
-            LabEvent::Failed {
-                cancelled: true,
-                ..
-            }
-        ),
-        "errors vanished: last event {last:?}"
-    );
+    cancel_promptly(handle, &rx, "errors vanished");
     settle(
         fd_base,
         thread_base,

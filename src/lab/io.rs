@@ -37,6 +37,13 @@ fn is_timeout(err: &io::Error) -> bool {
     )
 }
 
+/// A UDP receive that is worth retrying: a poll that timed out, a signal, or
+/// ECONNREFUSED — an ICMP port unreachable for an earlier datagram, reported
+/// on this socket (the dns and dhcp labs' servers and clients).
+pub fn is_transient_udp(err: &io::Error) -> bool {
+    is_timeout(err) || err.kind() == io::ErrorKind::ConnectionRefused
+}
+
 /// Repeat `op` (which itself waits at most [`POLL`]) until it succeeds, fails for
 /// real, the token is cancelled, or `deadline` passes.
 pub fn patiently<T>(

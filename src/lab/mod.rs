@@ -198,6 +198,13 @@ pub trait LabOptions: Default {
 
 /// Declares the list of labs once: the params enum, the details enum and the
 /// dispatch between them.
+/// A lab's own report type, as found in a [`LabDetails`]: the Labs panel's
+/// pictures ask for theirs with `LabRun::details_of::<DnsReport>()`.
+pub trait OfDetails: Sized {
+    /// `details` when they are this lab's, else None.
+    fn of(details: &LabDetails) -> Option<&Self>;
+}
+
 macro_rules! labs {
     ($($variant:ident => $module:ident :: $params:ident, $report:ident;)*) => {
         /// The parameters of one lab run.
@@ -247,6 +254,16 @@ macro_rules! labs {
                 match self { $(LabDetails::$variant(r) => r,)* }
             }
         }
+
+        $(impl OfDetails for $module::$report {
+            fn of(details: &LabDetails) -> Option<&Self> {
+                match details {
+                    LabDetails::$variant(r) => Some(r),
+                    #[allow(unreachable_patterns)]
+                    _ => None,
+                }
+            }
+        })*
     };
 }
 

@@ -551,16 +551,6 @@ impl Pool {
     }
 }
 
-fn is_transient(e: &std::io::Error) -> bool {
-    matches!(
-        e.kind(),
-        std::io::ErrorKind::WouldBlock
-            | std::io::ErrorKind::TimedOut
-            | std::io::ErrorKind::Interrupted
-            | std::io::ErrorKind::ConnectionRefused
-    )
-}
-
 /// The server (and the relay, when there is one): one thread polling both
 /// sockets until `stop`.
 struct Network<'a> {
@@ -614,7 +604,7 @@ impl Network<'_> {
                             )?;
                         }
                     }
-                    Err(e) if is_transient(&e) => {}
+                    Err(e) if super::io::is_transient_udp(&e) => {}
                     Err(e) => return Err(LabError::io("recvfrom", e)),
                 }
             }
@@ -656,7 +646,7 @@ impl Network<'_> {
                 }
                 Ok(())
             }
-            Err(e) if is_transient(&e) => Ok(()),
+            Err(e) if super::io::is_transient_udp(&e) => Ok(()),
             Err(e) => Err(LabError::io("recvfrom", e)),
         }
     }

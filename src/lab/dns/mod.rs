@@ -308,7 +308,7 @@ impl Server {
                             sink.event(served_event(Transport::Udp, &response, bytes.len()));
                         }
                     }
-                    Err(e) if is_transient(&e) => {}
+                    Err(e) if super::io::is_transient_udp(&e) => {}
                     Err(e) => return Err(LabError::io("recvfrom", e)),
                 }
             }
@@ -325,23 +325,13 @@ impl Server {
                             ));
                         }
                     }
-                    Err(e) if is_transient(&e) => {}
+                    Err(e) if super::io::is_transient_udp(&e) => {}
                     Err(e) => return Err(LabError::io("accept", e)),
                 }
             }
         }
         Ok(())
     }
-}
-
-fn is_transient(e: &std::io::Error) -> bool {
-    matches!(
-        e.kind(),
-        std::io::ErrorKind::WouldBlock
-            | std::io::ErrorKind::TimedOut
-            | std::io::ErrorKind::Interrupted
-            | std::io::ErrorKind::ConnectionRefused
-    )
 }
 
 /// Read one length-prefixed message (RFC 1035 §4.2.2); `None` at end of stream.

@@ -10,22 +10,14 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
-use super::picture::render_log;
+use super::picture::report_or_log;
 use super::run::LabRun;
 use crate::i18n::{Lang, t, tf};
-use crate::lab::LabDetails;
 use crate::lab::dhcp::{DhcpMessage, DhcpReport, Node};
 use crate::ui::lessons::fit;
 use crate::ui::panel::RenderCtx;
 use crate::ui::text::{pad, width};
 use crate::ui::theme::Theme;
-
-fn report(run: &LabRun) -> Option<&DhcpReport> {
-    match run.details() {
-        Some(LabDetails::Dhcp(r)) => Some(r),
-        _ => None,
-    }
-}
 
 fn letter(lang: Lang, node: Node) -> &'static str {
     t(
@@ -104,8 +96,7 @@ fn style_of(theme: &Theme, m: &DhcpMessage) -> Style {
 }
 
 pub fn render(run: &LabRun, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
-    let Some(report) = report(run) else {
-        render_log(run, area, buf, ctx);
+    let Some(report) = report_or_log::<DhcpReport>(run, area, buf, ctx) else {
         return;
     };
     let theme = ctx.theme;

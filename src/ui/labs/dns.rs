@@ -7,25 +7,16 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
-use super::picture::render_log;
+use super::picture::report_or_log;
 use super::run::LabRun;
 use crate::i18n::{t, tf};
-use crate::lab::LabDetails;
 use crate::lab::dns::{DnsReport, Via};
 use crate::ui::lessons::fit;
 use crate::ui::panel::RenderCtx;
 use crate::ui::text::pad;
 
-fn report(run: &LabRun) -> Option<&DnsReport> {
-    match run.details() {
-        Some(LabDetails::Dns(r)) => Some(r),
-        _ => None,
-    }
-}
-
 pub fn render(run: &LabRun, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
-    let Some(report) = report(run) else {
-        render_log(run, area, buf, ctx);
+    let Some(report) = report_or_log::<DnsReport>(run, area, buf, ctx) else {
         return;
     };
     let theme = ctx.theme;

@@ -7,26 +7,17 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
-use super::picture::render_log;
+use super::picture::report_or_log;
 use super::run::LabRun;
 use crate::i18n::{t, tf};
-use crate::lab::LabDetails;
 use crate::lab::http::{Framing, HttpReport};
 use crate::ui::lessons::fit;
 use crate::ui::panel::RenderCtx;
 use crate::ui::text::pad;
 
-fn report(run: &LabRun) -> Option<&HttpReport> {
-    match run.details() {
-        Some(LabDetails::Http(r)) => Some(r),
-        _ => None,
-    }
-}
-
 pub fn render(run: &LabRun, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
-    let Some(report) = report(run) else {
-        // Running: the server's log of what it parsed.
-        render_log(run, area, buf, ctx);
+    // Running: the server's log of what it parsed.
+    let Some(report) = report_or_log::<HttpReport>(run, area, buf, ctx) else {
         return;
     };
     let theme = ctx.theme;

@@ -11,8 +11,8 @@ use ratatui::widgets::{Paragraph, Widget};
 
 use super::run::LabRun;
 use crate::i18n::tf;
+use crate::lab::LabEvent;
 use crate::lab::udp_loss::UdpLossReport;
-use crate::lab::{LabDetails, LabEvent};
 use crate::ui::lessons::fit;
 use crate::ui::panel::RenderCtx;
 
@@ -36,7 +36,7 @@ impl LossPicture {
                 sent_so_far = *done;
             }
         }
-        if let Some(report) = report(run) {
+        if let Some(report) = run.details_of::<UdpLossReport>() {
             total = report.sent;
             sent_so_far = report.sent;
         }
@@ -69,19 +69,12 @@ impl LossPicture {
 const SHORT: u16 = 14;
 
 /// The udp-loss report, once the run has finished.
-fn report(run: &LabRun) -> Option<&UdpLossReport> {
-    match run.details() {
-        Some(LabDetails::UdpLoss(report)) => Some(report),
-        _ => None,
-    }
-}
-
 pub fn render(run: &LabRun, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
     let theme = ctx.theme;
     let lang = ctx.lang;
     let max = usize::from(area.width);
     let pic = LossPicture::of(run);
-    let report = report(run);
+    let report = run.details_of::<UdpLossReport>();
     let received = report.map_or_else(|| pic.received(), |r| r.received);
     let lost = report.map_or(pic.sent_so_far.saturating_sub(received), |r| r.lost);
     let pct = if pic.sent_so_far == 0 {

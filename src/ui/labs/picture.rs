@@ -86,6 +86,21 @@ pub fn log_lines(run: &LabRun, lang: Lang) -> Vec<String> {
         .collect()
 }
 
+/// The finished run's report of type `T`; while the run is still going
+/// (no report yet) its log is drawn instead and the answer is None.
+pub fn report_or_log<'a, T: crate::lab::OfDetails>(
+    run: &'a LabRun,
+    area: Rect,
+    buf: &mut Buffer,
+    ctx: &RenderCtx,
+) -> Option<&'a T> {
+    let report = run.details_of::<T>();
+    if report.is_none() {
+        render_log(run, area, buf, ctx);
+    }
+    report
+}
+
 /// The last `height` log lines, drawn muted.
 pub fn render_log(run: &LabRun, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
     let lines = log_lines(run, ctx.lang);

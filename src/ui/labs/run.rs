@@ -74,6 +74,11 @@ impl LabRun {
         self.report().map(|r| &r.details)
     }
 
+    /// [`LabRun::details`] as the lab's own report type, when they are its.
+    pub fn details_of<T: crate::lab::OfDetails>(&self) -> Option<&T> {
+        self.details().and_then(T::of)
+    }
+
     /// The latest `Progress` of the current phase as a fraction, if any.
     pub fn progress(&self) -> Option<f64> {
         for ev in self.events.iter().rev() {

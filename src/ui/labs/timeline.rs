@@ -10,8 +10,8 @@ use ratatui::widgets::{Paragraph, Widget};
 
 use super::run::LabRun;
 use crate::i18n::{t, tf};
+use crate::lab::LabEvent;
 use crate::lab::concurrency::{ClientStage, ClientTiming, ConcurrencyReport};
-use crate::lab::{LabDetails, LabEvent};
 use crate::ui::lessons::fit;
 use crate::ui::panel::RenderCtx;
 
@@ -33,16 +33,9 @@ impl From<&ClientTiming> for ClientRow {
     }
 }
 
-fn report(run: &LabRun) -> Option<&ConcurrencyReport> {
-    match run.details() {
-        Some(LabDetails::Concurrency(r)) => Some(r),
-        _ => None,
-    }
-}
-
 /// The rows: from the report when the run is over, else from the events.
 pub fn rows(run: &LabRun) -> Vec<ClientRow> {
-    if let Some(report) = report(run) {
+    if let Some(report) = run.details_of::<ConcurrencyReport>() {
         return report.clients.iter().map(ClientRow::from).collect();
     }
     let mut rows: Vec<ClientRow> = Vec::new();
@@ -129,7 +122,7 @@ pub fn render(run: &LabRun, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
     }
     // Below the rows, most needed first: what it means, then how to read it.
     let mut notes: Vec<Line> = Vec::new();
-    if let Some(report) = report(run) {
+    if let Some(report) = run.details_of::<ConcurrencyReport>() {
         let wait = tf(
             lang,
             "labs.conc.wait",
@@ -146,11 +139,13 @@ pub fn render(run: &LabRun, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
         };
         notes.push(Line::from(Span::styled(fit(&wait, max), style)));
     }
-    let peak = report(run)
+    let peak = run
+        .details_of::<ConcurrencyReport>()
         .and_then(|r| r.accept_queue_peak)
         .or_else(|| queue_peak(run));
     if let Some(peak) = peak {
-        let backlog = report(run)
+        let backlog = run
+            .details_of::<ConcurrencyReport>()
             .and_then(|r| r.backlog)
             .map_or_else(|| "?".to_string(), |b| b.to_string());
         let text = tf(
