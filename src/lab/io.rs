@@ -30,7 +30,9 @@ pub fn deadline() -> Instant {
     Instant::now() + PATIENCE
 }
 
-fn is_timeout(err: &io::Error) -> bool {
+/// A receive that timed out, would block, or was interrupted by a signal:
+/// worth another try.
+pub fn is_timeout(err: &io::Error) -> bool {
     matches!(
         err.kind(),
         io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted

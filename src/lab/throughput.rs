@@ -179,14 +179,7 @@ fn udp_bulk(
                     last_arrival = Instant::now();
                     meter.tick(received * params.udp_size as u64);
                 }
-                Err(e)
-                    if matches!(
-                        e.kind(),
-                        std::io::ErrorKind::WouldBlock
-                            | std::io::ErrorKind::TimedOut
-                            | std::io::ErrorKind::Interrupted
-                    ) =>
-                {
+                Err(e) if crate::lab::io::is_timeout(&e) => {
                     if done.load(Ordering::SeqCst) {
                         return Ok((received, last_arrival.duration_since(meter.start)));
                     }

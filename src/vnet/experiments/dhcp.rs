@@ -101,14 +101,7 @@ fn serve(sock: &UdpSocket, stop: &AtomicBool) -> Result<u32, VnetError> {
     while !stop.load(Ordering::SeqCst) && started.elapsed() < SERVER_LIFETIME {
         let n = match sock.recv_from(&mut buf) {
             Ok((n, _)) => n,
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    std::io::ErrorKind::WouldBlock
-                        | std::io::ErrorKind::TimedOut
-                        | std::io::ErrorKind::Interrupted
-                ) =>
-            {
+            Err(e) if crate::lab::io::is_timeout(&e) => {
                 continue;
             }
             Err(e) => return Err(io("server recvfrom")(e)),
@@ -170,13 +163,7 @@ fn wait_reply(
                     return Ok(Some(msg));
                 }
             }
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    std::io::ErrorKind::WouldBlock
-                        | std::io::ErrorKind::TimedOut
-                        | std::io::ErrorKind::Interrupted
-                ) => {}
+            Err(e) if crate::lab::io::is_timeout(&e) => {}
             Err(e) => return Err(io("client recv")(e)),
         }
     }
