@@ -225,11 +225,14 @@ impl Network {
 
     /// Waits (bounded) until every interface is operationally up — the kernel
     /// attaches a link's transmit queue only then, and drops what is sent
-    /// before (`QDISC_DROP`) — and no address is tentative (see
-    /// [`state::tentative_addresses`]).
+    /// before (`QDISC_DROP`) —, no address is tentative (see
+    /// [`state::tentative_addresses`]) and every IPv6 address's
+    /// solicited-node group is joined (see
+    /// [`state::unjoined_solicited_groups`]).
     fn wait_until_running(&mut self) -> Result<(), VnetError> {
         let deadline = Instant::now() + Duration::from_secs(5);
         for host in &mut self.hosts {
+            host.ns.enter().map_err(io_err("setns"))?;
             loop {
                 let rows = state::links(&mut host.rtnl).map_err(io_err("link dump"))?;
                 // A bridge's own operational state follows its ports after a
@@ -245,6 +248,9 @@ impl Network {
                     .iter()
                     .all(|r| r.running || bridges.contains(&r.name.as_str()))
                     && state::tentative_addresses(&mut host.rtnl).map_err(io_err("address dump"))?
+                        == 0
+                    && state::unjoined_solicited_groups(&mut host.rtnl)
+                        .map_err(io_err("multicast groups"))?
                         == 0
                 {
                     break;

@@ -77,11 +77,9 @@ pub fn link_from(link: &LinkMessage) -> LinkRow {
 }
 
 /// How many of the namespace's addresses are still tentative. An IPv6
-/// address is added tentative and made usable from the kernel's address
-/// worker once its link is operationally up — with duplicate address
-/// detection off too: only then has the host joined the address's
-/// solicited-node group, and a neighbour solicitation for it arriving before
-/// is dropped (the asker tries again a second later).
+/// address the kernel makes itself (the link-local one) is added tentative
+/// and made usable from the kernel's address worker once its link is
+/// operationally up — with duplicate address detection off too.
 pub fn tentative_addresses(rtnl: &mut Rtnl) -> io::Result<usize> {
     use netlink_packet_route::address::{
         AddressAttribute, AddressFlags, AddressHeaderFlags, AddressMessage,
@@ -100,6 +98,69 @@ pub fn tentative_addresses(rtnl: &mut Rtnl) -> io::Result<usize> {
         }
     }
     Ok(n)
+}
+
+/// The solicited-node multicast group of `addr` (RFC 4291 2.7.1):
+/// `ff02::1:ff` and the address's low 24 bits.
+pub fn solicited_node(addr: std::net::Ipv6Addr) -> std::net::Ipv6Addr {
+    let o = addr.octets();
+    std::net::Ipv6Addr::new(
+        0xff02,
+        0,
+        0,
+        0,
+        0,
+        1,
+        0xff00 | u16::from(o[13]),
+        u16::from_be_bytes([o[14], o[15]]),
+    )
+}
+
+/// How many of the namespace's IPv6 addresses have a solicited-node group
+/// their interface has not joined yet. The kernel joins it from its address
+/// worker (`addrconf_dad_work`, a work queue) some time after the address
+/// was added — also for an address added without duplicate address
+/// detection (`IFA_F_NODAD`), which is never tentative, so the tentative
+/// flag does not tell. Until then a neighbour solicitation for the address,
+/// sent to that group, reaches the host and is dropped unanswered; the asker
+/// tries again a second later. The joined groups are the kernel's own list
+/// (`/proc/thread-self/net/igmp6`, of the calling thread's namespace: enter
+/// the host first).
+pub fn unjoined_solicited_groups(rtnl: &mut Rtnl) -> io::Result<usize> {
+    use netlink_packet_route::address::{AddressAttribute, AddressMessage};
+    let mut wanted = Vec::new();
+    for msg in rtnl.dump(RouteNetlinkMessage::GetAddress(AddressMessage::default()))? {
+        let RouteNetlinkMessage::NewAddress(a) = msg else {
+            continue;
+        };
+        for attr in &a.attributes {
+            if let AddressAttribute::Address(IpAddr::V6(v6)) = attr {
+                wanted.push((a.header.index, solicited_node(*v6)));
+            }
+        }
+    }
+    // `lo`'s ::1 has no group: the loopback does not take part in neighbour discovery.
+    wanted.retain(|(index, _)| *index != 1);
+    if wanted.is_empty() {
+        return Ok(0);
+    }
+    let joined = joined_groups(&std::fs::read_to_string("/proc/thread-self/net/igmp6")?);
+    Ok(wanted.iter().filter(|w| !joined.contains(w)).count())
+}
+
+/// (interface index, group) of each line of `/proc/net/igmp6`
+/// (`index name group-as-32-hex users flags timer`).
+pub fn joined_groups(igmp6: &str) -> Vec<(u32, std::net::Ipv6Addr)> {
+    igmp6
+        .lines()
+        .filter_map(|line| {
+            let mut fields = line.split_whitespace();
+            let index = fields.next()?.parse().ok()?;
+            let hex = fields.nth(1)?;
+            let group = u128::from_str_radix(hex, 16).ok()?;
+            (hex.len() == 32).then_some((index, std::net::Ipv6Addr::from(group)))
+        })
+        .collect()
 }
 
 /// Every interface of the namespace.
@@ -379,4 +440,32 @@ pub fn flush_fdb(rtnl: &mut Rtnl) -> io::Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_solicited_node_group_keeps_the_low_24_bits() {
+        let addr: std::net::Ipv6Addr = "2001:db8:1::1".parse().unwrap();
+        assert_eq!(solicited_node(addr).to_string(), "ff02::1:ff00:1");
+        let ll: std::net::Ipv6Addr = "fe80::18c4:2fff:fe43:5be".parse().unwrap();
+        assert_eq!(solicited_node(ll).to_string(), "ff02::1:ff43:5be");
+    }
+
+    #[test]
+    fn igmp6_lines_give_the_interface_and_the_group() {
+        let text = "1    lo              ff020000000000000000000000000001     1 0000000C 0\n\
+                    12   eth0            ff0200000000000000000001ff000001     1 00000004 0\n\
+                    bad line\n";
+        let groups = joined_groups(text);
+        assert_eq!(
+            groups,
+            vec![
+                (1, "ff02::1".parse().unwrap()),
+                (12, "ff02::1:ff00:1".parse().unwrap())
+            ]
+        );
+    }
 }

@@ -474,7 +474,13 @@ fn arp_via_gateway_over_ipv6_solicits_the_router_and_the_hop_limit_drops_at_it()
         .iter()
         .map(|n| n["target"].as_str().unwrap())
         .collect();
-    assert_eq!(asked, vec!["2001:db8:1::1"], "A asks for R, never for C");
+    // At least one solicitation, and every one for R: a second one is the
+    // kernel's retransmission (RetransTimer, 1 s) on a loaded machine.
+    assert!(!asked.is_empty(), "A solicited nobody");
+    assert!(
+        asked.iter().all(|t| *t == "2001:db8:1::1"),
+        "A asks for R, never for C: {asked:?}"
+    );
     let ns = &v6["a_solicitations"][0];
     assert_eq!(ns["dst_ip"], "ff02::1:ff00:1");
     assert_eq!(ns["dst_mac"], "33:33:ff:00:00:01");
@@ -505,9 +511,12 @@ fn arp_via_gateway_over_ipv6_solicits_the_router_and_the_hop_limit_drops_at_it()
     ) else {
         return;
     };
-    assert_eq!(
-        targets,
-        vec![vec!["2001:db8:1::1", "ff02::1:ff00:1", "33:33:ff:00:00:01"]]
+    assert!(!targets.is_empty(), "tshark finds no solicitation from A");
+    assert!(
+        targets
+            .iter()
+            .all(|t| *t == ["2001:db8:1::1", "ff02::1:ff00:1", "33:33:ff:00:00:01"]),
+        "A solicits R only, at its solicited-node group: {targets:?}"
     );
     let hops = |point: &str| {
         at(
@@ -529,7 +538,11 @@ fn arp_via_gateway_over_ipv6_solicits_the_router_and_the_hop_limit_drops_at_it()
         &["icmpv6.nd.na.flag.r"],
     )
     .unwrap();
-    assert_eq!(flag_r, vec![vec!["1"]]);
+    assert!(!flag_r.is_empty(), "R never advertised");
+    assert!(
+        flag_r.iter().all(|f| *f == ["1"]),
+        "R advertises as a router: {flag_r:?}"
+    );
     assert_no_malformed(test, &run.pcap);
 }
 
