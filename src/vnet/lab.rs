@@ -103,7 +103,7 @@ impl Lab {
                 return Err(VnetError::NoUserNamespaces { remedy, errno });
             }
             Reply::Failed { message } => return Err(VnetError::Child(message)),
-            Reply::Outcome(_) | Reply::Event(_) => {
+            Reply::Outcome(_) | Reply::Event(_) | Reply::Held { .. } | Reply::Released { .. } => {
                 return Err(VnetError::Child("unexpected reply before ready".into()));
             }
         }
