@@ -5,74 +5,22 @@
 //! histogram, the reveal and the end.
 
 use std::net::SocketAddr;
-use std::time::{Duration, Instant};
 
 use nettutor::class::live::client::{Connection, Welcome};
-use nettutor::class::live::host::{Host, HostConfig, Limits, Phase, RoomView};
+use nettutor::class::live::host::{Host, Phase, RoomView};
 use nettutor::class::live::protocol::ClientMsg;
 use nettutor::i18n::Lang;
-use nettutor::lesson::{LessonSet, Question, QuestionKind};
-use nettutor::quiz::session::QuizSpec;
+use nettutor::lesson::QuestionKind;
 use nettutor::ui::class::host::{HostScreen, draw};
 use nettutor::ui::panel::RenderCtx;
 use nettutor::ui::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
+use crate::class_room::{each_lang_and_size, host, join, questions, step_until};
 use crate::common::tui::text;
 
-const SIZES: [(u16, u16); 2] = [(80, 24), (120, 36)];
 const NAMES: [&str; 4] = ["Ada", "王小明", "Grace Hopper", "李雷"];
-
-/// Two choice questions of the shipped set (always the same two).
-fn questions() -> Vec<Question> {
-    let set = LessonSet::embedded().unwrap();
-    set.questions
-        .iter()
-        .filter(|q| matches!(&q.kind, QuestionKind::Choice { options, .. } if options.len() == 4))
-        .take(2)
-        .cloned()
-        .collect()
-}
-
-fn host() -> Host {
-    let questions = questions();
-    let cfg = HostConfig {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        spec: QuizSpec {
-            topics: vec![],
-            count: questions.len(),
-            seed: 1,
-        },
-        questions,
-        exam: false,
-        question_time: Duration::from_secs(60),
-        code: "K7M2QX".into(),
-        limits: Limits::default(),
-        lang: Lang::En,
-    };
-    Host::bind(cfg, None).unwrap()
-}
-
-/// Steps the host until `done` holds (≤ 10 s).
-fn step_until(host: &mut Host, mut done: impl FnMut(&mut Host) -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !done(host) {
-        assert!(Instant::now() < deadline, "the host did not get there");
-        host.step(Duration::from_millis(10));
-    }
-}
-
-/// A student joins (the host steps while the client waits for its welcome).
-fn join(host: &mut Host, name: &str) -> (Connection, Welcome) {
-    let addr = host.local_addr();
-    let name = name.to_string();
-    let client = std::thread::spawn(move || {
-        Connection::join(addr, "K7M2QX", &name, None, Duration::from_secs(10)).unwrap()
-    });
-    step_until(host, |_| client.is_finished());
-    client.join().unwrap()
-}
 
 fn answer(host: &mut Host, student: &mut (Connection, Welcome), position: usize, given: &str) {
     let before = host.view().answered;
@@ -107,17 +55,15 @@ fn shot(view: &RoomView, screen: &HostScreen, lang: Lang, w: u16, h: u16) -> Ter
 }
 
 fn each_size(view: &RoomView, screen: &HostScreen, name: &str) {
-    for lang in [Lang::En, Lang::Zh] {
-        for (w, h) in SIZES {
-            let t = shot(view, screen, lang, w, h);
-            insta::assert_snapshot!(format!("class_host_{name}_{lang}_{w}x{h}"), t.backend());
-        }
-    }
+    each_lang_and_size(|lang, w, h| {
+        let t = shot(view, screen, lang, w, h);
+        insta::assert_snapshot!(format!("class_host_{name}_{lang}_{w}x{h}"), t.backend());
+    });
 }
 
 #[test]
 fn the_host_screen_follows_the_room() {
-    let mut host = host();
+    let mut host = host(false);
     let lobby_empty = fixed(host.view());
     let screen = HostScreen::default();
     let t = shot(&lobby_empty, &screen, Lang::En, 80, 24);
@@ -220,7 +166,7 @@ fn the_host_screen_follows_the_room() {
 
 #[test]
 fn a_too_small_terminal_gets_the_apps_message_and_a_lan_address_a_warning() {
-    let host = host();
+    let host = host(false);
     let mut view = fixed(host.view());
     let shown = text(
         shot(&view, &HostScreen::default(), Lang::En, 50, 12)
@@ -281,7 +227,7 @@ fn a_too_small_terminal_gets_the_apps_message_and_a_lan_address_a_warning() {
 
 #[test]
 fn quitting_mid_session_asks_first() {
-    let mut host = host();
+    let mut host = host(false);
     host.next_question();
     let view = fixed(host.view());
     let asking = HostScreen {

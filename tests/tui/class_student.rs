@@ -7,13 +7,12 @@
 
 use std::time::{Duration, Instant};
 
-use nettutor::class::live::client::{Connection, Welcome};
-use nettutor::class::live::host::{Host, HostConfig, Limits};
+use nettutor::class::live::client::Connection;
+use nettutor::class::live::host::Host;
 use nettutor::class::live::protocol::HostMsg;
 use nettutor::i18n::Lang;
 use nettutor::lesson::question::letter;
-use nettutor::lesson::{LessonSet, Question, QuestionKind};
-use nettutor::quiz::session::QuizSpec;
+use nettutor::lesson::{Question, QuestionKind};
 use nettutor::ui::class::student::{KeyOutcome, StudentState, draw};
 use nettutor::ui::panel::RenderCtx;
 use nettutor::ui::theme::Theme;
@@ -21,62 +20,14 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use crate::class_room::{each_lang_and_size, host, join, questions};
 use crate::common::tui::text;
-
-const SIZES: [(u16, u16); 2] = [(80, 24), (120, 36)];
-
-fn questions() -> Vec<Question> {
-    let set = LessonSet::embedded().unwrap();
-    set.questions
-        .iter()
-        .filter(|q| matches!(&q.kind, QuestionKind::Choice { options, .. } if options.len() == 4))
-        .take(2)
-        .cloned()
-        .collect()
-}
 
 fn correct(q: &Question) -> usize {
     match &q.kind {
         QuestionKind::Choice { correct, .. } => *correct,
         _ => unreachable!(),
     }
-}
-
-fn host(exam: bool) -> Host {
-    let questions = questions();
-    let cfg = HostConfig {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        spec: QuizSpec {
-            topics: vec![],
-            count: questions.len(),
-            seed: 1,
-        },
-        questions,
-        exam,
-        question_time: Duration::from_secs(60),
-        code: "K7M2QX".into(),
-        limits: Limits::default(),
-        lang: Lang::En,
-    };
-    Host::bind(cfg, None).unwrap()
-}
-
-fn step_until(host: &mut Host, mut done: impl FnMut(&mut Host) -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !done(host) {
-        assert!(Instant::now() < deadline, "the host did not get there");
-        host.step(Duration::from_millis(10));
-    }
-}
-
-fn join(host: &mut Host, name: &str) -> (Connection, Welcome) {
-    let addr = host.local_addr();
-    let name = name.to_string();
-    let client = std::thread::spawn(move || {
-        Connection::join(addr, "K7M2QX", &name, None, Duration::from_secs(10)).unwrap()
-    });
-    step_until(host, |_| client.is_finished());
-    client.join().unwrap()
 }
 
 /// The next message the client gets (the host steps meanwhile), into the state.
@@ -127,12 +78,10 @@ fn screen(state: &StudentState, left: Option<u64>) -> String {
 /// Snapshots in both languages and sizes. The state's texts from the host
 /// (notes) are in English; the screen's own words follow `lang`.
 fn each(state: &StudentState, left: Option<u64>, name: &str) {
-    for lang in [Lang::En, Lang::Zh] {
-        for (w, h) in SIZES {
-            let t = shot(state, left, lang, w, h);
-            insta::assert_snapshot!(format!("class_student_{name}_{lang}_{w}x{h}"), t.backend());
-        }
-    }
+    each_lang_and_size(|lang, w, h| {
+        let t = shot(state, left, lang, w, h);
+        insta::assert_snapshot!(format!("class_student_{name}_{lang}_{w}x{h}"), t.backend());
+    });
 }
 
 #[test]

@@ -9,6 +9,7 @@ mod common;
 mod answers;
 mod check;
 mod class_host;
+mod class_room;
 mod class_student;
 mod console;
 mod drill;
