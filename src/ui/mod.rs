@@ -311,7 +311,41 @@ fn test_stall_on_quit() {
 
 /// Raw mode, alternate screen and mouse capture, undone on drop and on panic.
 pub(crate) struct TerminalGuard {
-    pub(crate) terminal: Terminal<CrosstermBackend<Stdout>>,
+    pub(crate) terminal: Terminal<CrosstermBackend<ScreenOut>>,
+}
+
+/// Held while a piece of a frame is written, and by the panic hook while it
+/// gives the terminal back: a frame can never be drawn over the restored
+/// screen (a helper thread's panic while the main thread draws).
+static SCREEN: std::sync::Mutex<bool> = std::sync::Mutex::new(false);
+
+/// The tutor's way to the screen: standard output, until the panic hook has
+/// given the terminal back; after that whatever the app still draws is dropped.
+pub(crate) struct ScreenOut(Stdout);
+
+impl io::Write for ScreenOut {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let released = SCREEN.lock().unwrap_or_else(|e| e.into_inner());
+        if *released {
+            return Ok(buf.len());
+        }
+        self.0.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        let released = SCREEN.lock().unwrap_or_else(|e| e.into_inner());
+        if *released {
+            return Ok(());
+        }
+        self.0.flush()
+    }
+}
+
+/// [`restore_terminal`] for the panic hook: no frame is drawn after it.
+fn release_terminal() {
+    let mut released = SCREEN.lock().unwrap_or_else(|e| e.into_inner());
+    *released = true;
+    restore_terminal();
 }
 
 fn restore_terminal() {
@@ -330,7 +364,7 @@ impl TerminalGuard {
         let previous = std::panic::take_hook();
         let main_thread = std::thread::current().id();
         std::panic::set_hook(Box::new(move |info| {
-            restore_terminal();
+            release_terminal();
             // A panic ends the presentation: its console socket goes with it.
             crate::presenter::hub::remove_socket_file();
             previous(info);
@@ -352,7 +386,7 @@ impl TerminalGuard {
             restore_terminal();
             return Err(e).context("cannot set up the terminal");
         }
-        let terminal = match Terminal::new(CrosstermBackend::new(io::stdout())) {
+        let terminal = match Terminal::new(CrosstermBackend::new(ScreenOut(io::stdout()))) {
             Ok(t) => t,
             Err(e) => {
                 restore_terminal();

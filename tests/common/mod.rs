@@ -219,6 +219,43 @@ impl Tmux {
         }
     }
 
+    /// The next whole frame of window `main` after `before`: waits up to
+    /// `limit` for its screen to change (None when it does not), then until
+    /// the frame is complete — the tutor (`pid`) is back waiting for its next
+    /// event, so all it drew has been written to the terminal, and two
+    /// captures in a row agree, so tmux has read it all. A frame is written in
+    /// pieces; on a loaded machine the tutor can be held mid-frame for as long
+    /// as any "stands still" wait, so a still screen alone proves nothing.
+    pub fn next_frame(&self, pid: i32, before: &str, limit: Duration) -> Option<String> {
+        let start = Instant::now();
+        let mut now = loop {
+            let screen = self.screen();
+            if screen != before {
+                break screen;
+            }
+            if start.elapsed() > limit {
+                return None;
+            }
+            sleep(Duration::from_millis(5));
+        };
+        let whole = start.elapsed() + Duration::from_secs(30);
+        loop {
+            while !waiting_for_event(pid) {
+                assert!(alive(pid), "the tutor ended; screen:\n{now}");
+                sleep(Duration::from_millis(2));
+            }
+            let again = self.screen();
+            if again == now {
+                return Some(now);
+            }
+            assert!(
+                start.elapsed() < whole,
+                "the screen never stood still; last:\n{again}"
+            );
+            now = again;
+        }
+    }
+
     pub fn dir(&self) -> &Path {
         self.dir.path()
     }
@@ -343,6 +380,20 @@ pub fn descendants(pid: i32) -> Vec<i32> {
     }
     found.remove(0);
     found
+}
+
+/// Whether process `pid`'s main thread is asleep waiting for an event (in a
+/// futex: the tutor's event channel) — not running, runnable or blocked
+/// writing to its terminal. Where the kernel does not say what a thread waits
+/// in (`wchan` reads "0"), asleep is taken as waiting.
+pub fn waiting_for_event(pid: i32) -> bool {
+    let asleep = std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+        stat.rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().next())
+            == Some("S")
+    });
+    let wchan = std::fs::read_to_string(format!("/proc/{pid}/wchan")).unwrap_or_default();
+    asleep && (wchan.contains("futex") || wchan.trim() == "0" || wchan.is_empty())
 }
 
 /// Whether process `pid` is still there (and not a zombie waiting for its parent).

@@ -27,35 +27,19 @@ fn sockets(run: &Path) -> Vec<String> {
         .collect()
 }
 
-/// Waits until the projected window's screen stands still after a change
-/// from `before` (a frame is written in pieces).
-fn settled_change(t: &Tmux, before: &str) -> String {
-    let (mut now, _) = t.wait_until(
-        "main",
-        Duration::from_secs(10),
-        |s| s != before,
-        "a change of the projected screen",
-    );
-    loop {
-        std::thread::sleep(Duration::from_millis(20));
-        let again = t.screen();
-        if again == now {
-            return now;
-        }
-        now = again;
-    }
-}
-
-/// Presses PageDown in `target` until the projected screen shows lesson step
-/// `want` ("step 2/9"); returns that screen.
-fn page_down_until(t: &Tmux, target: &str, want: &str) -> String {
+/// Presses PageDown in `target` until the projected screen (the tutor `pid`)
+/// shows lesson step `want` ("step 2/9"); returns that screen, each press
+/// waiting for the last one's whole frame (`Tmux::next_frame`).
+fn page_down_until(t: &Tmux, pid: i32, target: &str, want: &str) -> String {
     let mut screen = t.screen();
     for _ in 0..30 {
         if super::present::lesson_mark(&screen).is_some_and(|(_, c)| c == want) {
             return screen;
         }
         t.send_to(target, &["PageDown"]);
-        screen = settled_change(t, &screen);
+        screen = t
+            .next_frame(pid, &screen, Duration::from_secs(10))
+            .unwrap_or_else(|| panic!("PageDown in {target} changed nothing; screen:\n{screen}"));
     }
     panic!("PageDown in {target} never reached {want}; screen:\n{screen}");
 }
@@ -95,6 +79,7 @@ fn a_console_in_another_window_follows_and_drives_the_presentation() {
     );
     t.wait_for("step 1/");
     let pid = t.tutor_pid();
+    let tutor: i32 = pid.parse().unwrap();
     // The presentation listens as soon as it shows (a socket named by its pid).
     let sock = format!("{pid}.sock");
     let start = std::time::Instant::now();
@@ -130,12 +115,12 @@ fn a_console_in_another_window_follows_and_drives_the_presentation() {
     t.wait_for("Presenter console attached");
 
     // PageDown in the console: the projected screen moves, the console follows.
-    page_down_until(&t, CONSOLE, &format!("step 2/{m}"));
+    page_down_until(&t, tutor, CONSOLE, &format!("step 2/{m}"));
     let console = t.wait_in(CONSOLE, &format!("Step 2/{m}"));
     t.wait_in(CONSOLE, &notes_mark(&lesson.steps[1]));
     assert!(console.contains(&lesson.steps[1].title.en), "{console}");
     // PageDown in the projected window: the console follows.
-    page_down_until(&t, "main", &format!("step 3/{m}"));
+    page_down_until(&t, tutor, "main", &format!("step 3/{m}"));
     t.wait_in(CONSOLE, &format!("Step 3/{m}"));
     t.wait_in(CONSOLE, &notes_mark(&lesson.steps[2]));
 

@@ -78,36 +78,21 @@ fn pagedown_alone_walks_the_whole_shipped_playlist() {
         .map(|l| l.title.get(nettutor::i18n::Lang::En).to_string())
         .collect();
     let mut screen = t.wait_for("step 1/");
+    let pid: i32 = t.tutor_pid().parse().unwrap();
     let mut marks: Vec<(String, String)> = Vec::new();
     marks.extend(lesson_mark(&screen));
     let mut presses = 0;
     // PageDown until a press changes nothing (waited for generously): every
-    // press before that must change the screen — no dead end.
+    // press before that must change the screen — no dead end. The next press
+    // goes only once the last one's frame is whole (`Tmux::next_frame`), so
+    // every frame the walk passes is seen, and a step skipped or shown twice
+    // shows in the marks.
     loop {
         t.tmux(&["send-keys", "-t", "main", "PageDown"]);
         presses += 1;
-        let start = Instant::now();
-        let next = loop {
-            let now = t.screen();
-            if now != screen {
-                // A frame is written in pieces: wait until it stands still.
-                let mut settled = now;
-                loop {
-                    std::thread::sleep(Duration::from_millis(15));
-                    let again = t.screen();
-                    if again == settled {
-                        break;
-                    }
-                    settled = again;
-                }
-                break Some(settled);
-            }
-            if start.elapsed() > Duration::from_secs(5) {
-                break None;
-            }
-            std::thread::sleep(Duration::from_millis(5));
+        let Some(next) = t.next_frame(pid, &screen, Duration::from_secs(5)) else {
+            break;
         };
-        let Some(next) = next else { break };
         screen = next;
         if let Some(mark) = lesson_mark(&screen)
             && titles.contains(&mark.0)

@@ -267,6 +267,90 @@ fn the_dhcp_question_keys_what_b_received() {
     well_formed("dhcp", r);
 }
 
+#[test]
+fn the_zero_window_question_keys_what_a_sent_while_the_window_was_zero() {
+    let test = "the_zero_window_question_keys_what_a_sent_while_the_window_was_zero";
+    let Some(run) = run(test, "zero-window") else {
+        return;
+    };
+    let r = run.report();
+    let probes = r["probes"].as_u64().unwrap();
+    assert!(probes >= 2, "{r}");
+    assert_eq!(r["data_segments_while_zero"], 0, "{r}");
+    let qs = questions("zero-window", r, 6);
+    let q = by_id(&qs, net::ZERO_WINDOW_SENDER);
+    assert_eq!(
+        key(q),
+        "C advertises a window of 0; A sends no more data, only small zero-window probes"
+    );
+    // The run's own numbers, in both languages.
+    let buffer = r["receiver_buffer"].as_u64().unwrap();
+    assert!(
+        q.prompt
+            .en
+            .contains(&format!("{buffer}-byte receive buffer"))
+    );
+    assert!(
+        q.prompt
+            .zh
+            .contains(&format!("以 {buffer} 字节的接收缓冲区"))
+    );
+    let sent = r["bytes_sent"].as_u64().unwrap();
+    assert!(
+        q.explanation
+            .en
+            .contains(&format!("persist timer sent {probes} zero-window probes"))
+            && q.explanation
+                .en
+                .contains(&format!("C read {sent} of {sent} bytes, intact")),
+        "{}",
+        q.explanation.en
+    );
+    assert!(
+        q.explanation
+            .zh
+            .contains(&format!("发出 {probes} 个零窗口探测")),
+        "{}",
+        q.explanation.zh
+    );
+    assert_eq!(
+        q.panel.as_ref().map(|p| p.arg.as_str()),
+        Some("experiment=zero-window")
+    );
+    well_formed("zero-window", r);
+
+    // Other outcomes key other answers: the facts decide, not the text.
+    let mut silent = r.clone();
+    silent["probes"] = serde_json::json!(0);
+    silent["probe_times_ms"] = serde_json::json!([]);
+    let q = by_id(
+        &questions("zero-window", &silent, 6),
+        net::ZERO_WINDOW_SENDER,
+    )
+    .clone();
+    assert_eq!(
+        key(&q),
+        "C advertises a window of 0; A sends nothing at all until C's window opens"
+    );
+    let mut overrun = r.clone();
+    overrun["data_segments_while_zero"] = serde_json::json!(3);
+    let q = by_id(
+        &questions("zero-window", &overrun, 6),
+        net::ZERO_WINDOW_SENDER,
+    )
+    .clone();
+    assert_eq!(
+        key(&q),
+        "A keeps sending data; C's kernel drops what does not fit in its buffer"
+    );
+    // A window that never closed asks nothing.
+    let mut open = r.clone();
+    open["windows_advertised"] = serde_json::json!([{ "t_ms": 5.5, "window": 1448 }]);
+    let mut rng = ChaCha8Rng::seed_from_u64(6);
+    let err = net::from_report(&mut rng, "zero-window", &open).unwrap_err();
+    assert!(err.contains("never closed"), "{err}");
+}
+
 /// `offer` itself: one lab, every experiment, every question id once — or,
 /// without user namespaces, no questions and the reason.
 #[test]
@@ -297,8 +381,8 @@ fn a_report_without_the_fact_gives_no_question() {
         err.contains("arp-via-gateway") && err.contains("/ping/from"),
         "{err}"
     );
-    let err = net::from_report(&mut rng, "zero-window", &serde_json::json!({})).unwrap_err();
-    assert!(err.contains("zero-window"), "{err}");
+    let err = net::from_report(&mut rng, "keepalive-vanished", &serde_json::json!({})).unwrap_err();
+    assert!(err.contains("keepalive-vanished"), "{err}");
     let refused = Skipped::from(nettutor::vnet::VnetError::NoUserNamespaces {
         remedy: Some("sudo sysctl -w kernel.unprivileged_userns_clone=1".into()),
         errno: "EPERM".into(),

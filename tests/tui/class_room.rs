@@ -60,10 +60,20 @@ pub fn step_until(host: &mut Host, mut done: impl FnMut(&mut Host) -> bool) {
 
 /// A student joins (the host steps while the client waits for its welcome).
 pub fn join(host: &mut Host, name: &str) -> (Connection, Welcome) {
+    connect(host, name, None)
+}
+
+/// The student with `token` connects again: the host resumes it.
+pub fn rejoin(host: &mut Host, token: &str) -> (Connection, Welcome) {
+    connect(host, "", Some(token))
+}
+
+fn connect(host: &mut Host, name: &str, token: Option<&str>) -> (Connection, Welcome) {
     let addr = host.local_addr();
     let name = name.to_string();
+    let token = token.map(str::to_string);
     let client = std::thread::spawn(move || {
-        Connection::join(addr, CODE, &name, None, Duration::from_secs(10)).unwrap()
+        Connection::join(addr, CODE, &name, token.as_deref(), Duration::from_secs(10)).unwrap()
     });
     step_until(host, |_| client.is_finished());
     client.join().unwrap()

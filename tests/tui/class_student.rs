@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use nettutor::class::live::client::Connection;
 use nettutor::class::live::host::Host;
-use nettutor::class::live::protocol::HostMsg;
+use nettutor::class::live::protocol::{HostMsg, Rejection};
 use nettutor::i18n::Lang;
 use nettutor::lesson::question::letter;
 use nettutor::lesson::{Question, QuestionKind};
@@ -20,7 +20,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use crate::class_room::{each_lang_and_size, host, join, questions};
+use crate::class_room::{each_lang_and_size, host, join, questions, rejoin, step_until};
 use crate::common::tui::text;
 
 fn correct(q: &Question) -> usize {
@@ -173,6 +173,83 @@ fn the_student_screen_follows_the_host_and_sends_the_keys_typed() {
         key(&mut state, KeyCode::Char('q'), &welcome.token),
         KeyOutcome::Quit
     );
+}
+
+/// A resume while the question is open: the host sends it again. One the
+/// host has is shown answered from that first frame, with no second send
+/// offered; one sent just before the drop (its `accepted` never read) waits
+/// for the host's word and is sent again, and the host keeps one answer.
+#[test]
+fn a_question_answered_before_a_reconnect_is_not_offered_again() {
+    let mut host = host(false);
+    let (mut conn, welcome) = join(&mut host, "李雷");
+    // Ada has not answered: the question stays open.
+    let _ada = join(&mut host, "Ada");
+    let mut state = StudentState::new(&welcome);
+    host.next_question();
+    receive(&mut host, &mut conn, &mut state);
+    let right = letter(correct(&questions()[0]));
+    key(&mut state, KeyCode::Char(right), &welcome.token);
+    let KeyOutcome::Send(answer) = key(&mut state, KeyCode::Enter, &welcome.token) else {
+        panic!("Enter sends the answer")
+    };
+    conn.send(&answer).unwrap();
+    step_until(&mut host, |h| h.view().answered == 1);
+    // The connection drops before the client reads `accepted`.
+    drop(conn);
+    state.lost();
+    let (mut conn, _) = rejoin(&mut host, &welcome.token);
+    let again = state.resumed(&welcome.token);
+    assert_eq!(again, Some(answer), "the unconfirmed answer goes again");
+    conn.send(&again.unwrap()).unwrap();
+    let msg = receive(&mut host, &mut conn, &mut state);
+    assert!(matches!(msg, HostMsg::Question(_)), "{msg:?}");
+    assert_eq!(state.answering(), None, "no second send offered");
+    assert_eq!(
+        key(&mut state, KeyCode::Enter, &welcome.token),
+        KeyOutcome::None
+    );
+    assert_eq!(
+        receive(&mut host, &mut conn, &mut state),
+        HostMsg::Accepted { position: 0 }
+    );
+    let msg = receive(&mut host, &mut conn, &mut state);
+    assert!(
+        matches!(
+            msg,
+            HostMsg::Rejected {
+                position: 0,
+                reason: Rejection::Answered,
+                ..
+            }
+        ),
+        "{msg:?}"
+    );
+    assert_eq!(state.received.as_deref(), Some(right.to_string().as_str()));
+    assert_eq!(host.view().answered, 1, "one answer");
+    let shown = screen(&state, None);
+    assert!(shown.contains("Answer received"), "{shown}");
+
+    // Dropped again, now with the answer confirmed: the question sent on the
+    // resume is answered from its first frame, nothing goes again.
+    drop(conn);
+    state.lost();
+    let (mut conn, _) = rejoin(&mut host, &welcome.token);
+    assert_eq!(state.resumed(&welcome.token), None);
+    let msg = receive(&mut host, &mut conn, &mut state);
+    assert!(matches!(msg, HostMsg::Question(_)), "{msg:?}");
+    assert_eq!(state.answering(), None, "no second send offered");
+    assert_eq!(state.seconds_left(Instant::now()), None, "no countdown");
+    let shown = screen(&state, None);
+    assert!(shown.contains(&format!("> {right}")), "{shown}");
+    assert!(shown.contains("before the connection dropped"), "{shown}");
+    assert!(!shown.contains('█'), "no input line: {shown}");
+    each(&state, None, "answered_before");
+    assert_eq!(
+        receive(&mut host, &mut conn, &mut state),
+        HostMsg::Accepted { position: 0 }
+    );
+    assert_eq!(host.view().answered, 1, "still one answer");
 }
 
 #[test]

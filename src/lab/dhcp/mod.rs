@@ -226,6 +226,37 @@ pub fn decode(bytes: &[u8]) -> Option<Message> {
     msg.opts().msg_type().is_some().then_some(msg)
 }
 
+/// A client's message (BOOTREQUEST) of transaction `xid` from the hardware
+/// address `chaddr`: option 53 `kind` and the parameters a client asks for
+/// (1, 3, 6), with the broadcast flag when `broadcast` (a client with no
+/// address yet to take a unicast on asks for one).
+pub fn client_message(xid: u32, chaddr: &[u8], kind: MessageType, broadcast: bool) -> Message {
+    let mut msg = Message::default();
+    msg.set_opcode(Opcode::BootRequest)
+        .set_xid(xid)
+        .set_chaddr(chaddr);
+    if broadcast {
+        msg.set_flags(Flags::default().set_broadcast());
+    }
+    let opts = msg.opts_mut();
+    opts.insert(DhcpOption::MessageType(kind));
+    opts.insert(DhcpOption::ParameterRequestList(vec![
+        OptionCode::SubnetMask,
+        OptionCode::Router,
+        OptionCode::DomainNameServer,
+    ]));
+    msg
+}
+
+/// Whether `msg` is the server's answer to transaction `xid`, of one of
+/// `kinds`: a client ignores anything else (another transaction, its own
+/// broadcast coming back).
+pub fn answers(msg: &Message, xid: u32, kinds: &[MessageType]) -> bool {
+    msg.xid() == xid
+        && msg.opcode() == Opcode::BootReply
+        && msg.opts().msg_type().is_some_and(|k| kinds.contains(&k))
+}
+
 /// One option as the report shows it: numbers as numbers, addresses as text.
 fn option_value(opt: &DhcpOption) -> Value {
     match opt {
@@ -670,22 +701,7 @@ struct Client<'a> {
 
 impl Client<'_> {
     fn request_base(&self, xid: u32, kind: MessageType) -> Message {
-        let mut msg = Message::default();
-        let mac = CLIENT_MAC.octets();
-        msg.set_opcode(Opcode::BootRequest)
-            .set_xid(xid)
-            .set_chaddr(&mac);
-        if self.broadcast {
-            msg.set_flags(Flags::default().set_broadcast());
-        }
-        let opts = msg.opts_mut();
-        opts.insert(DhcpOption::MessageType(kind));
-        opts.insert(DhcpOption::ParameterRequestList(vec![
-            OptionCode::SubnetMask,
-            OptionCode::Router,
-            OptionCode::DomainNameServer,
-        ]));
-        msg
+        client_message(xid, &CLIENT_MAC.octets(), kind, self.broadcast)
     }
 
     /// Wait for a reply to transaction `xid` of one of the `kinds`.
@@ -698,9 +714,7 @@ impl Client<'_> {
             })?;
             // Not ours (another transaction, garbage): a real client ignores it too.
             if let Some(msg) = decode(&buf[..n])
-                && msg.xid() == xid
-                && msg.opcode() == Opcode::BootReply
-                && msg.opts().msg_type().is_some_and(|k| kinds.contains(&k))
+                && answers(&msg, xid, kinds)
             {
                 return Ok(msg);
             }

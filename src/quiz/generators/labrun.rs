@@ -20,7 +20,8 @@ use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use serde_json::Value;
 
-use super::{Tier, link, shuffled_choice, shuffled_order, text};
+use super::report::{self, Report, choice, same};
+use super::{Tier, link, shuffled_order, text};
 use crate::i18n::Text;
 use crate::lab::{Cancel, LabName, LabParams, NullSink, run_lab};
 use crate::lesson::{PanelId, Question, QuestionKind, Topic};
@@ -297,7 +298,7 @@ pub fn from_report(
     run: Run,
     report: &Value,
 ) -> Result<Vec<Question>, String> {
-    let r = Report(report, run);
+    let r = Report::new(report, format!("{run:?}"));
     match run {
         Run::Iterative => Ok(vec![
             iterative_connect(rng, case, &r)?,
@@ -324,49 +325,8 @@ pub fn from_report(
     }
 }
 
-/// A report and the run it came from (for the errors).
-struct Report<'a>(&'a Value, Run);
-
-impl Report<'_> {
-    fn at(&self, pointer: &str) -> Result<&Value, String> {
-        self.0
-            .pointer(pointer)
-            .filter(|v| !v.is_null())
-            .ok_or_else(|| format!("the {:?} report has no {pointer}", self.1))
-    }
-
-    fn str(&self, pointer: &str) -> Result<String, String> {
-        self.at(pointer)?
-            .as_str()
-            .map(str::to_string)
-            .ok_or_else(|| format!("{pointer} of the {:?} report is not text", self.1))
-    }
-
-    fn u64(&self, pointer: &str) -> Result<u64, String> {
-        self.at(pointer)?
-            .as_u64()
-            .ok_or_else(|| format!("{pointer} of the {:?} report is not a count", self.1))
-    }
-
-    fn f64(&self, pointer: &str) -> Result<f64, String> {
-        self.at(pointer)?
-            .as_f64()
-            .ok_or_else(|| format!("{pointer} of the {:?} report is not a number", self.1))
-    }
-
-    fn list(&self, pointer: &str) -> Result<&Vec<Value>, String> {
-        self.at(pointer)?
-            .as_array()
-            .ok_or_else(|| format!("{pointer} of the {:?} report is not a list", self.1))
-    }
-}
-
-/// The same text in both languages (numbers, addresses).
-fn same(s: impl Into<String>) -> Text {
-    let s = s.into();
-    Text::new(s.clone(), s)
-}
-
+/// A question of this module: of its kind's topic, opening its run in the
+/// labs panel.
 fn question(
     id: &str,
     concepts: &[&str],
@@ -375,29 +335,9 @@ fn question(
     explanation: Text,
     panel: String,
 ) -> Question {
-    Question {
-        id: id.into(),
-        topic: kind_of(id).map_or(Topic::Lab, |k| k.topic),
-        concepts: concepts.iter().map(|c| (*c).to_string()).collect(),
-        prompt,
-        kind,
-        explanation,
-        panel: link(PanelId::Labs, panel),
-    }
-}
-
-/// Four options: the right one and the first three distractors that differ
-/// from it and from each other, in the order given, so the facts alone decide
-/// which options a question has (and its instance id); the seed decides only
-/// the order they are shown in.
-fn choice(rng: &mut ChaCha8Rng, right: Text, distractors: &[Text]) -> QuestionKind {
-    let mut kept: Vec<Text> = Vec::new();
-    for d in distractors {
-        if *d != right && !kept.contains(d) && kept.len() < 3 {
-            kept.push(d.clone());
-        }
-    }
-    shuffled_choice(rng, right, &kept, 4)
+    let topic = kind_of(id).map_or(Topic::Lab, |k| k.topic);
+    let panel = link(PanelId::Labs, panel);
+    report::question(id, topic, concepts, prompt, kind, explanation, panel)
 }
 
 // ---- concurrency ----------------------------------------------------------
@@ -450,7 +390,7 @@ fn waits_in_order(r: &Report) -> Result<Vec<f64>, String> {
 /// The wait of the `nth` client served, in steps of the service time: the
 /// fact the iterative question keys (public for the tests).
 pub fn nth_first_reply_ms(report: &Value, nth: u64, service_ms: u64) -> Option<u64> {
-    let r = Report(report, Run::Iterative);
+    let r = Report::new(report, format!("{:?}", Run::Iterative));
     let waits = waits_in_order(&r).ok()?;
     let i = usize::try_from(nth.checked_sub(1)?).ok()?;
     waits.get(i).map(|w| in_steps(*w, service_ms))
@@ -523,13 +463,13 @@ pub fn connects_at_once(report: &Value) -> Option<bool> {
 fn iterative_connect(rng: &mut ChaCha8Rng, case: &Case, r: &Report) -> Result<Question, String> {
     let t = r.u64("/service_ms")?;
     let n = case.clients;
-    let at_once = connects_at_once(r.0).ok_or("the report has no connect times")?;
+    let at_once = connects_at_once(r.value()).ok_or("the report has no connect times")?;
     let slowest = r
         .list("/clients")?
         .iter()
         .filter_map(|c| c.get("connect_ms").and_then(Value::as_f64))
         .fold(0.0, f64::max);
-    let peak = r.0.get("accept_queue_peak").and_then(Value::as_u64);
+    let peak = r.value().get("accept_queue_peak").and_then(Value::as_u64);
     let queued = text(
         "at once: the kernel completes the handshake and holds the connection in the accept queue",
         "立刻：内核完成握手，把连接放在 accept 队列里",
@@ -612,7 +552,7 @@ fn concurrent_first_reply(
     let n = case.clients;
     let model = r.str("/model")?;
     let seen = r.f64("/max_wait_ms")?;
-    let right = concurrent_max_wait(r.0).ok_or("the report has no max_wait_ms")?;
+    let right = concurrent_max_wait(r.value()).ok_or("the report has no max_wait_ms")?;
     let how = model_words(&model);
     let distractors: Vec<Text> = [0, t, (n - 1) * t, n * t]
         .into_iter()
@@ -696,7 +636,7 @@ fn transport_text(transport: &str) -> Text {
 
 fn dns_truncated(rng: &mut ChaCha8Rng, case: &Case, r: &Report) -> Result<Question, String> {
     let (name, transport) =
-        transport_after_tc(r.0).ok_or("the dns report has no truncated answer")?;
+        transport_after_tc(r.value()).ok_or("the dns report has no truncated answer")?;
     let fitted = r.u64("/answers_in_truncated")?;
     let full = queries(r)?
         .iter()
@@ -770,14 +710,14 @@ fn answer_text(rcode: &str, answers: &[String]) -> Text {
 }
 
 fn dns_answer(rng: &mut ChaCha8Rng, case: &Case, r: &Report) -> Result<Question, String> {
-    let (rcode, answers) = dns_first_answer(r.0, case.dns_name)
+    let (rcode, answers) = dns_first_answer(r.value(), case.dns_name)
         .ok_or_else(|| format!("the dns report has no answer for {}", case.dns_name))?;
     let origin = r.str("/zone_origin")?;
     let fqdn = format!("{}.{origin}", case.dns_name);
-    let www = dns_first_answer(r.0, "www")
+    let www = dns_first_answer(r.value(), "www")
         .map(|(_, a)| a)
         .unwrap_or_default();
-    let web = dns_first_answer(r.0, "web")
+    let web = dns_first_answer(r.value(), "web")
         .map(|(_, a)| a)
         .unwrap_or_default();
     let cname = format!("CNAME www.{origin}");
@@ -854,15 +794,16 @@ pub fn www_ttl_left(report: &Value) -> Option<u64> {
 }
 
 fn dns_cache_ttl(rng: &mut ChaCha8Rng, case: &Case, r: &Report) -> Result<Question, String> {
-    let (_, first) = dns_first_answer(r.0, "www").ok_or("the dns report has no www answer")?;
+    let (_, first) =
+        dns_first_answer(r.value(), "www").ok_or("the dns report has no www answer")?;
     let ttl = queries(r)?
         .iter()
         .find(|(n, t, _)| n.starts_with("www.") && *t == "A")
         .and_then(|(_, _, q)| q.get("ttl").and_then(Value::as_u64))
         .ok_or("the dns report has no TTL for www")?;
-    let left = www_ttl_left(r.0).ok_or("the dns report has no cache entry for www")?;
+    let left = www_ttl_left(r.value()).ok_or("the dns report has no cache entry for www")?;
     let waited = ttl.saturating_sub(left);
-    let (via, _) = repeated_www(r.0).ok_or("the dns report has no second www query")?;
+    let (via, _) = repeated_www(r.value()).ok_or("the dns report has no second www query")?;
     let secs = |n: u64| text(format!("{n} s"), format!("{n} 秒"));
     Ok(question(
         DNS_CACHE_TTL,
@@ -917,7 +858,7 @@ pub fn refreshed(report: &Value) -> Option<(String, u64, String)> {
 
 fn dns_expired(rng: &mut ChaCha8Rng, case: &Case, r: &Report) -> Result<Question, String> {
     let (name, ttl, transport) =
-        refreshed(r.0).ok_or("the dns report shows no expired answer asked again")?;
+        refreshed(r.value()).ok_or("the dns report shows no expired answer asked again")?;
     let again = text(
         format!(
             "the resolver asks the server again (over {})",
@@ -1010,8 +951,8 @@ fn framing_text(framing: &str) -> Text {
 fn http_framing(rng: &mut ChaCha8Rng, case: &Case, r: &Report) -> Result<Question, String> {
     let i = case.http_response;
     let path = r.str(&format!("/requests/{i}/path"))?;
-    let framing =
-        response_framing(r.0, i).ok_or_else(|| format!("the http report has no response {i}"))?;
+    let framing = response_framing(r.value(), i)
+        .ok_or_else(|| format!("the http report has no response {i}"))?;
     let bytes = r.u64(&format!("/responses/{i}/bytes"))?;
     Ok(question(
         HTTP_FRAMING,
@@ -1067,7 +1008,8 @@ pub fn root_content_length(report: &Value) -> Option<u64> {
 }
 
 fn http_content_length(rng: &mut ChaCha8Rng, case: &Case, r: &Report) -> Result<Question, String> {
-    let len = root_content_length(r.0).ok_or("the http report has no Content-Length for GET /")?;
+    let len =
+        root_content_length(r.value()).ok_or("the http report has no Content-Length for GET /")?;
     let body = r.str("/responses/0/body")?;
     let shown = body.strip_suffix("\\n").unwrap_or(&body);
     let bytes = |n: u64| text(format!("{n}"), format!("{n}"));
@@ -1155,7 +1097,7 @@ pub fn dora(report: &Value) -> Option<Vec<u64>> {
 }
 
 fn dhcp_order(rng: &mut ChaCha8Rng, case: &Case, r: &Report) -> Result<Question, String> {
-    let codes = dora(r.0).ok_or("the dhcp report has no dora")?;
+    let codes = dora(r.value()).ok_or("the dhcp report has no dora")?;
     if codes.len() < 2 {
         return Err("the dhcp report's exchange is too short".into());
     }
@@ -1206,7 +1148,7 @@ pub fn discover_addresses(report: &Value) -> Option<(String, String)> {
 }
 
 fn dhcp_discover(rng: &mut ChaCha8Rng, case: &Case, r: &Report) -> Result<Question, String> {
-    let (src, dst) = discover_addresses(r.0).ok_or("the dhcp report has no Discover")?;
+    let (src, dst) = discover_addresses(r.value()).ok_or("the dhcp report has no Discover")?;
     let server = r.str("/lease/server_id")?;
     let address = r.str("/lease/address")?;
     let pair = |a: &str, b: &str| same(format!("{a} → {b}"));
@@ -1250,7 +1192,7 @@ pub fn option53(report: &Value, i: usize) -> Option<(String, u64)> {
 }
 
 fn dhcp_option53(rng: &mut ChaCha8Rng, case: &Case, r: &Report) -> Result<Question, String> {
-    let (kind, code) = option53(r.0, case.dhcp_message)
+    let (kind, code) = option53(r.value(), case.dhcp_message)
         .ok_or_else(|| format!("the dhcp report has no message {}", case.dhcp_message))?;
     let n = |v: u64| same(v.to_string());
     Ok(question(
@@ -1288,7 +1230,7 @@ pub fn lease_times(report: &Value) -> Option<(u64, u64, u64)> {
 }
 
 fn dhcp_renew(rng: &mut ChaCha8Rng, case: &Case, r: &Report) -> Result<Question, String> {
-    let (lease, t1, t2) = lease_times(r.0).ok_or("the dhcp report has no lease times")?;
+    let (lease, t1, t2) = lease_times(r.value()).ok_or("the dhcp report has no lease times")?;
     let address = r.str("/lease/address")?;
     let secs = |n: u64| text(format!("after {n} s"), format!("{n} 秒之后"));
     Ok(question(

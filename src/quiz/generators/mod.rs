@@ -8,6 +8,7 @@ pub mod labrun;
 pub mod net;
 mod osi;
 mod ports;
+mod report;
 pub mod subnet;
 pub mod tcp;
 

@@ -1,7 +1,8 @@
 //! Questions from the virtual network's real outcomes (issue 16): every fact
 //! a question asks about — which IP A ARPed for, the TTL that arrived at C,
 //! how many fragments reached C, the next hop after a more specific route,
-//! what TCP and UDP did over the lossy link — is read from the JSON report of
+//! what TCP and UDP did over the lossy link, what A sent while C's window
+//! was zero — is read from the JSON report of
 //! an experiment that ran on this machine's kernel ([`crate::vnet`]), never
 //! written down here. Without user namespaces there is no run, so there are
 //! no questions: [`offer`] says why ([`Skipped`]).
@@ -16,7 +17,8 @@ use std::path::Path;
 use rand_chacha::ChaCha8Rng;
 use serde_json::Value;
 
-use super::{link, shuffled_choice, text};
+use super::report::{self, Report, choice, same};
+use super::{link, text};
 use crate::i18n::Text;
 use crate::lesson::{PanelId, Question, QuestionKind, Topic};
 use crate::net::impaired::Chance;
@@ -34,6 +36,7 @@ pub const PMTU_SEGMENT: &str = "gen.net.pmtu-segment";
 pub const TCP_DELIVERED: &str = "gen.net.tcp-delivered";
 pub const TCP_RETRANSMITTED: &str = "gen.net.tcp-retransmitted";
 pub const UDP_LOST: &str = "gen.net.udp-lost";
+pub const ZERO_WINDOW_SENDER: &str = "gen.net.zero-window-sender";
 pub const DHCP_FLOODED: &str = "gen.net.dhcp-flooded";
 
 /// Every id a question of this module carries.
@@ -49,6 +52,7 @@ pub const IDS: &[&str] = &[
     TCP_DELIVERED,
     TCP_RETRANSMITTED,
     UDP_LOST,
+    ZERO_WINDOW_SENDER,
     DHCP_FLOODED,
 ];
 
@@ -60,6 +64,7 @@ pub const EXPERIMENTS: &[&str] = &[
     "routing",
     "mtu",
     "tcp-loss",
+    "zero-window",
     "dhcp",
 ];
 
@@ -130,7 +135,7 @@ pub fn from_report(
     experiment: &str,
     report: &Value,
 ) -> Result<Vec<Question>, String> {
-    let r = Report(report, experiment);
+    let r = Report::new(report, experiment);
     match experiment {
         "arp-same-lan" => Ok(vec![
             arp_target_same_lan(rng, &r)?,
@@ -145,61 +150,14 @@ pub fn from_report(
             tcp_retransmitted(&r)?,
             udp_lost(rng, &r)?,
         ]),
+        "zero-window" => Ok(vec![zero_window_sender(rng, &r)?]),
         "dhcp" => Ok(vec![dhcp_flooded(rng, &r)?]),
         other => Err(format!("no questions come from the experiment {other}")),
     }
 }
 
-/// A report and its experiment's name (for the errors).
-struct Report<'a>(&'a Value, &'a str);
-
-impl Report<'_> {
-    fn at(&self, pointer: &str) -> Result<&Value, String> {
-        self.0
-            .pointer(pointer)
-            .filter(|v| !v.is_null())
-            .ok_or_else(|| format!("the {} report has no {pointer}", self.1))
-    }
-
-    fn str(&self, pointer: &str) -> Result<String, String> {
-        self.at(pointer)?
-            .as_str()
-            .map(str::to_string)
-            .ok_or_else(|| format!("{pointer} of the {} report is not text", self.1))
-    }
-
-    fn u64(&self, pointer: &str) -> Result<u64, String> {
-        self.at(pointer)?
-            .as_u64()
-            .ok_or_else(|| format!("{pointer} of the {} report is not a count", self.1))
-    }
-
-    fn f64(&self, pointer: &str) -> Result<f64, String> {
-        self.at(pointer)?
-            .as_f64()
-            .ok_or_else(|| format!("{pointer} of the {} report is not a number", self.1))
-    }
-
-    fn bool(&self, pointer: &str) -> Result<bool, String> {
-        self.at(pointer)?
-            .as_bool()
-            .ok_or_else(|| format!("{pointer} of the {} report is not true/false", self.1))
-    }
-
-    fn len(&self, pointer: &str) -> Result<usize, String> {
-        self.at(pointer)?
-            .as_array()
-            .map(Vec::len)
-            .ok_or_else(|| format!("{pointer} of the {} report is not a list", self.1))
-    }
-}
-
-/// The same text in both languages (addresses, numbers).
-fn same(s: impl Into<String>) -> Text {
-    let s = s.into();
-    Text::new(s.clone(), s)
-}
-
+/// A question of this module: of the lab topic, opening its run in the LAN
+/// panel.
 fn question(
     id: &str,
     concepts: &[&str],
@@ -208,29 +166,8 @@ fn question(
     explanation: Text,
     panel: Option<&str>,
 ) -> Question {
-    Question {
-        id: id.into(),
-        topic: Topic::Lab,
-        concepts: concepts.iter().map(|c| (*c).to_string()).collect(),
-        prompt,
-        kind,
-        explanation,
-        panel: panel.and_then(|arg| link(PanelId::Lan, arg)),
-    }
-}
-
-/// Four options: the right one and the first three distractors that differ
-/// from it and from each other, in the order given, so the facts alone decide
-/// which options a question has (and its instance id); the seed decides only
-/// the order they are shown in.
-fn choice(rng: &mut ChaCha8Rng, right: Text, distractors: &[Text]) -> QuestionKind {
-    let mut kept: Vec<Text> = Vec::new();
-    for d in distractors {
-        if *d != right && !kept.contains(d) && kept.len() < 3 {
-            kept.push(d.clone());
-        }
-    }
-    shuffled_choice(rng, right, &kept, 4)
+    let panel = panel.and_then(|arg| link(PanelId::Lan, arg));
+    report::question(id, Topic::Lab, concepts, prompt, kind, explanation, panel)
 }
 
 /// A choice among IP addresses, the right one from the report.
@@ -674,12 +611,138 @@ fn udp_lost(rng: &mut ChaCha8Rng, r: &Report) -> Result<Question, String> {
     ))
 }
 
+/// The zero-window probes of the run, in both languages: how many, when
+/// (after the window closed, then the gaps between them), how C answered.
+fn probe_words(r: &Report, probes: u64, answered: u64) -> Result<(String, String), String> {
+    if probes == 0 {
+        return Ok((
+            "A sent no zero-window probe.".into(),
+            "A 没有发零窗口探测。".into(),
+        ));
+    }
+    let first = r.f64("/first_probe_after_ms")?;
+    let gaps: Vec<String> = r
+        .list("/probe_gaps_ms")?
+        .iter()
+        .filter_map(Value::as_f64)
+        .map(|g| g.to_string())
+        .collect();
+    let (en_gaps, zh_gaps) = if gaps.is_empty() {
+        (String::new(), String::new())
+    } else {
+        (
+            format!(", then {} ms apart", gaps.join(" and ")),
+            format!("，之后相隔 {} 毫秒", gaps.join("、")),
+        )
+    };
+    Ok((
+        format!(
+            "A's persist timer sent {probes} zero-window probes (empty, one byte below the next sequence number), the first {first} ms after the window closed{en_gaps}; C answered {answered} of them with window 0."
+        ),
+        format!(
+            "A 的坚持计时器发出 {probes} 个零窗口探测（空报文段，序号比下一个序号小 1），第一个在窗口关闭 {first} 毫秒之后{zh_gaps}；C 对其中 {answered} 个回答窗口为 0。"
+        ),
+    ))
+}
+
+/// What A does once C's window is zero, as the capture at A shows it.
+fn zero_window_sender(rng: &mut ChaCha8Rng, r: &Report) -> Result<Question, String> {
+    let buffer = r.u64("/receiver_buffer")?;
+    let sent = r.u64("/bytes_sent")?;
+    let delivered = r.u64("/bytes_delivered")?;
+    let intact = r.bool("/intact")?;
+    let windows: Vec<u64> = r
+        .list("/windows_advertised")?
+        .iter()
+        .filter_map(|w| w["window"].as_u64())
+        .collect();
+    // The window C advertised when A stopped: the smallest of the run.
+    let (Some(&first), Some(&lowest)) = (windows.first(), windows.iter().min()) else {
+        return Err("the zero-window report has no advertised window".into());
+    };
+    if lowest > 0 {
+        return Err(format!(
+            "in the zero-window report C's window never closed (at least {lowest} bytes)"
+        ));
+    }
+    let zero_at = r.f64("/zero_window_at_ms")?;
+    let data_while_zero = r.u64("/data_segments_while_zero")?;
+    let probes = r.u64("/probes")?;
+    let answered = r.u64("/probes_answered_with_zero")?;
+    let (en_probes, zh_probes) = probe_words(r, probes, answered)?;
+    let read_at = r.f64("/receiver_read_at_ms")?;
+    let reopened = windows.last().copied().unwrap_or(0);
+    let after = r.u64("/data_segments_after_update")?;
+    let probing = text(
+        format!(
+            "C advertises a window of {lowest}; A sends no more data, only small zero-window probes"
+        ),
+        format!("C 通告的窗口为 {lowest}；A 不再发送数据，只发很小的零窗口探测"),
+    );
+    let silent = text(
+        format!("C advertises a window of {lowest}; A sends nothing at all until C's window opens"),
+        format!("C 通告的窗口为 {lowest}；在 C 的窗口打开之前，A 什么也不发"),
+    );
+    let keeps = text(
+        "A keeps sending data; C's kernel drops what does not fit in its buffer",
+        "A 继续发送数据；C 的内核丢弃缓冲区放不下的部分",
+    );
+    let reset = text(
+        "the connection is reset: C's buffer overflowed",
+        "连接被重置：C 的缓冲区溢出了",
+    );
+    let resend = text(
+        "A retransmits its unacknowledged data after each timeout, as after a loss",
+        "A 像丢包时那样，每次超时后重传未被确认的数据",
+    );
+    let right = match (data_while_zero, probes) {
+        (0, 0) => silent.clone(),
+        (0, _) => probing.clone(),
+        _ => keeps.clone(),
+    };
+    let (en_data, zh_data) = if data_while_zero == 0 {
+        (
+            "A sent no data".to_string(),
+            "A 一个数据报文段也没有发".to_string(),
+        )
+    } else {
+        (
+            format!("A still sent {data_while_zero} data segments"),
+            format!("A 仍然发了 {data_while_zero} 个数据报文段"),
+        )
+    };
+    let (en_intact, zh_intact) = if intact && delivered == sent {
+        (", intact", "，完好无损")
+    } else {
+        ("", "")
+    };
+    Ok(question(
+        ZERO_WINDOW_SENDER,
+        &["tcp.flow-control"],
+        text(
+            format!(
+                "In nettutor's virtual network, C accepts A's TCP connection with a {buffer}-byte receive buffer, and C's application reads nothing; A writes {sent} bytes. Once C's buffer is full, what does the capture at A show?"
+            ),
+            format!(
+                "在 nettutor 的虚拟网络里，C 以 {buffer} 字节的接收缓冲区接受 A 的 TCP 连接，C 上的应用程序什么也不读；A 写入 {sent} 字节。C 的缓冲区满了以后，A 上的抓包显示什么？"
+            ),
+        ),
+        choice(rng, right, &[probing, silent, keeps, reset, resend]),
+        text(
+            format!(
+                "C's advertised window fell from {first} bytes to {lowest} at {zero_at} ms, and {en_data} while it stayed {lowest}. {en_probes} Without probes a lost window update would leave both sides waiting forever. When C read (at {read_at} ms) its window update to {reopened} bytes restarted the flow: {after} more data segments, and C read {delivered} of {sent} bytes{en_intact}."
+            ),
+            format!(
+                "C 通告的窗口从 {first} 字节降到 {lowest}（{zero_at} 毫秒时），窗口为 {lowest} 期间，{zh_data}。{zh_probes}没有探测的话，一个丢失的窗口更新就会让双方永远等下去。C 开始读取时（{read_at} 毫秒），它的窗口更新（{reopened} 字节）让数据流重新开始：又发了 {after} 个数据报文段，C 读到了 {sent} 字节中的 {delivered} 字节{zh_intact}。"
+            ),
+        ),
+        Some("experiment=zero-window"),
+    ))
+}
+
 fn dhcp_flooded(rng: &mut ChaCha8Rng, r: &Report) -> Result<Question, String> {
     let codes = |pointer: &str| -> Result<Vec<u64>, String> {
-        r.at(pointer)?
-            .as_array()
-            .map(|a| a.iter().filter_map(Value::as_u64).collect())
-            .ok_or_else(|| format!("{pointer} of the {} report is not a list", r.1))
+        Ok(r.list(pointer)?.iter().filter_map(Value::as_u64).collect())
     };
     let at_b = codes("/seen_at_b")?;
     let dora = codes("/dora")?;

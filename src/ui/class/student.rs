@@ -10,6 +10,7 @@
 //! reconnecting thread) and wakes on its own only once a second while a
 //! question's countdown runs.
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
@@ -60,6 +61,12 @@ pub struct StudentState {
     pub end: Option<(usize, usize)>,
     /// The connection is lost and being resumed.
     pub reconnecting: bool,
+    /// The answers the host has from this student, by position (it said
+    /// `accepted`, or refused one as `answered`): a question sent again on a
+    /// resume is shown answered from its first frame, never offered again.
+    pub answered: BTreeMap<usize, String>,
+    /// The question on screen was answered before the connection dropped.
+    pub answered_before: bool,
 }
 
 /// What a key asks the loop to do.
@@ -87,7 +94,43 @@ impl StudentState {
             note: None,
             end: None,
             reconnecting: false,
+            answered: BTreeMap::new(),
+            answered_before: false,
         }
+    }
+
+    /// The connection is lost: the screen says so and takes no answer until
+    /// [`StudentState::resumed`].
+    pub fn lost(&mut self) {
+        self.reconnecting = true;
+    }
+
+    /// The connection is back (the host resumed this student). Returns the
+    /// answer sent before the drop that the host has not confirmed, to send
+    /// again: the host takes it if it never got it, or refuses it as
+    /// `answered` (the first answer counts), so it is never lost nor counted
+    /// twice.
+    pub fn resumed(&mut self, token: &str) -> Option<ClientMsg> {
+        self.reconnecting = false;
+        let position = self.question.as_ref()?.position;
+        let answer = self.sent.clone()?;
+        (!self.answered.contains_key(&position)).then(|| ClientMsg::Answer {
+            token: token.to_string(),
+            position,
+            answer,
+        })
+    }
+
+    /// The host has `answer` (as sent) for the question on screen at `position`.
+    fn taken(&mut self, position: usize, answer: String) {
+        self.answered
+            .entry(position)
+            .or_insert_with(|| answer.clone());
+        if self.received.is_none() {
+            self.received = Some(answer);
+        }
+        self.sent = None;
+        self.note = None;
     }
 
     /// The open question's position, while this student can still answer it.
@@ -124,8 +167,17 @@ impl StudentState {
                     self.received = None;
                     self.reveal = None;
                     self.closed = false;
+                    self.sent = None;
                 }
-                self.sent = None;
+                // The open question again (a resume): one the host has stays
+                // answered; one sent and not confirmed stays on its way (sent
+                // again on the resume) — neither is offered for a second send.
+                let before = self.answered.get(&v.position).cloned();
+                self.answered_before = before.is_some();
+                if let Some(answer) = before {
+                    self.received.get_or_insert(answer);
+                    self.sent = None;
+                }
                 self.note = None;
                 self.question = Some(v);
                 self.asked_at = Some(now);
@@ -136,8 +188,8 @@ impl StudentState {
                     .as_ref()
                     .is_some_and(|q| q.position == position)
                 {
-                    self.received = Some(self.sent.take().unwrap_or_else(|| self.input.clone()));
-                    self.note = None;
+                    let answer = self.sent.clone().unwrap_or_else(|| self.input.clone());
+                    self.taken(position, answer);
                 }
             }
             HostMsg::Rejected {
@@ -163,7 +215,8 @@ impl StudentState {
                         self.note = Some(t(lang, "class.join.closed").to_string());
                     }
                     Rejection::Answered => {
-                        self.received = Some(sent.unwrap_or_default());
+                        let answer = sent.unwrap_or_else(|| self.input.trim().to_string());
+                        self.taken(position, answer);
                     }
                     Rejection::Token => {
                         self.note = Some(t(lang, "class.join.token").to_string());
@@ -394,6 +447,13 @@ fn question(s: &StudentState, q: &QuestionView, max: usize, ctx: &RenderCtx) -> 
         lines.extend(para(t(lang, "class.student.waiting"), theme.muted, max));
     } else if let Some(a) = &s.received {
         lines.push(given(a));
+        if s.answered_before {
+            lines.extend(para(
+                t(lang, "class.student.answered_before"),
+                theme.muted,
+                max,
+            ));
+        }
         let key = if s.exam {
             "class.student.received_exam"
         } else {
@@ -595,8 +655,7 @@ pub fn run(
                     if state.end.is_some() {
                         continue;
                     }
-                    state.reconnecting = true;
-                    state.sent = None;
+                    state.lost();
                     let tx = tx.clone();
                     let (addr, code, name, token) = (
                         rejoin.addr,
@@ -629,8 +688,10 @@ pub fn run(
                     });
                 }
                 Wake::Back(conn) => {
-                    state.reconnecting = false;
                     writer = conn.try_clone()?;
+                    if let Some(again) = state.resumed(&welcome.token) {
+                        let _ = writer.send(&again);
+                    }
                     generation += 1;
                     reader(conn, generation, tx.clone());
                 }

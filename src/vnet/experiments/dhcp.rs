@@ -17,7 +17,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr, SocketAddrV4, UdpSocket};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use dhcproto::v4::{DhcpOption, Flags, Message, MessageType, Opcode, OptionCode};
+use dhcproto::v4::{DhcpOption, Message, MessageType, OptionCode};
 use netlink_packet_route::RouteNetlinkMessage;
 use netlink_packet_route::address::{AddressAttribute, AddressMessage};
 use serde_json::{Value, json};
@@ -125,24 +125,6 @@ fn serve(sock: &UdpSocket, stop: &AtomicBool) -> Result<u32, VnetError> {
     Ok(answered)
 }
 
-/// A client message: BOOTREQUEST, the broadcast flag (no address yet to take
-/// a unicast), option 53 and the parameters it asks for (1, 3, 6).
-fn client_message(xid: u32, chaddr: &[u8; 6], kind: MessageType) -> Message {
-    let mut msg = Message::default();
-    msg.set_opcode(Opcode::BootRequest)
-        .set_xid(xid)
-        .set_chaddr(chaddr)
-        .set_flags(Flags::default().set_broadcast());
-    let opts = msg.opts_mut();
-    opts.insert(DhcpOption::MessageType(kind));
-    opts.insert(DhcpOption::ParameterRequestList(vec![
-        OptionCode::SubnetMask,
-        OptionCode::Router,
-        OptionCode::DomainNameServer,
-    ]));
-    msg
-}
-
 /// Waits (at most `wait`) for the server's answer to `xid` of one of `kinds`.
 fn wait_reply(
     sock: &UdpSocket,
@@ -156,9 +138,7 @@ fn wait_reply(
         match sock.recv(&mut buf) {
             Ok(n) => {
                 if let Some(msg) = lab::decode(&buf[..n])
-                    && msg.xid() == xid
-                    && msg.opcode() == Opcode::BootReply
-                    && msg.opts().msg_type().is_some_and(|k| kinds.contains(&k))
+                    && lab::answers(&msg, xid, kinds)
                 {
                     return Ok(Some(msg));
                 }
@@ -187,14 +167,19 @@ fn dora(sock: &UdpSocket, chaddr: &[u8; 6]) -> Result<Dora, VnetError> {
     let mut offer = None;
     let mut sent = 0;
     while offer.is_none() && sent < DISCOVERS {
-        send(&client_message(xid, chaddr, MessageType::Discover))?;
+        send(&lab::client_message(
+            xid,
+            chaddr,
+            MessageType::Discover,
+            true,
+        ))?;
         sent += 1;
         offer = wait_reply(sock, xid, &[MessageType::Offer], OFFER_WAIT)?;
     }
     let Some(offer) = offer else {
         return Err(no_answer("DHCPOFFER", OFFER_WAIT * DISCOVERS));
     };
-    let mut request = client_message(xid, chaddr, MessageType::Request);
+    let mut request = lab::client_message(xid, chaddr, MessageType::Request, true);
     let opts = request.opts_mut();
     opts.insert(DhcpOption::RequestedIpAddress(offer.yiaddr()));
     if let Some(DhcpOption::ServerIdentifier(id)) = offer.opts().get(OptionCode::ServerIdentifier) {
