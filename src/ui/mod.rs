@@ -321,7 +321,13 @@ static SCREEN: std::sync::Mutex<bool> = std::sync::Mutex::new(false);
 
 /// The tutor's way to the screen: standard output, until the panic hook has
 /// given the terminal back; after that whatever the app still draws is dropped.
-pub(crate) struct ScreenOut(Stdout);
+/// Buffered whole: ratatui flushes once per frame, so a frame reaches the
+/// terminal in one write, not torn into the line buffer's ~1 KiB pieces
+/// (which a slow link, or a capture taken meanwhile, shows half drawn).
+pub(crate) struct ScreenOut(io::BufWriter<Stdout>);
+
+/// Enough for a full 300×100 frame of styled cells in one write.
+const SCREEN_BUFFER: usize = 256 * 1024;
 
 impl io::Write for ScreenOut {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
@@ -386,7 +392,14 @@ impl TerminalGuard {
             restore_terminal();
             return Err(e).context("cannot set up the terminal");
         }
-        let terminal = match Terminal::new(CrosstermBackend::new(ScreenOut(io::stdout()))) {
+        // Starts crossterm's event source now, before the first frame: it is
+        // what catches SIGWINCH, so a resize while the first frame is drawn
+        // still arrives as an event (else it is lost until the first read).
+        // Whatever it reads stays queued for the input thread.
+        let _ = event::poll(Duration::ZERO);
+        let terminal = match Terminal::new(CrosstermBackend::new(ScreenOut(
+            io::BufWriter::with_capacity(SCREEN_BUFFER, io::stdout()),
+        ))) {
             Ok(t) => t,
             Err(e) => {
                 restore_terminal();
