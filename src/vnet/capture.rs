@@ -3,12 +3,27 @@
 //! sees the frames the interface sends and receives. Each frame carries the
 //! kernel's receive timestamp (`SO_TIMESTAMPNS`), so frames from several
 //! points merge in the order they crossed the wires. The sockets queue frames
-//! while an experiment runs; [`Taps::drain`] reads them afterwards, without
-//! blocking.
+//! while an experiment runs; [`Taps::poll`] reads them without blocking, and
+//! [`Taps::finish`] returns them all, oldest first.
+//!
+//! On a network with a [`FrameSink`] (the lab process's: see
+//! [`super::proto::Reply::Frames`]) a thread streams the frames as they are
+//! captured: it blocks in `poll` on the points and a control pipe — idle, it
+//! costs nothing — reads what they queued, hands the new frames to the sink,
+//! then lets [`COALESCE`] pass before it looks again, so a transfer's
+//! thousands of frames make tens of batches, not thousands. Every frame
+//! reaches the sink once, before [`Taps::finish`] returns, in the order the
+//! taps collected them: sorted by timestamp, the batches together are the
+//! list `finish` returns.
 
 use std::io::IoSliceMut;
-use std::os::fd::{AsRawFd as _, OwnedFd};
+use std::os::fd::{AsFd as _, AsRawFd as _, OwnedFd};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
+
+use nix::fcntl::OFlag;
+use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 
 use nix::sys::socket::{
     self, AddressFamily, ControlMessageOwned, LinkAddr, MsgFlags, SockFlag, SockType, sockopt,
@@ -23,8 +38,14 @@ use super::topology::End;
 const PACKET_OUTGOING: u8 = 4;
 /// Larger than any frame of the lab (MTU 1500 plus the Ethernet header).
 const MAX_FRAME: usize = 65_536;
-/// At most this many frames are kept per point: an experiment sends dozens.
+/// At most this many frames are read from a point at a time.
 const MAX_FRAMES: usize = 4096;
+/// After handing a batch to the sink, the streaming thread waits this long
+/// before it reads again (frames queue in the meantime).
+pub const COALESCE: Duration = Duration::from_millis(20);
+
+/// Where streamed frames go, a batch at a time (see [`Taps`]).
+pub type FrameSink = Arc<dyn Fn(Vec<Frame>) + Send + Sync>;
 
 /// One frame as a capture point saw it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,7 +65,12 @@ mod hex_bytes {
     use serde::{Deserialize, Deserializer, Serializer, de::Error as _};
 
     pub fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
-        let text: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        let mut text = String::with_capacity(bytes.len() * 2);
+        for b in bytes {
+            text.push(char::from(DIGITS[usize::from(b >> 4)]));
+            text.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+        }
         s.serialize_str(&text)
     }
 
@@ -70,11 +96,35 @@ struct Tap {
     socket: OwnedFd,
 }
 
+/// What the points have captured so far.
+#[derive(Default)]
+struct Collected {
+    /// In the order they were read (point by point, read by read).
+    frames: Vec<Frame>,
+    /// How many of them have gone to the sink.
+    streamed: usize,
+}
+
+type Shared = Arc<Mutex<Collected>>;
+
+fn lock(shared: &Shared) -> std::sync::MutexGuard<'_, Collected> {
+    shared.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
 /// The capture points of one experiment.
 #[derive(Default)]
 pub struct Taps {
-    taps: Vec<Tap>,
-    frames: Vec<Frame>,
+    taps: Arc<Vec<Tap>>,
+    collected: Shared,
+    sink: Option<FrameSink>,
+    streamer: Option<Streamer>,
+}
+
+/// The thread streaming frames to the sink, and its control pipe (a byte:
+/// "frames were read, look"; closed: stop).
+struct Streamer {
+    control: Option<OwnedFd>,
+    thread: Option<JoinHandle<()>>,
 }
 
 /// Keeps the kernel's packet timestamps on for the life of the lab process.
@@ -154,35 +204,42 @@ fn kernel(what: &'static str) -> impl Fn(nix::Error) -> VnetError {
 }
 
 impl Taps {
-    /// Starts capturing on every interface of `points`.
+    /// Starts capturing on every interface of `points`; on a network with a
+    /// [`Network::frames_to`], streaming too.
     pub fn open(net: &Network, points: &[End]) -> Result<Taps, VnetError> {
-        let mut taps = Taps::default();
+        let mut taps = Vec::with_capacity(points.len());
         for &at in points {
-            taps.taps.push(open_tap(net, at)?);
+            taps.push(open_tap(net, at)?);
+        }
+        let mut taps = Taps {
+            taps: Arc::new(taps),
+            collected: Shared::default(),
+            sink: net.frames_to.clone(),
+            streamer: None,
+        };
+        if let Some(sink) = &taps.sink {
+            taps.streamer = Some(Streamer::start(
+                Arc::clone(&taps.taps),
+                Arc::clone(&taps.collected),
+                Arc::clone(sink),
+            )?);
         }
         Ok(taps)
     }
 
     /// Reads what the points have queued (never blocks).
     pub fn poll(&mut self) {
-        let new: Vec<Frame> = self.taps.iter().flat_map(drain_tap).collect();
-        self.frames.extend(new);
+        if collect(&self.taps, &self.collected) > 0
+            && let Some(streamer) = &self.streamer
+        {
+            streamer.nudge();
+        }
     }
 
     /// Waits until a frame matching `pick` has been captured, at most
     /// `timeout`; whether it was.
     pub fn wait_for(&mut self, pick: impl Fn(&Frame) -> bool, timeout: Duration) -> bool {
-        let deadline = Instant::now() + timeout;
-        loop {
-            self.poll();
-            if self.frames.iter().any(&pick) {
-                return true;
-            }
-            if Instant::now() >= deadline {
-                return false;
-            }
-            std::thread::sleep(Duration::from_millis(1));
-        }
+        self.wait_for_count(pick, 1, timeout)
     }
 
     /// Waits until `n` frames matching `pick` have been captured, at most
@@ -196,7 +253,13 @@ impl Taps {
         let deadline = Instant::now() + timeout;
         loop {
             self.poll();
-            if self.frames.iter().filter(|f| pick(f)).count() >= n {
+            if lock(&self.collected)
+                .frames
+                .iter()
+                .filter(|f| pick(f))
+                .count()
+                >= n
+            {
                 return true;
             }
             if Instant::now() >= deadline {
@@ -208,19 +271,34 @@ impl Taps {
 
     /// The kernel timestamp of the first frame captured so far matching `pick`.
     pub fn first_ts(&self, pick: impl Fn(&Frame) -> bool) -> Option<u64> {
-        self.frames
+        lock(&self.collected)
+            .frames
             .iter()
             .filter(|f| pick(f))
             .map(|f| f.ts_ns)
             .min()
     }
 
-    /// Every frame captured at every point, oldest first.
+    /// Every frame captured at every point, oldest first; the ones not
+    /// streamed yet go to the sink before this returns.
     pub fn finish(mut self) -> Vec<Frame> {
-        self.poll();
-        let mut frames = std::mem::take(&mut self.frames);
+        self.stop_streaming();
+        collect(&self.taps, &self.collected);
+        if let Some(sink) = &self.sink {
+            let new = unstreamed(&self.collected);
+            if !new.is_empty() {
+                sink(new);
+            }
+        }
+        let mut frames = std::mem::take(&mut lock(&self.collected).frames);
         frames.sort_by_key(|f| f.ts_ns);
         frames
+    }
+
+    fn stop_streaming(&mut self) {
+        if let Some(mut streamer) = self.streamer.take() {
+            streamer.stop();
+        }
     }
 }
 
@@ -228,12 +306,142 @@ impl Drop for Taps {
     /// Closing a packet socket waits for an RCU grace period (15–25 ms here):
     /// the sockets are closed in parallel, one thread each, so the waits overlap.
     fn drop(&mut self) {
-        let taps = std::mem::take(&mut self.taps);
+        self.stop_streaming();
+        let Ok(taps) = Arc::try_unwrap(std::mem::take(&mut self.taps)) else {
+            return;
+        };
         std::thread::scope(|scope| {
             for tap in taps {
                 scope.spawn(move || drop(tap));
             }
         });
+    }
+}
+
+/// Reads every point's queue into `collected`; how many frames it read.
+fn collect(taps: &[Tap], collected: &Shared) -> usize {
+    let mut c = lock(collected);
+    let before = c.frames.len();
+    for tap in taps {
+        drain_tap(tap, &mut c.frames);
+    }
+    c.frames.len() - before
+}
+
+/// The frames collected since the last call, marked streamed.
+fn unstreamed(collected: &Shared) -> Vec<Frame> {
+    let mut c = lock(collected);
+    let new = c.frames.get(c.streamed..).unwrap_or_default().to_vec();
+    c.streamed = c.frames.len();
+    new
+}
+
+impl Streamer {
+    fn start(
+        taps: Arc<Vec<Tap>>,
+        collected: Shared,
+        sink: FrameSink,
+    ) -> Result<Streamer, VnetError> {
+        let (control_rx, control_tx) =
+            nix::unistd::pipe2(OFlag::O_CLOEXEC | OFlag::O_NONBLOCK).map_err(kernel("pipe"))?;
+        let thread = std::thread::Builder::new()
+            .name("vnet-frames".into())
+            .spawn(move || stream(&taps, &collected, &control_rx, &*sink))
+            .map_err(|source| VnetError::Kernel {
+                what: "frame streaming thread",
+                source,
+            })?;
+        Ok(Streamer {
+            control: Some(control_tx),
+            thread: Some(thread),
+        })
+    }
+
+    /// Frames were read by the experiment: the thread is to look (a full
+    /// pipe means it has been told already).
+    fn nudge(&self) {
+        if let Some(control) = &self.control {
+            let _ = nix::unistd::write(control, b"n");
+        }
+    }
+
+    /// Closes the control pipe and waits for the thread.
+    fn stop(&mut self) {
+        self.control = None;
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl Drop for Streamer {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// The streaming thread: hands what was collected to the sink, waits
+/// [`COALESCE`], again; with nothing new, blocks (no timeout) until a point
+/// has a frame or the control pipe speaks. Ends when the pipe closes.
+fn stream(
+    taps: &[Tap],
+    collected: &Shared,
+    control: &OwnedFd,
+    sink: &(dyn Fn(Vec<Frame>) + Send + Sync),
+) {
+    loop {
+        collect(taps, collected);
+        let new = unstreamed(collected);
+        let open = if new.is_empty() {
+            wait(taps, control, PollTimeout::NONE)
+        } else {
+            sink(new);
+            let until = Instant::now() + COALESCE;
+            loop {
+                let left = until.saturating_duration_since(Instant::now());
+                if left.is_zero() {
+                    break true;
+                }
+                let ms = u16::try_from(left.as_millis().max(1)).unwrap_or(u16::MAX);
+                if !wait(&[], control, PollTimeout::from(ms)) {
+                    break false;
+                }
+            }
+        };
+        if !open {
+            return;
+        }
+    }
+}
+
+/// Waits until one of `taps` has a frame, the control pipe speaks or
+/// `timeout` passes; false once the pipe is closed (or poll fails).
+fn wait(taps: &[Tap], control: &OwnedFd, timeout: PollTimeout) -> bool {
+    let mut fds: Vec<PollFd> = taps
+        .iter()
+        .map(|t| PollFd::new(t.socket.as_fd(), PollFlags::POLLIN))
+        .collect();
+    fds.push(PollFd::new(control.as_fd(), PollFlags::POLLIN));
+    match poll(&mut fds, timeout) {
+        Ok(_) | Err(nix::errno::Errno::EINTR) => {}
+        Err(_) => return false,
+    }
+    if fds
+        .last()
+        .and_then(PollFd::revents)
+        .is_none_or(|r| r.is_empty())
+    {
+        return true;
+    }
+    let mut buf = [0u8; 64];
+    loop {
+        match nix::unistd::read(control, &mut buf) {
+            Ok(0) => return false,
+            Ok(_) => {}
+            Err(nix::errno::Errno::EAGAIN) => return true,
+            Err(nix::errno::Errno::EINTR) => {}
+            Err(_) => return false,
+        }
     }
 }
 
@@ -285,10 +493,10 @@ pub fn packet_socket(net: &Network, at: End) -> Result<OwnedFd, VnetError> {
     Ok(socket)
 }
 
-fn drain_tap(tap: &Tap) -> Vec<Frame> {
-    let mut frames = Vec::new();
+/// Reads what `tap` has queued (at most [`MAX_FRAMES`]) onto `frames`.
+fn drain_tap(tap: &Tap, frames: &mut Vec<Frame>) {
     let mut buf = vec![0u8; MAX_FRAME];
-    while frames.len() < MAX_FRAMES {
+    for _ in 0..MAX_FRAMES {
         let mut cmsg = nix::cmsg_space!(nix::sys::time::TimeSpec);
         let (bytes, outgoing, ts_ns) = {
             let mut iov = [IoSliceMut::new(&mut buf)];
@@ -320,5 +528,4 @@ fn drain_tap(tap: &Tap) -> Vec<Frame> {
             data: buf.get(..bytes).unwrap_or_default().to_vec(),
         });
     }
-    frames
 }

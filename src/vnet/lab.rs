@@ -16,6 +16,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use super::VnetError;
+use super::capture::Frame;
 use super::child::PARENT_ENV;
 use super::proto::{Outcome, Params, Reply, Request};
 use super::watch::KernelEvent;
@@ -28,6 +29,15 @@ const READY_TIMEOUT: Duration = Duration::from_secs(20);
 const RUN_TIMEOUT: Duration = Duration::from_secs(60);
 /// How often [`Lab::run_until`] asks whether to stop.
 const STOP_POLL: Duration = Duration::from_millis(50);
+
+/// What arrives while an experiment runs (see [`Lab::run_watching`]).
+#[derive(Debug, Clone, Copy)]
+pub enum Live<'a> {
+    /// A change of kernel state ([`Reply::Event`]).
+    Event(&'a KernelEvent),
+    /// Frames just captured ([`Reply::Frames`]), in the order read.
+    Frames(&'a [Frame]),
+}
 
 /// A running lab process.
 pub struct Lab {
@@ -103,7 +113,11 @@ impl Lab {
                 return Err(VnetError::NoUserNamespaces { remedy, errno });
             }
             Reply::Failed { message } => return Err(VnetError::Child(message)),
-            Reply::Outcome(_) | Reply::Event(_) | Reply::Held { .. } | Reply::Released { .. } => {
+            Reply::Outcome(_)
+            | Reply::Event(_)
+            | Reply::Frames { .. }
+            | Reply::Held { .. }
+            | Reply::Released { .. } => {
                 return Err(VnetError::Child("unexpected reply before ready".into()));
             }
         }
@@ -151,16 +165,16 @@ impl Lab {
         self.run_watching(experiment, params, |_| {})
     }
 
-    /// [`Lab::run_with`], handing each kernel change to `on_event` the moment
-    /// it arrives (the LAN panel shows them as they happen); the outcome
-    /// carries them all too.
+    /// [`Lab::run_with`], handing each kernel change and each batch of
+    /// captured frames to `on_live` the moment it arrives (the LAN panel shows
+    /// them as they happen); the outcome carries them all too.
     pub fn run_watching(
         &mut self,
         experiment: &str,
         params: Params,
-        on_event: impl FnMut(&KernelEvent),
+        on_live: impl FnMut(Live<'_>),
     ) -> Result<Outcome, VnetError> {
-        self.run_until(experiment, params, on_event, &|| false)?
+        self.run_until(experiment, params, on_live, &|| false)?
             .ok_or(VnetError::Timeout)
     }
 
@@ -171,7 +185,7 @@ impl Lab {
         &mut self,
         experiment: &str,
         params: Params,
-        mut on_event: impl FnMut(&KernelEvent),
+        mut on_live: impl FnMut(Live<'_>),
         stop: &dyn Fn() -> bool,
     ) -> Result<Option<Outcome>, VnetError> {
         self.send(&Request::Run {
@@ -187,9 +201,10 @@ impl Lab {
             let left = deadline.saturating_duration_since(Instant::now());
             match self.reply(left.min(STOP_POLL)) {
                 Ok(Reply::Event(event)) => {
-                    on_event(&event);
+                    on_live(Live::Event(&event));
                     events.push(*event);
                 }
+                Ok(Reply::Frames { frames }) => on_live(Live::Frames(&frames)),
                 Ok(Reply::Outcome(outcome)) => {
                     let mut outcome = *outcome;
                     outcome.events = events;

@@ -39,7 +39,7 @@ pub mod text;
 pub mod topology;
 pub mod watch;
 
-pub use lab::Lab;
+pub use lab::{Lab, Live};
 pub use proto::Outcome;
 
 /// Why the lab could not do what was asked.

@@ -16,6 +16,7 @@ use netlink_packet_route::route::{
 use netlink_packet_route::{AddressFamily, RouteNetlinkMessage};
 
 use super::VnetError;
+use super::capture::FrameSink;
 use super::ns::{self, Netns};
 use super::rtnl::Rtnl;
 use super::state;
@@ -44,6 +45,10 @@ pub struct Network {
     /// of [`Network::complete`]).
     pub setup: Duration,
     started: Instant,
+    /// Where the capture points of an experiment on this network stream
+    /// their frames while it runs (the lab process: to the tutor); none
+    /// outside it.
+    pub frames_to: Option<FrameSink>,
 }
 
 fn io_err(what: &'static str) -> impl Fn(io::Error) -> VnetError {
@@ -102,6 +107,7 @@ impl Network {
             hosts,
             setup: Duration::ZERO,
             started,
+            frames_to: None,
         })
     }
 

@@ -7,9 +7,18 @@
 //! tutor → {"request":"run","experiment":"arp-same-lan"}
 //! child → {"reply":"event","host":"A","change":"neighbour",…}  (as the kernel
 //!         changes: ARP cache, bridge MAC table, routes, links; any number)
+//! child → {"reply":"frames","frames":[{"point":"A:eth0","ts_ns":…,"outgoing":true,
+//!         "data":"ffff…"},…]}  (as the capture points read them, batches
+//!         `capture::COALESCE` apart; any number, interleaved with events)
 //! child → {"reply":"outcome", …}   or {"reply":"failed","message":"…"}
 //! tutor → {"request":"shutdown"}   (or closes stdin)  → the child exits
 //! ```
+//!
+//! Every frame a run captures is in one of its batches, all before its
+//! outcome, and the outcome still carries them all (`frames`, sorted by kernel timestamp): the batches,
+//! put together and sorted the same way, are that list. Each line is written
+//! whole under the stdout lock (the watcher's thread and the streaming thread
+//! write between the main thread's lines).
 //!
 //! Hidden, for a test only (the tutor never sends it): `{"request":"hold",
 //! "experiment":…,"seconds":…}` builds that experiment's network and keeps it,
@@ -103,6 +112,11 @@ pub enum Reply {
     },
     /// A change of kernel state inside the lab, sent the moment it is read.
     Event(Box<KernelEvent>),
+    /// Frames the capture points read while the experiment runs, in the
+    /// order they were read.
+    Frames {
+        frames: Vec<Frame>,
+    },
     Outcome(Box<Outcome>),
     Failed {
         message: String,

@@ -8,7 +8,7 @@
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
-use nettutor::vnet::Lab;
+use nettutor::vnet::{Lab, Live};
 use serde_json::Value;
 
 use super::vnet_lab::{ONE_LAB, run};
@@ -279,7 +279,8 @@ fn events_stream_while_the_run_goes_and_the_watcher_leaves_no_thread_or_descript
         let mut most_threads = 0;
         let mut most_fds = 0;
         let outcome = lab
-            .run_watching("arp-same-lan", Default::default(), |event| {
+            .run_watching("arp-same-lan", Default::default(), |live| {
+                let Live::Event(event) = live else { return };
                 // Read while the lab runs: the watcher's thread and sockets exist.
                 let (threads, fds) = threads_and_fds(pid);
                 most_threads = most_threads.max(threads);
