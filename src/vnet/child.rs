@@ -51,17 +51,18 @@ pub fn serve() -> u8 {
     // Frames stamped as they cross the wires, from the first experiment's
     // first frame on (see `Stamping`); without it stamps may lag, no more.
     let _stamping = super::capture::Stamping::on().ok();
-    if !say(&Reply::Ready) {
-        return 1;
-    }
     // Requests read from a buffer of our own, so that a hold can tell a
     // request already buffered from one still to come (and wait for that
     // with a bound, in `poll`) — without a thread: the idle lab process stays
-    // single-threaded.
+    // single-threaded. Made before "ready": the descriptors a test sees
+    // then are all the idle process has.
     let Ok(stdin) = std::io::stdin().as_fd().try_clone_to_owned() else {
         return 1;
     };
     let mut input = BufReader::new(File::from(stdin));
+    if !say(&Reply::Ready) {
+        return 1;
+    }
     loop {
         let mut line = String::new();
         if !matches!(input.read_line(&mut line), Ok(n) if n > 0) {
