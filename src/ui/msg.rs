@@ -74,6 +74,9 @@ pub enum Job {
     HandshakeCaptured(RealCaptured),
     /// A scenario ran in the virtual network (LAN / ARP panel).
     LanReal(crate::ui::lan::real::LanRealRun),
+    /// The running scenario has streamed frames or kernel changes into the
+    /// panel's queue (`LiveRun::queue`).
+    LanLive,
 }
 
 impl From<crate::ui::lan::real::LanRealRun> for Job {

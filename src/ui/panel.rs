@@ -8,7 +8,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use super::keymap::Binding;
 use super::msg::{AppEvent, Job, Msg, Nav, Screen};
@@ -53,6 +53,40 @@ impl JobSink {
     /// has gone (the worker should stop).
     pub fn send(&self, job: impl Into<Job>) -> bool {
         self.tx.send(AppEvent::Job(self.screen, job.into())).is_ok()
+    }
+}
+
+/// What a worker produces faster than the UI draws: queued here, and only
+/// the first item after each drain wakes the panel (the caller sends the
+/// wake-up when [`WakeQueue::push`] says so). So a burst costs one redraw,
+/// no item waits without a wake-up on its way, and an idle worker costs
+/// nothing.
+#[derive(Debug)]
+pub struct WakeQueue<T>(Arc<Mutex<Vec<T>>>);
+
+impl<T> Default for WakeQueue<T> {
+    fn default() -> Self {
+        WakeQueue(Arc::default())
+    }
+}
+
+impl<T> Clone for WakeQueue<T> {
+    fn clone(&self) -> Self {
+        WakeQueue(Arc::clone(&self.0))
+    }
+}
+
+impl<T> WakeQueue<T> {
+    /// Queues `item`; true when the queue was empty (wake the panel).
+    pub fn push(&self, item: T) -> bool {
+        let mut items = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        items.push(item);
+        items.len() == 1
+    }
+
+    /// Takes what was queued since the last call.
+    pub fn take(&self) -> Vec<T> {
+        std::mem::take(&mut *self.0.lock().unwrap_or_else(PoisonError::into_inner))
     }
 }
 

@@ -14,6 +14,7 @@ mod frames;
 mod handout;
 mod hangup;
 mod labs;
+mod lan_live;
 mod lessons;
 mod paste;
 mod present;

@@ -11,7 +11,7 @@ use ratatui::buffer::Buffer;
 use nettutor::i18n::Lang;
 use nettutor::net::arp::LanScenario;
 use nettutor::net::pcap::read_pcap;
-use nettutor::ui::app::{AppEvent, Nav, Screen};
+use nettutor::ui::app::{Nav, Screen};
 use nettutor::ui::lan::real::{LanRealRun, RealLanError};
 use nettutor::ui::lan::{LanMsg, LanPanel};
 use nettutor::ui::panel::Panel;
@@ -344,13 +344,7 @@ fn r_runs_the_scenario_in_the_virtual_network_of_this_kernel() {
     panel.nav(Nav::Down, &mut c);
     panel.nav(Nav::Enter, &mut c);
     assert!(panel.real_running());
-    let event = rx.recv_timeout(std::time::Duration::from_secs(90)).unwrap();
-    let AppEvent::Job(Screen::Lan, job) = event else {
-        panic!("unexpected event");
-    };
-    let nettutor::ui::msg::Job::LanReal(run) = job else {
-        panic!("not the LAN panel's result");
-    };
+    let (run, listed_live) = super::lan_live::until_finished(&mut panel, &rx, &mut c);
     if let Err(RealLanError::NoNamespaces { .. }) = &run.0 {
         common::skip_here(
             "r_runs_the_scenario_in_the_virtual_network_of_this_kernel",
@@ -358,9 +352,12 @@ fn r_runs_the_scenario_in_the_virtual_network_of_this_kernel() {
         );
         return;
     }
+    // Streamed as captured: the frames were listed before the outcome came.
+    assert!(listed_live >= 1, "nothing listed while it ran");
     panel.show_real(run, &mut c);
     assert!(!panel.real_running());
     let real = panel.real.as_ref().expect("a real run");
+    assert!(listed_live <= real.frames.len());
     let kinds: Vec<String> = real
         .frames
         .iter()
@@ -512,10 +509,7 @@ fn a_lesson_link_with_experiment_runs_it_and_lists_its_frames_and_facts() {
     panel.open(&arg, &mut c);
     panel.nav(Nav::Enter, &mut c);
     assert!(panel.real_running(), "Enter runs it, with no question");
-    let event = rx.recv_timeout(std::time::Duration::from_secs(90)).unwrap();
-    let AppEvent::Job(Screen::Lan, nettutor::ui::msg::Job::LanReal(run)) = event else {
-        panic!("unexpected event");
-    };
+    let (run, _) = super::lan_live::until_finished(&mut panel, &rx, &mut c);
     if let Err(RealLanError::NoNamespaces { .. }) = &run.0 {
         common::skip_here(test, "no user namespaces and not root");
         return;

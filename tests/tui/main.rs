@@ -19,6 +19,7 @@ mod keys;
 mod labs_fixtures;
 mod labs_live;
 mod labs_pictures;
+mod lan_live;
 mod lan_loss;
 mod lan_real;
 mod present;

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use super::run::LabRun;
-use super::worker::{PanelSink, Queue, take};
+use super::worker::{PanelSink, Queue};
 use crate::lab::session::{BYE, DuplexSession};
 use crate::lab::{LabName, Side, Transport, conversation_report};
 use crate::ui::panel::JobSink;
@@ -88,7 +88,7 @@ impl LiveSession {
     }
 
     pub fn drain(&self) -> Vec<crate::lab::LabEvent> {
-        take(&self.queue)
+        self.queue.take()
     }
 
     pub fn is_finished(&self) -> bool {

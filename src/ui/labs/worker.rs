@@ -5,11 +5,10 @@
 //! lab that reports 10,000 datagrams costs as many redraws as the UI can manage,
 //! not 10,000, and no event waits in the queue without a wake-up on its way.
 
-use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
 use crate::lab::{LabEvent, LabHandle, LabParams, LabSink, spawn_lab};
-use crate::ui::panel::JobSink;
+use crate::ui::panel::{JobSink, WakeQueue};
 
 /// The payload a lab worker sends through the app's channel: "run `run` has new
 /// events in its queue".
@@ -19,7 +18,7 @@ pub struct LabWake {
     pub run: u64,
 }
 
-pub(super) type Queue = Arc<Mutex<Vec<LabEvent>>>;
+pub(super) type Queue = WakeQueue<LabEvent>;
 
 /// A [`LabSink`] over the app's [`JobSink`].
 pub(super) struct PanelSink {
@@ -31,32 +30,21 @@ pub(super) struct PanelSink {
 impl PanelSink {
     /// A sink for run `run` and the queue it fills.
     pub(super) fn new(jobs: JobSink, run: u64) -> (PanelSink, Queue) {
-        let queue: Queue = Arc::default();
+        let queue = Queue::default();
         (
             PanelSink {
                 jobs,
                 run,
-                queue: Arc::clone(&queue),
+                queue: queue.clone(),
             },
             queue,
         )
     }
 }
 
-/// Takes the events queued so far.
-pub(super) fn take(queue: &Queue) -> Vec<LabEvent> {
-    std::mem::take(&mut *queue.lock().unwrap_or_else(PoisonError::into_inner))
-}
-
 impl LabSink for PanelSink {
     fn event(&self, ev: LabEvent) {
-        let was_empty = {
-            let mut queue = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
-            let was_empty = queue.is_empty();
-            queue.push(ev);
-            was_empty
-        };
-        if was_empty {
+        if self.queue.push(ev) {
             // The app may be gone (quitting): the lab stops on its cancel token.
             let _ = self.jobs.send(LabWake { run: self.run });
         }
@@ -95,7 +83,7 @@ impl LabWorker {
 
     /// The events that arrived since the last call.
     pub fn drain(&self) -> Vec<LabEvent> {
-        take(&self.queue)
+        self.queue.take()
     }
 
     /// Milliseconds since the start as of `now` (the app's clock).
@@ -143,7 +131,7 @@ mod tests {
             });
         }
         assert_eq!(rx.try_iter().count(), 1, "one wake-up for the whole burst");
-        assert_eq!(take(&queue).len(), 1000, "no event lost");
+        assert_eq!(queue.take().len(), 1000, "no event lost");
         sink.event(LabEvent::Progress { done: 1, total: 2 });
         let wakes: Vec<_> = rx.try_iter().collect();
         assert_eq!(

@@ -344,15 +344,23 @@ impl LanPanel {
         let width = usize::from(area.width);
         let key = format!("net.{}.title", run.experiment);
         let title = t(lang, &key);
-        let head = tf(
-            lang,
-            "lan.real.title",
-            &[
-                ("experiment", title),
-                ("n", &(self.real_cursor + 1).to_string()),
-                ("m", &run.frames.len().to_string()),
-            ],
-        );
+        let head = if run.running {
+            tf(
+                lang,
+                "lan.real.live-title",
+                &[("experiment", title), ("n", &run.frames.len().to_string())],
+            )
+        } else {
+            tf(
+                lang,
+                "lan.real.title",
+                &[
+                    ("experiment", title),
+                    ("n", &(self.real_cursor + 1).to_string()),
+                    ("m", &run.frames.len().to_string()),
+                ],
+            )
+        };
         buf.set_stringn(
             area.x,
             area.y,
@@ -385,14 +393,31 @@ impl LanPanel {
                 ("ipv6", &run.ipv6_frames.to_string()),
             ],
         );
-        left.extend(wrap(
-            &[plain(timing)],
-            lw,
-            ("", Style::default()),
-            ("", Style::default()),
-        ));
+        if !run.running {
+            left.extend(wrap(
+                &[plain(timing)],
+                lw,
+                ("", Style::default()),
+                ("", Style::default()),
+            ));
+        }
         left.push(Line::default());
-        for (i, frame) in run.frames.iter().enumerate() {
+        // As many frames as half the height holds, the selected one among them.
+        let rows = usize::from(area.height / 2).max(3);
+        let shown = frame_window(run.frames.len(), self.real_cursor, rows);
+        if shown.start > 0 {
+            left.push(Line::styled(
+                tf(lang, "lan.real.earlier", &[("n", &shown.start.to_string())]),
+                ctx.theme.muted,
+            ));
+        }
+        for (i, frame) in run
+            .frames
+            .iter()
+            .enumerate()
+            .take(shown.end)
+            .skip(shown.start)
+        {
             let mark = if i == self.real_cursor { "▸" } else { " " };
             let ms = format!("{:.3}", frame.at_us as f64 / 1000.0);
             let row = format!("{mark}{ms:>8} ms  {}", real::summary(&frame.seen, lang));
@@ -420,7 +445,7 @@ impl LanPanel {
         } else {
             width
         };
-        if let Some(predicted) = self.prediction {
+        if let Some(predicted) = self.prediction.filter(|_| !run.running) {
             let right = real::observed_choice(run) == Some(predicted);
             let style = if right { ctx.theme.good } else { ctx.theme.bad };
             tables.extend(wrap(
@@ -435,7 +460,20 @@ impl LanPanel {
             t(lang, "lan.real.facts").to_string(),
             ctx.theme.bold,
         ));
-        for fact in real::facts(run, lang) {
+        if run.running {
+            tables.extend(wrap(
+                &[(t(lang, "lan.real.live-facts").to_string(), ctx.theme.muted)],
+                tw,
+                ("", Style::default()),
+                ("", Style::default()),
+            ));
+        }
+        let facts = if run.running {
+            Vec::new()
+        } else {
+            real::facts(run, lang)
+        };
+        for fact in facts {
             tables.extend(wrap(
                 &[(fact, ctx.theme.base)],
                 tw,
@@ -478,6 +516,17 @@ impl LanPanel {
             }
         }
     }
+}
+
+/// Which of `len` frames a list of `rows` lines shows: all when they fit;
+/// else a window holding `cursor`, the line it loses to "… n earlier" counted.
+fn frame_window(len: usize, cursor: usize, rows: usize) -> std::ops::Range<usize> {
+    if len <= rows {
+        return 0..len;
+    }
+    let rows = rows.saturating_sub(1).max(1);
+    let start = (cursor + 1).saturating_sub(rows).min(len - rows);
+    start..start + rows
 }
 
 /// A's ARP cache, the switch's MAC table and the routing tables at the frame

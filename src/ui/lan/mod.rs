@@ -22,7 +22,7 @@ pub mod loss;
 pub mod predict;
 pub mod real;
 
-use real::{LanRealRun, RealRun};
+use real::{LanRealRun, LiveRun, RealRun};
 
 /// Ticks (of the app's 50 ms timer) between steps while playing.
 const TICKS_PER_STEP: u32 = 30;
@@ -47,6 +47,8 @@ pub struct LanPanel {
     pub export_dir: Option<PathBuf>,
     /// Real mode (`r`): the scenario as the virtual network ran it.
     pub real: Option<RealRun>,
+    /// Real mode while the run goes: frames and tables as they stream in.
+    pub live: Option<LiveRun>,
     pub real_cursor: usize,
     /// The worker running the virtual network, until its result arrives.
     real_job: Option<std::thread::JoinHandle<()>>,
@@ -164,6 +166,7 @@ impl Default for LanPanel {
             lan: Lan::default(),
             export_dir: None,
             real: None,
+            live: None,
             real_cursor: 0,
             real_job: None,
             lab_exe: None,
@@ -217,6 +220,13 @@ impl LanPanel {
         &self.lan
     }
 
+    /// Real mode's run on screen: the finished one, or the one streaming in.
+    pub fn real_shown(&self) -> Option<&RealRun> {
+        self.real
+            .as_ref()
+            .or_else(|| self.live.as_ref().map(|live| &live.view))
+    }
+
     fn refresh_inspector(&mut self) {
         let frame = match (&self.loss, &self.real) {
             (Some(view), _) => view
@@ -224,8 +234,10 @@ impl LanPanel {
                 .as_ref()
                 .and_then(|run| run.rows.get(view.cursor))
                 .map(|row| row.data.clone()),
-            (None, Some(run)) => run.frames.get(self.real_cursor).map(|f| f.data.clone()),
-            (None, None) => self.steps.get(self.cursor).and_then(|s| s.frame.clone()),
+            (None, _) => match self.real_shown() {
+                Some(run) => run.frames.get(self.real_cursor).map(|f| f.data.clone()),
+                None => self.steps.get(self.cursor).and_then(|s| s.frame.clone()),
+            },
         };
         self.inspector.show_frame(frame.as_deref());
     }
@@ -279,11 +291,17 @@ impl LanPanel {
         let experiment = self
             .experiment
             .unwrap_or_else(|| real::experiment_of(self.scenario));
+        let live = LiveRun::new(experiment);
         self.real_job = Some(real::spawn(
             self.lab_exe.clone(),
             experiment,
+            crate::vnet::proto::Params::default(),
+            real::live_to_sink(ctx.jobs.clone(), live.queue.clone()),
             real::to_sink(ctx.jobs.clone()),
         ));
+        self.live = Some(live);
+        self.real_cursor = 0;
+        self.refresh_inspector();
     }
 
     /// `t`: the loss view, or back to what was on screen.
@@ -307,19 +325,19 @@ impl LanPanel {
         }
         view.take_answers();
         ctx.say(crate::i18n::t(ctx.lang, "lan.loss.running"));
-        self.real_job = Some(real::spawn_with(
+        self.real_job = Some(real::spawn(
             self.lab_exe.clone(),
             loss::EXPERIMENT,
             view.knobs.params(),
+            |_| {},
             real::to_sink(ctx.jobs.clone()),
         ));
     }
 
-    /// A lesson's experiment, waiting for `r` or Enter (not run yet, or
-    /// running).
+    /// A lesson's experiment, waiting for `r` or Enter (not run yet).
     pub fn armed(&self) -> Option<&'static str> {
         self.experiment
-            .filter(|_| self.real.is_none() && self.loss.is_none())
+            .filter(|_| self.real_shown().is_none() && self.loss.is_none())
     }
 
     /// Whether a real run is under way.
@@ -333,6 +351,13 @@ impl LanPanel {
             // The worker has sent its result; joining returns at once.
             let _ = job.join();
         }
+        // Where the student was looking while it ran, unless that was the
+        // newest frame: then from the first, as a finished run opens.
+        let kept = self
+            .live
+            .take()
+            .filter(|live| !live.follow)
+            .map(|_| self.real_cursor);
         match run.0 {
             Ok(outcome) if outcome.experiment == loss::EXPERIMENT => {
                 let view = self.loss.get_or_insert_with(loss::LossView::default);
@@ -344,14 +369,31 @@ impl LanPanel {
                 self.refresh_inspector();
             }
             Ok(outcome) => {
-                self.real = Some(RealRun::from_outcome(&outcome));
-                self.real_cursor = 0;
+                let run = RealRun::from_outcome(&outcome);
+                self.real_cursor = kept.unwrap_or(0).min(run.frames.len().saturating_sub(1));
+                self.real = Some(run);
                 self.playing = false;
                 ctx.status = None;
                 self.refresh_inspector();
             }
-            Err(e) => ctx.say(e.message(ctx.lang)),
+            Err(e) => {
+                ctx.say(e.message(ctx.lang));
+                self.refresh_inspector();
+            }
         }
+    }
+
+    /// What the running experiment has streamed since the last wake-up: the
+    /// frames and tables on screen grow, the cursor stays on the newest
+    /// frame unless the student moved it.
+    pub fn absorb_live(&mut self) {
+        let Some(live) = &mut self.live else { return };
+        let items = live.queue.take();
+        live.absorb(items);
+        if live.follow {
+            self.real_cursor = live.view.frames.len().saturating_sub(1);
+        }
+        self.refresh_inspector();
     }
 
     /// Steps in the mode on screen: captured frames, or the simulated story.
@@ -359,8 +401,7 @@ impl LanPanel {
         if let Some(view) = &self.loss {
             return view.run.as_ref().map_or(0, |r| r.rows.len());
         }
-        self.real
-            .as_ref()
+        self.real_shown()
             .map_or(self.steps.len(), |r| r.frames.len())
     }
 
@@ -368,7 +409,7 @@ impl LanPanel {
         if let Some(view) = &self.loss {
             return view.cursor;
         }
-        if self.real.is_some() {
+        if self.real_shown().is_some() {
             self.real_cursor
         } else {
             self.cursor
@@ -392,8 +433,13 @@ impl LanPanel {
         let cursor = cursor.min(self.len().saturating_sub(1));
         if let Some(view) = &mut self.loss {
             view.cursor = cursor;
-        } else if self.real.is_some() {
+        } else if self.real_shown().is_some() {
             self.real_cursor = cursor;
+            // Back on the newest frame (End, or → to it): follow again.
+            let last = self.len().saturating_sub(1);
+            if let Some(live) = &mut self.live {
+                live.follow = cursor == last;
+            }
         } else {
             self.cursor = cursor;
         }
@@ -419,7 +465,7 @@ impl LanPanel {
             );
             return export_pcap(self.export_dir.as_deref(), &stem, &run.stamped_frames());
         }
-        if let Some(run) = &self.real {
+        if let Some(run) = self.real_shown() {
             let stem = match self.experiment {
                 Some(name) => format!("nettutor-{name}"),
                 None => format!("nettutor-arp-real-{}", self.scenario.name()),
@@ -588,7 +634,7 @@ impl Panel for LanPanel {
             }
             return;
         }
-        match &self.real {
+        match self.real_shown() {
             Some(run) if area.height >= 8 && area.width >= 40 => {
                 self.draw_real(run, area, buf, ctx);
             }
@@ -598,8 +644,10 @@ impl Panel for LanPanel {
     }
 
     fn job(&mut self, job: crate::ui::msg::Job, ctx: &mut Ctx) {
-        if let crate::ui::msg::Job::LanReal(run) = job {
-            self.show_real(run, ctx);
+        match job {
+            crate::ui::msg::Job::LanReal(run) => self.show_real(run, ctx),
+            crate::ui::msg::Job::LanLive => self.absorb_live(),
+            _ => {}
         }
     }
 

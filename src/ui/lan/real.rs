@@ -16,11 +16,12 @@ use serde_json::Value;
 
 use crate::i18n::{Lang, t, tf};
 use crate::net::arp::LanScenario;
+use crate::ui::panel::WakeQueue;
 use crate::vnet::capture::Frame;
 use crate::vnet::frames::{Seen, Upper, dissect};
 use crate::vnet::proto::Params;
 use crate::vnet::watch::{Change, KernelEvent, Phase};
-use crate::vnet::{Lab, Outcome, VnetError};
+use crate::vnet::{Lab, Live, Outcome, VnetError};
 
 /// The experiment of `nettutor net run` that plays a scenario for real.
 pub fn experiment_of(scenario: LanScenario) -> &'static str {
@@ -140,11 +141,27 @@ pub struct RealRun {
     pub setup_ms: f64,
     pub run_ms: f64,
     pub teardown_ms: f64,
+    /// Still running: what has been streamed so far ([`LiveRun`]), no report
+    /// and no timings yet.
+    pub running: bool,
 }
 
 impl RealRun {
     pub fn from_outcome(outcome: &Outcome) -> RealRun {
-        let mut all: Vec<&Frame> = outcome.frames.iter().collect();
+        let ms = |us: u64| us as f64 / 1000.0;
+        RealRun {
+            report: outcome.report.clone(),
+            setup_ms: ms(outcome.setup_us),
+            run_ms: ms(outcome.run_us),
+            teardown_ms: ms(outcome.teardown_us),
+            ..RealRun::captured(&outcome.experiment, &outcome.frames, &outcome.events)
+        }
+    }
+
+    /// The frames and the kernel's changes of a run, finished or not (no
+    /// report, no timings).
+    fn captured(experiment: &str, frames: &[Frame], events: &[KernelEvent]) -> RealRun {
+        let mut all: Vec<&Frame> = frames.iter().collect();
         all.sort_by_key(|f| f.ts_ns);
         let mut frames: Vec<RealFrame> = Vec::new();
         let mut ipv6: Vec<(u64, &[u8])> = Vec::new();
@@ -191,17 +208,17 @@ impl RealRun {
                     .unwrap_or(POINT_ORDER.len())
             });
         }
-        let ms = |us: u64| us as f64 / 1000.0;
-        let changes = place_changes(&outcome.events, &frames);
+        let changes = place_changes(events, &frames);
         RealRun {
-            experiment: outcome.experiment.clone(),
+            experiment: experiment.to_string(),
             frames,
             ipv6_frames: ipv6.len(),
-            report: outcome.report.clone(),
+            report: Value::Null,
             changes,
-            setup_ms: ms(outcome.setup_us),
-            run_ms: ms(outcome.run_us),
-            teardown_ms: ms(outcome.teardown_us),
+            setup_ms: 0.0,
+            run_ms: 0.0,
+            teardown_ms: 0.0,
+            running: false,
         }
     }
 
@@ -211,6 +228,72 @@ impl RealRun {
             .iter()
             .map(|f| (Duration::from_nanos(f.ts_ns), f.data.clone()))
             .collect()
+    }
+}
+
+/// One thing a running experiment streamed ([`crate::vnet::Live`], owned).
+#[derive(Debug, Clone, PartialEq)]
+pub enum LiveItem {
+    Event(KernelEvent),
+    Frames(Vec<Frame>),
+}
+
+impl From<Live<'_>> for LiveItem {
+    fn from(live: Live<'_>) -> LiveItem {
+        match live {
+            Live::Event(event) => LiveItem::Event(event.clone()),
+            Live::Frames(frames) => LiveItem::Frames(frames.to_vec()),
+        }
+    }
+}
+
+/// A real run while it runs: what has been streamed so far and the view of
+/// it, built as the finished run's is ([`RealRun`]: each frame once, the
+/// changes placed among them, the tables by [`RealRun::tables_at`]).
+#[derive(Debug)]
+pub struct LiveRun {
+    frames: Vec<Frame>,
+    events: Vec<KernelEvent>,
+    /// The run so far ([`RealRun::running`]).
+    pub view: RealRun,
+    /// The cursor follows the newest frame (until the student moves it).
+    pub follow: bool,
+    /// Where the worker queues what arrives ([`to_sink`]).
+    pub queue: WakeQueue<LiveItem>,
+}
+
+impl LiveRun {
+    pub fn new(experiment: &str) -> LiveRun {
+        LiveRun {
+            frames: Vec::new(),
+            events: Vec::new(),
+            view: RealRun {
+                running: true,
+                ..RealRun::captured(experiment, &[], &[])
+            },
+            follow: true,
+            queue: WakeQueue::default(),
+        }
+    }
+
+    /// Takes in what arrived (in arrival order) and rebuilds the view.
+    pub fn absorb(&mut self, items: impl IntoIterator<Item = LiveItem>) {
+        for item in items {
+            match item {
+                LiveItem::Event(event) => self.events.push(event),
+                LiveItem::Frames(frames) => self.frames.extend(frames),
+            }
+        }
+        self.view = RealRun {
+            running: true,
+            ..RealRun::captured(&self.view.experiment, &self.frames, &self.events)
+        };
+    }
+
+    /// Frames captured so far, at every point (a frame the bridge forwarded
+    /// counts at each port; the view lists it once).
+    pub fn captured(&self) -> usize {
+        self.frames.len()
     }
 }
 
@@ -699,27 +782,20 @@ impl RealLanError {
 #[derive(Debug)]
 pub struct LanRealRun(pub Result<Box<Outcome>, RealLanError>);
 
-/// Runs `experiment` in a fresh virtual network on a worker thread and sends
-/// the result through `done`. The lab process is started from that thread,
-/// which outlives it (it shuts the lab down before it ends), so the lab's
+/// Runs `experiment` with its knobs in a fresh virtual network on a worker
+/// thread: what it streams goes to `on_live` as it arrives, the result
+/// through `done`. The lab process is started from that thread, which
+/// outlives it (it shuts the lab down before it ends), so the lab's
 /// parent-death signal cannot fire early; every wait in [`Lab`] is bounded.
 pub fn spawn(
     exe: Option<PathBuf>,
     experiment: &'static str,
-    done: impl FnOnce(LanRealRun) + Send + 'static,
-) -> std::thread::JoinHandle<()> {
-    spawn_with(exe, experiment, Params::default(), done)
-}
-
-/// [`spawn`] with the experiment's knobs set (the loss view's loss and seed).
-pub fn spawn_with(
-    exe: Option<PathBuf>,
-    experiment: &'static str,
     params: Params,
+    on_live: impl FnMut(LiveItem) + Send + 'static,
     done: impl FnOnce(LanRealRun) + Send + 'static,
 ) -> std::thread::JoinHandle<()> {
     std::thread::spawn(move || {
-        let result = run(exe, experiment, params);
+        let result = run(exe, experiment, params, on_live);
         done(LanRealRun(result));
     })
 }
@@ -728,6 +804,7 @@ fn run(
     exe: Option<PathBuf>,
     experiment: &str,
     params: Params,
+    mut on_live: impl FnMut(LiveItem),
 ) -> Result<Box<Outcome>, RealLanError> {
     let started = match exe {
         Some(exe) => Lab::start_from(&exe),
@@ -738,7 +815,7 @@ fn run(
         other => RealLanError::Failed(other.to_string()),
     })?;
     let outcome = lab
-        .run_with(experiment, params)
+        .run_watching(experiment, params, |live| on_live(live.into()))
         .map_err(|e| RealLanError::Failed(e.to_string()))?;
     let _ = lab.shutdown();
     Ok(Box::new(outcome))
@@ -748,5 +825,19 @@ fn run(
 pub fn to_sink(sink: crate::ui::panel::JobSink) -> impl FnOnce(LanRealRun) + Send + 'static {
     move |run| {
         sink.send(run);
+    }
+}
+
+/// Queues what a run streams on `queue`, waking the panel
+/// ([`crate::ui::msg::Job::LanLive`]) once per drain: a burst of frames costs
+/// one redraw, and nothing arriving costs nothing.
+pub fn live_to_sink(
+    sink: crate::ui::panel::JobSink,
+    queue: WakeQueue<LiveItem>,
+) -> impl FnMut(LiveItem) + Send + 'static {
+    move |item| {
+        if queue.push(item) {
+            sink.send(crate::ui::msg::Job::LanLive);
+        }
     }
 }
