@@ -3,10 +3,14 @@
 //! dies (`PR_SET_PDEATHSIG`). It answers [`Request`]s line by line until
 //! stdin closes or a `shutdown` arrives; every namespace it made dies with it.
 
-use std::io::{BufRead as _, Write as _};
-use std::time::Instant;
+use std::fs::File;
+use std::io::{BufRead as _, BufReader, Write as _};
+use std::os::fd::AsFd as _;
+use std::time::{Duration, Instant};
 
-use super::proto::{Outcome, Params, Reply, Request};
+use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+
+use super::proto::{HOLD_LIMIT, HeldNamespace, Outcome, Params, Reply, Request};
 use super::watch::{KernelEvent, Watcher};
 use super::{VnetError, check, experiments, network::Network, ns};
 
@@ -47,11 +51,23 @@ pub fn serve() -> u8 {
     // Frames stamped as they cross the wires, from the first experiment's
     // first frame on (see `Stamping`); without it stamps may lag, no more.
     let _stamping = super::capture::Stamping::on().ok();
+    // Requests read from a buffer of our own, so that a hold can tell a
+    // request already buffered from one still to come (and wait for that
+    // with a bound, in `poll`) — without a thread: the idle lab process stays
+    // single-threaded. Made before "ready": the descriptors a test sees
+    // then are all the idle process has.
+    let Ok(stdin) = std::io::stdin().as_fd().try_clone_to_owned() else {
+        return 1;
+    };
+    let mut input = BufReader::new(File::from(stdin));
     if !say(&Reply::Ready) {
         return 1;
     }
-    for line in std::io::stdin().lock().lines() {
-        let Ok(line) = line else { break };
+    loop {
+        let mut line = String::new();
+        if !matches!(input.read_line(&mut line), Ok(n) if n > 0) {
+            break;
+        }
         let reply = match serde_json::from_str::<Request>(&line) {
             Ok(Request::Shutdown) => break,
             Ok(Request::Run { experiment, params }) => match run(&experiment, &params) {
@@ -59,6 +75,26 @@ pub fn serve() -> u8 {
                 Err(e) => Reply::Failed {
                     message: e.to_string(),
                 },
+            },
+            Ok(Request::Hold {
+                experiment,
+                seconds,
+            }) => {
+                let limit = Duration::from_secs(seconds).min(HOLD_LIMIT);
+                match hold(&experiment, limit, &mut input) {
+                    Ok((reply, go_on)) => {
+                        if !say(&reply) || !go_on {
+                            break;
+                        }
+                        continue;
+                    }
+                    Err(e) => Reply::Failed {
+                        message: e.to_string(),
+                    },
+                }
+            }
+            Ok(Request::Release) => Reply::Failed {
+                message: "nothing is held".into(),
             },
             Err(e) => Reply::Failed {
                 message: format!("bad request: {e}"),
@@ -127,6 +163,56 @@ fn run(name: &str, params: &Params) -> Result<Outcome, VnetError> {
         teardown_us,
         events: Vec::new(),
     })
+}
+
+/// A test's hold ([`Request::Hold`]): `name`'s network built and kept, no
+/// traffic, until a request arrives (release; a shutdown or a closed stdin
+/// also ends the process: `false`) or `limit` passes. The lab's own check is
+/// reported, not enforced: the test enters the namespaces and judges.
+fn hold(
+    name: &str,
+    limit: Duration,
+    input: &mut BufReader<File>,
+) -> Result<(Reply, bool), VnetError> {
+    let experiment =
+        experiments::find(name).ok_or_else(|| VnetError::UnknownExperiment(name.to_string()))?;
+    let mut net = Network::build((experiment.spec)())?;
+    let isolation = check::check(&mut net)?;
+    let hosts = net
+        .hosts
+        .iter()
+        .map(|h| HeldNamespace {
+            host: h.name.to_string(),
+            fd: h.ns.raw_fd(),
+            netns_inode: h.ns.inode,
+        })
+        .collect();
+    if !say(&Reply::Held {
+        pid: std::process::id(),
+        hosts,
+        isolation,
+    }) {
+        return Ok((Reply::Released { timed_out: false }, false));
+    }
+    // Anything on stdin ends the hold; the network goes first, so even a
+    // half-written line cannot keep it.
+    let pending = !input.buffer().is_empty() || readable(input.get_ref(), limit);
+    drop(net);
+    let go_on = !pending || {
+        let mut line = String::new();
+        matches!(input.read_line(&mut line), Ok(n) if n > 0)
+            && !matches!(serde_json::from_str(&line), Ok(Request::Shutdown))
+    };
+    let timed_out = !pending;
+    Ok((Reply::Released { timed_out }, go_on))
+}
+
+/// Whether `file` has something to read (or is closed) within `limit`.
+fn readable(file: &File, limit: Duration) -> bool {
+    let ms = u16::try_from(limit.as_millis()).unwrap_or(u16::MAX);
+    let mut fds = [PollFd::new(file.as_fd(), PollFlags::POLLIN)];
+    // An error (EINTR included) ends the hold as a timeout would.
+    matches!(poll(&mut fds, PollTimeout::from(ms)), Ok(n) if n > 0)
 }
 
 fn micros(d: std::time::Duration) -> u64 {

@@ -113,7 +113,11 @@ impl Lab {
                 return Err(VnetError::NoUserNamespaces { remedy, errno });
             }
             Reply::Failed { message } => return Err(VnetError::Child(message)),
-            Reply::Outcome(_) | Reply::Event(_) | Reply::Frames { .. } => {
+            Reply::Outcome(_)
+            | Reply::Event(_)
+            | Reply::Frames { .. }
+            | Reply::Held { .. }
+            | Reply::Released { .. } => {
                 return Err(VnetError::Child("unexpected reply before ready".into()));
             }
         }

@@ -19,6 +19,13 @@
 //! put together and sorted the same way, are that list. Each line is written
 //! whole under the stdout lock (the watcher's thread and the streaming thread
 //! write between the main thread's lines).
+//!
+//! Hidden, for a test only (the tutor never sends it): `{"request":"hold",
+//! "experiment":…,"seconds":…}` builds that experiment's network and keeps it,
+//! idle, until `{"request":"release"}` or at most [`HOLD_LIMIT`]; the child
+//! answers `{"reply":"held",…}` (where each namespace is) and then
+//! `{"reply":"released",…}`. The test enters the namespaces itself and lists
+//! what is there (tests/net/vnet_isolation.rs).
 
 use serde::{Deserialize, Serialize};
 
@@ -37,6 +44,31 @@ pub enum Request {
         params: Params,
     },
     Shutdown,
+    /// Test only: build `experiment`'s network and keep it, with no traffic,
+    /// until [`Request::Release`] (or stdin closes) or `seconds` have passed,
+    /// never more than [`HOLD_LIMIT`].
+    #[doc(hidden)]
+    Hold {
+        experiment: String,
+        #[serde(default)]
+        seconds: u64,
+    },
+    /// Test only: ends a [`Request::Hold`].
+    #[doc(hidden)]
+    Release,
+}
+
+/// The longest a [`Request::Hold`] keeps a network: nothing a test forgets
+/// can keep the lab up.
+pub const HOLD_LIMIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Where one namespace of a held network is: the lab process's descriptor
+/// `/proc/PID/fd/FD` (a test enters the namespace through it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeldNamespace {
+    pub host: String,
+    pub fd: i32,
+    pub netns_inode: u64,
 }
 
 /// The knobs of an experiment that has them (`tcp-loss --loss 5 --seed 7`).
@@ -88,5 +120,20 @@ pub enum Reply {
     Outcome(Box<Outcome>),
     Failed {
         message: String,
+    },
+    /// Test only: the network of a [`Request::Hold`] exists. `isolation` is
+    /// the lab's own check, reported, not enforced (nothing runs in it): the
+    /// test judges for itself.
+    #[doc(hidden)]
+    Held {
+        pid: u32,
+        hosts: Vec<HeldNamespace>,
+        isolation: Isolation,
+    },
+    /// Test only: the held network is dropped (`timed_out`: by the limit, not
+    /// by a release).
+    #[doc(hidden)]
+    Released {
+        timed_out: bool,
     },
 }

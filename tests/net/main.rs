@@ -15,6 +15,7 @@ mod vnet_dhcp;
 mod vnet_events;
 mod vnet_experiments;
 mod vnet_frames_live;
+mod vnet_isolation;
 mod vnet_keepalive;
 mod vnet_lab;
 mod vnet_link;

@@ -67,7 +67,7 @@ pub fn run_with(test: &str, name: &str, extra: &[&str]) -> Option<Run> {
 }
 
 /// `net:[INODE]` links of a process: its own namespace and its descriptors.
-fn net_links(pid: &str) -> Vec<String> {
+pub fn net_links(pid: &str) -> Vec<String> {
     let mut links = Vec::new();
     let proc_dir = Path::new("/proc").join(pid);
     if let Ok(l) = std::fs::read_link(proc_dir.join("ns/net")) {
@@ -107,6 +107,23 @@ fn assert_nothing_left(json: &Value, dir: &Path, pcap: &Path) {
         .map(|h| format!("net:[{}]", h["netns_inode"]))
         .collect();
     assert!(inodes.len() >= 5, "{inodes:?}");
+    assert_no_descendant_holds(&inodes);
+    let files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    assert_eq!(
+        files,
+        vec![pcap.to_path_buf()],
+        "stray files in the output folder"
+    );
+}
+
+/// No process that could have inherited a lab namespace (this test's
+/// descendants; the lab passes its descriptors to nobody) holds one of
+/// `inodes` (`net:[INODE]`), nor does the test process itself.
+pub fn assert_no_descendant_holds(inodes: &[String]) {
     let me = std::process::id();
     for entry in std::fs::read_dir("/proc").unwrap().flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
@@ -131,16 +148,6 @@ fn assert_nothing_left(json: &Value, dir: &Path, pcap: &Path) {
     for link in net_links("self") {
         assert!(!inodes.contains(&link));
     }
-    let files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .collect();
-    assert_eq!(
-        files,
-        vec![pcap.to_path_buf()],
-        "stray files in the output folder"
-    );
 }
 
 /// `tshark -r PCAP -Y FILTER -T fields -e F…`: one row per frame, each field's
@@ -433,7 +440,7 @@ fn every_experiment_runs_unprivileged() {
     assert_eq!(left, expected);
 }
 
-fn nix_is_root() -> bool {
+pub fn nix_is_root() -> bool {
     // SAFETY: getuid has no preconditions.
     unsafe { libc::getuid() == 0 }
 }
