@@ -58,6 +58,41 @@ pub fn last_line(s: &str) -> &str {
     s.lines().last().unwrap_or("")
 }
 
+/// `tshark -r PCAP [READ…] -Y FILTER -T fields -e F…`: one row per frame,
+/// each field's first occurrence (an ICMP error quotes a second IP header);
+/// `None` (the skip said) without tshark. Panics when tshark fails.
+pub fn tshark_fields(
+    test: &str,
+    pcap: &Path,
+    read: &[&str],
+    filter: &str,
+    fields: &[&str],
+) -> Option<Vec<Vec<String>>> {
+    if !super::have(test, "tshark", "--version") {
+        return None;
+    }
+    let mut cmd = Command::new("tshark");
+    cmd.arg("-r")
+        .arg(pcap)
+        .args(read)
+        .args(["-Y", filter, "-T", "fields", "-E", "occurrence=f"]);
+    for f in fields {
+        cmd.args(["-e", f]);
+    }
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| l.split('\t').map(String::from).collect())
+            .collect(),
+    )
+}
+
 /// tshark's verbose dissection of `file` with every checksum check on; panics
 /// when tshark fails. Callers check that tshark exists first (`common::have`).
 pub fn tshark_verbose(file: &Path) -> String {

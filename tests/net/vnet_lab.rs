@@ -153,7 +153,7 @@ pub fn assert_no_descendant_holds(inodes: &[String]) {
 /// `tshark -r PCAP -Y FILTER -T fields -e F…`: one row per frame, each field's
 /// first occurrence (an ICMP error quotes a second IP header).
 pub fn tshark(test: &str, pcap: &Path, filter: &str, fields: &[&str]) -> Option<Vec<Vec<String>>> {
-    fields_of(test, pcap, &[], filter, fields)
+    common::run::tshark_fields(test, pcap, &[], filter, fields)
 }
 
 /// [`tshark`] on the frames of one capture point only, analysed as if that
@@ -167,39 +167,7 @@ pub fn tshark_at(
     fields: &[&str],
 ) -> Option<Vec<Vec<String>>> {
     let only = format!("frame.interface_name == \"{point}\"");
-    fields_of(test, pcap, &["-2", "-R", &only], filter, fields)
-}
-
-fn fields_of(
-    test: &str,
-    pcap: &Path,
-    read: &[&str],
-    filter: &str,
-    fields: &[&str],
-) -> Option<Vec<Vec<String>>> {
-    if !common::have(test, "tshark", "--version") {
-        return None;
-    }
-    let mut cmd = Command::new("tshark");
-    cmd.arg("-r")
-        .arg(pcap)
-        .args(read)
-        .args(["-Y", filter, "-T", "fields", "-E", "occurrence=f"]);
-    for f in fields {
-        cmd.args(["-e", f]);
-    }
-    let out = cmd.output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Some(
-        String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .map(|l| l.split('\t').map(String::from).collect())
-            .collect(),
-    )
+    common::run::tshark_fields(test, pcap, &["-2", "-R", &only], filter, fields)
 }
 
 /// The frames tshark reports malformed or in error, one line each (which

@@ -557,33 +557,18 @@ fn every_checksum_through_the_relay_is_right_by_tsharks_validation() {
         return;
     }
     let validated = |filter: &str| -> Vec<String> {
-        let out = Command::new("tshark")
-            .arg("-r")
-            .arg(&run.pcap)
-            .args([
-                "-o",
-                "ip.check_checksum:TRUE",
-                "-o",
-                "tcp.check_checksum:TRUE",
-                "-o",
-                "udp.check_checksum:TRUE",
-                "-Y",
-                filter,
-                "-T",
-                "fields",
-                "-e",
-                "frame.interface_name",
-            ])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .map(String::from)
+        let checks = [
+            "-o",
+            "ip.check_checksum:TRUE",
+            "-o",
+            "tcp.check_checksum:TRUE",
+            "-o",
+            "udp.check_checksum:TRUE",
+        ];
+        common::run::tshark_fields(test, &run.pcap, &checks, filter, &["frame.interface_name"])
+            .unwrap()
+            .into_iter()
+            .map(|row| row.concat())
             .collect()
     };
     // 0 is "bad", 1 "good", 2 "unverified" (tshark's checksum status).

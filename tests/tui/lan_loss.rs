@@ -367,25 +367,10 @@ fn w_writes_the_loss_runs_capture_at_a() {
         return;
     }
     let count = |filter: &str| {
-        let out = std::process::Command::new("tshark")
-            .args([
-                "-r",
-                &written,
-                "-Y",
-                filter,
-                "-T",
-                "fields",
-                "-e",
-                "frame.number",
-            ])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).lines().count()
+        let pcap = std::path::Path::new(&written);
+        common::run::tshark_fields(test, pcap, &[], filter, &["frame.number"])
+            .unwrap()
+            .len()
     };
     assert_eq!(count("_ws.malformed || _ws.expert.severity == error"), 0);
     assert!(count("tcp.analysis.retransmission || tcp.analysis.fast_retransmission") >= 1);
