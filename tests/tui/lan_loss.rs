@@ -543,3 +543,22 @@ fn the_loss_view_mid_run_in_both_languages_and_two_sizes() {
         }
     }
 }
+
+/// The lab above the numbers follows the selected segment: a segment the
+/// link dropped ends in a ╳ at W, one it delivered goes through to C.
+#[test]
+fn the_drawn_link_crosses_out_w_at_a_dropped_segment() {
+    let mut panel = showing(Lang::En);
+    let (mut c, _rx) = panel_ctx(Lang::En, Screen::Lan);
+    let run = panel.loss.as_ref().unwrap().run.clone().unwrap();
+    let lost = run.rows.iter().position(|r| r.lost).expect("a lost segment");
+    panel.nav(Nav::First, &mut c);
+    let shown = text(&draw(&panel, Lang::En, 80, 24));
+    assert!(shown.contains("A ── S ── R ── W ── C"), "{shown}");
+    for _ in 0..lost {
+        panel.nav(Nav::Next, &mut c);
+    }
+    let shown = text(&draw(&panel, Lang::En, 80, 24));
+    assert!(shown.contains("A ── S ── R ──╳W ── C"), "{shown}");
+    assert!(shown.contains("✗ lost on the link"), "{shown}");
+}

@@ -772,26 +772,44 @@ pub fn draw(view: &LossView, running: bool, area: Rect, buf: &mut Buffer, ctx: &
     let lang = ctx.lang;
     let mut y = area.y;
     let bottom = area.y + area.height;
-    let mut line = |y: &mut u16, text: &str, style: Style| put_packed(buf, area, y, text, style);
     let loss = format!("{}", view.knobs.loss_pct);
     let seed = view.knobs.seed.to_string();
-    line(
+    put_packed(
+        buf,
+        area,
         &mut y,
         &tf(lang, "lan.loss.title", &[("loss", &loss), ("seed", &seed)]),
         ctx.theme.accent,
     );
-    line(&mut y, t(lang, "lan.loss.keys"), ctx.theme.muted);
+    put_packed(buf, area, &mut y, t(lang, "lan.loss.keys"), ctx.theme.muted);
+    // The lab: the selected segment's way lit, a ╳ at W where it was dropped.
+    if y < bottom {
+        let segment = view
+            .run
+            .as_ref()
+            .and_then(|run| run.rows.get(view.cursor))
+            .map(|row| super::topo::OnLink {
+                from_a: row.from_a,
+                lost: row.lost,
+            });
+        let legend = tf(lang, "lan.loss.wire", &[("loss", &loss)]);
+        let drawn = super::topo::impaired_line(segment, legend, usize::from(area.width), ctx);
+        buf.set_line(area.x, y, &drawn, area.width);
+        y += 1;
+    }
     let Some(run) = &view.run else {
         let key = if running {
             "lan.loss.running"
         } else {
             "lan.loss.none"
         };
-        line(&mut y, t(lang, key), ctx.theme.base);
+        put_packed(buf, area, &mut y, t(lang, key), ctx.theme.base);
         return;
     };
     if let Some(p) = &run.progress {
-        line(
+        put_packed(
+            buf,
+            area,
             &mut y,
             &tf(
                 lang,

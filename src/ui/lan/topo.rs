@@ -14,6 +14,10 @@
 //!
 //! Narrower than [`FULL_WIDTH`], the addresses shrink to their last two
 //! bytes (`.1.10`).
+//!
+//! The loss view's lab ([`impaired_line`]) is one line: the cable R–C cut
+//! and W, nettutor itself relaying it, in between; the selected segment's
+//! way lit, up to W and a ╳ there when the link dropped it.
 
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
@@ -121,6 +125,49 @@ pub fn lines(lit: Lit<'_>, width: usize, ctx: &RenderCtx) -> Vec<Line<'static>> 
         .collect()
 }
 
+/// The selected segment on the impaired link: sent by A (else by C), and
+/// whether the link dropped it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OnLink {
+    pub from_a: bool,
+    pub lost: bool,
+}
+
+/// The loss view's lab on one line, with what W is: `A ── S ── R ── W ── C`,
+/// lit where `segment` went (nothing lit without one).
+pub fn impaired_line(
+    segment: Option<OnLink>,
+    legend: String,
+    width: usize,
+    ctx: &RenderCtx,
+) -> Line<'static> {
+    let on = ctx.theme.accent.add_modifier(Modifier::BOLD);
+    let off = ctx.theme.muted;
+    let went = segment.is_some();
+    let dropped = segment.is_some_and(|s| s.from_a && s.lost);
+    let host = |name: &str| Span::styled(name.to_string(), ctx.theme.base);
+    let cable = |lit: bool, text: &str| Span::styled(text.to_string(), if lit { on } else { off });
+    let w = if dropped {
+        Span::styled("╳W", ctx.theme.bad.add_modifier(Modifier::BOLD))
+    } else {
+        Span::styled(" W", ctx.theme.warn)
+    };
+    let spans = vec![
+        host("A"),
+        cable(went, " ── "),
+        host("S"),
+        cable(went, " ── "),
+        host("R"),
+        // W's first cell: a space, or the ╳ where the segment ended.
+        cable(went, " ──"),
+        w,
+        cable(went && !dropped, " ── "),
+        host("C"),
+        Span::styled(format!("   {legend}"), ctx.theme.muted),
+    ];
+    clip(Line::from(spans), width)
+}
+
 /// `line` cut to `width` cells (a very narrow panel loses the drawing's right).
 fn clip(line: Line<'static>, width: usize) -> Line<'static> {
     let mut left = width;
@@ -192,6 +239,48 @@ mod tests {
         );
         let short = text(&lines(Lit::default(), 40, &ctx));
         assert!(short[1].contains(".1.1  R .2.1"), "{short:#?}");
+    }
+
+    #[test]
+    fn the_impaired_link_is_lit_up_to_w_and_crossed_there_when_it_dropped_the_segment() {
+        let theme = crate::ui::theme::Theme::named("dark").unwrap();
+        let ctx = RenderCtx {
+            lang: crate::i18n::Lang::En,
+            theme: &theme,
+            present: false,
+        };
+        let lit = |segment| {
+            let line = impaired_line(segment, "W: the wire".into(), 80, &ctx);
+            let spans = lit_spans(std::slice::from_ref(&line), &ctx);
+            let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+            (spans.len(), text)
+        };
+        let (n, text) = lit(None);
+        assert_eq!(n, 0);
+        assert!(
+            text.starts_with("A ── S ── R ── W ── C   W: the wire"),
+            "{text}"
+        );
+        let delivered = lit(Some(OnLink {
+            from_a: true,
+            lost: false,
+        }));
+        assert_eq!(delivered.0, 4);
+        let (n, text) = lit(Some(OnLink {
+            from_a: true,
+            lost: true,
+        }));
+        assert_eq!(n, 3, "{text}");
+        assert!(text.contains("R ──╳W ── C"), "{text}");
+        // C's ACKs cross a link that drops nothing.
+        assert_eq!(
+            lit(Some(OnLink {
+                from_a: false,
+                lost: false
+            }))
+            .0,
+            4
+        );
     }
 
     #[test]
