@@ -551,7 +551,11 @@ fn the_drawn_link_crosses_out_w_at_a_dropped_segment() {
     let mut panel = showing(Lang::En);
     let (mut c, _rx) = panel_ctx(Lang::En, Screen::Lan);
     let run = panel.loss.as_ref().unwrap().run.clone().unwrap();
-    let lost = run.rows.iter().position(|r| r.lost).expect("a lost segment");
+    let lost = run
+        .rows
+        .iter()
+        .position(|r| r.lost)
+        .expect("a lost segment");
     panel.nav(Nav::First, &mut c);
     let shown = text(&draw(&panel, Lang::En, 80, 24));
     assert!(shown.contains("A ── S ── R ── W ── C"), "{shown}");
