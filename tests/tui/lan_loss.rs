@@ -43,29 +43,83 @@ fn showing(lang: Lang) -> LanPanel {
     panel
 }
 
+/// A row as a failure message names it.
+fn describe(i: usize, r: &nettutor::ui::lan::loss::SeqRow) -> String {
+    format!(
+        "row {i} at {} ms: {} flags {:#04x} seq {} ack {} len {}{}{}",
+        r.t_ms,
+        if r.from_a { "A → C" } else { "C → A" },
+        r.flags,
+        r.seq,
+        r.ack,
+        r.len,
+        if r.lost { ", lost" } else { "" },
+        r.resend
+            .map(|k| format!(", resend {k:?}"))
+            .unwrap_or_default()
+    )
+}
+
 /// What every run's view must agree on: the marks read from the frames at A
 /// and C match what the relay dropped and what the report counted.
 fn assert_marks_agree(run: &LossRun, outcome_report: &serde_json::Value) {
     let tcp = &outcome_report["tcp"];
-    let lost = run.rows.iter().filter(|r| r.lost).count() as u64;
+    let link = &outcome_report["link"];
+    let count = |v: &serde_json::Value, what: &str| {
+        v.as_u64()
+            .unwrap_or_else(|| panic!("the report has no {what}: {v}"))
+    };
+    let lost: Vec<String> = run
+        .rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.lost)
+        .map(|(i, r)| describe(i, r))
+        .collect();
     // Every frame the link's plan dropped was A's (the plan drops R → C only),
     // and none of them reached C's capture.
+    let dropped = count(
+        &link["forward"]["tcp"]["dropped"],
+        "link.forward.tcp.dropped",
+    );
     assert_eq!(
-        lost,
-        outcome_report["link"]["forward"]["tcp"]["dropped"]
-            .as_u64()
-            .unwrap(),
-        "lost rows"
+        lost.len() as u64,
+        dropped,
+        "segments of A's never captured at C (the view's lost rows) against TCP frames the \
+         link's plan dropped; of {} rows, the lost ones:\n  {}\nthe link forward: {}\nthe last rows:\n  {}",
+        run.rows.len(),
+        lost.join("\n  "),
+        link["forward"],
+        run.rows
+            .iter()
+            .enumerate()
+            .skip(run.rows.len().saturating_sub(4))
+            .map(|(i, r)| describe(i, r))
+            .collect::<Vec<_>>()
+            .join("\n  ")
     );
     let resent = run.rows.iter().filter(|r| r.resend.is_some()).count() as u64;
-    assert_eq!(resent, tcp["retransmissions"]["total"].as_u64().unwrap());
+    let listed = tcp["retransmissions"]["list"].to_string();
+    assert_eq!(
+        resent,
+        count(
+            &tcp["retransmissions"]["total"],
+            "tcp.retransmissions.total"
+        ),
+        "resends marked in the view against the report's; the report's: {listed}"
+    );
     assert_eq!(
         Some(resent),
         tcp["tcp_info"]["total_retrans"].as_u64(),
-        "the kernel's own count"
+        "resends marked in the view against the kernel's own count (TCP_INFO \
+         tcpi_total_retrans); the report's list: {listed}"
     );
     let data_from_a = run.rows.iter().filter(|r| r.from_a && r.len > 0).count() as u64;
-    assert_eq!(data_from_a, tcp["data_segments_sent"].as_u64().unwrap());
+    assert_eq!(
+        data_from_a,
+        count(&tcp["data_segments_sent"], "tcp.data_segments_sent"),
+        "A's data segments in the view against the report's count from A's capture"
+    );
     // A data segment that was lost is sent again later, from the same seq.
     for (i, row) in run.rows.iter().enumerate() {
         if row.lost && row.len > 0 {
@@ -73,14 +127,28 @@ fn assert_marks_agree(run: &LossRun, outcome_report: &serde_json::Value) {
                 run.rows[i + 1..]
                     .iter()
                     .any(|r| r.from_a && r.seq == row.seq && r.resend.is_some()),
-                "segment at seq {} lost and never resent",
-                row.seq
+                "lost and never resent: {}",
+                describe(i, row)
             );
         }
     }
-    assert!(run.rows.windows(2).all(|w| w[0].t_ms <= w[1].t_ms));
-    assert_eq!(run.totals.bytes_delivered, 128 * 1024);
-    assert!(run.totals.in_order);
+    if let Some(i) = run.rows.windows(2).position(|w| w[0].t_ms > w[1].t_ms) {
+        panic!(
+            "rows out of time order: {} before {}",
+            describe(i, &run.rows[i]),
+            describe(i + 1, &run.rows[i + 1])
+        );
+    }
+    assert_eq!(
+        run.totals.bytes_delivered,
+        128 * 1024,
+        "bytes C read of the 128 KiB A sent"
+    );
+    assert!(
+        run.totals.in_order,
+        "C's bytes were not A's, in order ({} delivered)",
+        run.totals.bytes_delivered
+    );
 }
 
 #[test]
@@ -175,7 +243,11 @@ fn t_then_r_runs_tcp_loss_live_with_the_chosen_loss_and_seed() {
     panel.nav(Nav::Enter, &mut c);
     panel.nav(Nav::Down, &mut c);
     panel.nav(Nav::Enter, &mut c);
-    assert!(panel.real_running());
+    assert!(
+        panel.real_running(),
+        "the run starts after the third answer"
+    );
+    let started = std::time::Instant::now();
     // What streams while it runs fills the view before the outcome; a
     // segment marked lost then is lost in the end (never one still on its way).
     let (mut mid_rows, mut mid_samples) = (0, 0);
@@ -183,7 +255,12 @@ fn t_then_r_runs_tcp_loss_live_with_the_chosen_loss_and_seed() {
     let run = loop {
         let event = rx
             .recv_timeout(std::time::Duration::from_secs(120))
-            .expect("no outcome from the lab within 120 s");
+            .unwrap_or_else(|e| {
+                panic!(
+                    "no outcome from the lab within 120 s ({e}); before: {mid_rows} segments, \
+                     {mid_samples} samples streamed"
+                )
+            });
         match event {
             AppEvent::Job(Screen::Lan, nettutor::ui::msg::Job::LanLive) => {
                 panel.absorb_live();
@@ -205,25 +282,50 @@ fn t_then_r_runs_tcp_loss_live_with_the_chosen_loss_and_seed() {
         common::skip_here(test, "no user namespaces and not root");
         return;
     }
-    let report = run.0.as_ref().expect("the run").report.clone();
+    let report = match &run.0 {
+        Ok(outcome) => outcome.report.clone(),
+        Err(e) => panic!(
+            "tcp-loss at 10 %, seed 7 failed after {:?}: {e:?}",
+            started.elapsed()
+        ),
+    };
     panel.show_real(run, &mut c);
-    assert!(!panel.real_running());
-    let live = panel.loss.as_ref().unwrap().run.as_ref().unwrap();
-    assert_eq!((live.knobs.loss_pct, live.knobs.seed), (10.0, 7));
+    assert!(!panel.real_running(), "the outcome shown, the run is over");
+    let live = panel
+        .loss
+        .as_ref()
+        .and_then(|v| v.run.as_ref())
+        .expect("the loss view shows the finished run");
+    assert_eq!(
+        (live.knobs.loss_pct, live.knobs.seed),
+        (10.0, 7),
+        "the knobs the run reports (loss %, seed)"
+    );
     assert_marks_agree(live, &report);
-    assert!(live.rows.iter().any(|r| r.lost), "10 % lost nothing");
+    assert!(
+        live.rows.iter().any(|r| r.lost),
+        "10 % lost nothing: {} rows, the link forward: {}",
+        live.rows.len(),
+        report["link"]["forward"]
+    );
     // TCP delivered every byte in order, and UDP lost the plan's share (the
     // same datagrams on every machine): those two answers were right.
-    let view = panel.loss.as_ref().unwrap();
+    let view = panel.loss.as_ref().expect("the loss view");
     let verdicts = verdicts(view, live, Lang::En);
-    assert_eq!(verdicts.len(), 3);
+    assert_eq!(verdicts.len(), 3, "one verdict per answer: {verdicts:?}");
     assert_eq!(verdicts[0].1, Some(true), "{verdicts:?}");
-    assert_eq!(verdicts[2].1, Some(true), "{verdicts:?}");
+    assert_eq!(
+        verdicts[2].1,
+        Some(true),
+        "UDP about 10 %: {:?} % lost (the plan dropped {}); {verdicts:?}",
+        live.totals.udp_lost_pct,
+        report["udp"]["dropped_by_link"]
+    );
     let resent = live.totals.retransmitted;
     assert_eq!(
         verdicts[1].1,
         Some((1..=10).contains(&resent)),
-        "{resent} resent"
+        "{resent} resent; {verdicts:?}"
     );
     let shown = text(&draw(&panel, Lang::En, 120, 36));
     assert!(shown.contains("run at 10 %, seed 7"), "{shown}");

@@ -327,6 +327,17 @@ struct TcpRun {
     start_ns: u64,
 }
 
+/// Waits (at most `limit`) until everything `socket` sent, its FIN
+/// included, has been acknowledged.
+fn wait_all_acked(socket: &TcpStream, limit: Duration) {
+    let settle = Instant::now() + limit;
+    while crate::vnet::tcpinfo::read(socket.as_fd()).is_ok_and(|i| i.tcpi_unacked > 0)
+        && Instant::now() < settle
+    {
+        std::thread::sleep(Duration::from_millis(1));
+    }
+}
+
 fn now_ns() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -349,7 +360,16 @@ fn tcp_run(net: &Network, taps: &mut Taps) -> Result<TcpRun, VnetError> {
                 conn.set_read_timeout(Some(IO_WAIT))?;
                 let mut got = Vec::with_capacity(TRANSFER);
                 conn.read_to_end(&mut got)?;
-                Ok((got, Instant::now()))
+                let ended = Instant::now();
+                // C's FIN, then until A's ACK of it has arrived: the last
+                // frame of the connection is then in C's capture (a capture
+                // point queues a frame before the stack takes it). Without
+                // this wait the run could end, and the relay stop, while
+                // that ACK was still on the wire — a segment of A's the view
+                // marked lost though the link never dropped it.
+                conn.shutdown(Shutdown::Write)?;
+                wait_all_acked(&conn, Duration::from_secs(2));
+                Ok((got, ended))
             });
             let _ = done_tx.send(result);
         })
@@ -400,13 +420,8 @@ fn tcp_run(net: &Network, taps: &mut Taps) -> Result<TcpRun, VnetError> {
     };
     let _ = receiver.join();
     let (got, ended) = received;
-    // The last ACK (of C's FIN) reaches A 5 ms later; the kernel's view then is final.
-    let settle = Instant::now() + Duration::from_secs(2);
-    while crate::vnet::tcpinfo::read(client.as_fd()).is_ok_and(|i| i.tcpi_unacked > 0)
-        && Instant::now() < settle
-    {
-        std::thread::sleep(Duration::from_millis(1));
-    }
+    // A's FIN acknowledged (C's FIN came after it): the kernel's view is final.
+    wait_all_acked(&client, Duration::from_secs(2));
     let samples = sampler.finish();
     drop(client);
     Ok(TcpRun {
