@@ -16,6 +16,7 @@ mod class_misbehave;
 mod class_reconnect;
 mod drill_plain;
 mod errors_capture;
+mod errors_lang;
 mod handout;
 mod handshake_export;
 mod lab;
