@@ -118,13 +118,17 @@ fn say(reply: &Reply) -> bool {
 }
 
 /// One experiment on a network of its own: built, checked, run, dropped.
-/// Kernel changes and captured frames are streamed to the tutor while it runs.
+/// Kernel changes, captured frames and `TCP_INFO` samples are streamed to the
+/// tutor while it runs.
 fn run(name: &str, params: &Params) -> Result<Outcome, VnetError> {
     let experiment =
         experiments::find(name).ok_or_else(|| VnetError::UnknownExperiment(name.to_string()))?;
     let mut net = Network::begin((experiment.spec)())?;
     net.frames_to = Some(std::sync::Arc::new(|frames| {
         say(&Reply::Frames { frames });
+    }));
+    net.samples_to = Some(std::sync::Arc::new(|samples| {
+        say(&Reply::Samples { samples });
     }));
     // Subscribed in every namespace before the first link exists: the
     // set-up's changes are heard (links made and brought up, routes), then

@@ -19,6 +19,7 @@ use super::VnetError;
 use super::capture::Frame;
 use super::child::PARENT_ENV;
 use super::proto::{Outcome, Params, Reply, Request};
+use super::tcpinfo::Sample;
 use super::watch::KernelEvent;
 
 /// The hidden subcommand that runs [`super::child::serve`].
@@ -37,6 +38,8 @@ pub enum Live<'a> {
     Event(&'a KernelEvent),
     /// Frames just captured ([`Reply::Frames`]), in the order read.
     Frames(&'a [Frame]),
+    /// `TCP_INFO` rows just sampled ([`Reply::Samples`]), oldest first.
+    Samples(&'a [Sample]),
 }
 
 /// A running lab process.
@@ -116,6 +119,7 @@ impl Lab {
             Reply::Outcome(_)
             | Reply::Event(_)
             | Reply::Frames { .. }
+            | Reply::Samples { .. }
             | Reply::Held { .. }
             | Reply::Released { .. } => {
                 return Err(VnetError::Child("unexpected reply before ready".into()));
@@ -205,6 +209,7 @@ impl Lab {
                     events.push(*event);
                 }
                 Ok(Reply::Frames { frames }) => on_live(Live::Frames(&frames)),
+                Ok(Reply::Samples { samples }) => on_live(Live::Samples(&samples)),
                 Ok(Reply::Outcome(outcome)) => {
                     let mut outcome = *outcome;
                     outcome.events = events;

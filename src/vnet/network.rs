@@ -49,6 +49,8 @@ pub struct Network {
     /// their frames while it runs (the lab process: to the tutor); none
     /// outside it.
     pub frames_to: Option<FrameSink>,
+    /// Where an experiment's `TCP_INFO` sampler streams its rows (the same).
+    pub samples_to: Option<super::tcpinfo::SampleSink>,
 }
 
 fn io_err(what: &'static str) -> impl Fn(io::Error) -> VnetError {
@@ -108,6 +110,7 @@ impl Network {
             setup: Duration::ZERO,
             started,
             frames_to: None,
+            samples_to: None,
         })
     }
 

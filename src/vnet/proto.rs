@@ -10,6 +10,9 @@
 //! child → {"reply":"frames","frames":[{"point":"A:eth0","ts_ns":…,"outgoing":true,
 //!         "data":"ffff…"},…]}  (as the capture points read them, batches
 //!         `capture::COALESCE` apart; any number, interleaved with events)
+//! child → {"reply":"samples","samples":[{"t_ms":…,"cwnd":…,…},…]}  (a TCP
+//!         experiment's `TCP_INFO` rows as the sampler takes them, batches
+//!         `capture::COALESCE` apart; the outcome's report carries them all)
 //! child → {"reply":"outcome", …}   or {"reply":"failed","message":"…"}
 //! tutor → {"request":"shutdown"}   (or closes stdin)  → the child exits
 //! ```
@@ -31,6 +34,7 @@ use serde::{Deserialize, Serialize};
 
 use super::capture::Frame;
 use super::check::Isolation;
+use super::tcpinfo::Sample;
 use super::watch::KernelEvent;
 use crate::net::impaired::Chance;
 
@@ -116,6 +120,11 @@ pub enum Reply {
     /// order they were read.
     Frames {
         frames: Vec<Frame>,
+    },
+    /// `TCP_INFO` rows the sampler of a TCP experiment took since the last
+    /// batch, oldest first.
+    Samples {
+        samples: Vec<Sample>,
     },
     Outcome(Box<Outcome>),
     Failed {

@@ -2,7 +2,8 @@
 //! window, slow-start threshold, smoothed RTT, retransmissions, the
 //! congestion-avoidance state, zero-window probes — read with `getsockopt`,
 //! and a [`Sampler`] thread that records it over time (a row each time one of
-//! the teaching fields changes).
+//! the teaching fields changes) and, in the lab process, streams the new rows
+//! to the tutor while the connection runs ([`SampleSink`]).
 
 use std::os::fd::{AsRawFd as _, BorrowedFd, OwnedFd};
 use std::sync::Arc;
@@ -10,15 +11,20 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Linux's "no threshold yet" (`TCP_INFINITE_SSTHRESH`).
 const INFINITE_SSTHRESH: u32 = 0x7fff_ffff;
 /// A sampler keeps at most this many rows.
 const MAX_SAMPLES: usize = 20_000;
+/// Where a sampler streams its new rows, a batch at least
+/// [`super::capture::COALESCE`] after the one before (the lab process: to the
+/// tutor, [`super::proto::Reply::Samples`]). Every row reaches it once, in
+/// order, before [`Sampler::finish`] returns.
+pub type SampleSink = Arc<dyn Fn(Vec<Sample>) + Send + Sync>;
 
 /// One reading.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Sample {
     /// Since the sampler started, ms.
     pub t_ms: f64,
@@ -35,7 +41,7 @@ pub struct Sample {
     /// Segments sent and not yet acknowledged.
     pub unacked: u32,
     /// open, disorder, cwr, recovery, loss.
-    pub state: &'static str,
+    pub state: String,
     /// Unanswered zero-window probes (or timer backoffs).
     pub probes: u8,
     /// The receiver's window as the sender last heard it, bytes.
@@ -44,13 +50,13 @@ pub struct Sample {
 
 impl Sample {
     /// The fields whose change makes a new row (not the RTT, which moves every ACK).
-    fn key(&self) -> (u32, Option<u32>, u32, u32, &'static str, u8, u32) {
+    fn key(&self) -> (u32, Option<u32>, u32, u32, &str, u8, u32) {
         (
             self.cwnd,
             self.ssthresh,
             self.retrans,
             self.unacked,
-            self.state,
+            &self.state,
             self.probes,
             self.snd_wnd,
         )
@@ -101,7 +107,7 @@ pub fn sample(fd: BorrowedFd<'_>, since: Instant) -> std::io::Result<Sample> {
         rto_us: i.tcpi_rto,
         retrans: i.tcpi_total_retrans,
         unacked: i.tcpi_unacked,
-        state: ca_state(i.tcpi_ca_state),
+        state: ca_state(i.tcpi_ca_state).to_string(),
         probes: i.tcpi_probes,
         snd_wnd: i.tcpi_snd_wnd,
     })
@@ -115,8 +121,14 @@ pub struct Sampler {
 
 impl Sampler {
     /// Starts sampling `fd` (a duplicate of the socket's descriptor, so the
-    /// reading goes on whatever the owner does with its own).
-    pub fn start(fd: OwnedFd, since: Instant, every: Duration) -> std::io::Result<Sampler> {
+    /// reading goes on whatever the owner does with its own), streaming the
+    /// rows to `sink` when there is one.
+    pub fn start(
+        fd: OwnedFd,
+        since: Instant,
+        every: Duration,
+        sink: Option<SampleSink>,
+    ) -> std::io::Result<Sampler> {
         let stop = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&stop);
         // The first row now, before the caller sends anything (a thread may
@@ -126,6 +138,7 @@ impl Sampler {
             .name("vnet-tcp-info".into())
             .spawn(move || {
                 let mut rows: Vec<Sample> = vec![first];
+                let mut stream = Stream::new(sink);
                 loop {
                     let last = flag.load(Ordering::Acquire);
                     if let Ok(s) = sample(std::os::fd::AsFd::as_fd(&fd), since) {
@@ -134,6 +147,7 @@ impl Sampler {
                             rows.push(s);
                         }
                     }
+                    stream.offer(&rows, last);
                     if last {
                         return rows;
                     }
@@ -146,13 +160,45 @@ impl Sampler {
         })
     }
 
-    /// Takes a last reading and returns every row.
+    /// Takes a last reading and returns every row (streamed, all of them,
+    /// by then).
     pub fn finish(mut self) -> Vec<Sample> {
         self.stop.store(true, Ordering::Release);
         self.thread
             .take()
             .and_then(|t| t.join().ok())
             .unwrap_or_default()
+    }
+}
+
+/// A sampler's streaming: how many rows have gone to the sink, and when.
+struct Stream {
+    sink: Option<SampleSink>,
+    sent: usize,
+    at: Option<Instant>,
+}
+
+impl Stream {
+    fn new(sink: Option<SampleSink>) -> Stream {
+        Stream {
+            sink,
+            sent: 0,
+            at: None,
+        }
+    }
+
+    /// Hands the rows not sent yet to the sink: the first at once, then at
+    /// most one batch per [`super::capture::COALESCE`]; `last`, whatever is left.
+    fn offer(&mut self, rows: &[Sample], last: bool) {
+        let Some(sink) = &self.sink else { return };
+        let due = self
+            .at
+            .is_none_or(|at| at.elapsed() >= super::capture::COALESCE);
+        if rows.len() > self.sent && (due || last) {
+            sink(rows[self.sent..].to_vec());
+            self.sent = rows.len();
+            self.at = Some(Instant::now());
+        }
     }
 }
 

@@ -459,3 +459,91 @@ fn a_client_that_never_reads_is_dropped_without_slowing_the_others() {
     );
     drop(stalled);
 }
+
+/// A student away while the host revealed the question it had answered (the
+/// other student's answer completed the room) gets,
+/// on resuming, that its answer counted and the reveal it missed — with
+/// whether it was right — and an answer it sends again is "answered", not
+/// "closed".
+#[test]
+fn a_student_back_after_the_reveal_gets_the_reveal_it_missed() {
+    let home = tempfile::tempdir().unwrap();
+    let questions = quiz("osi", 3, 3);
+    let mut host = lobby_host(
+        home.path(),
+        &[
+            "--expect",
+            "2",
+            "--question-time",
+            "60",
+            "--reveal-time",
+            "20",
+        ],
+    );
+    let (mut ada, w) = join(&host, "ada");
+    let (mut bob, b) = join(&host, "bob");
+    for c in [&mut ada, &mut bob] {
+        c.recv_until(WAIT, |m| {
+            matches!(m, HostMsg::Question(v) if v.position == 0).then_some(())
+        })
+        .unwrap();
+    }
+    let answer = correct_answer(&questions[0].kind);
+    ada.send(&ClientMsg::Answer {
+        token: w.token.clone(),
+        position: 0,
+        answer: answer.clone(),
+    })
+    .unwrap();
+    ada.recv_until(WAIT, |m| {
+        matches!(m, HostMsg::Accepted { position: 0 }).then_some(())
+    })
+    .unwrap();
+    // Away while bob answers, the last one present: the host reveals it.
+    ada.shutdown();
+    drop(ada);
+    host.wait_for("\"event\":\"left\"", WAIT);
+    bob.send(&ClientMsg::Answer {
+        token: b.token.clone(),
+        position: 0,
+        answer: answer.clone(),
+    })
+    .unwrap();
+    host.wait_for("\"event\":\"reveal\"", WAIT);
+    let (mut ada, again) =
+        Connection::join(addr(&host), &host.code, "ada", Some(&w.token), WAIT).unwrap();
+    assert!(again.resumed);
+    ada.recv_until(WAIT, |m| {
+        matches!(m, HostMsg::Accepted { position: 0 }).then_some(())
+    })
+    .expect("the answer it gave is confirmed");
+    let reveal = ada
+        .recv_until(WAIT, |m| match m {
+            HostMsg::Reveal(r) => Some(r.clone()),
+            HostMsg::Question(v) => panic!("question {} before the missed reveal", v.position),
+            _ => None,
+        })
+        .expect("the reveal it missed");
+    assert_eq!(reveal.position, 0);
+    assert_eq!(reveal.correct, Some(true), "{reveal:?}");
+    assert_eq!(reveal.answer.as_deref(), Some(answer.as_str()));
+    // Sent again (as a student whose answer was in flight at the drop does):
+    // the host has it.
+    ada.send(&ClientMsg::Answer {
+        token: w.token.clone(),
+        position: 0,
+        answer,
+    })
+    .unwrap();
+    let reason = ada
+        .recv_until(WAIT, |m| match m {
+            HostMsg::Rejected {
+                position: 0,
+                reason,
+                ..
+            } => Some(*reason),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(reason, Rejection::Answered);
+}

@@ -105,3 +105,67 @@ fn frames_stream_before_the_outcome_and_are_the_outcomes_frames() {
     }
     lab.shutdown().unwrap();
 }
+
+/// tcp-loss's `TCP_INFO` samples ([`Live::Samples`]) stream while the
+/// transfer runs: put together they are the report's `cwnd_samples`, and
+/// at 20 % loss (timeouts of 200 ms and more) they come in several batches,
+/// the first long before the outcome.
+#[test]
+fn samples_stream_before_the_outcome_and_are_the_reports_samples() {
+    let _one = ONE_LAB.lock().unwrap_or_else(|e| e.into_inner());
+    let test = "samples_stream_before_the_outcome_and_are_the_reports_samples";
+    let mut lab = match Lab::start_from(std::path::Path::new(common::run::BIN)) {
+        Ok(lab) => lab,
+        Err(VnetError::NoUserNamespaces { .. }) => {
+            common::skip(test, "no user namespaces here");
+            return;
+        }
+        Err(e) => panic!("{e}"),
+    };
+    let params = nettutor::vnet::proto::Params {
+        loss: nettutor::net::impaired::Chance::percent(20.0).ok(),
+        seed: Some(1),
+    };
+    let mut samples: Vec<serde_json::Value> = Vec::new();
+    let mut batches: Vec<(Instant, usize)> = Vec::new();
+    let outcome = lab
+        .run_watching("tcp-loss", params, |live| {
+            let Live::Samples(rows) = live else { return };
+            batches.push((Instant::now(), rows.len()));
+            samples.extend(rows.iter().map(|s| serde_json::to_value(s).unwrap()));
+        })
+        .unwrap();
+    let outcome_at = Instant::now();
+    lab.shutdown().unwrap();
+    let reported = outcome.report["tcp"]["cwnd_samples"]
+        .as_array()
+        .expect("cwnd_samples in the report");
+    assert!(reported.len() >= 3, "{} samples", reported.len());
+    assert!(
+        samples == *reported,
+        "the {} samples streamed in {} batches are not the report's {}",
+        samples.len(),
+        batches.len(),
+        reported.len()
+    );
+    let transfer_ms = outcome.report["tcp"]["transfer_ms"].as_f64().unwrap();
+    let first_ahead = batches
+        .first()
+        .map(|(at, _)| outcome_at.duration_since(*at))
+        .unwrap_or_default();
+    eprintln!(
+        "tcp-loss 20 %: {} samples in {} batches over a {transfer_ms:.0} ms transfer; the \
+         first batch {first_ahead:?} before the outcome",
+        samples.len(),
+        batches.len()
+    );
+    assert!(batches.len() >= 3, "{} batches", batches.len());
+    assert!(
+        first_ahead >= Duration::from_millis(100),
+        "the first samples arrived only {first_ahead:?} before the outcome"
+    );
+    // At most one batch per COALESCE, and the last one.
+    let most =
+        usize::try_from(outcome.run_us / 1000 / COALESCE.as_millis() as u64).unwrap_or(0) + 2;
+    assert!(batches.len() <= most, "{} batches", batches.len());
+}

@@ -66,7 +66,7 @@ fn streamed_between(outcome: &Outcome, from: u64, to: u64) -> Vec<LiveItem> {
                     items.push(LiveItem::Frames(new));
                 }
             }
-            LiveItem::Event(_) => {}
+            LiveItem::Event(_) | LiveItem::Samples(_) => {}
         }
     }
     items

@@ -13,11 +13,12 @@ use ratatui::buffer::Buffer;
 use nettutor::i18n::Lang;
 use nettutor::ui::app::{AppEvent, Nav, Screen};
 use nettutor::ui::lan::loss::{LossRun, QUESTIONS, Resend, observed, verdicts};
-use nettutor::ui::lan::real::{LanRealRun, RealLanError};
+use nettutor::ui::lan::real::{LanRealRun, LiveItem, RealLanError};
 use nettutor::ui::lan::{LanMsg, LanPanel};
 use nettutor::ui::panel::Panel;
 use nettutor::ui::theme::Theme;
 use nettutor::vnet::Outcome;
+use nettutor::vnet::tcpinfo::Sample;
 
 fn draw(panel: &LanPanel, lang: Lang, w: u16, h: u16) -> Buffer {
     draw_panel(panel, lang, &Theme::fallback(), w, h)
@@ -175,11 +176,30 @@ fn t_then_r_runs_tcp_loss_live_with_the_chosen_loss_and_seed() {
     panel.nav(Nav::Down, &mut c);
     panel.nav(Nav::Enter, &mut c);
     assert!(panel.real_running());
-    let event = rx
-        .recv_timeout(std::time::Duration::from_secs(120))
-        .unwrap();
-    let AppEvent::Job(Screen::Lan, nettutor::ui::msg::Job::LanReal(run)) = event else {
-        panic!("unexpected event");
+    // What streams while it runs fills the view before the outcome; a
+    // segment marked lost then is lost in the end (never one still on its way).
+    let (mut mid_rows, mut mid_samples) = (0, 0);
+    let mut lost_mid_run: Vec<u64> = Vec::new();
+    let run = loop {
+        let event = rx
+            .recv_timeout(std::time::Duration::from_secs(120))
+            .expect("no outcome from the lab within 120 s");
+        match event {
+            AppEvent::Job(Screen::Lan, nettutor::ui::msg::Job::LanLive) => {
+                panel.absorb_live();
+                let so_far = panel.loss.as_ref().and_then(|v| v.run.as_ref());
+                let so_far = so_far.expect("a live batch shows the run so far");
+                assert!(
+                    so_far.progress.is_some(),
+                    "a run under way shows its progress"
+                );
+                mid_rows = mid_rows.max(so_far.rows.len());
+                mid_samples = mid_samples.max(so_far.samples.len());
+                lost_mid_run.extend(so_far.rows.iter().filter(|r| r.lost).map(|r| r.ts_ns));
+            }
+            AppEvent::Job(Screen::Lan, nettutor::ui::msg::Job::LanReal(run)) => break run,
+            other => panic!("unexpected event while tcp-loss ran: {other:?}"),
+        }
     };
     if let Err(RealLanError::NoNamespaces { .. }) = &run.0 {
         common::skip_here(test, "no user namespaces and not root");
@@ -208,6 +228,23 @@ fn t_then_r_runs_tcp_loss_live_with_the_chosen_loss_and_seed() {
     let shown = text(&draw(&panel, Lang::En, 120, 36));
     assert!(shown.contains("run at 10 %, seed 7"), "{shown}");
     assert!(shown.contains("cwnd"), "{shown}");
+    // The chart and the diagram had filled before the outcome came.
+    assert!(
+        mid_rows > 0 && mid_samples > 0,
+        "before the outcome: {mid_rows} segments, {mid_samples} samples"
+    );
+    let lost_in_the_end: Vec<u64> = live
+        .rows
+        .iter()
+        .filter(|r| r.lost)
+        .map(|r| r.ts_ns)
+        .collect();
+    for ts in &lost_mid_run {
+        assert!(
+            lost_in_the_end.contains(ts),
+            "the segment at {ts} was marked lost mid-run and reached C"
+        );
+    }
 }
 
 /// A lesson's `loss=PCT seed=S` opens the loss view with those knobs (nothing
@@ -374,4 +411,158 @@ fn w_writes_the_loss_runs_capture_at_a() {
     };
     assert_eq!(count("_ws.malformed || _ws.expert.severity == error"), 0);
     assert!(count("tcp.analysis.retransmission || tcp.analysis.fast_retransmission") >= 1);
+}
+
+/// The recorded run streamed as the lab would have: its frames and samples
+/// by `cut` (ns since the Unix epoch), a batch each. The samples' clock
+/// starts at A's SYN, near enough for a replay.
+fn streamed_by(outcome: &Outcome, cut: u64) -> Vec<LiveItem> {
+    let frames: Vec<_> = outcome
+        .frames
+        .iter()
+        .filter(|f| f.ts_ns <= cut)
+        .cloned()
+        .collect();
+    let syn = LossRun::from_outcome(outcome).rows[0].ts_ns;
+    let samples: Vec<Sample> =
+        serde_json::from_value(outcome.report["tcp"]["cwnd_samples"].clone()).unwrap();
+    let since_syn_ms = cut.saturating_sub(syn) as f64 / 1e6;
+    let samples = samples
+        .into_iter()
+        .filter(|s| s.t_ms <= since_syn_ms)
+        .collect();
+    vec![LiveItem::Frames(frames), LiveItem::Samples(samples)]
+}
+
+/// What [`streamed_by`] `to` adds to what it streamed by `from`.
+fn streamed_between(outcome: &Outcome, from: u64, to: u64) -> Vec<LiveItem> {
+    let count = |items: &[LiveItem]| match items {
+        [LiveItem::Frames(f), LiveItem::Samples(s)] => (f.len(), s.len()),
+        _ => (0, 0),
+    };
+    let (frames_before, samples_before) = count(&streamed_by(outcome, from));
+    match streamed_by(outcome, to).as_slice() {
+        [LiveItem::Frames(f), LiveItem::Samples(s)] => vec![
+            LiveItem::Frames(f[frames_before..].to_vec()),
+            LiveItem::Samples(s[samples_before..].to_vec()),
+        ],
+        _ => Vec::new(),
+    }
+}
+
+/// When the recorded connection is `share` of its segments through.
+fn cut_at(outcome: &Outcome, share: f64) -> u64 {
+    let rows = LossRun::from_outcome(outcome).rows;
+    rows[(rows.len() as f64 * share) as usize].ts_ns
+}
+
+/// The recorded run replayed in two steps: the diagram and chart grow, the
+/// counts so far are the rows', a segment is marked lost mid-run only when
+/// a later one has reached C (so never one still on its way), and the
+/// finished run takes over.
+#[test]
+fn streamed_frames_and_samples_grow_the_loss_view_mid_run() {
+    let outcome = recorded();
+    let full = LossRun::from_outcome(&outcome);
+    let (mut c, _rx) = panel_ctx(Lang::En, Screen::Lan);
+    let mut panel = LanPanel::default();
+    panel.update(LanMsg::Loss, &mut c);
+    let (mut seen_rows, mut last_cut) = (0, 0);
+    for share in [0.3, 0.7] {
+        // What was streamed after the step before: its frames and samples
+        // by this cut, less those by the last one.
+        let cut = cut_at(&outcome, share);
+        let view = panel.loss.as_mut().unwrap();
+        let queue = match &view.live {
+            Some(live) => live.queue.clone(),
+            None => view.begin_live().queue.clone(),
+        };
+        for item in streamed_between(&outcome, last_cut, cut) {
+            queue.push(item);
+        }
+        last_cut = cut;
+        panel.absorb_live();
+        let view = panel.loss.as_ref().unwrap();
+        let run = view.run.as_ref().expect("the run so far");
+        let progress = run.progress.clone().expect("progress while running");
+        assert!(run.rows.len() > seen_rows, "{share}: the diagram grew");
+        assert!(
+            run.rows.len() < full.rows.len(),
+            "{share}: not all of it yet"
+        );
+        seen_rows = run.rows.len();
+        assert!(!run.samples.is_empty() && run.samples.len() <= full.samples.len());
+        // The cursor follows the newest segment.
+        assert_eq!(view.cursor, run.rows.len() - 1);
+        let sent = run.rows.iter().filter(|r| r.from_a && r.len > 0).count() as u64;
+        assert_eq!(progress.segments, sent);
+        assert_eq!(
+            progress.lost,
+            run.rows.iter().filter(|r| r.lost).count() as u64
+        );
+        for row in run.rows.iter().filter(|r| r.lost) {
+            let end = full.rows.iter().find(|r| r.ts_ns == row.ts_ns).unwrap();
+            assert!(end.lost, "{share}: a segment marked lost mid-run reached C");
+        }
+        // The same rows as the finished run's, but for losses not yet known.
+        for (mid, end) in run.rows.iter().zip(&full.rows) {
+            assert_eq!(
+                (mid.ts_ns, mid.seq, mid.resend),
+                (end.ts_ns, end.seq, end.resend)
+            );
+        }
+    }
+    // A loss is known mid-run once a later segment reaches C.
+    let view = panel.loss.as_ref().unwrap();
+    let run = view.run.as_ref().unwrap();
+    assert!(run.rows.iter().any(|r| r.lost), "no loss known at 70 %");
+    panel.show_real(LanRealRun(Ok(outcome)), &mut c);
+    let view = panel.loss.as_ref().unwrap();
+    assert!(view.live.is_none());
+    assert_eq!(view.run.as_ref(), Some(&full));
+    assert_eq!(view.cursor, 0, "a finished run opens at its first segment");
+}
+
+/// Mid-run, in both languages and two sizes: the counts so far instead of
+/// the totals, no verdicts yet, the chart and diagram as far as they go.
+#[test]
+fn the_loss_view_mid_run_in_both_languages_and_two_sizes() {
+    let outcome = recorded();
+    for (lang, tag) in [(Lang::En, "en"), (Lang::Zh, "zh")] {
+        let (mut c, _rx) = panel_ctx(lang, Screen::Lan);
+        let mut panel = LanPanel::default();
+        panel.update(LanMsg::Loss, &mut c);
+        let queue = panel.loss.as_mut().unwrap().begin_live().queue.clone();
+        for item in streamed_by(&outcome, cut_at(&outcome, 0.5)) {
+            queue.push(item);
+        }
+        panel.absorb_live();
+        for (w, h) in [(80, 24), (120, 36)] {
+            let shown = text(&draw(&panel, lang, w, h));
+            insta::assert_snapshot!(format!("lan_loss_mid_run_{tag}_{w}x{h}"), shown);
+        }
+    }
+}
+
+/// The lab above the numbers follows the selected segment: a segment the
+/// link dropped ends in a ╳ at W, one it delivered goes through to C.
+#[test]
+fn the_drawn_link_crosses_out_w_at_a_dropped_segment() {
+    let mut panel = showing(Lang::En);
+    let (mut c, _rx) = panel_ctx(Lang::En, Screen::Lan);
+    let run = panel.loss.as_ref().unwrap().run.clone().unwrap();
+    let lost = run
+        .rows
+        .iter()
+        .position(|r| r.lost)
+        .expect("a lost segment");
+    panel.nav(Nav::First, &mut c);
+    let shown = text(&draw(&panel, Lang::En, 80, 24));
+    assert!(shown.contains("A ── S ── R ── W ── C"), "{shown}");
+    for _ in 0..lost {
+        panel.nav(Nav::Next, &mut c);
+    }
+    let shown = text(&draw(&panel, Lang::En, 80, 24));
+    assert!(shown.contains("A ── S ── R ──╳W ── C"), "{shown}");
+    assert!(shown.contains("✗ lost on the link"), "{shown}");
 }

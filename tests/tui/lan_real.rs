@@ -557,3 +557,46 @@ fn a_lesson_link_with_experiment_runs_it_and_lists_its_frames_and_facts() {
     panel.update(LanMsg::Real, &mut c);
     assert_eq!(panel.predicting, Some(0));
 }
+
+/// The lab drawn above the frames lights the cables the selected frame was
+/// captured on: A's broadcast every cable of LAN 1, B's unicast reply only
+/// A's and B's (the switch knew A's port), never C's; ▶ marks the sender.
+#[test]
+fn the_drawn_lab_lights_the_cables_each_frame_crossed() {
+    let mut panel = showing("arp-same-lan", Lang::En);
+    let theme = Theme::named("dark").unwrap();
+    let draw = |panel: &LanPanel| {
+        draw_panel(panel, Lang::En, &theme, 80, 24)
+            .backend()
+            .buffer()
+            .clone()
+    };
+    let lit = |buf: &Buffer, needle: &str| {
+        let (x, y) = find(buf, needle).unwrap_or_else(|| panic!("no {needle:?} drawn"));
+        // The cable's first dash.
+        buf[(x + 1, y)].fg == theme.accent.fg.unwrap_or_default()
+    };
+    let cables = |buf: &Buffer| {
+        ["─a─┐", "─b─┘", "─r─", "─── C"]
+            .iter()
+            .map(|c| lit(buf, c))
+            .collect::<Vec<_>>()
+    };
+    let (mut c, _rx) = panel_ctx(Lang::En, Screen::Lan);
+    panel.nav(Nav::First, &mut c);
+    let buf = draw(&panel);
+    assert_eq!(cables(&buf), [true, true, true, false], "{}", text(&buf));
+    assert!(
+        text(&buf).contains("▶A 192.168.1.10 ─a─┐"),
+        "{}",
+        text(&buf)
+    );
+    panel.nav(Nav::Next, &mut c);
+    let buf = draw(&panel);
+    assert_eq!(cables(&buf), [true, true, false, false], "{}", text(&buf));
+    assert!(
+        text(&buf).contains("▶B 192.168.1.20 ─b─┘"),
+        "{}",
+        text(&buf)
+    );
+}

@@ -827,15 +827,27 @@ impl Host {
             students: self.students.len(),
             resumed,
         });
-        if let Phase::Open {
-            position, deadline, ..
-        } = self.phase
-        {
-            let view = self.view_of(position, deadline);
-            self.send(token, view);
-            if self.students[student].answers[position].is_some() {
-                self.send_msg(token, &HostMsg::Accepted { position });
+        match self.phase {
+            Phase::Open {
+                position, deadline, ..
+            } => {
+                let view = self.view_of(position, deadline);
+                self.send(token, view);
+                if self.students[student].answers[position].is_some() {
+                    self.send_msg(token, &HostMsg::Accepted { position });
+                }
             }
+            // Revealed while this student was away: what it had answered,
+            // then the reveal it missed (a student still showing that
+            // question sees it as everyone else did).
+            Phase::Revealed { position } => {
+                if self.students[student].answers[position].is_some() {
+                    self.send_msg(token, &HostMsg::Accepted { position });
+                }
+                let reveal = self.reveal_for(&self.students[student], position);
+                self.send_msg(token, &HostMsg::Reveal(reveal));
+            }
+            _ => {}
         }
     }
 
@@ -852,6 +864,16 @@ impl Host {
             });
             return self.send_msg(token, &reject(Rejection::Token, None));
         }
+        // An answer the host already has is "answered" whatever the phase: a
+        // student resending it after a reconnect learns it counted, even
+        // once the question is closed.
+        if self.students[student]
+            .answers
+            .get(position)
+            .is_some_and(Option::is_some)
+        {
+            return self.send_msg(token, &reject(Rejection::Answered, None));
+        }
         let opened = match self.phase {
             Phase::Open {
                 position: open,
@@ -866,9 +888,6 @@ impl Host {
                 return self.send_msg(token, &reject(Rejection::Closed, None));
             }
         };
-        if self.students[student].answers[position].is_some() {
-            return self.send_msg(token, &reject(Rejection::Answered, None));
-        }
         let q = &self.cfg.questions[position];
         let text = text.trim();
         let verdict = answer::check(&q.kind, text);
@@ -1057,29 +1076,13 @@ impl Host {
             return;
         };
         self.phase = Phase::Revealed { position };
-        let q = self.cfg.questions[position].clone();
-        let key = crate::quiz::correct_answer(&q.kind);
-        let exam = self.cfg.exam;
+        let key = crate::quiz::correct_answer(&self.cfg.questions[position].kind);
         let sends: Vec<(Token, Vec<u8>)> = self
             .students
             .iter()
             .filter_map(|s| {
                 let token = s.conn?;
-                let reveal = if exam {
-                    Reveal {
-                        position,
-                        answer: None,
-                        explanation: None,
-                        correct: None,
-                    }
-                } else {
-                    Reveal {
-                        position,
-                        answer: Some(key.clone()),
-                        explanation: Some(q.explanation.clone()),
-                        correct: Some(s.answers[position].as_ref().is_some_and(|g| g.correct)),
-                    }
-                };
+                let reveal = self.reveal_for(s, position);
                 Some((token, protocol::encode(&HostMsg::Reveal(reveal))))
             })
             .collect();
@@ -1100,6 +1103,26 @@ impl Host {
             correct,
             histogram: self.histogram(position),
         });
+    }
+
+    /// Question `position`'s reveal for `s`: the answer, the explanation and
+    /// whether `s` was right — in an exam, only that it is closed.
+    fn reveal_for(&self, s: &Student, position: usize) -> Reveal {
+        if self.cfg.exam {
+            return Reveal {
+                position,
+                answer: None,
+                explanation: None,
+                correct: None,
+            };
+        }
+        let q = &self.cfg.questions[position];
+        Reveal {
+            position,
+            answer: Some(crate::quiz::correct_answer(&q.kind)),
+            explanation: Some(q.explanation.clone()),
+            correct: Some(s.answers[position].as_ref().is_some_and(|g| g.correct)),
+        }
     }
 
     /// Students per score tenth.

@@ -377,6 +377,17 @@ impl LanPanel {
         let lw = usize::from(left_w);
         let mut left: Vec<Line<'static>> = Vec::new();
         let plain = |s: String| (s, ctx.theme.muted);
+        // The lab drawn, the selected frame's cables lit (the newest frame's
+        // while the run streams).
+        let selected = run.frames.get(self.real_cursor);
+        left.extend(super::topo::lines(
+            super::topo::Lit {
+                points: selected.map_or(&[], |f| f.points.as_slice()),
+                sender: selected.and_then(|f| f.sender.as_deref()),
+            },
+            lw,
+            ctx,
+        ));
         left.extend(wrap(
             &[plain(t(lang, "lan.real.legend").to_string())],
             lw,

@@ -30,13 +30,16 @@ use ratatui::widgets::{Axis, Chart, Dataset, GraphType, LegendPosition, Widget};
 use serde_json::Value;
 
 use super::predict::{self, Asking, Question};
+use super::real::LiveItem;
 use crate::i18n::{Lang, t, tf};
 use crate::net::impaired::{Chance, Kind, classify};
 use crate::ui::panel::RenderCtx;
+use crate::ui::panel::WakeQueue;
 use crate::ui::text::{fit, wrap};
 use crate::vnet::experiments::connection;
 use crate::vnet::frames::{Upper, dissect_all};
 use crate::vnet::proto::Params;
+use crate::vnet::tcpinfo::Sample;
 use crate::vnet::topology::A_IP;
 use crate::vnet::{Outcome, capture::Frame};
 
@@ -233,6 +236,21 @@ pub struct Totals {
     pub udp_lost_pct: Option<f64>,
 }
 
+/// What a running tcp-loss has shown so far, counted from the frames
+/// streamed (the report's numbers come with the outcome).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Progress {
+    /// UDP datagrams A sent, and how many of them C's capture has.
+    pub udp_sent: u64,
+    pub udp_at_c: u64,
+    /// TCP data segments A sent (resends included).
+    pub segments: u64,
+    /// A's TCP frames the link is known to have dropped (see [`rows`]), and
+    /// those A resent (as the finished run counts them).
+    pub lost: u64,
+    pub resent: u64,
+}
+
 /// What one tcp-loss run showed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LossRun {
@@ -240,6 +258,59 @@ pub struct LossRun {
     pub samples: Vec<CwndPoint>,
     pub rows: Vec<SeqRow>,
     pub totals: Totals,
+    /// Still running: the counts so far (the totals come with the outcome).
+    pub progress: Option<Progress>,
+}
+
+impl From<&Sample> for CwndPoint {
+    fn from(s: &Sample) -> CwndPoint {
+        CwndPoint {
+            t_ms: s.t_ms,
+            cwnd: f64::from(s.cwnd),
+            ssthresh: s.ssthresh.map(f64::from),
+        }
+    }
+}
+
+/// A tcp-loss run while it runs: the frames and samples streamed so far and
+/// the view of them, built by the same code as the finished run's.
+#[derive(Debug, Clone)]
+pub struct LiveLoss {
+    frames: Vec<Frame>,
+    samples: Vec<CwndPoint>,
+    /// The sequence diagram's cursor follows the newest segment (until the
+    /// student moves it).
+    pub follow: bool,
+    /// Where the worker queues what arrives (`real::live_to_sink`).
+    pub queue: WakeQueue<LiveItem>,
+}
+
+impl Default for LiveLoss {
+    fn default() -> Self {
+        LiveLoss {
+            frames: Vec::new(),
+            samples: Vec::new(),
+            follow: true,
+            queue: WakeQueue::default(),
+        }
+    }
+}
+
+impl LiveLoss {
+    /// Takes in what arrived and returns the run so far.
+    pub fn absorb(&mut self, knobs: Knobs, items: impl IntoIterator<Item = LiveItem>) -> LossRun {
+        for item in items {
+            match item {
+                LiveItem::Frames(frames) => self.frames.extend(frames),
+                LiveItem::Samples(samples) => {
+                    self.samples.extend(samples.iter().map(CwndPoint::from));
+                }
+                // The loss view shows no kernel tables.
+                LiveItem::Event(_) => {}
+            }
+        }
+        LossRun::so_far(knobs, &self.frames, self.samples.clone())
+    }
 }
 
 fn num(v: &Value) -> u64 {
@@ -305,14 +376,58 @@ impl LossRun {
         LossRun {
             knobs,
             samples,
-            rows: rows(&outcome.frames),
+            rows: rows(&outcome.frames, true),
             totals,
+            progress: None,
+        }
+    }
+
+    /// The run so far, from the frames and samples streamed while it runs.
+    pub fn so_far(knobs: Knobs, frames: &[Frame], samples: Vec<CwndPoint>) -> LossRun {
+        let rows = rows(frames, false);
+        let udp = |point: &str, outgoing: bool| {
+            frames
+                .iter()
+                .filter(|f| f.point == point && f.outgoing == outgoing)
+                .filter(|f| is_udp_from_a(&f.data))
+                .count() as u64
+        };
+        let sent: Vec<&SeqRow> = rows.iter().filter(|r| r.from_a && r.len > 0).collect();
+        let progress = Progress {
+            udp_sent: udp("A:eth0", true),
+            udp_at_c: udp("C:eth0", false),
+            segments: sent.len() as u64,
+            lost: rows.iter().filter(|r| r.lost).count() as u64,
+            resent: rows.iter().filter(|r| r.resend.is_some()).count() as u64,
+        };
+        LossRun {
+            knobs,
+            samples,
+            rows,
+            totals: Totals::default(),
+            progress: Some(progress),
         }
     }
 }
 
-/// The connection's segments at A, each marked.
-fn rows(frames: &[Frame]) -> Vec<SeqRow> {
+/// A UDP datagram from A (the experiment's first half).
+fn is_udp_from_a(data: &[u8]) -> bool {
+    EthernetPacket::new(data)
+        .filter(|eth| eth.get_ethertype() == pnet_packet::ethernet::EtherTypes::Ipv4)
+        .and_then(|eth| {
+            Ipv4Packet::new(eth.payload()).map(|ip| {
+                ip.get_source() == A_IP
+                    && ip.get_next_level_protocol() == pnet_packet::ip::IpNextHeaderProtocols::Udp
+            })
+        })
+        .unwrap_or(false)
+}
+
+/// The connection's segments at A, each marked. A segment A sent is lost
+/// when C's capture never had it: in a `finished` run, any such segment; in
+/// one still running, only one sent before a segment C has already had (the
+/// link delivers in order, so it is not still on its way).
+fn rows(frames: &[Frame], finished: bool) -> Vec<SeqRow> {
     let seen = dissect_all(frames);
     // The one TCP connection A opened: its ports from A's SYN.
     let Some(ports) = seen.iter().find_map(|s| match s.upper {
@@ -349,14 +464,31 @@ fn rows(frames: &[Frame]) -> Vec<SeqRow> {
             *at_c.entry(key).or_default() += 1;
         }
     }
-    // The A:eth0 frames of the connection, in the order `connection` took them.
-    let at_a: Vec<&Frame> = frames
+    // The A:eth0 frames of the connection, by their kernel timestamp.
+    let connection_at: std::collections::HashSet<u64> = segments.iter().map(|g| g.ts_ns).collect();
+    let at_a: HashMap<u64, &Frame> = frames
         .iter()
         .zip(seen.iter())
-        .filter(|(_, s)| s.point == "A:eth0")
-        .filter(|(_, s)| segments.iter().any(|g| g.ts_ns == s.ts_ns))
-        .map(|(f, _)| f)
+        .filter(|(_, s)| s.point == "A:eth0" && connection_at.contains(&s.ts_ns))
+        .map(|(f, s)| (s.ts_ns, f))
         .collect();
+    let arrived = |ts_ns: u64| {
+        at_a.get(&ts_ns)
+            .and_then(|f| transmission(f))
+            .map(|key| at_c.get(&key).is_some_and(|&n| n > 0))
+    };
+    // The latest segment from A that C has had: anything A sent before it
+    // and C has not had, the link dropped.
+    let delivered_up_to = if finished {
+        u64::MAX
+    } else {
+        segments
+            .iter()
+            .filter(|s| s.from_sender && arrived(s.ts_ns) == Some(true))
+            .map(|s| s.ts_ns)
+            .max()
+            .unwrap_or(0)
+    };
     let isn_a = segments
         .iter()
         .find(|s| s.from_sender && s.flags & 0x02 != 0)
@@ -370,8 +502,7 @@ fn rows(frames: &[Frame]) -> Vec<SeqRow> {
     let (mut last_ack, mut dups, mut highest) = (None::<u32>, 0u32, 0u32);
     for s in &segments {
         let data = at_a
-            .iter()
-            .find(|f| f.ts_ns == s.ts_ns)
+            .get(&s.ts_ns)
             .map(|f| f.data.clone())
             .unwrap_or_default();
         let (seq, ack) = if s.from_sender {
@@ -394,11 +525,7 @@ fn rows(frames: &[Frame]) -> Vec<SeqRow> {
             data,
         };
         if s.from_sender {
-            row.lost = at_a
-                .iter()
-                .find(|f| f.ts_ns == s.ts_ns)
-                .and_then(|f| transmission(f))
-                .is_some_and(|key| at_c.get(&key).is_none_or(|&n| n == 0));
+            row.lost = s.ts_ns < delivered_up_to && arrived(s.ts_ns) == Some(false);
             row.resend = resends.get(&s.ts_ns).copied();
             highest = highest.max(seq.wrapping_add(u32::try_from(s.seq_len()).unwrap_or(0)));
         } else {
@@ -428,6 +555,8 @@ pub struct LossView {
     /// The answers given before the run on screen (or under way), one per
     /// question of [`QUESTIONS`].
     pub predicted: Vec<Option<usize>>,
+    /// The run under way, streamed ([`LossView::run`] shows it so far).
+    pub live: Option<LiveLoss>,
 }
 
 impl LossView {
@@ -439,6 +568,51 @@ impl LossView {
     /// The run starts: whatever was answered is what its outcome is judged against.
     pub fn take_answers(&mut self) {
         self.predicted = self.asking.take().map(|a| a.answers).unwrap_or_default();
+    }
+
+    /// A run starts streaming: the last run's view goes.
+    pub fn begin_live(&mut self) -> &LiveLoss {
+        self.run = None;
+        self.cursor = 0;
+        self.live.insert(LiveLoss::default())
+    }
+
+    /// What the running run has streamed since the last wake-up: the chart
+    /// and the diagram grow, the cursor stays on the newest segment unless
+    /// the student moved it.
+    pub fn absorb_live(&mut self) {
+        let Some(live) = &mut self.live else { return };
+        let items = live.queue.take();
+        let run = live.absorb(self.knobs, items);
+        if live.follow {
+            self.cursor = run.rows.len().saturating_sub(1);
+        }
+        self.run = Some(run);
+    }
+
+    /// The finished run takes over from the streamed one: the cursor stays
+    /// where the student put it, else it starts from the first segment.
+    pub fn finish(&mut self, run: LossRun) {
+        let kept = self
+            .live
+            .take()
+            .filter(|live| !live.follow)
+            .map(|_| self.cursor);
+        self.cursor = kept.unwrap_or(0).min(run.rows.len().saturating_sub(1));
+        self.knobs = run.knobs;
+        self.run = Some(run);
+    }
+
+    /// The student moved the cursor: back on the newest segment, follow again.
+    pub fn go(&mut self, cursor: usize) {
+        self.cursor = cursor;
+        let last = self
+            .run
+            .as_ref()
+            .map_or(0, |r| r.rows.len().saturating_sub(1));
+        if let Some(live) = &mut self.live {
+            live.follow = cursor >= last;
+        }
     }
 }
 
@@ -580,43 +754,106 @@ fn pack(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
+/// `text` packed into `area`'s width ([`pack`]) from line `y` on, as far
+/// as `area` goes; `y` ends below it.
+fn put_packed(buf: &mut Buffer, area: Rect, y: &mut u16, text: &str, style: Style) {
+    let width = usize::from(area.width);
+    for part in pack(text, width) {
+        if *y < area.bottom() {
+            buf.set_stringn(area.x, *y, fit(&part, width), width, style);
+            *y += 1;
+        }
+    }
+}
+
 /// Draws the loss view: knobs and numbers on top, the cwnd chart and the
 /// sequence diagram below (side by side when wide).
 pub fn draw(view: &LossView, running: bool, area: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
     let lang = ctx.lang;
-    let width = usize::from(area.width);
     let mut y = area.y;
     let bottom = area.y + area.height;
-    let mut line = |y: &mut u16, text: &str, style: Style| {
-        for part in pack(text, width) {
-            if *y < bottom {
-                buf.set_stringn(area.x, *y, fit(&part, width), width, style);
-                *y += 1;
-            }
-        }
-    };
     let loss = format!("{}", view.knobs.loss_pct);
     let seed = view.knobs.seed.to_string();
-    line(
+    put_packed(
+        buf,
+        area,
         &mut y,
         &tf(lang, "lan.loss.title", &[("loss", &loss), ("seed", &seed)]),
         ctx.theme.accent,
     );
-    line(&mut y, t(lang, "lan.loss.keys"), ctx.theme.muted);
+    put_packed(buf, area, &mut y, t(lang, "lan.loss.keys"), ctx.theme.muted);
+    // The lab: the selected segment's way lit, a ╳ at W where it was dropped.
+    if y < bottom {
+        let segment = view
+            .run
+            .as_ref()
+            .and_then(|run| run.rows.get(view.cursor))
+            .map(|row| super::topo::OnLink {
+                from_a: row.from_a,
+                lost: row.lost,
+            });
+        let legend = tf(lang, "lan.loss.wire", &[("loss", &loss)]);
+        let drawn = super::topo::impaired_line(segment, legend, usize::from(area.width), ctx);
+        buf.set_line(area.x, y, &drawn, area.width);
+        y += 1;
+    }
     let Some(run) = &view.run else {
         let key = if running {
             "lan.loss.running"
         } else {
             "lan.loss.none"
         };
-        line(&mut y, t(lang, key), ctx.theme.base);
+        put_packed(buf, area, &mut y, t(lang, key), ctx.theme.base);
         return;
     };
+    if let Some(p) = &run.progress {
+        put_packed(
+            buf,
+            area,
+            &mut y,
+            &tf(
+                lang,
+                "lan.loss.so-far",
+                &[
+                    ("udp", &p.udp_sent.to_string()),
+                    ("udp_at_c", &p.udp_at_c.to_string()),
+                    ("sent", &p.segments.to_string()),
+                    ("lost", &p.lost.to_string()),
+                    ("resent", &p.resent.to_string()),
+                ],
+            ),
+            ctx.theme.warn,
+        );
+    } else {
+        draw_totals(view, run, area, &mut y, buf, ctx);
+    }
+    let rest = Rect {
+        y,
+        height: bottom.saturating_sub(y),
+        ..area
+    };
+    draw_graphs(view, run, rest, buf, ctx);
+}
+
+/// The finished run's numbers, then each answer given before it beside what
+/// it showed.
+fn draw_totals(
+    view: &LossView,
+    run: &LossRun,
+    area: Rect,
+    y: &mut u16,
+    buf: &mut Buffer,
+    ctx: &RenderCtx,
+) {
+    let lang = ctx.lang;
+    let width = usize::from(area.width);
+    let bottom = area.y + area.height;
     let tt = &run.totals;
     let shown = format!("{}", run.knobs.loss_pct);
     let run_seed = run.knobs.seed.to_string();
+    let mut line = |y: &mut u16, text: &str, style: Style| put_packed(buf, area, y, text, style);
     line(
-        &mut y,
+        y,
         &tf(
             lang,
             "lan.loss.totals",
@@ -632,7 +869,7 @@ pub fn draw(view: &LossView, running: bool, area: Rect, buf: &mut Buffer, ctx: &
         ctx.theme.base,
     );
     line(
-        &mut y,
+        y,
         &tf(
             lang,
             "lan.loss.kinds",
@@ -667,17 +904,17 @@ pub fn draw(view: &LossView, running: bool, area: Rect, buf: &mut Buffer, ctx: &
             None => ctx.theme.muted,
         };
         for l in wrap(&[(text, style)], width, ("", style), ("  ", style)) {
-            if y < bottom {
-                buf.set_line(area.x, y, &l, area.width);
-                y += 1;
+            if *y < bottom {
+                buf.set_line(area.x, *y, &l, area.width);
+                *y += 1;
             }
         }
     }
-    let rest = Rect {
-        y,
-        height: bottom.saturating_sub(y),
-        ..area
-    };
+}
+
+/// The cwnd chart and the sequence diagram in what is left of the view
+/// (side by side when wide).
+fn draw_graphs(view: &LossView, run: &LossRun, rest: Rect, buf: &mut Buffer, ctx: &RenderCtx) {
     if rest.height < 6 {
         return;
     }
@@ -833,6 +1070,7 @@ mod tests {
             samples: Vec::new(),
             rows: Vec::new(),
             totals,
+            progress: None,
         }
     }
 

@@ -21,6 +21,7 @@ mod draw;
 pub mod loss;
 pub mod predict;
 pub mod real;
+pub mod topo;
 
 use real::{LanRealRun, LiveRun, RealRun};
 
@@ -325,13 +326,15 @@ impl LanPanel {
         }
         view.take_answers();
         ctx.say(crate::i18n::t(ctx.lang, "lan.loss.running"));
+        let queue = view.begin_live().queue.clone();
         self.real_job = Some(real::spawn(
             self.lab_exe.clone(),
             loss::EXPERIMENT,
             view.knobs.params(),
-            |_| {},
+            real::live_to_sink(ctx.jobs.clone(), queue),
             real::to_sink(ctx.jobs.clone()),
         ));
+        self.refresh_inspector();
     }
 
     /// A lesson's experiment, waiting for `r` or Enter (not run yet).
@@ -361,10 +364,7 @@ impl LanPanel {
         match run.0 {
             Ok(outcome) if outcome.experiment == loss::EXPERIMENT => {
                 let view = self.loss.get_or_insert_with(loss::LossView::default);
-                let run = loss::LossRun::from_outcome(&outcome);
-                view.knobs = run.knobs;
-                view.run = Some(run);
-                view.cursor = 0;
+                view.finish(loss::LossRun::from_outcome(&outcome));
                 ctx.status = None;
                 self.refresh_inspector();
             }
@@ -377,6 +377,13 @@ impl LanPanel {
                 self.refresh_inspector();
             }
             Err(e) => {
+                // A run that failed shows nothing of what it streamed.
+                if let Some(view) = &mut self.loss
+                    && view.live.take().is_some()
+                {
+                    view.run = None;
+                    view.cursor = 0;
+                }
                 ctx.say(e.message(ctx.lang));
                 self.refresh_inspector();
             }
@@ -387,7 +394,13 @@ impl LanPanel {
     /// frames and tables on screen grow, the cursor stays on the newest
     /// frame unless the student moved it.
     pub fn absorb_live(&mut self) {
-        let Some(live) = &mut self.live else { return };
+        if let Some(view) = &mut self.loss {
+            view.absorb_live();
+        }
+        let Some(live) = &mut self.live else {
+            self.refresh_inspector();
+            return;
+        };
         let items = live.queue.take();
         live.absorb(items);
         if live.follow {
@@ -432,7 +445,7 @@ impl LanPanel {
     fn go(&mut self, cursor: usize) {
         let cursor = cursor.min(self.len().saturating_sub(1));
         if let Some(view) = &mut self.loss {
-            view.cursor = cursor;
+            view.go(cursor);
         } else if self.real_shown().is_some() {
             self.real_cursor = cursor;
             // Back on the newest frame (End, or → to it): follow again.

@@ -123,6 +123,9 @@ pub struct RealFrame {
     pub seen: Seen,
     /// Capture points that saw it, in [`POINT_ORDER`].
     pub points: Vec<String>,
+    /// The host that sent it: the one whose capture point saw it first, going
+    /// out.
+    pub sender: Option<String>,
 }
 
 /// What a real run showed.
@@ -195,6 +198,14 @@ impl RealRun {
                     data: frame.data.clone(),
                     seen,
                     points: vec![frame.point.clone()],
+                    sender: frame.outgoing.then(|| {
+                        frame
+                            .point
+                            .split(':')
+                            .next()
+                            .unwrap_or_default()
+                            .to_string()
+                    }),
                 }),
             }
         }
@@ -236,6 +247,7 @@ impl RealRun {
 pub enum LiveItem {
     Event(KernelEvent),
     Frames(Vec<Frame>),
+    Samples(Vec<crate::vnet::tcpinfo::Sample>),
 }
 
 impl From<Live<'_>> for LiveItem {
@@ -243,6 +255,7 @@ impl From<Live<'_>> for LiveItem {
         match live {
             Live::Event(event) => LiveItem::Event(event.clone()),
             Live::Frames(frames) => LiveItem::Frames(frames.to_vec()),
+            Live::Samples(samples) => LiveItem::Samples(samples.to_vec()),
         }
     }
 }
@@ -282,6 +295,8 @@ impl LiveRun {
             match item {
                 LiveItem::Event(event) => self.events.push(event),
                 LiveItem::Frames(frames) => self.frames.extend(frames),
+                // The frames and tables view has no chart (the loss view does).
+                LiveItem::Samples(_) => {}
             }
         }
         self.view = RealRun {

@@ -375,8 +375,13 @@ fn tcp_run(net: &Network, taps: &mut Taps) -> Result<TcpRun, VnetError> {
     let mut client: TcpStream = socket.into();
     client.set_write_timeout(Some(IO_WAIT)).map_err(io("TCP"))?;
     let watched = client.as_fd().try_clone_to_owned().map_err(io("dup"))?;
-    let sampler =
-        Sampler::start(watched, started, Duration::from_millis(1)).map_err(io("sampler"))?;
+    let sampler = Sampler::start(
+        watched,
+        started,
+        Duration::from_millis(1),
+        net.samples_to.clone(),
+    )
+    .map_err(io("sampler"))?;
     let ports = (
         client.local_addr().map_err(io("TCP"))?.port(),
         server.port(),

@@ -94,8 +94,13 @@ fn zero_window(net: &mut Network, _: &Params) -> Result<Observed, VnetError> {
         TcpStream::connect_timeout(&server, Duration::from_secs(5)).map_err(io("TCP connect"))?;
     client.set_write_timeout(Some(IO_WAIT)).map_err(io("TCP"))?;
     let watched = client.as_fd().try_clone_to_owned().map_err(io("dup"))?;
-    let sampler =
-        Sampler::start(watched, started, Duration::from_millis(1)).map_err(io("sampler"))?;
+    let sampler = Sampler::start(
+        watched,
+        started,
+        Duration::from_millis(1),
+        net.samples_to.clone(),
+    )
+    .map_err(io("sampler"))?;
     let (conn, _) = listener.accept().map_err(io("TCP accept"))?;
     let mut conn: TcpStream = conn.into();
     conn.set_read_timeout(Some(IO_WAIT)).map_err(io("TCP"))?;
