@@ -165,6 +165,18 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// The lessons (built in, or `--lessons DIR`), or one error listing their
+/// problems.
+pub(crate) fn lesson_set(
+    dir: Option<PathBuf>,
+    lang: Lang,
+) -> anyhow::Result<crate::lesson::LessonSet> {
+    use anyhow::Context as _;
+    crate::lesson::LessonSet::load(&crate::lesson::LessonSource::from_option(dir))
+        .map_err(|errors| anyhow::anyhow!("{errors}"))
+        .with_context(|| crate::i18n::t(lang, "cli.err.lessons").to_string())
+}
+
 /// `--help`, `--version` and command-line mistakes, with our write rules:
 /// help on a closed pipe is quiet, on a full device one line and exit 1.
 fn clap_exit(e: &clap::Error, lang: Lang) -> ExitCode {

@@ -109,9 +109,17 @@ pub fn localized(cause: &(dyn std::error::Error + 'static), lang: Lang) -> Optio
         crate::store::StoreError,
         crate::quiz::results::ResultsPathError,
         crate::quiz::results::ReadError,
+        crate::quiz::UnknownTopic,
         crate::net::subnet::SubnetError,
+        crate::net::pcap::PcapFileError,
+        crate::lab::LabError,
+        crate::lab::capture::CaptureError,
+        crate::class::live::client::ClientError,
         StdoutError,
     );
+    if let Some(e) = cause.downcast_ref::<crate::vnet::VnetError>() {
+        return Some(super::net::vnet_message(e, lang));
+    }
     if let Some(e) = cause.downcast_ref::<io::Error>() {
         return Some(crate::output_file::io_text(e, lang));
     }

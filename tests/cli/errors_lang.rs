@@ -184,3 +184,66 @@ fn an_output_path_that_cannot_be_written() {
         "nettutor: /dev/null 是一个字符设备，不是普通文件；请改为给出一个文件名\n"
     );
 }
+
+#[test]
+fn lab_and_lesson_mistakes_in_either_language() {
+    let home = tempfile::tempdir().unwrap();
+    let (code, en) = fails(home.path(), "en", &["lab", "nope"]);
+    assert_eq!(code, 2);
+    assert!(
+        en.starts_with("nettutor: unknown lab 'nope' (labs: sticky, "),
+        "{en}"
+    );
+    let (code, zh) = fails(home.path(), "zh", &["lab", "nope"]);
+    assert_eq!(code, 2);
+    assert!(
+        zh.starts_with("nettutor: 没有名为“nope”的实验（实验有：sticky, "),
+        "{zh}"
+    );
+    let args = ["lab", "sticky", "-o", "x.pcap"];
+    let (code, en) = fails(home.path(), "en", &args);
+    assert_eq!(code, 2);
+    assert_eq!(
+        en,
+        "nettutor: lab sticky: -o FILE writes a capture, and only the errors lab has one\n"
+    );
+    let (_, zh) = fails(home.path(), "zh", &args);
+    assert_chinese(
+        zh.trim_end(),
+        "只有 errors 实验有抓包",
+        &["sticky", "errors", "FILE"],
+    );
+    let args = ["quiz", "--plain", "--topic", "nosuch"];
+    let (code, en) = fails(home.path(), "en", &args);
+    assert_eq!(code, 1);
+    assert_eq!(
+        en,
+        "nettutor: unknown topic 'nosuch' (one of: subnet, binary, addr, osi, ports, tcp, lab, sockets, all)\n"
+    );
+    let (_, zh) = fails(home.path(), "zh", &args);
+    assert!(
+        zh.starts_with("nettutor: 没有“nosuch”这个主题（可选：subnet, "),
+        "{zh}"
+    );
+    let md = home.path().join("md");
+    let args = [
+        "lessons",
+        "export",
+        "--lesson",
+        "zzz",
+        "--md",
+        md.to_str().unwrap(),
+    ];
+    let (code, en) = fails(home.path(), "en", &args);
+    assert_eq!(code, 1);
+    assert_eq!(
+        en,
+        "nettutor: no lesson with id 'zzz' (`nettutor lessons list` shows them)\n"
+    );
+    let (_, zh) = fails(home.path(), "zh", &args);
+    assert_chinese(
+        zh.trim_end(),
+        "没有编号为“zzz”的课程",
+        &["zzz", "`nettutor lessons list`"],
+    );
+}
