@@ -135,9 +135,8 @@ fn export(args: &ExportArgs, dir: Option<PathBuf>, lang: Lang) -> anyhow::Result
     for (format, folder) in &targets {
         match std::fs::metadata(folder) {
             Ok(meta) if !meta.is_dir() => {
-                return Err(output_file::OutputError::NotAFile {
+                return Err(output_file::OutputError::NotAFolder {
                     path: (*folder).clone(),
-                    what: "not a folder",
                 }
                 .into());
             }

@@ -4,7 +4,10 @@
 //! kernel's receive timestamp (`SO_TIMESTAMPNS`), so frames from several
 //! points merge in the order they crossed the wires. The sockets queue frames
 //! while an experiment runs; [`Taps::poll`] reads them without blocking, and
-//! [`Taps::finish`] returns them all, oldest first.
+//! [`Taps::finish`] returns them all, oldest first. The bytes are the
+//! wire's (transmit checksum offload is off, [`super::offload`]), but for
+//! one thing: a TCP checksum the kernel wrote as 0xffff is recorded as the
+//! equal 0x0000 ([`super::offload::tcp_zero_checksum_as_computed`]).
 //!
 //! On a network with a [`FrameSink`] (the lab process's: see
 //! [`super::proto::Reply::Frames`]) a thread streams the frames as they are
@@ -521,11 +524,16 @@ fn drain_tap(tap: &Tap, frames: &mut Vec<Frame>) {
             }
             (msg.bytes, outgoing, ts_ns)
         };
+        let mut data = buf.get(..bytes).unwrap_or_default().to_vec();
+        // A TCP checksum of zero as the kernel writes it (0xffff) becomes
+        // the 0x0000 a full computation gives: the same number, and the form
+        // Wireshark and the inspector take as right (see the function).
+        super::offload::tcp_zero_checksum_as_computed(&mut data);
         frames.push(Frame {
             point: tap.point.clone(),
             ts_ns,
             outgoing,
-            data: buf.get(..bytes).unwrap_or_default().to_vec(),
+            data,
         });
     }
 }

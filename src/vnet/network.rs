@@ -186,16 +186,27 @@ impl Network {
                     .map_err(io_err("bridge port"))?;
             }
         }
+        // Captured frames carry real checksums and wire-sized segments: the
+        // offload goes off on every interface of every host (veth ends, W's,
+        // bridges) while all of them are still down, so not even the first
+        // frame of a link (an IPv6 router solicitation as it comes up) leaves
+        // with its checksum left for hardware.
+        for host in &self.hosts {
+            host.ns.enter().map_err(io_err("setns"))?;
+            for name in host.links.keys().filter(|n| n.as_str() != "lo") {
+                super::offload::software_checksums(name).map_err(|source| {
+                    VnetError::Experiment(format!(
+                        "checksum offload on {}:{name}: {source}",
+                        host.name
+                    ))
+                })?;
+            }
+        }
         for host in &mut self.hosts {
             let mut indexes: Vec<u32> = host.links.values().map(|(i, _)| *i).collect();
             indexes.sort_unstable();
             for index in indexes.into_iter().filter(|&i| i != 1) {
                 host.rtnl.change(set_up(index)).map_err(io_err("link up"))?;
-            }
-            // Captured frames carry real checksums and wire-sized segments.
-            host.ns.enter().map_err(io_err("setns"))?;
-            for name in host.links.keys().filter(|n| n.as_str() != "lo") {
-                super::offload::software_checksums(name).map_err(io_err("checksum offload"))?;
             }
         }
         for a in self.spec.addresses.clone() {
