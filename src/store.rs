@@ -22,7 +22,8 @@ use std::time::{Duration, Instant};
 use fs4::fs_std::FileExt;
 use serde::Serialize;
 
-use crate::output_file::{kind_of, plain_reason};
+use crate::i18n::{Lang, t, tf};
+use crate::output_file::{FileKind, Reason, kind_of};
 
 pub const PROGRESS_FILE: &str = "progress.json";
 /// The lock file next to it (the progress file itself is replaced on write).
@@ -35,18 +36,91 @@ const LOCK_WAIT: Duration = Duration::from_secs(10);
 /// found is an orphan of a killed writer.
 const TEMP_PREFIX: &str = ".progress.json.";
 
-/// Errors of the store.
+/// Errors of the store. The texts live in `assets/i18n/ui.toml` under
+/// `store.err.*`; `Display` gives the English one.
 #[derive(Debug, thiserror::Error)]
+#[error("{}", self.message(Lang::En))]
 pub enum StoreError {
-    #[error("no data directory: set NETTUTOR_HOME")]
     NoHome,
-    #[error("cannot write {path}: {reason}")]
-    Write { path: PathBuf, reason: String },
+    Write {
+        path: PathBuf,
+        reason: Reason,
+    },
     /// The file exists but cannot be read: it is left alone and not replaced.
-    #[error("cannot read {path}: {reason}; progress is not saved this time")]
-    Unreadable { path: PathBuf, reason: String },
-    #[error("{path} is locked by another nettutor for more than {secs} s; progress not saved")]
-    Locked { path: PathBuf, secs: u64 },
+    Unreadable {
+        path: PathBuf,
+        reason: Unreadable,
+    },
+    Locked {
+        path: PathBuf,
+        secs: u64,
+    },
+}
+
+/// Why a progress file that is there cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unreadable {
+    Os(Reason),
+    NotAFile(FileKind),
+    TooBig(u64),
+    /// Corrupt, and moving it aside failed.
+    Stuck {
+        corrupt: String,
+        moving: Reason,
+    },
+}
+
+impl Unreadable {
+    /// The reason in `lang`.
+    pub fn text(&self, lang: Lang) -> String {
+        match self {
+            Unreadable::Os(r) => r.text(lang),
+            Unreadable::NotAFile(what) => {
+                tf(lang, "store.err.not_a_file", &[("what", what.name(lang))])
+            }
+            Unreadable::TooBig(len) => tf(
+                lang,
+                "store.err.too_big",
+                &[("len", &len.to_string()), ("max", &MAX_BYTES.to_string())],
+            ),
+            Unreadable::Stuck { corrupt, moving } => tf(
+                lang,
+                "store.err.stuck",
+                &[("corrupt", corrupt), ("moving", &moving.text(lang))],
+            ),
+        }
+    }
+}
+
+impl std::fmt::Display for Unreadable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text(Lang::En))
+    }
+}
+
+impl StoreError {
+    /// The message in `lang`, one line.
+    pub fn message(&self, lang: Lang) -> String {
+        let shown = |p: &Path| p.display().to_string();
+        match self {
+            StoreError::NoHome => t(lang, "store.err.no_home").to_string(),
+            StoreError::Write { path, reason } => tf(
+                lang,
+                "store.err.write",
+                &[("path", &shown(path)), ("reason", &reason.text(lang))],
+            ),
+            StoreError::Unreadable { path, reason } => tf(
+                lang,
+                "store.err.unreadable",
+                &[("path", &shown(path)), ("reason", &reason.text(lang))],
+            ),
+            StoreError::Locked { path, secs } => tf(
+                lang,
+                "store.err.locked",
+                &[("path", &shown(path)), ("secs", &secs.to_string())],
+            ),
+        }
+    }
 }
 
 /// What is remembered across runs.
@@ -125,7 +199,7 @@ enum OnDisk {
     Missing,
     Found(Progress, Vec<String>),
     Corrupt(String),
-    Unreadable(String),
+    Unreadable(Unreadable),
 }
 
 /// The progress file and its folder.
@@ -200,7 +274,7 @@ impl Store {
         let path = self.path();
         let write_err = |e: &io::Error| StoreError::Write {
             path: path.clone(),
-            reason: plain_reason(e),
+            reason: Reason::of(e),
         };
         fs::create_dir_all(&self.dir).map_err(|e| write_err(&e))?;
         let _lock = self.lock()?;
@@ -218,7 +292,10 @@ impl Store {
                     Err(m) => {
                         return Err(StoreError::Unreadable {
                             path,
-                            reason: format!("corrupt ({e}) and cannot be moved aside ({m})"),
+                            reason: Unreadable::Stuck {
+                                corrupt: e,
+                                moving: Reason::of(&m),
+                            },
                         });
                     }
                 };
@@ -246,7 +323,7 @@ impl Store {
             .open(&path)
             .map_err(|e| StoreError::Write {
                 path: path.clone(),
-                reason: plain_reason(&e),
+                reason: Reason::of(&e),
             })?;
         let start = Instant::now();
         loop {
@@ -256,7 +333,7 @@ impl Store {
                 Err(e) => {
                     return Err(StoreError::Write {
                         path,
-                        reason: plain_reason(&e),
+                        reason: Reason::of(&e),
                     });
                 }
             }
@@ -342,24 +419,21 @@ fn read(path: &Path) -> OnDisk {
     {
         Ok(f) => f,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return OnDisk::Missing,
-        Err(e) => return OnDisk::Unreadable(plain_reason(&e)),
+        Err(e) => return OnDisk::Unreadable(Unreadable::Os(Reason::of(&e))),
     };
     let meta = match file.metadata() {
         Ok(m) => m,
-        Err(e) => return OnDisk::Unreadable(plain_reason(&e)),
+        Err(e) => return OnDisk::Unreadable(Unreadable::Os(Reason::of(&e))),
     };
     if let Some(what) = kind_of(meta.file_type()) {
-        return OnDisk::Unreadable(format!("it is {what}, not a regular file"));
+        return OnDisk::Unreadable(Unreadable::NotAFile(what));
     }
     if meta.len() > MAX_BYTES {
-        return OnDisk::Unreadable(format!(
-            "it is {} bytes, more than the {MAX_BYTES} a progress file may have",
-            meta.len()
-        ));
+        return OnDisk::Unreadable(Unreadable::TooBig(meta.len()));
     }
     let mut bytes = Vec::new();
     if let Err(e) = file.take(MAX_BYTES + 1).read_to_end(&mut bytes) {
-        return OnDisk::Unreadable(plain_reason(&e));
+        return OnDisk::Unreadable(Unreadable::Os(Reason::of(&e)));
     }
     match Progress::from_json(&bytes) {
         Ok((p, warnings)) => OnDisk::Found(p, warnings),

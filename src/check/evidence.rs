@@ -178,6 +178,7 @@ pub fn write_evidence(
     name: &str,
     frames: &[Frame],
     log: &[LogEntry],
+    lang: crate::i18n::Lang,
 ) -> Result<Vec<PathBuf>, String> {
     let mut written = Vec::new();
     if !frames.is_empty() {
@@ -193,12 +194,20 @@ pub fn write_evidence(
                 )
             })
             .collect();
-        write_pcap(&path, &pairs).map_err(|e| e.to_string())?;
+        write_pcap(&path, &pairs).map_err(|e| e.message(lang))?;
         written.push(path);
     }
     let path = dir.join(format!("{name}.log"));
-    std::fs::write(&path, log_text(log))
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    std::fs::write(&path, log_text(log)).map_err(|e| {
+        crate::i18n::tf(
+            lang,
+            "output.err.io",
+            &[
+                ("path", &path.display().to_string()),
+                ("reason", &crate::output_file::io_text(&e, lang)),
+            ],
+        )
+    })?;
     written.push(path);
     Ok(written)
 }

@@ -331,27 +331,29 @@ fn keep_evidence(report: &mut CheckReport, options: &Options) -> Result<(), Chec
     if !failing && options.evidence_dir.is_none() && !options.keep_report {
         return Ok(());
     }
+    let lang = options.lang;
+    let io = |e: &std::io::Error| crate::output_file::io_text(e, lang);
     let dir = match &options.evidence_dir {
         Some(dir) => {
             std::fs::create_dir_all(dir)
-                .map_err(|e| CheckError::Evidence(format!("{}: {e}", dir.display())))?;
+                .map_err(|e| CheckError::Evidence(format!("{}: {}", dir.display(), io(&e))))?;
             dir.clone()
         }
         None => tempfile::Builder::new()
             .prefix(&format!("nettutor-check-{}-", report.exercise))
             .tempdir()
-            .map_err(|e| CheckError::Evidence(e.to_string()))?
+            .map_err(|e| CheckError::Evidence(io(&e)))?
             .keep(),
     };
     for p in report.properties.iter_mut().filter(|p| !p.passed) {
         p.evidence =
-            write_evidence(&dir, &p.name, &p.frames, &p.log).map_err(CheckError::Evidence)?;
+            write_evidence(&dir, &p.name, &p.frames, &p.log, lang).map_err(CheckError::Evidence)?;
     }
     report.evidence_dir = Some(dir.clone());
     let json = serde_json::to_string(report).map_err(|e| CheckError::Evidence(e.to_string()))?;
     // Whole or not at all: a temporary file in the same folder, then a rename.
     let path = dir.join("report.json");
-    let fail = |e: std::io::Error| CheckError::Evidence(format!("{}: {e}", path.display()));
+    let fail = |e: std::io::Error| CheckError::Evidence(format!("{}: {}", path.display(), io(&e)));
     let mut temp = tempfile::NamedTempFile::new_in(&dir).map_err(fail)?;
     std::io::Write::write_all(&mut temp, json.as_bytes()).map_err(fail)?;
     temp.persist(&path).map_err(|e| fail(e.error))?;

@@ -96,7 +96,11 @@ pub fn run(cmd: DrillCmd, lang: Lang) -> anyhow::Result<ExitCode> {
     } else {
         0
     };
-    anyhow::ensure!(!problems.is_empty(), "no problems for these kinds");
+    anyhow::ensure!(
+        !problems.is_empty(),
+        "{}",
+        crate::i18n::t(lang, "drill.err.no_problems")
+    );
 
     let mut set = Drill::new(problems);
     let header = Header {

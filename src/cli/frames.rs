@@ -93,7 +93,7 @@ pub fn export_encapsulation(args: EncapsulationArgs, lang: Lang) -> anyhow::Resu
         ip,
         &Endpoints::default(),
     )
-    .context("cannot encapsulate the message")?;
+    .with_context(|| crate::i18n::t(lang, "frames.err.encapsulate").to_string())?;
     write_pcap(&args.output, &stamped(vec![encapsulation.frame]))?;
     report(lang, 1, &args.output)?;
     Ok(ExitCode::SUCCESS)

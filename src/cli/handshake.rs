@@ -58,7 +58,7 @@ pub fn export(args: HandshakeExportArgs, lang: Lang) -> anyhow::Result<ExitCode>
         return Ok(ExitCode::SUCCESS);
     }
     let (Some(name), Some(output)) = (args.scenario, args.output) else {
-        anyhow::bail!("--scenario and -o are required (or --list)");
+        anyhow::bail!("{}", crate::i18n::t(lang, "hs.err.args"));
     };
     let Some(scenario) = Scenario::from_name(&name) else {
         anyhow::bail!("{}", tf(lang, "hs.unknown_scenario", &[("name", &name)]));

@@ -94,12 +94,13 @@ pub fn run(args: LabArgs, lang: Lang) -> anyhow::Result<ExitCode> {
     }
     let Some(name) = args.name.as_deref() else {
         warn(&format!(
-            "nettutor: lab: name a lab to run, or use --list\n\n{}",
+            "nettutor: {}\n\n{}",
+            t(lang, "lab.err.no_name"),
             list_text(lang)
         ));
         return Ok(ExitCode::from(USAGE));
     };
-    let request = match parse_request(name, &args) {
+    let request = match parse_request(name, &args, lang) {
         Ok(request) => request,
         Err(err) => {
             warn(&format!("nettutor: {err}"));
@@ -136,14 +137,28 @@ pub fn run(args: LabArgs, lang: Lang) -> anyhow::Result<ExitCode> {
             }
         }
         Err(LabError::Cancelled) => {
-            warn(&format!("nettutor: lab {name}: {}", LabError::Cancelled));
+            warn(&format!(
+                "nettutor: {}",
+                tf(
+                    lang,
+                    "lab.err.failed",
+                    &[
+                        ("name", name),
+                        ("reason", &LabError::Cancelled.message(lang))
+                    ]
+                )
+            ));
             Ok(ExitCode::from(INTERRUPTED))
         }
         Err(err) if err.is_usage() => {
-            warn(&format!("nettutor: {err}"));
+            warn(&format!("nettutor: {}", err.message(lang)));
             Ok(ExitCode::from(USAGE))
         }
-        Err(err) => Err(anyhow::anyhow!("lab {name}: {err}")),
+        Err(err) => Err(anyhow::anyhow!(tf(
+            lang,
+            "lab.err.failed",
+            &[("name", name), ("reason", &err.message(lang))]
+        ))),
     }
 }
 
@@ -175,8 +190,14 @@ fn write_capture(
     Ok(ExitCode::SUCCESS)
 }
 
-fn parse_request(name: &str, args: &LabArgs) -> Result<Request, String> {
-    let lab: LabName = name.parse().map_err(|e: LabError| e.to_string())?;
+fn parse_request(name: &str, args: &LabArgs, ui: Lang) -> Result<Request, String> {
+    let lab: LabName = name.parse().map_err(|e: LabError| e.message(ui))?;
+    let shown = lab.to_string();
+    let lab_tf = |key: &str, extra: &[(&str, &str)]| {
+        let mut all = vec![("lab", shown.as_str())];
+        all.extend_from_slice(extra);
+        tf(ui, key, &all)
+    };
     let mut params = LabParams::defaults(lab);
     let mut request_json = args.json;
     let mut help = false;
@@ -184,7 +205,7 @@ fn parse_request(name: &str, args: &LabArgs) -> Result<Request, String> {
     let mut lang = None;
     let mut output = None;
     if let Some(p) = &args.predict {
-        params.set("predict", p).map_err(|e| e.to_string())?;
+        params.set("predict", p).map_err(|e| e.message(ui))?;
     }
     let mut tokens = args.options.iter().peekable();
     while let Some(token) = tokens.next() {
@@ -194,20 +215,15 @@ fn parse_request(name: &str, args: &LabArgs) -> Result<Request, String> {
                 .map(str::to_string)
                 .or_else(|| tokens.next().cloned())
                 .filter(|v| !v.is_empty())
-                .ok_or_else(|| format!("lab {lab}: -o needs a file name"))?;
+                .ok_or_else(|| lab_tf("lab.err.o_needs_file", &[]))?;
             if lab != LabName::Errors {
-                return Err(format!(
-                    "lab {lab}: -o FILE writes a capture, and only the errors lab has one"
-                ));
+                return Err(lab_tf("lab.err.o_errors_only", &[]));
             }
             output = Some(PathBuf::from(value));
             continue;
         }
         let Some(body) = token.strip_prefix("--") else {
-            return Err(format!(
-                "lab {lab}: unexpected '{token}' (options look like --name value; \
-                 see nettutor lab {lab} --options)"
-            ));
+            return Err(lab_tf("lab.err.unexpected", &[("token", token)]));
         };
         let (key, inline) = match body.split_once('=') {
             Some((k, v)) => (k, Some(v.to_string())),
@@ -220,11 +236,11 @@ fn parse_request(name: &str, args: &LabArgs) -> Result<Request, String> {
             "lang" | "predict" => {
                 let value = inline
                     .or_else(|| tokens.next().cloned())
-                    .ok_or_else(|| format!("lab {lab}: --{key} needs a value"))?;
+                    .ok_or_else(|| lab_tf("lab.err.needs_value", &[("key", key)]))?;
                 if key == "lang" {
                     lang = Some(value.parse::<Lang>()?);
                 } else {
-                    params.set("predict", &value).map_err(|e| e.to_string())?;
+                    params.set("predict", &value).map_err(|e| e.message(ui))?;
                 }
             }
             _ => {
@@ -234,10 +250,10 @@ fn parse_request(name: &str, args: &LabArgs) -> Result<Request, String> {
                     .find(|s| s.name == key)
                     .ok_or_else(|| {
                         // Let the lab's own error list the options it knows.
-                        params
-                            .set(key, "")
-                            .err()
-                            .map_or_else(|| format!("unknown option --{key}"), |e| e.to_string())
+                        params.set(key, "").err().map_or_else(
+                            || lab_tf("lab.err.needs_value", &[("key", key)]),
+                            |e| e.message(ui),
+                        )
                     })?;
                 let value = match (inline, spec.kind) {
                     (Some(v), _) => v,
@@ -249,10 +265,13 @@ fn parse_request(name: &str, args: &LabArgs) -> Result<Request, String> {
                         _ => String::new(),
                     },
                     (None, _) => tokens.next().cloned().ok_or_else(|| {
-                        format!("lab {lab}: --{key} needs a value ({})", spec.allowed())
+                        lab_tf(
+                            "lab.err.needs_value_of",
+                            &[("key", key), ("allowed", &spec.allowed())],
+                        )
                     })?,
                 };
-                params.set(key, &value).map_err(|e| e.to_string())?;
+                params.set(key, &value).map_err(|e| e.message(ui))?;
             }
         }
     }

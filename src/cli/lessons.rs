@@ -105,14 +105,10 @@ pub fn run(cmd: LessonsCmd, dir: Option<PathBuf>, lang: Lang) -> anyhow::Result<
 /// in the way, unless `--force`) before the first file is written; each file
 /// is written atomically.
 fn export(args: &ExportArgs, dir: Option<PathBuf>, lang: Lang) -> anyhow::Result<ExitCode> {
-    use anyhow::Context as _;
-
     use crate::output_file;
     use crate::ui::handout::{self, Format};
 
-    let set = LessonSet::load(&LessonSource::from_option(dir))
-        .map_err(|errors| anyhow::anyhow!("{errors}"))
-        .context("the lessons have problems")?;
+    let set = super::lesson_set(dir, lang)?;
     let lessons: Vec<usize> = if args.lesson.is_empty() {
         (0..set.lessons.len()).collect()
     } else {
@@ -120,7 +116,7 @@ fn export(args: &ExportArgs, dir: Option<PathBuf>, lang: Lang) -> anyhow::Result
             .iter()
             .map(|id| {
                 set.index_of(id).ok_or_else(|| {
-                    anyhow::anyhow!("no lesson with id '{id}' (`nettutor lessons list` shows them)")
+                    anyhow::anyhow!(crate::i18n::tf(lang, "lessons.err.no_id", &[("id", id)]))
                 })
             })
             .collect::<anyhow::Result<_>>()?
@@ -135,18 +131,23 @@ fn export(args: &ExportArgs, dir: Option<PathBuf>, lang: Lang) -> anyhow::Result
     for (format, folder) in &targets {
         match std::fs::metadata(folder) {
             Ok(meta) if !meta.is_dir() => {
-                return Err(output_file::OutputError::NotAFile {
+                return Err(output_file::OutputError::NotAFolder {
                     path: (*folder).clone(),
-                    what: "not a folder",
                 }
                 .into());
             }
             Ok(_) => {}
             Err(_) => std::fs::create_dir_all(folder).map_err(|e| {
                 anyhow::anyhow!(
-                    "cannot create {}: {}",
-                    folder.display(),
-                    output_file::plain_reason(&e)
+                    "{}",
+                    crate::i18n::tf(
+                        lang,
+                        "lessons.err.create",
+                        &[
+                            ("path", &folder.display().to_string()),
+                            ("reason", &output_file::reason_in(&e, lang)),
+                        ],
+                    )
                 )
             })?,
         }
@@ -155,10 +156,11 @@ fn export(args: &ExportArgs, dir: Option<PathBuf>, lang: Lang) -> anyhow::Result
             let path = folder.join(name);
             output_file::check(&path)?;
             if !args.force && path.symlink_metadata().is_ok() {
-                anyhow::bail!(
-                    "{} already exists; nothing was written (--force replaces an earlier handout's files)",
-                    path.display()
-                );
+                anyhow::bail!(crate::i18n::tf(
+                    lang,
+                    "lessons.err.exists",
+                    &[("path", &path.display().to_string())]
+                ));
             }
             files.push((path, text));
         }

@@ -119,12 +119,12 @@ pub fn main() -> ExitCode {
         // No `--lang` on this path: the language comes from the locale.
         return match subnet::run(subnet_args, Lang::from_env()) {
             Ok(code) => code,
-            Err(err) => exit_for(&err),
+            Err(err) => exit_for(&err, Lang::from_env()),
         };
     }
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
-        Err(e) => return clap_exit(&e),
+        Err(e) => return clap_exit(&e, Lang::from_env()),
     };
     let lang = cli.lang.unwrap_or_else(Lang::from_env);
     let result = match cli.command {
@@ -161,13 +161,25 @@ pub fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
-        Err(err) => exit_for(&err),
+        Err(err) => exit_for(&err, lang),
     }
+}
+
+/// The lessons (built in, or `--lessons DIR`), or one error listing their
+/// problems.
+pub(crate) fn lesson_set(
+    dir: Option<PathBuf>,
+    lang: Lang,
+) -> anyhow::Result<crate::lesson::LessonSet> {
+    use anyhow::Context as _;
+    crate::lesson::LessonSet::load(&crate::lesson::LessonSource::from_option(dir))
+        .map_err(|errors| anyhow::anyhow!("{errors}"))
+        .with_context(|| crate::i18n::t(lang, "cli.err.lessons").to_string())
 }
 
 /// `--help`, `--version` and command-line mistakes, with our write rules:
 /// help on a closed pipe is quiet, on a full device one line and exit 1.
-fn clap_exit(e: &clap::Error) -> ExitCode {
+fn clap_exit(e: &clap::Error, lang: Lang) -> ExitCode {
     use clap::error::ErrorKind;
     if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
         let text = if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
@@ -177,24 +189,24 @@ fn clap_exit(e: &clap::Error) -> ExitCode {
         };
         return match out::say(&text) {
             Ok(()) => ExitCode::SUCCESS,
-            Err(err) => exit_for(&err.into()),
+            Err(err) => exit_for(&err.into(), lang),
         };
     }
     let _ = e.print();
     ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2))
 }
 
-/// Prints `err` once, in one line, and picks the exit status: a closed stdout
+/// Prints `err` once, in one line, in `lang`, and picks the exit status: a closed stdout
 /// is a quiet success, a path that is not a file (`-o /dev/null`) a usage
 /// mistake (2), anything else a failure (1).
-fn exit_for(err: &anyhow::Error) -> ExitCode {
+fn exit_for(err: &anyhow::Error, lang: Lang) -> ExitCode {
     if err.chain().any(|c| {
         c.downcast_ref::<out::StdoutError>()
             .is_some_and(|e| e.is_closed_pipe())
     }) {
         return ExitCode::SUCCESS;
     }
-    out::warn(&format!("nettutor: {}", out::error_line(err)));
+    out::warn(&format!("nettutor: {}", out::error_line(err, lang)));
     let usage = err.chain().any(|c| {
         c.downcast_ref::<crate::output_file::OutputError>()
             .is_some_and(|e| e.is_usage())

@@ -149,3 +149,71 @@ fn run_one(args: &RunArgs, lang: Lang) -> anyhow::Result<ExitCode> {
     ))?;
     Ok(ExitCode::SUCCESS)
 }
+
+/// A [`VnetError`] in `lang`, for the error line (the type lives with the
+/// virtual network; its words are said here). English is its own `Display`.
+/// Texts the lab process or an experiment wrote (`Child`, `Experiment`,
+/// `Isolation`'s detail) stay as they are; `what` names a kernel call.
+pub fn vnet_message(e: &VnetError, lang: Lang) -> String {
+    if lang == Lang::En {
+        return e.to_string();
+    }
+    match e {
+        VnetError::NoUserNamespaces { errno, .. } => {
+            tf(lang, "net.err.no_userns", &[("errno", errno)])
+        }
+        VnetError::Kernel { what, source } => tf(
+            lang,
+            "lab.err.io",
+            &[
+                ("what", what),
+                ("reason", &crate::output_file::io_text(source, lang)),
+            ],
+        ),
+        VnetError::NoSuchHost(name) => tf(lang, "net.err.no_host", &[("name", name)]),
+        VnetError::UnknownExperiment(name) => tf(lang, "net.err.no_experiment", &[("name", name)]),
+        VnetError::Isolation(detail) => tf(lang, "net.err.isolation", &[("detail", detail)]),
+        VnetError::Child(detail) => tf(lang, "net.err.child", &[("detail", detail)]),
+        VnetError::Timeout => t(lang, "net.err.timeout").to_string(),
+        // An experiment's own words, and any variant added since.
+        #[allow(unreachable_patterns)]
+        _ => e.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vnet_errors_say_the_same_in_both_languages() {
+        let all = [
+            VnetError::NoUserNamespaces {
+                remedy: None,
+                errno: "EPERM".into(),
+            },
+            VnetError::Kernel {
+                what: "unshare",
+                source: std::io::Error::from_raw_os_error(libc::EPERM),
+            },
+            VnetError::NoSuchHost("h9".into()),
+            VnetError::UnknownExperiment("x".into()),
+            VnetError::Isolation("eth0 has a route".into()),
+            VnetError::Child("exited".into()),
+            VnetError::Timeout,
+        ];
+        for e in &all {
+            assert_eq!(vnet_message(e, Lang::En), e.to_string());
+            let zh = vnet_message(e, Lang::Zh);
+            assert_ne!(zh, e.to_string(), "{e}");
+        }
+        // The table's English is the type's own words (the table is what a
+        // translator reads).
+        assert_eq!(
+            tf(Lang::En, "net.err.no_host", &[("name", "h9")]),
+            all[2].to_string()
+        );
+        assert_eq!(t(Lang::En, "net.err.timeout"), all[6].to_string());
+        assert_eq!(vnet_message(&all[1], Lang::Zh), "unshare：不允许的操作");
+    }
+}

@@ -44,7 +44,7 @@ pub fn run(
         })
     })?;
     if args.plain {
-        return plain(&chosen);
+        return plain(&chosen, lang);
     }
     let theme = crate::ui::theme::Theme::choose(theme, no_color)?;
     crate::ui::console::run(&chosen, lang, &theme)?;
@@ -99,10 +99,10 @@ fn list(found: &[Found], lang: Lang) -> anyhow::Result<ExitCode> {
 /// Prints every message as one JSON line until the presentation ends; keys
 /// come from standard input, one word a line (an unknown word is reported on
 /// standard error and skipped).
-fn plain(found: &Found) -> anyhow::Result<ExitCode> {
+fn plain(found: &Found, lang: Lang) -> anyhow::Result<ExitCode> {
     use anyhow::Context as _;
     let (link, mut reader) = link::Link::attach(&found.path)
-        .with_context(|| format!("cannot attach to presentation {}", found.id))?;
+        .with_context(|| tf(lang, "console.err.attach", &[("id", &found.id)]))?;
     let link = Arc::new(link);
     let keys = Arc::clone(&link);
     std::thread::spawn(move || {
@@ -125,12 +125,16 @@ fn plain(found: &Found) -> anyhow::Result<ExitCode> {
         }
     });
     loop {
-        let msg = reader.next_msg().context("the presentation's link broke")?;
+        let msg = reader
+            .next_msg()
+            .with_context(|| t(lang, "console.err.broke").to_string())?;
         say(&format!("{}\n", proto::encode(&msg)))?;
         match msg {
             ServerMsg::State(_) => {}
             ServerMsg::Ended => return Ok(ExitCode::SUCCESS),
-            ServerMsg::Error { message } => anyhow::bail!("the presentation refused: {message}"),
+            ServerMsg::Error { message } => {
+                anyhow::bail!(tf(lang, "console.err.refused", &[("message", &message)]))
+            }
         }
     }
 }

@@ -6,14 +6,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use anyhow::Context as _;
 use clap::Args;
 
 use super::out::{say, warn};
 use crate::class::gradebook::recorder::QuizRecorder;
 use crate::i18n::{Lang, t, tf};
+use crate::lesson::PanelArg;
 use crate::lesson::panel::QuizArg;
-use crate::lesson::{LessonSet, LessonSource, PanelArg};
 use crate::quiz::mastery::Mastery;
 use crate::quiz::plain::{self, AnswerSource, ReaderSource, StdinThread};
 use crate::quiz::session::{self, MAX_COUNT, QuizSpec, Session};
@@ -123,7 +122,7 @@ pub struct ExportArgs {
 
 /// `nettutor quiz export`.
 fn run_export(args: &ExportArgs, lessons: Option<PathBuf>, lang: Lang) -> anyhow::Result<ExitCode> {
-    let topics = parse_topics(&args.topic).map_err(anyhow::Error::msg)?;
+    let topics = parse_topics(&args.topic)?;
     // Before any work: an unusable or existing path fails now.
     crate::output_file::check(&args.file)?;
     if args.file.symlink_metadata().is_ok() {
@@ -132,19 +131,14 @@ fn run_export(args: &ExportArgs, lessons: Option<PathBuf>, lang: Lang) -> anyhow
         }
         .into());
     }
-    let set = LessonSet::load(&LessonSource::from_option(lessons))
-        .map_err(|errors| anyhow::anyhow!("{errors}"))
-        .context("the lessons have problems")?;
+    let set = super::lesson_set(lessons, lang)?;
     let spec = export::ExportSpec {
         topics,
         seed: args.seed,
         per_generator: usize::from(args.generated),
     };
     let questions = export::questions(&spec, &set.questions);
-    anyhow::ensure!(
-        !questions.is_empty(),
-        "there are no questions for these topics"
-    );
+    anyhow::ensure!(!questions.is_empty(), "{}", t(lang, "cli.err.no_questions"));
     let bytes = match args.format {
         export::Format::Gift => export::gift(&questions).into_bytes(),
         export::Format::MoodleXml => export::moodle_xml(&questions)?,
@@ -183,7 +177,7 @@ pub fn run(args: QuizArgs, lessons: Option<PathBuf>, lang: Lang) -> anyhow::Resu
         say(&progress_report(&mastery, lang))?;
         return Ok(ExitCode::SUCCESS);
     }
-    let topics = parse_topics(&args.topic).map_err(anyhow::Error::msg)?;
+    let topics = parse_topics(&args.topic)?;
     if let Some(path) = &args.results {
         // Before the first question: an unusable or existing path fails now,
         // not after the student has answered everything.
@@ -193,9 +187,7 @@ pub fn run(args: QuizArgs, lessons: Option<PathBuf>, lang: Lang) -> anyhow::Resu
     if !args.plain {
         return run_tui(&args, &topics, count, lessons, lang);
     }
-    let set = LessonSet::load(&LessonSource::from_option(lessons))
-        .map_err(|errors| anyhow::anyhow!("{errors}"))
-        .context("the lessons have problems")?;
+    let set = super::lesson_set(lessons, lang)?;
     let (mut mastery, warnings) = store
         .as_ref()
         .map(Mastery::load_with_warnings)
@@ -260,10 +252,7 @@ pub fn run(args: QuizArgs, lessons: Option<PathBuf>, lang: Lang) -> anyhow::Resu
     } else {
         session::build(&spec, &set.questions, &due)
     };
-    anyhow::ensure!(
-        !questions.is_empty(),
-        "there are no questions for these topics"
-    );
+    anyhow::ensure!(!questions.is_empty(), "{}", t(lang, "cli.err.no_questions"));
     let mut session = Session::new(spec, questions);
     session.exam = args.exam;
     session.student = student_name(args.student.as_deref());

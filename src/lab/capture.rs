@@ -32,19 +32,39 @@ const IO_TIMEOUT: Duration = Duration::from_secs(2);
 /// How long the capture socket waits in one `recvfrom`.
 const POLL: Duration = Duration::from_millis(50);
 
-/// Why the capture did not happen.
+/// Why the capture did not happen (texts: `capture.err.*` in
+/// `assets/i18n/ui.toml`; `Display` gives the English one).
 #[derive(Debug, thiserror::Error)]
+#[error("{}", self.message(crate::i18n::Lang::En))]
 pub enum CaptureError {
     /// Raw packet sockets need root or CAP_NET_RAW.
-    #[error("opening a packet socket needs root or CAP_NET_RAW: {0}")]
     NoPermission(io::Error),
-    #[error("{what}: {source}")]
     Io {
         what: &'static str,
         source: io::Error,
     },
-    #[error("the loopback interface 'lo' was not found")]
     NoLoopback,
+}
+
+impl CaptureError {
+    /// The message in `lang`, one line.
+    pub fn message(&self, lang: crate::i18n::Lang) -> String {
+        use crate::i18n::{t, tf};
+        use crate::output_file::io_text;
+        match self {
+            CaptureError::NoPermission(e) => tf(
+                lang,
+                "capture.err.no_permission",
+                &[("reason", &io_text(e, lang))],
+            ),
+            CaptureError::Io { what, source } => tf(
+                lang,
+                "lab.err.io",
+                &[("what", what), ("reason", &io_text(source, lang))],
+            ),
+            CaptureError::NoLoopback => t(lang, "capture.err.no_loopback").to_string(),
+        }
+    }
 }
 
 fn io_err(what: &'static str) -> impl FnOnce(io::Error) -> CaptureError {

@@ -137,35 +137,31 @@ impl Transport {
     }
 }
 
-/// Why a lab could not run or did not finish.
+/// Why a lab could not run or did not finish (texts: `lab.err.*` in
+/// `assets/i18n/ui.toml`; `Display` gives the English one). `what` names a
+/// socket call or option (`recvfrom`, `set SO_RCVBUF`) and is not translated.
 #[derive(Debug, thiserror::Error)]
+#[error("{}", self.message(crate::i18n::Lang::En))]
 pub enum LabError {
-    #[error("unknown lab '{0}' (labs: {labs})", labs = LabName::NAMES.join(", "))]
     UnknownLab(String),
-    #[error("lab {lab}: unknown option '--{option}' (options: {allowed})")]
     UnknownOption {
         lab: &'static str,
         option: String,
         allowed: String,
     },
-    #[error("lab {lab}: bad value '{value}' for --{option}: expected {allowed}")]
     BadOption {
         lab: &'static str,
         option: &'static str,
         value: String,
         allowed: String,
     },
-    #[error("the lab was cancelled")]
     Cancelled,
-    #[error("timed out waiting for {0}")]
     Timeout(&'static str),
-    #[error("{what}: {source}")]
     Io {
         what: &'static str,
         #[source]
         source: std::io::Error,
     },
-    #[error("{0}")]
     Failed(String),
 }
 
@@ -175,6 +171,53 @@ impl LabError {
     }
 
     /// Whether the error is about the user's input (exit code 2 on the CLI).
+    /// The message in `lang`, one line.
+    pub fn message(&self, lang: crate::i18n::Lang) -> String {
+        use crate::i18n::{t, tf};
+        match self {
+            LabError::UnknownLab(name) => tf(
+                lang,
+                "lab.err.unknown",
+                &[("name", name), ("labs", &LabName::NAMES.join(", "))],
+            ),
+            LabError::UnknownOption {
+                lab,
+                option,
+                allowed,
+            } => tf(
+                lang,
+                "lab.err.unknown_option",
+                &[("lab", lab), ("option", option), ("allowed", allowed)],
+            ),
+            LabError::BadOption {
+                lab,
+                option,
+                value,
+                allowed,
+            } => tf(
+                lang,
+                "lab.err.bad_option",
+                &[
+                    ("lab", lab),
+                    ("option", option),
+                    ("value", value),
+                    ("allowed", allowed),
+                ],
+            ),
+            LabError::Cancelled => t(lang, "lab.err.cancelled").to_string(),
+            LabError::Timeout(what) => tf(lang, "lab.err.timeout", &[("what", what)]),
+            LabError::Io { what, source } => tf(
+                lang,
+                "lab.err.io",
+                &[
+                    ("what", what),
+                    ("reason", &crate::output_file::io_text(source, lang)),
+                ],
+            ),
+            LabError::Failed(text) => text.clone(),
+        }
+    }
+
     pub fn is_usage(&self) -> bool {
         matches!(
             self,

@@ -9,6 +9,8 @@ use std::time::Duration;
 use pcap_file::pcap::{PcapHeader, PcapPacket, PcapReader, PcapWriter};
 use pcap_file::{DataLink, Endianness, TsResolution};
 
+use crate::i18n::{Lang, tf};
+
 /// The snap length we declare: larger than any frame we build.
 pub const SNAPLEN: u32 = 65_535;
 
@@ -19,28 +21,73 @@ pub struct CapturedFrame {
     pub data: Vec<u8>,
 }
 
-/// Why a pcap file could not be written or read.
+/// Why a pcap file could not be written or read (texts: `pcap.err.*` in
+/// `assets/i18n/ui.toml`; `Display` gives the English one).
 #[derive(Debug, thiserror::Error)]
+#[error("{}", self.message(Lang::En))]
 pub enum PcapFileError {
-    #[error("cannot write {path}: {source}")]
     Write {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("cannot read {path}: {source}")]
     Read {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{path} is not a classic pcap file: {detail}")]
-    Format { path: PathBuf, detail: String },
-    #[error("{path} holds link type {link:?}, not Ethernet")]
-    NotEthernet { path: PathBuf, link: DataLink },
+    Format {
+        path: PathBuf,
+        detail: String,
+    },
+    NotEthernet {
+        path: PathBuf,
+        link: DataLink,
+    },
     /// The path is not a file we may replace (a device, a FIFO, a folder…).
-    #[error(transparent)]
     Output(#[from] crate::output_file::OutputError),
-    #[error("frame {index} is {len} bytes, more than the snap length {SNAPLEN}")]
-    FrameTooLong { index: usize, len: usize },
+    FrameTooLong {
+        index: usize,
+        len: usize,
+    },
+}
+
+impl PcapFileError {
+    /// The message in `lang`, one line, naming the file.
+    pub fn message(&self, lang: Lang) -> String {
+        use crate::output_file::io_text;
+        let shown = |p: &Path| p.display().to_string();
+        match self {
+            PcapFileError::Write { path, source } => tf(
+                lang,
+                "pcap.err.write",
+                &[("path", &shown(path)), ("reason", &io_text(source, lang))],
+            ),
+            PcapFileError::Read { path, source } => tf(
+                lang,
+                "pcap.err.read",
+                &[("path", &shown(path)), ("reason", &io_text(source, lang))],
+            ),
+            PcapFileError::Format { path, detail } => tf(
+                lang,
+                "pcap.err.format",
+                &[("path", &shown(path)), ("detail", detail)],
+            ),
+            PcapFileError::NotEthernet { path, link } => tf(
+                lang,
+                "pcap.err.not_ethernet",
+                &[("path", &shown(path)), ("link", &format!("{link:?}"))],
+            ),
+            PcapFileError::Output(e) => e.message(lang),
+            PcapFileError::FrameTooLong { index, len } => tf(
+                lang,
+                "pcap.err.too_long",
+                &[
+                    ("index", &index.to_string()),
+                    ("len", &len.to_string()),
+                    ("snaplen", &SNAPLEN.to_string()),
+                ],
+            ),
+        }
+    }
 }
 
 /// Writes `frames` as a classic little-endian, microsecond pcap file.

@@ -46,7 +46,23 @@ pub use mastery::Mastery;
 pub use session::{QuizSpec, Record, Session};
 
 /// Parses `subnet,tcp` (commas and spaces) into topics; `all` means every one.
-pub fn parse_topics(list: &[String]) -> Result<Vec<Topic>, String> {
+/// A `--topic` word that is no topic (texts: `quiz.err.topic`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.message(crate::i18n::Lang::En))]
+pub struct UnknownTopic(pub String);
+
+impl UnknownTopic {
+    /// The message in `lang`, listing the topics.
+    pub fn message(&self, lang: crate::i18n::Lang) -> String {
+        crate::i18n::tf(
+            lang,
+            "quiz.err.topic",
+            &[("name", &self.0), ("topics", &Topic::names().join(", "))],
+        )
+    }
+}
+
+pub fn parse_topics(list: &[String]) -> Result<Vec<Topic>, UnknownTopic> {
     let mut topics = Vec::new();
     for name in list
         .iter()
@@ -56,12 +72,7 @@ pub fn parse_topics(list: &[String]) -> Result<Vec<Topic>, String> {
         if name.trim().eq_ignore_ascii_case("all") {
             return Ok(Vec::new());
         }
-        let topic = Topic::from_name(name).ok_or_else(|| {
-            format!(
-                "unknown topic '{name}' (one of: {}, all)",
-                Topic::names().join(", ")
-            )
-        })?;
+        let topic = Topic::from_name(name).ok_or_else(|| UnknownTopic(name.to_string()))?;
         if !topics.contains(&topic) {
             topics.push(topic);
         }

@@ -172,13 +172,102 @@ pub fn to_csv(results: &Results) -> String {
     out
 }
 
-/// Why a results path cannot be used.
+/// Why a results path cannot be used (texts: `results.err.*` in
+/// `assets/i18n/ui.toml`; `Display` gives the English one).
 #[derive(Debug, thiserror::Error)]
+#[error("{}", self.message(Lang::En))]
 pub enum ResultsPathError {
-    #[error("--results needs a file ending in .json or .csv, not {0}")]
     Extension(PathBuf),
-    #[error("{0} already exists; results are never overwritten (give a new file name)")]
     Exists(PathBuf),
+}
+
+impl ResultsPathError {
+    /// The message in `lang`, one line.
+    pub fn message(&self, lang: Lang) -> String {
+        let (key, path) = match self {
+            ResultsPathError::Extension(p) => ("results.err.extension", p),
+            ResultsPathError::Exists(p) => ("results.err.exists", p),
+        };
+        crate::i18n::tf(lang, key, &[("path", &path.display().to_string())])
+    }
+}
+
+/// Why a results file cannot be read (`class import`; texts:
+/// `results.err.*`).
+#[derive(Debug, thiserror::Error)]
+#[error("{}", self.message(Lang::En))]
+pub enum ReadError {
+    Io {
+        path: PathBuf,
+        reason: crate::output_file::Reason,
+    },
+    /// Not JSON of the results' shape.
+    NotResults {
+        path: PathBuf,
+        error: serde_json::Error,
+    },
+    Version {
+        path: PathBuf,
+        format: String,
+        version: u32,
+    },
+}
+
+impl ReadError {
+    /// The message in `lang`, one line, naming the file.
+    pub fn message(&self, lang: Lang) -> String {
+        use crate::i18n::tf;
+        match self {
+            ReadError::Io { path, reason } => tf(
+                lang,
+                "results.err.read",
+                &[
+                    ("path", &path.display().to_string()),
+                    ("reason", &reason.text(lang)),
+                ],
+            ),
+            ReadError::NotResults { path, error } => {
+                let detail = match lang {
+                    Lang::En => error.to_string(),
+                    Lang::Zh => {
+                        let key = match error.classify() {
+                            serde_json::error::Category::Eof => "results.err.json_eof",
+                            serde_json::error::Category::Syntax => "results.err.json_syntax",
+                            _ => "results.err.json_shape",
+                        };
+                        tf(
+                            lang,
+                            key,
+                            &[
+                                ("line", &error.line().to_string()),
+                                ("column", &error.column().to_string()),
+                            ],
+                        )
+                    }
+                };
+                tf(
+                    lang,
+                    "results.err.not_results",
+                    &[("path", &path.display().to_string()), ("detail", &detail)],
+                )
+            }
+            ReadError::Version {
+                path,
+                format,
+                version,
+            } => tf(
+                lang,
+                "results.err.version",
+                &[
+                    ("path", &path.display().to_string()),
+                    ("format", format),
+                    ("version", &version.to_string()),
+                    ("our_format", FORMAT),
+                    ("our_version", &VERSION.to_string()),
+                ],
+            ),
+        }
+    }
 }
 
 /// Checks a `--results` path before the first question: `.json` or `.csv`, a
@@ -237,23 +326,22 @@ pub fn write(path: &Path, results: &Results) -> anyhow::Result<PathBuf> {
 }
 
 /// Reads a JSON results file (for `class import`).
-pub fn read(path: &Path) -> anyhow::Result<Results> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        anyhow::anyhow!(
-            "{}: {}",
-            path.display(),
-            crate::output_file::plain_reason(&e)
-        )
+pub fn read(path: &Path) -> Result<Results, ReadError> {
+    let text = std::fs::read_to_string(path).map_err(|e| ReadError::Io {
+        path: path.to_path_buf(),
+        reason: crate::output_file::Reason::of(&e),
     })?;
-    let results: Results = serde_json::from_str(&text)
-        .map_err(|e| anyhow::anyhow!("{}: not a nettutor results file: {e}", path.display()))?;
-    anyhow::ensure!(
-        results.format == FORMAT && results.version == VERSION,
-        "{}: format {} version {} (this nettutor reads {FORMAT} version {VERSION})",
-        path.display(),
-        results.format,
-        results.version
-    );
+    let results: Results = serde_json::from_str(&text).map_err(|error| ReadError::NotResults {
+        path: path.to_path_buf(),
+        error,
+    })?;
+    if results.format != FORMAT || results.version != VERSION {
+        return Err(ReadError::Version {
+            path: path.to_path_buf(),
+            format: results.format,
+            version: results.version,
+        });
+    }
     Ok(results)
 }
 

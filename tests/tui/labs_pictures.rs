@@ -464,3 +464,70 @@ fn http_picture_at_80x24_shows_the_four_parts_and_each_framing_aligned() {
         assert!(text.contains("→ 200 Content-Length: 13"), "{lang}\n{text}");
     }
 }
+
+/// The errors lab run for real: where its refused connection could be
+/// captured (root or CAP_NET_RAW), `f` opens the captured SYN and the RST that
+/// refused it in the packet inspector, flags selected, and `w` writes them.
+#[test]
+fn f_opens_the_errors_labs_captured_refused_connection_in_the_inspector() {
+    use nettutor::lab::{self, Cancel, LabDetails, LabEvent, LabName, LabParams, NullSink};
+    let test = "f_opens_the_errors_labs_captured_refused_connection_in_the_inspector";
+    let params =
+        LabParams::from_pairs(LabName::Errors, ["timeout-ms=50", "vanished=false"]).unwrap();
+    let report = lab::run_lab(&params, &NullSink, &Cancel::new()).unwrap();
+    let LabDetails::Errors(errors) = &report.details else {
+        panic!("not the errors lab's report");
+    };
+    if !errors.capture.captured {
+        common::skip_here(test, "no packet socket here (needs root or CAP_NET_RAW)");
+        return;
+    }
+    let flags: Vec<String> = errors
+        .capture
+        .segments
+        .iter()
+        .map(|s| s.flags.clone())
+        .collect();
+    assert_eq!(flags.first().map(String::as_str), Some("SYN"), "{flags:?}");
+    assert!(flags.iter().any(|f| f.contains("RST")), "{flags:?}");
+    let run = nettutor::ui::labs::LabRun::recorded(
+        LabName::Errors,
+        vec![LabEvent::Finished {
+            report: Box::new(report.clone()),
+        }],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = app_exporting_to(Lang::En, dir.path());
+    replay_lab(&mut a, run);
+    let bar = rows(terminal(&mut a, 160, 48).backend().buffer())
+        .last()
+        .cloned()
+        .unwrap();
+    assert!(bar.contains("f frames"), "{bar}");
+    press(&mut a, ratatui::crossterm::event::KeyCode::Char('f'));
+    let shown = rows(terminal(&mut a, 160, 48).backend().buffer()).join("\n");
+    let port = errors.capture.port.to_string();
+    assert!(
+        shown.contains("frame 1 of") && shown.contains("as captured on loopback"),
+        "{shown}"
+    );
+    assert!(shown.contains("SYN") && shown.contains(&port), "{shown}");
+    assert!(shown.contains("Transmission Control Protocol"), "{shown}");
+    // The next one is the RST that refused it.
+    press(&mut a, ratatui::crossterm::event::KeyCode::Char('f'));
+    let shown = rows(terminal(&mut a, 160, 48).backend().buffer()).join("\n");
+    assert!(
+        shown.contains("frame 2 of") && shown.contains("RST"),
+        "{shown}"
+    );
+    // w writes the capture as it was taken.
+    press(&mut a, ratatui::crossterm::event::KeyCode::Char('w'));
+    let written: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .collect();
+    assert_eq!(written.len(), 1, "{written:?}");
+    let frames = nettutor::net::pcap::read_pcap(&written[0]).unwrap();
+    assert_eq!(frames.len(), errors.capture.frames.len());
+}

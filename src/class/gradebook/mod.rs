@@ -49,6 +49,8 @@ use std::time::{Duration, SystemTime};
 
 use rusqlite::{Connection, OptionalExtension as _, Transaction, TransactionBehavior, params};
 
+use crate::i18n::{Lang, t, tf};
+use crate::output_file::{FileKind, Reason};
 use crate::quiz::identity::{answer_value, instance_id};
 use crate::quiz::results::{question_text, rfc3339};
 use crate::quiz::{Question, Record, correct_answer};
@@ -58,23 +60,104 @@ pub const FILE_NAME: &str = "gradebook.sqlite3";
 /// How long a write waits for another process's write to finish.
 pub const BUSY_WAIT: Duration = Duration::from_secs(10);
 
-/// What went wrong with the grade book.
+/// What went wrong with the grade book. The texts live in
+/// `assets/i18n/ui.toml` under `gradebook.err.*`; `Display` gives the English one.
 #[derive(Debug, thiserror::Error)]
+#[error("{}", self.message(Lang::En))]
 pub enum GradeBookError {
-    #[error("grade book {path}: {reason}")]
-    Open { path: PathBuf, reason: String },
-    #[error(
-        "grade book {path} is version {found}, made by a newer nettutor (this one knows up to {known}); it is left as it is"
-    )]
+    Open {
+        path: PathBuf,
+        reason: OpenReason,
+    },
     Newer {
         path: PathBuf,
         found: u32,
         known: u32,
     },
-    #[error("grade book: no session {0}")]
     NoSession(SessionId),
-    #[error("grade book: {0}")]
     Sql(#[from] rusqlite::Error),
+    /// Reading (`class report`) a grade book that was never made.
+    Missing {
+        path: PathBuf,
+    },
+}
+
+/// Why a grade book could not be opened.
+#[derive(Debug)]
+pub enum OpenReason {
+    Os(Reason),
+    Sqlite(rusqlite::Error),
+    NotAFile(FileKind),
+    /// An SQLite file with other tables.
+    Foreign,
+}
+
+impl GradeBookError {
+    /// The message in `lang`, one line.
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            GradeBookError::Open { path, reason } => {
+                let reason = match reason {
+                    OpenReason::Os(r) => r.text(lang),
+                    OpenReason::Sqlite(e) => sqlite_text(e, lang),
+                    OpenReason::NotAFile(what) => tf(
+                        lang,
+                        "gradebook.err.not_a_file",
+                        &[("what", what.name(lang))],
+                    ),
+                    OpenReason::Foreign => t(lang, "gradebook.err.foreign").to_string(),
+                };
+                tf(
+                    lang,
+                    "gradebook.err.open",
+                    &[("path", &path.display().to_string()), ("reason", &reason)],
+                )
+            }
+            GradeBookError::Newer { path, found, known } => tf(
+                lang,
+                "gradebook.err.newer",
+                &[
+                    ("path", &path.display().to_string()),
+                    ("found", &found.to_string()),
+                    ("known", &known.to_string()),
+                ],
+            ),
+            GradeBookError::NoSession(id) => {
+                tf(lang, "gradebook.err.no_session", &[("id", &id.to_string())])
+            }
+            GradeBookError::Sql(e) => tf(
+                lang,
+                "gradebook.err.sql",
+                &[("reason", &sqlite_text(e, lang))],
+            ),
+            GradeBookError::Missing { path } => tf(
+                lang,
+                "gradebook.err.missing",
+                &[("path", &path.display().to_string())],
+            ),
+        }
+    }
+}
+
+/// An SQLite error in `lang`: the common failures in words, any other as
+/// SQLite says it.
+pub fn sqlite_text(e: &rusqlite::Error, lang: Lang) -> String {
+    use rusqlite::ErrorCode::*;
+    let key = match e.sqlite_error_code() {
+        Some(CannotOpen) => "sqlite.cannot_open",
+        Some(NotADatabase) => "sqlite.not_a_database",
+        Some(DatabaseBusy | DatabaseLocked) => "sqlite.busy",
+        Some(ReadOnly) => "sqlite.read_only",
+        Some(DiskFull) => "sqlite.disk_full",
+        Some(PermissionDenied) => "sqlite.permission",
+        Some(DatabaseCorrupt) => "sqlite.corrupt",
+        Some(SystemIoFailure) => "sqlite.io",
+        _ => return e.to_string(),
+    };
+    match lang {
+        Lang::En => e.to_string(),
+        Lang::Zh => t(lang, key).to_string(),
+    }
 }
 
 /// A session's number in the grade book (`class report --session ID`).
@@ -217,11 +300,15 @@ pub struct GradeBook {
     path: PathBuf,
 }
 
-fn open_err(path: &Path, e: impl std::fmt::Display) -> GradeBookError {
+fn open_err(path: &Path, reason: OpenReason) -> GradeBookError {
     GradeBookError::Open {
         path: path.to_path_buf(),
-        reason: e.to_string(),
+        reason,
     }
+}
+
+fn sql_err(path: &Path) -> impl FnOnce(rusqlite::Error) -> GradeBookError + '_ {
+    move |e| open_err(path, OpenReason::Sqlite(e))
 }
 
 /// Where a quiz is recorded: `db` (`--db FILE`), else the grade book in the
@@ -239,7 +326,7 @@ pub fn book_path(db: Option<&Path>, store: Option<&crate::store::Store>) -> Opti
 impl GradeBook {
     /// The grade book in the data directory `dir` (the progress store's).
     pub fn in_dir(dir: &Path) -> Result<GradeBook, GradeBookError> {
-        std::fs::create_dir_all(dir).map_err(|e| open_err(dir, e))?;
+        std::fs::create_dir_all(dir).map_err(|e| open_err(dir, OpenReason::Os(Reason::of(&e))))?;
         GradeBook::open(&dir.join(FILE_NAME))
     }
 
@@ -250,11 +337,11 @@ impl GradeBook {
         if let Ok(meta) = std::fs::metadata(path)
             && let Some(what) = crate::output_file::kind_of(meta.file_type())
         {
-            return Err(open_err(path, format!("is {what}, not a file")));
+            return Err(open_err(path, OpenReason::NotAFile(what)));
         }
-        let mut conn = Connection::open(path).map_err(|e| open_err(path, e))?;
+        let mut conn = Connection::open(path).map_err(sql_err(path))?;
         conn.busy_timeout(BUSY_WAIT)?;
-        let found = schema::version(&conn).map_err(|e| open_err(path, e))?;
+        let found = schema::version(&conn).map_err(sql_err(path))?;
         let known = schema::latest();
         if found > known {
             return Err(GradeBookError::Newer {
@@ -263,14 +350,11 @@ impl GradeBook {
                 known,
             });
         }
-        if found == 0 && has_foreign_tables(&conn).map_err(|e| open_err(path, e))? {
-            return Err(open_err(
-                path,
-                "is an SQLite file but not a nettutor grade book",
-            ));
+        if found == 0 && has_foreign_tables(&conn).map_err(sql_err(path))? {
+            return Err(open_err(path, OpenReason::Foreign));
         }
         conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get::<_, String>(0))
-            .map_err(|e| open_err(path, e))?;
+            .map_err(sql_err(path))?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", true)?;
         if found < known {

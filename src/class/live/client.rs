@@ -7,25 +7,52 @@ use std::time::{Duration, Instant};
 use super::protocol::{self, ClientMsg, FrameError, FrameReader, HostMsg, Refusal, VERSION};
 
 /// What went wrong on the student's side.
+/// (Texts: `client.err.*` in `assets/i18n/ui.toml`; `Display` gives the
+/// English one.)
 #[derive(Debug, thiserror::Error)]
+#[error("{}", self.message(crate::i18n::Lang::En))]
 pub enum ClientError {
-    #[error("{addr}: {source}")]
-    Connect { addr: String, source: io::Error },
-    #[error("connection: {0}")]
+    Connect {
+        addr: String,
+        source: io::Error,
+    },
     Io(#[from] io::Error),
-    #[error("the host closed the connection")]
     Closed,
-    #[error("the host sent {0}")]
     Frame(#[from] FrameError),
-    #[error("the host said nothing for {0:?}")]
     Timeout(Duration),
-    #[error("refused: {reason}")]
     Refused {
         reason: Refusal,
         retry_after: Option<Duration>,
     },
-    #[error("the host answered the hello with something else")]
     Unexpected,
+}
+
+impl ClientError {
+    /// The message in `lang`, one line. What the host sent that is not the
+    /// protocol ([`FrameError`]) stays as it is.
+    pub fn message(&self, lang: crate::i18n::Lang) -> String {
+        use crate::i18n::{t, tf};
+        use crate::output_file::io_text;
+        match self {
+            ClientError::Connect { addr, source } => tf(
+                lang,
+                "client.err.connect",
+                &[("addr", addr), ("reason", &io_text(source, lang))],
+            ),
+            ClientError::Io(e) => tf(lang, "client.err.io", &[("reason", &io_text(e, lang))]),
+            ClientError::Closed => t(lang, "client.err.closed").to_string(),
+            ClientError::Frame(e) => tf(lang, "client.err.frame", &[("what", &e.to_string())]),
+            ClientError::Timeout(d) => {
+                tf(lang, "client.err.timeout", &[("wait", &format!("{d:?}"))])
+            }
+            ClientError::Refused { reason, .. } => tf(
+                lang,
+                "client.err.refused",
+                &[("reason", &reason.to_string())],
+            ),
+            ClientError::Unexpected => t(lang, "client.err.unexpected").to_string(),
+        }
+    }
 }
 
 /// The welcome a join got.

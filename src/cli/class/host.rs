@@ -12,7 +12,7 @@ use clap::Args;
 use crate::class::live::host::{Host, HostConfig, HostEvent, Limits, Phase};
 use crate::class::live::names;
 use crate::i18n::{Lang, tf};
-use crate::lesson::{LessonSet, LessonSource, Question};
+use crate::lesson::Question;
 use crate::quiz::parse_topics;
 use crate::quiz::session::{self, MAX_COUNT, QuizSpec};
 
@@ -90,11 +90,10 @@ fn seconds(s: &str) -> Result<Duration, String> {
 fn questions(
     args: &HostArgs,
     lessons: Option<PathBuf>,
+    lang: Lang,
 ) -> anyhow::Result<(QuizSpec, Vec<Question>)> {
-    let topics = parse_topics(&args.topic).map_err(anyhow::Error::msg)?;
-    let set = LessonSet::load(&LessonSource::from_option(lessons))
-        .map_err(|errors| anyhow::anyhow!("{errors}"))
-        .context("the lessons have problems")?;
+    let topics = parse_topics(&args.topic)?;
+    let set = crate::cli::lesson_set(lessons, lang)?;
     let spec = QuizSpec {
         topics,
         count: usize::from(args.count).min(MAX_COUNT),
@@ -103,7 +102,8 @@ fn questions(
     let questions = session::build(&spec, &set.questions, &[]);
     anyhow::ensure!(
         !questions.is_empty(),
-        "there are no questions for these topics"
+        "{}",
+        crate::i18n::t(lang, "cli.err.no_questions")
     );
     Ok((spec, questions))
 }
@@ -114,7 +114,7 @@ pub fn run(
     lang: Lang,
     look: super::Look,
 ) -> anyhow::Result<ExitCode> {
-    let (spec, questions) = questions(args, lessons)?;
+    let (spec, questions) = questions(args, lessons, lang)?;
     // The screen's checks before anything is bound.
     let theme = if args.headless {
         None
@@ -122,8 +122,8 @@ pub fn run(
         use std::io::IsTerminal as _;
         anyhow::ensure!(
             std::io::stdout().is_terminal(),
-            "standard output is not a terminal: the host screen needs one (for scripts use \
-             `class host --headless`)"
+            "{}",
+            crate::i18n::t(lang, "class.host.err.no_terminal")
         );
         Some(crate::ui::theme::Theme::choose(look.0, look.1)?)
     };
@@ -135,7 +135,7 @@ pub fn run(
             anyhow::anyhow!(
                 "{}: {}",
                 dir.display(),
-                crate::output_file::plain_reason(&e)
+                crate::output_file::reason_in(&e, lang)
             )
         })?;
     }
@@ -152,8 +152,13 @@ pub fn run(
         },
         lang,
     };
-    let host =
-        Host::bind(cfg, Some(&path)).with_context(|| format!("cannot host on {}", args.listen))?;
+    let host = Host::bind(cfg, Some(&path)).with_context(|| {
+        tf(
+            lang,
+            "class.host.err.bind",
+            &[("addr", &args.listen.to_string())],
+        )
+    })?;
     if !args.listen.ip().is_loopback() {
         crate::cli::out::warn(&tf(
             lang,

@@ -32,14 +32,16 @@ pub fn run(args: &ImportArgs, lang: Lang) -> anyhow::Result<ExitCode> {
             anyhow::anyhow!(
                 "{}: {}",
                 dir.display(),
-                crate::output_file::plain_reason(&e)
+                crate::output_file::reason_in(&e, lang)
             )
         })?;
     }
     let mut book = GradeBook::open(&path)?;
     let mut failed = false;
     for file in &args.files {
-        let outcome = results::read(file).and_then(|r| Ok(book.import_results(&r)?));
+        let outcome = results::read(file)
+            .map_err(anyhow::Error::from)
+            .and_then(|r| Ok(book.import_results(&r)?));
         match outcome {
             Ok(done) => say_line(&tf(
                 lang,
@@ -53,7 +55,10 @@ pub fn run(args: &ImportArgs, lang: Lang) -> anyhow::Result<ExitCode> {
             ))?,
             Err(e) => {
                 failed = true;
-                warn(&format!("nettutor: {}", crate::cli::out::error_line(&e)));
+                warn(&format!(
+                    "nettutor: {}",
+                    crate::cli::out::error_line(&e, lang)
+                ));
             }
         }
     }

@@ -89,13 +89,10 @@ pub fn run(args: &JoinArgs, lang: Lang, look: super::Look) -> anyhow::Result<Exi
         use std::io::IsTerminal as _;
         anyhow::ensure!(
             io::stdout().is_terminal(),
-            "standard output is not a terminal: the student screen needs one (for scripts \
-             use `class join --plain`)"
+            "{}",
+            t(lang, "class.join.err.no_terminal")
         );
-        anyhow::ensure!(
-            !args.frames,
-            "--frames prints on stderr, under the screen: use it with --plain"
-        );
+        anyhow::ensure!(!args.frames, "{}", t(lang, "class.join.err.frames"));
         Some(crate::ui::theme::Theme::choose(look.0, look.1)?)
     };
     let addr = resolve(&args.addr)?;
@@ -271,7 +268,7 @@ fn plain(
     let mut gave = vec![false; welcome.questions];
     loop {
         let Ok(event) = rx.recv() else {
-            anyhow::bail!("the connection to the host is lost");
+            anyhow::bail!("{}", t(lang, "class.join.err.lost"));
         };
         match event {
             Event::Line(Input::Line(l)) => lines.push_back(l),

@@ -38,11 +38,9 @@ pub fn run(args: &ReportArgs, lang: Lang) -> anyhow::Result<ExitCode> {
             return Err(crate::output_file::OutputError::Exists { path: csv.clone() }.into());
         }
     }
-    anyhow::ensure!(
-        path.exists(),
-        "no grade book at {}: nothing has been recorded there yet",
-        path.display()
-    );
+    if !path.exists() {
+        return Err(crate::class::gradebook::GradeBookError::Missing { path }.into());
+    }
     let book = GradeBook::open(&path)?;
     let report = book.report(args.session.map(SessionId))?;
     say(&render(&report, &path.display().to_string(), lang))?;

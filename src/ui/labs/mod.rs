@@ -186,8 +186,87 @@ pub const KEYS: &[Binding] = &[
     },
 ];
 
-/// The labs whose runs have frames to step through with `f`.
-pub const FRAME_LABS: &[LabName] = &[LabName::Dhcp];
+/// The labs whose runs have frames to step through with `f` (errors: when
+/// the refused connection could be captured).
+pub const FRAME_LABS: &[LabName] = &[LabName::Dhcp, LabName::Errors];
+
+/// The frames of a finished run that `f` steps through and `w` writes.
+#[derive(Debug, Clone, Copy)]
+pub enum RunFrames<'a> {
+    /// dhcp: its messages, as the frames of a LAN.
+    Dhcp(&'a [crate::lab::dhcp::DhcpMessage]),
+    /// errors: the refused connection's segments, as captured on loopback.
+    Refused(&'a crate::lab::errors::RefusedCapture),
+}
+
+impl RunFrames<'_> {
+    pub fn len(&self) -> usize {
+        match self {
+            RunFrames::Dhcp(m) => m.len(),
+            RunFrames::Refused(c) => c.frames.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Frame `i`'s bytes.
+    pub fn frame(&self, i: usize) -> Result<Vec<u8>, String> {
+        match self {
+            RunFrames::Dhcp(m) => {
+                let m = m.get(i).ok_or_else(|| format!("no message {i}"))?;
+                crate::lab::dhcp::wire::frame(m).map_err(|e| e.to_string())
+            }
+            RunFrames::Refused(c) => c
+                .frames
+                .get(i)
+                .map(|(_, f)| f.clone())
+                .ok_or_else(|| format!("no frame {i}")),
+        }
+    }
+
+    /// Frame `i` in a few words, for the title above the inspector.
+    pub fn line(&self, i: usize, lang: crate::i18n::Lang) -> String {
+        match self {
+            RunFrames::Dhcp(m) => m
+                .get(i)
+                .map(|m| crate::lab::dhcp::message_line(m, lang).trim().to_string())
+                .unwrap_or_default(),
+            RunFrames::Refused(c) => c
+                .segments
+                .get(i)
+                .map(|s| format!("{} {} → {}", s.flags, s.src_port, s.dst_port))
+                .unwrap_or_default(),
+        }
+    }
+
+    /// The field the inspector selects first: what the frame is about.
+    pub fn focus(&self) -> &'static str {
+        match self {
+            RunFrames::Dhcp(_) => "dhcp.option.dhcp",
+            RunFrames::Refused(_) => "tcp.flags",
+        }
+    }
+
+    /// The title's text (takes `{n}`, `{count}`, `{line}`).
+    pub fn title_key(&self) -> &'static str {
+        match self {
+            RunFrames::Dhcp(_) => "labs.frames.title",
+            RunFrames::Refused(_) => "labs.frames.title-captured",
+        }
+    }
+
+    /// Every frame with its time, for `w`; and the file name's stem.
+    pub fn pcap(&self) -> Result<(&'static str, crate::lab::capture::TimedFrames), String> {
+        match self {
+            RunFrames::Dhcp(m) => crate::lab::dhcp::wire::pcap_frames(m)
+                .map(|f| ("nettutor-dhcp", f))
+                .map_err(|e| e.to_string()),
+            RunFrames::Refused(c) => Ok(("nettutor-errors-refused", c.frames.clone())),
+        }
+    }
+}
 
 /// [`KEYS`] without `f frames`: the hint bar of a lab with no frames.
 static KEYS_WITHOUT_FRAMES: std::sync::LazyLock<Vec<Binding>> = std::sync::LazyLock::new(|| {
@@ -246,18 +325,21 @@ impl LabsPanel {
         self.frame = None;
     }
 
-    /// The frames of the finished run, when its lab has them (dhcp).
-    pub fn run_frames(&self) -> Option<&[crate::lab::dhcp::DhcpMessage]> {
-        match self.run.as_ref()?.details()? {
-            crate::lab::LabDetails::Dhcp(r) if self.run.as_ref()?.lab == self.selected_lab() => {
-                Some(&r.messages)
+    /// The frames of the finished run, when its lab has them: dhcp's
+    /// messages, or the errors lab's refused connection when it was captured.
+    pub fn run_frames(&self) -> Option<RunFrames<'_>> {
+        let run = self.run.as_ref().filter(|r| r.lab == self.selected_lab())?;
+        match run.details()? {
+            crate::lab::LabDetails::Dhcp(r) => Some(RunFrames::Dhcp(&r.messages)),
+            crate::lab::LabDetails::Errors(r) if !r.capture.frames.is_empty() => {
+                Some(RunFrames::Refused(&r.capture))
             }
             _ => None,
         }
     }
 
     fn next_frame(&mut self, ctx: &mut Ctx) {
-        let Some(count) = self.run_frames().map(<[_]>::len).filter(|n| *n > 0) else {
+        let Some(count) = self.run_frames().map(|f| f.len()).filter(|n| *n > 0) else {
             self.frame = None;
             ctx.say(t(ctx.lang, "labs.frames.none"));
             return;
@@ -305,7 +387,12 @@ impl Panel for LabsPanel {
     /// `f frames` only where the selected lab has frames to inspect (the key
     /// itself still answers everywhere: "no frames").
     fn keys(&self) -> &'static [crate::ui::keymap::Binding] {
-        if FRAME_LABS.contains(&self.selected_lab()) {
+        // errors: only a run whose refused connection was captured.
+        let has_frames = match self.selected_lab() {
+            LabName::Errors => self.run_frames().is_some(),
+            lab => FRAME_LABS.contains(&lab),
+        };
+        if has_frames {
             KEYS
         } else {
             KEYS_WITHOUT_FRAMES.as_slice()
@@ -510,20 +597,13 @@ impl Panel for LabsPanel {
         }
     }
 
-    /// `w`: a finished dhcp run's messages as the frames of a LAN.
+    /// `w`: a finished dhcp run's messages as the frames of a LAN, or the
+    /// errors lab's refused connection as captured.
     fn export(&mut self, _ctx: &mut Ctx) -> Option<Result<String, String>> {
-        let messages = self.run_frames()?;
-        Some(
-            crate::lab::dhcp::wire::pcap_frames(messages)
-                .map_err(|e| e.to_string())
-                .and_then(|frames| {
-                    super::widgets::export::export_pcap(
-                        self.export_dir.as_deref(),
-                        "nettutor-dhcp",
-                        &frames,
-                    )
-                }),
-        )
+        let frames = self.run_frames()?;
+        Some(frames.pcap().and_then(|(stem, frames)| {
+            super::widgets::export::export_pcap(self.export_dir.as_deref(), stem, &frames)
+        }))
     }
 
     fn leave(&mut self, ctx: &mut Ctx) {

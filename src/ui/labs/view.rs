@@ -151,18 +151,11 @@ fn render_main(panel: &LabsPanel, area: Rect, buf: &mut Buffer, ctx: &RenderCtx)
         );
         return;
     }
-    if let Some((i, m)) = panel
+    if let Some((i, frames)) = panel
         .frame
-        .and_then(|i| Some((i, panel.run_frames()?.get(i)?)))
+        .and_then(|i| Some((i, panel.run_frames().filter(|f| i < f.len())?)))
     {
-        render_frame(
-            i,
-            m,
-            panel.run_frames().map_or(0, <[_]>::len),
-            rest,
-            buf,
-            ctx,
-        );
+        render_frame(i, frames, rest, buf, ctx);
         return;
     }
     let room = rest.height.saturating_sub(1);
@@ -432,12 +425,11 @@ fn tail_fit(s: &str, cells: usize) -> String {
     std::iter::once('…').chain(kept.into_iter().rev()).collect()
 }
 
-/// `f` on a dhcp run: message `index` of `count` as the frame a LAN carries,
-/// in the packet inspector (field tree, hex dump), its message type selected.
+/// `f` on a run with frames: frame `index` in the packet inspector (field
+/// tree, hex dump), the field it is about selected.
 fn render_frame(
     index: usize,
-    message: &crate::lab::dhcp::DhcpMessage,
-    count: usize,
+    frames: super::RunFrames<'_>,
     area: Rect,
     buf: &mut Buffer,
     ctx: &RenderCtx,
@@ -450,11 +442,11 @@ fn render_frame(
     let max = usize::from(area.width);
     let head = tf(
         lang,
-        "labs.frames.title",
+        frames.title_key(),
         &[
             ("n", &(index + 1).to_string()),
-            ("count", &count.to_string()),
-            ("line", crate::lab::dhcp::message_line(message, lang).trim()),
+            ("count", &frames.len().to_string()),
+            ("line", &frames.line(index, lang)),
         ],
     );
     buf.set_stringn(area.x, area.y, fit(&head, max), max, ctx.theme.accent);
@@ -463,14 +455,14 @@ fn render_frame(
         height: area.height - 1,
         ..area
     };
-    match crate::lab::dhcp::wire::frame(message) {
+    match frames.frame(index) {
         Ok(frame) => {
             let mut inspector = Inspector::of_frame(&frame);
-            inspector.select_field("dhcp.option.dhcp");
+            inspector.select_field(frames.focus());
             inspector.render(body, buf, ctx);
         }
         Err(e) => {
-            buf.set_stringn(body.x, body.y, fit(&e.to_string(), max), max, ctx.theme.bad);
+            buf.set_stringn(body.x, body.y, fit(&e, max), max, ctx.theme.bad);
         }
     }
 }
