@@ -267,7 +267,7 @@ fn parse_request(name: &str, args: &LabArgs, ui: Lang) -> Result<Request, String
                     (None, _) => tokens.next().cloned().ok_or_else(|| {
                         lab_tf(
                             "lab.err.needs_value_of",
-                            &[("key", key), ("allowed", &spec.allowed())],
+                            &[("key", key), ("allowed", &spec.kind.allowed(ui))],
                         )
                     })?,
                 };
@@ -320,7 +320,7 @@ fn options_text(params: &LabParams, lang: Lang) -> String {
             "  --{:<12} {} [{}; default {}]\n",
             spec.name,
             t(lang, spec.help),
-            spec.allowed(),
+            spec.kind.allowed(lang),
             spec.default
         ));
     }

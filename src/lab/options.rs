@@ -3,6 +3,7 @@
 //! messages all come from one table.
 
 use super::{LabError, LabName};
+use crate::i18n::{Lang, t, tf};
 
 /// What values an option takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,15 +31,47 @@ pub struct OptSpec {
     pub help: &'static str,
 }
 
-impl OptSpec {
-    /// "an integer from 1 to 1000", "on or off", … (for messages and help).
-    pub fn allowed(&self) -> String {
-        match self.kind {
-            OptKind::Int { min, max } => format!("an integer from {min} to {max}"),
-            OptKind::Flag => "on or off (true/false)".to_string(),
-            OptKind::Text { max_len } => format!("text of 1 to {max_len} bytes"),
-            OptKind::Choice(words) => format!("one of: {}", words.join(", ")),
+impl OptKind {
+    /// The values this kind takes, in words, in `lang`: "an integer from 1
+    /// to 1000", "on or off", … (for messages and help).
+    pub fn allowed(self, lang: Lang) -> String {
+        match self {
+            OptKind::Int { min, max } => tf(
+                lang,
+                "lab.allowed.int",
+                &[("min", &min.to_string()), ("max", &max.to_string())],
+            ),
+            OptKind::Flag => t(lang, "lab.allowed.flag").to_string(),
+            OptKind::Text { max_len } => {
+                tf(lang, "lab.allowed.text", &[("max", &max_len.to_string())])
+            }
+            OptKind::Choice(words) => {
+                tf(lang, "lab.allowed.choice", &[("words", &words.join(", "))])
+            }
         }
+    }
+}
+
+/// What a bad option value should have been: an option's kind, or a lab's
+/// own words (the dns lab's `--names` and `--zone`, which stay English).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Allowed {
+    Kind(OptKind),
+    Words(String),
+}
+
+impl Allowed {
+    pub fn text(&self, lang: Lang) -> String {
+        match self {
+            Allowed::Kind(kind) => kind.allowed(lang),
+            Allowed::Words(words) => words.clone(),
+        }
+    }
+}
+
+impl std::fmt::Display for Allowed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text(Lang::En))
     }
 }
 
@@ -111,7 +144,7 @@ pub fn parse_value(
         lab: lab.as_str(),
         option: spec.name,
         value: value.to_string(),
-        allowed: spec.allowed(),
+        allowed: Allowed::Kind(spec.kind),
     };
     match spec.kind {
         OptKind::Int { min, max } => {
@@ -151,7 +184,10 @@ pub fn parse_predict(lab: LabName, value: &str) -> Result<u64, LabError> {
         lab: lab.as_str(),
         option: "predict",
         value: value.to_string(),
-        allowed: format!("an integer from 0 to {}", u64::MAX),
+        allowed: Allowed::Kind(OptKind::Int {
+            min: 0,
+            max: u64::MAX,
+        }),
     })
 }
 

@@ -5,9 +5,10 @@
 //! points merge in the order they crossed the wires. The sockets queue frames
 //! while an experiment runs; [`Taps::poll`] reads them without blocking, and
 //! [`Taps::finish`] returns them all, oldest first. The bytes are the
-//! wire's (transmit checksum offload is off, [`super::offload`]), but for
-//! one thing: a TCP checksum the kernel wrote as 0xffff is recorded as the
-//! equal 0x0000 ([`super::offload::tcp_zero_checksum_as_computed`]).
+//! wire's, as the kernel sent them (transmit checksum offload is off,
+//! [`super::offload`], so every checksum is filled in; a TCP checksum that
+//! computes to zero the kernel writes as 0xffff, one's complement's −0, and
+//! the inspector says so: `crate::net::frame::ChecksumStatus::NegativeZero`).
 //!
 //! On a network with a [`FrameSink`] (the lab process's: see
 //! [`super::proto::Reply::Frames`]) a thread streams the frames as they are
@@ -524,11 +525,7 @@ fn drain_tap(tap: &Tap, frames: &mut Vec<Frame>) {
             }
             (msg.bytes, outgoing, ts_ns)
         };
-        let mut data = buf.get(..bytes).unwrap_or_default().to_vec();
-        // A TCP checksum of zero as the kernel writes it (0xffff) becomes
-        // the 0x0000 a full computation gives: the same number, and the form
-        // Wireshark and the inspector take as right (see the function).
-        super::offload::tcp_zero_checksum_as_computed(&mut data);
+        let data = buf.get(..bytes).unwrap_or_default().to_vec();
         frames.push(Frame {
             point: tap.point.clone(),
             ts_ns,

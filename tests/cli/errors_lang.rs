@@ -225,6 +225,18 @@ fn lab_and_lesson_mistakes_in_either_language() {
         zh.starts_with("nettutor: 没有“nosuch”这个主题（可选：subnet, "),
         "{zh}"
     );
+    let args = ["lab", "sticky", "--count", "0"];
+    let (code, en) = fails(home.path(), "en", &args);
+    assert_eq!(code, 2);
+    assert_eq!(
+        en,
+        "nettutor: lab sticky: bad value '0' for --count: expected an integer from 1 to 1000\n"
+    );
+    let (_, zh) = fails(home.path(), "zh", &args);
+    assert_eq!(
+        zh,
+        "nettutor: 实验 sticky：--count 的值“0”无效：应为 1 到 1000 之间的整数\n"
+    );
     let md = home.path().join("md");
     let args = [
         "lessons",

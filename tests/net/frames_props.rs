@@ -134,3 +134,46 @@ mod inspector_render {
         }
     }
 }
+
+/// A TCP segment whose checksum computes to 0x0000, stored as 0xffff (how
+/// Linux's software checksum writes it): −0, the same number, so the
+/// inspector calls it correct and says why; any other value is wrong.
+#[test]
+fn a_tcp_checksum_of_minus_zero_is_correct_and_explained() {
+    for ip in [IpVersion::V4, IpVersion::V6] {
+        let e = encapsulate(b"hello", Transport::Tcp, ip, &Endpoints::default()).unwrap();
+        let mut frame = e.frame.clone();
+        let tcp = dissect(&frame).layer(LayerKind::Tcp).unwrap().bytes.start;
+        let (check, urgent) = (tcp + 16, tcp + 18);
+        // The urgent pointer (ignored without URG) set to the checksum it
+        // gives when zero makes the one's-complement sum all ones: the
+        // checksum then computes to 0x0000.
+        frame[urgent..urgent + 2].copy_from_slice(&[0, 0]);
+        let stored = u16::from_be_bytes([frame[check], frame[check + 1]]);
+        let right = dissect(&frame)
+            .field("tcp.checksum")
+            .and_then(|f| match f.checksum {
+                Some(ChecksumStatus::Incorrect { expected }) => Some(expected as u16),
+                _ => None,
+            })
+            .unwrap_or(stored);
+        frame[check..check + 2].copy_from_slice(&[0, 0]);
+        frame[urgent..urgent + 2].copy_from_slice(&right.to_be_bytes());
+        let d = dissect(&frame);
+        let field = d.field("tcp.checksum").unwrap();
+        assert_eq!(field.checksum, Some(ChecksumStatus::Correct), "{ip:?}: +0");
+        frame[check..check + 2].copy_from_slice(&[0xff, 0xff]);
+        let d = dissect(&frame);
+        let field = d.field("tcp.checksum").unwrap();
+        assert_eq!(
+            field.checksum,
+            Some(ChecksumStatus::NegativeZero),
+            "{ip:?}: −0"
+        );
+        assert!(d.bad_checksums().is_empty());
+        let line = field.line(nettutor::i18n::Lang::En);
+        assert!(line.contains("0xffff is −0, the same as 0x0000"), "{line}");
+        frame[check..check + 2].copy_from_slice(&[0xff, 0xfe]);
+        assert_eq!(dissect(&frame).bad_checksums().len(), 1, "{ip:?}: 0xfffe");
+    }
+}

@@ -384,7 +384,9 @@ fn parse_names(spec: &str, origin: &Name) -> Result<Vec<(Name, RecordType)>, Lab
         lab: "dns",
         option: "names",
         value: value.to_string(),
-        allowed: format!("comma-separated name[/A|AAAA|CNAME], at most {MAX_NAMES} ({why})"),
+        allowed: crate::lab::options::Allowed::Words(format!(
+            "comma-separated name[/A|AAAA|CNAME], at most {MAX_NAMES} ({why})"
+        )),
     };
     let mut out = Vec::new();
     for item in spec.split(',').map(str::trim).filter(|s| !s.is_empty()) {
@@ -711,7 +713,7 @@ pub fn run(params: &DnsParams, sink: &dyn LabSink, cancel: &Cancel) -> Result<Dn
         lab: "dns",
         option: "zone",
         value: params.zone.clone(),
-        allowed: format!("builtin or a zone file ({e})"),
+        allowed: crate::lab::options::Allowed::Words(format!("builtin or a zone file ({e})")),
     })?;
     let names = parse_names(&params.names, &zone.origin)?;
     let server = Server::bind()?;

@@ -87,6 +87,12 @@ pub enum ChecksumStatus {
     },
     /// A UDP-over-IPv4 checksum of zero: the sender chose not to compute one.
     NotPresent,
+    /// A TCP checksum stored as 0xffff where a full computation gives 0x0000:
+    /// the same number in one's complement (−0 and +0), which every receiver
+    /// accepts; Linux's software checksum writes a zero so (it is UDP's rule,
+    /// RFC 768), Wireshark calls it wrong (a full computation never gives −0,
+    /// RFC 1624).
+    NegativeZero,
 }
 
 /// One field of a header: where it is, what it holds, what that means.
@@ -227,6 +233,13 @@ fn checksum_verdict(status: ChecksumStatus, width_bytes: usize, lang: Lang) -> S
         }
         (ChecksumStatus::NotPresent, Lang::En) => "[not computed by the sender]".to_string(),
         (ChecksumStatus::NotPresent, Lang::Zh) => "[发送方未计算]".to_string(),
+        (ChecksumStatus::NegativeZero, Lang::En) => {
+            "[correct: 0xffff is −0, the same as 0x0000 in one's complement; Wireshark expects 0x0000]"
+                .to_string()
+        }
+        (ChecksumStatus::NegativeZero, Lang::Zh) => {
+            "[正确：0xffff 是反码的 −0，与 0x0000 相等；Wireshark 期望 0x0000]".to_string()
+        }
     }
 }
 

@@ -176,7 +176,11 @@ fn dissect_tcp(frame: &[u8], start: usize, end: usize, ip: IpContext, layers: &m
             Some(u128::from(stored)),
             format!("0x{stored:04x}"),
         )
-        .with_checksum(status(stored, expected)),
+        .with_checksum(if stored == 0xffff && expected == 0 {
+            ChecksumStatus::NegativeZero
+        } else {
+            status(stored, expected)
+        }),
         Field::new(
             "tcp.urgent_pointer",
             Label::new("Urgent Pointer", "紧急指针"),
