@@ -185,11 +185,12 @@ impl Spec {
         names
     }
 
-    /// Every prefix configured in the lab: a gateway must lie inside one.
-    pub fn lab_prefixes(&self) -> Vec<IpNet> {
-        let mut nets: Vec<IpNet> = self.addresses.iter().map(|a| a.addr.trunc()).collect();
-        nets.sort();
-        nets.dedup();
-        nets
+    /// The host the topology gave `addr` to, if any (a route's gateway
+    /// must be another host's address).
+    pub fn host_of(&self, addr: IpAddr) -> Option<&'static str> {
+        self.addresses
+            .iter()
+            .find(|a| a.addr.addr() == addr)
+            .map(|a| a.at.host)
     }
 }
