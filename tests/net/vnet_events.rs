@@ -215,12 +215,26 @@ fn the_set_up_is_heard_link_by_link_and_an_mtu_change_during_the_run() {
         .collect();
     assert_eq!(named, made);
     // The experiment set R's LAN 2 link to MTU 1280: heard during the run,
-    // and nothing else about any link changed.
+    // and nothing else about any link changed — but for the bridge's own
+    // interface coming to "running": its operational state follows its
+    // ports through the kernel's link-watch queue, up to a second late, and
+    // the set-up does not wait for it (forwarding does not need it). Under
+    // load that lands in the run; it must be exactly that.
     let during: Vec<&Value> = run.json["events"]
         .as_array()
         .unwrap()
         .iter()
         .filter(|e| e["phase"] == "run" && e["change"] == "link")
+        .filter(|e| {
+            let late_bridge = e["host"] == "S" && e["name"] == "br0";
+            if late_bridge {
+                assert!(
+                    e["up"] == true && e["running"] == true && e["removed"] == false,
+                    "the bridge changed otherwise during the run: {e}"
+                );
+            }
+            !late_bridge
+        })
         .collect();
     assert_eq!(during.len(), 1, "{during:?}");
     assert_eq!(during[0]["host"], "R");
