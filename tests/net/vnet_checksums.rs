@@ -8,7 +8,6 @@
 use std::net::Ipv4Addr;
 
 use nettutor::net::impaired::Chance;
-use nettutor::vnet::Lab;
 use nettutor::vnet::capture::Frame;
 use nettutor::vnet::proto::Params;
 use pnet_packet::Packet as _;
@@ -18,7 +17,7 @@ use pnet_packet::ipv4::Ipv4Packet;
 use pnet_packet::tcp::TcpPacket;
 use pnet_packet::udp::UdpPacket;
 
-use super::vnet_lab::ONE_LAB;
+use super::vnet_lab::{ONE_LAB, start_lab};
 use crate::common;
 
 /// The one's-complement sum of the pseudo-header alone, folded: what a
@@ -173,13 +172,8 @@ fn tshark_bad_checksums(test: &str, frames: &[Frame]) -> Option<Vec<String>> {
 fn every_captured_tcp_and_udp_checksum_is_right_and_no_frame_exceeds_the_mtu() {
     let _one = ONE_LAB.lock().unwrap_or_else(|e| e.into_inner());
     let test = "every_captured_tcp_and_udp_checksum_is_right_and_no_frame_exceeds_the_mtu";
-    let mut lab = match Lab::start_from(std::path::Path::new(common::run::BIN)) {
-        Ok(lab) => lab,
-        Err(nettutor::vnet::VnetError::NoUserNamespaces { .. }) => {
-            common::skip(test, "no user namespaces here");
-            return;
-        }
-        Err(e) => panic!("the lab did not start: {e}"),
+    let Some(mut lab) = start_lab(test) else {
+        return;
     };
     // mtu sends a TCP transfer (with DF) and a fragmented UDP datagram;
     // tcp-loss UDP datagrams and a TCP transfer through the relay (no loss:

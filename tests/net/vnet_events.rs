@@ -8,11 +8,10 @@
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
-use nettutor::vnet::{Lab, Live};
+use nettutor::vnet::Live;
 use serde_json::Value;
 
-use super::vnet_lab::{ONE_LAB, run};
-use crate::common;
+use super::vnet_lab::{ONE_LAB, run, start_lab};
 
 /// The run phase's events of `change` in `host`.
 fn events<'a>(run: &'a super::vnet_lab::Run, host: &str, change: &str) -> Vec<&'a Value> {
@@ -277,13 +276,8 @@ fn threads_and_fds(pid: u32) -> (usize, BTreeSet<String>) {
 fn events_stream_while_the_run_goes_and_the_watcher_leaves_no_thread_or_descriptor() {
     let _one = ONE_LAB.lock().unwrap_or_else(|e| e.into_inner());
     let test = "events_stream_while_the_run_goes_and_the_watcher_leaves_no_thread_or_descriptor";
-    let mut lab = match Lab::start_from(std::path::Path::new(common::run::BIN)) {
-        Ok(lab) => lab,
-        Err(nettutor::vnet::VnetError::NoUserNamespaces { .. }) => {
-            common::skip(test, "no user namespaces here");
-            return;
-        }
-        Err(e) => panic!("{e}"),
+    let Some(mut lab) = start_lab(test) else {
+        return;
     };
     let pid = lab.pid();
     let (threads_before, fds_before) = threads_and_fds(pid);

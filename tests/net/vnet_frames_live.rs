@@ -4,11 +4,10 @@
 
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use nettutor::vnet::Live;
 use nettutor::vnet::capture::{COALESCE, Frame};
-use nettutor::vnet::{Lab, Live, VnetError};
 
-use super::vnet_lab::ONE_LAB;
-use crate::common;
+use super::vnet_lab::{ONE_LAB, start_lab};
 
 /// What one run streamed.
 struct Streamed {
@@ -30,13 +29,8 @@ fn now_ns() -> u64 {
 fn frames_stream_before_the_outcome_and_are_the_outcomes_frames() {
     let _one = ONE_LAB.lock().unwrap_or_else(|e| e.into_inner());
     let test = "frames_stream_before_the_outcome_and_are_the_outcomes_frames";
-    let mut lab = match Lab::start_from(std::path::Path::new(common::run::BIN)) {
-        Ok(lab) => lab,
-        Err(VnetError::NoUserNamespaces { .. }) => {
-            common::skip(test, "no user namespaces here");
-            return;
-        }
-        Err(e) => panic!("{e}"),
+    let Some(mut lab) = start_lab(test) else {
+        return;
     };
     // A ping (microseconds: its frames come with the last batch), a
     // transfer over the impaired link (thousands of frames in ~0.5 s) and
@@ -114,13 +108,8 @@ fn frames_stream_before_the_outcome_and_are_the_outcomes_frames() {
 fn samples_stream_before_the_outcome_and_are_the_reports_samples() {
     let _one = ONE_LAB.lock().unwrap_or_else(|e| e.into_inner());
     let test = "samples_stream_before_the_outcome_and_are_the_reports_samples";
-    let mut lab = match Lab::start_from(std::path::Path::new(common::run::BIN)) {
-        Ok(lab) => lab,
-        Err(VnetError::NoUserNamespaces { .. }) => {
-            common::skip(test, "no user namespaces here");
-            return;
-        }
-        Err(e) => panic!("{e}"),
+    let Some(mut lab) = start_lab(test) else {
+        return;
     };
     let params = nettutor::vnet::proto::Params {
         loss: nettutor::net::impaired::Chance::percent(20.0).ok(),

@@ -31,6 +31,20 @@ impl Run {
     }
 }
 
+/// Starts a lab process of the real binary for a test that talks to it
+/// directly; None (with the printed reason) where user namespaces are not
+/// available. Any other failure to start fails the test.
+pub fn start_lab(test: &str) -> Option<nettutor::vnet::Lab> {
+    match nettutor::vnet::Lab::start_from(Path::new(BIN)) {
+        Ok(lab) => Some(lab),
+        Err(nettutor::vnet::VnetError::NoUserNamespaces { .. }) => {
+            common::skip(test, "no user namespaces here");
+            None
+        }
+        Err(e) => panic!("the lab did not start: {e}"),
+    }
+}
+
 /// Runs `nettutor net run NAME --json -o DIR/NAME.pcapng`; None (with the
 /// printed reason) where user namespaces are not available. Checks what every
 /// run must leave behind: no lab process, no namespace, no stray file.
