@@ -115,6 +115,7 @@ fn run_one(args: &RunArgs, lang: Lang) -> anyhow::Result<ExitCode> {
             "experiment": outcome.experiment,
             "report": outcome.report,
             "frames": outcome.frames.len(),
+            "capture_dropped": outcome.capture_dropped,
             "events": outcome.events,
             "isolation": outcome.isolation,
             "lab_pid": pid,
@@ -147,6 +148,13 @@ fn run_one(args: &RunArgs, lang: Lang) -> anyhow::Result<ExitCode> {
             ("frames", &outcome.frames.len().to_string()),
         ],
     ))?;
+    if outcome.capture_dropped > 0 {
+        say_line(&tf(
+            lang,
+            "net.capture_dropped",
+            &[("n", &outcome.capture_dropped.to_string())],
+        ))?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -19,9 +19,15 @@
 //! reaches the sink once, before [`Taps::finish`] returns, in the order the
 //! taps collected them: sorted by timestamp, the batches together are the
 //! list `finish` returns.
+//!
+//! A packet socket whose queue is full drops the frame and counts it
+//! (`PACKET_STATISTICS`): [`Taps::finish`] adds each point's count to
+//! [`Network::capture_dropped`], so a report can say that its capture holds
+//! every frame the points saw, from the kernel's own count.
 
 use std::io::IoSliceMut;
 use std::os::fd::{AsFd as _, AsRawFd as _, OwnedFd};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -122,6 +128,8 @@ pub struct Taps {
     collected: Shared,
     sink: Option<FrameSink>,
     streamer: Option<Streamer>,
+    /// Where the points' kernel-counted drops are added (the network's).
+    dropped: Arc<AtomicU64>,
 }
 
 /// The thread streaming frames to the sink, and its control pipe (a byte:
@@ -220,6 +228,7 @@ impl Taps {
             collected: Shared::default(),
             sink: net.frames_to.clone(),
             streamer: None,
+            dropped: Arc::clone(&net.capture_dropped),
         };
         if let Some(sink) = &taps.sink {
             taps.streamer = Some(Streamer::start(
@@ -284,10 +293,13 @@ impl Taps {
     }
 
     /// Every frame captured at every point, oldest first; the ones not
-    /// streamed yet go to the sink before this returns.
+    /// streamed yet go to the sink before this returns. What the points'
+    /// queues dropped is added to [`Network::capture_dropped`].
     pub fn finish(mut self) -> Vec<Frame> {
         self.stop_streaming();
         collect(&self.taps, &self.collected);
+        let dropped: u64 = self.taps.iter().map(|t| kernel_drops(&t.socket)).sum();
+        self.dropped.fetch_add(dropped, Ordering::Relaxed);
         if let Some(sink) = &self.sink {
             let new = unstreamed(&self.collected);
             if !new.is_empty() {
@@ -497,6 +509,35 @@ pub fn packet_socket(net: &Network, at: End) -> Result<OwnedFd, VnetError> {
     Ok(socket)
 }
 
+/// How many frames the kernel dropped on `socket` (a packet socket) because
+/// its queue was full, since the last call: `PACKET_STATISTICS` resets the
+/// count when it is read. 0 if the kernel will not say.
+pub fn kernel_drops(socket: &OwnedFd) -> u64 {
+    packet_stats(socket).map_or(0, |(_, drops)| drops)
+}
+
+/// `PACKET_STATISTICS`: the frames that reached `socket` since the last
+/// call, kept or not, and how many of them were dropped.
+fn packet_stats(socket: &OwnedFd) -> Option<(u64, u64)> {
+    let mut stats = libc::tpacket_stats {
+        tp_packets: 0,
+        tp_drops: 0,
+    };
+    let mut len = std::mem::size_of::<libc::tpacket_stats>() as libc::socklen_t;
+    // SAFETY: the kernel writes at most `len` bytes, a tpacket_stats, into
+    // `stats`, which lives for the call; the descriptor is open.
+    let rc = unsafe {
+        libc::getsockopt(
+            socket.as_raw_fd(),
+            libc::SOL_PACKET,
+            libc::PACKET_STATISTICS,
+            (&raw mut stats).cast(),
+            &raw mut len,
+        )
+    };
+    (rc == 0).then(|| (u64::from(stats.tp_packets), u64::from(stats.tp_drops)))
+}
+
 /// Reads what `tap` has queued (at most [`MAX_FRAMES`]) onto `frames`.
 fn drain_tap(tap: &Tap, frames: &mut Vec<Frame>) {
     let mut buf = vec![0u8; MAX_FRAME];
@@ -532,5 +573,73 @@ fn drain_tap(tap: &Tap, frames: &mut Vec<Frame>) {
             outgoing,
             data,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// In a network namespace of its own (root only: the test skips with the
+    /// reason otherwise), a packet socket on `lo` with the smallest queue
+    /// the kernel allows, and 200 loopback datagrams nobody reads: the kernel
+    /// sees each twice on `lo` (sent, received), and every one of those it
+    /// did not queue it counts as dropped — read + dropped is all of them,
+    /// and reading the count resets it.
+    #[test]
+    fn the_kernel_counts_what_a_full_capture_queue_dropped() {
+        const DATAGRAMS: u64 = 200;
+        let result = std::thread::spawn(|| -> Result<(u64, u64, u64, u64), String> {
+            super::super::ns::new_netns().map_err(|e| format!("no network namespace: {e}"))?;
+            let mut rtnl = super::super::rtnl::Rtnl::open().map_err(|e| e.to_string())?;
+            rtnl.change(super::super::network::set_up(1))
+                .map_err(|e| e.to_string())?;
+            let tap = socket::socket(
+                AddressFamily::Packet,
+                SockType::Raw,
+                SockFlag::SOCK_CLOEXEC | SockFlag::SOCK_NONBLOCK,
+                None,
+            )
+            .map_err(|e| e.to_string())?;
+            let sock = socket2::SockRef::from(&tap);
+            sock.set_recv_buffer_size(1).map_err(|e| e.to_string())?;
+            let mut storage = socket2::SockAddrStorage::zeroed();
+            // SAFETY: sockaddr_ll is one of the platform's sockaddr types and fits.
+            let ll = unsafe { storage.view_as::<libc::sockaddr_ll>() };
+            ll.sll_family = libc::AF_PACKET as u16;
+            ll.sll_protocol = (libc::ETH_P_ALL as u16).to_be();
+            ll.sll_ifindex = 1;
+            let len = std::mem::size_of::<libc::sockaddr_ll>() as libc::socklen_t;
+            // SAFETY: the storage holds an initialised sockaddr_ll of that length.
+            let address = unsafe { socket2::SockAddr::new(storage, len) };
+            sock.bind(&address).map_err(|e| e.to_string())?;
+            let rx = std::net::UdpSocket::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
+            let tx = std::net::UdpSocket::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
+            let to = rx.local_addr().map_err(|e| e.to_string())?;
+            for _ in 0..DATAGRAMS {
+                tx.send_to(&[7u8; 1000], to).map_err(|e| e.to_string())?;
+            }
+            let mut read = 0;
+            let mut buf = [0u8; 2048];
+            while socket::recv(tap.as_raw_fd(), &mut buf, MsgFlags::MSG_DONTWAIT).is_ok() {
+                read += 1;
+            }
+            let (packets, drops) = packet_stats(&tap).ok_or("no PACKET_STATISTICS")?;
+            Ok((read, packets, drops, kernel_drops(&tap)))
+        })
+        .join()
+        .unwrap();
+        let (read, packets, drops, again) = match result {
+            Ok(counts) => counts,
+            Err(reason) if reason.starts_with("no network namespace") => {
+                println!("skipped: {reason} (needs root)");
+                return;
+            }
+            Err(reason) => panic!("{reason}"),
+        };
+        assert_eq!(packets, 2 * DATAGRAMS, "read {read}, dropped {drops}");
+        assert!(drops > DATAGRAMS, "only {drops} dropped, {read} read");
+        assert_eq!(read + drops, packets);
+        assert_eq!(again, 0, "the count resets when read");
     }
 }

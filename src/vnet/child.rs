@@ -153,6 +153,9 @@ fn run(name: &str, params: &Params) -> Result<Outcome, VnetError> {
     // Its sockets hold the namespaces: stopped before they are dropped.
     watcher.finish();
     let setup_us = micros(net.setup);
+    let capture_dropped = net
+        .capture_dropped
+        .load(std::sync::atomic::Ordering::Relaxed);
     let dropped = Instant::now();
     drop(net);
     let teardown_us = micros(dropped.elapsed());
@@ -165,6 +168,7 @@ fn run(name: &str, params: &Params) -> Result<Outcome, VnetError> {
         setup_us,
         run_us,
         teardown_us,
+        capture_dropped,
         events: Vec::new(),
     })
 }

@@ -51,6 +51,9 @@ pub struct Network {
     pub frames_to: Option<FrameSink>,
     /// Where an experiment's `TCP_INFO` sampler streams its rows (the same).
     pub samples_to: Option<super::tcpinfo::SampleSink>,
+    /// Frames the capture points' queues were too full to keep, as the
+    /// kernel counted them (added by each experiment's `Taps::finish`).
+    pub capture_dropped: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 fn io_err(what: &'static str) -> impl Fn(io::Error) -> VnetError {
@@ -111,6 +114,7 @@ impl Network {
             started,
             frames_to: None,
             samples_to: None,
+            capture_dropped: std::sync::Arc::default(),
         })
     }
 

@@ -99,6 +99,10 @@ pub struct Outcome {
     pub run_us: u64,
     /// Dropping the network (closing every namespace and socket), µs.
     pub teardown_us: u64,
+    /// Frames the capture points saw but could not keep (their queue was
+    /// full), as the kernel counted them: 0 means `frames` is all of it.
+    #[serde(default)]
+    pub capture_dropped: u64,
     /// The kernel's changes while the experiment ran, in the order they
     /// arrived over the channel ([`Reply::Event`]); the tutor fills this in.
     #[serde(default)]

@@ -28,7 +28,7 @@ use pnet_packet::ipv4::Ipv4Packet;
 use serde::Serialize;
 
 use super::VnetError;
-use super::capture::packet_socket;
+use super::capture::{kernel_drops, packet_socket};
 use super::network::Network;
 use super::topology::End;
 use crate::net::impaired::wire::StreamStats;
@@ -60,6 +60,9 @@ pub struct Direction {
     pub sent: u64,
     /// Sends the kernel refused (a full queue): also losses, not the plan's.
     pub send_errors: u64,
+    /// Frames the kernel dropped before the relay read them (the incoming
+    /// end's queue was full), by its own count: also not the plan's.
+    pub recv_dropped: u64,
 }
 
 /// Both directions.
@@ -209,6 +212,7 @@ fn relay(mut sides: [Side; 2], stop: &OwnedFd) -> RelayReport {
         s.report.udp = s.wire.stats(UDP);
         s.report.icmp = s.wire.stats(ICMP);
         s.report.clean = s.wire.clean;
+        s.report.recv_dropped = kernel_drops(&s.socket);
         s.report
     });
     RelayReport { forward, backward }

@@ -72,6 +72,9 @@ pub fn run_with(test: &str, name: &str, extra: &[&str]) -> Option<Run> {
     let json: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["experiment"], name);
     assert_eq!(json["isolation"]["ok"], true, "{json}");
+    // The kernel's own count: no capture point's queue overflowed, so the
+    // pcap and every fact drawn from it hold all the frames the points saw.
+    assert_eq!(json["capture_dropped"], 0, "{name}: capture incomplete");
     assert_nothing_left(&json, dir.path(), &pcap);
     Some(Run {
         json,

@@ -68,6 +68,10 @@ fn assert_the_link_and_tcp(test: &str, run: &Run, loss: f64, seed: u64) {
         "{sent} {at_c} {dropped}"
     );
     assert_eq!(link["forward"]["send_errors"], 0);
+    // Nothing was lost but what the plan dropped: the relay's incoming
+    // queues never overflowed (the kernel's count, both ways).
+    assert_eq!(link["forward"]["recv_dropped"], 0, "{link}");
+    assert_eq!(link["backward"]["recv_dropped"], 0, "{link}");
     let retrans = &tcp["retransmissions"];
     let total = retrans["total"].as_u64().unwrap();
     assert_eq!(

@@ -298,6 +298,31 @@ fn keys_walk_the_captured_frames_and_w_writes_them_with_the_kernels_timestamps()
 }
 
 #[test]
+fn a_run_whose_capture_queues_overflowed_says_the_frames_are_missing() {
+    for (lang, warning) in [
+        (
+            Lang::En,
+            "The kernel dropped 3 frames at the capture points",
+        ),
+        (Lang::Zh, "内核在抓包点丢弃了 3 帧"),
+    ] {
+        let (mut c, _rx) = panel_ctx(lang, Screen::Lan);
+        let mut panel = LanPanel::default();
+        let complete = recorded("arp-same-lan");
+        assert_eq!(complete.capture_dropped, 0);
+        panel.show_real(LanRealRun(Ok(complete.clone())), &mut c);
+        let shown = text(&draw(&panel, lang, 160, 48));
+        assert!(!shown.contains(warning), "{shown}");
+        let mut short = complete;
+        short.capture_dropped = 3;
+        panel.update(LanMsg::Real, &mut c);
+        panel.show_real(LanRealRun(Ok(short)), &mut c);
+        let shown = text(&draw(&panel, lang, 160, 48));
+        assert!(shown.contains(warning), "{shown}");
+    }
+}
+
+#[test]
 fn without_user_namespaces_the_panel_names_the_remedy_and_keeps_the_simulation() {
     let (mut c, _rx) = panel_ctx(Lang::Zh, Screen::Lan);
     let mut panel = LanPanel::default();

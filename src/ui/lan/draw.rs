@@ -411,6 +411,15 @@ impl LanPanel {
                 ("", Style::default()),
                 ("", Style::default()),
             ));
+            if run.capture_dropped > 0 {
+                let n = run.capture_dropped.to_string();
+                left.extend(wrap(
+                    &[(tf(lang, "net.capture_dropped", &[("n", &n)]), ctx.theme.bad)],
+                    lw,
+                    ("", Style::default()),
+                    ("", Style::default()),
+                ));
+            }
         }
         left.push(Line::default());
         // As many frames as half the height holds, the selected one among them.

@@ -144,6 +144,8 @@ pub struct RealRun {
     pub setup_ms: f64,
     pub run_ms: f64,
     pub teardown_ms: f64,
+    /// Frames the capture points' queues dropped, by the kernel's count.
+    pub capture_dropped: u64,
     /// Still running: what has been streamed so far ([`LiveRun`]), no report
     /// and no timings yet.
     pub running: bool,
@@ -157,6 +159,7 @@ impl RealRun {
             setup_ms: ms(outcome.setup_us),
             run_ms: ms(outcome.run_us),
             teardown_ms: ms(outcome.teardown_us),
+            capture_dropped: outcome.capture_dropped,
             ..RealRun::captured(&outcome.experiment, &outcome.frames, &outcome.events)
         }
     }
@@ -229,6 +232,7 @@ impl RealRun {
             setup_ms: 0.0,
             run_ms: 0.0,
             teardown_ms: 0.0,
+            capture_dropped: 0,
             running: false,
         }
     }
