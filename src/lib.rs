@@ -14,6 +14,7 @@ pub mod net;
 pub mod output_file;
 pub mod presenter;
 pub mod quiz;
+pub mod sockopt;
 pub mod store;
 pub mod ui;
 pub mod vnet;

@@ -486,20 +486,11 @@ pub fn packet_socket(net: &Network, at: End) -> Result<OwnedFd, VnetError> {
         None,
     )
     .map_err(kernel("packet socket"))?;
-    let mut storage = socket2::SockAddrStorage::zeroed();
-    // SAFETY: sockaddr_ll is one of the platform's sockaddr types and fits the storage.
-    let ll = unsafe { storage.view_as::<libc::sockaddr_ll>() };
-    ll.sll_family = libc::AF_PACKET as u16;
-    ll.sll_protocol = (libc::ETH_P_ALL as u16).to_be();
-    ll.sll_ifindex = i32::try_from(index).unwrap_or_default();
-    let len = std::mem::size_of::<libc::sockaddr_ll>() as libc::socklen_t;
-    // SAFETY: the storage holds an initialised sockaddr_ll of that length.
-    let address = unsafe { socket2::SockAddr::new(storage, len) };
-    let sock = socket2::SockRef::from(&socket);
-    sock.bind(&address).map_err(|source| VnetError::Kernel {
+    bind_all(&socket, index).map_err(|source| VnetError::Kernel {
         what: "bind packet socket",
         source,
     })?;
+    let sock = socket2::SockRef::from(&socket);
     // Large: a transfer's frames queue here until the experiment reads them.
     // The lab holds CAP_NET_ADMIN over its own namespaces, so it may go past
     // `net.core.rmem_max` (SO_RCVBUFFORCE); else as large as the system allows.
@@ -519,23 +510,24 @@ pub fn kernel_drops(socket: &OwnedFd) -> u64 {
 /// `PACKET_STATISTICS`: the frames that reached `socket` since the last
 /// call, kept or not, and how many of them were dropped.
 fn packet_stats(socket: &OwnedFd) -> Option<(u64, u64)> {
-    let mut stats = libc::tpacket_stats {
-        tp_packets: 0,
-        tp_drops: 0,
-    };
-    let mut len = std::mem::size_of::<libc::tpacket_stats>() as libc::socklen_t;
-    // SAFETY: the kernel writes at most `len` bytes, a tpacket_stats, into
-    // `stats`, which lives for the call; the descriptor is open.
-    let rc = unsafe {
-        libc::getsockopt(
-            socket.as_raw_fd(),
-            libc::SOL_PACKET,
-            libc::PACKET_STATISTICS,
-            (&raw mut stats).cast(),
-            &raw mut len,
-        )
-    };
-    (rc == 0).then(|| (u64::from(stats.tp_packets), u64::from(stats.tp_drops)))
+    let stats: libc::tpacket_stats =
+        crate::sockopt::get(socket.as_fd(), libc::SOL_PACKET, libc::PACKET_STATISTICS).ok()?;
+    Some((u64::from(stats.tp_packets), u64::from(stats.tp_drops)))
+}
+
+/// Binds a packet socket to every protocol (`ETH_P_ALL`) on interface
+/// `index` of the namespace it was opened in.
+fn bind_all(socket: &OwnedFd, index: u32) -> std::io::Result<()> {
+    let mut storage = socket2::SockAddrStorage::zeroed();
+    // SAFETY: sockaddr_ll is one of the platform's sockaddr types and fits the storage.
+    let ll = unsafe { storage.view_as::<libc::sockaddr_ll>() };
+    ll.sll_family = libc::AF_PACKET as u16;
+    ll.sll_protocol = (libc::ETH_P_ALL as u16).to_be();
+    ll.sll_ifindex = i32::try_from(index).unwrap_or_default();
+    let len = std::mem::size_of::<libc::sockaddr_ll>() as libc::socklen_t;
+    // SAFETY: the storage holds an initialised sockaddr_ll of that length.
+    let address = unsafe { socket2::SockAddr::new(storage, len) };
+    socket2::SockRef::from(socket).bind(&address)
 }
 
 /// Reads what `tap` has queued (at most [`MAX_FRAMES`]) onto `frames`.
@@ -601,18 +593,11 @@ mod tests {
                 None,
             )
             .map_err(|e| e.to_string())?;
-            let sock = socket2::SockRef::from(&tap);
-            sock.set_recv_buffer_size(1).map_err(|e| e.to_string())?;
-            let mut storage = socket2::SockAddrStorage::zeroed();
-            // SAFETY: sockaddr_ll is one of the platform's sockaddr types and fits.
-            let ll = unsafe { storage.view_as::<libc::sockaddr_ll>() };
-            ll.sll_family = libc::AF_PACKET as u16;
-            ll.sll_protocol = (libc::ETH_P_ALL as u16).to_be();
-            ll.sll_ifindex = 1;
-            let len = std::mem::size_of::<libc::sockaddr_ll>() as libc::socklen_t;
-            // SAFETY: the storage holds an initialised sockaddr_ll of that length.
-            let address = unsafe { socket2::SockAddr::new(storage, len) };
-            sock.bind(&address).map_err(|e| e.to_string())?;
+            socket2::SockRef::from(&tap)
+                .set_recv_buffer_size(1)
+                .map_err(|e| e.to_string())?;
+            // `lo` is index 1 in every new namespace.
+            bind_all(&tap, 1).map_err(|e| e.to_string())?;
             let rx = std::net::UdpSocket::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
             let tx = std::net::UdpSocket::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
             let to = rx.local_addr().map_err(|e| e.to_string())?;

@@ -5,7 +5,7 @@
 //! the teaching fields changes) and, in the lab process, streams the new rows
 //! to the tutor while the connection runs ([`SampleSink`]).
 
-use std::os::fd::{AsRawFd as _, BorrowedFd, OwnedFd};
+use std::os::fd::{BorrowedFd, OwnedFd};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
@@ -76,24 +76,7 @@ fn ca_state(n: u8) -> &'static str {
 
 /// The kernel's `tcp_info` for the socket `fd`.
 pub fn read(fd: BorrowedFd<'_>) -> std::io::Result<libc::tcp_info> {
-    // SAFETY: tcp_info is plain data; all-zero is a valid value.
-    let mut info: libc::tcp_info = unsafe { std::mem::zeroed() };
-    let mut len = std::mem::size_of::<libc::tcp_info>() as libc::socklen_t;
-    // SAFETY: the buffer and its length describe `info`; the kernel writes at most `len` bytes.
-    let rc = unsafe {
-        libc::getsockopt(
-            fd.as_raw_fd(),
-            libc::IPPROTO_TCP,
-            libc::TCP_INFO,
-            (&raw mut info).cast(),
-            &raw mut len,
-        )
-    };
-    if rc == 0 {
-        Ok(info)
-    } else {
-        Err(std::io::Error::last_os_error())
-    }
+    crate::sockopt::get(fd, libc::IPPROTO_TCP, libc::TCP_INFO)
 }
 
 /// One reading of `fd`, `t` after `since`.

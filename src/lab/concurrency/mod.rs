@@ -144,23 +144,10 @@ const BACKLOG: i32 = 16;
 
 /// The accept queue of a listening socket, from the kernel: (queued, limit).
 pub fn accept_queue(listener: &TcpListener) -> Option<(u64, u64)> {
-    use std::os::fd::AsRawFd;
-    let mut info = std::mem::MaybeUninit::<libc::tcp_info>::zeroed();
-    let mut len = libc::socklen_t::try_from(std::mem::size_of::<libc::tcp_info>()).ok()?;
-    // SAFETY: getsockopt writes at most `len` bytes into `info`, which is that
-    // large and zero-initialised; the descriptor is the listener's own.
-    let rc = unsafe {
-        libc::getsockopt(
-            listener.as_raw_fd(),
-            libc::IPPROTO_TCP,
-            libc::TCP_INFO,
-            info.as_mut_ptr().cast(),
-            &mut len,
-        )
-    };
-    // SAFETY: zero-initialised above; getsockopt filled what it knows.
-    let info = unsafe { info.assume_init() };
-    (rc == 0).then(|| (u64::from(info.tcpi_unacked), u64::from(info.tcpi_sacked)))
+    use std::os::fd::AsFd as _;
+    let info: libc::tcp_info =
+        crate::sockopt::get(listener.as_fd(), libc::IPPROTO_TCP, libc::TCP_INFO).ok()?;
+    Some((u64::from(info.tcpi_unacked), u64::from(info.tcpi_sacked)))
 }
 
 fn listener(backlog: i32) -> Result<TcpListener, LabError> {

@@ -144,28 +144,12 @@ pub fn receive(socket: &UdpSocket) -> Result<Option<Vec<u8>>, VnetError> {
 /// (`IPV6_MTU` of a UDP socket connected there; connecting again looks the
 /// route up afresh, so a learned MTU shows at once).
 pub fn path_mtu(probe: &UdpSocket, to: Ipv6Addr) -> Result<u32, VnetError> {
-    use std::os::fd::AsRawFd as _;
+    use std::os::fd::AsFd as _;
     probe
         .connect(SocketAddr::new(IpAddr::V6(to), 9))
         .map_err(io("UDP connect (IPv6)"))?;
-    let mut mtu: libc::c_int = 0;
-    let mut len = std::mem::size_of::<libc::c_int>() as libc::socklen_t;
-    // SAFETY: a valid descriptor, and `mtu`/`len` describe a c_int buffer.
-    let rc = unsafe {
-        libc::getsockopt(
-            probe.as_raw_fd(),
-            libc::IPPROTO_IPV6,
-            libc::IPV6_MTU,
-            (&raw mut mtu).cast(),
-            &raw mut len,
-        )
-    };
-    if rc != 0 {
-        return Err(VnetError::Kernel {
-            what: "IPV6_MTU",
-            source: std::io::Error::last_os_error(),
-        });
-    }
+    let mtu: libc::c_int = crate::sockopt::get(probe.as_fd(), libc::IPPROTO_IPV6, libc::IPV6_MTU)
+        .map_err(io("IPV6_MTU"))?;
     Ok(u32::try_from(mtu).unwrap_or(0))
 }
 
