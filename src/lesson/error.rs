@@ -293,6 +293,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn placeholders_are_filled_once_and_other_braces_kept() {
+        let values = [("a", "{b}".to_string()), ("b", "B".to_string())];
+        assert_eq!(fill("{a} and {b}, {c} {", &values), "{b} and B, {c} {");
+        assert_eq!(fill("", &values), "");
+        assert_eq!(fill("一{a}二", &values), "一{b}二");
+    }
+
+    #[test]
+    fn a_frame_around_a_value_is_worded_from_the_table() {
+        // Here as in build.rs, whose stand-in reads ui.toml itself.
+        let message = Message::about("title", Message::new("lesson.err.no_steps"));
+        assert_eq!(message.to_string(), "title: the lesson has no [[steps]]");
+        assert_eq!(message.render(Lang::Zh), "title：这节课没有 [[steps]]");
+    }
+
+    #[test]
     fn lines_count_from_one() {
         let src = "a\nb\nc";
         assert_eq!(line_of(src, 0), 1);

@@ -11,6 +11,8 @@ mod codec_tests;
 mod error;
 pub mod loader;
 pub mod markup;
+#[cfg(test)]
+mod message_tests;
 mod model;
 pub mod panel;
 mod panel_arg;
