@@ -216,3 +216,21 @@ fn a_broken_exercise_is_reported_in_the_language_asked_for() {
         assert_chinese(message, phrase, names);
     }
 }
+
+#[test]
+fn a_folder_that_passes_says_so_in_the_language_asked_for() {
+    let (code, en, _) = nettutor(&["--lang", "en", "lessons", "check"]);
+    assert_eq!(code, 0);
+    assert!(en.starts_with("ok: ") && en.contains(" lessons, "), "{en}");
+    let (code, zh, _) = nettutor(&["--lang", "zh", "lessons", "check"]);
+    assert_eq!(code, 0);
+    assert_chinese(zh.trim_end(), "检查通过：", &[]);
+    // The same counts, in the same order.
+    let numbers = |s: &str| -> Vec<String> {
+        s.split(|c: char| !c.is_ascii_digit())
+            .filter(|n| !n.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(numbers(&zh), numbers(&en));
+}
