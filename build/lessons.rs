@@ -36,8 +36,49 @@ mod panel {
     pub struct PanelArg;
 
     impl PanelArg {
-        pub fn parse(_panel: PanelId, _arg: &str, _expect_error: bool) -> Result<PanelArg, String> {
+        pub fn parse_bilingual(
+            _panel: PanelId,
+            _arg: &str,
+            _expect_error: bool,
+        ) -> Result<PanelArg, super::error::Message> {
             Ok(PanelArg)
+        }
+    }
+}
+
+/// The build's stand-in for the interface string table `src/i18n.rs` reads
+/// (which build.rs generates after this check): `assets/i18n/ui.toml` itself,
+/// read once at the first message, so a problem is worded as the program words it.
+mod ui_text {
+    use std::collections::HashMap;
+    use std::sync::OnceLock;
+
+    use crate::i18n::Lang;
+
+    type Table = HashMap<String, (&'static str, &'static str)>;
+
+    fn table() -> &'static Table {
+        static TABLE: OnceLock<Table> = OnceLock::new();
+        TABLE.get_or_init(|| {
+            let source = include_str!("../assets/i18n/ui.toml");
+            let parsed: toml::Table = toml::from_str(source).unwrap_or_default();
+            let text = |entry: &toml::Value, lang: &str| -> &'static str {
+                let text = entry.get(lang).and_then(toml::Value::as_str).unwrap_or("");
+                Box::leak(text.to_string().into_boxed_str())
+            };
+            parsed
+                .iter()
+                .map(|(key, entry)| (key.clone(), (text(entry, "en"), text(entry, "zh"))))
+                .collect()
+        })
+    }
+
+    /// The text of `key` in `lang`; an unknown key shows itself, as in the program.
+    pub fn template(lang: Lang, key: &'static str) -> &'static str {
+        match (table().get(key), lang) {
+            (Some((en, _)), Lang::En) => en,
+            (Some((_, zh)), Lang::Zh) => zh,
+            (None, _) => key,
         }
     }
 }

@@ -9,7 +9,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::exercise::{Exercise, Known, parse_exercise};
-use crate::lesson::{LessonError, LessonErrors, LessonSet};
+use crate::lesson::{Arg, LessonError, LessonErrors, LessonSet, Message};
+use crate::output_file::io_text;
 
 /// The subfolder of a lesson folder that holds exercises.
 pub const EXERCISE_DIR: &str = "exercises";
@@ -108,10 +109,9 @@ fn parse_all(
                         &shown,
                         text,
                         0,
-                        format!(
-                            "duplicate exercise id '{}' (also in {})",
-                            exercise.id, first.file
-                        ),
+                        Message::new("exercise.err.duplicate")
+                            .with("id", &exercise.id)
+                            .with("file", &first.file),
                     ));
                 }
                 exercises.push(exercise);
@@ -131,7 +131,8 @@ fn read_folder(dir: &Path) -> Result<Vec<(String, String)>, LessonErrors> {
     let entries = fs::read_dir(dir).map_err(|e| {
         LessonErrors(vec![LessonError::folder(
             &label,
-            format!("cannot read the exercise folder: {e}"),
+            Message::new("exercise.err.read_folder")
+                .with("error", Arg::in_both(|lang| io_text(&e, lang))),
         )])
     })?;
     let mut files = Vec::new();
@@ -147,12 +148,13 @@ fn read_folder(dir: &Path) -> Result<Vec<(String, String)>, LessonErrors> {
                 Ok(text) => files.push((name, text)),
                 Err(_) => errors.push(LessonError::folder(
                     &path.display().to_string(),
-                    "not UTF-8 text",
+                    Message::new("exercise.err.not_utf8"),
                 )),
             },
             Err(e) => errors.push(LessonError::folder(
                 &path.display().to_string(),
-                format!("cannot read: {e}"),
+                Message::new("lesson.err.cannot_read")
+                    .with("reason", Arg::in_both(|lang| io_text(&e, lang))),
             )),
         }
     }

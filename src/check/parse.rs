@@ -9,7 +9,7 @@ use toml::Spanned;
 use super::exercise::{Exercise, Framing, MOVES, Move, Property, Reply, Transport};
 use super::raw::{RawExercise, RawProperty, RawText};
 use crate::i18n::Text;
-use crate::lesson::LessonError;
+use crate::lesson::{LessonError, Message};
 
 /// Collects problems while validating one file.
 struct Checker<'a> {
@@ -19,7 +19,7 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
-    fn error(&mut self, offset: usize, message: impl Into<String>) {
+    fn error(&mut self, offset: usize, message: Message) {
         self.errors
             .push(LessonError::at(self.file, self.source, offset, message));
     }
@@ -30,13 +30,20 @@ impl Checker<'_> {
         let mut pick = |value: &Option<Spanned<String>>, code: &str| match value {
             Some(s) if !s.get_ref().trim().is_empty() => s.get_ref().clone(),
             Some(s) => {
-                self.error(s.span().start, format!("{what}.{code} is empty"));
+                self.error(
+                    s.span().start,
+                    Message::new("exercise.err.text_empty")
+                        .with("what", what)
+                        .with("code", code),
+                );
                 String::new()
             }
             None => {
                 self.error(
                     at,
-                    format!("{what} has no {code} text (add `{code} = \"…\"`)"),
+                    Message::new("exercise.err.no_text")
+                        .with("what", what)
+                        .with("code", code),
                 );
                 String::new()
             }
@@ -52,11 +59,19 @@ impl Checker<'_> {
                 usize::try_from(*n.get_ref()).unwrap_or(1)
             }
             Some(n) => {
-                self.error(n.span().start, format!("{what} must be 1 to {max}"));
+                self.error(
+                    n.span().start,
+                    Message::new("exercise.err.count_range")
+                        .with("what", what)
+                        .with("max", max),
+                );
                 1
             }
             None => {
-                self.error(at, format!("this move needs `{what} = N`"));
+                self.error(
+                    at,
+                    Message::new("exercise.err.count_missing").with("what", what),
+                );
                 1
             }
         }
@@ -64,7 +79,7 @@ impl Checker<'_> {
 
     fn messages(&mut self, raw: &RawProperty, at: usize) -> Vec<String> {
         if raw.messages.is_empty() {
-            self.error(at, "this move needs `messages = [\"…\"]`");
+            self.error(at, Message::new("exercise.err.no_messages"));
         }
         raw.messages.iter().map(|m| m.get_ref().clone()).collect()
     }
@@ -92,12 +107,7 @@ pub fn parse_exercise(
 ) -> Result<Exercise, Vec<LessonError>> {
     let raw: RawExercise = toml::from_str(source).map_err(|e| {
         let offset = e.span().map_or(0, |s| s.start);
-        vec![LessonError::at(
-            file,
-            source,
-            offset,
-            e.message().trim().replace('\n', " "),
-        )]
+        vec![LessonError::at(file, source, offset, Message::toml(&e))]
     })?;
     let mut check = Checker {
         file,
@@ -108,7 +118,7 @@ pub fn parse_exercise(
     if !valid_id(&id) {
         check.error(
             raw.id.span().start,
-            format!("exercise id '{id}' must be lower-case letters, digits and '-'"),
+            Message::new("exercise.err.id").with("id", &id),
         );
     }
     let transport = match raw.transport.get_ref().as_str() {
@@ -117,7 +127,7 @@ pub fn parse_exercise(
         other => {
             check.error(
                 raw.transport.span().start,
-                format!("unknown transport '{other}' (tcp or udp)"),
+                Message::new("exercise.err.transport").with("name", other),
             );
             Transport::Tcp
         }
@@ -130,9 +140,7 @@ pub fn parse_exercise(
         other => {
             check.error(
                 raw.framing.span().start,
-                format!(
-                    "unknown framing '{other}' (length-prefixed, line, until-close or datagram)"
-                ),
+                Message::new("exercise.err.framing").with("name", other),
             );
             Framing::Line
         }
@@ -140,7 +148,7 @@ pub fn parse_exercise(
     if (transport == Transport::Udp) != (framing == Framing::Datagram) {
         check.error(
             raw.framing.span().start,
-            "UDP exercises use framing = \"datagram\", TCP ones a stream framing",
+            Message::new("exercise.err.udp_framing"),
         );
     }
     let reply = match raw.reply.get_ref().as_str() {
@@ -151,7 +159,7 @@ pub fn parse_exercise(
         other => {
             check.error(
                 raw.reply.span().start,
-                format!("unknown reply '{other}' (upper, echo-line, strftime or local-time)"),
+                Message::new("exercise.err.reply").with("name", other),
             );
             Reply::Upper
         }
@@ -159,14 +167,14 @@ pub fn parse_exercise(
     if reply == Reply::Strftime && framing != Framing::Datagram {
         check.error(
             raw.reply.span().start,
-            "reply = \"strftime\" needs framing = \"datagram\" (a time answer has no fixed length)",
+            Message::new("exercise.err.strftime"),
         );
     }
     let lesson_ref = |check: &mut Checker<'_>, lesson: &Spanned<String>| {
         if !known.lessons.iter().any(|l| l == lesson.get_ref()) {
             check.error(
                 lesson.span().start,
-                format!("unknown lesson id '{}'", lesson.get_ref()),
+                Message::new("exercise.err.lesson").with("id", lesson.get_ref()),
             );
         }
         lesson.get_ref().clone()
@@ -175,12 +183,12 @@ pub fn parse_exercise(
     let title = check.text(&raw.title, "title");
     let protocol = check.text(&raw.protocol, "protocol");
     if raw.probe.get_ref().is_empty() {
-        check.error(raw.probe.span().start, "probe is empty");
+        check.error(raw.probe.span().start, Message::new("exercise.err.probe"));
     }
     if raw.property.is_empty() {
         check.error(
             raw.id.span().start,
-            "an exercise needs at least one [[property]]",
+            Message::new("exercise.err.no_property"),
         );
     }
     let mut properties: Vec<Property> = Vec::new();
@@ -191,16 +199,19 @@ pub fn parse_exercise(
         if !valid_id(&name) {
             check.error(
                 at,
-                format!("property name '{name}' must be lower-case letters, digits and '-'"),
+                Message::new("exercise.err.property_name").with("name", &name),
             );
         }
         if properties.iter().any(|q| q.name == name) {
-            check.error(at, format!("duplicate property '{name}'"));
+            check.error(
+                at,
+                Message::new("exercise.err.property_twice").with("name", &name),
+            );
         }
         if !known.concepts.iter().any(|c| c == p.concept.get_ref()) {
             check.error(
                 p.concept.span().start,
-                format!("unknown concept id '{}'", p.concept.get_ref()),
+                Message::new("exercise.err.concept").with("id", p.concept.get_ref()),
             );
         }
         let action = parse_move(p, transport, framing, &mut check);
@@ -260,24 +271,21 @@ fn parse_move(
     ];
     let udp_only = ["oversize", "second-address"];
     if transport == Transport::Udp && tcp_only.contains(&name) {
-        check.error(at, format!("move '{name}' needs a TCP exercise"));
+        check.error(at, Message::new("exercise.err.tcp_only").with("name", name));
     }
     if transport == Transport::Tcp && udp_only.contains(&name) {
-        check.error(at, format!("move '{name}' needs a UDP exercise"));
+        check.error(at, Message::new("exercise.err.udp_only").with("name", name));
     }
     // One request per connection: nothing can follow a request on its connection.
     if framing == Framing::UntilClose {
         if ["glue", "half-close", "goodbye"].contains(&name) {
             check.error(
                 at,
-                format!("move '{name}' needs more than one request per connection (framing = \"until-close\" has one)"),
+                Message::new("exercise.err.one_request").with("name", name),
             );
         }
         if name == "pieces" && p.messages.len() > 1 {
-            check.error(
-                at,
-                "with framing = \"until-close\" a connection carries one request: give one message",
-            );
+            check.error(at, Message::new("exercise.err.one_message"));
         }
     }
     let cut = |check: &mut Checker<'_>| check.count(&p.cut, at, "cut", MAX_SIZE);
@@ -334,7 +342,7 @@ fn parse_move(
             let word = match &p.word {
                 Some(w) if !w.get_ref().is_empty() => w.get_ref().clone(),
                 _ => {
-                    check.error(at, "this move needs `word = \"…\"`");
+                    check.error(at, Message::new("exercise.err.no_word"));
                     String::new()
                 }
             };
@@ -356,10 +364,7 @@ fn parse_move(
             let marker = match &p.marker {
                 Some(m) if !m.get_ref().is_empty() => m.get_ref().clone(),
                 _ => {
-                    check.error(
-                        at,
-                        "this move needs `marker = \"…\"` (what an evaluating server would answer)",
-                    );
+                    check.error(at, Message::new("exercise.err.no_marker"));
                     String::new()
                 }
             };
@@ -375,7 +380,9 @@ fn parse_move(
         other => {
             check.error(
                 at,
-                format!("unknown move '{other}' (one of: {})", MOVES.join(", ")),
+                Message::new("exercise.err.move")
+                    .with("name", other)
+                    .with("names", MOVES.join(", ")),
             );
             Move::Nothing
         }
@@ -412,7 +419,7 @@ protocol = { en = "P", zh = "P" }
         };
         match parse_exercise("t.toml", source, &known) {
             Ok(_) => Vec::new(),
-            Err(e) => e.into_iter().map(|e| e.message).collect(),
+            Err(e) => e.into_iter().map(|e| e.message.to_string()).collect(),
         }
     }
 

@@ -74,7 +74,7 @@ pub fn run(
     let set = match ExerciseSet::load(lessons.as_deref(), None) {
         Ok(set) => set,
         Err(errors) => {
-            warn(&errors.to_string());
+            warn(&errors.message(lang));
             return Ok(ExitCode::FAILURE);
         }
     };

@@ -7,8 +7,8 @@ use clap::Subcommand;
 
 use super::out::{say, say_line, warn};
 use crate::check::ExerciseSet;
-use crate::i18n::Lang;
-use crate::lesson::{LessonSet, LessonSource};
+use crate::i18n::{Lang, tf};
+use crate::lesson::{LessonErrors, LessonSet, LessonSource};
 
 #[derive(Debug, Subcommand)]
 pub enum LessonsCmd {
@@ -62,7 +62,7 @@ pub fn run(cmd: LessonsCmd, dir: Option<PathBuf>, lang: Lang) -> anyhow::Result<
                 Ok(ExitCode::SUCCESS)
             }
             Err(errors) => {
-                warn(&errors.to_string());
+                warn(&errors.message(lang));
                 Ok(ExitCode::FAILURE)
             }
         },
@@ -75,30 +75,43 @@ pub fn run(cmd: LessonsCmd, dir: Option<PathBuf>, lang: Lang) -> anyhow::Result<
                     let exercises = match ExerciseSet::load(folder.as_deref(), Some(&set)) {
                         Ok(exercises) => exercises,
                         Err(errors) => {
-                            warn(&errors.to_string());
-                            warn(&format!("{} problem(s) found", errors.0.len()));
+                            warn(&errors.message(lang));
+                            warn(&problems_found(&errors, lang));
                             return Ok(ExitCode::FAILURE);
                         }
                     };
                     let steps: usize = set.lessons.iter().map(|l| l.steps.len()).sum();
-                    say_line(&format!(
-                        "ok: {} lessons, {steps} steps, {} quiz questions, {} concepts, {} glossary terms, {} exercises",
-                        set.lessons.len(),
-                        set.questions.len(),
-                        set.curriculum.concepts.len(),
-                        set.glossary.terms.len(),
-                        exercises.exercises.len()
+                    say_line(&tf(
+                        lang,
+                        "lessons.check.ok",
+                        &[
+                            ("lessons", &set.lessons.len().to_string()),
+                            ("steps", &steps.to_string()),
+                            ("questions", &set.questions.len().to_string()),
+                            ("concepts", &set.curriculum.concepts.len().to_string()),
+                            ("terms", &set.glossary.terms.len().to_string()),
+                            ("exercises", &exercises.exercises.len().to_string()),
+                        ],
                     ))?;
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(errors) => {
-                    warn(&errors.to_string());
-                    warn(&format!("{} problem(s) found", errors.0.len()));
+                    warn(&errors.message(lang));
+                    warn(&problems_found(&errors, lang));
                     Ok(ExitCode::FAILURE)
                 }
             }
         }
     }
+}
+
+/// The count line after the problems of `lessons check`.
+fn problems_found(errors: &LessonErrors, lang: Lang) -> String {
+    tf(
+        lang,
+        "lessons.check.problems",
+        &[("n", &errors.0.len().to_string())],
+    )
 }
 
 /// `nettutor lessons export`: every path is checked (and nothing existing is

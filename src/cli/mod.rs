@@ -173,7 +173,7 @@ pub(crate) fn lesson_set(
 ) -> anyhow::Result<crate::lesson::LessonSet> {
     use anyhow::Context as _;
     crate::lesson::LessonSet::load(&crate::lesson::LessonSource::from_option(dir))
-        .map_err(|errors| anyhow::anyhow!("{errors}"))
+        .map_err(anyhow::Error::new)
         .with_context(|| crate::i18n::t(lang, "cli.err.lessons").to_string())
 }
 

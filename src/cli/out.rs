@@ -114,6 +114,7 @@ pub fn localized(cause: &(dyn std::error::Error + 'static), lang: Lang) -> Optio
         crate::net::pcap::PcapFileError,
         crate::lab::LabError,
         crate::lab::capture::CaptureError,
+        crate::lesson::LessonErrors,
         crate::class::live::client::ClientError,
         StdoutError,
     );

@@ -1,6 +1,6 @@
 //! The curriculum (concept ids) and the glossary (English ↔ Chinese terms).
 
-use super::error::LessonError;
+use super::error::{LessonError, Message};
 use super::model::Checker;
 use super::raw::{RawCurriculum, RawGlossary};
 use crate::i18n::Text;
@@ -37,10 +37,11 @@ impl Curriculum {
             if !seen.insert(c.id.get_ref().as_str()) {
                 check.error(
                     c.id.span().start,
-                    format!("concept id '{id}' is listed twice"),
+                    Message::new("lesson.err.concept_twice").with("id", &id),
                 );
             }
-            let title = check.text(&c.title, &format!("concept {id}: title"));
+            let concept = Message::new("lesson.err.concept").with("id", &id);
+            let title = check.text(&c.title, Message::about(concept, "title"));
             concepts.push(Concept {
                 id,
                 title,
@@ -48,7 +49,7 @@ impl Curriculum {
             });
         }
         if concepts.is_empty() {
-            check.error(0, "the curriculum lists no [[concept]]");
+            check.error(0, Message::new("lesson.err.no_concept"));
         }
         if check.errors.is_empty() {
             Ok(Curriculum { concepts })
@@ -87,22 +88,28 @@ impl Glossary {
             let en = t.en.get_ref().trim().to_string();
             let zh = t.zh.get_ref().trim().to_string();
             if en.is_empty() || zh.is_empty() {
-                check.error(term.span().start, "a term needs both en and zh");
+                check.error(term.span().start, Message::new("lesson.err.term_half"));
             }
             if terms.iter().any(|known| known.en.eq_ignore_ascii_case(&en)) {
-                check.error(t.en.span().start, format!("term '{en}' is listed twice"));
+                check.error(
+                    t.en.span().start,
+                    Message::new("lesson.err.term_twice").with("en", &en),
+                );
             }
-            let note = t
-                .note
-                .as_ref()
-                .map(|n| check.text(n, &format!("term {en}: note")));
+            let note = t.note.as_ref().map(|n| {
+                let term = Message::new("lesson.err.term").with("en", &en);
+                check.text(n, Message::about(term, "note"))
+            });
             let mut rejected = Vec::new();
             for variant in &t.rejected {
                 let v = variant.get_ref().trim().to_string();
                 if v.is_empty() || zh.contains(&v) {
                     check.error(
                         variant.span().start,
-                        format!("term '{en}': rejected variant '{v}' is empty or part of the chosen term '{zh}'"),
+                        Message::new("lesson.err.rejected_part")
+                            .with("en", &en)
+                            .with("v", &v)
+                            .with("zh", &zh),
                     );
                 }
                 rejected.push((variant.span().start, v));
@@ -121,7 +128,7 @@ impl Glossary {
             if spans[..i].iter().any(|(_, v)| v == variant) {
                 check.error(
                     *offset,
-                    format!("rejected variant '{variant}' is listed twice"),
+                    Message::new("lesson.err.rejected_twice").with("v", variant),
                 );
             }
             for term in &terms {
@@ -132,10 +139,9 @@ impl Glossary {
                 if term.zh.contains(variant.as_str()) || in_note {
                     check.error(
                         *offset,
-                        format!(
-                            "rejected variant '{variant}' appears in the glossary's own term '{}'",
-                            term.en
-                        ),
+                        Message::new("lesson.err.rejected_used")
+                            .with("v", variant)
+                            .with("en", &term.en),
                     );
                 }
             }
@@ -166,6 +172,5 @@ impl Glossary {
 /// A TOML syntax or shape error, as file:line: message.
 pub(super) fn toml_error(file: &str, source: &str, err: &toml::de::Error) -> LessonError {
     let offset = err.span().map_or(0, |s| s.start);
-    let message = err.message().trim().replace('\n', " ");
-    LessonError::at(file, source, offset, message)
+    LessonError::at(file, source, offset, Message::toml(err))
 }

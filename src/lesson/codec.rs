@@ -14,6 +14,7 @@
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use super::catalog::{Concept, Curriculum, Glossary, Term};
+use super::error::Message;
 use super::model::{Lesson, PanelLink, Step};
 use super::panel::PanelArg;
 use super::panel_id::PanelId;
@@ -40,7 +41,7 @@ pub struct Decoder<'a> {
 /// What can be written and read back.
 pub trait Codec: Sized {
     fn put(&self, out: &mut Encoder);
-    fn take(input: &mut Decoder<'_>) -> Result<Self, String>;
+    fn take(input: &mut Decoder<'_>) -> Result<Self, Message>;
 }
 
 impl Encoder {
@@ -66,14 +67,14 @@ impl<'a> Decoder<'a> {
         }
     }
 
-    pub fn num(&mut self) -> Result<u64, String> {
+    pub fn num(&mut self) -> Result<u64, Message> {
         let mut n = 0u64;
         let mut shift = 0;
         loop {
             let byte = *self
                 .structure
                 .get(self.at)
-                .ok_or("the built-in lesson data ends early")?;
+                .ok_or_else(|| Message::new("lesson.err.data_short"))?;
             self.at += 1;
             n |= u64::from(byte & 0x7f) << shift;
             if byte & 0x80 == 0 {
@@ -81,21 +82,19 @@ impl<'a> Decoder<'a> {
             }
             shift += 7;
             if shift > 63 {
-                return Err("the built-in lesson data is corrupt".into());
+                return Err(corrupt());
             }
         }
     }
 
-    fn small<T: TryFrom<u64>>(&mut self) -> Result<T, String> {
-        T::try_from(self.num()?).map_err(|_| "the built-in lesson data is corrupt".to_string())
+    fn small<T: TryFrom<u64>>(&mut self) -> Result<T, Message> {
+        T::try_from(self.num()?).map_err(|_| corrupt())
     }
 
-    fn text_slice(&mut self) -> Result<&'a str, String> {
+    fn text_slice(&mut self) -> Result<&'a str, Message> {
         let start: usize = self.small()?;
         let len: usize = self.small()?;
-        self.texts
-            .get(start..start + len)
-            .ok_or_else(|| "the built-in lesson data is corrupt".to_string())
+        self.texts.get(start..start + len).ok_or_else(corrupt)
     }
 
     /// True when everything was read.
@@ -119,7 +118,7 @@ impl Codec for String {
         out.num(start as u64);
         out.num(self.len() as u64);
     }
-    fn take(input: &mut Decoder<'_>) -> Result<Self, String> {
+    fn take(input: &mut Decoder<'_>) -> Result<Self, Message> {
         input.text_slice().map(str::to_string)
     }
 }
@@ -128,7 +127,7 @@ impl Codec for u64 {
     fn put(&self, out: &mut Encoder) {
         out.num(*self);
     }
-    fn take(input: &mut Decoder<'_>) -> Result<Self, String> {
+    fn take(input: &mut Decoder<'_>) -> Result<Self, Message> {
         input.num()
     }
 }
@@ -140,7 +139,7 @@ macro_rules! unsigned {
             fn put(&self, out: &mut Encoder) {
                 out.num(*self as u64);
             }
-            fn take(input: &mut Decoder<'_>) -> Result<Self, String> {
+            fn take(input: &mut Decoder<'_>) -> Result<Self, Message> {
                 input.small()
             }
         }
@@ -153,7 +152,7 @@ impl Codec for i64 {
         // Two's complement: i64::MAX (no `order`) stays one number.
         out.num(*self as u64);
     }
-    fn take(input: &mut Decoder<'_>) -> Result<Self, String> {
+    fn take(input: &mut Decoder<'_>) -> Result<Self, Message> {
         Ok(input.num()? as i64)
     }
 }
@@ -162,7 +161,7 @@ impl Codec for bool {
     fn put(&self, out: &mut Encoder) {
         out.num(u64::from(*self));
     }
-    fn take(input: &mut Decoder<'_>) -> Result<Self, String> {
+    fn take(input: &mut Decoder<'_>) -> Result<Self, Message> {
         Ok(input.num()? != 0)
     }
 }
@@ -174,7 +173,7 @@ impl<T: Codec> Codec for Vec<T> {
             item.put(out);
         }
     }
-    fn take(input: &mut Decoder<'_>) -> Result<Self, String> {
+    fn take(input: &mut Decoder<'_>) -> Result<Self, Message> {
         let n: usize = input.small()?;
         (0..n).map(|_| T::take(input)).collect()
     }
@@ -190,7 +189,7 @@ impl<T: Codec> Codec for Option<T> {
             }
         }
     }
-    fn take(input: &mut Decoder<'_>) -> Result<Self, String> {
+    fn take(input: &mut Decoder<'_>) -> Result<Self, Message> {
         Ok(match input.num()? {
             0 => None,
             _ => Some(T::take(input)?),
@@ -205,7 +204,7 @@ macro_rules! fields {
             fn put(&self, out: &mut Encoder) {
                 $(self.$f.put(out);)*
             }
-            fn take(input: &mut Decoder<'_>) -> Result<Self, String> {
+            fn take(input: &mut Decoder<'_>) -> Result<Self, Message> {
                 Ok($t { $($f: Codec::take(input)?,)* })
             }
         }
@@ -244,9 +243,9 @@ impl Codec for Lesson {
         self.summary.put(out);
         self.steps.put(out);
     }
-    fn take(input: &mut Decoder<'_>) -> Result<Self, String> {
+    fn take(input: &mut Decoder<'_>) -> Result<Self, Message> {
         let file = String::take(input)?;
-        let in_file = |why: String| format!("{file}: {why}");
+        let in_file = |why: Message| Message::about(&file, why);
         Ok(Lesson {
             id: Codec::take(input).map_err(in_file)?,
             order: Codec::take(input).map_err(in_file)?,
@@ -268,9 +267,10 @@ impl Codec for Question {
         self.explanation.put(out);
         self.panel.put(out);
     }
-    fn take(input: &mut Decoder<'_>) -> Result<Self, String> {
+    fn take(input: &mut Decoder<'_>) -> Result<Self, Message> {
         let id = String::take(input)?;
-        let of_question = |why: String| format!("question {id}: {why}");
+        let of_question =
+            |why: Message| Message::about(Message::new("lesson.err.question").with("id", &id), why);
         Ok(Question {
             topic: Codec::take(input).map_err(of_question)?,
             concepts: Codec::take(input).map_err(of_question)?,
@@ -298,12 +298,9 @@ macro_rules! listed {
                 let i = $t::ALL.iter().position(|v| v == self).unwrap_or(0);
                 out.num(i as u64);
             }
-            fn take(input: &mut Decoder<'_>) -> Result<Self, String> {
+            fn take(input: &mut Decoder<'_>) -> Result<Self, Message> {
                 let i: usize = input.small()?;
-                $t::ALL
-                    .get(i)
-                    .copied()
-                    .ok_or_else(|| "the built-in lesson data is corrupt".to_string())
+                $t::ALL.get(i).copied().ok_or_else(corrupt)
             }
         }
     };
@@ -317,12 +314,16 @@ impl Codec for PanelLink {
         self.arg.put(out);
         self.expect_error.put(out);
     }
-    fn take(input: &mut Decoder<'_>) -> Result<Self, String> {
+    fn take(input: &mut Decoder<'_>) -> Result<Self, Message> {
         let panel = PanelId::take(input)?;
         let arg = String::take(input)?;
         let expect_error = bool::take(input)?;
-        let open = PanelArg::parse(panel, &arg, expect_error)
-            .map_err(|why| format!("panel {} '{arg}': {why}", panel.name()))?;
+        let open = PanelArg::parse_bilingual(panel, &arg, expect_error).map_err(|why| {
+            Message::new("lesson.err.data_panel")
+                .with("name", panel.name())
+                .with("arg", &arg)
+                .with("why", why)
+        })?;
         Ok(PanelLink {
             panel,
             arg,
@@ -355,7 +356,7 @@ impl Codec for QuestionKind {
             }
         }
     }
-    fn take(input: &mut Decoder<'_>) -> Result<Self, String> {
+    fn take(input: &mut Decoder<'_>) -> Result<Self, Message> {
         Ok(match input.num()? {
             0 => QuestionKind::Choice {
                 options: Codec::take(input)?,
@@ -371,7 +372,7 @@ impl Codec for QuestionKind {
             3 => QuestionKind::FillIn {
                 expected: Codec::take(input)?,
             },
-            _ => return Err("the built-in lesson data is corrupt".into()),
+            _ => return Err(corrupt()),
         })
     }
 }
@@ -412,7 +413,7 @@ impl Codec for Expected {
             }
         }
     }
-    fn take(input: &mut Decoder<'_>) -> Result<Self, String> {
+    fn take(input: &mut Decoder<'_>) -> Result<Self, Message> {
         Ok(match input.num()? {
             0 => Expected::Text(Codec::take(input)?),
             1 => Expected::Number(Codec::take(input)?),
@@ -428,7 +429,7 @@ impl Codec for Expected {
             }
             5 => Expected::Prefix(Codec::take(input)?),
             6 => Expected::Mask(Codec::take(input)?),
-            _ => return Err("the built-in lesson data is corrupt".into()),
+            _ => return Err(corrupt()),
         })
     }
 }
@@ -440,24 +441,34 @@ pub fn encode(set: &LessonSet) -> Encoder {
     out
 }
 
+/// What a damaged structure says.
+fn corrupt() -> Message {
+    Message::new("lesson.err.data_corrupt")
+}
+
 /// The curriculum alone (it is written first).
-pub fn decode_curriculum(structure: &[u8], texts: &str) -> Result<Curriculum, String> {
+pub fn decode_curriculum(structure: &[u8], texts: &str) -> Result<Curriculum, Message> {
     Curriculum::take(&mut Decoder::new(structure, texts))
 }
 
 /// The glossary alone (written second).
-pub fn decode_glossary(structure: &[u8], texts: &str) -> Result<Glossary, String> {
+pub fn decode_glossary(structure: &[u8], texts: &str) -> Result<Glossary, Message> {
     let mut input = Decoder::new(structure, texts);
     Curriculum::take(&mut input)?;
     Glossary::take(&mut input)
 }
 
-/// The set read back; an error names what could not be read.
+/// The set read back; an error names what could not be read (in English).
 pub fn decode(structure: &[u8], texts: &str) -> Result<LessonSet, String> {
+    decode_explained(structure, texts).map_err(|why| why.to_string())
+}
+
+/// [`decode`], the error in both languages.
+pub fn decode_explained(structure: &[u8], texts: &str) -> Result<LessonSet, Message> {
     let mut input = Decoder::new(structure, texts);
     let set = LessonSet::take(&mut input)?;
     if !input.done() {
-        return Err("the built-in lesson data has bytes left over".into());
+        return Err(Message::new("lesson.err.data_left_over"));
     }
     Ok(set)
 }

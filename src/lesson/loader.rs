@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 use super::catalog::{Curriculum, Glossary};
 use super::codec;
 use super::embedded;
-use super::error::{LessonError, LessonErrors};
+use super::error::{Arg, LessonError, LessonErrors, Message};
 use super::validate::{LessonSet, validate_files};
-use crate::output_file::{kind_of, plain_reason};
+use crate::output_file::{io_text, kind_of, reason_in};
 
 pub use super::validate::{CURRICULUM_FILE, GLOSSARY_FILE};
 
@@ -54,10 +54,10 @@ impl LessonSet {
     /// link's argument; a failure there (a shipped link a panel refuses, which
     /// every test would show) is reported as the folder's problem.
     pub fn embedded() -> Result<LessonSet, LessonErrors> {
-        codec::decode(embedded::STRUCTURE, embedded::TEXTS).map_err(|why| {
+        codec::decode_explained(embedded::STRUCTURE, embedded::TEXTS).map_err(|why| {
             LessonErrors(vec![LessonError::folder(
                 "lessons",
-                format!("the built-in lessons: {why}"),
+                Message::new("lesson.err.built_in").with("why", why),
             )])
         })
     }
@@ -93,9 +93,11 @@ pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
 
 fn read_dir(dir: &Path) -> Result<Vec<(String, String)>, LessonErrors> {
     let label = dir.display().to_string();
-    let fail = |message: String| LessonErrors(vec![LessonError::folder(&label, message)]);
-    let entries =
-        fs::read_dir(dir).map_err(|e| fail(format!("cannot read the lesson folder: {e}")))?;
+    let entries = fs::read_dir(dir).map_err(|e| {
+        let message = Message::new("lesson.err.read_folder")
+            .with("error", Arg::in_both(|lang| io_text(&e, lang)));
+        LessonErrors(vec![LessonError::folder(&label, message)])
+    })?;
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for entry in entries.flatten() {
@@ -124,39 +126,39 @@ fn read_dir(dir: &Path) -> Result<Vec<(String, String)>, LessonErrors> {
 /// or (line, problem). FIFOs, devices, sockets and broken or looping symlinks
 /// are reported whatever their name: a teacher who put one there meant
 /// something, and reading a FIFO would hang.
-fn read_lesson_file(path: &Path, toml: bool) -> Result<Option<String>, (usize, String)> {
+fn read_lesson_file(path: &Path, toml: bool) -> Result<Option<String>, (usize, Message)> {
     use std::io::Read as _;
     use std::os::unix::fs::OpenOptionsExt as _;
     let meta = match fs::metadata(path) {
         Ok(meta) => meta,
         Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {
-            return Err((
-                0,
-                "a symlink loop (too many levels of symbolic links)".into(),
-            ));
+            return Err((0, Message::new("lesson.err.symlink_loop")));
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err((0, "a symlink to a file that does not exist".into()));
+            return Err((0, Message::new("lesson.err.symlink_dangling")));
         }
-        Err(e) => return Err((0, format!("cannot read: {}", plain_reason(&e)))),
+        Err(e) => {
+            return Err((
+                0,
+                Message::new("lesson.err.cannot_read")
+                    .with("reason", Arg::in_both(|lang| reason_in(&e, lang))),
+            ));
+        }
     };
     let ft = meta.file_type();
     if ft.is_dir() || (ft.is_file() && !toml) {
         return Ok(None);
     }
     if let Some(what) = kind_of(ft) {
-        return Err((
-            0,
-            format!("{what}, not a lesson file; remove it from the folder"),
-        ));
+        let what = Arg::in_both(|lang| what.name(lang).to_string());
+        return Err((0, Message::new("lesson.err.not_a_file").with("what", what)));
     }
     if meta.len() > MAX_FILE_BYTES {
         return Err((
             0,
-            format!(
-                "{} bytes; a lesson file may have at most {MAX_FILE_BYTES} (1 MiB)",
-                meta.len()
-            ),
+            Message::new("lesson.err.too_big")
+                .with("bytes", meta.len().to_string())
+                .with("max", MAX_FILE_BYTES.to_string()),
         ));
     }
     let mut bytes = Vec::new();
@@ -165,7 +167,13 @@ fn read_lesson_file(path: &Path, toml: bool) -> Result<Option<String>, (usize, S
         .custom_flags(libc::O_NONBLOCK)
         .open(path)
         .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
-        .map_err(|e| (0, format!("cannot read: {}", plain_reason(&e))))?;
+        .map_err(|e| {
+            let reason = Arg::in_both(|lang| reason_in(&e, lang));
+            (
+                0,
+                Message::new("lesson.err.cannot_read").with("reason", reason),
+            )
+        })?;
     match String::from_utf8(bytes) {
         Ok(text) => Ok(Some(text)),
         Err(e) => {
@@ -175,7 +183,10 @@ fn read_lesson_file(path: &Path, toml: bool) -> Result<Option<String>, (usize, S
             let column = at - good.iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1) + 1;
             Err((
                 line,
-                format!("not UTF-8 text: a bad byte at line {line}, column {column} (byte {at})"),
+                Message::new("lesson.err.not_utf8")
+                    .with("line", line)
+                    .with("column", column)
+                    .with("at", at),
             ))
         }
     }

@@ -11,6 +11,8 @@ mod codec_tests;
 mod error;
 pub mod loader;
 pub mod markup;
+#[cfg(test)]
+mod message_tests;
 mod model;
 pub mod panel;
 mod panel_arg;
@@ -20,12 +22,22 @@ mod raw;
 mod validate;
 
 pub use catalog::{Concept, Curriculum, Glossary, Term};
-pub use error::{LessonError, LessonErrors};
+pub use error::{Arg, LessonError, LessonErrors, Message};
 pub use loader::LessonSource;
 pub use model::{Lesson, PanelLink, Step};
 pub use panel::{PanelArg, PanelId};
 pub use question::{Expected, Question, QuestionKind, Topic};
 pub use validate::LessonSet;
+
+/// The words of [`Message`]s: the interface string table (build.rs, which
+/// compiles `error.rs` without it, brings its own reader of `ui.toml`).
+mod ui_text {
+    use crate::i18n::Lang;
+
+    pub fn template(lang: Lang, key: &'static str) -> &'static str {
+        crate::i18n::t(lang, key)
+    }
+}
 
 /// The shipped lessons, glossary and curriculum, checked and encoded by
 /// build.rs (`build/lessons.rs`, `codec.rs`).

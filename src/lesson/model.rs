@@ -3,7 +3,7 @@
 use toml::Spanned;
 
 use super::catalog::Curriculum;
-use super::error::{LessonError, LineIndex};
+use super::error::{Arg, LessonError, LineIndex, Message};
 use super::panel::{PanelArg, PanelId};
 use super::question::{Question, validate_questions};
 use super::raw::{RawLesson, RawPanel, RawStep, RawText};
@@ -47,9 +47,9 @@ pub struct PanelLink {
 
 impl PanelLink {
     /// A link from `panel` and `arg`, parsed (no refused input expected).
-    pub fn parse(panel: PanelId, arg: impl Into<String>) -> Result<PanelLink, String> {
+    pub fn parse(panel: PanelId, arg: impl Into<String>) -> Result<PanelLink, Message> {
         let arg = arg.into();
-        let open = PanelArg::parse(panel, &arg, false)?;
+        let open = PanelArg::parse_bilingual(panel, &arg, false)?;
         Ok(PanelLink {
             panel,
             arg,
@@ -78,7 +78,7 @@ impl<'a> Checker<'a> {
         }
     }
 
-    pub fn error(&mut self, offset: usize, message: impl Into<String>) {
+    pub fn error(&mut self, offset: usize, message: Message) {
         let source = self.source;
         let line = self
             .lines
@@ -89,25 +89,42 @@ impl<'a> Checker<'a> {
     }
 
     /// Both languages present and not blank; `what` names the field.
-    pub fn text(&mut self, raw: &Spanned<RawText>, what: &str) -> Text {
+    pub fn text(&mut self, raw: &Spanned<RawText>, what: impl Into<Arg>) -> Text {
+        let what = what.into();
         let start = raw.span().start;
         let inner = raw.get_ref();
-        let mut pick = |value: &Option<Spanned<String>>, code: &str, name: &str| match value {
-            Some(s) if !s.get_ref().trim().is_empty() => s.get_ref().clone(),
-            Some(s) => {
-                self.error(s.span().start, format!("{what}.{code} ({name}) is empty"));
-                String::new()
-            }
-            None => {
-                self.error(
-                    start,
-                    format!("{what} has no {name} translation (add `{code} = \"…\"`)"),
-                );
-                String::new()
+        let mut pick = |value: &Option<Spanned<String>>, code: &str| {
+            let language = Message::new(if code == "en" {
+                "lesson.err.lang.en"
+            } else {
+                "lesson.err.lang.zh"
+            });
+            match value {
+                Some(s) if !s.get_ref().trim().is_empty() => s.get_ref().clone(),
+                Some(s) => {
+                    self.error(
+                        s.span().start,
+                        Message::new("lesson.err.text_empty")
+                            .with("what", what.clone())
+                            .with("code", code)
+                            .with("name", language),
+                    );
+                    String::new()
+                }
+                None => {
+                    self.error(
+                        start,
+                        Message::new("lesson.err.no_translation")
+                            .with("what", what.clone())
+                            .with("code", code)
+                            .with("name", language),
+                    );
+                    String::new()
+                }
             }
         };
-        let en = pick(&inner.en, "en", "English");
-        let zh = pick(&inner.zh, "zh", "Chinese");
+        let en = pick(&inner.en, "en");
+        let zh = pick(&inner.zh, "zh");
         Text { en, zh }
     }
 
@@ -115,12 +132,13 @@ impl<'a> Checker<'a> {
         &mut self,
         raw: &Option<Spanned<RawText>>,
         at: usize,
-        what: &str,
+        what: impl Into<Arg>,
     ) -> Text {
+        let what = what.into();
         match raw {
             Some(t) => self.text(t, what),
             None => {
-                self.error(at, format!("{what} is missing"));
+                self.error(at, Message::new("lesson.err.missing").with("what", what));
                 Text::default()
             }
         }
@@ -147,13 +165,10 @@ pub(super) fn validate_file(
         None => {}
         Some(kind) if kind.get_ref() == "questions" => {
             if let Some(steps) = &raw.steps {
-                check.error(
-                    steps.span().start,
-                    "a question bank (kind = \"questions\") has no [[steps]]",
-                );
+                check.error(steps.span().start, Message::new("lesson.err.bank_steps"));
             }
             if raw.questions.is_empty() {
-                check.error(kind.span().start, "a question bank has no [[questions]]");
+                check.error(kind.span().start, Message::new("lesson.err.bank_empty"));
             }
             let _ = check.text(&raw.title, "title");
             return (None, questions);
@@ -161,10 +176,7 @@ pub(super) fn validate_file(
         Some(kind) => {
             check.error(
                 kind.span().start,
-                format!(
-                    "unknown kind '{}' (leave it out for a lesson, or kind = \"questions\")",
-                    kind.get_ref()
-                ),
+                Message::new("lesson.err.file_kind").with("kind", kind.get_ref()),
             );
         }
     }
@@ -181,7 +193,7 @@ pub(super) fn validate_lesson(
     if !valid_id(&id) {
         check.error(
             raw.id.span().start,
-            format!("lesson id '{id}' must be lowercase letters, digits and '-'"),
+            Message::new("lesson.err.lesson_id").with("id", &id),
         );
     }
     let title = check.text(&raw.title, "title");
@@ -191,9 +203,9 @@ pub(super) fn validate_lesson(
     };
     let mut steps = Vec::new();
     match &raw.steps {
-        None => check.error(0, "the lesson has no [[steps]]"),
+        None => check.error(0, Message::new("lesson.err.no_steps")),
         Some(list) if list.get_ref().is_empty() => {
-            check.error(list.span().start, "the lesson has no [[steps]]")
+            check.error(list.span().start, Message::new("lesson.err.no_steps"))
         }
         Some(list) => {
             for (i, step) in list.get_ref().iter().enumerate() {
@@ -219,23 +231,22 @@ fn validate_step(
 ) -> Step {
     let at = raw.span().start;
     let step = raw.get_ref();
-    let title = check.required_text(&step.title, at, &format!("step {number}: title"));
-    let body = check.required_text(&step.body, at, &format!("step {number}: body"));
-    let notes = step
-        .notes
-        .as_ref()
-        .map(|n| check.text(n, &format!("step {number}: notes")));
-    let answer = step
-        .answer
-        .as_ref()
-        .map(|a| check.text(a, &format!("step {number}: answer")));
+    let label = Message::new("lesson.err.step").with("n", number);
+    let field = |name: &str| Message::about(label.clone(), name);
+    let title = check.required_text(&step.title, at, field("title"));
+    let body = check.required_text(&step.body, at, field("body"));
+    let notes = step.notes.as_ref().map(|n| check.text(n, field("notes")));
+    let answer = step.answer.as_ref().map(|a| check.text(a, field("answer")));
     let mut concepts = Vec::new();
     for concept in &step.concepts {
         let name = concept.get_ref();
         if curriculum.get(name).is_none() {
             check.error(
                 concept.span().start,
-                format!("step {number}: unknown concept id '{name}' (see curriculum.toml)"),
+                Message::about(
+                    label.clone(),
+                    Message::new("lesson.err.unknown_concept").with("id", name),
+                ),
             );
         } else {
             concepts.push(name.clone());
@@ -244,7 +255,7 @@ fn validate_step(
     let panel = step
         .panel
         .as_ref()
-        .and_then(|p| validate_panel_link(p.get_ref(), &format!("step {number}"), check));
+        .and_then(|p| validate_panel_link(p.get_ref(), label.clone(), check));
     Step {
         title,
         body,
@@ -258,16 +269,18 @@ fn validate_step(
 /// Checks a `panel = { open, arg }` link; `what` names its owner in messages.
 pub(super) fn validate_panel_link(
     raw: &RawPanel,
-    what: &str,
+    what: Message,
     check: &mut Checker<'_>,
 ) -> Option<PanelLink> {
     let name = raw.open.get_ref();
     let Some(panel) = PanelId::from_name(name) else {
         check.error(
             raw.open.span().start,
-            format!(
-                "{what}: unknown panel '{name}' (one of: {})",
-                PanelId::names().join(", ")
+            Message::about(
+                what,
+                Message::new("lesson.err.unknown_panel")
+                    .with("name", name)
+                    .with("names", PanelId::names().join(", ")),
             ),
         );
         return None;
@@ -278,7 +291,7 @@ pub(super) fn validate_panel_link(
         .map(|a| a.get_ref().clone())
         .unwrap_or_default();
     let expect_error = raw.expect_error.as_ref().is_some_and(|e| *e.get_ref());
-    match PanelArg::parse(panel, &arg, expect_error) {
+    match PanelArg::parse_bilingual(panel, &arg, expect_error) {
         Ok(open) => Some(PanelLink {
             panel,
             arg,
@@ -290,7 +303,15 @@ pub(super) fn validate_panel_link(
                 .arg
                 .as_ref()
                 .map_or(raw.open.span().start, |a| a.span().start);
-            check.error(at, format!("{what}: panel {name}: {why}"));
+            check.error(
+                at,
+                Message::about(
+                    what,
+                    Message::new("lesson.err.panel")
+                        .with("name", name)
+                        .with("why", why),
+                ),
+            );
             None
         }
     }

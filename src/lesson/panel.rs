@@ -11,6 +11,8 @@ pub use super::panel_arg::{
 
 pub use super::panel_id::PanelId;
 
+use super::error::Message;
+
 /// A panel link's argument, parsed: one variant per panel.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PanelArg {
@@ -52,12 +54,23 @@ impl PanelArg {
     /// Parses `arg` for `panel`. `expect_error`: the lesson shows a refused input
     /// on purpose (`expect_error = true`), which only the subnet panel can show;
     /// then the input must be refused, and the panel opens on it with its error.
+    /// The refusal is in English; [`PanelArg::parse_bilingual`] gives it in both
+    /// languages.
     pub fn parse(panel: PanelId, arg: &str, expect_error: bool) -> Result<PanelArg, String> {
+        Self::parse_bilingual(panel, arg, expect_error).map_err(|why| why.to_string())
+    }
+
+    /// [`PanelArg::parse`], the refusal said in either language (what
+    /// `lessons check` prints).
+    pub fn parse_bilingual(
+        panel: PanelId,
+        arg: &str,
+        expect_error: bool,
+    ) -> Result<PanelArg, Message> {
         if expect_error && panel != PanelId::Subnet {
-            return Err(format!(
-                "expect_error: the {} panel cannot show a refused argument (only subnet can)",
-                panel.name()
-            ));
+            return Err(
+                Message::new("lesson.arg.expect_error_elsewhere").with("panel", panel.name())
+            );
         }
         Ok(match panel {
             PanelId::Subnet => PanelArg::Subnet(SubnetArg::parse(arg, expect_error)?),
@@ -84,15 +97,15 @@ pub fn validate_arg(panel: PanelId, arg: &str) -> Result<(), String> {
 }
 
 /// Splits `key=value key=value` into a map; a bare word maps to "".
-pub fn parse_pairs(arg: &str) -> Result<BTreeMap<String, String>, String> {
+pub fn parse_pairs(arg: &str) -> Result<BTreeMap<String, String>, Message> {
     let mut map = BTreeMap::new();
     for token in arg.split_whitespace() {
         let (key, value) = token.split_once('=').unwrap_or((token, ""));
         if key.is_empty() {
-            return Err(format!("'{token}' has no name before '='"));
+            return Err(Message::new("lesson.arg.no_name").with("token", token));
         }
         if map.insert(key.to_string(), value.to_string()).is_some() {
-            return Err(format!("'{key}' is given twice"));
+            return Err(Message::new("lesson.arg.twice").with("key", key));
         }
     }
     Ok(map)
@@ -104,34 +117,44 @@ pub(super) fn one_of<T: Copy>(
     value: &str,
     all: &[T],
     names: &[&str],
-) -> Result<T, String> {
+) -> Result<T, Message> {
     names
         .iter()
         .position(|n| *n == value)
         .and_then(|i| all.get(i).copied())
-        .ok_or_else(|| format!("{key}='{value}' is not one of: {}", names.join(", ")))
+        .ok_or_else(|| {
+            Message::new("lesson.arg.not_one_of")
+                .with("key", key)
+                .with("value", value)
+                .with("names", names.join(", "))
+        })
 }
 
-pub(super) fn only_keys(map: &BTreeMap<String, String>, allowed: &[&str]) -> Result<(), String> {
+pub(super) fn only_keys(map: &BTreeMap<String, String>, allowed: &[&str]) -> Result<(), Message> {
     match map.keys().find(|k| !allowed.contains(&k.as_str())) {
-        Some(k) if allowed.is_empty() => {
-            Err(format!("unknown setting '{k}' (this panel takes none)"))
-        }
-        Some(k) => Err(format!(
-            "unknown setting '{k}' (known: {})",
-            allowed.join(", ")
-        )),
+        Some(k) if allowed.is_empty() => Err(Message::new("lesson.arg.no_settings").with("key", k)),
+        Some(k) => Err(Message::new("lesson.arg.unknown_setting")
+            .with("key", k)
+            .with("known", allowed.join(", "))),
         None => Ok(()),
     }
 }
 
 /// `step=N` (1 = the first step, as the panel counts) checked against `count`
 /// steps; returns the 0-based index.
-pub(super) fn step_index(value: &str, count: usize) -> Result<usize, String> {
+pub(super) fn step_index(value: &str, count: usize) -> Result<usize, Message> {
     match value.parse::<usize>() {
         Ok(n) if (1..=count).contains(&n) => Ok(n - 1),
-        _ => Err(format!("step='{value}' must be from 1 to {count}")),
+        _ => Err(Message::new("lesson.arg.step_range")
+            .with("value", value)
+            .with("count", count)),
     }
+}
+
+/// A failure of the program's own models while checking an argument (an
+/// animation that cannot be built): not the author's mistake, said as it is.
+pub(super) fn internal(error: impl std::fmt::Display) -> Message {
+    Message::new("lesson.arg.internal").with("error", error.to_string())
 }
 
 #[cfg(test)]

@@ -5,7 +5,8 @@
 use std::path::PathBuf;
 
 use super::Topic;
-use super::panel::{one_of, only_keys, parse_pairs, step_index};
+use super::error::{Arg, Message};
+use super::panel::{internal, one_of, only_keys, parse_pairs, step_index};
 use crate::lab::{LabName, LabParams};
 use crate::net::arp::{LanCase, LanCaseError, LanScenario};
 use crate::net::impaired::Chance;
@@ -37,7 +38,7 @@ pub struct OsiArg {
 }
 
 impl OsiArg {
-    pub fn parse(arg: &str) -> Result<OsiArg, String> {
+    pub fn parse(arg: &str) -> Result<OsiArg, Message> {
         let map = parse_pairs(arg)?;
         only_keys(
             &map,
@@ -46,11 +47,11 @@ impl OsiArg {
         let mut out = OsiArg::default();
         for bare in ["layers", "encap"] {
             if map.get(bare).is_some_and(|v| !v.is_empty()) {
-                return Err(format!("'{bare}' takes no value"));
+                return Err(Message::new("lesson.arg.no_value").with("key", bare));
             }
         }
         out.view = match (map.contains_key("layers"), map.contains_key("encap")) {
-            (true, true) => return Err("choose one view: 'layers' or 'encap'".into()),
+            (true, true) => return Err(Message::new("lesson.arg.osi.one_view")),
             (true, false) => Some(OsiView::Layers),
             (false, true) => Some(OsiView::Encapsulation),
             (false, false) => None,
@@ -58,10 +59,10 @@ impl OsiArg {
         if let Some(layer) = map.get("layer") {
             match layer.parse::<u8>() {
                 Ok(n @ 1..=7) => out.layer = Some(n),
-                _ => return Err(format!("layer='{layer}' must be 1 to 7")),
+                _ => return Err(Message::new("lesson.arg.osi.layer").with("layer", layer)),
             }
             if out.view == Some(OsiView::Encapsulation) {
-                return Err("layer= opens the layers view; drop 'encap'".into());
+                return Err(Message::new("lesson.arg.osi.layer_encap"));
             }
             out.view = Some(OsiView::Layers);
         }
@@ -84,7 +85,7 @@ impl OsiArg {
         }
         if let Some(step) = map.get("step") {
             if out.view != Some(OsiView::Encapsulation) {
-                return Err("step= needs the encapsulation view: add 'encap'".into());
+                return Err(Message::new("lesson.arg.osi.step"));
             }
             let encap = encapsulate(
                 out.message.as_deref().unwrap_or("hello").as_bytes(),
@@ -92,11 +93,21 @@ impl OsiArg {
                 out.ip.unwrap_or(IpVersion::V4),
                 &Endpoints::default(),
             )
-            .map_err(|e| e.to_string())?;
+            .map_err(internal)?;
             out.step = Some(step_index(step, encap.steps.len())?);
         }
         Ok(out)
     }
+}
+
+/// The LAN case parser's refusal, in both languages.
+fn case_error(e: &LanCaseError) -> Message {
+    Message::new("lesson.arg.domain").with("error", Arg::in_both(|lang| e.message(lang)))
+}
+
+/// The subnet parser's refusal, in both languages.
+fn subnet_error(e: &SubnetError) -> Message {
+    Message::new("lesson.arg.domain").with("error", Arg::in_both(|lang| e.message(lang)))
 }
 
 /// What the LAN panel simulates: a canned scenario or the student's own case.
@@ -157,41 +168,40 @@ pub const DEFAULT_LESSON_SEED: u64 = 1;
 impl LossKnobs {
     /// `loss=PCT` (0–20, e.g. `5` or `0.5`) and `seed=S` (a whole number),
     /// either may be missing.
-    fn parse(loss: Option<&String>, seed: Option<&String>) -> Result<LossKnobs, String> {
+    fn parse(loss: Option<&String>, seed: Option<&String>) -> Result<LossKnobs, Message> {
         let pct = match loss {
             None => DEFAULT_LESSON_LOSS_PCT,
             Some(v) => match v.parse::<f64>() {
                 Ok(p) if p.is_finite() && (0.0..=MAX_LESSON_LOSS_PCT).contains(&p) => p,
                 _ => {
-                    return Err(format!(
-                        "loss='{v}' must be a percentage from 0 to {MAX_LESSON_LOSS_PCT} (e.g. 5 or 0.5)"
-                    ));
+                    return Err(Message::new("lesson.arg.lan.loss")
+                        .with("value", v)
+                        .with("max", MAX_LESSON_LOSS_PCT.to_string()));
                 }
             },
         };
-        let loss = Chance::percent(pct).map_err(|e| e.to_string())?;
+        let loss = Chance::percent(pct).map_err(internal)?;
         let seed = match seed {
             None => DEFAULT_LESSON_SEED,
-            Some(v) => v
-                .parse::<u64>()
-                .map_err(|_| format!("seed='{v}' must be a whole number from 0 to {}", u64::MAX))?,
+            Some(v) => v.parse::<u64>().map_err(|_| {
+                Message::new("lesson.arg.lan.seed")
+                    .with("value", v)
+                    .with("max", u64::MAX.to_string())
+            })?,
         };
         Ok(LossKnobs { loss, seed })
     }
 }
 
 impl LanArg {
-    pub fn parse(arg: &str) -> Result<LanArg, String> {
+    pub fn parse(arg: &str) -> Result<LanArg, Message> {
         let map = parse_pairs(arg)?;
         let wants_loss = map.contains_key("loss") || map.contains_key("seed");
         if wants_loss && map.contains_key("own") {
-            return Err(
-                "loss= and seed= open the loss view, which runs the lessons' network, not an own= case"
-                    .into(),
-            );
+            return Err(Message::new("lesson.arg.lan.loss_own"));
         }
         if map.contains_key("experiment") && map.contains_key("own") {
-            return Err("experiment= runs the lessons' network, not an own= case".into());
+            return Err(Message::new("lesson.arg.lan.experiment_own"));
         }
         let (source, steps) = if map.contains_key("own") {
             let rest: Vec<&str> = arg
@@ -201,9 +211,9 @@ impl LanArg {
             let case: LanCase = rest
                 .join(" ")
                 .parse()
-                .map_err(|e: LanCaseError| e.to_string())?;
-            let lan = case.lan().map_err(|e| e.to_string())?;
-            let steps = crate::net::arp::story(lan, case.dst).map_err(|e| e.to_string());
+                .map_err(|e: LanCaseError| case_error(&e))?;
+            let lan = case.lan().map_err(|e| case_error(&e))?;
+            let steps = crate::net::arp::story(lan, case.dst).map_err(internal);
             (LanSource::Case(case), steps)
         } else {
             only_keys(
@@ -214,7 +224,7 @@ impl LanArg {
                 Some(s) => one_of("scenario", s, LanScenario::ALL, LanScenario::NAMES)?,
                 None => LanScenario::SameNetwork,
             };
-            let steps = crate::net::arp::scenario(scenario).map_err(|e| e.to_string());
+            let steps = crate::net::arp::scenario(scenario).map_err(internal);
             (LanSource::Scenario(scenario), steps)
         };
         let step = match map.get("step") {
@@ -224,14 +234,11 @@ impl LanArg {
         let real = match map.get("real") {
             None => false,
             Some(v) if v.is_empty() => true,
-            Some(_) => return Err("'real' takes no value".into()),
+            Some(_) => return Err(Message::new("lesson.arg.no_value").with("key", "real")),
         };
         let loss = if wants_loss {
             if step.is_some() || real {
-                return Err(
-                    "loss= and seed= open the loss view: drop step= and 'real' (the view asks its own prediction)"
-                        .into(),
-                );
+                return Err(Message::new("lesson.arg.lan.loss_step"));
             }
             Some(LossKnobs::parse(map.get("loss"), map.get("seed"))?)
         } else {
@@ -241,14 +248,15 @@ impl LanArg {
             None => None,
             Some(name) => {
                 if step.is_some() || real || wants_loss {
-                    return Err(format!(
-                        "experiment={name} runs that experiment: drop step=, 'real', loss= and seed="
-                    ));
+                    return Err(Message::new("lesson.arg.lan.experiment_alone").with("name", name));
                 }
                 let known = lan_experiments();
                 let found = known.iter().find(|n| **n == name.as_str()).copied();
                 Some(found.ok_or_else(|| {
-                    format!("experiment='{name}' is not one of: {}", known.join(", "))
+                    Message::new("lesson.arg.not_one_of")
+                        .with("key", "experiment")
+                        .with("value", name)
+                        .with("names", known.join(", "))
                 })?)
             }
         };
@@ -279,32 +287,30 @@ pub struct HandshakeArg {
 }
 
 impl HandshakeArg {
-    pub fn parse(arg: &str) -> Result<HandshakeArg, String> {
+    pub fn parse(arg: &str) -> Result<HandshakeArg, Message> {
         let map = parse_pairs(arg)?;
         only_keys(&map, &["scenario", "real", "step"])?;
         let source = match (map.get("scenario"), map.get("real")) {
             (Some(_), Some(_)) => {
-                return Err("choose one: scenario=NAME or 'real'".into());
+                return Err(Message::new("lesson.arg.handshake.one"));
             }
             (None, Some(v)) if v.is_empty() => HandshakeSource::Real,
-            (None, Some(_)) => return Err("'real' takes no value".into()),
+            (None, Some(_)) => return Err(Message::new("lesson.arg.no_value").with("key", "real")),
             (Some(s), None) => {
                 HandshakeSource::Scenario(one_of("scenario", s, Scenario::ALL, Scenario::NAMES)?)
             }
             (None, None) => {
-                return Err(format!(
-                    "name a scenario (scenario=NAME, one of: {}) or 'real'",
-                    Scenario::NAMES.join(", ")
-                ));
+                return Err(Message::new("lesson.arg.handshake.none")
+                    .with("names", Scenario::NAMES.join(", ")));
             }
         };
         let step = match (map.get("step"), source) {
             (None, _) => None,
             (Some(_), HandshakeSource::Real) => {
-                return Err("step= needs a scenario; a real capture has no fixed steps".into());
+                return Err(Message::new("lesson.arg.handshake.step_real"));
             }
             (Some(step), HandshakeSource::Scenario(s)) => {
-                let timeline = s.timeline(DEFAULT_SEED).map_err(|e| e.to_string())?;
+                let timeline = s.timeline(DEFAULT_SEED).map_err(internal)?;
                 Some(step_index(step, timeline.steps.len())?)
             }
         };
@@ -325,36 +331,34 @@ pub struct SubnetArg {
 }
 
 impl SubnetArg {
-    pub fn parse(arg: &str, expect_error: bool) -> Result<SubnetArg, String> {
+    pub fn parse(arg: &str, expect_error: bool) -> Result<SubnetArg, Message> {
         let mut step_text = None;
         let mut words = Vec::new();
         for word in arg.split_whitespace() {
             match word.strip_prefix("step=") {
                 Some(v) if step_text.is_none() => step_text = Some(v),
-                Some(_) => return Err("'step' is given twice".into()),
+                Some(_) => return Err(Message::new("lesson.arg.twice").with("key", "step")),
                 None => words.push(word),
             }
         }
         if words.is_empty() {
-            return Err(SubnetError::Empty.to_string());
+            return Err(subnet_error(&SubnetError::Empty));
         }
         let text = words.join(" ");
         let request = parse_panel_arg(&text);
         match (&request, expect_error) {
-            (Err(e), false) => return Err(e.to_string()),
+            (Err(e), false) => return Err(subnet_error(e)),
             // Only the address/mask may be refused on purpose (the panel shows
             // it at its column); a bad option is the author's mistake.
-            (Err(_), true) => check_lesson_arg(&text).map_err(|e| e.to_string())?,
+            (Err(_), true) => check_lesson_arg(&text).map_err(|e| subnet_error(&e))?,
             (Ok(_), true) => {
-                return Err(format!(
-                    "expect_error is set but '{text}' is accepted; remove expect_error"
-                ));
+                return Err(Message::new("lesson.arg.subnet.accepted").with("text", &text));
             }
             (Ok(_), false) => {}
         }
         let step = match (step_text, &request) {
             (None, _) => None,
-            (Some(_), Err(_)) => return Err("step= needs an input the panel accepts".into()),
+            (Some(_), Err(_)) => return Err(Message::new("lesson.arg.subnet.step")),
             (Some(step), Ok(request)) => Some(step_index(step, and_sweep(&request.facts()).len())?),
         };
         Ok(SubnetArg {
@@ -373,19 +377,20 @@ pub struct LabArg {
 }
 
 impl LabArg {
-    pub fn parse(arg: &str) -> Result<LabArg, String> {
+    pub fn parse(arg: &str) -> Result<LabArg, Message> {
         if arg.trim().is_empty() {
             return Ok(LabArg { params: None });
         }
         let first = arg.split_whitespace().next().unwrap_or("");
         let Some(name) = first.strip_prefix("lab=") else {
-            return Err(format!(
-                "name the lab first: lab=NAME (one of: {})",
-                LabName::NAMES.join(", ")
-            ));
+            return Err(
+                Message::new("lesson.arg.lab.first").with("names", LabName::NAMES.join(", "))
+            );
         };
         one_of("lab", name, LabName::ALL, LabName::NAMES)?;
-        let params = LabParams::from_arg(arg).map_err(|e| e.to_string())?;
+        let params = LabParams::from_arg(arg).map_err(|e| {
+            Message::new("lesson.arg.domain").with("error", Arg::in_both(|lang| e.message(lang)))
+        })?;
         Ok(LabArg {
             params: Some(params),
         })
@@ -418,7 +423,7 @@ pub struct QuizArg {
 }
 
 impl QuizArg {
-    pub fn parse(arg: &str) -> Result<QuizArg, String> {
+    pub fn parse(arg: &str) -> Result<QuizArg, Message> {
         let map = parse_pairs(arg)?;
         only_keys(&map, &["topic", "count", "seed", "time", "drill"])?;
         let mut out = QuizArg::default();
@@ -429,11 +434,13 @@ impl QuizArg {
             } else {
                 let names: Vec<&str> = DrillKind::ALL.iter().map(|k| k.name()).collect();
                 Some(DrillKind::from_name(kind).ok_or_else(|| {
-                    format!("drill='{kind}' is not a drill: all, {}", names.join(", "))
+                    Message::new("lesson.arg.quiz.drill")
+                        .with("kind", kind)
+                        .with("names", names.join(", "))
                 })?)
             });
             if map.contains_key("topic") {
-                return Err("drill= takes seed=, count= and time=, not topic=".to_string());
+                return Err(Message::new("lesson.arg.quiz.drill_topic"));
             }
         }
         if let Some(list) = map.get("topic") {
@@ -442,25 +449,25 @@ impl QuizArg {
                     .push(one_of("topic", name, Topic::ALL, Topic::NAMES)?);
             }
         }
-        let number = |key: &str, what: &str| -> Result<Option<u64>, String> {
+        let number = |key: &'static str, what: &'static str| -> Result<Option<u64>, Message> {
             match map.get(key) {
                 None => Ok(None),
                 Some(v) => match v.parse::<u64>() {
                     Ok(n) if n >= 1 => Ok(Some(n)),
-                    _ => Err(format!("{key}='{v}' must be {what}")),
+                    _ => Err(Message::new(what).with("key", key).with("value", v)),
                 },
             }
         };
-        out.count =
-            number("count", "a number from 1")?.map(|n| usize::try_from(n).unwrap_or(usize::MAX));
+        out.count = number("count", "lesson.arg.quiz.count")?
+            .map(|n| usize::try_from(n).unwrap_or(usize::MAX));
         out.seed = match map.get("seed") {
             None => None,
             Some(v) => Some(
                 v.parse()
-                    .map_err(|_| format!("seed='{v}' must be a number"))?,
+                    .map_err(|_| Message::new("lesson.arg.quiz.seed").with("value", v))?,
             ),
         };
-        out.time = number("time", "a number of seconds from 1")?;
+        out.time = number("time", "lesson.arg.quiz.time")?;
         Ok(out)
     }
 
@@ -482,7 +489,7 @@ mod tests {
     use super::*;
 
     fn lan(arg: &str) -> Result<LanArg, String> {
-        LanArg::parse(arg)
+        LanArg::parse(arg).map_err(|e| e.to_string())
     }
 
     #[test]

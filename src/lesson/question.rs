@@ -8,6 +8,7 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 use toml::Spanned;
 
 use super::catalog::Curriculum;
+use super::error::Message;
 use super::model::{Checker, PanelLink, validate_panel_link};
 use super::raw::{RawAnswer, RawQuestion};
 use crate::i18n::Text;
@@ -126,26 +127,27 @@ impl Expected {
         checker: &str,
         answer: &str,
         accept: &[String],
-    ) -> Result<Expected, String> {
+    ) -> Result<Expected, Message> {
         let a = answer.trim();
         match checker {
             "text" => {
                 let mut words = vec![a.to_string()];
                 words.extend(accept.iter().map(|w| w.trim().to_string()));
                 if words.iter().any(String::is_empty) {
-                    return Err("an accepted text answer is empty".into());
+                    return Err(Message::new("lesson.err.answer.text_empty"));
                 }
                 Ok(Expected::Text(words))
             }
             "number" => a
                 .parse()
                 .map(Expected::Number)
-                .map_err(|_| format!("'{a}' is not a whole number")),
+                .map_err(|_| Message::new("lesson.err.answer.number").with("a", a)),
             "binary" => {
                 if a.is_empty() || a.len() > 32 || !a.chars().all(|c| c == '0' || c == '1') {
-                    return Err(format!("'{a}' is not a binary number of at most 32 digits"));
+                    return Err(Message::new("lesson.err.answer.binary").with("a", a));
                 }
-                let value = u32::from_str_radix(a, 2).map_err(|e| e.to_string())?;
+                let value = u32::from_str_radix(a, 2)
+                    .map_err(|_| Message::new("lesson.err.answer.binary").with("a", a))?;
                 Ok(Expected::Binary {
                     value,
                     width: u8::try_from(a.len()).unwrap_or(32),
@@ -154,25 +156,22 @@ impl Expected {
             "ipv4" => a
                 .parse()
                 .map(Expected::Ipv4)
-                .map_err(|_| format!("'{a}' is not an IPv4 address")),
+                .map_err(|_| Message::new("lesson.err.answer.ipv4").with("a", a)),
             "ipv6" => a
                 .parse()
                 .map(Expected::Ipv6)
-                .map_err(|_| format!("'{a}' is not an IPv6 address")),
+                .map_err(|_| Message::new("lesson.err.answer.ipv6").with("a", a)),
             "prefix" => match a.trim_start_matches('/').parse::<u8>() {
                 Ok(p) if p <= 32 => Ok(Expected::Prefix(p)),
-                _ => Err(format!("'{a}' is not a prefix length 0–32")),
+                _ => Err(Message::new("lesson.err.answer.prefix").with("a", a)),
             },
             "mask" => match a.parse::<Ipv4Addr>().ok().and_then(prefix_of) {
                 Some(p) => Ok(Expected::Mask(p)),
-                None => Err(format!(
-                    "'{a}' is not a valid dotted mask (ones, then zeros)"
-                )),
+                None => Err(Message::new("lesson.err.answer.mask").with("a", a)),
             },
-            other => Err(format!(
-                "unknown checker '{other}' (one of: {})",
-                CHECKERS.join(", ")
-            )),
+            other => Err(Message::new("lesson.err.answer.checker")
+                .with("name", other)
+                .with("names", CHECKERS.join(", "))),
         }
     }
 }
@@ -235,7 +234,8 @@ fn validate_question(
     let at = raw.span().start;
     let q = raw.get_ref();
     let id = q.id.get_ref().clone();
-    let what = format!("question {id}");
+    let what = Message::new("lesson.err.question").with("id", &id);
+    let about = |why: Message| Message::about(what.clone(), why);
     if id.is_empty()
         || !id
             .chars()
@@ -243,25 +243,22 @@ fn validate_question(
     {
         check.error(
             q.id.span().start,
-            format!("{what}: id must be lowercase letters, digits, '-' and '.'"),
+            about(Message::new("lesson.err.question_id")),
         );
     }
     let topic = Topic::from_name(q.topic.get_ref());
     if topic.is_none() {
         check.error(
             q.topic.span().start,
-            format!(
-                "{what}: unknown topic '{}' (one of: {})",
-                q.topic.get_ref(),
-                Topic::names().join(", ")
+            about(
+                Message::new("lesson.err.unknown_topic")
+                    .with("name", q.topic.get_ref())
+                    .with("names", Topic::names().join(", ")),
             ),
         );
     }
     if q.concepts.is_empty() {
-        check.error(
-            at,
-            format!("{what}: list its concepts (concepts = [\"…\"])"),
-        );
+        check.error(at, about(Message::new("lesson.err.no_concepts")));
     }
     let mut concepts = Vec::new();
     for concept in &q.concepts {
@@ -269,18 +266,22 @@ fn validate_question(
         if curriculum.get(name).is_none() {
             check.error(
                 concept.span().start,
-                format!("{what}: unknown concept id '{name}' (see curriculum.toml)"),
+                about(Message::new("lesson.err.unknown_concept").with("id", name)),
             );
         } else {
             concepts.push(name.clone());
         }
     }
-    let prompt = check.required_text(&q.prompt, at, &format!("{what}: prompt"));
-    let explanation = check.required_text(&q.explanation, at, &format!("{what}: explanation"));
+    let prompt = check.required_text(&q.prompt, at, Message::about(what.clone(), "prompt"));
+    let explanation = check.required_text(
+        &q.explanation,
+        at,
+        Message::about(what.clone(), "explanation"),
+    );
     let panel = q
         .panel
         .as_ref()
-        .and_then(|p| validate_panel_link(p.get_ref(), &what, check));
+        .and_then(|p| validate_panel_link(p.get_ref(), what.clone(), check));
     let kind = validate_kind(q, &what, at, check)?;
     Some(Question {
         id,
@@ -295,10 +296,11 @@ fn validate_question(
 
 fn validate_kind(
     q: &RawQuestion,
-    what: &str,
+    what: &Message,
     at: usize,
     check: &mut Checker<'_>,
 ) -> Option<QuestionKind> {
+    let about = |key: &'static str| Message::about(what.clone(), Message::new(key));
     let kind = q.kind.get_ref().as_str();
     let kind_at = q.kind.span().start;
     let answer_at = q.answer.as_ref().map_or(at, |a| a.span().start);
@@ -306,34 +308,28 @@ fn validate_kind(
         .options
         .iter()
         .enumerate()
-        .map(|(i, o)| check.text(o, &format!("{what}: option {}", i + 1)))
+        .map(|(i, o)| {
+            let option = Message::new("lesson.err.option").with("n", i + 1);
+            check.text(o, Message::about(what.clone(), option))
+        })
         .collect();
     if !matches!(kind, "choice" | "order") && !options.is_empty() {
-        check.error(
-            q.options[0].span().start,
-            format!("{what}: only choice and order questions have options"),
-        );
+        check.error(q.options[0].span().start, about("lesson.err.options_only"));
     }
     if kind != "fill-in" && (q.check.is_some() || !q.accept.is_empty()) {
-        check.error(
-            at,
-            format!("{what}: only fill-in questions have `check` and `accept`"),
-        );
+        check.error(at, about("lesson.err.check_only"));
     }
     let answer = q.answer.as_ref().map(|a| a.get_ref());
     match kind {
         "choice" => {
             if !(2..=8).contains(&options.len()) {
-                check.error(
-                    at,
-                    format!("{what}: a choice question needs 2 to 8 options"),
-                );
+                check.error(at, about("lesson.err.choice_options"));
                 return None;
             }
             let letter = match answer {
                 Some(RawAnswer::Str(s)) => s.trim().to_ascii_lowercase(),
                 _ => {
-                    check.error(answer_at, format!("{what}: answer must be the letter of the right option, e.g. answer = \"b\""));
+                    check.error(answer_at, about("lesson.err.choice_answer"));
                     return None;
                 }
             };
@@ -343,7 +339,10 @@ fn validate_kind(
                 None => {
                     check.error(
                         answer_at,
-                        format!("{what}: answer '{letter}' is not one of the option letters"),
+                        Message::about(
+                            what.clone(),
+                            Message::new("lesson.err.choice_letter").with("letter", &letter),
+                        ),
                     );
                     None
                 }
@@ -352,22 +351,16 @@ fn validate_kind(
         "true-false" => match answer {
             Some(RawAnswer::Bool(b)) => Some(QuestionKind::TrueFalse { correct: *b }),
             _ => {
-                check.error(
-                    answer_at,
-                    format!("{what}: answer must be true or false (no quotes)"),
-                );
+                check.error(answer_at, about("lesson.err.true_false"));
                 None
             }
         },
         "order" => {
             if answer.is_some() {
-                check.error(answer_at, format!("{what}: an order question has no answer: list its options in the right order"));
+                check.error(answer_at, about("lesson.err.order_answer"));
             }
             if !(2..=8).contains(&options.len()) {
-                check.error(
-                    at,
-                    format!("{what}: an order question needs 2 to 8 options, in the right order"),
-                );
+                check.error(at, about("lesson.err.order_options"));
                 return None;
             }
             let shown = (0..options.len()).collect();
@@ -380,9 +373,9 @@ fn validate_kind(
             let Some(checker) = &q.check else {
                 check.error(
                     at,
-                    format!(
-                        "{what}: a fill-in question needs check = one of {}",
-                        CHECKERS.join(", ")
+                    Message::about(
+                        what.clone(),
+                        Message::new("lesson.err.fill_check").with("names", CHECKERS.join(", ")),
                     ),
                 );
                 return None;
@@ -391,10 +384,7 @@ fn validate_kind(
                 Some(RawAnswer::Str(s)) => s.clone(),
                 Some(RawAnswer::Int(n)) => n.to_string(),
                 Some(RawAnswer::Bool(_)) | None => {
-                    check.error(
-                        answer_at,
-                        format!("{what}: a fill-in question needs its answer"),
-                    );
+                    check.error(answer_at, about("lesson.err.fill_answer"));
                     return None;
                 }
             };
@@ -407,7 +397,7 @@ fn validate_kind(
                     } else {
                         checker.span().start
                     };
-                    check.error(where_, format!("{what}: {why}"));
+                    check.error(where_, Message::about(what.clone(), why));
                     None
                 }
             }
@@ -415,9 +405,11 @@ fn validate_kind(
         other => {
             check.error(
                 kind_at,
-                format!(
-                    "{what}: unknown kind '{other}' (one of: {})",
-                    KINDS.join(", ")
+                Message::about(
+                    what.clone(),
+                    Message::new("lesson.err.question_kind")
+                        .with("kind", other)
+                        .with("names", KINDS.join(", ")),
                 ),
             );
             None

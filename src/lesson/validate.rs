@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 
 use super::catalog::{Curriculum, Glossary, toml_error};
-use super::error::{LessonError, LessonErrors};
+use super::error::{LessonError, LessonErrors, Message};
 use super::model::{Checker, Lesson, validate_file};
 use super::question::Question;
 use super::raw::RawLesson;
@@ -78,9 +78,12 @@ pub fn validate_files(
                 .collect();
             check_files(&lesson_files, curriculum)
         };
-        let glossary = glossary
-            .join()
-            .unwrap_or_else(|_| Err(vec![LessonError::folder(label, "glossary check failed")]));
+        let glossary = glossary.join().unwrap_or_else(|_| {
+            Err(vec![LessonError::folder(
+                label,
+                Message::new("lesson.err.glossary_failed"),
+            )])
+        });
         (curriculum, glossary, checked)
     });
     let curriculum = curriculum.unwrap_or_else(|e| {
@@ -117,7 +120,9 @@ pub fn validate_files(
                 let at = question_at.get(&question.id).copied().unwrap_or(0);
                 check.error(
                     at,
-                    format!("duplicate question id '{}' (also in {file})", question.id),
+                    Message::new("lesson.err.duplicate_question")
+                        .with("id", &question.id)
+                        .with("file", *file),
                 );
             } else {
                 question_files.insert(question.id.clone(), name);
@@ -128,7 +133,9 @@ pub fn validate_files(
             if let Some(file) = lesson_files.get(&lesson.id) {
                 check.error(
                     id_at,
-                    format!("duplicate lesson id '{}' (also in {file})", lesson.id),
+                    Message::new("lesson.err.duplicate_lesson")
+                        .with("id", &lesson.id)
+                        .with("file", *file),
                 );
             } else {
                 lesson_files.insert(lesson.id.clone(), name);
@@ -140,7 +147,7 @@ pub fn validate_files(
     if lessons.is_empty() && errors.is_empty() {
         errors.push(LessonError::folder(
             label,
-            "no lessons found (a lesson is a .toml file with an id, a title and [[steps]])",
+            Message::new("lesson.err.no_lessons"),
         ));
     }
     if !errors.is_empty() {
@@ -224,7 +231,10 @@ fn check_files<'a>(
             .into_iter()
             .flat_map(|worker| {
                 worker.join().unwrap_or_else(|_| {
-                    vec![Err(LessonError::folder("lessons", "a lesson check failed"))]
+                    vec![Err(LessonError::folder(
+                        "lessons",
+                        Message::new("lesson.err.check_failed"),
+                    ))]
                 })
             })
             .collect()

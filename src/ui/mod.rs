@@ -90,8 +90,8 @@ pub const TICK: Duration = Duration::from_millis(50);
 pub fn run(opts: Options) -> anyhow::Result<()> {
     let theme = Theme::choose(opts.theme, opts.no_color)?;
     let lessons = LessonSet::load(&LessonSource::from_option(opts.lessons_dir.clone()))
-        .map_err(|errors| anyhow::anyhow!("{errors}"))
-        .context("the lessons have problems")?;
+        .map_err(anyhow::Error::new)
+        .context(crate::i18n::t(opts.lang, "cli.err.lessons"))?;
     // Everything that can fail is checked above; the terminal itself last,
     // in one line rather than escape codes into a file or pipe.
     anyhow::ensure!(

@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use crate::common::run::nettutor_in;
+use crate::common::run::{assert_chinese, nettutor_in};
 
 /// `nettutor --lang LANG ARGS…` in `home`: exit code and stderr.
 fn fails(home: &Path, lang: &str, args: &[&str]) -> (i32, String) {
@@ -15,29 +15,6 @@ fn fails(home: &Path, lang: &str, args: &[&str]) -> (i32, String) {
     all.extend_from_slice(args);
     let (code, _, err) = nettutor_in(home, &all, "");
     (code, err)
-}
-
-/// `line` is Chinese: it has `zh` (a phrase of the translation) and, once the
-/// `paths` and the program's name are taken out, no English word of three
-/// letters or more (JSON and SQLite are names, not English).
-fn assert_chinese(line: &str, zh: &str, paths: &[&str]) {
-    assert!(line.contains(zh), "{zh:?} not in {line:?}");
-    let mut rest = line.to_string();
-    for path in paths {
-        rest = rest.replace(path, "");
-    }
-    for name in ["nettutor", "JSON", "SQLite"] {
-        rest = rest.replace(name, "");
-    }
-    let mut word = String::new();
-    for ch in rest.chars().chain([' ']) {
-        if ch.is_ascii_alphabetic() {
-            word.push(ch);
-        } else {
-            assert!(word.len() < 3, "English {word:?} left in {line:?}");
-            word.clear();
-        }
-    }
 }
 
 #[test]

@@ -21,6 +21,7 @@ mod handout;
 mod handshake_export;
 mod lab;
 mod lessons_check;
+mod lessons_check_lang;
 mod licenses;
 mod pcap_tshark;
 mod quiz_bank;

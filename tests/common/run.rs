@@ -112,3 +112,26 @@ pub fn tshark_verbose(file: &Path) -> String {
     );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
+
+/// `line` is Chinese: it has `zh` (a phrase of the translation) and, once the
+/// `paths` and the program's name are taken out, no English word of three
+/// letters or more (JSON and SQLite are names, not English).
+pub fn assert_chinese(line: &str, zh: &str, paths: &[&str]) {
+    assert!(line.contains(zh), "{zh:?} not in {line:?}");
+    let mut rest = line.to_string();
+    for path in paths {
+        rest = rest.replace(path, "");
+    }
+    for name in ["nettutor", "JSON", "SQLite"] {
+        rest = rest.replace(name, "");
+    }
+    let mut word = String::new();
+    for ch in rest.chars().chain([' ']) {
+        if ch.is_ascii_alphabetic() {
+            word.push(ch);
+        } else {
+            assert!(word.len() < 3, "English {word:?} left in {line:?}");
+            word.clear();
+        }
+    }
+}
