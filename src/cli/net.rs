@@ -48,9 +48,15 @@ pub struct RunArgs {
 pub fn run(cmd: NetCmd, lang: Lang) -> anyhow::Result<ExitCode> {
     match cmd {
         NetCmd::List => {
+            // The descriptions in one column, after the longest name.
+            let width = experiments::ALL
+                .iter()
+                .map(|e| e.name.len())
+                .max()
+                .unwrap_or(0);
             for e in experiments::ALL {
                 let key = format!("net.{}.about", e.name);
-                say_line(&format!("{:<16} {}", e.name, t(lang, &key)))?;
+                say_line(&format!("{:<width$}  {}", e.name, t(lang, &key)))?;
             }
             Ok(ExitCode::SUCCESS)
         }

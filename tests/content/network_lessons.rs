@@ -184,8 +184,20 @@ fn congestion_control_is_cubic_on_linux() {
     pins(
         "tcp-congestion",
         "Reno and CUBIC",
-        &["RFC 9438", "**0.7**", "cubic", "You may have read"],
-        &["RFC 9438", "**0.7**", "cubic", "你可能读到过"],
+        &[
+            "RFC 9438",
+            "**0.7**",
+            "cubic",
+            "**about one MSS per RTT**",
+            "never to get less throughput than Reno",
+        ],
+        &[
+            "RFC 9438",
+            "**0.7**",
+            "cubic",
+            "**每个 RTT 大约增加一个 MSS**",
+            "吞吐量不低于 Reno",
+        ],
     );
     pins(
         "tcp-congestion",

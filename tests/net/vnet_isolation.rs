@@ -21,7 +21,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use super::vnet_lab::{ONE_LAB, assert_no_descendant_holds, host_network, net_links, nix_is_root};
+use super::vnet_lab::{
+    ONE_LAB, assert_no_process_holds, host_network, net_links, nix_is_root, ticks_now,
+};
 use crate::common;
 use crate::common::run::BIN;
 
@@ -134,7 +136,7 @@ impl Held {
         };
         let ready = lab.reply();
         if ready["reply"] == "refused" {
-            common::skip_here(test, &format!("no user namespaces here: {ready}"));
+            common::skip(test, &format!("no user namespaces here: {ready}"));
             return None;
         }
         assert_eq!(ready["reply"], "ready", "{ready}");
@@ -525,7 +527,7 @@ fn isolation_from_inside(test: &str, as_user: &[&str], experiment: &str, topolog
         "{experiment}: lab process {pid} remains"
     );
     let inodes: Vec<String> = found.keys().map(|i| format!("net:[{i}]")).collect();
-    assert_no_descendant_holds(&inodes);
+    assert_no_process_holds(&inodes, ticks_now());
     assert!(
         net_links("self").iter().all(|l| !inodes.contains(l)),
         "{experiment}: the test holds a lab namespace"

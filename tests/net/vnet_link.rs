@@ -354,7 +354,7 @@ fn without_user_namespaces_one_line_names_the_remedy() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     if stderr.contains("unshare failed") || stderr.contains("max_user_namespaces: ") {
-        common::skip_here(
+        common::skip(
             test,
             &format!("cannot make the refusing namespace here: {stderr}"),
         );
