@@ -379,24 +379,38 @@ fn next_hop(rng: &mut ChaCha8Rng, r: &Report) -> Result<Question, String> {
     let added = r.str("/added_route/dest")?;
     let via = r.str("/added_route/via")?;
     let right = r.str("/next_hop_after")?;
+    let default = r.str("/chosen_before/dest")?;
+    // Whether the echo request sent after the change left A addressed to the
+    // MAC of the host that is the new next hop (B, at 192.168.1.20).
+    let by_mac = r.str("/echo_dst_mac_after").ok() == r.str("/macs/B").ok()
+        && r.str("/macs/B").is_ok()
+        && right == via;
+    let (en_mac, zh_mac) = if by_mac {
+        (
+            " — and the captured echo request left A addressed to that next hop's MAC",
+            "——抓到的回显请求离开 A 时，目的 MAC 正是这个下一跳的 MAC",
+        )
+    } else {
+        ("", "")
+    };
     Ok(question(
         NEXT_HOP,
         &["ip.routing"],
         text(
             format!(
-                "Host A reaches {dest} through its default route (0.0.0.0/0 via {before}). Then the route {added} via {via} is added. Which next hop does A's kernel choose for {dest} now?"
+                "Host A reaches {dest} through its default route ({default} via {before}). Then the route {added} via {via} is added. Which next hop does A's kernel choose for {dest} now?"
             ),
             format!(
-                "主机 A 通过默认路由（0.0.0.0/0 经 {before}）到达 {dest}。随后加上了路由 {added} 经 {via}。现在 A 的内核为 {dest} 选择哪个下一跳？"
+                "主机 A 通过默认路由（{default} 经 {before}）到达 {dest}。随后加上了路由 {added} 经 {via}。现在 A 的内核为 {dest} 选择哪个下一跳？"
             ),
         ),
         ip_choice(rng, &right, &[&before, &via, &dest, "192.168.2.1"]),
         text(
             format!(
-                "Longest prefix match: {added} is more specific than /0, so the kernel's route lookup answers via {right} — and the captured echo request left A addressed to that next hop's MAC."
+                "Longest prefix match: {added} is more specific than {default}, so the kernel's route lookup answers via {right}{en_mac}."
             ),
             format!(
-                "最长前缀匹配：{added} 比 /0 更具体，所以内核查路由的结果是经 {right}——抓到的回显请求离开 A 时，目的 MAC 正是这个下一跳的 MAC。"
+                "最长前缀匹配：{added} 比 {default} 更具体，所以内核查路由的结果是经 {right}{zh_mac}。"
             ),
         ),
         Some("experiment=routing"),
@@ -442,7 +456,7 @@ fn pmtu_segment(rng: &mut ChaCha8Rng, r: &Report) -> Result<Question, String> {
     let before = r.u64("/tcp/largest_segment_before")?;
     let right = r.u64("/tcp/largest_segment_after")?;
     let from = r.str("/tcp/frag_needed_from")?;
-    let distractors: Vec<Text> = [before, mtu, mtu - 4, 576, 1480]
+    let distractors: Vec<Text> = [before, mtu, mtu.saturating_sub(4), 576, 1480]
         .iter()
         .map(|n| same(n.to_string()))
         .collect();
@@ -538,6 +552,7 @@ fn tcp_retransmitted(r: &Report) -> Result<Question, String> {
     let total = r.u64("/tcp/retransmissions/total")?;
     let timeout = r.u64("/tcp/retransmissions/timeout")?;
     let fast = r.u64("/tcp/retransmissions/fast")?;
+    let early = r.u64("/tcp/retransmissions/early")?;
     Ok(question(
         TCP_RETRANSMITTED,
         &["tcp.retransmission"],
@@ -552,10 +567,10 @@ fn tcp_retransmitted(r: &Report) -> Result<Question, String> {
         QuestionKind::TrueFalse { correct: total > 0 },
         text(
             format!(
-                "The capture shows {total} retransmissions ({timeout} after a timeout, {fast} fast retransmits after three duplicate ACKs). A segment the link drops is never acknowledged, so the sender sends it again; with no loss, nothing is resent."
+                "The capture shows {total} retransmissions ({timeout} after a timeout, {fast} fast retransmits after three duplicate ACKs, {early} early: RACK or a tail-loss probe). A segment the link drops is never acknowledged, so the sender sends it again; with no loss, nothing is resent."
             ),
             format!(
-                "抓包显示 {total} 次重传（{timeout} 次超时重传，{fast} 次收到三个重复 ACK 后的快速重传）。被链路丢掉的报文段永远得不到确认，所以发送方会再发一次；没有丢包就不会重发。"
+                "抓包显示 {total} 次重传（{timeout} 次超时重传，{fast} 次收到三个重复 ACK 后的快速重传，{early} 次提前重传：RACK 或尾部丢失探测）。被链路丢掉的报文段永远得不到确认，所以发送方会再发一次；没有丢包就不会重发。"
             ),
         ),
         None,
@@ -568,25 +583,30 @@ fn udp_lost(rng: &mut ChaCha8Rng, r: &Report) -> Result<Question, String> {
     let sent = r.u64("/udp/sent")?;
     let lost = r.u64("/udp/lost")?;
     let lost_pct = r.f64("/udp/lost_pct")?;
-    // The shares offered: none, about the link's loss, about half, nearly
-    // all. The right one is the share nearest to what was really lost.
-    let mut shares: Vec<f64> = vec![0.0, pct, 50.0, 100.0 - pct];
-    shares.dedup_by(|a, b| (*a - *b).abs() < 1e-9);
+    // The shares offered: about the link's loss, about half, nearly all;
+    // and "none", right only when not one datagram was lost. Otherwise the
+    // right one is the share nearest to what was really lost.
+    let mut shares: Vec<f64> = vec![pct, 50.0, 100.0 - pct];
+    shares.retain(|s| *s > 0.0);
     shares.sort_by(f64::total_cmp);
     shares.dedup_by(|a, b| (*a - *b).abs() < 1e-9);
-    let nearest = shares
+    let share_text = |s: f64| text(format!("about {s} %"), format!("大约 {s}%"));
+    let none = text("none", "一个也没丢");
+    let right = match shares
         .iter()
         .copied()
         .min_by(|a, b| (a - lost_pct).abs().total_cmp(&(b - lost_pct).abs()))
-        .unwrap_or(0.0);
-    let share_text = |s: f64| {
-        if s == 0.0 {
-            text("none: UDP retransmits too", "一个也没丢：UDP 也会重传")
-        } else {
-            text(format!("about {s} %"), format!("大约 {s}%"))
-        }
+    {
+        Some(nearest) if lost > 0 => share_text(nearest),
+        _ => none.clone(),
     };
-    let distractors: Vec<Text> = shares.iter().map(|s| share_text(*s)).collect();
+    // A wrong reason is wrong even when the count happens to be zero.
+    let mut distractors: Vec<Text> = shares.iter().map(|s| share_text(*s)).collect();
+    distractors.push(none);
+    distractors.push(text(
+        "none: UDP retransmits what the link drops",
+        "一个也没丢：UDP 会重传链路丢掉的数据报",
+    ));
     Ok(question(
         UDP_LOST,
         &["udp.loss", "udp.properties"],
@@ -598,7 +618,7 @@ fn udp_lost(rng: &mut ChaCha8Rng, r: &Report) -> Result<Question, String> {
                 "经过同一条链路（丢弃 {pct}% 的包，种子 {seed}），A 向 C 发送 {sent} 个 UDP 数据报。大约有多大比例没有到达？"
             ),
         ),
-        choice(rng, share_text(nearest), &distractors),
+        choice(rng, right, &distractors),
         text(
             format!(
                 "{lost} of {sent} datagrams ({lost_pct:.1} %) never reached C: UDP has no acknowledgements and no retransmission, so what the link drops is simply gone."
@@ -671,7 +691,15 @@ fn zero_window_sender(rng: &mut ChaCha8Rng, r: &Report) -> Result<Question, Stri
     let answered = r.u64("/probes_answered_with_zero")?;
     let (en_probes, zh_probes) = probe_words(r, probes, answered)?;
     let read_at = r.f64("/receiver_read_at_ms")?;
-    let reopened = windows.last().copied().unwrap_or(0);
+    // The window update that restarted the flow: the first non-zero window
+    // C advertised after its window closed.
+    let reopened = r
+        .list("/windows_advertised")?
+        .iter()
+        .filter(|w| w["t_ms"].as_f64().is_some_and(|t| t >= zero_at))
+        .filter_map(|w| w["window"].as_u64())
+        .find(|&w| w > 0)
+        .unwrap_or(0);
     let after = r.u64("/data_segments_after_update")?;
     let probing = text(
         format!(
@@ -744,7 +772,12 @@ fn dhcp_flooded(rng: &mut ChaCha8Rng, r: &Report) -> Result<Question, String> {
     let codes = |pointer: &str| -> Result<Vec<u64>, String> {
         Ok(r.list(pointer)?.iter().filter_map(Value::as_u64).collect())
     };
-    let at_b = codes("/seen_at_b")?;
+    // Which message types B saw: a Discover resent (and answered again)
+    // shows twice, but the question is which of the four reached B.
+    let seen_at_b = codes("/seen_at_b")?;
+    let mut at_b = seen_at_b.clone();
+    at_b.sort_unstable();
+    at_b.dedup();
     let dora = codes("/dora")?;
     let lease = r.str("/lease/ip")?;
     let all = text(
@@ -770,7 +803,7 @@ fn dhcp_flooded(rng: &mut ChaCha8Rng, r: &Report) -> Result<Question, String> {
         [] => none.clone(),
         other => same(format!("{other:?}")),
     };
-    let seen: Vec<String> = at_b.iter().map(u64::to_string).collect();
+    let seen: Vec<String> = seen_at_b.iter().map(u64::to_string).collect();
     let exchanged: Vec<String> = dora.iter().map(u64::to_string).collect();
     Ok(question(
         DHCP_FLOODED,

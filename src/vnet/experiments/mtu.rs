@@ -1,7 +1,8 @@
 //! `mtu`: R's interface on LAN 2 gets MTU 1280 (LAN 1 stays at 1500).
-//! A 3,000-byte UDP datagram from A leaves in two fragments, R fragments the
-//! first again, and C's IP layer reassembles them: one `recvfrom` returns all
-//! 3,000 bytes. Then a TCP transfer (DF set, as Linux does for TCP): R drops
+//! A 3,000-byte UDP datagram from A leaves in three fragments (IP packets of
+//! 1500, 1500 and 68 bytes), R fragments the two full ones again (five reach
+//! C), and C's IP layer reassembles them: one `recvfrom` returns all 3,000
+//! bytes. Then a TCP transfer (DF set, as Linux does for TCP): R drops
 //! the first full-size segment and answers ICMP "fragmentation needed" with
 //! MTU 1280; A learns the path MTU and resends in smaller segments.
 //!
