@@ -8,7 +8,7 @@ use std::sync::mpsc;
 
 use nettutor::i18n::Lang;
 use nettutor::ui::app::Screen;
-use nettutor::ui::lan::loss::{Knobs, LiveLoss};
+use nettutor::ui::lan::loss::LiveLoss;
 use nettutor::ui::lan::real::{LanRealRun, LiveItem};
 use nettutor::ui::lan::{LanMsg, LanPanel};
 use nettutor::ui::panel::{Ctx, JobSink, Panel, RenderCtx};
@@ -83,19 +83,15 @@ fn loss_live_last_of_12_batches(bencher: divan::Bencher) {
     frames.sort_by_key(|f| f.ts_ns);
     let cut = frames.len() * 11 / 12;
     let mut live = LiveLoss::default();
-    let knobs = Knobs::default();
-    let _ = live.absorb(
-        knobs,
-        [
-            LiveItem::Frames(frames[..cut].to_vec()),
-            LiveItem::Samples(samples[..samples.len() * 11 / 12].to_vec()),
-        ],
-    );
+    let _ = live.absorb([
+        LiveItem::Frames(frames[..cut].to_vec()),
+        LiveItem::Samples(samples[..samples.len() * 11 / 12].to_vec()),
+    ]);
     let last = vec![
         LiveItem::Frames(frames[cut..].to_vec()),
         LiveItem::Samples(samples[samples.len() * 11 / 12..].to_vec()),
     ];
     bencher
         .with_inputs(|| (live.clone(), last.clone()))
-        .bench_local_values(|(mut live, last)| live.absorb(knobs, last));
+        .bench_local_values(|(mut live, last)| live.absorb(last));
 }

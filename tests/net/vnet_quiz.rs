@@ -340,7 +340,7 @@ fn the_zero_window_question_keys_what_a_sent_while_the_window_was_zero() {
     assert!(
         q.prompt
             .zh
-            .contains(&format!("以 {buffer} 字节的接收缓冲区"))
+            .contains(&format!("申请 {buffer} 字节的接收缓冲区"))
     );
     let sent = r["bytes_sent"].as_u64().unwrap();
     assert!(

@@ -668,3 +668,46 @@ fn the_drawn_link_crosses_out_w_at_a_dropped_segment() {
     assert!(shown.contains("A ── S ── R ──╳W ── C"), "{shown}");
     assert!(shown.contains("✗ lost on the link"), "{shown}");
 }
+
+/// Knobs turned while a run streams are the next run's: the title and the
+/// drawn link keep the running run's loss and seed, a line names the next
+/// run's, and the finished run does not turn them back.
+#[test]
+fn knobs_turned_mid_run_are_the_next_runs() {
+    let outcome = recorded();
+    let (mut c, _rx) = panel_ctx(Lang::En, Screen::Lan);
+    let mut panel = LanPanel::default();
+    panel.update(LanMsg::Loss, &mut c);
+    let queue = panel.loss.as_mut().unwrap().begin_live().queue.clone();
+    for item in streamed_by(&outcome, cut_at(&outcome, 0.5)) {
+        queue.push(item);
+    }
+    panel.update(LanMsg::LossStep(true), &mut c);
+    panel.update(LanMsg::NextSeed, &mut c);
+    panel.absorb_live();
+    let shown = text(&draw(&panel, Lang::En, 120, 36));
+    assert!(shown.contains("drops 5 %, seed 1"), "{shown}");
+    assert!(shown.contains("and drops 5 % of R → C"), "{shown}");
+    assert!(shown.contains("next run (r): 10 % loss, seed 2"), "{shown}");
+    let run = panel.loss.as_ref().unwrap().run.as_ref().unwrap();
+    assert_eq!((run.knobs.loss_pct, run.knobs.seed), (5.0, 1));
+    panel.show_real(LanRealRun(Ok(outcome)), &mut c);
+    let view = panel.loss.as_ref().unwrap();
+    assert_eq!((view.knobs.loss_pct, view.knobs.seed), (10.0, 2));
+    let shown = text(&draw(&panel, Lang::En, 120, 36));
+    assert!(shown.contains("drops 5 %, seed 1"), "{shown}");
+    assert!(shown.contains("next run (r): 10 % loss, seed 2"), "{shown}");
+}
+
+/// A tcp-loss run that ends after the student left the loss view does not
+/// bring it back.
+#[test]
+fn a_run_ending_after_the_loss_view_closed_does_not_reopen_it() {
+    let (mut c, _rx) = panel_ctx(Lang::En, Screen::Lan);
+    let mut panel = LanPanel::default();
+    panel.update(LanMsg::Loss, &mut c);
+    panel.update(LanMsg::Loss, &mut c);
+    assert!(panel.loss.is_none());
+    panel.show_real(LanRealRun(Ok(recorded())), &mut c);
+    assert!(panel.loss.is_none());
+}

@@ -625,3 +625,21 @@ fn the_drawn_lab_lights_the_cables_each_frame_crossed() {
         text(&buf)
     );
 }
+
+/// The scenario switched (`s`) while the via-gateway run went on: the
+/// finished run is still judged against its own question (which address A
+/// ARPs for), not against the same-LAN one now chosen.
+#[test]
+fn a_run_is_judged_by_its_own_question_whatever_scenario_is_chosen_meanwhile() {
+    let (mut c, _rx) = panel_ctx(Lang::En, Screen::Lan);
+    let mut panel = LanPanel::default();
+    panel.update(LanMsg::NextScenario, &mut c);
+    panel.prediction = Some(0);
+    panel.update(LanMsg::NextScenario, &mut c);
+    panel.show_real(LanRealRun(Ok(recorded("arp-via-gateway"))), &mut c);
+    let wide = text(&draw(&panel, Lang::En, 160, 48));
+    assert!(
+        wide.contains("You predicted: 192.168.2.30, C's own address."),
+        "{wide}"
+    );
+}

@@ -749,10 +749,10 @@ fn zero_window_sender(rng: &mut ChaCha8Rng, r: &Report) -> Result<Question, Stri
         &["tcp.flow-control"],
         text(
             format!(
-                "In nettutor's virtual network, C accepts A's TCP connection with a {buffer}-byte receive buffer, and C's application reads nothing; A writes {sent} bytes. Once C's buffer is full, what does the capture at A show?"
+                "In nettutor's virtual network, C accepts A's TCP connection asking for a {buffer}-byte receive buffer (SO_RCVBUF), and C's application reads nothing; A writes {sent} bytes. Once C's buffer is full, what does the capture at A show?"
             ),
             format!(
-                "在 nettutor 的虚拟网络里，C 以 {buffer} 字节的接收缓冲区接受 A 的 TCP 连接，C 上的应用程序什么也不读；A 写入 {sent} 字节。C 的缓冲区满了以后，A 上的抓包显示什么？"
+                "在 nettutor 的虚拟网络里，C 接受 A 的 TCP 连接，申请 {buffer} 字节的接收缓冲区（SO_RCVBUF），C 上的应用程序什么也不读；A 写入 {sent} 字节。C 的缓冲区满了以后，A 上的抓包显示什么？"
             ),
         ),
         choice(rng, right, &[probing, silent, keeps, reset, resend]),

@@ -465,11 +465,14 @@ impl LanPanel {
         } else {
             width
         };
-        if let Some(predicted) = self.prediction.filter(|_| !run.running) {
+        // The question the run answers is its own experiment's, whatever
+        // scenario was chosen while it ran.
+        let asked = real::scenario_of(&run.experiment);
+        if let (Some(predicted), Some(asked)) = (self.prediction.filter(|_| !run.running), asked) {
             let right = real::observed_choice(run) == Some(predicted);
             let style = if right { ctx.theme.good } else { ctx.theme.bad };
             tables.extend(wrap(
-                &[(real::verdict(run, self.scenario, predicted, lang), style)],
+                &[(real::verdict(run, asked, predicted, lang), style)],
                 tw,
                 ("• ", Style::default()),
                 ("  ", Style::default()),

@@ -363,8 +363,10 @@ impl LanPanel {
             .map(|_| self.real_cursor);
         match run.0 {
             Ok(outcome) if outcome.experiment == loss::EXPERIMENT => {
-                let view = self.loss.get_or_insert_with(loss::LossView::default);
-                view.finish(loss::LossRun::from_outcome(&outcome));
+                // Shown only if the student still has the loss view open.
+                if let Some(view) = &mut self.loss {
+                    view.finish(loss::LossRun::from_outcome(&outcome));
+                }
                 ctx.status = None;
                 self.refresh_inspector();
             }
@@ -724,12 +726,14 @@ impl Panel for LanPanel {
         Some((self.at(), self.len().saturating_sub(1)))
     }
 
-    /// The frame in flight moves a little on every tick.
+    /// The frame in flight moves a little on every tick (the simulation);
+    /// a real run or the loss view only steps, so only a step redraws.
     fn tick(&mut self, _ctx: &mut Ctx) -> bool {
         if !self.playing {
             return false;
         }
         self.ticks += 1;
+        let mut stepped = false;
         if self.ticks >= TICKS_PER_STEP {
             self.ticks = 0;
             if self.at() + 1 >= self.len() {
@@ -737,8 +741,10 @@ impl Panel for LanPanel {
             } else {
                 self.go(self.at() + 1);
             }
+            stepped = true;
         }
-        true
+        let animates = self.loss.is_none() && self.real_shown().is_none();
+        animates || stepped
     }
 
     fn leave(&mut self, _ctx: &mut Ctx) {

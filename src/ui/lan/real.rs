@@ -31,6 +31,14 @@ pub fn experiment_of(scenario: LanScenario) -> &'static str {
     }
 }
 
+/// The scenario whose question a run of `experiment` answers (None: an
+/// experiment of its own, asked no question).
+pub fn scenario_of(experiment: &str) -> Option<LanScenario> {
+    [LanScenario::SameNetwork, LanScenario::ViaGateway]
+        .into_iter()
+        .find(|&s| experiment_of(s) == experiment)
+}
+
 pub use super::predict::Question;
 
 /// What the student predicts before the scenario runs for real.
@@ -74,11 +82,12 @@ pub fn observed_choice(run: &RealRun) -> Option<usize> {
                 .iter()
                 .filter_map(|q| q["target_ip"].as_str())
                 .collect();
+            let (dst, gateway) = (r["ping"]["to"].as_str()?, r["gateway"].as_str()?);
             if targets.is_empty() {
                 Some(2)
-            } else if targets.contains(&"192.168.2.30") {
+            } else if targets.contains(&dst) {
                 Some(0)
-            } else if targets.contains(&"192.168.1.1") {
+            } else if targets.contains(&gateway) {
                 Some(1)
             } else {
                 None
@@ -570,11 +579,16 @@ pub fn summary(seen: &Seen, lang: Lang) -> String {
         ("dst", ip.dst.to_string()),
         ("ttl", ip.ttl.to_string()),
     ];
-    let key = if ip.fragment_offset > 0 {
-        // Only the first fragment carries the UDP or TCP header.
+    let key = if ip.is_fragment() {
+        // Every fragment with its offset; only the first (offset 0, more
+        // fragments to come) carries the UDP or TCP header.
         args.push(("offset", ip.fragment_offset.to_string()));
         args.push(("len", ip.total_len.to_string()));
-        "lan.real.fragment"
+        if ip.fragment_offset == 0 {
+            "lan.real.fragment-first"
+        } else {
+            "lan.real.fragment"
+        }
     } else {
         match &seen.upper {
             Some(Upper::Icmp { kind: 8, .. }) => "lan.real.echo-request",
@@ -672,10 +686,17 @@ pub fn facts(run: &RealRun, lang: Lang) -> Vec<String> {
     let mut out = Vec::new();
     match run.experiment.as_str() {
         "arp-same-lan" => {
+            // Each sentence as the capture has it: a request sent unicast,
+            // a reply flooded or missing, are said as such.
             let req = &r["arp_request"];
+            let broadcast = req["dst_mac"] == "ff:ff:ff:ff:ff:ff";
             out.push(tf(
                 lang,
-                "lan.real.fact.request",
+                if broadcast {
+                    "lan.real.fact.request"
+                } else {
+                    "lan.real.fact.request-unicast"
+                },
                 &[
                     ("target", &text(&req["target_ip"])),
                     ("dst", &text(&req["dst_mac"])),
@@ -688,9 +709,14 @@ pub fn facts(run: &RealRun, lang: Lang) -> Vec<String> {
                     .map(|a| a.iter().map(text).collect::<Vec<_>>().join(", "))
                     .unwrap_or_default()
             };
+            let key = match observed_choice(run) {
+                Some(0) => "lan.real.fact.reply-flooded",
+                Some(2) => "lan.real.fact.no-reply",
+                _ => "lan.real.fact.reply",
+            };
             out.push(tf(
                 lang,
-                "lan.real.fact.reply",
+                key,
                 &[
                     ("dst", &text(&reply["dst_mac"])),
                     ("points", &points("reply_seen_at")),

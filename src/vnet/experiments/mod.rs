@@ -17,6 +17,8 @@ pub mod probe;
 mod routing;
 mod tcp_loss;
 
+/// How many UDP datagrams tcp-loss sends over the impaired link.
+pub use tcp_loss::DATAGRAMS as UDP_DATAGRAMS;
 pub use tcp_loss::connection;
 pub use tcp_loss::plans as tcp_loss_plans;
 mod traceroute;
