@@ -643,3 +643,18 @@ fn a_run_is_judged_by_its_own_question_whatever_scenario_is_chosen_meanwhile() {
         "{wide}"
     );
 }
+
+/// Playing a real run steps through its frames; the frame does not move
+/// between steps, so only a step asks for a redraw (the simulation's
+/// animated frame asks on every tick).
+#[test]
+fn playing_a_real_run_redraws_only_when_it_steps() {
+    let (mut c, _rx) = panel_ctx(Lang::En, Screen::Lan);
+    let mut panel = showing("arp-same-lan", Lang::En);
+    panel.update(LanMsg::TogglePlay, &mut c);
+    let redraws = (0..60).filter(|_| panel.tick(&mut c)).count();
+    assert_eq!(redraws, 2, "60 ticks, a step every 30");
+    let mut simulated = LanPanel::default();
+    simulated.update(LanMsg::TogglePlay, &mut c);
+    assert_eq!((0..60).filter(|_| simulated.tick(&mut c)).count(), 60);
+}
