@@ -134,12 +134,7 @@ fn run_as(test: &str, name: &str, extra: &[&str], nobody: bool) -> Option<Run> {
         // The capture was written by the unprivileged lab, not by root.
         assert_eq!(owner, NOBODY, "{name}: the pcap's owner");
     }
-    let left: Vec<PathBuf> = std::fs::read_dir(tmp.path())
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .collect();
-    assert!(left.is_empty(), "{name} left temp files: {left:?}");
+    assert_empty(tmp.path(), name);
     assert_eq!(
         before,
         host_network(),
@@ -531,12 +526,17 @@ fn killing_the_tutor_mid_run_takes_the_lab_and_its_namespaces_with_it() {
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
     assert_no_process_holds(&inodes, ticks_now());
-    let left: Vec<PathBuf> = std::fs::read_dir(tmp.path())
+    assert_empty(tmp.path(), "the killed run");
+}
+
+/// The run's TMPDIR holds nothing afterwards.
+fn assert_empty(tmp: &Path, what: &str) {
+    let left: Vec<PathBuf> = std::fs::read_dir(tmp)
         .unwrap()
         .flatten()
         .map(|e| e.path())
         .collect();
-    assert!(left.is_empty(), "temp files left: {left:?}");
+    assert!(left.is_empty(), "{what} left temp files: {left:?}");
 }
 
 /// `nettutor net list`: every experiment once, in teaching order, each
