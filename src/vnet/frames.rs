@@ -163,6 +163,22 @@ impl Seen {
     }
 }
 
+/// An IPv4 frame's identification and IP body (the transport header and
+/// payload): the same transmission at both ends of a routed link — the router
+/// changes TTL, header checksum and MACs, nothing of these — and another one
+/// when the sender sends the same bytes again (a new identification).
+pub fn transmission(frame: &Frame) -> Option<(u16, Vec<u8>)> {
+    let eth = EthernetPacket::new(&frame.data)?;
+    if eth.get_ethertype() != EtherTypes::Ipv4 {
+        return None;
+    }
+    let ip = Ipv4Packet::new(eth.payload())?;
+    let header = usize::from(ip.get_header_length()) * 4;
+    let total = usize::from(ip.get_total_length());
+    let body = eth.payload().get(header..total)?.to_vec();
+    Some((ip.get_identification(), body))
+}
+
 /// Every frame of `frames` that parses as Ethernet.
 pub fn dissect_all(frames: &[Frame]) -> Vec<Seen> {
     frames.iter().filter_map(dissect).collect()

@@ -24,6 +24,24 @@ fn flag(v: &Value) -> Value {
     }
 }
 
+/// What of A's frames the link dropped (tcp-loss's `tcp.dropped`), the kinds
+/// it dropped none of left out: "1 data segment, 1 bare ACK"; empty when
+/// it dropped nothing.
+fn dropped_kinds(dropped: &Value, lang: Lang) -> String {
+    [
+        ("data", "noun.data-segment"),
+        ("bare_acks", "noun.bare-ack"),
+        ("syn_fin_rst", "noun.syn-fin-rst"),
+    ]
+    .iter()
+    .filter_map(|(field, noun)| {
+        let n = dropped[field].as_u64().filter(|&n| n > 0)?;
+        Some(crate::words::count(lang, n, noun))
+    })
+    .collect::<Vec<_>>()
+    .join(t(lang, "list.sep"))
+}
+
 /// The report's facts as sentences.
 pub fn proofs(outcome: &Outcome, lang: Lang) -> Vec<String> {
     report_proofs(&outcome.experiment, &outcome.report, lang)
@@ -256,14 +274,22 @@ pub fn report_proofs(experiment: &str, r: &Value, lang: Lang) -> Vec<String> {
             } else {
                 "net.proof.loss_cwnd"
             };
-            vec![
+            let dropped = &tcp["dropped"];
+            let kinds = Value::String(dropped_kinds(dropped, lang));
+            let link_key = if kinds == "" {
+                "net.proof.loss_link"
+            } else {
+                "net.proof.loss_link_kinds"
+            };
+            let mut lines = vec![
                 line(
-                    "net.proof.loss_link",
+                    link_key,
                     &[
                         ("seed", &link["seed"]),
                         ("loss", &link["loss_pct"]),
                         ("tcp", &link["forward"]["tcp"]["dropped"]),
                         ("tcp_frames", &link["forward"]["tcp"]["offered"]),
+                        ("kinds", &kinds),
                     ],
                 ),
                 line(
@@ -294,15 +320,19 @@ pub fn report_proofs(experiment: &str, r: &Value, lang: Lang) -> Vec<String> {
                         ("kernel", &tcp["tcp_info"]["total_retrans"]),
                     ],
                 ),
-                line(
-                    cwnd_key,
-                    &[
-                        ("first", &tcp["cwnd_first"]),
-                        ("max", &tcp["cwnd_max"]),
-                        ("ssthresh", &tcp["ssthresh_last"]),
-                    ],
-                ),
-            ]
+            ];
+            if dropped["bare_acks"].as_u64().is_some_and(|n| n > 0) {
+                lines.push(line("net.proof.loss_bare_ack", &[]));
+            }
+            lines.push(line(
+                cwnd_key,
+                &[
+                    ("first", &tcp["cwnd_first"]),
+                    ("max", &tcp["cwnd_max"]),
+                    ("ssthresh", &tcp["ssthresh_last"]),
+                ],
+            ));
+            lines
         }
         "zero-window" => {
             let windows: Vec<Value> = r["windows_advertised"]

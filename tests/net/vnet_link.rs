@@ -59,14 +59,21 @@ fn assert_the_link_and_tcp(test: &str, run: &Run, loss: f64, seed: u64) {
         DATAGRAMS - lost.len() as u64
     );
 
-    // TCP: each data segment A sent either reached C or was dropped by the link.
+    // TCP: each data segment A sent either reached C or was dropped by the
+    // link. The capture's account of A's dropped frames (sent at A, never at
+    // C) is the relay's own count, split by what they carried.
     let sent = tcp["data_segments_sent"].as_u64().unwrap();
     let at_c = tcp["data_segments_at_c"].as_u64().unwrap();
-    let dropped = tcp["dropped_by_link"].as_u64().unwrap();
-    assert!(
-        sent - at_c <= dropped && dropped <= link["forward"]["tcp"]["offered"].as_u64().unwrap(),
-        "{sent} {at_c} {dropped}"
+    let kinds = &tcp["dropped"];
+    let (data, bare_acks, syn_fin_rst) = (
+        kinds["data"].as_u64().unwrap(),
+        kinds["bare_acks"].as_u64().unwrap(),
+        kinds["syn_fin_rst"].as_u64().unwrap(),
     );
+    assert_eq!(data, sent - at_c, "{kinds}: {sent} sent, {at_c} at C");
+    let relay = link["forward"]["tcp"]["dropped"].as_u64().unwrap();
+    assert_eq!(data + bare_acks + syn_fin_rst, relay, "{kinds} {link}");
+    assert_eq!(tcp["dropped_by_link"], relay);
     assert_eq!(link["forward"]["send_errors"], 0);
     // Nothing was lost but what the plan dropped: the relay's incoming
     // queues never overflowed (the kernel's count, both ways).
@@ -80,11 +87,11 @@ fn assert_the_link_and_tcp(test: &str, run: &Run, loss: f64, seed: u64) {
             + retrans["fast"].as_u64().unwrap()
             + retrans["early"].as_u64().unwrap()
     );
-    // Every lost data segment had to be sent again.
+    // Every lost data segment had to be sent again (a spurious resend, or
+    // a resend lost again, makes more).
     assert!(
-        total >= sent - at_c,
-        "{total} resends for {} losses",
-        sent - at_c
+        total >= data,
+        "{total} resends for {data} data segments lost"
     );
     // The kernel's own count (TCP_INFO) is what the capture shows.
     assert_eq!(tcp["tcp_info"]["total_retrans"], total, "{tcp}");
@@ -160,6 +167,10 @@ fn with_no_loss_tcp_grows_cwnd_in_slow_start_and_resends_nothing() {
     let tcp = &r["tcp"];
     assert_eq!(tcp["retransmissions"]["total"], 0);
     assert_eq!(tcp["dropped_by_link"], 0);
+    assert_eq!(
+        tcp["dropped"],
+        serde_json::json!({"data": 0, "bare_acks": 0, "syn_fin_rst": 0})
+    );
     assert_eq!(tcp["duplicate_acks"], 0);
     assert_eq!(r["udp"]["lost"], 0);
     // Slow start: from the initial window of 10 segments, growing with every
@@ -219,6 +230,65 @@ fn at_twenty_percent_every_byte_still_arrives_in_bounded_time() {
     let pct = r["udp"]["lost_pct"].as_f64().unwrap();
     assert!((16.0..24.0).contains(&pct), "{pct}");
     assert_the_link_and_tcp(test, &run, 20.0, 1);
+}
+
+/// At 1 %, seed 1 drops the forward TCP stream's frame 1 (the plan's
+/// numbering: 0 is the SYN), the handshake's ACK — no data, so TCP never
+/// sends it again — and one data segment later: the capture counts each
+/// kind, and the text says the dropped ACK was not resent.
+#[test]
+fn a_dropped_bare_ack_is_counted_apart_and_never_resent() {
+    let test = "a_dropped_bare_ack_is_counted_apart_and_never_resent";
+    let (forward, _) =
+        nettutor::vnet::experiments::tcp_loss_plans(Chance::percent(1.0).unwrap(), 1);
+    assert_eq!(forward.drops(6, 3), [1], "the plan of 1 %, seed 1");
+    let Some(run) = tcp_loss(test, "1", "1") else {
+        return;
+    };
+    let r = run.report();
+    let tcp = &r["tcp"];
+    assert!(tcp["dropped"]["bare_acks"].as_u64().unwrap() >= 1, "{tcp}");
+    assert_eq!(r["link"]["forward"]["tcp"]["dropped_frames"][0], 1);
+    assert_the_link_and_tcp(test, &run, 1.0, 1);
+    // The handshake's ACK, sent once at A and never at C.
+    let Some(acks) = tshark_at(
+        test,
+        &run.pcap,
+        "A:eth0",
+        "ip.src == 192.168.1.10 && tcp.len == 0 && tcp.flags == 0x010 && tcp.ack == 1 \
+         && tcp.seq == 1",
+        &["frame.number"],
+    ) else {
+        return;
+    };
+    assert_eq!(acks.len(), 1, "{acks:?}");
+    let at_c = tshark_at(
+        test,
+        &run.pcap,
+        "C:eth0",
+        "ip.src == 192.168.1.10 && tcp.len == 0 && tcp.flags == 0x010 && tcp.ack == 1 \
+         && tcp.seq == 1",
+        &["frame.number"],
+    )
+    .unwrap();
+    assert!(at_c.is_empty(), "{at_c:?}");
+
+    // The text, both languages: the breakdown and why the ACK was not resent.
+    let args = ["net", "run", "tcp-loss", "--loss", "1", "--seed", "1"];
+    let (code, out, err) = common::run::nettutor(&args);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains(" bare ACK"), "{out}");
+    assert!(
+        out.contains("A dropped bare ACK (no data, no SYN or FIN) is never resent"),
+        "{out}"
+    );
+    let zh = [&["--lang", "zh"][..], &args[..]].concat();
+    let (code, out, err) = common::run::nettutor(&zh);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("个纯 ACK") && out.contains("永远不会重发"),
+        "{out}"
+    );
 }
 
 /// A seed whose plan at 10 % drops, of the first 13 TCP frames from R to C,

@@ -225,6 +225,24 @@ fn tcp_loss_questions_key_the_run_at_its_loss_and_seed() {
     assert_eq!(r["tcp"]["bytes_delivered"], sent);
     assert_eq!(key(delivered), format!("all {sent} bytes, in order"));
     assert!(delivered.prompt.en.contains("5 %") && delivered.prompt.en.contains("seed 7"));
+    // The explanation counts what TCP resends: data segments, not bare ACKs.
+    let data = &r["tcp"]["dropped"]["data"];
+    assert!(
+        delivered
+            .explanation
+            .en
+            .contains(&format!("dropped {data} of A's TCP data segments")),
+        "{}",
+        delivered.explanation.en
+    );
+    assert!(
+        delivered
+            .explanation
+            .zh
+            .contains(&format!("丢了 A 的 {data} 个 TCP 数据报文段")),
+        "{}",
+        delivered.explanation.zh
+    );
     let total = r["tcp"]["retransmissions"]["total"].as_u64().unwrap();
     assert!(total > 0, "5 % loss and no retransmission: {r}");
     assert_eq!(key(by_id(&qs, net::TCP_RETRANSMITTED)), "true");

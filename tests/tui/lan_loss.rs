@@ -98,6 +98,25 @@ fn assert_marks_agree(run: &LossRun, outcome_report: &serde_json::Value) {
             .collect::<Vec<_>>()
             .join("\n  ")
     );
+    // The totals line's count is of data segments, the other dropped frames
+    // (bare ACKs, SYN, FIN) apart: together, the relay's count; apart, what the
+    // report read from the capture.
+    let lost_data = run.rows.iter().filter(|r| r.lost && r.len > 0).count() as u64;
+    assert_eq!(
+        (run.totals.dropped_data, run.totals.dropped_other),
+        (lost_data, lost.len() as u64 - lost_data),
+        "the totals' dropped data segments and other frames against the lost rows"
+    );
+    let kinds = &tcp["dropped"];
+    assert_eq!(
+        (run.totals.dropped_data, run.totals.dropped_other),
+        (
+            count(&kinds["data"], "tcp.dropped.data"),
+            count(&kinds["bare_acks"], "tcp.dropped.bare_acks")
+                + count(&kinds["syn_fin_rst"], "tcp.dropped.syn_fin_rst")
+        ),
+        "the view's dropped data segments and other frames against the report's {kinds}"
+    );
     let resent = run.rows.iter().filter(|r| r.resend.is_some()).count() as u64;
     let listed = tcp["retransmissions"]["list"].to_string();
     assert_eq!(
@@ -159,6 +178,14 @@ fn a_recorded_run_marks_each_loss_resend_and_duplicate_ack_from_the_capture() {
     assert_eq!(run.knobs.loss_pct, 5.0);
     assert_eq!(run.knobs.seed, 1);
     assert_marks_agree(run, &recorded().report);
+    // Of the five frames the link dropped, one was the handshake's bare ACK:
+    // the totals say four data segments and one other frame.
+    assert_eq!((run.totals.dropped_data, run.totals.dropped_other), (4, 1));
+    let shown = text(&draw(&panel, Lang::En, 120, 36));
+    assert!(
+        shown.contains("the link dropped 4 of them and 1 other frame (ACK/SYN/FIN)"),
+        "{shown}"
+    );
     // Seed 1 at 5 %: the fast retransmit follows three duplicate ACKs of C.
     let fast = run
         .rows
@@ -598,9 +625,13 @@ fn streamed_frames_and_samples_grow_the_loss_view_mid_run() {
         assert_eq!(view.cursor, run.rows.len() - 1);
         let sent = run.rows.iter().filter(|r| r.from_a && r.len > 0).count() as u64;
         assert_eq!(progress.segments, sent);
+        // Dropped data segments, the unit of the count beside them.
         assert_eq!(
             progress.lost,
-            run.rows.iter().filter(|r| r.lost).count() as u64
+            run.rows
+                .iter()
+                .filter(|r| r.lost && r.from_a && r.len > 0)
+                .count() as u64
         );
         for row in run.rows.iter().filter(|r| r.lost) {
             let end = full.rows.iter().find(|r| r.ts_ns == row.ts_ns).unwrap();

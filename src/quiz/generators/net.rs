@@ -496,7 +496,9 @@ fn tcp_delivered(rng: &mut ChaCha8Rng, r: &Report) -> Result<Question, String> {
     let sent = r.u64("/tcp/bytes_sent")?;
     let delivered = r.u64("/tcp/bytes_delivered")?;
     let in_order = r.bool("/tcp/in_order")?;
-    let dropped = r.u64("/tcp/dropped_by_link")?;
+    // The data segments the link dropped (its bare ACKs are never resent,
+    // so they are not what TCP resent).
+    let dropped = r.u64("/tcp/dropped/data")?;
     let all = text(
         format!("all {sent} bytes, in order"),
         format!("全部 {sent} 字节，而且按顺序"),
@@ -535,11 +537,11 @@ fn tcp_delivered(rng: &mut ChaCha8Rng, r: &Report) -> Result<Question, String> {
         choice(rng, right, &distractors),
         text(
             format!(
-                "The link dropped {dropped} TCP packets in this run, yet C read {delivered} of {sent} bytes{}: TCP numbers every byte, the receiver acknowledges what it has, and the sender retransmits what was lost.",
+                "The link dropped {dropped} of A's TCP data segments in this run, yet C read {delivered} of {sent} bytes{}: TCP numbers every byte, the receiver acknowledges what it has, and the sender retransmits the data that was lost.",
                 if in_order { ", in order" } else { "" }
             ),
             format!(
-                "这次运行中链路丢了 {dropped} 个 TCP 包，C 仍读到了 {sent} 字节中的 {delivered} 字节{}：TCP 给每个字节编号，接收方确认收到的数据，发送方重传丢失的部分。",
+                "这次运行中链路丢了 A 的 {dropped} 个 TCP 数据报文段，C 仍读到了 {sent} 字节中的 {delivered} 字节{}：TCP 给每个字节编号，接收方确认收到的数据，发送方重传丢失的数据。",
                 if in_order { "，而且按顺序" } else { "" }
             ),
         ),

@@ -9,8 +9,9 @@
 //!   with how it came about (timeout, fast retransmit after duplicate ACKs,
 //!   early), as `crate::net::impaired::classify` reads the capture; C's
 //!   duplicate ACKs are counted and SACK shown;
-//! - the final numbers (segments sent, dropped by the link's plan,
-//!   retransmitted, time) from the experiment's report;
+//! - the final numbers (data segments sent, of them dropped on the link —
+//!   other dropped frames, bare ACKs or SYN/FIN, apart —, retransmitted,
+//!   time): the drops from the marked rows, the rest from the report;
 //! - predict, then observe: before the run (`r`) three questions — will C
 //!   read every byte in order, how many segments will A resend, what share
 //!   of UDP's datagrams will be lost — and after it each answer beside what
@@ -37,7 +38,7 @@ use crate::ui::panel::RenderCtx;
 use crate::ui::panel::WakeQueue;
 use crate::ui::text::{fit, wrap};
 use crate::vnet::experiments::connection;
-use crate::vnet::frames::{Upper, dissect_all};
+use crate::vnet::frames::{Upper, dissect_all, transmission};
 use crate::vnet::proto::Params;
 use crate::vnet::tcpinfo::Sample;
 use crate::vnet::topology::A_IP;
@@ -222,7 +223,10 @@ pub struct SeqRow {
 pub struct Totals {
     pub data_segments_sent: u64,
     pub data_segments_at_c: u64,
-    pub dropped_by_link: u64,
+    /// A's data segments the link dropped (the lost rows with a payload)…
+    pub dropped_data: u64,
+    /// … and its other frames it dropped (bare ACKs, SYN, FIN).
+    pub dropped_other: u64,
     pub retransmitted: u64,
     pub timeout: u64,
     pub fast: u64,
@@ -245,8 +249,8 @@ pub struct Progress {
     pub udp_at_c: u64,
     /// TCP data segments A sent (resends included).
     pub segments: u64,
-    /// A's TCP frames the link is known to have dropped (see [`rows`]), and
-    /// those A resent (as the finished run counts them).
+    /// A's data segments the link is known to have dropped (see [`rows`]),
+    /// and the segments A resent (as the finished run counts them).
     pub lost: u64,
     pub resent: u64,
 }
@@ -321,17 +325,6 @@ fn num(v: &Value) -> u64 {
     v.as_u64().unwrap_or_default()
 }
 
-/// A frame's IP identification and TCP bytes: the same transmission at both
-/// ends of the link (the router changes TTL, checksum and MACs, nothing else).
-fn transmission(frame: &Frame) -> Option<(u16, Vec<u8>)> {
-    let eth = EthernetPacket::new(&frame.data)?;
-    let ip = Ipv4Packet::new(eth.payload())?;
-    let header = usize::from(ip.get_header_length()) * 4;
-    let total = usize::from(ip.get_total_length());
-    let body = eth.payload().get(header..total)?.to_vec();
-    Some((ip.get_identification(), body))
-}
-
 impl LossRun {
     /// The connection as captured at A, as `w` writes it, with the kernel's
     /// own timestamps (every transmission, the ones the link dropped too).
@@ -365,7 +358,8 @@ impl LossRun {
         let totals = Totals {
             data_segments_sent: num(&tcp["data_segments_sent"]),
             data_segments_at_c: num(&tcp["data_segments_at_c"]),
-            dropped_by_link: num(&link["forward"]["tcp"]["dropped"]),
+            dropped_data: 0,
+            dropped_other: 0,
             retransmitted: num(&retrans["total"]),
             timeout: num(&retrans["timeout"]),
             fast: num(&retrans["fast"]),
@@ -377,10 +371,21 @@ impl LossRun {
             in_order: tcp["in_order"].as_bool().unwrap_or(false),
             udp_lost_pct: r["udp"]["lost_pct"].as_f64(),
         };
+        let rows = rows(&outcome.frames, true);
+        let lost = |data: bool| {
+            rows.iter()
+                .filter(|r| r.from_a && r.lost && (r.len > 0) == data)
+                .count() as u64
+        };
+        let totals = Totals {
+            dropped_data: lost(true),
+            dropped_other: lost(false),
+            ..totals
+        };
         LossRun {
             knobs,
             samples,
-            rows: rows(&outcome.frames, true),
+            rows,
             totals,
             progress: None,
         }
@@ -401,7 +406,9 @@ impl LossRun {
             udp_sent: udp("A:eth0", true),
             udp_at_c: udp("C:eth0", false),
             segments: sent.len() as u64,
-            lost: rows.iter().filter(|r| r.lost).count() as u64,
+            // Of the data segments counted beside it (a dropped bare ACK is
+            // not one, and is never resent).
+            lost: sent.iter().filter(|r| r.lost).count() as u64,
             resent: rows.iter().filter(|r| r.resend.is_some()).count() as u64,
         };
         LossRun {
@@ -882,7 +889,16 @@ fn draw_totals(
                 ("loss", &shown),
                 ("seed", &run_seed),
                 ("sent", &tt.data_segments_sent.to_string()),
-                ("dropped", &tt.dropped_by_link.to_string()),
+                ("dropped", &tt.dropped_data.to_string()),
+                (
+                    "other",
+                    &if tt.dropped_other > 0 {
+                        let what = crate::words::count(lang, tt.dropped_other, "noun.other-frame");
+                        tf(lang, "lan.loss.totals.other", &[("what", &what)])
+                    } else {
+                        String::new()
+                    },
+                ),
                 ("resent", &tt.retransmitted.to_string()),
                 ("ms", &format!("{:.1}", tt.transfer_ms)),
             ],

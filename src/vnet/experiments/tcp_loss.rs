@@ -9,6 +9,7 @@
 //! `TCP_INFO` is sampled while the transfer runs (cwnd, ssthresh, RTT,
 //! retransmissions).
 
+use std::collections::HashMap;
 use std::io::{Read as _, Write as _};
 use std::net::{IpAddr, Ipv4Addr, Shutdown, SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::os::fd::AsFd as _;
@@ -21,8 +22,9 @@ use super::probe::Pinger;
 use super::{Experiment, Observed, Params};
 use crate::net::impaired::{Chance, Impairment, Plan, Segment, classify};
 use crate::vnet::VnetError;
+use crate::vnet::capture::Frame;
 use crate::vnet::capture::Taps;
-use crate::vnet::frames::{Seen, Upper, dissect_all};
+use crate::vnet::frames::{Seen, Upper, dissect, dissect_all, transmission};
 use crate::vnet::network::Network;
 use crate::vnet::relay::Relay;
 use crate::vnet::tcpinfo::{Sample, Sampler};
@@ -39,6 +41,10 @@ pub const TCP_LOSS: Experiment = Experiment {
 pub const DEFAULT_LOSS: f64 = 5.0;
 /// Without `--seed`.
 pub const DEFAULT_SEED: u64 = 1;
+/// TCP's flags FIN, SYN and RST (RFC 9293 section 3.1).
+const FIN: u8 = 0x01;
+const SYN: u8 = 0x02;
+const RST: u8 = 0x04;
 /// One-way delay of the impaired link, each direction (RTT about 10 ms).
 const DELAY: Duration = Duration::from_millis(5);
 /// The TCP transfer: large enough for slow start to double cwnd a few times,
@@ -114,13 +120,7 @@ fn tcp_loss(net: &mut Network, params: &Params) -> Result<Observed, VnetError> {
 
     let segments = connection(&seen, "A:eth0", A_IP, tcp.ports);
     let analysis = classify(&segments, MIN_RTO_NS);
-    let sent_data = |point: &str, outgoing: bool| {
-        seen.iter()
-            .filter(|s| s.point == point && s.outgoing == outgoing)
-            .filter(|s| s.ip.as_ref().is_some_and(|ip| ip.src == A_IP))
-            .filter(|s| matches!(s.upper, Some(Upper::Tcp { payload, .. }) if payload > 0))
-            .count()
-    };
+    let lost = lost_from_a(&frames, tcp.ports);
     let retransmissions: Vec<Value> = analysis
         .retransmissions
         .iter()
@@ -142,7 +142,7 @@ fn tcp_loss(net: &mut Network, params: &Params) -> Result<Observed, VnetError> {
         .collect();
     let last = tcp.samples.last();
     let cwnds: Vec<u32> = tcp.samples.iter().map(|s| s.cwnd).collect();
-    let lost: Vec<u32> = (0..DATAGRAMS)
+    let lost_datagrams: Vec<u32> = (0..DATAGRAMS)
         .filter(|n| !udp.received.contains(n))
         .collect();
     let report = json!({
@@ -159,9 +159,9 @@ fn tcp_loss(net: &mut Network, params: &Params) -> Result<Observed, VnetError> {
         "udp": {
             "sent": DATAGRAMS,
             "received": udp.received.len(),
-            "lost": lost.len(),
-            "lost_pct": f64::from(u32::try_from(lost.len()).unwrap_or(u32::MAX)) * 100.0 / f64::from(DATAGRAMS),
-            "lost_datagrams": lost,
+            "lost": lost_datagrams.len(),
+            "lost_pct": f64::from(u32::try_from(lost_datagrams.len()).unwrap_or(u32::MAX)) * 100.0 / f64::from(DATAGRAMS),
+            "lost_datagrams": lost_datagrams,
             "dropped_by_link": link.forward.udp.dropped,
         },
         "tcp": {
@@ -170,8 +170,9 @@ fn tcp_loss(net: &mut Network, params: &Params) -> Result<Observed, VnetError> {
             "bytes_delivered": tcp.delivered,
             "in_order": tcp.intact,
             "transfer_ms": tcp.transfer.as_secs_f64() * 1000.0,
-            "data_segments_sent": sent_data("A:eth0", true),
-            "data_segments_at_c": sent_data("C:eth0", false),
+            "data_segments_sent": lost.data_sent,
+            "data_segments_at_c": lost.data_at_c,
+            "dropped": lost.dropped,
             "dropped_by_link": link.forward.tcp.dropped,
             "retransmissions": {
                 "total": analysis.retransmissions.len(),
@@ -235,6 +236,87 @@ pub fn connection(seen: &[Seen], point: &str, sender: Ipv4Addr, ports: (u16, u16
             })
         })
         .collect()
+}
+
+/// A's frames of the connection the link dropped, by what they carried.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Dropped {
+    /// Segments with a payload (resent until acknowledged).
+    pub data: u64,
+    /// ACKs with no payload and no SYN, FIN or RST: never resent (the next
+    /// ACK acknowledges the same bytes and more).
+    pub bare_acks: u64,
+    /// SYN, FIN or RST with no payload (SYN and FIN are resent; RST is not).
+    pub syn_fin_rst: u64,
+}
+
+/// What A sent of the connection and what of it never arrived.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LostFromA {
+    /// A's data segments captured at `A:eth0`, resends included.
+    pub data_sent: u64,
+    /// Those captured arriving at `C:eth0` (counted there).
+    pub data_at_c: u64,
+    pub dropped: Dropped,
+}
+
+/// From the capture alone: each frame of the connection A sent (captured
+/// outgoing at `A:eth0`, from A's address and `ports`) that `C:eth0` never
+/// received — one transmission matched to one arrival, by its IP
+/// identification and body ([`transmission`]).
+pub fn lost_from_a(frames: &[Frame], ports: (u16, u16)) -> LostFromA {
+    // The connection's frames from A captured at `point`, each with its
+    // TCP flags and payload length.
+    let from_a = |point: &'static str, outgoing: bool| {
+        frames
+            .iter()
+            .filter(move |f| f.point == point && f.outgoing == outgoing)
+            .filter_map(move |f| {
+                let seen = dissect(f)?;
+                let Some(Upper::Tcp {
+                    src,
+                    dst,
+                    flags,
+                    payload,
+                    ..
+                }) = seen.upper
+                else {
+                    return None;
+                };
+                (seen.ip.as_ref().is_some_and(|ip| ip.src == A_IP) && (src, dst) == ports)
+                    .then_some((f, flags, payload))
+            })
+    };
+    let mut out = LostFromA::default();
+    let mut at_c: HashMap<(u16, Vec<u8>), u32> = HashMap::new();
+    for (f, _, payload) in from_a("C:eth0", false) {
+        out.data_at_c += u64::from(payload > 0);
+        if let Some(key) = transmission(f) {
+            *at_c.entry(key).or_default() += 1;
+        }
+    }
+    for (f, flags, payload) in from_a("A:eth0", true) {
+        out.data_sent += u64::from(payload > 0);
+        let arrived = transmission(f)
+            .and_then(|key| at_c.get_mut(&key))
+            .is_some_and(|n| {
+                let had = *n > 0;
+                *n = n.saturating_sub(1);
+                had
+            });
+        if arrived {
+            continue;
+        }
+        let d = &mut out.dropped;
+        if payload > 0 {
+            d.data += 1;
+        } else if flags & (FIN | SYN | RST) != 0 {
+            d.syn_fin_rst += 1;
+        } else {
+            d.bare_acks += 1;
+        }
+    }
+    out
 }
 
 /// A pings C until an answer comes back (the link may drop the requests):
