@@ -39,7 +39,7 @@ use crate::ui::panel::WakeQueue;
 use crate::ui::text::{fit, wrap};
 use crate::vnet::experiments::connection;
 use crate::vnet::frames::{Upper, dissect_all, transmission};
-use crate::vnet::proto::Params;
+use crate::vnet::proto::{Params, Recovery};
 use crate::vnet::tcpinfo::Sample;
 use crate::vnet::topology::A_IP;
 use crate::vnet::{Outcome, capture::Frame};
@@ -138,11 +138,12 @@ fn pct_text(pct: f64) -> String {
     format!("{pct}")
 }
 
-/// The knobs: the link's loss and the plan's seed.
+/// The knobs: the link's loss, the plan's seed and how A finds its losses.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Knobs {
     pub loss_pct: f64,
     pub seed: u64,
+    pub recovery: Recovery,
 }
 
 impl Default for Knobs {
@@ -150,6 +151,7 @@ impl Default for Knobs {
         Knobs {
             loss_pct: 5.0,
             seed: 1,
+            recovery: Recovery::Linux,
         }
     }
 }
@@ -173,7 +175,16 @@ impl Knobs {
         Params {
             loss: Chance::percent(self.loss_pct).ok(),
             seed: Some(self.seed),
+            recovery: Some(self.recovery),
         }
+    }
+
+    /// `c`: Linux's own recovery or the classic rules, in turn.
+    pub fn toggle_recovery(&mut self) {
+        self.recovery = match self.recovery {
+            Recovery::Linux => Recovery::Classic,
+            Recovery::Classic => Recovery::Linux,
+        };
     }
 }
 
@@ -337,6 +348,8 @@ impl LossRun {
         let knobs = Knobs {
             loss_pct: link["loss_pct"].as_f64().unwrap_or_default(),
             seed: num(&link["seed"]),
+            // A report from before `--recovery` ran with Linux's own.
+            recovery: serde_json::from_value(tcp["recovery"]["mode"].clone()).unwrap_or_default(),
         };
         let samples = tcp["cwnd_samples"]
             .as_array()
@@ -1076,11 +1089,20 @@ mod tests {
         assert_eq!(k.loss_pct, 0.0);
         assert_eq!(k.params().seed, Some(1));
         assert_eq!(k.params().loss, Chance::percent(0.0).ok());
+        assert_eq!(k.params().recovery, Some(Recovery::Linux));
+        k.toggle_recovery();
+        assert_eq!(k.params().recovery, Some(Recovery::Classic));
+        k.toggle_recovery();
+        assert_eq!(k.recovery, Recovery::Linux);
     }
 
     fn run_with(loss_pct: f64, totals: Totals) -> LossRun {
         LossRun {
-            knobs: Knobs { loss_pct, seed: 1 },
+            knobs: Knobs {
+                loss_pct,
+                seed: 1,
+                ..Knobs::default()
+            },
             samples: Vec::new(),
             rows: Vec::new(),
             totals,

@@ -685,6 +685,7 @@ impl Panel for LanPanel {
             knobs: loss::Knobs {
                 loss_pct: knobs.loss.as_percent(),
                 seed: knobs.seed,
+                ..loss::Knobs::default()
             },
             ..loss::LossView::default()
         });
