@@ -18,6 +18,7 @@ use nettutor::ui::lan::{LanMsg, LanPanel};
 use nettutor::ui::panel::Panel;
 use nettutor::ui::theme::Theme;
 use nettutor::vnet::Outcome;
+use nettutor::vnet::proto::Recovery;
 use nettutor::vnet::tcpinfo::Sample;
 
 fn draw(panel: &LanPanel, lang: Lang, w: u16, h: u16) -> Buffer {
@@ -230,10 +231,28 @@ fn the_knobs_set_what_runs_and_the_inspector_opens_the_selected_segment() {
     panel.update(LanMsg::LossStep(true), &mut c);
     panel.update(LanMsg::LossStep(true), &mut c);
     panel.update(LanMsg::NextSeed, &mut c);
+    panel.update(LanMsg::ToggleRecovery, &mut c);
     let knobs = panel.loss.as_ref().unwrap().knobs;
     assert_eq!((knobs.loss_pct, knobs.seed), (20.0, 2));
+    assert_eq!(knobs.recovery, Recovery::Classic);
+    assert_eq!(knobs.params().recovery, Some(Recovery::Classic));
+    let shown = text(&draw(&panel, Lang::En, 120, 36));
+    assert!(
+        shown.contains("drops 20 %, seed 2, classic recovery: no SACK"),
+        "{shown}"
+    );
+    let zh = text(&draw(&panel, Lang::Zh, 120, 36));
+    assert!(
+        zh.contains("经典恢复：不用 SACK") && zh.contains("c 恢复方式"),
+        "{zh}"
+    );
+    panel.update(LanMsg::ToggleRecovery, &mut c);
     let shown = text(&draw(&panel, Lang::En, 80, 24));
-    assert!(shown.contains("drops 20 %, seed 2"), "{shown}");
+    assert!(
+        shown.contains("drops 20 %, seed 2, Linux's recovery"),
+        "{shown}"
+    );
+    assert!(shown.contains("c recovery"), "{shown}");
     assert!(shown.contains("Nothing run yet"), "{shown}");
     assert!(rx.try_recv().is_err(), "nothing runs before r");
     // A recorded run: → walks the segments, the inspector shows each frame.

@@ -428,6 +428,14 @@ impl LossRun {
     }
 }
 
+/// The knob's recovery mode as the title names it.
+fn recovery_text(mode: Recovery, lang: Lang) -> &'static str {
+    match mode {
+        Recovery::Linux => t(lang, "lan.loss.recovery.linux"),
+        Recovery::Classic => t(lang, "lan.loss.recovery.classic"),
+    }
+}
+
 /// A UDP datagram from A (the experiment's first half).
 fn is_udp_from_a(data: &[u8]) -> bool {
     EthernetPacket::new(data)
@@ -796,7 +804,15 @@ pub fn draw(view: &LossView, running: bool, area: Rect, buf: &mut Buffer, ctx: &
         buf,
         area,
         &mut y,
-        &tf(lang, "lan.loss.title", &[("loss", &loss), ("seed", &seed)]),
+        &tf(
+            lang,
+            "lan.loss.title",
+            &[
+                ("loss", &loss),
+                ("seed", &seed),
+                ("recovery", recovery_text(view.knobs.recovery, lang)),
+            ],
+        ),
         ctx.theme.accent,
     );
     put_packed(buf, area, &mut y, t(lang, "lan.loss.keys"), ctx.theme.muted);
