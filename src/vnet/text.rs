@@ -324,7 +324,11 @@ pub fn report_proofs(experiment: &str, r: &Value, lang: Lang) -> Vec<String> {
                     ],
                 ),
                 line(
-                    "net.proof.loss_retrans",
+                    if recovery["mode"] == "classic" {
+                        "net.proof.loss_retrans_classic"
+                    } else {
+                        "net.proof.loss_retrans"
+                    },
                     &[
                         ("total", &retrans["total"]),
                         ("timeout", &retrans["timeout"]),
