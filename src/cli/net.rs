@@ -45,9 +45,9 @@ pub struct RunArgs {
     #[arg(long, value_name = "S")]
     pub seed: Option<u64>,
     /// tcp-loss: how the sender finds its losses — linux, the kernel's own
-    /// (RACK-TLP), or classic: RACK and the tail-loss probe off in the
-    /// sender's namespace, so three duplicate ACKs start a fast retransmit and
-    /// a lost tail waits for the timeout (default linux).
+    /// (RACK-TLP), or classic: SACK, and with it RACK and the tail-loss probe,
+    /// off in the sender's namespace, so three duplicate ACKs start a fast
+    /// retransmit and a lost tail waits for the timeout (default linux).
     #[arg(long, value_enum, value_name = "MODE")]
     pub recovery: Option<Recovery>,
 }

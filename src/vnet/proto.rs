@@ -94,10 +94,10 @@ pub enum Recovery {
     /// What the student's kernel does: RACK-TLP (RFC 8985), the defaults.
     #[default]
     Linux,
-    /// The textbook's rules, set in A's namespace only: RACK off
-    /// (`net.ipv4.tcp_recovery=0`, so three duplicate ACKs start a fast
-    /// retransmit) and no tail-loss probe (`net.ipv4.tcp_early_retrans=0`,
-    /// so a lost tail waits for the retransmission timeout).
+    /// The textbook's rules, set in A's namespace only: no SACK
+    /// (`net.ipv4.tcp_sack=0`), and so no RACK and no tail-loss probe (also
+    /// `tcp_recovery=0`, `tcp_early_retrans=0`): three duplicate ACKs start
+    /// a fast retransmit, a lost tail waits for the retransmission timeout.
     Classic,
 }
 

@@ -7,7 +7,9 @@
 //! holds every transmission, the dropped ones included; the retransmissions
 //! are classified from it (`crate::net::impaired::retrans`), and the sender's
 //! `TCP_INFO` is sampled while the transfer runs (cwnd, ssthresh, RTT,
-//! retransmissions).
+//! retransmissions). With `--recovery classic` A's namespace recovers by the
+//! textbook's rules ([`CLASSIC_SYSCTLS`]); what the link dropped of A's
+//! frames is read from the capture, by kind ([`lost_from_a`]).
 
 use std::collections::HashMap;
 use std::io::{Read as _, Write as _};
