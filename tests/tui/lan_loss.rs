@@ -644,10 +644,17 @@ fn streamed_frames_and_samples_grow_the_loss_view_mid_run() {
         assert_eq!(view.cursor, run.rows.len() - 1);
         let sent = run.rows.iter().filter(|r| r.from_a && r.len > 0).count() as u64;
         assert_eq!(progress.segments, sent);
+        // The counts so far: A's dropped data segments, its other dropped
+        // frames apart (the handshake's ACK, lost in this recording, is one).
+        let lost_data = run.rows.iter().filter(|r| r.lost && r.len > 0).count() as u64;
         assert_eq!(
-            progress.lost,
-            run.rows.iter().filter(|r| r.lost).count() as u64
+            (progress.lost, progress.lost_other),
+            (
+                lost_data,
+                run.rows.iter().filter(|r| r.lost).count() as u64 - lost_data
+            )
         );
+        assert_eq!(progress.lost_other, 1, "the handshake's ACK");
         for row in run.rows.iter().filter(|r| r.lost) {
             let end = full.rows.iter().find(|r| r.ts_ns == row.ts_ns).unwrap();
             assert!(end.lost, "{share}: a segment marked lost mid-run reached C");

@@ -260,9 +260,11 @@ pub struct Progress {
     pub udp_at_c: u64,
     /// TCP data segments A sent (resends included).
     pub segments: u64,
-    /// A's TCP frames the link is known to have dropped (see [`rows`]), and
-    /// those A resent (as the finished run counts them).
+    /// A's data segments the link is known to have dropped (see `rows`),
+    /// its other frames it dropped (bare ACKs, SYN, FIN), and the segments A
+    /// resent (as the finished run counts them).
     pub lost: u64,
+    pub lost_other: u64,
     pub resent: u64,
 }
 
@@ -381,14 +383,10 @@ impl LossRun {
             udp_lost_pct: r["udp"]["lost_pct"].as_f64(),
         };
         let rows = rows(&outcome.frames, true);
-        let lost = |data: bool| {
-            rows.iter()
-                .filter(|r| r.from_a && r.lost && (r.len > 0) == data)
-                .count() as u64
-        };
+        let (dropped_data, dropped_other) = dropped(&rows);
         let totals = Totals {
-            dropped_data: lost(true),
-            dropped_other: lost(false),
+            dropped_data,
+            dropped_other,
             ..totals
         };
         LossRun {
@@ -415,7 +413,8 @@ impl LossRun {
             udp_sent: udp("A:eth0", true),
             udp_at_c: udp("C:eth0", false),
             segments: sent.len() as u64,
-            lost: rows.iter().filter(|r| r.lost).count() as u64,
+            lost: dropped(&rows).0,
+            lost_other: dropped(&rows).1,
             resent: rows.iter().filter(|r| r.resend.is_some()).count() as u64,
         };
         LossRun {
@@ -434,6 +433,27 @@ fn recovery_text(mode: Recovery, lang: Lang) -> &'static str {
         Recovery::Linux => t(lang, "lan.loss.recovery.linux"),
         Recovery::Classic => t(lang, "lan.loss.recovery.classic"),
     }
+}
+
+/// A's frames marked lost: data segments, and the others (bare ACKs, SYN,
+/// FIN), which TCP does not resend as such.
+fn dropped(rows: &[SeqRow]) -> (u64, u64) {
+    let lost = |data: bool| {
+        rows.iter()
+            .filter(|r| r.from_a && r.lost && (r.len > 0) == data)
+            .count() as u64
+    };
+    (lost(true), lost(false))
+}
+
+/// " and 1 other frame (ACK/SYN/FIN)" after a count of dropped data
+/// segments, or nothing when there were none.
+fn other_dropped(lang: Lang, n: u64) -> String {
+    if n == 0 {
+        return String::new();
+    }
+    let what = crate::words::count(lang, n, "noun.other-frame");
+    tf(lang, "lan.loss.totals.other", &[("what", &what)])
 }
 
 /// A UDP datagram from A (the experiment's first half).
@@ -853,6 +873,7 @@ pub fn draw(view: &LossView, running: bool, area: Rect, buf: &mut Buffer, ctx: &
                     ("udp_at_c", &p.udp_at_c.to_string()),
                     ("sent", &p.segments.to_string()),
                     ("lost", &p.lost.to_string()),
+                    ("other", &other_dropped(lang, p.lost_other)),
                     ("resent", &p.resent.to_string()),
                 ],
             ),
@@ -896,15 +917,7 @@ fn draw_totals(
                 ("seed", &run_seed),
                 ("sent", &tt.data_segments_sent.to_string()),
                 ("dropped", &tt.dropped_data.to_string()),
-                (
-                    "other",
-                    &if tt.dropped_other > 0 {
-                        let what = crate::words::count(lang, tt.dropped_other, "noun.other-frame");
-                        tf(lang, "lan.loss.totals.other", &[("what", &what)])
-                    } else {
-                        String::new()
-                    },
-                ),
+                ("other", &other_dropped(lang, tt.dropped_other)),
                 ("resent", &tt.retransmitted.to_string()),
                 ("ms", &format!("{:.1}", tt.transfer_ms)),
             ],
