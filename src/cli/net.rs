@@ -12,7 +12,7 @@ use serde_json::json;
 use super::out::say_line;
 use crate::i18n::{Lang, t, tf};
 use crate::net::impaired::Chance;
-use crate::vnet::proto::Params;
+use crate::vnet::proto::{Params, Recovery};
 use crate::vnet::{Lab, VnetError, experiments};
 
 #[derive(Debug, Subcommand)]
@@ -26,7 +26,8 @@ pub enum NetCmd {
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:\n  nettutor net run arp-same-lan\n  \
     nettutor net run traceroute --json\n  nettutor net run mtu -o mtu.pcapng\n  \
-    nettutor net run tcp-loss --loss 5 --seed 7 -o loss.pcapng")]
+    nettutor net run tcp-loss --loss 5 --seed 7 -o loss.pcapng\n  \
+    nettutor net run tcp-loss --loss 10 --seed 23 --recovery classic")]
 pub struct RunArgs {
     /// The experiment (see `nettutor net list`).
     pub name: String,
@@ -43,6 +44,12 @@ pub struct RunArgs {
     /// tcp-loss: the seed of the link's plan (the same seed drops the same frames).
     #[arg(long, value_name = "S")]
     pub seed: Option<u64>,
+    /// tcp-loss: how the sender finds its losses — linux, the kernel's own
+    /// (RACK-TLP), or classic: SACK, and with it RACK and the tail-loss probe,
+    /// off in the sender's namespace, so three duplicate ACKs start a fast
+    /// retransmit and a lost tail waits for the timeout (default linux).
+    #[arg(long, value_enum, value_name = "MODE")]
+    pub recovery: Option<Recovery>,
 }
 
 pub fn run(cmd: NetCmd, lang: Lang) -> anyhow::Result<ExitCode> {
@@ -84,6 +91,7 @@ fn run_one(args: &RunArgs, lang: Lang) -> anyhow::Result<ExitCode> {
     let params = Params {
         loss: args.loss,
         seed: args.seed,
+        recovery: args.recovery,
     };
     if params != Params::default() && !experiment.takes_loss {
         let takers: Vec<&str> = experiments::ALL

@@ -152,6 +152,15 @@ pub fn write_sysctl(name: &str, value: &str) -> io::Result<()> {
     fs::write(path, value)
 }
 
+/// Reads a sysctl of the calling thread's network namespace, as a number.
+pub fn read_sysctl(name: &str) -> io::Result<i64> {
+    let path = Path::new("/proc/sys").join(name.replace('.', "/"));
+    fs::read_to_string(path)?
+        .trim()
+        .parse()
+        .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

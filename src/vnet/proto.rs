@@ -82,6 +82,33 @@ pub struct Params {
     pub loss: Option<Chance>,
     /// The impairment plan's seed.
     pub seed: Option<u64>,
+    /// How the sender finds its losses (tcp-loss; none: [`Recovery::Linux`]).
+    #[serde(default)]
+    pub recovery: Option<Recovery>,
+}
+
+/// How tcp-loss's sender, A, finds its losses (`--recovery`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Recovery {
+    /// What the student's kernel does: RACK-TLP (RFC 8985), the defaults.
+    #[default]
+    Linux,
+    /// The textbook's rules, set in A's namespace only: no SACK
+    /// (`net.ipv4.tcp_sack=0`), and so no RACK and no tail-loss probe (also
+    /// `tcp_recovery=0`, `tcp_early_retrans=0`): three duplicate ACKs start
+    /// a fast retransmit, a lost tail waits for the retransmission timeout.
+    Classic,
+}
+
+impl Recovery {
+    /// The word `--recovery` takes and the report says.
+    pub fn name(self) -> &'static str {
+        match self {
+            Recovery::Linux => "linux",
+            Recovery::Classic => "classic",
+        }
+    }
 }
 
 /// What one experiment run sends back.

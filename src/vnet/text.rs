@@ -281,6 +281,12 @@ pub fn report_proofs(experiment: &str, r: &Value, lang: Lang) -> Vec<String> {
             } else {
                 "net.proof.loss_link_kinds"
             };
+            let recovery = &tcp["recovery"];
+            let recovery_key = if recovery["mode"] == "classic" {
+                "net.proof.loss_recovery_classic"
+            } else {
+                "net.proof.loss_recovery_linux"
+            };
             let mut lines = vec![
                 line(
                     link_key,
@@ -290,6 +296,14 @@ pub fn report_proofs(experiment: &str, r: &Value, lang: Lang) -> Vec<String> {
                         ("tcp", &link["forward"]["tcp"]["dropped"]),
                         ("tcp_frames", &link["forward"]["tcp"]["offered"]),
                         ("kinds", &kinds),
+                    ],
+                ),
+                line(
+                    recovery_key,
+                    &[
+                        ("rec", &recovery["tcp_recovery"]),
+                        ("early", &recovery["tcp_early_retrans"]),
+                        ("sack", &recovery["tcp_sack"]),
                     ],
                 ),
                 line(
@@ -310,7 +324,11 @@ pub fn report_proofs(experiment: &str, r: &Value, lang: Lang) -> Vec<String> {
                     ],
                 ),
                 line(
-                    "net.proof.loss_retrans",
+                    if recovery["mode"] == "classic" {
+                        "net.proof.loss_retrans_classic"
+                    } else {
+                        "net.proof.loss_retrans"
+                    },
                     &[
                         ("total", &retrans["total"]),
                         ("timeout", &retrans["timeout"]),

@@ -185,6 +185,7 @@ fn every_captured_tcp_and_udp_checksum_is_right_and_no_frame_exceeds_the_mtu() {
             Params {
                 loss: Some(Chance::percent(0.0).unwrap()),
                 seed: Some(1),
+                recovery: None,
             },
         ),
         ("zero-window", Params::default()),

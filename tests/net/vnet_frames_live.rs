@@ -114,6 +114,7 @@ fn samples_stream_before_the_outcome_and_are_the_reports_samples() {
     let params = nettutor::vnet::proto::Params {
         loss: nettutor::net::impaired::Chance::percent(20.0).ok(),
         seed: Some(1),
+        recovery: None,
     };
     let mut samples: Vec<serde_json::Value> = Vec::new();
     let mut batches: Vec<(Instant, usize)> = Vec::new();

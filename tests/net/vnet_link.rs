@@ -49,6 +49,27 @@ fn assert_the_link_and_tcp(test: &str, run: &Run, loss: f64, seed: u64) {
     assert_eq!(tcp["bytes_delivered"], TRANSFER, "{tcp}");
     assert_eq!(tcp["in_order"], true);
     assert_eq!(tcp["congestion_control"], "cubic");
+    // How A finds its losses, as read back in A's and C's namespaces: the
+    // classic mode's sysctls are A's alone, C keeps the kernel's defaults.
+    let recovery = &tcp["recovery"];
+    let at_a = serde_json::json!({
+        "tcp_recovery": recovery["tcp_recovery"],
+        "tcp_early_retrans": recovery["tcp_early_retrans"],
+        "tcp_sack": recovery["tcp_sack"],
+    });
+    match recovery["mode"].as_str() {
+        Some("classic") => {
+            let zero =
+                serde_json::json!({"tcp_recovery": 0, "tcp_early_retrans": 0, "tcp_sack": 0});
+            assert_eq!(at_a, zero, "{recovery}");
+            assert_eq!(recovery["at_c"]["tcp_sack"], 1, "{recovery}");
+        }
+        Some("linux") => {
+            assert_eq!(at_a, recovery["at_c"], "{recovery}");
+            assert_eq!(at_a["tcp_sack"], 1, "{recovery}");
+        }
+        _ => panic!("no recovery mode: {recovery}"),
+    }
 
     // UDP: exactly the plan's drops, nothing else lost, nobody resends.
     let lost = numbers(&udp["lost_datagrams"]);
@@ -379,6 +400,160 @@ fn a_segment_lost_in_the_first_flight_is_resent_on_its_duplicate_acks() {
     assert!(rows.len() - 2 >= 3, "{rows:?}");
 }
 
+fn classic(test: &str, seed: &str) -> Option<Run> {
+    run_with(
+        test,
+        "tcp-loss",
+        &["--loss", "10", "--seed", seed, "--recovery", "classic"],
+    )
+}
+
+/// With `--recovery classic` A's SYN offers no SACK (and C's ACKs carry none).
+fn assert_no_sack(test: &str, run: &Run) {
+    let Some(sack) = tshark_at(
+        test,
+        &run.pcap,
+        "A:eth0",
+        "tcp.options.sack_perm || tcp.options.sack_le",
+        &["frame.number"],
+    ) else {
+        return;
+    };
+    assert!(sack.is_empty(), "SACK in a classic run: frames {sack:?}");
+}
+
+/// `--recovery classic`, 10 %, seed 23: the plan drops frame 5, the fourth
+/// segment of the first flight (bytes 4,345–5,792). With SACK off, A resends
+/// it on the third duplicate ACK — no sooner, no timer: RFC 5681's fast
+/// retransmit, in the report and to tshark.
+#[test]
+fn classic_recovery_resends_on_the_third_duplicate_ack() {
+    let test = "classic_recovery_resends_on_the_third_duplicate_ack";
+    let (forward, _) =
+        nettutor::vnet::experiments::tcp_loss_plans(Chance::percent(10.0).unwrap(), 23);
+    assert_eq!(forward.drops(6, 13), [5], "the plan of 10 %, seed 23");
+    let Some(run) = classic(test, "23") else {
+        return;
+    };
+    let r = run.report();
+    let tcp = &r["tcp"];
+    assert_eq!(tcp["recovery"]["mode"], "classic", "{}", tcp["recovery"]);
+    let retrans = &tcp["retransmissions"];
+    assert!(retrans["fast"].as_u64().unwrap() > 0, "{retrans}");
+    let first = &retrans["list"][0];
+    assert_eq!(first["seq"], 3 * 1448 + 1, "{retrans}");
+    assert_eq!(first["kind"], "fast", "{first}");
+    assert!(first["dup_acks"].as_u64().unwrap() >= 3, "{first}");
+    assert!(first["silence_ms"].as_f64().unwrap() < 200.0, "{first}");
+    assert_the_link_and_tcp(test, &run, 10.0, 23);
+    assert_no_sack(test, &run);
+    // tshark: A's second send of 4345 is a fast retransmission, after at
+    // least three duplicate ACKs of 4345 and none of A's resends before it.
+    let Some(rows) = tshark_at(
+        test,
+        &run.pcap,
+        "A:eth0",
+        "(ip.src == 192.168.2.30 && tcp.ack == 4345 && tcp.len == 0) \
+         || (ip.src == 192.168.1.10 && tcp.seq == 4345 && tcp.len > 0)",
+        &[
+            "ip.src",
+            "tcp.analysis.duplicate_ack",
+            "tcp.analysis.fast_retransmission",
+        ],
+    ) else {
+        return;
+    };
+    let sends: Vec<usize> = rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r[0] == "192.168.1.10")
+        .map(|(k, _)| k)
+        .collect();
+    assert!(sends.len() >= 2, "{rows:?}");
+    assert_eq!(
+        rows[sends[1]][2], "1",
+        "not a fast retransmission: {rows:?}"
+    );
+    let dups = rows[sends[0]..sends[1]]
+        .iter()
+        .filter(|r| r[1] == "1")
+        .count();
+    assert!(
+        dups >= 3,
+        "{dups} duplicate ACKs before the resend: {rows:?}"
+    );
+}
+
+/// `--recovery classic`, 10 %, seed 26: the plan drops a segment of the
+/// tail (bytes 127,425–128,872) and then its first resend too. Fewer than
+/// three segments follow it, so no three duplicate ACKs come: A waits for
+/// its retransmission timer (at least Linux's 200 ms), and for the lost
+/// resend twice as long (the timer backs off).
+#[test]
+fn classic_recovery_resends_a_lost_tail_when_the_timer_fires() {
+    let test = "classic_recovery_resends_a_lost_tail_when_the_timer_fires";
+    let Some(run) = classic(test, "26") else {
+        return;
+    };
+    let r = run.report();
+    let tcp = &r["tcp"];
+    let retrans = &tcp["retransmissions"];
+    assert!(retrans["timeout"].as_u64().unwrap() > 0, "{retrans}");
+    let timeouts: Vec<&Value> = retrans["list"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["kind"] == "timeout" && x["len"].as_u64().unwrap() > 0)
+        .collect();
+    assert!(
+        !timeouts.is_empty(),
+        "no timeout on a data segment: {retrans}"
+    );
+    assert!(
+        timeouts
+            .iter()
+            .all(|x| x["silence_ms"].as_f64().unwrap() >= 200.0),
+        "{timeouts:?}"
+    );
+    // The tail segment, resent on the timer twice: the second wait doubled.
+    let tail: Vec<f64> = timeouts
+        .iter()
+        .filter(|x| x["seq"] == 88 * 1448 + 1)
+        .map(|x| x["silence_ms"].as_f64().unwrap())
+        .collect();
+    assert_eq!(tail.len(), 2, "{retrans}");
+    assert!(tail[1] >= 400.0, "{tail:?}");
+    assert_the_link_and_tcp(test, &run, 10.0, 26);
+    assert_no_sack(test, &run);
+    // tshark: a resent data segment after at least 200 ms with nothing
+    // captured at A.
+    let Some(rows) = tshark_at(
+        test,
+        &run.pcap,
+        "A:eth0",
+        "tcp",
+        &[
+            "frame.time_relative",
+            "ip.src",
+            "tcp.len",
+            "tcp.analysis.retransmission",
+        ],
+    ) else {
+        return;
+    };
+    let time = |r: &Vec<String>| r[0].parse::<f64>().unwrap();
+    let waited: Vec<f64> = rows
+        .windows(2)
+        .filter(|w| {
+            let r = &w[1];
+            r[1] == "192.168.1.10" && r[2] != "0" && r[3] == "1"
+        })
+        .map(|w| time(&w[1]) - time(&w[0]))
+        .filter(|&gap| gap >= 0.2)
+        .collect();
+    assert!(!waited.is_empty(), "no data resent after 200 ms of quiet");
+}
+
 #[test]
 fn the_same_seed_drops_the_same_frames_and_another_seed_others() {
     let test = "the_same_seed_drops_the_same_frames_and_another_seed_others";
@@ -401,10 +576,16 @@ fn bad_loss_values_and_loss_for_other_experiments_are_clear_errors() {
         assert_eq!(code, 2, "{bad}: {out}{err}");
         assert!(err.contains("--loss") && !err.contains("panicked"), "{err}");
     }
-    let (code, out, err) = common::run::nettutor(&["net", "run", "arp-same-lan", "--loss", "5"]);
-    assert_eq!(code, 1, "{out}{err}");
-    assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(err.contains("tcp-loss"), "{err}");
+    for knob in [&["--loss", "5"][..], &["--recovery", "classic"][..]] {
+        let args = [&["net", "run", "arp-same-lan"][..], knob].concat();
+        let (code, out, err) = common::run::nettutor(&args);
+        assert_eq!(code, 1, "{out}{err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains("tcp-loss"), "{err}");
+    }
+    let (code, out, err) = common::run::nettutor(&["net", "run", "tcp-loss", "--recovery", "fast"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("linux") && err.contains("classic"), "{err}");
 }
 
 /// Without user namespaces (here: a user namespace whose limit of nested user

@@ -18,6 +18,7 @@ use nettutor::ui::lan::{LanMsg, LanPanel};
 use nettutor::ui::panel::Panel;
 use nettutor::ui::theme::Theme;
 use nettutor::vnet::Outcome;
+use nettutor::vnet::proto::Recovery;
 use nettutor::vnet::tcpinfo::Sample;
 
 fn draw(panel: &LanPanel, lang: Lang, w: u16, h: u16) -> Buffer {
@@ -230,10 +231,28 @@ fn the_knobs_set_what_runs_and_the_inspector_opens_the_selected_segment() {
     panel.update(LanMsg::LossStep(true), &mut c);
     panel.update(LanMsg::LossStep(true), &mut c);
     panel.update(LanMsg::NextSeed, &mut c);
+    panel.update(LanMsg::ToggleRecovery, &mut c);
     let knobs = panel.loss.as_ref().unwrap().knobs;
     assert_eq!((knobs.loss_pct, knobs.seed), (20.0, 2));
+    assert_eq!(knobs.recovery, Recovery::Classic);
+    assert_eq!(knobs.params().recovery, Some(Recovery::Classic));
+    let shown = text(&draw(&panel, Lang::En, 120, 36));
+    assert!(
+        shown.contains("drops 20 %, seed 2, classic recovery: no SACK"),
+        "{shown}"
+    );
+    let zh = text(&draw(&panel, Lang::Zh, 120, 36));
+    assert!(
+        zh.contains("经典恢复：不用 SACK") && zh.contains("c 恢复方式"),
+        "{zh}"
+    );
+    panel.update(LanMsg::ToggleRecovery, &mut c);
     let shown = text(&draw(&panel, Lang::En, 80, 24));
-    assert!(shown.contains("drops 20 %, seed 2"), "{shown}");
+    assert!(
+        shown.contains("drops 20 %, seed 2, Linux's recovery"),
+        "{shown}"
+    );
+    assert!(shown.contains("c recovery"), "{shown}");
     assert!(shown.contains("Nothing run yet"), "{shown}");
     assert!(rx.try_recv().is_err(), "nothing runs before r");
     // A recorded run: → walks the segments, the inspector shows each frame.
@@ -625,14 +644,17 @@ fn streamed_frames_and_samples_grow_the_loss_view_mid_run() {
         assert_eq!(view.cursor, run.rows.len() - 1);
         let sent = run.rows.iter().filter(|r| r.from_a && r.len > 0).count() as u64;
         assert_eq!(progress.segments, sent);
-        // Dropped data segments, the unit of the count beside them.
+        // The counts so far: A's dropped data segments, its other dropped
+        // frames apart (the handshake's ACK, lost in this recording, is one).
+        let lost_data = run.rows.iter().filter(|r| r.lost && r.len > 0).count() as u64;
         assert_eq!(
-            progress.lost,
-            run.rows
-                .iter()
-                .filter(|r| r.lost && r.from_a && r.len > 0)
-                .count() as u64
+            (progress.lost, progress.lost_other),
+            (
+                lost_data,
+                run.rows.iter().filter(|r| r.lost).count() as u64 - lost_data
+            )
         );
+        assert_eq!(progress.lost_other, 1, "the handshake's ACK");
         for row in run.rows.iter().filter(|r| r.lost) {
             let end = full.rows.iter().find(|r| r.ts_ns == row.ts_ns).unwrap();
             assert!(end.lost, "{share}: a segment marked lost mid-run reached C");

@@ -117,6 +117,7 @@ pub fn offer(
             Params {
                 loss: Some(loss),
                 seed: Some(seed),
+                recovery: None,
             }
         } else {
             Params::default()

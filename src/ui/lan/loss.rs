@@ -39,7 +39,7 @@ use crate::ui::panel::WakeQueue;
 use crate::ui::text::{fit, wrap};
 use crate::vnet::experiments::connection;
 use crate::vnet::frames::{Upper, dissect_all, transmission};
-use crate::vnet::proto::Params;
+use crate::vnet::proto::{Params, Recovery};
 use crate::vnet::tcpinfo::Sample;
 use crate::vnet::topology::A_IP;
 use crate::vnet::{Outcome, capture::Frame};
@@ -138,11 +138,12 @@ fn pct_text(pct: f64) -> String {
     format!("{pct}")
 }
 
-/// The knobs: the link's loss and the plan's seed.
+/// The knobs: the link's loss, the plan's seed and how A finds its losses.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Knobs {
     pub loss_pct: f64,
     pub seed: u64,
+    pub recovery: Recovery,
 }
 
 impl Default for Knobs {
@@ -150,6 +151,7 @@ impl Default for Knobs {
         Knobs {
             loss_pct: 5.0,
             seed: 1,
+            recovery: Recovery::Linux,
         }
     }
 }
@@ -173,7 +175,16 @@ impl Knobs {
         Params {
             loss: Chance::percent(self.loss_pct).ok(),
             seed: Some(self.seed),
+            recovery: Some(self.recovery),
         }
+    }
+
+    /// `c`: Linux's own recovery or the classic rules, in turn.
+    pub fn toggle_recovery(&mut self) {
+        self.recovery = match self.recovery {
+            Recovery::Linux => Recovery::Classic,
+            Recovery::Classic => Recovery::Linux,
+        };
     }
 }
 
@@ -249,9 +260,11 @@ pub struct Progress {
     pub udp_at_c: u64,
     /// TCP data segments A sent (resends included).
     pub segments: u64,
-    /// A's data segments the link is known to have dropped (see [`rows`]),
-    /// and the segments A resent (as the finished run counts them).
+    /// A's data segments the link is known to have dropped (see `rows`),
+    /// its other frames it dropped (bare ACKs, SYN, FIN), and the segments A
+    /// resent (as the finished run counts them).
     pub lost: u64,
+    pub lost_other: u64,
     pub resent: u64,
 }
 
@@ -341,6 +354,8 @@ impl LossRun {
         let knobs = Knobs {
             loss_pct: link["loss_pct"].as_f64().unwrap_or_default(),
             seed: num(&link["seed"]),
+            // A report from before `--recovery` ran with Linux's own.
+            recovery: serde_json::from_value(tcp["recovery"]["mode"].clone()).unwrap_or_default(),
         };
         let samples = tcp["cwnd_samples"]
             .as_array()
@@ -372,14 +387,10 @@ impl LossRun {
             udp_lost_pct: r["udp"]["lost_pct"].as_f64(),
         };
         let rows = rows(&outcome.frames, true);
-        let lost = |data: bool| {
-            rows.iter()
-                .filter(|r| r.from_a && r.lost && (r.len > 0) == data)
-                .count() as u64
-        };
+        let (dropped_data, dropped_other) = dropped(&rows);
         let totals = Totals {
-            dropped_data: lost(true),
-            dropped_other: lost(false),
+            dropped_data,
+            dropped_other,
             ..totals
         };
         LossRun {
@@ -406,9 +417,8 @@ impl LossRun {
             udp_sent: udp("A:eth0", true),
             udp_at_c: udp("C:eth0", false),
             segments: sent.len() as u64,
-            // Of the data segments counted beside it (a dropped bare ACK is
-            // not one, and is never resent).
-            lost: sent.iter().filter(|r| r.lost).count() as u64,
+            lost: dropped(&rows).0,
+            lost_other: dropped(&rows).1,
             resent: rows.iter().filter(|r| r.resend.is_some()).count() as u64,
         };
         LossRun {
@@ -419,6 +429,35 @@ impl LossRun {
             progress: Some(progress),
         }
     }
+}
+
+/// The knob's recovery mode as the title names it.
+fn recovery_text(mode: Recovery, lang: Lang) -> &'static str {
+    match mode {
+        Recovery::Linux => t(lang, "lan.loss.recovery.linux"),
+        Recovery::Classic => t(lang, "lan.loss.recovery.classic"),
+    }
+}
+
+/// A's frames marked lost: data segments, and the others (bare ACKs, SYN,
+/// FIN), which TCP does not resend as such.
+fn dropped(rows: &[SeqRow]) -> (u64, u64) {
+    let lost = |data: bool| {
+        rows.iter()
+            .filter(|r| r.from_a && r.lost && (r.len > 0) == data)
+            .count() as u64
+    };
+    (lost(true), lost(false))
+}
+
+/// " and 1 other frame (ACK/SYN/FIN)" after a count of dropped data
+/// segments, or nothing when there were none.
+fn other_dropped(lang: Lang, n: u64) -> String {
+    if n == 0 {
+        return String::new();
+    }
+    let what = crate::words::count(lang, n, "noun.other-frame");
+    tf(lang, "lan.loss.totals.other", &[("what", &what)])
 }
 
 /// A UDP datagram from A (the experiment's first half).
@@ -795,7 +834,15 @@ pub fn draw(view: &LossView, running: bool, area: Rect, buf: &mut Buffer, ctx: &
         buf,
         area,
         &mut y,
-        &tf(lang, "lan.loss.title", &[("loss", &loss), ("seed", &seed)]),
+        &tf(
+            lang,
+            "lan.loss.title",
+            &[
+                ("loss", &loss),
+                ("seed", &seed),
+                ("recovery", recovery_text(shown.recovery, lang)),
+            ],
+        ),
         ctx.theme.accent,
     );
     if view.knobs != shown {
@@ -805,6 +852,7 @@ pub fn draw(view: &LossView, running: bool, area: Rect, buf: &mut Buffer, ctx: &
             &[
                 ("loss", &format!("{}", view.knobs.loss_pct)),
                 ("seed", &view.knobs.seed.to_string()),
+                ("recovery", recovery_text(view.knobs.recovery, lang)),
             ],
         );
         put_packed(buf, area, &mut y, &next, ctx.theme.warn);
@@ -847,6 +895,7 @@ pub fn draw(view: &LossView, running: bool, area: Rect, buf: &mut Buffer, ctx: &
                     ("udp_at_c", &p.udp_at_c.to_string()),
                     ("sent", &p.segments.to_string()),
                     ("lost", &p.lost.to_string()),
+                    ("other", &other_dropped(lang, p.lost_other)),
                     ("resent", &p.resent.to_string()),
                 ],
             ),
@@ -890,15 +939,7 @@ fn draw_totals(
                 ("seed", &run_seed),
                 ("sent", &tt.data_segments_sent.to_string()),
                 ("dropped", &tt.dropped_data.to_string()),
-                (
-                    "other",
-                    &if tt.dropped_other > 0 {
-                        let what = crate::words::count(lang, tt.dropped_other, "noun.other-frame");
-                        tf(lang, "lan.loss.totals.other", &[("what", &what)])
-                    } else {
-                        String::new()
-                    },
-                ),
+                ("other", &other_dropped(lang, tt.dropped_other)),
                 ("resent", &tt.retransmitted.to_string()),
                 ("ms", &format!("{:.1}", tt.transfer_ms)),
             ],
@@ -1110,11 +1151,20 @@ mod tests {
         assert_eq!(k.loss_pct, 0.0);
         assert_eq!(k.params().seed, Some(1));
         assert_eq!(k.params().loss, Chance::percent(0.0).ok());
+        assert_eq!(k.params().recovery, Some(Recovery::Linux));
+        k.toggle_recovery();
+        assert_eq!(k.params().recovery, Some(Recovery::Classic));
+        k.toggle_recovery();
+        assert_eq!(k.recovery, Recovery::Linux);
     }
 
     fn run_with(loss_pct: f64, totals: Totals) -> LossRun {
         LossRun {
-            knobs: Knobs { loss_pct, seed: 1 },
+            knobs: Knobs {
+                loss_pct,
+                seed: 1,
+                ..Knobs::default()
+            },
             samples: Vec::new(),
             rows: Vec::new(),
             totals,

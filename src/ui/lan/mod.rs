@@ -82,6 +82,8 @@ pub enum LanMsg {
     LossStep(bool),
     /// In the loss view: the next seed.
     NextSeed,
+    /// In the loss view: Linux's own loss recovery or the classic rules.
+    ToggleRecovery,
     Inspector(InspectorMsg),
 }
 
@@ -125,6 +127,11 @@ const SEED: Binding = Binding {
     msg: Msg::Panel(PanelMsg::Lan(LanMsg::NextSeed)),
     help: "lan.key.seed",
 };
+const RECOVERY: Binding = Binding {
+    keys: &[Key::Char('c')],
+    msg: Msg::Panel(PanelMsg::Lan(LanMsg::ToggleRecovery)),
+    help: "lan.key.recovery",
+};
 
 /// Keys of the LAN / ARP panel (the inspector's after its own, the loss
 /// view's last).
@@ -132,7 +139,7 @@ pub const KEYS: &[Binding] = inspector_keys!(
     PanelMsg::Lan,
     LanMsg::Inspector,
     [PLAY, SCENARIO, FRAME, REAL],
-    [LOSS, MORE_LOSS, LESS_LOSS, SEED]
+    [LOSS, MORE_LOSS, LESS_LOSS, SEED, RECOVERY]
 );
 
 /// The hint bar's keys outside the loss view: the loss knobs, which do
@@ -148,7 +155,7 @@ pub const SIMULATION_KEYS: &[Binding] = inspector_keys!(
 pub const LOSS_VIEW_KEYS: &[Binding] = inspector_keys!(
     PanelMsg::Lan,
     LanMsg::Inspector,
-    [LOSS, REAL, MORE_LOSS, LESS_LOSS, SEED, FRAME],
+    [LOSS, REAL, MORE_LOSS, LESS_LOSS, SEED, RECOVERY, FRAME],
     [PLAY, SCENARIO]
 );
 
@@ -530,6 +537,11 @@ impl Panel for LanPanel {
                     view.knobs.seed = view.knobs.seed.wrapping_add(1);
                 }
             }
+            LanMsg::ToggleRecovery => {
+                if let Some(view) = &mut self.loss {
+                    view.knobs.toggle_recovery();
+                }
+            }
             LanMsg::TogglePlay => {
                 if !self.playing && self.at() + 1 >= self.len() {
                     self.go(0);
@@ -687,6 +699,7 @@ impl Panel for LanPanel {
             knobs: loss::Knobs {
                 loss_pct: knobs.loss.as_percent(),
                 seed: knobs.seed,
+                ..loss::Knobs::default()
             },
             ..loss::LossView::default()
         });
@@ -773,7 +786,12 @@ mod tests {
         };
         assert_eq!(helps(KEYS), helps(LOSS_VIEW_KEYS));
         assert_eq!(LOSS_VIEW_KEYS[0].help, "lan.key.loss");
-        let knobs = ["lan.key.loss-more", "lan.key.loss-less", "lan.key.seed"];
+        let knobs = [
+            "lan.key.loss-more",
+            "lan.key.loss-less",
+            "lan.key.seed",
+            "lan.key.recovery",
+        ];
         let mut sim = helps(SIMULATION_KEYS);
         sim.extend(knobs);
         sim.sort_unstable();

@@ -7,7 +7,9 @@
 //! holds every transmission, the dropped ones included; the retransmissions
 //! are classified from it (`crate::net::impaired::retrans`), and the sender's
 //! `TCP_INFO` is sampled while the transfer runs (cwnd, ssthresh, RTT,
-//! retransmissions).
+//! retransmissions). With `--recovery classic` A's namespace recovers by the
+//! textbook's rules ([`CLASSIC_SYSCTLS`]); what the link dropped of A's
+//! frames is read from the capture, by kind ([`lost_from_a`]).
 
 use std::collections::HashMap;
 use std::io::{Read as _, Write as _};
@@ -26,6 +28,8 @@ use crate::vnet::capture::Frame;
 use crate::vnet::capture::Taps;
 use crate::vnet::frames::{Seen, Upper, dissect, dissect_all, transmission};
 use crate::vnet::network::Network;
+use crate::vnet::ns::{read_sysctl, write_sysctl};
+use crate::vnet::proto::Recovery;
 use crate::vnet::relay::Relay;
 use crate::vnet::tcpinfo::{Sample, Sampler};
 use crate::vnet::topology::{A_IP, C_IP, LinkSpec, Spec, end};
@@ -109,6 +113,7 @@ fn tcp_loss(net: &mut Network, params: &Params) -> Result<Observed, VnetError> {
     };
     let seed = params.seed.unwrap_or(DEFAULT_SEED);
     let (forward, backward) = plans(loss, seed);
+    let recovery = set_recovery(net, params.recovery.unwrap_or_default())?;
     let mut taps = Taps::open(net, &[end("A", "eth0"), end("C", "eth0")])?;
     let link = Relay::start(net, end("W", "r"), end("W", "c"), forward, backward)?;
     warm_up(net)?;
@@ -166,6 +171,7 @@ fn tcp_loss(net: &mut Network, params: &Params) -> Result<Observed, VnetError> {
         },
         "tcp": {
             "congestion_control": tcp.congestion,
+            "recovery": recovery,
             "bytes_sent": TRANSFER,
             "bytes_delivered": tcp.delivered,
             "in_order": tcp.intact,
@@ -236,6 +242,53 @@ pub fn connection(seen: &[Seen], point: &str, sender: Ipv4Addr, ports: (u16, u16
             })
         })
         .collect()
+}
+
+/// The sysctls of [`Recovery::Classic`], each with the value it sets, all
+/// in A's namespace only (the receiver keeps the kernel's defaults).
+pub const CLASSIC_SYSCTLS: [(&str, &str); 3] = [
+    // RACK loss detection off (RFC 8985), where the kernel still lets it be.
+    ("net.ipv4.tcp_recovery", "0"),
+    // No tail-loss probe (nor RFC 5827's early retransmit).
+    ("net.ipv4.tcp_early_retrans", "0"),
+    // No SACK in A's SYN, so none on the connection: Linux then recovers as
+    // NewReno (RFC 6582) — a segment is lost after three duplicate ACKs
+    // (RFC 5681's dupthresh), a lost tail waits for the RTO; RACK and the
+    // tail-loss probe both need SACK. Measured on Linux 6.18: with the two
+    // sysctls above alone, resends still came on RACK's reordering timer
+    // (about one RTT after the last ACK, after a single duplicate).
+    ("net.ipv4.tcp_sack", "0"),
+];
+
+/// Sets `mode` in A's namespace (these sysctls are per network namespace,
+/// and `/proc/sys/net` shows the namespace of the thread that opens it) and
+/// reads both values back there, and at C (untouched: the receiver keeps
+/// the kernel's defaults).
+fn set_recovery(net: &Network, mode: Recovery) -> Result<Value, VnetError> {
+    let read = |host: &str| -> Result<Value, VnetError> {
+        net.enter(host)?;
+        let get = |name: &str| read_sysctl(name).map_err(io("sysctl"));
+        Ok(json!({
+            "tcp_recovery": get("net.ipv4.tcp_recovery")?,
+            "tcp_early_retrans": get("net.ipv4.tcp_early_retrans")?,
+            "tcp_sack": get("net.ipv4.tcp_sack")?,
+        }))
+    };
+    net.enter("A")?;
+    if mode == Recovery::Classic {
+        for (name, value) in CLASSIC_SYSCTLS {
+            write_sysctl(name, value).map_err(io("sysctl"))?;
+        }
+    }
+    let at_c = read("C")?;
+    let at_a = read("A")?;
+    Ok(json!({
+        "mode": mode,
+        "tcp_recovery": at_a["tcp_recovery"],
+        "tcp_early_retrans": at_a["tcp_early_retrans"],
+        "tcp_sack": at_a["tcp_sack"],
+        "at_c": at_c,
+    }))
 }
 
 /// A's frames of the connection the link dropped, by what they carried.
