@@ -386,12 +386,7 @@ fn a_segment_lost_in_the_first_flight_is_resent_on_its_duplicate_acks() {
     ) else {
         return;
     };
-    let resends: Vec<usize> = rows
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| r[0] == "192.168.1.10")
-        .map(|(k, _)| k)
-        .collect();
+    let resends = rows_from_a(&rows);
     // The first send, then the resend after k SACKed duplicates.
     assert_eq!(resends.len(), 2, "{rows:?}");
     let between = resends[1] - resends[0] - 1;
@@ -463,12 +458,7 @@ fn classic_recovery_resends_on_the_third_duplicate_ack() {
     ) else {
         return;
     };
-    let sends: Vec<usize> = rows
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| r[0] == "192.168.1.10")
-        .map(|(k, _)| k)
-        .collect();
+    let sends = rows_from_a(&rows);
     assert!(sends.len() >= 2, "{rows:?}");
     assert_eq!(
         rows[sends[1]][2], "1",
@@ -846,4 +836,13 @@ fn every_checksum_through_the_relay_is_right_by_tsharks_validation() {
         "{} verified checksums at C for {udp_at_c} datagrams and {tcp_at_c} segments",
         good_at_c.len()
     );
+}
+
+/// The indices of the tshark rows (first field: ip.src) sent by A.
+fn rows_from_a(rows: &[Vec<String>]) -> Vec<usize> {
+    rows.iter()
+        .enumerate()
+        .filter(|(_, r)| r[0] == "192.168.1.10")
+        .map(|(k, _)| k)
+        .collect()
 }
